@@ -1,0 +1,29 @@
+using Augur.Units;
+
+namespace Augur.Domain.Hardware;
+
+/// <summary>
+/// One accelerator chip (GPU, TPU, Trainium, Gaudi). Peaks are DENSE tensor-core rates per precision
+/// (2:4-sparse marketing figures are twice these); HBM capacity is in GB (10^9 bytes) as vendors quote it.
+/// </summary>
+public sealed record Accelerator
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public required string Vendor { get; init; }
+    /// <summary>Calibration family (e.g. nvidia-hopper) whose efficiency parameters apply.</summary>
+    public required string Family { get; init; }
+    /// <summary>Dense peak per <see cref="Precision"/>, indexed by its integer value; zero where unsupported.</summary>
+    public required FlopRate[] DensePeak { get; init; }
+    public required Bytes HbmCapacity { get; init; }
+    public required Bandwidth HbmBandwidth { get; init; }
+    public required Watts Power { get; init; }
+    public required string DefaultSystem { get; init; }
+    public int Year { get; init; }
+    public string Status { get; init; } = "shipping";
+    public required IReadOnlyList<string> Sources { get; init; }
+    public string Notes { get; init; } = "";
+
+    public bool Supports(Precision p) => DensePeak[(int)p].PerSecond > 0;
+    public FlopRate Peak(Precision p) => DensePeak[(int)p];
+}
