@@ -44,6 +44,8 @@ public sealed record ModelSpec
     public int SlidingWindow { get; init; }
     /// <summary>Fraction of layers that use the sliding window (gpt-oss alternates: 0.5).</summary>
     public double SlidingLayerFraction { get; init; }
+    /// <summary>True when the model trains with hidden/attention dropout (GPT-2/3 style), which stores masks.</summary>
+    public bool Dropout { get; init; }
     public MlaSpec? Mla { get; init; }
     public MoeSpec? Moe { get; init; }
     /// <summary>Where the architecture comes from (catalog source or the file it was read from).</summary>

@@ -1,0 +1,47 @@
+using Augur.Catalog.Files;
+using Augur.CostModels.Compute;
+using Augur.Domain;
+using Augur.Domain.Hardware;
+using Augur.Units;
+
+namespace Augur.Catalog.Loading;
+
+/// <summary>Reads one calibration family file.</summary>
+public static class CalibrationReader
+{
+    public static HardwareCalibration Read(MappingNode n) => new()
+    {
+        Family = n.String("family"),
+        GemmEfficiency = PerPrecision(n.Mapping("gemm_efficiency")),
+        AttentionEfficiency = PerPrecision(n.Mapping("attention_efficiency")),
+        MemoryEfficiency = n.Number("memory_efficiency"),
+        KernelOverhead = Seconds.FromMicroseconds(n.Number("kernel_overhead_us")),
+        ScaleUp = Tier(n.Mapping("scale_up")),
+        ScaleOut = Tier(n.Mapping("scale_out")),
+        InNetworkReductionGain = n.Number("in_network_reduction_gain"),
+        RuntimeReserve = Bytes.FromGiB(n.Number("runtime_reserve_gib")),
+        Fragmentation = n.Number("fragmentation"),
+        ServingIterationOverhead = Seconds.FromMilliseconds(n.Number("serving_iteration_overhead_ms")),
+        Sources = HardwareReader.Sources(n),
+        Notes = n.OptionalString("notes") ?? "",
+    };
+
+    static TierCalibration Tier(MappingNode n) =>
+        new(n.Number("bus_bw_efficiency"), Seconds.FromMicroseconds(n.Number("latency_us")));
+
+    /// <summary>Per-precision fractions; a precision left out takes the next wider one's value (fp4 → fp8 → bf16).</summary>
+    static double[] PerPrecision(MappingNode n)
+    {
+        var v = new double[PrecisionInfo.Count];
+        foreach (var (key, _) in n.Entries)
+        {
+            if (!PrecisionInfo.TryParse(key, out var p)) throw new InputException($"{n.Path}: unknown precision '{key}'");
+            v[(int)p] = n.Number(key);
+        }
+        if (v[(int)Precision.FP16] == 0) v[(int)Precision.FP16] = v[(int)Precision.BF16];
+        if (v[(int)Precision.FP8] == 0) v[(int)Precision.FP8] = v[(int)Precision.BF16];
+        if (v[(int)Precision.FP4] == 0) v[(int)Precision.FP4] = v[(int)Precision.FP8];
+        if (v[(int)Precision.FP32] == 0) v[(int)Precision.FP32] = v[(int)Precision.BF16];
+        return v;
+    }
+}

@@ -1,0 +1,6 @@
+using Augur.Domain.Models;
+
+namespace Augur.Catalog.Loading;
+
+/// <summary>A catalog model: its architecture plus the published parameter counts and where they come from.</summary>
+public sealed record ModelEntry(string Id, ModelSpec Spec, double PublishedTotalB, double PublishedActiveB, IReadOnlyList<string> Sources, string Notes);

@@ -1,0 +1,87 @@
+using System.Reflection;
+using Augur.Catalog.Files;
+using Augur.CostModels.Compute;
+using Augur.Domain;
+using Augur.Domain.Hardware;
+using Augur.Units;
+
+namespace Augur.Catalog.Loading;
+
+/// <summary>
+/// The shipped catalog (accelerators, systems, models, calibration families, validation cases), read from the
+/// YAML files embedded in this assembly. Lookups fail with the nearest name as a suggestion.
+/// </summary>
+public sealed class CatalogStore
+{
+    readonly Dictionary<string, Accelerator> _accelerators = new(StringComparer.OrdinalIgnoreCase);
+    readonly Dictionary<string, SystemSpec> _systems = new(StringComparer.OrdinalIgnoreCase);
+    readonly Dictionary<string, ModelEntry> _models = new(StringComparer.OrdinalIgnoreCase);
+    readonly Dictionary<string, HardwareCalibration> _calibrations = new(StringComparer.OrdinalIgnoreCase);
+    readonly Dictionary<string, double> _prices = new(StringComparer.OrdinalIgnoreCase);
+    readonly List<(string Name, DataNode Node)> _validation = [];
+
+    static readonly Lazy<CatalogStore> Shared = new(() => new CatalogStore(typeof(CatalogStore).Assembly));
+
+    /// <summary>The catalog shipped with Augur (loaded once).</summary>
+    public static CatalogStore Default => Shared.Value;
+
+    CatalogStore(Assembly assembly)
+    {
+        foreach (var resource in assembly.GetManifestResourceNames().Order(StringComparer.Ordinal))
+        {
+            if (!resource.StartsWith("catalog/", StringComparison.Ordinal)) continue;
+            using var stream = assembly.GetManifestResourceStream(resource)!;
+            using var reader = new StreamReader(stream);
+            string text = reader.ReadToEnd();
+            string name = resource["catalog/".Length..];
+            if (name.EndsWith("README.md", StringComparison.Ordinal)) continue;
+            var node = DataReader.Read(text, name, name.EndsWith(".json", StringComparison.Ordinal));
+            string folder = name.Split('/')[0];
+            switch (folder)
+            {
+                case "accelerators": AddAccelerator((MappingNode)node); break;
+                case "systems": var s = HardwareReader.System((MappingNode)node); _systems[s.Id] = s; break;
+                case "models": var m = ModelReader.Entry((MappingNode)node); _models[m.Id] = m; break;
+                case "calibration": var c = CalibrationReader.Read((MappingNode)node); _calibrations[c.Family] = c; break;
+                case "validation": _validation.Add((name, node)); break;
+            }
+        }
+    }
+
+    void AddAccelerator(MappingNode node)
+    {
+        var a = HardwareReader.Accelerator(node);
+        _accelerators[a.Id] = a;
+        if (node.OptionalNumber("price_usd_per_gpu_hour") is { } price) _prices[a.Id] = price;
+    }
+
+    public IReadOnlyCollection<Accelerator> Accelerators => _accelerators.Values;
+    public IReadOnlyCollection<SystemSpec> Systems => _systems.Values;
+    public IReadOnlyCollection<ModelEntry> Models => _models.Values;
+    public IReadOnlyCollection<HardwareCalibration> Calibrations => _calibrations.Values;
+    public IReadOnlyList<(string Name, DataNode Node)> ValidationFiles => _validation;
+
+    public Accelerator Accelerator(string id) => Find(_accelerators, id, "accelerator");
+    public SystemSpec System(string id) => Find(_systems, id, "system");
+    public ModelEntry Model(string id) => Find(_models, id, "model");
+
+    public bool TryAccelerator(string id, out Accelerator a) => _accelerators.TryGetValue(id, out a!);
+    public bool TrySystem(string id, out SystemSpec s) => _systems.TryGetValue(id, out s!);
+    public bool TryModel(string id, out ModelEntry m) => _models.TryGetValue(id, out m!);
+
+    /// <summary>Typical $/GPU-hour from the accelerator's catalog entry, when one is sourced.</summary>
+    public double? Price(string acceleratorId) => _prices.TryGetValue(acceleratorId, out var p) ? p : null;
+
+    /// <summary>The calibration of the accelerator's family, or the generic family when it has none.</summary>
+    public HardwareCalibration Calibration(Accelerator a) =>
+        _calibrations.TryGetValue(a.Family, out var c) ? c : _calibrations["generic"];
+
+    public IEnumerable<string> AllNames() => _accelerators.Keys.Concat(_systems.Keys).Concat(_models.Keys);
+
+    static T Find<T>(Dictionary<string, T> map, string id, string kind)
+    {
+        if (map.TryGetValue(id, out var v)) return v;
+        string hint = Suggest.Nearest(id, map.Keys) is { } near ? $"; did you mean '{near}'?" : "";
+        throw new InputException($"unknown {kind} '{id}'{hint} (run 'augur catalog list' to see all names)");
+    }
+}

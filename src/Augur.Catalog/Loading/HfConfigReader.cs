@@ -1,0 +1,106 @@
+using Augur.Catalog.Files;
+using Augur.Domain;
+using Augur.Domain.Models;
+
+namespace Augur.Catalog.Loading;
+
+/// <summary>
+/// Turns a HuggingFace <c>config.json</c> (as a mapping) into a <see cref="ModelSpec"/>. Covers the Llama,
+/// Mistral/Mixtral, Qwen2/3 (MoE), DeepSeek-V2/V3 and Kimi (MLA + MoE), gpt-oss and GPT-2 field names.
+/// </summary>
+public static class HfConfigReader
+{
+    static readonly string[] NonGatedTypes = ["gpt2", "gpt_bigcode", "gpt_neox", "opt", "bloom", "falcon", "phi"];
+
+    public static ModelSpec Read(MappingNode c, string name, string source)
+    {
+        string type = c.OptionalString("model_type") ?? "";
+        bool gpt2 = type == "gpt2" || c.Has("n_embd");
+        int hidden = Positive(c, gpt2 ? "n_embd" : "hidden_size");
+        int layers = Positive(c, gpt2 ? "n_layer" : "num_hidden_layers");
+        int heads = Positive(c, gpt2 ? "n_head" : "num_attention_heads");
+        int kvHeads = c.OptionalInteger("num_key_value_heads") ?? heads;
+        int headDim = c.OptionalInteger("head_dim") ?? hidden / heads;
+        int ffn = gpt2 ? c.OptionalInteger("n_inner") ?? 4 * hidden : Positive(c, "intermediate_size");
+        int vocab = Positive(c, "vocab_size");
+        if (kvHeads <= 0 || headDim <= 0 || ffn <= 0)
+            throw new InputException($"{c.Path}: num_key_value_heads, head_dim and intermediate_size must be positive");
+        if (heads % kvHeads != 0)
+            throw new InputException($"{c.Path}: num_attention_heads {heads} is not a multiple of num_key_value_heads {kvHeads}");
+        string act = (c.OptionalString("hidden_act") ?? c.OptionalString("activation_function") ?? "").ToLowerInvariant();
+        bool gated = !(gpt2 || Array.IndexOf(NonGatedTypes, type) >= 0) || act is "silu" or "swiglu";
+        bool tied = c.OptionalBool("tie_word_embeddings") ?? gpt2;
+        double dropout = Math.Max(c.OptionalNumber("resid_pdrop") ?? 0, Math.Max(c.OptionalNumber("hidden_dropout") ?? 0, c.OptionalNumber("attention_dropout") ?? 0));
+
+        return new ModelSpec
+        {
+            Name = name,
+            Layers = layers,
+            Hidden = hidden,
+            Heads = heads,
+            KvHeads = kvHeads,
+            HeadDim = headDim,
+            Ffn = ffn,
+            Vocab = vocab,
+            GatedMlp = gated,
+            TiedEmbeddings = tied,
+            LearnedPositions = gpt2 ? c.OptionalInteger("n_positions") ?? 1024 : 0,
+            Dropout = dropout > 0,
+            Mla = ReadMla(c),
+            Moe = ReadMoe(c, ffn, layers),
+            SlidingWindow = SlidingWindow(c, type, layers, out double fraction),
+            SlidingLayerFraction = fraction,
+            Source = source,
+        };
+    }
+
+    static int Positive(MappingNode c, string key)
+    {
+        int v = c.OptionalInteger(key) ?? throw new InputException($"{c.Path}: missing '{key}' (expected a HuggingFace config.json field)");
+        if (v <= 0) throw new InputException($"{c.Path}.{key}: must be a positive whole number, got {v}");
+        return v;
+    }
+
+    static MlaSpec? ReadMla(MappingNode c)
+    {
+        if (!c.Has("kv_lora_rank")) return null;
+        return new MlaSpec(
+            c.OptionalInteger("q_lora_rank") ?? 0,
+            Positive(c, "kv_lora_rank"),
+            Positive(c, "qk_nope_head_dim"),
+            Positive(c, "qk_rope_head_dim"),
+            Positive(c, "v_head_dim"));
+    }
+
+    static MoeSpec? ReadMoe(MappingNode c, int ffn, int layers)
+    {
+        int experts = c.OptionalInteger("n_routed_experts") ?? c.OptionalInteger("num_local_experts") ?? c.OptionalInteger("num_experts") ?? 0;
+        if (experts <= 1) return null;
+        int topK = c.OptionalInteger("num_experts_per_tok") ?? c.OptionalInteger("experts_per_token")
+                   ?? throw new InputException($"{c.Path}: MoE config without 'num_experts_per_tok'");
+        if (topK < 1 || topK > experts)
+            throw new InputException($"{c.Path}.num_experts_per_tok: {topK} must be between 1 and the {experts} experts");
+        int expertFfn = c.OptionalInteger("moe_intermediate_size") ?? ffn;
+        int shared = c.OptionalInteger("n_shared_experts") ?? 0;
+        int sharedFfn = expertFfn;
+        if (c.OptionalInteger("shared_expert_intermediate_size") is { } s && s > 0) { shared = Math.Max(shared, 1); sharedFfn = s; }
+        int firstDense = Math.Clamp(c.OptionalInteger("first_k_dense_replace") ?? 0, 0, layers);
+        return new MoeSpec(experts, topK, shared, expertFfn, sharedFfn, firstDense);
+    }
+
+    static int SlidingWindow(MappingNode c, string type, int layers, out double fraction)
+    {
+        fraction = 0;
+        int window = c.OptionalInteger("sliding_window") ?? 0;
+        if (window <= 0) return 0;
+        if (c.Get("layer_types") is SequenceNode types)
+        {
+            int sliding = types.Items.Count(n => n is ScalarNode { Text: "sliding_attention" });
+            fraction = (double)sliding / Math.Max(1, types.Items.Count);
+            return sliding > 0 ? window : 0;
+        }
+        if (c.OptionalBool("use_sliding_window") == false) return 0;
+        if (type == "mistral") { fraction = 1.0; return window; }
+        return 0;
+    }
+}

@@ -1,0 +1,218 @@
+using Augur.Catalog.Files;
+using Augur.Domain;
+using Augur.Domain.Hardware;
+using Augur.Domain.Models;
+using Augur.Domain.Parallelism;
+using Augur.Domain.Workloads;
+using Augur.Units;
+
+namespace Augur.Catalog.Loading;
+
+/// <summary>Reads a scenario file (YAML or JSON) into a <see cref="Scenario"/>, resolving catalog names.</summary>
+public sealed class ScenarioReader(CatalogStore catalog)
+{
+    static readonly string[] TopKeys = ["name", "workload", "model", "hardware", "system", "cluster", "precision", "parallelism", "training", "inference", "run", "objective", "measured", "source", "id", "notes"];
+    static readonly string[] ClusterKeys = ["gpus", "scale_up_domain", "scale_up_gbps", "scale_out_gbps", "in_network_reduction"];
+    static readonly string[] LayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "microbatch", "recompute", "dp_attention", "fsdp"];
+    static readonly string[] TrainingKeys = ["seq_len", "global_batch", "tokens", "flops", "attention", "overlap_dp"];
+    static readonly string[] InferenceKeys = ["input_tokens", "output_tokens", "concurrency", "kv_precision", "prefix_hit_rate", "mode", "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "memory_fraction", "draft_tokens", "acceptance"];
+    static readonly string[] RunKeys = ["usd_per_gpu_hour", "gpu_mtbf_hours", "checkpoint_write_s", "restart_s", "power_utilization", "pue"];
+
+    /// <summary>Per-GPU MTBF implied by Llama 3 405B: 419 unexpected interruptions in 54 days on 16,384 GPUs (arXiv 2407.21783 §3.3.4) ≈ 50,700 h.</summary>
+    public const double DefaultGpuMtbfHours = 54.0 * 24.0 * 16384.0 / 419.0;
+
+    public Scenario ReadFile(string path)
+    {
+        var node = DataReader.ReadFile(path);
+        if (node is not MappingNode map) throw new InputException($"{path}: expected a mapping with keys such as workload, model, hardware");
+        return Read(map, Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".");
+    }
+
+    public Scenario Read(MappingNode s, string baseDirectory)
+    {
+        s.RequireOnly(TopKeys);
+        var workload = (s.OptionalString("workload") ?? "training").ToLowerInvariant() switch
+        {
+            "training" or "pretraining" => WorkloadKind.Training,
+            "inference" or "serving" => WorkloadKind.Inference,
+            var w => throw new InputException($"{s.Path}.workload: unknown workload '{w}'; use training or inference"),
+        };
+        var model = ReadModel(s, baseDirectory);
+        var cluster = ReadCluster(s);
+        var precision = ParsePrecision(s.OptionalString("precision") ?? "bf16", s.Path + ".precision");
+        if (!cluster.Accelerator.Supports(precision))
+            throw new InputException($"{cluster.Accelerator.Id} has no {precision.Label()} tensor cores; choose one of: {string.Join(", ", Enum.GetValues<Precision>().Where(cluster.Accelerator.Supports).Select(p => p.Label()))}");
+        return new Scenario
+        {
+            Name = s.OptionalString("name") ?? s.OptionalString("id") ?? "",
+            Workload = workload,
+            Model = model,
+            Cluster = cluster,
+            Precision = precision,
+            Layout = ReadLayout(s.OptionalMapping("parallelism")),
+            Training = workload == WorkloadKind.Training ? ReadTraining(s.OptionalMapping("training") ?? throw new InputException($"{s.Path}: a training scenario needs a 'training' section with seq_len and global_batch"), precision) : null,
+            Inference = workload == WorkloadKind.Inference ? ReadInference(s.OptionalMapping("inference") ?? throw new InputException($"{s.Path}: an inference scenario needs an 'inference' section with input_tokens and output_tokens")) : null,
+            Run = ReadRun(s.OptionalMapping("run"), cluster.Accelerator),
+            Objective = (s.OptionalString("objective") ?? (workload == WorkloadKind.Training ? "step_time" : "throughput")).ToLowerInvariant() switch
+            {
+                "step_time" or "time" or "fastest" => Objective.StepTime,
+                "cost" or "cheapest" => Objective.Cost,
+                "throughput" or "throughput_per_gpu" => Objective.Throughput,
+                "cost_per_token" or "usd_per_million_tokens" => Objective.CostPerToken,
+                var o => throw new InputException($"{s.Path}.objective: unknown objective '{o}'; use step_time, cost, throughput or cost_per_token"),
+            },
+        };
+    }
+
+    ModelSpec ReadModel(MappingNode s, string baseDirectory)
+    {
+        var node = s.Get("model") ?? throw new InputException($"{s.Path}: missing key 'model' (a catalog name such as llama3.1-70b, or a path to a HuggingFace config.json)");
+        if (node is MappingNode inline) return HfConfigReader.Read(inline, inline.OptionalString("_name_or_path") ?? "inline model", "inline config in scenario");
+        string text = ((ScalarNode)node).Text!;
+        if (catalog.TryModel(text, out var entry)) return entry.Spec;
+        string path = Path.IsPathRooted(text) ? text : Path.Combine(baseDirectory, text);
+        if (text.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || text.Contains('/') || File.Exists(path))
+        {
+            if (!File.Exists(path) && File.Exists(text)) path = text;
+            return ModelReader.FromFile(path);
+        }
+        return catalog.Model(text).Spec; // throws with a suggestion
+    }
+
+    Cluster ReadCluster(MappingNode s)
+    {
+        string hw = s.OptionalString("hardware") ?? throw new InputException($"{s.Path}: missing key 'hardware' (an accelerator such as h100-sxm or a system such as gb200-nvl72)");
+        Accelerator acc;
+        SystemSpec system;
+        if (catalog.TrySystem(hw, out var sys)) { system = sys; acc = catalog.Accelerator(sys.AcceleratorId); }
+        else if (catalog.TryAccelerator(hw, out var a)) { acc = a; system = catalog.System(a.DefaultSystem); }
+        else
+        {
+            string hint = Suggest.Nearest(hw, catalog.Accelerators.Select(x => x.Id).Concat(catalog.Systems.Select(x => x.Id))) is { } near ? $"; did you mean '{near}'?" : "";
+            throw new InputException($"unknown hardware '{hw}'{hint} (run 'augur catalog list' to see all names)");
+        }
+        if (s.OptionalString("system") is { } sysName) system = catalog.System(sysName);
+        var c = s.OptionalMapping("cluster");
+        c?.RequireOnly(ClusterKeys);
+        int gpus = c?.OptionalInteger("gpus") ?? system.ScaleUpDomain;
+        if (gpus < 1) throw new InputException($"{s.Path}.cluster.gpus: must be at least 1, got {gpus}");
+        var cluster = Cluster.From(system, acc, gpus);
+        if (c is null) return cluster;
+        int domain = c.OptionalInteger("scale_up_domain") ?? cluster.ScaleUpDomain;
+        if (domain < 1) throw new InputException($"{c.Path}.scale_up_domain: must be at least 1, got {domain}");
+        double up = c.OptionalNumber("scale_up_gbps") ?? cluster.ScaleUpPerGpu.GBps;
+        double output = c.OptionalNumber("scale_out_gbps") ?? cluster.ScaleOutPerGpu.GBps;
+        if (up <= 0 || output <= 0) throw new InputException($"{c.Path}: scale_up_gbps and scale_out_gbps must be positive (GB/s per GPU, one direction)");
+        return cluster with
+        {
+            ScaleUpDomain = domain,
+            ScaleUpPerGpu = Bandwidth.FromGBps(up),
+            ScaleOutPerGpu = Bandwidth.FromGBps(output),
+            InNetworkReduction = c.OptionalBool("in_network_reduction") ?? cluster.InNetworkReduction,
+        };
+    }
+
+    static LayoutSpec ReadLayout(MappingNode? p)
+    {
+        if (p is null) return new LayoutSpec();
+        p.RequireOnly(LayoutKeys);
+        int? Positive(string key)
+        {
+            int? v = p.OptionalInteger(key);
+            if (v is < 1) throw new InputException($"{p.Path}.{key}: must be a positive whole number, got {v}");
+            return v;
+        }
+        int? zero = p.OptionalInteger("zero");
+        if (p.OptionalBool("fsdp") == true) zero = 3;
+        if (zero is < 0 or > 3) throw new InputException($"{p.Path}.zero: {zero} is not a ZeRO stage; use 0, 1, 2 or 3");
+        Recompute? recompute = p.OptionalString("recompute")?.ToLowerInvariant() switch
+        {
+            null => null,
+            "none" or "off" or "false" => Recompute.None,
+            "selective" => Recompute.Selective,
+            "full" or "true" => Recompute.Full,
+            var r => throw new InputException($"{p.Path}.recompute: unknown mode '{r}'; use none, selective or full"),
+        };
+        return new LayoutSpec
+        {
+            Tp = Positive("tp"), Pp = Positive("pp"), Vp = Positive("vp"), Dp = Positive("dp"), Cp = Positive("cp"),
+            Ep = Positive("ep"), Etp = Positive("etp"), Sp = p.OptionalBool("sp"), Zero = zero,
+            MicroBatch = Positive("microbatch"), Recompute = recompute, DpAttention = Positive("dp_attention"),
+        };
+    }
+
+    static TrainingJob ReadTraining(MappingNode t, Precision precision)
+    {
+        t.RequireOnly(TrainingKeys);
+        int seq = t.Integer("seq_len"), batch = t.Integer("global_batch");
+        if (seq < 1) throw new InputException($"{t.Path}.seq_len: must be positive, got {seq}");
+        if (batch < 1) throw new InputException($"{t.Path}.global_batch: must be positive, got {batch}");
+        double? tokens = t.OptionalNumber("tokens"), flops = t.OptionalNumber("flops");
+        if (tokens is <= 0 || flops is <= 0) throw new InputException($"{t.Path}: tokens and flops budgets must be positive");
+        var kernel = (t.OptionalString("attention") ?? "flash").ToLowerInvariant() switch
+        {
+            "flash" or "fused" => AttentionKernel.Flash,
+            "unfused" or "eager" => AttentionKernel.Unfused,
+            var k => throw new InputException($"{t.Path}.attention: unknown kernel '{k}'; use flash or unfused"),
+        };
+        return new TrainingJob
+        {
+            SeqLen = seq, GlobalBatch = batch, Precision = precision, TokenBudget = tokens, FlopBudget = flops,
+            AttentionKernel = kernel, OverlapDataParallel = t.OptionalBool("overlap_dp") ?? true,
+        };
+    }
+
+    static InferenceJob ReadInference(MappingNode i)
+    {
+        i.RequireOnly(InferenceKeys);
+        int input = i.Integer("input_tokens"), output = i.Integer("output_tokens");
+        if (input < 1 || output < 1) throw new InputException($"{i.Path}: input_tokens and output_tokens must be positive");
+        int? conc = i.OptionalInteger("concurrency");
+        if (conc is < 1) throw new InputException($"{i.Path}.concurrency: must be positive, got {conc}");
+        double hit = i.OptionalNumber("prefix_hit_rate") ?? 0;
+        if (hit is < 0 or >= 1) throw new InputException($"{i.Path}.prefix_hit_rate: must be in [0, 1), got {hit}");
+        double frac = i.OptionalNumber("memory_fraction") ?? 0.9;
+        if (frac is <= 0 or > 1) throw new InputException($"{i.Path}.memory_fraction: must be in (0, 1], got {frac}");
+        double acc = i.OptionalNumber("acceptance") ?? 0;
+        if (acc is < 0 or >= 1) throw new InputException($"{i.Path}.acceptance: must be in [0, 1), got {acc}");
+        var mode = (i.OptionalString("mode") ?? "aggregated").ToLowerInvariant() switch
+        {
+            "aggregated" or "colocated" => ServingMode.Aggregated,
+            "disaggregated" or "pd" => ServingMode.Disaggregated,
+            var m => throw new InputException($"{i.Path}.mode: unknown mode '{m}'; use aggregated or disaggregated"),
+        };
+        int? prefill = i.OptionalInteger("prefill_gpus"), decode = i.OptionalInteger("decode_gpus");
+        if (prefill is < 1 || decode is < 1) throw new InputException($"{i.Path}: prefill_gpus and decode_gpus must be positive");
+        double? ttft = i.OptionalNumber("ttft_ms"), tpot = i.OptionalNumber("tpot_ms");
+        if (ttft is <= 0 || tpot is <= 0) throw new InputException($"{i.Path}: ttft_ms and tpot_ms must be positive");
+        return new InferenceJob
+        {
+            InputTokens = input, OutputTokens = output, Concurrency = conc,
+            KvPrecision = ParsePrecision(i.OptionalString("kv_precision") ?? "bf16", i.Path + ".kv_precision"),
+            PrefixHitRate = hit, Mode = mode, PrefillGpus = prefill, DecodeGpus = decode,
+            TtftLimit = ttft / 1000.0, TpotLimit = tpot / 1000.0, MemoryFraction = frac,
+            DraftTokens = i.OptionalInteger("draft_tokens") ?? 0, Acceptance = acc,
+        };
+    }
+
+    RunEconomics ReadRun(MappingNode? r, Accelerator acc)
+    {
+        r?.RequireOnly(RunKeys);
+        double? price = r?.OptionalNumber("usd_per_gpu_hour") ?? catalog.Price(acc.Id);
+        var run = new RunEconomics
+        {
+            UsdPerGpuHour = price ?? 0,
+            GpuMtbfHours = r?.OptionalNumber("gpu_mtbf_hours") ?? DefaultGpuMtbfHours,
+            CheckpointWriteSeconds = r?.OptionalNumber("checkpoint_write_s") ?? 60,
+            RestartSeconds = r?.OptionalNumber("restart_s") ?? 600,
+            PowerUtilization = r?.OptionalNumber("power_utilization") ?? 0.8,
+            Pue = r?.OptionalNumber("pue") ?? 1.2,
+        };
+        if (run.UsdPerGpuHour < 0 || run.GpuMtbfHours <= 0 || run.CheckpointWriteSeconds < 0 || run.RestartSeconds < 0 || run.PowerUtilization <= 0 || run.Pue < 1)
+            throw new InputException($"{r?.Path ?? "run"}: prices and times must be non-negative, MTBF and power positive, PUE at least 1");
+        return run;
+    }
+
+    static Precision ParsePrecision(string text, string where) =>
+        PrecisionInfo.TryParse(text, out var p) ? p : throw new InputException($"{where}: unknown precision '{text}'; use bf16, fp16, fp8 or fp4");
+}

@@ -1,0 +1,41 @@
+using Augur.Domain.Hardware;
+using Augur.Domain.Models;
+using Augur.Units;
+
+namespace Augur.CostModels.Analysis;
+
+/// <summary>KV-cache size per token (MODELING.md §2).</summary>
+public static class KvCache
+{
+    /// <summary>
+    /// Bytes cached per token for the whole model: MHA/GQA 2·L·h_kv·d_h·bytes; MLA L·(kv_lora_rank + rope)·bytes
+    /// (the compressed latent plus the shared rotary key, which tensor parallelism cannot shard).
+    /// Sliding-window layers are counted in full here; <see cref="BytesPerTokenAtContext"/> caps them.
+    /// </summary>
+    public static Bytes BytesPerToken(ModelSpec m, Precision kv) =>
+        new(ElementsPerTokenPerLayer(m) * m.Layers * kv.BytesPerElement());
+
+    public static double ElementsPerTokenPerLayer(ModelSpec m) =>
+        m.Mla is { } mla ? mla.KvLoraRank + mla.QkRopeHeadDim : 2.0 * m.KvHeads * m.HeadDim;
+
+    /// <summary>Average KV bytes per token of a sequence of <paramref name="contextTokens"/>, with windowed layers holding at most their window.</summary>
+    public static Bytes BytesPerTokenAtContext(ModelSpec m, Precision kv, double contextTokens)
+    {
+        if (m.SlidingWindow <= 0 || contextTokens <= m.SlidingWindow) return BytesPerToken(m, kv);
+        double windowed = m.Layers * m.SlidingLayerFraction;
+        double full = m.Layers - windowed;
+        double layersEquivalent = full + windowed * m.SlidingWindow / contextTokens;
+        return new(ElementsPerTokenPerLayer(m) * layersEquivalent * kv.BytesPerElement());
+    }
+
+    /// <summary>
+    /// KV heads each tensor-parallel rank stores: h_kv / t rounded up (replicated when t &gt; h_kv);
+    /// MLA's latent is not sharded by TP at all.
+    /// </summary>
+    public static double TensorParallelShare(ModelSpec m, int tp)
+    {
+        if (m.Mla is not null) return 1.0;
+        double perRank = Math.Ceiling((double)m.KvHeads / tp);
+        return perRank / m.KvHeads;
+    }
+}

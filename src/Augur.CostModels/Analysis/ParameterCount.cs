@@ -1,0 +1,91 @@
+using Augur.Domain.Models;
+
+namespace Augur.CostModels.Analysis;
+
+/// <summary>Parameter counts of one model, split the way memory and parallelism need them.</summary>
+/// <param name="Embedding">Input embedding plus learned position table.</param>
+/// <param name="LmHead">Output projection (zero when tied to the embedding).</param>
+/// <param name="AttentionPerLayer">Attention projections and norms of one layer.</param>
+/// <param name="DenseMlpPerLayer">Dense MLP of one dense layer (zero for an all-MoE model's MoE layers).</param>
+/// <param name="RoutedExpertsPerMoeLayer">All routed experts of one MoE layer.</param>
+/// <param name="OneRoutedExpert">One routed expert.</param>
+/// <param name="SharedExpertsPerMoeLayer">Shared experts plus router of one MoE layer.</param>
+public readonly record struct ParameterCount(
+    double Embedding,
+    double LmHead,
+    double AttentionPerLayer,
+    double DenseMlpPerLayer,
+    double RoutedExpertsPerMoeLayer,
+    double OneRoutedExpert,
+    double SharedExpertsPerMoeLayer,
+    double FinalNorm,
+    int DenseLayers,
+    int MoeLayers,
+    int TopK)
+{
+    /// <summary>Every parameter, all experts included.</summary>
+    public double Total =>
+        Embedding + LmHead + FinalNorm
+        + (DenseLayers + MoeLayers) * AttentionPerLayer
+        + DenseLayers * DenseMlpPerLayer
+        + MoeLayers * (RoutedExpertsPerMoeLayer + SharedExpertsPerMoeLayer);
+
+    /// <summary>Parameters one token passes through (top-k routed experts plus shared experts), embeddings included.</summary>
+    public double Active =>
+        Embedding + LmHead + FinalNorm
+        + (DenseLayers + MoeLayers) * AttentionPerLayer
+        + DenseLayers * DenseMlpPerLayer
+        + MoeLayers * (TopK * OneRoutedExpert + SharedExpertsPerMoeLayer);
+
+    /// <summary>All routed-expert parameters (sharded by expert parallelism).</summary>
+    public double RoutedExperts => MoeLayers * RoutedExpertsPerMoeLayer;
+
+    /// <summary>Everything but routed experts (sharded by tensor parallelism).</summary>
+    public double NonExpert => Total - RoutedExperts;
+}
+
+/// <summary>Counts parameters from the architecture (biases ignored; norms included).</summary>
+public static class ParameterCounter
+{
+    public static ParameterCount Count(ModelSpec m)
+    {
+        double d = m.Hidden;
+        double attention = AttentionProjectionParams(m) + 2 * d; // two RMS/LayerNorms per layer
+        double dense = MlpParams(d, m.Ffn, m.GatedMlp);
+        double routedAll = 0, oneExpert = 0, shared = 0;
+        int topK = 0;
+        if (m.Moe is { } moe)
+        {
+            oneExpert = MlpParams(d, moe.ExpertFfn, m.GatedMlp);
+            routedAll = moe.Experts * oneExpert;
+            shared = moe.SharedExperts * MlpParams(d, moe.SharedExpertFfn, m.GatedMlp) + d * moe.Experts;
+            topK = moe.TopK;
+        }
+        double embedding = (double)m.Vocab * d + (double)m.LearnedPositions * d;
+        double head = m.TiedEmbeddings ? 0 : (double)m.Vocab * d;
+        return new ParameterCount(embedding, head, attention, dense, routedAll, oneExpert, shared, d,
+            m.DenseLayers, m.MoeLayers, topK);
+    }
+
+    /// <summary>Weights of the Q, K, V and output projections (MLA: the low-rank chain and its norms).</summary>
+    public static double AttentionProjectionParams(ModelSpec m)
+    {
+        double d = m.Hidden;
+        if (m.Mla is { } mla)
+        {
+            double h = m.Heads;
+            double q = mla.QLoraRank > 0
+                ? d * mla.QLoraRank + mla.QLoraRank + mla.QLoraRank * h * mla.QkHeadDim
+                : d * h * mla.QkHeadDim;
+            double kv = d * (mla.KvLoraRank + mla.QkRopeHeadDim) + mla.KvLoraRank
+                        + mla.KvLoraRank * h * (mla.QkNopeHeadDim + mla.VHeadDim);
+            double o = h * mla.VHeadDim * d;
+            return q + kv + o;
+        }
+        double qDim = (double)m.Heads * m.HeadDim;
+        double kvDim = (double)m.KvHeads * m.HeadDim;
+        return d * qDim + 2 * d * kvDim + qDim * d;
+    }
+
+    public static double MlpParams(double hidden, double ffn, bool gated) => (gated ? 3 : 2) * hidden * ffn;
+}

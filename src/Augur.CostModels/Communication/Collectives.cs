@@ -1,0 +1,64 @@
+namespace Augur.CostModels.Communication;
+
+/// <summary>
+/// Collective times on a two-tier fabric (Thakur, Rabenseifner &amp; Gropp 2005; nccl-tests doc/PERFORMANCE.md).
+/// n is the full buffer in bytes (the all-reduced vector, the gathered result, or what each rank sends in an
+/// all-to-all); p ranks spaced <c>stride</c> apart in Megatron rank order. Groups inside one scale-up domain use
+/// it alone; groups spanning domains run hierarchically: reduce-scatter inside, the cross-domain step on n/g
+/// per GPU over each GPU's own NIC, all-gather inside.
+/// </summary>
+public static class Collectives
+{
+    public static double AllReduce(in Fabric f, double n, int p, int stride)
+    {
+        if (p <= 1 || n <= 0) return 0;
+        int g = f.MembersPerDomain(p, stride);
+        if (g >= p) return AllReduceFlat(f.ScaleUp, n, p, f.InNetworkGain);
+        if (g == 1) return AllReduceFlat(f.ScaleOut, n, p, 1.0);
+        int across = p / g;
+        return ReduceScatterFlat(f.ScaleUp, n, g) + AllReduceFlat(f.ScaleOut, n / g, across, 1.0) + ReduceScatterFlat(f.ScaleUp, n, g);
+    }
+
+    /// <summary>All-gather producing n bytes on every rank (each contributes n/p). Reduce-scatter costs the same.</summary>
+    public static double AllGather(in Fabric f, double n, int p, int stride)
+    {
+        if (p <= 1 || n <= 0) return 0;
+        int g = f.MembersPerDomain(p, stride);
+        if (g >= p) return ReduceScatterFlat(f.ScaleUp, n, p);
+        if (g == 1) return ReduceScatterFlat(f.ScaleOut, n, p);
+        int across = p / g;
+        return ReduceScatterFlat(f.ScaleOut, n / g, across) + ReduceScatterFlat(f.ScaleUp, n, g);
+    }
+
+    public static double ReduceScatter(in Fabric f, double n, int p, int stride) => AllGather(f, n, p, stride);
+
+    /// <summary>All-to-all where each rank sends n bytes spread evenly over the p ranks (itself included).</summary>
+    public static double AllToAll(in Fabric f, double n, int p, int stride)
+    {
+        if (p <= 1 || n <= 0) return 0;
+        int g = f.MembersPerDomain(p, stride);
+        double local = n * (g - 1) / p / f.ScaleUp.BytesPerSecond + f.ScaleUp.LatencySeconds;
+        if (g >= p) return local;
+        double remote = n * (p - g) / p / f.ScaleOut.BytesPerSecond + f.ScaleOut.LatencySeconds;
+        return Math.Max(local, remote);
+    }
+
+    /// <summary>Point-to-point send of n bytes between neighbours <paramref name="stride"/> ranks apart.</summary>
+    public static double SendRecv(in Fabric f, double n, int stride)
+    {
+        if (n <= 0) return 0;
+        var tier = stride >= f.DomainSize ? f.ScaleOut : f.ScaleUp;
+        return n / tier.BytesPerSecond + tier.LatencySeconds;
+    }
+
+    /// <summary>Ring all-reduce, or a pipelined tree when its latency term wins (small messages, many ranks).</summary>
+    static double AllReduceFlat(NetworkTier t, double n, int p, double gain)
+    {
+        double ring = 2.0 * (p - 1) * t.LatencySeconds + 2.0 * (p - 1) / p * n / (t.BytesPerSecond * gain);
+        double tree = 2.0 * Math.Log2(p) * t.LatencySeconds + 2.0 * n / (t.BytesPerSecond * gain);
+        return Math.Min(ring, tree);
+    }
+
+    static double ReduceScatterFlat(NetworkTier t, double n, int p) =>
+        (p - 1) * t.LatencySeconds + (double)(p - 1) / p * n / t.BytesPerSecond;
+}

@@ -1,0 +1,36 @@
+using Augur.CostModels.Compute;
+using Augur.Domain.Hardware;
+using Augur.Units;
+
+namespace Augur.CostModels.Communication;
+
+/// <summary>One network tier as a collective sees it: achieved per-GPU bandwidth (one direction) and per-step latency.</summary>
+public readonly record struct NetworkTier(double BytesPerSecond, double LatencySeconds);
+
+/// <summary>The two tiers of a cluster with their calibrated efficiencies applied.</summary>
+public readonly struct Fabric
+{
+    public Fabric(Cluster c, HardwareCalibration cal)
+    {
+        DomainSize = Math.Max(1, c.ScaleUpDomain);
+        ScaleUp = new NetworkTier(c.ScaleUpPerGpu.BytesPerSecond * cal.ScaleUp.BusBandwidthEfficiency, cal.ScaleUp.Latency.Value);
+        ScaleOut = new NetworkTier(c.ScaleOutPerGpu.BytesPerSecond * cal.ScaleOut.BusBandwidthEfficiency, cal.ScaleOut.Latency.Value);
+        InNetworkGain = c.InNetworkReduction ? cal.InNetworkReductionGain : 1.0;
+    }
+
+    public int DomainSize { get; }
+    public NetworkTier ScaleUp { get; }
+    public NetworkTier ScaleOut { get; }
+    /// <summary>All-reduce bus-bandwidth multiplier inside the domain (1 without in-network reduction).</summary>
+    public double InNetworkGain { get; }
+
+    /// <summary>
+    /// How many members of a group of <paramref name="size"/> ranks, spaced <paramref name="stride"/> ranks apart,
+    /// share one scale-up domain.
+    /// </summary>
+    public int MembersPerDomain(int size, int stride)
+    {
+        if (stride >= DomainSize) return 1;
+        return Math.Min(size, Math.Max(1, DomainSize / stride));
+    }
+}

@@ -1,0 +1,56 @@
+using Augur.Domain.Hardware;
+using Augur.Units;
+
+namespace Augur.CostModels.Compute;
+
+/// <summary>
+/// Achievable rates of one accelerator at one precision: spec-sheet peak × calibrated efficiency.
+/// Precomputed once per estimate so the search loop does no lookups.
+/// </summary>
+public readonly struct DeviceRates
+{
+    public DeviceRates(Accelerator a, HardwareCalibration c, Precision p)
+    {
+        Precision = p;
+        Peak = a.Peak(p);
+        Gemm = Peak * c.Gemm(p);
+        Attention = Peak * c.Attention(p);
+        Memory = a.HbmBandwidth * c.MemoryEfficiency;
+        KernelOverhead = c.KernelOverhead;
+    }
+
+    public Precision Precision { get; }
+    /// <summary>Dense peak at this precision.</summary>
+    public FlopRate Peak { get; }
+    /// <summary>Achievable large-GEMM rate.</summary>
+    public FlopRate Gemm { get; }
+    /// <summary>Achievable fused-attention rate.</summary>
+    public FlopRate Attention { get; }
+    /// <summary>Achievable HBM bandwidth.</summary>
+    public Bandwidth Memory { get; }
+    public Seconds KernelOverhead { get; }
+}
+
+/// <summary>Roofline time of single operators: max(compute, memory) plus the kernel launch gap.</summary>
+public static class Roofline
+{
+    /// <summary>
+    /// An (m×k)·(k×n) GEMM: 2mnk FLOPs; reads both operands and writes the result.
+    /// <paramref name="weightBytes"/> is the stored size of one element of the k×n weight operand
+    /// (FP8/FP4 weights with scales), <paramref name="activationBytes"/> that of the activations.
+    /// </summary>
+    public static double GemmSeconds(in DeviceRates r, double m, double n, double k, double weightBytes, double activationBytes)
+    {
+        double flops = 2.0 * m * n * k;
+        double bytes = k * n * weightBytes + (m * k + m * n) * activationBytes;
+        return Math.Max(flops / r.Gemm.PerSecond, bytes / r.Memory.BytesPerSecond) + r.KernelOverhead.Value;
+    }
+
+    /// <summary>A memory-bound kernel moving <paramref name="bytes"/>.</summary>
+    public static double StreamSeconds(in DeviceRates r, double bytes) =>
+        bytes / r.Memory.BytesPerSecond + r.KernelOverhead.Value;
+
+    /// <summary>Fused attention: FLOPs at the attention rate, or the KV read when that is slower.</summary>
+    public static double AttentionSeconds(in DeviceRates r, double flops, double bytes) =>
+        Math.Max(flops / r.Attention.PerSecond, bytes / r.Memory.BytesPerSecond) + r.KernelOverhead.Value;
+}

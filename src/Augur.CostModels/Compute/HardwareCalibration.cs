@@ -1,0 +1,42 @@
+using Augur.Domain.Hardware;
+using Augur.Units;
+
+namespace Augur.CostModels.Compute;
+
+/// <summary>Achievable fraction of a network tier's per-GPU bandwidth, and its per-hop latency.</summary>
+/// <param name="BusBandwidthEfficiency">Achieved bus bandwidth of large collectives / line rate (nccl-tests busBw).</param>
+/// <param name="Latency">Base latency per algorithm step (α in the ring/tree formulas).</param>
+public sealed record TierCalibration(double BusBandwidthEfficiency, Seconds Latency);
+
+/// <summary>
+/// The few physical parameters Augur keeps per hardware family. They are properties of the chip and its
+/// software stack (never of a validation case): a chip Augur was never calibrated on uses its family's
+/// values (or the generic family) with its own spec-sheet peaks.
+/// </summary>
+public sealed record HardwareCalibration
+{
+    public required string Family { get; init; }
+    /// <summary>Large-GEMM achieved throughput / dense peak, per <see cref="Precision"/> (index = enum value).</summary>
+    public required double[] GemmEfficiency { get; init; }
+    /// <summary>Fused attention (FlashAttention-class) achieved throughput / dense peak, per precision.</summary>
+    public required double[] AttentionEfficiency { get; init; }
+    /// <summary>Achieved / peak HBM bandwidth for streaming kernels (elementwise, weight reads in decode).</summary>
+    public required double MemoryEfficiency { get; init; }
+    /// <summary>Fixed cost of launching one kernel (GPU idle between dependent kernels).</summary>
+    public required Seconds KernelOverhead { get; init; }
+    public required TierCalibration ScaleUp { get; init; }
+    public required TierCalibration ScaleOut { get; init; }
+    /// <summary>Bus-bandwidth gain of in-network reduction (NVLS) over a ring all-reduce inside the domain.</summary>
+    public required double InNetworkReductionGain { get; init; }
+    /// <summary>Memory the runtime holds outside the model: CUDA context, communicator buffers, workspace.</summary>
+    public required Bytes RuntimeReserve { get; init; }
+    /// <summary>Allocator fragmentation as a fraction of activation memory.</summary>
+    public required double Fragmentation { get; init; }
+    /// <summary>Fixed time per serving iteration outside kernels (scheduler, sampling, launch) with CUDA graphs.</summary>
+    public required Seconds ServingIterationOverhead { get; init; }
+    public required IReadOnlyList<string> Sources { get; init; }
+    public string Notes { get; init; } = "";
+
+    public double Gemm(Precision p) => GemmEfficiency[(int)p];
+    public double Attention(Precision p) => AttentionEfficiency[(int)p];
+}

@@ -1,0 +1,60 @@
+using Augur.CostModels.Analysis;
+using Augur.CostModels.Compute;
+using Augur.Domain.Models;
+using Augur.Domain.Parallelism;
+using Augur.Domain.Workloads;
+using Augur.Units;
+
+namespace Augur.CostModels.Memory;
+
+/// <summary>
+/// Peak memory per GPU in training (MODELING.md §2). Model states follow Megatron-core mixed precision:
+/// 2-byte weights, 4-byte fp32 main gradients and 12 bytes of Adam state (fp32 master, momentum, variance):
+/// 18 bytes/parameter unsharded, which reproduces Korthikanti et al. 2022 Fig. 1 (45.6 GiB for 22B and 175B
+/// on 8-way TP). ZeRO shards over the DP×CP group (experts over their expert-DP group): stage 1 the optimizer,
+/// 2 also gradients, 3 also weights (plus two layers of gathered weights).
+/// </summary>
+public static class TrainingMemory
+{
+    public const double WeightBytes = 2, GradientBytes = 4, OptimizerBytes = 12;
+
+    public static MemoryBreakdown Estimate(ModelSpec m, in ParameterCount pc, TrainingJob job, ParallelLayout l,
+        HardwareCalibration cal, int microBatches)
+    {
+        int stageLayers = (m.Layers + l.Pp - 1) / l.Pp;
+        int moeLayers = Math.Min(stageLayers, m.MoeLayers);
+        int denseLayers = stageLayers - moeLayers;
+        double embedding = pc.Embedding;
+        double head = l.Pp == 1 ? pc.LmHead + pc.FinalNorm : 0;
+        // First stage (most in-flight micro-batches) carries the embedding; with pp = 1 it also has the head.
+        double dense = (stageLayers * pc.AttentionPerLayer + denseLayers * pc.DenseMlpPerLayer
+                        + moeLayers * pc.SharedExpertsPerMoeLayer + embedding + head) / l.Tp;
+        double experts = moeLayers * pc.RoutedExpertsPerMoeLayer / (l.Ep * l.Etp);
+
+        double denseShards = l.DataShards, expertShards = Math.Max(1, l.ExpertDp);
+        double weights = WeightBytes * (Shard(dense, denseShards, l.Zero >= 3) + Shard(experts, expertShards, l.Zero >= 3));
+        if (l.Zero >= 3)
+            weights += 2 * WeightBytes * (pc.AttentionPerLayer + Math.Max(pc.DenseMlpPerLayer, pc.SharedExpertsPerMoeLayer)) / l.Tp;
+        double grads = GradientBytes * (Shard(dense, denseShards, l.Zero >= 2) + Shard(experts, expertShards, l.Zero >= 2));
+        double optimizer = OptimizerBytes * (Shard(dense, denseShards, l.Zero >= 1) + Shard(experts, expertShards, l.Zero >= 1));
+
+        double tokens = (double)l.MicroBatch * job.SeqLen / l.Cp;
+        double visits = m.Moe is { } moe ? moe.TopK * (double)l.Etp / l.Tp : 0;
+        double denseAct = ActivationMemory.LayerBytes(m, l, tokens, job.SeqLen, job.AttentionKernel, false, 0);
+        double moeAct = m.Moe is null ? 0 : ActivationMemory.LayerBytes(m, l, tokens, job.SeqLen, job.AttentionKernel, true, visits);
+        double perMicroBatch = denseLayers * denseAct + moeLayers * moeAct;
+        double activations = perMicroBatch * ActivationMemory.InFlightFactor(l.Pp, l.Vp, microBatches);
+        if (l.Recompute == Recompute.Full)
+        {
+            // The layer being recomputed holds its full working set once.
+            var once = l with { Recompute = Recompute.Selective };
+            activations += ActivationMemory.LayerBytes(m, once, tokens, job.SeqLen, job.AttentionKernel, moeLayers > 0, visits);
+        }
+        // Logits of one micro-batch in fp32 on the last stage (counted on the peak stage when pp = 1), plus the embedding output.
+        double logits = l.Pp == 1 ? 4.0 * tokens * ((double)m.Vocab / l.Tp + m.Hidden) : 0;
+        return new MemoryBreakdown(new Bytes(weights), new Bytes(grads), new Bytes(optimizer),
+            new Bytes(activations * (1 + cal.Fragmentation)), new Bytes(logits), Bytes.Zero, cal.RuntimeReserve);
+    }
+
+    static double Shard(double parameters, double shards, bool sharded) => sharded ? parameters / shards : parameters;
+}

@@ -1,0 +1,139 @@
+using Augur.CostModels.Compute;
+using Augur.Domain.Models;
+using Augur.Domain.Workloads;
+
+namespace Augur.CostModels.Operators;
+
+/// <summary>
+/// The per-operator cost of one transformer layer (forward), written once and used by training, prefill and
+/// decode. Each GEMM is timed with <see cref="Roofline.GemmSeconds"/> on its per-GPU shape; attention core with
+/// the fused-attention rate (or, unfused, as GEMMs over the full s×s scores plus the softmax/dropout traffic);
+/// norms, residuals, activation functions and rotary embeddings as memory traffic.
+/// </summary>
+public sealed class LayerCost
+{
+    /// <summary>Bytes each unfused-attention score element moves: QKᵀ write, softmax read+write, dropout read+write+mask, AV read (2+4+5+2).</summary>
+    const double UnfusedScoreBytes = 13.0;
+    /// <summary>
+    /// Elementwise forward traffic per token, in units of the hidden size: two norms (read+write 4d), two residual
+    /// adds (read 2, write 1: 6d), rotary and bias/dropout passes (≈6d).
+    /// </summary>
+    const double ElementwiseHiddenPasses = 16.0;
+    const int ElementwiseKernels = 8;
+
+    readonly ModelSpec _m;
+    readonly double _qkDim, _vDim;
+    readonly double _activationBytes;
+    readonly double _weightBytes;
+
+    public LayerCost(ModelSpec model, double activationBytes, double weightBytes)
+    {
+        _m = model;
+        _activationBytes = activationBytes;
+        _weightBytes = weightBytes;
+        if (model.Mla is { } mla) { _qkDim = mla.QkHeadDim; _vDim = mla.VHeadDim; }
+        else { _qkDim = model.HeadDim; _vDim = model.HeadDim; }
+    }
+
+    public LayerTime Dense(in DeviceRates r, in LayerShape s) =>
+        Attention(r, s) + Mlp(r, s.Tokens, _m.Ffn, s.Tp) + Elementwise(r, s, MlpWidth(_m.Ffn) / s.Tp);
+
+    public LayerTime Moe(in DeviceRates r, in LayerShape s)
+    {
+        var moe = _m.Moe!;
+        var t = Attention(r, s);
+        // Router: every token against every expert centroid (replicated across TP).
+        t += Gemm(r, s.Tokens, moe.Experts, _m.Hidden);
+        if (moe.SharedExperts > 0)
+            t += Mlp(r, s.Tokens, (double)moe.SharedExperts * moe.SharedExpertFfn, s.Tp);
+        t += RoutedExperts(r, s);
+        double width = moe.SharedExperts * MlpWidth(moe.SharedExpertFfn) / s.Tp
+                       + MlpWidth(moe.ExpertFfn) / s.Etp * s.ExpertTokenVisits / Math.Max(1.0, s.Tokens);
+        return t + Elementwise(r, s, width);
+    }
+
+    LayerTime Attention(in DeviceRates r, in LayerShape s)
+    {
+        double d = _m.Hidden, tp = s.Tp, h = _m.Heads / tp, T = s.Tokens;
+        var proj = default(LayerTime);
+        if (_m.Mla is { } mla)
+        {
+            if (mla.QLoraRank > 0)
+            {
+                proj += Gemm(r, T, mla.QLoraRank, d);
+                proj += Gemm(r, T, h * mla.QkHeadDim, mla.QLoraRank);
+            }
+            else proj += Gemm(r, T, h * mla.QkHeadDim, d);
+            proj += Gemm(r, T, mla.KvLoraRank + mla.QkRopeHeadDim, d);
+            proj += Gemm(r, T, h * (mla.QkNopeHeadDim + mla.VHeadDim), mla.KvLoraRank);
+            proj += Gemm(r, T, d, h * mla.VHeadDim);
+        }
+        else
+        {
+            double kvHeads = Math.Ceiling((double)_m.KvHeads / s.Tp);
+            proj += Gemm(r, T, (h + 2 * kvHeads) * _m.HeadDim, d);
+            proj += Gemm(r, T, d, h * _m.HeadDim);
+        }
+        return proj + Core(r, s, h);
+    }
+
+    LayerTime Core(in DeviceRates r, in LayerShape s, double headsPerGpu)
+    {
+        double sliding = _m.SlidingWindow > 0 ? _m.SlidingLayerFraction : 0;
+        double context = (1 - sliding) * s.FullContext + sliding * s.WindowContext;
+        double perPair = 2 * headsPerGpu * (_qkDim + _vDim);
+        if (s.Kernel == AttentionKernel.Unfused)
+        {
+            // Unfused kernels compute the whole s×s product and mask it afterwards: twice the causal work.
+            double fullContext = 2 * context;
+            double flops = perPair * s.Tokens * fullContext;
+            double scores = headsPerGpu * s.Tokens * fullContext;
+            double gemm = flops / r.Gemm.PerSecond + 2 * r.KernelOverhead.Value;
+            double traffic = Roofline.StreamSeconds(r, scores * UnfusedScoreBytes / 2.0 * _activationBytes);
+            return new LayerTime(0, gemm + traffic, 0, flops);
+        }
+        double f = perPair * s.Tokens * context;
+        double io = s.KvBytesPerLayer + s.Tokens * headsPerGpu * (2 * _qkDim + 2 * _vDim) * _activationBytes;
+        return new LayerTime(0, Roofline.AttentionSeconds(r, f, io), 0, f);
+    }
+
+    LayerTime Mlp(in DeviceRates r, double tokens, double ffn, int tp)
+    {
+        double d = _m.Hidden, f = ffn / tp;
+        return Gemm(r, tokens, _m.GatedMlp ? 2 * f : f, d) + Gemm(r, tokens, d, f);
+    }
+
+    LayerTime RoutedExperts(in DeviceRates r, in LayerShape s)
+    {
+        var moe = _m.Moe!;
+        double d = _m.Hidden, f = (double)moe.ExpertFfn / s.Etp, visits = s.ExpertTokenVisits;
+        double matrices = _m.GatedMlp ? 3 : 2;
+        double flops = 2 * visits * matrices * d * f;
+        double weights = s.ExpertsTouched * matrices * d * f * _weightBytes;
+        double acts = visits * (2 * d + (matrices - 1) * f + f) * _activationBytes;
+        double t = Math.Max(flops / r.Gemm.PerSecond, (weights + acts) / r.Memory.BytesPerSecond) + 2 * r.KernelOverhead.Value;
+        return new LayerTime(t, 0, 0, flops);
+    }
+
+    LayerTime Elementwise(in DeviceRates r, in LayerShape s, double mlpWidthPerToken)
+    {
+        double hiddenShare = s.SequenceParallel ? 1.0 / s.Tp : 1.0;
+        double bytes = s.Tokens * (ElementwiseHiddenPasses * _m.Hidden * hiddenShare + mlpWidthPerToken) * _activationBytes;
+        return new LayerTime(0, 0, bytes / r.Memory.BytesPerSecond + ElementwiseKernels * r.KernelOverhead.Value, 0);
+    }
+
+    /// <summary>Activation-function traffic per token in elements: gated reads gate and up, writes one (3F); plain reads and writes (2F).</summary>
+    double MlpWidth(double ffn) => (_m.GatedMlp ? 3 : 2) * ffn;
+
+    LayerTime Gemm(in DeviceRates r, double m, double n, double k) =>
+        new(Roofline.GemmSeconds(r, m, n, k, _weightBytes, _activationBytes), 0, 0, 2 * m * n * k);
+
+    /// <summary>Output layer (logits GEMM over the TP-sharded vocabulary plus the fp32 softmax/cross-entropy pass).</summary>
+    public LayerTime Head(in DeviceRates r, double tokens, int tp)
+    {
+        double v = (double)_m.Vocab / tp;
+        var g = Gemm(r, tokens, v, _m.Hidden);
+        double softmax = tokens * v * 4.0 * 3.0;
+        return g + new LayerTime(0, 0, Roofline.StreamSeconds(r, softmax), 0);
+    }
+}

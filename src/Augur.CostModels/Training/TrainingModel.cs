@@ -1,0 +1,216 @@
+using Augur.CostModels.Analysis;
+using Augur.CostModels.Communication;
+using Augur.CostModels.Compute;
+using Augur.CostModels.Memory;
+using Augur.CostModels.Operators;
+using Augur.Domain.Hardware;
+using Augur.Domain.Models;
+using Augur.Domain.Parallelism;
+using Augur.Domain.Workloads;
+
+namespace Augur.CostModels.Training;
+
+/// <summary>
+/// Costs training layouts for one (model, cluster, job): the per-layer operator cost from
+/// <see cref="LayerCost"/>, collectives from <see cref="Collectives"/> on the cluster's tiers, 1F1B/interleaved
+/// pipeline bubbles, data-parallel overlap and the optimizer step. Built once per scenario; <see cref="Estimate"/>
+/// allocates nothing, so the planner can call it hundreds of thousands of times a second.
+/// </summary>
+public sealed class TrainingModel
+{
+    /// <summary>FlashAttention backward does 2.5× the forward FLOPs (it recomputes the scores; FA2 paper §3).</summary>
+    const double FlashBackwardFactor = 2.5;
+    /// <summary>Adam step traffic per parameter: read fp32 master, m, v, grad (16 B), write master, m, v and bf16 weight (14 B).</summary>
+    const double OptimizerBytesPerParam = 30;
+
+    readonly ModelSpec _m;
+    readonly TrainingJob _job;
+    readonly HardwareCalibration _cal;
+    readonly DeviceRates _rates;
+    readonly Fabric _fabric;
+    readonly LayerCost _layer;
+    readonly ParameterCount _params;
+    readonly double _modelFlopsPerStep;
+    readonly double _activationBytes;
+
+    public TrainingModel(ModelSpec model, Cluster cluster, TrainingJob job, HardwareCalibration calibration)
+    {
+        _m = model;
+        _job = job;
+        _cal = calibration;
+        Cluster = cluster;
+        _rates = new DeviceRates(cluster.Accelerator, calibration, job.Precision);
+        _fabric = new Fabric(cluster, calibration);
+        _activationBytes = 2.0; // activations and weights stay 16-bit; FP8 applies to the GEMM inputs (Transformer Engine recipe)
+        _layer = new LayerCost(model, _activationBytes, 2.0);
+        _params = ParameterCounter.Count(model);
+        Flops = FlopCounter.ForSequence(model, job.SeqLen);
+        _modelFlopsPerStep = Flops.Training * job.TokensPerStep;
+    }
+
+    public Cluster Cluster { get; }
+    public FlopsPerToken Flops { get; }
+    public ParameterCount Parameters => _params;
+    public double ModelFlopsPerStep => _modelFlopsPerStep;
+
+    public int MicroBatches(in ParallelLayout l) => _job.GlobalBatch / (l.Dp * l.MicroBatch);
+
+    public MemoryBreakdown Memory(in ParallelLayout l) =>
+        TrainingMemory.Estimate(_m, _params, _job, l, _cal, MicroBatches(l));
+
+    public bool Fits(in MemoryBreakdown mem) => mem.Total <= Cluster.Accelerator.HbmCapacity;
+
+    public TrainingEstimate Estimate(in ParallelLayout l) => Estimate(l, Memory(l));
+
+    public TrainingEstimate Estimate(in ParallelLayout l, in MemoryBreakdown mem)
+    {
+        int m = MicroBatches(l);
+        double tokens = (double)l.MicroBatch * _job.SeqLen / l.Cp;
+        var shape = new LayerShape(tokens, _job.SeqLen / 2.0, FlopCounter.WindowedContext(_m, _job.SeqLen), l.Tp, l.Sp,
+            _m.Moe is { } moe ? tokens * moe.TopK * l.Etp / l.Tp : 0,
+            _m.Moe is { } moe2 ? (double)moe2.Experts / l.Ep : 0,
+            l.Etp, _job.AttentionKernel, 0);
+
+        int stageLayers = (_m.Layers + l.Pp - 1) / l.Pp;
+        int moeLayers = Math.Min(stageLayers, _m.MoeLayers);
+        int denseLayers = stageLayers - moeLayers;
+
+        var dense = denseLayers > 0 ? _layer.Dense(_rates, shape) : default;
+        var moeLayer = moeLayers > 0 ? _layer.Moe(_rates, shape) : default;
+        var fwd = dense * denseLayers + moeLayer * moeLayers;
+
+        // Backward: GEMMs and elementwise 2× forward; attention 2.5× (flash) or 2× (unfused).
+        double attnBwd = _job.AttentionKernel == AttentionKernel.Flash ? FlashBackwardFactor : 2.0;
+        double recompute = l.Recompute switch
+        {
+            Recompute.Full => fwd.Total,
+            Recompute.Selective when _job.AttentionKernel == AttentionKernel.Unfused => fwd.Attention,
+            _ => 0,
+        };
+        double gemm = fwd.Gemm * 3, attention = fwd.Attention * (1 + attnBwd), elementwise = fwd.Elementwise * 3;
+        if (l.Recompute == Recompute.Full) { gemm += fwd.Gemm; attention += fwd.Attention; elementwise += fwd.Elementwise; }
+        else if (recompute > 0) attention += recompute;
+        double stageCompute = gemm + attention + elementwise;
+
+        // The last stage also runs the output layer (forward + 2× backward); with pp > 1 it has at most as many layers.
+        var head = _layer.Head(_rates, tokens, l.Tp);
+        double headTime = head.Total * 3;
+        double perLayerAvg = stageCompute / Math.Max(1, stageLayers);
+        double lastStage = (_m.Layers - (l.Pp - 1) * stageLayers) * perLayerAvg + headTime;
+        double criticalCompute = l.Pp == 1 ? stageCompute + headTime : Math.Max(stageCompute, lastStage);
+
+        // Tensor parallel: 2 all-reduce equivalents per layer forward (AG+RS with SP), 2 backward, 2 more when recomputing.
+        double tpMessage = tokens * _m.Hidden * _activationBytes;
+        double tpPerLayer = l.Tp > 1 ? Collectives.AllReduce(_fabric, tpMessage, l.Tp, 1) : 0;
+        double tpCount = l.Recompute == Recompute.Full ? 6 : 4;
+        double tpComm = tpPerLayer * tpCount * stageLayers;
+
+        // Context parallel: K/V all-gather per layer (forward) and its reduce-scatter of dK/dV (backward), hidden behind attention.
+        double cpComm = 0;
+        if (l.Cp > 1)
+        {
+            double kvPerToken = _m.Mla is { } mla ? mla.KvLoraRank + mla.QkRopeHeadDim : 2.0 * Math.Ceiling((double)_m.KvHeads / l.Tp) * _m.HeadDim;
+            double kvBytes = tokens * l.Cp * kvPerToken * _activationBytes;
+            double gather = Collectives.AllGather(_fabric, kvBytes, l.Cp, l.Tp);
+            double attnFwd = (dense.Attention * denseLayers + moeLayer.Attention * moeLayers) / Math.Max(1, stageLayers);
+            double exposedFwd = Math.Max(0, gather - attnFwd);
+            double exposedBwd = Math.Max(0, 2 * gather - attnFwd * attnBwd);
+            cpComm = stageLayers * (exposedFwd * (l.Recompute == Recompute.Full ? 2 : 1) + exposedBwd);
+        }
+
+        // Expert parallel: dispatch + combine all-to-all forward and backward (and again when recomputing).
+        double epComm = 0;
+        if (moeLayers > 0 && l.Ep > 1)
+        {
+            double sendBytes = tokens / (l.Sp ? l.Tp : 1) * _m.Moe!.TopK * _m.Hidden * _activationBytes;
+            double a2a = Collectives.AllToAll(_fabric, sendBytes, l.Ep, l.Etp);
+            epComm = moeLayers * a2a * (l.Recompute == Recompute.Full ? 6 : 4);
+        }
+
+        // Pipeline point-to-point: activation forward and gradient backward per virtual stage boundary.
+        double ppComm = 0;
+        if (l.Pp > 1)
+        {
+            double msg = tokens * _m.Hidden * _activationBytes / (l.Sp ? l.Tp : 1);
+            ppComm = 2 * l.Vp * Collectives.SendRecv(_fabric, msg, l.Tp * l.Cp * l.Dp);
+        }
+
+        double perMicroBatch = criticalCompute + tpComm + cpComm + epComm + ppComm;
+        double bubble = (l.Pp - 1.0) / l.Vp * perMicroBatch;
+
+        double dpComm = DataParallel(l, m, stageCompute, fwd.Total);
+        double optimizer = OptimizerStep(l);
+
+        var breakdown = new StepBreakdown(criticalCompute * m, bubble, tpComm * m, cpComm * m, epComm * m, ppComm * m, dpComm, optimizer);
+        double step = breakdown.Total;
+        double computeShare = m * (criticalCompute / Math.Max(1e-30, stageCompute + (l.Pp == 1 ? headTime : 0)));
+        var split = new ComputeSplit(gemm * computeShare, attention * computeShare, elementwise * computeShare);
+
+        int gpus = l.Gpus;
+        double tokensPerSec = _job.TokensPerStep / step / gpus;
+        double modelFlopsPerGpu = _modelFlopsPerStep / step / gpus;
+        double hardwareFlops = _modelFlopsPerStep + RecomputeFlops(l);
+        double peak = _rates.Peak.PerSecond;
+        return new TrainingEstimate(l, step, breakdown, split, mem, Fits(mem), tokensPerSec, modelFlopsPerGpu,
+            modelFlopsPerGpu / peak, hardwareFlops / step / gpus / peak, m);
+    }
+
+    /// <summary>Extra forward FLOPs recomputation adds per step (counted in HFU, not MFU).</summary>
+    public double RecomputeFlops(in ParallelLayout l) => l.Recompute switch
+    {
+        Recompute.Full => (Flops.Forward - Flops.Logits) * _job.TokensPerStep,
+        Recompute.Selective => Flops.AttentionCore * _job.TokensPerStep,
+        _ => 0,
+    };
+
+    /// <summary>
+    /// Exposed gradient/parameter traffic of one step. ZeRO-0 all-reduces gradients; ZeRO-1/2 reduce-scatter
+    /// gradients and all-gather updated weights; ZeRO-3 also gathers weights for every micro-batch's forward and
+    /// backward. With overlap, gradient reduction hides behind the last micro-batch's backward and the weight
+    /// gather behind the first micro-batch's forward; ZeRO-3 gathers hide behind each micro-batch.
+    /// </summary>
+    double DataParallel(in ParallelLayout l, int microBatches, double stageCompute, double stageForward)
+    {
+        int stageLayers = (_m.Layers + l.Pp - 1) / l.Pp;
+        int moeLayers = Math.Min(stageLayers, _m.MoeLayers);
+        double denseParams = (stageLayers * _params.AttentionPerLayer + (stageLayers - moeLayers) * _params.DenseMlpPerLayer
+                              + moeLayers * _params.SharedExpertsPerMoeLayer + (l.Pp == 1 ? _params.Embedding + _params.LmHead : _params.Embedding)) / l.Tp;
+        double expertParams = moeLayers * _params.RoutedExpertsPerMoeLayer / (l.Ep * l.Etp);
+        double g = 2.0; // gradients and weights travel in 16 bits
+        int shards = l.DataShards, expertDp = Math.Max(1, l.ExpertDp);
+        double backward = stageCompute - stageForward;
+        double reduce, gather;
+        if (l.Zero == 0)
+        {
+            reduce = Collectives.AllReduce(_fabric, denseParams * g, shards, l.Tp)
+                     + Collectives.AllReduce(_fabric, expertParams * g, expertDp, l.Ep * l.Etp);
+            gather = 0;
+        }
+        else
+        {
+            reduce = Collectives.ReduceScatter(_fabric, denseParams * g, shards, l.Tp)
+                     + Collectives.ReduceScatter(_fabric, expertParams * g, expertDp, l.Ep * l.Etp);
+            gather = Collectives.AllGather(_fabric, denseParams * g, shards, l.Tp)
+                     + Collectives.AllGather(_fabric, expertParams * g, expertDp, l.Ep * l.Etp);
+        }
+        if (l.Zero == 3)
+        {
+            // Per micro-batch: gather for forward, gather again for backward, reduce-scatter gradients.
+            double fwdExposed = Math.Max(0, gather - stageForward);
+            double bwdExposed = Math.Max(0, gather + reduce - backward);
+            return microBatches * (fwdExposed + bwdExposed);
+        }
+        if (!_job.OverlapDataParallel) return reduce + gather;
+        return Math.Max(0, reduce - backward) + Math.Max(0, gather - stageForward);
+    }
+
+    double OptimizerStep(in ParallelLayout l)
+    {
+        int stageLayers = (_m.Layers + l.Pp - 1) / l.Pp;
+        double fraction = (double)stageLayers / _m.Layers;
+        double dense = _params.NonExpert * fraction / l.Tp;
+        double experts = _params.RoutedExperts * fraction / (l.Ep * l.Etp);
+        if (l.Zero >= 1) { dense /= l.DataShards; experts /= Math.Max(1, l.ExpertDp); }
+        return (dense + experts) * OptimizerBytesPerParam / _rates.Memory.BytesPerSecond;
+    }
+}

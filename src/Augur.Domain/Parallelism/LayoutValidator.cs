@@ -1,0 +1,53 @@
+using Augur.Domain.Models;
+
+namespace Augur.Domain.Parallelism;
+
+/// <summary>Checks that a layout can run a model on a GPU count; returns one actionable message or null.</summary>
+public static class LayoutValidator
+{
+    /// <summary>The structural checks shared by training and inference.</summary>
+    public static string? CheckShape(ModelSpec m, int gpus, int tp, int pp, int ep, int etp, int vp = 1)
+    {
+        if (tp < 1 || pp < 1 || ep < 1 || etp < 1 || vp < 1)
+            return "parallel degrees must be positive integers (tp, pp, vp, dp, cp, ep >= 1)";
+        if (m.Heads % tp != 0)
+            return $"tp={tp} does not divide the {m.Heads} attention heads of {m.Name}; pick a tp that divides {m.Heads}";
+        if (m.Mla is null && m.KvHeads % tp != 0 && tp % m.KvHeads != 0)
+            return $"tp={tp} neither divides nor is a multiple of the {m.KvHeads} KV heads of {m.Name}";
+        if (pp > m.Layers)
+            return $"pp={pp} exceeds the {m.Layers} layers of {m.Name}; use pp <= {m.Layers}";
+        if (pp * vp > m.Layers)
+            return $"pp×vp = {pp * vp} exceeds the {m.Layers} layers of {m.Name}; lower vp";
+        if (vp > 1 && pp == 1)
+            return "vp > 1 (interleaved stages) needs pp > 1";
+        if (m.Moe is { } moe)
+        {
+            if (moe.Experts % ep != 0)
+                return $"ep={ep} does not divide the {moe.Experts} experts of {m.Name}; pick an ep that divides {moe.Experts}";
+        }
+        else if (ep > 1)
+            return $"ep={ep} but {m.Name} is a dense model; set ep: 1";
+        return null;
+    }
+
+    /// <summary>Full check of a training layout against the model, the GPU count and the batch.</summary>
+    public static string? Check(ModelSpec m, int gpus, ParallelLayout l, int seqLen, int globalBatch)
+    {
+        if (l.Dp < 1 || l.Cp < 1 || l.MicroBatch < 1)
+            return "parallel degrees and micro-batch must be positive integers";
+        if (CheckShape(m, gpus, l.Tp, l.Pp, l.Ep, l.Etp, l.Vp) is { } shape) return shape;
+        if (l.Gpus != gpus)
+            return $"tp×pp×dp×cp = {l.Tp}×{l.Pp}×{l.Dp}×{l.Cp} = {l.Gpus}, but the cluster has {gpus} GPUs; make the degrees multiply to {gpus}";
+        if (l.Zero is < 0 or > 3)
+            return $"zero={l.Zero} is not a ZeRO stage; use 0, 1, 2 or 3";
+        if (seqLen % l.Cp != 0)
+            return $"cp={l.Cp} does not divide seq_len {seqLen}";
+        if (m.Moe is not null && l.Tp * l.Cp * l.Dp % (l.Ep * l.Etp) != 0)
+            return $"ep×etp = {l.Ep * l.Etp} must divide tp×cp×dp = {l.Tp * l.Cp * l.Dp} (experts are spread over the stage's data-parallel ranks)";
+        if (globalBatch % (l.Dp * l.MicroBatch) != 0)
+            return $"global batch {globalBatch} is not a multiple of dp×micro-batch = {l.Dp * l.MicroBatch}";
+        if (l.Vp > 1 && globalBatch / (l.Dp * l.MicroBatch) % l.Pp != 0)
+            return $"interleaved schedule needs the {globalBatch / (l.Dp * l.MicroBatch)} micro-batches per replica to be a multiple of pp={l.Pp}";
+        return null;
+    }
+}

@@ -1,0 +1,36 @@
+namespace Augur.Domain.Parallelism;
+
+/// <summary>How much activation state is recomputed in the backward pass (Korthikanti et al. 2022).</summary>
+public enum Recompute { None, Selective, Full }
+
+/// <summary>
+/// A complete parallel layout. Rank order is Megatron's: TP innermost, then CP, then DP, then PP outermost,
+/// so TP groups are contiguous GPUs (inside a scale-up domain when they fit). MoE layers re-split the
+/// TP×CP×DP ranks of a stage into ETP × EP × expert-DP.
+/// </summary>
+/// <param name="Tp">Tensor parallel degree.</param>
+/// <param name="Pp">Pipeline stages.</param>
+/// <param name="Vp">Virtual (interleaved) stages per pipeline rank; 1 = plain 1F1B.</param>
+/// <param name="Dp">Data-parallel replicas.</param>
+/// <param name="Cp">Context parallel degree (sequence split for attention).</param>
+/// <param name="Ep">Expert parallel degree (1 for dense models).</param>
+/// <param name="Etp">Tensor parallel degree inside each expert.</param>
+/// <param name="Sp">Sequence parallelism on the TP group (shards norms/dropout activations).</param>
+/// <param name="Zero">ZeRO stage over the DP×CP group: 0 none, 1 optimizer, 2 + gradients, 3 + parameters (FSDP).</param>
+/// <param name="MicroBatch">Sequences per micro-batch.</param>
+/// <param name="Recompute">Activation recomputation.</param>
+public readonly record struct ParallelLayout(
+    int Tp, int Pp, int Vp, int Dp, int Cp, int Ep, int Etp, bool Sp, int Zero, int MicroBatch, Recompute Recompute)
+{
+    public int Gpus => Tp * Pp * Dp * Cp;
+
+    /// <summary>Ranks that share one copy of the non-expert weights' shard (gradient reduction group).</summary>
+    public int DataShards => Dp * Cp;
+
+    /// <summary>Expert-data-parallel degree: replicas of each expert shard within a stage.</summary>
+    public int ExpertDp => Tp * Cp * Dp / (Ep * Etp);
+
+    public override string ToString() =>
+        $"tp{Tp} pp{Pp}{(Vp > 1 ? $" vp{Vp}" : "")} dp{Dp}{(Cp > 1 ? $" cp{Cp}" : "")}{(Ep > 1 ? $" ep{Ep}" : "")}{(Etp > 1 ? $" etp{Etp}" : "")}"
+        + $"{(Sp && Tp > 1 ? " sp" : "")} zero{Zero} mb{MicroBatch} {Recompute.ToString().ToLowerInvariant()}";
+}

@@ -1,0 +1,30 @@
+using Augur.Domain.Hardware;
+
+namespace Augur.Domain.Workloads;
+
+public enum ServingMode { Aggregated, Disaggregated }
+
+/// <summary>A serving workload: request shape, precision of the KV cache, and the latency targets.</summary>
+public sealed record InferenceJob
+{
+    public required int InputTokens { get; init; }
+    public required int OutputTokens { get; init; }
+    /// <summary>Concurrent sequences per replica; null = max-throughput mode (the largest batch that fits).</summary>
+    public int? Concurrency { get; init; }
+    public Precision KvPrecision { get; init; } = Precision.BF16;
+    /// <summary>Fraction of prompt tokens served from the prefix cache (their prefill is skipped).</summary>
+    public double PrefixHitRate { get; init; }
+    public ServingMode Mode { get; init; } = ServingMode.Aggregated;
+    public int? PrefillGpus { get; init; }
+    public int? DecodeGpus { get; init; }
+    /// <summary>Time-to-first-token limit (SLO mode), seconds.</summary>
+    public double? TtftLimit { get; init; }
+    /// <summary>Time-per-output-token limit (SLO mode), seconds.</summary>
+    public double? TpotLimit { get; init; }
+    /// <summary>Fraction of HBM the engine may use for weights, activations and KV cache (vLLM gpu_memory_utilization).</summary>
+    public double MemoryFraction { get; init; } = 0.9;
+    /// <summary>Speculative decoding: draft tokens per step (0 = off).</summary>
+    public int DraftTokens { get; init; }
+    /// <summary>Speculative decoding: per-token acceptance rate α.</summary>
+    public double Acceptance { get; init; }
+}

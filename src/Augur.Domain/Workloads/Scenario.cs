@@ -1,0 +1,45 @@
+using Augur.Domain.Hardware;
+using Augur.Domain.Models;
+using Augur.Domain.Parallelism;
+
+namespace Augur.Domain.Workloads;
+
+public enum WorkloadKind { Training, Inference }
+
+/// <summary>What the planner ranks layouts by.</summary>
+public enum Objective { StepTime, Cost, Throughput, CostPerToken }
+
+/// <summary>
+/// The layout keys a scenario file fixes; null keys are left to the planner (or defaulted by <c>estimate</c>).
+/// </summary>
+public sealed record LayoutSpec
+{
+    public int? Tp { get; init; }
+    public int? Pp { get; init; }
+    public int? Vp { get; init; }
+    public int? Dp { get; init; }
+    public int? Cp { get; init; }
+    public int? Ep { get; init; }
+    public int? Etp { get; init; }
+    public bool? Sp { get; init; }
+    public int? Zero { get; init; }
+    public int? MicroBatch { get; init; }
+    public Recompute? Recompute { get; init; }
+    /// <summary>Inference: data-parallel attention degree (attention replicas inside one EP group).</summary>
+    public int? DpAttention { get; init; }
+}
+
+/// <summary>A whole user scenario: the model, the hardware, the job and the parts of the layout that are fixed.</summary>
+public sealed record Scenario
+{
+    public string Name { get; init; } = "";
+    public required WorkloadKind Workload { get; init; }
+    public required ModelSpec Model { get; init; }
+    public required Cluster Cluster { get; init; }
+    public required Precision Precision { get; init; }
+    public required LayoutSpec Layout { get; init; }
+    public TrainingJob? Training { get; init; }
+    public InferenceJob? Inference { get; init; }
+    public required RunEconomics Run { get; init; }
+    public Objective Objective { get; init; } = Objective.StepTime;
+}
