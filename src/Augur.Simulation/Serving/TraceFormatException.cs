@@ -9,13 +9,13 @@ public sealed class TraceFormatException : FormatException
     public TraceFormatException(string source, int lineNumber, string problem)
         : base($"{source} line {lineNumber}: {problem}")
     {
-        Source = source;
+        SourceName = source;
         LineNumber = lineNumber;
         Problem = problem;
     }
 
     /// <summary>The file name (or other label) the trace came from.</summary>
-    public new string Source { get; }
+    public string SourceName { get; }
 
     /// <summary>1-based line number of the offending line.</summary>
     public int LineNumber { get; }

@@ -47,7 +47,7 @@ public class RequestTraceTests
     {
         var ex = Assert.Throws<TraceFormatException>(() => RequestTrace.Read(new StringReader(text), "trace.csv"));
         Assert.Equal(message, ex.Message);
-        Assert.Equal("trace.csv", ex.Source);
+        Assert.Equal("trace.csv", ex.SourceName);
     }
 
     [Fact]
