@@ -1,0 +1,45 @@
+using Augur.Units;
+
+namespace Augur.Simulation.Serving;
+
+/// <summary>Per-replica scheduler settings and what to measure. The same settings apply to every replica.</summary>
+public sealed record SchedulerOptions
+{
+    /// <summary>Most sequences a replica holds admitted at once (prefilling or decoding), like vLLM's max_num_seqs.</summary>
+    public int MaxBatchSequences { get; init; } = 256;
+
+    /// <summary>
+    /// Tokens one iteration may compute, like vLLM's max_num_batched_tokens: each decoding sequence takes one and
+    /// prefill chunks fill the rest. Must be at least <see cref="MaxBatchSequences"/>.
+    /// </summary>
+    public int ChunkTokenBudget { get; init; } = 8192;
+
+    /// <summary>Tokens per paged-KV-cache block.</summary>
+    public int BlockSizeTokens { get; init; } = 16;
+
+    public RoutingPolicy Routing { get; init; } = RoutingPolicy.RoundRobin;
+
+    public ServiceLevelObjective Slo { get; init; } = ServiceLevelObjective.None;
+
+    /// <summary>
+    /// First sampling interval of the time series; null picks (last arrival)/1000, at least 1 ms. The series keeps
+    /// at most <see cref="MaxSamples"/> samples: when full it drops every other sample and doubles the interval.
+    /// </summary>
+    public Seconds? SampleInterval { get; init; }
+
+    /// <summary>Bound on the time-series length (at least 2).</summary>
+    public int MaxSamples { get; init; } = 1000;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first bad setting.</summary>
+    public void Validate()
+    {
+        if (MaxBatchSequences < 1) throw new ArgumentException($"MaxBatchSequences must be at least 1 (was {MaxBatchSequences})");
+        if (ChunkTokenBudget < MaxBatchSequences)
+            throw new ArgumentException($"ChunkTokenBudget ({ChunkTokenBudget}) must be at least MaxBatchSequences ({MaxBatchSequences}): every decoding sequence takes one token of the budget");
+        if (BlockSizeTokens < 1) throw new ArgumentException($"BlockSizeTokens must be at least 1 (was {BlockSizeTokens})");
+        if (MaxSamples < 2) throw new ArgumentException($"MaxSamples must be at least 2 (was {MaxSamples})");
+        if (SampleInterval is { } s && !(s.Value > 0 && double.IsFinite(s.Value)))
+            throw new ArgumentException($"SampleInterval must be positive and finite (was {s.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)} s)");
+        if (Slo is null) throw new ArgumentException("Slo must not be null; use ServiceLevelObjective.None for no limits");
+    }
+}

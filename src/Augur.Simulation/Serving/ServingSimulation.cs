@@ -1,0 +1,28 @@
+namespace Augur.Simulation.Serving;
+
+/// <summary>
+/// Request-level simulation of LLM serving: arrivals, routing, continuous batching with chunked prefill,
+/// paged KV cache with recompute preemption, aggregated or disaggregated prefill/decode.
+/// </summary>
+/// <remarks>
+/// Token accounting: prefill of a prompt ends with the first output token; each decode step then produces one
+/// token and attends to input + tokens generated so far. In disaggregated mode the first token is produced and
+/// delivered by the prefill replica, so TTFT ends at prefill completion and does NOT include the KV transfer;
+/// the transfer (<see cref="IServingCostModel.KvTransferTime"/> of the prefill pool's model) and any wait for a
+/// decode replica fall into TPOT. A transferred request waits in its decode replica's queue until blocks for its
+/// KV are free (the KV's stay on the prefill side meanwhile is not modelled).
+/// </remarks>
+public static class ServingSimulation
+{
+    /// <summary>Simulates serving <paramref name="requests"/> until all finish. Deterministic for equal inputs.</summary>
+    /// <exception cref="ArgumentException">Bad options, a malformed request, or a request whose KV cannot fit a replica.</exception>
+    public static ServingResult Run(ServingDeployment deployment, IReadOnlyList<Request> requests, SchedulerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(deployment);
+        ArgumentNullException.ThrowIfNull(requests);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (requests.Count == 0) throw new ArgumentException("there are no requests to simulate", nameof(requests));
+        return new ServingEngine(deployment, requests, options).Run();
+    }
+}
