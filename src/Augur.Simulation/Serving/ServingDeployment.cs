@@ -1,3 +1,4 @@
+using Augur.Domain.Workloads;
 namespace Augur.Simulation.Serving;
 
 /// <summary>What serves the requests: one pool (aggregated) or a prefill pool plus a decode pool (disaggregated).</summary>

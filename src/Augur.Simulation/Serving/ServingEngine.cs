@@ -1,3 +1,4 @@
+using Augur.Domain.Workloads;
 using System.Globalization;
 
 namespace Augur.Simulation.Serving;

@@ -1,3 +1,4 @@
+using Augur.Domain.Workloads;
 using Augur.Simulation.Serving;
 
 namespace Augur.Tests.Simulation;

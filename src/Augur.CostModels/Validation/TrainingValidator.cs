@@ -1,0 +1,59 @@
+using Augur.CostModels.Compute;
+using Augur.CostModels.Training;
+using Augur.Domain;
+using Augur.Domain.Hardware;
+using Augur.Domain.Parallelism;
+using Augur.Domain.Workloads;
+
+namespace Augur.CostModels.Validation;
+
+/// <summary>One case's prediction beside its published value, both in tokens/s per GPU.</summary>
+public sealed record ValidationResult(ValidationCase Case, double PredictedTokensPerGpu, double MeasuredTokensPerGpu, double PredictedPublishedUnit)
+{
+    /// <summary>Signed relative error of the prediction ((pred − measured) / measured).</summary>
+    public double Error => (PredictedTokensPerGpu - MeasuredTokensPerGpu) / MeasuredTokensPerGpu;
+}
+
+/// <summary>Runs training validation cases on their fixed layouts.</summary>
+public static class TrainingValidator
+{
+    public static ValidationResult Run(ValidationCase c, HardwareCalibration cal)
+    {
+        var s = c.Scenario;
+        var job = s.Training ?? throw new InputException($"{c.Id}: not a training case");
+        var layout = LayoutDefaults.Complete(s.Layout, s.Cluster.Gpus);
+        if (LayoutValidator.Check(s.Model, s.Cluster.Gpus, layout, job.SeqLen, job.GlobalBatch) is { } err)
+            throw new LayoutException($"{c.Id}: {err}");
+        var model = new TrainingModel(s.Model, s.Cluster, job, cal);
+        var est = model.Estimate(layout);
+        double perToken = FlopsPerToken(c.Convention, s, model, layout);
+        double measured = c.Metric switch
+        {
+            "tokens_per_s_per_gpu" => c.Measured,
+            "tflops_per_gpu" => c.Measured * 1e12 / perToken,
+            "mfu" => c.Measured * s.Cluster.Accelerator.Peak(s.Precision).PerSecond / perToken,
+            _ => throw new InputException($"{c.Id}: unknown training metric '{c.Metric}'"),
+        };
+        double predictedUnit = c.Metric switch
+        {
+            "tokens_per_s_per_gpu" => est.TokensPerSecondPerGpu,
+            "tflops_per_gpu" => est.TokensPerSecondPerGpu * perToken / 1e12,
+            _ => est.TokensPerSecondPerGpu * perToken / s.Cluster.Accelerator.Peak(s.Precision).PerSecond,
+        };
+        return new ValidationResult(c, est.TokensPerSecondPerGpu, measured, predictedUnit);
+    }
+
+    static double FlopsPerToken(FlopConvention conv, Scenario s, TrainingModel model, ParallelLayout l)
+    {
+        var m = s.Model;
+        double seq = s.Training!.SeqLen;
+        double sc21 = (double)m.Layers * m.Hidden * m.Hidden * (1 + seq / (6.0 * m.Hidden) + m.Vocab / (16.0 * m.Layers * m.Hidden));
+        return conv switch
+        {
+            FlopConvention.MegatronSc21 => 96 * sc21,
+            FlopConvention.MegatronSc21Model => 72 * sc21,
+            FlopConvention.ModelFlops => model.Flops.Training,
+            _ => 1,
+        };
+    }
+}
