@@ -1,1 +1,6 @@
-﻿Console.WriteLine("Hello, World!");
+namespace Augur.Cli;
+
+public static class Program
+{
+    public static int Main(string[] args) => AugurCli.Run(args, Console.Out, Console.Error);
+}

@@ -9,12 +9,13 @@ namespace Augur.CostModels.Compute;
 /// </summary>
 public readonly struct DeviceRates
 {
-    public DeviceRates(Accelerator a, HardwareCalibration c, Precision p)
+    public DeviceRates(Accelerator a, HardwareCalibration c, Precision p, Precision? attentionPrecision = null)
     {
+        var ap = attentionPrecision ?? p;
         Precision = p;
         Peak = a.Peak(p);
         Gemm = Peak * c.Gemm(p);
-        Attention = Peak * c.Attention(p);
+        Attention = a.Peak(ap) * c.Attention(ap);
         Memory = a.HbmBandwidth * c.MemoryEfficiency;
         KernelOverhead = c.KernelOverhead;
     }

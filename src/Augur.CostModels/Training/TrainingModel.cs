@@ -39,7 +39,8 @@ public sealed class TrainingModel
         _job = job;
         _cal = calibration;
         Cluster = cluster;
-        _rates = new DeviceRates(cluster.Accelerator, calibration, job.Precision);
+        // FP8 training recipes (Transformer Engine) run the GEMMs in FP8 but keep attention in BF16.
+        _rates = new DeviceRates(cluster.Accelerator, calibration, job.Precision, attentionPrecision: job.Precision is Precision.FP8 or Precision.FP4 ? Precision.BF16 : job.Precision);
         _fabric = new Fabric(cluster, calibration);
         _activationBytes = 2.0; // activations and weights stay 16-bit; FP8 applies to the GEMM inputs (Transformer Engine recipe)
         _layer = new LayerCost(model, _activationBytes, 2.0);
@@ -101,7 +102,10 @@ public sealed class TrainingModel
 
         // Tensor parallel: 2 all-reduce equivalents per layer forward (AG+RS with SP), 2 backward, 2 more when recomputing.
         double tpMessage = tokens * _m.Hidden * _activationBytes;
-        double tpPerLayer = l.Tp > 1 ? Collectives.AllReduce(_fabric, tpMessage, l.Tp, 1) : 0;
+        // With SP the pair is an all-gather plus a reduce-scatter (no in-network all-reduce gain); without SP an all-reduce.
+        double tpPerLayer = l.Tp <= 1 ? 0
+            : l.Sp ? 2 * Collectives.AllGather(_fabric, tpMessage, l.Tp, 1)
+            : Collectives.AllReduce(_fabric, tpMessage, l.Tp, 1);
         double tpCount = l.Recompute == Recompute.Full ? 6 : 4;
         double tpComm = tpPerLayer * tpCount * stageLayers;
 

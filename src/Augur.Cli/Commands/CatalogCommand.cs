@@ -1,0 +1,34 @@
+using System.CommandLine;
+using Augur.Catalog.Loading;
+using Augur.Reports;
+using Augur.Reports.Console;
+using Augur.Reports.Json;
+
+namespace Augur.Cli.Commands;
+
+/// <summary><c>augur catalog list</c> and <c>augur catalog show NAME</c>.</summary>
+static class CatalogCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var json = Shared.Json();
+        var list = new Command("list", "list accelerators, systems and models") { json };
+        list.SetAction(r =>
+        {
+            if (r.GetValue(json)) JsonOut.Write(output, CatalogReport.ListJson(CatalogStore.Default));
+            else Render.To(output, CatalogReport.List(CatalogStore.Default));
+            return 0;
+        });
+        var name = new Argument<string>("name") { Description = "an accelerator, system or model name" };
+        var json2 = Shared.Json();
+        var show = new Command("show", "show one entry with its numbers and sources") { name, json2 };
+        show.SetAction(r =>
+        {
+            var n = r.GetValue(name)!;
+            if (r.GetValue(json2)) JsonOut.Write(output, CatalogReport.ShowJson(CatalogStore.Default, n));
+            else Render.To(output, CatalogReport.Show(CatalogStore.Default, n));
+            return 0;
+        });
+        return new Command("catalog", "browse the shipped catalog") { list, show };
+    }
+}

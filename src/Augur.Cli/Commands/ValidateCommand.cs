@@ -1,0 +1,45 @@
+using System.CommandLine;
+using Augur.Catalog.Loading;
+using Augur.CostModels.Validation;
+using Augur.Domain.Workloads;
+using Augur.Reports;
+using Augur.Reports.Console;
+using Augur.Reports.Json;
+
+namespace Augur.Cli.Commands;
+
+/// <summary><c>augur validate</c>: every shipped published measurement beside Augur's prediction.</summary>
+static class ValidateCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var json = Shared.Json();
+        var cmd = new Command("validate", "compare predictions with the published measurements shipped in catalog/validation") { json };
+        cmd.SetAction(r =>
+        {
+            var (results, summaries) = RunAll();
+            if (r.GetValue(json)) JsonOut.Write(output, ValidationReport.Json(results, summaries));
+            else Render.To(output, ValidationReport.Tables(results, summaries));
+            return 0;
+        });
+        return cmd;
+    }
+
+    public static (IReadOnlyList<ValidationResult>, IReadOnlyList<ValidationReport.Summary>) RunAll()
+    {
+        var catalog = CatalogStore.Default;
+        var results = new List<ValidationResult>();
+        foreach (var c in ValidationReader.Read(catalog))
+        {
+            var cal = catalog.Calibration(c.Scenario.Cluster.Accelerator);
+            results.Add(c.Scenario.Workload == WorkloadKind.Training ? TrainingValidator.Run(c, cal) : InferenceCommands.Validate(c, cal));
+        }
+        var summaries = new List<ValidationReport.Summary>
+        {
+            ValidationReport.Summarize("training", results.Where(x => x.Case.Scenario.Workload == WorkloadKind.Training).ToList()),
+        };
+        var inference = results.Where(x => x.Case.Scenario.Workload == WorkloadKind.Inference).ToList();
+        if (inference.Count > 0) summaries.Add(ValidationReport.Summarize("inference", inference));
+        return (results, summaries);
+    }
+}

@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Augur.Catalog.Loading;
+using Augur.CostModels.Analysis;
+using Augur.Domain;
+using Augur.Domain.Hardware;
+using Augur.Reports.Console;
+using Augur.Reports.Json;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Augur.Reports;
+
+/// <summary>Listing and detail views of the catalog.</summary>
+public static class CatalogReport
+{
+    public static IRenderable[] List(CatalogStore c)
+    {
+        var acc = Render.Table("accelerator", "name", "BF16 TF", "FP8 TF", "FP4 TF", "HBM GB", "HBM TB/s", "W");
+        foreach (var a in c.Accelerators.OrderBy(a => a.Id, StringComparer.Ordinal))
+            acc.AddRow(a.Id, a.Name, Tf(a, Precision.BF16), Tf(a, Precision.FP8), Tf(a, Precision.FP4), Format.N(a.HbmCapacity.GB, "0"), Format.N(a.HbmBandwidth.TBps, "0.##"), a.Power.Value > 0 ? Format.N(a.Power.Value, "0") : "-");
+        var sys = Render.Table("system", "accelerator", "scale-up domain", "scale-up GB/s/GPU (one way)", "in-network reduction", "scale-out GB/s/GPU");
+        foreach (var s in c.Systems.OrderBy(s => s.Id, StringComparer.Ordinal))
+            sys.AddRow(s.Id, s.AcceleratorId, s.ScaleUpDomain.ToString(CultureInfo.InvariantCulture), Format.N(s.ScaleUpPerGpu.GBps, "0.#"), s.InNetworkReduction ? "yes" : "no", Format.N(s.ScaleOutPerGpu.GBps, "0.#"));
+        var mod = Render.Table("model", "layers", "hidden", "heads/kv", "experts", "total B", "active B");
+        foreach (var m in c.Models.OrderBy(m => m.Id, StringComparer.Ordinal))
+        {
+            var pc = ParameterCounter.Count(m.Spec);
+            mod.AddRow(m.Id, m.Spec.Layers.ToString(CultureInfo.InvariantCulture), m.Spec.Hidden.ToString(CultureInfo.InvariantCulture),
+                $"{m.Spec.Heads}/{(m.Spec.Mla is null ? m.Spec.KvHeads.ToString(CultureInfo.InvariantCulture) : "MLA")}",
+                m.Spec.Moe is { } moe ? $"{moe.Experts} top-{moe.TopK}" : "-", Format.N(pc.Total / 1e9, "0.#"), Format.N(pc.Active / 1e9, "0.#"));
+        }
+        return [Render.Line("Peaks are DENSE (no 2:4 sparsity); HBM in GB = 10^9 bytes; bandwidths per GPU, one direction."), acc, sys, mod];
+    }
+
+    static string Tf(Accelerator a, Precision p) => a.Supports(p) ? Format.N(a.Peak(p).Tflops, "0") : "-";
+
+    public static JsonObject ListJson(CatalogStore c) => new()
+    {
+        ["accelerators"] = new JsonArray(c.Accelerators.OrderBy(a => a.Id, StringComparer.Ordinal).Select(a => (JsonNode)Accelerator(a)).ToArray()),
+        ["systems"] = new JsonArray(c.Systems.OrderBy(s => s.Id, StringComparer.Ordinal).Select(s => (JsonNode)System(s)).ToArray()),
+        ["models"] = new JsonArray(c.Models.OrderBy(m => m.Id, StringComparer.Ordinal).Select(m => (JsonNode)Model(m)).ToArray()),
+    };
+
+    public static IRenderable[] Show(CatalogStore c, string name)
+    {
+        var node = ShowJson(c, name);
+        var t = Render.Table("field", "value");
+        foreach (var (k, v) in node)
+            t.AddRow(Markup.Escape(k), Markup.Escape(v is JsonArray arr ? string.Join("\n", arr.Select(x => x?.ToString())) : v?.ToString() ?? ""));
+        return [t];
+    }
+
+    public static JsonObject ShowJson(CatalogStore c, string name)
+    {
+        if (c.TryAccelerator(name, out var a)) return Accelerator(a);
+        if (c.TrySystem(name, out var s)) return System(s);
+        if (c.TryModel(name, out var m)) return Model(m);
+        c.Model(name); // throws with the nearest name
+        throw new InputException($"unknown name '{name}'");
+    }
+
+    static JsonObject Accelerator(Accelerator a)
+    {
+        var peaks = new JsonObject();
+        foreach (var p in Enum.GetValues<Precision>()) if (a.Supports(p)) peaks[p.Label()] = JsonOut.Num(a.Peak(p).Tflops);
+        return new JsonObject
+        {
+            ["id"] = a.Id, ["kind"] = "accelerator", ["name"] = a.Name, ["vendor"] = a.Vendor, ["family"] = a.Family, ["status"] = a.Status,
+            ["dense_peak_tflops"] = peaks, ["hbm_gb"] = JsonOut.Num(a.HbmCapacity.GB), ["hbm_gib"] = JsonOut.Num(a.HbmCapacity.GiB),
+            ["hbm_tb_s"] = JsonOut.Num(a.HbmBandwidth.TBps), ["tdp_w"] = JsonOut.Num(a.Power.Value), ["default_system"] = a.DefaultSystem,
+            ["sources"] = Strings(a.Sources), ["notes"] = a.Notes,
+        };
+    }
+
+    static JsonObject System(SystemSpec s) => new()
+    {
+        ["id"] = s.Id, ["kind"] = "system", ["name"] = s.Name, ["accelerator"] = s.AcceleratorId,
+        ["scale_up"] = s.ScaleUpName, ["scale_up_domain"] = s.ScaleUpDomain, ["scale_up_gb_s_per_gpu_one_way"] = JsonOut.Num(s.ScaleUpPerGpu.GBps),
+        ["in_network_reduction"] = s.InNetworkReduction, ["scale_out"] = s.ScaleOutName, ["scale_out_gb_s_per_gpu"] = JsonOut.Num(s.ScaleOutPerGpu.GBps),
+        ["sources"] = Strings(s.Sources), ["notes"] = s.Notes,
+    };
+
+    static JsonObject Model(ModelEntry m)
+    {
+        var pc = ParameterCounter.Count(m.Spec);
+        var o = new JsonObject
+        {
+            ["id"] = m.Id, ["kind"] = "model", ["layers"] = m.Spec.Layers, ["hidden"] = m.Spec.Hidden, ["heads"] = m.Spec.Heads,
+            ["kv_heads"] = m.Spec.KvHeads, ["head_dim"] = m.Spec.HeadDim, ["ffn"] = m.Spec.Ffn, ["vocab"] = m.Spec.Vocab,
+            ["attention"] = m.Spec.Mla is null ? (m.Spec.KvHeads < m.Spec.Heads ? "GQA" : "MHA") : "MLA",
+            ["total_params_b"] = JsonOut.Num(pc.Total / 1e9), ["active_params_b"] = JsonOut.Num(pc.Active / 1e9),
+            ["published_total_params_b"] = JsonOut.Num(m.PublishedTotalB), ["published_active_params_b"] = JsonOut.Num(m.PublishedActiveB),
+            ["kv_bytes_per_token_bf16"] = JsonOut.Num(KvCache.BytesPerToken(m.Spec, Precision.BF16).Value),
+            ["sources"] = Strings(m.Sources), ["notes"] = m.Notes,
+        };
+        if (m.Spec.Moe is { } moe)
+            o["moe"] = new JsonObject { ["experts"] = moe.Experts, ["top_k"] = moe.TopK, ["shared_experts"] = moe.SharedExperts, ["expert_ffn"] = moe.ExpertFfn, ["first_dense_layers"] = moe.FirstDenseLayers };
+        return o;
+    }
+
+    static JsonArray Strings(IEnumerable<string> s) => new(s.Select(x => (JsonNode)JsonValue.Create(x)!).ToArray());
+}

@@ -1,0 +1,21 @@
+using System.Globalization;
+
+namespace Augur.Reports;
+
+/// <summary>Invariant-culture number formatting for every report.</summary>
+public static class Format
+{
+    static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+    public static string N(double v, string fmt = "0.##") => v.ToString(fmt, Inv);
+    public static string Pct(double v) => (100 * v).ToString("0.0", Inv) + "%";
+    public static string Seconds(double s) => s switch
+    {
+        >= 86400 * 365.25 => N(s / (86400 * 365.25), "0.##") + " years",
+        >= 86400 => N(s / 86400, "0.##") + " days",
+        >= 3600 => N(s / 3600, "0.##") + " h",
+        >= 1 => N(s, "0.###") + " s",
+        >= 1e-3 => N(s * 1e3, "0.###") + " ms",
+        _ => N(s * 1e6, "0.#") + " µs",
+    };
+    public static string Sci(double v) => v.ToString("0.###e+0", Inv);
+}

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Globalization;
+using Augur.CostModels.Training;
+using Augur.Domain.Parallelism;
+using Augur.Domain.Workloads;
+
+namespace Augur.Search.Training;
+
+/// <summary>
+/// Exhaustive layout search for training: enumerate, check memory first and discard what does not fit, cost
+/// the rest with <see cref="TrainingModel"/>, keep the best few by the objective.
+/// </summary>
+public static class TrainingPlanner
+{
+    public static PlanResult Plan(TrainingModel model, Scenario scenario, int top = 5, IProgress<long>? progress = null)
+    {
+        var job = scenario.Training!;
+        var sw = Stopwatch.StartNew();
+        var best = new List<TrainingEstimate>(top + 1);
+        long evaluated = 0, pruned = 0, enumerated = 0;
+        foreach (var layout in TrainingSearchSpace.Enumerate(scenario.Model, scenario.Cluster.Gpus, scenario.Cluster.ScaleUpDomain, job, scenario.Layout))
+        {
+            if (LayoutValidator.Check(scenario.Model, scenario.Cluster.Gpus, layout, job.SeqLen, job.GlobalBatch) is not null) continue;
+            enumerated++;
+            var mem = model.Memory(layout);
+            if (!model.Fits(mem)) { pruned++; continue; }
+            var est = model.Estimate(layout, mem);
+            evaluated++;
+            if ((evaluated & 0xFFFF) == 0) progress?.Report(evaluated);
+            Insert(best, est, top);
+        }
+        sw.Stop();
+        return new PlanResult(best, evaluated, pruned, enumerated, sw.Elapsed.TotalSeconds, Explain(best));
+    }
+
+    /// <summary>Keeps the list sorted by step time (cost ranks identically at a fixed GPU count) and at most <paramref name="top"/> long.</summary>
+    static void Insert(List<TrainingEstimate> best, in TrainingEstimate e, int top)
+    {
+        if (best.Count == top && e.StepSeconds >= best[^1].StepSeconds) return;
+        int i = best.Count;
+        while (i > 0 && best[i - 1].StepSeconds > e.StepSeconds) i--;
+        best.Insert(i, e);
+        if (best.Count > top) best.RemoveAt(best.Count - 1);
+    }
+
+    static List<string> Explain(IReadOnlyList<TrainingEstimate> ranked)
+    {
+        var why = new List<string>();
+        if (ranked.Count == 0) return why;
+        var w = ranked[0];
+        var parts = w.Breakdown.Parts().Where(p => p.Seconds > 0).OrderByDescending(p => p.Seconds).ToList();
+        string shares = string.Join(", ", parts.Take(3).Select(p => $"{p.Name} {Pct(p.Seconds / w.StepSeconds)}"));
+        why.Add($"{w.Layout} wins at {F(w.StepSeconds)} s/step, MFU {Pct(w.Mfu)}; its step is {shares}; bottleneck: {w.Bottleneck}.");
+        if (ranked.Count < 2) return why;
+        var r = ranked[1];
+        var diffs = r.Breakdown.Parts().Zip(w.Breakdown.Parts(), (a, b) => (a.Name, Delta: a.Seconds - b.Seconds))
+            .OrderByDescending(d => d.Delta).ToList();
+        var loss = diffs[0];
+        why.Add($"Runner-up {r.Layout} is {Pct(r.StepSeconds / w.StepSeconds - 1)} slower: it loses most on {loss.Name} (+{F(loss.Delta)} s per step).");
+        return why;
+    }
+
+    static string F(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
+    static string Pct(double v) => (100 * v).ToString("0.#", CultureInfo.InvariantCulture) + "%";
+}

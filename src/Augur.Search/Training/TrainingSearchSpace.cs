@@ -1,0 +1,85 @@
+using Augur.Domain.Models;
+using Augur.Domain.Parallelism;
+using Augur.Domain.Workloads;
+
+namespace Augur.Search.Training;
+
+/// <summary>
+/// Enumerates valid training layouts (tp, pp, vp, cp, ep, dp, zero, micro-batch, recompute) for a model on a GPU
+/// count, honouring the keys a scenario fixes. TP stays inside the scale-up domain; SP is on whenever TP &gt; 1.
+/// </summary>
+public static class TrainingSearchSpace
+{
+    static readonly int[] VirtualStages = [1, 2, 3, 4, 6, 8];
+    static readonly int[] MicroBatches = [1, 2, 4, 8];
+    static readonly Recompute[] RecomputeModes = [Recompute.None, Recompute.Selective, Recompute.Full];
+
+    public static IEnumerable<ParallelLayout> Enumerate(ModelSpec m, int gpus, int scaleUpDomain, TrainingJob job, LayoutSpec fix)
+    {
+        foreach (int tp in Divisors(gpus))
+        {
+            if (fix.Tp is { } ftp ? tp != ftp : tp > Math.Max(1, scaleUpDomain)) continue;
+            if (LayoutValidator.CheckShape(m, gpus, tp, 1, 1, 1) is not null) continue;
+            foreach (int cp in Divisors(gpus / tp))
+            {
+                if (fix.Cp is { } fcp ? cp != fcp : cp > 32 || job.SeqLen / cp < 1024 && cp > 1) continue;
+                if (job.SeqLen % cp != 0) continue;
+                foreach (int pp in Divisors(gpus / (tp * cp)))
+                {
+                    if (fix.Pp is { } fpp && pp != fpp) continue;
+                    if (pp > m.Layers) continue;
+                    int dp = gpus / (tp * cp * pp);
+                    if (fix.Dp is { } fdp && dp != fdp) continue;
+                    if (job.GlobalBatch % dp != 0) continue;
+                    int perReplica = job.GlobalBatch / dp;
+                    foreach (int mb in MicroBatches)
+                    {
+                        if (fix.MicroBatch is { } fmb ? mb != fmb : perReplica % mb != 0) continue;
+                        if (perReplica % mb != 0) continue;
+                        int micro = perReplica / mb;
+                        foreach (int vp in VirtualStages)
+                        {
+                            if (fix.Vp is { } fvp ? vp != fvp : vp > 1 && (pp == 1 || micro % pp != 0)) continue;
+                            if (pp * vp > m.Layers) continue;
+                            foreach (var (ep, etp) in ExpertOptions(m, tp, cp, dp, fix))
+                                foreach (int zero in ZeroStages(fix))
+                                    foreach (var rc in RecomputeModes)
+                                    {
+                                        if (fix.Recompute is { } frc && rc != frc) continue;
+                                        bool sp = fix.Sp ?? tp > 1;
+                                        yield return new ParallelLayout(tp, pp, vp, dp, cp, ep, etp, sp && tp > 1, zero, mb, rc);
+                                    }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    static IEnumerable<int> ZeroStages(LayoutSpec fix)
+    {
+        if (fix.Zero is { } z) { yield return z; yield break; }
+        for (int stage = 0; stage <= 3; stage++) yield return stage;
+    }
+
+    static IEnumerable<(int Ep, int Etp)> ExpertOptions(ModelSpec m, int tp, int cp, int dp, LayoutSpec fix)
+    {
+        if (m.Moe is not { } moe) { yield return (1, 1); yield break; }
+        int ranks = tp * cp * dp;
+        foreach (int ep in Divisors(moe.Experts))
+        {
+            if (fix.Ep is { } fep && ep != fep) continue;
+            foreach (int etp in tp > 1 ? new[] { 1, tp } : [1])
+            {
+                if (fix.Etp is { } fetp && etp != fetp) continue;
+                if (ranks % (ep * etp) == 0) yield return (ep, etp);
+            }
+        }
+    }
+
+    static IEnumerable<int> Divisors(int n)
+    {
+        for (int d = 1; d <= n; d++)
+            if (n % d == 0) yield return d;
+    }
+}
