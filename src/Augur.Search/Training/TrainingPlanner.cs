@@ -36,11 +36,18 @@ public static class TrainingPlanner
     /// <summary>Keeps the list sorted by step time (cost ranks identically at a fixed GPU count) and at most <paramref name="top"/> long.</summary>
     static void Insert(List<TrainingEstimate> best, in TrainingEstimate e, int top)
     {
-        if (best.Count == top && e.StepSeconds >= best[^1].StepSeconds) return;
+        if (best.Count == top && !Better(e, best[^1])) return;
         int i = best.Count;
-        while (i > 0 && best[i - 1].StepSeconds > e.StepSeconds) i--;
+        while (i > 0 && Better(e, best[i - 1])) i--;
         best.Insert(i, e);
         if (best.Count > top) best.RemoveAt(best.Count - 1);
+    }
+
+    /// <summary>Faster wins; at equal step time (within 0.1%) the layout with less memory per GPU wins.</summary>
+    static bool Better(in TrainingEstimate a, in TrainingEstimate b)
+    {
+        if (Math.Abs(a.StepSeconds - b.StepSeconds) > 1e-3 * b.StepSeconds) return a.StepSeconds < b.StepSeconds;
+        return a.Memory.Total.Value < b.Memory.Total.Value;
     }
 
     static List<string> Explain(IReadOnlyList<TrainingEstimate> ranked)

@@ -46,6 +46,8 @@ public static class TrainingSearchSpace
                                     foreach (var rc in RecomputeModes)
                                     {
                                         if (fix.Recompute is { } frc && rc != frc) continue;
+                                        // With fused attention there are no stored scores: selective recompute equals none.
+                                        if (fix.Recompute is null && rc == Recompute.Selective && job.AttentionKernel == AttentionKernel.Flash) continue;
                                         bool sp = fix.Sp ?? tp > 1;
                                         yield return new ParallelLayout(tp, pp, vp, dp, cp, ep, etp, sp && tp > 1, zero, mb, rc);
                                     }

@@ -1,0 +1,60 @@
+using Augur.Catalog.Loading;
+using Augur.Domain;
+
+namespace Augur.Tests.Catalog;
+
+public class CatalogTests
+{
+    static readonly CatalogStore C = CatalogStore.Default;
+
+    public static TheoryData<string> Required => new()
+    {
+        "a100-sxm-80g", "h100-sxm", "h200", "h800", "b200", "b300", "gb200", "gb300", "mi300x", "mi325x", "mi355x",
+        "tpu-v4", "tpu-v5p", "tpu-v6e", "tpu-v7", "trn2", "gaudi3",
+        "dgx-a100", "dgx-h100", "hgx-h200", "dgx-b200", "gb200-nvl72", "gb300-nvl72", "tpu-v5p-pod", "trn2-ultraserver",
+        "llama3.1-8b", "llama3.1-70b", "llama3.1-405b", "llama2-70b", "deepseek-v3", "kimi-k2", "qwen3-235b-a22b",
+        "qwen3-30b-a3b", "gpt-oss-120b", "gpt-oss-20b", "mixtral-8x7b", "gpt3-175b",
+    };
+
+    [Theory, MemberData(nameof(Required))]
+    public void Required_entries_exist(string name) => Assert.Contains(name, C.AllNames());
+
+    [Fact]
+    public void Every_entry_has_a_source()
+    {
+        foreach (var a in C.Accelerators) Assert.True(a.Sources.Count > 0, $"accelerator {a.Id} has no source");
+        foreach (var s in C.Systems) Assert.True(s.Sources.Count > 0, $"system {s.Id} has no source");
+        foreach (var m in C.Models) Assert.True(m.Sources.Count > 0, $"model {m.Id} has no source");
+        foreach (var c in C.Calibrations) Assert.True(c.Sources.Count > 0, $"calibration {c.Family} has no source");
+    }
+
+    [Fact]
+    public void Every_accelerator_has_a_default_system_and_a_calibration()
+    {
+        foreach (var a in C.Accelerators)
+        {
+            Assert.True(C.TrySystem(a.DefaultSystem, out _), $"{a.Id}: default system {a.DefaultSystem} missing");
+            Assert.NotNull(C.Calibration(a));
+            Assert.True(a.Supports(Augur.Domain.Hardware.Precision.BF16), $"{a.Id} has no BF16 peak");
+        }
+    }
+
+    [Fact]
+    public void Dense_peaks_are_not_sparse_headlines()
+    {
+        // H100 SXM: 989 dense BF16 (1,979 is the 2:4-sparse headline); B300: 4.5 PF dense FP8 (9 PF sparse).
+        Assert.Equal(989.4, C.Accelerator("h100-sxm").Peak(Augur.Domain.Hardware.Precision.BF16).Tflops, 1);
+        Assert.Equal(4500, C.Accelerator("b300").Peak(Augur.Domain.Hardware.Precision.FP8).Tflops, 0);
+        Assert.Equal(450, C.System("dgx-h100").ScaleUpPerGpu.GBps, 0);
+        Assert.Equal(72, C.System("gb200-nvl72").ScaleUpDomain);
+    }
+
+    [Fact]
+    public void Unknown_name_suggests_the_nearest()
+    {
+        var e = Assert.Throws<InputException>(() => C.Model("llama3.1-405"));
+        Assert.Contains("did you mean 'llama3.1-405b'", e.Message);
+        var h = Assert.Throws<InputException>(() => C.Accelerator("h100"));
+        Assert.Contains("did you mean", h.Message);
+    }
+}

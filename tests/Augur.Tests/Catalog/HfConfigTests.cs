@@ -1,0 +1,33 @@
+using Augur.Catalog.Loading;
+using Augur.CostModels.Analysis;
+using Augur.Domain;
+
+namespace Augur.Tests.Catalog;
+
+public class HfConfigTests
+{
+    [Fact]
+    public void A_users_config_json_works_like_a_catalog_name()
+    {
+        string dir = Directory.CreateTempSubdirectory().FullName;
+        string path = Path.Combine(dir, "config.json");
+        File.WriteAllText(path, """
+        {"model_type": "qwen3_moe", "hidden_size": 2048, "intermediate_size": 6144, "moe_intermediate_size": 768,
+         "num_hidden_layers": 48, "num_attention_heads": 32, "num_key_value_heads": 4, "head_dim": 128,
+         "num_experts": 128, "num_experts_per_tok": 8, "vocab_size": 151936, "tie_word_embeddings": false}
+        """);
+        var m = ModelReader.FromFile(path);
+        var pc = ParameterCounter.Count(m);
+        Assert.InRange(pc.Total / 1e9, 30.0, 31.0);  // Qwen3-30B-A3B: 30.5B
+        Assert.InRange(pc.Active / 1e9, 3.2, 3.5);   // 3.3B active
+        var s = Scenarios.FromYaml($"workload: training\nmodel: {path}\nhardware: h100-sxm\ncluster: {{gpus: 8}}\ntraining: {{seq_len: 4096, global_batch: 64}}\n");
+        Assert.Equal(48, s.Model.Layers);
+    }
+
+    [Fact]
+    public void Malformed_config_names_the_missing_field()
+    {
+        var e = Assert.Throws<InputException>(() => Scenarios.FromYaml("workload: training\nmodel: {hidden_size: 4096}\nhardware: h100-sxm\ntraining: {seq_len: 1024, global_batch: 8}\n"));
+        Assert.Contains("num_hidden_layers", e.Message);
+    }
+}

@@ -1,0 +1,110 @@
+using System.Text.Json;
+using Augur.Cli;
+
+namespace Augur.Tests.Cli;
+
+public class CliTests
+{
+    static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = AugurCli.Run(args, o, e);
+        return (code, o.ToString(), e.ToString());
+    }
+
+    static string Temp(string yaml)
+    {
+        string p = Path.Combine(Directory.CreateTempSubdirectory().FullName, "s.yaml");
+        File.WriteAllText(p, yaml);
+        return p;
+    }
+
+    [Fact]
+    public void Estimate_json_has_the_documented_keys()
+    {
+        var (code, output, _) = Run("estimate", Scenarios.Repo("samples/llama3-405b-pretrain.yaml"), "--json");
+        Assert.Equal(0, code);
+        var doc = JsonDocument.Parse(output).RootElement;
+        foreach (var key in new[] { "step_time_s", "tokens_per_s_per_gpu", "model_tflops_per_gpu", "mfu", "hfu", "memory_gib_per_gpu", "fits", "bottleneck", "breakdown", "time_to_train_s" })
+            Assert.True(doc.TryGetProperty(key, out _), key);
+        Assert.True(doc.GetProperty("fits").GetBoolean());
+        Assert.InRange(doc.GetProperty("mfu").GetDouble(), 0.3, 0.6);
+    }
+
+    [Fact]
+    public void Plan_json_reports_search_size_and_time()
+    {
+        var (code, output, _) = Run("plan", Scenarios.Repo("samples/llama3-405b-plan.yaml"), "--json", "--top", "3");
+        Assert.Equal(0, code);
+        var doc = JsonDocument.Parse(output).RootElement;
+        Assert.True(doc.GetProperty("configs_evaluated").GetInt64() > 100);
+        Assert.True(doc.GetProperty("search_seconds").GetDouble() >= 0);
+        Assert.Equal(3, doc.GetProperty("ranked").GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData("workload: training\nmodel: llama3.1-405\nhardware: h100-sxm\ntraining: {seq_len: 8192, global_batch: 8}\n", "did you mean 'llama3.1-405b'")]
+    [InlineData("workload: training\nmodel: llama3.1-8b\nhardware: h100-sxm\nparallelsm: {tp: 2}\ntraining: {seq_len: 8192, global_batch: 8}\n", "did you mean 'parallelism'")]
+    [InlineData("workload: training\nmodel: llama3.1-8b\nhardware: h100-sxm\ncluster: {gpus: -8}\ntraining: {seq_len: 8192, global_batch: 8}\n", "must be at least 1")]
+    [InlineData("workload: training\nmodel: llama3.1-8b\nhardware: h100-sxm\ncluster: {gpus: 6}\nparallelism: {tp: 3}\ntraining: {seq_len: 8192, global_batch: 8}\n", "tp=3 does not divide the 32 attention heads")]
+    [InlineData("workload: training\nmodel: llama3.1-8b\nhardware: h100-sxm\ncluster: {gpus: 16}\nparallelism: {tp: 2, pp: 2, dp: 2}\ntraining: {seq_len: 8192, global_batch: 8}\n", "make the degrees multiply to 16")]
+    [InlineData("workload: training\nmodel: mixtral-8x7b\nhardware: h100-sxm\ncluster: {gpus: 8}\nparallelism: {ep: 3, dp: 8}\ntraining: {seq_len: 4096, global_batch: 8}\n", "ep=3 does not divide the 8 experts")]
+    [InlineData("workload: training\nmodel: llama3.1-8b\nhardware: h100-sxm\ncluster: {gpus: 8}\nparallelism: {pp: 64, dp: 1, tp: 1, cp: 1}\ntraining: {seq_len: 8192, global_batch: 8}\n", "exceeds the 32 layers")]
+    [InlineData("workload: training\nmodel: llama3.1-8b\nhardware: a100-sxm-80g\nprecision: fp8\ntraining: {seq_len: 8192, global_batch: 8}\n", "no fp8 tensor cores")]
+    [InlineData("workload: training\nmodel: [unclosed\n", "malformed YAML")]
+    public void Bad_input_gets_one_line_and_exit_code_2(string yaml, string expected)
+    {
+        var (code, output, err) = Run("estimate", Temp(yaml));
+        Assert.Equal(2, code);
+        Assert.Contains(expected, err);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.DoesNotContain("   at ", err);
+        Assert.Equal("", output);
+    }
+
+    [Fact]
+    public void Missing_file_is_bad_input()
+    {
+        var (code, _, err) = Run("estimate", "/nonexistent/scenario.yaml");
+        Assert.Equal(2, code);
+        Assert.Contains("does not exist", err);
+    }
+
+    [Fact]
+    public void Unknown_option_is_bad_input()
+    {
+        var (code, _, err) = Run("estimate", "x.yaml", "--jsn");
+        Assert.Equal(2, code);
+        Assert.Single(err.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void Validate_prints_cases_and_the_mean_error()
+    {
+        var (code, output, _) = Run("validate");
+        Assert.Equal(0, code);
+        Assert.Contains("megatron-sc21", output);
+        Assert.Contains("mean absolute error", output);
+    }
+
+    [Fact]
+    public void Budget_says_nine_petaflops_is_sparse()
+    {
+        var (code, output, _) = Run("budget", "--flops", "1e25", "--hardware", "b300");
+        Assert.Equal(0, code);
+        Assert.Contains("2:4 structured sparsity", output);
+        Assert.Contains("35.2", output);
+        Assert.Contains("70.4", output);
+    }
+
+    [Fact]
+    public void Catalog_show_lists_sources()
+    {
+        var (code, output, _) = Run("catalog", "show", "h100-sxm", "--json");
+        Assert.Equal(0, code);
+        var doc = JsonDocument.Parse(output).RootElement;
+        Assert.True(doc.GetProperty("sources").GetArrayLength() > 0);
+        Assert.Equal(989.4, doc.GetProperty("dense_peak_tflops").GetProperty("bf16").GetDouble(), 1);
+    }
+}

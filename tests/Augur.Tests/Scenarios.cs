@@ -1,0 +1,23 @@
+using Augur.Catalog.Files;
+using Augur.Catalog.Loading;
+using Augur.CostModels.Training;
+using Augur.Domain.Workloads;
+
+namespace Augur.Tests;
+
+/// <summary>Builds scenarios from YAML text for tests.</summary>
+static class Scenarios
+{
+    public static Scenario FromYaml(string yaml) =>
+        new ScenarioReader(CatalogStore.Default).Read((MappingNode)DataReader.Read(yaml, "test.yaml", false), ".");
+
+    public static TrainingModel Training(Scenario s) =>
+        new(s.Model, s.Cluster, s.Training!, CatalogStore.Default.Calibration(s.Cluster.Accelerator));
+
+    public static string Repo(string relative)
+    {
+        var dir = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(dir, "Augur.slnx"))) dir = Path.GetDirectoryName(dir)!;
+        return Path.Combine(dir, relative);
+    }
+}

@@ -1,0 +1,70 @@
+using Augur.CostModels.Analysis;
+using Augur.CostModels.Memory;
+using Augur.Domain.Models;
+using Augur.Domain.Parallelism;
+using Augur.Domain.Workloads;
+
+namespace Augur.Tests.Training;
+
+/// <summary>Checks against Korthikanti et al. 2022 (arXiv 2205.05198), Fig. 1 and Table 2.</summary>
+public class MemoryTests
+{
+    static ModelSpec Gpt(int layers, int hidden, int heads) => new()
+    {
+        Name = "gpt", Layers = layers, Hidden = hidden, Heads = heads, KvHeads = heads, HeadDim = hidden / heads,
+        Ffn = 4 * hidden, Vocab = 51200, GatedMlp = false, Dropout = true, TiedEmbeddings = true,
+    };
+
+    [Theory]
+    // 22B: 48 layers, h 6144, 64 heads, t=8 p=1; 175B: 96 layers, h 12288, 96 heads, t=8 p=8. Fig. 1: 45.6 GiB for both.
+    [InlineData(48, 6144, 64, 1, 45.6)]
+    [InlineData(96, 12288, 96, 8, 45.6)]
+    public void Parameters_and_optimizer_match_figure_1(int layers, int hidden, int heads, int pp, double gib)
+    {
+        var m = Gpt(layers, hidden, heads);
+        var pc = ParameterCounter.Count(m);
+        var job = new TrainingJob { SeqLen = 2048, GlobalBatch = 64, Precision = Augur.Domain.Hardware.Precision.BF16 };
+        var l = new ParallelLayout(8, pp, 1, 1, 1, 1, 1, true, 0, 1, Recompute.Selective);
+        var mem = TrainingMemory.Estimate(m, pc, job, l, TestCalibration.Any, 8);
+        double states = (mem.Weights + mem.Gradients + mem.Optimizer).GiB;
+        Assert.InRange(states, gib * 0.97, gib * 1.06);
+    }
+
+    [Fact]
+    public void Selective_recompute_with_sp_keeps_34_sbh_over_t_per_layer()
+    {
+        var m = Gpt(48, 6144, 64);
+        var l = new ParallelLayout(8, 1, 1, 1, 1, 1, 1, true, 0, 4, Recompute.Selective);
+        double tokens = 4 * 2048.0;
+        double bytes = ActivationMemory.LayerBytes(m, l, tokens, 2048, AttentionKernel.Unfused, false, 0);
+        Assert.Equal(34.0 * tokens * 6144 / 8, bytes, 1);
+        // 22B, 48 layers: 9.6 GiB in Fig. 1 (b = 4).
+        Assert.InRange(bytes * 48 / (1 << 30), 9.4, 9.8);
+    }
+
+    [Fact]
+    public void No_recompute_adds_the_5as_over_h_term()
+    {
+        var m = Gpt(48, 6144, 64);
+        var l = new ParallelLayout(8, 1, 1, 1, 1, 1, 1, true, 0, 1, Recompute.None);
+        double s = 2048, tokens = s;
+        double bytes = ActivationMemory.LayerBytes(m, l, tokens, s, AttentionKernel.Unfused, false, 0);
+        Assert.Equal(s * 6144 / 8 * (34 + 5.0 * 64 * s / 6144), bytes, 1);
+    }
+
+    [Fact]
+    public void Full_recompute_keeps_only_layer_inputs()
+    {
+        var m = Gpt(48, 6144, 64);
+        var l = new ParallelLayout(8, 1, 1, 1, 1, 1, 1, true, 0, 1, Recompute.Full);
+        Assert.Equal(2.0 * 2048 * 6144 / 8, ActivationMemory.LayerBytes(m, l, 2048, 2048, AttentionKernel.Unfused, false, 0));
+    }
+
+    [Fact]
+    public void Interleaving_multiplies_in_flight_activations()
+    {
+        Assert.Equal(8.0, ActivationMemory.InFlightFactor(8, 1, 64));
+        Assert.Equal(8.0 * (1 + 7.0 / 16), ActivationMemory.InFlightFactor(8, 2, 64));
+        Assert.Equal(3.0, ActivationMemory.InFlightFactor(8, 1, 3));
+    }
+}
