@@ -1,0 +1,37 @@
+using Augur.Catalog.Files;
+using Augur.Catalog.Loading;
+using Augur.CostModels.Training;
+using Augur.Domain.Parallelism;
+using Augur.Domain.Workloads;
+using Augur.Search.Training;
+using BenchmarkDotNet.Attributes;
+
+namespace Augur.Benchmarks;
+
+/// <summary>
+/// One training estimate and the full layout search for Llama 3.1 405B on 16,384 H100s (seq 8192, 2,048
+/// sequences per step). Target (issue #2): the search under 1 s and at least 200,000 layout evaluations per second.
+/// </summary>
+[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 5)]
+[MemoryDiagnoser]
+public class TrainingBenchmarks
+{
+    Scenario _scenario = null!;
+    TrainingModel _model = null!;
+    ParallelLayout _layout;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        const string yaml = "workload: training\nmodel: llama3.1-405b\nhardware: h100-sxm\ncluster: {gpus: 16384}\nprecision: bf16\ntraining: {seq_len: 8192, global_batch: 2048}\n";
+        _scenario = new ScenarioReader(CatalogStore.Default).Read((MappingNode)DataReader.Read(yaml, "bench.yaml", false), ".");
+        _model = new TrainingModel(_scenario.Model, _scenario.Cluster, _scenario.Training!, CatalogStore.Default.Calibration(_scenario.Cluster.Accelerator));
+        _layout = new ParallelLayout(8, 16, 4, 64, 2, 1, 1, true, 1, 1, Recompute.None);
+    }
+
+    [Benchmark(Description = "estimate one layout (memory + step time)")]
+    public double Estimate() => _model.Estimate(_layout).StepSeconds;
+
+    [Benchmark(Description = "plan: full search, 405B on 16,384 H100")]
+    public long Plan() => TrainingPlanner.Plan(_model, _scenario, 5).ConfigsEvaluated;
+}
