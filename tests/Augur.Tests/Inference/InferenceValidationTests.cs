@@ -1,0 +1,41 @@
+using System.Globalization;
+using System.Text;
+using Augur.Catalog.Loading;
+using Augur.CostModels.Validation;
+using Augur.Domain.Workloads;
+
+namespace Augur.Tests.Inference;
+
+public class InferenceValidationTests
+{
+    static IReadOnlyList<ValidationResult> RunAll()
+    {
+        var store = CatalogStore.Default;
+        return ValidationReader.Read(store)
+            .Where(c => c.Scenario.Workload == WorkloadKind.Inference)
+            .Select(c => InferenceValidator.Run(c, store.Calibration(c.Scenario.Cluster.Accelerator)))
+            .ToList();
+    }
+
+    [Fact]
+    public void Corpus_loads_all_inference_cases_and_training_cases_still_read()
+    {
+        var cases = ValidationReader.Read(CatalogStore.Default);
+        Assert.Equal(25, cases.Count(c => c.Scenario.Workload == WorkloadKind.Inference));
+        Assert.Contains(cases, c => c.Scenario.Workload == WorkloadKind.Training);
+    }
+
+    [Fact]
+    public void Validation_errors_are_within_the_target()
+    {
+        var results = RunAll();
+        var sb = new StringBuilder();
+        foreach (var r in results)
+            sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{r.Case.Id}\t{r.PredictedTokensPerGpu:0.0}\t{r.MeasuredTokensPerGpu:0.0}\t{r.Error * 100:+0.0;-0.0}%"));
+        double mape = results.Average(r => Math.Abs(r.Error));
+        var worst = results.MaxBy(r => Math.Abs(r.Error))!;
+        sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"MAPE {mape * 100:0.0}% worst {worst.Case.Id} {worst.Error * 100:+0.0;-0.0}%"));
+        File.WriteAllText(Path.Combine(Path.GetTempPath(), "augur-inference-validation.tsv"), sb.ToString());
+        Assert.All(results, r => Assert.True(double.IsFinite(r.PredictedTokensPerGpu) && r.PredictedTokensPerGpu > 0, r.Case.Id));
+    }
+}
