@@ -22,7 +22,10 @@ public class InferenceValidationTests
     {
         var cases = ValidationReader.Read(CatalogStore.Default);
         Assert.Equal(25, cases.Count(c => c.Scenario.Workload == WorkloadKind.Inference));
-        Assert.Contains(cases, c => c.Scenario.Workload == WorkloadKind.Training);
+        var training = cases.Where(c => c.Scenario.Workload == WorkloadKind.Training).ToList();
+        Assert.NotEmpty(training);
+        foreach (var c in training) // the training validator still runs on the shared corpus
+            Assert.True(TrainingValidator.Run(c, CatalogStore.Default.Calibration(c.Scenario.Cluster.Accelerator)).PredictedTokensPerGpu > 0, c.Id);
     }
 
     [Fact]
@@ -37,5 +40,9 @@ public class InferenceValidationTests
         sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"MAPE {mape * 100:0.0}% worst {worst.Case.Id} {worst.Error * 100:+0.0;-0.0}%"));
         File.WriteAllText(Path.Combine(Path.GetTempPath(), "augur-inference-validation.tsv"), sb.ToString());
         Assert.All(results, r => Assert.True(double.IsFinite(r.PredictedTokensPerGpu) && r.PredictedTokensPerGpu > 0, r.Case.Id));
+        // Target: mean <= 15 %, none worse than 30 %. Two production/blog DeepSeek cases sit at 32-35 % (open);
+        // the guard below keeps them from drifting further.
+        Assert.True(mape <= 0.15, $"MAPE {mape:P1}");
+        Assert.True(Math.Abs(worst.Error) <= 0.36, $"{worst.Case.Id} {worst.Error:P1}");
     }
 }
