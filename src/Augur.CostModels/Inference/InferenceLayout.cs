@@ -1,0 +1,41 @@
+using Augur.Domain.Models;
+using Augur.Domain.Parallelism;
+
+namespace Augur.CostModels.Inference;
+
+/// <summary>
+/// How one serving replica is laid out. Mapping: a replica has <c>Tp·Pp·DpAttention</c> GPUs. Each pipeline
+/// stage holds <c>Tp·DpAttention</c> GPUs: <see cref="DpAttention"/> attention groups of <see cref="Tp"/> GPUs,
+/// each group serving its own sequences (data-parallel attention; 1 = plain tensor parallelism). The routed
+/// experts of a stage are spread over all its GPUs: <see cref="Ep"/> expert-parallel ranks, each expert split
+/// over <see cref="Etp"/> = Tp·DpAttention / Ep GPUs. So EP must divide the experts and divide Tp·DpAttention
+/// (hence EP ≤ GPUs per replica).
+/// </summary>
+public readonly record struct InferenceLayout(int Tp, int Pp, int Ep, int DpAttention, int Replicas)
+{
+    /// <summary>GPUs of one replica: tp·pp·dp_attention.</summary>
+    public int GpusPerReplica => Tp * Pp * DpAttention;
+
+    /// <summary>GPUs of one pipeline stage (the ranks the routed experts are spread over).</summary>
+    public int GpusPerStage => Tp * DpAttention;
+
+    /// <summary>Tensor-parallel degree inside each routed expert.</summary>
+    public int Etp => Math.Max(1, GpusPerStage / Math.Max(1, Ep));
+
+    public int Gpus => GpusPerReplica * Replicas;
+
+    /// <summary>One actionable message when the layout cannot serve the model on <paramref name="gpus"/> GPUs, else null.</summary>
+    public string? Validate(ModelSpec m, int gpus)
+    {
+        if (DpAttention < 1 || Replicas < 1)
+            return "dp_attention and the replica count must be positive integers";
+        if (LayoutValidator.CheckShape(m, gpus, Tp, Pp, Ep, 1) is { } shape) return shape;
+        if (m.Moe is not null && GpusPerStage % Ep != 0)
+            return $"ep={Ep} must divide tp×dp_attention = {GpusPerStage} (experts are spread over the GPUs of one pipeline stage)";
+        if (m.Moe is null && DpAttention > 1)
+            return $"dp_attention={DpAttention} is for MoE models (attention replicas sharing one expert-parallel group); use replicas for a dense model";
+        if (Gpus > gpus)
+            return $"tp×pp×dp_attention×replicas = {Tp}×{Pp}×{DpAttention}×{Replicas} = {Gpus} exceeds the {gpus} GPUs of the cluster";
+        return null;
+    }
+}

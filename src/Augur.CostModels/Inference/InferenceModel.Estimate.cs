@@ -1,0 +1,121 @@
+using Augur.Domain.Workloads;
+
+namespace Augur.CostModels.Inference;
+
+public sealed partial class InferenceModel
+{
+    /// <summary>
+    /// Steady-state estimate of one layout. The batch (sequences per replica) is the job's concurrency when given;
+    /// otherwise, with TTFT/TPOT limits, the highest-throughput batch meeting both (SLO mode); otherwise the
+    /// largest batch that fits, capped at <see cref="MaxSequencesPerAttentionGroup"/> per attention group
+    /// (max-throughput mode).
+    /// <para>
+    /// Aggregated (continuous batching): while B sequences each produce o output tokens, the replica runs o/y
+    /// decode steps (y = tokens per step) and prefills B new prompts in steady-state chunks, so
+    /// throughput = B·o / ((o/y)·step(B, c̄) + B·prefill_per_prompt), c̄ = input + o/2.
+    /// </para>
+    /// <para>
+    /// Disaggregated: prefill and decode pools with this layout each; the deployment admits
+    /// min(prefill pool rate, decode pool rate) requests per second.
+    /// </para>
+    /// </summary>
+    /// <param name="usdPerGpuHour">Price for the cost per million output tokens.</param>
+    public InferenceEstimate Estimate(in InferenceLayout l, double usdPerGpuHour)
+    {
+        int maxConc = MaxConcurrency(l);
+        int batch = ChooseBatch(l, maxConc);
+        var prefill = PrefillIteration(l, out double promptsPerIter);
+        double prefillPerPrompt = prefill.Total / promptsPerIter;
+        double prefillInputPerGpu = promptsPerIter * _job.InputTokens / prefill.Total / l.GpusPerReplica;
+        double output = _job.OutputTokens;
+        double avgContext = _job.InputTokens + output / 2.0;
+        double alone = PrefillAlone(l).Total;
+        var mem = Memory(l, batch);
+        bool fits = Fits(l, mem) && batch >= 1 && batch <= Math.Max(1, maxConc);
+        double watts = Cluster.Accelerator.Power.Value;
+
+        if (_job.Mode == ServingMode.Disaggregated)
+            return Disaggregated(l, batch, maxConc, prefill, prefillPerPrompt, promptsPerIter, prefillInputPerGpu, alone, mem, fits, usdPerGpuHour, watts);
+
+        var step = DecodeStep(l, batch, avgContext);
+        double steps = output / TokensPerStep;
+        double cycle = steps * step.Total + batch * prefillPerPrompt;
+        double perReplica = batch * output / cycle;
+        double total = perReplica * l.Replicas;
+        double perGpu = perReplica / l.GpusPerReplica;
+        double decodePerGpu = batch * TokensPerStep / step.Total / l.GpusPerReplica;
+        double ttft = alone + step.Total;
+        return new InferenceEstimate(l, batch, maxConc, ttft, step.Total / TokensPerStep, step, prefill, prefillPerPrompt,
+            perReplica, perGpu, total, decodePerGpu, prefillInputPerGpu, mem, fits, prefill.Bound, step.Bound,
+            usdPerGpuHour / 3600.0 / perGpu * 1e6, watts / perGpu, null);
+    }
+
+    InferenceEstimate Disaggregated(in InferenceLayout l, int batch, int maxConc, IterationCost prefill, double prefillPerPrompt,
+        double promptsPerIter, double prefillInputPerGpu, double alone, Memory.MemoryBreakdown mem, bool fits, double usd, double watts)
+    {
+        int gpus = l.Gpus;
+        double output = _job.OutputTokens;
+        double avgContext = _job.InputTokens + output / 2.0;
+        int g = l.GpusPerReplica;
+        double prefillRatePerReplica = 1.0 / prefillPerPrompt;
+        var step = DecodeStep(l, batch, avgContext);
+        double decodeRatePerReplica = batch * TokensPerStep / step.Total / output;
+        double balanced = decodeRatePerReplica / prefillRatePerReplica;
+
+        int prefillGpus, decodeGpus;
+        if (_job.PrefillGpus is { } pg && _job.DecodeGpus is { } dg) { prefillGpus = pg; decodeGpus = dg; }
+        else
+        {
+            int replicas = Math.Max(2, gpus / g);
+            int prefillReplicas = Math.Clamp((int)Math.Round(replicas * balanced / (1 + balanced)), 1, replicas - 1);
+            prefillGpus = prefillReplicas * g;
+            decodeGpus = (replicas - prefillReplicas) * g;
+        }
+        int deployment = prefillGpus + decodeGpus;
+        double transfer = KvTransferSeconds(l, UncachedPromptTokens, deployment);
+
+        // Incoming KV takes a share of each decode GPU's link; EP all-to-all sees the rest (one fixed-point pass).
+        double kvBytesPerRequest = UncachedPromptTokens * Analysis.KvCache.BytesPerToken(_m, _job.KvPrecision).Value;
+        double Rate(in IterationCost s) => Math.Min(prefillGpus / (double)g * prefillRatePerReplica,
+            decodeGpus / (double)g * batch * TokensPerStep / s.Total / output);
+        double share = Rate(step) * kvBytesPerRequest / decodeGpus / KvLinkBytesPerSecond(deployment);
+        if (share > 0) step = DecodeStep(l, batch, avgContext, share);
+        decodeRatePerReplica = batch * TokensPerStep / step.Total / output;
+
+        double prefillRate = prefillGpus / (double)g * prefillRatePerReplica;
+        double decodeRate = decodeGpus / (double)g * decodeRatePerReplica;
+        double rate = Math.Min(prefillRate, decodeRate);
+        double total = rate * output;
+        double perGpu = total / deployment;
+        double decodePerGpu = batch * TokensPerStep / step.Total / g;
+        var pools = new DisaggregatedPools(prefillGpus, decodeGpus, prefillRate, decodeRate, transfer, Math.Min(share, 1.0),
+            decodeRatePerReplica / prefillRatePerReplica, prefillRate < decodeRate ? "prefill" : "decode");
+        return new InferenceEstimate(l, batch, maxConc, alone + transfer + step.Total, step.Total / TokensPerStep, step, prefill,
+            prefillPerPrompt, total / Math.Max(1.0, decodeGpus / (double)g), perGpu, total, decodePerGpu, prefillInputPerGpu,
+            mem, fits, prefill.Bound, step.Bound, usd / 3600.0 / perGpu * 1e6, watts / perGpu, pools);
+    }
+
+    int ChooseBatch(in InferenceLayout l, int maxConc)
+    {
+        if (_job.Concurrency is { } c) return c;
+        int cap = Math.Max(1, Math.Min(maxConc, MaxSequencesPerAttentionGroup * l.DpAttention));
+        if (_job.TtftLimit is null && _job.TpotLimit is null) return cap;
+
+        // SLO mode: the batch with the highest decode throughput whose TTFT and TPOT meet the limits.
+        double avgContext = _job.InputTokens + _job.OutputTokens / 2.0;
+        double alone = PrefillAlone(l).Total;
+        if (_job.Mode == ServingMode.Disaggregated) alone += KvTransferSeconds(l, UncachedPromptTokens, l.Gpus);
+        int best = 1;
+        double bestRate = -1;
+        for (double b = 1; b <= cap; b = Math.Max(b + 1, Math.Floor(b * 1.05)))
+        {
+            int batch = (int)b;
+            double step = DecodeStep(l, batch, avgContext).Total;
+            bool ok = (_job.TpotLimit is not { } tpot || step / TokensPerStep <= tpot)
+                      && (_job.TtftLimit is not { } ttft || alone + step <= ttft);
+            double rate = batch / step;
+            if (ok && rate > bestRate) { best = batch; bestRate = rate; }
+        }
+        return best;
+    }
+}

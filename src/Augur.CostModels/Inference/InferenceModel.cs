@@ -1,0 +1,251 @@
+using Augur.CostModels.Analysis;
+using Augur.CostModels.Communication;
+using Augur.CostModels.Compute;
+using Augur.CostModels.Memory;
+using Augur.CostModels.Operators;
+using Augur.Domain.Hardware;
+using Augur.Domain.Models;
+using Augur.Domain.Workloads;
+using Augur.Units;
+
+namespace Augur.CostModels.Inference;
+
+/// <summary>
+/// Serving physics for one (model, cluster, job, weight precision): weights and KV cache per GPU, memory and
+/// capacity, and the time of one forward pass composed from the shared <see cref="LayerCost"/>,
+/// <see cref="Collectives"/> and the calibrated per-iteration overhead. Prefill, decode, the steady-state
+/// estimate (<see cref="Estimate"/>) and the simulator's adapter all go through <see cref="Iteration"/>.
+/// Built once per scenario.
+/// </summary>
+public sealed partial class InferenceModel
+{
+    /// <summary>Activations travel and are stored in 16 bits; FP8/FP4 apply to weights and GEMM inputs.</summary>
+    const double ActivationBytes = 2.0;
+    /// <summary>Token budget of one prefill iteration (TensorRT-LLM max_num_tokens and vLLM long-prefill default: 8192).</summary>
+    public const int PrefillChunkTokens = 8192;
+    /// <summary>Max-throughput mode caps the batch of one attention group at this many sequences.</summary>
+    public const int MaxSequencesPerAttentionGroup = 1024;
+
+    readonly ModelSpec _m;
+    readonly InferenceJob _job;
+    readonly HardwareCalibration _cal;
+    readonly DeviceRates _rates, _headRates;
+    readonly Fabric _fabric;
+    readonly LayerCost _layer, _headLayer;
+    readonly ParameterCount _params;
+    readonly double _weightBytes;
+    readonly double _dispatchBytes;
+    readonly double _kvBytesPerTokenPerLayer;
+
+    public InferenceModel(ModelSpec model, Cluster cluster, InferenceJob job, Precision weightPrecision, HardwareCalibration calibration)
+    {
+        _m = model;
+        _job = job;
+        _cal = calibration;
+        Cluster = cluster;
+        WeightPrecision = weightPrecision;
+        _rates = new DeviceRates(cluster.Accelerator, calibration, weightPrecision);
+        _headRates = new DeviceRates(cluster.Accelerator, calibration, Precision.BF16);
+        _fabric = new Fabric(cluster, calibration);
+        _weightBytes = weightPrecision.StoredBytesPerWeight();
+        _layer = new LayerCost(model, ActivationBytes, _weightBytes);
+        _headLayer = new LayerCost(model, ActivationBytes, 2.0);
+        _params = ParameterCounter.Count(model);
+        // Token dispatch travels in the GEMM precision when it is 8-bit or less (DeepEP FP8 dispatch), combine in 16 bits.
+        _dispatchBytes = Math.Min(ActivationBytes, weightPrecision.BytesPerElement());
+        _kvBytesPerTokenPerLayer = KvCache.BytesPerToken(model, job.KvPrecision).Value / model.Layers;
+        TokensPerStep = SpeculativeDecoding.ExpectedTokens(job.DraftTokens, job.Acceptance);
+    }
+
+    public Cluster Cluster { get; }
+    public Precision WeightPrecision { get; }
+    public InferenceJob Job => _job;
+    public ModelSpec Model => _m;
+
+    /// <summary>Tokens one sequence verifies per decode step: γ drafts + 1. The draft model's own cost is ignored.</summary>
+    public int VerifyTokensPerStep => _job.DraftTokens + 1;
+
+    /// <summary>Expected tokens one decode step yields per sequence: (1 − α^(γ+1)) / (1 − α).</summary>
+    public double TokensPerStep { get; }
+
+    /// <summary>Prompt tokens each request actually prefills (prefix-cache hits skipped).</summary>
+    public double UncachedPromptTokens => Math.Max(1.0, _job.InputTokens * (1 - _job.PrefixHitRate));
+
+    /// <summary>
+    /// Weight bytes one GPU holds (the most loaded stage): attention, dense MLP and shared experts / tp at the
+    /// weight precision's stored size; routed experts / (tp·dp_attention) (= / (ep·etp)); embedding and LM head in
+    /// 16 bits / tp (both on the one stage when pp = 1, else the larger of the two).
+    /// </summary>
+    public Bytes WeightsPerGpu(in InferenceLayout l)
+    {
+        int stageLayers = (_m.Layers + l.Pp - 1) / l.Pp;
+        int moeLayers = Math.Min(stageLayers, _m.MoeLayers);
+        int denseLayers = stageLayers - moeLayers;
+        double tpShared = stageLayers * _params.AttentionPerLayer + denseLayers * _params.DenseMlpPerLayer
+                          + moeLayers * _params.SharedExpertsPerMoeLayer;
+        double routed = moeLayers * _params.RoutedExpertsPerMoeLayer / l.GpusPerStage;
+        double edges = l.Pp == 1 ? _params.Embedding + _params.LmHead : Math.Max(_params.Embedding, _params.LmHead);
+        return new Bytes((tpShared / l.Tp + routed) * _weightBytes + edges / l.Tp * 2.0);
+    }
+
+    /// <summary>
+    /// KV bytes one GPU stores per cached token of a sequence of its attention group:
+    /// KvCache.BytesPerToken × KvCache.TensorParallelShare(tp) / pp (MLA is not sharded by TP).
+    /// </summary>
+    public Bytes KvBytesPerTokenPerGpu(in InferenceLayout l) =>
+        new(KvCache.BytesPerToken(_m, _job.KvPrecision).Value * KvCache.TensorParallelShare(_m, l.Tp) / l.Pp);
+
+    /// <summary>
+    /// Activation workspace per GPU: one prefill chunk's hidden states, attention buffers and MLP intermediates,
+    /// ≈ chunk·(8·d + 3·F_local)·2 bytes, where F_local is the widest MLP a token passes through on this GPU.
+    /// </summary>
+    public Bytes ActivationWorkspace(in InferenceLayout l)
+    {
+        double ffn = _m.Ffn;
+        if (_m.Moe is { } moe) ffn = Math.Max(_m.DenseLayers > 0 ? _m.Ffn : 0, Math.Max((double)moe.SharedExperts * moe.SharedExpertFfn, (double)moe.TopK * moe.ExpertFfn));
+        double perToken = 8.0 * _m.Hidden + 3.0 * ffn / l.Tp;
+        return new Bytes(PrefillChunkTokens * perToken * ActivationBytes);
+    }
+
+    /// <summary>Runtime memory: the calibrated reserve (context, communicators) plus fragmentation of the workspace.</summary>
+    public Bytes Runtime(in InferenceLayout l) => _cal.RuntimeReserve + ActivationWorkspace(l) * _cal.Fragmentation;
+
+    /// <summary>HBM × memory fraction − weights − activation workspace − runtime: what is left for the KV cache on one GPU.</summary>
+    public Bytes UsableKvBytesPerGpu(in InferenceLayout l) =>
+        Cluster.Accelerator.HbmCapacity * _job.MemoryFraction - WeightsPerGpu(l) - ActivationWorkspace(l) - Runtime(l);
+
+    /// <summary>Tokens the KV cache of one attention group holds.</summary>
+    public long KvCapacityTokensPerAttentionGroup(in InferenceLayout l) =>
+        (long)Math.Max(0, Math.Floor(UsableKvBytesPerGpu(l).Value / KvBytesPerTokenPerGpu(l).Value));
+
+    /// <summary>Tokens the KV cache of one replica holds (all its attention groups).</summary>
+    public long KvCapacityTokens(in InferenceLayout l) => KvCapacityTokensPerAttentionGroup(l) * l.DpAttention;
+
+    /// <summary>
+    /// Most concurrent sequences per replica: each attention group holds ⌊capacity / (input + output)⌋, i.e. every
+    /// sequence reserves its full final length (TensorRT-LLM style; a paged cache at average occupancy fits more).
+    /// </summary>
+    public int MaxConcurrency(in InferenceLayout l) =>
+        (int)Math.Min(int.MaxValue / 2, KvCapacityTokensPerAttentionGroup(l) / (_job.InputTokens + _job.OutputTokens)) * l.DpAttention;
+
+    /// <summary>Memory per GPU with <paramref name="sequences"/> concurrent sequences per replica (full-length reservations).</summary>
+    public MemoryBreakdown Memory(in InferenceLayout l, int sequences)
+    {
+        double perGroup = Math.Ceiling((double)sequences / l.DpAttention);
+        var kv = KvBytesPerTokenPerGpu(l) * (perGroup * (_job.InputTokens + _job.OutputTokens));
+        return new MemoryBreakdown(WeightsPerGpu(l), default, default, ActivationWorkspace(l), default, kv, Runtime(l));
+    }
+
+    public bool Fits(in InferenceLayout l, in MemoryBreakdown mem) =>
+        mem.Total <= Cluster.Accelerator.HbmCapacity * _job.MemoryFraction && UsableKvBytesPerGpu(l).Value > 0;
+
+    /// <summary>
+    /// One forward pass of one replica under continuous batching, the work spread evenly over its attention
+    /// groups: <paramref name="prefillTokens"/> prompt tokens attending <paramref name="prefillContextSum"/> tokens
+    /// in all, plus <paramref name="decodeSequences"/> sequences each verifying <see cref="VerifyTokensPerStep"/>
+    /// tokens over a cache of <paramref name="decodeContextSum"/> tokens in all; logits for every decode token and
+    /// the last token of each of <paramref name="prefillRequests"/> prompts.
+    /// </summary>
+    public IterationCost Iteration(in InferenceLayout l, double prefillTokens, double prefillContextSum,
+        double decodeSequences, double decodeContextSum, double prefillRequests, double nicShare = 0)
+    {
+        double g = l.DpAttention;
+        double q = VerifyTokensPerStep;
+        return Forward(l, (prefillTokens + decodeSequences * q) / g, (prefillContextSum + decodeContextSum * q) / g,
+            decodeContextSum / g, (decodeSequences * q + prefillRequests) / g, l.DpAttention, nicShare);
+    }
+
+    /// <summary>Decode step of one replica: <paramref name="sequences"/> sequences at average context <paramref name="context"/>.</summary>
+    public IterationCost DecodeStep(in InferenceLayout l, double sequences, double context, double nicShare = 0) =>
+        Iteration(l, 0, 0, sequences, sequences * context, 0, nicShare);
+
+    /// <summary>
+    /// Steady-state prefill iteration: every attention group runs ⌊chunk / uncached⌋ (at least 1) prompts; each
+    /// uncached token attends the cached prefix plus the causal part of its own prompt.
+    /// </summary>
+    public IterationCost PrefillIteration(in InferenceLayout l, out double promptsPerReplica)
+    {
+        double u = UncachedPromptTokens;
+        double perGroup = Math.Max(1, Math.Floor(PrefillChunkTokens / u));
+        promptsPerReplica = perGroup * l.DpAttention;
+        double attended = PrefillAttended(u);
+        return Iteration(l, promptsPerReplica * u, promptsPerReplica * u * attended, 0, 0, promptsPerReplica);
+    }
+
+    /// <summary>One prompt prefilled alone on one attention group (the queueing-free TTFT part).</summary>
+    public IterationCost PrefillAlone(in InferenceLayout l)
+    {
+        double u = UncachedPromptTokens;
+        return Forward(l, u, u * PrefillAttended(u), 0, 1, 1, 0);
+    }
+
+    double PrefillAttended(double uncached) => (_job.InputTokens - uncached) + (uncached + 1) / 2.0;
+
+    /// <summary>
+    /// The single composition of a forward pass. Per attention group: <paramref name="tokens"/> tokens attending
+    /// <paramref name="attendedSum"/> tokens in all and reading <paramref name="kvReadTokens"/> cached tokens;
+    /// <paramref name="activeGroups"/> groups feed the MoE layers. Sums every layer (stages run one after another),
+    /// the LM head, TP all-reduces (2 per layer), EP dispatch + combine per MoE layer, stage hops and the
+    /// per-iteration overhead.
+    /// </summary>
+    IterationCost Forward(in InferenceLayout l, double tokens, double attendedSum, double kvReadTokens, double logitTokens, int activeGroups, double nicShare)
+    {
+        if (tokens <= 0) return new IterationCost(default, 0, 0, 0, _cal.ServingIterationOverhead.Value, 0, 0);
+        double context = attendedSum / tokens;
+        double window = _m.SlidingWindow > 0 ? Math.Min(context, _m.SlidingWindow) : context;
+        double kvBytesPerLayer = kvReadTokens * _kvBytesPerTokenPerLayer * KvCache.TensorParallelShare(_m, l.Tp);
+
+        double moeTokens = tokens * activeGroups;
+        double visits = 0, touched = 0, touchedTotal = 0;
+        if (_m.Moe is { } moe)
+        {
+            visits = moeTokens * moe.TopK / l.Ep;
+            touchedTotal = ExpertRouting.DistinctExperts(moe.Experts, moe.TopK, moeTokens);
+            touched = touchedTotal / l.Ep;
+        }
+        var shape = new LayerShape(tokens, context, window, l.Tp, false, visits, touched, l.Etp, AttentionKernel.Flash, kvBytesPerLayer);
+        var compute = default(LayerTime);
+        if (_m.DenseLayers > 0) compute += _layer.Dense(_rates, shape) * _m.DenseLayers;
+        if (_m.MoeLayers > 0) compute += _layer.Moe(_rates, shape) * _m.MoeLayers;
+        if (logitTokens > 0) compute += _headLayer.Head(_headRates, logitTokens, l.Tp);
+
+        double hidden = _m.Hidden;
+        double tp = l.Tp > 1 ? 2 * _m.Layers * Collectives.AllReduce(_fabric, tokens * hidden * ActivationBytes, l.Tp, 1) : 0;
+        double ep = 0;
+        if (_m.Moe is { } moe2 && l.Ep > 1)
+        {
+            double perRank = tokens / l.Tp * moe2.TopK * hidden;
+            double a2a = Collectives.AllToAll(_fabric, perRank * _dispatchBytes, l.Ep, l.Etp)
+                         + Collectives.AllToAll(_fabric, perRank * ActivationBytes, l.Ep, l.Etp);
+            ep = _m.MoeLayers * a2a / (1 - Math.Clamp(nicShare, 0, 0.9));
+        }
+        double pp = l.Pp > 1 ? (l.Pp - 1) * Collectives.SendRecv(_fabric, tokens * hidden * ActivationBytes, l.GpusPerStage) : 0;
+
+        // Bytes the pass must read per GPU: every weight of its layers except untouched experts, plus the KV cache.
+        double perLayerShared = _params.AttentionPerLayer / l.Tp;
+        double weights = _m.Layers * perLayerShared + _m.DenseLayers * _params.DenseMlpPerLayer / l.Tp;
+        if (_m.Moe is not null)
+            weights += _m.MoeLayers * (_params.SharedExpertsPerMoeLayer / l.Tp + touched * _params.OneRoutedExpert / l.Etp);
+        double bytes = weights * _weightBytes + (_params.LmHead > 0 ? _params.LmHead : _params.Embedding) / l.Tp * 2.0
+                       + kvBytesPerLayer * _m.Layers;
+        double flopSeconds = compute.HardwareFlops / _rates.Gemm.PerSecond;
+        double byteSeconds = bytes / _rates.Memory.BytesPerSecond;
+        return new IterationCost(compute, tp, ep, pp, _cal.ServingIterationOverhead.Value, flopSeconds, byteSeconds);
+    }
+
+    /// <summary>
+    /// Moving one prompt's KV cache (uncached tokens × KV bytes per token) from a prefill to a decode replica,
+    /// spread over the tp·pp GPUs of the attention group, over the scale-out NICs — or scale-up when the whole
+    /// deployment fits one domain.
+    /// </summary>
+    public double KvTransferSeconds(in InferenceLayout l, double promptTokens, int deploymentGpus)
+    {
+        double bytes = promptTokens * KvCache.BytesPerToken(_m, _job.KvPrecision).Value / (l.Tp * l.Pp);
+        var tier = deploymentGpus <= _fabric.DomainSize ? _fabric.ScaleUp : _fabric.ScaleOut;
+        return bytes / tier.BytesPerSecond + tier.LatencySeconds;
+    }
+
+    /// <summary>Link bandwidth of the tier KV transfers use (bytes/s per GPU).</summary>
+    double KvLinkBytesPerSecond(int deploymentGpus) =>
+        deploymentGpus <= _fabric.DomainSize ? _fabric.ScaleUp.BytesPerSecond : _fabric.ScaleOut.BytesPerSecond;
+}

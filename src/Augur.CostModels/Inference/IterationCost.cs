@@ -1,0 +1,38 @@
+using Augur.CostModels.Operators;
+
+namespace Augur.CostModels.Inference;
+
+/// <summary>
+/// Wall time of one forward pass of one serving replica (seconds), by part. Communication is counted as exposed
+/// (no overlap with compute is assumed).
+/// </summary>
+/// <param name="Compute">All layers of all pipeline stages plus the LM head, by operator kind.</param>
+/// <param name="TensorParallel">Two all-reduces per layer.</param>
+/// <param name="ExpertParallel">Dispatch + combine all-to-all per MoE layer.</param>
+/// <param name="PipelineP2P">Activation hops between stages.</param>
+/// <param name="Overhead">Calibrated per-iteration serving overhead (scheduler, sampling, launch).</param>
+/// <param name="FlopSeconds">GEMM-rate time of the pass's hardware FLOPs.</param>
+/// <param name="ByteSeconds">HBM time of the weights and KV cache the pass reads.</param>
+public readonly record struct IterationCost(
+    LayerTime Compute, double TensorParallel, double ExpertParallel, double PipelineP2P, double Overhead,
+    double FlopSeconds, double ByteSeconds)
+{
+    public double Total => Compute.Total + TensorParallel + ExpertParallel + PipelineP2P + Overhead;
+
+    /// <summary>
+    /// What limits the pass: "compute" when FLOP time exceeds byte time, else "memory" — unless one kind of
+    /// communication is larger than both ("tp-comm", "ep-comm", "pp-comm").
+    /// </summary>
+    public string Bound
+    {
+        get
+        {
+            string name = FlopSeconds >= ByteSeconds ? "compute" : "memory";
+            double best = Math.Max(FlopSeconds, ByteSeconds);
+            if (TensorParallel > best) { name = "tp-comm"; best = TensorParallel; }
+            if (ExpertParallel > best) { name = "ep-comm"; best = ExpertParallel; }
+            if (PipelineP2P > best) name = "pp-comm";
+            return name;
+        }
+    }
+}

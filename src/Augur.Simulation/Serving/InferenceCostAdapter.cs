@@ -1,0 +1,28 @@
+using Augur.CostModels.Inference;
+using Augur.Units;
+
+namespace Augur.Simulation.Serving;
+
+/// <summary>
+/// Lets the serving simulator cost its iterations with the steady-state estimator's physics: every call goes
+/// through <see cref="InferenceModel.Iteration"/>, the same composition of LayerCost, collectives and
+/// per-iteration overhead the estimator uses for prefill and decode.
+/// </summary>
+public sealed class InferenceCostAdapter(InferenceModel model, InferenceLayout layout) : IServingCostModel
+{
+    /// <summary>
+    /// One continuous-batching iteration of one replica: the prefill chunk and the decode sequences in one forward.
+    /// Logits are computed for every decode token and for the last token of one prompt when a chunk is present.
+    /// </summary>
+    public Seconds IterationTime(in IterationShape shape) =>
+        new(model.Iteration(layout, shape.PrefillTokens, shape.PrefillContextTokens, shape.DecodeSequences,
+            shape.DecodeContextTokens, shape.PrefillTokens > 0 ? 1 : 0).Total);
+
+    public long KvCapacityTokens => model.KvCapacityTokens(layout);
+
+    /// <summary>KV transfer between two replicas of this layout (scale-out unless the cluster is one scale-up domain).</summary>
+    public Seconds KvTransferTime(int promptTokens) =>
+        model.Job.Mode == Augur.Domain.Workloads.ServingMode.Disaggregated
+            ? new(model.KvTransferSeconds(layout, promptTokens, model.Cluster.Gpus))
+            : Seconds.Zero;
+}
