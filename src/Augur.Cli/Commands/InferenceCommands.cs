@@ -1,19 +1,37 @@
+using Augur.Catalog.Loading;
 using Augur.CostModels.Compute;
+using Augur.CostModels.Inference;
 using Augur.CostModels.Validation;
 using Augur.Domain;
+using Augur.Domain.Parallelism;
 using Augur.Domain.Workloads;
+using Augur.Reports.Console;
+using Augur.Reports.Inference;
+using Augur.Reports.Json;
 
 namespace Augur.Cli.Commands;
 
-/// <summary>Inference entry points (filled in by the inference estimator).</summary>
+/// <summary>Inference entry points of estimate and validate.</summary>
 static class InferenceCommands
 {
-    public static int Estimate(Scenario s, bool json, TextWriter output) =>
-        throw new InputException("inference scenarios are not supported yet");
+    public static int Estimate(Scenario s, bool json, TextWriter output)
+    {
+        var e = Run(s);
+        if (json) JsonOut.Write(output, InferenceReport.Json(s, e));
+        else Render.To(output, InferenceReport.Tables(s, e));
+        return 0;
+    }
+
+    public static InferenceEstimate Run(Scenario s)
+    {
+        var layout = InferenceValidator.LayoutFor(s);
+        if (layout.Validate(s.Model, s.Cluster.Gpus) is { } err) throw new LayoutException(err);
+        var model = new InferenceModel(s.Model, s.Cluster, s.Inference!, s.Precision, CatalogStore.Default.Calibration(s.Cluster.Accelerator));
+        return model.Estimate(layout, s.Run.UsdPerGpuHour);
+    }
 
     public static int Plan(Scenario s, bool json, int top, TextWriter output) =>
-        throw new InputException("inference scenarios are not supported yet");
+        throw new InputException("augur plan does not search inference layouts yet; use augur estimate with a fixed layout");
 
-    public static ValidationResult Validate(ValidationCase c, HardwareCalibration cal) =>
-        throw new InputException($"{c.Id}: inference validation is not supported yet");
+    public static ValidationResult Validate(ValidationCase c, HardwareCalibration cal) => InferenceValidator.Run(c, cal);
 }

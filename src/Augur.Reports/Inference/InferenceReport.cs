@@ -1,0 +1,73 @@
+using System.Text.Json.Nodes;
+using Augur.CostModels.Inference;
+using Augur.Domain.Workloads;
+using Augur.Reports.Console;
+using Augur.Reports.Json;
+using Augur.Reports.Training;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Augur.Reports.Inference;
+
+/// <summary>Tables and JSON for one serving estimate.</summary>
+public static class InferenceReport
+{
+    public static IRenderable[] Tables(Scenario s, InferenceEstimate e)
+    {
+        var job = s.Inference!;
+        var l = e.Layout;
+        var t = Render.Table("metric", "value");
+        t.AddRow("model", s.Model.Name);
+        t.AddRow("hardware", $"{s.Cluster.Gpus} × {s.Cluster.Accelerator.Id} (scale-up domain {s.Cluster.ScaleUpDomain})");
+        t.AddRow("layout", $"tp{l.Tp} pp{l.Pp} ep{l.Ep} dp_attention{l.DpAttention} × {l.Replicas} replicas ({job.Mode.ToString().ToLowerInvariant()})");
+        t.AddRow("request", $"{job.InputTokens} in / {job.OutputTokens} out, weights {Augur.Domain.Hardware.PrecisionInfo.Label(s.Precision)}, KV {Augur.Domain.Hardware.PrecisionInfo.Label(job.KvPrecision)}, prefix hit {Format.Pct(job.PrefixHitRate)}");
+        t.AddRow("concurrency per replica", $"{e.Concurrency} (max that fits: {e.MaxConcurrency})");
+        t.AddRow("TTFT", Format.Seconds(e.Ttft));
+        t.AddRow("TPOT (excludes first token)", $"{Format.Seconds(e.Tpot)} ({Format.N(1 / e.Tpot, "0.#")} tok/s per user)");
+        t.AddRow("output tok/s per GPU / total", $"{Format.N(e.OutputTokensPerSecondPerGpu, "0")} / {Format.N(e.OutputTokensPerSecondTotal, "0")}");
+        t.AddRow("input tok/s per GPU in prefill", Format.N(e.PrefillInputTokensPerSecondPerGpu, "0"));
+        t.AddRow("bound (prefill / decode)", $"{e.PrefillBound} / {e.DecodeBound}");
+        t.AddRow("memory per GPU", $"{Format.N(e.MemoryGiBPerGpu, "0.0")} GiB of {Format.N(s.Cluster.Accelerator.HbmCapacity.GiB, "0.0")} GiB ({(e.Fits ? "fits" : "DOES NOT FIT")})");
+        t.AddRow("$ per million output tokens", e.UsdPerMillionOutputTokens > 0 ? "$" + Format.N(e.UsdPerMillionOutputTokens, "0.###") : "no price");
+        t.AddRow("joules per output token", Format.N(e.JoulesPerOutputToken, "0.###"));
+        if (e.Disaggregated is { } d)
+        {
+            t.AddRow("prefill : decode GPUs", $"{d.PrefillGpus} : {d.DecodeGpus} (balanced ratio {Format.N(d.BalancedPrefillPerDecodeGpu, "0.###")} prefill per decode GPU; limited by {d.Limiter})");
+            t.AddRow("KV transfer per prompt", $"{Format.Seconds(d.KvTransferSeconds)} ({Format.Pct(d.KvNicShare)} of a decode GPU's link)");
+        }
+        return [t, TrainingReport.MemoryTable(e.MemoryPerGpu)];
+    }
+
+    public static JsonObject Json(Scenario s, InferenceEstimate e)
+    {
+        var o = new JsonObject
+        {
+            ["workload"] = "inference",
+            ["model"] = s.Model.Name,
+            ["hardware"] = s.Cluster.Accelerator.Id,
+            ["gpus"] = s.Cluster.Gpus,
+            ["layout"] = new JsonObject { ["tp"] = e.Layout.Tp, ["pp"] = e.Layout.Pp, ["ep"] = e.Layout.Ep, ["dp_attention"] = e.Layout.DpAttention, ["replicas"] = e.Layout.Replicas },
+            ["mode"] = s.Inference!.Mode.ToString().ToLowerInvariant(),
+            ["concurrency"] = e.Concurrency,
+            ["max_concurrency"] = e.MaxConcurrency,
+            ["ttft_s"] = JsonOut.Num(e.Ttft),
+            ["tpot_s"] = JsonOut.Num(e.Tpot),
+            ["tpot_definition"] = "decode step time per output token after the first",
+            ["output_tokens_per_s"] = JsonOut.Num(e.OutputTokensPerSecondTotal),
+            ["output_tokens_per_s_per_gpu"] = JsonOut.Num(e.OutputTokensPerSecondPerGpu),
+            ["input_tokens_per_s_per_gpu"] = JsonOut.Num(e.PrefillInputTokensPerSecondPerGpu),
+            ["memory_gib_per_gpu"] = JsonOut.Num(e.MemoryGiBPerGpu),
+            ["fits"] = e.Fits,
+            ["bound"] = new JsonObject { ["prefill"] = e.PrefillBound, ["decode"] = e.DecodeBound },
+            ["usd_per_million_output_tokens"] = JsonOut.Num(e.UsdPerMillionOutputTokens),
+            ["joules_per_output_token"] = JsonOut.Num(e.JoulesPerOutputToken),
+        };
+        if (e.Disaggregated is { } d)
+            o["disaggregated"] = new JsonObject
+            {
+                ["prefill_gpus"] = d.PrefillGpus, ["decode_gpus"] = d.DecodeGpus, ["kv_transfer_s"] = JsonOut.Num(d.KvTransferSeconds),
+                ["kv_nic_share"] = JsonOut.Num(d.KvNicShare), ["balanced_prefill_per_decode_gpu"] = JsonOut.Num(d.BalancedPrefillPerDecodeGpu), ["limiter"] = d.Limiter,
+            };
+        return o;
+    }
+}
