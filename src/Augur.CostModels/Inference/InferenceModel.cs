@@ -44,7 +44,10 @@ public sealed partial class InferenceModel
         _cal = calibration;
         Cluster = cluster;
         WeightPrecision = weightPrecision;
-        _rates = new DeviceRates(cluster.Accelerator, calibration, weightPrecision);
+        // Attention runs on the cached K/V in their stored format: FP8 KV → FP8 attention (FlashAttention-3 FP8,
+        // TensorRT-LLM FP8 FMHA), BF16 KV → BF16 (FlashMLA is BF16), whatever the GEMM precision.
+        var attention = cluster.Accelerator.Supports(job.KvPrecision) ? job.KvPrecision : Precision.BF16;
+        _rates = new DeviceRates(cluster.Accelerator, calibration, weightPrecision, attention);
         _headRates = new DeviceRates(cluster.Accelerator, calibration, Precision.BF16);
         _fabric = new Fabric(cluster, calibration);
         _weightBytes = weightPrecision.StoredBytesPerWeight();
@@ -151,8 +154,10 @@ public sealed partial class InferenceModel
     {
         double g = l.DpAttention;
         double q = VerifyTokensPerStep;
-        return Forward(l, (prefillTokens + decodeSequences * q) / g, (prefillContextSum + decodeContextSum * q) / g,
-            decodeContextSum / g, (decodeSequences * q + prefillRequests) / g, l.DpAttention, nicShare);
+        double attended = prefillContextSum + decodeContextSum * q;
+        double latentShare = attended > 0 ? decodeContextSum * q / attended : 0;
+        return Forward(l, (prefillTokens + decodeSequences * q) / g, attended / g,
+            decodeContextSum / g, (decodeSequences * q + prefillRequests) / g, l.DpAttention, nicShare, latentShare);
     }
 
     /// <summary>Decode step of one replica: <paramref name="sequences"/> sequences at average context <paramref name="context"/>.</summary>
@@ -176,7 +181,7 @@ public sealed partial class InferenceModel
     public IterationCost PrefillAlone(in InferenceLayout l)
     {
         double u = UncachedPromptTokens;
-        return Forward(l, u, u * PrefillAttended(u), 0, 1, 1, 0);
+        return Forward(l, u, u * PrefillAttended(u), 0, 1, 1, 0, 0);
     }
 
     double PrefillAttended(double uncached) => (_job.InputTokens - uncached) + (uncached + 1) / 2.0;
@@ -184,11 +189,12 @@ public sealed partial class InferenceModel
     /// <summary>
     /// The single composition of a forward pass. Per attention group: <paramref name="tokens"/> tokens attending
     /// <paramref name="attendedSum"/> tokens in all and reading <paramref name="kvReadTokens"/> cached tokens;
-    /// <paramref name="activeGroups"/> groups feed the MoE layers. Sums every layer (stages run one after another),
+    /// <paramref name="activeGroups"/> groups feed the MoE layers; <paramref name="latentShare"/> of the attended pairs
+    /// are decode pairs on the cache (absorbed form for MLA). Sums every layer (stages run one after another),
     /// the LM head, TP all-reduces (2 per layer), EP dispatch + combine per MoE layer, stage hops and the
     /// per-iteration overhead.
     /// </summary>
-    IterationCost Forward(in InferenceLayout l, double tokens, double attendedSum, double kvReadTokens, double logitTokens, int activeGroups, double nicShare)
+    IterationCost Forward(in InferenceLayout l, double tokens, double attendedSum, double kvReadTokens, double logitTokens, int activeGroups, double nicShare, double latentShare)
     {
         if (tokens <= 0) return new IterationCost(default, 0, 0, 0, _cal.ServingIterationOverhead.Value, 0, 0);
         double context = attendedSum / tokens;
@@ -203,7 +209,7 @@ public sealed partial class InferenceModel
             touchedTotal = ExpertRouting.DistinctExperts(moe.Experts, moe.TopK, moeTokens);
             touched = touchedTotal / l.Ep;
         }
-        var shape = new LayerShape(tokens, context, window, l.Tp, false, visits, touched, l.Etp, AttentionKernel.Flash, kvBytesPerLayer);
+        var shape = new LayerShape(tokens, context, window, l.Tp, false, visits, touched, l.Etp, AttentionKernel.Flash, kvBytesPerLayer, latentShare);
         var compute = default(LayerTime);
         if (_m.DenseLayers > 0) compute += _layer.Dense(_rates, shape) * _m.DenseLayers;
         if (_m.MoeLayers > 0) compute += _layer.Moe(_rates, shape) * _m.MoeLayers;

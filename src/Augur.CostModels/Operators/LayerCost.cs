@@ -22,7 +22,7 @@ public sealed class LayerCost
     const int ElementwiseKernels = 8;
 
     readonly ModelSpec _m;
-    readonly double _qkDim, _vDim;
+    readonly double _qkDim, _vDim, _latentPairDims;
     readonly double _activationBytes;
     readonly double _weightBytes;
 
@@ -31,8 +31,15 @@ public sealed class LayerCost
         _m = model;
         _activationBytes = activationBytes;
         _weightBytes = weightBytes;
-        if (model.Mla is { } mla) { _qkDim = mla.QkHeadDim; _vDim = mla.VHeadDim; }
-        else { _qkDim = model.HeadDim; _vDim = model.HeadDim; }
+        if (model.Mla is { } mla)
+        {
+            _qkDim = mla.QkHeadDim;
+            _vDim = mla.VHeadDim;
+            // Absorbed MLA (DeepSeek-V2 §2.1.2; FlashMLA deep-dive): every head scores against the 512+64 latent
+            // and sums values in the 512-wide latent, so a pair costs d_k + d_v = 576 + 512, not 192 + 128.
+            _latentPairDims = 2.0 * mla.KvLoraRank + mla.QkRopeHeadDim;
+        }
+        else { _qkDim = model.HeadDim; _vDim = model.HeadDim; _latentPairDims = _qkDim + _vDim; }
     }
 
     public LayerTime Dense(in DeviceRates r, in LayerShape s) =>
@@ -81,7 +88,8 @@ public sealed class LayerCost
     {
         double sliding = _m.SlidingWindow > 0 ? _m.SlidingLayerFraction : 0;
         double context = (1 - sliding) * s.FullContext + sliding * s.WindowContext;
-        double perPair = 2 * headsPerGpu * (_qkDim + _vDim);
+        double latent = _m.Mla is null ? 0 : s.LatentAttentionShare;
+        double perPair = 2 * headsPerGpu * ((1 - latent) * (_qkDim + _vDim) + latent * _latentPairDims);
         if (s.Kernel == AttentionKernel.Unfused)
         {
             // Unfused kernels compute the whole s×s product and mask it afterwards: twice the causal work.

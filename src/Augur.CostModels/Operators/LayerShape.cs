@@ -16,6 +16,10 @@ namespace Augur.CostModels.Operators;
 /// <param name="Etp">Tensor-parallel degree inside each expert.</param>
 /// <param name="Kernel">Fused (flash) or unfused attention.</param>
 /// <param name="KvBytesPerLayer">KV-cache bytes this GPU reads per layer (decode); 0 when K/V are produced in the same pass.</param>
+/// <param name="LatentAttentionShare">
+/// MLA only: the fraction of attended (query, key) pairs computed on the cached latent in the weight-absorbed
+/// form (decode tokens reading the cache); the rest use the expanded per-head K and V (prefill, training).
+/// </param>
 public readonly record struct LayerShape(
     double Tokens,
     double FullContext,
@@ -26,7 +30,8 @@ public readonly record struct LayerShape(
     double ExpertsTouched,
     int Etp,
     AttentionKernel Kernel,
-    double KvBytesPerLayer);
+    double KvBytesPerLayer,
+    double LatentAttentionShare = 0);
 
 /// <summary>Forward time of one layer on one GPU, by operator kind (seconds), and its hardware FLOPs.</summary>
 public readonly record struct LayerTime(double Gemm, double Attention, double Elementwise, double HardwareFlops)

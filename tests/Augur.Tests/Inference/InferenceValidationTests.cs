@@ -40,9 +40,12 @@ public class InferenceValidationTests
         sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"MAPE {mape * 100:0.0}% worst {worst.Case.Id} {worst.Error * 100:+0.0;-0.0}%"));
         File.WriteAllText(Path.Combine(Path.GetTempPath(), "augur-inference-validation.tsv"), sb.ToString());
         Assert.All(results, r => Assert.True(double.IsFinite(r.PredictedTokensPerGpu) && r.PredictedTokensPerGpu > 0, r.Case.Id));
-        // Target: mean <= 15 %, none worse than 30 %. Two production/blog DeepSeek cases sit at 32-35 % (open);
-        // the guard below keeps them from drifting further.
-        Assert.True(mape <= 0.15, $"MAPE {mape:P1}");
+        // Target: mean <= 15 %, none worse than 30 %. One case misses it: SGLang's DeepSeek prefill blog figure
+        // (-35 %; two-batch overlap not modelled, and DeepSeek's own production prefill on the same EP32 layout
+        // validates at -3 %, so overlap cannot be added without breaking that case). Guarded so it cannot drift.
+        Assert.True(mape <= 0.10, $"MAPE {mape:P1}");
+        foreach (var r in results.Where(r => r.Case.Id != "sglang-deepseek-96h100-prefill"))
+            Assert.True(Math.Abs(r.Error) <= 0.30, $"{r.Case.Id} {r.Error:P1}");
         Assert.True(Math.Abs(worst.Error) <= 0.36, $"{worst.Case.Id} {worst.Error:P1}");
     }
 }
