@@ -42,6 +42,33 @@ public readonly record struct ParameterCount(
 
     /// <summary>Everything but routed experts (sharded by tensor parallelism).</summary>
     public double NonExpert => Total - RoutedExperts;
+
+    /// <summary>
+    /// Parameters of the most loaded of <paramref name="pp"/> pipeline stages: ⌈layers / pp⌉ layers, as many of
+    /// them MoE layers as the model has, and the larger edge (embedding, or LM head plus final norm; both when
+    /// pp = 1). The single count behind training memory, gradient traffic, the optimizer step and serving weights.
+    /// </summary>
+    public StageParameters Stage(int pp)
+    {
+        int layers = (DenseLayers + MoeLayers + pp - 1) / pp;
+        int moe = Math.Min(layers, MoeLayers);
+        double shared = layers * AttentionPerLayer + (layers - moe) * DenseMlpPerLayer + moe * SharedExpertsPerMoeLayer;
+        double edges = pp == 1 ? Embedding + LmHead + FinalNorm : Math.Max(Embedding, LmHead + FinalNorm);
+        return new StageParameters(shared, moe * RoutedExpertsPerMoeLayer, edges);
+    }
+}
+
+/// <summary>Parameters one pipeline stage holds, by how they are sharded.</summary>
+/// <param name="Layers">Attention, dense MLP and shared experts of the stage's layers (split by tensor parallelism).</param>
+/// <param name="RoutedExperts">Routed experts of the stage's MoE layers (split by expert × expert-tensor parallelism).</param>
+/// <param name="Edges">Embedding and/or LM head on the stage (split by tensor parallelism; kept in 16 bits when serving).</param>
+public readonly record struct StageParameters(double Layers, double RoutedExperts, double Edges)
+{
+    /// <summary>Parameters on one GPU of the stage's tensor-parallel group, routed experts excluded.</summary>
+    public double SharedPerGpu(int tp) => (Layers + Edges) / tp;
+
+    /// <summary>Routed-expert parameters on one GPU.</summary>
+    public double RoutedPerGpu(int ep, int etp) => RoutedExperts / ((double)ep * etp);
 }
 
 /// <summary>Counts parameters from the architecture (biases ignored; norms included).</summary>

@@ -81,14 +81,8 @@ public sealed partial class InferenceModel
     /// </summary>
     public Bytes WeightsPerGpu(in InferenceLayout l)
     {
-        int stageLayers = (_m.Layers + l.Pp - 1) / l.Pp;
-        int moeLayers = Math.Min(stageLayers, _m.MoeLayers);
-        int denseLayers = stageLayers - moeLayers;
-        double tpShared = stageLayers * _params.AttentionPerLayer + denseLayers * _params.DenseMlpPerLayer
-                          + moeLayers * _params.SharedExpertsPerMoeLayer;
-        double routed = moeLayers * _params.RoutedExpertsPerMoeLayer / l.GpusPerStage;
-        double edges = l.Pp == 1 ? _params.Embedding + _params.LmHead : Math.Max(_params.Embedding, _params.LmHead);
-        return new Bytes((tpShared / l.Tp + routed) * _weightBytes + edges / l.Tp * 2.0);
+        var stage = _params.Stage(l.Pp);
+        return new Bytes((stage.Layers / l.Tp + stage.RoutedExperts / l.GpusPerStage) * _weightBytes + stage.Edges / l.Tp * 2.0);
     }
 
     /// <summary>

@@ -24,12 +24,9 @@ public static class TrainingMemory
         int stageLayers = (m.Layers + l.Pp - 1) / l.Pp;
         int moeLayers = Math.Min(stageLayers, m.MoeLayers);
         int denseLayers = stageLayers - moeLayers;
-        double embedding = pc.Embedding;
-        double head = l.Pp == 1 ? pc.LmHead + pc.FinalNorm : 0;
-        // First stage (most in-flight micro-batches) carries the embedding; with pp = 1 it also has the head.
-        double dense = (stageLayers * pc.AttentionPerLayer + denseLayers * pc.DenseMlpPerLayer
-                        + moeLayers * pc.SharedExpertsPerMoeLayer + embedding + head) / l.Tp;
-        double experts = moeLayers * pc.RoutedExpertsPerMoeLayer / (l.Ep * l.Etp);
+        var stage = pc.Stage(l.Pp);
+        double dense = stage.SharedPerGpu(l.Tp);
+        double experts = stage.RoutedPerGpu(l.Ep, l.Etp);
 
         double denseShards = l.DataShards, expertShards = Math.Max(1, l.ExpertDp);
         double weights = WeightBytes * (Shard(dense, denseShards, l.Zero >= 3) + Shard(experts, expertShards, l.Zero >= 3));

@@ -175,11 +175,9 @@ public sealed class TrainingModel
     /// </summary>
     double DataParallel(in ParallelLayout l, int microBatches, double stageCompute, double stageForward)
     {
-        int stageLayers = (_m.Layers + l.Pp - 1) / l.Pp;
-        int moeLayers = Math.Min(stageLayers, _m.MoeLayers);
-        double denseParams = (stageLayers * _params.AttentionPerLayer + (stageLayers - moeLayers) * _params.DenseMlpPerLayer
-                              + moeLayers * _params.SharedExpertsPerMoeLayer + (l.Pp == 1 ? _params.Embedding + _params.LmHead : _params.Embedding)) / l.Tp;
-        double expertParams = moeLayers * _params.RoutedExpertsPerMoeLayer / (l.Ep * l.Etp);
+        var stage = _params.Stage(l.Pp);
+        double denseParams = stage.SharedPerGpu(l.Tp);
+        double expertParams = stage.RoutedPerGpu(l.Ep, l.Etp);
         double g = 2.0; // gradients and weights travel in 16 bits
         int shards = l.DataShards, expertDp = Math.Max(1, l.ExpertDp);
         double backward = stageCompute - stageForward;
@@ -210,10 +208,9 @@ public sealed class TrainingModel
 
     double OptimizerStep(in ParallelLayout l)
     {
-        int stageLayers = (_m.Layers + l.Pp - 1) / l.Pp;
-        double fraction = (double)stageLayers / _m.Layers;
-        double dense = _params.NonExpert * fraction / l.Tp;
-        double experts = _params.RoutedExperts * fraction / (l.Ep * l.Etp);
+        var stage = _params.Stage(l.Pp);
+        double dense = stage.SharedPerGpu(l.Tp);
+        double experts = stage.RoutedPerGpu(l.Ep, l.Etp);
         if (l.Zero >= 1) { dense /= l.DataShards; experts /= Math.Max(1, l.ExpertDp); }
         return (dense + experts) * OptimizerBytesPerParam / _rates.Memory.BytesPerSecond;
     }

@@ -45,4 +45,27 @@ public class ParameterCountTests
         Assert.Equal(61.0 * (512 + 64) * 2, KvCache.BytesPerToken(m, Precision.BF16).Value);
         Assert.Equal(1.0, KvCache.TensorParallelShare(m, 8));
     }
+
+    [Theory]
+    [InlineData("llama3.1-405b")]
+    [InlineData("deepseek-v3")]
+    [InlineData("mixtral-8x7b")]
+    public void One_stage_holds_every_parameter(string id)
+    {
+        var pc = Count(id);
+        var s = pc.Stage(1);
+        Assert.Equal(pc.Total, s.Layers + s.RoutedExperts + s.Edges, 1e-6 * pc.Total);
+    }
+
+    [Fact]
+    public void Deepest_stage_of_deepseek_v3_is_all_moe_with_the_larger_edge()
+    {
+        // 61 layers over pp 4: ⌈61/4⌉ = 16 layers, all MoE (58 exist), plus the larger of embedding and head+norm.
+        var pc = Count("deepseek-v3");
+        var s = pc.Stage(4);
+        Assert.Equal(16 * (pc.AttentionPerLayer + pc.SharedExpertsPerMoeLayer), s.Layers, 1.0);
+        Assert.Equal(16 * pc.RoutedExpertsPerMoeLayer, s.RoutedExperts, 1.0);
+        Assert.Equal(Math.Max(pc.Embedding, pc.LmHead + pc.FinalNorm), s.Edges);
+        Assert.Equal(s.RoutedExperts / 64, s.RoutedPerGpu(32, 2), 1e-6);
+    }
 }

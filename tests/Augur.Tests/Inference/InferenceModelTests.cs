@@ -96,12 +96,13 @@ public class InferenceModelTests
     public void Max_concurrency_matches_a_hand_budget()
     {
         // Llama 3.1 8B BF16 on one H100 (80e9 B), memory fraction 0.9, 1000 in + 1000 out:
-        // weights 16,060,514,304 B (layers with norms 6,979,584,000 params + embedding and head 1,050,673,152, ×2 B);
+        // weights 16,060,522,496 B (layers with norms 6,979,584,000 params + embedding and head 1,050,673,152
+        // + final norm 4,096, ×2 B);
         // workspace 8192·(8·4096 + 3·14336)·2 = 1,241,513,984; runtime 4 GiB + 10 % of the workspace;
-        // usable 50,278,853,017.6 B / 131,072 B per token = 383,597 tokens → ⌊383,597 / 2000⌋ = 191 sequences.
+        // usable 50,278,844,825.6 B / 131,072 B per token = 383,597 tokens → ⌊383,597 / 2000⌋ = 191 sequences.
         var (m, _) = Build("llama3.1-8b", "dgx-h100", 1, Job(1000, 1000), Precision.BF16);
         var l = new InferenceLayout(1, 1, 1, 1, 1);
-        Assert.Equal(16_060_514_304, m.WeightsPerGpu(l).Value);
+        Assert.Equal(16_060_522_496, m.WeightsPerGpu(l).Value);
         Assert.Equal(1_241_513_984, m.ActivationWorkspace(l).Value);
         Assert.Equal(383_597, m.KvCapacityTokens(l));
         Assert.Equal(191, m.MaxConcurrency(l));
