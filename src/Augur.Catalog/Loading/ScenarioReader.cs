@@ -203,10 +203,10 @@ public sealed class ScenarioReader(CatalogStore catalog)
         {
             UsdPerGpuHour = price ?? 0,
             GpuMtbfHours = r?.OptionalNumber("gpu_mtbf_hours") ?? DefaultGpuMtbfHours,
-            CheckpointWriteSeconds = r?.OptionalNumber("checkpoint_write_s") ?? 60,
-            RestartSeconds = r?.OptionalNumber("restart_s") ?? 600,
-            PowerUtilization = r?.OptionalNumber("power_utilization") ?? 0.8,
-            Pue = r?.OptionalNumber("pue") ?? 1.2,
+            CheckpointWriteSeconds = r?.OptionalNumber("checkpoint_write_s") ?? RunEconomics.DefaultCheckpointWriteSeconds,
+            RestartSeconds = r?.OptionalNumber("restart_s") ?? RunEconomics.DefaultRestartSeconds,
+            PowerUtilization = r?.OptionalNumber("power_utilization") ?? RunEconomics.DefaultPowerUtilization,
+            Pue = r?.OptionalNumber("pue") ?? RunEconomics.DefaultPue,
         };
         if (run.UsdPerGpuHour < 0 || run.GpuMtbfHours <= 0 || run.CheckpointWriteSeconds < 0 || run.RestartSeconds < 0 || run.PowerUtilization <= 0 || run.Pue < 1)
             throw new InputException($"{r?.Path ?? "run"}: prices and times must be non-negative, MTBF and power positive, PUE at least 1");

@@ -23,9 +23,37 @@ public sealed record TrainingJob
     public double TokensPerStep => (double)SeqLen * GlobalBatch;
 }
 
-/// <summary>Reliability and price inputs of a whole run.</summary>
+/// <summary>Reliability and price inputs of a whole run, with the defaults a scenario gets when it says nothing.</summary>
 public sealed record RunEconomics
 {
+    /// <summary>
+    /// ASSUMPTION, no published source: a synchronous checkpoint of a large run to a parallel file system. Real
+    /// values range from seconds (asynchronous, local NVMe) to minutes (network storage); set
+    /// <c>run.checkpoint_write_s</c> for your cluster.
+    /// </summary>
+    public const double DefaultCheckpointWriteSeconds = 60;
+
+    /// <summary>
+    /// ASSUMPTION, no published source: reschedule onto spare nodes, re-initialise communicators, reload the
+    /// checkpoint. Huawei MindCluster's recovery guide splits it into these parts and reports tens of seconds to
+    /// minutes by model size; set <c>run.restart_s</c>.
+    /// </summary>
+    public const double DefaultRestartSeconds = 600;
+
+    /// <summary>
+    /// Average draw as a fraction of rated power during training: an 8×H100 HGX node peaked at ≈ 8.4 of 10.2 kW
+    /// (0.82) training Llama-2-13B (Latif et al., arXiv 2412.08602), and compute-heavy training ran at 76 % of the
+    /// rating (arXiv 2506.14551).
+    /// </summary>
+    public const double DefaultPowerUtilization = 0.8;
+
+    /// <summary>
+    /// ASSUMPTION between the hyperscale and industry figures: Google's fleet reported 1.10 (Q2 2021) while the
+    /// Uptime Institute 2021 survey averaged 1.57 for large data centres (both as reported by CNBC, 2022-04-13);
+    /// new liquid-cooled AI halls are designed near 1.2. Set <c>run.pue</c>.
+    /// </summary>
+    public const double DefaultPue = 1.2;
+
     public double UsdPerGpuHour { get; init; }
     /// <summary>Mean time between failures of ONE GPU (with its share of host, network and power), hours.</summary>
     public double GpuMtbfHours { get; init; }
