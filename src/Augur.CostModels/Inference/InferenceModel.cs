@@ -226,11 +226,11 @@ public sealed partial class InferenceModel
         double weights = _m.Layers * perLayerShared + _m.DenseLayers * _params.DenseMlpPerLayer / l.Tp;
         if (_m.Moe is not null)
             weights += _m.MoeLayers * (_params.SharedExpertsPerMoeLayer / l.Tp + touched * _params.OneRoutedExpert / l.Etp);
-        double bytes = weights * _weightBytes + (_params.LmHead > 0 ? _params.LmHead : _params.Embedding) / l.Tp * 2.0
-                       + kvBytesPerLayer * _m.Layers;
+        double weightBytes = weights * _weightBytes + ((_params.LmHead > 0 ? _params.LmHead : _params.Embedding) / l.Tp + _params.FinalNorm) * 2.0;
+        double kvBytes = kvBytesPerLayer * _m.Layers;
         double flopSeconds = compute.HardwareFlops / _rates.Gemm.PerSecond;
-        double byteSeconds = bytes / _rates.Memory.BytesPerSecond;
-        return new IterationCost(compute, tp, ep, pp, _cal.ServingIterationOverhead.Value, flopSeconds, byteSeconds);
+        double byteSeconds = (weightBytes + kvBytes) / _rates.Memory.BytesPerSecond;
+        return new IterationCost(compute, tp, ep, pp, _cal.ServingIterationOverhead.Value, flopSeconds, byteSeconds, weightBytes, kvBytes);
     }
 
     /// <summary>

@@ -13,10 +13,15 @@ namespace Augur.CostModels.Inference;
 /// <param name="Overhead">Calibrated per-iteration serving overhead (scheduler, sampling, launch).</param>
 /// <param name="FlopSeconds">GEMM-rate time of the pass's hardware FLOPs.</param>
 /// <param name="ByteSeconds">HBM time of the weights and KV cache the pass reads.</param>
+/// <param name="WeightBytes">Weight bytes one GPU reads in the pass (untouched experts skipped).</param>
+/// <param name="KvBytes">KV-cache bytes one GPU reads in the pass.</param>
 public readonly record struct IterationCost(
     LayerTime Compute, double TensorParallel, double ExpertParallel, double PipelineP2P, double Overhead,
-    double FlopSeconds, double ByteSeconds)
+    double FlopSeconds, double ByteSeconds, double WeightBytes = 0, double KvBytes = 0)
 {
+    /// <summary>Hardware FLOPs one GPU executes in the pass.</summary>
+    public double Flops => Compute.HardwareFlops;
+
     public double Total => Compute.Total + TensorParallel + ExpertParallel + PipelineP2P + Overhead;
 
     /// <summary>

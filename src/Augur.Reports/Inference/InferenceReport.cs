@@ -35,7 +35,7 @@ public static class InferenceReport
             t.AddRow("prefill : decode GPUs", $"{d.PrefillGpus} : {d.DecodeGpus} (balanced ratio {Format.N(d.BalancedPrefillPerDecodeGpu, "0.###")} prefill per decode GPU; limited by {d.Limiter})");
             t.AddRow("KV transfer per prompt", $"{Format.Seconds(d.KvTransferSeconds)} ({Format.Pct(d.KvNicShare)} of a decode GPU's link)");
         }
-        return [t, TrainingReport.MemoryTable(e.MemoryPerGpu)];
+        return [t, PhaseReport.Table(e), TrainingReport.MemoryTable(e.MemoryPerGpu)];
     }
 
     public static JsonObject Json(Scenario s, InferenceEstimate e)
@@ -61,6 +61,7 @@ public static class InferenceReport
             ["bound"] = new JsonObject { ["prefill"] = e.PrefillBound, ["decode"] = e.DecodeBound },
             ["usd_per_million_output_tokens"] = JsonOut.Num(e.UsdPerMillionOutputTokens),
             ["joules_per_output_token"] = JsonOut.Num(e.JoulesPerOutputToken),
+            ["phases"] = PhaseReport.Json(e),
         };
         if (e.Disaggregated is { } d)
             o["disaggregated"] = new JsonObject

@@ -59,6 +59,9 @@ public class InferenceModelTests
         // + LM head 128256·4096, all BF16 = 15,009,316,864 B, over 3.35 TB/s × 0.85.
         double weightBytes = (32.0 * (4096.0 * 6144 + 4096.0 * 4096 + 3.0 * 4096 * 14336) + 128256.0 * 4096) * 2;
         Assert.Equal(15_009_316_864, weightBytes);
+        // The model also reads the 2·32+1 RMSNorm vectors (65·4096·2 B = 532,480 B) and one cached token (131,072 B).
+        Assert.Equal(weightBytes + 532_480, step.WeightBytes, 1.0);
+        Assert.Equal(131_072, step.KvBytes, 1e-6);
         double stream = weightBytes / (3.35e12 * 0.85);
         // Launch gaps: per layer 4 GEMMs + attention + 8 elementwise kernels; the head's GEMM and softmax; 4 µs each.
         double launches = (32 * 13 + 2) * 4e-6;
