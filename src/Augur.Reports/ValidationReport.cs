@@ -24,7 +24,7 @@ public static class ValidationReport
     {
         var t = Render.Table("case", "kind", "metric", "published", "predicted", "tok/s/GPU pub.", "tok/s/GPU pred.", "error");
         foreach (var r in results)
-            t.AddRow(r.Case.Id, r.Case.Scenario.Workload.ToString().ToLowerInvariant(), r.Case.Metric, Format.N(r.Case.Measured, "0.###"),
+            t.AddRow(r.Case.Id, r.Case.Scenario.Workload.ToString().ToLowerInvariant() + (r.Case.IsHoldout ? " (holdout)" : ""), r.Case.Metric, Format.N(r.Case.Measured, "0.###"),
                 Format.N(r.PredictedPublishedUnit, "0.###"), Format.N(r.MeasuredTokensPerGpu, "0"), Format.N(r.PredictedTokensPerGpu, "0"),
                 (r.Error >= 0 ? "+" : "") + Format.Pct(r.Error));
         var items = new List<IRenderable> { t };
@@ -41,6 +41,7 @@ public static class ValidationReport
             {
                 ["id"] = r.Case.Id,
                 ["kind"] = r.Case.Scenario.Workload.ToString().ToLowerInvariant(),
+                ["tier"] = r.Case.Tier,
                 ["metric"] = r.Case.Metric,
                 ["published"] = JsonOut.Num(r.Case.Measured),
                 ["predicted"] = JsonOut.Num(r.PredictedPublishedUnit),

@@ -34,12 +34,16 @@ static class ValidateCommand
             var cal = catalog.Calibration(c.Scenario.Cluster.Accelerator);
             results.Add(c.Scenario.Workload == WorkloadKind.Training ? TrainingValidator.Run(c, cal) : InferenceCommands.Validate(c, cal));
         }
-        var summaries = new List<ValidationReport.Summary>
+        var summaries = new List<ValidationReport.Summary>();
+        foreach (var kind in new[] { WorkloadKind.Training, WorkloadKind.Inference })
         {
-            ValidationReport.Summarize("training", results.Where(x => x.Case.Scenario.Workload == WorkloadKind.Training).ToList()),
-        };
-        var inference = results.Where(x => x.Case.Scenario.Workload == WorkloadKind.Inference).ToList();
-        if (inference.Count > 0) summaries.Add(ValidationReport.Summarize("inference", inference));
+            string name = kind.ToString().ToLowerInvariant();
+            var ofKind = results.Where(x => x.Case.Scenario.Workload == kind).ToList();
+            var target = ofKind.Where(x => !x.Case.IsHoldout).ToList();
+            var holdout = ofKind.Where(x => x.Case.IsHoldout).ToList();
+            if (target.Count > 0) summaries.Add(ValidationReport.Summarize(name, target));
+            if (holdout.Count > 0) summaries.Add(ValidationReport.Summarize(name + " holdout (hardware never calibrated on)", holdout));
+        }
         return (results, summaries);
     }
 }

@@ -20,7 +20,10 @@ public enum FlopConvention
 public sealed record ValidationCase
 {
     public required string Id { get; init; }
+    /// <summary>core (the accuracy target), supplementary, or holdout (hardware no calibration was fitted on; reported apart).</summary>
     public required string Tier { get; init; }
+
+    public bool IsHoldout => Tier == "holdout";
     public required string Source { get; init; }
     public string Notes { get; init; } = "";
     public required Scenario Scenario { get; init; }

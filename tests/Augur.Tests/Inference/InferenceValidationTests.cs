@@ -12,7 +12,7 @@ public class InferenceValidationTests
     {
         var store = CatalogStore.Default;
         return ValidationReader.Read(store)
-            .Where(c => c.Scenario.Workload == WorkloadKind.Inference)
+            .Where(c => c.Scenario.Workload == WorkloadKind.Inference && !c.IsHoldout)
             .Select(c => InferenceValidator.Run(c, store.Calibration(c.Scenario.Cluster.Accelerator)))
             .ToList();
     }
@@ -21,7 +21,8 @@ public class InferenceValidationTests
     public void Corpus_loads_all_inference_cases_and_training_cases_still_read()
     {
         var cases = ValidationReader.Read(CatalogStore.Default);
-        Assert.Equal(25, cases.Count(c => c.Scenario.Workload == WorkloadKind.Inference));
+        Assert.Equal(25, cases.Count(c => c.Scenario.Workload == WorkloadKind.Inference && !c.IsHoldout));
+        Assert.Equal(3, cases.Count(c => c.Scenario.Workload == WorkloadKind.Inference && c.IsHoldout));
         var training = cases.Where(c => c.Scenario.Workload == WorkloadKind.Training).ToList();
         Assert.NotEmpty(training);
         foreach (var c in training) // the training validator still runs on the shared corpus
