@@ -106,8 +106,8 @@ public static class SimulationReport
                + $"{r.Requests.Count} requests, {arrival}; max batch {setup.Options.MaxBatchSequences}, chunk {setup.Options.ChunkTokenBudget} tokens";
     }
 
-    static string Ms(Augur.Units.Seconds s) => Ms(s.Value);
-    static string Ms(double seconds) => Format.N(seconds * 1e3, "0.#") + " ms";
+    static string Ms(Augur.Units.Seconds s) => Format.Seconds(s.Value);
+    static string Ms(double seconds) => Format.Seconds(seconds);
 
     static string Slo(ServiceLevelObjective slo) =>
         slo == ServiceLevelObjective.None ? "no SLO (inference.ttft_ms / tpot_ms)"
