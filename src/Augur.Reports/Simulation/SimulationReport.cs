@@ -102,8 +102,8 @@ public static class SimulationReport
         string arrival = setup.RatePerSecond is { } rate
             ? $"{setup.Spec.Arrival.ToString().ToLowerInvariant()} arrivals at {Format.N(rate, "0.###")} req/s{(setup.Spec.Arrival == ArrivalKind.Gamma ? $" (cv {Format.N(setup.Spec.Cv)})" : "")}, seed {setup.Spec.Seed}"
             : $"trace {Path.GetFileName(setup.Spec.TracePath)}";
-        return $"{s.Model.Name} on {setup.Gpus} × {s.Cluster.Accelerator.Id}: tp{l.Tp} pp{l.Pp} ep{l.Ep} dp_attention{l.DpAttention}, {pools}; "
-               + $"{r.Requests.Count} requests, {arrival}; max batch {setup.Options.MaxBatchSequences}, chunk {setup.Options.ChunkTokenBudget} tokens";
+        return $"{s.Model.Name} on {setup.Gpus} × {s.Cluster.Accelerator.Id}: tp{l.Tp} pp{l.Pp} ep{l.Ep} dp_attention{l.DpAttention}, {pools}, "
+               + $"max batch {setup.Options.MaxBatchSequences}, chunk {setup.Options.ChunkTokenBudget} tokens\n{r.Requests.Count} requests, {arrival}";
     }
 
     static string Ms(Augur.Units.Seconds s) => Format.Seconds(s.Value);
