@@ -55,6 +55,10 @@ static class SimulateCommand
         {
             throw new InputException($"simulation.trace: {e.Message}");
         }
+        catch (FileNotFoundException)
+        {
+            throw new InputException($"simulation.trace: no such file {path}");
+        }
         catch (IOException e)
         {
             throw new InputException($"simulation.trace: cannot read {path}: {e.Message.Split('\n')[0]}");

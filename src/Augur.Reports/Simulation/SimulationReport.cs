@@ -32,7 +32,7 @@ public static class SimulationReport
         t.AddRow("preemptions / iterations", $"{r.Preemptions} / {r.Iterations}", "");
         var q = Stats(r.TimeSeries);
         t.AddRow("queued requests peak / mean", $"{q.Queue.Peak:0} / {Format.N(q.Queue.Mean, "0.#")}", "");
-        t.AddRow("running sequences peak / mean", $"{q.Running.Peak:0} / {Format.N(q.Running.Mean, "0.#")}", $"{e.Concurrency} per replica");
+        t.AddRow("running sequences peak / mean", $"{q.Running.Peak:0} / {Format.N(q.Running.Mean, "0.#")}", $"{e.Concurrency} per {(setup.DecodeReplicas > 0 ? "decode " : "")}replica");
         t.AddRow("KV cache used peak / mean", $"{Format.Pct(q.Kv.Peak)} / {Format.Pct(q.Kv.Mean)}", "");
 
         var series = Render.Table("time", "queued", "running", "KV used");
@@ -102,8 +102,8 @@ public static class SimulationReport
         string arrival = setup.RatePerSecond is { } rate
             ? $"{setup.Spec.Arrival.ToString().ToLowerInvariant()} arrivals at {Format.N(rate, "0.###")} req/s{(setup.Spec.Arrival == ArrivalKind.Gamma ? $" (cv {Format.N(setup.Spec.Cv)})" : "")}, seed {setup.Spec.Seed}"
             : $"trace {Path.GetFileName(setup.Spec.TracePath)}";
-        return $"{s.Model.Name} on {setup.Gpus} × {s.Cluster.Accelerator.Id}: tp{l.Tp} pp{l.Pp} ep{l.Ep} dp_attention{l.DpAttention}, {pools}, "
-               + $"max batch {setup.Options.MaxBatchSequences}, chunk {setup.Options.ChunkTokenBudget} tokens\n{r.Requests.Count} requests, {arrival}";
+        return $"{s.Model.Name} on {setup.Gpus} × {s.Cluster.Accelerator.Id}: tp{l.Tp} pp{l.Pp} ep{l.Ep} dp_attention{l.DpAttention}, {pools}\n"
+               + $"{r.Requests.Count} requests, {arrival}; max batch {setup.Options.MaxBatchSequences}, chunk {setup.Options.ChunkTokenBudget} tokens";
     }
 
     static string Ms(Augur.Units.Seconds s) => Format.Seconds(s.Value);
