@@ -25,7 +25,8 @@ public class SimulateCliTests
         foreach (var p in new[] { "p50", "p90", "p99" }) Assert.True(doc.GetProperty("ttft_s").GetProperty(p).GetDouble() > 0, p);
         Assert.Equal(2000, doc.GetProperty("requests").GetInt32());
         Assert.Equal(8, doc.GetProperty("gpus").GetInt32());
-        Assert.Equal(2, doc.GetProperty("prefill_replicas").GetInt32());
+        Assert.Equal(2, doc.GetProperty("replicas").GetInt32());
+        Assert.Equal(JsonValueKind.Null, doc.GetProperty("decode_replicas").ValueKind);
         double steady = doc.GetProperty("steady_state").GetProperty("requests_per_s").GetDouble();
         Assert.Equal(0.9 * steady, doc.GetProperty("rate_per_s").GetDouble(), 0.9 * steady * 1e-5);
         // Per GPU is the total over the 8 GPUs.
