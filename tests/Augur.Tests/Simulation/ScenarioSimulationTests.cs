@@ -14,9 +14,9 @@ public class ScenarioSimulationTests
 {
     const string Head = "workload: inference\nmodel: llama3.1-70b\nhardware: h100-sxm\ncluster: {gpus: 8}\nprecision: fp8\nparallelism: {tp: 8}\n";
 
-    static (Scenario S, InferenceModel Model, InferenceLayout Layout, InferenceEstimate Estimate) Load(string yaml)
+    static (Scenario S, InferenceModel Model, InferenceLayout Layout, InferenceEstimate Estimate) Load(string yaml, string head = Head)
     {
-        var s = Scenarios.FromYaml(Head + yaml);
+        var s = Scenarios.FromYaml(head + yaml);
         var layout = InferenceValidator.LayoutFor(s);
         var model = new InferenceModel(s.Model, s.Cluster, s.Inference!, s.Precision, CatalogStore.Default.Calibration(s.Cluster.Accelerator));
         return (s, model, layout, model.Estimate(layout, s.Run.UsdPerGpuHour));
@@ -91,14 +91,21 @@ public class ScenarioSimulationTests
     [Fact]
     public void Disaggregated_pools_follow_the_gpu_split()
     {
-        var s = Scenarios.FromYaml("workload: inference\nmodel: llama3.1-70b\nhardware: h100-sxm\ncluster: {gpus: 16}\nprecision: fp8\nparallelism: {tp: 4}\n"
-                                   + "inference: {input_tokens: 2000, output_tokens: 400, mode: disaggregated, prefill_gpus: 4, decode_gpus: 12, ttft_ms: 500, tpot_ms: 40}\n");
-        var l = InferenceValidator.LayoutFor(s);
-        var m = new InferenceModel(s.Model, s.Cluster, s.Inference!, s.Precision, CatalogStore.Default.Calibration(s.Cluster.Accelerator));
-        var setup = ScenarioSimulation.Build(m, l, m.Estimate(l, 0), new SimulationSpec(), null);
+        var (_, m, l, e) = Load("inference: {input_tokens: 2000, output_tokens: 400, mode: disaggregated, prefill_gpus: 4, decode_gpus: 12, ttft_ms: 500, tpot_ms: 40}\n",
+            "workload: inference\nmodel: llama3.1-70b\nhardware: h100-sxm\ncluster: {gpus: 16}\nprecision: fp8\nparallelism: {tp: 4}\n");
+        var setup = ScenarioSimulation.Build(m, l, e, new SimulationSpec(), null);
         Assert.Equal((1, 3, 16), (setup.PrefillReplicas, setup.DecodeReplicas, setup.Gpus));
         Assert.Equal(ServingMode.Disaggregated, setup.Deployment.Mode);
         Assert.Equal(new ServiceLevelObjective(new(0.5), new(0.04)), setup.Options.Slo);
+    }
+
+    [Fact]
+    public void A_pool_that_is_not_whole_replicas_is_rejected()
+    {
+        var (_, m, l, e) = Load("inference: {input_tokens: 2000, output_tokens: 400, mode: disaggregated, prefill_gpus: 6, decode_gpus: 10}\n",
+            "workload: inference\nmodel: llama3.1-70b\nhardware: h100-sxm\ncluster: {gpus: 16}\nprecision: fp8\nparallelism: {tp: 4}\n");
+        var ex = Assert.Throws<Augur.Domain.InputException>(() => ScenarioSimulation.Build(m, l, e, new SimulationSpec(), null));
+        Assert.Equal("inference.prefill_gpus: 6 is not a multiple of the 4 GPUs of one replica", ex.Message);
     }
 
     [Fact]
