@@ -62,6 +62,8 @@ public static class ScenarioSimulation
         else
         {
             rate = spec.RatePerSecond ?? DefaultLoad * estimate.OutputTokensPerSecondTotal / job.OutputTokens;
+            if (!(rate > 0 && double.IsFinite(rate.Value)))
+                throw new InputException("simulation.rate_per_s: the steady-state estimate gives this layout no serving rate to default to; set rate_per_s");
             IArrivalProcess arrivals = spec.Arrival == ArrivalKind.Gamma ? new GammaArrivals(rate.Value, spec.Cv) : new PoissonArrivals(rate.Value);
             requests = RequestGenerator.Generate(arrivals, Lengths(job.InputTokens, spec.InputSpread), Lengths(job.OutputTokens, spec.OutputSpread),
                 spec.Requests, new Random(spec.Seed));
