@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Augur.CostModels.Inference;
 using Augur.Domain;
 using Augur.Domain.Workloads;
 using Augur.Reports.Console;
@@ -27,7 +28,7 @@ static class SimulateCommand
         return cmd;
     }
 
-    public static (SimulationSetup, Augur.CostModels.Inference.InferenceEstimate, ServingResult) Run(Scenario s)
+    public static (SimulationSetup Setup, InferenceEstimate Estimate, ServingResult Result) Run(Scenario s)
     {
         if (s.Workload != WorkloadKind.Inference)
             throw new InputException("simulate needs an inference scenario (workload: inference with an inference section)");

@@ -15,13 +15,15 @@ public static class SimulationReport
     /// <summary>Rows of the compact time-series table.</summary>
     public const int SeriesRows = 10;
 
+    static readonly System.Globalization.CultureInfo Inv = System.Globalization.CultureInfo.InvariantCulture;
+
     public static IRenderable[] Tables(Scenario s, InferenceEstimate e, SimulationSetup setup, ServingResult r)
     {
         var ss = SteadyState.Of(s, e);
         var lat = Render.Table("latency", "p50", "p90", "p99", "steady-state");
-        lat.AddRow("TTFT", Ms(r.TimeToFirstToken.P50), Ms(r.TimeToFirstToken.P90), Ms(r.TimeToFirstToken.P99), Ms(ss.Ttft) + " (no queueing)");
-        lat.AddRow("TPOT (excludes first token)", Ms(r.TimePerOutputToken.P50), Ms(r.TimePerOutputToken.P90), Ms(r.TimePerOutputToken.P99), Ms(ss.Tpot));
-        lat.AddRow("end-to-end", Ms(r.EndToEnd.P50), Ms(r.EndToEnd.P90), Ms(r.EndToEnd.P99), Ms(ss.EndToEnd));
+        lat.AddRow("TTFT", Time(r.TimeToFirstToken.P50), Time(r.TimeToFirstToken.P90), Time(r.TimeToFirstToken.P99), Time(ss.Ttft) + " (no queueing)");
+        lat.AddRow("TPOT (excludes first token)", Time(r.TimePerOutputToken.P50), Time(r.TimePerOutputToken.P90), Time(r.TimePerOutputToken.P99), Time(ss.Tpot));
+        lat.AddRow("end-to-end", Time(r.EndToEnd.P50), Time(r.EndToEnd.P90), Time(r.EndToEnd.P99), Time(ss.EndToEnd));
 
         var t = Render.Table("metric", "simulated", "steady-state");
         t.AddRow("output tok/s total", Format.N(r.OutputThroughput.PerSecond, "0"), Format.N(ss.OutputPerSecond, "0"));
@@ -46,7 +48,7 @@ public static class SimulationReport
         var ss = SteadyState.Of(s, e);
         var q = Stats(r.TimeSeries);
         var spec = setup.Spec;
-        var o = new JsonObject
+        return new JsonObject
         {
             ["workload"] = "inference",
             ["model"] = s.Model.Name,
@@ -91,10 +93,7 @@ public static class SimulationReport
                 ["t_s"] = JsonOut.Num(p.Time.Value), ["queued"] = p.WaitingRequests, ["running"] = p.RunningSequences, ["kv_used"] = JsonOut.Num(p.KvCacheUsedFraction),
             }).ToArray()),
         };
-        return o;
     }
-
-    static readonly System.Globalization.CultureInfo Inv = System.Globalization.CultureInfo.InvariantCulture;
 
     static string Header(Scenario s, InferenceEstimate e, SimulationSetup setup, ServingResult r)
     {
@@ -107,12 +106,12 @@ public static class SimulationReport
                + $"{r.Requests.Count} requests, {arrival}; max batch {setup.Options.MaxBatchSequences}, chunk {setup.Options.ChunkTokenBudget} tokens";
     }
 
-    static string Ms(Augur.Units.Seconds s) => Format.Seconds(s.Value);
-    static string Ms(double seconds) => Format.Seconds(seconds);
+    static string Time(Augur.Units.Seconds s) => Format.Seconds(s.Value);
+    static string Time(double seconds) => Format.Seconds(seconds);
 
     static string Slo(ServiceLevelObjective slo) =>
         slo == ServiceLevelObjective.None ? "no SLO (inference.ttft_ms / tpot_ms)"
-            : $"SLO TTFT ≤ {Ms(slo.MaxTimeToFirstToken)}, TPOT ≤ {Ms(slo.MaxTimePerOutputToken)}";
+            : $"SLO TTFT ≤ {Time(slo.MaxTimeToFirstToken)}, TPOT ≤ {Time(slo.MaxTimePerOutputToken)}";
 
     static JsonObject Latency(LatencySummary l) => new()
     {
