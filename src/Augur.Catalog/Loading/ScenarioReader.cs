@@ -11,7 +11,7 @@ namespace Augur.Catalog.Loading;
 /// <summary>Reads a scenario file (YAML or JSON) into a <see cref="Scenario"/>, resolving catalog names.</summary>
 public sealed class ScenarioReader(CatalogStore catalog)
 {
-    static readonly string[] TopKeys = ["name", "workload", "model", "hardware", "system", "cluster", "precision", "parallelism", "training", "inference", "run", "objective", "measured", "source", "id", "notes"];
+    static readonly string[] TopKeys = ["name", "workload", "model", "hardware", "system", "cluster", "precision", "parallelism", "training", "inference", "simulation", "run", "objective", "measured", "source", "id", "notes"];
     static readonly string[] ClusterKeys = ["gpus", "scale_up_domain", "scale_up_gbps", "scale_out_gbps", "in_network_reduction"];
     static readonly string[] LayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "microbatch", "recompute", "dp_attention", "fsdp"];
     static readonly string[] TrainingKeys = ["seq_len", "global_batch", "tokens", "flops", "attention", "overlap_dp"];
@@ -52,6 +52,7 @@ public sealed class ScenarioReader(CatalogStore catalog)
             Layout = ReadLayout(s.OptionalMapping("parallelism")),
             Training = workload == WorkloadKind.Training ? ReadTraining(s.OptionalMapping("training") ?? throw new InputException($"{s.Path}: a training scenario needs a 'training' section with seq_len and global_batch"), precision) : null,
             Inference = workload == WorkloadKind.Inference ? ReadInference(s.OptionalMapping("inference") ?? throw new InputException($"{s.Path}: an inference scenario needs an 'inference' section with input_tokens and output_tokens")) : null,
+            Simulation = s.OptionalMapping("simulation") is { } sim ? SimulationSpecReader.Read(sim, baseDirectory) : null,
             Run = ReadRun(s.OptionalMapping("run"), cluster.Accelerator),
             Objective = (s.OptionalString("objective") ?? (workload == WorkloadKind.Training ? "step_time" : "throughput")).ToLowerInvariant() switch
             {

@@ -24,10 +24,16 @@ static class InferenceCommands
 
     public static InferenceEstimate Run(Scenario s)
     {
+        var (model, layout) = Model(s);
+        return model.Estimate(layout, s.Run.UsdPerGpuHour);
+    }
+
+    /// <summary>The estimator's model of an inference scenario and its validated layout.</summary>
+    public static (InferenceModel Model, InferenceLayout Layout) Model(Scenario s)
+    {
         var layout = InferenceValidator.LayoutFor(s);
         if (layout.Validate(s.Model, s.Cluster.Gpus) is { } err) throw new LayoutException(err);
-        var model = new InferenceModel(s.Model, s.Cluster, s.Inference!, s.Precision, CatalogStore.Default.Calibration(s.Cluster.Accelerator));
-        return model.Estimate(layout, s.Run.UsdPerGpuHour);
+        return (new InferenceModel(s.Model, s.Cluster, s.Inference!, s.Precision, CatalogStore.Default.Calibration(s.Cluster.Accelerator)), layout);
     }
 
     public static int Plan(Scenario s, bool json, int top, TextWriter output) =>

@@ -40,6 +40,8 @@ public sealed record Scenario
     public required LayoutSpec Layout { get; init; }
     public TrainingJob? Training { get; init; }
     public InferenceJob? Inference { get; init; }
+    /// <summary>The optional <c>simulation:</c> section (request-level serving simulation); null when absent.</summary>
+    public SimulationSpec? Simulation { get; init; }
     public required RunEconomics Run { get; init; }
     public Objective Objective { get; init; } = Objective.StepTime;
 }

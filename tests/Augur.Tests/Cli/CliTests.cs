@@ -5,7 +5,7 @@ namespace Augur.Tests.Cli;
 
 public class CliTests
 {
-    static (int Code, string Out, string Err) Run(params string[] args)
+    internal static (int Code, string Out, string Err) Run(params string[] args)
     {
         var o = new StringWriter();
         var e = new StringWriter();
@@ -13,7 +13,7 @@ public class CliTests
         return (code, o.ToString(), e.ToString());
     }
 
-    static string Temp(string yaml)
+    internal static string Temp(string yaml)
     {
         string p = Path.Combine(Directory.CreateTempSubdirectory().FullName, "s.yaml");
         File.WriteAllText(p, yaml);

@@ -1,0 +1,86 @@
+using Augur.CostModels.Inference;
+using Augur.Domain;
+using Augur.Domain.Workloads;
+
+namespace Augur.Simulation.Serving;
+
+/// <summary>A scenario turned into simulator inputs, with the defaults that were filled in.</summary>
+/// <param name="PrefillReplicas">Replicas receiving requests (all of them when aggregated).</param>
+/// <param name="DecodeReplicas">Decode replicas when disaggregated; 0 when aggregated.</param>
+/// <param name="Gpus">GPUs the deployment uses.</param>
+/// <param name="RatePerSecond">Offered requests per second; null for a trace.</param>
+public sealed record SimulationSetup(
+    ServingDeployment Deployment, IReadOnlyList<Request> Requests, SchedulerOptions Options,
+    int PrefillReplicas, int DecodeReplicas, int Gpus, double? RatePerSecond, SimulationSpec Spec);
+
+/// <summary>Builds the deployment, the requests and the scheduler options for simulating an inference scenario.</summary>
+public static class ScenarioSimulation
+{
+    /// <summary>Offered load when <c>rate_per_s</c> is not given, as a fraction of the estimator's request rate.</summary>
+    public const double DefaultLoad = 0.9;
+
+    /// <param name="model">The estimator's model of the scenario; every iteration is costed through it.</param>
+    /// <param name="estimate">Its steady-state estimate: supplies the default rate, batch limit and disaggregated split.</param>
+    /// <param name="trace">The trace's requests when <see cref="SimulationSpec.Arrival"/> is trace.</param>
+    public static SimulationSetup Build(InferenceModel model, InferenceLayout layout, InferenceEstimate estimate,
+        SimulationSpec spec, IReadOnlyList<Request>? trace)
+    {
+        var job = model.Job;
+        var adapter = new InferenceCostAdapter(model, layout);
+        int g = layout.GpusPerReplica;
+        ServingDeployment deployment;
+        int prefill, decode;
+        if (job.Mode == ServingMode.Disaggregated)
+        {
+            var pools = estimate.Disaggregated!;
+            prefill = Replicas(pools.PrefillGpus, g, "prefill");
+            decode = Replicas(pools.DecodeGpus, g, "decode");
+            deployment = ServingDeployment.Disaggregated(prefill, adapter, decode, adapter);
+        }
+        else
+        {
+            (prefill, decode) = (layout.Replicas, 0);
+            deployment = ServingDeployment.Aggregated(prefill, adapter);
+        }
+
+        int maxBatch = spec.MaxBatch ?? Math.Max(1, estimate.Concurrency);
+        int chunk = spec.ChunkTokens ?? Math.Max(InferenceModel.PrefillChunkTokens, maxBatch);
+        if (chunk < maxBatch)
+            throw new InputException($"simulation.chunk_tokens: must be at least max_batch ({maxBatch}), got {chunk}; every decoding sequence takes one token of the budget");
+        var options = new SchedulerOptions
+        {
+            MaxBatchSequences = maxBatch,
+            ChunkTokenBudget = chunk,
+            Routing = spec.Routing == RoutingKind.LeastOutstandingWork ? RoutingPolicy.LeastOutstandingWork : RoutingPolicy.RoundRobin,
+            Slo = new ServiceLevelObjective(new(job.TtftLimit ?? double.PositiveInfinity), new(job.TpotLimit ?? double.PositiveInfinity)),
+        };
+
+        double? rate = null;
+        IReadOnlyList<Request> requests;
+        if (spec.Arrival == ArrivalKind.Trace)
+            requests = trace ?? throw new ArgumentNullException(nameof(trace), "arrival: trace needs the trace's requests");
+        else
+        {
+            rate = spec.RatePerSecond ?? DefaultLoad * estimate.OutputTokensPerSecondTotal / job.OutputTokens;
+            if (!(rate > 0 && double.IsFinite(rate.Value)))
+                throw new InputException("simulation.rate_per_s: the steady-state estimate gives this layout no serving rate to default to; set rate_per_s");
+            IArrivalProcess arrivals = spec.Arrival == ArrivalKind.Gamma ? new GammaArrivals(rate.Value, spec.Cv) : new PoissonArrivals(rate.Value);
+            requests = RequestGenerator.Generate(arrivals, Lengths(job.InputTokens, spec.InputSpread), Lengths(job.OutputTokens, spec.OutputSpread),
+                spec.Requests, new Random(spec.Seed));
+        }
+        return new SimulationSetup(deployment, requests, options, prefill, decode, (prefill + decode) * g, rate, spec);
+    }
+
+    /// <summary>Uniform lengths on n·(1 ± spread), rounded, at least 1.</summary>
+    public static TokenLengths Lengths(int tokens, double spread) =>
+        new(Math.Max(1, (int)Math.Round(tokens * (1 - spread))), Math.Max(1, (int)Math.Round(tokens * (1 + spread))));
+
+    static int Replicas(int gpus, int perReplica, string pool)
+    {
+        if (gpus % perReplica != 0)
+            throw new InputException($"inference.{pool}_gpus: {gpus} is not a multiple of the {perReplica} GPUs of one replica");
+        int replicas = gpus / perReplica;
+        if (replicas < 1) throw new InputException($"inference.{pool}_gpus: the {pool} pool has no replica ({gpus} GPUs, {perReplica} per replica)");
+        return replicas;
+    }
+}

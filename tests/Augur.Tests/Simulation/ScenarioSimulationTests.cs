@@ -1,0 +1,118 @@
+using Augur.Catalog.Loading;
+using Augur.CostModels.Inference;
+using Augur.CostModels.Validation;
+using Augur.Domain.Workloads;
+using Augur.Simulation.Serving;
+
+namespace Augur.Tests.Simulation;
+
+/// <summary>
+/// A scenario simulated through the REAL <see cref="InferenceCostAdapter"/> must reproduce the steady-state
+/// estimator where both describe the same thing: an idle server, and a constant full batch.
+/// </summary>
+public class ScenarioSimulationTests
+{
+    const string Head = "workload: inference\nmodel: llama3.1-70b\nhardware: h100-sxm\ncluster: {gpus: 8}\nprecision: fp8\nparallelism: {tp: 8}\n";
+
+    static (Scenario S, InferenceModel Model, InferenceLayout Layout, InferenceEstimate Estimate) Load(string yaml, string head = Head)
+    {
+        var s = Scenarios.FromYaml(head + yaml);
+        var layout = InferenceValidator.LayoutFor(s);
+        var model = new InferenceModel(s.Model, s.Cluster, s.Inference!, s.Precision, CatalogStore.Default.Calibration(s.Cluster.Accelerator));
+        return (s, model, layout, model.Estimate(layout, s.Run.UsdPerGpuHour));
+    }
+
+    static double Rel(double actual, double expected) => Math.Abs(actual / expected - 1);
+
+    [Fact]
+    public void One_request_at_a_time_is_prefill_alone_then_batch_one_decode()
+    {
+        var (s, m, l, e) = Load("inference: {input_tokens: 2000, output_tokens: 200, concurrency: 1}\nsimulation: {requests: 6, rate_per_s: 0.001, seed: 3}\n");
+        var setup = ScenarioSimulation.Build(m, l, e, s.Simulation!, null);
+        var r = ServingSimulation.Run(setup.Deployment, setup.Requests, setup.Options);
+        Assert.Equal(1, setup.PrefillReplicas);
+        // Precondition: every request finds the server idle (mean gap 1000 s, each request takes ~3 s).
+        for (int i = 1; i < r.Requests.Count; i++) Assert.True(r.Requests[i].Arrival > r.Requests[i - 1].Finish);
+
+        // The whole 2000-token prompt is one chunk attending 2000·2001/2 tokens: exactly PrefillAlone. The estimator's
+        // TTFT adds one decode step (its first token comes from decode); the simulator's first token ends the prefill.
+        double alone = m.PrefillAlone(l).Total;
+        Assert.Equal(alone, e.Ttft - e.DecodeStep.Total, 12);
+        foreach (var q in r.Requests) Assert.True(Rel(q.TimeToFirstToken.Value, alone) < 1e-9);
+
+        // 199 decode steps at contexts 2001..2199, mean 2100 = input + output/2, the estimator's average context.
+        // The step is affine in the context (KV bytes read and attention FLOPs both grow linearly with it, and which
+        // one binds does not change over 2001..2199), so the mean of the steps is the step at the mean context.
+        double exact = Enumerable.Range(1, 199).Average(k => m.DecodeStep(l, 1, 2000 + k).Total);
+        foreach (var q in r.Requests)
+        {
+            Assert.True(Rel(q.TimePerOutputToken!.Value.Value, exact) < 1e-9);
+            Assert.True(Rel(q.TimePerOutputToken!.Value.Value, e.Tpot) < 1e-9);
+        }
+    }
+
+    [Fact]
+    public void A_constant_full_batch_decodes_at_the_estimator_step()
+    {
+        // 256 requests of 16 prompt tokens arrive together: one 4096-token iteration prefills them all, then 511
+        // pure decode steps at batch 256 with contexts 17..527 (mean 272 = 16 + 512/2, the estimator's c̄).
+        var (s, m, l, e) = Load("inference: {input_tokens: 16, output_tokens: 512, concurrency: 256}\nsimulation: {max_batch: 256, chunk_tokens: 4096}\n");
+        var burst = RequestGenerator.Burst(256, 16, 512);
+        var setup = ScenarioSimulation.Build(m, l, e, s.Simulation! with { Arrival = ArrivalKind.Trace }, burst);
+        var r = ServingSimulation.Run(setup.Deployment, setup.Requests, setup.Options);
+        Assert.Equal(0, r.Preemptions);
+        Assert.Equal(1 + 511, r.Iterations);
+
+        double prefill = m.Iteration(l, 4096, 256 * (16 * 17 / 2.0), 0, 0, 1).Total;
+        double exact = Enumerable.Range(1, 511).Average(k => m.DecodeStep(l, 256, 16 + k).Total);
+        foreach (var q in r.Requests)
+        {
+            Assert.True(Rel(q.TimeToFirstToken.Value, prefill) < 1e-9);
+            Assert.True(Rel(q.TimePerOutputToken!.Value.Value, exact) < 1e-9);
+            // Against the estimator's single step at c̄ = 272: the step is affine in the context over 17..527, so the
+            // only residual is floating-point rounding (measured 4e-16).
+            Assert.True(Rel(q.TimePerOutputToken!.Value.Value, e.DecodeStep.Total) < 1e-9);
+        }
+    }
+
+    [Fact]
+    public void Defaults_come_from_the_estimate()
+    {
+        var (s, m, l, e) = Load("inference: {input_tokens: 2000, output_tokens: 400}\n");
+        var setup = ScenarioSimulation.Build(m, l, e, new SimulationSpec(), null);
+        Assert.Equal(e.Concurrency, setup.Options.MaxBatchSequences);
+        Assert.Equal(8192, setup.Options.ChunkTokenBudget);
+        Assert.Equal(0.9 * e.OutputTokensPerSecondTotal / 400, setup.RatePerSecond!.Value, 12);
+        Assert.Equal(1000, setup.Requests.Count);
+        Assert.Equal((8, 1, 0), (setup.Gpus, setup.PrefillReplicas, setup.DecodeReplicas));
+        Assert.Equal(ServiceLevelObjective.None, setup.Options.Slo);
+    }
+
+    [Fact]
+    public void Disaggregated_pools_follow_the_gpu_split()
+    {
+        var (_, m, l, e) = Load("inference: {input_tokens: 2000, output_tokens: 400, mode: disaggregated, prefill_gpus: 4, decode_gpus: 12, ttft_ms: 500, tpot_ms: 40}\n",
+            "workload: inference\nmodel: llama3.1-70b\nhardware: h100-sxm\ncluster: {gpus: 16}\nprecision: fp8\nparallelism: {tp: 4}\n");
+        var setup = ScenarioSimulation.Build(m, l, e, new SimulationSpec(), null);
+        Assert.Equal((1, 3, 16), (setup.PrefillReplicas, setup.DecodeReplicas, setup.Gpus));
+        Assert.Equal(ServingMode.Disaggregated, setup.Deployment.Mode);
+        Assert.Equal(new ServiceLevelObjective(new(0.5), new(0.04)), setup.Options.Slo);
+    }
+
+    [Fact]
+    public void A_pool_that_is_not_whole_replicas_is_rejected()
+    {
+        var (_, m, l, e) = Load("inference: {input_tokens: 2000, output_tokens: 400, mode: disaggregated, prefill_gpus: 6, decode_gpus: 10}\n",
+            "workload: inference\nmodel: llama3.1-70b\nhardware: h100-sxm\ncluster: {gpus: 16}\nprecision: fp8\nparallelism: {tp: 4}\n");
+        var ex = Assert.Throws<Augur.Domain.InputException>(() => ScenarioSimulation.Build(m, l, e, new SimulationSpec(), null));
+        Assert.Equal("inference.prefill_gpus: 6 is not a multiple of the 4 GPUs of one replica", ex.Message);
+    }
+
+    [Fact]
+    public void Spread_lengths_are_centred_on_the_job()
+    {
+        Assert.Equal(new TokenLengths(1500, 2500), ScenarioSimulation.Lengths(2000, 0.25));
+        Assert.Equal(TokenLengths.Fixed(400), ScenarioSimulation.Lengths(400, 0));
+        Assert.Equal(new TokenLengths(1, 2), ScenarioSimulation.Lengths(1, 0.9));
+    }
+}
