@@ -19,6 +19,8 @@ static class PlanExplanation
             + $"{F(w.TokensPerSecondPerUser, "0.#")} tok/s per user (TPOT {F(e.Tpot * 1e3, "0.#")} ms, TTFT {F(e.Ttft * 1e3, "0")} ms); "
             + $"decode is {e.DecodeBound}-bound; weights {F(e.MemoryPerGpu.Weights.GiB, "0.#")} GiB per GPU leave KV for {e.MaxConcurrency} sequences per replica.",
         };
+        if (w.GpusUsed < s.Cluster.Gpus)
+            why.Add($"the winner uses {w.GpusUsed} of the {s.Cluster.Gpus} GPUs (whole replicas only); rates are per GPU in use.");
         if (ranked.FirstOrDefault(p => p.Layout != w.Layout) is { } r) why.Add(Versus(w, r, "runner-up layout"));
         if (Objective(s) is { } note) why.Add(note);
 
