@@ -1,4 +1,3 @@
-using Augur.Catalog.Files;
 using Augur.Catalog.Loading;
 using Augur.CostModels.Compute;
 using Augur.Domain.Workloads;
@@ -21,8 +20,7 @@ public class InferencePlanBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        const string yaml = "workload: inference\nmodel: deepseek-v3\nhardware: h100-sxm\ncluster: {gpus: 64}\nprecision: fp8\ninference: {input_tokens: 2000, output_tokens: 500, tpot_ms: 50}\n";
-        _scenario = new ScenarioReader(CatalogStore.Default).Read((MappingNode)DataReader.Read(yaml, "bench.yaml", false), ".");
+        _scenario = new ScenarioReader(CatalogStore.Default).ReadYaml("workload: inference\nmodel: deepseek-v3\nhardware: h100-sxm\ncluster: {gpus: 64}\nprecision: fp8\ninference: {input_tokens: 2000, output_tokens: 500, tpot_ms: 50}\n");
         _calibration = CatalogStore.Default.Calibration(_scenario.Cluster.Accelerator);
     }
 

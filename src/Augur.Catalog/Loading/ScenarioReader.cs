@@ -28,6 +28,11 @@ public sealed class ScenarioReader(CatalogStore catalog)
         return Read(map, Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".");
     }
 
+    /// <summary>Reads scenario YAML text; relative model paths resolve against <paramref name="baseDirectory"/>.</summary>
+    public Scenario ReadYaml(string yaml, string name = "scenario.yaml", string baseDirectory = ".") =>
+        DataReader.Read(yaml, name, false) is MappingNode map ? Read(map, baseDirectory)
+            : throw new InputException($"{name}: expected a mapping with keys such as workload, model, hardware");
+
     public Scenario Read(MappingNode s, string baseDirectory)
     {
         s.RequireOnly(TopKeys);
