@@ -20,7 +20,11 @@ static class PlanExplanation
             + $"decode is {e.DecodeBound}-bound; weights {F(e.MemoryPerGpu.Weights.GiB, "0.#")} GiB per GPU leave KV for {e.MaxConcurrency} sequences per replica.",
         };
         if (w.GpusUsed < s.Cluster.Gpus)
-            why.Add($"the winner uses {w.GpusUsed} of the {s.Cluster.Gpus} GPUs (whole replicas only); rates are per GPU in use.");
+        {
+            var full = all.Where(p => p.GpusUsed == s.Cluster.Gpus).OrderBy(p => p, order).FirstOrDefault();
+            why.Add($"the winner uses {w.GpusUsed} of the {s.Cluster.Gpus} GPUs (whole replicas only; rates are per GPU in use, {F(w.Estimate.OutputTokensPerSecondTotal, "0")} tok/s in all)"
+                    + (full is null ? "." : $"; the best layout using all of them, {ServingSearch.Describe(full)} (batch {full.Batch}), reaches {F(full.TokensPerSecondPerGpu, "0")} tok/s per GPU, {F(full.Estimate.OutputTokensPerSecondTotal, "0")} in all."));
+        }
         if (ranked.FirstOrDefault(p => p.Layout != w.Layout) is { } r) why.Add(Versus(w, r, "runner-up layout"));
         if (Objective(s) is { } note) why.Add(note);
 
@@ -42,7 +46,7 @@ static class PlanExplanation
         {
             var inside = all.Where(p => p.Layout.GpusPerReplica <= domain).OrderBy(p => p, order).FirstOrDefault();
             why.Add($"a replica of the winner spans {w.Layout.GpusPerReplica} GPUs, beyond one {domain}-GPU scale-up domain"
-                    + (inside is null ? "; no layout inside one domain is feasible."
+                    + (inside is null ? "; no searched layout inside one domain is feasible."
                         : $"; the best inside one domain, {ServingSearch.Describe(inside)} (batch {inside.Batch}), reaches {F(inside.TokensPerSecondPerGpu, "0")} tok/s per GPU ({Pct(inside.TokensPerSecondPerGpu / w.TokensPerSecondPerGpu - 1)})."));
         }
         if (sizing is { } z)
