@@ -1,4 +1,3 @@
-using Augur.Catalog.Files;
 using Augur.Catalog.Loading;
 using Augur.CostModels.Training;
 using Augur.Domain.Parallelism;
@@ -24,7 +23,7 @@ public class TrainingBenchmarks
     public void Setup()
     {
         const string yaml = "workload: training\nmodel: llama3.1-405b\nhardware: h100-sxm\ncluster: {gpus: 16384}\nprecision: bf16\ntraining: {seq_len: 8192, global_batch: 2048}\n";
-        _scenario = new ScenarioReader(CatalogStore.Default).Read((MappingNode)DataReader.Read(yaml, "bench.yaml", false), ".");
+        _scenario = new ScenarioReader(CatalogStore.Default).ReadYaml(yaml);
         _model = new TrainingModel(_scenario.Model, _scenario.Cluster, _scenario.Training!, CatalogStore.Default.Calibration(_scenario.Cluster.Accelerator));
         _layout = new ParallelLayout(8, 16, 4, 64, 2, 1, 1, true, 1, 1, Recompute.None);
     }

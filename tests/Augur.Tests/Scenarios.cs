@@ -1,4 +1,3 @@
-using Augur.Catalog.Files;
 using Augur.Catalog.Loading;
 using Augur.CostModels.Training;
 using Augur.Domain.Workloads;
@@ -9,7 +8,7 @@ namespace Augur.Tests;
 static class Scenarios
 {
     public static Scenario FromYaml(string yaml) =>
-        new ScenarioReader(CatalogStore.Default).Read((MappingNode)DataReader.Read(yaml, "test.yaml", false), ".");
+        new ScenarioReader(CatalogStore.Default).ReadYaml(yaml, "test.yaml");
 
     public static TrainingModel Training(Scenario s) =>
         new(s.Model, s.Cluster, s.Training!, CatalogStore.Default.Calibration(s.Cluster.Accelerator));

@@ -15,7 +15,7 @@ public sealed class ScenarioReader(CatalogStore catalog)
     static readonly string[] ClusterKeys = ["gpus", "scale_up_domain", "scale_up_gbps", "scale_out_gbps", "in_network_reduction"];
     static readonly string[] LayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "microbatch", "recompute", "dp_attention", "fsdp"];
     static readonly string[] TrainingKeys = ["seq_len", "global_batch", "tokens", "flops", "attention", "overlap_dp"];
-    static readonly string[] InferenceKeys = ["input_tokens", "output_tokens", "concurrency", "kv_precision", "prefix_hit_rate", "mode", "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "memory_fraction", "draft_tokens", "acceptance"];
+    static readonly string[] InferenceKeys = ["input_tokens", "output_tokens", "concurrency", "kv_precision", "prefix_hit_rate", "mode", "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "memory_fraction", "draft_tokens", "acceptance", "target_output_tokens_per_s"];
     static readonly string[] RunKeys = ["usd_per_gpu_hour", "gpu_mtbf_hours", "checkpoint_write_s", "restart_s", "power_utilization", "pue"];
 
     /// <summary>Per-GPU MTBF implied by Llama 3 405B: 419 unexpected interruptions in 54 days on 16,384 GPUs (arXiv 2407.21783 §3.3.4) ≈ 50,700 h.</summary>
@@ -27,6 +27,11 @@ public sealed class ScenarioReader(CatalogStore catalog)
         if (node is not MappingNode map) throw new InputException($"{path}: expected a mapping with keys such as workload, model, hardware");
         return Read(map, Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".");
     }
+
+    /// <summary>Reads scenario YAML text; relative model paths resolve against <paramref name="baseDirectory"/>.</summary>
+    public Scenario ReadYaml(string yaml, string name = "scenario.yaml", string baseDirectory = ".") =>
+        DataReader.Read(yaml, name, false) is MappingNode map ? Read(map, baseDirectory)
+            : throw new InputException($"{name}: expected a mapping with keys such as workload, model, hardware");
 
     public Scenario Read(MappingNode s, string baseDirectory)
     {
@@ -60,7 +65,8 @@ public sealed class ScenarioReader(CatalogStore catalog)
                 "cost" or "cheapest" => Objective.Cost,
                 "throughput" or "throughput_per_gpu" => Objective.Throughput,
                 "cost_per_token" or "usd_per_million_tokens" => Objective.CostPerToken,
-                var o => throw new InputException($"{s.Path}.objective: unknown objective '{o}'; use step_time, cost, throughput or cost_per_token"),
+                "latency" or "tokens_per_s_per_user" or "interactivity" => Objective.Latency,
+                var o => throw new InputException($"{s.Path}.objective: unknown objective '{o}'; use step_time, cost, throughput, cost_per_token or latency"),
             },
         };
     }
@@ -176,12 +182,16 @@ public sealed class ScenarioReader(CatalogStore catalog)
         if (frac is <= 0 or > 1) throw new InputException($"{i.Path}.memory_fraction: must be in (0, 1], got {frac}");
         double acc = i.OptionalNumber("acceptance") ?? 0;
         if (acc is < 0 or >= 1) throw new InputException($"{i.Path}.acceptance: must be in [0, 1), got {acc}");
-        var mode = (i.OptionalString("mode") ?? "aggregated").ToLowerInvariant() switch
+        // Omitted or "auto": estimate serves aggregated, plan searches both modes.
+        string modeText = (i.OptionalString("mode") ?? "auto").ToLowerInvariant();
+        var mode = modeText switch
         {
-            "aggregated" or "colocated" => ServingMode.Aggregated,
+            "aggregated" or "colocated" or "auto" => ServingMode.Aggregated,
             "disaggregated" or "pd" => ServingMode.Disaggregated,
-            var m => throw new InputException($"{i.Path}.mode: unknown mode '{m}'; use aggregated or disaggregated"),
+            var m => throw new InputException($"{i.Path}.mode: unknown mode '{m}'; use aggregated, disaggregated or auto"),
         };
+        double? target = i.OptionalNumber("target_output_tokens_per_s");
+        if (target is <= 0) throw new InputException($"{i.Path}.target_output_tokens_per_s: must be positive, got {target}");
         int? prefill = i.OptionalInteger("prefill_gpus"), decode = i.OptionalInteger("decode_gpus");
         if (prefill is < 1 || decode is < 1) throw new InputException($"{i.Path}: prefill_gpus and decode_gpus must be positive");
         double? ttft = i.OptionalNumber("ttft_ms"), tpot = i.OptionalNumber("tpot_ms");
@@ -193,6 +203,7 @@ public sealed class ScenarioReader(CatalogStore catalog)
             PrefixHitRate = hit, Mode = mode, PrefillGpus = prefill, DecodeGpus = decode,
             TtftLimit = ttft / 1000.0, TpotLimit = tpot / 1000.0, MemoryFraction = frac,
             DraftTokens = i.OptionalInteger("draft_tokens") ?? 0, Acceptance = acc,
+            ModeFixed = modeText != "auto", TargetOutputTokensPerSecond = target,
         };
     }
 

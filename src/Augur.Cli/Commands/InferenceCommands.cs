@@ -8,6 +8,7 @@ using Augur.Domain.Workloads;
 using Augur.Reports.Console;
 using Augur.Reports.Inference;
 using Augur.Reports.Json;
+using Augur.Search.Inference;
 
 namespace Augur.Cli.Commands;
 
@@ -36,8 +37,21 @@ static class InferenceCommands
         return (new InferenceModel(s.Model, s.Cluster, s.Inference!, s.Precision, CatalogStore.Default.Calibration(s.Cluster.Accelerator)), layout);
     }
 
-    public static int Plan(Scenario s, bool json, int top, TextWriter output) =>
-        throw new InputException("augur plan does not search inference layouts yet; use augur estimate with a fixed layout");
+    public static int Plan(Scenario s, bool json, int top, TextWriter output)
+    {
+        var plan = InferencePlanner.Plan(s, CatalogStore.Default.Calibration(s.Cluster.Accelerator), top);
+        var w = plan.Best;
+        // The winner's estimate is reported as if the scenario fixed its mode and batch.
+        var chosen = s with { Inference = s.Inference! with { Mode = w.Mode, Concurrency = w.Batch } };
+        if (json) JsonOut.Write(output, InferencePlanReport.Json(plan, InferenceReport.Json(chosen, w.Estimate)));
+        else
+        {
+            Render.To(output, InferencePlanReport.Tables(plan));
+            Render.To(output, Render.Line("Winner in full:"));
+            Render.To(output, InferenceReport.Tables(chosen, w.Estimate));
+        }
+        return 0;
+    }
 
     public static ValidationResult Validate(ValidationCase c, HardwareCalibration cal) => InferenceValidator.Run(c, cal);
 }

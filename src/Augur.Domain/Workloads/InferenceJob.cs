@@ -15,6 +15,11 @@ public sealed record InferenceJob
     /// <summary>Fraction of prompt tokens served from the prefix cache (their prefill is skipped).</summary>
     public double PrefixHitRate { get; init; }
     public ServingMode Mode { get; init; } = ServingMode.Aggregated;
+    /// <summary>
+    /// True when the scenario names the mode; <c>plan</c> then keeps it, otherwise it searches aggregated and
+    /// disaggregated (<c>estimate</c> always uses <see cref="Mode"/>).
+    /// </summary>
+    public bool ModeFixed { get; init; }
     public int? PrefillGpus { get; init; }
     public int? DecodeGpus { get; init; }
     /// <summary>Time-to-first-token limit (SLO mode), seconds.</summary>
@@ -27,4 +32,6 @@ public sealed record InferenceJob
     public int DraftTokens { get; init; }
     /// <summary>Speculative decoding: per-token acceptance rate α.</summary>
     public double Acceptance { get; init; }
+    /// <summary>Optional output tokens per second the deployment must serve; <c>plan</c> sizes the GPU count for it.</summary>
+    public double? TargetOutputTokensPerSecond { get; init; }
 }

@@ -6,8 +6,11 @@ namespace Augur.Domain.Workloads;
 
 public enum WorkloadKind { Training, Inference }
 
-/// <summary>What the planner ranks layouts by.</summary>
-public enum Objective { StepTime, Cost, Throughput, CostPerToken }
+/// <summary>
+/// What the planner ranks layouts by. Training: step time (cost ranks identically). Inference: output tokens per
+/// second per GPU, $ per million output tokens, or latency (tokens per second per user).
+/// </summary>
+public enum Objective { StepTime, Cost, Throughput, CostPerToken, Latency }
 
 /// <summary>
 /// The layout keys a scenario file fixes; null keys are left to the planner (or defaulted by <c>estimate</c>).

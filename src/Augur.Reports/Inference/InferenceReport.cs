@@ -38,6 +38,9 @@ public static class InferenceReport
         return [t, PhaseReport.Table(e), TrainingReport.MemoryTable(e.MemoryPerGpu)];
     }
 
+    public static JsonObject LayoutJson(in InferenceLayout l) =>
+        new() { ["tp"] = l.Tp, ["pp"] = l.Pp, ["ep"] = l.Ep, ["dp_attention"] = l.DpAttention, ["replicas"] = l.Replicas };
+
     public static JsonObject Json(Scenario s, InferenceEstimate e)
     {
         var o = new JsonObject
@@ -46,7 +49,7 @@ public static class InferenceReport
             ["model"] = s.Model.Name,
             ["hardware"] = s.Cluster.Accelerator.Id,
             ["gpus"] = s.Cluster.Gpus,
-            ["layout"] = new JsonObject { ["tp"] = e.Layout.Tp, ["pp"] = e.Layout.Pp, ["ep"] = e.Layout.Ep, ["dp_attention"] = e.Layout.DpAttention, ["replicas"] = e.Layout.Replicas },
+            ["layout"] = LayoutJson(e.Layout),
             ["mode"] = s.Inference!.Mode.ToString().ToLowerInvariant(),
             ["concurrency"] = e.Concurrency,
             ["max_concurrency"] = e.MaxConcurrency,

@@ -43,6 +43,55 @@ public class CliTests
         Assert.Equal(3, doc.GetProperty("ranked").GetArrayLength());
     }
 
+    [Fact]
+    public void Inference_plan_json_has_ranked_pareto_and_best()
+    {
+        var (code, output, _) = Run("plan", Scenarios.Repo("samples/llama3-70b-serving-plan.yaml"), "--json", "--top", "3");
+        Assert.Equal(0, code);
+        var doc = JsonDocument.Parse(output).RootElement;
+        Assert.Equal("throughput", doc.GetProperty("objective").GetString());
+        foreach (var key in new[] { "configs_enumerated", "pruned_by_memory", "points_evaluated", "points_feasible", "search_seconds", "why", "sizing" })
+            Assert.True(doc.TryGetProperty(key, out _), key);
+        var ranked = doc.GetProperty("ranked");
+        Assert.Equal(3, ranked.GetArrayLength());
+        foreach (var r in ranked.EnumerateArray())
+        {
+            Assert.True(r.GetProperty("tpot_s").GetDouble() <= 0.020);
+            Assert.True(r.GetProperty("tokens_per_s_per_user").GetDouble() >= 50);
+            foreach (var key in new[] { "output_tokens_per_s_per_gpu", "layout", "mode", "batch", "ttft_s", "usd_per_million_output_tokens", "memory_gib_per_gpu", "bound" })
+                Assert.True(r.TryGetProperty(key, out _), key);
+        }
+        var pareto = doc.GetProperty("pareto").EnumerateArray().ToList();
+        Assert.NotEmpty(pareto);
+        var users = pareto.Select(p => p.GetProperty("tokens_per_s_per_user").GetDouble()).ToList();
+        Assert.Equal(users.Order(), users);
+        var best = doc.GetProperty("best");
+        Assert.Equal(ranked[0].GetProperty("batch").GetInt32(), best.GetProperty("concurrency").GetInt32());
+        Assert.Equal(ranked[0].GetProperty("mode").GetString(), best.GetProperty("mode").GetString());
+        Assert.True(best.GetProperty("fits").GetBoolean());
+    }
+
+    [Fact]
+    public void Inference_plan_table_shows_ranking_front_and_winner()
+    {
+        var (code, output, _) = Run("plan", Scenarios.Repo("samples/deepseek-v3-plan.yaml"));
+        Assert.Equal(0, code);
+        Assert.Contains("Pareto front", output);
+        Assert.Contains("wins at batch", output);
+        Assert.Contains("Winner in full:", output);
+        Assert.Contains("TPOT (excludes first token)", output);
+    }
+
+    [Fact]
+    public void Inference_plan_with_nothing_that_fits_is_one_line_and_exit_2()
+    {
+        var (code, output, err) = Run("plan", Temp("workload: inference\nmodel: deepseek-v3\nhardware: h100-sxm\ncluster: {gpus: 8}\ninference: {input_tokens: 2000, output_tokens: 500}\n"));
+        Assert.Equal(2, code);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.Contains("no layout of deepseek-v3 fits on 8 × h100-sxm", err);
+        Assert.Equal("", output);
+    }
+
     [Theory]
     [InlineData("workload: training\nmodel: llama3.1-405\nhardware: h100-sxm\ntraining: {seq_len: 8192, global_batch: 8}\n", "did you mean 'llama3.1-405b'")]
     [InlineData("workload: training\nmodel: llama3.1-8b\nhardware: h100-sxm\nparallelsm: {tp: 2}\ntraining: {seq_len: 8192, global_batch: 8}\n", "did you mean 'parallelism'")]
