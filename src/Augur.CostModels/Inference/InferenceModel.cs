@@ -212,11 +212,14 @@ public sealed partial class InferenceModel
         double hidden = _m.Hidden;
         double tp = l.Tp > 1 ? 2 * _m.Layers * Collectives.AllReduce(_fabric, tokens * hidden * ActivationBytes, l.Tp, 1) : 0;
         double ep = 0;
-        if (_m.Moe is { } moe2 && l.Ep > 1)
+        if (_m.Moe is { } moe2 && (l.Ep > 1 || l.DpAttention > 1))
         {
-            double perRank = tokens / l.Tp * moe2.TopK * hidden;
-            double a2a = Collectives.AllToAll(_fabric, perRank * _dispatchBytes, l.Ep, l.Etp)
-                         + Collectives.AllToAll(_fabric, perRank * ActivationBytes, l.Ep, l.Etp);
+            // Each token goes to every GPU holding a shard of one of its experts: min(top-k, ep) expert-parallel
+            // ranks × etp shards each (ep = 1 with DP attention is an all-gather of every group's tokens), and
+            // the partial outputs come back the same way. The exchange spans all GPUs of the stage.
+            double perRank = tokens / l.Tp * Math.Min(moe2.TopK, l.Ep) * l.Etp * hidden;
+            double a2a = Collectives.AllToAll(_fabric, perRank * _dispatchBytes, l.GpusPerStage, 1)
+                         + Collectives.AllToAll(_fabric, perRank * ActivationBytes, l.GpusPerStage, 1);
             ep = _m.MoeLayers * a2a / (1 - Math.Clamp(nicShare, 0, 0.9));
         }
         double pp = l.Pp > 1 ? (l.Pp - 1) * Collectives.SendRecv(_fabric, tokens * hidden * ActivationBytes, l.GpusPerStage) : 0;

@@ -117,6 +117,20 @@ public class InferenceModelTests
     }
 
     [Fact]
+    public void Experts_sharded_across_attention_groups_pay_for_moving_the_tokens()
+    {
+        // DeepSeek-V3 on 32 H800s with 32 attention groups. EP32: each token goes to its 8 experts' GPUs.
+        // EP1 (every expert split 32 ways): each token goes to all 32 GPUs, min(8, 1)·32 / (min(8, 32)·1) = 4× the bytes.
+        var (m, _) = Build("deepseek-v3", "hgx-h800", 32, Job(1000, 100, 64), Precision.FP8);
+        var wide = m.DecodeStep(new InferenceLayout(1, 1, 32, 32, 1), 32 * 256, 1000);
+        var sharded = m.DecodeStep(new InferenceLayout(1, 1, 1, 32, 1), 32 * 256, 1000);
+        Assert.True(sharded.ExpertParallel > 0);
+        Assert.InRange(sharded.ExpertParallel / wide.ExpertParallel, 3.9, 4.0);
+        // Plain tensor parallelism (one attention group) already has every token on every GPU: no dispatch.
+        Assert.Equal(0, m.DecodeStep(new InferenceLayout(8, 1, 1, 1, 1), 64, 1000).ExpertParallel);
+    }
+
+    [Fact]
     public void Ep_not_dividing_the_experts_is_rejected_with_one_message()
     {
         var ds = Store.Model("deepseek-v3").Spec;
