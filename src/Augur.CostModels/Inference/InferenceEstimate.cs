@@ -13,9 +13,10 @@ namespace Augur.CostModels.Inference;
 /// group, plus the KV transfer when disaggregated, plus one decode step at <see cref="Concurrency"/>.
 /// </param>
 /// <param name="Tpot">
-/// Time per output token AFTER the first: decode step time at <see cref="Concurrency"/> divided by the tokens
-/// one step yields (speculative decoding). Excludes the first token and the stalls that interleaved prefills
-/// add in aggregated mode (those are in the throughput).
+/// Mean time per output token AFTER the first. Disaggregated: decode step time at <see cref="Concurrency"/>
+/// divided by the tokens one step yields (speculative decoding). Aggregated: also the prefill chunks of the
+/// other B − 1 sequences' replacements that run between this sequence's decode steps:
+/// ((o/y)·step + (B − 1)·prefill_per_prompt) / o.
 /// </param>
 /// <param name="DecodeStep">The decode iteration at <see cref="Concurrency"/> and the average context.</param>
 /// <param name="PrefillIteration">One steady-state prefill iteration (a full chunk of prompts per attention group).</param>

@@ -12,7 +12,8 @@ public sealed partial class InferenceModel
     /// <para>
     /// Aggregated (continuous batching): while B sequences each produce o output tokens, the replica runs o/y
     /// decode steps (y = tokens per step) and prefills B new prompts in steady-state chunks, so
-    /// throughput = B·o / ((o/y)·step(B, c̄) + B·prefill_per_prompt), c̄ = input + o/2.
+    /// throughput = B·o / ((o/y)·step(B, c̄) + B·prefill_per_prompt), c̄ = input + o/2, and TPOT includes the
+    /// B − 1 other prompts' prefills that stall each sequence.
     /// </para>
     /// <para>
     /// Disaggregated: prefill and decode pools with this layout each; the deployment admits
@@ -23,9 +24,9 @@ public sealed partial class InferenceModel
     public InferenceEstimate Estimate(in InferenceLayout l, double usdPerGpuHour)
     {
         int maxConc = MaxConcurrency(l);
-        int batch = ChooseBatch(l, maxConc);
         var prefill = PrefillIteration(l, out double promptsPerIter);
         double prefillPerPrompt = prefill.Total / promptsPerIter;
+        int batch = ChooseBatch(l, maxConc, prefillPerPrompt);
         double prefillInputPerGpu = promptsPerIter * _job.InputTokens / prefill.Total / l.GpusPerReplica;
         double output = _job.OutputTokens;
         double avgContext = _job.InputTokens + output / 2.0;
@@ -45,7 +46,7 @@ public sealed partial class InferenceModel
         double perGpu = perReplica / l.GpusPerReplica;
         double decodePerGpu = batch * TokensPerStep / step.Total / l.GpusPerReplica;
         double ttft = alone + step.Total;
-        return new InferenceEstimate(l, batch, maxConc, ttft, step.Total / TokensPerStep, step, prefill, prefillPerPrompt,
+        return new InferenceEstimate(l, batch, maxConc, ttft, AggregatedTpot(batch, step.Total, prefillPerPrompt), step, prefill, prefillPerPrompt,
             perReplica, perGpu, total, decodePerGpu, prefillInputPerGpu, mem, fits, prefill.Bound, step.Bound,
             usdPerGpuHour / 3600.0 / perGpu * 1e6, watts / perGpu, null);
     }
@@ -95,7 +96,14 @@ public sealed partial class InferenceModel
             mem, fits, prefill.Bound, step.Bound, usd / 3600.0 / perGpu * 1e6, watts / perGpu, pools);
     }
 
-    int ChooseBatch(in InferenceLayout l, int maxConc)
+    /// <summary>
+    /// Mean time per output token after the first under continuous batching: while one sequence makes its o tokens in
+    /// o/y decode steps, the replica also prefills the other B − 1 sequences' replacements, and those chunks stall it.
+    /// </summary>
+    double AggregatedTpot(int batch, double step, double prefillPerPrompt) =>
+        (_job.OutputTokens / TokensPerStep * step + (batch - 1) * prefillPerPrompt) / _job.OutputTokens;
+
+    int ChooseBatch(in InferenceLayout l, int maxConc, double prefillPerPrompt)
     {
         if (_job.Concurrency is { } c) return c;
         int cap = Math.Max(1, Math.Min(maxConc, MaxSequencesPerAttentionGroup * l.DpAttention));
@@ -111,7 +119,8 @@ public sealed partial class InferenceModel
         {
             int batch = (int)b;
             double step = DecodeStep(l, batch, avgContext).Total;
-            bool ok = (_job.TpotLimit is not { } tpot || step / TokensPerStep <= tpot)
+            double perToken = _job.Mode == ServingMode.Disaggregated ? step / TokensPerStep : AggregatedTpot(batch, step, prefillPerPrompt);
+            bool ok = (_job.TpotLimit is not { } tpot || perToken <= tpot)
                       && (_job.TtftLimit is not { } ttft || alone + step <= ttft);
             double rate = batch / step;
             if (ok && rate > bestRate) { best = batch; bestRate = rate; }

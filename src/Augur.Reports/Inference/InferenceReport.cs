@@ -23,7 +23,7 @@ public static class InferenceReport
         t.AddRow("request", $"{job.InputTokens} in / {job.OutputTokens} out, weights {Augur.Domain.Hardware.PrecisionInfo.Label(s.Precision)}, KV {Augur.Domain.Hardware.PrecisionInfo.Label(job.KvPrecision)}, prefix hit {Format.Pct(job.PrefixHitRate)}");
         t.AddRow("concurrency per replica", $"{e.Concurrency} (max that fits: {e.MaxConcurrency})");
         t.AddRow("TTFT", Format.Seconds(e.Ttft));
-        t.AddRow("TPOT (excludes first token)", $"{Format.Seconds(e.Tpot)} ({Format.N(1 / e.Tpot, "0.#")} tok/s per user)");
+        t.AddRow(job.Mode == Augur.Domain.Workloads.ServingMode.Disaggregated ? "TPOT (excludes first token)" : "TPOT (excl. first token, incl. prefill stalls)", $"{Format.Seconds(e.Tpot)} ({Format.N(1 / e.Tpot, "0.#")} tok/s per user)");
         t.AddRow("output tok/s per GPU / total", $"{Format.N(e.OutputTokensPerSecondPerGpu, "0")} / {Format.N(e.OutputTokensPerSecondTotal, "0")}");
         t.AddRow("input tok/s per GPU in prefill", Format.N(e.PrefillInputTokensPerSecondPerGpu, "0"));
         t.AddRow("bound (prefill / decode)", $"{e.PrefillBound} / {e.DecodeBound}");
@@ -55,7 +55,9 @@ public static class InferenceReport
             ["max_concurrency"] = e.MaxConcurrency,
             ["ttft_s"] = JsonOut.Num(e.Ttft),
             ["tpot_s"] = JsonOut.Num(e.Tpot),
-            ["tpot_definition"] = "decode step time per output token after the first",
+            ["tpot_definition"] = s.Inference!.Mode == Augur.Domain.Workloads.ServingMode.Disaggregated
+                ? "mean time per output token after the first: decode step / tokens per step"
+                : "mean time per output token after the first: decode steps plus the interleaved prefill chunks of the other sequences",
             ["output_tokens_per_s"] = JsonOut.Num(e.OutputTokensPerSecondTotal),
             ["output_tokens_per_s_per_gpu"] = JsonOut.Num(e.OutputTokensPerSecondPerGpu),
             ["input_tokens_per_s_per_gpu"] = JsonOut.Num(e.PrefillInputTokensPerSecondPerGpu),

@@ -17,8 +17,11 @@ public class InferenceEstimateCliTests
             Assert.True(doc.TryGetProperty(key, out _), key);
         Assert.Equal(64, doc.GetProperty("concurrency").GetInt32());
         var decode = doc.GetProperty("phases").GetProperty("decode_step");
-        // TPOT is the decode step per output token (no speculative decoding in the sample).
-        Assert.Equal(doc.GetProperty("tpot_s").GetDouble(), decode.GetProperty("time_s").GetDouble(), 9);
+        // Aggregated TPOT = (500 decode steps + the 63 other sequences' prefills) / 500 tokens. A prefill iteration
+        // runs ⌊8192 / 2000⌋ = 4 prompts on each of the 32 attention groups: 128 prompts.
+        double prefillPerPrompt = doc.GetProperty("phases").GetProperty("prefill_iteration").GetProperty("time_s").GetDouble() / 128;
+        double expected = (500 * decode.GetProperty("time_s").GetDouble() + 63 * prefillPerPrompt) / 500;
+        Assert.Equal(expected, doc.GetProperty("tpot_s").GetDouble(), 6);
         // 64 sequences over 32 attention groups of 2 at average context 2000 + 500/2 = 2250 tokens, 70,272 B each (MLA, BF16).
         Assert.Equal(2 * 2250 * 70_272.0, decode.GetProperty("kv_bytes_read").GetDouble(), 1.0);
         foreach (var part in new[] { "compute_s", "tp_comm_s", "ep_comm_s", "pp_comm_s", "overhead_s", "flops", "weight_bytes_read" })

@@ -92,7 +92,8 @@ public class InferenceModelTests
         var (m, _) = Build("llama3.1-8b", "dgx-h100", 1, job, Precision.BF16);
         var est = m.Estimate(new InferenceLayout(1, 1, 1, 1, 1), 2.0);
         Assert.Equal(4, m.VerifyTokensPerStep);
-        Assert.Equal(est.DecodeStep.Total / 2.952, est.Tpot, 12);
+        // Aggregated TPOT: 500/2.952 decode steps plus the 7 other sequences' prefills, over 500 tokens.
+        Assert.Equal((500 / 2.952 * est.DecodeStep.Total + 7 * est.PrefillSecondsPerPrompt) / 500, est.Tpot, 12);
     }
 
     [Fact]
