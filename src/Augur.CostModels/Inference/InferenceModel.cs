@@ -142,11 +142,18 @@ public sealed partial class InferenceModel
     /// in all, plus <paramref name="decodeSequences"/> sequences each verifying <see cref="VerifyTokensPerStep"/>
     /// tokens over a cache of <paramref name="decodeContextSum"/> tokens in all; logits for every decode token and
     /// the last token of each of <paramref name="prefillRequests"/> prompts.
+    /// <para>
+    /// With pipeline parallelism the engine keeps one micro-batch per stage in flight (vLLM virtual engines,
+    /// TensorRT-LLM and SGLang pipeline micro-batching), so the whole batch advances one iteration in the time one
+    /// micro-batch of 1/pp of it takes through every stage. A decode batch of fewer than pp sequences cannot
+    /// fill the pipeline and runs as fewer micro-batches; prefill chunks always can.
+    /// </para>
     /// </summary>
     public IterationCost Iteration(in InferenceLayout l, double prefillTokens, double prefillContextSum,
         double decodeSequences, double decodeContextSum, double prefillRequests, double nicShare = 0)
     {
-        double g = l.DpAttention;
+        double microBatches = prefillTokens > 0 ? l.Pp : Math.Clamp(Math.Floor(decodeSequences), 1, l.Pp);
+        double g = l.DpAttention * microBatches;
         double q = VerifyTokensPerStep;
         double attended = prefillContextSum + decodeContextSum * q;
         double latentShare = attended > 0 ? decodeContextSum * q / attended : 0;

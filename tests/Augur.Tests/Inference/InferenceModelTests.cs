@@ -132,6 +132,22 @@ public class InferenceModelTests
     }
 
     [Fact]
+    public void Pipeline_stages_decode_one_micro_batch_each()
+    {
+        // With pp = 2 the batch of 64 runs as two micro-batches of 32, each passing through both stages while the
+        // other is in the other stage: the step equals a one-stage pass of 32 sequences (same layers, same weights
+        // read) plus the activation hop between the stages.
+        var (m, _) = Build("llama3.1-70b", "dgx-h100", 8, Job(1000, 100, 64), Precision.FP8);
+        var piped = m.DecodeStep(new InferenceLayout(4, 2, 1, 1, 1), 64, 1000);
+        var single = m.DecodeStep(new InferenceLayout(4, 1, 1, 1, 1), 32, 1000);
+        Assert.True(piped.PipelineP2P > 0);
+        Assert.Equal(single.Total + piped.PipelineP2P, piped.Total, 12);
+        // One sequence cannot be split: it crosses both stages alone.
+        Assert.Equal(m.DecodeStep(new InferenceLayout(4, 1, 1, 1, 1), 1, 1000).Total + m.DecodeStep(new InferenceLayout(4, 2, 1, 1, 1), 1, 1000).PipelineP2P,
+            m.DecodeStep(new InferenceLayout(4, 2, 1, 1, 1), 1, 1000).Total, 12);
+    }
+
+    [Fact]
     public void Ep_not_dividing_the_experts_is_rejected_with_one_message()
     {
         var ds = Store.Model("deepseek-v3").Spec;
