@@ -34,6 +34,13 @@ static class SimulateCommand
             throw new InputException("simulate needs an inference scenario (workload: inference with an inference section)");
         var (model, layout) = InferenceCommands.Model(s);
         var estimate = model.Estimate(layout, s.Run.UsdPerGpuHour);
+        int sequence = s.Inference!.InputTokens + s.Inference.OutputTokens;
+        if (model.KvCapacityTokensPerAttentionGroup(layout) < sequence)
+        {
+            double weights = model.WeightsPerGpu(layout).GiB, usable = (s.Cluster.Accelerator.HbmCapacity * s.Inference.MemoryFraction).GiB;
+            throw new InputException(FormattableString.Invariant(
+                $"tp{layout.Tp} pp{layout.Pp} ep{layout.Ep} dp_attention{layout.DpAttention} leaves no KV-cache room for one {sequence}-token sequence on {s.Cluster.Accelerator.Id} (weights {weights:0.0} GiB per GPU of {usable:0.0} GiB usable); spread the model over more GPUs per replica, or use precision: fp8 or kv_precision: fp8"));
+        }
         var spec = s.Simulation ?? new SimulationSpec();
         var setup = ScenarioSimulation.Build(model, layout, estimate, spec, spec.TracePath is { } p ? ReadTrace(p) : null);
         try

@@ -105,4 +105,16 @@ public class SimulateCliTests
         Assert.Equal(2, code);
         Assert.Contains("simulate needs an inference scenario", err);
     }
+
+    [Fact]
+    public void A_layout_without_kv_room_is_refused_before_simulating()
+    {
+        // DeepSeek-V3 FP8 over one 8-GPU H800 server: 1/8 of 671 B weights is more than the 72 GB usable.
+        string yaml = "workload: inference\nmodel: deepseek-v3\nhardware: h800\ncluster: {gpus: 8}\nprecision: fp8\n"
+                      + "parallelism: {tp: 1, ep: 8, dp_attention: 8}\ninference: {input_tokens: 2000, output_tokens: 500}\n";
+        var (code, _, err) = Run("simulate", Temp(yaml));
+        Assert.Equal(2, code);
+        Assert.Contains("leaves no KV-cache room for one 2500-token sequence on h800", err);
+        Assert.Single(err.Trim().Split('\n'));
+    }
 }
