@@ -33,4 +33,10 @@ public interface IServingCostModel
     /// zero when prefill and decode share a replica.
     /// </summary>
     Seconds KvTransferTime(int promptTokens);
+
+    /// <summary>Speculative decoding: draft tokens each decode step verifies (0 = off). The iteration time already includes verifying them.</summary>
+    int DraftTokens => 0;
+
+    /// <summary>Speculative decoding: probability that each draft token is accepted, given the ones before it were.</summary>
+    double Acceptance => 0;
 }

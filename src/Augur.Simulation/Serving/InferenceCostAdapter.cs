@@ -20,6 +20,10 @@ public sealed class InferenceCostAdapter(InferenceModel model, InferenceLayout l
 
     public long KvCapacityTokens => model.KvCapacityTokens(layout);
 
+    public int DraftTokens => model.Job.DraftTokens;
+
+    public double Acceptance => model.Job.Acceptance;
+
     /// <summary>KV transfer between two replicas of this layout (scale-out unless the cluster is one scale-up domain).</summary>
     public Seconds KvTransferTime(int promptTokens) =>
         model.Job.Mode == Augur.Domain.Workloads.ServingMode.Disaggregated

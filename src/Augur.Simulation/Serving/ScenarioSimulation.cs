@@ -52,6 +52,7 @@ public static class ScenarioSimulation
             MaxBatchSequences = maxBatch,
             ChunkTokenBudget = chunk,
             Routing = spec.Routing == RoutingKind.LeastOutstandingWork ? RoutingPolicy.LeastOutstandingWork : RoutingPolicy.RoundRobin,
+            Seed = spec.Seed,
             Slo = new ServiceLevelObjective(new(job.TtftLimit ?? double.PositiveInfinity), new(job.TpotLimit ?? double.PositiveInfinity)),
         };
 

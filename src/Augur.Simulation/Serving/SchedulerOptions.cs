@@ -21,6 +21,9 @@ public sealed record SchedulerOptions
 
     public ServiceLevelObjective Slo { get; init; } = ServiceLevelObjective.None;
 
+    /// <summary>Seed of the speculative-decoding acceptance draws (the same seed gives the same run).</summary>
+    public int Seed { get; init; } = 1;
+
     /// <summary>
     /// First sampling interval of the time series; null picks (last arrival)/1000, at least 1 ms. The series keeps
     /// at most <see cref="MaxSamples"/> samples: when full it drops every other sample and doubles the interval.

@@ -26,6 +26,7 @@ internal sealed class ServingEngine
     }
 
     private readonly SchedulerOptions _options;
+    private readonly Random _acceptance;
     private readonly int _blockSize;
     private readonly SimRequest[] _requests;
     private readonly Replica[] _replicas;
@@ -47,6 +48,7 @@ internal sealed class ServingEngine
     public ServingEngine(ServingDeployment deployment, IReadOnlyList<Request> requests, SchedulerOptions options)
     {
         _options = options;
+        _acceptance = new Random(options.Seed);
         _blockSize = options.BlockSizeTokens;
         bool disaggregated = deployment.Mode == ServingMode.Disaggregated;
         _poolCount = deployment.Pool.Replicas;
@@ -168,7 +170,8 @@ internal sealed class ServingEngine
         {
             SimRequest r = running[i];
             if (r.PrefillLeft > 0) continue;
-            int need = Math.Max(0, BlocksFor(r.Context) - r.Blocks);
+            // The step writes KV for the token it verifies plus its drafts (speculative decoding).
+            int need = Math.Max(0, BlocksFor(Math.Min(r.Context + replica.CostModel.DraftTokens, r.Input + r.Output - 1)) - r.Blocks);
             bool evictedSelf = false;
             while (need > replica.FreeBlocks)
             {
@@ -272,12 +275,21 @@ internal sealed class ServingEngine
             else if (r.Decoding)
             {
                 r.Decoding = false;
-                ProduceToken(replica, r, now);
+                int tokens = 1 + AcceptedDrafts(replica.CostModel);
+                for (int k = 0; k < tokens && !r.Done; k++) ProduceToken(replica, r, now);
             }
             replica.OutstandingWork += replica.RemainingWork(r) - before;
             if (!r.Done) running[kept++] = r;
         }
         running.RemoveRange(kept, running.Count - kept);
+    }
+
+    /// <summary>Drafts accepted in one verification: each is kept with probability α until the first rejection.</summary>
+    private int AcceptedDrafts(IServingCostModel model)
+    {
+        int accepted = 0;
+        while (accepted < model.DraftTokens && _acceptance.NextDouble() < model.Acceptance) accepted++;
+        return accepted;
     }
 
     private void ProduceToken(Replica replica, SimRequest r, double now)

@@ -115,4 +115,24 @@ public class ScenarioSimulationTests
         Assert.Equal(TokenLengths.Fixed(400), ScenarioSimulation.Lengths(400, 0));
         Assert.Equal(new TokenLengths(1, 2), ScenarioSimulation.Lengths(1, 0.9));
     }
+
+    [Fact]
+    public void Speculative_decoding_yields_the_expected_tokens_per_step()
+    {
+        // γ = 3 drafts at α = 0.8: (1 − 0.8⁴) / 0.2 = 2.952 tokens per verification step on average. One request
+        // at a time with 3,000 output tokens: about 1,000 steps, so the sample mean is within ~2% of 2.952 and the
+        // simulated TPOT within a few % of the estimator's step / 2.952 (the step barely changes with batch 1's context).
+        var (s, m, l, e) = Load("inference: {input_tokens: 500, output_tokens: 3000, concurrency: 1, draft_tokens: 3, acceptance: 0.8}\nsimulation: {requests: 3, rate_per_s: 0.0001, seed: 7}\n");
+        var setup = ScenarioSimulation.Build(m, l, e, s.Simulation!, null);
+        var r = ServingSimulation.Run(setup.Deployment, setup.Requests, setup.Options);
+        double expected = e.DecodeStep.Total / 2.952;
+        Assert.Equal(expected, e.Tpot, 12);
+        foreach (var q in r.Requests)
+            Assert.InRange(q.TimePerOutputToken!.Value.Value / expected, 0.95, 1.05);
+        // Without drafts each step yields exactly one token: the same scenario is about 2.95x slower per token.
+        var (s0, m0, l0, e0) = Load("inference: {input_tokens: 500, output_tokens: 3000, concurrency: 1}\nsimulation: {requests: 3, rate_per_s: 0.0001, seed: 7}\n");
+        var b = ScenarioSimulation.Build(m0, l0, e0, s0.Simulation!, null);
+        var plain = ServingSimulation.Run(b.Deployment, b.Requests, b.Options);
+        Assert.InRange(plain.Requests[0].TimePerOutputToken!.Value.Value / r.Requests[0].TimePerOutputToken!.Value.Value, 2.0, 3.2);
+    }
 }
