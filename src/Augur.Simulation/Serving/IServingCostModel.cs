@@ -34,6 +34,13 @@ public interface IServingCostModel
     /// </summary>
     Seconds KvTransferTime(int promptTokens);
 
+    /// <summary>
+    /// Fraction of every prompt found in the prefix cache: those tokens are not prefilled (their KV is already
+    /// there and the rest of the prompt attends to it). Applies to a request's first prefill only; a preempted
+    /// request recomputes everything.
+    /// </summary>
+    double PrefixHitRate => 0;
+
     /// <summary>Speculative decoding: draft tokens each decode step verifies (0 = off). The iteration time already includes verifying them.</summary>
     int DraftTokens => 0;
 

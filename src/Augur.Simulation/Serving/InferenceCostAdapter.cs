@@ -20,6 +20,8 @@ public sealed class InferenceCostAdapter(InferenceModel model, InferenceLayout l
 
     public long KvCapacityTokens => model.KvCapacityTokens(layout);
 
+    public double PrefixHitRate => model.Job.PrefixHitRate;
+
     public int DraftTokens => model.Job.DraftTokens;
 
     public double Acceptance => model.Job.Acceptance;

@@ -66,7 +66,7 @@ internal sealed class ServingEngine
         {
             Request request = requests[i];
             Validate(request, deployment);
-            _requests[i] = new SimRequest(i, request);
+            _requests[i] = new SimRequest(i, request, deployment.Pool.CostModel.PrefixHitRate);
             lastArrival = Math.Max(lastArrival, request.Arrival.Value);
         }
 

@@ -3,8 +3,10 @@ namespace Augur.Simulation.Serving;
 /// <summary>Mutable progress of one request inside one simulation run (never shared between runs).</summary>
 internal sealed class SimRequest
 {
-    public SimRequest(int index, in Request request)
+    public SimRequest(int index, in Request request, double prefixHitRate = 0)
     {
+        // At least one prompt token is computed: it produces the first output token.
+        Prefilled = Math.Min(request.InputTokens - 1, (int)(request.InputTokens * prefixHitRate));
         Index = index;
         Id = request.Id;
         Arrival = request.Arrival.Value;

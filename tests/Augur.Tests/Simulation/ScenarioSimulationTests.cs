@@ -135,4 +135,19 @@ public class ScenarioSimulationTests
         var plain = ServingSimulation.Run(b.Deployment, b.Requests, b.Options);
         Assert.InRange(plain.Requests[0].TimePerOutputToken!.Value.Value / r.Requests[0].TimePerOutputToken!.Value.Value, 2.0, 3.2);
     }
+
+    [Fact]
+    public void Prefix_cache_hits_skip_their_prefill_in_the_simulator_as_in_the_estimator()
+    {
+        // Half of a 2,000-token prompt is cached: 1,000 tokens are prefilled, each attending the 1,000 cached
+        // ones plus the causal part of its own chunk, exactly the estimator's PrefillAlone.
+        var (s, m, l, e) = Load("inference: {input_tokens: 2000, output_tokens: 50, concurrency: 1, prefix_hit_rate: 0.5}\nsimulation: {requests: 3, rate_per_s: 0.001}\n");
+        var setup = ScenarioSimulation.Build(m, l, e, s.Simulation!, null);
+        var r = ServingSimulation.Run(setup.Deployment, setup.Requests, setup.Options);
+        double alone = m.PrefillAlone(l).Total;
+        Assert.Equal(1000, m.UncachedPromptTokens);
+        foreach (var q in r.Requests) Assert.True(Rel(q.TimeToFirstToken.Value, alone) < 1e-9);
+        var (_, m0, l0, _) = Load("inference: {input_tokens: 2000, output_tokens: 50, concurrency: 1}\n");
+        Assert.InRange(m0.PrefillAlone(l0).Total / alone, 1.5, 2.0); // half the tokens, more context each, fixed per-pass costs
+    }
 }
