@@ -137,28 +137,37 @@ public sealed partial class InferenceModel
         mem.Total <= Cluster.Accelerator.HbmCapacity * _job.MemoryFraction && UsableKvBytesPerGpu(l).Value > 0;
 
     /// <summary>
-    /// One forward pass of one replica under continuous batching, the work spread evenly over its attention
-    /// groups: <paramref name="prefillTokens"/> prompt tokens attending <paramref name="prefillContextSum"/> tokens
-    /// in all, plus <paramref name="decodeSequences"/> sequences each verifying <see cref="VerifyTokensPerStep"/>
-    /// tokens over a cache of <paramref name="decodeContextSum"/> tokens in all; logits for every decode token and
-    /// the last token of each of <paramref name="prefillRequests"/> prompts.
+    /// One forward pass of one replica under continuous batching: <paramref name="prefillTokens"/> prompt tokens
+    /// of <paramref name="prefillSequences"/> prompts attending <paramref name="prefillContextSum"/> tokens in all,
+    /// plus <paramref name="decodeSequences"/> sequences each verifying <see cref="VerifyTokensPerStep"/> tokens over
+    /// a cache of <paramref name="decodeContextSum"/> tokens in all; logits for every decode token and the last
+    /// token of each prompt.
     /// <para>
-    /// With pipeline parallelism the engine keeps one micro-batch per stage in flight (vLLM virtual engines,
-    /// TensorRT-LLM and SGLang pipeline micro-batching), so the whole batch advances one iteration in the time one
-    /// micro-batch of 1/pp of it takes through every stage. A decode batch of fewer than pp sequences cannot
-    /// fill the pipeline and runs as fewer micro-batches; prefill chunks always can.
+    /// The work is spread over "slots": the replica's attention groups (data-parallel attention) times its
+    /// pipeline micro-batches. With pipeline parallelism the engine keeps one micro-batch per stage in flight
+    /// (vLLM virtual engines, TensorRT-LLM and SGLang pipeline micro-batching), so the whole batch advances in
+    /// the time one micro-batch takes through every stage. A prompt's chunk and a sequence are never split, so
+    /// the pass takes as long as its most loaded slot: one prompt alone runs on one group through every stage;
+    /// fewer sequences than slots leave slots idle. All slots' tokens meet in the MoE layers.
     /// </para>
     /// </summary>
     public IterationCost Iteration(in InferenceLayout l, double prefillTokens, double prefillContextSum,
-        double decodeSequences, double decodeContextSum, double prefillRequests, double nicShare = 0)
+        double decodeSequences, double decodeContextSum, double prefillSequences, double nicShare = 0)
     {
-        double microBatches = prefillTokens > 0 ? l.Pp : Math.Clamp(Math.Floor(decodeSequences), 1, l.Pp);
-        double g = l.DpAttention * microBatches;
+        double prompts = prefillTokens > 0 ? Math.Max(1, prefillSequences) : 0;
+        double micro = Math.Clamp(Math.Floor(decodeSequences) + prompts, 1, l.Pp);
+        double slots = l.DpAttention * micro;
         double q = VerifyTokensPerStep;
-        double attended = prefillContextSum + decodeContextSum * q;
-        double latentShare = attended > 0 ? decodeContextSum * q / attended : 0;
-        return Forward(l, (prefillTokens + decodeSequences * q) / g, attended / g,
-            decodeContextSum / g, (decodeSequences * q + prefillRequests) / g, l.DpAttention, nicShare, latentShare);
+        double prefillShare = prompts > 0 ? 1.0 / Math.Min(slots, prompts) : 0;
+        double decodeShare = decodeSequences > 0 ? Math.Max(1, decodeSequences / slots) / decodeSequences : 0;
+        double tokens = prefillTokens * prefillShare + decodeSequences * decodeShare * q;
+        double prefillAttended = prefillContextSum * prefillShare, decodeAttended = decodeContextSum * decodeShare * q;
+        double attended = prefillAttended + decodeAttended;
+        double latentShare = attended > 0 ? decodeAttended / attended : 0;
+        double microBatchTokens = (prefillTokens + decodeSequences * q) / micro;
+        double activeSlots = tokens > 0 ? microBatchTokens / tokens : 1;
+        return Forward(l, tokens, attended, decodeContextSum * decodeShare, decodeSequences * decodeShare * q + prompts * prefillShare,
+            activeSlots, nicShare, latentShare);
     }
 
     /// <summary>Decode step of one replica: <paramref name="sequences"/> sequences at average context <paramref name="context"/>.</summary>
@@ -166,23 +175,23 @@ public sealed partial class InferenceModel
         Iteration(l, 0, 0, sequences, sequences * context, 0, nicShare);
 
     /// <summary>
-    /// Steady-state prefill iteration: every attention group runs ⌊chunk / uncached⌋ (at least 1) prompts; each
-    /// uncached token attends the cached prefix plus the causal part of its own prompt.
+    /// Steady-state prefill iteration: every attention group and pipeline micro-batch runs ⌊chunk / uncached⌋
+    /// (at least 1) prompts; each uncached token attends the cached prefix plus the causal part of its own prompt.
     /// </summary>
     public IterationCost PrefillIteration(in InferenceLayout l, out double promptsPerReplica)
     {
         double u = UncachedPromptTokens;
-        double perGroup = Math.Max(1, Math.Floor(PrefillChunkTokens / u));
-        promptsPerReplica = perGroup * l.DpAttention;
+        double perSlot = Math.Max(1, Math.Floor(PrefillChunkTokens / u));
+        promptsPerReplica = perSlot * l.DpAttention * l.Pp;
         double attended = PrefillAttended(u);
         return Iteration(l, promptsPerReplica * u, promptsPerReplica * u * attended, 0, 0, promptsPerReplica);
     }
 
-    /// <summary>One prompt prefilled alone on one attention group (the queueing-free TTFT part).</summary>
+    /// <summary>One prompt prefilled alone on one attention group through every stage (the queueing-free TTFT).</summary>
     public IterationCost PrefillAlone(in InferenceLayout l)
     {
         double u = UncachedPromptTokens;
-        return Forward(l, u, u * PrefillAttended(u), 0, 1, 1, 0, 0);
+        return Iteration(l, u, u * PrefillAttended(u), 0, 0, 1);
     }
 
     double PrefillAttended(double uncached) => (_job.InputTokens - uncached) + (uncached + 1) / 2.0;
@@ -195,7 +204,7 @@ public sealed partial class InferenceModel
     /// the LM head, TP all-reduces (2 per layer), EP dispatch + combine per MoE layer, stage hops and the
     /// per-iteration overhead.
     /// </summary>
-    IterationCost Forward(in InferenceLayout l, double tokens, double attendedSum, double kvReadTokens, double logitTokens, int activeGroups, double nicShare, double latentShare)
+    IterationCost Forward(in InferenceLayout l, double tokens, double attendedSum, double kvReadTokens, double logitTokens, double activeGroups, double nicShare, double latentShare)
     {
         if (tokens <= 0) return new IterationCost(default, 0, 0, 0, _cal.ServingIterationOverhead.Value, 0, 0);
         double context = attendedSum / tokens;

@@ -14,7 +14,8 @@ namespace Augur.Simulation.Serving;
 /// </param>
 /// <param name="DecodeSequences">Sequences producing one output token in this iteration.</param>
 /// <param name="DecodeContextTokens">Sum over those sequences of their current context length (KV cache read).</param>
-public readonly record struct IterationShape(int PrefillTokens, double PrefillContextTokens, int DecodeSequences, double DecodeContextTokens);
+/// <param name="PrefillSequences">Prompts with a chunk in this iteration (a chunk is never split across attention groups).</param>
+public readonly record struct IterationShape(int PrefillTokens, double PrefillContextTokens, int DecodeSequences, double DecodeContextTokens, int PrefillSequences = 0);
 
 /// <summary>
 /// What the serving simulator asks of the cost model (implemented in Augur.CostModels by the

@@ -12,11 +12,11 @@ public sealed class InferenceCostAdapter(InferenceModel model, InferenceLayout l
 {
     /// <summary>
     /// One continuous-batching iteration of one replica: the prefill chunk and the decode sequences in one forward.
-    /// Logits are computed for every decode token and for the last token of one prompt when a chunk is present.
+    /// Logits are computed for every decode token and for the last token of every prompt with a chunk.
     /// </summary>
     public Seconds IterationTime(in IterationShape shape) =>
         new(model.Iteration(layout, shape.PrefillTokens, shape.PrefillContextTokens, shape.DecodeSequences,
-            shape.DecodeContextTokens, shape.PrefillTokens > 0 ? 1 : 0).Total);
+            shape.DecodeContextTokens, shape.PrefillSequences).Total);
 
     public long KvCapacityTokens => model.KvCapacityTokens(layout);
 

@@ -44,7 +44,8 @@ public static class ScenarioSimulation
         }
 
         int maxBatch = spec.MaxBatch ?? Math.Max(1, estimate.Concurrency);
-        int chunk = spec.ChunkTokens ?? Math.Max(InferenceModel.PrefillChunkTokens, maxBatch);
+        // One prefill chunk per attention group and pipeline micro-batch, as the steady-state estimate assumes.
+        int chunk = spec.ChunkTokens ?? Math.Max(InferenceModel.PrefillChunkTokens * layout.DpAttention * layout.Pp, maxBatch);
         if (chunk < maxBatch)
             throw new InputException($"simulation.chunk_tokens: must be at least max_batch ({maxBatch}), got {chunk}; every decoding sequence takes one token of the budget");
         var options = new SchedulerOptions

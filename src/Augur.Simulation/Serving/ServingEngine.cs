@@ -161,7 +161,7 @@ internal sealed class ServingEngine
         List<SimRequest> running = replica.Running;
         int decodeSequences = 0;
         double decodeContext = 0;
-        int prefillTokens = 0;
+        int prefillTokens = 0, prefillSequences = 0;
         double prefillContext = 0;
         bool preempted = false;
 
@@ -198,6 +198,7 @@ internal sealed class ServingEngine
             SimRequest r = running[i];
             if (r.PrefillLeft <= 0 || r.Decoding) continue;
             budget -= ScheduleChunk(r, budget, ref prefillTokens, ref prefillContext);
+            prefillSequences++;
         }
 
         // 3. Admit from the head of the queue while the batch, the budget and the KV blocks allow.
@@ -226,6 +227,7 @@ internal sealed class ServingEngine
                 else
                 {
                     budget -= ScheduleChunk(r, budget, ref prefillTokens, ref prefillContext);
+                    prefillSequences++;
                 }
             }
         }
@@ -237,7 +239,7 @@ internal sealed class ServingEngine
             return false;
         }
 
-        var shape = new IterationShape(prefillTokens, prefillContext, decodeSequences, decodeContext);
+        var shape = new IterationShape(prefillTokens, prefillContext, decodeSequences, decodeContext, prefillSequences);
         double duration = replica.CostModel.IterationTime(shape).Value;
         if (!(duration >= 0) || !double.IsFinite(duration))
             throw new InvalidOperationException($"the cost model returned an iteration time of {duration.ToString(CultureInfo.InvariantCulture)} s for {shape}");

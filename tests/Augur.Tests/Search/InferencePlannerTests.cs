@@ -74,12 +74,16 @@ public class InferencePlannerTests
     }
 
     [Fact]
-    public void Dense_8b_without_limits_still_picks_tp1_at_its_largest_batch()
+    public void Dense_8b_without_limits_picks_no_tensor_parallelism_at_its_largest_batch()
     {
         var s = Scenarios.FromYaml(Llama8b + "inference: {input_tokens: 1000, output_tokens: 200}\n");
         var plan = Plan(Llama8b + "inference: {input_tokens: 1000, output_tokens: 200}\n");
-        Assert.Equal(new InferenceLayout(1, 1, 1, 1, 8), plan.Best.Layout);
+        // No TP all-reduce and the largest batch that fits. Two pipeline stages beat eight single-GPU replicas:
+        // each GPU holds half the weights, so the KV cache (and the batch per GPU) grows by the freed 8 GB.
+        Assert.Equal(1, plan.Best.Layout.Tp);
         Assert.Equal(Model(s, ServingMode.Aggregated, null).MaxConcurrency(plan.Best.Layout), plan.Best.Batch);
+        var m = Model(s, ServingMode.Aggregated, null);
+        Assert.True(m.MaxConcurrency(new InferenceLayout(1, 2, 1, 1, 4)) / 2.0 > m.MaxConcurrency(new InferenceLayout(1, 1, 1, 1, 8)));
     }
 
     [Fact]

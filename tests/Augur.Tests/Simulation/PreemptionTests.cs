@@ -23,10 +23,10 @@ public class PreemptionTests
         // 4: B is readmitted with prompt 3 + 2 generated = 5 tokens (2 blocks), prefills, and produces its last token.
         IterationShape[] expected =
         [
-            new(6, 12, 0, 0),
+            new(6, 12, 0, 0, 2),
             new(0, 0, 2, 8),
             new(0, 0, 1, 5),
-            new(5, 15, 0, 0),
+            new(5, 15, 0, 0, 1),
         ];
         Assert.Equal(expected, model.Shapes);
         double t1 = model.Prefill(6, 12), t2 = model.Decode(2, 8), t3 = model.Decode(1, 5), t4 = model.Prefill(5, 15);

@@ -63,7 +63,7 @@ public class ScenarioSimulationTests
         Assert.Equal(0, r.Preemptions);
         Assert.Equal(1 + 511, r.Iterations);
 
-        double prefill = m.Iteration(l, 4096, 256 * (16 * 17 / 2.0), 0, 0, 1).Total;
+        double prefill = m.Iteration(l, 4096, 256 * (16 * 17 / 2.0), 0, 0, 256).Total;
         double exact = Enumerable.Range(1, 511).Average(k => m.DecodeStep(l, 256, 16 + k).Total);
         foreach (var q in r.Requests)
         {
@@ -149,5 +149,23 @@ public class ScenarioSimulationTests
         foreach (var q in r.Requests) Assert.True(Rel(q.TimeToFirstToken.Value, alone) < 1e-9);
         var (_, m0, l0, _) = Load("inference: {input_tokens: 2000, output_tokens: 50, concurrency: 1}\n");
         Assert.InRange(m0.PrefillAlone(l0).Total / alone, 1.5, 2.0); // half the tokens, more context each, fixed per-pass costs
+    }
+
+    [Theory]
+    [InlineData("workload: inference\nmodel: deepseek-v3\nhardware: h800\ncluster: {gpus: 32}\nprecision: fp8\nparallelism: {tp: 1, ep: 32, dp_attention: 32}\n")]
+    [InlineData("workload: inference\nmodel: llama3.1-70b\nhardware: h100-sxm\ncluster: {gpus: 8}\nprecision: fp8\nparallelism: {tp: 1, pp: 8}\n")]
+    public void A_lone_prompt_runs_on_one_attention_group_through_every_stage(string head)
+    {
+        // Data-parallel attention and pipeline micro-batches spread MANY prompts; one prompt cannot be split, so on an
+        // idle server its first token takes the estimator's PrefillAlone, not 1/32 or 1/8 of it.
+        var (s, m, l, e) = Load("inference: {input_tokens: 2000, output_tokens: 20, concurrency: 1}\nsimulation: {requests: 3, rate_per_s: 0.001}\n", head);
+        var setup = ScenarioSimulation.Build(m, l, e, s.Simulation!, null);
+        var r = ServingSimulation.Run(setup.Deployment, setup.Requests, setup.Options);
+        double alone = m.PrefillAlone(l).Total;
+        Assert.Equal(alone, m.Iteration(l, 2000, 2000 * 2001 / 2.0, 0, 0, 1).Total, 12);
+        foreach (var q in r.Requests) Assert.True(Rel(q.TimeToFirstToken.Value, alone) < 1e-9);
+        // Many prompts do spread: a steady-state prefill iteration of 4 prompts per slot costs far less than its prompt count times one alone.
+        var it = m.PrefillIteration(l, out double prompts);
+        Assert.True(it.Total < 0.25 * prompts * alone);
     }
 }

@@ -36,7 +36,7 @@ public class ServingTimingTests
         Close.Equal(decodeSum / 9, m.TimePerOutputToken!.Value.Value);
         Close.Equal(ttft + decodeSum, m.EndToEnd.Value);
         Close.Equal(5.0 + ttft + decodeSum, m.Finish.Value);
-        Assert.Equal(new IterationShape(100, 5050, 0, 0), model.Shapes[0]);
+        Assert.Equal(new IterationShape(100, 5050, 0, 0, 1), model.Shapes[0]);
         Assert.Equal(new IterationShape(0, 0, 1, 101), model.Shapes[1]);
         Assert.Equal(new IterationShape(0, 0, 1, 109), model.Shapes[^1]);
         Assert.Equal(10, model.Shapes.Count);
@@ -85,10 +85,10 @@ public class ServingTimingTests
             ServingDeployment.Aggregated(1, model), new[] { new Request(0, Seconds.Zero, 100, 2) }, options);
 
         // Chunks 32, 32, 32, 4 starting at 0, 32, 64, 96: context of c tokens from s = c·s + c(c+1)/2.
-        Assert.Equal(new IterationShape(32, 528, 0, 0), model.Shapes[0]);
-        Assert.Equal(new IterationShape(32, 32 * 32 + 528, 0, 0), model.Shapes[1]);
-        Assert.Equal(new IterationShape(32, 32 * 64 + 528, 0, 0), model.Shapes[2]);
-        Assert.Equal(new IterationShape(4, 4 * 96 + 10, 0, 0), model.Shapes[3]);
+        Assert.Equal(new IterationShape(32, 528, 0, 0, 1), model.Shapes[0]);
+        Assert.Equal(new IterationShape(32, 32 * 32 + 528, 0, 0, 1), model.Shapes[1]);
+        Assert.Equal(new IterationShape(32, 32 * 64 + 528, 0, 0, 1), model.Shapes[2]);
+        Assert.Equal(new IterationShape(4, 4 * 96 + 10, 0, 0, 1), model.Shapes[3]);
         double ttft = 4 * 0.010 + 100 * 1e-4 + 5050 * 1e-7; // the chunks' contexts add up to 5050
         Close.Equal(ttft, result.Requests[0].TimeToFirstToken.Value);
         Close.Equal(model.Decode(1, 101), result.Requests[0].TimePerOutputToken!.Value.Value);
@@ -127,7 +127,7 @@ public class ServingTimingTests
         var model = Model(log: true);
         ServingSimulation.Run(ServingDeployment.Aggregated(1, model), RequestGenerator.Burst(3, 10, 1), new SchedulerOptions());
         Assert.Single(model.Shapes);
-        Assert.Equal(new IterationShape(30, 3 * 55, 0, 0), model.Shapes[0]);
+        Assert.Equal(new IterationShape(30, 3 * 55, 0, 0, 3), model.Shapes[0]);
     }
 
     [Fact]
