@@ -39,14 +39,13 @@ public sealed partial class InferenceModel
             return Disaggregated(l, batch, maxConc, prefill, prefillPerPrompt, promptsPerIter, prefillInputPerGpu, alone, mem, fits, usdPerGpuHour, watts);
 
         var step = DecodeStep(l, batch, avgContext);
-        double steps = output / TokensPerStep;
+        double steps = DecodeTokensPerRequest / TokensPerStep;
         double cycle = steps * step.Total + batch * prefillPerPrompt;
         double perReplica = batch * output / cycle;
         double total = perReplica * l.Replicas;
         double perGpu = perReplica / l.GpusPerReplica;
         double decodePerGpu = batch * TokensPerStep / step.Total / l.GpusPerReplica;
-        double ttft = alone + step.Total;
-        return new InferenceEstimate(l, batch, maxConc, ttft, AggregatedTpot(batch, step.Total, prefillPerPrompt), step, prefill, prefillPerPrompt,
+        return new InferenceEstimate(l, batch, maxConc, Ttft(l, batch), AggregatedTpot(batch, step.Total, prefillPerPrompt), step, prefill, prefillPerPrompt,
             perReplica, perGpu, total, decodePerGpu, prefillInputPerGpu, mem, fits, prefill.Bound, step.Bound,
             usdPerGpuHour / 3600.0 / perGpu * 1e6, watts / perGpu, null);
     }
@@ -60,7 +59,8 @@ public sealed partial class InferenceModel
         int g = l.GpusPerReplica;
         double prefillRatePerReplica = 1.0 / prefillPerPrompt;
         var step = DecodeStep(l, batch, avgContext);
-        double decodeRatePerReplica = batch * TokensPerStep / step.Total / output;
+        double decodeTokens = Math.Max(1, DecodeTokensPerRequest);
+        double decodeRatePerReplica = batch * TokensPerStep / step.Total / decodeTokens;
         double balanced = decodeRatePerReplica / prefillRatePerReplica;
 
         int prefillGpus, decodeGpus;
@@ -73,15 +73,15 @@ public sealed partial class InferenceModel
             decodeGpus = (replicas - prefillReplicas) * g;
         }
         int deployment = prefillGpus + decodeGpus;
-        double transfer = KvTransferSeconds(l, UncachedPromptTokens, deployment);
+        double transfer = KvTransferSeconds(l, _job.InputTokens, DeploymentGpus(l));
 
         // Incoming KV takes a share of each decode GPU's link; EP all-to-all sees the rest (one fixed-point pass).
-        double kvBytesPerRequest = UncachedPromptTokens * Analysis.KvCache.BytesPerToken(_m, _job.KvPrecision).Value;
+        double kvBytesPerRequest = _job.InputTokens * Analysis.KvCache.BytesPerToken(_m, _job.KvPrecision).Value;
         double Rate(in IterationCost s) => Math.Min(prefillGpus / (double)g * prefillRatePerReplica,
-            decodeGpus / (double)g * batch * TokensPerStep / s.Total / output);
+            decodeGpus / (double)g * batch * TokensPerStep / s.Total / decodeTokens);
         double share = Rate(step) * kvBytesPerRequest / decodeGpus / KvLinkBytesPerSecond(deployment);
         if (share > 0) step = DecodeStep(l, batch, avgContext, share);
-        decodeRatePerReplica = batch * TokensPerStep / step.Total / output;
+        decodeRatePerReplica = batch * TokensPerStep / step.Total / decodeTokens;
 
         double prefillRate = prefillGpus / (double)g * prefillRatePerReplica;
         double decodeRate = decodeGpus / (double)g * decodeRatePerReplica;
@@ -91,17 +91,41 @@ public sealed partial class InferenceModel
         double decodePerGpu = batch * TokensPerStep / step.Total / g;
         var pools = new DisaggregatedPools(prefillGpus, decodeGpus, prefillRate, decodeRate, transfer, Math.Min(share, 1.0),
             decodeRatePerReplica / prefillRatePerReplica, prefillRate < decodeRate ? "prefill" : "decode");
-        return new InferenceEstimate(l, batch, maxConc, alone + transfer + step.Total, step.Total / TokensPerStep, step, prefill,
+        return new InferenceEstimate(l, batch, maxConc, alone + transfer, DecodeTokensPerRequest > 0 ? step.Total / TokensPerStep : 0, step, prefill,
             prefillPerPrompt, total / Math.Max(1.0, decodeGpus / (double)g), perGpu, total, decodePerGpu, prefillInputPerGpu,
             mem, fits, prefill.Bound, step.Bound, usd / 3600.0 / perGpu * 1e6, watts / perGpu, pools);
     }
 
+    /// <summary>GPUs of a disaggregated deployment: the two pools when given, else the layout's replicas.</summary>
+    int DeploymentGpus(in InferenceLayout l) =>
+        _job.PrefillGpus is { } p && _job.DecodeGpus is { } d ? p + d : Math.Max(2, l.Replicas) * l.GpusPerReplica;
+
+    /// <summary>Output tokens a request gets from decode steps: all but the first, which its prefill produces.</summary>
+    int DecodeTokensPerRequest => _job.OutputTokens - 1;
+
     /// <summary>
-    /// Mean time per output token after the first under continuous batching: while one sequence makes its o tokens in
-    /// o/y decode steps, the replica also prefills the other B − 1 sequences' replacements, and those chunks stall it.
+    /// Mean time per output token after the first under continuous batching: while one sequence makes its o − 1
+    /// further tokens in (o − 1)/y decode steps, the replica also prefills the other B − 1 sequences'
+    /// replacements, and those chunks stall it. Zero for one-token outputs.
     /// </summary>
     double AggregatedTpot(int batch, double step, double prefillPerPrompt) =>
-        (_job.OutputTokens / TokensPerStep * step + (batch - 1) * prefillPerPrompt) / _job.OutputTokens;
+        DecodeTokensPerRequest > 0
+            ? (DecodeTokensPerRequest / TokensPerStep * step + (batch - 1) * prefillPerPrompt) / DecodeTokensPerRequest
+            : 0;
+
+    /// <summary>
+    /// Time to first token with no queueing: the prompt's prefill, which produces the first token. Aggregated, it
+    /// shares its iteration with the decode step of the other B − 1 sequences; disaggregated, it runs on the
+    /// prefill pool and the KV cache then moves to a decode replica.
+    /// </summary>
+    double Ttft(in InferenceLayout l, int batch)
+    {
+        double u = UncachedPromptTokens;
+        if (_job.Mode == ServingMode.Disaggregated)
+            return PrefillAlone(l).Total + KvTransferSeconds(l, _job.InputTokens, DeploymentGpus(l));
+        double others = batch - 1, context = _job.InputTokens + _job.OutputTokens / 2.0;
+        return Iteration(l, u, u * PrefillAttended(u), others, others * context, 1).Total;
+    }
 
     int ChooseBatch(in InferenceLayout l, int maxConc, double prefillPerPrompt)
     {
@@ -111,8 +135,6 @@ public sealed partial class InferenceModel
 
         // SLO mode: the batch with the highest decode throughput whose TTFT and TPOT meet the limits.
         double avgContext = _job.InputTokens + _job.OutputTokens / 2.0;
-        double alone = PrefillAlone(l).Total;
-        if (_job.Mode == ServingMode.Disaggregated) alone += KvTransferSeconds(l, UncachedPromptTokens, l.Gpus);
         int best = 1;
         double bestRate = -1;
         for (double b = 1; b <= cap; b = Math.Max(b + 1, Math.Floor(b * 1.05)))
@@ -121,7 +143,7 @@ public sealed partial class InferenceModel
             double step = DecodeStep(l, batch, avgContext).Total;
             double perToken = _job.Mode == ServingMode.Disaggregated ? step / TokensPerStep : AggregatedTpot(batch, step, prefillPerPrompt);
             bool ok = (_job.TpotLimit is not { } tpot || perToken <= tpot)
-                      && (_job.TtftLimit is not { } ttft || alone + step <= ttft);
+                      && (_job.TtftLimit is not { } ttft || Ttft(l, batch) <= ttft);
             double rate = batch / step;
             if (ok && rate > bestRate) { best = batch; bestRate = rate; }
         }

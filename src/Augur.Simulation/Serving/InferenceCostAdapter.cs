@@ -8,7 +8,9 @@ namespace Augur.Simulation.Serving;
 /// through <see cref="InferenceModel.Iteration"/>, the same composition of LayerCost, collectives and
 /// per-iteration overhead the estimator uses for prefill and decode.
 /// </summary>
-public sealed class InferenceCostAdapter(InferenceModel model, InferenceLayout layout) : IServingCostModel
+/// <param name="deploymentGpus">GPUs of the whole deployment (both pools when disaggregated): KV moves over the
+/// scale-up fabric only when they all sit in one scale-up domain. Defaults to the cluster.</param>
+public sealed class InferenceCostAdapter(InferenceModel model, InferenceLayout layout, int? deploymentGpus = null) : IServingCostModel
 {
     /// <summary>
     /// One continuous-batching iteration of one replica: the prefill chunk and the decode sequences in one forward.
@@ -26,9 +28,9 @@ public sealed class InferenceCostAdapter(InferenceModel model, InferenceLayout l
 
     public double Acceptance => model.Job.Acceptance;
 
-    /// <summary>KV transfer between two replicas of this layout (scale-out unless the cluster is one scale-up domain).</summary>
+    /// <summary>KV transfer between two replicas of this layout (scale-out unless the deployment is one scale-up domain).</summary>
     public Seconds KvTransferTime(int promptTokens) =>
         model.Job.Mode == Augur.Domain.Workloads.ServingMode.Disaggregated
-            ? new(model.KvTransferSeconds(layout, promptTokens, model.Cluster.Gpus))
+            ? new(model.KvTransferSeconds(layout, promptTokens, deploymentGpus ?? model.Cluster.Gpus))
             : Seconds.Zero;
 }

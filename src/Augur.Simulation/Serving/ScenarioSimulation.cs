@@ -26,7 +26,6 @@ public static class ScenarioSimulation
         SimulationSpec spec, IReadOnlyList<Request>? trace)
     {
         var job = model.Job;
-        var adapter = new InferenceCostAdapter(model, layout);
         int g = layout.GpusPerReplica;
         ServingDeployment deployment;
         int prefill, decode;
@@ -35,12 +34,13 @@ public static class ScenarioSimulation
             var pools = estimate.Disaggregated!;
             prefill = Replicas(pools.PrefillGpus, g, "prefill");
             decode = Replicas(pools.DecodeGpus, g, "decode");
+            var adapter = new InferenceCostAdapter(model, layout, (prefill + decode) * g);
             deployment = ServingDeployment.Disaggregated(prefill, adapter, decode, adapter);
         }
         else
         {
             (prefill, decode) = (layout.Replicas, 0);
-            deployment = ServingDeployment.Aggregated(prefill, adapter);
+            deployment = ServingDeployment.Aggregated(prefill, new InferenceCostAdapter(model, layout));
         }
 
         int maxBatch = spec.MaxBatch ?? Math.Max(1, estimate.Concurrency);

@@ -92,6 +92,7 @@ internal sealed class ServingEngine
                     Enqueue(Route(0, _poolCount, ref _roundRobinPool), _requests[ev.Target], now);
                     break;
                 case EventKind.TransferDone:
+                    if (double.IsNaN(_requests[ev.Target].FirstToken)) _requests[ev.Target].FirstToken = now;
                     Enqueue(Route(_poolCount, _decodeCount, ref _roundRobinDecode), _requests[ev.Target], now);
                     break;
                 case EventKind.Wake:
@@ -297,7 +298,8 @@ internal sealed class ServingEngine
     private void ProduceToken(Replica replica, SimRequest r, double now)
     {
         r.Generated++;
-        if (double.IsNaN(r.FirstToken)) r.FirstToken = now;
+        // Disaggregated: the first token reaches the user with the KV cache at the decode replica.
+        if (double.IsNaN(r.FirstToken) && (!replica.PrefillOnly || r.Generated == r.Output)) r.FirstToken = now;
         if (r.Generated == r.Output)
         {
             Leave(replica, r);

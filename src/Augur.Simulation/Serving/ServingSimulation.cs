@@ -6,11 +6,11 @@ namespace Augur.Simulation.Serving;
 /// </summary>
 /// <remarks>
 /// Token accounting: prefill of a prompt ends with the first output token; each decode step then produces one
-/// token and attends to input + tokens generated so far. In disaggregated mode the first token is produced and
-/// delivered by the prefill replica, so TTFT ends at prefill completion and does NOT include the KV transfer;
-/// the transfer (<see cref="IServingCostModel.KvTransferTime"/> of the prefill pool's model) and any wait for a
-/// decode replica fall into TPOT. A transferred request waits in its decode replica's queue until blocks for its
-/// KV are free (the KV's stay on the prefill side meanwhile is not modelled).
+/// token and attends to input + tokens generated so far. In disaggregated mode the prefill replica computes the
+/// first token and it reaches the user with the KV cache at a decode replica, so TTFT includes the transfer
+/// (<see cref="IServingCostModel.KvTransferTime"/> of the prefill pool's model); a wait for decode KV blocks
+/// falls into TPOT. A transferred request waits in its decode replica's queue until blocks for its KV are free
+/// (the KV's stay on the prefill side meanwhile is not modelled).
 /// </remarks>
 public static class ServingSimulation
 {

@@ -17,10 +17,10 @@ public class InferenceEstimateCliTests
             Assert.True(doc.TryGetProperty(key, out _), key);
         Assert.Equal(64, doc.GetProperty("concurrency").GetInt32());
         var decode = doc.GetProperty("phases").GetProperty("decode_step");
-        // Aggregated TPOT = (500 decode steps + the 63 other sequences' prefills) / 500 tokens. A prefill iteration
+        // Aggregated TPOT = (499 decode steps + the 63 other sequences' prefills) / 499 tokens after the first. A prefill iteration
         // runs ⌊8192 / 2000⌋ = 4 prompts on each of the 32 attention groups: 128 prompts.
         double prefillPerPrompt = doc.GetProperty("phases").GetProperty("prefill_iteration").GetProperty("time_s").GetDouble() / 128;
-        double expected = (500 * decode.GetProperty("time_s").GetDouble() + 63 * prefillPerPrompt) / 500;
+        double expected = (499 * decode.GetProperty("time_s").GetDouble() + 63 * prefillPerPrompt) / 499;
         Assert.Equal(expected, doc.GetProperty("tpot_s").GetDouble(), 6);
         // 64 sequences over 32 attention groups of 2 at average context 2000 + 500/2 = 2250 tokens, 70,272 B each (MLA, BF16).
         Assert.Equal(2 * 2250 * 70_272.0, decode.GetProperty("kv_bytes_read").GetDouble(), 1.0);

@@ -34,10 +34,10 @@ public class ScenarioSimulationTests
         // Precondition: every request finds the server idle (mean gap 1000 s, each request takes ~3 s).
         for (int i = 1; i < r.Requests.Count; i++) Assert.True(r.Requests[i].Arrival > r.Requests[i - 1].Finish);
 
-        // The whole 2000-token prompt is one chunk attending 2000·2001/2 tokens: exactly PrefillAlone. The estimator's
-        // TTFT adds one decode step (its first token comes from decode); the simulator's first token ends the prefill.
+        // The whole 2000-token prompt is one chunk attending 2000·2001/2 tokens: exactly PrefillAlone, whose last
+        // position yields the first token, in the simulator and in the estimator alike.
         double alone = m.PrefillAlone(l).Total;
-        Assert.Equal(alone, e.Ttft - e.DecodeStep.Total, 12);
+        Assert.Equal(alone, e.Ttft, 12);
         foreach (var q in r.Requests) Assert.True(Rel(q.TimeToFirstToken.Value, alone) < 1e-9);
 
         // 199 decode steps at contexts 2001..2199, mean 2100 = input + output/2, the estimator's average context.
@@ -167,5 +167,20 @@ public class ScenarioSimulationTests
         // Many prompts do spread: a steady-state prefill iteration of 4 prompts per slot costs far less than its prompt count times one alone.
         var it = m.PrefillIteration(l, out double prompts);
         Assert.True(it.Total < 0.25 * prompts * alone);
+    }
+
+    [Fact]
+    public void Disaggregated_ttft_is_prefill_plus_kv_transfer_in_both_models()
+    {
+        // One tp4 prefill replica and one tp4 decode replica on one 8-GPU server: the KV moves over NVLink.
+        var (s, m, l, e) = Load("inference: {input_tokens: 4000, output_tokens: 50, concurrency: 1, mode: disaggregated, prefix_hit_rate: 0.5}\nsimulation: {requests: 3, rate_per_s: 0.001}\n",
+            "workload: inference\nmodel: llama3.1-70b\nhardware: h100-sxm\ncluster: {gpus: 8}\nprecision: fp8\nparallelism: {tp: 4}\n");
+        var setup = ScenarioSimulation.Build(m, l, e, s.Simulation!, null);
+        var r = ServingSimulation.Run(setup.Deployment, setup.Requests, setup.Options);
+        // The decode replica needs the KV of the whole 4,000-token prompt, cached prefix included.
+        double transfer = m.KvTransferSeconds(l, 4000, 8);
+        Assert.Equal(m.PrefillAlone(l).Total + transfer, e.Ttft, 12);
+        Assert.Equal(transfer, e.Disaggregated!.KvTransferSeconds, 12);
+        foreach (var q in r.Requests) Assert.True(Rel(q.TimeToFirstToken.Value, e.Ttft) < 1e-9);
     }
 }
