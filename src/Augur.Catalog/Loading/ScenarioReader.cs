@@ -194,6 +194,8 @@ public sealed class ScenarioReader(CatalogStore catalog)
         if (target is <= 0) throw new InputException($"{i.Path}.target_output_tokens_per_s: must be positive, got {target}");
         int? prefill = i.OptionalInteger("prefill_gpus"), decode = i.OptionalInteger("decode_gpus");
         if (prefill is < 1 || decode is < 1) throw new InputException($"{i.Path}: prefill_gpus and decode_gpus must be positive");
+        if ((prefill is null) != (decode is null))
+            throw new InputException($"{i.Path}: give prefill_gpus and decode_gpus together (or neither, to let Augur balance the two pools)");
         double? ttft = i.OptionalNumber("ttft_ms"), tpot = i.OptionalNumber("tpot_ms");
         if (ttft is <= 0 || tpot is <= 0) throw new InputException($"{i.Path}: ttft_ms and tpot_ms must be positive");
         return new InferenceJob

@@ -34,6 +34,7 @@ static class InferenceCommands
     {
         var layout = InferenceValidator.LayoutFor(s);
         if (layout.Validate(s.Model, s.Cluster.Gpus) is { } err) throw new LayoutException(err);
+        if (layout.ValidatePools(s.Inference!, s.Cluster.Gpus) is { } pools) throw new LayoutException(pools);
         return (new InferenceModel(s.Model, s.Cluster, s.Inference!, s.Precision, CatalogStore.Default.Calibration(s.Cluster.Accelerator)), layout);
     }
 

@@ -1,5 +1,6 @@
 using Augur.Domain.Models;
 using Augur.Domain.Parallelism;
+using Augur.Domain.Workloads;
 
 namespace Augur.CostModels.Inference;
 
@@ -37,5 +38,20 @@ public readonly record struct InferenceLayout(int Tp, int Pp, int Ep, int DpAtte
         if (Gpus > gpus)
             return $"tp×pp×dp_attention×replicas = {Tp}×{Pp}×{DpAttention}×{Replicas} = {Gpus} exceeds the {gpus} GPUs of the cluster";
         return null;
+    }
+
+    /// <summary>
+    /// One actionable message when a disaggregated job cannot be deployed with this layout on <paramref name="gpus"/>
+    /// GPUs, else null: the pools must fit the cluster, and without explicit pools there must be a replica for each.
+    /// Pools need not be whole replicas here (rates scale per GPU); the request-level simulator requires them.
+    /// </summary>
+    public string? ValidatePools(InferenceJob job, int gpus)
+    {
+        if (job.Mode != ServingMode.Disaggregated) return null;
+        if (job.PrefillGpus is { } p && job.DecodeGpus is { } d)
+            return p + d > gpus ? $"prefill_gpus + decode_gpus = {p} + {d} = {p + d} exceeds the {gpus} GPUs of the cluster" : null;
+        return Replicas < 2
+            ? $"disaggregated serving needs a prefill and a decode replica, but {GpusPerReplica}-GPU replicas give {Replicas} on {gpus} GPUs; add GPUs, shrink the replica, or give prefill_gpus and decode_gpus"
+            : null;
     }
 }
