@@ -191,7 +191,7 @@ public sealed class ScenarioReader(CatalogStore catalog)
             var m => throw new InputException($"{i.Path}.mode: unknown mode '{m}'; use aggregated, disaggregated or auto"),
         };
         double? target = i.OptionalNumber("target_output_tokens_per_s");
-        if (target is <= 0) throw new InputException($"{i.Path}.target_output_tokens_per_s: must be positive, got {target}");
+        if (target is <= 0) throw new InputException(FormattableString.Invariant($"{i.Path}.target_output_tokens_per_s: must be positive, got {target}"));
         int? prefill = i.OptionalInteger("prefill_gpus"), decode = i.OptionalInteger("decode_gpus");
         if (prefill is < 1 || decode is < 1) throw new InputException($"{i.Path}: prefill_gpus and decode_gpus must be positive");
         if ((prefill is null) != (decode is null))

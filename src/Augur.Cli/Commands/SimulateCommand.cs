@@ -2,6 +2,7 @@ using System.CommandLine;
 using Augur.CostModels.Inference;
 using Augur.Domain;
 using Augur.Domain.Workloads;
+using Augur.Domain.Hardware;
 using Augur.Reports.Console;
 using Augur.Reports.Json;
 using Augur.Reports.Simulation;
@@ -34,15 +35,15 @@ static class SimulateCommand
             throw new InputException("simulate needs an inference scenario (workload: inference with an inference section)");
         var (model, layout) = InferenceCommands.Model(s);
         var estimate = model.Estimate(layout, s.Run.UsdPerGpuHour);
-        int sequence = s.Inference!.InputTokens + s.Inference.OutputTokens;
-        if (model.KvCapacityTokensPerAttentionGroup(layout) < sequence)
-        {
-            double weights = model.WeightsPerGpu(layout).GiB, usable = (s.Cluster.Accelerator.HbmCapacity * s.Inference.MemoryFraction).GiB;
-            throw new InputException(FormattableString.Invariant(
-                $"tp{layout.Tp} pp{layout.Pp} ep{layout.Ep} dp_attention{layout.DpAttention} leaves no KV-cache room for one {sequence}-token sequence on {s.Cluster.Accelerator.Id} (weights {weights:0.0} GiB per GPU of {usable:0.0} GiB usable); spread the model over more GPUs per replica, or use precision: fp8 or kv_precision: fp8"));
-        }
         var spec = s.Simulation ?? new SimulationSpec();
         var setup = ScenarioSimulation.Build(model, layout, estimate, spec, spec.TracePath is { } p ? ReadTrace(p) : null);
+        // A sequence lives in one attention group's KV cache: the longest request must fit one group.
+        int longest = setup.Requests.Max(r => r.InputTokens + r.OutputTokens);
+        if (model.KvCapacityTokensPerAttentionGroup(layout) < longest)
+            throw new InputException(NoKvRoom(s, model, layout, longest));
+        if (!estimate.Fits)
+            throw new InputException(FormattableString.Invariant(
+                $"inference.concurrency: {estimate.Concurrency} sequences per replica need {estimate.MemoryGiBPerGpu:0.0} GiB per GPU, more than the {(s.Cluster.Accelerator.HbmCapacity * s.Inference!.MemoryFraction).GiB:0.0} GiB usable; lower it to at most {estimate.MaxConcurrency} or leave it out"));
         try
         {
             return (setup, estimate, ServingSimulation.Run(setup.Deployment, setup.Requests, setup.Options));
@@ -51,6 +52,19 @@ static class SimulateCommand
         {
             throw new InputException($"cannot simulate: {e.Message.Split('\n')[0]}");
         }
+    }
+
+    static string NoKvRoom(Scenario s, InferenceModel model, InferenceLayout layout, int sequence)
+    {
+        var job = s.Inference!;
+        double weights = model.WeightsPerGpu(layout).GiB, usable = (s.Cluster.Accelerator.HbmCapacity * job.MemoryFraction).GiB;
+        var fixes = new List<string> { "spread the model over more GPUs per replica" };
+        if (s.Precision.BytesPerElement() > 1) fixes.Add("precision: fp8");
+        if (job.KvPrecision.BytesPerElement() > 1) fixes.Add("kv_precision: fp8");
+        if (job.MemoryFraction < 0.95) fixes.Add("a larger memory_fraction");
+        return FormattableString.Invariant(
+            $"tp{layout.Tp} pp{layout.Pp} ep{layout.Ep} dp_attention{layout.DpAttention} leaves no KV-cache room for one {sequence}-token sequence on {s.Cluster.Accelerator.Id} (weights {weights:0.0} GiB per GPU of {usable:0.0} GiB usable); ")
+            + string.Join(", or ", fixes);
     }
 
     static IReadOnlyList<Request> ReadTrace(string path)

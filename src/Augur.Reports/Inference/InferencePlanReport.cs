@@ -22,8 +22,8 @@ public static class InferencePlanReport
         foreach (var e in p.Pareto)
             f.AddRow(Format.N(e.TokensPerSecondPerUser, "0.#"), Format.N(e.TokensPerSecondPerGpu, "0"), Layout(e), ModeAndSplit(e),
                 e.Batch.ToString(CultureInfo.InvariantCulture), Ms(e.Estimate.Tpot), Ms(e.Estimate.Ttft));
-        string summary = $"objective {Objective(p.Objective)}: searched {p.Enumerated:N0} (layout, mode) pairs in {Format.N(p.SearchSeconds, "0.###")} s: "
-                         + $"{p.PrunedByMemory:N0} discarded for memory before costing, {p.PointsEvaluated:N0} (layout, mode, batch) points costed, {p.PointsFeasible:N0} fit and meet the limits";
+        string summary = FormattableString.Invariant($"objective {Objective(p.Objective)}: searched {p.Enumerated:N0} (layout, mode) pairs in {p.SearchSeconds:0.###} s: ")
+                         + FormattableString.Invariant($"{p.PrunedByMemory:N0} discarded for memory before costing, {p.PointsEvaluated:N0} (layout, mode, batch) points costed, {p.PointsFeasible:N0} fit and meet the limits");
         var items = new List<IRenderable> { Render.Line(summary), t };
         foreach (var w in p.Why) items.Add(Render.Line(w));
         items.Add(Render.Line("Pareto front: tokens/s per GPU against tokens/s per user (no other point is better on both); layout tpN ppN epN dpaN ×replicas, pp shown when above 1"));

@@ -23,7 +23,7 @@ public static class InferenceReport
         t.AddRow("request", $"{job.InputTokens} in / {job.OutputTokens} out, weights {Augur.Domain.Hardware.PrecisionInfo.Label(s.Precision)}, KV {Augur.Domain.Hardware.PrecisionInfo.Label(job.KvPrecision)}, prefix hit {Format.Pct(job.PrefixHitRate)}");
         t.AddRow("concurrency per replica", $"{e.Concurrency} (max that fits: {e.MaxConcurrency})");
         t.AddRow("TTFT", Format.Seconds(e.Ttft));
-        t.AddRow(job.Mode == Augur.Domain.Workloads.ServingMode.Disaggregated ? "TPOT (excludes first token)" : "TPOT (excl. first token, incl. prefill stalls)", $"{Format.Seconds(e.Tpot)} ({Format.N(1 / e.Tpot, "0.#")} tok/s per user)");
+        t.AddRow(job.Mode == Augur.Domain.Workloads.ServingMode.Disaggregated ? "TPOT (excludes first token)" : "TPOT (excl. first token, incl. prefill stalls)", e.Tpot > 0 ? $"{Format.Seconds(e.Tpot)} ({Format.N(1 / e.Tpot, "0.#")} tok/s per user)" : "none (one output token)");
         t.AddRow("output tok/s per GPU / total", $"{Format.N(e.OutputTokensPerSecondPerGpu, "0")} / {Format.N(e.OutputTokensPerSecondTotal, "0")}");
         t.AddRow("input tok/s per GPU in prefill", Format.N(e.PrefillInputTokensPerSecondPerGpu, "0"));
         t.AddRow("bound (prefill / decode)", $"{e.PrefillBound} / {e.DecodeBound}");

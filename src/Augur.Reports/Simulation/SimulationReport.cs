@@ -33,8 +33,8 @@ public static class SimulationReport
         t.AddRow("makespan", Format.Seconds(r.Makespan.Value), "");
         t.AddRow("preemptions / iterations", $"{r.Preemptions} / {r.Iterations}", "");
         var q = Stats(r.TimeSeries);
-        t.AddRow("queued requests peak / mean", $"{q.Queue.Peak:0} / {Format.N(q.Queue.Mean, "0.#")}", "");
-        t.AddRow("running sequences peak / mean", $"{q.Running.Peak:0} / {Format.N(q.Running.Mean, "0.#")}", $"{e.Concurrency} per {(setup.DecodeReplicas > 0 ? "decode " : "")}replica");
+        t.AddRow("queued requests peak / mean", $"{Format.N(q.Queue.Peak, "0")} / {Format.N(q.Queue.Mean, "0.#")}", "");
+        t.AddRow("running sequences peak / mean", $"{Format.N(q.Running.Peak, "0")} / {Format.N(q.Running.Mean, "0.#")}", $"{e.Concurrency} per {(setup.DecodeReplicas > 0 ? "decode " : "")}replica");
         t.AddRow("KV cache used peak / mean", $"{Format.Pct(q.Kv.Peak)} / {Format.Pct(q.Kv.Mean)}", "");
 
         var series = Render.Table("time", "queued", "running", "KV used");

@@ -18,7 +18,7 @@ public static class PlanReport
         foreach (var e in p.Ranked)
             t.AddRow((i++).ToString(CultureInfo.InvariantCulture), e.Layout.ToString(), Format.Seconds(e.StepSeconds),
                 Format.N(e.TokensPerSecondPerGpu, "0"), Format.Pct(e.Mfu), Format.N(e.Memory.Total.GiB, "0.0"), e.Bottleneck);
-        var summary = $"searched {p.Enumerated:N0} valid layouts in {Format.N(p.SearchSeconds, "0.###")} s: {p.PrunedByMemory:N0} discarded for memory before costing, {p.ConfigsEvaluated:N0} costed";
+        var summary = FormattableString.Invariant($"searched {p.Enumerated:N0} valid layouts in {p.SearchSeconds:0.###} s: {p.PrunedByMemory:N0} discarded for memory before costing, {p.ConfigsEvaluated:N0} costed");
         var items = new List<IRenderable> { Render.Line(summary), t };
         foreach (var w in p.Why) items.Add(Render.Line(w));
         if (p.Ranked.Count == 0) items.Add(Render.Line("no layout fits in memory: add GPUs, use a larger-memory accelerator, or allow recompute/ZeRO"));

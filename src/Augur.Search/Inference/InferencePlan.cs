@@ -27,7 +27,7 @@ public sealed record ServingPoint(InferenceEstimate Estimate, ServingMode Mode)
 /// <param name="Units">Deployment units: replicas (aggregated) or prefill+decode groups of the winner's P:D shape.</param>
 /// <param name="GpusPerUnit">GPUs of one unit.</param>
 /// <param name="ConcurrentStreams">Sequences decoding at once across the units at the winner's batch.</param>
-public sealed record GpuSizing(double TargetOutputTokensPerSecond, int Gpus, int Units, int GpusPerUnit, long ConcurrentStreams);
+public sealed record GpuSizing(double TargetOutputTokensPerSecond, long Gpus, long Units, int GpusPerUnit, long ConcurrentStreams);
 
 /// <summary>The outcome of a serving layout search.</summary>
 /// <param name="Objective">What <see cref="Ranked"/> is ordered by.</param>

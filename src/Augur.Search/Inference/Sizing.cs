@@ -1,3 +1,4 @@
+using Augur.Domain;
 using Augur.Domain.Workloads;
 
 namespace Augur.Search.Inference;
@@ -20,10 +21,16 @@ static class Sizing
             unitGpus = (p + q) / k * g;
             decodeReplicas = q / k;
         }
-        int units = (int)Math.Ceiling(t / (w.TokensPerSecondPerGpu * unitGpus) - 1e-9);
-        units = Math.Max(1, units);
-        return new GpuSizing(t, units * unitGpus, units, unitGpus, (long)units * decodeReplicas * w.Batch);
+        double exact = Math.Ceiling(t / (w.TokensPerSecondPerGpu * unitGpus) - 1e-9);
+        if (exact * unitGpus > MaxGpus)
+            throw new InputException(FormattableString.Invariant(
+                $"inference.target_output_tokens_per_s: {t:0.###e+0} tokens/s would need about {exact * unitGpus:0.#e+0} GPUs at {w.TokensPerSecondPerGpu:0} tokens/s per GPU; give a realistic target"));
+        long units = Math.Max(1, (long)exact);
+        return new GpuSizing(t, units * unitGpus, units, unitGpus, units * decodeReplicas * w.Batch);
     }
+
+    /// <summary>More GPUs than any fleet holds: a target beyond this is a typo.</summary>
+    const double MaxGpus = 1e9;
 
     static int Gcd(int a, int b) => b == 0 ? Math.Max(1, a) : Gcd(b, a % b);
 }

@@ -211,7 +211,9 @@ internal sealed class ServingEngine
             {
                 SimRequest r = waiting.First;
                 bool readyToDecode = r.PrefillLeft == 0; // KV arrived from a prefill replica
-                int need = readyToDecode ? BlocksFor(r.Context) : BlocksFor(r.PromptTokens);
+                int need = readyToDecode
+                    ? BlocksFor(Math.Min(r.Context + replica.CostModel.DraftTokens, r.Input + r.Output - 1))
+                    : BlocksFor(r.PromptTokens);
                 if (need > replica.FreeBlocks) break;
                 waiting.PopFront();
                 _waiting--;

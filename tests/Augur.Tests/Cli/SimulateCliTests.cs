@@ -40,10 +40,13 @@ public class SimulateCliTests
         Assert.Equal(12, doc.GetProperty("requests").GetInt32());
         Assert.Equal("trace", doc.GetProperty("arrival").GetString());
         Assert.Equal(JsonValueKind.Null, doc.GetProperty("rate_per_s").ValueKind);
-        // 350+120+600+250+400+400+80+500+300+450+900+200 = 4550 output tokens over the makespan.
-        double tokens = doc.GetProperty("output_tokens_per_s").GetDouble() * doc.GetProperty("makespan_s").GetDouble();
-        Assert.Equal(4550, tokens, 0.05);
+        // The longest request (900 output tokens) needs its prefill and 899 decode iterations on its replica; all 12
+        // together need at most one prefill iteration each (every prompt fits one 8,192-token chunk) plus one
+        // iteration per later token: 12 + (4550 − 12) = 4550.
+        long iterations = doc.GetProperty("iterations").GetInt64();
+        Assert.InRange(iterations, 900, 4550);
         Assert.True(doc.GetProperty("makespan_s").GetDouble() > 2.15); // the last arrival
+        Assert.Equal(0, doc.GetProperty("preemptions").GetInt32());
     }
 
     [Fact]
@@ -116,5 +119,14 @@ public class SimulateCliTests
         Assert.Equal(2, code);
         Assert.Contains("leaves no KV-cache room for one 2500-token sequence on h800", err);
         Assert.Single(err.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void A_concurrency_that_does_not_fit_is_refused_before_simulating()
+    {
+        var (code, _, err) = Run("simulate", Temp(Head.Replace("output_tokens: 400}", "output_tokens: 400, concurrency: 100000}")));
+        Assert.Equal(2, code);
+        Assert.Contains("inference.concurrency: 100000 sequences per replica need", err);
+        Assert.Contains("lower it to at most", err);
     }
 }
