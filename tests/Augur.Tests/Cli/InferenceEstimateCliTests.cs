@@ -42,4 +42,15 @@ public class InferenceEstimateCliTests
         Assert.Contains(expected, err.ToString());
         Assert.Single(err.ToString().Trim().Split('\n'));
     }
+
+    [Fact]
+    public void An_absurd_fleet_target_is_bad_input_not_an_overflow()
+    {
+        string path = Path.Combine(Directory.CreateTempSubdirectory().FullName, "s.yaml");
+        File.WriteAllText(path, "workload: inference\nmodel: llama3.1-8b\nhardware: h100-sxm\ncluster: {gpus: 8}\nprecision: fp8\n"
+                                + "inference: {input_tokens: 1000, output_tokens: 200, target_output_tokens_per_s: 1e16}\n");
+        var err = new StringWriter();
+        Assert.Equal(2, AugurCli.Run(["plan", path], new StringWriter(), err));
+        Assert.Contains("would need about", err.ToString());
+    }
 }
