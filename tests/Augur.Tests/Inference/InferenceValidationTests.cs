@@ -49,4 +49,15 @@ public class InferenceValidationTests
             Assert.True(Math.Abs(r.Error) <= 0.30, $"{r.Case.Id} {r.Error:P1}");
         Assert.True(Math.Abs(worst.Error) <= 0.36, $"{worst.Case.Id} {worst.Error:P1}");
     }
+
+    [Fact]
+    public void Every_inference_case_is_a_deployable_layout()
+    {
+        foreach (var c in ValidationReader.Read(CatalogStore.Default).Where(c => c.Scenario.Workload == WorkloadKind.Inference))
+        {
+            var l = InferenceValidator.LayoutFor(c.Scenario);
+            Assert.Null(l.Validate(c.Scenario.Model, c.Scenario.Cluster.Gpus));
+            Assert.Null(l.ValidatePools(c.Scenario.Inference!, c.Scenario.Cluster.Gpus));
+        }
+    }
 }
