@@ -60,8 +60,12 @@ static class SimulateCommand
         double weights = model.WeightsPerGpu(layout).GiB, usable = (s.Cluster.Accelerator.HbmCapacity * job.MemoryFraction).GiB;
         var fixes = new List<string> { "spread the model over more GPUs per replica" };
         if (s.Precision.BytesPerElement() > 1) fixes.Add("precision: fp8");
-        if (job.KvPrecision.BytesPerElement() > 1) fixes.Add("kv_precision: fp8");
-        if (job.MemoryFraction < 0.95) fixes.Add("a larger memory_fraction");
+        if (weights < usable)
+        {
+            // Only when the weights leave some room do KV precision and the memory fraction matter.
+            if (job.KvPrecision.BytesPerElement() > 1) fixes.Add("kv_precision: fp8");
+            if (job.MemoryFraction < 0.95) fixes.Add("a larger memory_fraction");
+        }
         return FormattableString.Invariant(
             $"tp{layout.Tp} pp{layout.Pp} ep{layout.Ep} dp_attention{layout.DpAttention} leaves no KV-cache room for one {sequence}-token sequence on {s.Cluster.Accelerator.Id} (weights {weights:0.0} GiB per GPU of {usable:0.0} GiB usable); ")
             + string.Join(", or ", fixes);
