@@ -201,4 +201,18 @@ public class ScenarioSimulationTests
         // Without the stalls the estimator's TPOT would be the bare decode step, 20% lower: the check above can tell.
         Assert.True(e.DecodeStep.Total < 0.85 * e.Tpot);
     }
+
+    [Fact]
+    public void A_saturated_disaggregated_deployment_serves_at_the_slower_pools_rate()
+    {
+        // One prefill GPU feeding three decode GPUs (Llama 3.1 8B, tp1) under 300 req/s: the prefill pool limits
+        // (balanced would be 0.6 prefill per decode GPU), so both models serve the prefill pool's rate. Measured -2%.
+        var (s, m, l, e) = Load("inference: {input_tokens: 1000, output_tokens: 200, concurrency: 64, kv_precision: fp8, mode: disaggregated, prefill_gpus: 1, decode_gpus: 3}\n"
+                                + "simulation: {requests: 2000, rate_per_s: 300, max_batch: 64}\n",
+            "workload: inference\nmodel: llama3.1-8b\nhardware: h100-sxm\ncluster: {gpus: 4}\nprecision: fp8\nparallelism: {tp: 1}\n");
+        Assert.Equal("prefill", e.Disaggregated!.Limiter);
+        var setup = ScenarioSimulation.Build(m, l, e, s.Simulation!, null);
+        var r = ServingSimulation.Run(setup.Deployment, setup.Requests, setup.Options);
+        Assert.InRange(r.OutputThroughput.PerSecond / e.OutputTokensPerSecondTotal, 0.95, 1.03);
+    }
 }
