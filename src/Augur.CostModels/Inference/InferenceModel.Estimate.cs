@@ -24,9 +24,9 @@ public sealed partial class InferenceModel
     public InferenceEstimate Estimate(in InferenceLayout l, double usdPerGpuHour)
     {
         int maxConc = MaxConcurrency(l);
+        int batch = ChooseBatch(l, maxConc);
         var prefill = PrefillIteration(l, out double promptsPerIter);
-        double prefillPerPrompt = prefill.Total / promptsPerIter;
-        int batch = ChooseBatch(l, maxConc, prefillPerPrompt);
+        double prefillPerPrompt = _job.Mode == ServingMode.Disaggregated ? prefill.Total / promptsPerIter : PrefillStall(l, batch);
         double prefillInputPerGpu = promptsPerIter * _job.InputTokens / prefill.Total / l.GpusPerReplica;
         double output = _job.OutputTokens;
         double avgContext = _job.InputTokens + output / 2.0;
@@ -91,7 +91,7 @@ public sealed partial class InferenceModel
         double decodePerGpu = batch * TokensPerStep / step.Total / g;
         var pools = new DisaggregatedPools(prefillGpus, decodeGpus, prefillRate, decodeRate, transfer, Math.Min(share, 1.0),
             decodeRatePerReplica / prefillRatePerReplica, prefillRate < decodeRate ? "prefill" : "decode");
-        return new InferenceEstimate(l, batch, maxConc, alone + transfer, DecodeTokensPerRequest > 0 ? step.Total / TokensPerStep : 0, step, prefill,
+        return new InferenceEstimate(l, batch, maxConc, Ttft(l, batch), DecodeTokensPerRequest > 0 ? step.Total / TokensPerStep : 0, step, prefill,
             prefillPerPrompt, total / Math.Max(1.0, decodeGpus / (double)g), perGpu, total, decodePerGpu, prefillInputPerGpu,
             mem, fits, prefill.Bound, step.Bound, usd / 3600.0 / perGpu * 1e6, watts / perGpu, pools);
     }
@@ -116,18 +116,37 @@ public sealed partial class InferenceModel
     /// <summary>
     /// Time to first token with no queueing: the prompt's prefill, which produces the first token. Aggregated, it
     /// shares its iteration with the decode step of the other B − 1 sequences; disaggregated, it runs on the
-    /// prefill pool and the KV cache then moves to a decode replica.
+    /// prefill pool and the KV cache then moves to a decode replica (unless the first token is the only one).
     /// </summary>
     double Ttft(in InferenceLayout l, int batch)
     {
         double u = UncachedPromptTokens;
         if (_job.Mode == ServingMode.Disaggregated)
-            return PrefillAlone(l).Total + KvTransferSeconds(l, _job.InputTokens, DeploymentGpus(l));
+            return PrefillAlone(l).Total + (DecodeTokensPerRequest > 0 ? KvTransferSeconds(l, _job.InputTokens, DeploymentGpus(l)) : 0);
         double others = batch - 1, context = _job.InputTokens + _job.OutputTokens / 2.0;
         return Iteration(l, u, u * PrefillAttended(u), others, others * context, 1).Total;
     }
 
-    int ChooseBatch(in InferenceLayout l, int maxConc, double prefillPerPrompt)
+    /// <summary>
+    /// Aggregated serving: what one prompt's prefill adds to the replica's time. Under continuous batching with
+    /// chunked prefill a decode iteration also takes the prompts that replaced the sequences finished since the
+    /// last one: λ = B·y / (o − 1) on average. Finishes of sequences of varied lengths arrive like a Poisson
+    /// stream, so an iteration that has any prompt has k = λ / (1 − e^−λ) of them (at most a chunk per slot).
+    /// The cost per prompt is
+    /// (iteration with k prompts and B decodes − decode step) / k: the pass's fixed costs are shared, and with
+    /// data-parallel attention or pipeline stages a prompt on one slot holds up all the others.
+    /// </summary>
+    double PrefillStall(in InferenceLayout l, int batch)
+    {
+        double u = UncachedPromptTokens, context = _job.InputTokens + _job.OutputTokens / 2.0;
+        double perSlot = Math.Max(1, Math.Floor(PrefillChunkTokens / u));
+        double lambda = batch * TokensPerStep / Math.Max(1, DecodeTokensPerRequest);
+        double k = Math.Clamp(lambda / -double.ExpM1(-lambda), 1, perSlot * l.DpAttention * l.Pp);
+        double mixed = Iteration(l, k * u, k * u * PrefillAttended(u), batch, batch * context, k).Total;
+        return Math.Max(0, mixed - DecodeStep(l, batch, context).Total) / k;
+    }
+
+    int ChooseBatch(in InferenceLayout l, int maxConc)
     {
         if (_job.Concurrency is { } c) return c;
         int cap = Math.Max(1, Math.Min(maxConc, MaxSequencesPerAttentionGroup * l.DpAttention));
@@ -141,7 +160,7 @@ public sealed partial class InferenceModel
         {
             int batch = (int)b;
             double step = DecodeStep(l, batch, avgContext).Total;
-            double perToken = _job.Mode == ServingMode.Disaggregated ? step / TokensPerStep : AggregatedTpot(batch, step, prefillPerPrompt);
+            double perToken = _job.Mode == ServingMode.Disaggregated ? step / TokensPerStep : AggregatedTpot(batch, step, PrefillStall(l, batch));
             bool ok = (_job.TpotLimit is not { } tpot || perToken <= tpot)
                       && (_job.TtftLimit is not { } ttft || Ttft(l, batch) <= ttft);
             double rate = batch / step;

@@ -164,8 +164,11 @@ public sealed partial class InferenceModel
         double prefillAttended = prefillContextSum * prefillShare, decodeAttended = decodeContextSum * decodeShare * q;
         double attended = prefillAttended + decodeAttended;
         double latentShare = attended > 0 ? decodeAttended / attended : 0;
-        double microBatchTokens = (prefillTokens + decodeSequences * q) / micro;
-        double activeSlots = tokens > 0 ? microBatchTokens / tokens : 1;
+        // The micro-batch carrying the prompts feeds the MoE layers with its share of the decodes plus its prompts:
+        // all of them while they fit its attention groups, an even 1/micro share once they fill every slot.
+        double promptShare = prompts > 0 ? Math.Max(1 / micro, Math.Min(1, l.DpAttention / prompts)) : 0;
+        double microBatchTokens = decodeSequences * q / micro + prefillTokens * promptShare;
+        double activeSlots = tokens > 0 ? Math.Max(1, microBatchTokens / tokens) : 1;
         return Forward(l, tokens, attended, decodeContextSum * decodeShare, decodeSequences * decodeShare * q + prompts * prefillShare,
             activeSlots, nicShare, latentShare);
     }
@@ -175,14 +178,24 @@ public sealed partial class InferenceModel
         Iteration(l, 0, 0, sequences, sequences * context, 0, nicShare);
 
     /// <summary>
-    /// Steady-state prefill iteration: every attention group and pipeline micro-batch runs ⌊chunk / uncached⌋
-    /// (at least 1) prompts; each uncached token attends the cached prefix plus the causal part of its own prompt.
+    /// Steady-state prefill iteration with a full queue of prompts: every attention group and pipeline
+    /// micro-batch runs ⌊chunk / uncached⌋ (at least 1) prompts; each uncached token attends the cached prefix plus
+    /// the causal part of its own prompt. A disaggregated prefill pool works this way under load.
     /// </summary>
-    public IterationCost PrefillIteration(in InferenceLayout l, out double promptsPerReplica)
+    public IterationCost PrefillIteration(in InferenceLayout l, out double promptsPerReplica) =>
+        PrefillIteration(l, double.PositiveInfinity, out promptsPerReplica);
+
+    /// <summary>
+    /// As <see cref="PrefillIteration(in InferenceLayout, out double)"/>, with at most <paramref name="waiting"/>
+    /// prompts to run together (at least one): under continuous batching an aggregated replica admits only the
+    /// prompts that replaced the sequences finished since its last iteration, and each sits in one slot while
+    /// the others wait for it.
+    /// </summary>
+    public IterationCost PrefillIteration(in InferenceLayout l, double waiting, out double promptsPerReplica)
     {
         double u = UncachedPromptTokens;
         double perSlot = Math.Max(1, Math.Floor(PrefillChunkTokens / u));
-        promptsPerReplica = perSlot * l.DpAttention * l.Pp;
+        promptsPerReplica = Math.Clamp(waiting, 1, perSlot * l.DpAttention * l.Pp);
         double attended = PrefillAttended(u);
         return Iteration(l, promptsPerReplica * u, promptsPerReplica * u * attended, 0, 0, promptsPerReplica);
     }

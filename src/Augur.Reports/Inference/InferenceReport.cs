@@ -55,6 +55,7 @@ public static class InferenceReport
             ["max_concurrency"] = e.MaxConcurrency,
             ["ttft_s"] = JsonOut.Num(e.Ttft),
             ["tpot_s"] = JsonOut.Num(e.Tpot),
+            ["prefill_seconds_per_prompt"] = JsonOut.Num(e.PrefillSecondsPerPrompt),
             ["tpot_definition"] = s.Inference!.Mode == Augur.Domain.Workloads.ServingMode.Disaggregated
                 ? "mean time per output token after the first: decode step / tokens per step"
                 : "mean time per output token after the first: decode steps plus the interleaved prefill chunks of the other sequences",
