@@ -6,7 +6,8 @@ namespace Augur.Reports;
 public static class Format
 {
     static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
-    public static string N(double v, string fmt = "0.##") => v.ToString(fmt, Inv);
+    /// <summary>A number, or "none" where it is unbounded (a rate per user when no token follows the first).</summary>
+    public static string N(double v, string fmt = "0.##") => double.IsFinite(v) ? v.ToString(fmt, Inv) : "none";
     public static string Pct(double v) => (100 * v).ToString("0.0", Inv) + "%";
     public static string Seconds(double s) => s switch
     {

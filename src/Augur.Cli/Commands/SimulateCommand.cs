@@ -38,7 +38,8 @@ static class SimulateCommand
         var spec = s.Simulation ?? new SimulationSpec();
         var setup = ScenarioSimulation.Build(model, layout, estimate, spec, spec.TracePath is { } p ? ReadTrace(p) : null);
         // A sequence lives in one attention group's KV cache: the longest request must fit one group.
-        int longest = setup.Requests.Max(r => r.InputTokens + r.OutputTokens);
+        if (setup.Requests.Count == 0) throw new InputException("simulation.trace: the trace has no requests (a header row only); add rows of arrival_s,input_tokens,output_tokens");
+        long longest = setup.Requests.Max(r => (long)r.InputTokens + r.OutputTokens);
         if (model.KvCapacityTokensPerAttentionGroup(layout) < longest)
             throw new InputException(NoKvRoom(s, model, layout, longest));
         if (!estimate.Fits)
@@ -54,7 +55,7 @@ static class SimulateCommand
         }
     }
 
-    static string NoKvRoom(Scenario s, InferenceModel model, InferenceLayout layout, int sequence)
+    static string NoKvRoom(Scenario s, InferenceModel model, InferenceLayout layout, long sequence)
     {
         var job = s.Inference!;
         double weights = model.WeightsPerGpu(layout).GiB, usable = (s.Cluster.Accelerator.HbmCapacity * job.MemoryFraction).GiB;

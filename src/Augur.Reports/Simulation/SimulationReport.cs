@@ -111,7 +111,8 @@ public static class SimulationReport
 
     static string Slo(ServiceLevelObjective slo) =>
         slo == ServiceLevelObjective.None ? "no SLO (inference.ttft_ms / tpot_ms)"
-            : $"SLO TTFT ≤ {Time(slo.MaxTimeToFirstToken)}, TPOT ≤ {Time(slo.MaxTimePerOutputToken)}";
+            : "SLO " + string.Join(", ", new[] { ("TTFT", slo.MaxTimeToFirstToken.Value), ("TPOT", slo.MaxTimePerOutputToken.Value) }
+                .Where(x => double.IsFinite(x.Item2)).Select(x => $"{x.Item1} ≤ {Time(x.Item2)}"));
 
     static JsonObject Latency(LatencySummary l) => new()
     {

@@ -75,6 +75,6 @@ static class PlanExplanation
         _ => null,
     };
 
-    static string F(double v, string fmt) => v.ToString(fmt, CultureInfo.InvariantCulture);
+    static string F(double v, string fmt) => double.IsFinite(v) ? v.ToString(fmt, CultureInfo.InvariantCulture) : "unbounded";
     static string Pct(double v) => (v >= 0 ? "+" : "") + (100 * v).ToString("0.#", CultureInfo.InvariantCulture) + "%";
 }

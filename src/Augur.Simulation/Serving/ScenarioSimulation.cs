@@ -52,6 +52,8 @@ public static class ScenarioSimulation
         {
             MaxBatchSequences = maxBatch,
             ChunkTokenBudget = chunk,
+            // Each attention group and pipeline micro-batch has its own chunk of the budget.
+            MaxChunkPerSequence = Math.Min(chunk, Math.Max(1, chunk / (layout.DpAttention * layout.Pp))),
             Routing = spec.Routing == RoutingKind.LeastOutstandingWork ? RoutingPolicy.LeastOutstandingWork : RoutingPolicy.RoundRobin,
             Seed = spec.Seed,
             Slo = new ServiceLevelObjective(new(job.TtftLimit ?? double.PositiveInfinity), new(job.TpotLimit ?? double.PositiveInfinity)),

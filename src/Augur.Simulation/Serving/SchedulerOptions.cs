@@ -14,6 +14,12 @@ public sealed record SchedulerOptions
     /// </summary>
     public int ChunkTokenBudget { get; init; } = 8192;
 
+    /// <summary>
+    /// Most prompt tokens one sequence may prefill in one iteration; null = the whole budget. An engine with
+    /// data-parallel attention gives each attention group its own budget, so one prompt cannot take them all.
+    /// </summary>
+    public int? MaxChunkPerSequence { get; init; }
+
     /// <summary>Tokens per paged-KV-cache block.</summary>
     public int BlockSizeTokens { get; init; } = 16;
 
@@ -39,6 +45,7 @@ public sealed record SchedulerOptions
         if (MaxBatchSequences < 1) throw new ArgumentException($"MaxBatchSequences must be at least 1 (was {MaxBatchSequences})");
         if (ChunkTokenBudget < MaxBatchSequences)
             throw new ArgumentException($"ChunkTokenBudget ({ChunkTokenBudget}) must be at least MaxBatchSequences ({MaxBatchSequences}): every decoding sequence takes one token of the budget");
+        if (MaxChunkPerSequence is < 1) throw new ArgumentException($"MaxChunkPerSequence must be at least 1 (was {MaxChunkPerSequence})");
         if (BlockSizeTokens < 1) throw new ArgumentException($"BlockSizeTokens must be at least 1 (was {BlockSizeTokens})");
         if (MaxSamples < 2) throw new ArgumentException($"MaxSamples must be at least 2 (was {MaxSamples})");
         if (SampleInterval is { } s && !(s.Value > 0 && double.IsFinite(s.Value)))

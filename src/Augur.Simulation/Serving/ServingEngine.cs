@@ -252,9 +252,9 @@ internal sealed class ServingEngine
     }
 
     /// <summary>Schedules up to <paramref name="budget"/> prompt tokens of <paramref name="r"/>; returns how many.</summary>
-    private static int ScheduleChunk(SimRequest r, int budget, ref int prefillTokens, ref double prefillContext)
+    private int ScheduleChunk(SimRequest r, int budget, ref int prefillTokens, ref double prefillContext)
     {
-        int chunk = Math.Min(r.PrefillLeft, budget);
+        int chunk = Math.Min(Math.Min(r.PrefillLeft, budget), _options.MaxChunkPerSequence ?? int.MaxValue);
         // Exact causal attention: the token at 0-based position p attends to p + 1 tokens.
         double start = r.Prefilled;
         prefillContext += chunk * start + (double)chunk * (chunk + 1) / 2;

@@ -80,6 +80,16 @@ public class SimulateCliTests
         Assert.Equal("augur: simulation.trace: t.csv line 3: input_tokens 'abc' is not a whole number", err.Trim());
     }
 
+    [Fact]
+    public void A_trace_with_no_rows_is_bad_input()
+    {
+        string yaml = Temp(Head + "simulation: {trace: t.csv}\n");
+        File.WriteAllText(Path.Combine(Path.GetDirectoryName(yaml)!, "t.csv"), "arrival_s,input_tokens,output_tokens\n");
+        var (code, _, err) = Run("simulate", yaml);
+        Assert.Equal(2, code);
+        Assert.StartsWith("augur: simulation.trace: the trace has no requests", err.Trim());
+    }
+
     [Theory]
     [InlineData("simulation: {rate_per_sec: 5}\n", "unknown key 'rate_per_sec'; did you mean 'rate_per_s'?")]
     [InlineData("simulation: {rate_per_s: -1}\n", "simulation.rate_per_s: must be positive, got -1")]
