@@ -44,7 +44,7 @@ static class SimulateCommand
             throw new InputException(NoKvRoom(s, model, layout, longest));
         if (!estimate.Fits)
             throw new InputException(FormattableString.Invariant(
-                $"inference.concurrency: {estimate.Concurrency} sequences per replica need {estimate.MemoryGiBPerGpu:0.0} GiB per GPU, more than the {(s.Cluster.Accelerator.HbmCapacity * s.Inference!.MemoryFraction).GiB:0.0} GiB usable; lower it to at most {estimate.MaxConcurrency} or leave it out"));
+                $"inference.concurrency: {s.Inference!.Concurrency ?? estimate.Concurrency} sequences per replica do not fit in the {(s.Cluster.Accelerator.HbmCapacity * s.Inference.MemoryFraction).GiB:0.0} GiB usable per GPU; lower it to at most {estimate.MaxConcurrency} or leave it out"));
         try
         {
             return (setup, estimate, ServingSimulation.Run(setup.Deployment, setup.Requests, setup.Options));

@@ -38,10 +38,11 @@ public sealed partial class InferenceModel
         if (_job.Mode == ServingMode.Disaggregated)
             return Disaggregated(l, batch, maxConc, prefill, prefillPerPrompt, promptsPerIter, prefillInputPerGpu, alone, mem, fits, usdPerGpuHour, watts);
 
+        // Each sequence holds its place for one prefill iteration and (o − 1)/y decode iterations; an average
+        // iteration is the decode step plus the stalls of the λ prompts it takes.
         var step = DecodeStep(l, batch, avgContext);
-        double steps = DecodeTokensPerRequest / TokensPerStep;
-        double cycle = steps * step.Total + batch * prefillPerPrompt;
-        double perReplica = batch * output / cycle;
+        double lifetime = DecodeTokensPerRequest / TokensPerStep + 1;
+        double perReplica = batch * output / (lifetime * (step.Total + Lambda(batch) * prefillPerPrompt));
         double total = perReplica * l.Replicas;
         double perGpu = perReplica / l.GpusPerReplica;
         double decodePerGpu = batch * TokensPerStep / step.Total / l.GpusPerReplica;
@@ -104,14 +105,29 @@ public sealed partial class InferenceModel
     int DecodeTokensPerRequest => _job.OutputTokens - 1;
 
     /// <summary>
-    /// Mean time per output token after the first under continuous batching: while one sequence makes its o − 1
-    /// further tokens in (o − 1)/y decode steps, the replica also prefills the other B − 1 sequences'
-    /// replacements, and those chunks stall it. Zero for one-token outputs.
+    /// Mean time per output token after the first under continuous batching: each decode step of a sequence also
+    /// carries the prompts replacing the other B − 1 sequences, λ·(B − 1)/B per step, and their stalls. Zero for
+    /// one-token outputs.
     /// </summary>
     double AggregatedTpot(int batch, double step, double prefillPerPrompt) =>
-        DecodeTokensPerRequest > 0
-            ? (DecodeTokensPerRequest / TokensPerStep * step + (batch - 1) * prefillPerPrompt) / DecodeTokensPerRequest
-            : 0;
+        DecodeTokensPerRequest > 0 ? (step + Lambda(batch - 1) * prefillPerPrompt) / TokensPerStep : 0;
+
+    /// <summary>
+    /// Prompts an aggregated replica admits per iteration to keep <paramref name="sequences"/> in flight: each
+    /// holds its place for (o − 1)/y decode iterations plus its own prefill iteration, so λ = B·y / (o − 1 + y).
+    /// </summary>
+    double Lambda(double sequences) => sequences * TokensPerStep / (DecodeTokensPerRequest + TokensPerStep);
+
+    /// <summary>Most prompts one iteration prefills: a chunk per attention group and pipeline micro-batch.</summary>
+    double MaxPromptsPerIteration(in InferenceLayout l) =>
+        Math.Max(1, Math.Floor(PrefillChunkTokens / UncachedPromptTokens)) * l.DpAttention * l.Pp;
+
+    /// <summary>
+    /// Largest batch an aggregated replica can keep full: beyond it the replacements arrive faster than the
+    /// iterations can prefill them (λ above a chunk per slot) and the batch runs partly empty.
+    /// </summary>
+    int SustainableBatch(in InferenceLayout l) =>
+        (int)Math.Min(int.MaxValue / 2, Math.Max(1, Math.Floor(MaxPromptsPerIteration(l) * (DecodeTokensPerRequest + TokensPerStep) / TokensPerStep)));
 
     /// <summary>
     /// Time to first token with no queueing: the prompt's prefill, which produces the first token. Aggregated, it
@@ -130,7 +146,7 @@ public sealed partial class InferenceModel
     /// <summary>
     /// Aggregated serving: what one prompt's prefill adds to the replica's time. Under continuous batching with
     /// chunked prefill a decode iteration also takes the prompts that replaced the sequences finished since the
-    /// last one: λ = B·y / (o − 1) on average. Finishes of sequences of varied lengths arrive like a Poisson
+    /// last one: λ on average (see <see cref="Lambda"/>). Finishes of sequences of varied lengths arrive like a Poisson
     /// stream, so an iteration that has any prompt has k = λ / (1 − e^−λ) of them (at most a chunk per slot).
     /// The cost per prompt is
     /// (iteration with k prompts and B decodes − decode step) / k: the pass's fixed costs are shared, and with
@@ -139,17 +155,18 @@ public sealed partial class InferenceModel
     double PrefillStall(in InferenceLayout l, int batch)
     {
         double u = UncachedPromptTokens, context = _job.InputTokens + _job.OutputTokens / 2.0;
-        double perSlot = Math.Max(1, Math.Floor(PrefillChunkTokens / u));
-        double lambda = batch * TokensPerStep / Math.Max(1, DecodeTokensPerRequest);
-        double k = Math.Clamp(lambda / -double.ExpM1(-lambda), 1, perSlot * l.DpAttention * l.Pp);
+        double lambda = Lambda(batch);
+        double k = Math.Clamp(lambda / -double.ExpM1(-lambda), 1, MaxPromptsPerIteration(l));
         double mixed = Iteration(l, k * u, k * u * PrefillAttended(u), batch, batch * context, k).Total;
         return Math.Max(0, mixed - DecodeStep(l, batch, context).Total) / k;
     }
 
     int ChooseBatch(in InferenceLayout l, int maxConc)
     {
-        if (_job.Concurrency is { } c) return c;
-        int cap = Math.Max(1, Math.Min(maxConc, MaxSequencesPerAttentionGroup * l.DpAttention));
+        // Aggregated, a batch the replica cannot refill is capped at the one it can (see SustainableBatch).
+        int sustainable = _job.Mode == ServingMode.Disaggregated ? int.MaxValue : SustainableBatch(l);
+        if (_job.Concurrency is { } c) return Math.Min(c, sustainable);
+        int cap = Math.Max(1, Math.Min(Math.Min(maxConc, sustainable), MaxSequencesPerAttentionGroup * l.DpAttention));
         if (_job.TtftLimit is null && _job.TpotLimit is null) return cap;
 
         // SLO mode: the batch with the highest decode throughput whose TTFT and TPOT meet the limits.

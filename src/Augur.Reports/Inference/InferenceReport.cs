@@ -21,7 +21,9 @@ public static class InferenceReport
         t.AddRow("hardware", $"{s.Cluster.Gpus} × {s.Cluster.Accelerator.Id} (scale-up domain {s.Cluster.ScaleUpDomain})");
         t.AddRow("layout", $"tp{l.Tp} pp{l.Pp} ep{l.Ep} dp_attention{l.DpAttention} × {l.Replicas} replicas ({job.Mode.ToString().ToLowerInvariant()})");
         t.AddRow("request", $"{job.InputTokens} in / {job.OutputTokens} out, weights {Augur.Domain.Hardware.PrecisionInfo.Label(s.Precision)}, KV {Augur.Domain.Hardware.PrecisionInfo.Label(job.KvPrecision)}, prefix hit {Format.Pct(job.PrefixHitRate)}");
-        t.AddRow("concurrency per replica", $"{e.Concurrency} (max that fits: {e.MaxConcurrency})");
+        string capped = job.Concurrency is { } asked && asked > e.Concurrency
+            ? $"; {asked} asked, but its prompts could not be prefilled fast enough to keep more in flight" : "";
+        t.AddRow("concurrency per replica", $"{e.Concurrency} (max that fits: {e.MaxConcurrency}{capped})");
         t.AddRow("TTFT", Format.Seconds(e.Ttft));
         t.AddRow(job.Mode == Augur.Domain.Workloads.ServingMode.Disaggregated ? "TPOT (excludes first token)" : "TPOT (excl. first token, incl. prefill stalls)", e.Tpot > 0 ? $"{Format.Seconds(e.Tpot)} ({Format.N(1 / e.Tpot, "0.#")} tok/s per user)" : "none (one output token)");
         t.AddRow("output tok/s per GPU / total", $"{Format.N(e.OutputTokensPerSecondPerGpu, "0")} / {Format.N(e.OutputTokensPerSecondTotal, "0")}");

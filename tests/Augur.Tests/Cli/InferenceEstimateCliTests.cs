@@ -17,15 +17,16 @@ public class InferenceEstimateCliTests
             Assert.True(doc.TryGetProperty(key, out _), key);
         Assert.Equal(64, doc.GetProperty("concurrency").GetInt32());
         var decode = doc.GetProperty("phases").GetProperty("decode_step");
-        // Aggregated TPOT = (499 decode steps + the 63 other sequences' prefill stalls) / 499 tokens after the first.
+        // Aggregated TPOT = a decode step plus the stalls of the prompts replacing the 63 other sequences: each holds
+        // its place for 499 decode iterations and its prefill, so 63/500 prompts per step.
         double stall = doc.GetProperty("prefill_seconds_per_prompt").GetDouble();
         double step = decode.GetProperty("time_s").GetDouble();
-        Assert.Equal((499 * step + 63 * stall) / 499, doc.GetProperty("tpot_s").GetDouble(), 6);
-        // 64 sequences of 500 tokens replace λ = 64/499 of themselves per step, so an iteration with prompts has
+        Assert.Equal(step + 63.0 / 500 * stall, doc.GetProperty("tpot_s").GetDouble(), 6);
+        // 64 sequences of 500 tokens replace λ = 64/500 of themselves per step, so an iteration with prompts has
         // k = λ/(1 − e^−λ) = 1.066 of them: each runs alone on one of the 32 attention groups while the other 31
         // wait. Its stall is a whole TTFT (its pass with the others' decode step) less a decode step, shared by
         // k prompts — not 1/32 of a packed prefill iteration.
-        double ttft = doc.GetProperty("ttft_s").GetDouble(), lambda = 64.0 / 499;
+        double ttft = doc.GetProperty("ttft_s").GetDouble(), lambda = 64.0 / 500;
         double k = lambda / (1 - Math.Exp(-lambda));
         Assert.InRange(stall * k / (ttft - step), 0.97, 1.03);
         // 64 sequences over 32 attention groups of 2 at average context 2000 + 500/2 = 2250 tokens, 70,272 B each (MLA, BF16).

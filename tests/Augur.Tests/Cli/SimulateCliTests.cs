@@ -136,7 +136,7 @@ public class SimulateCliTests
     {
         var (code, _, err) = Run("simulate", Temp(Head.Replace("output_tokens: 400}", "output_tokens: 400, concurrency: 100000}")));
         Assert.Equal(2, code);
-        Assert.Contains("inference.concurrency: 100000 sequences per replica need", err);
+        Assert.Contains("inference.concurrency: 100000 sequences per replica do not fit", err);
         Assert.Contains("lower it to at most", err);
     }
 }

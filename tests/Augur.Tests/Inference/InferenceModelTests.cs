@@ -92,9 +92,10 @@ public class InferenceModelTests
         var (m, _) = Build("llama3.1-8b", "dgx-h100", 1, job, Precision.BF16);
         var est = m.Estimate(new InferenceLayout(1, 1, 1, 1, 1), 2.0);
         Assert.Equal(4, m.VerifyTokensPerStep);
-        // Aggregated TPOT: the 499 tokens after the first take 499/2.952 decode steps plus the 7 other sequences'
-        // prefills.
-        Assert.Equal((499 / 2.952 * est.DecodeStep.Total + 7 * est.PrefillSecondsPerPrompt) / 499, est.Tpot, 12);
+        // Aggregated TPOT: a decode step, plus the stalls of the prompts replacing the 7 other sequences (each holds
+        // its place for 499/2.952 decode iterations and one prefill: 7·2.952/(499 + 2.952) per step), over the
+        // 2.952 tokens the step yields.
+        Assert.Equal((est.DecodeStep.Total + 7 * 2.952 / (499 + 2.952) * est.PrefillSecondsPerPrompt) / 2.952, est.Tpot, 12);
     }
 
     [Fact]
