@@ -7,10 +7,11 @@ public static class Format
 {
     static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
     /// <summary>A number, or "none" where it is unbounded (a rate per user when no token follows the first).</summary>
-    public static string N(double v, string fmt = "0.##") => double.IsFinite(v) ? v.ToString(fmt, Inv) : "none";
+    public static string N(double v, string fmt = "0.##") => double.IsPositiveInfinity(v) ? "none" : v.ToString(fmt, Inv);
     public static string Pct(double v) => (100 * v).ToString("0.0", Inv) + "%";
     public static string Seconds(double s) => s switch
     {
+        double.PositiveInfinity => "none",
         >= 86400 * 365.25 => N(s / (86400 * 365.25), "0.##") + " years",
         >= 86400 => N(s / 86400, "0.##") + " days",
         >= 3600 => N(s / 3600, "0.##") + " h",

@@ -18,6 +18,9 @@ public sealed class ScenarioReader(CatalogStore catalog)
     static readonly string[] InferenceKeys = ["input_tokens", "output_tokens", "concurrency", "kv_precision", "prefix_hit_rate", "mode", "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "memory_fraction", "draft_tokens", "acceptance", "target_output_tokens_per_s"];
     static readonly string[] RunKeys = ["usd_per_gpu_hour", "gpu_mtbf_hours", "checkpoint_write_s", "restart_s", "power_utilization", "pue"];
 
+    /// <summary>Longest prompt or output a scenario may ask for: 100 M tokens, far beyond any context window.</summary>
+    public const int MaxSequenceTokens = 100_000_000;
+
     /// <summary>Per-GPU MTBF implied by Llama 3 405B: 419 unexpected interruptions in 54 days on 16,384 GPUs (arXiv 2407.21783 §3.3.4) ≈ 50,700 h.</summary>
     public const double DefaultGpuMtbfHours = 54.0 * 24.0 * 16384.0 / 419.0;
 
@@ -174,6 +177,8 @@ public sealed class ScenarioReader(CatalogStore catalog)
         i.RequireOnly(InferenceKeys);
         int input = i.Integer("input_tokens"), output = i.Integer("output_tokens");
         if (input < 1 || output < 1) throw new InputException($"{i.Path}: input_tokens and output_tokens must be positive");
+        if (input > MaxSequenceTokens || output > MaxSequenceTokens)
+            throw new InputException(FormattableString.Invariant($"{i.Path}: input_tokens and output_tokens must be at most {MaxSequenceTokens:N0} each (no model holds a longer sequence)"));
         int? conc = i.OptionalInteger("concurrency");
         if (conc is < 1) throw new InputException($"{i.Path}.concurrency: must be positive, got {conc}");
         double hit = i.OptionalNumber("prefix_hit_rate") ?? 0;

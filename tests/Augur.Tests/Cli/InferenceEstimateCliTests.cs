@@ -39,7 +39,8 @@ public class InferenceEstimateCliTests
     [InlineData("cluster: {gpus: 8}\nparallelism: {tp: 4}\ninference: {input_tokens: 100, output_tokens: 10, mode: disaggregated, prefill_gpus: 4}", "give prefill_gpus and decode_gpus together")]
     [InlineData("cluster: {gpus: 8}\nparallelism: {tp: 4}\ninference: {input_tokens: 100, output_tokens: 10, mode: disaggregated, prefill_gpus: 8, decode_gpus: 8}", "prefill_gpus + decode_gpus = 8 + 8 = 16 exceeds the 8 GPUs")]
     [InlineData("cluster: {gpus: 8}\nparallelism: {tp: 8}\ninference: {input_tokens: 100, output_tokens: 10, mode: disaggregated}", "needs a prefill and a decode replica, but 8-GPU replicas give 1 on 8 GPUs")]
-    public void Impossible_disaggregated_deployments_get_one_line_and_exit_2(string rest, string expected)
+    [InlineData("cluster: {gpus: 8}\ninference: {input_tokens: 2147483000, output_tokens: 1000}", "input_tokens and output_tokens must be at most 100,000,000 each")]
+    public void Impossible_serving_inputs_get_one_line_and_exit_2(string rest, string expected)
     {
         string path = Path.Combine(Directory.CreateTempSubdirectory().FullName, "s.yaml");
         File.WriteAllText(path, "workload: inference\nmodel: llama3.1-70b\nhardware: h100-sxm\nprecision: fp8\n" + rest + "\n");
