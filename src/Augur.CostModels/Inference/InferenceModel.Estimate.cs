@@ -30,13 +30,12 @@ public sealed partial class InferenceModel
         double prefillInputPerGpu = promptsPerIter * _job.InputTokens / prefill.Total / l.GpusPerReplica;
         double output = _job.OutputTokens;
         double avgContext = _job.InputTokens + output / 2.0;
-        double alone = PrefillAlone(l).Total;
         var mem = Memory(l, batch);
         bool fits = Fits(l, mem) && batch >= 1 && batch <= Math.Max(1, maxConc);
         double watts = Cluster.Accelerator.Power.Value;
 
         if (_job.Mode == ServingMode.Disaggregated)
-            return Disaggregated(l, batch, maxConc, prefill, prefillPerPrompt, promptsPerIter, prefillInputPerGpu, alone, mem, fits, usdPerGpuHour, watts);
+            return Disaggregated(l, batch, maxConc, prefill, prefillPerPrompt, prefillInputPerGpu, mem, fits, usdPerGpuHour, watts);
 
         // Each sequence holds its place for one prefill iteration and (o − 1)/y decode iterations; an average
         // iteration is the decode step plus the stalls of the λ prompts it takes.
@@ -52,7 +51,7 @@ public sealed partial class InferenceModel
     }
 
     InferenceEstimate Disaggregated(in InferenceLayout l, int batch, int maxConc, IterationCost prefill, double prefillPerPrompt,
-        double promptsPerIter, double prefillInputPerGpu, double alone, Memory.MemoryBreakdown mem, bool fits, double usd, double watts)
+        double prefillInputPerGpu, Memory.MemoryBreakdown mem, bool fits, double usd, double watts)
     {
         int gpus = l.Gpus;
         double output = _job.OutputTokens;
