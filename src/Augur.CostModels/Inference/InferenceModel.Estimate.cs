@@ -10,10 +10,11 @@ public sealed partial class InferenceModel
     /// largest batch that fits, capped at <see cref="MaxSequencesPerAttentionGroup"/> per attention group
     /// (max-throughput mode).
     /// <para>
-    /// Aggregated (continuous batching): while B sequences each produce o output tokens, the replica runs o/y
-    /// decode steps (y = tokens per step) and prefills B new prompts in steady-state chunks, so
-    /// throughput = B·o / ((o/y)·step(B, c̄) + B·prefill_per_prompt), c̄ = input + o/2, and TPOT includes the
-    /// B − 1 other prompts' prefills that stall each sequence.
+    /// Aggregated (continuous batching): each of the B sequences holds its place for its prefill iteration and
+    /// (o − 1)/y decode iterations (y = tokens per step); an average iteration is the decode step at the average
+    /// context c̄ = input + o/2 plus the stalls of the λ prompts it takes (<see cref="PrefillStall"/>), so
+    /// throughput = B·o / (((o − 1)/y + 1)·(step(B, c̄) + λ·stall)), and TPOT counts the stalls of the prompts
+    /// replacing the other B − 1 sequences.
     /// </para>
     /// <para>
     /// Disaggregated: prefill and decode pools with this layout each; the deployment admits
@@ -26,20 +27,19 @@ public sealed partial class InferenceModel
         int maxConc = MaxConcurrency(l);
         int batch = ChooseBatch(l, maxConc);
         var prefill = PrefillIteration(l, out double promptsPerIter);
-        double prefillPerPrompt = _job.Mode == ServingMode.Disaggregated ? prefill.Total / promptsPerIter : PrefillStall(l, batch);
+        var step = DecodeStep(l, batch, AverageContext);
+        double prefillPerPrompt = _job.Mode == ServingMode.Disaggregated ? prefill.Total / promptsPerIter : PrefillStall(l, batch, step.Total);
         double prefillInputPerGpu = promptsPerIter * _job.InputTokens / prefill.Total / l.GpusPerReplica;
         double output = _job.OutputTokens;
-        double avgContext = _job.InputTokens + output / 2.0;
         var mem = Memory(l, batch);
         bool fits = Fits(l, mem) && batch >= 1 && batch <= Math.Max(1, maxConc);
         double watts = Cluster.Accelerator.Power.Value;
 
         if (_job.Mode == ServingMode.Disaggregated)
-            return Disaggregated(l, batch, maxConc, prefill, prefillPerPrompt, prefillInputPerGpu, mem, fits, usdPerGpuHour, watts);
+            return Disaggregated(l, batch, maxConc, prefill, step, prefillPerPrompt, prefillInputPerGpu, mem, fits, usdPerGpuHour, watts);
 
         // Each sequence holds its place for one prefill iteration and (o − 1)/y decode iterations; an average
         // iteration is the decode step plus the stalls of the λ prompts it takes.
-        var step = DecodeStep(l, batch, avgContext);
         double lifetime = DecodeTokensPerRequest / TokensPerStep + 1;
         double perReplica = batch * output / (lifetime * (step.Total + Lambda(batch) * prefillPerPrompt));
         double total = perReplica * l.Replicas;
@@ -50,40 +50,36 @@ public sealed partial class InferenceModel
             usdPerGpuHour / 3600.0 / perGpu * 1e6, watts / perGpu, null);
     }
 
-    InferenceEstimate Disaggregated(in InferenceLayout l, int batch, int maxConc, IterationCost prefill, double prefillPerPrompt,
-        double prefillInputPerGpu, Memory.MemoryBreakdown mem, bool fits, double usd, double watts)
+    InferenceEstimate Disaggregated(in InferenceLayout l, int batch, int maxConc, IterationCost prefill, IterationCost step,
+        double prefillPerPrompt, double prefillInputPerGpu, Memory.MemoryBreakdown mem, bool fits, double usd, double watts)
     {
-        int gpus = l.Gpus;
         double output = _job.OutputTokens;
-        double avgContext = _job.InputTokens + output / 2.0;
         int g = l.GpusPerReplica;
         double prefillRatePerReplica = 1.0 / prefillPerPrompt;
-        var step = DecodeStep(l, batch, avgContext);
-        double decodeTokens = Math.Max(1, DecodeTokensPerRequest);
-        double decodeRatePerReplica = batch * TokensPerStep / step.Total / decodeTokens;
+        // Requests one decode replica finishes per second: B sequences, y tokens a step, o − 1 decode tokens each.
+        double DecodeRate(in IterationCost s) => batch * TokensPerStep / s.Total / Math.Max(1, DecodeTokensPerRequest);
+        double decodeRatePerReplica = DecodeRate(step);
         double balanced = decodeRatePerReplica / prefillRatePerReplica;
 
         int prefillGpus, decodeGpus;
         if (_job.PrefillGpus is { } pg && _job.DecodeGpus is { } dg) { prefillGpus = pg; decodeGpus = dg; }
         else
         {
-            int replicas = Math.Max(2, gpus / g);
+            int replicas = Math.Max(2, l.Replicas);
             int prefillReplicas = Math.Clamp((int)Math.Round(replicas * balanced / (1 + balanced)), 1, replicas - 1);
             prefillGpus = prefillReplicas * g;
             decodeGpus = (replicas - prefillReplicas) * g;
         }
-        int deployment = prefillGpus + decodeGpus;
-        double transfer = KvTransferSeconds(l, _job.InputTokens, DeploymentGpus(l));
+        int deployment = prefillGpus + decodeGpus; // = DeploymentGpus(l)
+        double transfer = KvTransferSeconds(l, _job.InputTokens, deployment);
 
         // Incoming KV takes a share of each decode GPU's link; EP all-to-all sees the rest (one fixed-point pass).
         double kvBytesPerRequest = _job.InputTokens * Analysis.KvCache.BytesPerToken(_m, _job.KvPrecision).Value;
-        double Rate(in IterationCost s) => Math.Min(prefillGpus / (double)g * prefillRatePerReplica,
-            decodeGpus / (double)g * batch * TokensPerStep / s.Total / decodeTokens);
-        double share = Rate(step) * kvBytesPerRequest / decodeGpus / KvLinkBytesPerSecond(deployment);
-        if (share > 0) step = DecodeStep(l, batch, avgContext, share);
-        decodeRatePerReplica = batch * TokensPerStep / step.Total / decodeTokens;
-
         double prefillRate = prefillGpus / (double)g * prefillRatePerReplica;
+        double share = Math.Min(prefillRate, decodeGpus / (double)g * decodeRatePerReplica) * kvBytesPerRequest / decodeGpus
+                       / KvTier(deployment).BytesPerSecond;
+        if (share > 0) step = DecodeStep(l, batch, AverageContext, share);
+        decodeRatePerReplica = DecodeRate(step);
         double decodeRate = decodeGpus / (double)g * decodeRatePerReplica;
         double rate = Math.Min(prefillRate, decodeRate);
         double total = rate * output;
@@ -117,10 +113,6 @@ public sealed partial class InferenceModel
     /// </summary>
     double Lambda(double sequences) => sequences * TokensPerStep / (DecodeTokensPerRequest + TokensPerStep);
 
-    /// <summary>Most prompts one iteration prefills: a chunk per attention group and pipeline micro-batch.</summary>
-    double MaxPromptsPerIteration(in InferenceLayout l) =>
-        Math.Max(1, Math.Floor(PrefillChunkTokens / UncachedPromptTokens)) * l.DpAttention * l.Pp;
-
     /// <summary>
     /// Largest batch an aggregated replica can keep full: beyond it the replacements arrive faster than the
     /// iterations can prefill them (λ above a chunk per slot) and the batch runs partly empty.
@@ -138,8 +130,8 @@ public sealed partial class InferenceModel
         double u = UncachedPromptTokens;
         if (_job.Mode == ServingMode.Disaggregated)
             return PrefillAlone(l).Total + (DecodeTokensPerRequest > 0 ? KvTransferSeconds(l, _job.InputTokens, DeploymentGpus(l)) : 0);
-        double others = batch - 1, context = _job.InputTokens + _job.OutputTokens / 2.0;
-        return Iteration(l, u, u * PrefillAttended(u), others, others * context, 1).Total;
+        double others = batch - 1;
+        return Iteration(l, u, u * PrefillAttended(u), others, others * AverageContext, 1).Total;
     }
 
     /// <summary>
@@ -148,16 +140,17 @@ public sealed partial class InferenceModel
     /// last one: λ on average (see <see cref="Lambda"/>). Finishes of sequences of varied lengths arrive like a Poisson
     /// stream, so an iteration that has any prompt has k = λ / (1 − e^−λ) of them (at most a chunk per slot).
     /// The cost per prompt is
-    /// (iteration with k prompts and B decodes − decode step) / k: the pass's fixed costs are shared, and with
-    /// data-parallel attention or pipeline stages a prompt on one slot holds up all the others.
+    /// (iteration with k prompts and B decodes − <paramref name="decodeStep"/>) / k: the pass's fixed costs are
+    /// shared, and with data-parallel attention or pipeline stages a prompt on one slot holds up all the others.
     /// </summary>
-    double PrefillStall(in InferenceLayout l, int batch)
+    /// <param name="decodeStep">The decode step of the <paramref name="batch"/> at the average context, seconds.</param>
+    double PrefillStall(in InferenceLayout l, int batch, double decodeStep)
     {
-        double u = UncachedPromptTokens, context = _job.InputTokens + _job.OutputTokens / 2.0;
+        double u = UncachedPromptTokens;
         double lambda = Lambda(batch);
         double k = Math.Clamp(lambda / -double.ExpM1(-lambda), 1, MaxPromptsPerIteration(l));
-        double mixed = Iteration(l, k * u, k * u * PrefillAttended(u), batch, batch * context, k).Total;
-        return Math.Max(0, mixed - DecodeStep(l, batch, context).Total) / k;
+        double mixed = Iteration(l, k * u, k * u * PrefillAttended(u), batch, batch * AverageContext, k).Total;
+        return Math.Max(0, mixed - decodeStep) / k;
     }
 
     int ChooseBatch(in InferenceLayout l, int maxConc)
@@ -169,14 +162,13 @@ public sealed partial class InferenceModel
         if (_job.TtftLimit is null && _job.TpotLimit is null) return cap;
 
         // SLO mode: the batch with the highest decode throughput whose TTFT and TPOT meet the limits.
-        double avgContext = _job.InputTokens + _job.OutputTokens / 2.0;
         int best = 1;
         double bestRate = -1;
         for (double b = 1; b <= cap; b = Math.Max(b + 1, Math.Floor(b * 1.05)))
         {
             int batch = (int)b;
-            double step = DecodeStep(l, batch, avgContext).Total;
-            double perToken = _job.Mode == ServingMode.Disaggregated ? step / TokensPerStep : AggregatedTpot(batch, step, PrefillStall(l, batch));
+            double step = DecodeStep(l, batch, AverageContext).Total;
+            double perToken = _job.Mode == ServingMode.Disaggregated ? step / TokensPerStep : AggregatedTpot(batch, step, PrefillStall(l, batch, step));
             bool ok = (_job.TpotLimit is not { } tpot || perToken <= tpot)
                       && (_job.TtftLimit is not { } ttft || Ttft(l, batch) <= ttft);
             double rate = batch / step;

@@ -178,27 +178,23 @@ public sealed partial class InferenceModel
         Iteration(l, 0, 0, sequences, sequences * context, 0, nicShare);
 
     /// <summary>
-    /// Steady-state prefill iteration with a full queue of prompts: every attention group and pipeline
-    /// micro-batch runs ⌊chunk / uncached⌋ (at least 1) prompts; each uncached token attends the cached prefix plus
-    /// the causal part of its own prompt. A disaggregated prefill pool works this way under load.
+    /// Steady-state prefill iteration with a full queue of prompts (<see cref="MaxPromptsPerIteration"/>): each
+    /// uncached token attends the cached prefix plus the causal part of its own prompt. A disaggregated prefill
+    /// pool works this way under load.
     /// </summary>
-    public IterationCost PrefillIteration(in InferenceLayout l, out double promptsPerReplica) =>
-        PrefillIteration(l, double.PositiveInfinity, out promptsPerReplica);
-
-    /// <summary>
-    /// As <see cref="PrefillIteration(in InferenceLayout, out double)"/>, with at most <paramref name="waiting"/>
-    /// prompts to run together (at least one): under continuous batching an aggregated replica admits only the
-    /// prompts that replaced the sequences finished since its last iteration, and each sits in one slot while
-    /// the others wait for it.
-    /// </summary>
-    public IterationCost PrefillIteration(in InferenceLayout l, double waiting, out double promptsPerReplica)
+    public IterationCost PrefillIteration(in InferenceLayout l, out double promptsPerReplica)
     {
         double u = UncachedPromptTokens;
-        double perSlot = Math.Max(1, Math.Floor(PrefillChunkTokens / u));
-        promptsPerReplica = Math.Clamp(waiting, 1, perSlot * l.DpAttention * l.Pp);
-        double attended = PrefillAttended(u);
-        return Iteration(l, promptsPerReplica * u, promptsPerReplica * u * attended, 0, 0, promptsPerReplica);
+        promptsPerReplica = MaxPromptsPerIteration(l);
+        return Iteration(l, promptsPerReplica * u, promptsPerReplica * u * PrefillAttended(u), 0, 0, promptsPerReplica);
     }
+
+    /// <summary>
+    /// Most prompts one iteration prefills: ⌊chunk / uncached⌋ (at least 1) per attention group and pipeline
+    /// micro-batch.
+    /// </summary>
+    double MaxPromptsPerIteration(in InferenceLayout l) =>
+        Math.Max(1, Math.Floor(PrefillChunkTokens / UncachedPromptTokens)) * l.DpAttention * l.Pp;
 
     /// <summary>One prompt prefilled alone on one attention group through every stage (the queueing-free TTFT).</summary>
     public IterationCost PrefillAlone(in InferenceLayout l)
@@ -208,6 +204,9 @@ public sealed partial class InferenceModel
     }
 
     double PrefillAttended(double uncached) => (_job.InputTokens - uncached) + (uncached + 1) / 2.0;
+
+    /// <summary>Average tokens a decoding sequence attends: its prompt plus half its output (c̄ = input + o/2).</summary>
+    double AverageContext => _job.InputTokens + _job.OutputTokens / 2.0;
 
     /// <summary>
     /// The single composition of a forward pass. Per attention group: <paramref name="tokens"/> tokens attending
@@ -273,11 +272,10 @@ public sealed partial class InferenceModel
     public double KvTransferSeconds(in InferenceLayout l, double promptTokens, int deploymentGpus)
     {
         double bytes = promptTokens * KvCache.BytesPerToken(_m, _job.KvPrecision).Value / (l.Tp * l.Pp);
-        var tier = deploymentGpus <= _fabric.DomainSize ? _fabric.ScaleUp : _fabric.ScaleOut;
+        var tier = KvTier(deploymentGpus);
         return bytes / tier.BytesPerSecond + tier.LatencySeconds;
     }
 
-    /// <summary>Link bandwidth of the tier KV transfers use (bytes/s per GPU).</summary>
-    double KvLinkBytesPerSecond(int deploymentGpus) =>
-        deploymentGpus <= _fabric.DomainSize ? _fabric.ScaleUp.BytesPerSecond : _fabric.ScaleOut.BytesPerSecond;
+    /// <summary>The tier KV transfers use: scale-up when the whole deployment sits in one domain, else scale-out.</summary>
+    NetworkTier KvTier(int deploymentGpus) => deploymentGpus <= _fabric.DomainSize ? _fabric.ScaleUp : _fabric.ScaleOut;
 }
