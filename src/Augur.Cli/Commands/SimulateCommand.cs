@@ -44,7 +44,7 @@ static class SimulateCommand
             throw new InputException(NoKvRoom(s, model, layout, longest));
         if (!estimate.Fits)
             throw new InputException(FormattableString.Invariant(
-                $"inference.concurrency: {s.Inference!.Concurrency ?? estimate.Concurrency} sequences per replica do not fit in the {(s.Cluster.Accelerator.HbmCapacity * s.Inference.MemoryFraction).GiB:0.0} GiB usable per GPU; lower it to at most {estimate.MaxConcurrency} or leave it out"));
+                $"inference.concurrency: {s.Inference!.Concurrency ?? estimate.Concurrency} sequences per replica do not fit in the {model.UsableMemoryPerGpu.GiB:0.0} GiB usable per GPU; lower it to at most {estimate.MaxConcurrency} or leave it out"));
         try
         {
             return (setup, estimate, ServingSimulation.Run(setup.Deployment, setup.Requests, setup.Options));
@@ -58,7 +58,7 @@ static class SimulateCommand
     static string NoKvRoom(Scenario s, InferenceModel model, InferenceLayout layout, long sequence)
     {
         var job = s.Inference!;
-        double weights = model.WeightsPerGpu(layout).GiB, usable = (s.Cluster.Accelerator.HbmCapacity * job.MemoryFraction).GiB;
+        double weights = model.WeightsPerGpu(layout).GiB, usable = model.UsableMemoryPerGpu.GiB;
         var fixes = new List<string> { "spread the model over more GPUs per replica" };
         if (s.Precision.BytesPerElement() > 1) fixes.Add("precision: fp8");
         if (weights < usable)

@@ -107,9 +107,12 @@ public sealed partial class InferenceModel
     /// <summary>Runtime memory: the calibrated reserve (context, communicators) plus fragmentation of the workspace.</summary>
     public Bytes Runtime(in InferenceLayout l) => _cal.RuntimeReserve + ActivationWorkspace(l) * _cal.Fragmentation;
 
+    /// <summary>HBM × the engine's memory fraction: what weights, workspace, runtime and KV cache share on one GPU.</summary>
+    public Bytes UsableMemoryPerGpu => Cluster.Accelerator.HbmCapacity * _job.MemoryFraction;
+
     /// <summary>HBM × memory fraction − weights − activation workspace − runtime: what is left for the KV cache on one GPU.</summary>
     public Bytes UsableKvBytesPerGpu(in InferenceLayout l) =>
-        Cluster.Accelerator.HbmCapacity * _job.MemoryFraction - WeightsPerGpu(l) - ActivationWorkspace(l) - Runtime(l);
+        UsableMemoryPerGpu - WeightsPerGpu(l) - ActivationWorkspace(l) - Runtime(l);
 
     /// <summary>Tokens the KV cache of one attention group holds.</summary>
     public long KvCapacityTokensPerAttentionGroup(in InferenceLayout l) =>
@@ -134,7 +137,7 @@ public sealed partial class InferenceModel
     }
 
     public bool Fits(in InferenceLayout l, in MemoryBreakdown mem) =>
-        mem.Total <= Cluster.Accelerator.HbmCapacity * _job.MemoryFraction && UsableKvBytesPerGpu(l).Value > 0;
+        mem.Total <= UsableMemoryPerGpu && UsableKvBytesPerGpu(l).Value > 0;
 
     /// <summary>
     /// One forward pass of one replica under continuous batching: <paramref name="prefillTokens"/> prompt tokens

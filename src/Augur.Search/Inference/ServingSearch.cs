@@ -94,7 +94,7 @@ sealed class ServingSearch(Scenario s, HardwareCalibration calibration)
         }
         if (Fitting == 0)
         {
-            double usable = acc.HbmCapacity.GiB * _job.MemoryFraction;
+            double usable = Model(ServingMode.Aggregated, null).UsableMemoryPerGpu.GiB;
             string kv = _job.KvPrecision.BytesPerElement() > 1 ? ", kv_precision: fp8" : "";
             string weights = s.Precision.BytesPerElement() > 1 ? ", precision: fp8" : "";
             throw new InputException(
