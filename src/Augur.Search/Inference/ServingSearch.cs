@@ -49,14 +49,15 @@ sealed class ServingSearch(Scenario s, HardwareCalibration calibration)
         }
     }
 
-    /// <summary>Disaggregated serving needs two replicas, or the fixed prefill/decode pools in whole replicas within the cluster.</summary>
+    /// <summary>
+    /// The deployment rules <see cref="InferenceLayout.ValidatePools"/> checks for estimate and simulate (pools within
+    /// the cluster, a replica for each), and, since the search compares whole deployments, pools of whole replicas.
+    /// </summary>
     bool Deployable(in InferenceLayout l, ServingMode mode)
     {
-        if (mode == ServingMode.Aggregated) return true;
+        if (l.ValidatePools(Model(mode, null).Job, s.Cluster.Gpus) is not null) return false;
         int g = l.GpusPerReplica;
-        if (_job.PrefillGpus is { } p && _job.DecodeGpus is { } d)
-            return p % g == 0 && d % g == 0 && p + d <= s.Cluster.Gpus;
-        return l.Replicas >= 2;
+        return mode == ServingMode.Aggregated || _job.PrefillGpus is not { } p || (p % g == 0 && _job.DecodeGpus!.Value % g == 0);
     }
 
     void Sweep(in InferenceLayout l, ServingMode mode, int cap)
