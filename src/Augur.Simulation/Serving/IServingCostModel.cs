@@ -30,6 +30,12 @@ public interface IServingCostModel
     long KvCapacityTokens { get; }
 
     /// <summary>
+    /// The most KV one sequence may hold: a replica whose KV cache is split over data-parallel attention groups
+    /// keeps each sequence in one group. Defaults to the whole cache.
+    /// </summary>
+    long MaxSequenceKvTokens => KvCapacityTokens;
+
+    /// <summary>
     /// Time to move a prompt's KV cache from a prefill replica to a decode replica (disaggregated serving);
     /// zero when prefill and decode share a replica.
     /// </summary>

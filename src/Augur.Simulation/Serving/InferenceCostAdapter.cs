@@ -22,6 +22,8 @@ public sealed class InferenceCostAdapter(InferenceModel model, InferenceLayout l
 
     public long KvCapacityTokens => model.KvCapacityTokens(layout);
 
+    public long MaxSequenceKvTokens => model.KvCapacityTokensPerAttentionGroup(layout);
+
     public double PrefixHitRate => model.Job.PrefixHitRate;
 
     public int DraftTokens => model.Job.DraftTokens;

@@ -373,5 +373,9 @@ internal sealed class ServingEngine
         if (blocks > replica.TotalBlocks)
             throw new ArgumentException(
                 $"request {request.Id} needs {tokens} tokens of KV cache but a {what} holds only {(long)replica.TotalBlocks * _blockSize} ({replica.TotalBlocks} blocks of {_blockSize})");
+        long perSequence = replica.CostModel.MaxSequenceKvTokens;
+        if (tokens > perSequence)
+            throw new ArgumentException(
+                $"request {request.Id} needs {tokens} tokens of KV cache but one sequence may hold only {perSequence} on a {what} (one attention group's share)");
     }
 }

@@ -3,6 +3,7 @@ using Augur.CostModels.Inference;
 using Augur.CostModels.Validation;
 using Augur.Domain.Workloads;
 using Augur.Simulation.Serving;
+using Augur.Units;
 
 namespace Augur.Tests.Simulation;
 
@@ -219,5 +220,21 @@ public class ScenarioSimulationTests
         var setup = ScenarioSimulation.Build(m, l, e, s.Simulation!, null);
         var r = ServingSimulation.Run(setup.Deployment, setup.Requests, setup.Options);
         Assert.InRange(r.OutputThroughput.PerSecond / e.OutputTokensPerSecondTotal, 0.95, 1.03);
+    }
+
+    [Fact]
+    public void A_sequence_longer_than_one_attention_groups_cache_is_refused_by_the_engine()
+    {
+        // DeepSeek-V3 with 32 attention groups: the replica's cache is 32 groups' worth, but a sequence lives in one.
+        var (s, m, l, e) = Load("inference: {input_tokens: 2000, output_tokens: 20, concurrency: 1}\n",
+            "workload: inference\nmodel: deepseek-v3\nhardware: h800\ncluster: {gpus: 32}\nprecision: fp8\nparallelism: {tp: 1, ep: 32, dp_attention: 32}\n");
+        long group = m.KvCapacityTokensPerAttentionGroup(l);
+        Assert.Equal(32 * group, m.KvCapacityTokens(l));
+        var setup = ScenarioSimulation.Build(m, l, e, s.Simulation ?? new SimulationSpec(), null);
+        var tooLong = new[] { new Request(0, Seconds.Zero, (int)group, 100) };
+        var ex = Assert.Throws<ArgumentException>(() => ServingSimulation.Run(setup.Deployment, tooLong, setup.Options));
+        Assert.Contains("one attention group's share", ex.Message);
+        var fits = new[] { new Request(0, Seconds.Zero, (int)group - 200, 100) };
+        Assert.Single(ServingSimulation.Run(setup.Deployment, fits, setup.Options).Requests);
     }
 }
