@@ -37,8 +37,9 @@ static class SimulateCommand
         var estimate = model.Estimate(layout, s.Run.UsdPerGpuHour);
         var spec = s.Simulation ?? new SimulationSpec();
         var setup = ScenarioSimulation.Build(model, layout, estimate, spec, spec.TracePath is { } p ? ReadTrace(p) : null);
-        // A sequence lives in one attention group's KV cache: the longest request must fit one group.
         if (setup.Requests.Count == 0) throw new InputException("simulation.trace: the trace has no requests (a header row only); add rows of arrival_s,input_tokens,output_tokens");
+        // A sequence lives in one attention group's KV cache (the engine enforces it too); checked here first to
+        // say what would make room.
         long longest = setup.Requests.Max(r => (long)r.InputTokens + r.OutputTokens);
         if (model.KvCapacityTokensPerAttentionGroup(layout) < longest)
             throw new InputException(NoKvRoom(s, model, layout, longest));
