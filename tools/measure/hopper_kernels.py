@@ -175,6 +175,9 @@ def memory_rows():
         reps = max(4, min(400, int(4e-3 / est)))
         t, spread = replay_seconds(fn, reps)
         rows.append(dict(kind="copy", bytes=size, seconds=t, gbps_read_plus_write=2 * size / t / 1e9, spread=spread))
+        if size >= 2 ** 26:
+            tp = event_seconds(lambda: dst[0].copy_(src[0]))
+            rows.append(dict(kind="copy-ungraphed", bytes=size, seconds=tp, gbps_read_plus_write=2 * size / tp / 1e9, spread=float("nan")))
         del src, dst
     torch.cuda.empty_cache()
     log("copy GB/s: " + " ".join(f"{r['bytes'] >> 20}MiB:{r['gbps_read_plus_write']:.0f}" for r in rows))
@@ -236,25 +239,32 @@ def attention_rows():
     return rows
 
 
-def sustained_rows(seconds=20.0):
+def sustained_rows(seconds=12.0):
     n = 8192
-    a = torch.randn(n, n, device=dev, dtype=torch.bfloat16)
-    b = torch.randn(n, n, device=dev, dtype=torch.bfloat16)
-    rows, t0 = [], time.time()
-    for _ in range(3):
-        torch.mm(a, b)
-    torch.cuda.synchronize()
-    chunk = 50
-    while time.time() - t0 < seconds:
-        e0, e1 = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-        e0.record()
-        for _ in range(chunk):
-            torch.mm(a, b)
-        e1.record(); e1.synchronize()
-        t = e0.elapsed_time(e1) / 1e3
-        p, clk, temp = nvml_sample()
-        rows.append(dict(elapsed_s=time.time() - t0, tflops=chunk * 2.0 * n ** 3 / t / 1e12, power_w=p, sm_clock_mhz=clk, temp_c=temp))
-    log("sustained bf16 8192^3: first %.0f, last %.0f TFLOP/s, power %.0f W, clock %s MHz" % (rows[0]["tflops"], rows[-1]["tflops"], rows[-1]["power_w"], rows[-1]["sm_clock_mhz"]))
+    rows = []
+    for prec in ("bf16", "fp8"):
+        a = torch.randn(n, n, device=dev, dtype=torch.bfloat16)
+        b = torch.randn(n, n, device=dev, dtype=torch.bfloat16)
+        if prec == "bf16":
+            mm = lambda: torch.mm(a, b.t())
+        else:
+            a8, b8, one = a.to(torch.float8_e4m3fn), b.to(torch.float8_e4m3fn), torch.tensor(1.0, device=dev)
+            mm = lambda: torch._scaled_mm(a8, b8.t(), scale_a=one, scale_b=one, out_dtype=torch.bfloat16)
+        for _ in range(3):
+            mm()
+        torch.cuda.synchronize()
+        chunk, t0 = 50 if prec == "bf16" else 100, time.time()
+        while time.time() - t0 < seconds:
+            e0, e1 = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+            e0.record()
+            for _ in range(chunk):
+                mm()
+            e1.record(); e1.synchronize()
+            t = e0.elapsed_time(e1) / 1e3
+            p, clk, temp = nvml_sample()
+            rows.append(dict(precision=prec, elapsed_s=time.time() - t0, tflops=chunk * 2.0 * n ** 3 / t / 1e12, power_w=p, sm_clock_mhz=clk, temp_c=temp))
+        last = [r for r in rows if r["precision"] == prec]
+        log("sustained %s 8192^3: first %.0f, last %.0f TFLOP/s, power %.0f W, clock %s MHz" % (prec, last[0]["tflops"], last[-1]["tflops"], last[-1]["power_w"], last[-1]["sm_clock_mhz"]))
     return rows
 
 
