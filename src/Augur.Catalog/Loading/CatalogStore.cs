@@ -19,6 +19,9 @@ public sealed class CatalogStore
     readonly Dictionary<string, HardwareCalibration> _calibrations = new(StringComparer.OrdinalIgnoreCase);
     readonly Dictionary<string, double> _prices = new(StringComparer.OrdinalIgnoreCase);
     readonly List<(string Name, DataNode Node)> _validation = [];
+    readonly Dictionary<string, MappingNode> _measurementSources = new(StringComparer.Ordinal);
+    readonly Dictionary<string, Dictionary<string, string>> _measurementTables = new(StringComparer.Ordinal);
+    List<KernelMeasurementSet>? _measurements;
 
     static readonly Lazy<CatalogStore> Shared = new(() => new CatalogStore(typeof(CatalogStore).Assembly));
 
@@ -35,8 +38,13 @@ public sealed class CatalogStore
             string text = reader.ReadToEnd();
             string name = resource["catalog/".Length..];
             if (name.EndsWith("README.md", StringComparison.Ordinal)) continue;
-            var node = DataReader.Read(text, name, name.EndsWith(".json", StringComparison.Ordinal));
             string folder = name.Split('/')[0];
+            if (folder == "measurements")
+            {
+                AddMeasurementFile(name, text);
+                continue;
+            }
+            var node = DataReader.Read(text, name, name.EndsWith(".json", StringComparison.Ordinal));
             switch (folder)
             {
                 case "accelerators": AddAccelerator((MappingNode)node); break;
@@ -47,6 +55,24 @@ public sealed class CatalogStore
             }
         }
     }
+
+    void AddMeasurementFile(string name, string text)
+    {
+        var parts = name.Split('/');
+        if (parts.Length != 3) throw new InputException($"catalog/{name}: measurement files live in measurements/<set>/");
+        if (parts[2] == "source.yaml") _measurementSources[parts[1]] = (MappingNode)DataReader.Read(text, name, json: false);
+        else
+        {
+            if (!_measurementTables.TryGetValue(parts[1], out var tables)) _measurementTables[parts[1]] = tables = new(StringComparer.Ordinal);
+            tables[parts[2]] = text;
+        }
+    }
+
+    /// <summary>Kernel timings measured on real accelerators (catalog/measurements), read on first use.</summary>
+    public IReadOnlyList<KernelMeasurementSet> Measurements => _measurements ??= _measurementSources.Keys.Order(StringComparer.Ordinal)
+        .Select(id => MeasurementReader.Read(id, _measurementSources[id],
+            _measurementTables.TryGetValue(id, out var t) ? t : new Dictionary<string, string>()))
+        .ToList();
 
     void AddAccelerator(MappingNode node)
     {

@@ -14,12 +14,20 @@ static class ValidateCommand
     public static Command Create(TextWriter output)
     {
         var json = Shared.Json();
-        var cmd = new Command("validate", "compare predictions with the published measurements shipped in catalog/validation") { json };
+        var kernels = new Option<bool>("--kernels") { Description = "list every measured kernel (catalog/measurements) beside its predicted time" };
+        var cmd = new Command("validate", "compare predictions with the published measurements in catalog/validation and the kernels measured in catalog/measurements") { json, kernels };
         cmd.SetAction(r =>
         {
             var (results, summaries) = RunAll();
-            if (r.GetValue(json)) JsonOut.Write(output, ValidationReport.Json(results, summaries));
-            else Render.To(output, ValidationReport.Tables(results, summaries));
+            var measured = RunKernels();
+            bool every = r.GetValue(kernels);
+            if (r.GetValue(json))
+            {
+                var doc = ValidationReport.Json(results, summaries);
+                doc["kernels"] = KernelValidationReport.Json(measured, every);
+                JsonOut.Write(output, doc);
+            }
+            else Render.To(output, [.. ValidationReport.Tables(results, summaries), .. KernelValidationReport.Tables(measured, every)]);
             return 0;
         });
         return cmd;
@@ -45,5 +53,16 @@ static class ValidateCommand
             if (holdout.Count > 0) summaries.Add(ValidationReport.Summarize(name + " holdout (hardware never calibrated on)", holdout));
         }
         return (results, summaries);
+    }
+
+    /// <summary>Every shipped kernel-measurement set against the operator model of its accelerator.</summary>
+    public static IReadOnlyList<KernelValidation> RunKernels()
+    {
+        var catalog = CatalogStore.Default;
+        return catalog.Measurements.Select(set =>
+        {
+            var a = catalog.Accelerator(set.AcceleratorId);
+            return KernelValidator.Validate(set, a, catalog.Calibration(a));
+        }).ToList();
     }
 }

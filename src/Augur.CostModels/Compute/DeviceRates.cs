@@ -40,10 +40,14 @@ public static class Roofline
     /// <paramref name="weightBytes"/> is the stored size of one element of the k×n weight operand
     /// (FP8/FP4 weights with scales), <paramref name="activationBytes"/> that of the activations.
     /// </summary>
-    public static double GemmSeconds(in DeviceRates r, double m, double n, double k, double weightBytes, double activationBytes)
+    public static double GemmSeconds(in DeviceRates r, double m, double n, double k, double weightBytes, double activationBytes) =>
+        GroupedGemmSeconds(r, 1, m, n, k, weightBytes, activationBytes);
+
+    /// <summary><paramref name="groups"/> independent GEMMs of one shape, each with its own weights, in one launch (batched experts).</summary>
+    public static double GroupedGemmSeconds(in DeviceRates r, double groups, double m, double n, double k, double weightBytes, double activationBytes)
     {
-        double flops = 2.0 * m * n * k;
-        double bytes = k * n * weightBytes + (m * k + m * n) * activationBytes;
+        double flops = groups * 2.0 * m * n * k;
+        double bytes = groups * (k * n * weightBytes + (m * k + m * n) * activationBytes);
         return Math.Max(flops / r.Gemm.PerSecond, bytes / r.Memory.BytesPerSecond) + r.KernelOverhead.Value;
     }
 

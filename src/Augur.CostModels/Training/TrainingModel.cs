@@ -19,7 +19,7 @@ namespace Augur.CostModels.Training;
 public sealed class TrainingModel
 {
     /// <summary>FlashAttention backward does 2.5× the forward FLOPs (it recomputes the scores; FA2 paper §3).</summary>
-    const double FlashBackwardFactor = 2.5;
+    public const double FlashBackwardFactor = 2.5;
     /// <summary>Adam step traffic per parameter: read fp32 master, m, v, grad (16 B), write master, m, v and bf16 weight (14 B).</summary>
     const double OptimizerBytesPerParam = 30;
 

@@ -1,0 +1,72 @@
+using Augur.Catalog.Files;
+using Augur.Domain;
+using Augur.Domain.Hardware;
+using Augur.Units;
+
+namespace Augur.Catalog.Loading;
+
+/// <summary>
+/// Reads one kernel-measurement folder (catalog/measurements/&lt;id&gt;/): source.yaml says what was measured and how;
+/// gemm.csv, memory.csv, attention.csv and sustained.csv hold the timings tools/measure/hopper_kernels.py wrote.
+/// </summary>
+public static class MeasurementReader
+{
+    public static KernelMeasurementSet Read(string folder, MappingNode source, IReadOnlyDictionary<string, string> tables)
+    {
+        string Table(string file) => tables.TryGetValue(file, out var t) ? t
+            : throw new InputException($"measurements/{folder}: missing {file}");
+        string name(string file) => $"measurements/{folder}/{file}";
+        return new KernelMeasurementSet
+        {
+            Id = source.String("id"),
+            AcceleratorId = source.String("accelerator"),
+            Device = source.String("device"),
+            MeasuredOn = source.String("measured_on"),
+            Software = source.String("software"),
+            Source = source.String("source"),
+            Method = source.String("method"),
+            Gemms = Gemms(new CsvTable(Table("gemm.csv"), name("gemm.csv"))),
+            Copies = Copies(new CsvTable(Table("memory.csv"), name("memory.csv"))),
+            Attention = Attention(new CsvTable(Table("attention.csv"), name("attention.csv"))),
+            Sustained = Sustained(new CsvTable(Table("sustained.csv"), name("sustained.csv"))),
+        };
+    }
+
+    static Precision ParsePrecision(CsvTable.Row r) =>
+        PrecisionInfo.TryParse(r.Text("precision"), out var p) ? p
+            : throw new InputException($"line {r.Line}: unknown precision '{r.Text("precision")}'");
+
+    static List<GemmSample> Gemms(CsvTable t)
+    {
+        var list = new List<GemmSample>();
+        foreach (var r in t.Rows)
+        {
+            double s = r.Number("seconds");
+            if (double.IsNaN(s)) continue; // a shape the library refused (recorded with its error)
+            string label = r.Text("shape");
+            // Batched expert GEMMs are labelled "… x<E> experts (bmm)".
+            int groups = 1;
+            int at = label.LastIndexOf(" x", StringComparison.Ordinal);
+            if (label.EndsWith("experts (bmm)", StringComparison.Ordinal) && at >= 0)
+                groups = int.Parse(label[(at + 2)..].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+            list.Add(new GemmSample(ParsePrecision(r), groups, r.Number("m"), r.Number("n"), r.Number("k"), label, new Seconds(s)));
+        }
+        return list;
+    }
+
+    static List<CopySample> Copies(CsvTable t) =>
+        t.Rows.Select(r => new CopySample(new Bytes(r.Number("bytes")), r.Text("kind") != "copy-ungraphed", new Seconds(r.Number("seconds")))).ToList();
+
+    static List<AttentionSample> Attention(CsvTable t) =>
+        t.Rows.Select(r =>
+        {
+            double fb = r.Number("fwd_bwd_seconds");
+            return new AttentionSample(r.Text("phase") == "decode", r.Text("backend"), r.Number("batch"), r.Number("heads"), r.Number("kv_heads"),
+                r.Number("q_len"), r.Number("kv_len"), r.Number("head_dim"), new Seconds(r.Number("fwd_seconds")),
+                double.IsNaN(fb) ? null : new Seconds(fb));
+        }).ToList();
+
+    static List<SustainedSample> Sustained(CsvTable t) =>
+        t.Rows.Select(r => new SustainedSample(ParsePrecision(r), new Seconds(r.Number("elapsed_s")), FlopRate.FromTflops(r.Number("tflops")),
+            new Watts(r.Number("power_w")), r.Number("sm_clock_mhz"))).ToList();
+}

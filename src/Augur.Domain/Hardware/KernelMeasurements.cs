@@ -1,0 +1,45 @@
+using Augur.Units;
+
+namespace Augur.Domain.Hardware;
+
+/// <summary>
+/// Kernel timings measured on one accelerator (catalog/measurements/&lt;id&gt;): the ground truth the operator-level
+/// cost model (roofline GEMM, fused attention, streaming copies) is checked against.
+/// </summary>
+public sealed record KernelMeasurementSet
+{
+    public required string Id { get; init; }
+    /// <summary>Catalog id of the accelerator measured.</summary>
+    public required string AcceleratorId { get; init; }
+    /// <summary>The card as its driver names it, with what matters (SMs, L2, power limit).</summary>
+    public required string Device { get; init; }
+    public required string MeasuredOn { get; init; }
+    public required string Software { get; init; }
+    /// <summary>Where the numbers come from ("measured on …, how").</summary>
+    public required string Source { get; init; }
+    public required string Method { get; init; }
+    public required IReadOnlyList<GemmSample> Gemms { get; init; }
+    public required IReadOnlyList<CopySample> Copies { get; init; }
+    public required IReadOnlyList<AttentionSample> Attention { get; init; }
+    public required IReadOnlyList<SustainedSample> Sustained { get; init; }
+}
+
+/// <summary>
+/// One (m×k)·(k×n) GEMM, or <paramref name="Groups"/> independent ones of that shape in one batched launch
+/// (MoE experts). <paramref name="Label"/> says which layer the shape stands for.
+/// </summary>
+public sealed record GemmSample(Precision Precision, int Groups, double M, double N, double K, string Label, Seconds Measured);
+
+/// <summary>A device-to-device copy of <paramref name="Size"/> (read once, written once).</summary>
+public sealed record CopySample(Bytes Size, bool Graphed, Seconds Measured);
+
+/// <summary>
+/// Scaled-dot-product attention: causal prefill (query length = key length) or decode (one query per sequence);
+/// <paramref name="Backend"/> is the kernel family that ran it. Backward time is absent for decode.
+/// </summary>
+public sealed record AttentionSample(
+    bool Decode, string Backend, double Batch, double Heads, double KvHeads, double QueryTokens, double KeyTokens, double HeadDim,
+    Seconds Forward, Seconds? ForwardBackward);
+
+/// <summary>A window of back-to-back large GEMMs: achieved rate with the board power and SM clock it ran at.</summary>
+public sealed record SustainedSample(Precision Precision, Seconds Elapsed, FlopRate Rate, Watts Power, double SmClockMhz);

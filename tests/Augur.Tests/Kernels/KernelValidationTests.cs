@@ -1,0 +1,126 @@
+using System.Text.Json;
+using Augur.Catalog.Files;
+using Augur.Catalog.Loading;
+using Augur.CostModels.Validation;
+using Augur.Domain;
+using Augur.Domain.Hardware;
+using Augur.Tests.Cli;
+
+namespace Augur.Tests.Kernels;
+
+/// <summary>The operator model against kernels measured on a lent H100 and H200 (catalog/measurements).</summary>
+public class KernelValidationTests
+{
+    static readonly CatalogStore Catalog = CatalogStore.Default;
+
+    static KernelValidation For(string id)
+    {
+        var set = Catalog.Measurements.Single(s => s.Id == id);
+        var a = Catalog.Accelerator(set.AcceleratorId);
+        return KernelValidator.Validate(set, a, Catalog.Calibration(a));
+    }
+
+    [Fact]
+    public void Both_sets_ship_with_their_provenance_and_every_table()
+    {
+        Assert.Equal(["h100-2026-11-26", "h200-2026-11-26"], Catalog.Measurements.Select(s => s.Id));
+        foreach (var s in Catalog.Measurements)
+        {
+            Assert.StartsWith("measured on", s.Source);
+            Assert.Contains("tools/measure/hopper_kernels.py", s.Source);
+            Assert.True(Catalog.TryAccelerator(s.AcceleratorId, out _), s.AcceleratorId);
+            // 9 shapes x 13 batch sizes in BF16, 9 x 11 in FP8 (the FP8 kernel needs m >= 16), 28 batched expert GEMMs.
+            Assert.Equal(117 + 99 + 28, s.Gemms.Count);
+            Assert.Equal(12, s.Attention.Count(x => !x.Decode));
+            Assert.NotEmpty(s.Sustained);
+        }
+    }
+
+    [Fact]
+    public void A_large_bf16_gemm_is_predicted_by_the_calibrated_roofline()
+    {
+        // 8192^3 BF16 on H100: 2·8192³ = 1.0995e12 FLOP at 989.4 TFLOP/s × 0.68 = 1.6342 ms, plus the kernel overhead.
+        var v = For("h100-2026-11-26");
+        var r = v.Results.Single(x => x.Group == "gemm bf16" && x.Label.StartsWith("m=8192 n=8192 k=8192", StringComparison.Ordinal));
+        var cal = Catalog.Calibration(v.Accelerator);
+        double expected = 2.0 * Math.Pow(8192, 3) / (989.4e12 * 0.68) + cal.KernelOverhead.Value;
+        Assert.Equal(expected, r.PredictedSeconds, 1e-9);
+        Assert.Equal(1.63227e-3, r.MeasuredSeconds, 1e-8);
+    }
+
+    [Theory]
+    [InlineData("h100-2026-11-26")]
+    [InlineData("h200-2026-11-26")]
+    public void Gemms_are_within_a_tenth_on_average_and_compute_bound_ones_within_a_quarter(string id)
+    {
+        var v = For(id);
+        foreach (var g in new[] { "gemm bf16", "gemm fp8", "expert gemm bf16 (batched)" })
+        {
+            var rows = v.Results.Where(x => x.Group == g).ToList();
+            Assert.InRange(rows.Average(x => Math.Abs(x.Error)), 0, 0.10);
+            Assert.All(rows, x => Assert.InRange(x.Error, -0.30, 0.30));
+        }
+        var set = Catalog.Measurements.Single(s => s.Id == id);
+        var big = v.Results.Where(x => x.Group.StartsWith("gemm", StringComparison.Ordinal)).Zip(set.Gemms.Where(x => x.Groups == 1)).Where(p => p.Second.M >= 2048).ToList();
+        Assert.NotEmpty(big);
+        // The sweep's GEMMs run seconds, not minutes: some ran before the 700 W cap bit (up to 0.79 of peak), while the
+        // calibration is the sustained rate, so compute-bound shapes mostly read slow (up to a quarter) and at most 15% fast.
+        Assert.All(big, p => Assert.InRange(p.First.Error, -0.15, 0.25));
+    }
+
+    [Theory]
+    [InlineData("h100-2026-11-26")]
+    [InlineData("h200-2026-11-26")]
+    public void Large_copies_run_at_the_calibrated_memory_efficiency(string id)
+    {
+        var v = For(id);
+        var large = v.Results.Where(x => x.Group == "copy").Where(x => double.Parse(x.Label.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) >= 64).ToList();
+        Assert.NotEmpty(large);
+        Assert.All(large, x => Assert.InRange(x.Error, -0.15, 0.15));
+    }
+
+    [Theory]
+    [InlineData("h100-2026-11-26", Precision.BF16, 0.02)]
+    [InlineData("h100-2026-11-26", Precision.FP8, 0.03)]
+    [InlineData("h200-2026-11-26", Precision.BF16, 0.02)]
+    public void The_calibrated_gemm_efficiency_is_the_sustained_rate_at_the_power_cap(string id, Precision p, double tolerance)
+    {
+        var s = For(id).Sustained.Single(x => x.Precision == p);
+        Assert.InRange(s.PowerWatts, 680, 710); // at the 700 W limit
+        Assert.InRange(s.MeasuredEfficiency - s.CalibratedEfficiency, -tolerance, tolerance);
+    }
+
+    [Fact]
+    public void A_malformed_measurement_row_names_its_file_and_line()
+    {
+        var t = new CsvTable("a,b\n1,2\n3,x\n", "measurements/x/gemm.csv");
+        var rows = t.Rows.ToList();
+        Assert.Equal(1, rows[0].Number("a"));
+        var e = Assert.Throws<InputException>(() => rows[1].Number("b"));
+        Assert.Equal("measurements/x/gemm.csv line 3: 'b' is 'x', not a number", e.Message);
+    }
+
+    [Fact]
+    public void Quoted_fields_keep_their_commas()
+    {
+        var row = new CsvTable("shape,seconds\n\"a, b\",nan\n", "t.csv").Rows.Single();
+        Assert.Equal("a, b", row.Text("shape"));
+        Assert.True(double.IsNaN(row.Number("seconds")));
+    }
+
+    [Fact]
+    public void Validate_reports_kernels_in_json_and_lists_them_on_request()
+    {
+        var (code, output, _) = CliTests.Run("validate", "--json", "--kernels");
+        Assert.Equal(0, code);
+        var kernels = JsonDocument.Parse(output).RootElement.GetProperty("kernels");
+        Assert.Equal(2, kernels.GetArrayLength());
+        var h100 = kernels[0];
+        Assert.Equal("h100-sxm", h100.GetProperty("accelerator").GetString());
+        Assert.Contains(h100.GetProperty("groups").EnumerateArray(), g => g.GetProperty("group").GetString() == "gemm fp8");
+        Assert.True(h100.GetProperty("kernels").GetArrayLength() > 250);
+        var (_, table, _) = CliTests.Run("validate");
+        Assert.Contains("kernels measured on NVIDIA H100 80GB HBM3", table);
+        Assert.Contains("sustained bf16 8192³ GEMM", table);
+    }
+}
