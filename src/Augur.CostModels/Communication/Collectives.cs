@@ -43,6 +43,26 @@ public static class Collectives
         return Math.Max(local, remote);
     }
 
+    /// <summary>
+    /// Expert dispatch (or combine) in throughput mode, as DeepEP's normal kernels run it (deepseek-ai/DeepEP README:
+    /// NVLink-to-RDMA forwarding): each rank's tokens cross the scale-out network once per remote domain holding one of
+    /// their <paramref name="copies"/> expert shards, then fan out over the scale-up domain. <paramref name="tokenBytes"/>
+    /// is one copy of every token of the rank. With uniform routing a token reaches
+    /// D·(1 − (1 − 1/D)^copies) of the D domains, (D − 1)/D of them remote. Inside one domain this is the plain all-to-all.
+    /// </summary>
+    public static double DeduplicatedDispatch(in Fabric f, double tokenBytes, double copies, int p, int stride)
+    {
+        if (p <= 1 || tokenBytes <= 0) return 0;
+        int g = f.MembersPerDomain(p, stride);
+        double n = tokenBytes * copies;
+        double local = n * (g - 1) / g / f.ScaleUp.BytesPerSecond + f.ScaleUp.LatencySeconds;
+        if (g >= p) return AllToAll(f, n, p, stride);
+        double domains = (double)p / g;
+        double remoteDomains = domains * (1 - Math.Pow(1 - 1 / domains, copies)) * (domains - 1) / domains;
+        double remote = tokenBytes * remoteDomains / f.ScaleOut.BytesPerSecond + f.ScaleOut.LatencySeconds;
+        return Math.Max(local, remote);
+    }
+
     /// <summary>Point-to-point send of n bytes between neighbours <paramref name="stride"/> ranks apart.</summary>
     public static double SendRecv(in Fabric f, double n, int stride)
     {

@@ -173,7 +173,7 @@ public sealed partial class InferenceModel
         double microBatchTokens = decodeSequences * q / micro + prefillTokens * promptShare;
         double activeSlots = tokens > 0 ? Math.Max(1, microBatchTokens / tokens) : 1;
         return Forward(l, tokens, attended, decodeContextSum * decodeShare, decodeSequences * decodeShare * q + prompts * prefillShare,
-            activeSlots, nicShare, latentShare);
+            activeSlots, nicShare, latentShare, throughputDispatch: prefillTokens > 0);
     }
 
     /// <summary>Decode step of one replica: <paramref name="sequences"/> sequences at average context <paramref name="context"/>.</summary>
@@ -219,7 +219,7 @@ public sealed partial class InferenceModel
     /// the LM head, TP all-reduces (2 per layer), EP dispatch + combine per MoE layer, stage hops and the
     /// per-iteration overhead.
     /// </summary>
-    IterationCost Forward(in InferenceLayout l, double tokens, double attendedSum, double kvReadTokens, double logitTokens, double activeGroups, double nicShare, double latentShare)
+    IterationCost Forward(in InferenceLayout l, double tokens, double attendedSum, double kvReadTokens, double logitTokens, double activeGroups, double nicShare, double latentShare, bool throughputDispatch)
     {
         if (tokens <= 0) return new IterationCost(default, 0, 0, 0, _cal.ServingIterationOverhead.Value, 0, 0);
         double context = attendedSum / tokens;
@@ -248,9 +248,14 @@ public sealed partial class InferenceModel
             // Each token goes to every GPU holding a shard of one of its experts: min(top-k, ep) expert-parallel
             // ranks × etp shards each (ep = 1 with DP attention is an all-gather of every group's tokens), and
             // the partial outputs come back the same way. The exchange spans all GPUs of the stage.
-            double perRank = tokens / l.Tp * Math.Min(moe2.TopK, l.Ep) * l.Etp * hidden;
-            double a2a = Collectives.AllToAll(_fabric, perRank * _dispatchBytes, l.GpusPerStage, 1)
-                         + Collectives.AllToAll(_fabric, perRank * ActivationBytes, l.GpusPerStage, 1);
+            // Prefill passes use throughput kernels that send a token once per remote domain (DeepEP normal mode);
+            // decode passes use low-latency kernels that send every expert copy straight over the network.
+            double copies = Math.Min(moe2.TopK, l.Ep) * l.Etp, perRankTokens = tokens / l.Tp * hidden;
+            double a2a = throughputDispatch
+                ? Collectives.DeduplicatedDispatch(_fabric, perRankTokens * _dispatchBytes, copies, l.GpusPerStage, 1)
+                  + Collectives.DeduplicatedDispatch(_fabric, perRankTokens * ActivationBytes, copies, l.GpusPerStage, 1)
+                : Collectives.AllToAll(_fabric, perRankTokens * copies * _dispatchBytes, l.GpusPerStage, 1)
+                  + Collectives.AllToAll(_fabric, perRankTokens * copies * ActivationBytes, l.GpusPerStage, 1);
             ep = _m.MoeLayers * a2a / (1 - Math.Clamp(nicShare, 0, 0.9));
         }
         double pp = l.Pp > 1 ? (l.Pp - 1) * Collectives.SendRecv(_fabric, tokens * hidden * ActivationBytes, l.GpusPerStage) : 0;

@@ -55,4 +55,19 @@ public class CollectiveTests
         var f = Fabric(8, 100, 50);
         Assert.Equal(7 * 10e-6 + 7.0 / 8 * 1e9 / 50e9, Collectives.AllGather(f, 1e9, 8, 8), 9);
     }
+
+    [Fact]
+    public void Throughput_dispatch_crosses_the_network_once_per_remote_domain()
+    {
+        // EP32 over 4 domains of 8, top-8 experts: a token reaches 4·(1 − (3/4)^8) = 3.5996 domains, 3/4 of them
+        // remote = 2.6997 network copies instead of the 8·24/32 = 6 of a per-expert all-to-all.
+        var f = Fabric(8, 400, 50);
+        double tokenBytes = 1e8;
+        double remoteDomains = 4 * (1 - Math.Pow(0.75, 8)) * 0.75;
+        Assert.Equal(2.69966, remoteDomains, 4);
+        Assert.Equal(tokenBytes * remoteDomains / 50e9 + 10e-6, Collectives.DeduplicatedDispatch(f, tokenBytes, 8, 32, 1), 9);
+        Assert.Equal(tokenBytes * 8 * 24 / 32 / 50e9 + 10e-6, Collectives.AllToAll(f, tokenBytes * 8, 32, 1), 9);
+        // Inside one domain there is nothing to deduplicate.
+        Assert.Equal(Collectives.AllToAll(f, tokenBytes * 8, 8, 1), Collectives.DeduplicatedDispatch(f, tokenBytes, 8, 8, 1));
+    }
 }
