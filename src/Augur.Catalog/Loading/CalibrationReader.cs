@@ -14,6 +14,8 @@ public static class CalibrationReader
         Family = n.String("family"),
         GemmEfficiency = PerPrecision(n.Mapping("gemm_efficiency")),
         AttentionEfficiency = PerPrecision(n.Mapping("attention_efficiency")),
+        AttentionRowOverheadTokens = n.OptionalNumber("attention_row_overhead_tokens") ?? 0,
+        AttentionBackwardRowOverheadTokens = n.OptionalNumber("attention_backward_row_overhead_tokens") ?? 0,
         MemoryEfficiency = n.Number("memory_efficiency"),
         KernelOverhead = Seconds.FromMicroseconds(n.Number("kernel_overhead_us")),
         ScaleUp = Tier(n.Mapping("scale_up")),

@@ -18,6 +18,8 @@ public readonly struct DeviceRates
         Attention = a.Peak(ap) * c.Attention(ap);
         Memory = a.HbmBandwidth * c.MemoryEfficiency;
         KernelOverhead = c.KernelOverhead;
+        AttentionRowOverhead = c.AttentionRowOverheadTokens;
+        AttentionBackwardRowOverhead = c.AttentionBackwardRowOverheadTokens;
     }
 
     public Precision Precision { get; }
@@ -30,6 +32,10 @@ public readonly struct DeviceRates
     /// <summary>Achievable HBM bandwidth.</summary>
     public Bandwidth Memory { get; }
     public Seconds KernelOverhead { get; }
+    /// <summary>Fused-attention fixed work per query row, forward, in attended keys (<see cref="HardwareCalibration.AttentionRowOverheadTokens"/>).</summary>
+    public double AttentionRowOverhead { get; }
+    /// <summary>The same for the backward pass.</summary>
+    public double AttentionBackwardRowOverhead { get; }
 }
 
 /// <summary>Roofline time of single operators: max(compute, memory) plus the kernel launch gap.</summary>
@@ -55,7 +61,23 @@ public static class Roofline
     public static double StreamSeconds(in DeviceRates r, double bytes) =>
         bytes / r.Memory.BytesPerSecond + r.KernelOverhead.Value;
 
-    /// <summary>Fused attention: FLOPs at the attention rate, or the KV read when that is slower.</summary>
-    public static double AttentionSeconds(in DeviceRates r, double flops, double bytes) =>
-        Math.Max(flops / r.Attention.PerSecond, bytes / r.Memory.BytesPerSecond) + r.KernelOverhead.Value;
+    /// <summary>
+    /// Fused attention of queries attending <paramref name="context"/> keys on average: FLOPs at the attention rate,
+    /// grown by the per-row fixed work (c + c₀)/c, or the K/V read when that is slower.
+    /// </summary>
+    public static double AttentionSeconds(in DeviceRates r, double flops, double bytes, double context)
+    {
+        double rows = context > 0 ? 1 + r.AttentionRowOverhead / context : 1;
+        return Math.Max(flops * rows / r.Attention.PerSecond, bytes / r.Memory.BytesPerSecond) + r.KernelOverhead.Value;
+    }
+
+    /// <summary>
+    /// Backward time of fused attention over its forward compute time: FlashAttention's 2.5× FLOPs (FA2 paper §3),
+    /// with the backward pass's own per-row work in place of the forward's.
+    /// </summary>
+    public static double FlashBackwardFactor(in DeviceRates r, double context) =>
+        FlashBackwardFlops * (context + r.AttentionBackwardRowOverhead) / (context + r.AttentionRowOverhead);
+
+    /// <summary>FlashAttention backward does 2.5× the forward FLOPs (it recomputes the scores; FA2 paper §3).</summary>
+    public const double FlashBackwardFlops = 2.5;
 }

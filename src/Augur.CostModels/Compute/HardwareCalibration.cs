@@ -20,6 +20,14 @@ public sealed record HardwareCalibration
     public required double[] GemmEfficiency { get; init; }
     /// <summary>Fused attention (FlashAttention-class) achieved throughput / dense peak, per precision.</summary>
     public required double[] AttentionEfficiency { get; init; }
+    /// <summary>
+    /// Fixed work of fused attention per query row, in attended keys: the forward pass of a query attending c keys
+    /// costs as if it attended c + this many (Q load, softmax epilogue, output store, the masked half of diagonal
+    /// tiles). Short prompts therefore run attention below <see cref="AttentionEfficiency"/>. 0 where not measured.
+    /// </summary>
+    public double AttentionRowOverheadTokens { get; init; }
+    /// <summary>The same for the backward pass (FlashAttention backward: dQ accumulation, recomputed softmax).</summary>
+    public double AttentionBackwardRowOverheadTokens { get; init; }
     /// <summary>Achieved / peak HBM bandwidth for streaming kernels (elementwise, weight reads in decode).</summary>
     public required double MemoryEfficiency { get; init; }
     /// <summary>Fixed cost of launching one kernel (GPU idle between dependent kernels).</summary>

@@ -86,8 +86,7 @@ public sealed class LayerCost
 
     LayerTime Core(in DeviceRates r, in LayerShape s, double headsPerGpu)
     {
-        double sliding = _m.SlidingWindow > 0 ? _m.SlidingLayerFraction : 0;
-        double context = (1 - sliding) * s.FullContext + sliding * s.WindowContext;
+        double context = AttendedContext(s);
         double latent = _m.Mla is null ? 0 : s.LatentAttentionShare;
         double perPair = 2 * headsPerGpu * ((1 - latent) * (_qkDim + _vDim) + latent * _latentPairDims);
         if (s.Kernel == AttentionKernel.Unfused)
@@ -102,7 +101,14 @@ public sealed class LayerCost
         }
         double f = perPair * s.Tokens * context;
         double io = s.KvBytesPerLayer + s.Tokens * headsPerGpu * (2 * _qkDim + 2 * _vDim) * _activationBytes;
-        return new LayerTime(0, Roofline.AttentionSeconds(r, f, io), 0, f);
+        return new LayerTime(0, Roofline.AttentionSeconds(r, f, io, context), 0, f);
+    }
+
+    /// <summary>Average keys a query attends over the model's full and sliding-window layers.</summary>
+    public double AttendedContext(in LayerShape s)
+    {
+        double sliding = _m.SlidingWindow > 0 ? _m.SlidingLayerFraction : 0;
+        return (1 - sliding) * s.FullContext + sliding * s.WindowContext;
     }
 
     LayerTime Mlp(in DeviceRates r, double tokens, double ffn, int tp)

@@ -18,8 +18,6 @@ namespace Augur.CostModels.Training;
 /// </summary>
 public sealed class TrainingModel
 {
-    /// <summary>FlashAttention backward does 2.5× the forward FLOPs (it recomputes the scores; FA2 paper §3).</summary>
-    public const double FlashBackwardFactor = 2.5;
     /// <summary>Adam step traffic per parameter: read fp32 master, m, v, grad (16 B), write master, m, v and bf16 weight (14 B).</summary>
     const double OptimizerBytesPerParam = 30;
 
@@ -80,8 +78,8 @@ public sealed class TrainingModel
         var moeLayer = moeLayers > 0 ? _layer.Moe(_rates, shape) : default;
         var fwd = dense * denseLayers + moeLayer * moeLayers;
 
-        // Backward: GEMMs and elementwise 2× forward; attention 2.5× (flash) or 2× (unfused).
-        double attnBwd = _job.AttentionKernel == AttentionKernel.Flash ? FlashBackwardFactor : 2.0;
+        // Backward: GEMMs and elementwise 2× forward; attention 2.5× the FLOPs (flash, with its own per-row work) or 2× (unfused).
+        double attnBwd = _job.AttentionKernel == AttentionKernel.Flash ? Roofline.FlashBackwardFactor(_rates, _layer.AttendedContext(shape)) : 2.0;
         double recompute = l.Recompute switch
         {
             Recompute.Full => fwd.Total,

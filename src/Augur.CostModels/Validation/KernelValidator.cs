@@ -1,5 +1,4 @@
 using Augur.CostModels.Compute;
-using Augur.CostModels.Training;
 using Augur.Domain.Hardware;
 
 namespace Augur.CostModels.Validation;
@@ -19,7 +18,8 @@ public sealed record KernelValidation(KernelMeasurementSet Set, Accelerator Acce
 
 /// <summary>
 /// Times each measured kernel with the same roofline the training, serving and RL models use
-/// (<see cref="Roofline"/>: GEMMs, fused attention, streaming copies) on the accelerator's spec-sheet peaks and its
+/// (<see cref="Roofline"/>: GEMMs, fused attention with its per-row work, streaming copies; training charges the
+/// backward as <see cref="Roofline.FlashBackwardFactor"/> times the forward) on the accelerator's spec-sheet peaks and its
 /// family calibration, so the operator layer is checked against hardware rather than only end-to-end runs.
 /// Prefill attention is compared on the cuDNN backend (the fused Hopper kernel Transformer Engine and the serving
 /// engines use), not on PyTorch's FlashAttention-2 backend; decode attention on PyTorch's default choice.
@@ -60,17 +60,18 @@ public static class KernelValidator
                 if (s.Backend != "default") continue;
                 double flops = 4 * s.Batch * s.Heads * s.KeyTokens * s.HeadDim;
                 results.Add(new KernelResult("decode attention", $"batch {s.Batch}, context {s.KeyTokens}",
-                    Roofline.AttentionSeconds(bf16, flops, kv + 2 * q), s.Forward.Value));
+                    Roofline.AttentionSeconds(bf16, flops, kv + 2 * q, s.KeyTokens), s.Forward.Value));
                 continue;
             }
             if (s.Backend != "CUDNN_ATTENTION") continue;
             // Causal: each query attends to half the keys on average: 4·b·h·s²·d / 2.
             double f = 2 * s.Batch * s.Heads * s.QueryTokens * s.KeyTokens * s.HeadDim;
-            double fwd = Roofline.AttentionSeconds(bf16, f, kv + 2 * q);
+            double context = s.KeyTokens / 2;
+            double fwd = Roofline.AttentionSeconds(bf16, f, kv + 2 * q, context);
             string label = $"batch {s.Batch} x {s.Heads} heads, {s.QueryTokens} tokens";
             results.Add(new KernelResult("prefill attention forward", label, fwd, s.Forward.Value));
             if (s.ForwardBackward is { } fb)
-                results.Add(new KernelResult("attention forward+backward (training)", label, fwd * (1 + TrainingModel.FlashBackwardFactor), fb.Value));
+                results.Add(new KernelResult("attention forward+backward (training)", label, fwd * (1 + Roofline.FlashBackwardFactor(bf16, context)), fb.Value));
         }
         return results;
     }
