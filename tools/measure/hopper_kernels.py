@@ -203,12 +203,33 @@ def attention_rows():
                         o.backward(go)
                     tfb = event_seconds(fb)
                 flops = 2.0 * b * h * s * s * d  # causal: 4·b·h·s²·d / 2
-                rows.append(dict(phase="prefill", backend=backend.name, batch=b, heads=h, kv_heads=h, q_len=s, kv_len=s, head_dim=d,
+                rows.append(dict(phase="prefill", backend=backend.name, batch=b, heads=h, kv_heads=h, q_len=s, kv_len=s, head_dim=d, v_dim=d,
                                  fwd_seconds=tf, fwd_tflops=flops / tf / 1e12,
                                  fwd_bwd_seconds=tfb, fwd_bwd_tflops=3.5 * flops / tfb / 1e12, kv_gbps=float("nan")))
                 del q, k, v, go
             except Exception as e:  # noqa: BLE001
                 log("attention error", backend.name, b, h, s, repr(e)[:200])
+        # MLA prefill shape (DeepSeek-V3: 128 heads, query/key 192 = 128 + 64 rotary, value 128).
+        for b, h, sq in ([4, 128, 1024], [2, 128, 2048], [1, 128, 4096], [1, 128, 8192]):
+            try:
+                q = torch.randn(b, h, sq, 192, device=dev, dtype=torch.bfloat16, requires_grad=True)
+                k = torch.randn(b, h, sq, 192, device=dev, dtype=torch.bfloat16, requires_grad=True)
+                v = torch.randn(b, h, sq, 128, device=dev, dtype=torch.bfloat16, requires_grad=True)
+                go = torch.randn(b, h, sq, 128, device=dev, dtype=torch.bfloat16)
+                with sdpa_kernel([backend]):
+                    fwd = lambda: F.scaled_dot_product_attention(q, k, v, is_causal=True)
+                    tf = event_seconds(fwd)
+                    def fb():
+                        o = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+                        o.backward(go)
+                    tfb = event_seconds(fb)
+                flops = b * h * sq * sq * (192 + 128)  # causal: 2·b·h·s²·(dqk + dv) / 2
+                rows.append(dict(phase="prefill", backend=backend.name, batch=b, heads=h, kv_heads=h, q_len=sq, kv_len=sq, head_dim=192, v_dim=128,
+                                 fwd_seconds=tf, fwd_tflops=flops / tf / 1e12,
+                                 fwd_bwd_seconds=tfb, fwd_bwd_tflops=3.5 * flops / tfb / 1e12, kv_gbps=float("nan")))
+                del q, k, v, go
+            except Exception as e:  # noqa: BLE001
+                log("mla attention error", backend.name, b, sq, repr(e)[:200])
         log("prefill " + backend.name + ": " + " ".join(f"{r['q_len']}x{r['heads']}:{r['fwd_tflops']:.0f}/{r['fwd_bwd_tflops']:.0f}" for r in rows if r['backend'] == backend.name))
     torch.cuda.empty_cache()
     # Decode: one query token per sequence against a long KV cache (GQA 64 query heads over 8 KV heads).
@@ -229,7 +250,7 @@ def attention_rows():
                         t, _ = replay_seconds(dec, 50)
                 kvb = 2.0 * b * hk * L * d * 2
                 flops = 4.0 * b * hq * L * d
-                rows.append(dict(phase="decode", backend=backend.name if backend else "default", batch=b, heads=hq, kv_heads=hk, q_len=1, kv_len=L, head_dim=d,
+                rows.append(dict(phase="decode", backend=backend.name if backend else "default", batch=b, heads=hq, kv_heads=hk, q_len=1, kv_len=L, head_dim=d, v_dim=d,
                                  fwd_seconds=t, fwd_tflops=flops / t / 1e12, fwd_bwd_seconds=float("nan"), fwd_bwd_tflops=float("nan"), kv_gbps=kvb / t / 1e9))
                 del kv, q
             except Exception as e:  # noqa: BLE001
