@@ -61,8 +61,11 @@ public static class MeasurementReader
         t.Rows.Select(r =>
         {
             double fb = r.Number("fwd_bwd_seconds");
+            double d = r.Number("head_dim");
+            // Tables from the script's first version have no v_dim column: value width = query width.
+            double dv = t.Has("v_dim") ? r.Number("v_dim") : d;
             return new AttentionSample(r.Text("phase") == "decode", r.Text("backend"), r.Number("batch"), r.Number("heads"), r.Number("kv_heads"),
-                r.Number("q_len"), r.Number("kv_len"), r.Number("head_dim"), new Seconds(r.Number("fwd_seconds")),
+                r.Number("q_len"), r.Number("kv_len"), d, dv, new Seconds(r.Number("fwd_seconds")),
                 double.IsNaN(fb) ? null : new Seconds(fb));
         }).ToList();
 

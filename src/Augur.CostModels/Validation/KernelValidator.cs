@@ -54,21 +54,23 @@ public static class KernelValidator
         foreach (var s in set.Attention)
         {
             double q = s.Batch * s.Heads * s.QueryTokens * s.HeadDim * ActivationBytes;
-            double kv = 2 * s.Batch * s.KvHeads * s.KeyTokens * s.HeadDim * ActivationBytes;
+            double o = s.Batch * s.Heads * s.QueryTokens * s.ValueDim * ActivationBytes;
+            double kv = s.Batch * s.KvHeads * s.KeyTokens * (s.HeadDim + s.ValueDim) * ActivationBytes;
             if (s.Decode)
             {
                 if (s.Backend != "default") continue;
-                double flops = 4 * s.Batch * s.Heads * s.KeyTokens * s.HeadDim;
+                double flops = 2 * s.Batch * s.Heads * s.KeyTokens * (s.HeadDim + s.ValueDim);
                 results.Add(new KernelResult("decode attention", $"batch {s.Batch}, context {s.KeyTokens}",
-                    Roofline.AttentionSeconds(bf16, flops, kv + 2 * q, s.KeyTokens), s.Forward.Value));
+                    Roofline.AttentionSeconds(bf16, flops, kv + q + o, s.KeyTokens), s.Forward.Value));
                 continue;
             }
             if (s.Backend != "CUDNN_ATTENTION") continue;
-            // Causal: each query attends to half the keys on average: 4·b·h·s²·d / 2.
-            double f = 2 * s.Batch * s.Heads * s.QueryTokens * s.KeyTokens * s.HeadDim;
+            // Causal: each query attends to half the keys on average: 2·b·h·s·(s/2)·(d_qk + d_v).
             double context = s.KeyTokens / 2;
-            double fwd = Roofline.AttentionSeconds(bf16, f, kv + 2 * q, context);
-            string label = $"batch {s.Batch} x {s.Heads} heads, {s.QueryTokens} tokens";
+            double f = 2 * s.Batch * s.Heads * s.QueryTokens * context * (s.HeadDim + s.ValueDim);
+            double fwd = Roofline.AttentionSeconds(bf16, f, kv + q + o, context);
+            string mla = s.HeadDim != s.ValueDim ? $", {s.HeadDim}/{s.ValueDim} (MLA)" : "";
+            string label = $"batch {s.Batch} x {s.Heads} heads, {s.QueryTokens} tokens{mla}";
             results.Add(new KernelResult("prefill attention forward", label, fwd, s.Forward.Value));
             if (s.ForwardBackward is { } fb)
                 results.Add(new KernelResult("attention forward+backward (training)", label, fwd * (1 + Roofline.FlashBackwardFactor(bf16, context)), fb.Value));

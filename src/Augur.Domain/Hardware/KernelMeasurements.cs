@@ -35,11 +35,12 @@ public sealed record CopySample(Bytes Size, bool Graphed, Seconds Measured);
 
 /// <summary>
 /// Scaled-dot-product attention: causal prefill (query length = key length) or decode (one query per sequence);
-/// <paramref name="Backend"/> is the kernel family that ran it. Backward time is absent for decode.
+/// <paramref name="Backend"/> is the kernel family that ran it. <paramref name="HeadDim"/> is the query/key width,
+/// <paramref name="ValueDim"/> the value width (MLA prefill: 192 and 128). Backward time is absent for decode.
 /// </summary>
 public sealed record AttentionSample(
     bool Decode, string Backend, double Batch, double Heads, double KvHeads, double QueryTokens, double KeyTokens, double HeadDim,
-    Seconds Forward, Seconds? ForwardBackward);
+    double ValueDim, Seconds Forward, Seconds? ForwardBackward);
 
 /// <summary>A window of back-to-back large GEMMs: achieved rate with the board power and SM clock it ran at.</summary>
 public sealed record SustainedSample(Precision Precision, Seconds Elapsed, FlopRate Rate, Watts Power, double SmClockMhz);
