@@ -188,13 +188,18 @@ def attention_rows():
     from torch.nn.attention import sdpa_kernel, SDPBackend
     import torch.nn.functional as F
     rows = []
-    prefill = [(16, 16, 1024), (8, 16, 2048), (4, 16, 4096), (1, 16, 16384), (2, 64, 4096), (1, 64, 8192)]
+    # (batch, heads, tokens, query/key width, value width): MHA/GQA-style shapes at head dim 128, then the MLA
+    # prefill shape (DeepSeek-V3: 128 heads, query/key 192 = 128 + 64 rotary, value 128).
+    prefill = [(16, 16, 1024, 128, 128), (8, 16, 2048, 128, 128), (4, 16, 4096, 128, 128), (1, 16, 16384, 128, 128),
+               (2, 64, 4096, 128, 128), (1, 64, 8192, 128, 128),
+               (4, 128, 1024, 192, 128), (2, 128, 2048, 192, 128), (1, 128, 4096, 192, 128), (1, 128, 8192, 192, 128)]
     for backend in (SDPBackend.FLASH_ATTENTION, SDPBackend.CUDNN_ATTENTION):
-        for b, h, s in prefill:
-            d = 128
+        for b, h, s, dqk, dv in prefill:
             try:
-                q, k, v = (torch.randn(b, h, s, d, device=dev, dtype=torch.bfloat16, requires_grad=True) for _ in range(3))
-                go = torch.randn(b, h, s, d, device=dev, dtype=torch.bfloat16)
+                q = torch.randn(b, h, s, dqk, device=dev, dtype=torch.bfloat16, requires_grad=True)
+                k = torch.randn(b, h, s, dqk, device=dev, dtype=torch.bfloat16, requires_grad=True)
+                v = torch.randn(b, h, s, dv, device=dev, dtype=torch.bfloat16, requires_grad=True)
+                go = torch.randn(b, h, s, dv, device=dev, dtype=torch.bfloat16)
                 with sdpa_kernel([backend]):
                     fwd = lambda: F.scaled_dot_product_attention(q, k, v, is_causal=True)
                     tf = event_seconds(fwd)
@@ -202,34 +207,13 @@ def attention_rows():
                         o = F.scaled_dot_product_attention(q, k, v, is_causal=True)
                         o.backward(go)
                     tfb = event_seconds(fb)
-                flops = 2.0 * b * h * s * s * d  # causal: 4·b·h·s²·d / 2
-                rows.append(dict(phase="prefill", backend=backend.name, batch=b, heads=h, kv_heads=h, q_len=s, kv_len=s, head_dim=d, v_dim=d,
+                flops = b * h * s * s * (dqk + dv)  # causal: 2·b·h·s²·(dqk + dv) / 2
+                rows.append(dict(phase="prefill", backend=backend.name, batch=b, heads=h, kv_heads=h, q_len=s, kv_len=s, head_dim=dqk, v_dim=dv,
                                  fwd_seconds=tf, fwd_tflops=flops / tf / 1e12,
                                  fwd_bwd_seconds=tfb, fwd_bwd_tflops=3.5 * flops / tfb / 1e12, kv_gbps=float("nan")))
                 del q, k, v, go
-            except Exception as e:  # noqa: BLE001
-                log("attention error", backend.name, b, h, s, repr(e)[:200])
-        # MLA prefill shape (DeepSeek-V3: 128 heads, query/key 192 = 128 + 64 rotary, value 128).
-        for b, h, sq in ([4, 128, 1024], [2, 128, 2048], [1, 128, 4096], [1, 128, 8192]):
-            try:
-                q = torch.randn(b, h, sq, 192, device=dev, dtype=torch.bfloat16, requires_grad=True)
-                k = torch.randn(b, h, sq, 192, device=dev, dtype=torch.bfloat16, requires_grad=True)
-                v = torch.randn(b, h, sq, 128, device=dev, dtype=torch.bfloat16, requires_grad=True)
-                go = torch.randn(b, h, sq, 128, device=dev, dtype=torch.bfloat16)
-                with sdpa_kernel([backend]):
-                    fwd = lambda: F.scaled_dot_product_attention(q, k, v, is_causal=True)
-                    tf = event_seconds(fwd)
-                    def fb():
-                        o = F.scaled_dot_product_attention(q, k, v, is_causal=True)
-                        o.backward(go)
-                    tfb = event_seconds(fb)
-                flops = b * h * sq * sq * (192 + 128)  # causal: 2·b·h·s²·(dqk + dv) / 2
-                rows.append(dict(phase="prefill", backend=backend.name, batch=b, heads=h, kv_heads=h, q_len=sq, kv_len=sq, head_dim=192, v_dim=128,
-                                 fwd_seconds=tf, fwd_tflops=flops / tf / 1e12,
-                                 fwd_bwd_seconds=tfb, fwd_bwd_tflops=3.5 * flops / tfb / 1e12, kv_gbps=float("nan")))
-                del q, k, v, go
-            except Exception as e:  # noqa: BLE001
-                log("mla attention error", backend.name, b, sq, repr(e)[:200])
+            except Exception as e:  # noqa: BLE001  (FlashAttention-2 refuses unequal widths)
+                log("attention error", backend.name, b, h, s, dqk, dv, repr(e)[:200])
         log("prefill " + backend.name + ": " + " ".join(f"{r['q_len']}x{r['heads']}:{r['fwd_tflops']:.0f}/{r['fwd_bwd_tflops']:.0f}" for r in rows if r['backend'] == backend.name))
     torch.cuda.empty_cache()
     # Decode: one query token per sequence against a long KV cache (GQA 64 query heads over 8 KV heads).
