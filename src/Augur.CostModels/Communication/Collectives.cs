@@ -44,22 +44,25 @@ public static class Collectives
     }
 
     /// <summary>
-    /// Expert dispatch (or combine) in throughput mode, as DeepEP's normal kernels run it (deepseek-ai/DeepEP README:
-    /// NVLink-to-RDMA forwarding): each rank's tokens cross the scale-out network once per remote domain holding one of
-    /// their <paramref name="copies"/> expert shards, then fan out over the scale-up domain. <paramref name="tokenBytes"/>
-    /// is one copy of every token of the rank. With uniform routing a token reaches
-    /// D·(1 − (1 − 1/D)^copies) of the D domains, (D − 1)/D of them remote. Inside one domain this is the plain all-to-all.
+    /// Expert dispatch (or combine) of one rank's tokens, <paramref name="tokenBytes"/> being one copy of each, to
+    /// <paramref name="copies"/> expert shards. Prefill tokens (<paramref name="throughputShare"/> of them) travel as
+    /// DeepEP's normal kernels send them (deepseek-ai/DeepEP README: NVLink-to-RDMA forwarding): once per remote
+    /// domain holding one of their experts, then over the scale-up domain; with uniform routing a token reaches
+    /// D·(1 − (1 − 1/D)^copies) of the D domains, (D − 1)/D of them remote. Decode tokens travel as the low-latency
+    /// kernels send them: every copy straight to its rank, the plain all-to-all. Adding prefill tokens to a pass
+    /// therefore never makes its decode tokens cheaper. Inside one domain both are the plain all-to-all.
+    /// Node-limited routing (DeepSeek-V3 sends a token to at most 4 nodes) and uneven expert load are not modelled.
     /// </summary>
-    public static double DeduplicatedDispatch(in Fabric f, double tokenBytes, double copies, int p, int stride)
+    public static double ExpertExchange(in Fabric f, double tokenBytes, double copies, int p, int stride, double throughputShare)
     {
         if (p <= 1 || tokenBytes <= 0) return 0;
         int g = f.MembersPerDomain(p, stride);
-        double n = tokenBytes * copies;
-        double local = n * (g - 1) / g / f.ScaleUp.BytesPerSecond + f.ScaleUp.LatencySeconds;
-        if (g >= p) return AllToAll(f, n, p, stride);
+        if (g >= p) return AllToAll(f, tokenBytes * copies, p, stride);
+        double s = Math.Clamp(throughputShare, 0, 1);
         double domains = (double)p / g;
         double remoteDomains = domains * (1 - Math.Pow(1 - 1 / domains, copies)) * (domains - 1) / domains;
-        double remote = tokenBytes * remoteDomains / f.ScaleOut.BytesPerSecond + f.ScaleOut.LatencySeconds;
+        double local = tokenBytes * copies * ((1 - s) * (g - 1) / p + s * (g - 1) / g) / f.ScaleUp.BytesPerSecond + f.ScaleUp.LatencySeconds;
+        double remote = tokenBytes * ((1 - s) * copies * (p - g) / p + s * remoteDomains) / f.ScaleOut.BytesPerSecond + f.ScaleOut.LatencySeconds;
         return Math.Max(local, remote);
     }
 

@@ -173,7 +173,7 @@ public sealed partial class InferenceModel
         double microBatchTokens = decodeSequences * q / micro + prefillTokens * promptShare;
         double activeSlots = tokens > 0 ? Math.Max(1, microBatchTokens / tokens) : 1;
         return Forward(l, tokens, attended, decodeContextSum * decodeShare, decodeSequences * decodeShare * q + prompts * prefillShare,
-            activeSlots, nicShare, latentShare, throughputDispatch: prefillTokens > 0);
+            activeSlots, nicShare, latentShare, tokens > 0 ? prefillTokens * prefillShare / tokens : 0);
     }
 
     /// <summary>Decode step of one replica: <paramref name="sequences"/> sequences at average context <paramref name="context"/>.</summary>
@@ -219,7 +219,7 @@ public sealed partial class InferenceModel
     /// the LM head, TP all-reduces (2 per layer), EP dispatch + combine per MoE layer, stage hops and the
     /// per-iteration overhead.
     /// </summary>
-    IterationCost Forward(in InferenceLayout l, double tokens, double attendedSum, double kvReadTokens, double logitTokens, double activeGroups, double nicShare, double latentShare, bool throughputDispatch)
+    IterationCost Forward(in InferenceLayout l, double tokens, double attendedSum, double kvReadTokens, double logitTokens, double activeGroups, double nicShare, double latentShare, double prefillShare)
     {
         if (tokens <= 0) return new IterationCost(default, 0, 0, 0, _cal.ServingIterationOverhead.Value, 0, 0);
         double context = attendedSum / tokens;
@@ -248,14 +248,11 @@ public sealed partial class InferenceModel
             // Each token goes to every GPU holding a shard of one of its experts: min(top-k, ep) expert-parallel
             // ranks × etp shards each (ep = 1 with DP attention is an all-gather of every group's tokens), and
             // the partial outputs come back the same way. The exchange spans all GPUs of the stage.
-            // Prefill passes use throughput kernels that send a token once per remote domain (DeepEP normal mode);
-            // decode passes use low-latency kernels that send every expert copy straight over the network.
+            // Prefill tokens go through throughput kernels (a token once per remote domain), decode tokens through
+            // low-latency kernels (every expert copy straight over the network): Collectives.ExpertExchange.
             double copies = Math.Min(moe2.TopK, l.Ep) * l.Etp, perRankTokens = tokens / l.Tp * hidden;
-            double a2a = throughputDispatch
-                ? Collectives.DeduplicatedDispatch(_fabric, perRankTokens * _dispatchBytes, copies, l.GpusPerStage, 1)
-                  + Collectives.DeduplicatedDispatch(_fabric, perRankTokens * ActivationBytes, copies, l.GpusPerStage, 1)
-                : Collectives.AllToAll(_fabric, perRankTokens * copies * _dispatchBytes, l.GpusPerStage, 1)
-                  + Collectives.AllToAll(_fabric, perRankTokens * copies * ActivationBytes, l.GpusPerStage, 1);
+            double a2a = Collectives.ExpertExchange(_fabric, perRankTokens * _dispatchBytes, copies, l.GpusPerStage, 1, prefillShare)
+                         + Collectives.ExpertExchange(_fabric, perRankTokens * ActivationBytes, copies, l.GpusPerStage, 1, prefillShare);
             ep = _m.MoeLayers * a2a / (1 - Math.Clamp(nicShare, 0, 0.9));
         }
         double pp = l.Pp > 1 ? (l.Pp - 1) * Collectives.SendRecv(_fabric, tokens * hidden * ActivationBytes, l.GpusPerStage) : 0;

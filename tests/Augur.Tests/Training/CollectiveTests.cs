@@ -65,9 +65,11 @@ public class CollectiveTests
         double tokenBytes = 1e8;
         double remoteDomains = 4 * (1 - Math.Pow(0.75, 8)) * 0.75;
         Assert.Equal(2.69966, remoteDomains, 4);
-        Assert.Equal(tokenBytes * remoteDomains / 50e9 + 10e-6, Collectives.DeduplicatedDispatch(f, tokenBytes, 8, 32, 1), 9);
+        Assert.Equal(tokenBytes * remoteDomains / 50e9 + 10e-6, Collectives.ExpertExchange(f, tokenBytes, 8, 32, 1, throughputShare: 1), 9);
+        // Decode tokens (low-latency kernels) pay every copy: the plain all-to-all.
+        Assert.Equal(Collectives.AllToAll(f, tokenBytes * 8, 32, 1), Collectives.ExpertExchange(f, tokenBytes, 8, 32, 1, throughputShare: 0), 12);
         Assert.Equal(tokenBytes * 8 * 24 / 32 / 50e9 + 10e-6, Collectives.AllToAll(f, tokenBytes * 8, 32, 1), 9);
         // Inside one domain there is nothing to deduplicate.
-        Assert.Equal(Collectives.AllToAll(f, tokenBytes * 8, 8, 1), Collectives.DeduplicatedDispatch(f, tokenBytes, 8, 8, 1));
+        Assert.Equal(Collectives.AllToAll(f, tokenBytes * 8, 8, 1), Collectives.ExpertExchange(f, tokenBytes, 8, 8, 1, throughputShare: 1));
     }
 }

@@ -1,0 +1,44 @@
+using Augur.Catalog.Loading;
+using Augur.CostModels.Inference;
+using Augur.CostModels.Validation;
+
+namespace Augur.Tests.Inference;
+
+/// <summary>Prefill tokens cross the network once per remote server, decode tokens once per expert copy.</summary>
+public class ExpertDispatchTests
+{
+    const string DeepSeekEp32 = "workload: inference\nmodel: deepseek-v3\nhardware: hgx-h800\ncluster: {gpus: 32}\nprecision: fp8\n" +
+                                "parallelism: {tp: 1, ep: 32, dp_attention: 32}\ninference: {input_tokens: 4096, output_tokens: 500, concurrency: 4096}\n";
+
+    static (InferenceModel Model, InferenceLayout Layout) Load()
+    {
+        var s = Scenarios.FromYaml(DeepSeekEp32);
+        return (new InferenceModel(s.Model, s.Cluster, s.Inference!, s.Precision, CatalogStore.Default.Calibration(s.Cluster.Accelerator)),
+                InferenceValidator.LayoutFor(s));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(64)]
+    [InlineData(4096)]
+    public void Adding_prefill_tokens_to_a_decode_step_never_makes_it_cheaper(double promptTokens)
+    {
+        var (m, l) = Load();
+        var decode = m.Iteration(l, 0, 0, 4096, 4096 * 4300.0, 0);
+        var mixed = m.Iteration(l, promptTokens, promptTokens * (promptTokens + 1) / 2, 4096, 4096 * 4300.0, 1);
+        Assert.True(mixed.ExpertParallel >= decode.ExpertParallel, $"{mixed.ExpertParallel} < {decode.ExpertParallel}");
+        Assert.True(mixed.Total > decode.Total);
+    }
+
+    [Fact]
+    public void A_prefill_pass_sends_fewer_network_bytes_per_token_than_a_decode_pass()
+    {
+        // EP32 over four servers: a prefill token crosses 4·(1 − (3/4)^8)·3/4 = 2.70 NICs, a decode token 8·24/32 = 6
+        // (dispatch FP8 and combine BF16 alike), so per token the prefill exchange is under half the decode one.
+        var (m, l) = Load();
+        double tokens = 8192;
+        var prefill = m.Iteration(l, tokens * 32, tokens * 32 * 2048, 0, 0, 64);
+        var decode = m.Iteration(l, 0, 0, tokens * 32, tokens * 32 * 2048.0, 0);
+        Assert.InRange(prefill.ExpertParallel / decode.ExpertParallel, 0.42, 0.47);
+    }
+}
