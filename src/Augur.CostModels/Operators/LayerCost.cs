@@ -123,9 +123,12 @@ public sealed class LayerCost
         double d = _m.Hidden, f = (double)moe.ExpertFfn / s.Etp, visits = s.ExpertTokenVisits;
         double matrices = _m.GatedMlp ? 3 : 2;
         double flops = 2 * visits * matrices * d * f;
-        double weights = s.ExpertsTouched * matrices * d * f * _weightBytes;
-        double acts = visits * (2 * d + (matrices - 1) * f + f) * _activationBytes;
-        double t = Math.Max(flops / r.Gemm.PerSecond, (weights + acts) / r.Memory.BytesPerSecond) + 2 * r.KernelOverhead.Value;
+        double groups = s.ExpertsTouched;
+        if (groups <= 0 || visits <= 0) return new LayerTime(2 * r.KernelOverhead.Value, 0, 0, 0);
+        // Two grouped GEMMs over the touched experts (gate+up, then down), each expert reading its own weights.
+        double perExpert = visits / groups;
+        double t = Roofline.GroupedGemmSeconds(r, groups, perExpert, (matrices - 1) * f, d, _weightBytes, _activationBytes)
+                   + Roofline.GroupedGemmSeconds(r, groups, perExpert, d, f, _weightBytes, _activationBytes);
         return new LayerTime(t, 0, 0, flops);
     }
 
