@@ -10,13 +10,14 @@ namespace Augur.Reports;
 /// <summary>The operator model against kernels measured on real accelerators: error per kernel group, and each kernel on request.</summary>
 public static class KernelValidationReport
 {
-    public sealed record GroupSummary(string Group, int Kernels, double MeanAbsError, double WorstError, string Worst);
+    /// <param name="Fitted">The group's calibration parameters were fitted to this set (in-sample).</param>
+    public sealed record GroupSummary(string Group, int Kernels, double MeanAbsError, double WorstError, string Worst, bool Fitted);
 
-    public static IReadOnlyList<GroupSummary> Summarize(IReadOnlyList<KernelResult> results) =>
-        results.GroupBy(r => r.Group).Select(g =>
+    public static IReadOnlyList<GroupSummary> Summarize(KernelValidation v) =>
+        v.Results.GroupBy(r => r.Group).Select(g =>
         {
             var worst = g.MaxBy(r => Math.Abs(r.Error))!;
-            return new GroupSummary(g.Key, g.Count(), g.Average(r => Math.Abs(r.Error)), worst.Error, worst.Label);
+            return new GroupSummary(g.Key, g.Count(), g.Average(r => Math.Abs(r.Error)), worst.Error, worst.Label, v.Set.FittedGroups.Contains(g.Key));
         }).ToList();
 
     public static IRenderable[] Tables(IReadOnlyList<KernelValidation> sets, bool everyKernel)
@@ -32,9 +33,9 @@ public static class KernelValidationReport
                     rows.AddRow(r.Group, r.Label, Format.N(r.MeasuredSeconds * 1e6, "0.0"), Format.N(r.PredictedSeconds * 1e6, "0.0"), Signed(r.Error));
                 items.Add(rows);
             }
-            var t = Render.Table("kernel group", "kernels", "mean abs. error", "worst", "worst kernel");
-            foreach (var s in Summarize(v.Results))
-                t.AddRow(s.Group, s.Kernels.ToString(System.Globalization.CultureInfo.InvariantCulture), Format.Pct(s.MeanAbsError), Signed(s.WorstError), s.Worst);
+            var t = Render.Table("kernel group", "fit here", "kernels", "mean abs. error", "worst", "worst kernel");
+            foreach (var s in Summarize(v))
+                t.AddRow(s.Group, s.Fitted ? "yes" : "no", s.Kernels.ToString(System.Globalization.CultureInfo.InvariantCulture), Format.Pct(s.MeanAbsError), Signed(s.WorstError), s.Worst);
             items.Add(t);
             foreach (var s in v.Sustained)
                 items.Add(Render.Line($"sustained {s.Precision.ToString().ToLowerInvariant()} 8192³ GEMM: {Format.Pct(s.MeasuredEfficiency)} of dense peak at {Format.N(s.PowerWatts, "0")} W, SM clock {Format.N(s.SmClockMhz, "0")} MHz (calibrated GEMM efficiency {Format.Pct(s.CalibratedEfficiency)})"));
@@ -48,8 +49,8 @@ public static class KernelValidationReport
         foreach (var v in sets)
         {
             var groups = new JsonArray();
-            foreach (var s in Summarize(v.Results))
-                groups.Add(new JsonObject { ["group"] = s.Group, ["kernels"] = s.Kernels, ["mean_abs_error"] = JsonOut.Num(s.MeanAbsError), ["worst_error"] = JsonOut.Num(s.WorstError), ["worst_kernel"] = s.Worst });
+            foreach (var s in Summarize(v))
+                groups.Add(new JsonObject { ["group"] = s.Group, ["fitted_to_this_set"] = s.Fitted, ["kernels"] = s.Kernels, ["mean_abs_error"] = JsonOut.Num(s.MeanAbsError), ["worst_error"] = JsonOut.Num(s.WorstError), ["worst_kernel"] = s.Worst });
             var sustained = new JsonArray();
             foreach (var s in v.Sustained)
                 sustained.Add(new JsonObject { ["precision"] = s.Precision.ToString().ToLowerInvariant(), ["measured_efficiency"] = JsonOut.Num(s.MeasuredEfficiency), ["calibrated_efficiency"] = JsonOut.Num(s.CalibratedEfficiency), ["power_w"] = JsonOut.Num(s.PowerWatts), ["sm_clock_mhz"] = JsonOut.Num(s.SmClockMhz) });

@@ -37,10 +37,13 @@ public sealed class CsvTable
 
         public int Line { get; }
 
+        /// <summary>"file line N", for error messages.</summary>
+        public string Where => $"{_t._name} line {Line}";
+
         public string Text(string column)
         {
             if (!_t._columns.TryGetValue(column, out int i)) throw new InputException($"{_t._name}: no column '{column}'");
-            if (i >= _fields.Length) throw new InputException($"{_t._name} line {Line}: missing field '{column}'");
+            if (i >= _fields.Length) throw new InputException($"{Where}: missing field '{column}'");
             return _fields[i].Trim();
         }
 
@@ -49,7 +52,7 @@ public sealed class CsvTable
             string s = Text(column);
             if (s.Equals("nan", StringComparison.OrdinalIgnoreCase)) return double.NaN;
             if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
-                throw new InputException($"{_t._name} line {Line}: '{column}' is '{s}', not a number");
+                throw new InputException($"{Where}: '{column}' is '{s}', not a number");
             return v;
         }
     }

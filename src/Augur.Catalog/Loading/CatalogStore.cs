@@ -60,7 +60,9 @@ public sealed class CatalogStore
     {
         var parts = name.Split('/');
         if (parts.Length != 3) throw new InputException($"catalog/{name}: measurement files live in measurements/<set>/");
-        if (parts[2] == "source.yaml") _measurementSources[parts[1]] = (MappingNode)DataReader.Read(text, name, json: false);
+        if (parts[2] == "source.yaml")
+            _measurementSources[parts[1]] = DataReader.Read(text, name, json: false) as MappingNode
+                ?? throw new InputException($"catalog/{name}: expected a mapping (id, accelerator, device, measured_on, software, source, method)");
         else
         {
             if (!_measurementTables.TryGetValue(parts[1], out var tables)) _measurementTables[parts[1]] = tables = new(StringComparer.Ordinal);
@@ -69,10 +71,22 @@ public sealed class CatalogStore
     }
 
     /// <summary>Kernel timings measured on real accelerators (catalog/measurements), read on first use.</summary>
-    public IReadOnlyList<KernelMeasurementSet> Measurements => _measurements ??= _measurementSources.Keys.Order(StringComparer.Ordinal)
-        .Select(id => MeasurementReader.Read(id, _measurementSources[id],
-            _measurementTables.TryGetValue(id, out var t) ? t : new Dictionary<string, string>()))
-        .ToList();
+    public IReadOnlyList<KernelMeasurementSet> Measurements => _measurements ??= ReadMeasurements();
+
+    List<KernelMeasurementSet> ReadMeasurements()
+    {
+        foreach (var folder in _measurementTables.Keys.Where(k => !_measurementSources.ContainsKey(k)))
+            throw new InputException($"catalog/measurements/{folder}: tables without a source.yaml saying where they come from");
+        var sets = new List<KernelMeasurementSet>();
+        foreach (var folder in _measurementSources.Keys.Order(StringComparer.Ordinal))
+        {
+            var set = MeasurementReader.Read(folder, _measurementSources[folder],
+                _measurementTables.TryGetValue(folder, out var t) ? t : new Dictionary<string, string>());
+            if (set.Id != folder) throw new InputException($"catalog/measurements/{folder}/source.yaml: id '{set.Id}' is not the folder name '{folder}'");
+            sets.Add(set);
+        }
+        return sets;
+    }
 
     void AddAccelerator(MappingNode node)
     {

@@ -25,6 +25,8 @@ public static class MeasurementReader
             Software = source.String("software"),
             Source = source.String("source"),
             Method = source.String("method"),
+            FittedGroups = source.Get("fitted_groups") is SequenceNode fitted
+                ? fitted.Items.OfType<ScalarNode>().Select(x => x.Text ?? "").ToList() : [],
             Gemms = Gemms(new CsvTable(Table("gemm.csv"), name("gemm.csv"))),
             Copies = Copies(new CsvTable(Table("memory.csv"), name("memory.csv"))),
             Attention = Attention(new CsvTable(Table("attention.csv"), name("attention.csv"))),
@@ -34,7 +36,7 @@ public static class MeasurementReader
 
     static Precision ParsePrecision(CsvTable.Row r) =>
         PrecisionInfo.TryParse(r.Text("precision"), out var p) ? p
-            : throw new InputException($"line {r.Line}: unknown precision '{r.Text("precision")}'");
+            : throw new InputException($"{r.Where}: unknown precision '{r.Text("precision")}'; use bf16, fp16, fp8, fp4 or fp32");
 
     static List<GemmSample> Gemms(CsvTable t)
     {
@@ -47,18 +49,20 @@ public static class MeasurementReader
             // Batched expert GEMMs are labelled "… x<E> experts (bmm)".
             int groups = 1;
             int at = label.LastIndexOf(" x", StringComparison.Ordinal);
-            if (label.EndsWith("experts (bmm)", StringComparison.Ordinal) && at >= 0)
-                groups = int.Parse(label[(at + 2)..].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+            if (label.EndsWith("experts (bmm)", StringComparison.Ordinal)
+                && !(at >= 0 && int.TryParse(label[(at + 2)..].Split(' ')[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out groups) && groups > 0))
+                throw new InputException($"{r.Where}: batched GEMM '{label}' does not say its expert count as '… x<N> experts (bmm)'");
             list.Add(new GemmSample(ParsePrecision(r), groups, r.Number("m"), r.Number("n"), r.Number("k"), label, new Seconds(s)));
         }
         return list;
     }
 
+    // Rows whose time is NaN are shapes the library refused (the script records them): skipped.
     static List<CopySample> Copies(CsvTable t) =>
-        t.Rows.Select(r => new CopySample(new Bytes(r.Number("bytes")), r.Text("kind") != "copy-ungraphed", new Seconds(r.Number("seconds")))).ToList();
+        t.Rows.Where(r => !double.IsNaN(r.Number("seconds"))).Select(r => new CopySample(new Bytes(r.Number("bytes")), r.Text("kind") != "copy-ungraphed", new Seconds(r.Number("seconds")))).ToList();
 
     static List<AttentionSample> Attention(CsvTable t) =>
-        t.Rows.Select(r =>
+        t.Rows.Where(r => !double.IsNaN(r.Number("fwd_seconds"))).Select(r =>
         {
             double fb = r.Number("fwd_bwd_seconds");
             double d = r.Number("head_dim");
@@ -70,6 +74,6 @@ public static class MeasurementReader
         }).ToList();
 
     static List<SustainedSample> Sustained(CsvTable t) =>
-        t.Rows.Select(r => new SustainedSample(ParsePrecision(r), new Seconds(r.Number("elapsed_s")), FlopRate.FromTflops(r.Number("tflops")),
+        t.Rows.Where(r => !double.IsNaN(r.Number("tflops"))).Select(r => new SustainedSample(ParsePrecision(r), new Seconds(r.Number("elapsed_s")), FlopRate.FromTflops(r.Number("tflops")),
             new Watts(r.Number("power_w")), r.Number("sm_clock_mhz"))).ToList();
 }

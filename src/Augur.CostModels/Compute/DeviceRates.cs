@@ -72,8 +72,9 @@ public static class Roofline
     }
 
     /// <summary>
-    /// Backward time of fused attention over its forward compute time: FlashAttention's 2.5× FLOPs (FA2 paper §3),
-    /// with the backward pass's own per-row work in place of the forward's.
+    /// Backward time of fused attention as a multiple of its forward time (training multiplies the whole forward
+    /// attention time, which is compute-bound there): FlashAttention's 2.5× FLOPs (FA2 paper §3), with the backward
+    /// pass's own per-row work in place of the forward's.
     /// </summary>
     public static double FlashBackwardFactor(in DeviceRates r, double context) =>
         FlashBackwardFlops * (context + r.AttentionBackwardRowOverhead) / (context + r.AttentionRowOverhead);

@@ -69,11 +69,11 @@ public static class KernelValidator
             double context = s.KeyTokens / 2;
             double f = 2 * s.Batch * s.Heads * s.QueryTokens * context * (s.HeadDim + s.ValueDim);
             double fwd = Roofline.AttentionSeconds(bf16, f, kv + q + o, context);
-            string mla = s.HeadDim != s.ValueDim ? $", {s.HeadDim}/{s.ValueDim} (MLA)" : "";
-            string label = $"batch {s.Batch} x {s.Heads} heads, {s.QueryTokens} tokens{mla}";
-            results.Add(new KernelResult("prefill attention forward", label, fwd, s.Forward.Value));
+            string mla = s.HeadDim != s.ValueDim ? "MLA " : "";
+            string label = $"batch {s.Batch} x {s.Heads} heads, {s.QueryTokens} tokens, {s.HeadDim}/{s.ValueDim} wide";
+            results.Add(new KernelResult(mla + "prefill attention forward", label, fwd, s.Forward.Value));
             if (s.ForwardBackward is { } fb)
-                results.Add(new KernelResult("attention forward+backward (training)", label, fwd * (1 + Roofline.FlashBackwardFactor(bf16, context)), fb.Value));
+                results.Add(new KernelResult(mla + "attention forward+backward (training)", label, fwd * (1 + Roofline.FlashBackwardFactor(bf16, context)), fb.Value));
         }
         return results;
     }
@@ -85,7 +85,13 @@ public static class KernelValidator
     public static IReadOnlyList<SustainedCheck> Sustained(KernelMeasurementSet set, Accelerator a, HardwareCalibration cal) =>
         set.Sustained.Where(s => s.Elapsed.Value >= SustainedWarmupSeconds).GroupBy(s => s.Precision).Select(g =>
         {
-            static double Median(IEnumerable<double> xs) { var v = xs.Order().ToArray(); return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2; }
+            // Power and clock are NaN where NVML could not be read; the median skips them.
+            static double Median(IEnumerable<double> xs)
+            {
+                var v = xs.Where(x => !double.IsNaN(x)).Order().ToArray();
+                if (v.Length == 0) return double.NaN;
+                return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
+            }
             return new SustainedCheck(g.Key, Median(g.Select(s => s.Rate.PerSecond)) / a.Peak(g.Key).PerSecond, cal.Gemm(g.Key),
                 Median(g.Select(s => s.Power.Value)), Median(g.Select(s => s.SmClockMhz)));
         }).ToList();

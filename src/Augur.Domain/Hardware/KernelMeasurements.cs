@@ -18,6 +18,8 @@ public sealed record KernelMeasurementSet
     /// <summary>Where the numbers come from ("measured on …, how").</summary>
     public required string Source { get; init; }
     public required string Method { get; init; }
+    /// <summary>Kernel groups whose calibration parameters were fitted to this set (in-sample; the rest are out of sample).</summary>
+    public IReadOnlyList<string> FittedGroups { get; init; } = [];
     public required IReadOnlyList<GemmSample> Gemms { get; init; }
     public required IReadOnlyList<CopySample> Copies { get; init; }
     public required IReadOnlyList<AttentionSample> Attention { get; init; }
