@@ -43,7 +43,9 @@ public static class KernelValidator
             double predicted = Roofline.GroupedGemmSeconds(r, g.Groups, g.M, g.N, g.K, g.Precision.BytesPerElement(), ActivationBytes);
             string group = g.Groups > 1 ? $"expert gemm {g.Precision.Label()} (batched)" : $"gemm {g.Precision.Label()}";
             string label = g.Groups > 1 ? $"{g.Groups}x m={g.M} n={g.N} k={g.K}" : $"m={g.M} n={g.N} k={g.K}";
-            results.Add(new KernelResult(group, $"{label} ({g.Label})", predicted, g.Measured.Value));
+            // Batched rows are labelled "… x<E> experts (bmm)"; the count is already in the kernel label.
+            int cut = g.Groups > 1 ? g.Label.LastIndexOf(" x", StringComparison.Ordinal) : -1;
+            results.Add(new KernelResult(group, $"{label} ({(cut > 0 ? g.Label[..cut] : g.Label)})", predicted, g.Measured.Value));
         }
         var bf16 = new DeviceRates(a, cal, Precision.BF16);
         // Graph-replayed copies of 512 MiB and more ran slower than the same copies launched plainly (a measurement
