@@ -57,8 +57,8 @@ public static class Collectives
     {
         if (p <= 1 || tokenBytes <= 0) return 0;
         int g = f.MembersPerDomain(p, stride);
-        if (g >= p) return AllToAll(f, tokenBytes * copies, p, stride);
         double s = Math.Clamp(throughputShare, 0, 1);
+        if (g >= p || s == 0) return AllToAll(f, tokenBytes * copies, p, stride);
         double domains = (double)p / g;
         double remoteDomains = domains * (1 - Math.Pow(1 - 1 / domains, copies)) * (domains - 1) / domains;
         double local = tokenBytes * copies * ((1 - s) * (g - 1) / p + s * (g - 1) / g) / f.ScaleUp.BytesPerSecond + f.ScaleUp.LatencySeconds;
