@@ -270,6 +270,12 @@ def sustained_rows(seconds=12.0):
             rows.append(dict(precision=prec, elapsed_s=time.time() - t0, tflops=chunk * 2.0 * n ** 3 / t / 1e12, power_w=p, sm_clock_mhz=clk, temp_c=temp))
         last = [r for r in rows if r["precision"] == prec]
         log("sustained %s 8192^3: first %.0f, last %.0f TFLOP/s, power %.0f W, clock %s MHz" % (prec, last[0]["tflops"], last[-1]["tflops"], last[-1]["power_w"], last[-1]["sm_clock_mhz"]))
+        # A card that stays near its idle clock under full load is throttled (seen once: 345 MHz at 215 W); its
+        # tables describe that card's state, not the chip, and must not be used as calibration data.
+        clocks = sorted(r["sm_clock_mhz"] for r in last if r["sm_clock_mhz"] == r["sm_clock_mhz"])
+        max_clock = env().get("max_sm_clock_mhz")
+        if clocks and max_clock and clocks[len(clocks) // 2] < 0.5 * max_clock:
+            log("WARNING: SM clock %s MHz under load is under half the %s MHz maximum: the card is throttled; do not use these tables" % (clocks[len(clocks) // 2], max_clock))
     return rows
 
 
