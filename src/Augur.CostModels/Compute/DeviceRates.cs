@@ -38,7 +38,7 @@ public readonly struct DeviceRates
     public double AttentionBackwardRowOverhead { get; }
 }
 
-/// <summary>Roofline time of single operators: max(compute, memory) plus the kernel launch gap.</summary>
+/// <summary>Roofline time of single operators: max(compute, memory) plus the fixed per-kernel time.</summary>
 public static class Roofline
 {
     /// <summary>
