@@ -173,7 +173,7 @@ public sealed partial class InferenceModel
         double microBatchTokens = decodeSequences * q / micro + prefillTokens * promptShare;
         double activeSlots = tokens > 0 ? Math.Max(1, microBatchTokens / tokens) : 1;
         return Forward(l, tokens, attended, decodeContextSum * decodeShare, decodeSequences * decodeShare * q + prompts * prefillShare,
-            activeSlots, nicShare, latentShare, tokens > 0 ? prefillTokens * prefillShare / tokens : 0);
+            activeSlots, nicShare, latentShare, tokens > 0 ? prefillTokens * prefillShare / tokens : 0, micro);
     }
 
     /// <summary>Decode step of one replica: <paramref name="sequences"/> sequences at average context <paramref name="context"/>.</summary>
@@ -219,7 +219,7 @@ public sealed partial class InferenceModel
     /// the LM head, TP all-reduces (2 per layer), EP dispatch + combine per MoE layer, stage hops and the
     /// per-iteration overhead.
     /// </summary>
-    IterationCost Forward(in InferenceLayout l, double tokens, double attendedSum, double kvReadTokens, double logitTokens, double activeGroups, double nicShare, double latentShare, double prefillShare)
+    IterationCost Forward(in InferenceLayout l, double tokens, double attendedSum, double kvReadTokens, double logitTokens, double activeGroups, double nicShare, double latentShare, double prefillShare, double microBatches)
     {
         if (tokens <= 0) return new IterationCost(default, 0, 0, 0, _cal.ServingIterationOverhead.Value, 0, 0);
         double context = attendedSum / tokens;
@@ -238,7 +238,20 @@ public sealed partial class InferenceModel
         var compute = default(LayerTime);
         if (_m.DenseLayers > 0) compute += _layer.Dense(_rates, shape) * _m.DenseLayers;
         if (_m.MoeLayers > 0) compute += _layer.Moe(_rates, shape) * _m.MoeLayers;
-        if (logitTokens > 0) compute += _headLayer.Head(_headRates, logitTokens, l.Tp);
+        if (logitTokens > 0)
+        {
+            var head = _headLayer.Head(_headRates, logitTokens, l.Tp);
+            // Pipelined micro-batches move at the pace of the busiest stage, the last one, which also runs the LM
+            // head for each of them: a pass takes max(one micro-batch through every stage, micro × last stage).
+            // With micro = pp that is L layers + pp heads, not L layers + one head.
+            if (l.Pp > 1 && microBatches > 1 && head.Total > 0)
+            {
+                double layers = compute.Total, lastStage = layers / l.Pp + head.Total;
+                double extra = Math.Max(0, microBatches * lastStage - (layers + head.Total));
+                compute += (head with { HardwareFlops = 0 }) * (extra / head.Total);
+            }
+            compute += head;
+        }
 
         double hidden = _m.Hidden;
         double tp = l.Tp > 1 ? 2 * _m.Layers * Collectives.AllReduce(_fabric, tokens * hidden * ActivationBytes, l.Tp, 1) : 0;
