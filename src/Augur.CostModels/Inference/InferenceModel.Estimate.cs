@@ -26,6 +26,20 @@ public sealed partial class InferenceModel
     {
         int maxConc = MaxConcurrency(l);
         int batch = ChooseBatch(l, maxConc);
+        var estimate = EstimateAt(l, batch, maxConc, usdPerGpuHour);
+        // Disaggregated, the incoming KV takes a share of each decode GPU's network link that ChooseBatch cannot know
+        // before the pools are sized; where that pushes TPOT over its limit, the batch steps down until it meets it.
+        if (_job.Mode == ServingMode.Disaggregated && _job.Concurrency is null && _job.TpotLimit is { } limit)
+            for (int i = 0; i < 20 && estimate.Tpot > limit && batch > 1; i++)
+            {
+                batch = Math.Max(1, Math.Min(batch - 1, (int)Math.Floor(batch * limit / estimate.Tpot)));
+                estimate = EstimateAt(l, batch, maxConc, usdPerGpuHour);
+            }
+        return estimate;
+    }
+
+    InferenceEstimate EstimateAt(in InferenceLayout l, int batch, int maxConc, double usdPerGpuHour)
+    {
         var prefill = PrefillIteration(l, out double promptsPerIter);
         var step = DecodeStep(l, batch, AverageContext);
         double prefillPerPrompt = _job.Mode == ServingMode.Disaggregated ? prefill.Total / promptsPerIter : PrefillStall(l, batch, step.Total);
