@@ -18,6 +18,7 @@ public static class AugurCli
         root.Subcommands.Add(CatalogCommand.Create(output));
         root.Subcommands.Add(BudgetCommand.Create(output));
         root.Subcommands.Add(SimulateCommand.Create(output));
+        root.Subcommands.Add(CalibrateCommand.Create(output));
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

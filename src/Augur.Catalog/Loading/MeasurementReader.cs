@@ -34,6 +34,18 @@ public static class MeasurementReader
         };
     }
 
+    /// <summary>A measurement folder on disk (what tools/measure/hopper_kernels.py wrote, plus its source.yaml).</summary>
+    public static KernelMeasurementSet ReadFolder(string path)
+    {
+        if (!Directory.Exists(path)) throw new InputException($"'{path}' is not a folder; give a measurement set id (augur calibrate --help) or a folder holding source.yaml and the CSV tables");
+        string sourcePath = Path.Combine(path, "source.yaml");
+        if (!File.Exists(sourcePath)) throw new InputException($"{path}: no source.yaml saying what was measured and how (see catalog/measurements/*/source.yaml)");
+        var source = DataReader.ReadFile(sourcePath) as MappingNode
+                     ?? throw new InputException($"{sourcePath}: expected a mapping (id, accelerator, device, measured_on, software, source, method)");
+        var tables = Directory.GetFiles(path, "*.csv").ToDictionary(f => Path.GetFileName(f), File.ReadAllText, StringComparer.Ordinal);
+        return Read(Path.GetFileName(Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar)), source, tables);
+    }
+
     static Precision ParsePrecision(CsvTable.Row r) =>
         PrecisionInfo.TryParse(r.Text("precision"), out var p) ? p
             : throw new InputException($"{r.Where}: unknown precision '{r.Text("precision")}'; use bf16, fp16, fp8, fp4 or fp32");

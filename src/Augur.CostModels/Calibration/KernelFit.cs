@@ -1,0 +1,141 @@
+using Augur.CostModels.Compute;
+using Augur.Domain.Hardware;
+
+namespace Augur.CostModels.Calibration;
+
+/// <summary>One fitted calibration parameter: its value, how many measurements it rests on, and how well it fits them.</summary>
+/// <param name="MeanAbsError">Mean |predicted/measured − 1| of the rows it was fitted to, under the fitted value.</param>
+/// <param name="Basis">What it was fitted to, in words.</param>
+public sealed record FittedParameter(string Key, double Value, int Rows, double MeanAbsError, string Basis);
+
+/// <summary>
+/// Fits the kernel-level parameters of a hardware family (<see cref="HardwareCalibration"/>) to kernel timings measured
+/// on one or more of its chips (<see cref="KernelMeasurementSet"/>), each set with its own spec-sheet peaks:
+/// <list type="bullet">
+/// <item>GEMM efficiency per precision: the median sustained rate once the power cap has settled, over the dense peak;</item>
+/// <item>HBM efficiency and per-kernel time: a straight line through graph-replayed copies below 512 MiB,
+/// time = t₀ + bytes moved / (efficiency × peak bandwidth);</item>
+/// <item>attention efficiency and forward per-row work: weighted least squares on cuDNN prefill forward rows of
+/// time = FLOPs·(1 + c₀/c)/(efficiency × peak) + t₀ (c the average attended keys), linear in 1/efficiency and
+/// c₀/efficiency;</item>
+/// <item>backward per-row work: the same on backward time = 2.5·FLOPs·(1 + c_b/c)/(efficiency × peak).</item>
+/// </list>
+/// Every fit minimises relative error, so short and long kernels count alike.
+/// </summary>
+public static class KernelFit
+{
+    const double SustainedWarmupSeconds = 2.0;
+    const double LargestGraphedCopy = 512.0 * (1 << 20);
+
+    public static IReadOnlyList<FittedParameter> Fit(IReadOnlyList<(KernelMeasurementSet Set, Accelerator Accelerator)> sets)
+    {
+        var fitted = new List<FittedParameter>();
+        foreach (var p in new[] { Precision.BF16, Precision.FP8 })
+            if (SustainedGemm(sets, p) is { } g) fitted.Add(g);
+        var (memory, overhead) = Copies(sets);
+        if (memory is not null) fitted.Add(memory);
+        if (overhead is not null) fitted.Add(overhead);
+        double t0 = (overhead?.Value ?? 0) * 1e-6; // the fitted per-kernel time, reported in µs
+        var attention = Attention(sets, t0);
+        fitted.AddRange(attention);
+        return fitted;
+    }
+
+    static FittedParameter? SustainedGemm(IReadOnlyList<(KernelMeasurementSet Set, Accelerator Accelerator)> sets, Precision p)
+    {
+        var fractions = sets.SelectMany(s => s.Set.Sustained
+                .Where(x => x.Precision == p && x.Elapsed.Value >= SustainedWarmupSeconds)
+                .Select(x => x.Rate.PerSecond / s.Accelerator.Peak(p).PerSecond))
+            .ToList();
+        if (fractions.Count == 0) return null;
+        double median = Median(fractions);
+        return new FittedParameter($"gemm_efficiency.{p.Label()}", median, fractions.Count, fractions.Average(f => Math.Abs(median / f - 1)),
+            "median sustained 8192³ rate after 2 s, over the dense peak");
+    }
+
+    static (FittedParameter? Memory, FittedParameter? Overhead) Copies(IReadOnlyList<(KernelMeasurementSet Set, Accelerator Accelerator)> sets)
+    {
+        // Regress t on x = bytes moved / peak bandwidth (seconds at 100%): t = t₀ + x / efficiency, weighted by 1/t².
+        var rows = sets.SelectMany(s => s.Set.Copies.Where(c => c.Graphed && c.Size.Value < LargestGraphedCopy)
+            .Select(c => (X: 2 * c.Size.Value / s.Accelerator.HbmBandwidth.BytesPerSecond, T: c.Measured.Value))).ToList();
+        if (rows.Count < 2) return (null, null);
+        var (intercept, slope) = WeightedLine(rows.Select(r => (r.X, r.T)).ToList());
+        double efficiency = 1 / slope;
+        double MeanError(Func<double, double> predict) => rows.Average(r => Math.Abs(predict(r.X) / r.T - 1));
+        double err = MeanError(x => intercept + x * slope);
+        return (new FittedParameter("memory_efficiency", efficiency, rows.Count, err, "slope of graph-replayed copies 1-256 MiB, bytes read + written over time"),
+                new FittedParameter("kernel_overhead_us", intercept * 1e6, rows.Count, err, "intercept of the same line: fixed time per kernel"));
+    }
+
+    static IEnumerable<FittedParameter> Attention(IReadOnlyList<(KernelMeasurementSet Set, Accelerator Accelerator)> sets, double t0)
+    {
+        // Forward: t − t₀ = a·x₁ + b·x₂ with x₁ = F/peak, x₂ = F/(peak·c); efficiency = 1/a, c₀ = b/a.
+        var rows = sets.SelectMany(s => s.Set.Attention.Where(a => !a.Decode && a.Backend == "CUDNN_ATTENTION").Select(a =>
+        {
+            double context = a.KeyTokens / 2;
+            double x1 = 2 * a.Batch * a.Heads * a.QueryTokens * context * (a.HeadDim + a.ValueDim) / s.Accelerator.Peak(Precision.BF16).PerSecond;
+            return (X1: x1, X2: x1 / context, T: a.Forward.Value - t0, Backward: a.ForwardBackward is { } fb ? fb.Value - a.Forward.Value : double.NaN, Context: context);
+        })).Where(r => r.T > 0).ToList();
+        if (rows.Count < 2) yield break;
+        // Weighted normal equations (weights 1/t²) for two regressors without intercept.
+        double s11 = 0, s12 = 0, s22 = 0, s1t = 0, s2t = 0;
+        foreach (var r in rows)
+        {
+            double w = 1 / (r.T * r.T);
+            s11 += w * r.X1 * r.X1; s12 += w * r.X1 * r.X2; s22 += w * r.X2 * r.X2; s1t += w * r.X1 * r.T; s2t += w * r.X2 * r.T;
+        }
+        double det = s11 * s22 - s12 * s12;
+        double a = (s1t * s22 - s2t * s12) / det, b = (s2t * s11 - s1t * s12) / det;
+        double efficiency = 1 / a, c0 = b / a;
+        double fwdErr = rows.Average(r => Math.Abs((a * r.X1 + b * r.X2) / r.T - 1));
+        yield return new FittedParameter("attention_efficiency.bf16", efficiency, rows.Count, fwdErr, "cuDNN prefill forward, causal, least squares on relative error");
+        yield return new FittedParameter("attention_row_overhead_tokens", c0, rows.Count, fwdErr, "the same fit: fixed forward work per query row, in attended keys");
+
+        // Backward: tb = 2.5·x₁·(1 + c_b/c)·(1/efficiency) → c_b = c·(tb/(2.5·x₁·a) − 1), averaged with weights.
+        var back = rows.Where(r => !double.IsNaN(r.Backward) && r.Backward > 0).ToList();
+        if (back.Count == 0) yield break;
+        double num = 0, den = 0;
+        foreach (var r in back)
+        {
+            // Minimise Σ ((2.5·a·x₁·(1 + cb/c)) / tb − 1)²: linear in cb.
+            double k = Roofline.FlashBackwardFlops * a * r.X1 / r.Backward;
+            num += k / r.Context * (1 - k);
+            den += k / r.Context * (k / r.Context);
+        }
+        double cb = num / den;
+        double bwdErr = back.Average(r => Math.Abs(Roofline.FlashBackwardFlops * a * r.X1 * (1 + cb / r.Context) / r.Backward - 1));
+        yield return new FittedParameter("attention_backward_row_overhead_tokens", cb, back.Count, bwdErr, "cuDNN backward time (forward+backward − forward) at 2.5× the forward FLOPs");
+    }
+
+    /// <summary>The family file's current value of a fitted key, for comparison.</summary>
+    public static double? Current(HardwareCalibration c, string key) => key switch
+    {
+        "gemm_efficiency.bf16" => c.Gemm(Precision.BF16),
+        "gemm_efficiency.fp8" => c.Gemm(Precision.FP8),
+        "memory_efficiency" => c.MemoryEfficiency,
+        "kernel_overhead_us" => c.KernelOverhead.Value * 1e6,
+        "attention_efficiency.bf16" => c.Attention(Precision.BF16),
+        "attention_row_overhead_tokens" => c.AttentionRowOverheadTokens,
+        "attention_backward_row_overhead_tokens" => c.AttentionBackwardRowOverheadTokens,
+        _ => null,
+    };
+
+    /// <summary>Least-squares line t = intercept + slope·x minimising relative error (weights 1/t²).</summary>
+    static (double Intercept, double Slope) WeightedLine(IReadOnlyList<(double X, double T)> rows)
+    {
+        double sw = 0, sx = 0, st = 0, sxx = 0, sxt = 0;
+        foreach (var (x, t) in rows)
+        {
+            double w = 1 / (t * t);
+            sw += w; sx += w * x; st += w * t; sxx += w * x * x; sxt += w * x * t;
+        }
+        double slope = (sw * sxt - sx * st) / (sw * sxx - sx * sx);
+        return ((st - slope * sx) / sw, slope);
+    }
+
+    static double Median(IReadOnlyList<double> values)
+    {
+        var v = values.Order().ToArray();
+        return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
+    }
+}
