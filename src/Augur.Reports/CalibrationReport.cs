@@ -17,7 +17,7 @@ public static class CalibrationReport
     {
         var items = new List<IRenderable>
         {
-            Render.Line($"fitted to {string.Join(", ", sets.Select(s => $"{s.Id} ({s.Device.Split(',')[0]})"))}; family {family.Family} (catalog/calibration/{family.Family}.yaml):"),
+            Render.Line($"fitted to {string.Join(", ", sets.Select(s => $"{s.Id} ({s.AcceleratorId})"))}; family {family.Family} (catalog/calibration/{family.Family}.yaml):"),
         };
         var t = Render.Table("parameter", "fitted", "family file", "rows", "fit error", "fitted to");
         foreach (var p in fitted)

@@ -50,7 +50,7 @@ public static class KernelFit
         if (fractions.Count == 0) return null;
         double median = Median(fractions);
         return new FittedParameter($"gemm_efficiency.{p.Label()}", median, fractions.Count, fractions.Average(f => Math.Abs(median / f - 1)),
-            "median sustained 8192³ rate after 2 s, over the dense peak");
+            "sustained 8192³ GEMMs after 2 s / dense peak (median)");
     }
 
     static (FittedParameter? Memory, FittedParameter? Overhead) Copies(IReadOnlyList<(KernelMeasurementSet Set, Accelerator Accelerator)> sets)
@@ -63,8 +63,8 @@ public static class KernelFit
         double efficiency = 1 / slope;
         double MeanError(Func<double, double> predict) => rows.Average(r => Math.Abs(predict(r.X) / r.T - 1));
         double err = MeanError(x => intercept + x * slope);
-        return (new FittedParameter("memory_efficiency", efficiency, rows.Count, err, "slope of graph-replayed copies 1-256 MiB, bytes read + written over time"),
-                new FittedParameter("kernel_overhead_us", intercept * 1e6, rows.Count, err, "intercept of the same line: fixed time per kernel"));
+        return (new FittedParameter("memory_efficiency", efficiency, rows.Count, err, "copies 1-256 MiB: slope of time vs bytes"),
+                new FittedParameter("kernel_overhead_us", intercept * 1e6, rows.Count, err, "copies 1-256 MiB: intercept"));
     }
 
     static IEnumerable<FittedParameter> Attention(IReadOnlyList<(KernelMeasurementSet Set, Accelerator Accelerator)> sets, double t0)
@@ -88,8 +88,8 @@ public static class KernelFit
         double a = (s1t * s22 - s2t * s12) / det, b = (s2t * s11 - s1t * s12) / det;
         double efficiency = 1 / a, c0 = b / a;
         double fwdErr = rows.Average(r => Math.Abs((a * r.X1 + b * r.X2) / r.T - 1));
-        yield return new FittedParameter("attention_efficiency.bf16", efficiency, rows.Count, fwdErr, "cuDNN prefill forward, causal, least squares on relative error");
-        yield return new FittedParameter("attention_row_overhead_tokens", c0, rows.Count, fwdErr, "the same fit: fixed forward work per query row, in attended keys");
+        yield return new FittedParameter("attention_efficiency.bf16", efficiency, rows.Count, fwdErr, "cuDNN causal prefill, forward");
+        yield return new FittedParameter("attention_row_overhead_tokens", c0, rows.Count, fwdErr, "cuDNN causal prefill, forward");
 
         // Backward: tb = 2.5·x₁·(1 + c_b/c)·(1/efficiency) → c_b = c·(tb/(2.5·x₁·a) − 1), averaged with weights.
         var back = rows.Where(r => !double.IsNaN(r.Backward) && r.Backward > 0).ToList();
@@ -104,7 +104,7 @@ public static class KernelFit
         }
         double cb = num / den;
         double bwdErr = back.Average(r => Math.Abs(Roofline.FlashBackwardFlops * a * r.X1 * (1 + cb / r.Context) / r.Backward - 1));
-        yield return new FittedParameter("attention_backward_row_overhead_tokens", cb, back.Count, bwdErr, "cuDNN backward time (forward+backward − forward) at 2.5× the forward FLOPs");
+        yield return new FittedParameter("attention_backward_row_overhead_tokens", cb, back.Count, bwdErr, "cuDNN causal prefill, backward");
     }
 
     /// <summary>The family file's current value of a fitted key, for comparison.</summary>
