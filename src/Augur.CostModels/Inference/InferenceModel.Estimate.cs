@@ -29,12 +29,19 @@ public sealed partial class InferenceModel
         var estimate = EstimateAt(l, batch, maxConc, usdPerGpuHour);
         // Disaggregated, the incoming KV takes a share of each decode GPU's network link that ChooseBatch cannot know
         // before the pools are sized; where that pushes TPOT over its limit, the batch steps down until it meets it.
-        if (_job.Mode == ServingMode.Disaggregated && _job.Concurrency is null && _job.TpotLimit is { } limit)
-            for (int i = 0; i < 20 && estimate.Tpot > limit && batch > 1; i++)
+        if (_job.Mode == ServingMode.Disaggregated && _job.Concurrency is null && _job.TpotLimit is { } limit && estimate.Tpot > limit && batch > 1)
+        {
+            // Bisect on the largest batch that meets the limit with the share included (TPOT grows with the batch).
+            int lo = 1, hi = batch - 1;
+            var best = EstimateAt(l, lo, maxConc, usdPerGpuHour);
+            while (lo < hi)
             {
-                batch = Math.Max(1, Math.Min(batch - 1, (int)Math.Floor(batch * limit / estimate.Tpot)));
-                estimate = EstimateAt(l, batch, maxConc, usdPerGpuHour);
+                int mid = (lo + hi + 1) / 2;
+                var e = EstimateAt(l, mid, maxConc, usdPerGpuHour);
+                if (e.Tpot <= limit) { lo = mid; best = e; } else hi = mid - 1;
             }
+            estimate = best.Concurrency == lo ? best : EstimateAt(l, lo, maxConc, usdPerGpuHour);
+        }
         return estimate;
     }
 
@@ -92,7 +99,7 @@ public sealed partial class InferenceModel
         double prefillRate = prefillGpus / (double)g * prefillRatePerReplica;
         double share = Math.Min(prefillRate, decodeGpus / (double)g * decodeRatePerReplica) * kvBytesPerRequest / decodeGpus
                        / KvTier(deployment).BytesPerSecond;
-        if (share > 0) step = DecodeStep(l, batch, AverageContext, share);
+        if (share > 0 && KvSharesExpertTier(l, deployment)) step = DecodeStep(l, batch, AverageContext, share);
         decodeRatePerReplica = DecodeRate(step);
         double decodeRate = decodeGpus / (double)g * decodeRatePerReplica;
         double rate = Math.Min(prefillRate, decodeRate);

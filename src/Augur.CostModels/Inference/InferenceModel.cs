@@ -172,8 +172,10 @@ public sealed partial class InferenceModel
         double promptShare = prompts > 0 ? Math.Max(1 / micro, Math.Min(1, l.DpAttention / prompts)) : 0;
         double microBatchTokens = decodeSequences * q / micro + prefillTokens * promptShare;
         double activeSlots = tokens > 0 ? Math.Max(1, microBatchTokens / tokens) : 1;
+        // Micro-batches the most loaded attention group has work in: its last stage runs the LM head once for each.
+        double groupMicro = Math.Clamp(Math.Ceiling(decodeSequences / l.DpAttention) + Math.Ceiling(prompts / l.DpAttention), 1, micro);
         return Forward(l, tokens, attended, decodeContextSum * decodeShare, decodeSequences * decodeShare * q + prompts * prefillShare,
-            activeSlots, nicShare, latentShare, tokens > 0 ? prefillTokens * prefillShare / tokens : 0, micro);
+            activeSlots, nicShare, latentShare, tokens > 0 ? prefillTokens * prefillShare / tokens : 0, groupMicro);
     }
 
     /// <summary>Decode step of one replica: <paramref name="sequences"/> sequences at average context <paramref name="context"/>.</summary>
@@ -296,4 +298,15 @@ public sealed partial class InferenceModel
 
     /// <summary>The tier KV transfers use: scale-up when the whole deployment sits in one domain, else scale-out.</summary>
     NetworkTier KvTier(int deploymentGpus) => deploymentGpus <= _fabric.DomainSize ? _fabric.ScaleUp : _fabric.ScaleOut;
+
+    /// <summary>
+    /// Whether incoming KV competes with the expert exchange: only when both use the same tier (an exchange inside
+    /// one scale-up domain runs on NVLink while the KV arrives over the NICs).
+    /// </summary>
+    bool KvSharesExpertTier(in InferenceLayout l, int deploymentGpus)
+    {
+        bool kvScaleUp = deploymentGpus <= _fabric.DomainSize;
+        bool expertScaleUp = _fabric.MembersPerDomain(l.GpusPerStage, 1) >= l.GpusPerStage;
+        return kvScaleUp == expertScaleUp;
+    }
 }

@@ -61,3 +61,40 @@ public class DisaggregatedSloTests
         Assert.InRange(e.Concurrency, 3800, 3941);
     }
 }
+
+/// <summary>Pipelined DP-attention passes and the KV share of the links, as the review of the pacing found them.</summary>
+public class PipelineAndLinkShareTests
+{
+    static (InferenceModel Model, InferenceLayout Layout, Augur.Domain.Workloads.Scenario S) Load(string yaml)
+    {
+        var s = Scenarios.FromYaml(yaml);
+        return (new InferenceModel(s.Model, s.Cluster, s.Inference!, s.Precision, CatalogStore.Default.Calibration(s.Cluster.Accelerator)),
+                InferenceValidator.LayoutFor(s), s);
+    }
+
+    [Fact]
+    public void Two_sequences_on_two_attention_groups_run_one_lm_head_each()
+    {
+        // DeepSeek-V3 pp2 ep16 dpa16: batch 2 puts one sequence on each of two groups, so no group's last stage runs
+        // the 1.85 GB head twice; the step grows by the second token's MoE work only, far less than a head (0.65 ms).
+        var (m, l, _) = Load("workload: inference\nmodel: deepseek-v3\nhardware: h100-sxm\ncluster: {gpus: 32}\nprecision: fp8\n" +
+                             "parallelism: {tp: 1, pp: 2, ep: 16, dp_attention: 16}\ninference: {input_tokens: 2000, output_tokens: 500}\n");
+        double one = m.DecodeStep(l, 1, 2250).Total, two = m.DecodeStep(l, 2, 2250).Total;
+        Assert.InRange(two - one, 0, 0.2e-3);
+        // 32 sequences: two per group, one in each micro-batch: now the last stage runs the head twice per pass.
+        Assert.True(m.DecodeStep(l, 32, 2250).Total - m.DecodeStep(l, 16, 2250).Total > 0.5e-3);
+    }
+
+    [Fact]
+    public void Kv_arriving_over_the_nics_does_not_slow_an_expert_exchange_inside_one_server()
+    {
+        // Qwen3-30B-A3B with ep4 inside one 8-GPU server, pools 8:8 across two servers: the KV crosses the NICs,
+        // the expert all-to-all stays on NVLink, so the decode step is the plain one.
+        var (m, l, s) = Load("workload: inference\nmodel: qwen3-30b-a3b\nhardware: h100-sxm\ncluster: {gpus: 16}\nprecision: fp8\n" +
+                             "parallelism: {tp: 1, ep: 4, dp_attention: 4}\n" +
+                             "inference: {input_tokens: 8000, output_tokens: 200, concurrency: 256, mode: disaggregated, prefill_gpus: 8, decode_gpus: 8}\n");
+        var e = m.Estimate(l, 2.0);
+        Assert.True(e.Disaggregated!.KvNicShare > 0.01, $"share {e.Disaggregated.KvNicShare}");
+        Assert.Equal(m.DecodeStep(l, 256, 8000 + 200 / 2.0).Total, e.DecodeStep.Total, 12);
+    }
+}
