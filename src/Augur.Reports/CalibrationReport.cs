@@ -13,28 +13,28 @@ namespace Augur.Reports;
 /// <summary>Parameters fitted to measured kernels beside the family file's current values.</summary>
 public static class CalibrationReport
 {
-    public static IRenderable[] Tables(IReadOnlyList<KernelMeasurementSet> sets, HardwareCalibration family, IReadOnlyList<FittedParameter> fitted)
+    public static IRenderable[] Tables(IReadOnlyList<KernelMeasurementSet> sets, HardwareCalibration family, KernelFitResult fit)
     {
         var items = new List<IRenderable>
         {
             Render.Line($"fitted to {string.Join(", ", sets.Select(s => $"{s.Id} ({s.AcceleratorId})"))}; family {family.Family} (catalog/calibration/{family.Family}.yaml):"),
         };
         var t = Render.Table("parameter", "fitted", "family file", "rows", "fit error", "fitted to");
-        foreach (var p in fitted)
+        foreach (var p in fit.Parameters)
         {
             double? current = KernelFit.Current(family, p.Key);
             t.AddRow(p.Key, Value(p.Key, p.Value), current is { } c ? Value(p.Key, c) : "-", p.Rows.ToString(CultureInfo.InvariantCulture),
                 Format.Pct(p.MeanAbsError), p.Basis);
         }
         items.Add(t);
-        if (fitted.Count == 0) items.Add(Render.Line("nothing to fit: the sets hold no sustained rows, copies or cuDNN attention rows"));
+        foreach (var why in fit.NotFitted) items.Add(Render.Line($"not fitted: {why}"));
         return items.ToArray();
     }
 
-    public static JsonObject Json(IReadOnlyList<KernelMeasurementSet> sets, HardwareCalibration family, IReadOnlyList<FittedParameter> fitted)
+    public static JsonObject Json(IReadOnlyList<KernelMeasurementSet> sets, HardwareCalibration family, KernelFitResult fit)
     {
         var parameters = new JsonArray();
-        foreach (var p in fitted)
+        foreach (var p in fit.Parameters)
             parameters.Add(new JsonObject
             {
                 ["key"] = p.Key,
@@ -46,7 +46,9 @@ public static class CalibrationReport
             });
         var ids = new JsonArray();
         foreach (var s in sets) ids.Add(s.Id);
-        return new JsonObject { ["sets"] = ids, ["family"] = family.Family, ["parameters"] = parameters };
+        var notFitted = new JsonArray();
+        foreach (var why in fit.NotFitted) notFitted.Add(why);
+        return new JsonObject { ["sets"] = ids, ["family"] = family.Family, ["parameters"] = parameters, ["not_fitted"] = notFitted };
     }
 
     static string Value(string key, double v) => key.EndsWith("_tokens", StringComparison.Ordinal) ? Format.N(v, "0")

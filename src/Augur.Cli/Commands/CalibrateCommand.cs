@@ -25,7 +25,8 @@ static class CalibrateCommand
         cmd.SetAction(r =>
         {
             var catalog = CatalogStore.Default;
-            var loaded = r.GetValue(sets)!.Select(s => Load(catalog, s)).ToList();
+            // The same set named twice would count its rows twice.
+            var loaded = r.GetValue(sets)!.Select(s => Load(catalog, s)).DistinctBy(s => s.Id).ToList();
             var withChips = loaded.Select(s => (Set: s, Accelerator: catalog.Accelerator(s.AcceleratorId))).ToList();
             var families = withChips.Select(x => x.Accelerator.Family).Distinct().ToList();
             if (families.Count > 1)

@@ -8,6 +8,9 @@ namespace Augur.CostModels.Calibration;
 /// <param name="Basis">What it was fitted to, in words.</param>
 public sealed record FittedParameter(string Key, double Value, int Rows, double MeanAbsError, string Basis);
 
+/// <summary>The fitted parameters, and why any other could not be fitted from the data given.</summary>
+public sealed record KernelFitResult(IReadOnlyList<FittedParameter> Parameters, IReadOnlyList<string> NotFitted);
+
 /// <summary>
 /// Fits the kernel-level parameters of a hardware family (<see cref="HardwareCalibration"/>) to kernel timings measured
 /// on one or more of its chips (<see cref="KernelMeasurementSet"/>), each set with its own spec-sheet peaks:
@@ -15,7 +18,8 @@ public sealed record FittedParameter(string Key, double Value, int Rows, double 
 /// <item>GEMM efficiency per precision: the median sustained rate once the power cap has settled, over the dense peak;</item>
 /// <item>HBM efficiency and per-kernel time: a straight line through graph-replayed copies below 512 MiB,
 /// time = t₀ + bytes moved / (efficiency × peak bandwidth);</item>
-/// <item>attention efficiency and forward per-row work: weighted least squares on cuDNN prefill forward rows of
+/// <item>attention efficiency and forward per-row work: weighted least squares on cuDNN prefill forward rows with equal
+/// query and value widths (MLA-shaped rows stay out of the fit, as an out-of-sample check) of
 /// time = FLOPs·(1 + c₀/c)/(efficiency × peak) + t₀ (c the average attended keys), linear in 1/efficiency and
 /// c₀/efficiency;</item>
 /// <item>backward per-row work: the same on backward time = 2.5·FLOPs·(1 + c_b/c)/(efficiency × peak).</item>
@@ -27,18 +31,24 @@ public static class KernelFit
     const double SustainedWarmupSeconds = 2.0;
     const double LargestGraphedCopy = 512.0 * (1 << 20);
 
-    public static IReadOnlyList<FittedParameter> Fit(IReadOnlyList<(KernelMeasurementSet Set, Accelerator Accelerator)> sets)
+    /// <summary>Fewest rows a two-parameter fit needs to have any slack.</summary>
+    const int MinRows = 3;
+
+    public static KernelFitResult Fit(IReadOnlyList<(KernelMeasurementSet Set, Accelerator Accelerator)> sets)
     {
         var fitted = new List<FittedParameter>();
+        var notFitted = new List<string>();
         foreach (var p in new[] { Precision.BF16, Precision.FP8 })
             if (SustainedGemm(sets, p) is { } g) fitted.Add(g);
-        var (memory, overhead) = Copies(sets);
-        if (memory is not null) fitted.Add(memory);
-        if (overhead is not null) fitted.Add(overhead);
+            else notFitted.Add($"gemm_efficiency.{p.Label()}: no sustained rows after the first 2 s");
+        var (memory, overhead, why) = Copies(sets);
+        if (memory is not null && overhead is not null) { fitted.Add(memory); fitted.Add(overhead); }
+        else notFitted.Add($"memory_efficiency, kernel_overhead_us: {why}");
         double t0 = (overhead?.Value ?? 0) * 1e-6; // the fitted per-kernel time, reported in µs
-        var attention = Attention(sets, t0);
+        var (attention, attentionWhy) = Attention(sets, t0);
         fitted.AddRange(attention);
-        return fitted;
+        if (attentionWhy is not null) notFitted.Add(attentionWhy);
+        return new KernelFitResult(fitted, notFitted);
     }
 
     static FittedParameter? SustainedGemm(IReadOnlyList<(KernelMeasurementSet Set, Accelerator Accelerator)> sets, Precision p)
@@ -53,30 +63,36 @@ public static class KernelFit
             "sustained 8192³ GEMMs after 2 s / dense peak (median)");
     }
 
-    static (FittedParameter? Memory, FittedParameter? Overhead) Copies(IReadOnlyList<(KernelMeasurementSet Set, Accelerator Accelerator)> sets)
+    static (FittedParameter? Memory, FittedParameter? Overhead, string Why) Copies(IReadOnlyList<(KernelMeasurementSet Set, Accelerator Accelerator)> sets)
     {
         // Regress t on x = bytes moved / peak bandwidth (seconds at 100%): t = t₀ + x / efficiency, weighted by 1/t².
         var rows = sets.SelectMany(s => s.Set.Copies.Where(c => c.Graphed && c.Size.Value < LargestGraphedCopy)
             .Select(c => (X: 2 * c.Size.Value / s.Accelerator.HbmBandwidth.BytesPerSecond, T: c.Measured.Value))).ToList();
-        if (rows.Count < 2) return (null, null);
+        if (rows.Count < MinRows || rows.Select(r => r.X).Distinct().Count() < 2)
+            return (null, null, $"needs graph-replayed copies of at least {MinRows} sizes below 512 MiB, has {rows.Select(r => r.X).Distinct().Count()}");
         var (intercept, slope) = WeightedLine(rows.Select(r => (r.X, r.T)).ToList());
+        if (!(slope > 0) || !(intercept >= 0) || !double.IsFinite(slope))
+            return (null, null, $"the copies do not fit time = t₀ + bytes / bandwidth with positive terms (slope {slope:g3}, intercept {intercept:g3} s)");
         double efficiency = 1 / slope;
-        double MeanError(Func<double, double> predict) => rows.Average(r => Math.Abs(predict(r.X) / r.T - 1));
-        double err = MeanError(x => intercept + x * slope);
-        return (new FittedParameter("memory_efficiency", efficiency, rows.Count, err, "copies 1-256 MiB: slope of time vs bytes"),
-                new FittedParameter("kernel_overhead_us", intercept * 1e6, rows.Count, err, "copies 1-256 MiB: intercept"));
+        double err = rows.Average(r => Math.Abs((intercept + r.X * slope) / r.T - 1));
+        return (new FittedParameter("memory_efficiency", efficiency, rows.Count, err, "copies below 512 MiB: slope of time vs bytes"),
+                new FittedParameter("kernel_overhead_us", intercept * 1e6, rows.Count, err, "copies below 512 MiB: intercept"), "");
     }
 
-    static IEnumerable<FittedParameter> Attention(IReadOnlyList<(KernelMeasurementSet Set, Accelerator Accelerator)> sets, double t0)
+    static (List<FittedParameter> Fitted, string? Why) Attention(IReadOnlyList<(KernelMeasurementSet Set, Accelerator Accelerator)> sets, double t0)
     {
+        const string Keys = "attention_efficiency.bf16, attention_row_overhead_tokens, attention_backward_row_overhead_tokens";
+        var fitted = new List<FittedParameter>();
         // Forward: t − t₀ = a·x₁ + b·x₂ with x₁ = F/peak, x₂ = F/(peak·c); efficiency = 1/a, c₀ = b/a.
-        var rows = sets.SelectMany(s => s.Set.Attention.Where(a => !a.Decode && a.Backend == "CUDNN_ATTENTION").Select(a =>
+        var rows = sets.SelectMany(s => s.Set.Attention.Where(a => !a.Decode && a.Backend == "CUDNN_ATTENTION" && a.HeadDim == a.ValueDim).Select(a =>
         {
             double context = a.KeyTokens / 2;
             double x1 = 2 * a.Batch * a.Heads * a.QueryTokens * context * (a.HeadDim + a.ValueDim) / s.Accelerator.Peak(Precision.BF16).PerSecond;
             return (X1: x1, X2: x1 / context, T: a.Forward.Value - t0, Backward: a.ForwardBackward is { } fb ? fb.Value - a.Forward.Value : double.NaN, Context: context);
         })).Where(r => r.T > 0).ToList();
-        if (rows.Count < 2) yield break;
+        int contexts = rows.Select(r => r.Context).Distinct().Count();
+        if (rows.Count < MinRows || contexts < 2)
+            return (fitted, $"{Keys}: needs cuDNN prefill rows at {MinRows} or more shapes over 2 or more lengths, has {rows.Count} over {contexts}");
         // Weighted normal equations (weights 1/t²) for two regressors without intercept.
         double s11 = 0, s12 = 0, s22 = 0, s1t = 0, s2t = 0;
         foreach (var r in rows)
@@ -85,26 +101,28 @@ public static class KernelFit
             s11 += w * r.X1 * r.X1; s12 += w * r.X1 * r.X2; s22 += w * r.X2 * r.X2; s1t += w * r.X1 * r.T; s2t += w * r.X2 * r.T;
         }
         double det = s11 * s22 - s12 * s12;
+        if (!(Math.Abs(det) > 1e-12 * s11 * s22)) return (fitted, $"{Keys}: the attention rows cannot separate efficiency from per-row work");
         double a = (s1t * s22 - s2t * s12) / det, b = (s2t * s11 - s1t * s12) / det;
+        if (!(a > 0) || b < 0) return (fitted, $"{Keys}: the attention rows give an unphysical fit (1/efficiency {a:g3}, per-row term {b:g3})");
         double efficiency = 1 / a, c0 = b / a;
         double fwdErr = rows.Average(r => Math.Abs((a * r.X1 + b * r.X2) / r.T - 1));
-        yield return new FittedParameter("attention_efficiency.bf16", efficiency, rows.Count, fwdErr, "cuDNN causal prefill, forward");
-        yield return new FittedParameter("attention_row_overhead_tokens", c0, rows.Count, fwdErr, "cuDNN causal prefill, forward");
+        fitted.Add(new FittedParameter("attention_efficiency.bf16", efficiency, rows.Count, fwdErr, "cuDNN causal prefill, forward (MHA shapes)"));
+        fitted.Add(new FittedParameter("attention_row_overhead_tokens", c0, rows.Count, fwdErr, "cuDNN causal prefill, forward (MHA shapes)"));
 
-        // Backward: tb = 2.5·x₁·(1 + c_b/c)·(1/efficiency) → c_b = c·(tb/(2.5·x₁·a) − 1), averaged with weights.
+        // Backward: minimise Σ (k·(1 + c_b/c) − 1)² with k = 2.5·a·x₁ / t_b: c_b = Σ (k/c)(1 − k) / Σ (k/c)².
         var back = rows.Where(r => !double.IsNaN(r.Backward) && r.Backward > 0).ToList();
-        if (back.Count == 0) yield break;
+        if (back.Count < MinRows) return (fitted, $"attention_backward_row_overhead_tokens: needs backward times at {MinRows} or more shapes, has {back.Count}");
         double num = 0, den = 0;
         foreach (var r in back)
         {
-            // Minimise Σ ((2.5·a·x₁·(1 + cb/c)) / tb − 1)²: linear in cb.
             double k = Roofline.FlashBackwardFlops * a * r.X1 / r.Backward;
             num += k / r.Context * (1 - k);
             den += k / r.Context * (k / r.Context);
         }
         double cb = num / den;
         double bwdErr = back.Average(r => Math.Abs(Roofline.FlashBackwardFlops * a * r.X1 * (1 + cb / r.Context) / r.Backward - 1));
-        yield return new FittedParameter("attention_backward_row_overhead_tokens", cb, back.Count, bwdErr, "cuDNN causal prefill, backward");
+        fitted.Add(new FittedParameter("attention_backward_row_overhead_tokens", cb, back.Count, bwdErr, "cuDNN causal prefill, backward (MHA shapes)"));
+        return (fitted, null);
     }
 
     /// <summary>The family file's current value of a fitted key, for comparison.</summary>

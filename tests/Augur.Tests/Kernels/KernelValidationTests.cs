@@ -99,20 +99,22 @@ public class KernelValidationTests
     public void Fused_attention_with_its_per_row_work_matches_cudnn_from_1k_to_16k_tokens_and_mla_shapes(string id)
     {
         // A flat efficiency put 1K-token prompts 43% fast (forward) and training's forward+backward 65% fast. The
-        // MLA shapes on the H200 (128 heads, 192/128 wide) were not part of the fit and land within 15%.
+        // MHA shapes are what the per-row work was fitted to (within 12%); the MLA shapes (128 heads, 192/128 wide)
+        // were left out of the fit and land within 20%.
         var v = For(id);
-        Assert.All(v.Results.Where(x => x.Group.EndsWith("prefill attention forward", StringComparison.Ordinal)), x => Assert.InRange(x.Error, -0.15, 0.15));
-        Assert.All(v.Results.Where(x => x.Group.EndsWith("attention forward+backward (training)", StringComparison.Ordinal)), x => Assert.InRange(x.Error, -0.20, 0.20));
+        Assert.All(v.Results.Where(x => x.Group == "prefill attention forward"), x => Assert.InRange(x.Error, -0.12, 0.12));
+        Assert.All(v.Results.Where(x => x.Group == "attention forward+backward (training)"), x => Assert.InRange(x.Error, -0.15, 0.15));
+        Assert.All(v.Results.Where(x => x.Group.StartsWith("MLA ", StringComparison.Ordinal)), x => Assert.InRange(x.Error, -0.20, 0.20));
     }
 
     [Fact]
     public void Attention_backward_costs_more_than_its_flops_on_short_sequences()
     {
-        // Hopper: forward rows cost 340 extra keys, backward rows 1080. At 4096 tokens (2048 attended on average):
-        // 2.5 · (2048 + 1080) / (2048 + 340) = 3.2747 forward times; at very long context it tends to 2.5.
+        // Hopper: forward rows cost 384 extra keys, backward rows 1080. At 4096 tokens (2048 attended on average):
+        // 2.5 · (2048 + 1080) / (2048 + 384) = 3.2155 forward times; at very long context it tends to 2.5.
         var a = Catalog.Accelerator("h100-sxm");
         var r = new Augur.CostModels.Compute.DeviceRates(a, Catalog.Calibration(a), Precision.BF16);
-        Assert.Equal(3.2747, Augur.CostModels.Compute.Roofline.FlashBackwardFactor(r, 2048), 4);
+        Assert.Equal(3.2155, Augur.CostModels.Compute.Roofline.FlashBackwardFactor(r, 2048), 4);
         Assert.InRange(Augur.CostModels.Compute.Roofline.FlashBackwardFactor(r, 1e7), 2.5, 2.501);
     }
 
