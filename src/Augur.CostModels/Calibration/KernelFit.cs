@@ -28,8 +28,6 @@ public sealed record KernelFitResult(IReadOnlyList<FittedParameter> Parameters, 
 /// </summary>
 public static class KernelFit
 {
-    const double SustainedWarmupSeconds = 2.0;
-    const double LargestGraphedCopy = 512.0 * (1 << 20);
 
     /// <summary>Fewest rows a two-parameter fit needs to have any slack.</summary>
     const int MinRows = 3;
@@ -53,12 +51,12 @@ public static class KernelFit
 
     static FittedParameter? SustainedGemm(IReadOnlyList<(KernelMeasurementSet Set, Accelerator Accelerator)> sets, Precision p)
     {
-        var fractions = sets.SelectMany(s => s.Set.Sustained
-                .Where(x => x.Precision == p && x.Elapsed.Value >= SustainedWarmupSeconds)
+        var fractions = sets.SelectMany(s => MeasuredKernels.Settled(s.Set)
+                .Where(x => x.Precision == p)
                 .Select(x => x.Rate.PerSecond / s.Accelerator.Peak(p).PerSecond))
             .ToList();
         if (fractions.Count == 0) return null;
-        double median = Median(fractions);
+        double median = MeasuredKernels.Median(fractions);
         return new FittedParameter($"gemm_efficiency.{p.Label()}", median, fractions.Count, fractions.Average(f => Math.Abs(median / f - 1)),
             "sustained 8192³ GEMMs after 2 s / dense peak (median)");
     }
@@ -66,7 +64,7 @@ public static class KernelFit
     static (FittedParameter? Memory, FittedParameter? Overhead, string Why) Copies(IReadOnlyList<(KernelMeasurementSet Set, Accelerator Accelerator)> sets)
     {
         // Regress t on x = bytes moved / peak bandwidth (seconds at 100%): t = t₀ + x / efficiency, weighted by 1/t².
-        var rows = sets.SelectMany(s => s.Set.Copies.Where(c => c.Graphed && c.Size.Value < LargestGraphedCopy)
+        var rows = sets.SelectMany(s => s.Set.Copies.Where(c => c.Graphed && c.Size.Value < MeasuredKernels.LargestGraphedCopy)
             .Select(c => (X: 2 * c.Size.Value / s.Accelerator.HbmBandwidth.BytesPerSecond, T: c.Measured.Value))).ToList();
         if (rows.Count < MinRows || rows.Select(r => r.X).Distinct().Count() < 2)
             return (null, null, $"needs graph-replayed copies of at least {MinRows} sizes below 512 MiB, has {rows.Select(r => r.X).Distinct().Count()}");
@@ -86,8 +84,8 @@ public static class KernelFit
         // Forward: t − t₀ = a·x₁ + b·x₂ with x₁ = F/peak, x₂ = F/(peak·c); efficiency = 1/a, c₀ = b/a.
         var rows = sets.SelectMany(s => s.Set.Attention.Where(a => !a.Decode && a.Backend == "CUDNN_ATTENTION" && a.HeadDim == a.ValueDim).Select(a =>
         {
-            double context = a.KeyTokens / 2;
-            double x1 = 2 * a.Batch * a.Heads * a.QueryTokens * context * (a.HeadDim + a.ValueDim) / s.Accelerator.Peak(Precision.BF16).PerSecond;
+            double context = MeasuredKernels.AttendedKeys(a);
+            double x1 = MeasuredKernels.Flops(a) / s.Accelerator.Peak(Precision.BF16).PerSecond;
             return (X1: x1, X2: x1 / context, T: a.Forward.Value - t0, Backward: a.ForwardBackward is { } fb ? fb.Value - a.Forward.Value : double.NaN, Context: context);
         })).Where(r => r.T > 0).ToList();
         int contexts = rows.Select(r => r.Context).Distinct().Count();
@@ -149,11 +147,5 @@ public static class KernelFit
         }
         double slope = (sw * sxt - sx * st) / (sw * sxx - sx * sx);
         return ((st - slope * sx) / sw, slope);
-    }
-
-    static double Median(IReadOnlyList<double> values)
-    {
-        var v = values.Order().ToArray();
-        return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
     }
 }

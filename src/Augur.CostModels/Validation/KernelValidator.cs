@@ -1,3 +1,4 @@
+using Augur.CostModels.Calibration;
 using Augur.CostModels.Compute;
 using Augur.Domain.Hardware;
 
@@ -28,8 +29,6 @@ public static class KernelValidator
 {
     /// <summary>Activations (and GEMM outputs) are BF16 in every measured kernel.</summary>
     const double ActivationBytes = 2.0;
-    /// <summary>Warm-up the sustained summary skips: the first seconds run before the power cap bites.</summary>
-    const double SustainedWarmupSeconds = 2.0;
 
     public static KernelValidation Validate(KernelMeasurementSet set, Accelerator a, HardwareCalibration cal) =>
         new(set, a, Run(set, a, cal), Sustained(set, a, cal));
@@ -48,9 +47,7 @@ public static class KernelValidator
             results.Add(new KernelResult(group, $"{label} ({(cut > 0 ? g.Label[..cut] : g.Label)})", predicted, g.Measured.Value));
         }
         var bf16 = new DeviceRates(a, cal, Precision.BF16);
-        // Graph-replayed copies of 512 MiB and more ran slower than the same copies launched plainly (a measurement
-        // artefact, see the set's method): below that size the graphed timing stands (no launch gaps), from it the plain one.
-        foreach (var c in set.Copies.Where(c => c.Graphed == c.Size.Value < LargeGraphedCopy))
+        foreach (var c in set.Copies.Where(c => c.Graphed == c.Size.Value < MeasuredKernels.LargestGraphedCopy))
             results.Add(new KernelResult("copy", $"{c.Size.Value / (1 << 20):0} MiB{(c.Graphed ? "" : " (plain launch)")}",
                 Roofline.StreamSeconds(bf16, 2 * c.Size.Value), c.Measured.Value));
         foreach (var s in set.Attention)
@@ -61,16 +58,13 @@ public static class KernelValidator
             if (s.Decode)
             {
                 if (s.Backend != "default") continue;
-                double flops = 2 * s.Batch * s.Heads * s.KeyTokens * (s.HeadDim + s.ValueDim);
                 results.Add(new KernelResult("decode attention", $"batch {s.Batch}, context {s.KeyTokens}",
-                    Roofline.AttentionSeconds(bf16, flops, kv + q + o, s.KeyTokens), s.Forward.Value));
+                    Roofline.AttentionSeconds(bf16, MeasuredKernels.Flops(s), kv + q + o, MeasuredKernels.AttendedKeys(s)), s.Forward.Value));
                 continue;
             }
             if (s.Backend != "CUDNN_ATTENTION") continue;
-            // Causal: each query attends to half the keys on average: 2·b·h·s·(s/2)·(d_qk + d_v).
-            double context = s.KeyTokens / 2;
-            double f = 2 * s.Batch * s.Heads * s.QueryTokens * context * (s.HeadDim + s.ValueDim);
-            double fwd = Roofline.AttentionSeconds(bf16, f, kv + q + o, context);
+            double context = MeasuredKernels.AttendedKeys(s);
+            double fwd = Roofline.AttentionSeconds(bf16, MeasuredKernels.Flops(s), kv + q + o, context);
             string mla = s.HeadDim != s.ValueDim ? "MLA " : "";
             string label = $"batch {s.Batch} x {s.Heads} heads, {s.QueryTokens} tokens, {s.HeadDim}/{s.ValueDim} wide";
             results.Add(new KernelResult(mla + "prefill attention forward", label, fwd, s.Forward.Value));
@@ -80,21 +74,9 @@ public static class KernelValidator
         return results;
     }
 
-    /// <summary>Graphed copies from this size on are the artefact.</summary>
-    const double LargeGraphedCopy = 512.0 * (1 << 20);
-
     /// <summary>Median achieved rate after warm-up per precision, as a fraction of the dense peak.</summary>
     public static IReadOnlyList<SustainedCheck> Sustained(KernelMeasurementSet set, Accelerator a, HardwareCalibration cal) =>
-        set.Sustained.Where(s => s.Elapsed.Value >= SustainedWarmupSeconds).GroupBy(s => s.Precision).Select(g =>
-        {
-            // Power and clock are NaN where NVML could not be read; the median skips them.
-            static double Median(IEnumerable<double> xs)
-            {
-                var v = xs.Where(x => !double.IsNaN(x)).Order().ToArray();
-                if (v.Length == 0) return double.NaN;
-                return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
-            }
-            return new SustainedCheck(g.Key, Median(g.Select(s => s.Rate.PerSecond)) / a.Peak(g.Key).PerSecond, cal.Gemm(g.Key),
-                Median(g.Select(s => s.Power.Value)), Median(g.Select(s => s.SmClockMhz)));
-        }).ToList();
+        MeasuredKernels.Settled(set).GroupBy(s => s.Precision).Select(g =>
+            new SustainedCheck(g.Key, MeasuredKernels.Median(g.Select(s => s.Rate.PerSecond)) / a.Peak(g.Key).PerSecond, cal.Gemm(g.Key),
+                MeasuredKernels.Median(g.Select(s => s.Power.Value)), MeasuredKernels.Median(g.Select(s => s.SmClockMhz)))).ToList();
 }
