@@ -31,16 +31,15 @@ public sealed partial class InferenceModel
         // before the pools are sized; where that pushes TPOT over its limit, the batch steps down until it meets it.
         if (_job.Mode == ServingMode.Disaggregated && _job.Concurrency is null && _job.TpotLimit is { } limit && estimate.Tpot > limit && batch > 1)
         {
-            // Bisect on the largest batch that meets the limit with the share included (TPOT grows with the batch).
+            // Bisect on the largest batch that meets the limit with the share included (TPOT grows with the batch);
+            // batch 1 stands when none does.
             int lo = 1, hi = batch - 1;
-            var best = EstimateAt(l, lo, maxConc, usdPerGpuHour);
             while (lo < hi)
             {
                 int mid = (lo + hi + 1) / 2;
-                var e = EstimateAt(l, mid, maxConc, usdPerGpuHour);
-                if (e.Tpot <= limit) { lo = mid; best = e; } else hi = mid - 1;
+                if (EstimateAt(l, mid, maxConc, usdPerGpuHour).Tpot <= limit) lo = mid; else hi = mid - 1;
             }
-            estimate = best.Concurrency == lo ? best : EstimateAt(l, lo, maxConc, usdPerGpuHour);
+            estimate = EstimateAt(l, lo, maxConc, usdPerGpuHour);
         }
         return estimate;
     }

@@ -297,7 +297,9 @@ public sealed partial class InferenceModel
     }
 
     /// <summary>The tier KV transfers use: scale-up when the whole deployment sits in one domain, else scale-out.</summary>
-    NetworkTier KvTier(int deploymentGpus) => deploymentGpus <= _fabric.DomainSize ? _fabric.ScaleUp : _fabric.ScaleOut;
+    NetworkTier KvTier(int deploymentGpus) => KvOnScaleUp(deploymentGpus) ? _fabric.ScaleUp : _fabric.ScaleOut;
+
+    bool KvOnScaleUp(int deploymentGpus) => deploymentGpus <= _fabric.DomainSize;
 
     /// <summary>
     /// Whether incoming KV competes with the expert exchange: only when both use the same tier (an exchange inside
@@ -305,8 +307,7 @@ public sealed partial class InferenceModel
     /// </summary>
     bool KvSharesExpertTier(in InferenceLayout l, int deploymentGpus)
     {
-        bool kvScaleUp = deploymentGpus <= _fabric.DomainSize;
         bool expertScaleUp = _fabric.MembersPerDomain(l.GpusPerStage, 1) >= l.GpusPerStage;
-        return kvScaleUp == expertScaleUp;
+        return KvOnScaleUp(deploymentGpus) == expertScaleUp;
     }
 }
