@@ -9,6 +9,8 @@ public static class Format
     /// <summary>A number, or "none" where it is unbounded (a rate per user when no token follows the first).</summary>
     public static string N(double v, string fmt = "0.##") => double.IsPositiveInfinity(v) ? "none" : v.ToString(fmt, Inv);
     public static string Pct(double v) => (100 * v).ToString("0.0", Inv) + "%";
+    /// <summary>A signed percentage ("+4.0%", "-12.3%"), for errors against measurements.</summary>
+    public static string SignedPct(double v) => (v >= 0 ? "+" : "") + Pct(v);
     public static string Seconds(double s) => s switch
     {
         double.PositiveInfinity => "none",

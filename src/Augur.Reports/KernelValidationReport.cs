@@ -30,12 +30,12 @@ public static class KernelValidationReport
             {
                 var rows = Render.Table("group", "kernel", "measured µs", "predicted µs", "error");
                 foreach (var r in v.Results)
-                    rows.AddRow(r.Group, r.Label, Format.N(r.MeasuredSeconds * 1e6, "0.0"), Format.N(r.PredictedSeconds * 1e6, "0.0"), Signed(r.Error));
+                    rows.AddRow(r.Group, r.Label, Format.N(r.MeasuredSeconds * 1e6, "0.0"), Format.N(r.PredictedSeconds * 1e6, "0.0"), Format.SignedPct(r.Error));
                 items.Add(rows);
             }
             var t = Render.Table("kernel group", "fit here", "kernels", "mean abs. error", "worst", "worst kernel");
             foreach (var s in Summarize(v))
-                t.AddRow(s.Group, s.Fitted ? "yes" : "no", s.Kernels.ToString(System.Globalization.CultureInfo.InvariantCulture), Format.Pct(s.MeanAbsError), Signed(s.WorstError), s.Worst);
+                t.AddRow(s.Group, s.Fitted ? "yes" : "no", s.Kernels.ToString(System.Globalization.CultureInfo.InvariantCulture), Format.Pct(s.MeanAbsError), Format.SignedPct(s.WorstError), s.Worst);
             items.Add(t);
             foreach (var s in v.Sustained)
                 items.Add(Render.Line($"sustained {s.Precision.ToString().ToLowerInvariant()} 8192³ GEMM: {Format.Pct(s.MeasuredEfficiency)} of dense peak at {Format.N(s.PowerWatts, "0")} W, SM clock {Format.N(s.SmClockMhz, "0")} MHz (calibrated GEMM efficiency {Format.Pct(s.CalibratedEfficiency)})"));
@@ -76,5 +76,4 @@ public static class KernelValidationReport
         return array;
     }
 
-    static string Signed(double e) => (e >= 0 ? "+" : "") + Format.Pct(e);
 }

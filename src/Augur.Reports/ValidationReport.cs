@@ -26,7 +26,7 @@ public static class ValidationReport
         foreach (var r in results)
             t.AddRow(r.Case.Id, r.Case.Scenario.Workload.ToString().ToLowerInvariant() + (r.Case.IsHoldout ? " (holdout)" : ""), r.Case.Metric, Format.N(r.Case.Measured, "0.###"),
                 Format.N(r.PredictedPublishedUnit, "0.###"), Format.N(r.MeasuredTokensPerGpu, "0"), Format.N(r.PredictedTokensPerGpu, "0"),
-                (r.Error >= 0 ? "+" : "") + Format.Pct(r.Error));
+                Format.SignedPct(r.Error));
         var items = new List<IRenderable> { t };
         foreach (var s in summaries)
             items.Add(Render.Line($"{s.Kind}: {s.Cases} cases, mean absolute error {Format.Pct(s.MeanAbsError)}, worst {Format.Pct(s.WorstAbsError)} ({s.WorstCase})"));
