@@ -13,6 +13,9 @@ static class Scenarios
     public static TrainingModel Training(Scenario s) =>
         new(s.Model, s.Cluster, s.Training!, CatalogStore.Default.Calibration(s.Cluster.Accelerator));
 
+    public static Augur.CostModels.Inference.InferenceModel Inference(Scenario s) =>
+        new(s.Model, s.Cluster, s.Inference!, s.Precision, CatalogStore.Default.Calibration(s.Cluster.Accelerator));
+
     public static string Repo(string relative)
     {
         var dir = AppContext.BaseDirectory;

@@ -1,4 +1,3 @@
-using Augur.Catalog.Loading;
 using Augur.CostModels.Inference;
 using Augur.CostModels.Validation;
 
@@ -13,7 +12,7 @@ public class ExpertDispatchTests
     static (InferenceModel Model, InferenceLayout Layout) Load()
     {
         var s = Scenarios.FromYaml(DeepSeekEp32);
-        return (new InferenceModel(s.Model, s.Cluster, s.Inference!, s.Precision, CatalogStore.Default.Calibration(s.Cluster.Accelerator)),
+        return (Scenarios.Inference(s),
                 InferenceValidator.LayoutFor(s));
     }
 
@@ -54,7 +53,7 @@ public class DisaggregatedSloTests
         var s = Scenarios.FromYaml("workload: inference\nmodel: deepseek-v3\nhardware: h100-sxm\ncluster: {gpus: 64}\nprecision: fp8\n" +
             "parallelism: {tp: 1, pp: 2, ep: 16, dp_attention: 16}\n" +
             "inference: {input_tokens: 2000, output_tokens: 500, tpot_ms: 50, mode: disaggregated, prefill_gpus: 32, decode_gpus: 32}\n");
-        var m = new InferenceModel(s.Model, s.Cluster, s.Inference!, s.Precision, CatalogStore.Default.Calibration(s.Cluster.Accelerator));
+        var m = Scenarios.Inference(s);
         var e = m.Estimate(InferenceValidator.LayoutFor(s), 2.0);
         Assert.True(e.Tpot <= 0.050, $"TPOT {e.Tpot * 1e3:0.000} ms");
         Assert.True(e.Tpot > 0.0495, $"TPOT {e.Tpot * 1e3:0.000} ms: the batch stepped down further than it had to");
@@ -68,7 +67,7 @@ public class PipelineAndLinkShareTests
     static (InferenceModel Model, InferenceLayout Layout, Augur.Domain.Workloads.Scenario S) Load(string yaml)
     {
         var s = Scenarios.FromYaml(yaml);
-        return (new InferenceModel(s.Model, s.Cluster, s.Inference!, s.Precision, CatalogStore.Default.Calibration(s.Cluster.Accelerator)),
+        return (Scenarios.Inference(s),
                 InferenceValidator.LayoutFor(s), s);
     }
 

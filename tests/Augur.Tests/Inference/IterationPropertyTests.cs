@@ -1,4 +1,3 @@
-using Augur.Catalog.Loading;
 using Augur.CostModels.Inference;
 using FsCheck.Xunit;
 
@@ -20,7 +19,7 @@ public class IterationPropertyTests
         var (model, hardware, gpus) = Deployments[random.Next(Deployments.Length)];
         var s = Scenarios.FromYaml($"workload: inference\nmodel: {model}\nhardware: {hardware}\ncluster: {{gpus: {gpus}}}\nprecision: fp8\n" +
                                    "inference: {input_tokens: 2000, output_tokens: 200}\n");
-        var m = new InferenceModel(s.Model, s.Cluster, s.Inference!, s.Precision, CatalogStore.Default.Calibration(s.Cluster.Accelerator));
+        var m = Scenarios.Inference(s);
         bool moe = s.Model.Moe is not null;
         int tp = 1 << random.Next(0, 3), pp = 1 << random.Next(0, 2), dpa = moe ? 1 << random.Next(0, 4) : 1;
         int ep = moe ? Math.Min(tp * dpa, s.Model.Moe!.Experts) : 1;

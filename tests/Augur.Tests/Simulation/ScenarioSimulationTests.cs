@@ -1,4 +1,3 @@
-using Augur.Catalog.Loading;
 using Augur.CostModels.Inference;
 using Augur.CostModels.Validation;
 using Augur.Domain.Workloads;
@@ -19,7 +18,7 @@ public class ScenarioSimulationTests
     {
         var s = Scenarios.FromYaml(head + yaml);
         var layout = InferenceValidator.LayoutFor(s);
-        var model = new InferenceModel(s.Model, s.Cluster, s.Inference!, s.Precision, CatalogStore.Default.Calibration(s.Cluster.Accelerator));
+        var model = Scenarios.Inference(s);
         return (s, model, layout, model.Estimate(layout, s.Run.UsdPerGpuHour));
     }
 
