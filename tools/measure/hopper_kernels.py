@@ -216,9 +216,31 @@ def attention_rows():
                 log("attention error", backend.name, b, h, s, dqk, dv, repr(e)[:200])
         log("prefill " + backend.name + ": " + " ".join(f"{r['q_len']}x{r['heads']}:{r['fwd_tflops']:.0f}/{r['fwd_bwd_tflops']:.0f}" for r in rows if r['backend'] == backend.name))
     torch.cuda.empty_cache()
+    # Chunks: q new queries attending all kv keys with no mask, the core of a prefill over a cached prefix or of a
+    # chunked prefill's later chunks (SDPA's causal mask aligns top-left when q != kv, so the prefix-shaped
+    # lower-right mask is not available on cuDNN; a chunk of q rows over P + q/2 keys does the same work).
+    # cuDNN only: it is the backend the prefill rows above are compared on. MHA 128/128 and MLA 192/128.
+    chunks = [(8, 16, 512, 2048, 128, 128), (4, 16, 1024, 4096, 128, 128), (2, 16, 2048, 8192, 128, 128), (1, 16, 4096, 16384, 128, 128),
+              (16, 16, 256, 4096, 128, 128), (4, 16, 512, 16384, 128, 128), (1, 64, 2048, 8192, 128, 128),
+              (4, 128, 512, 2048, 192, 128), (2, 128, 1024, 4096, 192, 128), (1, 128, 2048, 8192, 192, 128), (1, 128, 512, 16384, 192, 128)]
+    with sdpa_kernel([SDPBackend.CUDNN_ATTENTION]):
+        for b, h, s, kvlen, dqk, dv in chunks:
+            try:
+                q = torch.randn(b, h, s, dqk, device=dev, dtype=torch.bfloat16)
+                k = torch.randn(b, h, kvlen, dqk, device=dev, dtype=torch.bfloat16)
+                v = torch.randn(b, h, kvlen, dv, device=dev, dtype=torch.bfloat16)
+                tf = event_seconds(lambda: F.scaled_dot_product_attention(q, k, v))
+                flops = 2.0 * b * h * s * kvlen * (dqk + dv)
+                rows.append(dict(phase="chunk", backend="CUDNN_ATTENTION", batch=b, heads=h, kv_heads=h, q_len=s, kv_len=kvlen, head_dim=dqk, v_dim=dv,
+                                 fwd_seconds=tf, fwd_tflops=flops / tf / 1e12, fwd_bwd_seconds=float("nan"), fwd_bwd_tflops=float("nan"), kv_gbps=float("nan")))
+                del q, k, v
+            except Exception as e:  # noqa: BLE001
+                log("chunk attention error", b, h, s, kvlen, dqk, dv, repr(e)[:200])
+    log("chunk CUDNN: " + " ".join(f"{r['q_len']}/{r['kv_len']}x{r['heads']}:{r['fwd_tflops']:.0f}" for r in rows if r['phase'] == 'chunk'))
+    torch.cuda.empty_cache()
     # Decode: one query token per sequence against a long KV cache (GQA 64 query heads over 8 KV heads).
     for backend in (None, SDPBackend.FLASH_ATTENTION):
-        for b, L in [(1, 8192), (16, 4096), (64, 4096), (16, 32768), (128, 2048)]:
+        for b, L in [(1, 8192), (16, 4096), (64, 4096), (16, 32768), (128, 2048), (256, 1024), (32, 8192), (4, 65536)]:
             hq, hk, d = 64, 8, 128
             try:
                 q = torch.randn(b, hq, 1, d, device=dev, dtype=torch.bfloat16)

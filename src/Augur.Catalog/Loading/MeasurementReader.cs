@@ -80,10 +80,18 @@ public static class MeasurementReader
             double d = r.Number("head_dim");
             // Tables from the script's first version have no v_dim column: value width = query width.
             double dv = t.Has("v_dim") ? r.Number("v_dim") : d;
-            return new AttentionSample(r.Text("phase") == "decode", r.Text("backend"), r.Number("batch"), r.Number("heads"), r.Number("kv_heads"),
+            return new AttentionSample(Phase(r), r.Text("backend"), r.Number("batch"), r.Number("heads"), r.Number("kv_heads"),
                 r.Number("q_len"), r.Number("kv_len"), d, dv, new Seconds(r.Number("fwd_seconds")),
                 double.IsNaN(fb) ? null : new Seconds(fb));
         }).ToList();
+
+    static AttentionPhase Phase(CsvTable.Row r) => r.Text("phase") switch
+    {
+        "prefill" => AttentionPhase.Prefill,
+        "chunk" => AttentionPhase.Chunk,
+        "decode" => AttentionPhase.Decode,
+        var p => throw new InputException($"{r.Where}: unknown attention phase '{p}'; use prefill (causal), chunk (no mask) or decode"),
+    };
 
     static List<SustainedSample> Sustained(CsvTable t) =>
         t.Rows.Where(r => !double.IsNaN(r.Number("tflops"))).Select(r => new SustainedSample(ParsePrecision(r), new Seconds(r.Number("elapsed_s")), FlopRate.FromTflops(r.Number("tflops")),

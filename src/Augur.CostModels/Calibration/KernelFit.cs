@@ -82,7 +82,7 @@ public static class KernelFit
         const string Keys = "attention_efficiency.bf16, attention_row_overhead_tokens, attention_backward_row_overhead_tokens";
         var fitted = new List<FittedParameter>();
         // Forward: t − t₀ = a·x₁ + b·x₂ with x₁ = F/peak, x₂ = F/(peak·c); efficiency = 1/a, c₀ = b/a.
-        var rows = sets.SelectMany(s => s.Set.Attention.Where(a => !a.Decode && a.Backend == "CUDNN_ATTENTION" && a.HeadDim == a.ValueDim).Select(a =>
+        var rows = sets.SelectMany(s => s.Set.Attention.Where(a => a.Phase == AttentionPhase.Prefill && a.Backend == "CUDNN_ATTENTION" && a.HeadDim == a.ValueDim).Select(a =>
         {
             double context = MeasuredKernels.AttendedKeys(a);
             double x1 = MeasuredKernels.Flops(a) / s.Accelerator.Peak(Precision.BF16).PerSecond;

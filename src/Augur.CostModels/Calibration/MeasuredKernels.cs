@@ -21,8 +21,12 @@ public static class MeasuredKernels
     public static IEnumerable<SustainedSample> Settled(KernelMeasurementSet set) =>
         set.Sustained.Where(s => s.Elapsed.Value >= SustainedWarmupSeconds);
 
-    /// <summary>Keys a query attends on average: all of them in decode, half of them in causal prefill.</summary>
-    public static double AttendedKeys(AttentionSample s) => s.Decode ? s.KeyTokens : s.KeyTokens / 2;
+    /// <summary>
+    /// Keys a query attends on average: all of them in decode and in an unmasked chunk; in causal prefill the keys before
+    /// the query block plus half the block (k − q/2, which is k/2 when query and key lengths are equal).
+    /// </summary>
+    public static double AttendedKeys(AttentionSample s) =>
+        s.Phase == AttentionPhase.Prefill ? s.KeyTokens - s.QueryTokens / 2 : s.KeyTokens;
 
     /// <summary>Forward FLOPs of an attention row: 2·b·h·q·c·(d_qk + d_v) with c the attended keys.</summary>
     public static double Flops(AttentionSample s) => 2 * s.Batch * s.Heads * s.QueryTokens * AttendedKeys(s) * (s.HeadDim + s.ValueDim);

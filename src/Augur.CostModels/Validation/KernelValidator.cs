@@ -22,7 +22,7 @@ public sealed record KernelValidation(KernelMeasurementSet Set, Accelerator Acce
 /// (<see cref="Roofline"/>: GEMMs, fused attention with its per-row work, streaming copies; training charges the
 /// backward as <see cref="Roofline.FlashBackwardFactor"/> times the forward) on the accelerator's spec-sheet peaks and its
 /// family calibration, so the operator layer is checked against hardware rather than only end-to-end runs.
-/// Prefill attention is compared on the cuDNN backend (the fused Hopper kernel Transformer Engine and the serving
+/// Prefill and chunk attention are compared on the cuDNN backend (the fused Hopper kernel Transformer Engine and the serving
 /// engines use), not on PyTorch's FlashAttention-2 backend; decode attention on PyTorch's default choice.
 /// </summary>
 public static class KernelValidator
@@ -55,7 +55,15 @@ public static class KernelValidator
             double q = s.Batch * s.Heads * s.QueryTokens * s.HeadDim * ActivationBytes;
             double o = s.Batch * s.Heads * s.QueryTokens * s.ValueDim * ActivationBytes;
             double kv = s.Batch * s.KvHeads * s.KeyTokens * (s.HeadDim + s.ValueDim) * ActivationBytes;
-            if (s.Decode)
+            if (s.Phase == AttentionPhase.Chunk)
+            {
+                if (s.Backend != "CUDNN_ATTENTION") continue;
+                results.Add(new KernelResult((s.HeadDim != s.ValueDim ? "MLA " : "") + "chunk attention (cached prefix)",
+                    $"batch {s.Batch} x {s.Heads} heads, {s.QueryTokens} queries over {s.KeyTokens} keys, {s.HeadDim}/{s.ValueDim} wide",
+                    Roofline.AttentionSeconds(bf16, MeasuredKernels.Flops(s), kv + q + o, MeasuredKernels.AttendedKeys(s)), s.Forward.Value));
+                continue;
+            }
+            if (s.Phase == AttentionPhase.Decode)
             {
                 if (s.Backend != "default") continue;
                 results.Add(new KernelResult("decode attention", $"batch {s.Batch}, context {s.KeyTokens}",

@@ -35,13 +35,26 @@ public sealed record GemmSample(Precision Precision, int Groups, double M, doubl
 /// <summary>A device-to-device copy of <paramref name="Size"/> (read once, written once).</summary>
 public sealed record CopySample(Bytes Size, bool Graphed, Seconds Measured);
 
+/// <summary>What an attention row measured.</summary>
+public enum AttentionPhase
+{
+    /// <summary>Causal prefill: query length = key length, each query attends the keys up to its own.</summary>
+    Prefill,
+
+    /// <summary>A chunk of queries attending every key with no mask: the work of a prefill over a cached prefix.</summary>
+    Chunk,
+
+    /// <summary>One query per sequence against its KV cache.</summary>
+    Decode,
+}
+
 /// <summary>
-/// Scaled-dot-product attention: causal prefill (query length = key length) or decode (one query per sequence);
-/// <paramref name="Backend"/> is the kernel family that ran it. <paramref name="HeadDim"/> is the query/key width,
-/// <paramref name="ValueDim"/> the value width (MLA prefill: 192 and 128). Backward time is absent for decode.
+/// Scaled-dot-product attention in one <paramref name="Phase"/>; <paramref name="Backend"/> is the kernel family that ran
+/// it. <paramref name="HeadDim"/> is the query/key width, <paramref name="ValueDim"/> the value width (MLA prefill: 192 and
+/// 128). Backward time is measured for causal prefill only.
 /// </summary>
 public sealed record AttentionSample(
-    bool Decode, string Backend, double Batch, double Heads, double KvHeads, double QueryTokens, double KeyTokens, double HeadDim,
+    AttentionPhase Phase, string Backend, double Batch, double Heads, double KvHeads, double QueryTokens, double KeyTokens, double HeadDim,
     double ValueDim, Seconds Forward, Seconds? ForwardBackward);
 
 /// <summary>A window of back-to-back large GEMMs: achieved rate with the board power and SM clock it ran at.</summary>
