@@ -229,10 +229,12 @@ public sealed partial class InferenceModel
         double kvBytesPerLayer = kvReadTokens * _kvBytesPerTokenPerLayer * KvCache.TensorParallelShare(_m, l.Tp);
 
         double moeTokens = tokens * activeGroups;
-        double visits = 0, touched = 0, touchedTotal = 0;
+        double visits = 0, touched = 0, touchedTotal = 0, imbalance = 1;
         if (_m.Moe is { } moe)
         {
-            visits = moeTokens * moe.TopK / l.Ep;
+            // The busiest expert-parallel rank sets the pace of the expert GEMMs and of the exchange.
+            imbalance = ExpertRouting.BusiestRankFactor(moe.Experts, moe.TopK, l.Ep, moeTokens);
+            visits = moeTokens * moe.TopK / l.Ep * imbalance;
             touchedTotal = ExpertRouting.DistinctExperts(moe.Experts, moe.TopK, moeTokens);
             touched = touchedTotal / l.Ep;
         }
@@ -268,7 +270,7 @@ public sealed partial class InferenceModel
             double copies = Math.Min(moe2.TopK, l.Ep) * l.Etp, perRankTokens = tokens / l.Tp * hidden;
             double a2a = Collectives.ExpertExchange(_fabric, perRankTokens * _dispatchBytes, copies, l.GpusPerStage, 1, prefillShare)
                          + Collectives.ExpertExchange(_fabric, perRankTokens * ActivationBytes, copies, l.GpusPerStage, 1, prefillShare);
-            ep = _m.MoeLayers * a2a / (1 - Math.Clamp(nicShare, 0, 0.9));
+            ep = _m.MoeLayers * a2a * imbalance / (1 - Math.Clamp(nicShare, 0, 0.9));
         }
         double pp = l.Pp > 1 ? (l.Pp - 1) * Collectives.SendRecv(_fabric, tokens * hidden * ActivationBytes, l.GpusPerStage) : 0;
 
@@ -281,7 +283,7 @@ public sealed partial class InferenceModel
         double kvBytes = kvBytesPerLayer * _m.Layers;
         double flopSeconds = compute.HardwareFlops / _rates.Gemm.PerSecond;
         double byteSeconds = (weightBytes + kvBytes) / _rates.Memory.BytesPerSecond;
-        return new IterationCost(compute, tp, ep, pp, _cal.ServingIterationOverhead.Value, flopSeconds, byteSeconds, weightBytes, kvBytes);
+        return new IterationCost(compute, tp, ep, pp, _cal.ServingIterationOverhead.Value, flopSeconds, byteSeconds, weightBytes, kvBytes, imbalance);
     }
 
     /// <summary>

@@ -15,9 +15,10 @@ namespace Augur.CostModels.Inference;
 /// <param name="ByteSeconds">HBM time of the weights and KV cache the pass reads.</param>
 /// <param name="WeightBytes">Weight bytes one GPU reads in the pass (untouched experts skipped).</param>
 /// <param name="KvBytes">KV-cache bytes one GPU reads in the pass.</param>
+/// <param name="ExpertImbalance">Load of the busiest expert-parallel rank over the mean (1 without experts or EP).</param>
 public readonly record struct IterationCost(
     LayerTime Compute, double TensorParallel, double ExpertParallel, double PipelineP2P, double Overhead,
-    double FlopSeconds, double ByteSeconds, double WeightBytes = 0, double KvBytes = 0)
+    double FlopSeconds, double ByteSeconds, double WeightBytes = 0, double KvBytes = 0, double ExpertImbalance = 1)
 {
     /// <summary>Hardware FLOPs one GPU executes in the pass.</summary>
     public double Flops => Compute.HardwareFlops;

@@ -65,8 +65,10 @@ public sealed class TrainingModel
     {
         int m = MicroBatches(l);
         double tokens = (double)l.MicroBatch * _job.SeqLen / l.Cp;
+        // The busiest expert-parallel rank of a micro-batch's MoE layer sets its pace (ExpertRouting.BusiestRankFactor).
+        double imbalance = _m.Moe is { } routed ? ExpertRouting.BusiestRankFactor(routed.Experts, routed.TopK, l.Ep, tokens * l.Ep) : 1;
         var shape = new LayerShape(tokens, _job.SeqLen / 2.0, FlopCounter.WindowedContext(_m, _job.SeqLen), l.Tp, l.Sp,
-            _m.Moe is { } moe ? tokens * moe.TopK * l.Etp / l.Tp : 0,
+            _m.Moe is { } moe ? tokens * moe.TopK * l.Etp / l.Tp * imbalance : 0,
             _m.Moe is { } moe2 ? (double)moe2.Experts / l.Ep : 0,
             l.Etp, _job.AttentionKernel, 0);
 
@@ -126,7 +128,7 @@ public sealed class TrainingModel
         {
             double sendBytes = tokens / (l.Sp ? l.Tp : 1) * _m.Moe!.TopK * _m.Hidden * _activationBytes;
             double a2a = Collectives.AllToAll(_fabric, sendBytes, l.Ep, l.Etp);
-            epComm = moeLayers * a2a * (l.Recompute == Recompute.Full ? 6 : 4);
+            epComm = moeLayers * a2a * imbalance * (l.Recompute == Recompute.Full ? 6 : 4);
         }
 
         // Pipeline point-to-point: activation forward and gradient backward per virtual stage boundary.

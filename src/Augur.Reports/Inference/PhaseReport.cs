@@ -22,6 +22,8 @@ public static class PhaseReport
         t.AddRow("  at FLOP rate / at HBM rate", $"{Format.Seconds(p.FlopSeconds)} / {Format.Seconds(p.ByteSeconds)}", $"{Format.Seconds(d.FlopSeconds)} / {Format.Seconds(d.ByteSeconds)}");
         t.AddRow("TP all-reduce", Format.Seconds(p.TensorParallel), Format.Seconds(d.TensorParallel));
         t.AddRow("EP dispatch + combine", Format.Seconds(p.ExpertParallel), Format.Seconds(d.ExpertParallel));
+        if (p.ExpertImbalance != 1 || d.ExpertImbalance != 1)
+            t.AddRow("  busiest EP rank / mean load", Format.N(p.ExpertImbalance, "0.000"), Format.N(d.ExpertImbalance, "0.000"));
         t.AddRow("PP hops", Format.Seconds(p.PipelineP2P), Format.Seconds(d.PipelineP2P));
         t.AddRow("iteration overhead", Format.Seconds(p.Overhead), Format.Seconds(d.Overhead));
         t.AddRow("bound", p.Bound, d.Bound);
@@ -43,6 +45,7 @@ public static class PhaseReport
         ["compute_s"] = JsonOut.Num(c.Compute.Total),
         ["tp_comm_s"] = JsonOut.Num(c.TensorParallel),
         ["ep_comm_s"] = JsonOut.Num(c.ExpertParallel),
+        ["expert_imbalance"] = JsonOut.Num(c.ExpertImbalance),
         ["pp_comm_s"] = JsonOut.Num(c.PipelineP2P),
         ["overhead_s"] = JsonOut.Num(c.Overhead),
         ["flop_bound_s"] = JsonOut.Num(c.FlopSeconds),

@@ -48,8 +48,9 @@ public class DisaggregatedSloTests
     [Fact]
     public void The_chosen_batch_meets_the_tpot_limit_after_the_kv_transfer_takes_its_share_of_the_link()
     {
-        // DeepSeek-V3 on 64 H100 (pp2 ep16 dpa16, 32:32): without the KV share the batch search picks 3,942
-        // sequences at 49.9 ms; the incoming KV then takes 1.5% of each decode GPU's NIC and the step is 50.2 ms.
+        // DeepSeek-V3 on 64 H100 (pp2 ep16 dpa16, 32:32): before the busiest EP rank was modelled, the batch search
+        // picked 3,942 sequences at 49.9 ms without the KV share, and the incoming KV (1.5% of each decode GPU's NIC)
+        // then made the step 50.2 ms. With the busiest of 16 ranks 5.5% above the mean it settles at 3,755.
         var s = Scenarios.FromYaml("workload: inference\nmodel: deepseek-v3\nhardware: h100-sxm\ncluster: {gpus: 64}\nprecision: fp8\n" +
             "parallelism: {tp: 1, pp: 2, ep: 16, dp_attention: 16}\n" +
             "inference: {input_tokens: 2000, output_tokens: 500, tpot_ms: 50, mode: disaggregated, prefill_gpus: 32, decode_gpus: 32}\n");
@@ -57,7 +58,7 @@ public class DisaggregatedSloTests
         var e = m.Estimate(InferenceValidator.LayoutFor(s), 2.0);
         Assert.True(e.Tpot <= 0.050, $"TPOT {e.Tpot * 1e3:0.000} ms");
         Assert.True(e.Tpot > 0.0495, $"TPOT {e.Tpot * 1e3:0.000} ms: the batch stepped down further than it had to");
-        Assert.InRange(e.Concurrency, 3800, 3941);
+        Assert.InRange(e.Concurrency, 3700, 3760);
     }
 }
 

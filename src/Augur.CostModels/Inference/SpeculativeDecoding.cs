@@ -1,19 +1,5 @@
 namespace Augur.CostModels.Inference;
 
-/// <summary>Which experts a batch of tokens reaches, assuming uniform routing (MODELING.md §6).</summary>
-public static class ExpertRouting
-{
-    /// <summary>
-    /// Expected distinct experts touched in one MoE layer by <paramref name="tokens"/> tokens each picking
-    /// top-<paramref name="topK"/> of <paramref name="experts"/>: E·(1 − (1 − k/E)^T).
-    /// </summary>
-    public static double DistinctExperts(int experts, int topK, double tokens)
-    {
-        if (tokens <= 0 || experts <= 0) return 0;
-        return experts * (1 - Math.Pow(1 - (double)topK / experts, tokens));
-    }
-}
-
 /// <summary>Speculative decoding yield (Leviathan et al. 2023).</summary>
 public static class SpeculativeDecoding
 {
