@@ -22,7 +22,7 @@ public class InferenceValidationTests
     {
         var cases = ValidationReader.Read(CatalogStore.Default);
         Assert.Equal(28, cases.Count(c => c.Scenario.Workload == WorkloadKind.Inference && !c.IsHoldout));
-        Assert.Equal(3, cases.Count(c => c.Scenario.Workload == WorkloadKind.Inference && c.IsHoldout));
+        Assert.Equal(5, cases.Count(c => c.Scenario.Workload == WorkloadKind.Inference && c.IsHoldout));
         var training = cases.Where(c => c.Scenario.Workload == WorkloadKind.Training).ToList();
         Assert.NotEmpty(training);
         foreach (var c in training) // the training validator still runs on the shared corpus
