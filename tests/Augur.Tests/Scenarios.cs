@@ -16,6 +16,16 @@ static class Scenarios
     public static Augur.CostModels.Inference.InferenceModel Inference(Scenario s) =>
         new(s.Model, s.Cluster, s.Inference!, s.Precision, CatalogStore.Default.Calibration(s.Cluster.Accelerator));
 
+    /// <summary>An inference scenario with its model, the layout it names and the steady-state estimate of that layout.</summary>
+    public static (Scenario S, Augur.CostModels.Inference.InferenceModel Model, Augur.CostModels.Inference.InferenceLayout Layout,
+        Augur.CostModels.Inference.InferenceEstimate Estimate) Serving(string yaml)
+    {
+        var s = FromYaml(yaml);
+        var layout = Augur.CostModels.Validation.InferenceValidator.LayoutFor(s);
+        var model = Inference(s);
+        return (s, model, layout, model.Estimate(layout, s.Run.UsdPerGpuHour));
+    }
+
     public static string Repo(string relative)
     {
         var dir = AppContext.BaseDirectory;

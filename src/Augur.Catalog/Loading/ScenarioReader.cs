@@ -15,7 +15,7 @@ public sealed class ScenarioReader(CatalogStore catalog)
     static readonly string[] ClusterKeys = ["gpus", "scale_up_domain", "scale_up_gbps", "scale_out_gbps", "in_network_reduction"];
     static readonly string[] LayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "microbatch", "recompute", "dp_attention", "fsdp"];
     static readonly string[] TrainingKeys = ["seq_len", "global_batch", "tokens", "flops", "attention", "overlap_dp"];
-    static readonly string[] InferenceKeys = ["input_tokens", "output_tokens", "concurrency", "kv_precision", "prefix_hit_rate", "mode", "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "memory_fraction", "draft_tokens", "acceptance", "target_output_tokens_per_s"];
+    static readonly string[] InferenceKeys = ["input_tokens", "output_tokens", "input_tokens_cv", "output_tokens_cv", "concurrency", "kv_precision", "prefix_hit_rate", "mode", "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "memory_fraction", "draft_tokens", "acceptance", "target_output_tokens_per_s"];
     static readonly string[] RunKeys = ["usd_per_gpu_hour", "gpu_mtbf_hours", "checkpoint_write_s", "restart_s", "power_utilization", "pue"];
 
     /// <summary>Longest prompt or output a scenario may ask for: 100 M tokens, far beyond any context window.</summary>
@@ -185,6 +185,7 @@ public sealed class ScenarioReader(CatalogStore catalog)
         if (hit is < 0 or >= 1) throw new InputException($"{i.Path}.prefix_hit_rate: must be in [0, 1), got {hit}");
         double frac = i.OptionalNumber("memory_fraction") ?? 0.9;
         if (frac is <= 0 or > 1) throw new InputException($"{i.Path}.memory_fraction: must be in (0, 1], got {frac}");
+        double inputCv = LengthCv(i, "input_tokens_cv"), outputCv = LengthCv(i, "output_tokens_cv");
         double acc = i.OptionalNumber("acceptance") ?? 0;
         if (acc is < 0 or >= 1) throw new InputException($"{i.Path}.acceptance: must be in [0, 1), got {acc}");
         // Omitted or "auto": estimate serves aggregated, plan searches both modes.
@@ -205,13 +206,22 @@ public sealed class ScenarioReader(CatalogStore catalog)
         if (ttft is <= 0 || tpot is <= 0) throw new InputException($"{i.Path}: ttft_ms and tpot_ms must be positive");
         return new InferenceJob
         {
-            InputTokens = input, OutputTokens = output, Concurrency = conc,
+            InputTokens = input, OutputTokens = output, InputTokensCv = inputCv, OutputTokensCv = outputCv, Concurrency = conc,
             KvPrecision = ParsePrecision(i.OptionalString("kv_precision") ?? "bf16", i.Path + ".kv_precision"),
             PrefixHitRate = hit, Mode = mode, PrefillGpus = prefill, DecodeGpus = decode,
             TtftLimit = ttft / 1000.0, TpotLimit = tpot / 1000.0, MemoryFraction = frac,
             DraftTokens = i.OptionalInteger("draft_tokens") ?? 0, Acceptance = acc,
             ModeFixed = modeText != "auto", TargetOutputTokensPerSecond = target,
         };
+    }
+
+    /// <summary>A length distribution's coefficient of variation: 0 (fixed lengths) to 4 (heavier tails than any published trace).</summary>
+    static double LengthCv(MappingNode i, string key)
+    {
+        double cv = i.OptionalNumber(key) ?? 0;
+        if (!(cv is >= 0 and <= 4))
+            throw new InputException(FormattableString.Invariant($"{i.Path}.{key}: must be in [0, 4] (standard deviation over mean of the lengths; 0 = fixed, about 1 for chat traffic), got {cv}"));
+        return cv;
     }
 
     RunEconomics ReadRun(MappingNode? r, Accelerator acc)

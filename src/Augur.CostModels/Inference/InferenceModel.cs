@@ -208,10 +208,20 @@ public sealed partial class InferenceModel
         return Iteration(l, u, u * PrefillAttended(u), 0, 0, 1);
     }
 
-    double PrefillAttended(double uncached) => (_job.InputTokens - uncached) + (uncached + 1) / 2.0;
+    /// <summary>
+    /// Keys an uncached prompt token attends on average: the cached prefix plus half its own uncached part. Prompts of
+    /// varied length (coefficient of variation cv) weight long ones by their tokens, and a long prompt's tokens attend
+    /// more keys: the mean over tokens is E[L²]/E[L] = (1 + cv²)·E[L] times the same fractions.
+    /// </summary>
+    double PrefillAttended(double uncached) =>
+        ((_job.InputTokens - uncached) + uncached / 2.0) * (1 + _job.InputTokensCv * _job.InputTokensCv) + 0.5;
 
-    /// <summary>Average tokens a decoding sequence attends: its prompt plus half its output (c̄ = input + o/2).</summary>
-    double AverageContext => _job.InputTokens + _job.OutputTokens / 2.0;
+    /// <summary>
+    /// Average tokens a decoding sequence attends: its prompt plus half its output, c̄ = input + o/2. With varied output
+    /// lengths a sequence holds its slot for o steps, so the slots' mean is E[o²]/(2E[o]) = (1 + cv²)·o/2 past the
+    /// prompt (prompt and output lengths taken as independent).
+    /// </summary>
+    double AverageContext => _job.InputTokens + _job.OutputTokens / 2.0 * (1 + _job.OutputTokensCv * _job.OutputTokensCv);
 
     /// <summary>
     /// The single composition of a forward pass. Per attention group: <paramref name="tokens"/> tokens attending

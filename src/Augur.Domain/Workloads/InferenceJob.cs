@@ -7,8 +7,14 @@ public enum ServingMode { Aggregated, Disaggregated }
 /// <summary>A serving workload: request shape, precision of the KV cache, and the latency targets.</summary>
 public sealed record InferenceJob
 {
+    /// <summary>Prompt tokens per request (the mean when <see cref="InputTokensCv"/> is set).</summary>
     public required int InputTokens { get; init; }
+    /// <summary>Output tokens per request (the mean when <see cref="OutputTokensCv"/> is set).</summary>
     public required int OutputTokens { get; init; }
+    /// <summary>Coefficient of variation of prompt lengths (standard deviation / mean); 0 = every prompt the same length.</summary>
+    public double InputTokensCv { get; init; }
+    /// <summary>Coefficient of variation of output lengths; 0 = every output the same length.</summary>
+    public double OutputTokensCv { get; init; }
     /// <summary>Concurrent sequences per replica; null = max-throughput mode (the largest batch that fits).</summary>
     public int? Concurrency { get; init; }
     public Precision KvPrecision { get; init; } = Precision.BF16;

@@ -69,8 +69,11 @@ public static class ScenarioSimulation
             if (!(rate > 0 && double.IsFinite(rate.Value)))
                 throw new InputException("simulation.rate_per_s: the steady-state estimate gives this layout no serving rate to default to; set rate_per_s");
             IArrivalProcess arrivals = spec.Arrival == ArrivalKind.Gamma ? new GammaArrivals(rate.Value, spec.Cv) : new PoissonArrivals(rate.Value);
-            requests = RequestGenerator.Generate(arrivals, Lengths(job.InputTokens, spec.InputSpread), Lengths(job.OutputTokens, spec.OutputSpread),
-                spec.Requests, new Random(spec.Seed));
+            // A generated request must fit one sequence's share of the KV cache: each length is kept within half of it.
+            long perSequence = deployment.Pool.CostModel.MaxSequenceKvTokens;
+            int cap = (int)Math.Clamp(perSequence / 2, 1, int.MaxValue);
+            requests = RequestGenerator.Generate(arrivals, Lengths(job.InputTokens, spec.InputSpread, job.InputTokensCv, cap, "input"),
+                Lengths(job.OutputTokens, spec.OutputSpread, job.OutputTokensCv, cap, "output"), spec.Requests, new Random(spec.Seed));
         }
         return new SimulationSetup(deployment, requests, options, prefill, decode, (prefill + decode) * g, rate, spec);
     }
@@ -78,6 +81,20 @@ public static class ScenarioSimulation
     /// <summary>Uniform lengths on n·(1 ± spread), rounded, at least 1.</summary>
     public static TokenLengths Lengths(int tokens, double spread) =>
         new(Math.Max(1, (int)Math.Round(tokens * (1 - spread))), Math.Max(1, (int)Math.Round(tokens * (1 + spread))));
+
+    /// <summary>
+    /// The generator's lengths for one side of a request: the simulation's uniform spread, or else the scenario's
+    /// log-normal coefficient of variation (inference.input_tokens_cv / output_tokens_cv), at most <paramref name="cap"/>.
+    /// </summary>
+    static TokenLengths Lengths(int tokens, double spread, double cv, int cap, string side)
+    {
+        if (spread > 0 && cv > 0)
+            throw new InputException($"simulation.{side}_spread and inference.{side}_tokens_cv both describe how {side} lengths vary; keep one");
+        if (cv == 0) return Lengths(tokens, spread);
+        if (tokens > cap)
+            throw new InputException($"inference.{side}_tokens: {tokens} tokens leave no room to vary within one sequence's KV share ({2L * cap} tokens); lower it or drop {side}_tokens_cv");
+        return TokenLengths.LogNormal(tokens, cv, cap);
+    }
 
     static int Replicas(int gpus, int perReplica, string pool)
     {

@@ -102,9 +102,12 @@ public class SimulateCliTests
     [InlineData("simulation: {input_spread: 1.5}\n", "simulation.input_spread: must be in [0, 1), got 1.5")]
     [InlineData("simulation: {max_batch: 512, chunk_tokens: 256}\n", "simulation.chunk_tokens: must be at least max_batch (512), got 256")]
     [InlineData("simulation: {trace: missing.csv}\n", "simulation.trace: no such file")]
-    public void Bad_simulation_input_gets_one_line_and_exit_code_2(string section, string expected)
+    [InlineData("simulation: {input_spread: 0.2}\n", "simulation.input_spread and inference.input_tokens_cv both describe how input lengths vary; keep one", "input_tokens_cv: 1")]
+    [InlineData("", "inference.input_tokens_cv: must be in [0, 4]", "input_tokens_cv: -0.5")]
+    public void Bad_simulation_input_gets_one_line_and_exit_code_2(string section, string expected, string? inferenceExtra = null)
     {
-        var (code, output, err) = Run("simulate", Temp(Head + section));
+        string head = inferenceExtra is null ? Head : Head.Replace("output_tokens: 400}", "output_tokens: 400, " + inferenceExtra + "}", StringComparison.Ordinal);
+        var (code, output, err) = Run("simulate", Temp(head + section));
         Assert.Equal(2, code);
         Assert.Contains(expected, err);
         Assert.Single(err.Trim().Split('\n'));

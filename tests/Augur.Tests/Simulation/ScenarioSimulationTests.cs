@@ -14,13 +14,8 @@ public class ScenarioSimulationTests
 {
     const string Head = "workload: inference\nmodel: llama3.1-70b\nhardware: h100-sxm\ncluster: {gpus: 8}\nprecision: fp8\nparallelism: {tp: 8}\n";
 
-    static (Scenario S, InferenceModel Model, InferenceLayout Layout, InferenceEstimate Estimate) Load(string yaml, string head = Head)
-    {
-        var s = Scenarios.FromYaml(head + yaml);
-        var layout = InferenceValidator.LayoutFor(s);
-        var model = Scenarios.Inference(s);
-        return (s, model, layout, model.Estimate(layout, s.Run.UsdPerGpuHour));
-    }
+    static (Scenario S, InferenceModel Model, InferenceLayout Layout, InferenceEstimate Estimate) Load(string yaml, string head = Head) =>
+        Scenarios.Serving(head + yaml);
 
     static double Rel(double actual, double expected) => Math.Abs(actual / expected - 1);
 
