@@ -278,9 +278,14 @@ public sealed partial class InferenceModel
             // Prefill tokens go through throughput kernels (a token once per remote domain), decode tokens through
             // low-latency kernels (every expert copy straight over the network): Collectives.ExpertExchange.
             double copies = Math.Min(moe2.TopK, l.Ep) * l.Etp, perRankTokens = tokens / l.Tp * hidden;
-            double a2a = Collectives.ExpertExchange(_fabric, perRankTokens * _dispatchBytes, copies, l.GpusPerStage, 1, prefillShare)
-                         + Collectives.ExpertExchange(_fabric, perRankTokens * ActivationBytes, copies, l.GpusPerStage, 1, prefillShare);
-            ep = _m.MoeLayers * a2a * imbalance / (1 - Math.Clamp(nicShare, 0, 0.9));
+            // The exchange moves at the pace of its busiest rank: the most loaded group's own tokens plus the busiest
+            // receiver's excess over the mean received, (imbalance − 1) × the stage's tokens over its GPUs. With every
+            // group active that is imbalance × the mean; a lone sequence's few copies scatter and add little. Only the
+            // bytes grow, not the exchange's fixed latency.
+            double busiest = 1 + (imbalance - 1) * moeTokens * l.Tp / (l.GpusPerStage * tokens);
+            double a2a = Collectives.ExpertExchange(_fabric, perRankTokens * _dispatchBytes * busiest, copies, l.GpusPerStage, 1, prefillShare)
+                         + Collectives.ExpertExchange(_fabric, perRankTokens * ActivationBytes * busiest, copies, l.GpusPerStage, 1, prefillShare);
+            ep = _m.MoeLayers * a2a / (1 - Math.Clamp(nicShare, 0, 0.9));
         }
         double pp = l.Pp > 1 ? (l.Pp - 1) * Collectives.SendRecv(_fabric, tokens * hidden * ActivationBytes, l.GpusPerStage) : 0;
 

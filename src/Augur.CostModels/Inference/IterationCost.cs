@@ -20,7 +20,7 @@ public readonly record struct IterationCost(
     LayerTime Compute, double TensorParallel, double ExpertParallel, double PipelineP2P, double Overhead,
     double FlopSeconds, double ByteSeconds, double WeightBytes = 0, double KvBytes = 0, double ExpertImbalance = 1)
 {
-    /// <summary>Hardware FLOPs one GPU executes in the pass.</summary>
+    /// <summary>Hardware FLOPs of the GPU that sets the pass's pace: the busiest expert-parallel rank's share of the experts.</summary>
     public double Flops => Compute.HardwareFlops;
 
     public double Total => Compute.Total + TensorParallel + ExpertParallel + PipelineP2P + Overhead;

@@ -22,20 +22,23 @@ public static class ExpertRouting
     /// <paramref name="experts"/> experts spread evenly over the ranks, routing uniform in expectation (a load
     /// balancer has removed the systematic skew; what stays is the chance of one batch). The visits a rank gets from
     /// one token are hypergeometric (k draws from E, E/R of them on the rank), so over T independent tokens the
-    /// rank's load has mean μ = T·k/R and variance T·k·(1/R)(1 − 1/R)(E − k)/(E − 1); the busiest of R such loads
-    /// sits z_R standard deviations above the mean (<see cref="ExpectedMaxOfStandardNormals"/>):
-    /// 1 + z_R·σ/μ, at most what every token putting min(k, E/R) visits on one rank allows. The all-to-all and the
-    /// grouped expert GEMMs of a layer wait for that rank. Large batches (prefill, training) stay within a few
-    /// percent; a decode step of a few hundred tokens over 64 ranks runs 20-40% above the mean.
+    /// rank's load has mean μ = T·k/R and variance σ² = T·k·(1/R)(1 − 1/R)(E − k)/(E − 1). The R loads always add up to
+    /// T·k, so they are correlated −1/(R − 1): each is the mean plus σ·√(R/(R − 1)) times a standard normal less the
+    /// average of all R, and the busiest sits z_R such units above the mean (<see cref="ExpectedMaxOfStandardNormals"/>):
+    /// 1 + z_R·σ·√(R/(R − 1))/μ. It is at least ⌈μ⌉/μ (some rank takes a whole visit more than a fractional mean) and
+    /// at most what every token putting min(k, E/R) visits on one rank allows. The grouped expert GEMMs and the
+    /// all-to-all of a layer wait for that rank. Large batches (prefill, training) stay within a few percent of the
+    /// mean; a decode step of a few hundred tokens over 64 ranks runs 20-40% above it.
     /// </summary>
     public static double BusiestRankFactor(int experts, int topK, int ranks, double tokens)
     {
         if (ranks <= 1 || tokens <= 0 || experts <= topK) return 1;
         double r = ranks, e = experts, k = topK;
         double mean = tokens * k / r;
-        double sd = Math.Sqrt(tokens * k / r * (1 - 1 / r) * (e - k) / (e - 1));
+        double sd = Math.Sqrt(tokens * k / r * (1 - 1 / r) * (e - k) / (e - 1) * r / (r - 1));
+        double floor = Math.Ceiling(mean) / mean;
         double ceiling = Math.Min(k, e / r) * r / k;
-        return Math.Min(ceiling, 1 + ExpectedMaxOfStandardNormals(ranks) * sd / mean);
+        return Math.Clamp(1 + ExpectedMaxOfStandardNormals(ranks) * sd / mean, floor, ceiling);
     }
 
     static readonly double[] s_maxOfNormals = new double[4097];

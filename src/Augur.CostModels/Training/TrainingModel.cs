@@ -65,8 +65,7 @@ public sealed class TrainingModel
     {
         int m = MicroBatches(l);
         double tokens = (double)l.MicroBatch * _job.SeqLen / l.Cp;
-        // The busiest expert-parallel rank of a micro-batch's MoE layer sets its pace (ExpertRouting.BusiestRankFactor).
-        double imbalance = _m.Moe is { } routed ? ExpertRouting.BusiestRankFactor(routed.Experts, routed.TopK, l.Ep, tokens * l.Ep) : 1;
+        double imbalance = ExpertImbalance(l);
         var shape = new LayerShape(tokens, _job.SeqLen / 2.0, FlopCounter.WindowedContext(_m, _job.SeqLen), l.Tp, l.Sp,
             _m.Moe is { } moe ? tokens * moe.TopK * l.Etp / l.Tp * imbalance : 0,
             _m.Moe is { } moe2 ? (double)moe2.Experts / l.Ep : 0,
@@ -126,9 +125,10 @@ public sealed class TrainingModel
         double epComm = 0;
         if (moeLayers > 0 && l.Ep > 1)
         {
-            double sendBytes = tokens / (l.Sp ? l.Tp : 1) * _m.Moe!.TopK * _m.Hidden * _activationBytes;
+            // The busiest rank receives `imbalance` times the mean bytes; the exchange's latency does not grow with it.
+            double sendBytes = tokens / (l.Sp ? l.Tp : 1) * _m.Moe!.TopK * _m.Hidden * _activationBytes * imbalance;
             double a2a = Collectives.AllToAll(_fabric, sendBytes, l.Ep, l.Etp);
-            epComm = moeLayers * a2a * imbalance * (l.Recompute == Recompute.Full ? 6 : 4);
+            epComm = moeLayers * a2a * (l.Recompute == Recompute.Full ? 6 : 4);
         }
 
         // Pipeline point-to-point: activation forward and gradient backward per virtual stage boundary.
@@ -158,6 +158,15 @@ public sealed class TrainingModel
         return new TrainingEstimate(l, step, breakdown, split, mem, Fits(mem), tokensPerSec, modelFlopsPerGpu,
             modelFlopsPerGpu / peak, hardwareFlops / step / gpus / peak, m);
     }
+
+    /// <summary>
+    /// Load of the busiest expert-parallel rank of a micro-batch's MoE layer over the mean (ExpertRouting.BusiestRankFactor),
+    /// which sets the layer's pace: the EP group routes the micro-batch tokens of its ep ranks, each rank's experts
+    /// receiving tokens·k·etp/tp visits on average (the visits the layer shape counts). 1 for dense models.
+    /// </summary>
+    public double ExpertImbalance(in ParallelLayout l) => _m.Moe is { } moe
+        ? ExpertRouting.BusiestRankFactor(moe.Experts, moe.TopK, l.Ep, (double)l.MicroBatch * _job.SeqLen / l.Cp * l.Ep * l.Etp / l.Tp)
+        : 1;
 
     /// <summary>Extra forward FLOPs recomputation adds per step (counted in HFU, not MFU).</summary>
     public double RecomputeFlops(in ParallelLayout l) => l.Recompute switch

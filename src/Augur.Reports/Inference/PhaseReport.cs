@@ -15,7 +15,7 @@ public static class PhaseReport
         var d = e.DecodeStep;
         var t = Render.Table("per GPU", "prefill iteration", $"decode step (batch {e.Concurrency})");
         t.AddRow("time", Format.Seconds(p.Total), Format.Seconds(d.Total));
-        t.AddRow("hardware TFLOP", Format.N(p.Flops / 1e12, "0.###"), Format.N(d.Flops / 1e12, "0.###"));
+        t.AddRow(p.ExpertImbalance != 1 || d.ExpertImbalance != 1 ? "hardware TFLOP (busiest GPU)" : "hardware TFLOP", Format.N(p.Flops / 1e12, "0.###"), Format.N(d.Flops / 1e12, "0.###"));
         t.AddRow("weights read (GB)", Format.N(p.WeightBytes / 1e9, "0.##"), Format.N(d.WeightBytes / 1e9, "0.##"));
         t.AddRow("KV cache read (GB)", Format.N(p.KvBytes / 1e9, "0.##"), Format.N(d.KvBytes / 1e9, "0.##"));
         t.AddRow("compute (kernels)", Format.Seconds(p.Compute.Total), Format.Seconds(d.Compute.Total));

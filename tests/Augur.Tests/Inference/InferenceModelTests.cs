@@ -125,13 +125,13 @@ public class InferenceModelTests
     {
         // DeepSeek-V3 on 32 H800s with 32 attention groups. EP32: each token goes to its 8 experts' GPUs.
         // EP1 (every expert split 32 ways): each token goes to all 32 GPUs, min(8, 1)·32 / (min(8, 32)·1) = 4× the bytes.
-        // EP32 waits for its busiest rank: 8,192 tokens put μ = 2,048 visits on a rank, σ = √(2048·(31/32)·(248/255))
-        // = 43.9, and the busiest of 32 sits 2.07σ above the mean: 1.044× (EP1 has no busiest rank). So 3.74-3.83×.
+        // EP32 waits for its busiest rank: 8,192 tokens put μ = 2,048 visits on a rank and the busiest of 32 receives
+        // 1.045× the mean (ExpertImbalanceTests); EP1 has no busiest rank. Only the bytes grow, not the latency: 3.7-3.83×.
         var (m, _) = Build("deepseek-v3", "hgx-h800", 32, Job(1000, 100, 64), Precision.FP8);
         var wide = m.DecodeStep(new InferenceLayout(1, 1, 32, 32, 1), 32 * 256, 1000);
         var sharded = m.DecodeStep(new InferenceLayout(1, 1, 1, 32, 1), 32 * 256, 1000);
         Assert.True(sharded.ExpertParallel > 0);
-        Assert.Equal(1.0444, wide.ExpertImbalance, 4);
+        Assert.Equal(1.0451, wide.ExpertImbalance, 4);
         Assert.Equal(1, sharded.ExpertImbalance);
         Assert.InRange(sharded.ExpertParallel / wide.ExpertParallel, 3.7, 3.83);
         // Plain tensor parallelism (one attention group) already has every token on every GPU: no dispatch.
