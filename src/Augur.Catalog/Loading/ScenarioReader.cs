@@ -15,7 +15,7 @@ public sealed class ScenarioReader(CatalogStore catalog)
     static readonly string[] ClusterKeys = ["gpus", "scale_up_domain", "scale_up_gbps", "scale_out_gbps", "in_network_reduction"];
     static readonly string[] LayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "microbatch", "recompute", "dp_attention", "fsdp"];
     static readonly string[] TrainingKeys = ["seq_len", "global_batch", "tokens", "flops", "attention", "overlap_dp"];
-    static readonly string[] InferenceKeys = ["input_tokens", "output_tokens", "input_tokens_cv", "output_tokens_cv", "concurrency", "kv_precision", "prefix_hit_rate", "mode", "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "memory_fraction", "draft_tokens", "acceptance", "target_output_tokens_per_s"];
+    static readonly string[] InferenceKeys = ["input_tokens", "output_tokens", "input_tokens_cv", "output_tokens_cv", "concurrency", "kv_precision", "expert_precision", "prefix_hit_rate", "mode", "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "memory_fraction", "draft_tokens", "acceptance", "target_output_tokens_per_s"];
     static readonly string[] RunKeys = ["usd_per_gpu_hour", "gpu_mtbf_hours", "checkpoint_write_s", "restart_s", "power_utilization", "pue"];
 
     /// <summary>Longest prompt or output a scenario may ask for: 100 M tokens, far beyond any context window.</summary>
@@ -59,7 +59,7 @@ public sealed class ScenarioReader(CatalogStore catalog)
             Precision = precision,
             Layout = ReadLayout(s.OptionalMapping("parallelism")),
             Training = workload == WorkloadKind.Training ? ReadTraining(s.OptionalMapping("training") ?? throw new InputException($"{s.Path}: a training scenario needs a 'training' section with seq_len and global_batch"), precision) : null,
-            Inference = workload == WorkloadKind.Inference ? ReadInference(s.OptionalMapping("inference") ?? throw new InputException($"{s.Path}: an inference scenario needs an 'inference' section with input_tokens and output_tokens")) : null,
+            Inference = workload == WorkloadKind.Inference ? CheckExperts(ReadInference(s.OptionalMapping("inference") ?? throw new InputException($"{s.Path}: an inference scenario needs an 'inference' section with input_tokens and output_tokens")), model, cluster) : null,
             Simulation = s.OptionalMapping("simulation") is { } sim ? SimulationSpecReader.Read(sim, baseDirectory) : null,
             Run = ReadRun(s.OptionalMapping("run"), cluster.Accelerator),
             Objective = (s.OptionalString("objective") ?? (workload == WorkloadKind.Training ? "step_time" : "throughput")).ToLowerInvariant() switch
@@ -208,11 +208,23 @@ public sealed class ScenarioReader(CatalogStore catalog)
         {
             InputTokens = input, OutputTokens = output, InputTokensCv = inputCv, OutputTokensCv = outputCv, Concurrency = conc,
             KvPrecision = ParsePrecision(i.OptionalString("kv_precision") ?? "bf16", i.Path + ".kv_precision"),
+            ExpertPrecision = i.OptionalString("expert_precision") is { } ep ? ParsePrecision(ep, i.Path + ".expert_precision") : null,
             PrefixHitRate = hit, Mode = mode, PrefillGpus = prefill, DecodeGpus = decode,
             TtftLimit = ttft / 1000.0, TpotLimit = tpot / 1000.0, MemoryFraction = frac,
             DraftTokens = i.OptionalInteger("draft_tokens") ?? 0, Acceptance = acc,
             ModeFixed = modeText != "auto", TargetOutputTokensPerSecond = target,
         };
+    }
+
+    /// <summary>expert_precision needs routed experts and tensor cores of that precision.</summary>
+    static InferenceJob CheckExperts(InferenceJob job, ModelSpec model, Cluster cluster)
+    {
+        if (job.ExpertPrecision is not { } p) return job;
+        if (model.Moe is null)
+            throw new InputException($"inference.expert_precision: {model.Name} has no routed experts; set the precision of every weight with the top-level 'precision'");
+        if (!cluster.Accelerator.Supports(p))
+            throw new InputException($"inference.expert_precision: {cluster.Accelerator.Id} has no {p.Label()} tensor cores; choose one of: {string.Join(", ", Enum.GetValues<Precision>().Where(cluster.Accelerator.Supports).Select(x => x.Label()))}");
+        return job;
     }
 
     /// <summary>A length distribution's coefficient of variation: 0 (fixed lengths) to 4 (heavier tails than any published trace).</summary>

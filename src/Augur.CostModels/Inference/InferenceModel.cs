@@ -33,7 +33,8 @@ public sealed partial class InferenceModel
     readonly Fabric _fabric;
     readonly LayerCost _layer, _headLayer;
     readonly ParameterCount _params;
-    readonly double _weightBytes;
+    readonly double _weightBytes, _expertWeightBytes;
+    readonly DeviceRates _expertRates;
     readonly double _dispatchBytes;
     readonly double _kvBytesPerTokenPerLayer;
 
@@ -48,14 +49,18 @@ public sealed partial class InferenceModel
         // TensorRT-LLM FP8 FMHA), BF16 KV → BF16 (FlashMLA is BF16), whatever the GEMM precision.
         var attention = cluster.Accelerator.Supports(job.KvPrecision) ? job.KvPrecision : Precision.BF16;
         _rates = new DeviceRates(cluster.Accelerator, calibration, weightPrecision, attention);
+        var expertPrecision = job.ExpertPrecision ?? weightPrecision;
+        _expertRates = new DeviceRates(cluster.Accelerator, calibration, expertPrecision, attention);
         _headRates = new DeviceRates(cluster.Accelerator, calibration, Precision.BF16);
         _fabric = new Fabric(cluster, calibration);
         _weightBytes = weightPrecision.StoredBytesPerWeight();
-        _layer = new LayerCost(model, ActivationBytes, _weightBytes);
+        _expertWeightBytes = expertPrecision.StoredBytesPerWeight();
+        _layer = new LayerCost(model, ActivationBytes, _weightBytes, _expertWeightBytes);
         _headLayer = new LayerCost(model, ActivationBytes, 2.0);
         _params = ParameterCounter.Count(model);
-        // Token dispatch travels in the GEMM precision when it is 8-bit or less (DeepEP FP8 dispatch), combine in 16 bits.
-        _dispatchBytes = Math.Min(ActivationBytes, weightPrecision.BytesPerElement());
+        // Token dispatch travels in the experts' GEMM precision when it is 8-bit or less (DeepEP FP8 dispatch, SGLang's
+        // NVFP4 dispatch), combine in 16 bits.
+        _dispatchBytes = Math.Min(ActivationBytes, expertPrecision.BytesPerElement());
         _kvBytesPerTokenPerLayer = KvCache.BytesPerToken(model, job.KvPrecision).Value / model.Layers;
         TokensPerStep = SpeculativeDecoding.ExpectedTokens(job.DraftTokens, job.Acceptance);
     }
@@ -82,7 +87,7 @@ public sealed partial class InferenceModel
     public Bytes WeightsPerGpu(in InferenceLayout l)
     {
         var stage = _params.Stage(l.Pp);
-        return new Bytes((stage.Layers / l.Tp + stage.RoutedExperts / l.GpusPerStage) * _weightBytes + stage.Edges / l.Tp * 2.0);
+        return new Bytes(stage.Layers / l.Tp * _weightBytes + stage.RoutedExperts / l.GpusPerStage * _expertWeightBytes + stage.Edges / l.Tp * 2.0);
     }
 
     /// <summary>
@@ -251,7 +256,7 @@ public sealed partial class InferenceModel
         var shape = new LayerShape(tokens, context, window, l.Tp, false, visits, touched, l.Etp, AttentionKernel.Flash, kvBytesPerLayer, latentShare);
         var compute = default(LayerTime);
         if (_m.DenseLayers > 0) compute += _layer.Dense(_rates, shape) * _m.DenseLayers;
-        if (_m.MoeLayers > 0) compute += _layer.Moe(_rates, shape) * _m.MoeLayers;
+        if (_m.MoeLayers > 0) compute += _layer.Moe(_rates, shape, _expertRates) * _m.MoeLayers;
         if (logitTokens > 0)
         {
             var head = _headLayer.Head(_headRates, logitTokens, l.Tp);
@@ -291,10 +296,14 @@ public sealed partial class InferenceModel
 
         // Bytes the pass must read per GPU: every weight of its layers except untouched experts, plus the KV cache.
         double perLayerShared = _params.AttentionPerLayer / l.Tp;
-        double weights = _m.Layers * perLayerShared + _m.DenseLayers * _params.DenseMlpPerLayer / l.Tp;
+        double weights = _m.Layers * perLayerShared + _m.DenseLayers * _params.DenseMlpPerLayer / l.Tp, routed = 0;
         if (_m.Moe is not null)
-            weights += _m.MoeLayers * (_params.SharedExpertsPerMoeLayer / l.Tp + touched * _params.OneRoutedExpert / l.Etp);
-        double weightBytes = weights * _weightBytes + ((_params.LmHead > 0 ? _params.LmHead : _params.Embedding) / l.Tp + _params.FinalNorm) * 2.0;
+        {
+            weights += _m.MoeLayers * _params.SharedExpertsPerMoeLayer / l.Tp;
+            routed = _m.MoeLayers * touched * _params.OneRoutedExpert / l.Etp;
+        }
+        double weightBytes = weights * _weightBytes + routed * _expertWeightBytes
+                             + ((_params.LmHead > 0 ? _params.LmHead : _params.Embedding) / l.Tp + _params.FinalNorm) * 2.0;
         double kvBytes = kvBytesPerLayer * _m.Layers;
         double flopSeconds = compute.HardwareFlops / _rates.Gemm.PerSecond;
         double byteSeconds = (weightBytes + kvBytes) / _rates.Memory.BytesPerSecond;

@@ -24,13 +24,15 @@ public sealed class LayerCost
     readonly ModelSpec _m;
     readonly double _qkDim, _vDim, _latentPairDims;
     readonly double _activationBytes;
-    readonly double _weightBytes;
+    readonly double _weightBytes, _expertWeightBytes;
 
-    public LayerCost(ModelSpec model, double activationBytes, double weightBytes)
+    /// <param name="expertWeightBytes">Stored bytes per routed-expert weight when the experts have their own precision; null = <paramref name="weightBytes"/>.</param>
+    public LayerCost(ModelSpec model, double activationBytes, double weightBytes, double? expertWeightBytes = null)
     {
         _m = model;
         _activationBytes = activationBytes;
         _weightBytes = weightBytes;
+        _expertWeightBytes = expertWeightBytes ?? weightBytes;
         if (model.Mla is { } mla)
         {
             _qkDim = mla.QkHeadDim;
@@ -45,7 +47,10 @@ public sealed class LayerCost
     public LayerTime Dense(in DeviceRates r, in LayerShape s) =>
         Attention(r, s) + Mlp(r, s.Tokens, _m.Ffn, s.Tp) + Elementwise(r, s, MlpWidth(_m.Ffn) / s.Tp);
 
-    public LayerTime Moe(in DeviceRates r, in LayerShape s)
+    public LayerTime Moe(in DeviceRates r, in LayerShape s) => Moe(r, s, r);
+
+    /// <summary>An MoE layer whose routed experts run at their own rates (<paramref name="experts"/>): an FP4 MoE beside FP8 attention.</summary>
+    public LayerTime Moe(in DeviceRates r, in LayerShape s, in DeviceRates experts)
     {
         var moe = _m.Moe!;
         var t = Attention(r, s);
@@ -53,7 +58,7 @@ public sealed class LayerCost
         t += Gemm(r, s.Tokens, moe.Experts, _m.Hidden);
         if (moe.SharedExperts > 0)
             t += Mlp(r, s.Tokens, (double)moe.SharedExperts * moe.SharedExpertFfn, s.Tp);
-        t += RoutedExperts(r, s);
+        t += RoutedExperts(experts, s);
         double width = moe.SharedExperts * MlpWidth(moe.SharedExpertFfn) / s.Tp
                        + MlpWidth(moe.ExpertFfn) / s.Etp * s.ExpertTokenVisits / Math.Max(1.0, s.Tokens);
         return t + Elementwise(r, s, width);
@@ -127,8 +132,8 @@ public sealed class LayerCost
         if (groups <= 0 || visits <= 0) return new LayerTime(2 * r.KernelOverhead.Value, 0, 0, 0);
         // Two grouped GEMMs over the touched experts (gate+up, then down), each expert reading its own weights.
         double perExpert = visits / groups;
-        double t = Roofline.GroupedGemmSeconds(r, groups, perExpert, (matrices - 1) * f, d, _weightBytes, _activationBytes)
-                   + Roofline.GroupedGemmSeconds(r, groups, perExpert, d, f, _weightBytes, _activationBytes);
+        double t = Roofline.GroupedGemmSeconds(r, groups, perExpert, (matrices - 1) * f, d, _expertWeightBytes, _activationBytes)
+                   + Roofline.GroupedGemmSeconds(r, groups, perExpert, d, f, _expertWeightBytes, _activationBytes);
         return new LayerTime(t, 0, 0, flops);
     }
 

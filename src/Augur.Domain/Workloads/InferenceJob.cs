@@ -18,6 +18,11 @@ public sealed record InferenceJob
     /// <summary>Concurrent sequences per replica; null = max-throughput mode (the largest batch that fits).</summary>
     public int? Concurrency { get; init; }
     public Precision KvPrecision { get; init; } = Precision.BF16;
+    /// <summary>
+    /// Precision of the routed experts' weights and GEMMs when it differs from the scenario's (an NVFP4 MoE checkpoint
+    /// keeps attention and dense layers in FP8); null = the scenario's precision.
+    /// </summary>
+    public Precision? ExpertPrecision { get; init; }
     /// <summary>Fraction of prompt tokens served from the prefix cache (their prefill is skipped).</summary>
     public double PrefixHitRate { get; init; }
     public ServingMode Mode { get; init; } = ServingMode.Aggregated;

@@ -22,7 +22,7 @@ public static class InferenceReport
         t.AddRow("layout", $"tp{l.Tp} pp{l.Pp} ep{l.Ep} dp_attention{l.DpAttention} × {l.Replicas} replicas ({job.Mode.ToString().ToLowerInvariant()})");
         string spread = job.InputTokensCv > 0 || job.OutputTokensCv > 0
             ? $" (mean; cv {Format.N(job.InputTokensCv, "0.##")} / {Format.N(job.OutputTokensCv, "0.##")})" : "";
-        t.AddRow("request", $"{job.InputTokens} in / {job.OutputTokens} out{spread}, weights {Augur.Domain.Hardware.PrecisionInfo.Label(s.Precision)}, KV {Augur.Domain.Hardware.PrecisionInfo.Label(job.KvPrecision)}, prefix hit {Format.Pct(job.PrefixHitRate)}");
+        t.AddRow("request", $"{job.InputTokens} in / {job.OutputTokens} out{spread}, weights {Augur.Domain.Hardware.PrecisionInfo.Label(s.Precision)}{(job.ExpertPrecision is { } ep ? $" (experts {Augur.Domain.Hardware.PrecisionInfo.Label(ep)})" : "")}, KV {Augur.Domain.Hardware.PrecisionInfo.Label(job.KvPrecision)}, prefix hit {Format.Pct(job.PrefixHitRate)}");
         string capped = job.Concurrency is { } asked && asked > e.Concurrency
             ? $"; {asked} asked, but its prompts could not be prefilled fast enough to keep more in flight" : "";
         t.AddRow("concurrency per replica", $"{e.Concurrency} (max that fits: {e.MaxConcurrency}{capped})");
