@@ -127,17 +127,25 @@ public sealed partial class InferenceModel
     public long KvCapacityTokens(in InferenceLayout l) => KvCapacityTokensPerAttentionGroup(l) * l.DpAttention;
 
     /// <summary>
-    /// Most concurrent sequences per replica: each attention group holds ⌊capacity / (input + output)⌋, i.e. every
-    /// sequence reserves its full final length (TensorRT-LLM style; a paged cache at average occupancy fits more).
+    /// Most concurrent sequences per replica: each attention group holds ⌊capacity / reserved⌋ (see
+    /// <see cref="ReservedTokensPerSequence"/>): every sequence reserves its full final length (TensorRT-LLM style; a
+    /// paged cache at average occupancy fits more).
     /// </summary>
     public int MaxConcurrency(in InferenceLayout l) =>
-        (int)Math.Min(int.MaxValue / 2, KvCapacityTokensPerAttentionGroup(l) / (_job.InputTokens + _job.OutputTokens)) * l.DpAttention;
+        (int)Math.Min(int.MaxValue / 2, Math.Floor(KvCapacityTokensPerAttentionGroup(l) / ReservedTokensPerSequence)) * l.DpAttention;
+
+    /// <summary>
+    /// KV tokens a running sequence reserves on average: input + (1 + cv²)·output. With varied outputs the sequences
+    /// running at any moment are the long ones more often (each holds its slot for its length), so their mean final
+    /// output is E[o²]/E[o]; fixed lengths give input + output.
+    /// </summary>
+    double ReservedTokensPerSequence => _job.InputTokens + _job.OutputTokens * (1 + _job.OutputTokensCv * _job.OutputTokensCv);
 
     /// <summary>Memory per GPU with <paramref name="sequences"/> concurrent sequences per replica (full-length reservations).</summary>
     public MemoryBreakdown Memory(in InferenceLayout l, int sequences)
     {
         double perGroup = Math.Ceiling((double)sequences / l.DpAttention);
-        var kv = KvBytesPerTokenPerGpu(l) * (perGroup * (_job.InputTokens + _job.OutputTokens));
+        var kv = KvBytesPerTokenPerGpu(l) * (perGroup * ReservedTokensPerSequence);
         return new MemoryBreakdown(WeightsPerGpu(l), default, default, ActivationWorkspace(l), default, kv, Runtime(l));
     }
 

@@ -69,11 +69,9 @@ public static class ScenarioSimulation
             if (!(rate > 0 && double.IsFinite(rate.Value)))
                 throw new InputException("simulation.rate_per_s: the steady-state estimate gives this layout no serving rate to default to; set rate_per_s");
             IArrivalProcess arrivals = spec.Arrival == ArrivalKind.Gamma ? new GammaArrivals(rate.Value, spec.Cv) : new PoissonArrivals(rate.Value);
-            // A generated request must fit one sequence's share of the KV cache: each length is kept within half of it.
-            long perSequence = deployment.Pool.CostModel.MaxSequenceKvTokens;
-            int cap = (int)Math.Clamp(perSequence / 2, 1, int.MaxValue);
-            requests = RequestGenerator.Generate(arrivals, Lengths(job.InputTokens, spec.InputSpread, job.InputTokensCv, cap, "input"),
-                Lengths(job.OutputTokens, spec.OutputSpread, job.OutputTokensCv, cap, "output"), spec.Requests, new Random(spec.Seed));
+            var (inputCap, outputCap) = LengthCaps(deployment.Pool.CostModel, options.BlockSizeTokens, job);
+            requests = RequestGenerator.Generate(arrivals, Lengths(job.InputTokens, spec.InputSpread, job.InputTokensCv, inputCap, "input"),
+                Lengths(job.OutputTokens, spec.OutputSpread, job.OutputTokensCv, outputCap, "output"), spec.Requests, new Random(spec.Seed));
         }
         return new SimulationSetup(deployment, requests, options, prefill, decode, (prefill + decode) * g, rate, spec);
     }
@@ -82,17 +80,41 @@ public static class ScenarioSimulation
     public static TokenLengths Lengths(int tokens, double spread) =>
         new(Math.Max(1, (int)Math.Round(tokens * (1 - spread))), Math.Max(1, (int)Math.Round(tokens * (1 + spread))));
 
+    /// <summary>Largest share of generated lengths a cap may cut off before the simulated means drift from the asked ones.</summary>
+    const double MaxShareCut = 0.01;
+
+    /// <summary>
+    /// Caps on generated input and output lengths that keep every request within what one sequence may hold: the
+    /// attention group's share of the KV cache and the replica's whole blocks, the last token's KV never written. A
+    /// varied side gets what the other side leaves; two varied sides split it in proportion to their means. Uncapped
+    /// when not even the mean request fits (the caller says why).
+    /// </summary>
+    static (int Input, int Output) LengthCaps(IServingCostModel pool, int blockTokens, InferenceJob job)
+    {
+        long fits = Math.Min(pool.MaxSequenceKvTokens, pool.KvCapacityTokens / blockTokens * blockTokens) + 1;
+        long mean = (long)job.InputTokens + job.OutputTokens;
+        if (mean > fits) return (int.MaxValue, int.MaxValue);
+        bool input = job.InputTokensCv > 0, output = job.OutputTokensCv > 0;
+        long inputCap = input && output ? fits * job.InputTokens / mean : fits - job.OutputTokens;
+        long outputCap = input && output ? fits - inputCap : fits - job.InputTokens;
+        return ((int)Math.Min(int.MaxValue, inputCap), (int)Math.Min(int.MaxValue, outputCap));
+    }
+
     /// <summary>
     /// The generator's lengths for one side of a request: the simulation's uniform spread, or else the scenario's
     /// log-normal coefficient of variation (inference.input_tokens_cv / output_tokens_cv), at most <paramref name="cap"/>.
+    /// Refused when the cap would cut off more than 1% of the draws (their mean and spread would not be the asked ones).
     /// </summary>
     static TokenLengths Lengths(int tokens, double spread, double cv, int cap, string side)
     {
         if (spread > 0 && cv > 0)
             throw new InputException($"simulation.{side}_spread and inference.{side}_tokens_cv both describe how {side} lengths vary; keep one");
         if (cv == 0) return Lengths(tokens, spread);
-        if (tokens > cap)
-            throw new InputException($"inference.{side}_tokens: {tokens} tokens leave no room to vary within one sequence's KV share ({2L * cap} tokens); lower it or drop {side}_tokens_cv");
+        if (cap == int.MaxValue) return TokenLengths.LogNormal(tokens, cv, int.MaxValue);
+        double cut = LengthDistribution.ShareAbove(tokens, cv, cap);
+        if (cut > MaxShareCut)
+            throw new InputException(FormattableString.Invariant(
+                $"inference.{side}_tokens_cv: {cv} puts {cut * 100:0.0}% of generated {side}s past the {cap:N0} tokens a sequence can hold beside the rest of its request, which would change their mean and spread; lower it, or give each attention group more KV room"));
         return TokenLengths.LogNormal(tokens, cv, cap);
     }
 

@@ -54,6 +54,51 @@ public class LengthDispersionTests
         Assert.Equal(tokens * 32 * 16384 * 500, b.Flops - a.Flops, 1e-6 * a.Flops);
     }
 
+    [Fact]
+    public void The_spread_enters_squared_on_the_cached_prefix_too()
+    {
+        // cv = 2 (so 1 + cv² = 5, not 1 + cv = 3) with half of each 1,000-token prompt cached: an uncached token attends
+        // 500 cached + 250 of its own keys (+ ½); varied prompts weight that by 5, so 4·750 = 3,000 more keys each.
+        var (_, fixedModel, l, _) = Load("inference: {input_tokens: 1000, output_tokens: 100, prefix_hit_rate: 0.5, kv_precision: fp8}\n");
+        var (_, variedModel, _, _) = Load("inference: {input_tokens: 1000, input_tokens_cv: 2, output_tokens: 100, prefix_hit_rate: 0.5, kv_precision: fp8}\n");
+        var a = fixedModel.PrefillIteration(l, out double prompts);
+        var b = variedModel.PrefillIteration(l, out _);
+        Assert.Equal(prompts * 500 * 32 * 16384 * 3000, b.Flops - a.Flops, 1e-6 * a.Flops);
+    }
+
+    [Fact]
+    public void Varied_outputs_reserve_more_of_the_cache_per_running_sequence()
+    {
+        // Running sequences are the long ones more often: with outputs of cv = 2 their mean final length is
+        // 1000 + (1 + 4)·1000 = 6,000 tokens against 2,000, so a third as many fit; the decode context is
+        // 1000 + 5·1000/2 = 3,500 against 1,500.
+        var fixedLengths = Load("inference: {input_tokens: 1000, output_tokens: 1000, kv_precision: fp8}\n");
+        var varied = Load("inference: {input_tokens: 1000, output_tokens: 1000, output_tokens_cv: 2, kv_precision: fp8}\n");
+        long capacity = fixedLengths.Model.KvCapacityTokens(fixedLengths.Layout);
+        Assert.Equal(capacity / 2000, fixedLengths.Model.MaxConcurrency(fixedLengths.Layout));
+        Assert.Equal(capacity / 6000, varied.Model.MaxConcurrency(varied.Layout));
+        Assert.True(varied.Estimate.Concurrency <= capacity / 6000);
+        var step = fixedLengths.Model.DecodeStep(fixedLengths.Layout, 64, 1500);
+        Assert.Equal(7.0 / 3, Load("inference: {input_tokens: 1000, output_tokens: 1000, output_tokens_cv: 2, concurrency: 64, kv_precision: fp8}\n").Estimate.DecodeStep.KvBytes / step.KvBytes, 9);
+    }
+
+    [Fact]
+    public void A_spread_the_cache_cannot_hold_is_refused_and_one_it_can_is_capped()
+    {
+        // Llama 3.1 70B FP8 at tp2 with 55% of HBM: a sequence may hold about 17K tokens. Outputs averaging 2,000 with
+        // cv = 4 put about 2% of draws past the ~15K left beside a 2,000-token prompt: refused. With cv = 1 on both
+        // sides every generated request fits and the simulation runs.
+        const string Head70 = "workload: inference\nmodel: llama3.1-70b\nhardware: h100-sxm\ncluster: {gpus: 2}\nprecision: fp8\nparallelism: {tp: 2}\n";
+        var wide = Scenarios.Serving(Head70 + "inference: {input_tokens: 2000, output_tokens: 2000, output_tokens_cv: 4, memory_fraction: 0.55, kv_precision: fp8}\nsimulation: {requests: 50}\n");
+        var e = Assert.Throws<Augur.Domain.InputException>(() => ScenarioSimulation.Build(wide.Model, wide.Layout, wide.Estimate, wide.S.Simulation!, null));
+        Assert.StartsWith("inference.output_tokens_cv: 4 puts", e.Message);
+        var chat = Scenarios.Serving(Head70 + "inference: {input_tokens: 2000, output_tokens: 400, output_tokens_cv: 1, input_tokens_cv: 1, memory_fraction: 0.55, kv_precision: fp8}\nsimulation: {requests: 300, seed: 3}\n");
+        var setup = ScenarioSimulation.Build(chat.Model, chat.Layout, chat.Estimate, chat.S.Simulation!, null);
+        long fits = chat.Model.KvCapacityTokensPerAttentionGroup(chat.Layout);
+        Assert.All(setup.Requests, r => Assert.True(r.InputTokens + r.OutputTokens - 1 <= fits));
+        Assert.Equal(300, ServingSimulation.Run(setup.Deployment, setup.Requests, setup.Options).Requests.Count);
+    }
+
     [Theory]
     [InlineData(64)]
     [InlineData(128)]

@@ -98,6 +98,23 @@ public class ExpertImbalanceUseTests
     }
 
     [Fact]
+    public void With_tensor_parallel_groups_a_lone_sequence_still_only_scatters_its_copies()
+    {
+        // DeepSeek-V3 with tp2 × dp_attention 16 = EP32 on 32 H800s: one sequence sits on one group of 2 GPUs, each
+        // sending half its copies; the busiest receiver's excess is (imbalance − 1) × the stage's tokens over its 32
+        // GPUs, a 32nd of a token: the exchange grows by far less than the imbalance (5×).
+        var s = Scenarios.FromYaml("workload: inference\nmodel: deepseek-v3\nhardware: hgx-h800\ncluster: {gpus: 32}\nprecision: fp8\n" +
+            "parallelism: {tp: 2, ep: 32, dp_attention: 16}\ninference: {input_tokens: 2000, output_tokens: 500, concurrency: 16}\n");
+        var m = Scenarios.Inference(s);
+        var l = Augur.CostModels.Validation.InferenceValidator.LayoutFor(s);
+        var one = m.DecodeStep(l, 1, 2250);
+        var sixteen = m.DecodeStep(l, 16, 2250);
+        Assert.InRange(one.ExpertImbalance, 3, 8);
+        Assert.True(sixteen.ExpertParallel >= one.ExpertParallel);
+        Assert.InRange(one.ExpertParallel / sixteen.ExpertParallel, 0.5, 1.0);
+    }
+
+    [Fact]
     public void Training_counts_the_ep_groups_tokens_as_the_layer_shape_counts_visits()
     {
         // DeepSeek-V3, 4,096-token micro-batches, tp2 ep8: each rank's experts see 4096·8·1/2 visits on average, so the
@@ -108,6 +125,9 @@ public class ExpertImbalanceUseTests
         var l = new Augur.Domain.Parallelism.ParallelLayout(2, 16, 1, 64, 1, 8, 1, false, 1, 1, Augur.Domain.Parallelism.Recompute.None);
         Assert.Equal(ExpertRouting.BusiestRankFactor(256, 8, 8, 16384), t.ExpertImbalance(l), 12);
         Assert.InRange(t.ExpertImbalance(l), 1.005, 1.02);
+        // Expert tensor parallelism splits each expert over etp GPUs, each seeing all its tokens: ×etp visits per rank.
+        var etp = new Augur.Domain.Parallelism.ParallelLayout(2, 16, 1, 64, 1, 4, 2, false, 1, 1, Augur.Domain.Parallelism.Recompute.None);
+        Assert.Equal(ExpertRouting.BusiestRankFactor(256, 8, 4, 4096 * 4 * 2 / 2), t.ExpertImbalance(etp), 12);
         Assert.Equal(1, Scenarios.Training(Scenarios.FromYaml("workload: training\nmodel: llama3.1-8b\nhardware: h100-sxm\ncluster: {gpus: 8}\nprecision: bf16\ntraining: {seq_len: 4096, global_batch: 64}\n")).ExpertImbalance(l));
     }
 }

@@ -1,0 +1,19 @@
+using MathNet.Numerics.Distributions;
+
+namespace Augur.CostModels.Inference;
+
+/// <summary>Request lengths of a given mean and coefficient of variation, drawn log-normal (the simulator's generator).</summary>
+public static class LengthDistribution
+{
+    /// <summary>
+    /// Share of log-normal lengths of mean <paramref name="mean"/> and coefficient of variation <paramref name="cv"/>
+    /// above <paramref name="limit"/>: 1 − Φ((ln limit − μ)/σ) with σ² = ln(1 + cv²), μ = ln(mean) − σ²/2; 0 for fixed
+    /// lengths at or under the limit.
+    /// </summary>
+    public static double ShareAbove(double mean, double cv, double limit)
+    {
+        if (cv <= 0) return mean > limit ? 1 : 0;
+        double s2 = Math.Log(1 + cv * cv), mu = Math.Log(mean) - s2 / 2;
+        return 1 - Normal.CDF(0, 1, (Math.Log(limit) - mu) / Math.Sqrt(s2));
+    }
+}
