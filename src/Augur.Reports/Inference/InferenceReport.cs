@@ -45,6 +45,23 @@ public static class InferenceReport
     public static JsonObject LayoutJson(in InferenceLayout l) =>
         new() { ["tp"] = l.Tp, ["pp"] = l.Pp, ["ep"] = l.Ep, ["dp_attention"] = l.DpAttention, ["replicas"] = l.Replicas };
 
+    /// <summary>The request the estimate is for: mean lengths and their spread, and the precisions.</summary>
+    static JsonObject RequestJson(Scenario s)
+    {
+        var job = s.Inference!;
+        return new JsonObject
+        {
+            ["input_tokens"] = job.InputTokens,
+            ["output_tokens"] = job.OutputTokens,
+            ["input_tokens_cv"] = JsonOut.Num(job.InputTokensCv),
+            ["output_tokens_cv"] = JsonOut.Num(job.OutputTokensCv),
+            ["prefix_hit_rate"] = JsonOut.Num(job.PrefixHitRate),
+            ["precision"] = Augur.Domain.Hardware.PrecisionInfo.Label(s.Precision),
+            ["expert_precision"] = Augur.Domain.Hardware.PrecisionInfo.Label(job.ExpertPrecision ?? s.Precision),
+            ["kv_precision"] = Augur.Domain.Hardware.PrecisionInfo.Label(job.KvPrecision),
+        };
+    }
+
     public static JsonObject Json(Scenario s, InferenceEstimate e)
     {
         var o = new JsonObject
@@ -55,6 +72,7 @@ public static class InferenceReport
             ["gpus"] = s.Cluster.Gpus,
             ["layout"] = LayoutJson(e.Layout),
             ["mode"] = s.Inference!.Mode.ToString().ToLowerInvariant(),
+            ["request"] = RequestJson(s),
             ["concurrency"] = e.Concurrency,
             ["max_concurrency"] = e.MaxConcurrency,
             ["ttft_s"] = JsonOut.Num(e.Ttft),

@@ -51,5 +51,11 @@ public class ExpertPrecisionTests
         var (code, output, _) = Augur.Tests.Cli.CliTests.Run("estimate", Augur.Tests.Cli.CliTests.Temp(Head + "inference: {input_tokens: 2000, output_tokens: 100, concurrency: 64, expert_precision: fp4}\n"));
         Assert.Equal(0, code);
         Assert.Contains("weights fp8 (experts fp4)", output);
+        var (_, json, _) = Augur.Tests.Cli.CliTests.Run("estimate", Augur.Tests.Cli.CliTests.Temp(Head + "inference: {input_tokens: 2000, output_tokens: 100, output_tokens_cv: 1.5, concurrency: 64, expert_precision: fp4}\n"), "--json");
+        var request = System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("request");
+        Assert.Equal("fp4", request.GetProperty("expert_precision").GetString());
+        Assert.Equal("fp8", request.GetProperty("precision").GetString());
+        Assert.Equal(1.5, request.GetProperty("output_tokens_cv").GetDouble());
+        Assert.Equal(2000, request.GetProperty("input_tokens").GetInt32());
     }
 }
