@@ -40,8 +40,9 @@ static class SimulateCommand
         if (setup.Requests.Count == 0) throw new InputException("simulation.trace: the trace has no requests (a header row only); add rows of arrival_s,input_tokens,output_tokens");
         // A sequence lives in one attention group's KV cache (the engine enforces it too); checked here first to
         // say what would make room.
+        // A sequence holds KV for every token but its last, whose KV is never written (as the engine counts).
         long longest = setup.Requests.Max(r => (long)r.InputTokens + r.OutputTokens);
-        if (model.KvCapacityTokensPerAttentionGroup(layout) < longest)
+        if (model.KvCapacityTokensPerAttentionGroup(layout) < longest - 1)
             throw new InputException(NoKvRoom(s, model, layout, longest));
         if (!estimate.Fits)
             throw new InputException(FormattableString.Invariant(

@@ -313,7 +313,9 @@ public sealed partial class InferenceModel
         double weightBytes = weights * _weightBytes + routed * _expertWeightBytes
                              + ((_params.LmHead > 0 ? _params.LmHead : _params.Embedding) / l.Tp + _params.FinalNorm) * 2.0;
         double kvBytes = kvBytesPerLayer * _m.Layers;
-        double flopSeconds = compute.HardwareFlops / _rates.Gemm.PerSecond;
+        // The routed experts' FLOPs run at their own precision's rate (expert_precision), the rest at the weights'.
+        double expertFlops = _m.MoeLayers * _layer.RoutedExpertFlops(shape);
+        double flopSeconds = (compute.HardwareFlops - expertFlops) / _rates.Gemm.PerSecond + expertFlops / _expertRates.Gemm.PerSecond;
         double byteSeconds = (weightBytes + kvBytes) / _rates.Memory.BytesPerSecond;
         return new IterationCost(compute, tp, ep, pp, _cal.ServingIterationOverhead.Value, flopSeconds, byteSeconds, weightBytes, kvBytes, imbalance);
     }

@@ -127,7 +127,7 @@ public sealed class LayerCost
         var moe = _m.Moe!;
         double d = _m.Hidden, f = (double)moe.ExpertFfn / s.Etp, visits = s.ExpertTokenVisits;
         double matrices = _m.GatedMlp ? 3 : 2;
-        double flops = 2 * visits * matrices * d * f;
+        double flops = RoutedExpertFlops(s);
         double groups = s.ExpertsTouched;
         if (groups <= 0 || visits <= 0) return new LayerTime(2 * r.KernelOverhead.Value, 0, 0, 0);
         // Two grouped GEMMs over the touched experts (gate+up, then down), each expert reading its own weights.
@@ -136,6 +136,10 @@ public sealed class LayerCost
                    + Roofline.GroupedGemmSeconds(r, groups, perExpert, d, f, _expertWeightBytes, _activationBytes);
         return new LayerTime(t, 0, 0, flops);
     }
+
+    /// <summary>FLOPs of one GPU's routed experts in one MoE layer: 2 · visits · (3 gated, else 2) matrices · d · f/etp.</summary>
+    public double RoutedExpertFlops(in LayerShape s) =>
+        _m.Moe is { } moe ? 2 * s.ExpertTokenVisits * (_m.GatedMlp ? 3 : 2) * _m.Hidden * ((double)moe.ExpertFfn / s.Etp) : 0;
 
     LayerTime Elementwise(in DeviceRates r, in LayerShape s, double mlpWidthPerToken)
     {

@@ -35,6 +35,27 @@ public class ExpertPrecisionTests
         Assert.True(c < b && b < a, $"fp4 everywhere {c}, fp4 experts {b}, fp8 {a}");
     }
 
+    [Fact]
+    public void Only_the_routed_experts_read_move_and_multiply_at_the_expert_precision()
+    {
+        // A decode step of 64 sequences on 8 GB200s (EP8): the same FLOPs either way; the routed experts' share of them
+        // is timed at the FP4 rate (10,000 TFLOP/s × 0.72) instead of FP8 (5,000 × 0.55), their touched weights are read
+        // at 4.5 bits instead of 8 (plus scales), and tokens are dispatched in 4 bits. Shared experts, attention and the
+        // router stay FP8.
+        var fp8 = Scenarios.Serving(Head + "inference: {input_tokens: 2000, output_tokens: 100, concurrency: 64}\n").Estimate.DecodeStep;
+        var fp4 = Scenarios.Serving(Head + "inference: {input_tokens: 2000, output_tokens: 100, concurrency: 64, expert_precision: fp4}\n").Estimate.DecodeStep;
+        Assert.Equal(fp8.Flops, fp4.Flops, 1e-9 * fp8.Flops);
+        double r8 = 5000e12 * 0.55, r4 = 10000e12 * 0.72;
+        Assert.Equal(fp8.Flops / r8, fp8.FlopSeconds, 1e-9 * fp8.FlopSeconds);
+        // 58 MoE layers × 2 · (64 tokens · 8 experts / 8 ranks × the busiest rank's share) · 3 matrices · 7168 · 2048.
+        double expertFlops = 58 * 2 * 64 * fp8.ExpertImbalance * 3 * 7168.0 * 2048;
+        Assert.Equal(expertFlops * (1 / r8 - 1 / r4), fp8.FlopSeconds - fp4.FlopSeconds, 1e-6 * fp8.FlopSeconds);
+        // Each GPU reads the experts its tokens touch: 256·(1 − (1 − 8/256)^64)/8 of them per layer, 3·7168·2048 weights each.
+        double touched = Augur.CostModels.Operators.ExpertRouting.DistinctExperts(256, 8, 64) / 8;
+        Assert.Equal(58 * touched * 3 * 7168.0 * 2048 * (1 + 4.0 / (128 * 128) - 4.5 / 8), fp8.WeightBytes - fp4.WeightBytes, 1e-6 * fp8.WeightBytes);
+        Assert.True(fp4.ExpertParallel < fp8.ExpertParallel, "4-bit dispatch moves fewer bytes");
+    }
+
     [Theory]
     [InlineData("model: llama3.1-70b\nhardware: gb200-nvl72\n", "inference.expert_precision: llama3.1-70b has no routed experts")]
     [InlineData("model: deepseek-v3\nhardware: h100-sxm\n", "inference.expert_precision: h100-sxm has no fp4 tensor cores; choose one of:")]

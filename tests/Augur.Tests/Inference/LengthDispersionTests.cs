@@ -99,6 +99,23 @@ public class LengthDispersionTests
         Assert.Equal(300, ServingSimulation.Run(setup.Deployment, setup.Requests, setup.Options).Requests.Count);
     }
 
+    [Fact]
+    public void Draws_held_at_the_cap_still_simulate_with_data_parallel_attention()
+    {
+        // DeepSeek-V3 on 8 GB200s with 8 attention groups, outputs averaging 10,000 tokens at cv 2: under 1% of draws
+        // reach the cap (a group's KV share less the prompt, plus the last token whose KV is never written). Those
+        // requests are exactly as long as a sequence may be; simulate must run them, not call them too long.
+        const string Yaml = "workload: inference\nmodel: deepseek-v3\nhardware: gb200-nvl72\ncluster: {gpus: 8}\nprecision: fp8\n" +
+            "parallelism: {tp: 1, ep: 8, dp_attention: 8}\ninference: {input_tokens: 2000, output_tokens: 10000, output_tokens_cv: 2, kv_precision: fp8, memory_fraction: 0.6}\n" +
+            "simulation: {requests: 600, seed: 1}\n";
+        var (s, m, l, e) = Scenarios.Serving(Yaml);
+        var setup = ScenarioSimulation.Build(m, l, e, s.Simulation!, null);
+        long group = m.KvCapacityTokensPerAttentionGroup(l);
+        Assert.Contains(setup.Requests, r => r.InputTokens + r.OutputTokens - 1 == group);
+        var (code, _, err) = Augur.Tests.Cli.CliTests.Run("simulate", Augur.Tests.Cli.CliTests.Temp(Yaml));
+        Assert.True(code == 0, err);
+    }
+
     [Theory]
     [InlineData(64)]
     [InlineData(128)]
