@@ -24,12 +24,12 @@ public static class ValidationReport
     {
         var t = Render.Table("case", "kind", "metric", "published", "predicted", "tok/s/GPU pub.", "tok/s/GPU pred.", "error");
         foreach (var r in results)
-            t.AddRow(r.Case.Id, r.Case.Scenario.Workload.ToString().ToLowerInvariant() + (r.Case.IsHoldout ? " (holdout)" : ""), r.Case.Metric, Format.N(r.Case.Measured, "0.###"),
+            t.AddRow(r.Case.Id, r.Case.Scenario.Workload.ToString().ToLowerInvariant() + (r.Case.IsHoldout ? " (holdout)" : r.Case.IsSupplementary ? " (supplementary)" : ""), r.Case.Metric, Format.N(r.Case.Measured, "0.###"),
                 Format.N(r.PredictedPublishedUnit, "0.###"), Format.N(r.MeasuredTokensPerGpu, "0"), Format.N(r.PredictedTokensPerGpu, "0"),
                 Format.SignedPct(r.Error));
         var items = new List<IRenderable> { t };
         foreach (var s in summaries)
-            items.Add(Render.Line($"{s.Kind}: {s.Cases} cases, mean absolute error {Format.Pct(s.MeanAbsError)}, worst {Format.Pct(s.WorstAbsError)} ({s.WorstCase})"));
+            items.Add(Render.Line($"{s.Kind}: {s.Cases} {(s.Cases == 1 ? "case" : "cases")}, mean absolute error {Format.Pct(s.MeanAbsError)}, worst {Format.Pct(s.WorstAbsError)} ({s.WorstCase})"));
         return items.ToArray();
     }
 

@@ -47,9 +47,11 @@ static class ValidateCommand
         {
             string name = kind.ToString().ToLowerInvariant();
             var ofKind = results.Where(x => x.Case.Scenario.Workload == kind).ToList();
-            var target = ofKind.Where(x => !x.Case.IsHoldout).ToList();
+            var target = ofKind.Where(x => !x.Case.IsHoldout && !x.Case.IsSupplementary).ToList();
+            var supplementary = ofKind.Where(x => x.Case.IsSupplementary).ToList();
             var holdout = ofKind.Where(x => x.Case.IsHoldout).ToList();
             if (target.Count > 0) summaries.Add(ValidationReport.Summarize(name, target));
+            if (supplementary.Count > 0) summaries.Add(ValidationReport.Summarize(name + " supplementary (more published runs, calibrated hardware)", supplementary));
             if (holdout.Count > 0) summaries.Add(ValidationReport.Summarize(name + " holdout (hardware never calibrated on)", holdout));
         }
         return (results, summaries);

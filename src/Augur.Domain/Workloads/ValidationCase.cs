@@ -20,10 +20,14 @@ public enum FlopConvention
 public sealed record ValidationCase
 {
     public required string Id { get; init; }
-    /// <summary>core (the accuracy target), supplementary, or holdout (hardware no calibration was fitted on; reported apart).</summary>
+    /// <summary>
+    /// core (the accuracy target), supplementary (more published runs of calibrated hardware, beyond the target set;
+    /// reported apart so the target stays comparable), or holdout (hardware no calibration was fitted on; reported apart).
+    /// </summary>
     public required string Tier { get; init; }
 
     public bool IsHoldout => Tier == "holdout";
+    public bool IsSupplementary => Tier == "supplementary";
     public required string Source { get; init; }
     public string Notes { get; init; } = "";
     public required Scenario Scenario { get; init; }
