@@ -148,37 +148,34 @@ def gemm_rows():
     # Grouped expert GEMMs: E experts each with m tokens (batched matmul), DeepSeek-V3 expert shapes.
     for e_count in (8, 32):
         for n, k, what in GEMM_NK[4:6]:
-            ws = torch.randn(e_count, n, k, device=dev, dtype=torch.bfloat16)
-            for m in (16, 64, 128, 256, 512, 1024, 4096):
-                x = torch.randn(e_count, m, k, device=dev, dtype=torch.bfloat16)
-                fn = lambda i, x=x: torch.bmm(x, ws.transpose(1, 2))
-                flops = 2.0 * e_count * m * n * k
-                moved = e_count * (n * k + m * k + m * n) * 2
-                est = max(flops / 600e12, moved / 3.5e12) + 4e-6
-                reps = max(4, min(400, int(4e-3 / est)))
-                t, spread = replay_seconds(fn, reps)
-                rows.append(dict(precision="bf16", m=m, n=n, k=k, shape=f"{what} x{e_count} experts (bmm)", seconds=t,
-                                 tflops=flops / t / 1e12, gbps=moved / t / 1e9, spread=spread, reps=reps))
-            del ws
+            rows += bmm_rows(e_count, n, k, what, (16, 64, 128, 256, 512, 1024, 4096))
     # Small-expert MoE shapes (many experts, narrow FFN): Qwen3-30B-A3B's 128 experts (d 2048, FFN 768) on one GPU,
     # Qwen3-235B-A22B's 16 experts per GPU at EP8 (d 4096, FFN 1536), and Mixtral 8x7B's 8 wide experts.
     small = [(128, 1536, 2048, "qwen3-30b-a3b expert gate+up"), (128, 2048, 768, "qwen3-30b-a3b expert down"),
              (16, 3072, 4096, "qwen3-235b expert gate+up"), (16, 4096, 1536, "qwen3-235b expert down"),
              (8, 28672, 4096, "mixtral-8x7b expert gate+up"), (8, 4096, 14336, "mixtral-8x7b expert down")]
     for e_count, n, k, what in small:
-        ws = torch.randn(e_count, n, k, device=dev, dtype=torch.bfloat16)
-        for m in (1, 4, 16, 64, 256, 1024):
-            x = torch.randn(e_count, m, k, device=dev, dtype=torch.bfloat16)
-            fn = lambda i, x=x: torch.bmm(x, ws.transpose(1, 2))
-            flops = 2.0 * e_count * m * n * k
-            moved = e_count * (n * k + m * k + m * n) * 2
-            est = max(flops / 600e12, moved / 3.5e12) + 4e-6
-            reps = max(4, min(400, int(4e-3 / est)))
-            t, spread = replay_seconds(fn, reps)
-            rows.append(dict(precision="bf16", m=m, n=n, k=k, shape=f"{what} x{e_count} experts (bmm)", seconds=t,
-                             tflops=flops / t / 1e12, gbps=moved / t / 1e9, spread=spread, reps=reps))
-        del ws
-        log(f"bmm {what} x{e_count}: " + " ".join(f"{r['m']}:{r['tflops']:.0f}/{r['gbps']:.0f}" for r in rows if r['shape'].startswith(what)))
+        new = bmm_rows(e_count, n, k, what, (1, 4, 16, 64, 256, 1024))
+        rows += new
+        log(f"bmm {what} x{e_count}: " + " ".join(f"{r['m']}:{r['tflops']:.0f}/{r['gbps']:.0f}" for r in new))
+    return rows
+
+
+def bmm_rows(e_count, n, k, what, ms):
+    """E experts of an n x k weight, each multiplying m tokens (torch.bmm, BF16), for each m."""
+    rows = []
+    ws = torch.randn(e_count, n, k, device=dev, dtype=torch.bfloat16)
+    for m in ms:
+        x = torch.randn(e_count, m, k, device=dev, dtype=torch.bfloat16)
+        fn = lambda i, x=x: torch.bmm(x, ws.transpose(1, 2))
+        flops = 2.0 * e_count * m * n * k
+        moved = e_count * (n * k + m * k + m * n) * 2
+        est = max(flops / 600e12, moved / 3.5e12) + 4e-6
+        reps = max(4, min(400, int(4e-3 / est)))
+        t, spread = replay_seconds(fn, reps)
+        rows.append(dict(precision="bf16", m=m, n=n, k=k, shape=f"{what} x{e_count} experts (bmm)", seconds=t,
+                         tflops=flops / t / 1e12, gbps=moved / t / 1e9, spread=spread, reps=reps))
+    del ws
     return rows
 
 
