@@ -59,7 +59,7 @@ public sealed class ScenarioReader(CatalogStore catalog)
             Precision = precision,
             Layout = ReadLayout(s.OptionalMapping("parallelism")),
             Training = workload == WorkloadKind.Training ? ReadTraining(s.OptionalMapping("training") ?? throw new InputException($"{s.Path}: a training scenario needs a 'training' section with seq_len and global_batch"), precision) : null,
-            Inference = workload == WorkloadKind.Inference ? CheckExperts(ReadInference(s.OptionalMapping("inference") ?? throw new InputException($"{s.Path}: an inference scenario needs an 'inference' section with input_tokens and output_tokens")), model, cluster) : null,
+            Inference = workload == WorkloadKind.Inference ? CheckExperts(ReadInference(s.OptionalMapping("inference") ?? throw new InputException($"{s.Path}: an inference scenario needs an 'inference' section with input_tokens and output_tokens")), model, cluster, s.Path + ".inference") : null,
             Simulation = s.OptionalMapping("simulation") is { } sim ? SimulationSpecReader.Read(sim, baseDirectory) : null,
             Run = ReadRun(s.OptionalMapping("run"), cluster.Accelerator),
             Objective = (s.OptionalString("objective") ?? (workload == WorkloadKind.Training ? "step_time" : "throughput")).ToLowerInvariant() switch
@@ -217,13 +217,13 @@ public sealed class ScenarioReader(CatalogStore catalog)
     }
 
     /// <summary>expert_precision needs routed experts and tensor cores of that precision.</summary>
-    static InferenceJob CheckExperts(InferenceJob job, ModelSpec model, Cluster cluster)
+    static InferenceJob CheckExperts(InferenceJob job, ModelSpec model, Cluster cluster, string path)
     {
         if (job.ExpertPrecision is not { } p) return job;
         if (model.Moe is null)
-            throw new InputException($"inference.expert_precision: {model.Name} has no routed experts; set the precision of every weight with the top-level 'precision'");
+            throw new InputException($"{path}.expert_precision: {model.Name} has no routed experts; set the precision of every weight with the top-level 'precision'");
         if (!cluster.Accelerator.Supports(p))
-            throw new InputException($"inference.expert_precision: {cluster.Accelerator.Id} has no {p.Label()} tensor cores; choose one of: {string.Join(", ", Enum.GetValues<Precision>().Where(cluster.Accelerator.Supports).Select(x => x.Label()))}");
+            throw new InputException($"{path}.expert_precision: {cluster.Accelerator.Id} has no {p.Label()} tensor cores; choose one of: {string.Join(", ", Enum.GetValues<Precision>().Where(cluster.Accelerator.Supports).Select(x => x.Label()))}");
         return job;
     }
 

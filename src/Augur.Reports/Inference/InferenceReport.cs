@@ -57,7 +57,7 @@ public static class InferenceReport
             ["output_tokens_cv"] = JsonOut.Num(job.OutputTokensCv),
             ["prefix_hit_rate"] = JsonOut.Num(job.PrefixHitRate),
             ["precision"] = Augur.Domain.Hardware.PrecisionInfo.Label(s.Precision),
-            ["expert_precision"] = Augur.Domain.Hardware.PrecisionInfo.Label(job.ExpertPrecision ?? s.Precision),
+            ["expert_precision"] = s.Model.Moe is null ? null : Augur.Domain.Hardware.PrecisionInfo.Label(job.ExpertPrecision ?? s.Precision),
             ["kv_precision"] = Augur.Domain.Hardware.PrecisionInfo.Label(job.KvPrecision),
         };
     }

@@ -69,7 +69,8 @@ public static class ScenarioSimulation
             if (!(rate > 0 && double.IsFinite(rate.Value)))
                 throw new InputException("simulation.rate_per_s: the steady-state estimate gives this layout no serving rate to default to; set rate_per_s");
             IArrivalProcess arrivals = spec.Arrival == ArrivalKind.Gamma ? new GammaArrivals(rate.Value, spec.Cv) : new PoissonArrivals(rate.Value);
-            var (inputCap, outputCap) = LengthCaps(deployment.Pool.CostModel, options.BlockSizeTokens, job);
+            var (inputCap, outputCap) = LengthCaps(deployment.Pool.CostModel, options.BlockSizeTokens, job,
+                Lengths(job.InputTokens, spec.InputSpread).Max, Lengths(job.OutputTokens, spec.OutputSpread).Max);
             requests = RequestGenerator.Generate(arrivals, Lengths(job.InputTokens, spec.InputSpread, job.InputTokensCv, inputCap, "input"),
                 Lengths(job.OutputTokens, spec.OutputSpread, job.OutputTokensCv, outputCap, "output"), spec.Requests, new Random(spec.Seed));
         }
@@ -89,14 +90,16 @@ public static class ScenarioSimulation
     /// varied side gets what the other side leaves; two varied sides split it in proportion to their means. Uncapped
     /// when not even the mean request fits (the caller says why).
     /// </summary>
-    static (int Input, int Output) LengthCaps(IServingCostModel pool, int blockTokens, InferenceJob job)
+    /// <param name="inputMax">Longest input the other side's uniform spread can draw (the mean when fixed).</param>
+    /// <param name="outputMax">Longest output likewise.</param>
+    static (int Input, int Output) LengthCaps(IServingCostModel pool, int blockTokens, InferenceJob job, int inputMax, int outputMax)
     {
         long fits = Math.Min(pool.MaxSequenceKvTokens, pool.KvCapacityTokens / blockTokens * blockTokens) + 1;
         long mean = (long)job.InputTokens + job.OutputTokens;
         if (mean > fits) return (int.MaxValue, int.MaxValue);
         bool input = job.InputTokensCv > 0, output = job.OutputTokensCv > 0;
-        long inputCap = input && output ? fits * job.InputTokens / mean : fits - job.OutputTokens;
-        long outputCap = input && output ? fits - inputCap : fits - job.InputTokens;
+        long inputCap = input && output ? fits * job.InputTokens / mean : fits - outputMax;
+        long outputCap = input && output ? fits - inputCap : fits - inputMax;
         return ((int)Math.Min(int.MaxValue, inputCap), (int)Math.Min(int.MaxValue, outputCap));
     }
 

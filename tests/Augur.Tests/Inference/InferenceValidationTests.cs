@@ -53,11 +53,11 @@ public class InferenceValidationTests
     }
 
     [Fact]
-    public void Dense_models_on_hopper_parts_never_calibrated_as_such_validate_like_the_target_set()
+    public void Dense_models_on_hopper_beyond_the_target_set_validate_like_it()
     {
         // The rest of the TensorRT-LLM table: Llama 3.1 8B and 3.3 70B on H200 (TP1), 405B on H100 and H200 (TP8),
         // ten ISL/OSL pairs each. H200 was never a calibration target (same Hopper family file, its own spec sheet).
-        // Measured: MAPE 6.3%, every case within 20%.
+        // Measured: MAPE 6.3%, every case within 21% (worst +20.4%, 405B on H200 at 128/4096).
         var dense = RunAll("supplementary");
         Assert.Equal(40, dense.Count);
         Assert.True(dense.Average(r => Math.Abs(r.Error)) <= 0.10, $"MAPE {dense.Average(r => Math.Abs(r.Error)):P1}");

@@ -116,6 +116,21 @@ public class LengthDispersionTests
         Assert.True(code == 0, err);
     }
 
+    [Fact]
+    public void A_varied_side_leaves_room_for_the_longest_draw_of_a_spread_on_the_other()
+    {
+        // Llama 3.1 8B with 20% of an H100's memory (KV for two 8K sequences): prompts of cv 0.5 around 5,000 and
+        // outputs uniform on 3,000 ± 90%. The prompt's cap leaves room for the longest output (5,700), not the mean one;
+        // otherwise a long prompt meeting a long output would not fit one sequence's share of the cache.
+        var (s, m, l, e) = Scenarios.Serving(Llama8b + "inference: {input_tokens: 5000, output_tokens: 3000, input_tokens_cv: 0.5, kv_precision: fp8, memory_fraction: 0.2}\n" +
+            "simulation: {requests: 2000, output_spread: 0.9, seed: 2}\n");
+        var setup = ScenarioSimulation.Build(m, l, e, s.Simulation!, null);
+        long group = m.KvCapacityTokensPerAttentionGroup(l);
+        Assert.InRange(group, 18000, 27000);
+        Assert.Contains(setup.Requests, r => r.InputTokens > group - 5700 - 3000);
+        Assert.All(setup.Requests, r => Assert.True(r.InputTokens + r.OutputTokens - 1 <= group, $"{r.InputTokens} + {r.OutputTokens}"));
+    }
+
     [Theory]
     [InlineData(64)]
     [InlineData(128)]
