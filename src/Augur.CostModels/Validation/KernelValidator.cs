@@ -52,32 +52,30 @@ public static class KernelValidator
                 Roofline.StreamSeconds(bf16, 2 * c.Size.Value), c.Measured.Value));
         foreach (var s in set.Attention)
         {
+            // Prefill and chunk rows are compared on cuDNN, decode rows on PyTorch's default choice (see above).
+            if (s.Backend != (s.Phase == AttentionPhase.Decode ? "default" : "CUDNN_ATTENTION")) continue;
             double q = s.Batch * s.Heads * s.QueryTokens * s.HeadDim * ActivationBytes;
             double o = s.Batch * s.Heads * s.QueryTokens * s.ValueDim * ActivationBytes;
             double kv = s.Batch * s.KvHeads * s.KeyTokens * (s.HeadDim + s.ValueDim) * ActivationBytes;
-            if (s.Phase == AttentionPhase.Chunk)
-            {
-                if (s.Backend != "CUDNN_ATTENTION") continue;
-                results.Add(new KernelResult((s.HeadDim != s.ValueDim ? "MLA " : "") + "chunk attention (cached prefix)",
-                    $"batch {s.Batch} x {s.Heads} heads, {s.QueryTokens} queries over {s.KeyTokens} keys, {s.HeadDim}/{s.ValueDim} wide",
-                    Roofline.AttentionSeconds(bf16, MeasuredKernels.Flops(s), kv + q + o, MeasuredKernels.AttendedKeys(s)), s.Forward.Value));
-                continue;
-            }
-            if (s.Phase == AttentionPhase.Decode)
-            {
-                if (s.Backend != "default") continue;
-                results.Add(new KernelResult("decode attention", $"batch {s.Batch}, context {s.KeyTokens}",
-                    Roofline.AttentionSeconds(bf16, MeasuredKernels.Flops(s), kv + q + o, MeasuredKernels.AttendedKeys(s)), s.Forward.Value));
-                continue;
-            }
-            if (s.Backend != "CUDNN_ATTENTION") continue;
             double context = MeasuredKernels.AttendedKeys(s);
             double fwd = Roofline.AttentionSeconds(bf16, MeasuredKernels.Flops(s), kv + q + o, context);
             string mla = s.HeadDim != s.ValueDim ? "MLA " : "";
-            string label = $"batch {s.Batch} x {s.Heads} heads, {s.QueryTokens} tokens, {s.HeadDim}/{s.ValueDim} wide";
-            results.Add(new KernelResult(mla + "prefill attention forward", label, fwd, s.Forward.Value));
-            if (s.ForwardBackward is { } fb)
-                results.Add(new KernelResult(mla + "attention forward+backward (training)", label, fwd * (1 + Roofline.FlashBackwardFactor(bf16, context)), fb.Value));
+            switch (s.Phase)
+            {
+                case AttentionPhase.Decode:
+                    results.Add(new KernelResult("decode attention", $"batch {s.Batch}, context {s.KeyTokens}", fwd, s.Forward.Value));
+                    break;
+                case AttentionPhase.Chunk:
+                    results.Add(new KernelResult(mla + "chunk attention (cached prefix)",
+                        $"batch {s.Batch} x {s.Heads} heads, {s.QueryTokens} queries over {s.KeyTokens} keys, {s.HeadDim}/{s.ValueDim} wide", fwd, s.Forward.Value));
+                    break;
+                default:
+                    string label = $"batch {s.Batch} x {s.Heads} heads, {s.QueryTokens} tokens, {s.HeadDim}/{s.ValueDim} wide";
+                    results.Add(new KernelResult(mla + "prefill attention forward", label, fwd, s.Forward.Value));
+                    if (s.ForwardBackward is { } fb)
+                        results.Add(new KernelResult(mla + "attention forward+backward (training)", label, fwd * (1 + Roofline.FlashBackwardFactor(bf16, context)), fb.Value));
+                    break;
+            }
         }
         return results;
     }
