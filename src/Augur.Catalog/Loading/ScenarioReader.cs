@@ -49,7 +49,7 @@ public sealed class ScenarioReader(CatalogStore catalog)
         var cluster = ReadCluster(s);
         var precision = ParsePrecision(s.OptionalString("precision") ?? "bf16", s.Path + ".precision");
         if (!cluster.Accelerator.Supports(precision))
-            throw new InputException($"{cluster.Accelerator.Id} has no {precision.Label()} tensor cores; choose one of: {string.Join(", ", Enum.GetValues<Precision>().Where(cluster.Accelerator.Supports).Select(p => p.Label()))}");
+            throw new InputException(NoTensorCores(cluster.Accelerator, precision));
         return new Scenario
         {
             Name = s.OptionalString("name") ?? s.OptionalString("id") ?? "",
@@ -223,9 +223,13 @@ public sealed class ScenarioReader(CatalogStore catalog)
         if (model.Moe is null)
             throw new InputException($"{path}.expert_precision: {model.Name} has no routed experts; set the precision of every weight with the top-level 'precision'");
         if (!cluster.Accelerator.Supports(p))
-            throw new InputException($"{path}.expert_precision: {cluster.Accelerator.Id} has no {p.Label()} tensor cores; choose one of: {string.Join(", ", Enum.GetValues<Precision>().Where(cluster.Accelerator.Supports).Select(x => x.Label()))}");
+            throw new InputException($"{path}.expert_precision: {NoTensorCores(cluster.Accelerator, p)}");
         return job;
     }
+
+    /// <summary>What an accelerator lacks, and the precisions it has.</summary>
+    static string NoTensorCores(Accelerator a, Precision p) =>
+        $"{a.Id} has no {p.Label()} tensor cores; choose one of: {string.Join(", ", Enum.GetValues<Precision>().Where(a.Supports).Select(x => x.Label()))}";
 
     /// <summary>A length distribution's coefficient of variation: 0 (fixed lengths) to 4 (heavier tails than any published trace).</summary>
     static double LengthCv(MappingNode i, string key)

@@ -139,7 +139,7 @@ public sealed partial class InferenceModel
     /// running at any moment are the long ones more often (each holds its slot for its length), so their mean final
     /// output is E[o²]/E[o]; fixed lengths give input + output.
     /// </summary>
-    double ReservedTokensPerSequence => _job.InputTokens + _job.OutputTokens * (1 + _job.OutputTokensCv * _job.OutputTokensCv);
+    public double ReservedTokensPerSequence => _job.InputTokens + _job.OutputTokens * LengthDistribution.SizeBias(_job.OutputTokensCv);
 
     /// <summary>Memory per GPU with <paramref name="sequences"/> concurrent sequences per replica (full-length reservations).</summary>
     public MemoryBreakdown Memory(in InferenceLayout l, int sequences)
@@ -227,14 +227,14 @@ public sealed partial class InferenceModel
     /// more keys: the mean over tokens is E[L²]/E[L] = (1 + cv²)·E[L] times the same fractions.
     /// </summary>
     double PrefillAttended(double uncached) =>
-        ((_job.InputTokens - uncached) + uncached / 2.0) * (1 + _job.InputTokensCv * _job.InputTokensCv) + 0.5;
+        ((_job.InputTokens - uncached) + uncached / 2.0) * LengthDistribution.SizeBias(_job.InputTokensCv) + 0.5;
 
     /// <summary>
     /// Average tokens a decoding sequence attends: its prompt plus half its output, c̄ = input + o/2. With varied output
     /// lengths a sequence holds its slot for o steps, so the slots' mean is E[o²]/(2E[o]) = (1 + cv²)·o/2 past the
     /// prompt (prompt and output lengths taken as independent).
     /// </summary>
-    double AverageContext => _job.InputTokens + _job.OutputTokens / 2.0 * (1 + _job.OutputTokensCv * _job.OutputTokensCv);
+    double AverageContext => _job.InputTokens + _job.OutputTokens / 2.0 * LengthDistribution.SizeBias(_job.OutputTokensCv);
 
     /// <summary>
     /// The single composition of a forward pass. Per attention group: <paramref name="tokens"/> tokens attending

@@ -6,6 +6,12 @@ namespace Augur.CostModels.Inference;
 public static class LengthDistribution
 {
     /// <summary>
+    /// E[L²] / E[L]² = 1 + cv²: how much a length-weighted mean exceeds the plain one (a long prompt's tokens attend more
+    /// keys; a long output holds its slot, and its KV, longer).
+    /// </summary>
+    public static double SizeBias(double cv) => 1 + cv * cv;
+
+    /// <summary>
     /// Share of log-normal lengths of mean <paramref name="mean"/> and coefficient of variation <paramref name="cv"/>
     /// above <paramref name="limit"/>: 1 − Φ((ln limit − μ)/σ) with σ² = ln(1 + cv²), μ = ln(mean) − σ²/2; 0 for fixed
     /// lengths at or under the limit.

@@ -99,7 +99,7 @@ sealed class ServingSearch(Scenario s, HardwareCalibration calibration)
             string kv = _job.KvPrecision.BytesPerElement() > 1 ? ", kv_precision: fp8" : "";
             string weights = s.Precision.BytesPerElement() > 1 ? ", precision: fp8" : "";
             throw new InputException(
-                $"no layout of {s.Model.Name} fits on {where}: the least weights per GPU are {F(_leastWeightsGiB)} GiB of {F(usable)} GiB usable, leaving no KV cache for one {F(_job.InputTokens + _job.OutputTokens * (1 + _job.OutputTokensCv * _job.OutputTokensCv))}-token reservation{(_job.OutputTokensCv > 0 ? " (input + (1 + cv²)·output: with varied outputs the running sequences are the long ones; a lower output_tokens_cv needs less)" : "")}; add GPUs{weights}{kv} or a larger-memory accelerator");
+                $"no layout of {s.Model.Name} fits on {where}: the least weights per GPU are {F(_leastWeightsGiB)} GiB of {F(usable)} GiB usable, leaving no KV cache for one {F(Model(ServingMode.Aggregated, null).ReservedTokensPerSequence)}-token reservation{(_job.OutputTokensCv > 0 ? " (input + (1 + cv²)·output: with varied outputs the running sequences are the long ones; a lower output_tokens_cv needs less)" : "")}; add GPUs{weights}{kv} or a larger-memory accelerator");
         }
         if (Feasible.Count == 0)
         {
