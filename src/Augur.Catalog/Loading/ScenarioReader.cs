@@ -135,20 +135,52 @@ public sealed class ScenarioReader(CatalogStore catalog)
         int? zero = p.OptionalInteger("zero");
         if (p.OptionalBool("fsdp") == true) zero = 3;
         if (zero is < 0 or > 3) throw new InputException($"{p.Path}.zero: {zero} is not a ZeRO stage; use 0, 1, 2 or 3");
-        Recompute? recompute = p.OptionalString("recompute")?.ToLowerInvariant() switch
-        {
-            null => null,
-            "none" or "off" or "false" => Recompute.None,
-            "selective" => Recompute.Selective,
-            "full" or "true" => Recompute.Full,
-            var r => throw new InputException($"{p.Path}.recompute: unknown mode '{r}'; use none, selective or full"),
-        };
+        Recompute? recompute = ReadRecompute(p);
         return new LayoutSpec
         {
             Tp = Positive("tp"), Pp = Positive("pp"), Vp = Positive("vp"), Dp = Positive("dp"), Cp = Positive("cp"),
             Ep = Positive("ep"), Etp = Positive("etp"), Sp = p.OptionalBool("sp"), Zero = zero,
             MicroBatch = Positive("microbatch"), Recompute = recompute, DpAttention = Positive("dp_attention"),
         };
+    }
+
+    /// <summary>
+    /// parallelism.recompute: none | selective | full, or Megatron-core module names as a list or joined with '+' or ','
+    /// (core_attn, mla_up_proj, layernorm, moe_act, mlp, moe, shared_experts).
+    /// </summary>
+    static Recompute? ReadRecompute(MappingNode p)
+    {
+        string path = p.Path + ".recompute";
+        IEnumerable<string>? names = p.Get("recompute") switch
+        {
+            null => null,
+            ScalarNode { Text: { } t } => t.Split('+', ',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+            SequenceNode seq => seq.Items.Select(i => i is ScalarNode { Text: { } t } ? t : throw new InputException($"{path}: list module names, e.g. [mla_up_proj, mlp]")),
+            _ => throw new InputException($"{path}: use none, selective, full or a list of modules such as [mla_up_proj, mlp]"),
+        };
+        if (names is null) return null;
+        var list = names.Select(n => n.ToLowerInvariant()).ToList();
+        if (list.Count == 1)
+        {
+            switch (list[0])
+            {
+                case "none" or "off" or "false": return Recompute.None;
+                case "selective": return Recompute.Selective;
+                case "full" or "true": return Recompute.Full;
+            }
+        }
+        var r = Recompute.None;
+        foreach (var n in list)
+        {
+            if (RecomputeNames.Module(n) is not { } flag)
+            {
+                string[] all = ["none", "selective", "full", .. RecomputeNames.ModuleNames];
+                string hint = Suggest.Nearest(n, all) is { } near ? $"did you mean '{near}'? " : "";
+                throw new InputException($"{path}: unknown mode or module '{n}'; {hint}use none, selective, full or modules from {string.Join(", ", RecomputeNames.ModuleNames)}");
+            }
+            r |= flag;
+        }
+        return r;
     }
 
     static TrainingJob ReadTraining(MappingNode t, Precision precision)

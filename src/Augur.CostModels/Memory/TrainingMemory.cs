@@ -41,11 +41,13 @@ public static class TrainingMemory
         double moeAct = m.Moe is null ? 0 : ActivationMemory.LayerBytes(m, l, tokens, job.SeqLen, job.AttentionKernel, true, visits);
         double perMicroBatch = denseLayers * denseAct + moeLayers * moeAct;
         double activations = perMicroBatch * ActivationMemory.InFlightFactor(l.Pp, l.Vp, microBatches);
-        if (l.Recompute == Recompute.Full)
+        if ((l.Recompute & ~Recompute.Selective) != 0)
         {
-            // The layer being recomputed holds its full working set once.
-            var once = l with { Recompute = Recompute.Selective };
-            activations += ActivationMemory.LayerBytes(m, once, tokens, job.SeqLen, job.AttentionKernel, moeLayers > 0, visits);
+            // The layer being recomputed holds what it rebuilds once: its whole working set under full recompute,
+            // the recomputed modules' tensors otherwise.
+            var whole = l with { Recompute = l.Recompute == Recompute.Full ? Recompute.Selective : l.Recompute & Recompute.Selective };
+            double left = l.Recompute == Recompute.Full ? 0 : ActivationMemory.LayerBytes(m, l, tokens, job.SeqLen, job.AttentionKernel, moeLayers > 0, visits);
+            activations += ActivationMemory.LayerBytes(m, whole, tokens, job.SeqLen, job.AttentionKernel, moeLayers > 0, visits) - left;
         }
         // Logits of one micro-batch in fp32 on the last stage (counted on the peak stage when pp = 1), plus the embedding output.
         double logits = l.Pp == 1 ? 4.0 * tokens * ((double)m.Vocab / l.Tp + m.Hidden) : 0;

@@ -1,5 +1,6 @@
 using Augur.CostModels.Compute;
 using Augur.Domain.Models;
+using Augur.Domain.Parallelism;
 using Augur.Domain.Workloads;
 
 namespace Augur.CostModels.Operators;
@@ -63,6 +64,51 @@ public sealed class LayerCost
                        + MlpWidth(moe.ExpertFfn) / s.Etp * s.ExpertTokenVisits / Math.Max(1.0, s.Tokens);
         return t + Elementwise(r, s, width);
     }
+
+    /// <summary>
+    /// Forward time of what module recomputation (<paramref name="modules"/>: mla_up_proj, layernorm, moe_act, mlp,
+    /// moe, shared_experts) runs again in one layer's backward pass; core attention and full recompute are the
+    /// caller's. <paramref name="moeLayer"/> picks the MoE layer's modules over the dense layer's.
+    /// </summary>
+    public LayerTime Recomputed(in DeviceRates r, in LayerShape s, Recompute modules, bool moeLayer)
+    {
+        var t = default(LayerTime);
+        double T = s.Tokens, d = _m.Hidden, h = _m.Heads / (double)s.Tp;
+        double hiddenShare = s.SequenceParallel ? 1.0 / s.Tp : 1.0;
+        if ((modules & Recompute.MlaUpProj) != 0 && _m.Mla is { } mla)
+        {
+            if (mla.QLoraRank > 0) t += Gemm(r, T, h * mla.QkHeadDim, mla.QLoraRank);
+            t += Gemm(r, T, h * (mla.QkNopeHeadDim + mla.VHeadDim), mla.KvLoraRank);
+        }
+        if ((modules & Recompute.LayerNorm) != 0)
+            t += Stream(r, T * 4 * d * hiddenShare); // two norms, each reads and writes d
+        if (moeLayer && _m.Moe is { } moe)
+        {
+            if ((modules & Recompute.Moe) != 0)
+            {
+                // The whole block: router, shared experts, routed experts and the activation traffic.
+                t += Gemm(r, T, moe.Experts, d);
+                if (moe.SharedExperts > 0) t += Mlp(r, T, (double)moe.SharedExperts * moe.SharedExpertFfn, s.Tp);
+                t += RoutedExperts(r, s);
+                t += Stream(r, (moe.SharedExperts * MlpWidth(moe.SharedExpertFfn) / s.Tp
+                                + MlpWidth(moe.ExpertFfn) / s.Etp * s.ExpertTokenVisits / Math.Max(1.0, T)) * T);
+            }
+            else
+            {
+                if ((modules & Recompute.SharedExperts) != 0 && moe.SharedExperts > 0)
+                    t += Mlp(r, T, (double)moe.SharedExperts * moe.SharedExpertFfn, s.Tp);
+                if ((modules & Recompute.MoeAct) != 0)
+                    t += Stream(r, MlpWidth(moe.ExpertFfn) / s.Etp * s.ExpertTokenVisits);
+            }
+        }
+        else if (!moeLayer && (modules & Recompute.Mlp) != 0)
+            t += Mlp(r, T, _m.Ffn, s.Tp) + Stream(r, T * MlpWidth(_m.Ffn) / s.Tp);
+        return t;
+    }
+
+    /// <summary>A memory-bound elementwise pass over <paramref name="elements"/> activation elements.</summary>
+    LayerTime Stream(in DeviceRates r, double elements) =>
+        new(0, 0, Roofline.StreamSeconds(r, elements * _activationBytes), 0);
 
     LayerTime Attention(in DeviceRates r, in LayerShape s)
     {

@@ -81,15 +81,19 @@ public sealed class TrainingModel
 
         // Backward: GEMMs and elementwise 2× forward; attention 2.5× the FLOPs (flash, with its own per-row work) or 2× (unfused).
         double attnBwd = _job.AttentionKernel == AttentionKernel.Flash ? Roofline.FlashBackwardFactor(_rates, _layer.AttendedContext(shape)) : 2.0;
-        double recompute = l.Recompute switch
-        {
-            Recompute.Full => fwd.Total,
-            Recompute.Selective when _job.AttentionKernel == AttentionKernel.Unfused => fwd.Attention,
-            _ => 0,
-        };
         double gemm = fwd.Gemm * 3, attention = fwd.Attention * (1 + attnBwd), elementwise = fwd.Elementwise * 3;
-        if (l.Recompute == Recompute.Full) { gemm += fwd.Gemm; attention += fwd.Attention; elementwise += fwd.Elementwise; }
-        else if (recompute > 0) attention += recompute;
+        bool full = l.Recompute == Recompute.Full;
+        double moduleFlops = 0;
+        if (full) { gemm += fwd.Gemm; attention += fwd.Attention; elementwise += fwd.Elementwise; }
+        else
+        {
+            // Selective (core attention) costs time only where scores were materialised; modules rerun their forward.
+            if ((l.Recompute & Recompute.Selective) != 0 && _job.AttentionKernel == AttentionKernel.Unfused) attention += fwd.Attention;
+            var modules = (denseLayers > 0 ? _layer.Recomputed(_rates, shape, l.Recompute, false) * denseLayers : default)
+                          + (moeLayers > 0 ? _layer.Recomputed(_rates, shape, l.Recompute, true) * moeLayers : default);
+            gemm += modules.Gemm; attention += modules.Attention; elementwise += modules.Elementwise;
+            moduleFlops = modules.HardwareFlops;
+        }
         double stageCompute = gemm + attention + elementwise;
 
         // The last stage also runs the output layer (forward + 2× backward); with pp > 1 it has at most as many layers.
@@ -105,8 +109,11 @@ public sealed class TrainingModel
         double tpPerLayer = l.Tp <= 1 ? 0
             : l.Sp ? 2 * Collectives.AllGather(_fabric, tpMessage, l.Tp, 1)
             : Collectives.AllReduce(_fabric, tpMessage, l.Tp, 1);
-        double tpCount = l.Recompute == Recompute.Full ? 6 : 4;
-        double tpComm = tpPerLayer * tpCount * stageLayers;
+        // Four per layer (attention and MLP blocks, forward and backward); full recompute repeats the two forward ones, a
+        // recomputed MLP or MoE block its own.
+        bool mlpBlocks = (l.Recompute & Recompute.Mlp) != 0, moeBlocks = (l.Recompute & (Recompute.Moe | Recompute.SharedExperts)) != 0;
+        double tpCount = full ? 6.0 * stageLayers : 4.0 * stageLayers + (mlpBlocks ? denseLayers : 0) + (moeBlocks ? moeLayers : 0);
+        double tpComm = tpPerLayer * tpCount;
 
         // Context parallel: K/V all-gather per layer (forward) and its reduce-scatter of dK/dV (backward), hidden behind attention.
         double cpComm = 0;
@@ -128,7 +135,7 @@ public sealed class TrainingModel
             // The busiest rank receives `imbalance` times the mean bytes; the exchange's latency does not grow with it.
             double sendBytes = tokens / (l.Sp ? l.Tp : 1) * _m.Moe!.TopK * _m.Hidden * _activationBytes * imbalance;
             double a2a = Collectives.AllToAll(_fabric, sendBytes, l.Ep, l.Etp);
-            epComm = moeLayers * a2a * (l.Recompute == Recompute.Full ? 6 : 4);
+            epComm = moeLayers * a2a * (full || (l.Recompute & Recompute.Moe) != 0 ? 6 : 4);
         }
 
         // Pipeline point-to-point: activation forward and gradient backward per virtual stage boundary.
@@ -153,7 +160,7 @@ public sealed class TrainingModel
         int gpus = l.Gpus;
         double tokensPerSec = _job.TokensPerStep / step / gpus;
         double modelFlopsPerGpu = _modelFlopsPerStep / step / gpus;
-        double hardwareFlops = _modelFlopsPerStep + RecomputeFlops(l);
+        double hardwareFlops = _modelFlopsPerStep + RecomputeFlops(l) + moduleFlops * m * gpus;
         double peak = _rates.Peak.PerSecond;
         return new TrainingEstimate(l, step, breakdown, split, mem, Fits(mem), tokensPerSec, modelFlopsPerGpu,
             modelFlopsPerGpu / peak, hardwareFlops / step / gpus / peak, m);
@@ -168,13 +175,14 @@ public sealed class TrainingModel
         ? ExpertRouting.BusiestRankFactor(moe.Experts, moe.TopK, l.Ep, (double)l.MicroBatch * _job.SeqLen / l.Cp * l.Ep * l.Etp / l.Tp)
         : 1;
 
-    /// <summary>Extra forward FLOPs recomputation adds per step (counted in HFU, not MFU).</summary>
-    public double RecomputeFlops(in ParallelLayout l) => l.Recompute switch
-    {
-        Recompute.Full => (Flops.Forward - Flops.Logits) * _job.TokensPerStep,
-        Recompute.Selective => Flops.AttentionCore * _job.TokensPerStep,
-        _ => 0,
-    };
+    /// <summary>
+    /// Extra forward FLOPs full or selective recomputation adds per step (counted in HFU, not MFU); recomputed modules
+    /// add theirs in <see cref="Estimate(in ParallelLayout, in MemoryBreakdown)"/>.
+    /// </summary>
+    double RecomputeFlops(in ParallelLayout l) =>
+        l.Recompute == Recompute.Full ? (Flops.Forward - Flops.Logits) * _job.TokensPerStep
+        : (l.Recompute & Recompute.Selective) != 0 ? Flops.AttentionCore * _job.TokensPerStep
+        : 0;
 
     /// <summary>
     /// Exposed gradient/parameter traffic of one step. ZeRO-0 all-reduces gradients; ZeRO-1/2 reduce-scatter

@@ -46,6 +46,10 @@ public static class LayoutValidator
             return $"ep×etp = {l.Ep * l.Etp} must divide tp×cp×dp = {l.Tp * l.Cp * l.Dp} (experts are spread over the stage's data-parallel ranks)";
         if (globalBatch % (l.Dp * l.MicroBatch) != 0)
             return $"global batch {globalBatch} is not a multiple of dp×micro-batch = {l.Dp * l.MicroBatch}";
+        if ((l.Recompute & Recompute.MlaUpProj) != 0 && m.Mla is null)
+            return "recompute module mla_up_proj needs a model with multi-head latent attention; drop it for this model";
+        if ((l.Recompute & (Recompute.Moe | Recompute.MoeAct | Recompute.SharedExperts)) != 0 && m.Moe is null)
+            return $"recompute modules moe, moe_act and shared_experts need a mixture-of-experts model; {m.Name} is dense";
         if (l.Vp > 1 && globalBatch / (l.Dp * l.MicroBatch) % l.Pp != 0)
             return $"interleaved schedule needs the {globalBatch / (l.Dp * l.MicroBatch)} micro-batches per replica to be a multiple of pp={l.Pp}";
         return null;

@@ -1,8 +1,5 @@
 namespace Augur.Domain.Parallelism;
 
-/// <summary>How much activation state is recomputed in the backward pass (Korthikanti et al. 2022).</summary>
-public enum Recompute { None, Selective, Full }
-
 /// <summary>
 /// A complete parallel layout. Rank order is Megatron's: TP innermost, then CP, then DP, then PP outermost,
 /// so TP groups are contiguous GPUs (inside a scale-up domain when they fit). MoE layers re-split the
@@ -32,5 +29,5 @@ public readonly record struct ParallelLayout(
 
     public override string ToString() =>
         $"tp{Tp} pp{Pp}{(Vp > 1 ? $" vp{Vp}" : "")} dp{Dp}{(Cp > 1 ? $" cp{Cp}" : "")}{(Ep > 1 ? $" ep{Ep}" : "")}{(Etp > 1 ? $" etp{Etp}" : "")}"
-        + $"{(Sp && Tp > 1 ? " sp" : "")} zero{Zero} mb{MicroBatch} {Recompute.ToString().ToLowerInvariant()}";
+        + $"{(Sp && Tp > 1 ? " sp" : "")} zero{Zero} mb{MicroBatch} {RecomputeNames.Format(Recompute)}";
 }

@@ -3,6 +3,7 @@ using Augur.CostModels.Memory;
 using Augur.CostModels.Run;
 using Augur.CostModels.Training;
 using Augur.Domain.Hardware;
+using Augur.Domain.Parallelism;
 using Augur.Domain.Workloads;
 using Augur.Reports.Console;
 using Augur.Reports.Json;
@@ -119,7 +120,7 @@ public static class TrainingReport
         return new JsonObject
         {
             ["tp"] = l.Tp, ["pp"] = l.Pp, ["vp"] = l.Vp, ["dp"] = l.Dp, ["cp"] = l.Cp, ["ep"] = l.Ep, ["etp"] = l.Etp,
-            ["sp"] = l.Sp, ["zero"] = l.Zero, ["microbatch"] = l.MicroBatch, ["recompute"] = l.Recompute.ToString().ToLowerInvariant(),
+            ["sp"] = l.Sp, ["zero"] = l.Zero, ["microbatch"] = l.MicroBatch, ["recompute"] = RecomputeNames.Format(l.Recompute),
         };
     }
 }

@@ -1,0 +1,125 @@
+using Augur.CostModels.Memory;
+using Augur.Domain;
+using Augur.Domain.Parallelism;
+using Augur.Domain.Workloads;
+
+namespace Augur.Tests.Training;
+
+/// <summary>
+/// Megatron-core's --recompute-modules (transformer_layer.py, multi_latent_attention.py): what each module stops
+/// keeping, worked out by hand from the tensors <see cref="ActivationMemory"/> lists, and what it costs again.
+/// </summary>
+public class RecomputeModuleTests
+{
+    const string DeepSeek = """
+        workload: training
+        model: deepseek-v3
+        hardware: dgx-h100
+        cluster: {gpus: 8}
+        precision: fp8
+        parallelism: {tp: 8, pp: 1, dp: 1, ep: 8, etp: 1, sp: true, zero: 1, microbatch: 1, recompute: RC}
+        training: {seq_len: 4096, global_batch: 8, attention: flash}
+        """;
+
+    static readonly Augur.Domain.Models.ModelSpec V3 = Scenarios.FromYaml(DeepSeek.Replace("RC", "none")).Model;
+
+    static ParallelLayout Layout(Recompute rc) => new(2, 1, 1, 4, 1, 8, 1, true, 1, 1, rc);
+
+    static double Bytes(Recompute rc, bool moe, double visits = 4) =>
+        ActivationMemory.LayerBytes(V3, Layout(rc), 4096, 4096, AttentionKernel.Flash, moe, visits);
+
+    [Fact]
+    public void Mla_up_proj_keeps_the_latents_and_drops_per_head_q_k_v()
+    {
+        // 2 bytes × (q: 128 heads × 192 + k,v: 128 × (192 + 128)) = 49,152 + 81,920 bytes a token, over tp 2.
+        Assert.Equal(4096 * 65536.0, Bytes(Recompute.None, false) - Bytes(Recompute.MlaUpProj, false));
+    }
+
+    [Fact]
+    public void Layernorm_drops_the_two_norm_outputs()
+    {
+        // 2 norms × 2 bytes × 7168, sharded over tp 2 by sequence parallelism.
+        Assert.Equal(4096 * 14336.0, Bytes(Recompute.None, true) - Bytes(Recompute.LayerNorm, true));
+    }
+
+    [Fact]
+    public void Moe_act_drops_the_activation_output_of_each_expert_visit()
+    {
+        // 4 visits a token (top-8 × etp 1 / tp 2), each 2 bytes × 2048.
+        Assert.Equal(4096 * 4 * 4096.0, Bytes(Recompute.None, true) - Bytes(Recompute.MoeAct, true));
+    }
+
+    [Fact]
+    public void Moe_keeps_only_the_block_input_and_mlp_leaves_moe_layers_alone()
+    {
+        // Routed: 4 visits × (2·7168 + 6·2048); shared expert: 6 × 2048 / tp 2.
+        double moeBlock = 4 * (2 * 7168 + 6 * 2048) + 6 * 2048 / 2.0;
+        Assert.Equal(4096 * moeBlock, Bytes(Recompute.None, true) - Bytes(Recompute.Moe, true));
+        Assert.Equal(Bytes(Recompute.None, true), Bytes(Recompute.Mlp, true));
+        // The dense layers' MLP (18,432 wide, gated): 6 × 18432 / tp 2.
+        Assert.Equal(4096 * 6 * 18432 / 2.0, Bytes(Recompute.None, false) - Bytes(Recompute.Mlp, false));
+    }
+
+    [Fact]
+    public void Recomputing_moe_repeats_the_dispatch_and_combine()
+    {
+        var none = Scenarios.FromYaml(DeepSeek.Replace("RC", "none"));
+        var moe = Scenarios.FromYaml(DeepSeek.Replace("RC", "[moe]"));
+        double a = Scenarios.Training(none).Estimate(Augur.CostModels.Training.LayoutDefaults.Complete(none.Layout, 8)).Breakdown.ExpertParallel;
+        double b = Scenarios.Training(moe).Estimate(Augur.CostModels.Training.LayoutDefaults.Complete(moe.Layout, 8)).Breakdown.ExpertParallel;
+        Assert.True(a > 0);
+        Assert.Equal(1.5, b / a, 9); // forward + backward dispatch and combine (4), then the recomputed forward's 2
+    }
+
+    [Fact]
+    public void Mla_up_proj_adds_its_two_up_projections_to_the_hardware_flops()
+    {
+        var none = Scenarios.FromYaml(DeepSeek.Replace("RC", "none"));
+        var up = Scenarios.FromYaml(DeepSeek.Replace("RC", "mla_up_proj"));
+        var a = Scenarios.Training(none).Estimate(Augur.CostModels.Training.LayoutDefaults.Complete(none.Layout, 8));
+        var b = Scenarios.Training(up).Estimate(Augur.CostModels.Training.LayoutDefaults.Complete(up.Layout, 8));
+        double peak = 1978.9e12;
+        double extra = (b.Hfu * b.StepSeconds - a.Hfu * a.StepSeconds) * peak * 8;
+        // 2 FLOPs × 8 × 4096 tokens × 61 layers × (128·192·1536 + 128·(128+128)·512).
+        double expected = 2.0 * 8 * 4096 * 61 * (128.0 * 192 * 1536 + 128.0 * 256 * 512);
+        Assert.Equal(expected, extra, expected * 1e-9);
+        Assert.True(b.StepSeconds > a.StepSeconds);
+        Assert.True(b.Memory.Activations.Value < a.Memory.Activations.Value);
+    }
+
+    [Theory]
+    [InlineData("[mla_up_proj, mlp]", Recompute.MlaUpProj | Recompute.Mlp, "mla_up_proj+mlp")]
+    [InlineData("mla_up_proj+mlp", Recompute.MlaUpProj | Recompute.Mlp, "mla_up_proj+mlp")]
+    [InlineData("core_attn", Recompute.Selective, "selective")]
+    [InlineData("full", Recompute.Full, "full")]
+    public void Scenario_files_name_modes_or_modules(string text, Recompute expected, string shown)
+    {
+        var s = Scenarios.FromYaml(DeepSeek.Replace("RC", text));
+        Assert.Equal(expected, s.Layout.Recompute);
+        Assert.Equal(shown, RecomputeNames.Format(expected));
+    }
+
+    [Fact]
+    public void A_misspelt_module_gets_the_nearest_name()
+    {
+        var e = Assert.Throws<InputException>(() => Scenarios.FromYaml(DeepSeek.Replace("RC", "[mla_up_proj, mpl]")));
+        Assert.Contains("did you mean 'mlp'", e.Message);
+    }
+
+    [Fact]
+    public void Modules_the_model_lacks_are_refused()
+    {
+        var s = Scenarios.FromYaml("""
+            workload: training
+            model: llama3.1-8b
+            hardware: dgx-h100
+            cluster: {gpus: 8}
+            precision: bf16
+            parallelism: {tp: 1, pp: 1, dp: 8, recompute: [mla_up_proj]}
+            training: {seq_len: 4096, global_batch: 8}
+            """);
+        var l = Augur.CostModels.Training.LayoutDefaults.Complete(s.Layout, 8);
+        Assert.Contains("mla_up_proj needs a model with multi-head latent attention", LayoutValidator.Check(s.Model, 8, l, 4096, 8));
+        Assert.Null(LayoutValidator.Check(s.Model, 8, l with { Recompute = Recompute.Mlp | Recompute.LayerNorm }, 4096, 8));
+    }
+}
