@@ -16,8 +16,10 @@ public static class LayoutValidator
             return $"tp={tp} neither divides nor is a multiple of the {m.KvHeads} KV heads of {m.Name}";
         if (pp > m.Layers)
             return $"pp={pp} exceeds the {m.Layers} layers of {m.Name}; use pp <= {m.Layers}";
-        if (pp * vp > m.Layers)
-            return $"pp×vp = {pp * vp} exceeds the {m.Layers} layers of {m.Name}; lower vp";
+        // Megatron can count the embedding and the loss as pipeline slots (account_for_embedding/loss_in_pipeline_split):
+        // a 126-layer model fills pp 16 × vp 8 = 128 virtual stages.
+        if (pp * vp > m.Layers + 2)
+            return $"pp×vp = {pp * vp} exceeds the {m.Layers} layers of {m.Name} (plus the embedding and loss slots); lower vp";
         if (vp > 1 && pp == 1)
             return "vp > 1 (interleaved stages) needs pp > 1";
         if (m.Moe is { } moe)
