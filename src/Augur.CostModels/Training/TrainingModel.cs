@@ -85,10 +85,11 @@ public sealed class TrainingModel
         bool full = l.Recompute == Recompute.Full;
         double moduleFlops = 0;
         if (full) { gemm += fwd.Gemm; attention += fwd.Attention; elementwise += fwd.Elementwise; }
-        else
+        // Selective (core attention) costs time only where scores were materialised.
+        else if ((l.Recompute & Recompute.Selective) != 0 && _job.AttentionKernel == AttentionKernel.Unfused) attention += fwd.Attention;
+        if (!full && (l.Recompute & ~Recompute.Selective) != 0)
         {
-            // Selective (core attention) costs time only where scores were materialised; modules rerun their forward.
-            if ((l.Recompute & Recompute.Selective) != 0 && _job.AttentionKernel == AttentionKernel.Unfused) attention += fwd.Attention;
+            // Recomputed modules rerun their forward in the backward pass.
             var modules = (denseLayers > 0 ? _layer.Recomputed(_rates, shape, l.Recompute, false) * denseLayers : default)
                           + (moeLayers > 0 ? _layer.Recomputed(_rates, shape, l.Recompute, true) * moeLayers : default);
             gemm += modules.Gemm; attention += modules.Attention; elementwise += modules.Elementwise;
