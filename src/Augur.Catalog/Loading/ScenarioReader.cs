@@ -154,12 +154,13 @@ public sealed class ScenarioReader(CatalogStore catalog)
         IEnumerable<string>? names = p.Get("recompute") switch
         {
             null => null,
-            ScalarNode { Text: { } t } => t.Split('+', ',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+            ScalarNode { Text: { } t } => t.Split(['+', ','], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
             SequenceNode seq => seq.Items.Select(i => i is ScalarNode { Text: { } t } ? t : throw new InputException($"{path}: list module names, e.g. [mla_up_proj, mlp]")),
             _ => throw new InputException($"{path}: use none, selective, full or a list of modules such as [mla_up_proj, mlp]"),
         };
         if (names is null) return null;
         var list = names.Select(n => n.ToLowerInvariant()).ToList();
+        if (list.Count == 0) throw new InputException($"{path}: the list is empty; use none, or name modules such as [mla_up_proj, mlp]");
         if (list.Count == 1)
         {
             switch (list[0])
@@ -172,6 +173,8 @@ public sealed class ScenarioReader(CatalogStore catalog)
         var r = Recompute.None;
         foreach (var n in list)
         {
+            if (n is "none" or "selective" or "full")
+                throw new InputException($"{path}: '{n}' is a whole mode and cannot be listed with modules; list modules only (core_attn is selective's)");
             if (RecomputeNames.Module(n) is not { } flag)
             {
                 string[] all = ["none", "selective", "full", .. RecomputeNames.ModuleNames];

@@ -44,10 +44,12 @@ public static class TrainingMemory
         if ((l.Recompute & ~Recompute.Selective) != 0)
         {
             // The layer being recomputed holds what it rebuilds once: its whole working set under full recompute,
-            // the recomputed modules' tensors otherwise.
+            // the recomputed modules' tensors otherwise (the larger of a dense and an MoE layer's).
             var whole = l with { Recompute = l.Recompute == Recompute.Full ? Recompute.Selective : l.Recompute & Recompute.Selective };
-            double left = l.Recompute == Recompute.Full ? 0 : ActivationMemory.LayerBytes(m, l, tokens, job.SeqLen, job.AttentionKernel, moeLayers > 0, visits);
-            activations += ActivationMemory.LayerBytes(m, whole, tokens, job.SeqLen, job.AttentionKernel, moeLayers > 0, visits) - left;
+            double Rebuilt(bool moeLayer, double v) =>
+                ActivationMemory.LayerBytes(m, whole, tokens, job.SeqLen, job.AttentionKernel, moeLayer, v)
+                - (l.Recompute == Recompute.Full ? 0 : ActivationMemory.LayerBytes(m, l, tokens, job.SeqLen, job.AttentionKernel, moeLayer, v));
+            activations += Math.Max(denseLayers > 0 ? Rebuilt(false, 0) : 0, moeLayers > 0 ? Rebuilt(true, visits) : 0);
         }
         // Logits of one micro-batch in fp32 on the last stage (counted on the peak stage when pp = 1), plus the embedding output.
         double logits = l.Pp == 1 ? 4.0 * tokens * ((double)m.Vocab / l.Tp + m.Hidden) : 0;

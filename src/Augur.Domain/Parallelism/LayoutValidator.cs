@@ -52,6 +52,8 @@ public static class LayoutValidator
             return "recompute module mla_up_proj needs a model with multi-head latent attention; drop it for this model";
         if ((l.Recompute & (Recompute.Moe | Recompute.MoeAct | Recompute.SharedExperts)) != 0 && m.Moe is null)
             return $"recompute modules moe, moe_act and shared_experts need a mixture-of-experts model; {m.Name} is dense";
+        if ((l.Recompute & Recompute.SharedExperts) != 0 && m.Moe is { SharedExperts: 0 })
+            return $"recompute module shared_experts: {m.Name} has no shared experts; drop it";
         if (l.Vp > 1 && globalBatch / (l.Dp * l.MicroBatch) % l.Pp != 0)
             return $"interleaved schedule needs the {globalBatch / (l.Dp * l.MicroBatch)} micro-batches per replica to be a multiple of pp={l.Pp}";
         return null;

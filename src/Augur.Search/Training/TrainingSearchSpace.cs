@@ -43,9 +43,8 @@ public static class TrainingSearchSpace
                             if (pp * vp > m.Layers) continue;
                             foreach (var (ep, etp) in ExpertOptions(m, tp, cp, dp, fix))
                                 foreach (int zero in ZeroStages(fix))
-                                    foreach (var rc in RecomputeModes)
+                                    foreach (var rc in fix.Recompute is { } frc ? [frc] : RecomputeModes)
                                     {
-                                        if (fix.Recompute is { } frc && rc != frc) continue;
                                         // With fused attention there are no stored scores: selective recompute equals none.
                                         if (fix.Recompute is null && rc == Recompute.Selective && job.AttentionKernel == AttentionKernel.Flash) continue;
                                         bool sp = fix.Sp ?? tp > 1;

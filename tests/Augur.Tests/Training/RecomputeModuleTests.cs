@@ -90,6 +90,7 @@ public class RecomputeModuleTests
     [Theory]
     [InlineData("[mla_up_proj, mlp]", Recompute.MlaUpProj | Recompute.Mlp, "mla_up_proj+mlp")]
     [InlineData("mla_up_proj+mlp", Recompute.MlaUpProj | Recompute.Mlp, "mla_up_proj+mlp")]
+    [InlineData("\"mla_up_proj, mlp\"", Recompute.MlaUpProj | Recompute.Mlp, "mla_up_proj+mlp")]
     [InlineData("core_attn", Recompute.Selective, "selective")]
     [InlineData("full", Recompute.Full, "full")]
     public void Scenario_files_name_modes_or_modules(string text, Recompute expected, string shown)
@@ -122,4 +123,52 @@ public class RecomputeModuleTests
         Assert.Contains("mla_up_proj needs a model with multi-head latent attention", LayoutValidator.Check(s.Model, 8, l, 4096, 8));
         Assert.Null(LayoutValidator.Check(s.Model, 8, l with { Recompute = Recompute.Mlp | Recompute.LayerNorm }, 4096, 8));
     }
+
+    [Theory]
+    [InlineData("[selective, mlp]", "cannot be listed with modules")]
+    [InlineData("[]", "the list is empty")]
+    public void Whole_modes_do_not_mix_with_modules(string text, string message)
+    {
+        var e = Assert.Throws<InputException>(() => Scenarios.FromYaml(DeepSeek.Replace("RC", text)));
+        Assert.Contains(message, e.Message);
+    }
+
+    [Fact]
+    public void Shared_experts_needs_a_model_that_has_them()
+    {
+        var s = Scenarios.FromYaml(DeepSeek.Replace("deepseek-v3", "qwen3-30b-a3b").Replace("tp: 8, pp: 1, dp: 1", "tp: 4, pp: 1, dp: 2").Replace("RC", "[shared_experts]"));
+        var l = Augur.CostModels.Training.LayoutDefaults.Complete(s.Layout, 8);
+        Assert.Contains("has no shared experts", LayoutValidator.Check(s.Model, 8, l, 4096, 8));
+    }
+
+    [Fact]
+    public void Plan_searches_the_rest_of_the_layout_around_named_modules()
+    {
+        var s = Scenarios.FromYaml("""
+            workload: training
+            model: deepseek-v3
+            hardware: dgx-h100
+            cluster: {gpus: 1024}
+            precision: fp8
+            parallelism: {tp: 2, pp: 16, ep: 64, recompute: [mla_up_proj, mlp]}
+            training: {seq_len: 4096, global_batch: 8192}
+            """);
+        var plan = Augur.Search.Training.TrainingPlanner.Plan(Scenarios.Training(s), s, 3);
+        Assert.NotEmpty(plan.Ranked);
+        Assert.All(plan.Ranked, e => Assert.Equal(Recompute.MlaUpProj | Recompute.Mlp, e.Layout.Recompute));
+    }
+
+    [Fact]
+    public void The_layer_being_recomputed_holds_its_dense_mlp_once()
+    {
+        // pp 1: the 3 dense layers' MLPs are dropped, one of them is rebuilt at a time.
+        var none = Scenarios.FromYaml(DeepSeek.Replace("RC", "none"));
+        var mlp = Scenarios.FromYaml(DeepSeek.Replace("RC", "[mlp]"));
+        var a = Scenarios.Training(none).Memory(Augur.CostModels.Training.LayoutDefaults.Complete(none.Layout, 8)).Activations.Value;
+        var b = Scenarios.Training(mlp).Memory(Augur.CostModels.Training.LayoutDefaults.Complete(mlp.Layout, 8)).Activations.Value;
+        double perLayer = 4096 * 6 * 18432 / 8.0; // 6 × 18,432 bytes a token over tp 8
+        Assert.Equal(2 * perLayer, (a - b) / (1 + TestFragmentation()), 1e-3 * perLayer);
+    }
+
+    static double TestFragmentation() => Augur.Catalog.Loading.CatalogStore.Default.Calibration(Scenarios.FromYaml(DeepSeek.Replace("RC", "none")).Cluster.Accelerator).Fragmentation;
 }
