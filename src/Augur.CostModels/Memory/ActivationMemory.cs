@@ -1,3 +1,4 @@
+using Augur.Domain.Hardware;
 using Augur.Domain.Models;
 using Augur.Domain.Parallelism;
 using Augur.Domain.Workloads;
@@ -5,7 +6,7 @@ using Augur.Domain.Workloads;
 namespace Augur.CostModels.Memory;
 
 /// <summary>
-/// Activation bytes one layer keeps for the backward pass, per micro-batch, 16-bit activations.
+/// Activation bytes one layer keeps for the backward pass, per micro-batch: 16-bit activations, GEMM inputs at their saved precision.
 /// Generalises Korthikanti et al. 2022 (arXiv 2205.05198) Table 2 — sbh·(34 + 5as/h) for GPT with dropout —
 /// to GQA/MLA projections, gated MLPs and MoE layers: every tensor a layer saves is listed once below, and each
 /// recomputed module (Megatron-core's --recompute-modules) drops what it rebuilds in the backward pass.
@@ -16,10 +17,14 @@ public static class ActivationMemory
     /// <param name="keys">Keys each query sees in an unfused score matrix (s for training).</param>
     /// <param name="moe">True for an MoE layer.</param>
     /// <param name="expertVisitsPerToken">Token×expert visits on this GPU per TP-group token, times etp/tp already applied.</param>
+    /// <param name="gemmInputBytes">
+    /// Bytes per element of what a linear layer saves of its input for the weight gradient: 2 in 16-bit training,
+    /// the quantized copy in FP8/FP4 training (<see cref="SavedGemmInputBytes"/>).
+    /// </param>
     public static double LayerBytes(ModelSpec m, ParallelLayout l, double tokens, double keys, AttentionKernel kernel,
-        bool moe, double expertVisitsPerToken)
+        bool moe, double expertVisitsPerToken, double gemmInputBytes = 2)
     {
-        double d = m.Hidden, t = l.Tp;
+        double d = m.Hidden, t = l.Tp, g = gemmInputBytes;
         double mask = m.Dropout ? 1.0 : 0.0;
         var rc = l.Recompute;
         if (rc == Recompute.Full)
@@ -27,43 +32,62 @@ public static class ActivationMemory
             // Only each layer's input survives (2 bytes × d), sharded by SP when on.
             return tokens * 2 * d / (l.Sp ? t : 1);
         }
-        double q, kv, attnOut;
+        // Sharded by TP: the per-head Q, K, V fused attention keeps (16-bit), and the attention output, which the
+        // attention keeps in 16 bits and the output projection as its input (the same tensor in 16-bit training, a
+        // quantized copy besides it in FP8/FP4: TransformerEngine's "attention output saved anyway").
+        double heads, latents, attnOut;
         if (m.Mla is { } mla)
         {
-            // With mla_up_proj recomputed only the latents stay; the per-head Q, K, V are rebuilt from them.
+            // With mla_up_proj recomputed only the latents stay; the per-head Q, K, V are rebuilt from them. Each
+            // latent is kept twice: as its norm's input (16-bit) and as the up-projection's input.
             bool upProj = (rc & Recompute.MlaUpProj) != 0;
-            q = upProj ? 0 : m.Heads * mla.QkHeadDim;
-            kv = (upProj ? 0 : m.Heads * (mla.QkHeadDim + mla.VHeadDim) / 2.0) + mla.KvLoraRank + mla.QLoraRank;
+            heads = upProj ? 0 : 2.0 * m.Heads * mla.QkHeadDim + 2.0 * m.Heads * (mla.QkHeadDim + mla.VHeadDim);
+            latents = (2 + g) * (mla.KvLoraRank + mla.QLoraRank);
             attnOut = m.Heads * mla.VHeadDim;
         }
         else
         {
-            q = m.Heads * m.HeadDim;
-            kv = m.KvHeads * m.HeadDim;
-            attnOut = q;
+            heads = 2.0 * m.Heads * m.HeadDim + 4.0 * m.KvHeads * m.HeadDim;
+            latents = 0;
+            attnOut = m.Heads * m.HeadDim;
         }
-        // Replicated across TP without sequence parallelism: two norm inputs (4d), the QKV and MLP inputs (4d: the norm
-        // outputs, dropped when layernorm is recomputed), dropout masks.
-        double replicated = ((rc & Recompute.LayerNorm) != 0 ? 4 : 8) * d + 2 * mask * d;
-        // Sharded by TP: Q, K, V, attention output.
-        double sharded = 2 * q + 4 * kv + 2 * attnOut;
+        double sharded = heads + latents + (g < 2 ? 2 + g : 2) * attnOut;
+        // Replicated across TP without sequence parallelism: two norm inputs (4d, 16-bit), the QKV and MLP inputs
+        // (the norm outputs, 2·g·d, dropped when layernorm is recomputed), dropout masks.
+        double replicated = 4 * d + ((rc & Recompute.LayerNorm) != 0 ? 0 : 2 * g * d) + 2 * mask * d;
+        // An MLP keeps its first GEMM's output for the activation's backward (16-bit: 4F gated, 2F plain) and the
+        // second GEMM's input (g·F).
+        double Mlp(double ffn) => ((m.GatedMlp ? 4 : 2) + g) * ffn;
         double mlp;
         if (moe && m.Moe is { } spec)
         {
-            // Per visit: the dispatched token (2d), the first GEMM's output (4F gated / 2F) and the activation output
-            // (2F, dropped with moe_act). Recomputing moe keeps only the block's input (counted above).
+            // Per visit: the dispatched token as the experts' first input (g·d) and the expert MLP, whose activation
+            // output moe_act drops. Recomputing moe keeps only the block's input (counted above).
             double ffn = (double)spec.ExpertFfn / l.Etp;
-            double perVisit = 2 * d + ((m.GatedMlp ? 4 : 2) + ((rc & Recompute.MoeAct) != 0 ? 0 : 2)) * ffn;
-            double shared = (rc & Recompute.SharedExperts) != 0 ? 0 : spec.SharedExperts * (m.GatedMlp ? 6 : 4) * (double)spec.SharedExpertFfn / t;
+            double perVisit = g * d + ((rc & Recompute.MoeAct) != 0 ? (m.GatedMlp ? 4 : 2) * ffn : Mlp(ffn));
+            double shared = (rc & Recompute.SharedExperts) != 0 ? 0 : spec.SharedExperts * Mlp(spec.SharedExpertFfn) / t;
             mlp = (rc & Recompute.Moe) != 0 ? 0 : shared + expertVisitsPerToken * perVisit;
         }
-        else mlp = (rc & Recompute.Mlp) != 0 ? 0 : (m.GatedMlp ? 6 : 4) * (double)m.Ffn / t;
+        else mlp = (rc & Recompute.Mlp) != 0 ? 0 : Mlp(m.Ffn) / t;
         double perToken = (l.Sp ? replicated / t : replicated) + sharded / t + mlp;
         double bytes = tokens * perToken;
         if (kernel == AttentionKernel.Unfused && (rc & Recompute.Selective) == 0)
             bytes += (2 + 3 * mask) * (m.Heads / t) * tokens * keys;
         return bytes;
     }
+
+    /// <summary>
+    /// What a linear layer keeps of its input for the weight gradient, per element: TransformerEngine saves the
+    /// quantized (columnwise) copy in low-precision training (docs/features/low_precision_training/performance_considerations:
+    /// "1 MB (input in FP8 saved for backward)" for a 1024×1024 BF16 input): 1 byte in FP8, 4 bits plus one FP8 scale
+    /// per 16 elements in NVFP4; 2 bytes in 16-bit training.
+    /// </summary>
+    public static double SavedGemmInputBytes(Precision p) => p switch
+    {
+        Precision.FP8 => 1.0,
+        Precision.FP4 => 0.5 + 1.0 / 16,
+        _ => 2.0,
+    };
 
     /// <summary>
     /// Micro-batches of activations the first pipeline stage holds at its peak under 1F1B: min(m, p), times

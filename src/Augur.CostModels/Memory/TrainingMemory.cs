@@ -12,7 +12,8 @@ namespace Augur.CostModels.Memory;
 /// 2-byte weights, 4-byte fp32 main gradients and 12 bytes of Adam state (fp32 master, momentum, variance):
 /// 18 bytes/parameter unsharded, which reproduces Korthikanti et al. 2022 Fig. 1 (45.6 GiB for 22B and 175B
 /// on 8-way TP). ZeRO shards over the DP×CP group (experts over their expert-DP group): stage 1 the optimizer,
-/// 2 also gradients, 3 also weights (plus two layers of gathered weights).
+/// 2 also gradients, 3 also weights (plus two layers of gathered weights). FP8/FP4 training adds each weight's
+/// quantized copy and keeps GEMM inputs quantized (<see cref="ActivationMemory.SavedGemmInputBytes"/>).
 /// </summary>
 public static class TrainingMemory
 {
@@ -29,7 +30,10 @@ public static class TrainingMemory
         double experts = stage.RoutedPerGpu(l.Ep, l.Etp);
 
         double denseShards = l.DataShards, expertShards = Math.Max(1, l.ExpertDp);
-        double weights = WeightBytes * (Shard(dense, denseShards, l.Zero >= 3) + Shard(experts, expertShards, l.Zero >= 3));
+        // FP8/FP4 training also holds each weight's quantized copy for the step's GEMMs (TransformerEngine: "2 MB (weight)
+        // + 1 MB (weight in FP8)" for a 1024×1024 layer), and saves the quantized copy of each GEMM input.
+        double g = ActivationMemory.SavedGemmInputBytes(job.Precision);
+        double weights = (WeightBytes + (g < WeightBytes ? g : 0)) * (Shard(dense, denseShards, l.Zero >= 3) + Shard(experts, expertShards, l.Zero >= 3));
         if (l.Zero >= 3)
             weights += 2 * WeightBytes * (pc.AttentionPerLayer + Math.Max(pc.DenseMlpPerLayer, pc.SharedExpertsPerMoeLayer)) / l.Tp;
         double grads = GradientBytes * (Shard(dense, denseShards, l.Zero >= 2) + Shard(experts, expertShards, l.Zero >= 2));
@@ -37,8 +41,8 @@ public static class TrainingMemory
 
         double tokens = (double)l.MicroBatch * job.SeqLen / l.Cp;
         double visits = m.Moe is { } moe ? moe.TopK * (double)l.Etp / l.Tp : 0;
-        double denseAct = ActivationMemory.LayerBytes(m, l, tokens, job.SeqLen, job.AttentionKernel, false, 0);
-        double moeAct = m.Moe is null ? 0 : ActivationMemory.LayerBytes(m, l, tokens, job.SeqLen, job.AttentionKernel, true, visits);
+        double denseAct = ActivationMemory.LayerBytes(m, l, tokens, job.SeqLen, job.AttentionKernel, false, 0, g);
+        double moeAct = m.Moe is null ? 0 : ActivationMemory.LayerBytes(m, l, tokens, job.SeqLen, job.AttentionKernel, true, visits, g);
         double perMicroBatch = denseLayers * denseAct + moeLayers * moeAct;
         double activations = perMicroBatch * ActivationMemory.InFlightFactor(l.Pp, l.Vp, microBatches);
         if ((l.Recompute & ~Recompute.Selective) != 0)
@@ -47,8 +51,8 @@ public static class TrainingMemory
             // the recomputed modules' tensors otherwise (the larger of a dense and an MoE layer's).
             var whole = l with { Recompute = l.Recompute == Recompute.Full ? Recompute.Selective : l.Recompute & Recompute.Selective };
             double Rebuilt(bool moeLayer, double v) =>
-                ActivationMemory.LayerBytes(m, whole, tokens, job.SeqLen, job.AttentionKernel, moeLayer, v)
-                - (l.Recompute == Recompute.Full ? 0 : ActivationMemory.LayerBytes(m, l, tokens, job.SeqLen, job.AttentionKernel, moeLayer, v));
+                ActivationMemory.LayerBytes(m, whole, tokens, job.SeqLen, job.AttentionKernel, moeLayer, v, g)
+                - (l.Recompute == Recompute.Full ? 0 : ActivationMemory.LayerBytes(m, l, tokens, job.SeqLen, job.AttentionKernel, moeLayer, v, g));
             activations += Math.Max(denseLayers > 0 ? Rebuilt(false, 0) : 0, moeLayers > 0 ? Rebuilt(true, visits) : 0);
         }
         // Logits of one micro-batch in fp32 on the last stage (counted on the peak stage when pp = 1), plus the embedding output.

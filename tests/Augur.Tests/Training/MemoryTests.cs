@@ -67,4 +67,21 @@ public class MemoryTests
         Assert.Equal(8.0 * (1 + 7.0 / 16), ActivationMemory.InFlightFactor(8, 2, 64));
         Assert.Equal(3.0, ActivationMemory.InFlightFactor(8, 1, 3));
     }
+
+    [Fact]
+    public void Fp8_training_keeps_quantized_gemm_inputs_beside_the_16_bit_attention_output()
+    {
+        // Llama 3.1 8B shapes, tp 1: the QKV and MLP inputs (2 × 4096) and the down projection's input (14,336) drop
+        // from 2 bytes to 1; the output projection's FP8 copy (4096) is kept beside the attention output.
+        var m = new ModelSpec
+        {
+            Name = "llama", Layers = 32, Hidden = 4096, Heads = 32, KvHeads = 8, HeadDim = 128, Ffn = 14336, Vocab = 128256,
+            GatedMlp = true, Dropout = false, TiedEmbeddings = false,
+        };
+        var l = new ParallelLayout(1, 1, 1, 8, 1, 1, 1, false, 1, 1, Recompute.None);
+        double bf16 = ActivationMemory.LayerBytes(m, l, 8192, 8192, AttentionKernel.Flash, false, 0);
+        double fp8 = ActivationMemory.LayerBytes(m, l, 8192, 8192, AttentionKernel.Flash, false, 0, ActivationMemory.SavedGemmInputBytes(Augur.Domain.Hardware.Precision.FP8));
+        Assert.Equal(8192 * (2 * 4096 - 4096 + 14336.0), bf16 - fp8);
+        Assert.Equal(0.5625, ActivationMemory.SavedGemmInputBytes(Augur.Domain.Hardware.Precision.FP4));
+    }
 }

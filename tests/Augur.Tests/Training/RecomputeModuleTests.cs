@@ -166,7 +166,8 @@ public class RecomputeModuleTests
         var mlp = Scenarios.FromYaml(DeepSeek.Replace("RC", "[mlp]"));
         var a = Scenarios.Training(none).Memory(Augur.CostModels.Training.LayoutDefaults.Complete(none.Layout, 8)).Activations.Value;
         var b = Scenarios.Training(mlp).Memory(Augur.CostModels.Training.LayoutDefaults.Complete(mlp.Layout, 8)).Activations.Value;
-        double perLayer = 4096 * 6 * 18432 / 8.0; // 6 × 18,432 bytes a token over tp 8
+        // FP8 training: the first GEMM's output in 16 bits (4 × 18,432) and the second's FP8 input (18,432), over tp 8.
+        double perLayer = 4096 * 5 * 18432 / 8.0;
         Assert.Equal(2 * perLayer, (a - b) / (1 + TestFragmentation()), 1e-3 * perLayer);
     }
 
