@@ -14,8 +14,8 @@ public sealed class ScenarioReader(CatalogStore catalog)
     static readonly string[] TopKeys = ["name", "workload", "model", "hardware", "system", "cluster", "precision", "parallelism", "training", "inference", "simulation", "run", "objective", "measured", "source", "id", "notes"];
     static readonly string[] ClusterKeys = ["gpus", "scale_up_domain", "scale_up_gbps", "scale_out_gbps", "in_network_reduction"];
     static readonly string[] LayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "microbatch", "recompute", "dp_attention", "fsdp"];
-    static readonly string[] TrainingKeys = ["seq_len", "global_batch", "tokens", "flops", "attention", "overlap_dp"];
-    static readonly string[] InferenceKeys = ["input_tokens", "output_tokens", "input_tokens_cv", "output_tokens_cv", "concurrency", "kv_precision", "expert_precision", "prefix_hit_rate", "mode", "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "memory_fraction", "draft_tokens", "acceptance", "target_output_tokens_per_s"];
+    static readonly string[] TrainingKeys = ["seq_len", "global_batch", "tokens", "flops", "attention", "overlap_dp", "routing"];
+    static readonly string[] InferenceKeys = ["input_tokens", "output_tokens", "input_tokens_cv", "output_tokens_cv", "concurrency", "kv_precision", "expert_precision", "prefix_hit_rate", "mode", "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "memory_fraction", "draft_tokens", "acceptance", "target_output_tokens_per_s", "routing"];
     static readonly string[] RunKeys = ["usd_per_gpu_hour", "gpu_mtbf_hours", "checkpoint_write_s", "restart_s", "power_utilization", "pue"];
 
     /// <summary>Longest prompt or output a scenario may ask for: 100 M tokens, far beyond any context window.</summary>
@@ -203,9 +203,17 @@ public sealed class ScenarioReader(CatalogStore catalog)
         return new TrainingJob
         {
             SeqLen = seq, GlobalBatch = batch, Precision = precision, TokenBudget = tokens, FlopBudget = flops,
-            AttentionKernel = kernel, OverlapDataParallel = t.OptionalBool("overlap_dp") ?? true,
+            AttentionKernel = kernel, OverlapDataParallel = t.OptionalBool("overlap_dp") ?? true, Routing = ReadRouting(t),
         };
     }
+
+    /// <summary>routing: random (default) or balanced (force-balanced benchmarks).</summary>
+    static ExpertRoutingMode ReadRouting(MappingNode section) => (section.OptionalString("routing") ?? "random").ToLowerInvariant() switch
+    {
+        "random" => ExpertRoutingMode.Random,
+        "balanced" => ExpertRoutingMode.Balanced,
+        var r => throw new InputException($"{section.Path}.routing: unknown mode '{r}'; use random (a balancer's per-batch spread) or balanced (forced even routing)"),
+    };
 
     static InferenceJob ReadInference(MappingNode i)
     {
@@ -241,7 +249,7 @@ public sealed class ScenarioReader(CatalogStore catalog)
         if (ttft is <= 0 || tpot is <= 0) throw new InputException($"{i.Path}: ttft_ms and tpot_ms must be positive");
         return new InferenceJob
         {
-            InputTokens = input, OutputTokens = output, InputTokensCv = inputCv, OutputTokensCv = outputCv, Concurrency = conc,
+            InputTokens = input, OutputTokens = output, InputTokensCv = inputCv, OutputTokensCv = outputCv, Concurrency = conc, Routing = ReadRouting(i),
             KvPrecision = ParsePrecision(i.OptionalString("kv_precision") ?? "bf16", i.Path + ".kv_precision"),
             ExpertPrecision = i.OptionalString("expert_precision") is { } ep ? ParsePrecision(ep, i.Path + ".expert_precision") : null,
             PrefixHitRate = hit, Mode = mode, PrefillGpus = prefill, DecodeGpus = decode,

@@ -256,7 +256,7 @@ public sealed partial class InferenceModel
         if (_m.Moe is { } moe)
         {
             // The busiest expert-parallel rank sets the pace of the expert GEMMs and of the exchange.
-            imbalance = ExpertRouting.BusiestRankFactor(moe.Experts, moe.TopK, l.Ep, moeTokens);
+            if (_job.Routing == ExpertRoutingMode.Random) imbalance = ExpertRouting.BusiestRankFactor(moe.Experts, moe.TopK, l.Ep, moeTokens);
             visits = moeTokens * moe.TopK / l.Ep * imbalance;
             touchedTotal = ExpertRouting.DistinctExperts(moe.Experts, moe.TopK, moeTokens);
             touched = touchedTotal / l.Ep;

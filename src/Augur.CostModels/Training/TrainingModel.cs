@@ -170,9 +170,10 @@ public sealed class TrainingModel
     /// <summary>
     /// Load of the busiest expert-parallel rank of a micro-batch's MoE layer over the mean (ExpertRouting.BusiestRankFactor),
     /// which sets the layer's pace: the EP group routes the micro-batch tokens of its ep ranks, each rank's experts
-    /// receiving tokens·k·etp/tp visits on average (the visits the layer shape counts). 1 for dense models.
+    /// receiving tokens·k·etp/tp visits on average (the visits the layer shape counts). 1 for dense models and for
+    /// force-balanced routing.
     /// </summary>
-    public double ExpertImbalance(in ParallelLayout l) => _m.Moe is { } moe
+    public double ExpertImbalance(in ParallelLayout l) => _m.Moe is { } moe && _job.Routing == ExpertRoutingMode.Random
         ? ExpertRouting.BusiestRankFactor(moe.Experts, moe.TopK, l.Ep, (double)l.MicroBatch * _job.SeqLen / l.Cp * l.Ep * l.Etp / l.Tp)
         : 1;
 

@@ -7,6 +7,9 @@ public enum ServingMode { Aggregated, Disaggregated }
 /// <summary>A serving workload: request shape, precision of the KV cache, and the latency targets.</summary>
 public sealed record InferenceJob
 {
+    /// <summary>How tokens spread over experts (MoE models).</summary>
+    public ExpertRoutingMode Routing { get; init; } = ExpertRoutingMode.Random;
+
     /// <summary>Prompt tokens per request (the mean when <see cref="InputTokensCv"/> is set).</summary>
     public required int InputTokens { get; init; }
     /// <summary>Output tokens per request (the mean when <see cref="OutputTokensCv"/> is set).</summary>

@@ -19,6 +19,8 @@ public sealed record TrainingJob
     public AttentionKernel AttentionKernel { get; init; } = AttentionKernel.Flash;
     /// <summary>Whether data-parallel gradient and parameter traffic overlaps with compute (Megatron --overlap-grad-reduce).</summary>
     public bool OverlapDataParallel { get; init; } = true;
+    /// <summary>How tokens spread over experts (MoE models).</summary>
+    public ExpertRoutingMode Routing { get; init; } = ExpertRoutingMode.Random;
 
     public double TokensPerStep => (double)SeqLen * GlobalBatch;
 }

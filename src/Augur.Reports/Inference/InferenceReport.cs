@@ -59,6 +59,7 @@ public static class InferenceReport
             ["precision"] = Augur.Domain.Hardware.PrecisionInfo.Label(s.Precision),
             ["expert_precision"] = s.Model.Moe is null ? null : Augur.Domain.Hardware.PrecisionInfo.Label(job.ExpertPrecision ?? s.Precision),
             ["kv_precision"] = Augur.Domain.Hardware.PrecisionInfo.Label(job.KvPrecision),
+            ["routing"] = s.Model.Moe is null ? null : job.Routing.ToString().ToLowerInvariant(),
         };
     }
 
