@@ -256,9 +256,13 @@ public sealed partial class InferenceModel
         if (_m.Moe is { } moe)
         {
             // The busiest expert-parallel rank sets the pace of the expert GEMMs and of the exchange.
-            if (_job.Routing == ExpertRoutingMode.Random) imbalance = ExpertRouting.BusiestRankFactor(moe.Experts, moe.TopK, l.Ep, moeTokens);
+            imbalance = _job.Routing == ExpertRoutingMode.Random
+                ? ExpertRouting.BusiestRankFactor(moe.Experts, moe.TopK, l.Ep, moeTokens)
+                : ExpertRouting.BalancedRankFactor(moe.TopK, l.Ep, moeTokens);
             visits = moeTokens * moe.TopK / l.Ep * imbalance;
-            touchedTotal = ExpertRouting.DistinctExperts(moe.Experts, moe.TopK, moeTokens);
+            touchedTotal = _job.Routing == ExpertRoutingMode.Random
+                ? ExpertRouting.DistinctExperts(moe.Experts, moe.TopK, moeTokens)
+                : Math.Min(moe.Experts, moeTokens * moe.TopK); // forced balance spreads the visits over as many experts as it can
             touched = touchedTotal / l.Ep;
         }
         var shape = new LayerShape(tokens, context, window, l.Tp, false, visits, touched, l.Etp, AttentionKernel.Flash, kvBytesPerLayer, latentShare);

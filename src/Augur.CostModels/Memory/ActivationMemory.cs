@@ -67,6 +67,10 @@ public static class ActivationMemory
             double perVisit = g * d + ((rc & Recompute.MoeAct) != 0 ? (m.GatedMlp ? 4 : 2) * ffn : Mlp(ffn));
             double shared = (rc & Recompute.SharedExperts) != 0 ? 0 : spec.SharedExperts * Mlp(spec.SharedExpertFfn) / t;
             mlp = (rc & Recompute.Moe) != 0 ? 0 : shared + expertVisitsPerToken * perVisit;
+            // In quantized training the MoE block's input is kept twice more: at 16 bits by the router (its GEMM is not
+            // quantized) and as the shared experts' own quantized copy.
+            if (g < 2 && (rc & (Recompute.Moe | Recompute.LayerNorm)) == 0)
+                replicated += (2 - g) * d + (spec.SharedExperts > 0 && (rc & Recompute.SharedExperts) == 0 ? g * d : 0);
         }
         else mlp = (rc & Recompute.Mlp) != 0 ? 0 : Mlp(m.Ffn) / t;
         double perToken = (l.Sp ? replicated / t : replicated) + sharded / t + mlp;

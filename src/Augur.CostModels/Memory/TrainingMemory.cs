@@ -30,10 +30,14 @@ public static class TrainingMemory
         double experts = stage.RoutedPerGpu(l.Ep, l.Etp);
 
         double denseShards = l.DataShards, expertShards = Math.Max(1, l.ExpertDp);
-        // FP8/FP4 training also holds each weight's quantized copy for the step's GEMMs (TransformerEngine: "2 MB (weight)
-        // + 1 MB (weight in FP8)" for a 1024×1024 layer), and saves the quantized copy of each GEMM input.
+        // FP8/FP4 training also holds a quantized copy of each layer weight for the step's GEMMs (TransformerEngine: "2 MB
+        // (weight) + 1 MB (weight in FP8)" for a 1024×1024 layer; the embedding and output layer stay 16-bit), and saves
+        // the quantized copy of each GEMM input. One copy is counted: Hopper's FP8 transpose and MX/NVFP4's column-wise
+        // copy for the input gradient may add a second (an assumption, not measured here).
         double g = ActivationMemory.SavedGemmInputBytes(job.Precision);
-        double weights = (WeightBytes + (g < WeightBytes ? g : 0)) * (Shard(dense, denseShards, l.Zero >= 3) + Shard(experts, expertShards, l.Zero >= 3));
+        double weights = WeightBytes * (Shard(dense, denseShards, l.Zero >= 3) + Shard(experts, expertShards, l.Zero >= 3));
+        if (g < WeightBytes)
+            weights += g * (Shard(stage.Layers / l.Tp, denseShards, l.Zero >= 3) + Shard(experts, expertShards, l.Zero >= 3));
         if (l.Zero >= 3)
             weights += 2 * WeightBytes * (pc.AttentionPerLayer + Math.Max(pc.DenseMlpPerLayer, pc.SharedExpertsPerMoeLayer)) / l.Tp;
         double grads = GradientBytes * (Shard(dense, denseShards, l.Zero >= 2) + Shard(experts, expertShards, l.Zero >= 2));

@@ -41,6 +41,17 @@ public static class ExpertRouting
         return Math.Clamp(1 + ExpectedMaxOfStandardNormals(ranks) * sd / mean, floor, ceiling);
     }
 
+    /// <summary>
+    /// The busiest rank's load over the mean under forced even routing: the T·k visits split as evenly as whole visits
+    /// allow, so one rank takes ⌈μ⌉ of a mean μ = T·k/R (1 once μ is whole, and for large batches in all but name).
+    /// </summary>
+    public static double BalancedRankFactor(int topK, int ranks, double tokens)
+    {
+        if (ranks <= 1 || tokens <= 0) return 1;
+        double mean = tokens * topK / ranks;
+        return Math.Ceiling(mean) / mean;
+    }
+
     static readonly double[] s_maxOfNormals = new double[4097];
 
     /// <summary>

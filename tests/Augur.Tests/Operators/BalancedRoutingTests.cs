@@ -47,8 +47,19 @@ public class BalancedRoutingTests
         var random = Scenarios.Serving(yaml.Replace("ROUTING", "random")).Estimate;
         var balanced = Scenarios.Serving(yaml.Replace("ROUTING", "balanced")).Estimate;
         Assert.True(random.DecodeStep.ExpertImbalance > 1.2);
+        // 64 sequences × top-8 over 32 ranks: 16 whole visits each.
         Assert.Equal(1.0, balanced.DecodeStep.ExpertImbalance);
-        Assert.True(balanced.DecodeStep.Total < random.DecodeStep.Total);
+        // Forced balance touches every one of the 256 experts (512 visits), random routing about 223 of them.
+        Assert.True(balanced.DecodeStep.WeightBytes > random.DecodeStep.WeightBytes);
+    }
+
+    [Theory]
+    [InlineData(3, 8, 32, 4.0 / 3)]   // 24 visits over 32 ranks: the busiest takes 1 of a mean 0.75
+    [InlineData(64, 8, 32, 1.0)]      // 16 each
+    [InlineData(10, 8, 32, 3.0 / 2.5)] // 80 visits: 3 of a mean 2.5
+    public void Forced_balance_leaves_only_whole_visit_rounding(double tokens, int topK, int ranks, double expected)
+    {
+        Assert.Equal(expected, Augur.CostModels.Operators.ExpertRouting.BalancedRankFactor(topK, ranks, tokens), 12);
     }
 
     [Fact]

@@ -84,4 +84,25 @@ public class MemoryTests
         Assert.Equal(8192 * (2 * 4096 - 4096 + 14336.0), bf16 - fp8);
         Assert.Equal(0.5625, ActivationMemory.SavedGemmInputBytes(Augur.Domain.Hardware.Precision.FP4));
     }
+
+    [Fact]
+    public void Fp8_training_holds_a_quantized_copy_of_the_layer_weights_but_not_the_embeddings()
+    {
+        const string yaml = """
+            workload: training
+            model: llama3.1-8b
+            hardware: dgx-h100
+            cluster: {gpus: 8}
+            precision: PREC
+            parallelism: {tp: 1, pp: 1, dp: 8, zero: 1, microbatch: 1}
+            training: {seq_len: 4096, global_batch: 8}
+            """;
+        var bf16 = Scenarios.FromYaml(yaml.Replace("PREC", "bf16"));
+        var fp8 = Scenarios.FromYaml(yaml.Replace("PREC", "fp8"));
+        var l = Augur.CostModels.Training.LayoutDefaults.Complete(bf16.Layout, 8);
+        double extra = Scenarios.Training(fp8).Memory(l).Weights.Value - Scenarios.Training(bf16).Memory(l).Weights.Value;
+        var stage = ParameterCounter.Count(bf16.Model).Stage(1);
+        Assert.Equal(stage.Layers, extra, 1e-6 * extra); // one byte per layer parameter; embedding and head excluded
+        Assert.True(stage.Edges > 1e9); // 2 × 128,256 × 4,096 that stay 16-bit
+    }
 }
