@@ -57,22 +57,22 @@ public static class ActivationMemory
         double replicated = 4 * d + ((rc & Recompute.LayerNorm) != 0 ? 0 : 2 * g * d) + 2 * mask * d;
         // An MLP keeps its first GEMM's output for the activation's backward (16-bit: 4F gated, 2F plain) and the
         // second GEMM's input (g·F).
-        double Mlp(double ffn) => ((m.GatedMlp ? 4 : 2) + g) * ffn;
+        double mlpPerFfn = (m.GatedMlp ? 4 : 2) + g;
         double mlp;
         if (moe && m.Moe is { } spec)
         {
             // Per visit: the dispatched token as the experts' first input (g·d) and the expert MLP, whose activation
             // output moe_act drops. Recomputing moe keeps only the block's input (counted above).
             double ffn = (double)spec.ExpertFfn / l.Etp;
-            double perVisit = g * d + ((rc & Recompute.MoeAct) != 0 ? (m.GatedMlp ? 4 : 2) * ffn : Mlp(ffn));
-            double shared = (rc & Recompute.SharedExperts) != 0 ? 0 : spec.SharedExperts * Mlp(spec.SharedExpertFfn) / t;
+            double perVisit = g * d + ((rc & Recompute.MoeAct) != 0 ? (m.GatedMlp ? 4 : 2) * ffn : mlpPerFfn * ffn);
+            double shared = (rc & Recompute.SharedExperts) != 0 ? 0 : spec.SharedExperts * mlpPerFfn * spec.SharedExpertFfn / t;
             mlp = (rc & Recompute.Moe) != 0 ? 0 : shared + expertVisitsPerToken * perVisit;
             // In quantized training the MoE block's input is kept twice more: at 16 bits by the router (its GEMM is not
             // quantized) and as the shared experts' own quantized copy.
             if (g < 2 && (rc & (Recompute.Moe | Recompute.LayerNorm)) == 0)
                 replicated += (2 - g) * d + (spec.SharedExperts > 0 && (rc & Recompute.SharedExperts) == 0 ? g * d : 0);
         }
-        else mlp = (rc & Recompute.Mlp) != 0 ? 0 : Mlp(m.Ffn) / t;
+        else mlp = (rc & Recompute.Mlp) != 0 ? 0 : mlpPerFfn * m.Ffn / t;
         double perToken = (l.Sp ? replicated / t : replicated) + sharded / t + mlp;
         double bytes = tokens * perToken;
         if (kernel == AttentionKernel.Unfused && (rc & Recompute.Selective) == 0)
