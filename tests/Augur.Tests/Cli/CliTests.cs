@@ -33,6 +33,19 @@ public class CliTests
     }
 
     [Fact]
+    public void The_deepseek_pretraining_sample_fits_the_80_gb_it_ran_in()
+    {
+        // The Megatron-Bridge H100 recipe ran this layout on 80 GB H100s (74.5 GiB): with its recompute modules and
+        // FP8's quantized saved inputs Augur must agree that it fits.
+        var (code, output, _) = Run("estimate", Scenarios.Repo("samples/deepseek-v3-pretrain.yaml"), "--json");
+        Assert.Equal(0, code);
+        var doc = JsonDocument.Parse(output).RootElement;
+        Assert.True(doc.GetProperty("fits").GetBoolean());
+        Assert.InRange(doc.GetProperty("memory_gib_per_gpu").GetDouble(), 60, 74.5);
+        Assert.Contains("mla_up_proj+mlp", output);
+    }
+
+    [Fact]
     public void Plan_json_reports_search_size_and_time()
     {
         var (code, output, _) = Run("plan", Scenarios.Repo("samples/llama3-405b-plan.yaml"), "--json", "--top", "3");
