@@ -86,6 +86,7 @@ public static class TrainingReport
             ["hardware"] = s.Cluster.Accelerator.Id,
             ["gpus"] = s.Cluster.Gpus,
             ["precision"] = s.Precision.Label(),
+            ["routing"] = s.Model.Moe is null ? null : s.Training!.Routing.ToString().ToLowerInvariant(),
             ["layout"] = LayoutJson(e),
             ["step_time_s"] = JsonOut.Num(e.StepSeconds),
             ["tokens_per_s_per_gpu"] = JsonOut.Num(e.TokensPerSecondPerGpu),

@@ -43,6 +43,7 @@ public class CliTests
         Assert.True(doc.GetProperty("fits").GetBoolean());
         Assert.InRange(doc.GetProperty("memory_gib_per_gpu").GetDouble(), 60, 74.5);
         Assert.Contains("mla_up_proj+mlp", output);
+        Assert.Equal("balanced", doc.GetProperty("routing").GetString());
     }
 
     [Fact]
