@@ -256,13 +256,9 @@ public sealed partial class InferenceModel
         if (_m.Moe is { } moe)
         {
             // The busiest expert-parallel rank sets the pace of the expert GEMMs and of the exchange.
-            imbalance = _job.Routing == ExpertRoutingMode.Random
-                ? ExpertRouting.BusiestRankFactor(moe.Experts, moe.TopK, l.Ep, moeTokens)
-                : ExpertRouting.BalancedRankFactor(moe.TopK, l.Ep, moeTokens);
+            imbalance = ExpertRouting.RankFactor(_job.Routing, moe.Experts, moe.TopK, l.Ep, moeTokens);
             visits = moeTokens * moe.TopK / l.Ep * imbalance;
-            touchedTotal = _job.Routing == ExpertRoutingMode.Random
-                ? ExpertRouting.DistinctExperts(moe.Experts, moe.TopK, moeTokens)
-                : Math.Min(moe.Experts, moeTokens * moe.TopK); // forced balance spreads the visits over as many experts as it can
+            touchedTotal = ExpertRouting.TouchedExperts(_job.Routing, moe.Experts, moe.TopK, moeTokens);
             touched = touchedTotal / l.Ep;
         }
         var shape = new LayerShape(tokens, context, window, l.Tp, false, visits, touched, l.Etp, AttentionKernel.Flash, kvBytesPerLayer, latentShare);

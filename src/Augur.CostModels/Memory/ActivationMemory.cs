@@ -57,14 +57,14 @@ public static class ActivationMemory
         double replicated = 4 * d + ((rc & Recompute.LayerNorm) != 0 ? 0 : 2 * g * d) + 2 * mask * d;
         // An MLP keeps its first GEMM's output for the activation's backward (16-bit: 4F gated, 2F plain) and the
         // second GEMM's input (g·F).
-        double mlpPerFfn = (m.GatedMlp ? 4 : 2) + g;
+        double firstOutputPerFfn = m.GatedMlp ? 4 : 2, mlpPerFfn = firstOutputPerFfn + g;
         double mlp;
         if (moe && m.Moe is { } spec)
         {
             // Per visit: the dispatched token as the experts' first input (g·d) and the expert MLP, whose activation
             // output moe_act drops. Recomputing moe keeps only the block's input (counted above).
             double ffn = (double)spec.ExpertFfn / l.Etp;
-            double perVisit = g * d + ((rc & Recompute.MoeAct) != 0 ? (m.GatedMlp ? 4 : 2) * ffn : mlpPerFfn * ffn);
+            double perVisit = g * d + ((rc & Recompute.MoeAct) != 0 ? firstOutputPerFfn : mlpPerFfn) * ffn;
             double shared = (rc & Recompute.SharedExperts) != 0 ? 0 : spec.SharedExperts * mlpPerFfn * spec.SharedExpertFfn / t;
             mlp = (rc & Recompute.Moe) != 0 ? 0 : shared + expertVisitsPerToken * perVisit;
             // In quantized training the MoE block's input is kept twice more: at 16 bits by the router (its GEMM is not

@@ -1,5 +1,6 @@
 using MathNet.Numerics.Distributions;
 using MathNet.Numerics.Integration;
+using Augur.Domain.Workloads;
 
 namespace Augur.CostModels.Operators;
 
@@ -51,6 +52,17 @@ public static class ExpertRouting
         double mean = tokens * topK / ranks;
         return Math.Ceiling(mean) / mean;
     }
+
+    /// <summary>The busiest rank's load over the mean for a routing mode: random per batch, or forced even.</summary>
+    public static double RankFactor(ExpertRoutingMode mode, int experts, int topK, int ranks, double tokens) =>
+        mode == ExpertRoutingMode.Random ? BusiestRankFactor(experts, topK, ranks, tokens) : BalancedRankFactor(topK, ranks, tokens);
+
+    /// <summary>
+    /// Experts a batch touches: the expected distinct ones under random routing, min(E, T·k) when forced balance spreads
+    /// the visits over as many experts as it can.
+    /// </summary>
+    public static double TouchedExperts(ExpertRoutingMode mode, int experts, int topK, double tokens) =>
+        mode == ExpertRoutingMode.Random ? DistinctExperts(experts, topK, tokens) : Math.Min(experts, tokens * topK);
 
     static readonly double[] s_maxOfNormals = new double[4097];
 

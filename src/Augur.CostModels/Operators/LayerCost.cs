@@ -51,19 +51,30 @@ public sealed class LayerCost
     public LayerTime Moe(in DeviceRates r, in LayerShape s) => Moe(r, s, r);
 
     /// <summary>An MoE layer whose routed experts run at their own rates (<paramref name="experts"/>): an FP4 MoE beside FP8 attention.</summary>
-    public LayerTime Moe(in DeviceRates r, in LayerShape s, in DeviceRates experts)
+    public LayerTime Moe(in DeviceRates r, in LayerShape s, in DeviceRates experts) =>
+        Attention(r, s) + MoeBlock(r, s, experts) + Elementwise(r, s, MoeActivationWidth(s));
+
+    /// <summary>The MoE block's GEMMs: the router (every token against every expert centroid, replicated across TP), the shared experts and the routed ones.</summary>
+    LayerTime MoeBlock(in DeviceRates r, in LayerShape s, in DeviceRates experts)
     {
         var moe = _m.Moe!;
-        var t = Attention(r, s);
-        // Router: every token against every expert centroid (replicated across TP).
-        t += Gemm(r, s.Tokens, moe.Experts, _m.Hidden);
-        if (moe.SharedExperts > 0)
-            t += Mlp(r, s.Tokens, (double)moe.SharedExperts * moe.SharedExpertFfn, s.Tp);
-        t += RoutedExperts(experts, s);
-        double width = moe.SharedExperts * MlpWidth(moe.SharedExpertFfn) / s.Tp
-                       + MlpWidth(moe.ExpertFfn) / s.Etp * s.ExpertTokenVisits / Math.Max(1.0, s.Tokens);
-        return t + Elementwise(r, s, width);
+        var t = Gemm(r, s.Tokens, moe.Experts, _m.Hidden);
+        if (moe.SharedExperts > 0) t += SharedExperts(r, s);
+        return t + RoutedExperts(experts, s);
     }
+
+    LayerTime SharedExperts(in DeviceRates r, in LayerShape s) =>
+        Mlp(r, s.Tokens, (double)_m.Moe!.SharedExperts * _m.Moe.SharedExpertFfn, s.Tp);
+
+    /// <summary>Activation-function elements per token of the MoE block: the shared experts' and this GPU's routed visits'.</summary>
+    double MoeActivationWidth(in LayerShape s)
+    {
+        var moe = _m.Moe!;
+        return moe.SharedExperts * MlpWidth(moe.SharedExpertFfn) / s.Tp + RoutedActivationWidth(s) / Math.Max(1.0, s.Tokens);
+    }
+
+    /// <summary>Activation-function elements of this GPU's routed expert visits.</summary>
+    double RoutedActivationWidth(in LayerShape s) => MlpWidth(_m.Moe!.ExpertFfn) / s.Etp * s.ExpertTokenVisits;
 
     /// <summary>
     /// Forward time of what module recomputation (<paramref name="modules"/>: mla_up_proj, layernorm, moe_act, mlp,
@@ -85,20 +96,11 @@ public sealed class LayerCost
         if (moeLayer && _m.Moe is { } moe)
         {
             if ((modules & Recompute.Moe) != 0)
-            {
-                // The whole block: router, shared experts, routed experts and the activation traffic.
-                t += Gemm(r, T, moe.Experts, d);
-                if (moe.SharedExperts > 0) t += Mlp(r, T, (double)moe.SharedExperts * moe.SharedExpertFfn, s.Tp);
-                t += RoutedExperts(r, s);
-                t += Stream(r, (moe.SharedExperts * MlpWidth(moe.SharedExpertFfn) / s.Tp
-                                + MlpWidth(moe.ExpertFfn) / s.Etp * s.ExpertTokenVisits / Math.Max(1.0, T)) * T);
-            }
+                t += MoeBlock(r, s, r) + Stream(r, MoeActivationWidth(s) * T); // the whole block and its activation traffic
             else
             {
-                if ((modules & Recompute.SharedExperts) != 0 && moe.SharedExperts > 0)
-                    t += Mlp(r, T, (double)moe.SharedExperts * moe.SharedExpertFfn, s.Tp);
-                if ((modules & Recompute.MoeAct) != 0)
-                    t += Stream(r, MlpWidth(moe.ExpertFfn) / s.Etp * s.ExpertTokenVisits);
+                if ((modules & Recompute.SharedExperts) != 0 && moe.SharedExperts > 0) t += SharedExperts(r, s);
+                if ((modules & Recompute.MoeAct) != 0) t += Stream(r, RoutedActivationWidth(s));
             }
         }
         else if (!moeLayer && (modules & Recompute.Mlp) != 0)

@@ -173,14 +173,9 @@ public sealed class TrainingModel
     /// receiving tokens·k·etp/tp visits on average (the visits the layer shape counts). 1 for dense models and for
     /// force-balanced routing.
     /// </summary>
-    public double ExpertImbalance(in ParallelLayout l)
-    {
-        if (_m.Moe is not { } moe) return 1;
-        double tokens = (double)l.MicroBatch * _job.SeqLen / l.Cp * l.Ep * l.Etp / l.Tp;
-        return _job.Routing == ExpertRoutingMode.Random
-            ? ExpertRouting.BusiestRankFactor(moe.Experts, moe.TopK, l.Ep, tokens)
-            : ExpertRouting.BalancedRankFactor(moe.TopK, l.Ep, tokens);
-    }
+    public double ExpertImbalance(in ParallelLayout l) => _m.Moe is { } moe
+        ? ExpertRouting.RankFactor(_job.Routing, moe.Experts, moe.TopK, l.Ep, (double)l.MicroBatch * _job.SeqLen / l.Cp * l.Ep * l.Etp / l.Tp)
+        : 1;
 
     /// <summary>
     /// Extra forward FLOPs full or selective recomputation adds per step (counted in HFU, not MFU); recomputed modules

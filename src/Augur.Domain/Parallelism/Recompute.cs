@@ -51,7 +51,4 @@ public static class RecomputeNames
         Recompute.Full => "full",
         _ => string.Join('+', Modules.Where(m => (r & m.Flag) != 0).Select(m => m.Name)),
     };
-
-    /// <summary>True when <paramref name="r"/> recomputes <paramref name="module"/> (Full recomputes every module).</summary>
-    public static bool Covers(this Recompute r, Recompute module) => r == Recompute.Full || (r & module) != 0;
 }
