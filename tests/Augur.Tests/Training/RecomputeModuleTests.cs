@@ -63,10 +63,8 @@ public class RecomputeModuleTests
     [Fact]
     public void Recomputing_moe_repeats_the_dispatch_and_combine()
     {
-        var none = Scenarios.FromYaml(DeepSeek.Replace("RC", "none"));
-        var moe = Scenarios.FromYaml(DeepSeek.Replace("RC", "[moe]"));
-        double a = Scenarios.Training(none).Estimate(Augur.CostModels.Training.LayoutDefaults.Complete(none.Layout, 8)).Breakdown.ExpertParallel;
-        double b = Scenarios.Training(moe).Estimate(Augur.CostModels.Training.LayoutDefaults.Complete(moe.Layout, 8)).Breakdown.ExpertParallel;
+        double a = EstimateWith("none").Breakdown.ExpertParallel;
+        double b = EstimateWith("[moe]").Breakdown.ExpertParallel;
         Assert.True(a > 0);
         Assert.Equal(1.5, b / a, 9); // forward + backward dispatch and combine (4), then the recomputed forward's 2
     }
@@ -74,10 +72,8 @@ public class RecomputeModuleTests
     [Fact]
     public void Mla_up_proj_adds_its_two_up_projections_to_the_hardware_flops()
     {
-        var none = Scenarios.FromYaml(DeepSeek.Replace("RC", "none"));
-        var up = Scenarios.FromYaml(DeepSeek.Replace("RC", "mla_up_proj"));
-        var a = Scenarios.Training(none).Estimate(Augur.CostModels.Training.LayoutDefaults.Complete(none.Layout, 8));
-        var b = Scenarios.Training(up).Estimate(Augur.CostModels.Training.LayoutDefaults.Complete(up.Layout, 8));
+        var a = EstimateWith("none");
+        var b = EstimateWith("mla_up_proj");
         double peak = 1978.9e12;
         double extra = (b.Hfu * b.StepSeconds - a.Hfu * a.StepSeconds) * peak * 8;
         // 2 FLOPs × 8 × 4096 tokens × 61 layers × (128·192·1536 + 128·(128+128)·512).
@@ -162,13 +158,18 @@ public class RecomputeModuleTests
     public void The_layer_being_recomputed_holds_its_dense_mlp_once()
     {
         // pp 1: the 3 dense layers' MLPs are dropped, one of them is rebuilt at a time.
-        var none = Scenarios.FromYaml(DeepSeek.Replace("RC", "none"));
-        var mlp = Scenarios.FromYaml(DeepSeek.Replace("RC", "[mlp]"));
-        var a = Scenarios.Training(none).Memory(Augur.CostModels.Training.LayoutDefaults.Complete(none.Layout, 8)).Activations.Value;
-        var b = Scenarios.Training(mlp).Memory(Augur.CostModels.Training.LayoutDefaults.Complete(mlp.Layout, 8)).Activations.Value;
+        double a = EstimateWith("none").Memory.Activations.Value;
+        double b = EstimateWith("[mlp]").Memory.Activations.Value;
         // FP8 training: the first GEMM's output in 16 bits (4 × 18,432) and the second's FP8 input (18,432), over tp 8.
         double perLayer = 4096 * 5 * 18432 / 8.0;
         Assert.Equal(2 * perLayer, (a - b) / (1 + TestFragmentation()), 1e-3 * perLayer);
+    }
+
+    /// <summary>The 8-GPU DeepSeek-V3 scenario above with <paramref name="recompute"/>, estimated at its layout.</summary>
+    static Augur.CostModels.Training.TrainingEstimate EstimateWith(string recompute)
+    {
+        var s = Scenarios.FromYaml(DeepSeek.Replace("RC", recompute));
+        return Scenarios.Training(s).Estimate(Augur.CostModels.Training.LayoutDefaults.Complete(s.Layout, 8));
     }
 
     static double TestFragmentation() => Augur.Catalog.Loading.CatalogStore.Default.Calibration(Scenarios.FromYaml(DeepSeek.Replace("RC", "none")).Cluster.Accelerator).Fragmentation;
