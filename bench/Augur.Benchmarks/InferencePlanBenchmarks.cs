@@ -1,3 +1,4 @@
+using Augur.Domain.Hardware;
 using Augur.Catalog.Loading;
 using Augur.CostModels.Compute;
 using Augur.Domain.Workloads;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Augur.Cli.Commands;
+using Augur.Catalog.Loading;
 using Augur.Domain;
 
 namespace Augur.Cli;
@@ -9,16 +10,19 @@ public static class AugurCli
 {
     public const int BadInput = 2;
 
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    public static int Run(string[] args, TextWriter output, TextWriter error) => Run(args, output, error, CatalogStore.Default);
+
+    /// <summary>Runs with the given catalog (the shipped one, or one derived from it).</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error, CatalogStore catalog)
     {
         var root = new RootCommand("Augur: does an LLM job fit, how long does it take, and how should it be split across GPUs.");
-        root.Subcommands.Add(EstimateCommand.Create(output));
-        root.Subcommands.Add(PlanCommand.Create(output));
-        root.Subcommands.Add(ValidateCommand.Create(output));
-        root.Subcommands.Add(CatalogCommand.Create(output));
-        root.Subcommands.Add(BudgetCommand.Create(output));
-        root.Subcommands.Add(SimulateCommand.Create(output));
-        root.Subcommands.Add(CalibrateCommand.Create(output));
+        root.Subcommands.Add(EstimateCommand.Create(output, catalog));
+        root.Subcommands.Add(PlanCommand.Create(output, catalog));
+        root.Subcommands.Add(ValidateCommand.Create(output, catalog));
+        root.Subcommands.Add(CatalogCommand.Create(output, catalog));
+        root.Subcommands.Add(BudgetCommand.Create(output, catalog));
+        root.Subcommands.Add(SimulateCommand.Create(output, catalog));
+        root.Subcommands.Add(CalibrateCommand.Create(output, catalog));
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

@@ -22,4 +22,8 @@ public static class Format
         _ => N(s * 1e6, "0.#") + " µs",
     };
     public static string Sci(double v) => v.ToString("0.###e+0", Inv);
+
+    /// <summary>What a report adds after hypothetical hardware: whose calibration its prediction rests on.</summary>
+    public static string Hypothetical(Augur.Domain.Hardware.Accelerator a) =>
+        a.Status == Augur.Domain.Hardware.Accelerator.Hypothetical ? $"; hypothetical, {a.Family} calibration" : "";
 }

@@ -1,5 +1,4 @@
 using Augur.Catalog.Files;
-using Augur.CostModels.Compute;
 using Augur.Domain;
 using Augur.Domain.Hardware;
 using Augur.Units;

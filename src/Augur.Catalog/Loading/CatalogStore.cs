@@ -1,6 +1,5 @@
 using System.Reflection;
 using Augur.Catalog.Files;
-using Augur.CostModels.Compute;
 using Augur.Domain;
 using Augur.Domain.Hardware;
 using Augur.Units;
@@ -14,6 +13,7 @@ namespace Augur.Catalog.Loading;
 public sealed class CatalogStore
 {
     readonly Dictionary<string, Accelerator> _accelerators = new(StringComparer.OrdinalIgnoreCase);
+    readonly Dictionary<string, MappingNode> _acceleratorFiles = new(StringComparer.OrdinalIgnoreCase);
     readonly Dictionary<string, SystemSpec> _systems = new(StringComparer.OrdinalIgnoreCase);
     readonly Dictionary<string, ModelEntry> _models = new(StringComparer.OrdinalIgnoreCase);
     readonly Dictionary<string, HardwareCalibration> _calibrations = new(StringComparer.OrdinalIgnoreCase);
@@ -25,8 +25,57 @@ public sealed class CatalogStore
 
     static readonly Lazy<CatalogStore> Shared = new(() => new CatalogStore(typeof(CatalogStore).Assembly));
 
-    /// <summary>The catalog shipped with Augur (loaded once).</summary>
+    /// <summary>
+    /// The catalog shipped with Augur, loaded once. Only a front end's composition root reaches for it; workflows
+    /// and engines take the catalog they are given, so a caller can pass a derived one.
+    /// </summary>
     public static CatalogStore Default => Shared.Value;
+
+    CatalogStore(CatalogStore from)
+    {
+        _accelerators = new(from._accelerators, StringComparer.OrdinalIgnoreCase);
+        _acceleratorFiles = new(from._acceleratorFiles, StringComparer.OrdinalIgnoreCase);
+        _systems = new(from._systems, StringComparer.OrdinalIgnoreCase);
+        _models = new(from._models, StringComparer.OrdinalIgnoreCase);
+        _calibrations = new(from._calibrations, StringComparer.OrdinalIgnoreCase);
+        _prices = new(from._prices, StringComparer.OrdinalIgnoreCase);
+        _validation = [.. from._validation];
+        _measurementSources = from._measurementSources;
+        _measurementTables = from._measurementTables;
+        _measurements = from._measurements;
+    }
+
+    /// <summary>A copy of this catalog with <paramref name="a"/> added (or replacing the entry of its id).</summary>
+    public CatalogStore With(Accelerator a, double? priceUsdPerGpuHour = null)
+    {
+        var c = new CatalogStore(this);
+        c._accelerators[a.Id] = a;
+        c._acceleratorFiles.Remove(a.Id);
+        if (priceUsdPerGpuHour is { } p) c._prices[a.Id] = p;
+        else c._prices.Remove(a.Id);
+        return c;
+    }
+
+    public CatalogStore With(SystemSpec s)
+    {
+        var c = new CatalogStore(this);
+        c._systems[s.Id] = s;
+        return c;
+    }
+
+    public CatalogStore With(ModelEntry m)
+    {
+        var c = new CatalogStore(this);
+        c._models[m.Id] = m;
+        return c;
+    }
+
+    public CatalogStore With(HardwareCalibration family)
+    {
+        var c = new CatalogStore(this);
+        c._calibrations[family.Family] = family;
+        return c;
+    }
 
     CatalogStore(Assembly assembly)
     {
@@ -92,6 +141,7 @@ public sealed class CatalogStore
     {
         var a = HardwareReader.Accelerator(node);
         _accelerators[a.Id] = a;
+        _acceleratorFiles[a.Id] = node;
         if (node.OptionalNumber("price_usd_per_gpu_hour") is { } price) _prices[a.Id] = price;
     }
 
@@ -111,6 +161,11 @@ public sealed class CatalogStore
 
     /// <summary>Typical $/GPU-hour from the accelerator's catalog entry, when one is sourced.</summary>
     public double? Price(string acceleratorId) => _prices.TryGetValue(acceleratorId, out var p) ? p : null;
+
+    /// <summary>The catalog file of an accelerator, for deriving hypothetical hardware from it.</summary>
+    public MappingNode AcceleratorFile(string id) => Find(_acceleratorFiles, id, "accelerator");
+
+    public bool HasCalibration(string family) => _calibrations.ContainsKey(family);
 
     /// <summary>The calibration of the accelerator's family, or the generic family when it has none.</summary>
     public HardwareCalibration Calibration(Accelerator a) =>

@@ -12,7 +12,7 @@ namespace Augur.Catalog.Loading;
 public sealed class ScenarioReader(CatalogStore catalog)
 {
     static readonly string[] TopKeys = ["name", "workload", "model", "hardware", "system", "cluster", "precision", "parallelism", "training", "inference", "simulation", "run", "objective", "measured", "source", "id", "notes"];
-    static readonly string[] ClusterKeys = ["gpus", "scale_up_domain", "scale_up_gbps", "scale_out_gbps", "in_network_reduction"];
+    static readonly string[] ClusterKeys = ["gpus", "scale_up_domain", "scale_up_bandwidth", "scale_out_bandwidth", "in_network_reduction"];
     static readonly string[] LayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "microbatch", "recompute", "dp_attention", "fsdp"];
     static readonly string[] TrainingKeys = ["seq_len", "global_batch", "tokens", "flops", "attention", "overlap_dp", "routing"];
     static readonly string[] InferenceKeys = ["input_tokens", "output_tokens", "input_tokens_cv", "output_tokens_cv", "concurrency", "kv_precision", "expert_precision", "prefix_hit_rate", "mode", "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "memory_fraction", "draft_tokens", "acceptance", "target_output_tokens_per_s", "routing"];
@@ -24,16 +24,16 @@ public sealed class ScenarioReader(CatalogStore catalog)
     /// <summary>Per-GPU MTBF implied by Llama 3 405B: 419 unexpected interruptions in 54 days on 16,384 GPUs (arXiv 2407.21783 §3.3.4) ≈ 50,700 h.</summary>
     public const double DefaultGpuMtbfHours = 54.0 * 24.0 * 16384.0 / 419.0;
 
-    public Scenario ReadFile(string path)
+    public Scenario ReadFile(string path, IReadOnlyList<ScenarioOverride>? overrides = null)
     {
         var node = DataReader.ReadFile(path);
         if (node is not MappingNode map) throw new InputException($"{path}: expected a mapping with keys such as workload, model, hardware");
-        return Read(map, Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".");
+        return Read(ScenarioOverrides.Apply(map, overrides ?? []), Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".");
     }
 
     /// <summary>Reads scenario YAML text; relative model paths resolve against <paramref name="baseDirectory"/>.</summary>
-    public Scenario ReadYaml(string yaml, string name = "scenario.yaml", string baseDirectory = ".") =>
-        DataReader.Read(yaml, name, false) is MappingNode map ? Read(map, baseDirectory)
+    public Scenario ReadYaml(string yaml, string name = "scenario.yaml", string baseDirectory = ".", IReadOnlyList<ScenarioOverride>? overrides = null) =>
+        DataReader.Read(yaml, name, false) is MappingNode map ? Read(ScenarioOverrides.Apply(map, overrides ?? []), baseDirectory)
             : throw new InputException($"{name}: expected a mapping with keys such as workload, model, hardware");
 
     public Scenario Read(MappingNode s, string baseDirectory)
@@ -46,7 +46,7 @@ public sealed class ScenarioReader(CatalogStore catalog)
             var w => throw new InputException($"{s.Path}.workload: unknown workload '{w}'; use training or inference"),
         };
         var model = ReadModel(s, baseDirectory);
-        var cluster = ReadCluster(s);
+        var (cluster, price) = ReadCluster(s);
         var precision = ParsePrecision(s.OptionalString("precision") ?? "bf16", s.Path + ".precision");
         if (!cluster.Accelerator.Supports(precision))
             throw new InputException(NoTensorCores(cluster.Accelerator, precision));
@@ -61,7 +61,7 @@ public sealed class ScenarioReader(CatalogStore catalog)
             Training = workload == WorkloadKind.Training ? ReadTraining(s.OptionalMapping("training") ?? throw new InputException($"{s.Path}: a training scenario needs a 'training' section with seq_len and global_batch"), precision) : null,
             Inference = workload == WorkloadKind.Inference ? CheckExperts(ReadInference(s.OptionalMapping("inference") ?? throw new InputException($"{s.Path}: an inference scenario needs an 'inference' section with input_tokens and output_tokens")), model, cluster, s.Path + ".inference") : null,
             Simulation = s.OptionalMapping("simulation") is { } sim ? SimulationSpecReader.Read(sim, baseDirectory) : null,
-            Run = ReadRun(s.OptionalMapping("run"), cluster.Accelerator),
+            Run = ReadRun(s.OptionalMapping("run"), price),
             Objective = (s.OptionalString("objective") ?? (workload == WorkloadKind.Training ? "step_time" : "throughput")).ToLowerInvariant() switch
             {
                 "step_time" or "time" or "fastest" => Objective.StepTime,
@@ -89,37 +89,56 @@ public sealed class ScenarioReader(CatalogStore catalog)
         return catalog.Model(text).Spec; // throws with a suggestion
     }
 
-    Cluster ReadCluster(MappingNode s)
+    (Cluster Cluster, double? Price) ReadCluster(MappingNode s)
     {
-        string hw = s.OptionalString("hardware") ?? throw new InputException($"{s.Path}: missing key 'hardware' (an accelerator such as h100-sxm or a system such as gb200-nvl72)");
-        Accelerator acc;
-        SystemSpec system;
-        if (catalog.TrySystem(hw, out var sys)) { system = sys; acc = catalog.Accelerator(sys.AcceleratorId); }
-        else if (catalog.TryAccelerator(hw, out var a)) { acc = a; system = catalog.System(a.DefaultSystem); }
-        else
-        {
-            string hint = Suggest.Nearest(hw, catalog.Accelerators.Select(x => x.Id).Concat(catalog.Systems.Select(x => x.Id))) is { } near ? $"; did you mean '{near}'?" : "";
-            throw new InputException($"unknown hardware '{hw}'{hint} (run 'augur catalog list' to see all names)");
-        }
+        var (acc, system, price) = ReadHardware(s);
         if (s.OptionalString("system") is { } sysName) system = catalog.System(sysName);
         var c = s.OptionalMapping("cluster");
+        foreach (var side in new[] { "up", "out" })
+            if (c?.Get($"scale_{side}_gbps") is { } bare)
+                throw new InputException($"{bare.Path}: 'gbps' reads two ways (GB/s or Gbit/s, a factor of 8); write scale_{side}_bandwidth with its unit, e.g. '{(bare as ScalarNode)?.Text} GB/s' or '{(bare as ScalarNode)?.Text} Gbit/s' (per GPU, one direction)");
         c?.RequireOnly(ClusterKeys);
-        int gpus = c?.OptionalInteger("gpus") ?? system.ScaleUpDomain;
+        if (system is null && (c?.Has("scale_up_domain") != true || c.Has("scale_up_bandwidth") != true || c.Has("scale_out_bandwidth") != true))
+            throw new InputException($"{s.Path}.hardware: inline hardware without 'base' or 'system' needs its network: set cluster.scale_up_domain, cluster.scale_up_bandwidth and cluster.scale_out_bandwidth, or name a catalog system with hardware.system");
+        var from = system ?? new SystemSpec
+        {
+            Id = "custom", Name = "custom system", AcceleratorId = acc.Id, ScaleUpDomain = 1, ScaleUpPerGpu = default, ScaleUpName = "",
+            ScaleOutPerGpu = default, ScaleOutName = "", Sources = [],
+        };
+        int gpus = c?.OptionalInteger("gpus") ?? from.ScaleUpDomain;
         if (gpus < 1) throw new InputException($"{s.Path}.cluster.gpus: must be at least 1, got {gpus}");
-        var cluster = Cluster.From(system, acc, gpus);
-        if (c is null) return cluster;
+        var cluster = Cluster.From(from, acc, gpus);
+        if (c is null) return (cluster, price);
         int domain = c.OptionalInteger("scale_up_domain") ?? cluster.ScaleUpDomain;
         if (domain < 1) throw new InputException($"{c.Path}.scale_up_domain: must be at least 1, got {domain}");
-        double up = c.OptionalNumber("scale_up_gbps") ?? cluster.ScaleUpPerGpu.GBps;
-        double output = c.OptionalNumber("scale_out_gbps") ?? cluster.ScaleOutPerGpu.GBps;
-        if (up <= 0 || output <= 0) throw new InputException($"{c.Path}: scale_up_gbps and scale_out_gbps must be positive (GB/s per GPU, one direction)");
-        return cluster with
+        return (cluster with
         {
             ScaleUpDomain = domain,
-            ScaleUpPerGpu = Bandwidth.FromGBps(up),
-            ScaleOutPerGpu = Bandwidth.FromGBps(output),
+            ScaleUpPerGpu = Bandwidth(c, "scale_up_bandwidth") ?? cluster.ScaleUpPerGpu,
+            ScaleOutPerGpu = Bandwidth(c, "scale_out_bandwidth") ?? cluster.ScaleOutPerGpu,
             InNetworkReduction = c.OptionalBool("in_network_reduction") ?? cluster.InNetworkReduction,
-        };
+        }, price);
+    }
+
+    /// <summary>A catalog accelerator or system by name, or hypothetical hardware written inline.</summary>
+    (Accelerator Accelerator, SystemSpec? System, double? Price) ReadHardware(MappingNode s)
+    {
+        var node = s.Get("hardware") ?? throw new InputException($"{s.Path}: missing key 'hardware' (an accelerator such as h100-sxm, a system such as gb200-nvl72, or a mapping such as {{base: b300, hbm_gb: 432}})");
+        if (node is MappingNode inline) return InlineHardware.Read(inline, catalog);
+        if (node is not ScalarNode { Text: { } hw })
+            throw new InputException($"{node.Path}: expected a catalog name (such as h100-sxm) or a mapping of accelerator fields");
+        if (catalog.TrySystem(hw, out var sys)) return (catalog.Accelerator(sys.AcceleratorId), sys, catalog.Price(sys.AcceleratorId));
+        if (catalog.TryAccelerator(hw, out var a)) return (a, catalog.System(a.DefaultSystem), catalog.Price(a.Id));
+        string hint = Suggest.Nearest(hw, catalog.Accelerators.Select(x => x.Id).Concat(catalog.Systems.Select(x => x.Id))) is { } near ? $"; did you mean '{near}'?" : "";
+        throw new InputException($"unknown hardware '{hw}'{hint} (run 'augur catalog list' to see all names)");
+    }
+
+    /// <summary>A per-GPU, one-direction bandwidth written with its unit.</summary>
+    static Bandwidth? Bandwidth(MappingNode c, string key)
+    {
+        if (c.Get(key) is not { } n) return null;
+        string text = n is ScalarNode { Text: { } t } ? t : throw new InputException($"{n.Path}: expected a bandwidth such as '450 GB/s' or '400 Gbit/s'");
+        return BandwidthText.TryParse(text, out var b) is { } why ? throw new InputException($"{n.Path}: {why}") : b;
     }
 
     static LayoutSpec ReadLayout(MappingNode? p)
@@ -283,10 +302,10 @@ public sealed class ScenarioReader(CatalogStore catalog)
         return cv;
     }
 
-    RunEconomics ReadRun(MappingNode? r, Accelerator acc)
+    static RunEconomics ReadRun(MappingNode? r, double? catalogPrice)
     {
         r?.RequireOnly(RunKeys);
-        double? price = r?.OptionalNumber("usd_per_gpu_hour") ?? catalog.Price(acc.Id);
+        double? price = r?.OptionalNumber("usd_per_gpu_hour") ?? catalogPrice;
         var run = new RunEconomics
         {
             UsdPerGpuHour = price ?? 0,

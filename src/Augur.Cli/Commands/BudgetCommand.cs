@@ -10,7 +10,7 @@ namespace Augur.Cli.Commands;
 /// <summary><c>augur budget --flops 1e25 --hardware b300</c>: how long a FLOP budget takes at peak and at a utilization.</summary>
 static class BudgetCommand
 {
-    public static Command Create(TextWriter output)
+    public static Command Create(TextWriter output, CatalogStore catalog)
     {
         var flops = new Option<double>("--flops") { Description = "training compute budget in FLOPs, e.g. 1e25", Required = true };
         var hw = new Option<string>("--hardware") { Description = "accelerator name, e.g. b300", Required = true };
@@ -24,7 +24,7 @@ static class BudgetCommand
             int n = r.GetValue(gpus);
             double u = r.GetValue(util);
             if (f <= 0 || n < 1 || u <= 0 || u > 1) throw new InputException("--flops must be positive, --gpus at least 1 and --utilization in (0, 1]");
-            var acc = CatalogStore.Default.Accelerator(r.GetValue(hw)!);
+            var acc = catalog.Accelerator(r.GetValue(hw)!);
             var rows = BudgetReport.Rows(acc, f, n, u);
             if (r.GetValue(json)) JsonOut.Write(output, BudgetReport.Json(acc, f, n, u, rows));
             else Render.To(output, BudgetReport.Tables(acc, f, n, u, rows));

@@ -9,14 +9,14 @@ namespace Augur.Cli.Commands;
 /// <summary><c>augur catalog list</c> and <c>augur catalog show NAME</c>.</summary>
 static class CatalogCommand
 {
-    public static Command Create(TextWriter output)
+    public static Command Create(TextWriter output, CatalogStore catalog)
     {
         var json = Shared.Json();
         var list = new Command("list", "list accelerators, systems and models") { json };
         list.SetAction(r =>
         {
-            if (r.GetValue(json)) JsonOut.Write(output, CatalogReport.ListJson(CatalogStore.Default));
-            else Render.To(output, CatalogReport.List(CatalogStore.Default));
+            if (r.GetValue(json)) JsonOut.Write(output, CatalogReport.ListJson(catalog));
+            else Render.To(output, CatalogReport.List(catalog));
             return 0;
         });
         var name = new Argument<string>("name") { Description = "an accelerator, system or model name" };
@@ -25,8 +25,8 @@ static class CatalogCommand
         show.SetAction(r =>
         {
             var n = r.GetValue(name)!;
-            if (r.GetValue(json2)) JsonOut.Write(output, CatalogReport.ShowJson(CatalogStore.Default, n));
-            else Render.To(output, CatalogReport.Show(CatalogStore.Default, n));
+            if (r.GetValue(json2)) JsonOut.Write(output, CatalogReport.ShowJson(catalog, n));
+            else Render.To(output, CatalogReport.Show(catalog, n));
             return 0;
         });
         return new Command("catalog", "browse the shipped catalog") { list, show };

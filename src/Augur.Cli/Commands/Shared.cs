@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Augur.Catalog.Loading;
 using Augur.Domain.Workloads;
+using Augur.Workflows;
 
 namespace Augur.Cli.Commands;
 
@@ -11,5 +12,12 @@ static class Shared
 
     public static Argument<string> ScenarioFile() => new("file") { Description = "scenario file (YAML or JSON)" };
 
-    public static Scenario Load(string path) => new ScenarioReader(CatalogStore.Default).ReadFile(path);
+    public static Option<string[]> Set() => new("--set")
+    {
+        Description = "change a scenario key before reading it, as key.path=value (repeatable): cluster.gpus=4096, hardware.hbm_gb=432, parallelism.tp=4",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public static Scenario Load(CatalogStore catalog, string path, string[]? overrides) =>
+        ScenarioLoader.FromFile(catalog, path, (overrides ?? []).Select(ScenarioOverride.Parse).ToList());
 }

@@ -1,96 +1,29 @@
 using System.CommandLine;
-using Augur.CostModels.Inference;
-using Augur.Domain;
-using Augur.Domain.Workloads;
-using Augur.Domain.Hardware;
+using Augur.Catalog.Loading;
 using Augur.Reports.Console;
 using Augur.Reports.Json;
 using Augur.Reports.Simulation;
-using Augur.Simulation.Serving;
+using Augur.Workflows;
 
 namespace Augur.Cli.Commands;
 
 /// <summary><c>augur simulate FILE</c>: request-level serving simulation.</summary>
 static class SimulateCommand
 {
-    public static Command Create(TextWriter output)
+    public static Command Create(TextWriter output, CatalogStore catalog)
     {
         var file = Shared.ScenarioFile();
         var json = Shared.Json();
-        var cmd = new Command("simulate", "simulate serving request by request (continuous batching, paged KV cache)") { file, json };
+        var set = Shared.Set();
+        var cmd = new Command("simulate", "simulate serving request by request (continuous batching, paged KV cache)") { file, json, set };
         cmd.SetAction(r =>
         {
-            var s = Shared.Load(r.GetValue(file)!);
-            var (setup, estimate, result) = Run(s);
-            if (r.GetValue(json)) JsonOut.Write(output, SimulationReport.Json(s, estimate, setup, result));
-            else Render.To(output, SimulationReport.Tables(s, estimate, setup, result));
+            var s = Shared.Load(catalog, r.GetValue(file)!, r.GetValue(set));
+            var o = SimulateWorkflow.Run(s, catalog);
+            if (r.GetValue(json)) JsonOut.Write(output, SimulationReport.Json(s, o.Estimate, o.Setup, o.Result));
+            else Render.To(output, SimulationReport.Tables(s, o.Estimate, o.Setup, o.Result));
             return 0;
         });
         return cmd;
-    }
-
-    public static (SimulationSetup Setup, InferenceEstimate Estimate, ServingResult Result) Run(Scenario s)
-    {
-        if (s.Workload != WorkloadKind.Inference)
-            throw new InputException("simulate needs an inference scenario (workload: inference with an inference section)");
-        var (model, layout) = InferenceCommands.Model(s);
-        var estimate = model.Estimate(layout, s.Run.UsdPerGpuHour);
-        var spec = s.Simulation ?? new SimulationSpec();
-        var setup = ScenarioSimulation.Build(model, layout, estimate, spec, spec.TracePath is { } p ? ReadTrace(p) : null);
-        if (setup.Requests.Count == 0) throw new InputException("simulation.trace: the trace has no requests (a header row only); add rows of arrival_s,input_tokens,output_tokens");
-        // A sequence lives in one attention group's KV cache (the engine enforces it too); checked here first to
-        // say what would make room.
-        // A sequence holds KV for every token but its last, whose KV is never written (as the engine counts).
-        long longest = setup.Requests.Max(r => (long)r.InputTokens + r.OutputTokens);
-        if (model.KvCapacityTokensPerAttentionGroup(layout) < longest - 1)
-            throw new InputException(NoKvRoom(s, model, layout, longest));
-        if (!estimate.Fits)
-            throw new InputException(FormattableString.Invariant(
-                $"inference.concurrency: {s.Inference!.Concurrency ?? estimate.Concurrency} sequences per replica do not fit in the {model.UsableMemoryPerGpu.GiB:0.0} GiB usable per GPU; lower it to at most {estimate.MaxConcurrency} or leave it out"));
-        try
-        {
-            return (setup, estimate, ServingSimulation.Run(setup.Deployment, setup.Requests, setup.Options));
-        }
-        catch (ArgumentException e)
-        {
-            throw new InputException($"cannot simulate: {e.Message.Split('\n')[0]}");
-        }
-    }
-
-    static string NoKvRoom(Scenario s, InferenceModel model, InferenceLayout layout, long sequence)
-    {
-        var job = s.Inference!;
-        double weights = model.WeightsPerGpu(layout).GiB, usable = model.UsableMemoryPerGpu.GiB;
-        var fixes = new List<string> { "spread the model over more GPUs per replica" };
-        if (s.Precision.BytesPerElement() > 1) fixes.Add("precision: fp8");
-        if (weights < usable)
-        {
-            // Only when the weights leave some room do KV precision and the memory fraction matter.
-            if (job.KvPrecision.BytesPerElement() > 1) fixes.Add("kv_precision: fp8");
-            if (job.MemoryFraction < 0.95) fixes.Add("a larger memory_fraction");
-        }
-        return FormattableString.Invariant(
-            $"tp{layout.Tp} pp{layout.Pp} ep{layout.Ep} dp_attention{layout.DpAttention} leaves no KV-cache room for one {sequence}-token sequence on {s.Cluster.Accelerator.Id} (weights {weights:0.0} GiB per GPU of {usable:0.0} GiB usable); ")
-            + string.Join(", or ", fixes);
-    }
-
-    static IReadOnlyList<Request> ReadTrace(string path)
-    {
-        try
-        {
-            return RequestTrace.ReadFile(path);
-        }
-        catch (TraceFormatException e)
-        {
-            throw new InputException($"simulation.trace: {e.Message}");
-        }
-        catch (FileNotFoundException)
-        {
-            throw new InputException($"simulation.trace: no such file {path}");
-        }
-        catch (IOException e)
-        {
-            throw new InputException($"simulation.trace: cannot read {path}: {e.Message.Split('\n')[0]}");
-        }
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Augur.Catalog.Loading;
 using Augur.CostModels.Validation;
 using Augur.Domain.Workloads;
+using Augur.Workflows;
 using Augur.Reports;
 using Augur.Reports.Console;
 using Augur.Reports.Json;
@@ -11,15 +12,16 @@ namespace Augur.Cli.Commands;
 /// <summary><c>augur validate</c>: every shipped published measurement beside Augur's prediction.</summary>
 static class ValidateCommand
 {
-    public static Command Create(TextWriter output)
+    public static Command Create(TextWriter output, CatalogStore catalog)
     {
         var json = Shared.Json();
         var kernels = new Option<bool>("--kernels") { Description = "list every measured kernel (catalog/measurements) beside its predicted time" };
         var cmd = new Command("validate", "compare predictions with the published measurements in catalog/validation and the kernels measured in catalog/measurements") { json, kernels };
         cmd.SetAction(r =>
         {
-            var (results, summaries) = RunAll();
-            var measured = RunKernels();
+            var outcome = ValidateWorkflow.Run(catalog);
+            var (results, measured) = (outcome.Cases, outcome.Kernels);
+            var summaries = Summaries(results);
             bool every = r.GetValue(kernels);
             if (r.GetValue(json))
             {
@@ -33,15 +35,9 @@ static class ValidateCommand
         return cmd;
     }
 
-    public static (IReadOnlyList<ValidationResult>, IReadOnlyList<ValidationReport.Summary>) RunAll()
+    /// <summary>The mean error of each tier of each workload.</summary>
+    public static IReadOnlyList<ValidationReport.Summary> Summaries(IReadOnlyList<ValidationResult> results)
     {
-        var catalog = CatalogStore.Default;
-        var results = new List<ValidationResult>();
-        foreach (var c in ValidationReader.Read(catalog))
-        {
-            var cal = catalog.Calibration(c.Scenario.Cluster.Accelerator);
-            results.Add(c.Scenario.Workload == WorkloadKind.Training ? TrainingValidator.Run(c, cal) : InferenceCommands.Validate(c, cal));
-        }
         var summaries = new List<ValidationReport.Summary>();
         foreach (var kind in new[] { WorkloadKind.Training, WorkloadKind.Inference })
         {
@@ -54,17 +50,6 @@ static class ValidateCommand
             if (supplementary.Count > 0) summaries.Add(ValidationReport.Summarize(name + " supplementary (more published runs, calibrated hardware)", supplementary));
             if (holdout.Count > 0) summaries.Add(ValidationReport.Summarize(name + " holdout (hardware never calibrated on)", holdout));
         }
-        return (results, summaries);
-    }
-
-    /// <summary>Every shipped kernel-measurement set against the operator model of its accelerator.</summary>
-    public static IReadOnlyList<KernelValidation> RunKernels()
-    {
-        var catalog = CatalogStore.Default;
-        return catalog.Measurements.Select(set =>
-        {
-            var a = catalog.Accelerator(set.AcceleratorId);
-            return KernelValidator.Validate(set, a, catalog.Calibration(a));
-        }).ToList();
+        return summaries;
     }
 }

@@ -1,3 +1,4 @@
+using Augur.Domain.Hardware;
 using Augur.CostModels.Analysis;
 using Augur.CostModels.Compute;
 using Augur.Domain.Models;

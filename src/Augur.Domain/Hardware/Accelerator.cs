@@ -20,9 +20,12 @@ public sealed record Accelerator
     public required Watts Power { get; init; }
     public required string DefaultSystem { get; init; }
     public int Year { get; init; }
+    /// <summary>shipping, announced, or <see cref="Hypothetical"/> (written in a scenario, not in the catalog).</summary>
     public string Status { get; init; } = "shipping";
     public required IReadOnlyList<string> Sources { get; init; }
     public string Notes { get; init; } = "";
+
+    public const string Hypothetical = "hypothetical";
 
     public bool Supports(Precision p) => DensePeak[(int)p].PerSecond > 0;
     public FlopRate Peak(Precision p) => DensePeak[(int)p];

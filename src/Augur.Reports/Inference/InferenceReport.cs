@@ -18,7 +18,7 @@ public static class InferenceReport
         var l = e.Layout;
         var t = Render.Table("metric", "value");
         t.AddRow("model", s.Model.Name);
-        t.AddRow("hardware", $"{s.Cluster.Gpus} × {s.Cluster.Accelerator.Id} (scale-up domain {s.Cluster.ScaleUpDomain})");
+        t.AddRow("hardware", $"{s.Cluster.Gpus} × {s.Cluster.Accelerator.Id} (scale-up domain {s.Cluster.ScaleUpDomain}{Format.Hypothetical(s.Cluster.Accelerator)})");
         t.AddRow("layout", $"tp{l.Tp} pp{l.Pp} ep{l.Ep} dp_attention{l.DpAttention} × {l.Replicas} replicas ({job.Mode.ToString().ToLowerInvariant()})");
         string spread = job.InputTokensCv > 0 || job.OutputTokensCv > 0
             ? $" (mean; cv {Format.N(job.InputTokensCv, "0.##")} / {Format.N(job.OutputTokensCv, "0.##")})" : "";
@@ -70,6 +70,7 @@ public static class InferenceReport
             ["workload"] = "inference",
             ["model"] = s.Model.Name,
             ["hardware"] = s.Cluster.Accelerator.Id,
+            ["calibration"] = s.Cluster.Accelerator.Family,
             ["gpus"] = s.Cluster.Gpus,
             ["layout"] = LayoutJson(e.Layout),
             ["mode"] = s.Inference!.Mode.ToString().ToLowerInvariant(),

@@ -20,7 +20,7 @@ public static class TrainingReport
         var acc = s.Cluster.Accelerator;
         var head = Render.Table("metric", "value");
         head.AddRow("model", s.Model.Name);
-        head.AddRow("hardware", $"{s.Cluster.Gpus} × {acc.Id} ({s.Cluster.SystemName}; scale-up domain {s.Cluster.ScaleUpDomain})");
+        head.AddRow("hardware", $"{s.Cluster.Gpus} × {acc.Id} ({s.Cluster.SystemName}; scale-up domain {s.Cluster.ScaleUpDomain}{Format.Hypothetical(acc)})");
         head.AddRow("layout", e.Layout.ToString());
         head.AddRow("step time", Format.Seconds(e.StepSeconds));
         head.AddRow("tokens/s per GPU", Format.N(e.TokensPerSecondPerGpu, "0"));
@@ -84,6 +84,7 @@ public static class TrainingReport
             ["workload"] = "training",
             ["model"] = s.Model.Name,
             ["hardware"] = s.Cluster.Accelerator.Id,
+            ["calibration"] = s.Cluster.Accelerator.Family,
             ["gpus"] = s.Cluster.Gpus,
             ["precision"] = s.Precision.Label(),
             ["routing"] = s.Model.Moe is null ? null : s.Training!.Routing.ToString().ToLowerInvariant(),

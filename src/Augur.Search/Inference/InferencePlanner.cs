@@ -1,3 +1,4 @@
+using Augur.Domain.Hardware;
 using System.Diagnostics;
 using Augur.CostModels.Compute;
 using Augur.CostModels.Inference;

@@ -1,7 +1,7 @@
 using Augur.Domain.Hardware;
 using Augur.Units;
 
-namespace Augur.CostModels.Compute;
+namespace Augur.Domain.Hardware;
 
 /// <summary>Achievable fraction of a network tier's per-GPU bandwidth, and its per-hop latency.</summary>
 /// <param name="BusBandwidthEfficiency">Achieved bus bandwidth of large collectives / line rate (nccl-tests busBw).</param>

@@ -1,0 +1,74 @@
+using Augur.Catalog.Files;
+using Augur.Domain;
+using Augur.Domain.Hardware;
+
+namespace Augur.Catalog.Loading;
+
+/// <summary>
+/// Hypothetical hardware written in a scenario: <c>hardware: {base: b300, hbm_gb: 432, hbm_tb_s: 16}</c> changes a
+/// catalog accelerator (or the accelerator of a catalog system), and a mapping without <c>base</c> describes a whole
+/// accelerator with the catalog's own field names. The base's family calibration applies unless
+/// <c>calibration:</c> names another; the accelerator's name says which, so every report shows it.
+/// </summary>
+static class InlineHardware
+{
+    static readonly string[] ControlKeys = ["base", "system", "calibration"];
+    static readonly string[] AcceleratorKeys =
+        ["id", "name", "vendor", "family", "year", "dense_tflops", "hbm_gb", "hbm_tb_s", "tdp_w", "default_system", "price_usd_per_gpu_hour", "sources", "notes", "confidence"];
+
+    /// <returns>The accelerator, the system whose network it sits in (null: none named, the cluster must say), and its price.</returns>
+    public static (Accelerator Accelerator, SystemSpec? System, double? Price) Read(MappingNode h, CatalogStore catalog)
+    {
+        h.RequireOnly([.. ControlKeys, .. AcceleratorKeys]);
+        SystemSpec? system = null;
+        var entries = new Dictionary<string, DataNode>();
+        string? baseName = h.OptionalString("base");
+        if (baseName is not null)
+        {
+            string accId = baseName;
+            if (catalog.TrySystem(baseName, out var sys)) { system = sys; accId = sys.AcceleratorId; }
+            foreach (var (k, v) in catalog.AcceleratorFile(accId).Entries) entries[k] = v;
+            system ??= catalog.System(catalog.Accelerator(accId).DefaultSystem);
+        }
+        var changes = new List<string>();
+        foreach (var (k, v) in h.Entries)
+        {
+            if (ControlKeys.Contains(k)) continue;
+            if (k == "dense_tflops" && v is MappingNode peaks && entries.GetValueOrDefault(k) is MappingNode basePeaks)
+            {
+                var merged = new Dictionary<string, DataNode>(basePeaks.Entries);
+                foreach (var (p, rate) in peaks.Entries) { merged[p] = rate; changes.Add($"{k}.{p}={Text(rate)}"); }
+                entries[k] = new MappingNode(peaks.Path, merged);
+                continue;
+            }
+            entries[k] = v;
+            if (k is not ("notes" or "sources" or "confidence" or "id" or "name")) changes.Add($"{k}={Text(v)}");
+        }
+        string id = h.OptionalString("id") ?? (baseName is null ? "custom" : changes.Count == 0 ? baseName : $"{baseName}+{string.Join(",", changes)}");
+        string family = h.OptionalString("calibration") ?? (entries.GetValueOrDefault("family") as ScalarNode)?.Text ?? "generic";
+        if (!catalog.HasCalibration(family))
+            throw new InputException($"{h.Path}.calibration: no calibration family '{family}'{Hint(family, catalog)}");
+        string baseLabel = baseName is null ? "inline accelerator" : $"{baseName} with {(changes.Count == 0 ? "no changes" : string.Join(", ", changes))}";
+        entries["id"] = Scalar(h, "id", id);
+        entries["name"] = Scalar(h, "name", h.OptionalString("name") ?? baseLabel);
+        entries["family"] = Scalar(h, "family", family);
+        entries["status"] = Scalar(h, "status", Accelerator.Hypothetical);
+        if (!entries.ContainsKey("vendor")) entries["vendor"] = Scalar(h, "vendor", "custom");
+        if (h.OptionalString("system") is { } sysName) system = catalog.System(sysName);
+        // The default system is only a lookup key for catalog entries; inline hardware takes its network from
+        // the system above or from the cluster section.
+        entries["default_system"] = Scalar(h, "default_system", system?.Id ?? "none");
+        var merged2 = new MappingNode(h.Path, entries);
+        var acc = HardwareReader.Accelerator(merged2);
+        if (acc.HbmCapacity.Value <= 0 || acc.HbmBandwidth.BytesPerSecond <= 0 || !Enum.GetValues<Precision>().Any(acc.Supports))
+            throw new InputException($"{h.Path}: hbm_gb, hbm_tb_s and at least one dense_tflops rate must be positive");
+        return (acc, system, merged2.OptionalNumber("price_usd_per_gpu_hour"));
+    }
+
+    static ScalarNode Scalar(MappingNode h, string key, string text) => new(h.Path + "." + key, text);
+
+    static string Text(DataNode n) => n is ScalarNode { Text: { } t } ? t : "…";
+
+    static string Hint(string family, CatalogStore catalog) =>
+        Suggest.Nearest(family, catalog.Calibrations.Select(c => c.Family)) is { } near ? $"; did you mean '{near}'?" : $"; use one of: {string.Join(", ", catalog.Calibrations.Select(c => c.Family).Order())}";
+}

@@ -1,0 +1,62 @@
+using Augur.Catalog.Loading;
+using Augur.CostModels.Inference;
+using Augur.CostModels.Run;
+using Augur.CostModels.Training;
+using Augur.CostModels.Validation;
+using Augur.Domain.Parallelism;
+using Augur.Domain.Workloads;
+
+namespace Augur.Workflows;
+
+/// <summary>The cost of the layout a scenario gives: a training step (and the whole run, when a budget is set) or a serving deployment.</summary>
+public abstract record EstimateOutcome(Scenario Scenario);
+
+public sealed record TrainingEstimateOutcome(Scenario Scenario, TrainingEstimate Estimate, RunEstimate? Run) : EstimateOutcome(Scenario);
+
+public sealed record InferenceEstimateOutcome(Scenario Scenario, InferenceEstimate Estimate) : EstimateOutcome(Scenario);
+
+/// <summary><c>estimate</c>: cost the layout a scenario fixes; unstated degrees default to 1 and data parallelism fills the GPUs.</summary>
+public static class EstimateWorkflow
+{
+    public static EstimateOutcome Run(Scenario s, CatalogStore catalog) => s.Workload == WorkloadKind.Inference
+        ? new InferenceEstimateOutcome(s, Inference(s, catalog))
+        : Training(s, catalog);
+
+    public static TrainingEstimateOutcome Training(Scenario s, CatalogStore catalog)
+    {
+        var job = s.Training!;
+        var layout = LayoutDefaults.Complete(s.Layout, s.Cluster.Gpus);
+        if (LayoutValidator.Check(s.Model, s.Cluster.Gpus, layout, job.SeqLen, job.GlobalBatch) is { } err)
+            throw new LayoutException(err);
+        var model = TrainingModelOf(s, catalog);
+        var e = model.Estimate(layout);
+        return new TrainingEstimateOutcome(s, e, RunOf(s, model, e));
+    }
+
+    public static InferenceEstimate Inference(Scenario s, CatalogStore catalog)
+    {
+        var (model, layout) = InferenceModelOf(s, catalog);
+        return model.Estimate(layout, s.Run.UsdPerGpuHour);
+    }
+
+    /// <summary>The training cost model of a scenario, with its hardware family's calibration.</summary>
+    public static TrainingModel TrainingModelOf(Scenario s, CatalogStore catalog) =>
+        new(s.Model, s.Cluster, s.Training!, catalog.Calibration(s.Cluster.Accelerator));
+
+    /// <summary>The serving cost model of a scenario and its checked layout.</summary>
+    public static (InferenceModel Model, InferenceLayout Layout) InferenceModelOf(Scenario s, CatalogStore catalog)
+    {
+        var layout = InferenceValidator.LayoutFor(s);
+        if (layout.Validate(s.Model, s.Cluster.Gpus) is { } err) throw new LayoutException(err);
+        if (layout.ValidatePools(s.Inference!, s.Cluster.Gpus) is { } pools) throw new LayoutException(pools);
+        return (new InferenceModel(s.Model, s.Cluster, s.Inference!, s.Precision, catalog.Calibration(s.Cluster.Accelerator)), layout);
+    }
+
+    /// <summary>The whole run (time, cost, energy, goodput) when the scenario sets a token or FLOP budget.</summary>
+    public static RunEstimate? RunOf(Scenario s, TrainingModel model, TrainingEstimate e)
+    {
+        var job = s.Training!;
+        if (job.TokenBudget is null && job.FlopBudget is null) return null;
+        return RunProjection.Project(e.StepSeconds, job.TokensPerStep, model.ModelFlopsPerStep, s.Cluster.Gpus, job, s.Run, s.Cluster.Accelerator.Power);
+    }
+}

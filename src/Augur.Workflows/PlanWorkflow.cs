@@ -1,0 +1,38 @@
+using Augur.Catalog.Loading;
+using Augur.CostModels.Run;
+using Augur.CostModels.Training;
+using Augur.Domain;
+using Augur.Domain.Workloads;
+using Augur.Search.Inference;
+using Augur.Search.Training;
+
+namespace Augur.Workflows;
+
+public abstract record PlanOutcome(Scenario Scenario);
+
+/// <param name="Best">The winner, costed in full; null when no layout fits.</param>
+/// <param name="Run">The winner's whole run when the scenario sets a budget.</param>
+public sealed record TrainingPlanOutcome(Scenario Scenario, PlanResult Plan, TrainingEstimate? Best, RunEstimate? Run) : PlanOutcome(Scenario);
+
+/// <param name="Chosen">The scenario with the winner's mode and batch fixed, as its estimate is reported.</param>
+public sealed record InferencePlanOutcome(Scenario Scenario, InferencePlan Plan, Scenario Chosen) : PlanOutcome(Scenario);
+
+/// <summary><c>plan</c>: search the layout keys a scenario leaves open and rank the layouts by its objective.</summary>
+public static class PlanWorkflow
+{
+    public static PlanOutcome Run(Scenario s, CatalogStore catalog, int top, IProgress<long>? progress = null)
+    {
+        if (top < 1) throw new InputException($"top must be at least 1, got {top}");
+        if (s.Workload == WorkloadKind.Inference)
+        {
+            var plan = InferencePlanner.Plan(s, catalog.Calibration(s.Cluster.Accelerator), top);
+            var w = plan.Best;
+            var chosen = s with { Inference = s.Inference! with { Mode = w.Mode, Concurrency = w.Batch } };
+            return new InferencePlanOutcome(s, plan, chosen);
+        }
+        var model = EstimateWorkflow.TrainingModelOf(s, catalog);
+        var result = TrainingPlanner.Plan(model, s, top, progress);
+        var best = result.Ranked.Count > 0 ? result.Ranked[0] : (TrainingEstimate?)null;
+        return new TrainingPlanOutcome(s, result, best, best is { } b ? EstimateWorkflow.RunOf(s, model, b) : null);
+    }
+}

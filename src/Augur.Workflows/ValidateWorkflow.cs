@@ -1,0 +1,29 @@
+using Augur.Catalog.Loading;
+using Augur.CostModels.Validation;
+using Augur.Domain.Workloads;
+
+namespace Augur.Workflows;
+
+/// <summary>Every shipped published measurement beside its prediction, and every measured kernel beside the operator model.</summary>
+public sealed record ValidationOutcome(IReadOnlyList<ValidationResult> Cases, IReadOnlyList<KernelValidation> Kernels);
+
+/// <summary><c>validate</c>: the catalog's validation cases and kernel measurements against the cost models.</summary>
+public static class ValidateWorkflow
+{
+    public static ValidationOutcome Run(CatalogStore catalog) => new(Cases(catalog), Kernels(catalog));
+
+    public static IReadOnlyList<ValidationResult> Cases(CatalogStore catalog) =>
+        ValidationReader.Read(catalog).Select(c =>
+        {
+            var cal = catalog.Calibration(c.Scenario.Cluster.Accelerator);
+            return c.Scenario.Workload == WorkloadKind.Training ? TrainingValidator.Run(c, cal) : InferenceValidator.Run(c, cal);
+        }).ToList();
+
+    /// <summary>Every shipped kernel-measurement set against the operator model of its accelerator.</summary>
+    public static IReadOnlyList<KernelValidation> Kernels(CatalogStore catalog) =>
+        catalog.Measurements.Select(set =>
+        {
+            var a = catalog.Accelerator(set.AcceleratorId);
+            return KernelValidator.Validate(set, a, catalog.Calibration(a));
+        }).ToList();
+}

@@ -1,0 +1,117 @@
+using Augur.Catalog.Loading;
+using Augur.Domain;
+using Augur.Domain.Hardware;
+using Augur.Units;
+using Augur.Workflows;
+
+namespace Augur.Tests.Workflows;
+
+/// <summary>Hypothetical hardware written in a scenario, and bandwidths that carry their unit.</summary>
+public class HardwareTests
+{
+    static Augur.Domain.Workloads.Scenario Read(string hardware, string cluster = "{gpus: 8}") => ScenarioLoader.FromYaml(CatalogStore.Default, $"""
+        workload: training
+        model: llama3.1-8b
+        hardware: {hardware}
+        cluster: {cluster}
+        training: {"{"}seq_len: 4096, global_batch: 64{"}"}
+        """);
+
+    [Fact]
+    public void A_base_with_a_changed_peak_keeps_the_other_peaks()
+    {
+        var a = Read("{base: b300, dense_tflops: {fp8: 7000}}").Cluster.Accelerator;
+        Assert.Equal(7000e12, a.Peak(Precision.FP8).PerSecond);
+        Assert.Equal(2250e12, a.Peak(Precision.BF16).PerSecond);
+        Assert.Equal("b300+dense_tflops.fp8=7000", a.Id);
+    }
+
+    [Fact]
+    public void A_system_as_base_brings_its_network()
+    {
+        // gb200-nvl72: 72 GPUs in one NVLink domain.
+        var s = Read("{base: gb200-nvl72, hbm_gb: 384}", "{gpus: 72}");
+        Assert.Equal(72, s.Cluster.ScaleUpDomain);
+        Assert.Equal(384e9, s.Cluster.Accelerator.HbmCapacity.Value);
+    }
+
+    [Fact]
+    public void A_named_calibration_family_replaces_the_bases()
+    {
+        var a = Read("{base: b300, calibration: nvidia-hopper}").Cluster.Accelerator;
+        Assert.Equal("nvidia-hopper", a.Family);
+        
+        var e = Assert.Throws<InputException>(() => Read("{base: b300, calibration: nvidia-hoper}"));
+        Assert.Contains("did you mean 'nvidia-hopper'", e.Message);
+    }
+
+    [Fact]
+    public void A_whole_inline_accelerator_needs_its_network_from_the_cluster()
+    {
+        const string Chip = "{name: asic, dense_tflops: {bf16: 1000}, hbm_gb: 100, hbm_tb_s: 5}";
+        var e = Assert.Throws<InputException>(() => Read(Chip));
+        Assert.Contains("scale_up_bandwidth", e.Message);
+        var s = Read(Chip, "{gpus: 16, scale_up_domain: 16, scale_up_bandwidth: 800 GB/s, scale_out_bandwidth: 400 Gbit/s}");
+        Assert.Equal(16, s.Cluster.ScaleUpDomain);
+        Assert.Equal(800e9, s.Cluster.ScaleUpPerGpu.BytesPerSecond);
+        Assert.Equal(50e9, s.Cluster.ScaleOutPerGpu.BytesPerSecond); // 400 Gbit/s ÷ 8
+        Assert.Equal("generic", s.Cluster.Accelerator.Family);
+    }
+
+    [Fact]
+    public void The_old_ambiguous_gbps_keys_are_refused_with_both_readings()
+    {
+        var e = Assert.Throws<InputException>(() => Read("h100-sxm", "{gpus: 8, scale_out_gbps: 400}"));
+        Assert.Contains("'400 GB/s' or '400 Gbit/s'", e.Message);
+    }
+
+    [Theory]
+    [InlineData("450 GB/s", 450e9)]
+    [InlineData("400 Gbit/s", 50e9)]
+    [InlineData("400 Gb/s", 50e9)]
+    [InlineData("1.8 TB/s", 1.8e12)]
+    [InlineData("3.2Tbit/s", 400e9)]
+    public void Bandwidths_are_read_with_their_unit(string text, double bytesPerSecond)
+    {
+        Assert.Null(BandwidthText.TryParse(text, out var b));
+        Assert.Equal(bytesPerSecond, b.BytesPerSecond, 1e-9 * bytesPerSecond);
+    }
+
+    [Fact]
+    public void A_bare_bandwidth_spells_out_both_readings()
+    {
+        // 400 read as GB/s is 3,200 Gbit/s; read as Gbit/s it is 50 GB/s.
+        string? why = BandwidthText.TryParse("400", out _);
+        Assert.NotNull(why);
+        Assert.Contains("3200 Gbit/s", why);
+        Assert.Contains("50 GB/s", why);
+        Assert.NotNull(BandwidthText.TryParse("400 gbps", out _));
+        Assert.NotNull(BandwidthText.TryParse("0 GB/s", out _));
+    }
+}
+
+public class SetOptionCliTests
+{
+    [Fact]
+    public void Estimate_with_set_reports_hypothetical_hardware_and_its_calibration()
+    {
+        var (code, output, err) = Augur.Tests.Cli.CliTests.Run("estimate", Augur.Tests.Scenarios.Repo("samples/llama3-405b-pretrain.yaml"),
+            "--set", "hardware.hbm_gb=200", "--json");
+        Assert.True(code == 0, err);
+        var doc = System.Text.Json.JsonDocument.Parse(output).RootElement;
+        Assert.Equal("h100-sxm+hbm_gb=200", doc.GetProperty("hardware").GetString());
+        Assert.Equal("nvidia-hopper", doc.GetProperty("calibration").GetString());
+        var (_, table, _) = Augur.Tests.Cli.CliTests.Run("estimate", Augur.Tests.Scenarios.Repo("samples/llama3-405b-pretrain.yaml"), "--set", "hardware.hbm_gb=200");
+        Assert.Contains("hypothetical,", table); // the table may wrap the line here
+        Assert.Contains("nvidia-hopper calibration", table);
+    }
+
+    [Fact]
+    public void A_bad_set_is_one_line_and_exit_2()
+    {
+        var (code, output, err) = Augur.Tests.Cli.CliTests.Run("estimate", Augur.Tests.Scenarios.Repo("samples/llama3-405b-pretrain.yaml"), "--set", "cluster.gpus");
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Single(err.Trim().Split('\n'));
+    }
+}
