@@ -25,7 +25,7 @@ public static class InferencePlanReport
         string summary = FormattableString.Invariant($"objective {Objective(p.Objective)}: searched {p.Enumerated:N0} (layout, mode) pairs in {p.SearchSeconds:0.###} s: ")
                          + FormattableString.Invariant($"{p.PrunedByMemory:N0} discarded for memory before costing, {p.PointsEvaluated:N0} (layout, mode, batch) points costed, {p.PointsFeasible:N0} fit and meet the limits");
         var items = new List<IRenderable> { Render.Line(summary), t };
-        foreach (var w in p.Why) items.Add(Render.Line(w));
+        foreach (var w in p.Why) items.Add(Render.Line(w.Message));
         items.Add(Render.Line("Pareto front: tokens/s per GPU against tokens/s per user (no other point is better on both); layout tpN ppN epN dpaN ×replicas, pp shown when above 1"));
         items.Add(f);
         return items.ToArray();
@@ -84,7 +84,7 @@ public static class InferencePlanReport
             ["points_evaluated"] = p.PointsEvaluated,
             ["points_feasible"] = p.PointsFeasible,
             ["search_seconds"] = JsonOut.Num(p.SearchSeconds),
-            ["why"] = new JsonArray(p.Why.Select(w => (JsonNode)JsonValue.Create(w)!).ToArray()),
+            ["why"] = new JsonArray(p.Why.Select(w => (JsonNode)JsonValue.Create(w.Message)!).ToArray()),
             ["ranked"] = ranked,
             ["pareto"] = pareto,
         };

@@ -20,7 +20,7 @@ public static class PlanReport
                 Format.N(e.TokensPerSecondPerGpu, "0"), Format.Pct(e.Mfu), Format.N(e.Memory.Total.GiB, "0.0"), e.Bottleneck);
         var summary = FormattableString.Invariant($"searched {p.Enumerated:N0} valid layouts in {p.SearchSeconds:0.###} s: {p.PrunedByMemory:N0} discarded for memory before costing, {p.ConfigsEvaluated:N0} costed");
         var items = new List<IRenderable> { Render.Line(summary), t };
-        foreach (var w in p.Why) items.Add(Render.Line(w));
+        foreach (var w in p.Why) items.Add(Render.Line(w.Message));
         if (p.Ranked.Count == 0) items.Add(Render.Line("no layout fits in memory: add GPUs, use a larger-memory accelerator, or allow recompute/ZeRO"));
         return items.ToArray();
     }
@@ -44,7 +44,7 @@ public static class PlanReport
             ["configs_enumerated"] = p.Enumerated,
             ["pruned_by_memory"] = p.PrunedByMemory,
             ["search_seconds"] = JsonOut.Num(p.SearchSeconds),
-            ["why"] = new JsonArray(p.Why.Select(w => (JsonNode)JsonValue.Create(w)!).ToArray()),
+            ["why"] = new JsonArray(p.Why.Select(w => (JsonNode)JsonValue.Create(w.Message)!).ToArray()),
             ["ranked"] = ranked,
         };
         if (best is not null) o["best"] = best;

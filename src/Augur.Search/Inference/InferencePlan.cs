@@ -49,7 +49,7 @@ public sealed record InferencePlan(
     long PointsEvaluated,
     long PointsFeasible,
     double SearchSeconds,
-    IReadOnlyList<string> Why,
+    IReadOnlyList<Conclusion> Why,
     GpuSizing? Sizing)
 {
     public ServingPoint Best => Ranked[0];

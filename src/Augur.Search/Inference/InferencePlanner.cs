@@ -20,7 +20,7 @@ public static class InferencePlanner
 {
     public static InferencePlan Plan(Scenario s, HardwareCalibration calibration, int top = 5)
     {
-        if (top < 1) throw new InputException($"--top must be at least 1, got {top}");
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
         var sw = Stopwatch.StartNew();
         var search = new ServingSearch(s, calibration);
         bool crossed = false;

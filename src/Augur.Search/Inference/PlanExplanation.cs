@@ -7,51 +7,51 @@ namespace Augur.Search.Inference;
 /// <summary>Plain-words reasons for a serving plan's winner.</summary>
 static class PlanExplanation
 {
-    public static List<string> Why(Scenario s, IReadOnlyList<ServingPoint> ranked, IEnumerable<ServingPoint> bestPerLayout,
+    public static List<Conclusion> Why(Scenario s, IReadOnlyList<ServingPoint> ranked, IEnumerable<ServingPoint> bestPerLayout,
         Comparer<ServingPoint> order, bool crossedScaleUp, GpuSizing? sizing)
     {
         var all = bestPerLayout.ToList();
         var w = ranked[0];
         var e = w.Estimate;
-        var why = new List<string>
+        var why = new List<Conclusion>
         {
-            $"{ServingSearch.Describe(w)} wins at batch {w.Batch} per replica: {F(w.TokensPerSecondPerGpu, "0")} output tok/s per GPU at "
+            new(ConclusionKind.Winner, $"{ServingSearch.Describe(w)} wins at batch {w.Batch} per replica: {F(w.TokensPerSecondPerGpu, "0")} output tok/s per GPU at "
             + $"{F(w.TokensPerSecondPerUser, "0.#")} tok/s per user (TPOT {F(e.Tpot * 1e3, "0.#")} ms, TTFT {F(e.Ttft * 1e3, "0")} ms); "
-            + $"decode is {e.DecodeBound}-bound; weights {F(e.MemoryPerGpu.Weights.GiB, "0.#")} GiB per GPU leave KV for {e.MaxConcurrency} sequences per replica.",
+            + $"decode is {e.DecodeBound}-bound; weights {F(e.MemoryPerGpu.Weights.GiB, "0.#")} GiB per GPU leave KV for {e.MaxConcurrency} sequences per replica."),
         };
         if (w.GpusUsed < s.Cluster.Gpus)
         {
             var full = all.Where(p => p.GpusUsed == s.Cluster.Gpus).OrderBy(p => p, order).FirstOrDefault();
-            why.Add($"the winner uses {w.GpusUsed} of the {s.Cluster.Gpus} GPUs (whole replicas only; rates are per GPU in use, {F(w.Estimate.OutputTokensPerSecondTotal, "0")} tok/s in all)"
-                    + (full is null ? "." : $"; the best layout using all of them, {ServingSearch.Describe(full)} (batch {full.Batch}), reaches {F(full.TokensPerSecondPerGpu, "0")} tok/s per GPU, {F(full.Estimate.OutputTokensPerSecondTotal, "0")} in all."));
+            why.Add(new(ConclusionKind.UnusedGpus, $"the winner uses {w.GpusUsed} of the {s.Cluster.Gpus} GPUs (whole replicas only; rates are per GPU in use, {F(w.Estimate.OutputTokensPerSecondTotal, "0")} tok/s in all)"
+                    + (full is null ? "." : $"; the best layout using all of them, {ServingSearch.Describe(full)} (batch {full.Batch}), reaches {F(full.TokensPerSecondPerGpu, "0")} tok/s per GPU, {F(full.Estimate.OutputTokensPerSecondTotal, "0")} in all.")));
         }
-        if (ranked.FirstOrDefault(p => p.Layout != w.Layout) is { } r) why.Add(Versus(w, r, "runner-up layout"));
-        if (Objective(s) is { } note) why.Add(note);
+        if (ranked.FirstOrDefault(p => p.Layout != w.Layout) is { } r) why.Add(new(ConclusionKind.RunnerUp, Versus(w, r, "runner-up layout")));
+        if (Objective(s) is { } note) why.Add(new(ConclusionKind.Objective, note));
 
         var modes = all.GroupBy(p => p.Mode).Select(g => g.OrderBy(p => p, order).First()).ToList();
         if (modes.Count == 2 && modes.First(p => p.Mode == ServingMode.Disaggregated) is { Estimate.Disaggregated: { } d } dis)
         {
             var agg = modes.First(p => p.Mode == ServingMode.Aggregated);
-            why.Add($"best aggregated {ServingSearch.Describe(agg)} (batch {agg.Batch}): {F(agg.TokensPerSecondPerGpu, "0")} tok/s per GPU at {F(agg.TokensPerSecondPerUser, "0.#")} tok/s per user; "
+            why.Add(new(ConclusionKind.ServingModes, $"best aggregated {ServingSearch.Describe(agg)} (batch {agg.Batch}): {F(agg.TokensPerSecondPerGpu, "0")} tok/s per GPU at {F(agg.TokensPerSecondPerUser, "0.#")} tok/s per user; "
                     + $"best disaggregated {ServingSearch.Describe(dis)} with prefill:decode = {d.PrefillGpus}:{d.DecodeGpus} GPUs (batch {dis.Batch}, limited by {d.Limiter}): "
-                    + $"{F(dis.TokensPerSecondPerGpu, "0")} tok/s per GPU at {F(dis.TokensPerSecondPerUser, "0.#")} tok/s per user.");
+                    + $"{F(dis.TokensPerSecondPerGpu, "0")} tok/s per GPU at {F(dis.TokensPerSecondPerUser, "0.#")} tok/s per user."));
         }
         else if (!(s.Inference?.ModeFixed ?? true) && modes.Count == 1)
-            why.Add($"no {(modes[0].Mode == ServingMode.Aggregated ? "disaggregated" : "aggregated")} point is feasible (disaggregated serving needs at least two replicas).");
+            why.Add(new(ConclusionKind.ServingModes, $"no {(modes[0].Mode == ServingMode.Aggregated ? "disaggregated" : "aggregated")} point is feasible (disaggregated serving needs at least two replicas)."));
 
         int domain = s.Cluster.ScaleUpDomain;
         if (crossedScaleUp)
-            why.Add($"no layout fits with tp ≤ {domain} (the scale-up domain), so tp was allowed to cross it; its all-reduces run on the scale-out network.");
+            why.Add(new(ConclusionKind.ScaleUp, $"no layout fits with tp ≤ {domain} (the scale-up domain), so tp was allowed to cross it; its all-reduces run on the scale-out network."));
         else if (w.Layout.GpusPerReplica > domain)
         {
             var inside = all.Where(p => p.Layout.GpusPerReplica <= domain).OrderBy(p => p, order).FirstOrDefault();
-            why.Add($"a replica of the winner spans {w.Layout.GpusPerReplica} GPUs, beyond one {domain}-GPU scale-up domain"
+            why.Add(new(ConclusionKind.ScaleUp, $"a replica of the winner spans {w.Layout.GpusPerReplica} GPUs, beyond one {domain}-GPU scale-up domain"
                     + (inside is null ? "; no searched layout inside one domain is feasible."
-                        : $"; the best inside one domain, {ServingSearch.Describe(inside)} (batch {inside.Batch}), reaches {F(inside.TokensPerSecondPerGpu, "0")} tok/s per GPU ({Pct(inside.TokensPerSecondPerGpu / w.TokensPerSecondPerGpu - 1)})."));
+                        : $"; the best inside one domain, {ServingSearch.Describe(inside)} (batch {inside.Batch}), reaches {F(inside.TokensPerSecondPerGpu, "0")} tok/s per GPU ({Pct(inside.TokensPerSecondPerGpu / w.TokensPerSecondPerGpu - 1)}).")));
         }
         if (sizing is { } z)
-            why.Add($"to serve {F(z.TargetOutputTokensPerSecond, "0")} output tok/s at {F(w.TokensPerSecondPerUser, "0.#")} tok/s per user you need {z.Gpus} GPUs "
-                    + $"({z.Units} × {z.GpusPerUnit}-GPU {(w.Mode == ServingMode.Disaggregated ? "prefill+decode groups" : "replicas")}, about {z.ConcurrentStreams} concurrent streams).");
+            why.Add(new(ConclusionKind.Sizing, $"to serve {F(z.TargetOutputTokensPerSecond, "0")} output tok/s at {F(w.TokensPerSecondPerUser, "0.#")} tok/s per user you need {z.Gpus} GPUs "
+                    + $"({z.Units} × {z.GpusPerUnit}-GPU {(w.Mode == ServingMode.Disaggregated ? "prefill+decode groups" : "replicas")}, about {z.ConcurrentStreams} concurrent streams)."));
         return why;
     }
 

@@ -15,4 +15,4 @@ public sealed record PlanResult(
     long PrunedByMemory,
     long Enumerated,
     double SearchSeconds,
-    IReadOnlyList<string> Why);
+    IReadOnlyList<Conclusion> Why);

@@ -50,20 +50,20 @@ public static class TrainingPlanner
         return a.Memory.Total.Value < b.Memory.Total.Value;
     }
 
-    static List<string> Explain(IReadOnlyList<TrainingEstimate> ranked)
+    static List<Conclusion> Explain(IReadOnlyList<TrainingEstimate> ranked)
     {
-        var why = new List<string>();
+        var why = new List<Conclusion>();
         if (ranked.Count == 0) return why;
         var w = ranked[0];
         var parts = w.Breakdown.Parts().Where(p => p.Seconds > 0).OrderByDescending(p => p.Seconds).ToList();
         string shares = string.Join(", ", parts.Take(3).Select(p => $"{p.Name} {Pct(p.Seconds / w.StepSeconds)}"));
-        why.Add($"{w.Layout} wins at {F(w.StepSeconds)} s/step, MFU {Pct(w.Mfu)}; its step is {shares}; bottleneck: {w.Bottleneck}.");
+        why.Add(new(ConclusionKind.Winner, $"{w.Layout} wins at {F(w.StepSeconds)} s/step, MFU {Pct(w.Mfu)}; its step is {shares}; bottleneck: {w.Bottleneck}."));
         if (ranked.Count < 2) return why;
         var r = ranked[1];
         var diffs = r.Breakdown.Parts().Zip(w.Breakdown.Parts(), (a, b) => (a.Name, Delta: a.Seconds - b.Seconds))
             .OrderByDescending(d => d.Delta).ToList();
         var loss = diffs[0];
-        why.Add($"Runner-up {r.Layout} is {Pct(r.StepSeconds / w.StepSeconds - 1)} slower: it loses most on {loss.Name} (+{F(loss.Delta)} s per step).");
+        why.Add(new(ConclusionKind.RunnerUp, $"Runner-up {r.Layout} is {Pct(r.StepSeconds / w.StepSeconds - 1)} slower: it loses most on {loss.Name} (+{F(loss.Delta)} s per step)."));
         return why;
     }
 

@@ -158,7 +158,7 @@ public class InferencePlannerTests
         var byThroughput = Plan(Mixtral + job, top: 10);
         var byCost = Plan(Mixtral + job + "objective: cost_per_token\n", top: 10);
         Assert.Equal(byThroughput.Ranked.Select(p => (p.Layout, p.Mode, p.Batch)), byCost.Ranked.Select(p => (p.Layout, p.Mode, p.Batch)));
-        Assert.Contains(byCost.Why, w => w.Contains("ranks exactly as tokens/s per GPU"));
+        Assert.Contains(byCost.Why, w => w.Kind == Augur.Search.ConclusionKind.Objective && w.Message.Contains("ranks exactly as tokens/s per GPU"));
         var costs = byCost.Ranked.Select(p => p.Estimate.UsdPerMillionOutputTokens).ToList();
         Assert.Equal(costs.Order(), costs);
     }

@@ -18,7 +18,8 @@ public class PlannerTests
         Assert.True(best.StepSeconds <= plan.Ranked[1].StepSeconds);
         Assert.InRange(best.Mfu, 0.3, 0.7);
         Assert.Equal(2, plan.Why.Count);
-        Assert.Contains("Runner-up", plan.Why[1]);
+        Assert.Equal(Augur.Search.ConclusionKind.RunnerUp, plan.Why[1].Kind);
+        Assert.Contains("Runner-up", plan.Why[1].Message);
     }
 
     [Fact]
