@@ -23,6 +23,7 @@ public static class AugurCli
         root.Subcommands.Add(BudgetCommand.Create(output, catalog));
         root.Subcommands.Add(SimulateCommand.Create(output, catalog));
         root.Subcommands.Add(CalibrateCommand.Create(output, catalog));
+        root.Subcommands.Add(SweepCommand.Create(output, error, catalog));
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

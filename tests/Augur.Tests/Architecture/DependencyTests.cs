@@ -17,7 +17,7 @@ public class DependencyTests
         ["Augur.Search"] = ["Augur.CostModels", "Augur.Domain", "Augur.Units"],
         ["Augur.Simulation"] = ["Augur.CostModels", "Augur.Domain", "Augur.Units"],
         ["Augur.Workflows"] = ["Augur.Catalog", "Augur.CostModels", "Augur.Search", "Augur.Simulation", "Augur.Domain", "Augur.Units"],
-        ["Augur.Reports"] = ["Augur.Catalog", "Augur.CostModels", "Augur.Search", "Augur.Simulation", "Augur.Domain", "Augur.Units"],
+        ["Augur.Reports"] = ["Augur.Workflows", "Augur.Catalog", "Augur.CostModels", "Augur.Search", "Augur.Simulation", "Augur.Domain", "Augur.Units"],
     };
 
     public static TheoryData<string> Projects() => new(Allowed.Keys);
