@@ -24,6 +24,7 @@ public static class AugurCli
         root.Subcommands.Add(SimulateCommand.Create(output, catalog));
         root.Subcommands.Add(CalibrateCommand.Create(output, catalog));
         root.Subcommands.Add(SweepCommand.Create(output, error, catalog));
+        root.Subcommands.Add(NeedsCommand.Create(output, catalog));
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
