@@ -21,7 +21,7 @@ public static class CatalogReport
             acc.AddRow(a.Id, a.Name, Tf(a, Precision.BF16), Tf(a, Precision.FP8), Tf(a, Precision.FP4), Format.N(a.HbmCapacity.GB, "0"), Format.N(a.HbmBandwidth.TBps, "0.##"), a.Power.Value > 0 ? Format.N(a.Power.Value, "0") : "-");
         var sys = Render.Table("system", "accelerator", "scale-up domain", "scale-up GB/s/GPU (one way)", "in-network reduction", "scale-out GB/s/GPU");
         foreach (var s in c.Systems.OrderBy(s => s.Id, StringComparer.Ordinal))
-            sys.AddRow(s.Id, s.AcceleratorId, s.ScaleUpDomain.ToString(CultureInfo.InvariantCulture), Format.N(s.ScaleUpPerGpu.GBps, "0.#"), s.InNetworkReduction ? "yes" : "no", Format.N(s.ScaleOutPerGpu.GBps, "0.#"));
+            sys.AddRow(s.Id, s.AcceleratorId, s.ScaleUp.Domain.ToString(CultureInfo.InvariantCulture), Format.N(s.ScaleUp.PerGpu.GBps, "0.#"), s.ScaleUp.InNetworkReduction ? "yes" : "no", Format.N(s.ScaleOut.PerGpu.GBps, "0.#"));
         var mod = Render.Table("model", "layers", "hidden", "heads/kv", "experts", "total B", "active B");
         foreach (var m in c.Models.OrderBy(m => m.Id, StringComparer.Ordinal))
         {
@@ -76,8 +76,8 @@ public static class CatalogReport
     static JsonObject System(SystemSpec s) => new()
     {
         ["id"] = s.Id, ["kind"] = "system", ["name"] = s.Name, ["accelerator"] = s.AcceleratorId,
-        ["scale_up"] = s.ScaleUpName, ["scale_up_domain"] = s.ScaleUpDomain, ["scale_up_gb_s_per_gpu_one_way"] = JsonOut.Num(s.ScaleUpPerGpu.GBps),
-        ["in_network_reduction"] = s.InNetworkReduction, ["scale_out"] = s.ScaleOutName, ["scale_out_gb_s_per_gpu"] = JsonOut.Num(s.ScaleOutPerGpu.GBps),
+        ["scale_up"] = s.ScaleUp.Name, ["scale_up_domain"] = s.ScaleUp.Domain, ["scale_up_gb_s_per_gpu_one_way"] = JsonOut.Num(s.ScaleUp.PerGpu.GBps),
+        ["in_network_reduction"] = s.ScaleUp.InNetworkReduction, ["scale_out"] = s.ScaleOut.Name, ["scale_out_gb_s_per_gpu"] = JsonOut.Num(s.ScaleOut.PerGpu.GBps),
         ["sources"] = Strings(s.Sources), ["notes"] = s.Notes,
     };
 

@@ -45,12 +45,13 @@ public static class HardwareReader
             Id = n.String("id"),
             Name = n.String("name"),
             AcceleratorId = n.String("accelerator"),
-            ScaleUpDomain = up.Integer("domain_size"),
-            ScaleUpPerGpu = Bandwidth.FromGBps(up.OptionalNumber("gb_s_per_gpu_one_way") ?? 0),
-            ScaleUpName = up.OptionalString("name") ?? "",
-            InNetworkReduction = up.OptionalBool("in_network_reduction") ?? false,
-            ScaleOutPerGpu = Bandwidth.FromGbitps(output.OptionalNumber("gbit_s_per_gpu") ?? 0),
-            ScaleOutName = output.OptionalString("name") ?? "",
+            Tiers = NetworkTiers.Checked([
+                new NetworkTierSpec(TierKind.ScaleUp, up.OptionalString("name") ?? "scale-up", up.Integer("domain_size"),
+                    Bandwidth.FromGBps(up.OptionalNumber("gb_s_per_gpu_one_way") ?? 0), InNetworkReduction: up.OptionalBool("in_network_reduction") ?? false),
+                // A site's scale-out network joins as many GPUs as the job has; Cluster.From sets the count.
+                new NetworkTierSpec(TierKind.ScaleOut, output.OptionalString("name") ?? "scale-out", int.MaxValue,
+                    Bandwidth.FromGbitps(output.OptionalNumber("gbit_s_per_gpu") ?? 0)),
+            ]),
             Sources = Sources(n),
             Notes = n.OptionalString("notes") ?? "",
         };

@@ -102,22 +102,23 @@ public sealed class ScenarioReader(CatalogStore catalog)
             throw new InputException($"{s.Path}.hardware: inline hardware without 'base' or 'system' needs its network: set cluster.scale_up_domain, cluster.scale_up_bandwidth and cluster.scale_out_bandwidth, or name a catalog system with hardware.system");
         var from = system ?? new SystemSpec
         {
-            Id = "custom", Name = "custom system", AcceleratorId = acc.Id, ScaleUpDomain = 1, ScaleUpPerGpu = default, ScaleUpName = "",
-            ScaleOutPerGpu = default, ScaleOutName = "", Sources = [],
+            Id = "custom", Name = "custom system", AcceleratorId = acc.Id, Sources = [],
+            Tiers = Cluster.TwoTiers(1, default, default, 1),
         };
-        int gpus = c?.OptionalInteger("gpus") ?? from.ScaleUpDomain;
+        int gpus = c?.OptionalInteger("gpus") ?? from.ScaleUp.Domain;
         if (gpus < 1) throw new InputException($"{s.Path}.cluster.gpus: must be at least 1, got {gpus}");
         var cluster = Cluster.From(from, acc, gpus);
         if (c is null) return (cluster, price);
         int domain = c.OptionalInteger("scale_up_domain") ?? cluster.ScaleUpDomain;
         if (domain < 1) throw new InputException($"{c.Path}.scale_up_domain: must be at least 1, got {domain}");
-        return (cluster with
+        var up = cluster.ScaleUp with
         {
-            ScaleUpDomain = domain,
-            ScaleUpPerGpu = Bandwidth(c, "scale_up_bandwidth") ?? cluster.ScaleUpPerGpu,
-            ScaleOutPerGpu = Bandwidth(c, "scale_out_bandwidth") ?? cluster.ScaleOutPerGpu,
+            Domain = domain,
+            PerGpu = Bandwidth(c, "scale_up_bandwidth") ?? cluster.ScaleUpPerGpu,
             InNetworkReduction = c.OptionalBool("in_network_reduction") ?? cluster.InNetworkReduction,
-        }, price);
+        };
+        var across = cluster.ScaleOut with { Domain = Math.Max(domain, gpus), PerGpu = Bandwidth(c, "scale_out_bandwidth") ?? cluster.ScaleOutPerGpu };
+        return (cluster with { Tiers = cluster.Tiers.With(up).With(across) }, price);
     }
 
     /// <summary>A catalog accelerator or system by name, or hypothetical hardware written inline.</summary>

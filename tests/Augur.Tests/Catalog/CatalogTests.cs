@@ -45,8 +45,8 @@ public class CatalogTests
         // H100 SXM: 989 dense BF16 (1,979 is the 2:4-sparse headline); B300: 4.5 PF dense FP8 (9 PF sparse).
         Assert.Equal(989.4, C.Accelerator("h100-sxm").Peak(Augur.Domain.Hardware.Precision.BF16).Tflops, 1);
         Assert.Equal(4500, C.Accelerator("b300").Peak(Augur.Domain.Hardware.Precision.FP8).Tflops, 0);
-        Assert.Equal(450, C.System("dgx-h100").ScaleUpPerGpu.GBps, 0);
-        Assert.Equal(72, C.System("gb200-nvl72").ScaleUpDomain);
+        Assert.Equal(450, C.System("dgx-h100").ScaleUp.PerGpu.GBps, 0);
+        Assert.Equal(72, C.System("gb200-nvl72").ScaleUp.Domain);
     }
 
     [Fact]

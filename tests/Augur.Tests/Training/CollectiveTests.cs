@@ -16,7 +16,7 @@ public class CollectiveTests
             InNetworkReductionGain = 1.3,
         };
         var acc = Augur.Catalog.Loading.CatalogStore.Default.Accelerator("h100-sxm");
-        var c = new Cluster { Accelerator = acc, Gpus = 64, ScaleUpDomain = domain, ScaleUpPerGpu = Bandwidth.FromGBps(upGBps), ScaleOutPerGpu = Bandwidth.FromGBps(outGBps), InNetworkReduction = nvls };
+        var c = new Cluster { Accelerator = acc, Gpus = 64, Tiers = Cluster.TwoTiers(domain, Bandwidth.FromGBps(upGBps), Bandwidth.FromGBps(outGBps), 64, nvls) };
         return new Fabric(c, cal);
     }
 
