@@ -57,6 +57,8 @@ public class CatalogSourceTests
             string text = reader.ReadToEnd();
             Assert.False(text.Contains("/work/", StringComparison.Ordinal), $"{name} names a path under /work/");
             Assert.False(text.Contains("find_string", StringComparison.OrdinalIgnoreCase), $"{name} cites a search-tool id");
+            foreach (var unshipped in new[] { "hardware.json", "calibration.json" })
+                Assert.False(text.Contains(unshipped, StringComparison.Ordinal), $"{name} cites {unshipped}, a development file that does not ship");
         }
     }
 }
