@@ -4,7 +4,7 @@ using Augur.Units;
 
 namespace Augur.CostModels.Analysis;
 
-/// <summary>KV-cache size per token (MODELING.md §2).</summary>
+/// <summary>KV-cache size per token (docs/FORMULAS.md §2).</summary>
 public static class KvCache
 {
     /// <summary>

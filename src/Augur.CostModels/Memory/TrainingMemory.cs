@@ -9,7 +9,7 @@ using Augur.Units;
 namespace Augur.CostModels.Memory;
 
 /// <summary>
-/// Peak memory per GPU in training (MODELING.md §2). Model states follow Megatron-core mixed precision:
+/// Peak memory per GPU in training (docs/FORMULAS.md §2). Model states follow Megatron-core mixed precision:
 /// 2-byte weights, 4-byte fp32 main gradients and 12 bytes of Adam state (fp32 master, momentum, variance):
 /// 18 bytes/parameter unsharded, which reproduces Korthikanti et al. 2022 Fig. 1 (45.6 GiB for 22B and 175B
 /// on 8-way TP). ZeRO shards over the DP×CP group (experts over their expert-DP group): stage 1 the optimizer,

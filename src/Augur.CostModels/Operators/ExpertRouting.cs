@@ -4,7 +4,7 @@ using Augur.Domain.Workloads;
 
 namespace Augur.CostModels.Operators;
 
-/// <summary>Which experts a batch of tokens reaches, and how unevenly, assuming uniform routing (MODELING.md §6).</summary>
+/// <summary>Which experts a batch of tokens reaches, and how unevenly, assuming uniform routing (docs/FORMULAS.md §6).</summary>
 public static class ExpertRouting
 {
     /// <summary>

@@ -20,7 +20,7 @@ public sealed record RunEstimate(
 /// Projects a step time onto a token or FLOP budget. Failures: job MTBF M = GPU MTBF / GPUs; checkpoint every
 /// τ = √(2δM) (Young 1974; Daly 2006 adds higher-order terms that matter only when δ approaches M, and his
 /// correction τ = √(2δM)·(1 + √(δ/2M)/3 + δ/(18M)) − δ is used here); the fraction of time lost is
-/// δ/τ + (τ/2 + R)/M (MODELING.md §8), goodput = 1 − lost.
+/// δ/τ + (τ/2 + R)/M (docs/FORMULAS.md §7), goodput = 1 − lost.
 /// </summary>
 public static class RunProjection
 {

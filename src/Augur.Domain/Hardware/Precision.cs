@@ -20,7 +20,7 @@ public static class PrecisionInfo
     /// <summary>
     /// Bytes per stored weight including block scales: FP8 with one FP32 scale per 128x128 block
     /// (DeepSeek-V3 report Sec 3.3) is ≈1.0 byte; NVFP4 carries one FP8 scale per 16 values
-    /// (4.5 bits/weight; MODELING.md §2).
+    /// (4.5 bits/weight; docs/FORMULAS.md §2).
     /// </summary>
     public static double StoredBytesPerWeight(this Precision p) => p switch
     {
