@@ -33,7 +33,47 @@ public static class HardwareReader
             Status = n.OptionalString("status") ?? "shipping",
             Sources = Sources(n),
             Notes = n.OptionalString("notes") ?? "",
+            Capabilities = n.OptionalMapping("capabilities") is { } c ? Capabilities(c) : AcceleratorCapabilities.Any,
+            HostMemory = n.OptionalMapping("host_memory") is { } h ? HostMemory(h) : null,
         };
+    }
+
+    /// <summary><c>capabilities: {workloads: [inference], attention: [full], moe: false, max_experts: 64}</c>; what is left out is allowed.</summary>
+    static AcceleratorCapabilities Capabilities(MappingNode c)
+    {
+        c.RequireOnly("workloads", "attention", "moe", "max_experts");
+        var workloads = Names(c, "workloads", ["training", "inference"]);
+        var attention = Names(c, "attention", ["full", "sliding_window", "latent"]);
+        int? maxExperts = c.OptionalInteger("max_experts");
+        if (maxExperts is < 1) throw new InputException($"{c.Path}.max_experts: must be at least 1");
+        return new AcceleratorCapabilities
+        {
+            Training = workloads?.Contains("training") ?? true,
+            Inference = workloads?.Contains("inference") ?? true,
+            Attention = attention?.Select(a => a switch { "full" => AttentionKind.Full, "sliding_window" => AttentionKind.SlidingWindow, _ => AttentionKind.Latent }).ToHashSet(),
+            MixtureOfExperts = c.OptionalBool("moe") ?? true,
+            MaxExperts = maxExperts,
+        };
+    }
+
+    static List<string>? Names(MappingNode c, string key, string[] allowed)
+    {
+        if (c.Get(key) is not { } node) return null;
+        var items = node is SequenceNode seq ? seq.Items : [node];
+        var names = items.Select(i => (i as ScalarNode)?.Text?.ToLowerInvariant() ?? "").ToList();
+        foreach (var name in names.Where(x => !allowed.Contains(x)))
+            throw new InputException($"{node.Path}: unknown {key} '{name}'; use {string.Join(", ", allowed)}");
+        if (names.Count == 0) throw new InputException($"{node.Path}: list at least one of {string.Join(", ", allowed)}");
+        return names;
+    }
+
+    /// <summary><c>host_memory: {name: LPDDR5X via NVLink-C2C, gb: 240, gb_s_one_way: 450}</c>.</summary>
+    static MemoryTierSpec HostMemory(MappingNode h)
+    {
+        h.RequireOnly("name", "gb", "gb_s_one_way");
+        double gb = h.Number("gb"), gbs = h.Number("gb_s_one_way");
+        if (gb <= 0 || gbs <= 0) throw new InputException($"{h.Path}: gb and gb_s_one_way must be positive");
+        return new MemoryTierSpec(h.OptionalString("name") ?? "host", Bytes.FromGB(gb), Bandwidth.FromGBps(gbs));
     }
 
     public static SystemSpec System(MappingNode n)

@@ -50,6 +50,8 @@ public sealed class ScenarioReader(CatalogStore catalog)
         var precision = ParsePrecision(s.OptionalString("precision") ?? "bf16", s.Path + ".precision");
         if (!cluster.Accelerator.Supports(precision))
             throw new InputException(NoTensorCores(cluster.Accelerator, precision));
+        if (AcceleratorCapabilities.WhyNot(cluster.Accelerator, model, workload) is { } why)
+            throw new InputException($"{s.Path}: {why}; choose hardware that runs it, or another model");
         return new Scenario
         {
             Name = s.OptionalString("name") ?? s.OptionalString("id") ?? "",

@@ -22,11 +22,22 @@ public sealed record Accelerator
     public int Year { get; init; }
     /// <summary>shipping, announced, or <see cref="Hypothetical"/> (written in a scenario, not in the catalog).</summary>
     public string Status { get; init; } = "shipping";
+    /// <summary>What the chip can run (everything for a GPU; a Transformer ASIC's built-in operators).</summary>
+    public AcceleratorCapabilities Capabilities { get; init; } = AcceleratorCapabilities.Any;
+    /// <summary>Memory beyond HBM that the chip reaches over a link (a Grace CPU's LPDDR over NVLink-C2C), for offload; null when not sourced.</summary>
+    public MemoryTierSpec? HostMemory { get; init; }
     public required IReadOnlyList<string> Sources { get; init; }
     public string Notes { get; init; } = "";
 
     public const string Hypothetical = "hypothetical";
 
+    /// <summary>The memory tiers, nearest first: HBM, then host memory where the catalog gives it.</summary>
+    public IReadOnlyList<MemoryTierSpec> MemoryTiers =>
+        HostMemory is { } host ? [new MemoryTierSpec("HBM", HbmCapacity, HbmBandwidth), host] : [new MemoryTierSpec("HBM", HbmCapacity, HbmBandwidth)];
+
     public bool Supports(Precision p) => DensePeak[(int)p].PerSecond > 0;
     public FlopRate Peak(Precision p) => DensePeak[(int)p];
 }
+
+/// <summary>One memory tier of an accelerator: its capacity (GB as quoted) and the bandwidth the chip reaches it at, one direction.</summary>
+public sealed record MemoryTierSpec(string Name, Bytes Capacity, Bandwidth Bandwidth);
