@@ -25,6 +25,7 @@ public static class AugurCli
         root.Subcommands.Add(CalibrateCommand.Create(output, catalog));
         root.Subcommands.Add(SweepCommand.Create(output, error, catalog));
         root.Subcommands.Add(NeedsCommand.Create(output, catalog));
+        root.Subcommands.Add(ClaimCommand.Create(output, catalog));
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

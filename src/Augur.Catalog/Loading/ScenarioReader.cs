@@ -80,7 +80,12 @@ public sealed class ScenarioReader(CatalogStore catalog)
     {
         var node = s.Get("model") ?? throw new InputException($"{s.Path}: missing key 'model' (a catalog name such as llama3.1-70b, or a path to a HuggingFace config.json)");
         if (node is MappingNode inline) return HfConfigReader.Read(inline, inline.OptionalString("_name_or_path") ?? "inline model", "inline config in scenario");
-        string text = ((ScalarNode)node).Text!;
+        return ReadModelName(((ScalarNode)node).Text!, baseDirectory);
+    }
+
+    /// <summary>A catalog model name or a path to a HuggingFace config.json (relative to <paramref name="baseDirectory"/>).</summary>
+    public ModelSpec ReadModelName(string text, string baseDirectory)
+    {
         if (catalog.TryModel(text, out var entry)) return entry.Spec;
         string path = Path.IsPathRooted(text) ? text : Path.Combine(baseDirectory, text);
         if (text.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || text.Contains('/') || File.Exists(path))
