@@ -8,8 +8,8 @@ namespace Augur.CostModels.Uncertainty;
 /// Error bands from the signed errors of out-of-sample validation cases. A prediction's band is the 10% and 90%
 /// bounds (<see cref="Quantile"/>) of the errors of the finest group of cases like it that holds <see cref="MinCases"/>: family × workload
 /// × dense/MoE × precision, then family × workload × dense/MoE, family × workload, workload × dense/MoE, workload.
-/// Where evidence is thin (a family with no cases of the workload, or one that is uncalibrated; a precision the
-/// family has no case of) the band is the group's whole range instead: every error seen, not the middle 80%.
+/// Where evidence is thin (a family with no cases of the workload, or one that is uncalibrated; a model kind or a
+/// precision the family has no case of) the band is the group's whole range instead: every error seen, not the middle 80%.
 /// </summary>
 public sealed class ErrorBands
 {
@@ -65,6 +65,7 @@ public sealed class ErrorBands
 
         string? thin = !k.Calibrated ? $"{k.Family} is uncalibrated"
             : ofFamily.Count == 0 ? $"no {k.Family} {w} case"
+            : !ofFamily.Any(e => e.Key.Moe == k.Moe) ? $"no {k.Family} {w} {k.KindLabel} case"
             : !ofFamily.Any(e => e.Key.Precision == k.Precision) ? $"no {k.Family} {w} case in {k.Precision}"
             : null;
         string cases = string.Create(CultureInfo.InvariantCulture, $"{errors.Count} out-of-sample {name} {(errors.Count == 1 ? "case" : "cases")}");

@@ -68,6 +68,10 @@ public class ErrorBandTests
         var fp4 = bands.For(Key("a", "fp4"))!;
         Assert.Equal((0.01, 0.7), (fp4.LowError, fp4.HighError));
         Assert.EndsWith("(no a training case in fp4)", fp4.Basis);
+        // A model kind family a has no case of: its 22 cases (the family and workload), whole range.
+        var moe = bands.For(Key("a", moe: true))!;
+        Assert.Equal((0.01, 0.7), (moe.LowError, moe.HighError));
+        Assert.Equal("whole range of 22 out-of-sample a training cases (no a training moe case)", moe.Basis);
         // An uncalibrated family: its own group, whole range rather than the middle.
         var uncal = bands.For(Key("a", calibrated: false))!;
         Assert.Equal((0.01, 0.19), (uncal.LowError, uncal.HighError));
