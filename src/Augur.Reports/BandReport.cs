@@ -22,7 +22,7 @@ public static class BandReport
     /// <summary>The line under a table that says what its ranges rest on.</summary>
     public static IRenderable Basis(ErrorBand? b) =>
         Render.Line(b is null ? "ranges: no validated case of this workload to draw them from"
-            : $"ranges: where measured values fell around predictions like this one ({b.Basis}: errors {Format.SignedPct(b.LowError)} to {Format.SignedPct(b.HighError)})");
+            : $"ranges: where measured values fell around predictions like this one ({b.Basis}; errors {Format.SignedPct(b.LowError)} to {Format.SignedPct(b.HighError)})");
 
     static JsonObject? Json(ErrorBand? b, (double Low, double High)? r) => b is null || r is not { } x ? null : new JsonObject
     {

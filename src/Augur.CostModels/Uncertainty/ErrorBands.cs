@@ -64,14 +64,14 @@ public sealed class ErrorBands
         var errors = ofWorkload.Where(e => match(e.Key)).Select(e => e.Error).Order().ToList();
 
         string? thin = !k.Calibrated ? $"{k.Family} is uncalibrated"
-            : ofFamily.Count == 0 ? $"no {k.Family} {w} case"
-            : !ofFamily.Any(e => e.Key.Moe == k.Moe) ? $"no {k.Family} {w} {k.KindLabel} case"
-            : !ofFamily.Any(e => e.Key.Precision == k.Precision) ? $"no {k.Family} {w} case in {k.Precision}"
+            : ofFamily.Count == 0 ? $"there is no {k.Family} {w} case"
+            : !ofFamily.Any(e => e.Key.Moe == k.Moe) ? $"there is no {k.Family} {w} {k.KindLabel} case"
+            : !ofFamily.Any(e => e.Key.Precision == k.Precision) ? $"there is no {k.Family} {w} case in {k.Precision}"
             : null;
         string cases = string.Create(CultureInfo.InvariantCulture, $"{errors.Count} out-of-sample {name} {(errors.Count == 1 ? "case" : "cases")}");
         return thin is null
             ? new ErrorBand(Quantile(errors, LowPercentile), Quantile(errors, HighPercentile), $"10-90% bounds from {cases}")
-            : new ErrorBand(errors[0], errors[^1], $"whole range of {cases} ({thin})");
+            : new ErrorBand(errors[0], errors[^1], $"whole range of {cases}, since {thin}");
     }
 
     /// <summary>

@@ -190,7 +190,7 @@ public class CliTests
             """), "--json");
         Assert.True(code == 0, err);
         var basis = JsonDocument.Parse(output).RootElement.GetProperty("tokens_per_s_per_gpu_band").GetProperty("basis").GetString();
-        Assert.Equal("whole range of 14 out-of-sample training dense cases (no google-tpu training case)", basis);
+        Assert.Equal("whole range of 14 out-of-sample training dense cases, since there is no google-tpu training case", basis);
     }
 
     [Fact]

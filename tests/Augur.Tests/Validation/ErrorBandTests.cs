@@ -63,19 +63,19 @@ public class ErrorBandTests
         // A family with no case: the workload's 22 dense cases, whole range.
         var other = bands.For(Key("b"))!;
         Assert.Equal((0.01, 0.7), (other.LowError, other.HighError));
-        Assert.Equal("whole range of 22 out-of-sample training dense cases (no b training case)", other.Basis);
+        Assert.Equal("whole range of 22 out-of-sample training dense cases, since there is no b training case", other.Basis);
         // A precision family a has no case of: its 22 dense cases, whole range.
         var fp4 = bands.For(Key("a", "fp4"))!;
         Assert.Equal((0.01, 0.7), (fp4.LowError, fp4.HighError));
-        Assert.EndsWith("(no a training case in fp4)", fp4.Basis);
+        Assert.EndsWith(", since there is no a training case in fp4", fp4.Basis);
         // A model kind family a has no case of: its 22 cases (the family and workload), whole range.
         var moe = bands.For(Key("a", moe: true))!;
         Assert.Equal((0.01, 0.7), (moe.LowError, moe.HighError));
-        Assert.Equal("whole range of 22 out-of-sample a training cases (no a training moe case)", moe.Basis);
+        Assert.Equal("whole range of 22 out-of-sample a training cases, since there is no a training moe case", moe.Basis);
         // An uncalibrated family: its own group, whole range rather than the middle.
         var uncal = bands.For(Key("a", calibrated: false))!;
         Assert.Equal((0.01, 0.19), (uncal.LowError, uncal.HighError));
-        Assert.EndsWith("(a is uncalibrated)", uncal.Basis);
+        Assert.EndsWith(", since a is uncalibrated", uncal.Basis);
     }
 
     [Fact]
