@@ -18,8 +18,7 @@ static class ValidateCommand
         cmd.SetAction(r =>
         {
             var outcome = ValidateWorkflow.Run(catalog);
-            var (results, measured) = (outcome.Cases, outcome.Kernels);
-            var bands = ShippedValidation.Bands;
+            var (results, measured, bands) = (outcome.Cases, outcome.Kernels, outcome.Bands);
             bool every = r.GetValue(kernels);
             if (r.GetValue(json))
             {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Augur.CostModels.Inference;
+using Augur.CostModels.Uncertainty;
 using Augur.Domain.Workloads;
 using Augur.Reports.Console;
 using Augur.Reports.Json;
@@ -12,11 +13,10 @@ namespace Augur.Reports.Inference;
 /// <summary>Tables and JSON for one serving estimate.</summary>
 public static class InferenceReport
 {
-    public static IRenderable[] Tables(Scenario s, InferenceEstimate e)
+    public static IRenderable[] Tables(Scenario s, InferenceEstimate e, ErrorBand? band)
     {
         var job = s.Inference!;
         var l = e.Layout;
-        var band = ShippedValidation.BandFor(s);
         var t = Render.Table("metric", "value");
         t.AddRow("model", s.Model.Name);
         t.AddRow("hardware", $"{s.Cluster.Gpus} × {s.Cluster.Accelerator.Id} (scale-up domain {s.Cluster.ScaleUpDomain}{Format.Hypothetical(s.Cluster.Accelerator)})");
@@ -65,9 +65,8 @@ public static class InferenceReport
         };
     }
 
-    public static JsonObject Json(Scenario s, InferenceEstimate e)
+    public static JsonObject Json(Scenario s, InferenceEstimate e, ErrorBand? band)
     {
-        var band = ShippedValidation.BandFor(s);
         var o = new JsonObject
         {
             ["workload"] = "inference",

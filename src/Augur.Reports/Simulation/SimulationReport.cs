@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Augur.CostModels.Inference;
+using Augur.CostModels.Uncertainty;
 using Augur.Domain.Workloads;
 using Augur.Reports.Console;
 using Augur.Reports.Json;
@@ -17,10 +18,9 @@ public static class SimulationReport
 
     static readonly System.Globalization.CultureInfo Inv = System.Globalization.CultureInfo.InvariantCulture;
 
-    public static IRenderable[] Tables(Scenario s, InferenceEstimate e, SimulationSetup setup, ServingResult r)
+    public static IRenderable[] Tables(Scenario s, InferenceEstimate e, SimulationSetup setup, ServingResult r, ErrorBand? band)
     {
         var ss = SteadyState.Of(s, e);
-        var band = ShippedValidation.BandFor(s);
         var lat = Render.Table("latency", "p50", "p90", "p99", "steady-state");
         lat.AddRow("TTFT", Time(r.TimeToFirstToken.P50), Time(r.TimeToFirstToken.P90), Time(r.TimeToFirstToken.P99), Time(ss.Ttft) + " (no queueing)");
         lat.AddRow("TPOT (excludes first token)", Time(r.TimePerOutputToken.P50), Time(r.TimePerOutputToken.P90), Time(r.TimePerOutputToken.P99), Time(ss.Tpot));
@@ -45,10 +45,9 @@ public static class SimulationReport
         return [Render.Line(Header(s, e, setup, r)), lat, t, BandReport.Basis(band), series];
     }
 
-    public static JsonObject Json(Scenario s, InferenceEstimate e, SimulationSetup setup, ServingResult r)
+    public static JsonObject Json(Scenario s, InferenceEstimate e, SimulationSetup setup, ServingResult r, ErrorBand? band)
     {
         var ss = SteadyState.Of(s, e);
-        var band = ShippedValidation.BandFor(s);
         var q = Stats(r.TimeSeries);
         var spec = setup.Spec;
         return new JsonObject

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Augur.CostModels.Memory;
 using Augur.CostModels.Run;
 using Augur.CostModels.Training;
+using Augur.CostModels.Uncertainty;
 using Augur.Domain.Hardware;
 using Augur.Domain.Parallelism;
 using Augur.Domain.Workloads;
@@ -15,10 +16,9 @@ namespace Augur.Reports.Training;
 /// <summary>Tables and JSON for one costed training layout.</summary>
 public static class TrainingReport
 {
-    public static IRenderable[] Tables(Scenario s, TrainingEstimate e, RunEstimate? run)
+    public static IRenderable[] Tables(Scenario s, TrainingEstimate e, RunEstimate? run, ErrorBand? band)
     {
         var acc = s.Cluster.Accelerator;
-        var band = ShippedValidation.BandFor(s);
         var head = Render.Table("metric", "value");
         head.AddRow("model", s.Model.Name);
         head.AddRow("hardware", $"{s.Cluster.Gpus} × {acc.Id} ({s.Cluster.SystemName}; scale-up domain {s.Cluster.ScaleUpDomain}{Format.Hypothetical(acc)})");
@@ -76,13 +76,12 @@ public static class TrainingReport
         return t;
     }
 
-    public static JsonObject Json(Scenario s, TrainingEstimate e, RunEstimate? run)
+    public static JsonObject Json(Scenario s, TrainingEstimate e, RunEstimate? run, ErrorBand? band)
     {
         var breakdown = new JsonObject();
         foreach (var (name, sec) in e.Breakdown.Parts()) breakdown[name + "_s"] = JsonOut.Num(sec);
         var mem = new JsonObject();
         foreach (var (name, gib) in Parts(e.Memory)) mem[name] = JsonOut.Num(gib);
-        var band = ShippedValidation.BandFor(s);
         var o = new JsonObject
         {
             ["workload"] = "training",

@@ -2,7 +2,7 @@ using Augur.Catalog.Loading;
 using Augur.CostModels.Validation;
 using Augur.Domain;
 using Augur.Domain.Workloads;
-using Augur.Reports;
+using Augur.Workflows;
 
 namespace Augur.Tests.Validation;
 
@@ -45,7 +45,7 @@ public class ValidationTierTests
         // 2 dense and 7 MoE; 28 Blackwell, 12 dense and 16 MoE). Inference: 31 in-sample, 2 production averages
         // (DeepSeek's day of prefill and decode), 100 out-of-sample (40 Hopper dense TensorRT-LLM rows, 60 Blackwell:
         // 40 dense and 20 Qwen3-30B-A3B).
-        var s = ValidationSummaries.Of(ShippedValidation.Results);
+        var s = ValidationSummaries.Of(ValidateWorkflow.Cases(CatalogStore.Default));
         var T = WorkloadKind.Training;
         var I = WorkloadKind.Inference;
         var (oos, ins) = (ValidationTier.OutOfSample, ValidationTier.InSample);
@@ -68,7 +68,7 @@ public class ValidationTierTests
     public void Production_averages_run_below_the_capacity_predicted_for_them()
     {
         // A day of real traffic runs below saturated capacity by design, so Augur's capacity figure must exceed it.
-        var prod = ShippedValidation.Results.Where(r => r.Case.Tier == ValidationTier.ProductionAverage).ToList();
+        var prod = ValidateWorkflow.Cases(CatalogStore.Default).Where(r => r.Case.Tier == ValidationTier.ProductionAverage).ToList();
         Assert.NotEmpty(prod);
         Assert.All(prod, r => Assert.True(r.Error > 0, $"{r.Case.Id} {r.Error:P1}"));
     }
@@ -76,7 +76,7 @@ public class ValidationTierTests
     [Fact]
     public void Band_evidence_is_the_out_of_sample_tier_only()
     {
-        var ids = ShippedValidation.Results.Where(r => r.Case.Tier == ValidationTier.OutOfSample).Select(r => r.Case.Id).ToHashSet();
-        Assert.Equal(ids, ShippedValidation.Bands.Evidence.Select(e => e.Case).ToHashSet());
+        var ids = ValidateWorkflow.Cases(CatalogStore.Default).Where(r => r.Case.Tier == ValidationTier.OutOfSample).Select(r => r.Case.Id).ToHashSet();
+        Assert.Equal(ids, ErrorBandWorkflow.Of(CatalogStore.Default).Evidence.Select(e => e.Case).ToHashSet());
     }
 }
