@@ -7,9 +7,12 @@ namespace Augur.CostModels.Uncertainty;
 /// <summary>
 /// Error bands from the signed errors of out-of-sample validation cases. A prediction's band is the 10% and 90%
 /// bounds (<see cref="Quantile"/>) of the errors of the finest group of cases like it that holds <see cref="MinCases"/>: family × workload
-/// × dense/MoE × precision, then family × workload × dense/MoE, family × workload, workload × dense/MoE, workload.
+/// × dense/MoE × precision, then family × workload × dense/MoE, workload × dense/MoE, family × workload, workload. The model
+/// kind is kept before the family because it separates the out-of-sample errors far more (training: dense 21% against
+/// MoE 84% mean, Hopper 63% against Blackwell 59%).
 /// Where evidence is thin (a family with no cases of the workload, or one that is uncalibrated; a model kind or a
-/// precision the family has no case of) the band is the group's whole range instead: every error seen, not the middle 80%.
+/// precision the family has no case of) the band is the whole range of every case of the workload that shares the
+/// family or the model kind: every error that might carry over, not the middle 80%.
 /// </summary>
 public sealed class ErrorBands
 {
@@ -51,28 +54,35 @@ public sealed class ErrorBands
         if (ofWorkload.Count == 0) return null;
         var ofFamily = ofWorkload.Where(e => e.Key.Family == k.Family).ToList();
         string w = k.WorkloadLabel;
-        var groups = new (string Name, Func<BandKey, bool> Match)[]
-        {
-            ($"{k.Family} {w} {k.KindLabel} {k.Precision}", x => x.Family == k.Family && x.Moe == k.Moe && x.Precision == k.Precision),
-            ($"{k.Family} {w} {k.KindLabel}", x => x.Family == k.Family && x.Moe == k.Moe),
-            ($"{k.Family} {w}", x => x.Family == k.Family),
-            ($"{w} {k.KindLabel}", x => x.Moe == k.Moe),
-            (w, _ => true),
-        };
-        var (name, match) = groups.FirstOrDefault(g => ofWorkload.Count(e => g.Match(e.Key)) >= MinCases);
-        if (match is null) (name, match) = groups[^1];
-        var errors = ofWorkload.Where(e => match(e.Key)).Select(e => e.Error).Order().ToList();
-
         string? thin = !k.Calibrated ? $"{k.Family} is uncalibrated"
             : ofFamily.Count == 0 ? $"there is no {k.Family} {w} case"
             : !ofFamily.Any(e => e.Key.Moe == k.Moe) ? $"there is no {k.Family} {w} {k.KindLabel} case"
             : !ofFamily.Any(e => e.Key.Precision == k.Precision) ? $"there is no {k.Family} {w} case in {k.Precision}"
             : null;
-        string cases = string.Create(CultureInfo.InvariantCulture, $"{errors.Count} out-of-sample {name} {(errors.Count == 1 ? "case" : "cases")}");
-        return thin is null
-            ? new ErrorBand(Quantile(errors, LowPercentile), Quantile(errors, HighPercentile), $"10-90% bounds from {cases}")
-            : new ErrorBand(errors[0], errors[^1], $"whole range of {cases}, since {thin}");
+        if (thin is not null)
+        {
+            // Whatever the prediction shares with the evidence, its family or its model kind, may carry over: all of it.
+            var near = ofWorkload.Where(e => e.Key.Family == k.Family || e.Key.Moe == k.Moe).Select(e => e.Error).Order().ToList();
+            if (near.Count == 0) near = ofWorkload.Select(e => e.Error).Order().ToList();
+            return new ErrorBand(near[0], near[^1], string.Create(CultureInfo.InvariantCulture,
+                $"whole range of {near.Count} out-of-sample {w} {Cases(near.Count)} on {k.Family} or of {k.KindLabel} models, since {thin}"));
+        }
+        var groups = new (string Name, Func<BandKey, bool> Match)[]
+        {
+            ($"{k.Family} {w} {k.KindLabel} {k.Precision}", x => x.Family == k.Family && x.Moe == k.Moe && x.Precision == k.Precision),
+            ($"{k.Family} {w} {k.KindLabel}", x => x.Family == k.Family && x.Moe == k.Moe),
+            ($"{w} {k.KindLabel}", x => x.Moe == k.Moe),
+            ($"{k.Family} {w}", x => x.Family == k.Family),
+            (w, _ => true),
+        };
+        var (name, match) = groups.FirstOrDefault(g => ofWorkload.Count(e => g.Match(e.Key)) >= MinCases);
+        if (match is null) (name, match) = groups[^1];
+        var errors = ofWorkload.Where(e => match(e.Key)).Select(e => e.Error).Order().ToList();
+        return new ErrorBand(Quantile(errors, LowPercentile), Quantile(errors, HighPercentile),
+            string.Create(CultureInfo.InvariantCulture, $"10-90% bounds from {errors.Count} out-of-sample {name} {Cases(errors.Count)}"));
     }
+
+    static string Cases(int n) => n == 1 ? "case" : "cases";
 
     /// <summary>
     /// The p-quantile as a prediction bound: the order statistic at rank (n + 1)·p (counted from 1), rounded away from

@@ -57,24 +57,24 @@ public class ErrorBandTests
     }
 
     [Fact]
-    public void Thin_evidence_widens_the_band_to_the_whole_range_of_its_group()
+    public void Thin_evidence_widens_the_band_to_every_case_sharing_the_family_or_the_kind()
     {
         var bands = Synthetic();
-        // A family with no case: the workload's 22 dense cases, whole range.
+        // Family b has no case: every dense training case (22, +1% .. +70%).
         var other = bands.For(Key("b"))!;
         Assert.Equal((0.01, 0.7), (other.LowError, other.HighError));
-        Assert.Equal("whole range of 22 out-of-sample training dense cases, since there is no b training case", other.Basis);
-        // A precision family a has no case of: its 22 dense cases, whole range.
+        Assert.Equal("whole range of 22 out-of-sample training cases on b or of dense models, since there is no b training case", other.Basis);
+        // Family c has no case and nothing is MoE: nothing is shared, so every training case.
+        Assert.Equal((0.01, 0.7), (bands.For(Key("c", moe: true))!.LowError, bands.For(Key("c", moe: true))!.HighError));
+        // A precision family a has no case of: family a's 22 cases.
         var fp4 = bands.For(Key("a", "fp4"))!;
         Assert.Equal((0.01, 0.7), (fp4.LowError, fp4.HighError));
         Assert.EndsWith(", since there is no a training case in fp4", fp4.Basis);
-        // A model kind family a has no case of: its 22 cases (the family and workload), whole range.
-        var moe = bands.For(Key("a", moe: true))!;
-        Assert.Equal((0.01, 0.7), (moe.LowError, moe.HighError));
-        Assert.Equal("whole range of 22 out-of-sample a training cases, since there is no a training moe case", moe.Basis);
-        // An uncalibrated family: its own group, whole range rather than the middle.
+        // A model kind family a has no case of.
+        Assert.EndsWith(", since there is no a training moe case", bands.For(Key("a", moe: true))!.Basis);
+        // An uncalibrated family: the whole range rather than the 10-90% bounds of its 19 BF16 cases (+2% .. +18%).
         var uncal = bands.For(Key("a", calibrated: false))!;
-        Assert.Equal((0.01, 0.19), (uncal.LowError, uncal.HighError));
+        Assert.Equal((0.01, 0.7), (uncal.LowError, uncal.HighError));
         Assert.EndsWith(", since a is uncalibrated", uncal.Basis);
     }
 
