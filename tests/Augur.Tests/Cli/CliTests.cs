@@ -174,6 +174,10 @@ public class CliTests
         Assert.True(plan.GetProperty("best").TryGetProperty("tokens_per_s_per_gpu_band", out _));
         var serve = JsonDocument.Parse(Run("estimate", Scenarios.Repo("samples/deepseek-v3-serving.yaml"), "--json").Out).RootElement;
         Assert.True(serve.GetProperty("output_tokens_per_s_per_gpu_band").TryGetProperty("basis", out _));
+        var servePlan = JsonDocument.Parse(Run("plan", Scenarios.Repo("samples/llama3-70b-serving-plan.yaml"), "--json", "--top", "1").Out).RootElement;
+        Assert.True(servePlan.GetProperty("best").TryGetProperty("output_tokens_per_s_per_gpu_band", out _));
+        var sim = JsonDocument.Parse(Run("simulate", Scenarios.Repo("samples/llama3-70b-simulate.yaml"), "--json").Out).RootElement;
+        Assert.True(sim.GetProperty("steady_state").GetProperty("output_tokens_per_s_per_gpu_band").TryGetProperty("low", out _));
     }
 
     [Fact]
