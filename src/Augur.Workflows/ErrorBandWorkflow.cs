@@ -11,9 +11,11 @@ namespace Augur.Workflows;
 /// </summary>
 public static class ErrorBandWorkflow
 {
-    static readonly ConditionalWeakTable<CatalogStore, ErrorBands> Cache = new();
+    // Lazy so that parallel callers (sweep points) run the cases once, not once per thread that missed the cache.
+    static readonly ConditionalWeakTable<CatalogStore, Lazy<ErrorBands>> Cache = new();
 
-    public static ErrorBands Of(CatalogStore catalog) => Cache.GetValue(catalog, c => ErrorBands.From(ValidateWorkflow.Cases(c)));
+    public static ErrorBands Of(CatalogStore catalog) =>
+        Cache.GetValue(catalog, c => new Lazy<ErrorBands>(() => ErrorBands.From(ValidateWorkflow.Cases(c)))).Value;
 
     /// <summary>The band for a scenario's prediction; an accelerator whose family has no calibration file is uncalibrated.</summary>
     public static ErrorBand? For(Scenario s, CatalogStore catalog) =>
