@@ -2,7 +2,6 @@ using Augur.Catalog.Loading;
 using Augur.CostModels.Inference;
 using Augur.CostModels.Run;
 using Augur.CostModels.Training;
-using Augur.CostModels.Uncertainty;
 using Augur.CostModels.Validation;
 using Augur.Domain.Parallelism;
 using Augur.Domain.Workloads;
@@ -12,17 +11,15 @@ namespace Augur.Workflows;
 /// <summary>The cost of the layout a scenario gives: a training step (and the whole run, when a budget is set) or a serving deployment.</summary>
 public abstract record EstimateOutcome(Scenario Scenario);
 
-/// <param name="Band">The error band of the step time and throughput (<see cref="ErrorBandWorkflow"/>).</param>
-public sealed record TrainingEstimateOutcome(Scenario Scenario, TrainingEstimate Estimate, RunEstimate? Run, ErrorBand? Band) : EstimateOutcome(Scenario);
+public sealed record TrainingEstimateOutcome(Scenario Scenario, TrainingEstimate Estimate, RunEstimate? Run) : EstimateOutcome(Scenario);
 
-/// <param name="Band">The error band of the output throughput.</param>
-public sealed record InferenceEstimateOutcome(Scenario Scenario, InferenceEstimate Estimate, ErrorBand? Band) : EstimateOutcome(Scenario);
+public sealed record InferenceEstimateOutcome(Scenario Scenario, InferenceEstimate Estimate) : EstimateOutcome(Scenario);
 
 /// <summary><c>estimate</c>: cost the layout a scenario fixes; unstated degrees default to 1 and data parallelism fills the GPUs.</summary>
 public static class EstimateWorkflow
 {
     public static EstimateOutcome Run(Scenario s, CatalogStore catalog) => s.Workload == WorkloadKind.Inference
-        ? new InferenceEstimateOutcome(s, Inference(s, catalog), ErrorBandWorkflow.For(s, catalog))
+        ? new InferenceEstimateOutcome(s, Inference(s, catalog))
         : Training(s, catalog);
 
     public static TrainingEstimateOutcome Training(Scenario s, CatalogStore catalog)
@@ -33,7 +30,7 @@ public static class EstimateWorkflow
             throw new LayoutException(err);
         var model = TrainingModelOf(s, catalog);
         var e = model.Estimate(layout);
-        return new TrainingEstimateOutcome(s, e, RunOf(s, model, e), ErrorBandWorkflow.For(s, catalog));
+        return new TrainingEstimateOutcome(s, e, RunOf(s, model, e));
     }
 
     public static InferenceEstimate Inference(Scenario s, CatalogStore catalog)

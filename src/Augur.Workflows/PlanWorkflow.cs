@@ -1,7 +1,6 @@
 using Augur.Catalog.Loading;
 using Augur.CostModels.Run;
 using Augur.CostModels.Training;
-using Augur.CostModels.Uncertainty;
 using Augur.Domain;
 using Augur.Domain.Workloads;
 using Augur.Search.Inference;
@@ -13,12 +12,10 @@ public abstract record PlanOutcome(Scenario Scenario);
 
 /// <param name="Best">The winner, costed in full; null when no layout fits.</param>
 /// <param name="Run">The winner's whole run when the scenario sets a budget.</param>
-/// <param name="Band">The error band of the winner's step time and throughput.</param>
-public sealed record TrainingPlanOutcome(Scenario Scenario, PlanResult Plan, TrainingEstimate? Best, RunEstimate? Run, ErrorBand? Band) : PlanOutcome(Scenario);
+public sealed record TrainingPlanOutcome(Scenario Scenario, PlanResult Plan, TrainingEstimate? Best, RunEstimate? Run) : PlanOutcome(Scenario);
 
 /// <param name="Chosen">The scenario with the winner's mode and batch fixed, as its estimate is reported.</param>
-/// <param name="Band">The error band of the winner's output throughput.</param>
-public sealed record InferencePlanOutcome(Scenario Scenario, InferencePlan Plan, Scenario Chosen, ErrorBand? Band) : PlanOutcome(Scenario);
+public sealed record InferencePlanOutcome(Scenario Scenario, InferencePlan Plan, Scenario Chosen) : PlanOutcome(Scenario);
 
 /// <summary><c>plan</c>: search the layout keys a scenario leaves open and rank the layouts by its objective.</summary>
 public static class PlanWorkflow
@@ -31,11 +28,11 @@ public static class PlanWorkflow
             var plan = InferencePlanner.Plan(s, catalog.Calibration(s.Cluster.Accelerator), top);
             var w = plan.Best;
             var chosen = s with { Inference = s.Inference! with { Mode = w.Mode, Concurrency = w.Batch } };
-            return new InferencePlanOutcome(s, plan, chosen, ErrorBandWorkflow.For(chosen, catalog));
+            return new InferencePlanOutcome(s, plan, chosen);
         }
         var model = EstimateWorkflow.TrainingModelOf(s, catalog);
         var result = TrainingPlanner.Plan(model, s, top, progress);
         var best = result.Ranked.Count > 0 ? result.Ranked[0] : (TrainingEstimate?)null;
-        return new TrainingPlanOutcome(s, result, best, best is { } b ? EstimateWorkflow.RunOf(s, model, b) : null, ErrorBandWorkflow.For(s, catalog));
+        return new TrainingPlanOutcome(s, result, best, best is { } b ? EstimateWorkflow.RunOf(s, model, b) : null);
     }
 }

@@ -1,4 +1,3 @@
-using Augur.CostModels.Uncertainty;
 using Augur.Catalog.Loading;
 using Augur.CostModels.Inference;
 using Augur.Domain;
@@ -9,8 +8,7 @@ using Augur.Simulation.Serving;
 namespace Augur.Workflows;
 
 /// <summary>A request-level simulation beside the steady-state estimate it was set up from.</summary>
-/// <param name="Band">The error band of the steady-state output throughput.</param>
-public sealed record SimulationOutcome(Scenario Scenario, SimulationSetup Setup, InferenceEstimate Estimate, ServingResult Result, ErrorBand? Band);
+public sealed record SimulationOutcome(Scenario Scenario, SimulationSetup Setup, InferenceEstimate Estimate, ServingResult Result);
 
 /// <summary><c>simulate</c>: replay or generate requests and serve them one by one (continuous batching, paged KV cache).</summary>
 public static class SimulateWorkflow
@@ -34,7 +32,7 @@ public static class SimulateWorkflow
                 $"inference.concurrency: {s.Inference!.Concurrency ?? estimate.Concurrency} sequences per replica do not fit in the {model.UsableMemoryPerGpu.GiB:0.0} GiB usable per GPU; lower it to at most {estimate.MaxConcurrency} or leave it out"));
         try
         {
-            return new SimulationOutcome(s, setup, estimate, ServingSimulation.Run(setup.Deployment, setup.Requests, setup.Options), ErrorBandWorkflow.For(s, catalog));
+            return new SimulationOutcome(s, setup, estimate, ServingSimulation.Run(setup.Deployment, setup.Requests, setup.Options));
         }
         catch (ArgumentException e)
         {
