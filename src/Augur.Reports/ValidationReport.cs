@@ -1,58 +1,112 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
+using Augur.CostModels.Uncertainty;
 using Augur.CostModels.Validation;
+using Augur.Domain.Workloads;
 using Augur.Reports.Console;
 using Augur.Reports.Json;
 using Spectre.Console;
-using ValidationResult = Augur.CostModels.Validation.ValidationResult;
 using Spectre.Console.Rendering;
+using ValidationResult = Augur.CostModels.Validation.ValidationResult;
 
 namespace Augur.Reports;
 
-/// <summary>Prediction beside publication for every validation case, with the mean absolute percentage error.</summary>
+/// <summary>
+/// Prediction beside publication for every validation case. The out-of-sample error leads (whole, per hardware family,
+/// per model kind), then the in-sample tier (the fit) and production averages; then how often the error bands held
+/// the measured value of a case left out of their basis; then every case.
+/// </summary>
 public static class ValidationReport
 {
-    public sealed record Summary(string Kind, int Cases, double MeanAbsError, double WorstAbsError, string WorstCase);
-
-    public static Summary Summarize(string kind, IReadOnlyList<ValidationResult> results)
+    public static IRenderable[] Tables(IReadOnlyList<ValidationResult> results, ErrorBands bands)
     {
-        if (results.Count == 0) return new Summary(kind, 0, 0, 0, "");
-        var worst = results.MaxBy(r => Math.Abs(r.Error))!;
-        return new Summary(kind, results.Count, results.Average(r => Math.Abs(r.Error)), Math.Abs(worst.Error), worst.Case.Id);
-    }
+        var sums = Render.Table("workload", "tier", "group", "cases", "mean |error|", "mean error", "worst");
+        foreach (var s in ValidationSummaries.Of(results))
+            sums.AddRow(s.WorkloadLabel, s.TierLabel, s.Group, s.Cases.ToString(CultureInfo.InvariantCulture), Format.Pct(s.MeanAbsError),
+                Format.SignedPct(s.MeanError), Format.Pct(s.WorstAbsError));
+        var items = new List<IRenderable>
+        {
+            Render.Line("error = (predicted - published) / published. Out-of-sample: no parameter was fitted to the case (the evidence).\n"
+                + "In-sample: calibration was fitted to it or changed after looking at it (the fit). Production averages run below\n"
+                + "capacity by design and sit outside the targets. Each case's fit_notes in catalog/validation says why."),
+            sums,
+        };
+        foreach (var c in Coverage(bands))
+            items.Add(Render.Line($"{c.Workload}: error bands held {c.Held} of {c.Cases} out-of-sample cases left out of their basis ({Format.Pct(c.Fraction)}; target 80%)"));
 
-    public static IRenderable[] Tables(IReadOnlyList<ValidationResult> results, IReadOnlyList<Summary> summaries)
-    {
-        var t = Render.Table("case", "kind", "metric", "published", "predicted", "tok/s/GPU pub.", "tok/s/GPU pred.", "error");
-        foreach (var r in results)
-            t.AddRow(r.Case.Id, r.Case.Scenario.Workload.ToString().ToLowerInvariant() + (r.Case.IsHoldout ? " (holdout)" : r.Case.IsSupplementary ? " (supplementary)" : ""), r.Case.Metric, Format.N(r.Case.Measured, "0.###"),
-                Format.N(r.PredictedPublishedUnit, "0.###"), Format.N(r.MeasuredTokensPerGpu, "0"), Format.N(r.PredictedTokensPerGpu, "0"),
-                Format.SignedPct(r.Error));
-        var items = new List<IRenderable> { t };
-        foreach (var s in summaries)
-            items.Add(Render.Line($"{s.Kind}: {s.Cases} {(s.Cases == 1 ? "case" : "cases")}, mean absolute error {Format.Pct(s.MeanAbsError)}, worst {Format.Pct(s.WorstAbsError)} ({s.WorstCase})"));
+        var left = LeftOut(bands);
+        foreach (var g in results.GroupBy(r => (r.Case.Scenario.Workload, r.Case.Tier)).OrderBy(g => g.Key))
+        {
+            bool banded = g.Key.Tier == ValidationTier.OutOfSample;
+            var t = banded ? Render.Table("case", "tok/s/GPU pub.", "tok/s/GPU pred.", "error", "band without it")
+                : Render.Table("case", "tok/s/GPU pub.", "tok/s/GPU pred.", "error");
+            foreach (var r in g)
+            {
+                string[] row = [r.Case.Id, Format.N(r.MeasuredTokensPerGpu, "0"), Format.N(r.PredictedTokensPerGpu, "0"), Format.SignedPct(r.Error)];
+                t.AddRow(banded ? [.. row, left.TryGetValue(r.Case.Id, out var l) ? BandText(l) : ""] : row);
+            }
+            items.Add(Render.Line($"{g.Key.Workload.ToString().ToLowerInvariant()}, {ValidationSummary.Label(g.Key.Tier)}:"));
+            items.Add(t);
+        }
         return items.ToArray();
     }
 
-    public static JsonObject Json(IReadOnlyList<ValidationResult> results, IReadOnlyList<Summary> summaries)
+    public static JsonObject Json(IReadOnlyList<ValidationResult> results, ErrorBands bands)
     {
+        var sums = new JsonArray();
+        foreach (var s in ValidationSummaries.Of(results))
+            sums.Add(new JsonObject
+            {
+                ["workload"] = s.WorkloadLabel, ["tier"] = TierKey(s.Tier), ["group"] = s.Group, ["cases"] = s.Cases,
+                ["mean_abs_error"] = JsonOut.Num(s.MeanAbsError), ["mean_error"] = JsonOut.Num(s.MeanError),
+                ["worst_abs_error"] = JsonOut.Num(s.WorstAbsError), ["worst_case"] = s.WorstCase,
+            });
+        var coverage = new JsonArray();
+        foreach (var c in Coverage(bands))
+            coverage.Add(new JsonObject { ["workload"] = c.Workload, ["cases"] = c.Cases, ["held"] = c.Held, ["fraction"] = JsonOut.Num(c.Fraction) });
+        var left = LeftOut(bands);
         var cases = new JsonArray();
         foreach (var r in results)
+        {
+            var s = r.Case.Scenario;
             cases.Add(new JsonObject
             {
                 ["id"] = r.Case.Id,
-                ["kind"] = r.Case.Scenario.Workload.ToString().ToLowerInvariant(),
-                ["tier"] = r.Case.Tier,
+                ["workload"] = Workload(r),
+                ["tier"] = TierKey(r.Case.Tier),
+                ["family"] = s.Cluster.Accelerator.Family,
+                ["model_kind"] = s.Model.IsMoe ? "moe" : "dense",
                 ["metric"] = r.Case.Metric,
                 ["published"] = JsonOut.Num(r.Case.Measured),
                 ["predicted"] = JsonOut.Num(r.PredictedPublishedUnit),
                 ["published_tokens_per_s_per_gpu"] = JsonOut.Num(r.MeasuredTokensPerGpu),
                 ["predicted_tokens_per_s_per_gpu"] = JsonOut.Num(r.PredictedTokensPerGpu),
                 ["error"] = JsonOut.Num(r.Error),
+                ["band_without_it"] = left.TryGetValue(r.Case.Id, out var l) && l.Band is { } b
+                    ? new JsonObject { ["low"] = JsonOut.Num(b.LowError), ["high"] = JsonOut.Num(b.HighError), ["basis"] = b.Basis, ["held"] = l.Held }
+                    : null,
+                ["fit_notes"] = r.Case.FitNotes,
                 ["source"] = r.Case.Source,
             });
-        var sums = new JsonArray();
-        foreach (var s in summaries)
-            sums.Add(new JsonObject { ["kind"] = s.Kind, ["cases"] = s.Cases, ["mean_abs_error"] = JsonOut.Num(s.MeanAbsError), ["worst_abs_error"] = JsonOut.Num(s.WorstAbsError), ["worst_case"] = s.WorstCase });
-        return new JsonObject { ["summaries"] = sums, ["cases"] = cases };
+        }
+        return new JsonObject { ["summaries"] = sums, ["band_coverage"] = coverage, ["cases"] = cases };
     }
+
+    static IEnumerable<BandCoverage> Coverage(ErrorBands bands) =>
+        new[] { WorkloadKind.Training, WorkloadKind.Inference }.Select(bands.Coverage).Where(c => c.Cases > 0);
+
+    static Dictionary<string, LeftOut> LeftOut(ErrorBands bands) =>
+        new[] { WorkloadKind.Training, WorkloadKind.Inference }.SelectMany(bands.LeaveOneOut).ToDictionary(l => l.Evidence.Case);
+
+    static string BandText(LeftOut l) =>
+        l.Band is { } b ? $"{Format.SignedPct(b.LowError)} to {Format.SignedPct(b.HighError)} ({(l.Held ? "held" : "missed")})" : "none";
+
+    static string Workload(ValidationResult r) => r.Case.Scenario.Workload.ToString().ToLowerInvariant();
+
+    static string TierKey(ValidationTier t) => t switch
+    {
+        ValidationTier.OutOfSample => "out-of-sample",
+        ValidationTier.InSample => "in-sample",
+        _ => "production-average",
+    };
 }

@@ -1,16 +1,22 @@
 using Augur.Catalog.Loading;
+using Augur.CostModels.Uncertainty;
 using Augur.CostModels.Validation;
 using Augur.Domain.Workloads;
 
 namespace Augur.Workflows;
 
 /// <summary>Every shipped published measurement beside its prediction, and every measured kernel beside the operator model.</summary>
-public sealed record ValidationOutcome(IReadOnlyList<ValidationResult> Cases, IReadOnlyList<KernelValidation> Kernels);
+/// <param name="Bands">The error bands the out-of-sample cases give (and their leave-one-out coverage).</param>
+public sealed record ValidationOutcome(IReadOnlyList<ValidationResult> Cases, IReadOnlyList<KernelValidation> Kernels, ErrorBands Bands);
 
 /// <summary><c>validate</c>: the catalog's validation cases and kernel measurements against the cost models.</summary>
 public static class ValidateWorkflow
 {
-    public static ValidationOutcome Run(CatalogStore catalog) => new(Cases(catalog), Kernels(catalog));
+    public static ValidationOutcome Run(CatalogStore catalog)
+    {
+        var cases = Cases(catalog);
+        return new(cases, Kernels(catalog), ErrorBands.From(cases));
+    }
 
     public static IReadOnlyList<ValidationResult> Cases(CatalogStore catalog) =>
         ValidationReader.Read(catalog).Select(c =>

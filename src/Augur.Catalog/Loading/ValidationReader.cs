@@ -25,12 +25,18 @@ public static class ValidationReader
             cases.Add(new ValidationCase
             {
                 Id = item.String("id"),
-                Tier = item.OptionalString("tier") switch
+                InSample = item.String("fit") switch
                 {
-                    null or "core" => "core",
-                    "supplementary" => "supplementary",
-                    "holdout" => "holdout",
-                    var t => throw new InputException($"{item.Path}.tier: unknown tier '{t}'; use core, supplementary or holdout"),
+                    "in-sample" => true,
+                    "out-of-sample" => false,
+                    var f => throw new InputException($"{item.Path}.fit: unknown value '{f}'; use in-sample or out-of-sample"),
+                },
+                FitNotes = item.String("fit_notes"),
+                Measurement = item.OptionalString("measurement") switch
+                {
+                    null or "benchmark" => MeasurementKind.Benchmark,
+                    "production-average" => MeasurementKind.ProductionAverage,
+                    var m => throw new InputException($"{item.Path}.measurement: unknown kind '{m}'; use benchmark or production-average"),
                 },
                 Source = item.String("source"),
                 Notes = item.OptionalString("notes") ?? "",

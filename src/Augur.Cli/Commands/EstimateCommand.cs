@@ -23,10 +23,10 @@ static class EstimateCommand
             bool asJson = r.GetValue(json);
             switch (EstimateWorkflow.Run(s, catalog))
             {
-                case TrainingEstimateOutcome t when asJson: JsonOut.Write(output, TrainingReport.Json(s, t.Estimate, t.Run)); break;
-                case TrainingEstimateOutcome t: Render.To(output, TrainingReport.Tables(s, t.Estimate, t.Run)); break;
-                case InferenceEstimateOutcome i when asJson: JsonOut.Write(output, InferenceReport.Json(s, i.Estimate)); break;
-                case InferenceEstimateOutcome i: Render.To(output, InferenceReport.Tables(s, i.Estimate)); break;
+                case TrainingEstimateOutcome t when asJson: JsonOut.Write(output, TrainingReport.Json(s, t.Estimate, t.Run, ErrorBandWorkflow.For(s, catalog))); break;
+                case TrainingEstimateOutcome t: Render.To(output, TrainingReport.Tables(s, t.Estimate, t.Run, ErrorBandWorkflow.For(s, catalog))); break;
+                case InferenceEstimateOutcome i when asJson: JsonOut.Write(output, InferenceReport.Json(s, i.Estimate, ErrorBandWorkflow.For(s, catalog))); break;
+                case InferenceEstimateOutcome i: Render.To(output, InferenceReport.Tables(s, i.Estimate, ErrorBandWorkflow.For(s, catalog))); break;
             }
             return 0;
         });

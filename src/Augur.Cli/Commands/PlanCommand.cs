@@ -28,19 +28,19 @@ static class PlanCommand
             switch (PlanWorkflow.Run(s, catalog, n))
             {
                 case TrainingPlanOutcome t when asJson:
-                    JsonOut.Write(output, PlanReport.Json(t.Plan, t.Best is { } b ? TrainingReport.Json(s, b, t.Run) : null));
+                    JsonOut.Write(output, PlanReport.Json(t.Plan, t.Best is { } b ? TrainingReport.Json(s, b, t.Run, ErrorBandWorkflow.For(s, catalog)) : null));
                     break;
                 case TrainingPlanOutcome t:
                     Render.To(output, PlanReport.Tables(t.Plan));
-                    if (t.Best is { } w) Render.To(output, TrainingReport.Tables(s, w, t.Run));
+                    if (t.Best is { } w) Render.To(output, TrainingReport.Tables(s, w, t.Run, ErrorBandWorkflow.For(s, catalog)));
                     break;
                 case InferencePlanOutcome i when asJson:
-                    JsonOut.Write(output, InferencePlanReport.Json(i.Plan, InferenceReport.Json(i.Chosen, i.Plan.Best.Estimate)));
+                    JsonOut.Write(output, InferencePlanReport.Json(i.Plan, InferenceReport.Json(i.Chosen, i.Plan.Best.Estimate, ErrorBandWorkflow.For(i.Chosen, catalog))));
                     break;
                 case InferencePlanOutcome i:
                     Render.To(output, InferencePlanReport.Tables(i.Plan));
                     Render.To(output, Render.Line("Winner in full:"));
-                    Render.To(output, InferenceReport.Tables(i.Chosen, i.Plan.Best.Estimate));
+                    Render.To(output, InferenceReport.Tables(i.Chosen, i.Plan.Best.Estimate, ErrorBandWorkflow.For(i.Chosen, catalog)));
                     break;
             }
             return 0;

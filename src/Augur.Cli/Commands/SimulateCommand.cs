@@ -20,8 +20,8 @@ static class SimulateCommand
         {
             var s = Shared.Load(catalog, r.GetValue(file)!, r.GetValue(set));
             var o = SimulateWorkflow.Run(s, catalog);
-            if (r.GetValue(json)) JsonOut.Write(output, SimulationReport.Json(s, o.Estimate, o.Setup, o.Result));
-            else Render.To(output, SimulationReport.Tables(s, o.Estimate, o.Setup, o.Result));
+            if (r.GetValue(json)) JsonOut.Write(output, SimulationReport.Json(s, o.Estimate, o.Setup, o.Result, ErrorBandWorkflow.For(s, catalog)));
+            else Render.To(output, SimulationReport.Tables(s, o.Estimate, o.Setup, o.Result, ErrorBandWorkflow.For(s, catalog)));
             return 0;
         });
         return cmd;

@@ -16,18 +16,35 @@ public enum FlopConvention
     MegatronSc21Model,
 }
 
+/// <summary>What kind of measurement a published figure is.</summary>
+public enum MeasurementKind
+{
+    /// <summary>A run at the capacity its setup allows: what Augur predicts.</summary>
+    Benchmark,
+    /// <summary>An average over real traffic (a day of production), below capacity by design.</summary>
+    ProductionAverage,
+}
+
+/// <summary>
+/// How a case counts: out-of-sample (nothing fitted to it: the headline error and the evidence for error bands),
+/// in-sample (the fit), or a production average (reported, outside the accuracy targets).
+/// </summary>
+public enum ValidationTier { OutOfSample, InSample, ProductionAverage }
+
 /// <summary>A published measurement and the scenario that reproduces its setup.</summary>
 public sealed record ValidationCase
 {
     public required string Id { get; init; }
-    /// <summary>
-    /// core (the accuracy target), supplementary (more published runs of calibrated hardware, beyond the target set;
-    /// reported apart so the target stays comparable), or holdout (hardware no calibration was fitted on; reported apart).
-    /// </summary>
-    public required string Tier { get; init; }
+    /// <summary>True when a parameter was fitted to this case or changed after its error was looked at (the fit, not evidence).</summary>
+    public required bool InSample { get; init; }
+    /// <summary>Which parameters and commits make the case in- or out-of-sample.</summary>
+    public required string FitNotes { get; init; }
+    public MeasurementKind Measurement { get; init; } = MeasurementKind.Benchmark;
 
-    public bool IsHoldout => Tier == "holdout";
-    public bool IsSupplementary => Tier == "supplementary";
+    /// <summary>The tier the case is reported in: production averages apart, then in- or out-of-sample.</summary>
+    public ValidationTier Tier =>
+        Measurement == MeasurementKind.ProductionAverage ? ValidationTier.ProductionAverage
+        : InSample ? ValidationTier.InSample : ValidationTier.OutOfSample;
     public required string Source { get; init; }
     public string Notes { get; init; } = "";
     public required Scenario Scenario { get; init; }

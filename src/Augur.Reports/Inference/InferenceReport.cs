@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Augur.CostModels.Inference;
+using Augur.CostModels.Uncertainty;
 using Augur.Domain.Workloads;
 using Augur.Reports.Console;
 using Augur.Reports.Json;
@@ -12,7 +13,7 @@ namespace Augur.Reports.Inference;
 /// <summary>Tables and JSON for one serving estimate.</summary>
 public static class InferenceReport
 {
-    public static IRenderable[] Tables(Scenario s, InferenceEstimate e)
+    public static IRenderable[] Tables(Scenario s, InferenceEstimate e, ErrorBand? band)
     {
         var job = s.Inference!;
         var l = e.Layout;
@@ -29,6 +30,7 @@ public static class InferenceReport
         t.AddRow("TTFT", Format.Seconds(e.Ttft));
         t.AddRow(job.Mode == Augur.Domain.Workloads.ServingMode.Disaggregated ? "TPOT (excludes first token)" : "TPOT (excl. first token, incl. prefill stalls)", e.Tpot > 0 ? $"{Format.Seconds(e.Tpot)} ({Format.N(1 / e.Tpot, "0.#")} tok/s per user)" : "none (one output token)");
         t.AddRow("output tok/s per GPU / total", $"{Format.N(e.OutputTokensPerSecondPerGpu, "0")} / {Format.N(e.OutputTokensPerSecondTotal, "0")}");
+        t.AddRow("output tok/s per GPU range", BandReport.ThroughputText(band, e.OutputTokensPerSecondPerGpu));
         t.AddRow("input tok/s per GPU in prefill", Format.N(e.PrefillInputTokensPerSecondPerGpu, "0"));
         t.AddRow("bound (prefill / decode)", $"{e.PrefillBound} / {e.DecodeBound}");
         t.AddRow("memory per GPU", $"{Format.N(e.MemoryGiBPerGpu, "0.0")} GiB of {Format.N(s.Cluster.Accelerator.HbmCapacity.GiB, "0.0")} GiB ({(e.Fits ? "fits" : "DOES NOT FIT")})");
@@ -39,7 +41,7 @@ public static class InferenceReport
             t.AddRow("prefill : decode GPUs", $"{d.PrefillGpus} : {d.DecodeGpus} (balanced ratio {Format.N(d.BalancedPrefillPerDecodeGpu, "0.###")} prefill per decode GPU; limited by {d.Limiter})");
             t.AddRow("KV transfer per prompt", $"{Format.Seconds(d.KvTransferSeconds)} ({Format.Pct(d.KvNicShare)} of a decode GPU's link)");
         }
-        return [t, PhaseReport.Table(e), TrainingReport.MemoryTable(e.MemoryPerGpu)];
+        return [t, BandReport.Basis(band), PhaseReport.Table(e), TrainingReport.MemoryTable(e.MemoryPerGpu)];
     }
 
     public static JsonObject LayoutJson(in InferenceLayout l) =>
@@ -63,7 +65,7 @@ public static class InferenceReport
         };
     }
 
-    public static JsonObject Json(Scenario s, InferenceEstimate e)
+    public static JsonObject Json(Scenario s, InferenceEstimate e, ErrorBand? band)
     {
         var o = new JsonObject
         {
@@ -85,6 +87,7 @@ public static class InferenceReport
                 : "mean time per output token after the first: decode steps plus the interleaved prefill chunks of the other sequences",
             ["output_tokens_per_s"] = JsonOut.Num(e.OutputTokensPerSecondTotal),
             ["output_tokens_per_s_per_gpu"] = JsonOut.Num(e.OutputTokensPerSecondPerGpu),
+            ["output_tokens_per_s_per_gpu_band"] = BandReport.ThroughputJson(band, e.OutputTokensPerSecondPerGpu),
             ["input_tokens_per_s_per_gpu"] = JsonOut.Num(e.PrefillInputTokensPerSecondPerGpu),
             ["memory_gib_per_gpu"] = JsonOut.Num(e.MemoryGiBPerGpu),
             ["fits"] = e.Fits,

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Augur.CostModels.Inference;
+using Augur.CostModels.Uncertainty;
 using Augur.Domain.Workloads;
 using Augur.Reports.Console;
 using Augur.Reports.Json;
@@ -17,7 +18,7 @@ public static class SimulationReport
 
     static readonly System.Globalization.CultureInfo Inv = System.Globalization.CultureInfo.InvariantCulture;
 
-    public static IRenderable[] Tables(Scenario s, InferenceEstimate e, SimulationSetup setup, ServingResult r)
+    public static IRenderable[] Tables(Scenario s, InferenceEstimate e, SimulationSetup setup, ServingResult r, ErrorBand? band)
     {
         var ss = SteadyState.Of(s, e);
         var lat = Render.Table("latency", "p50", "p90", "p99", "steady-state");
@@ -28,6 +29,7 @@ public static class SimulationReport
         var t = Render.Table("metric", "simulated", "steady-state");
         t.AddRow("output tok/s total", Format.N(r.OutputThroughput.PerSecond, "0"), Format.N(ss.OutputPerSecond, "0"));
         t.AddRow("output tok/s per GPU", Format.N(r.OutputThroughput.PerSecond / setup.Gpus, "0"), Format.N(e.OutputTokensPerSecondPerGpu, "0"));
+        t.AddRow("output tok/s per GPU range", "", BandReport.ThroughputText(band, e.OutputTokensPerSecondPerGpu));
         t.AddRow("requests/s", Format.N(r.RequestsPerSecond, "0.###"), Format.N(ss.RequestsPerSecond, "0.###"));
         t.AddRow("goodput requests/s (SLO met)", $"{Format.N(r.GoodputRequestsPerSecond, "0.###")} ({Format.Pct(r.SloAttainment)})", Slo(r.Slo));
         t.AddRow("makespan", Format.Seconds(r.Makespan.Value), "");
@@ -40,10 +42,10 @@ public static class SimulationReport
         var series = Render.Table("time", "queued", "running", "KV used");
         foreach (var p in SeriesSummary.Evenly(r.TimeSeries.Samples, SeriesRows))
             series.AddRow(Format.Seconds(p.Time.Value), p.WaitingRequests.ToString(Inv), p.RunningSequences.ToString(Inv), Format.Pct(p.KvCacheUsedFraction));
-        return [Render.Line(Header(s, e, setup, r)), lat, t, series];
+        return [Render.Line(Header(s, e, setup, r)), lat, t, BandReport.Basis(band), series];
     }
 
-    public static JsonObject Json(Scenario s, InferenceEstimate e, SimulationSetup setup, ServingResult r)
+    public static JsonObject Json(Scenario s, InferenceEstimate e, SimulationSetup setup, ServingResult r, ErrorBand? band)
     {
         var ss = SteadyState.Of(s, e);
         var q = Stats(r.TimeSeries);
@@ -85,6 +87,7 @@ public static class SimulationReport
             {
                 ["ttft_s"] = JsonOut.Num(ss.Ttft), ["tpot_s"] = JsonOut.Num(ss.Tpot), ["e2e_s"] = JsonOut.Num(ss.EndToEnd),
                 ["output_tokens_per_s"] = JsonOut.Num(ss.OutputPerSecond), ["output_tokens_per_s_per_gpu"] = JsonOut.Num(e.OutputTokensPerSecondPerGpu),
+                ["output_tokens_per_s_per_gpu_band"] = BandReport.ThroughputJson(band, e.OutputTokensPerSecondPerGpu),
                 ["requests_per_s"] = JsonOut.Num(ss.RequestsPerSecond), ["concurrency"] = e.Concurrency,
             },
             ["series_interval_s"] = JsonOut.Num(r.TimeSeries.Interval.Value),

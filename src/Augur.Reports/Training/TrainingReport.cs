@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Augur.CostModels.Memory;
 using Augur.CostModels.Run;
 using Augur.CostModels.Training;
+using Augur.CostModels.Uncertainty;
 using Augur.Domain.Hardware;
 using Augur.Domain.Parallelism;
 using Augur.Domain.Workloads;
@@ -15,7 +16,7 @@ namespace Augur.Reports.Training;
 /// <summary>Tables and JSON for one costed training layout.</summary>
 public static class TrainingReport
 {
-    public static IRenderable[] Tables(Scenario s, TrainingEstimate e, RunEstimate? run)
+    public static IRenderable[] Tables(Scenario s, TrainingEstimate e, RunEstimate? run, ErrorBand? band)
     {
         var acc = s.Cluster.Accelerator;
         var head = Render.Table("metric", "value");
@@ -23,7 +24,9 @@ public static class TrainingReport
         head.AddRow("hardware", $"{s.Cluster.Gpus} × {acc.Id} ({s.Cluster.SystemName}; scale-up domain {s.Cluster.ScaleUpDomain}{Format.Hypothetical(acc)})");
         head.AddRow("layout", e.Layout.ToString());
         head.AddRow("step time", Format.Seconds(e.StepSeconds));
+        head.AddRow("step time range", BandReport.TimeText(band, e.StepSeconds));
         head.AddRow("tokens/s per GPU", Format.N(e.TokensPerSecondPerGpu, "0"));
+        head.AddRow("tokens/s per GPU range", BandReport.ThroughputText(band, e.TokensPerSecondPerGpu));
         head.AddRow("model TFLOP/s per GPU", Format.N(e.ModelFlopsPerGpuPerSecond / 1e12, "0.#"));
         head.AddRow("MFU / HFU", $"{Format.Pct(e.Mfu)} / {Format.Pct(e.Hfu)} of dense {s.Precision.Label()} peak {Format.N(acc.Peak(s.Precision).Tflops, "0.#")} TFLOP/s");
         head.AddRow("memory per GPU", $"{Format.N(e.Memory.Total.GiB, "0.0")} GiB of {Format.N(acc.HbmCapacity.GiB, "0.0")} GiB ({(e.Fits ? "fits" : "DOES NOT FIT")})");
@@ -35,7 +38,7 @@ public static class TrainingReport
             if (sec > 0) time.AddRow(name, Format.N(sec, "0.####"), Format.Pct(sec / e.StepSeconds));
 
         var mem = MemoryTable(e.Memory);
-        var items = new List<IRenderable> { head, time, mem };
+        var items = new List<IRenderable> { head, BandReport.Basis(band), time, mem };
         if (run is not null) items.Add(RunTable(run));
         return items.ToArray();
     }
@@ -73,7 +76,7 @@ public static class TrainingReport
         return t;
     }
 
-    public static JsonObject Json(Scenario s, TrainingEstimate e, RunEstimate? run)
+    public static JsonObject Json(Scenario s, TrainingEstimate e, RunEstimate? run, ErrorBand? band)
     {
         var breakdown = new JsonObject();
         foreach (var (name, sec) in e.Breakdown.Parts()) breakdown[name + "_s"] = JsonOut.Num(sec);
@@ -90,7 +93,9 @@ public static class TrainingReport
             ["routing"] = s.Model.Moe is null ? null : s.Training!.Routing.ToString().ToLowerInvariant(),
             ["layout"] = LayoutJson(e),
             ["step_time_s"] = JsonOut.Num(e.StepSeconds),
+            ["step_time_s_band"] = BandReport.TimeJson(band, e.StepSeconds),
             ["tokens_per_s_per_gpu"] = JsonOut.Num(e.TokensPerSecondPerGpu),
+            ["tokens_per_s_per_gpu_band"] = BandReport.ThroughputJson(band, e.TokensPerSecondPerGpu),
             ["model_tflops_per_gpu"] = JsonOut.Num(e.ModelFlopsPerGpuPerSecond / 1e12),
             ["mfu"] = JsonOut.Num(e.Mfu),
             ["hfu"] = JsonOut.Num(e.Hfu),

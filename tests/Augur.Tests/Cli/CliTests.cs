@@ -143,12 +143,58 @@ public class CliTests
     }
 
     [Fact]
-    public void Validate_prints_cases_and_the_mean_error()
+    public void Validate_leads_with_the_out_of_sample_error_and_reports_band_coverage()
     {
         var (code, output, _) = Run("validate");
         Assert.Equal(0, code);
         Assert.Contains("megatron-sc21", output);
-        Assert.Contains("mean absolute error", output);
+        Assert.True(output.IndexOf("out-of-sample", StringComparison.Ordinal) < output.IndexOf("in-sample (the fit)", StringComparison.Ordinal));
+        Assert.Contains("training: error bands held ", output);
+        var doc = JsonDocument.Parse(Run("validate", "--json").Out).RootElement;
+        var first = doc.GetProperty("summaries")[0];
+        Assert.Equal("out-of-sample", first.GetProperty("tier").GetString());
+        Assert.Equal(2, doc.GetProperty("band_coverage").GetArrayLength());
+    }
+
+    [Fact]
+    public void Every_estimate_reports_a_band_beside_its_headline_metric()
+    {
+        // Training: throughput and step time come from the same error bounds, so low throughput x high step time
+        // = predicted throughput x predicted step time (pred/(1+h) · step·(1+h)).
+        var t = JsonDocument.Parse(Run("estimate", Scenarios.Repo("samples/llama3-405b-pretrain.yaml"), "--json").Out).RootElement;
+        var tok = t.GetProperty("tokens_per_s_per_gpu_band");
+        var step = t.GetProperty("step_time_s_band");
+        double product = t.GetProperty("tokens_per_s_per_gpu").GetDouble() * t.GetProperty("step_time_s").GetDouble();
+        Assert.Equal(1, tok.GetProperty("low").GetDouble() * step.GetProperty("high").GetDouble() / product, 4);
+        Assert.True(tok.GetProperty("low").GetDouble() <= tok.GetProperty("high").GetDouble());
+        // Hopper has 2 out-of-sample dense training cases, fewer than nine: every family's 14 dense ones.
+        Assert.Equal("10-90% bounds from 14 out-of-sample training dense cases", tok.GetProperty("basis").GetString());
+        // The plan's winner carries it too, and serving estimates carry one on output tokens/s per GPU.
+        var plan = JsonDocument.Parse(Run("plan", Scenarios.Repo("samples/llama3-405b-plan.yaml"), "--json", "--top", "1").Out).RootElement;
+        Assert.True(plan.GetProperty("best").TryGetProperty("tokens_per_s_per_gpu_band", out _));
+        var serve = JsonDocument.Parse(Run("estimate", Scenarios.Repo("samples/deepseek-v3-serving.yaml"), "--json").Out).RootElement;
+        Assert.True(serve.GetProperty("output_tokens_per_s_per_gpu_band").TryGetProperty("basis", out _));
+        var servePlan = JsonDocument.Parse(Run("plan", Scenarios.Repo("samples/llama3-70b-serving-plan.yaml"), "--json", "--top", "1").Out).RootElement;
+        Assert.True(servePlan.GetProperty("best").TryGetProperty("output_tokens_per_s_per_gpu_band", out _));
+        var sim = JsonDocument.Parse(Run("simulate", Scenarios.Repo("samples/llama3-70b-simulate.yaml"), "--json").Out).RootElement;
+        Assert.True(sim.GetProperty("steady_state").GetProperty("output_tokens_per_s_per_gpu_band").TryGetProperty("low", out _));
+    }
+
+    [Fact]
+    public void A_family_with_no_validated_case_gets_the_whole_range_of_its_kind()
+    {
+        var (code, output, err) = Run("estimate", Temp("""
+            workload: training
+            model: llama3.1-8b
+            hardware: tpu-v5p
+            cluster: {gpus: 8}
+            precision: bf16
+            parallelism: {tp: 1, pp: 1, dp: 8, microbatch: 1}
+            training: {seq_len: 4096, global_batch: 64}
+            """), "--json");
+        Assert.True(code == 0, err);
+        var basis = JsonDocument.Parse(output).RootElement.GetProperty("tokens_per_s_per_gpu_band").GetProperty("basis").GetString();
+        Assert.Equal("whole range of 14 out-of-sample training cases on google-tpu or of dense models, since there is no google-tpu training case", basis);
     }
 
     [Fact]

@@ -1,0 +1,24 @@
+using Augur.CostModels.Validation;
+using Augur.Domain.Hardware;
+using Augur.Domain.Workloads;
+
+namespace Augur.CostModels.Uncertainty;
+
+/// <summary>
+/// The kind of prediction an error band is looked up for: hardware family, workload, dense or mixture-of-experts,
+/// precision, and whether the family has a calibration of its own (an uncalibrated one runs on the generic values).
+/// </summary>
+public readonly record struct BandKey(string Family, WorkloadKind Workload, bool Moe, string Precision, bool Calibrated = true)
+{
+    public static BandKey Of(Scenario s, bool calibrated) =>
+        new(s.Cluster.Accelerator.Family, s.Workload, s.Model.IsMoe, s.Precision.Label(), calibrated);
+
+    public string KindLabel => Moe ? "moe" : "dense";
+    public string WorkloadLabel => Workload.ToString().ToLowerInvariant();
+}
+
+/// <summary>One out-of-sample case's signed error ((predicted − measured) / measured) and the kind of prediction it was.</summary>
+public readonly record struct BandEvidence(string Case, BandKey Key, double Error)
+{
+    public static BandEvidence Of(ValidationResult r) => new(r.Case.Id, BandKey.Of(r.Case.Scenario, calibrated: true), r.Error);
+}

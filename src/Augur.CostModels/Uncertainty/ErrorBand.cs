@@ -1,0 +1,27 @@
+namespace Augur.CostModels.Uncertainty;
+
+/// <summary>
+/// The range of signed error ((predicted − measured) / measured) a prediction is expected to carry, and the evidence
+/// it rests on. An error e means measured = predicted / (1 + e): a throughput's band is predicted / (1 + High) to
+/// predicted / (1 + Low), a time's (its inverse) predicted · (1 + Low) to predicted · (1 + High).
+/// </summary>
+public sealed record ErrorBand(double LowError, double HighError, string Basis)
+{
+    public bool Holds(double error) => error >= LowError && error <= HighError;
+
+    public (double Low, double High) Throughput(double predicted) => (predicted / (1 + HighError), predicted / (1 + LowError));
+
+    public (double Low, double High) Time(double predicted) => (predicted * (1 + LowError), predicted * (1 + HighError));
+}
+
+/// <summary>How often bands held the measured value of cases left out of their basis (leave-one-out).</summary>
+public sealed record BandCoverage(string Workload, int Cases, int Held)
+{
+    public double Fraction => Cases == 0 ? 0 : (double)Held / Cases;
+}
+
+/// <summary>One out-of-sample case beside the band computed without it.</summary>
+public sealed record LeftOut(BandEvidence Evidence, ErrorBand? Band)
+{
+    public bool Held => Band is { } b && b.Holds(Evidence.Error);
+}

@@ -1,0 +1,99 @@
+using System.Globalization;
+using Augur.CostModels.Validation;
+using Augur.Domain.Workloads;
+
+namespace Augur.CostModels.Uncertainty;
+
+/// <summary>
+/// Error bands from the signed errors of out-of-sample validation cases. A prediction's band is the 10% and 90%
+/// bounds (<see cref="Quantile"/>) of the errors of the finest group of cases like it that holds <see cref="MinCases"/>: family × workload
+/// × dense/MoE × precision, then family × workload × dense/MoE, workload × dense/MoE, family × workload, workload. The model
+/// kind is kept before the family because it separates the out-of-sample errors far more (training: dense 21% against
+/// MoE 84% mean, Hopper 63% against Blackwell 59%).
+/// Where evidence is thin (a family with no cases of the workload, or one that is uncalibrated; a model kind or a
+/// precision the family has no case of) the band is the whole range of every case of the workload that shares the
+/// family or the model kind: every error that might carry over, not the middle 80%.
+/// </summary>
+public sealed class ErrorBands
+{
+    /// <summary>
+    /// Fewest cases a group needs before a coarser group is used instead: n cases bound a further one with probability
+    /// (n − 1) / (n + 1) at best (their extremes), which first reaches 80% at nine.
+    /// </summary>
+    public const int MinCases = 9;
+    public const double LowPercentile = 0.10, HighPercentile = 0.90;
+
+    readonly IReadOnlyList<BandEvidence> _evidence;
+
+    public ErrorBands(IEnumerable<BandEvidence> evidence) => _evidence = evidence.ToList();
+
+    public IReadOnlyList<BandEvidence> Evidence => _evidence;
+
+    /// <summary>Bands from validation results: only the out-of-sample tier is evidence (a fit's own cases are not).</summary>
+    public static ErrorBands From(IEnumerable<ValidationResult> results) =>
+        new(results.Where(r => r.Case.Tier == ValidationTier.OutOfSample).Select(BandEvidence.Of));
+
+    /// <summary>The band for a prediction of this kind, or null when no case of its workload was validated.</summary>
+    public ErrorBand? For(BandKey key) => For(key, _evidence);
+
+    /// <summary>Each case of the workload beside the band computed from the other cases.</summary>
+    public IReadOnlyList<LeftOut> LeaveOneOut(WorkloadKind workload) =>
+        _evidence.Select((e, i) => (e, i)).Where(x => x.e.Key.Workload == workload)
+            .Select(x => new LeftOut(x.e, For(x.e.Key, _evidence.Where((_, j) => j != x.i).ToList())))
+            .ToList();
+
+    public BandCoverage Coverage(WorkloadKind workload)
+    {
+        var left = LeaveOneOut(workload);
+        return new BandCoverage(workload.ToString().ToLowerInvariant(), left.Count, left.Count(l => l.Held));
+    }
+
+    static ErrorBand? For(BandKey k, IReadOnlyList<BandEvidence> all)
+    {
+        var ofWorkload = all.Where(e => e.Key.Workload == k.Workload).ToList();
+        if (ofWorkload.Count == 0) return null;
+        var ofFamily = ofWorkload.Where(e => e.Key.Family == k.Family).ToList();
+        string w = k.WorkloadLabel;
+        string? thin = !k.Calibrated ? $"{k.Family} is uncalibrated"
+            : ofFamily.Count == 0 ? $"there is no {k.Family} {w} case"
+            : !ofFamily.Any(e => e.Key.Moe == k.Moe) ? $"there is no {k.Family} {w} {k.KindLabel} case"
+            : !ofFamily.Any(e => e.Key.Precision == k.Precision) ? $"there is no {k.Family} {w} case in {k.Precision}"
+            : null;
+        if (thin is not null)
+        {
+            // Whatever the prediction shares with the evidence, its family or its model kind, may carry over: all of it.
+            var near = ofWorkload.Where(e => e.Key.Family == k.Family || e.Key.Moe == k.Moe).Select(e => e.Error).Order().ToList();
+            if (near.Count == 0) near = ofWorkload.Select(e => e.Error).Order().ToList();
+            return new ErrorBand(near[0], near[^1], string.Create(CultureInfo.InvariantCulture,
+                $"whole range of {near.Count} out-of-sample {w} {Cases(near.Count)} on {k.Family} or of {k.KindLabel} models, since {thin}"));
+        }
+        var groups = new (string Name, Func<BandKey, bool> Match)[]
+        {
+            ($"{k.Family} {w} {k.KindLabel} {k.Precision}", x => x.Family == k.Family && x.Moe == k.Moe && x.Precision == k.Precision),
+            ($"{k.Family} {w} {k.KindLabel}", x => x.Family == k.Family && x.Moe == k.Moe),
+            ($"{w} {k.KindLabel}", x => x.Moe == k.Moe),
+            ($"{k.Family} {w}", x => x.Family == k.Family),
+            (w, _ => true),
+        };
+        var (name, match) = groups.FirstOrDefault(g => ofWorkload.Count(e => g.Match(e.Key)) >= MinCases);
+        if (match is null) (name, match) = groups[^1];
+        var errors = ofWorkload.Where(e => match(e.Key)).Select(e => e.Error).Order().ToList();
+        return new ErrorBand(Quantile(errors, LowPercentile), Quantile(errors, HighPercentile),
+            string.Create(CultureInfo.InvariantCulture, $"10-90% bounds from {errors.Count} out-of-sample {name} {Cases(errors.Count)}"));
+    }
+
+    static string Cases(int n) => n == 1 ? "case" : "cases";
+
+    /// <summary>
+    /// The p-quantile as a prediction bound: the order statistic at rank (n + 1)·p (counted from 1), rounded away from
+    /// the median, or the extreme when that rank falls outside 1..n. A further case like the n lies between the
+    /// 10% and 90% bounds with probability at least 80% (the distribution-free prediction interval).
+    /// </summary>
+    public static double Quantile(IReadOnlyList<double> sorted, double p)
+    {
+        int n = sorted.Count;
+        double h = (n + 1) * p;
+        int rank = p < 0.5 ? (int)Math.Floor(h + 1e-9) : (int)Math.Ceiling(h - 1e-9);
+        return sorted[Math.Clamp(rank, 1, n) - 1];
+    }
+}

@@ -1,0 +1,118 @@
+using Augur.CostModels.Uncertainty;
+using Augur.Domain.Workloads;
+
+namespace Augur.Tests.Validation;
+
+public class ErrorBandTests
+{
+    static BandKey Key(string family, string precision = "bf16", bool moe = false, WorkloadKind w = WorkloadKind.Training, bool calibrated = true) =>
+        new(family, w, moe, precision, calibrated);
+
+    /// <summary>Family a: 19 dense BF16 training cases at +1% .. +19% and 3 dense FP8 ones at +50%, +60%, +70%.</summary>
+    static ErrorBands Synthetic()
+    {
+        var e = Enumerable.Range(1, 19).Select(i => new BandEvidence($"bf16-{i}", Key("a"), i / 100.0)).ToList();
+        e.AddRange(new[] { 0.5, 0.6, 0.7 }.Select((x, i) => new BandEvidence($"fp8-{i}", Key("a", "fp8"), x)));
+        return new ErrorBands(e);
+    }
+
+    [Fact]
+    public void Bounds_are_the_order_statistics_at_rank_n_plus_1_times_p_rounded_outward()
+    {
+        // n = 9: ranks 10·0.1 = 1 and 10·0.9 = 9, the extremes.
+        double[] nine = [-0.3, -0.2, -0.1, 0, 0.1, 0.2, 0.3, 0.4, 0.5];
+        Assert.Equal(-0.3, ErrorBands.Quantile(nine, 0.1));
+        Assert.Equal(0.5, ErrorBands.Quantile(nine, 0.9));
+        // n = 14: ranks 1.5 -> 1 (down) and 13.5 -> 14 (up).
+        var fourteen = Enumerable.Range(1, 14).Select(i => (double)i).ToList();
+        Assert.Equal(1, ErrorBands.Quantile(fourteen, 0.1));
+        Assert.Equal(14, ErrorBands.Quantile(fourteen, 0.9));
+        // n = 19: ranks 2 and 18.
+        var nineteen = Enumerable.Range(1, 19).Select(i => (double)i).ToList();
+        Assert.Equal(2, ErrorBands.Quantile(nineteen, 0.1));
+        Assert.Equal(18, ErrorBands.Quantile(nineteen, 0.9));
+        // Fewer than nine: the extremes (ranks below 1 or above n).
+        Assert.Equal(1, ErrorBands.Quantile([1.0, 2, 3], 0.1));
+        Assert.Equal(3, ErrorBands.Quantile([1.0, 2, 3], 0.9));
+    }
+
+    [Fact]
+    public void A_group_of_nineteen_like_cases_gives_its_second_and_eighteenth_errors()
+    {
+        var b = Synthetic().For(Key("a"))!;
+        Assert.Equal(0.02, b.LowError, 12);
+        Assert.Equal(0.18, b.HighError, 12);
+        Assert.Equal("10-90% bounds from 19 out-of-sample a training dense bf16 cases", b.Basis);
+    }
+
+    [Fact]
+    public void Too_few_cases_of_a_precision_fall_back_to_the_family_and_kind()
+    {
+        // 3 FP8 cases < 9: the 22 dense cases of family a, sorted 0.01..0.19, 0.5, 0.6, 0.7; ranks 23·0.1 = 2.3 -> 2
+        // (0.02) and 23·0.9 = 20.7 -> 21 (0.6).
+        var b = Synthetic().For(Key("a", "fp8"))!;
+        Assert.Equal(0.02, b.LowError, 12);
+        Assert.Equal(0.6, b.HighError, 12);
+        Assert.Equal("10-90% bounds from 22 out-of-sample a training dense cases", b.Basis);
+    }
+
+    [Fact]
+    public void Thin_evidence_widens_the_band_to_every_case_sharing_the_family_or_the_kind()
+    {
+        var bands = Synthetic();
+        // Family b has no case: every dense training case (22, +1% .. +70%).
+        var other = bands.For(Key("b"))!;
+        Assert.Equal((0.01, 0.7), (other.LowError, other.HighError));
+        Assert.Equal("whole range of 22 out-of-sample training cases on b or of dense models, since there is no b training case", other.Basis);
+        // Family c has no case and nothing is MoE: nothing is shared, so every training case.
+        Assert.Equal((0.01, 0.7), (bands.For(Key("c", moe: true))!.LowError, bands.For(Key("c", moe: true))!.HighError));
+        // A precision family a has no case of: family a's 22 cases.
+        var fp4 = bands.For(Key("a", "fp4"))!;
+        Assert.Equal((0.01, 0.7), (fp4.LowError, fp4.HighError));
+        Assert.EndsWith(", since there is no a training case in fp4", fp4.Basis);
+        // A model kind family a has no case of.
+        Assert.EndsWith(", since there is no a training moe case", bands.For(Key("a", moe: true))!.Basis);
+        // An uncalibrated family: the whole range rather than the 10-90% bounds of its 19 BF16 cases (+2% .. +18%).
+        var uncal = bands.For(Key("a", calibrated: false))!;
+        Assert.Equal((0.01, 0.7), (uncal.LowError, uncal.HighError));
+        Assert.EndsWith(", since a is uncalibrated", uncal.Basis);
+    }
+
+    [Fact]
+    public void No_case_of_the_workload_gives_no_band()
+    {
+        Assert.Null(Synthetic().For(Key("a", w: WorkloadKind.Inference)));
+    }
+
+    [Fact]
+    public void A_band_on_errors_becomes_a_range_of_throughput_and_of_time()
+    {
+        // measured = predicted / (1 + error): +25% -> 100 / 1.25 = 80, -20% -> 100 / 0.8 = 125; time is the inverse.
+        var b = new ErrorBand(-0.2, 0.25, "x");
+        var (lo, hi) = b.Throughput(100);
+        Assert.Equal(80, lo, 9);
+        Assert.Equal(125, hi, 9);
+        var (tlo, thi) = b.Time(10);
+        Assert.Equal(8, tlo, 9);
+        Assert.Equal(12.5, thi, 9);
+    }
+
+    [Fact]
+    public void Leave_one_out_coverage_on_a_tiny_set()
+    {
+        // Four training cases of one kind (+10%, +20%, +30%, +90%): each left out faces the other three, whose band is
+        // their whole range (fewer than nine). 0.1 misses [0.2, 0.9]; 0.2 and 0.3 lie within [0.1, 0.9]; 0.9 misses
+        // [0.1, 0.3]: 2 of 4. The one inference case has no other inference case to draw on: 0 of 1.
+        var e = new[] { 0.1, 0.2, 0.3, 0.9 }.Select((x, i) => new BandEvidence($"t{i}", Key("a"), x)).ToList();
+        e.Add(new BandEvidence("i0", Key("a", w: WorkloadKind.Inference), 0.05));
+        var bands = new ErrorBands(e);
+        var training = bands.Coverage(WorkloadKind.Training);
+        Assert.Equal((4, 2), (training.Cases, training.Held));
+        Assert.Equal(0.5, training.Fraction);
+        var left = bands.LeaveOneOut(WorkloadKind.Training);
+        Assert.Equal([false, true, true, false], left.Select(l => l.Held));
+        Assert.Equal((0.2, 0.9), (left[0].Band!.LowError, left[0].Band!.HighError));
+        var inference = bands.Coverage(WorkloadKind.Inference);
+        Assert.Equal((1, 0), (inference.Cases, inference.Held));
+    }
+}

@@ -1,0 +1,82 @@
+using Augur.Catalog.Loading;
+using Augur.CostModels.Validation;
+using Augur.Domain;
+using Augur.Domain.Workloads;
+using Augur.Workflows;
+
+namespace Augur.Tests.Validation;
+
+public class ValidationTierTests
+{
+    static IReadOnlyList<ValidationCase> ReadOne(string fields)
+    {
+        var node = Augur.Catalog.Files.DataReader.Read(
+            "cases:\n  - id: x\n" + fields + "    source: s\n    scenario: {workload: inference, model: llama3.1-8b, hardware: h100-sxm, inference: {input_tokens: 1, output_tokens: 1}}\n    measured: {metric: output_tokens_per_s_per_gpu, convention: tokens, value: 1}\n",
+            "v.yaml", json: false);
+        return ValidationReader.ReadFile(new ScenarioReader(CatalogStore.Default), "v.yaml", node);
+    }
+
+    [Fact]
+    public void A_case_says_whether_it_was_fitted_and_what_kind_of_measurement_it_is()
+    {
+        var c = ReadOne("    fit: in-sample\n    fit_notes: n\n    measurement: production-average\n").Single();
+        Assert.True(c.InSample);
+        Assert.Equal(ValidationTier.ProductionAverage, c.Tier);
+        Assert.Equal(ValidationTier.OutOfSample, ReadOne("    fit: out-of-sample\n    fit_notes: n\n").Single().Tier);
+        Assert.Equal(ValidationTier.InSample, ReadOne("    fit: in-sample\n    fit_notes: n\n    measurement: benchmark\n").Single().Tier);
+    }
+
+    [Fact]
+    public void A_case_without_fit_or_with_unknown_values_is_refused()
+    {
+        Assert.EndsWith("missing key 'fit'", Assert.Throws<InputException>(() => ReadOne("    fit_notes: n\n")).Message);
+        Assert.EndsWith("missing key 'fit_notes'", Assert.Throws<InputException>(() => ReadOne("    fit: in-sample\n")).Message);
+        Assert.EndsWith(".fit: unknown value 'core'; use in-sample or out-of-sample",
+            Assert.Throws<InputException>(() => ReadOne("    fit: core\n    fit_notes: n\n")).Message);
+        Assert.EndsWith(".measurement: unknown kind 'daily'; use benchmark or production-average",
+            Assert.Throws<InputException>(() => ReadOne("    fit: in-sample\n    fit_notes: n\n    measurement: daily\n")).Message);
+    }
+
+    [Fact]
+    public void Shipped_tiers_match_the_case_files()
+    {
+        // Counted in catalog/validation/*.yaml: training has 16 in-sample rows (SC'21 x 10 and Korthikanti's 1T on A100;
+        // Llama 3 405B x 3 and Megatron-Bridge 25.11 70B/405B on H100) and 37 out-of-sample (9 H100 Megatron-Bridge,
+        // 2 dense and 7 MoE; 28 Blackwell, 12 dense and 16 MoE). Inference: 31 in-sample, 2 production averages
+        // (DeepSeek's day of prefill and decode), 100 out-of-sample (40 Hopper dense TensorRT-LLM rows, 60 Blackwell:
+        // 40 dense and 20 Qwen3-30B-A3B).
+        var s = ValidationSummaries.Of(ValidateWorkflow.Cases(CatalogStore.Default));
+        var T = WorkloadKind.Training;
+        var I = WorkloadKind.Inference;
+        var (oos, ins) = (ValidationTier.OutOfSample, ValidationTier.InSample);
+        var expected = new (WorkloadKind W, ValidationTier T, string Group, int Cases)[]
+        {
+            (T, oos, "all", 37), (T, oos, "nvidia-hopper", 9), (T, oos, "nvidia-blackwell", 28), (T, oos, "dense", 14), (T, oos, "moe", 23),
+            (T, ins, "all", 16),
+            (I, oos, "all", 100), (I, oos, "nvidia-hopper", 40), (I, oos, "nvidia-blackwell", 60), (I, oos, "dense", 80), (I, oos, "moe", 20),
+            (I, ins, "all", 31), (I, ValidationTier.ProductionAverage, "all", 2),
+        };
+        foreach (var e in expected)
+            Assert.Equal(e.Cases, s.Single(x => x.Workload == e.W && x.Tier == e.T && x.Group == e.Group).Cases);
+        // The report leads each workload with its whole out-of-sample tier.
+        Assert.Equal((ValidationTier.OutOfSample, "all"), (s[0].Tier, s[0].Group));
+        var firstInference = s.First(x => x.Workload == WorkloadKind.Inference);
+        Assert.Equal((ValidationTier.OutOfSample, "all"), (firstInference.Tier, firstInference.Group));
+    }
+
+    [Fact]
+    public void Production_averages_run_below_the_capacity_predicted_for_them()
+    {
+        // A day of real traffic runs below saturated capacity by design, so Augur's capacity figure must exceed it.
+        var prod = ValidateWorkflow.Cases(CatalogStore.Default).Where(r => r.Case.Tier == ValidationTier.ProductionAverage).ToList();
+        Assert.NotEmpty(prod);
+        Assert.All(prod, r => Assert.True(r.Error > 0, $"{r.Case.Id} {r.Error:P1}"));
+    }
+
+    [Fact]
+    public void Band_evidence_is_the_out_of_sample_tier_only()
+    {
+        var ids = ValidateWorkflow.Cases(CatalogStore.Default).Where(r => r.Case.Tier == ValidationTier.OutOfSample).Select(r => r.Case.Id).ToHashSet();
+        Assert.Equal(ids, ErrorBandWorkflow.Of(CatalogStore.Default).Evidence.Select(e => e.Case).ToHashSet());
+    }
+}
