@@ -6,12 +6,14 @@ namespace Augur.CostModels.Uncertainty;
 
 /// <summary>
 /// The kind of prediction an error band is looked up for: hardware family, workload, dense or mixture-of-experts,
-/// precision, and whether the family has a calibration of its own (an uncalibrated one runs on the generic values).
+/// precision, whether the family has a calibration of its own (an uncalibrated one runs on the generic values), and
+/// whether the hardware is hypothetical (written in a scenario: its family's evidence is for real chips).
 /// </summary>
-public readonly record struct BandKey(string Family, WorkloadKind Workload, bool Moe, string Precision, bool Calibrated = true)
+public readonly record struct BandKey(string Family, WorkloadKind Workload, bool Moe, string Precision, bool Calibrated = true, bool Hypothetical = false)
 {
     public static BandKey Of(Scenario s, bool calibrated) =>
-        new(s.Cluster.Accelerator.Family, s.Workload, s.Model.IsMoe, s.Precision.Label(), calibrated);
+        new(s.Cluster.Accelerator.Family, s.Workload, s.Model.IsMoe, s.Precision.Label(), calibrated,
+            s.Cluster.Accelerator.Status == Accelerator.Hypothetical);
 
     public string KindLabel => Moe ? "moe" : "dense";
     public string WorkloadLabel => Workload.ToString().ToLowerInvariant();

@@ -55,6 +55,7 @@ public sealed class ErrorBands
         var ofFamily = ofWorkload.Where(e => e.Key.Family == k.Family).ToList();
         string w = k.WorkloadLabel;
         string? thin = !k.Calibrated ? $"{k.Family} is uncalibrated"
+            : k.Hypothetical ? $"the hardware is hypothetical (the {k.Family} evidence is for real chips)"
             : ofFamily.Count == 0 ? $"there is no {k.Family} {w} case"
             : !ofFamily.Any(e => e.Key.Moe == k.Moe) ? $"there is no {k.Family} {w} {k.KindLabel} case"
             : !ofFamily.Any(e => e.Key.Precision == k.Precision) ? $"there is no {k.Family} {w} case in {k.Precision}"

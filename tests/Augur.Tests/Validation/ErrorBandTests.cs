@@ -76,6 +76,10 @@ public class ErrorBandTests
         var uncal = bands.For(Key("a", calibrated: false))!;
         Assert.Equal((0.01, 0.7), (uncal.LowError, uncal.HighError));
         Assert.EndsWith(", since a is uncalibrated", uncal.Basis);
+        // Hypothetical hardware of family a: its 19 like cases are real chips, so the whole range too.
+        var hypothetical = bands.For(new BandKey("a", WorkloadKind.Training, false, "bf16", Calibrated: true, Hypothetical: true))!;
+        Assert.Equal((0.01, 0.7), (hypothetical.LowError, hypothetical.HighError));
+        Assert.EndsWith(", since the hardware is hypothetical (the a evidence is for real chips)", hypothetical.Basis);
     }
 
     [Fact]
