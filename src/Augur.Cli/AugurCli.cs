@@ -2,6 +2,7 @@ using System.CommandLine;
 using Augur.Cli.Commands;
 using Augur.Catalog.Loading;
 using Augur.Domain;
+using Augur.Reports.Console;
 
 namespace Augur.Cli;
 
@@ -13,9 +14,13 @@ public static class AugurCli
     public static int Run(string[] args, TextWriter output, TextWriter error) => Run(args, output, error, CatalogStore.Default);
 
     /// <summary>Runs with the given catalog (the shipped one, or one derived from it).</summary>
-    public static int Run(string[] args, TextWriter output, TextWriter error, CatalogStore catalog)
+    public static int Run(string[] args, TextWriter console, TextWriter error, CatalogStore catalog)
     {
+        // Every table a command renders is kept, for --csv.
+        var output = new TableCapture(console);
         var root = new RootCommand("Augur: does an LLM job fit, how long does it take, and how should it be split across GPUs.");
+        var csv = new Option<string>("--csv") { Description = "also write the tables to CSV: the first to FILE, the next to FILE-2.csv, ...", Recursive = true };
+        root.Options.Add(csv);
         root.Subcommands.Add(EstimateCommand.Create(output, catalog));
         root.Subcommands.Add(PlanCommand.Create(output, catalog));
         root.Subcommands.Add(ValidateCommand.Create(output, catalog));
@@ -32,9 +37,22 @@ public static class AugurCli
             error.WriteLine($"augur: {parsed.Errors[0].Message} (run 'augur --help')");
             return BadInput;
         }
+        string? csvPath = parsed.GetValue(csv);
+        if (csvPath is not null && args.Contains("--json"))
+        {
+            error.WriteLine("augur: --csv saves the tables a command prints, and --json prints none; use one of them");
+            return BadInput;
+        }
+        if (csvPath is not null && !csvPath.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+        {
+            error.WriteLine($"augur: --csv {csvPath}: name a .csv file");
+            return BadInput;
+        }
         try
         {
-            return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+            int code = parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+            if (code == 0 && csvPath is not null) CsvFiles.Write(csvPath, output.Tables);
+            return code;
         }
         catch (InputException e)
         {

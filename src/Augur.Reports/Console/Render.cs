@@ -17,6 +17,7 @@ public static class Render
         });
         console.Profile.Width = 120;
         foreach (var item in items) console.Write(item);
+        (writer as TableCapture)?.Keep(items);
     }
 
     public static Table Table(params string[] columns)
