@@ -42,9 +42,15 @@ public static class CatalogReport
         ["models"] = new JsonArray(c.Models.OrderBy(m => m.Id, StringComparer.Ordinal).Select(m => (JsonNode)Model(m)).ToArray()),
     };
 
-    public static IRenderable[] Show(CatalogStore c, string name)
+    public static IRenderable[] Show(CatalogStore c, string name) => Table(ShowJson(c, name));
+
+    /// <summary>A model the user brought (a HuggingFace config.json), shown as the catalog's models are.</summary>
+    public static IRenderable[] Show(ModelEntry m) => Table(Model(m));
+
+    public static JsonObject ShowJson(ModelEntry m) => Model(m);
+
+    static IRenderable[] Table(JsonObject node)
     {
-        var node = ShowJson(c, name);
         var t = Render.Table("field", "value");
         foreach (var (k, v) in node)
             t.AddRow(Markup.Escape(k), Markup.Escape(v is JsonArray arr ? string.Join("\n", arr.Select(x => x?.ToString())) : v?.ToString() ?? ""));

@@ -19,12 +19,21 @@ static class CatalogCommand
             else Render.To(output, CatalogReport.List(catalog));
             return 0;
         });
-        var name = new Argument<string>("name") { Description = "an accelerator, system or model name" };
+        var name = new Argument<string>("name") { Description = "an accelerator, system or model name, or a path to a HuggingFace config.json" };
         var json2 = Shared.Json();
-        var show = new Command("show", "show one entry with its numbers and sources") { name, json2 };
+        var show = new Command("show", "show one entry with its numbers and sources, or a model's config.json as read") { name, json2 };
         show.SetAction(r =>
         {
             var n = r.GetValue(name)!;
+            // A path to a config.json shows the model as read: parameters, active parameters, KV bytes per token.
+            if (!catalog.TryModel(n, out _) && (File.Exists(n) || n.EndsWith(".json", StringComparison.OrdinalIgnoreCase)))
+            {
+                var spec = ModelReader.FromFile(n);
+                var entry = new ModelEntry(spec.Name, spec, double.NaN, double.NaN, [spec.Source], $"read from {n}; not a catalog entry, so no published parameter counts");
+                if (r.GetValue(json2)) JsonOut.Write(output, CatalogReport.ShowJson(entry));
+                else Render.To(output, CatalogReport.Show(entry));
+                return 0;
+            }
             if (r.GetValue(json2)) JsonOut.Write(output, CatalogReport.ShowJson(catalog, n));
             else Render.To(output, CatalogReport.Show(catalog, n));
             return 0;

@@ -31,3 +31,26 @@ public class HfConfigTests
         Assert.Contains("num_hidden_layers", e.Message);
     }
 }
+
+public class CatalogShowConfigTests
+{
+    [Fact]
+    public void Catalog_show_reads_a_users_config_json()
+    {
+        string path = Path.Combine(Directory.CreateTempSubdirectory().FullName, "config.json");
+        // Qwen3-30B-A3B's shape: 30.5B parameters, 3.3B active; KV per token 2 x 48 layers x 4 KV heads x 128 x 2 bytes = 98,304.
+        File.WriteAllText(path, """
+        {"model_type": "qwen3_moe", "hidden_size": 2048, "intermediate_size": 6144, "moe_intermediate_size": 768,
+         "num_hidden_layers": 48, "num_attention_heads": 32, "num_key_value_heads": 4, "head_dim": 128,
+         "num_experts": 128, "num_experts_per_tok": 8, "vocab_size": 151936, "tie_word_embeddings": false}
+        """);
+        var (code, output, err) = Augur.Tests.Cli.CliTests.Run("catalog", "show", path, "--json");
+        Assert.True(code == 0, err);
+        var doc = System.Text.Json.JsonDocument.Parse(output).RootElement;
+        Assert.InRange(doc.GetProperty("total_params_b").GetDouble(), 30.0, 31.0);
+        Assert.InRange(doc.GetProperty("active_params_b").GetDouble(), 3.2, 3.5);
+        Assert.Equal(98304, doc.GetProperty("kv_bytes_per_token_bf16").GetDouble());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, doc.GetProperty("published_total_params_b").ValueKind);
+        Assert.Equal(128, doc.GetProperty("moe").GetProperty("experts").GetInt32());
+    }
+}
