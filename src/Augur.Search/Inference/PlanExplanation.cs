@@ -27,6 +27,8 @@ static class PlanExplanation
         }
         if (ranked.FirstOrDefault(p => p.Layout != w.Layout) is { } r) why.Add(new(ConclusionKind.RunnerUp, Versus(w, r, "runner-up layout")));
         if (Objective(s) is { } note) why.Add(new(ConclusionKind.Objective, note));
+        if (s.Inference is { TpotLimit: null } && s.Objective != Domain.Workloads.Objective.Latency)
+            why.Add(new(ConclusionKind.Objective, $"no TPOT limit is set, so the batch is the one with the most tokens/s per GPU and each user gets {F(w.TokensPerSecondPerUser, "0.#")} tokens/s; set inference.tpot_ms for a faster per-user rate."));
 
         var modes = all.GroupBy(p => p.Mode).Select(g => g.OrderBy(p => p, order).First()).ToList();
         if (modes.Count == 2 && modes.First(p => p.Mode == ServingMode.Disaggregated) is { Estimate.Disaggregated: { } d } dis)
