@@ -26,18 +26,18 @@ public readonly record struct IterationCost(
     public double Total => Compute.Total + TensorParallel + ExpertParallel + PipelineP2P + Overhead;
 
     /// <summary>
-    /// What limits the pass: "compute" when FLOP time exceeds byte time, else "memory" — unless one kind of
-    /// communication is larger than both ("tp-comm", "ep-comm", "pp-comm").
+    /// What limits the pass: compute when FLOP time exceeds byte time, else memory — unless one kind of
+    /// communication is larger than both.
     /// </summary>
-    public string Bound
+    public Bottleneck Bound
     {
         get
         {
-            string name = FlopSeconds >= ByteSeconds ? "compute" : "memory";
+            var name = FlopSeconds >= ByteSeconds ? Bottleneck.Compute : Bottleneck.Memory;
             double best = Math.Max(FlopSeconds, ByteSeconds);
-            if (TensorParallel > best) { name = "tp-comm"; best = TensorParallel; }
-            if (ExpertParallel > best) { name = "ep-comm"; best = ExpertParallel; }
-            if (PipelineP2P > best) name = "pp-comm";
+            if (TensorParallel > best) { name = Bottleneck.TensorParallel; best = TensorParallel; }
+            if (ExpertParallel > best) { name = Bottleneck.ExpertParallel; best = ExpertParallel; }
+            if (PipelineP2P > best) name = Bottleneck.PipelineP2P;
             return name;
         }
     }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Augur.CostModels.Inference;
+using Augur.CostModels;
 using Augur.Reports.Console;
 using Augur.Reports.Json;
 using Spectre.Console;
@@ -26,7 +27,7 @@ public static class PhaseReport
             t.AddRow("  busiest EP rank / mean load", Format.N(p.ExpertImbalance, "0.000"), Format.N(d.ExpertImbalance, "0.000"));
         t.AddRow("PP hops", Format.Seconds(p.PipelineP2P), Format.Seconds(d.PipelineP2P));
         t.AddRow("iteration overhead", Format.Seconds(p.Overhead), Format.Seconds(d.Overhead));
-        t.AddRow("bound", p.Bound, d.Bound);
+        t.AddRow("bound", p.Bound.Label(), d.Bound.Label());
         return t;
     }
 
@@ -50,6 +51,6 @@ public static class PhaseReport
         ["overhead_s"] = JsonOut.Num(c.Overhead),
         ["flop_bound_s"] = JsonOut.Num(c.FlopSeconds),
         ["byte_bound_s"] = JsonOut.Num(c.ByteSeconds),
-        ["bound"] = c.Bound,
+        ["bound"] = c.Bound.Label(),
     };
 }

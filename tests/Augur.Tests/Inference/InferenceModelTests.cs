@@ -3,6 +3,7 @@ using Augur.CostModels.Analysis;
 using Augur.CostModels.Compute;
 using Augur.CostModels.Inference;
 using Augur.CostModels.Operators;
+using Augur.CostModels;
 using Augur.Domain.Hardware;
 using Augur.Domain.Workloads;
 using Augur.Simulation.Serving;
@@ -67,7 +68,7 @@ public class InferenceModelTests
         // Launch gaps: per layer 4 GEMMs + attention + 8 elementwise kernels; the head's GEMM and softmax; 4 µs each.
         double launches = (32 * 13 + 2) * 4e-6;
         double expected = stream + launches + 3e-3;
-        Assert.Equal("memory", step.Bound);
+        Assert.Equal(Bottleneck.Memory, step.Bound);
         Assert.InRange(step.Total / expected, 0.98, 1.02);
         Assert.Equal(0, step.TensorParallel);
     }
