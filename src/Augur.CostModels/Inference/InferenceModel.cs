@@ -19,8 +19,7 @@ namespace Augur.CostModels.Inference;
 /// </summary>
 public sealed partial class InferenceModel
 {
-    /// <summary>Activations travel and are stored in 16 bits; FP8/FP4 apply to weights and GEMM inputs.</summary>
-    const double ActivationBytes = 2.0;
+    static readonly double ActivationBytes = PrecisionRules.ActivationBytes;
     /// <summary>Token budget of one prefill iteration (TensorRT-LLM max_num_tokens and vLLM long-prefill default: 8192).</summary>
     public const int PrefillChunkTokens = 8192;
     /// <summary>Max-throughput mode caps the batch of one attention group at this many sequences.</summary>
@@ -45,18 +44,17 @@ public sealed partial class InferenceModel
         _cal = calibration;
         Cluster = cluster;
         WeightPrecision = weightPrecision;
-        // Attention runs on the cached K/V in their stored format: FP8 KV → FP8 attention (FlashAttention-3 FP8,
-        // TensorRT-LLM FP8 FMHA), BF16 KV → BF16 (FlashMLA is BF16), whatever the GEMM precision.
-        var attention = cluster.Accelerator.Supports(job.KvPrecision) ? job.KvPrecision : Precision.BF16;
+        // Attention runs on the cached K/V in their stored format, whatever the GEMM precision.
+        var attention = PrecisionRules.Attention(cluster.Accelerator, job.KvPrecision);
         _rates = new DeviceRates(cluster.Accelerator, calibration, weightPrecision, attention);
         var expertPrecision = job.ExpertPrecision ?? weightPrecision;
         _expertRates = new DeviceRates(cluster.Accelerator, calibration, expertPrecision, attention);
-        _headRates = new DeviceRates(cluster.Accelerator, calibration, Precision.BF16);
+        _headRates = new DeviceRates(cluster.Accelerator, calibration, PrecisionRules.LmHead);
         _fabric = new Fabric(cluster, calibration);
         _weightBytes = weightPrecision.StoredBytesPerWeight();
         _expertWeightBytes = expertPrecision.StoredBytesPerWeight();
         _layer = new LayerCost(model, ActivationBytes, _weightBytes, _expertWeightBytes);
-        _headLayer = new LayerCost(model, ActivationBytes, 2.0);
+        _headLayer = new LayerCost(model, ActivationBytes, PrecisionRules.LmHeadBytes);
         _params = ParameterCounter.Count(model);
         // Token dispatch travels in the experts' GEMM precision when it is 8-bit or less (DeepEP FP8 dispatch, SGLang's
         // NVFP4 dispatch), combine in 16 bits.
@@ -82,12 +80,12 @@ public sealed partial class InferenceModel
     /// <summary>
     /// Weight bytes one GPU holds (the most loaded stage): attention, dense MLP and shared experts / tp at the
     /// weight precision's stored size; routed experts / (tp·dp_attention) (= / (ep·etp)); embedding and LM head in
-    /// 16 bits / tp (both on the one stage when pp = 1, else the larger of the two).
+    /// <see cref="PrecisionRules.LmHead"/> / tp (both on the one stage when pp = 1, else the larger of the two).
     /// </summary>
     public Bytes WeightsPerGpu(in InferenceLayout l)
     {
         var stage = _params.Stage(l.Pp);
-        return new Bytes(stage.Layers / l.Tp * _weightBytes + stage.RoutedExperts / l.GpusPerStage * _expertWeightBytes + stage.Edges / l.Tp * 2.0);
+        return new Bytes(stage.Layers / l.Tp * _weightBytes + stage.RoutedExperts / l.GpusPerStage * _expertWeightBytes + stage.Edges / l.Tp * PrecisionRules.LmHeadBytes);
     }
 
     /// <summary>
@@ -311,7 +309,7 @@ public sealed partial class InferenceModel
             routed = _m.MoeLayers * touched * _params.OneRoutedExpert / l.Etp;
         }
         double weightBytes = weights * _weightBytes + routed * _expertWeightBytes
-                             + ((_params.LmHead > 0 ? _params.LmHead : _params.Embedding) / l.Tp + _params.FinalNorm) * 2.0;
+                             + ((_params.LmHead > 0 ? _params.LmHead : _params.Embedding) / l.Tp + _params.FinalNorm) * PrecisionRules.LmHeadBytes;
         double kvBytes = kvBytesPerLayer * _m.Layers;
         // The routed experts' FLOPs run at their own precision's rate (expert_precision), the rest at the weights'.
         double expertFlops = _m.MoeLayers * _layer.RoutedExpertFlops(shape);

@@ -24,7 +24,7 @@ public sealed class TrainingModel
     readonly ModelSpec _m;
     readonly TrainingJob _job;
     readonly HardwareCalibration _cal;
-    readonly DeviceRates _rates;
+    readonly DeviceRates _rates, _headRates;
     readonly Fabric _fabric;
     readonly LayerCost _layer;
     readonly ParameterCount _params;
@@ -37,11 +37,13 @@ public sealed class TrainingModel
         _job = job;
         _cal = calibration;
         Cluster = cluster;
-        // FP8 training recipes (Transformer Engine) run the GEMMs in FP8 but keep attention in BF16.
-        _rates = new DeviceRates(cluster.Accelerator, calibration, job.Precision, attentionPrecision: job.Precision is Precision.FP8 or Precision.FP4 ? Precision.BF16 : job.Precision);
+        _rates = new DeviceRates(cluster.Accelerator, calibration, job.Precision,
+            PrecisionRules.Attention(cluster.Accelerator, PrecisionRules.TrainingKeysAndValues(job.Precision)));
+        _headRates = new DeviceRates(cluster.Accelerator, calibration, PrecisionRules.LmHead);
         _fabric = new Fabric(cluster, calibration);
-        _activationBytes = 2.0; // activations and weights stay 16-bit; FP8 applies to the GEMM inputs (Transformer Engine recipe)
-        _layer = new LayerCost(model, _activationBytes, 2.0);
+        _activationBytes = PrecisionRules.ActivationBytes;
+        // Weights are read in 16 bits (the master copy's BF16 shadow); FP8 applies to the GEMM inputs (Transformer Engine recipe).
+        _layer = new LayerCost(model, _activationBytes, TrainingMemory.WeightBytes);
         _params = ParameterCounter.Count(model);
         Flops = FlopCounter.ForSequence(model, job.SeqLen);
         _modelFlopsPerStep = Flops.Training * job.TokensPerStep;
@@ -98,7 +100,7 @@ public sealed class TrainingModel
         double stageCompute = gemm + attention + elementwise;
 
         // The last stage also runs the output layer (forward + 2× backward); with pp > 1 it has at most as many layers.
-        var head = _layer.Head(_rates, tokens, l.Tp);
+        var head = _layer.Head(_headRates, tokens, l.Tp);
         double headTime = head.Total * 3;
         double perLayerAvg = stageCompute / Math.Max(1, stageLayers);
         double lastStage = (_m.Layers - (l.Pp - 1) * stageLayers) * perLayerAvg + headTime;
