@@ -35,7 +35,6 @@ public sealed partial class InferenceModel
     readonly double _weightBytes, _expertWeightBytes;
     readonly DeviceRates _expertRates;
     readonly double _dispatchBytes;
-    readonly double _kvBytesPerTokenPerLayer;
 
     public InferenceModel(ModelSpec model, Cluster cluster, InferenceJob job, Precision weightPrecision, HardwareCalibration calibration)
     {
@@ -59,7 +58,6 @@ public sealed partial class InferenceModel
         // Token dispatch travels in the experts' GEMM precision when it is 8-bit or less (DeepEP FP8 dispatch, SGLang's
         // NVFP4 dispatch), combine in 16 bits.
         _dispatchBytes = Math.Min(ActivationBytes, expertPrecision.BytesPerElement());
-        _kvBytesPerTokenPerLayer = KvCache.BytesPerToken(model, job.KvPrecision).Value / model.Layers;
         TokensPerStep = SpeculativeDecoding.ExpectedTokens(job.DraftTokens, job.Acceptance);
     }
 
@@ -247,7 +245,7 @@ public sealed partial class InferenceModel
         if (tokens <= 0) return new IterationCost(default, 0, 0, 0, _cal.ServingIterationOverhead.Value, 0, 0);
         double context = attendedSum / tokens;
         double window = _m.SlidingWindow > 0 ? Math.Min(context, _m.SlidingWindow) : context;
-        double kvBytesPerLayer = kvReadTokens * _kvBytesPerTokenPerLayer * KvCache.TensorParallelShare(_m, l.Tp);
+        double kvBytesPerLayer = kvReadTokens * KvCache.BytesPerTokenPerLayer(_m, _job.KvPrecision, l.Tp).Value;
 
         double moeTokens = tokens * activeGroups;
         double visits = 0, touched = 0, touchedTotal = 0, imbalance = 1;

@@ -122,8 +122,7 @@ public sealed class TrainingModel
         double cpComm = 0;
         if (l.Cp > 1)
         {
-            double kvPerToken = _m.Mla is { } mla ? mla.KvLoraRank + mla.QkRopeHeadDim : 2.0 * Math.Ceiling((double)_m.KvHeads / l.Tp) * _m.HeadDim;
-            double kvBytes = tokens * l.Cp * kvPerToken * _activationBytes;
+            double kvBytes = tokens * l.Cp * KvCache.BytesPerTokenPerLayer(_m, PrecisionRules.Activations, l.Tp).Value;
             double gather = Collectives.AllGather(_fabric, kvBytes, l.Cp, l.Tp);
             double attnFwd = (dense.Attention * denseLayers + moeLayer.Attention * moeLayers) / Math.Max(1, stageLayers);
             double exposedFwd = Math.Max(0, gather - attnFwd);
