@@ -21,9 +21,6 @@ public sealed class ScenarioReader(CatalogStore catalog)
     /// <summary>Longest prompt or output a scenario may ask for: 100 M tokens, far beyond any context window.</summary>
     public const int MaxSequenceTokens = 100_000_000;
 
-    /// <summary>Per-GPU MTBF implied by Llama 3 405B: 419 unexpected interruptions in 54 days on 16,384 GPUs (arXiv 2407.21783 §3.3.4) ≈ 50,700 h.</summary>
-    public const double DefaultGpuMtbfHours = 54.0 * 24.0 * 16384.0 / 419.0;
-
     public Scenario ReadFile(string path, IReadOnlyList<ScenarioOverride>? overrides = null)
     {
         var node = DataReader.ReadFile(path);
@@ -317,7 +314,7 @@ public sealed class ScenarioReader(CatalogStore catalog)
         var run = new RunEconomics
         {
             UsdPerGpuHour = price ?? 0,
-            GpuMtbfHours = r?.OptionalNumber("gpu_mtbf_hours") ?? DefaultGpuMtbfHours,
+            GpuMtbfHours = r?.OptionalNumber("gpu_mtbf_hours") ?? RunEconomics.DefaultGpuMtbfHours,
             CheckpointWriteSeconds = r?.OptionalNumber("checkpoint_write_s") ?? RunEconomics.DefaultCheckpointWriteSeconds,
             RestartSeconds = r?.OptionalNumber("restart_s") ?? RunEconomics.DefaultRestartSeconds,
             PowerUtilization = r?.OptionalNumber("power_utilization") ?? RunEconomics.DefaultPowerUtilization,

@@ -30,8 +30,8 @@ namespace Augur.CostModels.Inference;
 /// <param name="Fits">Weights, workspace, reserve and the KV cache of the batch fit in the usable HBM.</param>
 /// <param name="PrefillBound">What limits prefill: compute, memory, or TP, EP or PP communication.</param>
 /// <param name="DecodeBound">What limits decode.</param>
-/// <param name="UsdPerMillionOutputTokens">GPU-hours of prefill and decode work per million output tokens at the run's $/GPU-hour.</param>
-/// <param name="JoulesPerOutputToken">Accelerator rated power × GPUs × time per output token.</param>
+/// <param name="UsdPerMillionOutputTokens">GPU-hours of prefill and decode work per million output tokens at the run's $/GPU-hour (Run.GpuEconomics).</param>
+/// <param name="JoulesPerOutputToken">Facility energy per output token: rated power × power utilisation × PUE × GPU-seconds per token (Run.GpuEconomics).</param>
 /// <param name="Disaggregated">Present in disaggregated mode.</param>
 public sealed record InferenceEstimate(
     InferenceLayout Layout,
