@@ -158,7 +158,7 @@ public sealed class ScenarioReader(CatalogStore catalog)
         }
         int? zero = p.OptionalInteger("zero");
         if (p.OptionalBool("fsdp") == true) zero = 3;
-        if (zero is < 0 or > 3) throw new InputException($"{p.Path}.zero: {zero} is not a ZeRO stage; use 0, 1, 2 or 3");
+        if (zero is { } z && ParallelLayout.ZeroStageError(z, $"{p.Path}.zero: ") is { } bad) throw new InputException(bad);
         Recompute? recompute = ReadRecompute(p);
         return new LayoutSpec
         {
@@ -250,7 +250,7 @@ public sealed class ScenarioReader(CatalogStore catalog)
         if (conc is < 1) throw new InputException($"{i.Path}.concurrency: must be positive, got {conc}");
         double hit = i.OptionalNumber("prefix_hit_rate") ?? 0;
         if (hit is < 0 or >= 1) throw new InputException($"{i.Path}.prefix_hit_rate: must be in [0, 1), got {hit}");
-        double frac = i.OptionalNumber("memory_fraction") ?? 0.9;
+        double frac = i.OptionalNumber("memory_fraction") ?? InferenceJob.DefaultMemoryFraction;
         if (frac is <= 0 or > 1) throw new InputException($"{i.Path}.memory_fraction: must be in (0, 1], got {frac}");
         double inputCv = LengthCv(i, "input_tokens_cv"), outputCv = LengthCv(i, "output_tokens_cv");
         double acc = i.OptionalNumber("acceptance") ?? 0;
