@@ -135,8 +135,11 @@ public sealed class TrainingModel
         if (moeLayers > 0 && l.Ep > 1)
         {
             // The busiest rank receives `imbalance` times the mean bytes; the exchange's latency does not grow with it.
-            double sendBytes = tokens / (l.Sp ? l.Tp : 1) * _m.Moe!.TopK * _m.Hidden * _activationBytes * imbalance;
-            double a2a = Collectives.AllToAll(_fabric, sendBytes, l.Ep, l.Etp);
+            // Megatron's alltoall dispatcher sends one row per (token, expert) pair (MoEAlltoAllTokenDispatcher's input
+            // splits count the routing map per expert, megatron/core/transformer/moe/token_dispatcher.py): all top-k
+            // copies travel straight to their ranks, none forwarded, the exchange serving's low-latency kernels make.
+            double tokenBytes = tokens / (l.Sp ? l.Tp : 1) * _m.Hidden * _activationBytes * imbalance;
+            double a2a = Collectives.ExpertExchange(_fabric, tokenBytes, _m.Moe!.TopK, l.Ep, l.Etp, throughputShare: 0);
             epComm = moeLayers * a2a * (full || (l.Recompute & Recompute.Moe) != 0 ? 6 : 4);
         }
 
