@@ -245,7 +245,7 @@ public sealed partial class InferenceModel
         if (tokens <= 0) return new IterationCost(default, 0, 0, 0, _cal.ServingIterationOverhead.Value, 0, 0);
         double context = attendedSum / tokens;
         double window = _m.SlidingWindow > 0 ? Math.Min(context, _m.SlidingWindow) : context;
-        double kvBytesPerLayer = kvReadTokens * KvCache.BytesPerTokenPerLayer(_m, _job.KvPrecision, l.Tp).Value;
+        var kvBytesPerLayer = KvCache.BytesPerTokenPerLayer(_m, _job.KvPrecision, l.Tp) * kvReadTokens;
 
         double moeTokens = tokens * activeGroups;
         double visits = 0, touched = 0, touchedTotal = 0, imbalance = 1;
@@ -257,7 +257,11 @@ public sealed partial class InferenceModel
             touchedTotal = ExpertRouting.TouchedExperts(_job.Routing, moe.Experts, moe.TopK, moeTokens);
             touched = touchedTotal / l.Ep;
         }
-        var shape = new LayerShape(tokens, context, window, l.Tp, false, visits, touched, l.Etp, AttentionKernel.Flash, kvBytesPerLayer, latentShare);
+        var shape = new LayerShape
+        {
+            Tokens = tokens, FullContext = context, WindowContext = window, Tp = l.Tp, Etp = l.Etp, Kernel = AttentionKernel.Flash,
+            ExpertTokenVisits = visits, ExpertsTouched = touched, KvBytesPerLayer = kvBytesPerLayer, LatentAttentionShare = latentShare,
+        };
         var compute = default(LayerTime);
         if (_m.DenseLayers > 0) compute += _layer.Dense(_rates, shape) * _m.DenseLayers;
         if (_m.MoeLayers > 0) compute += _layer.Moe(_rates, shape, _expertRates) * _m.MoeLayers;
@@ -267,11 +271,12 @@ public sealed partial class InferenceModel
             // Pipelined micro-batches move at the pace of the busiest stage, the last one, which also runs the LM
             // head for each of them: a pass takes max(one micro-batch through every stage, micro × last stage).
             // With micro = pp that is L layers + pp heads, not L layers + one head.
-            if (l.Pp > 1 && microBatches > 1 && head.Total > 0)
+            if (l.Pp > 1 && microBatches > 1 && head.Total.Value > 0)
             {
-                double layers = compute.Total, lastStage = layers / l.Pp + head.Total;
-                double extra = Math.Max(0, microBatches * lastStage - (layers + head.Total));
-                compute += (head with { HardwareFlops = 0 }) * (extra / head.Total);
+                double layers = compute.Total.Value, headTime = head.Total.Value, lastStage = layers / l.Pp + headTime;
+                double extra = Math.Max(0, microBatches * lastStage - (layers + headTime));
+                // The extra heads are time only: their FLOPs and weight reads are the same micro-batches' over again.
+                compute += (head with { HardwareFlops = Flops.Zero, WeightBytes = Bytes.Zero }) * (extra / headTime);
             }
             compute += head;
         }
@@ -308,10 +313,10 @@ public sealed partial class InferenceModel
         }
         double weightBytes = weights * _weightBytes + routed * _expertWeightBytes
                              + ((_params.LmHead > 0 ? _params.LmHead : _params.Embedding) / l.Tp + _params.FinalNorm) * PrecisionRules.LmHeadBytes;
-        double kvBytes = kvBytesPerLayer * _m.Layers;
+        double kvBytes = kvBytesPerLayer.Value * _m.Layers;
         // The routed experts' FLOPs run at their own precision's rate (expert_precision), the rest at the weights'.
-        double expertFlops = _m.MoeLayers * _layer.RoutedExpertFlops(shape);
-        double flopSeconds = (compute.HardwareFlops - expertFlops) / _rates.Gemm.PerSecond + expertFlops / _expertRates.Gemm.PerSecond;
+        double expertFlops = _m.MoeLayers * _layer.RoutedExpertFlops(shape).Value;
+        double flopSeconds = (compute.HardwareFlops.Value - expertFlops) / _rates.Gemm.PerSecond + expertFlops / _expertRates.Gemm.PerSecond;
         double byteSeconds = (weightBytes + kvBytes) / _rates.Memory.BytesPerSecond;
         return new IterationCost(compute, tp, ep, pp, _cal.ServingIterationOverhead.Value, flopSeconds, byteSeconds, weightBytes, kvBytes, imbalance);
     }

@@ -21,9 +21,9 @@ public readonly record struct IterationCost(
     double FlopSeconds, double ByteSeconds, double WeightBytes = 0, double KvBytes = 0, double ExpertImbalance = 1)
 {
     /// <summary>Hardware FLOPs of the GPU that sets the pass's pace: the busiest expert-parallel rank's share of the experts.</summary>
-    public double Flops => Compute.HardwareFlops;
+    public double Flops => Compute.HardwareFlops.Value;
 
-    public double Total => Compute.Total + TensorParallel + ExpertParallel + PipelineP2P + Overhead;
+    public double Total => Compute.Total.Value + TensorParallel + ExpertParallel + PipelineP2P + Overhead;
 
     /// <summary>
     /// What limits the pass: compute when FLOP time exceeds byte time, else memory — unless one kind of

@@ -19,7 +19,7 @@ public static class PhaseReport
         t.AddRow(p.ExpertImbalance != 1 || d.ExpertImbalance != 1 ? "hardware TFLOP (busiest GPU)" : "hardware TFLOP", Format.N(p.Flops / 1e12, "0.###"), Format.N(d.Flops / 1e12, "0.###"));
         t.AddRow("weights read (GB)", Format.N(p.WeightBytes / 1e9, "0.##"), Format.N(d.WeightBytes / 1e9, "0.##"));
         t.AddRow("KV cache read (GB)", Format.N(p.KvBytes / 1e9, "0.##"), Format.N(d.KvBytes / 1e9, "0.##"));
-        t.AddRow("compute (kernels)", Format.Seconds(p.Compute.Total), Format.Seconds(d.Compute.Total));
+        t.AddRow("compute (kernels)", Format.Seconds(p.Compute.Total.Value), Format.Seconds(d.Compute.Total.Value));
         t.AddRow("  at FLOP rate / at HBM rate", $"{Format.Seconds(p.FlopSeconds)} / {Format.Seconds(p.ByteSeconds)}", $"{Format.Seconds(d.FlopSeconds)} / {Format.Seconds(d.ByteSeconds)}");
         t.AddRow("TP all-reduce", Format.Seconds(p.TensorParallel), Format.Seconds(d.TensorParallel));
         t.AddRow("EP dispatch + combine", Format.Seconds(p.ExpertParallel), Format.Seconds(d.ExpertParallel));
@@ -43,7 +43,7 @@ public static class PhaseReport
         ["flops"] = JsonOut.Num(c.Flops),
         ["weight_bytes_read"] = JsonOut.Num(c.WeightBytes),
         ["kv_bytes_read"] = JsonOut.Num(c.KvBytes),
-        ["compute_s"] = JsonOut.Num(c.Compute.Total),
+        ["compute_s"] = JsonOut.Num(c.Compute.Total.Value),
         ["tp_comm_s"] = JsonOut.Num(c.TensorParallel),
         ["ep_comm_s"] = JsonOut.Num(c.ExpertParallel),
         ["expert_imbalance"] = JsonOut.Num(c.ExpertImbalance),
