@@ -303,16 +303,8 @@ public sealed partial class InferenceModel
         }
         double pp = l.Pp > 1 ? (l.Pp - 1) * Collectives.SendRecv(_fabric, tokens * hidden * ActivationBytes, l.GpusPerStage) : 0;
 
-        // Bytes the pass must read per GPU: every weight of its layers except untouched experts, plus the KV cache.
-        double perLayerShared = _params.AttentionPerLayer / l.Tp;
-        double weights = _m.Layers * perLayerShared + _m.DenseLayers * _params.DenseMlpPerLayer / l.Tp, routed = 0;
-        if (_m.Moe is not null)
-        {
-            weights += _m.MoeLayers * _params.SharedExpertsPerMoeLayer / l.Tp;
-            routed = _m.MoeLayers * touched * _params.OneRoutedExpert / l.Etp;
-        }
-        double weightBytes = weights * _weightBytes + routed * _expertWeightBytes
-                             + ((_params.LmHead > 0 ? _params.LmHead : _params.Embedding) / l.Tp + _params.FinalNorm) * PrecisionRules.LmHeadBytes;
+        // Bytes the pass must read per GPU: the weights its GEMMs read (untouched experts skipped), plus the KV cache.
+        double weightBytes = compute.WeightBytes.Value;
         double kvBytes = kvBytesPerLayer.Value * _m.Layers;
         // The routed experts' FLOPs run at their own precision's rate (expert_precision), the rest at the weights'.
         double expertFlops = _m.MoeLayers * _layer.RoutedExpertFlops(shape).Value;

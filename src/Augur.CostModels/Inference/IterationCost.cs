@@ -13,7 +13,7 @@ namespace Augur.CostModels.Inference;
 /// <param name="Overhead">Calibrated per-iteration serving overhead (scheduler, sampling, launch).</param>
 /// <param name="FlopSeconds">GEMM-rate time of the pass's hardware FLOPs.</param>
 /// <param name="ByteSeconds">HBM time of the weights and KV cache the pass reads.</param>
-/// <param name="WeightBytes">Weight bytes one GPU reads in the pass (untouched experts skipped).</param>
+/// <param name="WeightBytes">Weight bytes one GPU reads in the pass, as the layer cost returns them (LayerTime.WeightBytes: GEMM weights, untouched experts skipped, and norm vectors).</param>
 /// <param name="KvBytes">KV-cache bytes one GPU reads in the pass.</param>
 /// <param name="ExpertImbalance">Load of the busiest expert-parallel rank over the mean (1 without experts or EP).</param>
 public readonly record struct IterationCost(

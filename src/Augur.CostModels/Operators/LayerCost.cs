@@ -195,7 +195,9 @@ public sealed class LayerCost
     {
         double hiddenShare = s.SequenceParallel ? 1.0 / s.Tp : 1.0;
         double bytes = s.Tokens * (ElementwiseHiddenPasses * _m.Hidden * hiddenShare + mlpWidthPerToken) * _activationBytes;
-        return ElementwiseTime(bytes / r.Memory.BytesPerSecond + ElementwiseKernels * r.KernelOverhead.Value);
+        // The two norms also read their weight vectors, kept in 16 bits like the activations.
+        return ElementwiseTime(bytes / r.Memory.BytesPerSecond + ElementwiseKernels * r.KernelOverhead.Value)
+            with { WeightBytes = new Bytes(2 * _m.Hidden * _activationBytes) };
     }
 
     /// <summary>Activation-function traffic per token in elements: gated reads gate and up, writes one (3F); plain reads and writes (2F).</summary>
@@ -208,12 +210,15 @@ public sealed class LayerCost
         WeightBytes = new Bytes(n * k * _weightBytes),
     };
 
-    /// <summary>Output layer (logits GEMM over the TP-sharded vocabulary plus the fp32 softmax/cross-entropy pass).</summary>
+    /// <summary>
+    /// Output layer (logits GEMM over the TP-sharded vocabulary plus the fp32 softmax/cross-entropy pass); its weight
+    /// bytes include the final norm's vector.
+    /// </summary>
     public LayerTime Head(in DeviceRates r, double tokens, int tp)
     {
         double v = (double)_m.Vocab / tp;
         var g = Gemm(r, tokens, v, _m.Hidden);
         double softmax = tokens * v * 4.0 * 3.0;
-        return g + ElementwiseTime(Roofline.StreamSeconds(r, softmax));
+        return g + (ElementwiseTime(Roofline.StreamSeconds(r, softmax)) with { WeightBytes = new Bytes(_m.Hidden * _activationBytes) });
     }
 }
