@@ -183,8 +183,12 @@ public sealed partial class InferenceModel
         double activeSlots = tokens > 0 ? Math.Max(1, microBatchTokens / tokens) : 1;
         // Micro-batches the most loaded attention group has work in: its last stage runs the LM head once for each.
         double groupMicro = Math.Clamp(Math.Ceiling(decodeSequences / l.DpAttention) + Math.Ceiling(prompts / l.DpAttention), 1, micro);
-        return Forward(l, tokens, attended, decodeContextSum * decodeShare, decodeSequences * decodeShare * q + prompts * prefillShare,
-            activeSlots, nicShare, latentShare, tokens > 0 ? prefillTokens * prefillShare / tokens : 0, groupMicro);
+        return Forward(l, new PassLoad
+        {
+            Tokens = tokens, AttendedSum = attended, KvReadTokens = decodeContextSum * decodeShare,
+            LogitTokens = decodeSequences * decodeShare * q + prompts * prefillShare, ActiveGroups = activeSlots, NicShare = nicShare,
+            LatentShare = latentShare, PrefillShare = tokens > 0 ? prefillTokens * prefillShare / tokens : 0, MicroBatches = groupMicro,
+        });
     }
 
     /// <summary>Decode step of one replica: <paramref name="sequences"/> sequences at average context <paramref name="context"/>.</summary>
@@ -233,21 +237,20 @@ public sealed partial class InferenceModel
     double AverageContext => _job.InputTokens + _job.OutputTokens / 2.0 * LengthDistribution.SizeBias(_job.OutputTokensCv);
 
     /// <summary>
-    /// The single composition of a forward pass. Per attention group: <paramref name="tokens"/> tokens attending
-    /// <paramref name="attendedSum"/> tokens in all and reading <paramref name="kvReadTokens"/> cached tokens;
-    /// <paramref name="activeGroups"/> groups feed the MoE layers; <paramref name="latentShare"/> of the attended pairs
-    /// are decode pairs on the cache (absorbed form for MLA). Sums every layer (stages run one after another),
+    /// The single composition of a forward pass, for the load <paramref name="p"/> of the most loaded attention group
+    /// (see <see cref="PassLoad"/>). Sums every layer (stages run one after another),
     /// the LM head, TP all-reduces (2 per layer), EP dispatch + combine per MoE layer, stage hops and the
     /// per-iteration overhead.
     /// </summary>
-    IterationCost Forward(in InferenceLayout l, double tokens, double attendedSum, double kvReadTokens, double logitTokens, double activeGroups, double nicShare, double latentShare, double prefillShare, double microBatches)
+    IterationCost Forward(in InferenceLayout l, in PassLoad p)
     {
+        double tokens = p.Tokens, logitTokens = p.LogitTokens, microBatches = p.MicroBatches, prefillShare = p.PrefillShare;
         if (tokens <= 0) return new IterationCost(default, 0, 0, 0, _cal.ServingIterationOverhead.Value, 0, 0);
-        double context = attendedSum / tokens;
+        double context = p.AttendedSum / tokens;
         double window = _m.SlidingWindow > 0 ? Math.Min(context, _m.SlidingWindow) : context;
-        var kvBytesPerLayer = KvCache.BytesPerTokenPerLayer(_m, _job.KvPrecision, l.Tp) * kvReadTokens;
+        var kvBytesPerLayer = KvCache.BytesPerTokenPerLayer(_m, _job.KvPrecision, l.Tp) * p.KvReadTokens;
 
-        double moeTokens = tokens * activeGroups;
+        double moeTokens = tokens * p.ActiveGroups;
         double visits = 0, touched = 0, touchedTotal = 0, imbalance = 1;
         if (_m.Moe is { } moe)
         {
@@ -260,7 +263,7 @@ public sealed partial class InferenceModel
         var shape = new LayerShape
         {
             Tokens = tokens, FullContext = context, WindowContext = window, Tp = l.Tp, Etp = l.Etp, Kernel = AttentionKernel.Flash,
-            ExpertTokenVisits = visits, ExpertsTouched = touched, KvBytesPerLayer = kvBytesPerLayer, LatentAttentionShare = latentShare,
+            ExpertTokenVisits = visits, ExpertsTouched = touched, KvBytesPerLayer = kvBytesPerLayer, LatentAttentionShare = p.LatentShare,
         };
         var compute = default(LayerTime);
         if (_m.DenseLayers > 0) compute += _layer.Dense(_rates, shape) * _m.DenseLayers;
@@ -299,7 +302,7 @@ public sealed partial class InferenceModel
             double busiest = 1 + (imbalance - 1) * moeTokens * l.Tp / (l.GpusPerStage * tokens);
             double a2a = Collectives.ExpertExchange(_fabric, perRankTokens * _dispatchBytes * busiest, copies, l.GpusPerStage, 1, prefillShare)
                          + Collectives.ExpertExchange(_fabric, perRankTokens * ActivationBytes * busiest, copies, l.GpusPerStage, 1, prefillShare);
-            ep = _m.MoeLayers * a2a / (1 - Math.Clamp(nicShare, 0, 0.9));
+            ep = _m.MoeLayers * a2a / (1 - Math.Clamp(p.NicShare, 0, 0.9));
         }
         double pp = l.Pp > 1 ? (l.Pp - 1) * Collectives.SendRecv(_fabric, tokens * hidden * ActivationBytes, l.GpusPerStage) : 0;
 
