@@ -5,6 +5,7 @@ using Augur.CostModels.Training;
 using Augur.CostModels.Validation;
 using Augur.Domain.Parallelism;
 using Augur.Domain.Workloads;
+using Augur.Units;
 
 namespace Augur.Workflows;
 
@@ -36,7 +37,7 @@ public static class EstimateWorkflow
     public static InferenceEstimate Inference(Scenario s, CatalogStore catalog)
     {
         var (model, layout) = InferenceModelOf(s, catalog);
-        return model.Estimate(layout, s.Run.UsdPerGpuHour);
+        return model.Estimate(layout, s.Run);
     }
 
     /// <summary>The training cost model of a scenario, with its hardware family's calibration.</summary>
@@ -57,6 +58,10 @@ public static class EstimateWorkflow
     {
         var job = s.Training!;
         if (job.TokenBudget is null && job.FlopBudget is null) return null;
-        return RunProjection.Project(e.StepSeconds, job.TokensPerStep, model.ModelFlopsPerStep, s.Cluster.Gpus, job, s.Run, s.Cluster.Accelerator.Power);
+        return RunProjection.Project(new RunInputs
+        {
+            StepTime = new Seconds(e.StepSeconds), ModelFlopsPerStep = new Flops(model.ModelFlopsPerStep), Gpus = s.Cluster.Gpus,
+            Accelerator = s.Cluster.Accelerator, Job = job, Run = s.Run,
+        });
     }
 }

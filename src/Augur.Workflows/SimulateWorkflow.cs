@@ -18,7 +18,7 @@ public static class SimulateWorkflow
         if (s.Workload != WorkloadKind.Inference)
             throw new InputException("simulate needs an inference scenario (workload: inference with an inference section)");
         var (model, layout) = EstimateWorkflow.InferenceModelOf(s, catalog);
-        var estimate = model.Estimate(layout, s.Run.UsdPerGpuHour);
+        var estimate = model.Estimate(layout, s.Run);
         var spec = s.Simulation ?? new SimulationSpec();
         var setup = ScenarioSimulation.Build(model, layout, estimate, spec, spec.TracePath is { } p ? ReadTrace(p) : null);
         if (setup.Requests.Count == 0) throw new InputException("simulation.trace: the trace has no requests (a header row only); add rows of arrival_s,input_tokens,output_tokens");

@@ -23,7 +23,7 @@ static class Scenarios
         var s = FromYaml(yaml);
         var layout = Augur.CostModels.Validation.InferenceValidator.LayoutFor(s);
         var model = Inference(s);
-        return (s, model, layout, model.Estimate(layout, s.Run.UsdPerGpuHour));
+        return (s, model, layout, model.Estimate(layout, s.Run));
     }
 
     public static string Repo(string relative)

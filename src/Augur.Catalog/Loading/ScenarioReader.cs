@@ -21,9 +21,6 @@ public sealed class ScenarioReader(CatalogStore catalog)
     /// <summary>Longest prompt or output a scenario may ask for: 100 M tokens, far beyond any context window.</summary>
     public const int MaxSequenceTokens = 100_000_000;
 
-    /// <summary>Per-GPU MTBF implied by Llama 3 405B: 419 unexpected interruptions in 54 days on 16,384 GPUs (arXiv 2407.21783 §3.3.4) ≈ 50,700 h.</summary>
-    public const double DefaultGpuMtbfHours = 54.0 * 24.0 * 16384.0 / 419.0;
-
     public Scenario ReadFile(string path, IReadOnlyList<ScenarioOverride>? overrides = null)
     {
         var node = DataReader.ReadFile(path);
@@ -161,7 +158,7 @@ public sealed class ScenarioReader(CatalogStore catalog)
         }
         int? zero = p.OptionalInteger("zero");
         if (p.OptionalBool("fsdp") == true) zero = 3;
-        if (zero is < 0 or > 3) throw new InputException($"{p.Path}.zero: {zero} is not a ZeRO stage; use 0, 1, 2 or 3");
+        if (zero is { } z && ParallelLayout.ZeroStageError(z, $"{p.Path}.zero: ") is { } bad) throw new InputException(bad);
         Recompute? recompute = ReadRecompute(p);
         return new LayoutSpec
         {
@@ -253,7 +250,7 @@ public sealed class ScenarioReader(CatalogStore catalog)
         if (conc is < 1) throw new InputException($"{i.Path}.concurrency: must be positive, got {conc}");
         double hit = i.OptionalNumber("prefix_hit_rate") ?? 0;
         if (hit is < 0 or >= 1) throw new InputException($"{i.Path}.prefix_hit_rate: must be in [0, 1), got {hit}");
-        double frac = i.OptionalNumber("memory_fraction") ?? 0.9;
+        double frac = i.OptionalNumber("memory_fraction") ?? InferenceJob.DefaultMemoryFraction;
         if (frac is <= 0 or > 1) throw new InputException($"{i.Path}.memory_fraction: must be in (0, 1], got {frac}");
         double inputCv = LengthCv(i, "input_tokens_cv"), outputCv = LengthCv(i, "output_tokens_cv");
         double acc = i.OptionalNumber("acceptance") ?? 0;
@@ -317,7 +314,7 @@ public sealed class ScenarioReader(CatalogStore catalog)
         var run = new RunEconomics
         {
             UsdPerGpuHour = price ?? 0,
-            GpuMtbfHours = r?.OptionalNumber("gpu_mtbf_hours") ?? DefaultGpuMtbfHours,
+            GpuMtbfHours = r?.OptionalNumber("gpu_mtbf_hours") ?? RunEconomics.DefaultGpuMtbfHours,
             CheckpointWriteSeconds = r?.OptionalNumber("checkpoint_write_s") ?? RunEconomics.DefaultCheckpointWriteSeconds,
             RestartSeconds = r?.OptionalNumber("restart_s") ?? RunEconomics.DefaultRestartSeconds,
             PowerUtilization = r?.OptionalNumber("power_utilization") ?? RunEconomics.DefaultPowerUtilization,

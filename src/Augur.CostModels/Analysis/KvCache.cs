@@ -29,6 +29,13 @@ public static class KvCache
     }
 
     /// <summary>
+    /// K/V bytes one tensor-parallel rank holds per token per layer, in <paramref name="p"/>: what a decode step reads
+    /// from the cache and what context parallelism gathers.
+    /// </summary>
+    public static Bytes BytesPerTokenPerLayer(ModelSpec m, Precision p, int tp) =>
+        new(ElementsPerTokenPerLayer(m) * TensorParallelShare(m, tp) * p.BytesPerElement());
+
+    /// <summary>
     /// KV heads each tensor-parallel rank stores: h_kv / t rounded up (replicated when t &gt; h_kv);
     /// MLA's latent is not sharded by TP at all.
     /// </summary>

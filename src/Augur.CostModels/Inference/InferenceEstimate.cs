@@ -28,10 +28,10 @@ namespace Augur.CostModels.Inference;
 /// <param name="PrefillInputTokensPerSecondPerGpu">Prompt tokens (cached ones included) per GPU per second while prefilling.</param>
 /// <param name="MemoryPerGpu">Memory one GPU holds at <see cref="Concurrency"/>.</param>
 /// <param name="Fits">Weights, workspace, reserve and the KV cache of the batch fit in the usable HBM.</param>
-/// <param name="PrefillBound">What limits prefill: compute, memory, tp-comm, ep-comm or pp-comm.</param>
+/// <param name="PrefillBound">What limits prefill: compute, memory, or TP, EP or PP communication.</param>
 /// <param name="DecodeBound">What limits decode.</param>
-/// <param name="UsdPerMillionOutputTokens">GPU-hours of prefill and decode work per million output tokens at the run's $/GPU-hour.</param>
-/// <param name="JoulesPerOutputToken">Accelerator rated power × GPUs × time per output token.</param>
+/// <param name="UsdPerMillionOutputTokens">GPU-hours of prefill and decode work per million output tokens at the run's $/GPU-hour (Run.GpuEconomics).</param>
+/// <param name="JoulesPerOutputToken">Facility energy per output token: rated power × power utilisation × PUE × GPU-seconds per token (Run.GpuEconomics).</param>
 /// <param name="Disaggregated">Present in disaggregated mode.</param>
 public sealed record InferenceEstimate(
     InferenceLayout Layout,
@@ -49,8 +49,8 @@ public sealed record InferenceEstimate(
     double PrefillInputTokensPerSecondPerGpu,
     MemoryBreakdown MemoryPerGpu,
     bool Fits,
-    string PrefillBound,
-    string DecodeBound,
+    Bottleneck PrefillBound,
+    Bottleneck DecodeBound,
     double UsdPerMillionOutputTokens,
     double JoulesPerOutputToken,
     DisaggregatedPools? Disaggregated)

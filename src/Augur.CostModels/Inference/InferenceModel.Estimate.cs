@@ -1,4 +1,6 @@
+using Augur.CostModels.Run;
 using Augur.Domain.Workloads;
+using Augur.Units;
 
 namespace Augur.CostModels.Inference;
 
@@ -21,12 +23,13 @@ public sealed partial class InferenceModel
     /// min(prefill pool rate, decode pool rate) requests per second.
     /// </para>
     /// </summary>
-    /// <param name="usdPerGpuHour">Price for the cost per million output tokens.</param>
-    public InferenceEstimate Estimate(in InferenceLayout l, double usdPerGpuHour)
+    /// <param name="run">Price, power draw and PUE for the cost and energy per output token.</param>
+    public InferenceEstimate Estimate(in InferenceLayout l, RunEconomics run)
     {
+        var economics = GpuEconomics.Of(run, Cluster.Accelerator);
         int maxConc = MaxConcurrency(l);
         int batch = ChooseBatch(l, maxConc);
-        var estimate = EstimateAt(l, batch, maxConc, usdPerGpuHour);
+        var estimate = EstimateAt(l, batch, maxConc, economics);
         // Disaggregated, the incoming KV takes a share of each decode GPU's network link that ChooseBatch cannot know
         // before the pools are sized; where that pushes TPOT over its limit, the batch steps down until it meets it.
         if (_job.Mode == ServingMode.Disaggregated && _job.Concurrency is null && _job.TpotLimit is { } limit && estimate.Tpot > limit && batch > 1)
@@ -37,14 +40,14 @@ public sealed partial class InferenceModel
             while (lo < hi)
             {
                 int mid = (lo + hi + 1) / 2;
-                if (EstimateAt(l, mid, maxConc, usdPerGpuHour).Tpot <= limit) lo = mid; else hi = mid - 1;
+                if (EstimateAt(l, mid, maxConc, economics).Tpot <= limit) lo = mid; else hi = mid - 1;
             }
-            estimate = EstimateAt(l, lo, maxConc, usdPerGpuHour);
+            estimate = EstimateAt(l, lo, maxConc, economics);
         }
         return estimate;
     }
 
-    InferenceEstimate EstimateAt(in InferenceLayout l, int batch, int maxConc, double usdPerGpuHour)
+    InferenceEstimate EstimateAt(in InferenceLayout l, int batch, int maxConc, in GpuEconomics economics)
     {
         var prefill = PrefillIteration(l, out double promptsPerIter);
         var step = DecodeStep(l, batch, AverageContext);
@@ -53,10 +56,9 @@ public sealed partial class InferenceModel
         double output = _job.OutputTokens;
         var mem = Memory(l, batch);
         bool fits = Fits(l, mem) && batch >= 1 && batch <= Math.Max(1, maxConc);
-        double watts = Cluster.Accelerator.Power.Value;
 
         if (_job.Mode == ServingMode.Disaggregated)
-            return Disaggregated(l, batch, maxConc, prefill, step, prefillPerPrompt, prefillInputPerGpu, mem, fits, usdPerGpuHour, watts);
+            return Disaggregated(l, batch, maxConc, prefill, step, prefillPerPrompt, prefillInputPerGpu, mem, fits, economics);
 
         // Each sequence holds its place for one prefill iteration and (o − 1)/y decode iterations; an average
         // iteration is the decode step plus the stalls of the λ prompts it takes.
@@ -67,11 +69,11 @@ public sealed partial class InferenceModel
         double decodePerGpu = batch * TokensPerStep / step.Total / l.GpusPerReplica;
         return new InferenceEstimate(l, batch, maxConc, Ttft(l, batch), AggregatedTpot(batch, step.Total, prefillPerPrompt), step, prefill, prefillPerPrompt,
             perReplica, perGpu, total, decodePerGpu, prefillInputPerGpu, mem, fits, prefill.Bound, step.Bound,
-            usdPerGpuHour / 3600.0 / perGpu * 1e6, watts / perGpu, null);
+            economics.CostPerMillionTokens(new TokenRate(perGpu)).Value, economics.EnergyPerToken(new TokenRate(perGpu)).Value, null);
     }
 
     InferenceEstimate Disaggregated(in InferenceLayout l, int batch, int maxConc, IterationCost prefill, IterationCost step,
-        double prefillPerPrompt, double prefillInputPerGpu, Memory.MemoryBreakdown mem, bool fits, double usd, double watts)
+        double prefillPerPrompt, double prefillInputPerGpu, Memory.MemoryBreakdown mem, bool fits, in GpuEconomics economics)
     {
         double output = _job.OutputTokens;
         int g = l.GpusPerReplica;
@@ -109,7 +111,7 @@ public sealed partial class InferenceModel
             decodeRatePerReplica / prefillRatePerReplica, prefillRate < decodeRate ? "prefill" : "decode");
         return new InferenceEstimate(l, batch, maxConc, Ttft(l, batch), DecodeTokensPerRequest > 0 ? step.Total / TokensPerStep : 0, step, prefill,
             prefillPerPrompt, total / Math.Max(1.0, decodeGpus / (double)g), perGpu, total, decodePerGpu, prefillInputPerGpu,
-            mem, fits, prefill.Bound, step.Bound, usd / 3600.0 / perGpu * 1e6, watts / perGpu, pools);
+            mem, fits, prefill.Bound, step.Bound, economics.CostPerMillionTokens(new TokenRate(perGpu)).Value, economics.EnergyPerToken(new TokenRate(perGpu)).Value, pools);
     }
 
     /// <summary>GPUs of a disaggregated deployment: the two pools when given, else the layout's replicas.</summary>

@@ -19,8 +19,7 @@ namespace Augur.CostModels.Inference;
 /// </summary>
 public sealed partial class InferenceModel
 {
-    /// <summary>Activations travel and are stored in 16 bits; FP8/FP4 apply to weights and GEMM inputs.</summary>
-    const double ActivationBytes = 2.0;
+    static readonly double ActivationBytes = PrecisionRules.ActivationBytes;
     /// <summary>Token budget of one prefill iteration (TensorRT-LLM max_num_tokens and vLLM long-prefill default: 8192).</summary>
     public const int PrefillChunkTokens = 8192;
     /// <summary>Max-throughput mode caps the batch of one attention group at this many sequences.</summary>
@@ -36,7 +35,6 @@ public sealed partial class InferenceModel
     readonly double _weightBytes, _expertWeightBytes;
     readonly DeviceRates _expertRates;
     readonly double _dispatchBytes;
-    readonly double _kvBytesPerTokenPerLayer;
 
     public InferenceModel(ModelSpec model, Cluster cluster, InferenceJob job, Precision weightPrecision, HardwareCalibration calibration)
     {
@@ -45,23 +43,21 @@ public sealed partial class InferenceModel
         _cal = calibration;
         Cluster = cluster;
         WeightPrecision = weightPrecision;
-        // Attention runs on the cached K/V in their stored format: FP8 KV → FP8 attention (FlashAttention-3 FP8,
-        // TensorRT-LLM FP8 FMHA), BF16 KV → BF16 (FlashMLA is BF16), whatever the GEMM precision.
-        var attention = cluster.Accelerator.Supports(job.KvPrecision) ? job.KvPrecision : Precision.BF16;
+        // Attention runs on the cached K/V in their stored format, whatever the GEMM precision.
+        var attention = PrecisionRules.Attention(cluster.Accelerator, job.KvPrecision);
         _rates = new DeviceRates(cluster.Accelerator, calibration, weightPrecision, attention);
         var expertPrecision = job.ExpertPrecision ?? weightPrecision;
         _expertRates = new DeviceRates(cluster.Accelerator, calibration, expertPrecision, attention);
-        _headRates = new DeviceRates(cluster.Accelerator, calibration, Precision.BF16);
+        _headRates = new DeviceRates(cluster.Accelerator, calibration, PrecisionRules.LmHead);
         _fabric = new Fabric(cluster, calibration);
         _weightBytes = weightPrecision.StoredBytesPerWeight();
         _expertWeightBytes = expertPrecision.StoredBytesPerWeight();
         _layer = new LayerCost(model, ActivationBytes, _weightBytes, _expertWeightBytes);
-        _headLayer = new LayerCost(model, ActivationBytes, 2.0);
+        _headLayer = new LayerCost(model, ActivationBytes, PrecisionRules.LmHeadBytes);
         _params = ParameterCounter.Count(model);
         // Token dispatch travels in the experts' GEMM precision when it is 8-bit or less (DeepEP FP8 dispatch, SGLang's
         // NVFP4 dispatch), combine in 16 bits.
         _dispatchBytes = Math.Min(ActivationBytes, expertPrecision.BytesPerElement());
-        _kvBytesPerTokenPerLayer = KvCache.BytesPerToken(model, job.KvPrecision).Value / model.Layers;
         TokensPerStep = SpeculativeDecoding.ExpectedTokens(job.DraftTokens, job.Acceptance);
     }
 
@@ -82,12 +78,12 @@ public sealed partial class InferenceModel
     /// <summary>
     /// Weight bytes one GPU holds (the most loaded stage): attention, dense MLP and shared experts / tp at the
     /// weight precision's stored size; routed experts / (tp·dp_attention) (= / (ep·etp)); embedding and LM head in
-    /// 16 bits / tp (both on the one stage when pp = 1, else the larger of the two).
+    /// <see cref="PrecisionRules.LmHead"/> / tp (both on the one stage when pp = 1, else the larger of the two).
     /// </summary>
     public Bytes WeightsPerGpu(in InferenceLayout l)
     {
         var stage = _params.Stage(l.Pp);
-        return new Bytes(stage.Layers / l.Tp * _weightBytes + stage.RoutedExperts / l.GpusPerStage * _expertWeightBytes + stage.Edges / l.Tp * 2.0);
+        return new Bytes(stage.Layers / l.Tp * _weightBytes + stage.RoutedExperts / l.GpusPerStage * _expertWeightBytes + stage.Edges / l.Tp * PrecisionRules.LmHeadBytes);
     }
 
     /// <summary>
@@ -187,8 +183,12 @@ public sealed partial class InferenceModel
         double activeSlots = tokens > 0 ? Math.Max(1, microBatchTokens / tokens) : 1;
         // Micro-batches the most loaded attention group has work in: its last stage runs the LM head once for each.
         double groupMicro = Math.Clamp(Math.Ceiling(decodeSequences / l.DpAttention) + Math.Ceiling(prompts / l.DpAttention), 1, micro);
-        return Forward(l, tokens, attended, decodeContextSum * decodeShare, decodeSequences * decodeShare * q + prompts * prefillShare,
-            activeSlots, nicShare, latentShare, tokens > 0 ? prefillTokens * prefillShare / tokens : 0, groupMicro);
+        return Forward(l, new PassLoad
+        {
+            Tokens = tokens, AttendedSum = attended, KvReadTokens = decodeContextSum * decodeShare,
+            LogitTokens = decodeSequences * decodeShare * q + prompts * prefillShare, ActiveGroups = activeSlots, NicShare = nicShare,
+            LatentShare = latentShare, PrefillShare = tokens > 0 ? prefillTokens * prefillShare / tokens : 0, MicroBatches = groupMicro,
+        });
     }
 
     /// <summary>Decode step of one replica: <paramref name="sequences"/> sequences at average context <paramref name="context"/>.</summary>
@@ -237,21 +237,20 @@ public sealed partial class InferenceModel
     double AverageContext => _job.InputTokens + _job.OutputTokens / 2.0 * LengthDistribution.SizeBias(_job.OutputTokensCv);
 
     /// <summary>
-    /// The single composition of a forward pass. Per attention group: <paramref name="tokens"/> tokens attending
-    /// <paramref name="attendedSum"/> tokens in all and reading <paramref name="kvReadTokens"/> cached tokens;
-    /// <paramref name="activeGroups"/> groups feed the MoE layers; <paramref name="latentShare"/> of the attended pairs
-    /// are decode pairs on the cache (absorbed form for MLA). Sums every layer (stages run one after another),
+    /// The single composition of a forward pass, for the load <paramref name="p"/> of the most loaded attention group
+    /// (see <see cref="PassLoad"/>). Sums every layer (stages run one after another),
     /// the LM head, TP all-reduces (2 per layer), EP dispatch + combine per MoE layer, stage hops and the
     /// per-iteration overhead.
     /// </summary>
-    IterationCost Forward(in InferenceLayout l, double tokens, double attendedSum, double kvReadTokens, double logitTokens, double activeGroups, double nicShare, double latentShare, double prefillShare, double microBatches)
+    IterationCost Forward(in InferenceLayout l, in PassLoad p)
     {
+        double tokens = p.Tokens, logitTokens = p.LogitTokens, microBatches = p.MicroBatches, prefillShare = p.PrefillShare;
         if (tokens <= 0) return new IterationCost(default, 0, 0, 0, _cal.ServingIterationOverhead.Value, 0, 0);
-        double context = attendedSum / tokens;
+        double context = p.AttendedSum / tokens;
         double window = _m.SlidingWindow > 0 ? Math.Min(context, _m.SlidingWindow) : context;
-        double kvBytesPerLayer = kvReadTokens * _kvBytesPerTokenPerLayer * KvCache.TensorParallelShare(_m, l.Tp);
+        var kvBytesPerLayer = KvCache.BytesPerTokenPerLayer(_m, _job.KvPrecision, l.Tp) * p.KvReadTokens;
 
-        double moeTokens = tokens * activeGroups;
+        double moeTokens = tokens * p.ActiveGroups;
         double visits = 0, touched = 0, touchedTotal = 0, imbalance = 1;
         if (_m.Moe is { } moe)
         {
@@ -261,7 +260,11 @@ public sealed partial class InferenceModel
             touchedTotal = ExpertRouting.TouchedExperts(_job.Routing, moe.Experts, moe.TopK, moeTokens);
             touched = touchedTotal / l.Ep;
         }
-        var shape = new LayerShape(tokens, context, window, l.Tp, false, visits, touched, l.Etp, AttentionKernel.Flash, kvBytesPerLayer, latentShare);
+        var shape = new LayerShape
+        {
+            Tokens = tokens, FullContext = context, WindowContext = window, Tp = l.Tp, Etp = l.Etp, Kernel = AttentionKernel.Flash,
+            ExpertTokenVisits = visits, ExpertsTouched = touched, KvBytesPerLayer = kvBytesPerLayer, LatentAttentionShare = p.LatentShare,
+        };
         var compute = default(LayerTime);
         if (_m.DenseLayers > 0) compute += _layer.Dense(_rates, shape) * _m.DenseLayers;
         if (_m.MoeLayers > 0) compute += _layer.Moe(_rates, shape, _expertRates) * _m.MoeLayers;
@@ -271,11 +274,12 @@ public sealed partial class InferenceModel
             // Pipelined micro-batches move at the pace of the busiest stage, the last one, which also runs the LM
             // head for each of them: a pass takes max(one micro-batch through every stage, micro × last stage).
             // With micro = pp that is L layers + pp heads, not L layers + one head.
-            if (l.Pp > 1 && microBatches > 1 && head.Total > 0)
+            if (l.Pp > 1 && microBatches > 1 && head.Total.Value > 0)
             {
-                double layers = compute.Total, lastStage = layers / l.Pp + head.Total;
-                double extra = Math.Max(0, microBatches * lastStage - (layers + head.Total));
-                compute += (head with { HardwareFlops = 0 }) * (extra / head.Total);
+                double layers = compute.Total.Value, headTime = head.Total.Value, lastStage = layers / l.Pp + headTime;
+                double extra = Math.Max(0, microBatches * lastStage - (layers + headTime));
+                // The extra heads are time only: their FLOPs and weight reads are the same micro-batches' over again.
+                compute += (head with { HardwareFlops = Flops.Zero, WeightBytes = Bytes.Zero }) * (extra / headTime);
             }
             compute += head;
         }
@@ -298,24 +302,16 @@ public sealed partial class InferenceModel
             double busiest = 1 + (imbalance - 1) * moeTokens * l.Tp / (l.GpusPerStage * tokens);
             double a2a = Collectives.ExpertExchange(_fabric, perRankTokens * _dispatchBytes * busiest, copies, l.GpusPerStage, 1, prefillShare)
                          + Collectives.ExpertExchange(_fabric, perRankTokens * ActivationBytes * busiest, copies, l.GpusPerStage, 1, prefillShare);
-            ep = _m.MoeLayers * a2a / (1 - Math.Clamp(nicShare, 0, 0.9));
+            ep = _m.MoeLayers * a2a / (1 - Math.Clamp(p.NicShare, 0, 0.9));
         }
         double pp = l.Pp > 1 ? (l.Pp - 1) * Collectives.SendRecv(_fabric, tokens * hidden * ActivationBytes, l.GpusPerStage) : 0;
 
-        // Bytes the pass must read per GPU: every weight of its layers except untouched experts, plus the KV cache.
-        double perLayerShared = _params.AttentionPerLayer / l.Tp;
-        double weights = _m.Layers * perLayerShared + _m.DenseLayers * _params.DenseMlpPerLayer / l.Tp, routed = 0;
-        if (_m.Moe is not null)
-        {
-            weights += _m.MoeLayers * _params.SharedExpertsPerMoeLayer / l.Tp;
-            routed = _m.MoeLayers * touched * _params.OneRoutedExpert / l.Etp;
-        }
-        double weightBytes = weights * _weightBytes + routed * _expertWeightBytes
-                             + ((_params.LmHead > 0 ? _params.LmHead : _params.Embedding) / l.Tp + _params.FinalNorm) * 2.0;
-        double kvBytes = kvBytesPerLayer * _m.Layers;
+        // Bytes the pass must read per GPU: the weights its GEMMs read (untouched experts skipped), plus the KV cache.
+        double weightBytes = compute.WeightBytes.Value;
+        double kvBytes = kvBytesPerLayer.Value * _m.Layers;
         // The routed experts' FLOPs run at their own precision's rate (expert_precision), the rest at the weights'.
-        double expertFlops = _m.MoeLayers * _layer.RoutedExpertFlops(shape);
-        double flopSeconds = (compute.HardwareFlops - expertFlops) / _rates.Gemm.PerSecond + expertFlops / _expertRates.Gemm.PerSecond;
+        double expertFlops = _m.MoeLayers * _layer.RoutedExpertFlops(shape).Value;
+        double flopSeconds = (compute.HardwareFlops.Value - expertFlops) / _rates.Gemm.PerSecond + expertFlops / _expertRates.Gemm.PerSecond;
         double byteSeconds = (weightBytes + kvBytes) / _rates.Memory.BytesPerSecond;
         return new IterationCost(compute, tp, ep, pp, _cal.ServingIterationOverhead.Value, flopSeconds, byteSeconds, weightBytes, kvBytes, imbalance);
     }

@@ -32,7 +32,7 @@ public static class TrainingMemory
 
         double denseShards = l.DataShards, expertShards = Math.Max(1, l.ExpertDp);
         // FP8/FP4 training also holds a quantized copy of each layer weight for the step's GEMMs (TransformerEngine: "2 MB
-        // (weight) + 1 MB (weight in FP8)" for a 1024×1024 layer; the embedding and output layer stay 16-bit), and saves
+        // (weight) + 1 MB (weight in FP8)" for a 1024×1024 layer; the embedding and output layer stay 16-bit, PrecisionRules.LmHead), and saves
         // the quantized copy of each GEMM input. One copy is counted: Hopper's FP8 transpose and MX/NVFP4's column-wise
         // copy for the input gradient may add a second (an assumption, not measured here).
         double g = ActivationMemory.SavedGemmInputBytes(job.Precision);

@@ -2,6 +2,7 @@ using Augur.CostModels.Compute;
 using Augur.Domain.Models;
 using Augur.Domain.Parallelism;
 using Augur.Domain.Workloads;
+using Augur.Units;
 
 namespace Augur.CostModels.Operators;
 
@@ -109,8 +110,9 @@ public sealed class LayerCost
     }
 
     /// <summary>A memory-bound elementwise pass over <paramref name="elements"/> activation elements.</summary>
-    LayerTime Stream(in DeviceRates r, double elements) =>
-        new(0, 0, Roofline.StreamSeconds(r, elements * _activationBytes), 0);
+    LayerTime Stream(in DeviceRates r, double elements) => ElementwiseTime(Roofline.StreamSeconds(r, elements * _activationBytes));
+
+    static LayerTime ElementwiseTime(double seconds) => new() { Elementwise = new Seconds(seconds) };
 
     LayerTime Attention(in DeviceRates r, in LayerShape s)
     {
@@ -150,11 +152,11 @@ public sealed class LayerCost
             double scores = headsPerGpu * s.Tokens * fullContext;
             double gemm = flops / r.Gemm.PerSecond + 2 * r.KernelOverhead.Value;
             double traffic = Roofline.StreamSeconds(r, scores * UnfusedScoreBytes / 2.0 * _activationBytes);
-            return new LayerTime(0, gemm + traffic, 0, flops);
+            return new LayerTime { Attention = new Seconds(gemm + traffic), HardwareFlops = new Flops(flops) };
         }
         double f = perPair * s.Tokens * context;
-        double io = s.KvBytesPerLayer + s.Tokens * headsPerGpu * (2 * _qkDim + 2 * _vDim) * _activationBytes;
-        return new LayerTime(0, Roofline.AttentionSeconds(r, f, io, context), 0, f);
+        double io = s.KvBytesPerLayer.Value + s.Tokens * headsPerGpu * (2 * _qkDim + 2 * _vDim) * _activationBytes;
+        return new LayerTime { Attention = new Seconds(Roofline.AttentionSeconds(r, f, io, context)), HardwareFlops = new Flops(f) };
     }
 
     /// <summary>Average keys a query attends over the model's full and sliding-window layers.</summary>
@@ -175,39 +177,48 @@ public sealed class LayerCost
         var moe = _m.Moe!;
         double d = _m.Hidden, f = (double)moe.ExpertFfn / s.Etp, visits = s.ExpertTokenVisits;
         double matrices = _m.GatedMlp ? 3 : 2;
-        double flops = RoutedExpertFlops(s);
+        var flops = RoutedExpertFlops(s);
         double groups = s.ExpertsTouched;
-        if (groups <= 0 || visits <= 0) return new LayerTime(2 * r.KernelOverhead.Value, 0, 0, 0);
+        if (groups <= 0 || visits <= 0) return new LayerTime { Gemm = r.KernelOverhead * 2 };
         // Two grouped GEMMs over the touched experts (gate+up, then down), each expert reading its own weights.
         double perExpert = visits / groups;
         double t = Roofline.GroupedGemmSeconds(r, groups, perExpert, (matrices - 1) * f, d, _expertWeightBytes, _activationBytes)
                    + Roofline.GroupedGemmSeconds(r, groups, perExpert, d, f, _expertWeightBytes, _activationBytes);
-        return new LayerTime(t, 0, 0, flops);
+        return new LayerTime { Gemm = new Seconds(t), HardwareFlops = flops, WeightBytes = new Bytes(groups * matrices * d * f * _expertWeightBytes) };
     }
 
     /// <summary>FLOPs of one GPU's routed experts in one MoE layer: 2 · visits · (3 gated, else 2) matrices · d · f/etp.</summary>
-    public double RoutedExpertFlops(in LayerShape s) =>
-        _m.Moe is { } moe ? 2 * s.ExpertTokenVisits * (_m.GatedMlp ? 3 : 2) * _m.Hidden * ((double)moe.ExpertFfn / s.Etp) : 0;
+    public Flops RoutedExpertFlops(in LayerShape s) =>
+        new(_m.Moe is { } moe ? 2 * s.ExpertTokenVisits * (_m.GatedMlp ? 3 : 2) * _m.Hidden * ((double)moe.ExpertFfn / s.Etp) : 0);
 
     LayerTime Elementwise(in DeviceRates r, in LayerShape s, double mlpWidthPerToken)
     {
         double hiddenShare = s.SequenceParallel ? 1.0 / s.Tp : 1.0;
         double bytes = s.Tokens * (ElementwiseHiddenPasses * _m.Hidden * hiddenShare + mlpWidthPerToken) * _activationBytes;
-        return new LayerTime(0, 0, bytes / r.Memory.BytesPerSecond + ElementwiseKernels * r.KernelOverhead.Value, 0);
+        // The two norms also read their weight vectors, kept in 16 bits like the activations.
+        return ElementwiseTime(bytes / r.Memory.BytesPerSecond + ElementwiseKernels * r.KernelOverhead.Value)
+            with { WeightBytes = new Bytes(2 * _m.Hidden * _activationBytes) };
     }
 
     /// <summary>Activation-function traffic per token in elements: gated reads gate and up, writes one (3F); plain reads and writes (2F).</summary>
     double MlpWidth(double ffn) => (_m.GatedMlp ? 3 : 2) * ffn;
 
-    LayerTime Gemm(in DeviceRates r, double m, double n, double k) =>
-        new(Roofline.GemmSeconds(r, m, n, k, _weightBytes, _activationBytes), 0, 0, 2 * m * n * k);
+    LayerTime Gemm(in DeviceRates r, double m, double n, double k) => new()
+    {
+        Gemm = new Seconds(Roofline.GemmSeconds(r, m, n, k, _weightBytes, _activationBytes)),
+        HardwareFlops = new Flops(2 * m * n * k),
+        WeightBytes = new Bytes(n * k * _weightBytes),
+    };
 
-    /// <summary>Output layer (logits GEMM over the TP-sharded vocabulary plus the fp32 softmax/cross-entropy pass).</summary>
+    /// <summary>
+    /// Output layer (logits GEMM over the TP-sharded vocabulary plus the fp32 softmax/cross-entropy pass); its weight
+    /// bytes include the final norm's vector.
+    /// </summary>
     public LayerTime Head(in DeviceRates r, double tokens, int tp)
     {
         double v = (double)_m.Vocab / tp;
         var g = Gemm(r, tokens, v, _m.Hidden);
         double softmax = tokens * v * 4.0 * 3.0;
-        return g + new LayerTime(0, 0, Roofline.StreamSeconds(r, softmax), 0);
+        return g + (ElementwiseTime(Roofline.StreamSeconds(r, softmax)) with { WeightBytes = new Bytes(_m.Hidden * _activationBytes) });
     }
 }

@@ -1,46 +1,64 @@
 using Augur.Domain.Workloads;
+using Augur.Units;
 
 namespace Augur.CostModels.Operators;
 
 /// <summary>
 /// What one GPU computes in one transformer layer for one forward pass: the single description that
-/// training, prefill and decode all hand to <see cref="LayerCost"/>.
+/// training, prefill and decode all hand to <see cref="LayerCost"/>. Built by name.
 /// </summary>
-/// <param name="Tokens">Tokens whose attention and dense MLP this GPU's TP group computes (b·s/cp in training, the batch in decode).</param>
-/// <param name="FullContext">Average tokens each of them attends to in full-attention layers.</param>
-/// <param name="WindowContext">Average attended tokens in sliding-window layers.</param>
-/// <param name="Tp">Tensor-parallel degree of attention and dense MLP.</param>
-/// <param name="SequenceParallel">Norm/residual activations sharded over TP (otherwise replicated).</param>
-/// <param name="ExpertTokenVisits">Token×expert visits this GPU's routed experts process in one MoE layer.</param>
-/// <param name="ExpertsTouched">Routed experts on this GPU whose weights are read in one MoE layer.</param>
-/// <param name="Etp">Tensor-parallel degree inside each expert.</param>
-/// <param name="Kernel">Fused (flash) or unfused attention.</param>
-/// <param name="KvBytesPerLayer">KV-cache bytes this GPU reads per layer (decode); 0 when K/V are produced in the same pass.</param>
-/// <param name="LatentAttentionShare">
-/// MLA only: the fraction of attended (query, key) pairs computed on the cached latent in the weight-absorbed
-/// form (decode tokens reading the cache); the rest use the expanded per-head K and V (prefill, training).
-/// </param>
-public readonly record struct LayerShape(
-    double Tokens,
-    double FullContext,
-    double WindowContext,
-    int Tp,
-    bool SequenceParallel,
-    double ExpertTokenVisits,
-    double ExpertsTouched,
-    int Etp,
-    AttentionKernel Kernel,
-    double KvBytesPerLayer,
-    double LatentAttentionShare = 0);
-
-/// <summary>Forward time of one layer on one GPU, by operator kind (seconds), and its hardware FLOPs.</summary>
-public readonly record struct LayerTime(double Gemm, double Attention, double Elementwise, double HardwareFlops)
+public readonly record struct LayerShape
 {
-    public double Total => Gemm + Attention + Elementwise;
+    /// <summary>Tokens whose attention and dense MLP this GPU's TP group computes (b·s/cp in training, the batch in decode).</summary>
+    public required double Tokens { get; init; }
+    /// <summary>Average tokens each of them attends to in full-attention layers.</summary>
+    public required double FullContext { get; init; }
+    /// <summary>Average attended tokens in sliding-window layers.</summary>
+    public required double WindowContext { get; init; }
+    /// <summary>Tensor-parallel degree of attention and dense MLP.</summary>
+    public required int Tp { get; init; }
+    /// <summary>Norm/residual activations sharded over TP (otherwise replicated).</summary>
+    public bool SequenceParallel { get; init; }
+    /// <summary>Token×expert visits this GPU's routed experts process in one MoE layer.</summary>
+    public double ExpertTokenVisits { get; init; }
+    /// <summary>Routed experts on this GPU whose weights are read in one MoE layer.</summary>
+    public double ExpertsTouched { get; init; }
+    /// <summary>Tensor-parallel degree inside each expert.</summary>
+    public int Etp { get; init; }
+    /// <summary>Fused (flash) or unfused attention.</summary>
+    public AttentionKernel Kernel { get; init; }
+    /// <summary>KV-cache bytes this GPU reads per layer (decode); zero when K/V are produced in the same pass.</summary>
+    public Bytes KvBytesPerLayer { get; init; }
+    /// <summary>
+    /// MLA only: the fraction of attended (query, key) pairs computed on the cached latent in the weight-absorbed
+    /// form (decode tokens reading the cache); the rest use the expanded per-head K and V (prefill, training).
+    /// </summary>
+    public double LatentAttentionShare { get; init; }
+}
 
-    public static LayerTime operator +(LayerTime a, LayerTime b) =>
-        new(a.Gemm + b.Gemm, a.Attention + b.Attention, a.Elementwise + b.Elementwise, a.HardwareFlops + b.HardwareFlops);
+/// <summary>
+/// Forward time of one layer (or a sum of layers) on one GPU by operator kind, its hardware FLOPs and the weight
+/// bytes its GEMMs read. <c>default</c> is zero.
+/// </summary>
+public readonly record struct LayerTime
+{
+    public Seconds Gemm { get; init; }
+    public Seconds Attention { get; init; }
+    public Seconds Elementwise { get; init; }
+    public Flops HardwareFlops { get; init; }
+    public Bytes WeightBytes { get; init; }
 
-    public static LayerTime operator *(LayerTime a, double k) =>
-        new(a.Gemm * k, a.Attention * k, a.Elementwise * k, a.HardwareFlops * k);
+    public Seconds Total => Gemm + Attention + Elementwise;
+
+    public static LayerTime operator +(LayerTime a, LayerTime b) => new()
+    {
+        Gemm = a.Gemm + b.Gemm, Attention = a.Attention + b.Attention, Elementwise = a.Elementwise + b.Elementwise,
+        HardwareFlops = a.HardwareFlops + b.HardwareFlops, WeightBytes = a.WeightBytes + b.WeightBytes,
+    };
+
+    public static LayerTime operator *(LayerTime a, double k) => new()
+    {
+        Gemm = a.Gemm * k, Attention = a.Attention * k, Elementwise = a.Elementwise * k,
+        HardwareFlops = a.HardwareFlops * k, WeightBytes = a.WeightBytes * k,
+    };
 }

@@ -1,3 +1,4 @@
+using Augur.Domain.Hardware;
 using Augur.Domain.Workloads;
 using Augur.Units;
 
@@ -16,6 +17,18 @@ public sealed record RunEstimate(
     Seconds CheckpointInterval,
     double Goodput);
 
+/// <summary>What a run projection starts from: one step of a layout on the cluster, the job's budget and the run's prices.</summary>
+public readonly record struct RunInputs
+{
+    public required Seconds StepTime { get; init; }
+    /// <summary>Model FLOPs of one step (for a FLOP budget).</summary>
+    public required Flops ModelFlopsPerStep { get; init; }
+    public required int Gpus { get; init; }
+    public required Accelerator Accelerator { get; init; }
+    public required TrainingJob Job { get; init; }
+    public required RunEconomics Run { get; init; }
+}
+
 /// <summary>
 /// Projects a step time onto a token or FLOP budget. Failures: job MTBF M = GPU MTBF / GPUs; checkpoint every
 /// τ = √(2δM) (Young 1974; Daly 2006 adds higher-order terms that matter only when δ approaches M, and his
@@ -24,24 +37,24 @@ public sealed record RunEstimate(
 /// </summary>
 public static class RunProjection
 {
-    public static RunEstimate Project(double stepSeconds, double tokensPerStep, double modelFlopsPerStep, int gpus,
-        TrainingJob job, RunEconomics run, Watts gpuPower)
+    public static RunEstimate Project(in RunInputs x)
     {
-        double steps = job.TokenBudget is { } tokens ? tokens / tokensPerStep
-            : job.FlopBudget is { } flops ? flops / modelFlopsPerStep : 0;
-        double ideal = steps * stepSeconds;
-        double mtbf = run.GpuMtbfHours * UnitConstants.SecondsPerHour / gpus;
+        var job = x.Job;
+        var run = x.Run;
+        double steps = job.TokenBudget is { } tokens ? tokens / job.TokensPerStep
+            : job.FlopBudget is { } flops ? flops / x.ModelFlopsPerStep.Value : 0;
+        double ideal = steps * x.StepTime.Value;
+        double mtbf = run.GpuMtbfHours * UnitConstants.SecondsPerHour / x.Gpus;
         double delta = run.CheckpointWriteSeconds;
         double tau = DalyInterval(delta, mtbf);
         double lost = delta > 0 ? delta / tau + (tau / 2 + run.RestartSeconds) / mtbf : (run.RestartSeconds) / mtbf;
         lost = Math.Clamp(lost, 0, 0.99);
         double goodput = 1 - lost;
-        double wall = ideal / goodput;
-        double gpuHours = wall * gpus / UnitConstants.SecondsPerHour;
-        var cost = new Dollars(gpuHours * run.UsdPerGpuHour);
-        var energy = new Joules(gpuPower.Value * run.PowerUtilization * run.Pue * gpus * wall);
-        return new RunEstimate(steps, new Seconds(ideal), new Seconds(wall), gpuHours, cost, energy,
-            new Seconds(mtbf), wall / mtbf, new Seconds(tau), goodput);
+        var wall = new Seconds(ideal / goodput);
+        double gpuHours = wall.Hours * x.Gpus;
+        var economics = GpuEconomics.Of(run, x.Accelerator);
+        return new RunEstimate(steps, new Seconds(ideal), wall, gpuHours, economics.Cost(x.Gpus, wall), economics.Energy(x.Gpus, wall),
+            new Seconds(mtbf), wall.Value / mtbf, new Seconds(tau), goodput);
     }
 
     /// <summary>Daly's (2006) optimum checkpoint interval; falls back to M when δ ≥ 2M.</summary>

@@ -22,14 +22,33 @@ public readonly record struct StepBreakdown(
     /// <summary>The parts in a fixed order with stable names (used by reports and JSON).</summary>
     public IEnumerable<(string Name, double Seconds)> Parts()
     {
-        yield return ("compute", Compute);
-        yield return ("pipeline_bubble", Bubble);
-        yield return ("tp_comm", TensorParallel);
-        yield return ("cp_comm", ContextParallel);
-        yield return ("ep_comm", ExpertParallel);
-        yield return ("pp_comm", PipelineP2P);
-        yield return ("dp_comm", DataParallel);
-        yield return ("optimizer", Optimizer);
+        foreach (var (kind, seconds) in Kinds()) yield return (kind == Bottleneck.Compute ? "compute" : kind.Label(), seconds);
+    }
+
+    /// <summary>The parts in a fixed order by kind; the compute part is <see cref="Bottleneck.Compute"/> before its split is known.</summary>
+    IEnumerable<(Bottleneck Kind, double Seconds)> Kinds()
+    {
+        yield return (Bottleneck.Compute, Compute);
+        yield return (Bottleneck.PipelineBubble, Bubble);
+        yield return (Bottleneck.TensorParallel, TensorParallel);
+        yield return (Bottleneck.ContextParallel, ContextParallel);
+        yield return (Bottleneck.ExpertParallel, ExpertParallel);
+        yield return (Bottleneck.PipelineP2P, PipelineP2P);
+        yield return (Bottleneck.DataParallel, DataParallel);
+        yield return (Bottleneck.Optimizer, Optimizer);
+    }
+
+    /// <summary>The largest part, compute named as <see cref="Bottleneck.Compute"/>.</summary>
+    public Bottleneck Largest
+    {
+        get
+        {
+            var name = Bottleneck.Compute;
+            double best = -1;
+            foreach (var (n, s) in Kinds())
+                if (s > best) { best = s; name = n; }
+            return name;
+        }
     }
 }
 
@@ -51,17 +70,14 @@ public readonly record struct TrainingEstimate(
     int MicroBatches)
 {
     /// <summary>The largest part of the step: compute (GEMM/attention/memory-bound), bubble or one kind of communication.</summary>
-    public string Bottleneck
+    public Bottleneck Bottleneck
     {
         get
         {
-            string name = "compute";
-            double best = -1;
-            foreach (var (n, s) in Breakdown.Parts())
-                if (s > best) { best = s; name = n; }
-            if (name != "compute") return name;
+            var largest = Breakdown.Largest;
+            if (largest != Bottleneck.Compute) return largest;
             var c = ComputeSplit;
-            return c.Elementwise > c.Gemm + c.Attention ? "compute (memory-bound kernels)" : "compute (GEMM-bound)";
+            return c.Elementwise > c.Gemm + c.Attention ? Bottleneck.MemoryBoundCompute : Bottleneck.GemmCompute;
         }
     }
 }

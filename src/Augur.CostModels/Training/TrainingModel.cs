@@ -24,7 +24,7 @@ public sealed class TrainingModel
     readonly ModelSpec _m;
     readonly TrainingJob _job;
     readonly HardwareCalibration _cal;
-    readonly DeviceRates _rates;
+    readonly DeviceRates _rates, _headRates;
     readonly Fabric _fabric;
     readonly LayerCost _layer;
     readonly ParameterCount _params;
@@ -37,11 +37,13 @@ public sealed class TrainingModel
         _job = job;
         _cal = calibration;
         Cluster = cluster;
-        // FP8 training recipes (Transformer Engine) run the GEMMs in FP8 but keep attention in BF16.
-        _rates = new DeviceRates(cluster.Accelerator, calibration, job.Precision, attentionPrecision: job.Precision is Precision.FP8 or Precision.FP4 ? Precision.BF16 : job.Precision);
+        _rates = new DeviceRates(cluster.Accelerator, calibration, job.Precision,
+            PrecisionRules.Attention(cluster.Accelerator, PrecisionRules.TrainingKeysAndValues(job.Precision)));
+        _headRates = new DeviceRates(cluster.Accelerator, calibration, PrecisionRules.LmHead);
         _fabric = new Fabric(cluster, calibration);
-        _activationBytes = 2.0; // activations and weights stay 16-bit; FP8 applies to the GEMM inputs (Transformer Engine recipe)
-        _layer = new LayerCost(model, _activationBytes, 2.0);
+        _activationBytes = PrecisionRules.ActivationBytes;
+        // Weights are read in 16 bits (the master copy's BF16 shadow); FP8 applies to the GEMM inputs (Transformer Engine recipe).
+        _layer = new LayerCost(model, _activationBytes, TrainingMemory.WeightBytes);
         _params = ParameterCounter.Count(model);
         Flops = FlopCounter.ForSequence(model, job.SeqLen);
         _modelFlopsPerStep = Flops.Training * job.TokensPerStep;
@@ -66,10 +68,13 @@ public sealed class TrainingModel
         int m = MicroBatches(l);
         double tokens = (double)l.MicroBatch * _job.SeqLen / l.Cp;
         double imbalance = ExpertImbalance(l);
-        var shape = new LayerShape(tokens, _job.SeqLen / 2.0, FlopCounter.WindowedContext(_m, _job.SeqLen), l.Tp, l.Sp,
-            _m.Moe is { } moe ? tokens * moe.TopK * l.Etp / l.Tp * imbalance : 0,
-            _m.Moe is { } moe2 ? (double)moe2.Experts / l.Ep : 0,
-            l.Etp, _job.AttentionKernel, 0);
+        var shape = new LayerShape
+        {
+            Tokens = tokens, FullContext = _job.SeqLen / 2.0, WindowContext = FlopCounter.WindowedContext(_m, _job.SeqLen),
+            Tp = l.Tp, SequenceParallel = l.Sp, Etp = l.Etp, Kernel = _job.AttentionKernel,
+            ExpertTokenVisits = _m.Moe is { } moe ? tokens * moe.TopK * l.Etp / l.Tp * imbalance : 0,
+            ExpertsTouched = _m.Moe is { } moe2 ? (double)moe2.Experts / l.Ep : 0,
+        };
 
         int stageLayers = (_m.Layers + l.Pp - 1) / l.Pp;
         int moeLayers = Math.Min(stageLayers, _m.MoeLayers);
@@ -81,25 +86,27 @@ public sealed class TrainingModel
 
         // Backward: GEMMs and elementwise 2× forward; attention 2.5× the FLOPs (flash, with its own per-row work) or 2× (unfused).
         double attnBwd = _job.AttentionKernel == AttentionKernel.Flash ? Roofline.FlashBackwardFactor(_rates, _layer.AttendedContext(shape)) : 2.0;
-        double gemm = fwd.Gemm * 3, attention = fwd.Attention * (1 + attnBwd), elementwise = fwd.Elementwise * 3;
+        // The step's arithmetic runs on plain seconds; the typed LayerTime is unwrapped here once.
+        double fwdGemm = fwd.Gemm.Value, fwdAttention = fwd.Attention.Value, fwdElementwise = fwd.Elementwise.Value;
+        double gemm = fwdGemm * 3, attention = fwdAttention * (1 + attnBwd), elementwise = fwdElementwise * 3;
         bool full = l.Recompute == Recompute.Full;
         double moduleFlops = 0;
-        if (full) { gemm += fwd.Gemm; attention += fwd.Attention; elementwise += fwd.Elementwise; }
+        if (full) { gemm += fwdGemm; attention += fwdAttention; elementwise += fwdElementwise; }
         // Selective (core attention) costs time only where scores were materialised.
-        else if ((l.Recompute & Recompute.Selective) != 0 && _job.AttentionKernel == AttentionKernel.Unfused) attention += fwd.Attention;
+        else if ((l.Recompute & Recompute.Selective) != 0 && _job.AttentionKernel == AttentionKernel.Unfused) attention += fwdAttention;
         if (!full && (l.Recompute & ~Recompute.Selective) != 0)
         {
             // Recomputed modules rerun their forward in the backward pass.
             var modules = (denseLayers > 0 ? _layer.Recomputed(_rates, shape, l.Recompute, false) * denseLayers : default)
                           + (moeLayers > 0 ? _layer.Recomputed(_rates, shape, l.Recompute, true) * moeLayers : default);
-            gemm += modules.Gemm; attention += modules.Attention; elementwise += modules.Elementwise;
-            moduleFlops = modules.HardwareFlops;
+            gemm += modules.Gemm.Value; attention += modules.Attention.Value; elementwise += modules.Elementwise.Value;
+            moduleFlops = modules.HardwareFlops.Value;
         }
         double stageCompute = gemm + attention + elementwise;
 
         // The last stage also runs the output layer (forward + 2× backward); with pp > 1 it has at most as many layers.
-        var head = _layer.Head(_rates, tokens, l.Tp);
-        double headTime = head.Total * 3;
+        var head = _layer.Head(_headRates, tokens, l.Tp);
+        double headTime = head.Total.Value * 3;
         double perLayerAvg = stageCompute / Math.Max(1, stageLayers);
         double lastStage = (_m.Layers - (l.Pp - 1) * stageLayers) * perLayerAvg + headTime;
         double criticalCompute = l.Pp == 1 ? stageCompute + headTime : Math.Max(stageCompute, lastStage);
@@ -120,10 +127,9 @@ public sealed class TrainingModel
         double cpComm = 0;
         if (l.Cp > 1)
         {
-            double kvPerToken = _m.Mla is { } mla ? mla.KvLoraRank + mla.QkRopeHeadDim : 2.0 * Math.Ceiling((double)_m.KvHeads / l.Tp) * _m.HeadDim;
-            double kvBytes = tokens * l.Cp * kvPerToken * _activationBytes;
+            double kvBytes = tokens * l.Cp * KvCache.BytesPerTokenPerLayer(_m, PrecisionRules.Activations, l.Tp).Value;
             double gather = Collectives.AllGather(_fabric, kvBytes, l.Cp, l.Tp);
-            double attnFwd = (dense.Attention * denseLayers + moeLayer.Attention * moeLayers) / Math.Max(1, stageLayers);
+            double attnFwd = (dense.Attention.Value * denseLayers + moeLayer.Attention.Value * moeLayers) / Math.Max(1, stageLayers);
             double exposedFwd = Math.Max(0, gather - attnFwd);
             double exposedBwd = Math.Max(0, 2 * gather - attnFwd * attnBwd);
             cpComm = stageLayers * (exposedFwd * (l.Recompute == Recompute.Full ? 2 : 1) + exposedBwd);
@@ -134,8 +140,11 @@ public sealed class TrainingModel
         if (moeLayers > 0 && l.Ep > 1)
         {
             // The busiest rank receives `imbalance` times the mean bytes; the exchange's latency does not grow with it.
-            double sendBytes = tokens / (l.Sp ? l.Tp : 1) * _m.Moe!.TopK * _m.Hidden * _activationBytes * imbalance;
-            double a2a = Collectives.AllToAll(_fabric, sendBytes, l.Ep, l.Etp);
+            // Megatron's alltoall dispatcher sends one row per (token, expert) pair (MoEAlltoAllTokenDispatcher's input
+            // splits count the routing map per expert, megatron/core/transformer/moe/token_dispatcher.py): all top-k
+            // copies travel straight to their ranks, none forwarded, the exchange serving's low-latency kernels make.
+            double tokenBytes = tokens / (l.Sp ? l.Tp : 1) * _m.Hidden * _activationBytes * imbalance;
+            double a2a = Collectives.ExpertExchange(_fabric, tokenBytes, _m.Moe!.TopK, l.Ep, l.Etp, throughputShare: 0);
             epComm = moeLayers * a2a * (full || (l.Recompute & Recompute.Moe) != 0 ? 6 : 4);
         }
 
@@ -150,7 +159,7 @@ public sealed class TrainingModel
         double perMicroBatch = criticalCompute + tpComm + cpComm + epComm + ppComm;
         double bubble = (l.Pp - 1.0) / l.Vp * perMicroBatch;
 
-        double dpComm = DataParallel(l, m, stageCompute, fwd.Total);
+        double dpComm = DataParallel(l, m, stageCompute, fwd.Total.Value);
         double optimizer = OptimizerStep(l);
 
         var breakdown = new StepBreakdown(criticalCompute * m, bubble, tpComm * m, cpComm * m, epComm * m, ppComm * m, dpComm, optimizer);

@@ -22,7 +22,7 @@ public static class InferenceValidator
         var layout = LayoutFor(s);
         if (layout.Validate(s.Model, s.Cluster.Gpus) is { } err) throw new LayoutException($"{c.Id}: {err}");
         var model = new InferenceModel(s.Model, s.Cluster, job, s.Precision, cal);
-        var est = model.Estimate(layout, s.Run.UsdPerGpuHour);
+        var est = model.Estimate(layout, s.Run);
         bool disaggregated = job.Mode == ServingMode.Disaggregated;
         double predicted = c.Metric switch
         {

@@ -40,8 +40,7 @@ public static class LayoutValidator
         if (CheckShape(m, gpus, l.Tp, l.Pp, l.Ep, l.Etp, l.Vp) is { } shape) return shape;
         if (l.Gpus != gpus)
             return $"tp×pp×dp×cp = {l.Tp}×{l.Pp}×{l.Dp}×{l.Cp} = {l.Gpus}, but the cluster has {gpus} GPUs; make the degrees multiply to {gpus}";
-        if (l.Zero is < 0 or > 3)
-            return $"zero={l.Zero} is not a ZeRO stage; use 0, 1, 2 or 3";
+        if (ParallelLayout.ZeroStageError(l.Zero) is { } zero) return zero;
         if (seqLen % l.Cp != 0)
             return $"cp={l.Cp} does not divide seq_len {seqLen}";
         if (m.Moe is not null && l.Tp * l.Cp * l.Dp % (l.Ep * l.Etp) != 0)

@@ -19,6 +19,13 @@ namespace Augur.Domain.Parallelism;
 public readonly record struct ParallelLayout(
     int Tp, int Pp, int Vp, int Dp, int Cp, int Ep, int Etp, bool Sp, int Zero, int MicroBatch, Recompute Recompute)
 {
+    /// <summary>The highest ZeRO stage (3: parameters sharded too); stages run from 0.</summary>
+    public const int MaxZeroStage = 3;
+
+    /// <summary>Why <paramref name="zero"/> is not a ZeRO stage, after <paramref name="prefix"/> (where it was given), or null when it is.</summary>
+    public static string? ZeroStageError(int zero, string prefix = "zero=") =>
+        zero is < 0 or > MaxZeroStage ? $"{prefix}{zero} is not a ZeRO stage; use 0, 1, 2 or 3" : null;
+
     public int Gpus => Tp * Pp * Dp * Cp;
 
     /// <summary>Ranks that share one copy of the non-expert weights' shard (gradient reduction group).</summary>

@@ -40,8 +40,10 @@ public sealed record InferenceJob
     public double? TtftLimit { get; init; }
     /// <summary>Time-per-output-token limit (SLO mode), seconds.</summary>
     public double? TpotLimit { get; init; }
+    /// <summary>vLLM's default gpu_memory_utilization.</summary>
+    public const double DefaultMemoryFraction = 0.9;
     /// <summary>Fraction of HBM the engine may use for weights, activations and KV cache (vLLM gpu_memory_utilization).</summary>
-    public double MemoryFraction { get; init; } = 0.9;
+    public double MemoryFraction { get; init; } = DefaultMemoryFraction;
     /// <summary>Speculative decoding: draft tokens per step (0 = off).</summary>
     public int DraftTokens { get; init; }
     /// <summary>Speculative decoding: per-token acceptance rate α.</summary>

@@ -28,6 +28,9 @@ public sealed record TrainingJob
 /// <summary>Reliability and price inputs of a whole run, with the defaults a scenario gets when it says nothing.</summary>
 public sealed record RunEconomics
 {
+    /// <summary>Per-GPU MTBF implied by Llama 3 405B: 419 unexpected interruptions in 54 days on 16,384 GPUs (arXiv 2407.21783 §3.3.4) ≈ 50,700 h.</summary>
+    public const double DefaultGpuMtbfHours = 54.0 * 24.0 * 16384.0 / 419.0;
+
     /// <summary>
     /// ASSUMPTION, no published source: a synchronous checkpoint of a large run to a parallel file system. Real
     /// values range from seconds (asynchronous, local NVMe) to minutes (network storage); set
@@ -45,7 +48,8 @@ public sealed record RunEconomics
     /// <summary>
     /// Average draw as a fraction of rated power during training: an 8×H100 HGX node peaked at ≈ 8.4 of 10.2 kW
     /// (0.82) training Llama-2-13B (Latif et al., arXiv 2412.08602), and compute-heavy training ran at 76 % of the
-    /// rating (arXiv 2506.14551).
+    /// rating (arXiv 2506.14551). Serving's energy per token uses the same figure (ASSUMPTION: memory-bound decode
+    /// may draw less; set <c>run.power_utilization</c>).
     /// </summary>
     public const double DefaultPowerUtilization = 0.8;
 

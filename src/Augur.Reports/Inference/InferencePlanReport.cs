@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Augur.CostModels;
 using Augur.Domain.Workloads;
 using Augur.Reports.Console;
 using Augur.Reports.Json;
@@ -36,7 +37,7 @@ public static class InferencePlanReport
         var est = e.Estimate;
         return [rank, Layout(e), ModeAndSplit(e), e.Batch.ToString(CultureInfo.InvariantCulture),
             Ms(est.Ttft), Ms(est.Tpot), Format.N(e.TokensPerSecondPerUser, "0.#"), Format.N(e.TokensPerSecondPerGpu, "0"),
-            est.UsdPerMillionOutputTokens > 0 ? Format.N(est.UsdPerMillionOutputTokens, "0.###") : "-", Format.N(est.MemoryGiBPerGpu, "0.0"), est.DecodeBound];
+            est.UsdPerMillionOutputTokens > 0 ? Format.N(est.UsdPerMillionOutputTokens, "0.###") : "-", Format.N(est.MemoryGiBPerGpu, "0.0"), est.DecodeBound.Label()];
     }
 
     /// <summary>Compact layout: tp, pp when above 1, ep and dp_attention when used, replicas.</summary>
@@ -69,7 +70,7 @@ public static class InferencePlanReport
             o["tpot_s"] = JsonOut.Num(e.Estimate.Tpot);
             o["usd_per_million_output_tokens"] = JsonOut.Num(e.Estimate.UsdPerMillionOutputTokens);
             o["memory_gib_per_gpu"] = JsonOut.Num(e.Estimate.MemoryGiBPerGpu);
-            o["bound"] = new JsonObject { ["prefill"] = e.Estimate.PrefillBound, ["decode"] = e.Estimate.DecodeBound };
+            o["bound"] = new JsonObject { ["prefill"] = e.Estimate.PrefillBound.Label(), ["decode"] = e.Estimate.DecodeBound.Label() };
             if (e.Estimate.Disaggregated is { } d) o["prefill_decode_gpus"] = new JsonArray(d.PrefillGpus, d.DecodeGpus);
             ranked.Add(o);
         }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Augur.CostModels;
 using Augur.CostModels.Inference;
 using Augur.CostModels.Uncertainty;
 using Augur.Domain.Workloads;
@@ -32,7 +33,7 @@ public static class InferenceReport
         t.AddRow("output tok/s per GPU / total", $"{Format.N(e.OutputTokensPerSecondPerGpu, "0")} / {Format.N(e.OutputTokensPerSecondTotal, "0")}");
         t.AddRow("output tok/s per GPU range", BandReport.ThroughputText(band, e.OutputTokensPerSecondPerGpu));
         t.AddRow("input tok/s per GPU in prefill", Format.N(e.PrefillInputTokensPerSecondPerGpu, "0"));
-        t.AddRow("bound (prefill / decode)", $"{e.PrefillBound} / {e.DecodeBound}");
+        t.AddRow("bound (prefill / decode)", $"{e.PrefillBound.Label()} / {e.DecodeBound.Label()}");
         t.AddRow("memory per GPU", $"{Format.N(e.MemoryGiBPerGpu, "0.0")} GiB of {Format.N(s.Cluster.Accelerator.HbmCapacity.GiB, "0.0")} GiB ({(e.Fits ? "fits" : "DOES NOT FIT")})");
         t.AddRow("$ per million output tokens", e.UsdPerMillionOutputTokens > 0 ? "$" + Format.N(e.UsdPerMillionOutputTokens, "0.###") : "no price");
         t.AddRow("joules per output token", Format.N(e.JoulesPerOutputToken, "0.###"));
@@ -91,7 +92,7 @@ public static class InferenceReport
             ["input_tokens_per_s_per_gpu"] = JsonOut.Num(e.PrefillInputTokensPerSecondPerGpu),
             ["memory_gib_per_gpu"] = JsonOut.Num(e.MemoryGiBPerGpu),
             ["fits"] = e.Fits,
-            ["bound"] = new JsonObject { ["prefill"] = e.PrefillBound, ["decode"] = e.DecodeBound },
+            ["bound"] = new JsonObject { ["prefill"] = e.PrefillBound.Label(), ["decode"] = e.DecodeBound.Label() },
             ["usd_per_million_output_tokens"] = JsonOut.Num(e.UsdPerMillionOutputTokens),
             ["joules_per_output_token"] = JsonOut.Num(e.JoulesPerOutputToken),
             ["phases"] = PhaseReport.Json(e),

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Augur.CostModels;
 using Augur.Reports.Console;
 using Augur.Reports.Json;
 using Augur.Search.Training;
@@ -17,7 +18,7 @@ public static class PlanReport
         int i = 1;
         foreach (var e in p.Ranked)
             t.AddRow((i++).ToString(CultureInfo.InvariantCulture), e.Layout.ToString(), Format.Seconds(e.StepSeconds),
-                Format.N(e.TokensPerSecondPerGpu, "0"), Format.Pct(e.Mfu), Format.N(e.Memory.Total.GiB, "0.0"), e.Bottleneck);
+                Format.N(e.TokensPerSecondPerGpu, "0"), Format.Pct(e.Mfu), Format.N(e.Memory.Total.GiB, "0.0"), e.Bottleneck.Label());
         var summary = FormattableString.Invariant($"searched {p.Enumerated:N0} valid layouts in {p.SearchSeconds:0.###} s: {p.PrunedByMemory:N0} discarded for memory before costing, {p.ConfigsEvaluated:N0} costed");
         var items = new List<IRenderable> { Render.Line(summary), t };
         foreach (var w in p.Why) items.Add(Render.Line(w.Message));
@@ -36,7 +37,7 @@ public static class PlanReport
                 ["tokens_per_s_per_gpu"] = JsonOut.Num(e.TokensPerSecondPerGpu),
                 ["mfu"] = JsonOut.Num(e.Mfu),
                 ["memory_gib_per_gpu"] = JsonOut.Num(e.Memory.Total.GiB),
-                ["bottleneck"] = e.Bottleneck,
+                ["bottleneck"] = e.Bottleneck.Label(),
             });
         var o = new JsonObject
         {

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Augur.CostModels;
 using Augur.CostModels.Memory;
 using Augur.CostModels.Run;
 using Augur.CostModels.Training;
@@ -31,7 +32,7 @@ public static class TrainingReport
         head.AddRow("MFU / HFU", $"{Format.Pct(e.Mfu)} / {Format.Pct(e.Hfu)} of dense {s.Precision.Label()} peak {Format.N(acc.Peak(s.Precision).Tflops, "0.#")} TFLOP/s");
         head.AddRow("memory per GPU", $"{Format.N(e.Memory.Total.GiB, "0.0")} GiB of {Format.N(acc.HbmCapacity.GiB, "0.0")} GiB ({(e.Fits ? "fits" : "DOES NOT FIT")})");
         head.AddRow("micro-batches per step", e.MicroBatches.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        head.AddRow("bottleneck", e.Bottleneck);
+        head.AddRow("bottleneck", e.Bottleneck.Label());
 
         var time = Render.Table("step time part", "seconds", "share");
         foreach (var (name, sec) in e.Breakdown.Parts())
@@ -103,7 +104,7 @@ public static class TrainingReport
             ["memory_gib_per_gpu"] = JsonOut.Num(e.Memory.Total.GiB),
             ["memory_breakdown_gib"] = mem,
             ["fits"] = e.Fits,
-            ["bottleneck"] = e.Bottleneck,
+            ["bottleneck"] = e.Bottleneck.Label(),
             ["breakdown"] = breakdown,
         };
         if (run is not null)

@@ -65,10 +65,9 @@ sealed class ServingSearch(Scenario s, HardwareCalibration calibration)
         IEnumerable<int?> batches = _job.Concurrency is { } c ? [c] : InferencePlanner.BatchGrid(cap).Select(b => (int?)b);
         if (_job.Concurrency is null && (_job.TtftLimit is not null || _job.TpotLimit is not null))
             batches = batches.Append(null); // the estimator's own best batch under the limits (5% steps)
-        double usd = s.Run.UsdPerGpuHour;
         foreach (int? b in batches)
         {
-            var e = Model(mode, b).Estimate(l, usd);
+            var e = Model(mode, b).Estimate(l, s.Run);
             Evaluated++;
             if (!e.Fits) continue;
             var point = new ServingPoint(e, mode);

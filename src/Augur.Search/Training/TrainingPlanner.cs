@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Augur.CostModels.Training;
+using Augur.CostModels;
 using Augur.Domain.Parallelism;
 using Augur.Domain.Workloads;
 
@@ -57,7 +58,7 @@ public static class TrainingPlanner
         var w = ranked[0];
         var parts = w.Breakdown.Parts().Where(p => p.Seconds > 0).OrderByDescending(p => p.Seconds).ToList();
         string shares = string.Join(", ", parts.Take(3).Select(p => $"{p.Name} {Pct(p.Seconds / w.StepSeconds)}"));
-        why.Add(new(ConclusionKind.Winner, $"{w.Layout} wins at {F(w.StepSeconds)} s/step, MFU {Pct(w.Mfu)}; its step is {shares}; bottleneck: {w.Bottleneck}."));
+        why.Add(new(ConclusionKind.Winner, $"{w.Layout} wins at {F(w.StepSeconds)} s/step, MFU {Pct(w.Mfu)}; its step is {shares}; bottleneck: {w.Bottleneck.Label()}."));
         if (ranked.Count < 2) return why;
         var r = ranked[1];
         var diffs = r.Breakdown.Parts().Zip(w.Breakdown.Parts(), (a, b) => (a.Name, Delta: a.Seconds - b.Seconds))

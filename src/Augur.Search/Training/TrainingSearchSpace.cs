@@ -60,7 +60,7 @@ public static class TrainingSearchSpace
     static IEnumerable<int> ZeroStages(LayoutSpec fix)
     {
         if (fix.Zero is { } z) { yield return z; yield break; }
-        for (int stage = 0; stage <= 3; stage++) yield return stage;
+        for (int stage = 0; stage <= ParallelLayout.MaxZeroStage; stage++) yield return stage;
     }
 
     static IEnumerable<(int Ep, int Etp)> ExpertOptions(ModelSpec m, int tp, int cp, int dp, LayoutSpec fix)

@@ -1,4 +1,5 @@
 using Augur.Catalog.Loading;
+using Augur.CostModels;
 using Augur.Domain;
 using Augur.Domain.Workloads;
 
@@ -74,7 +75,7 @@ public static class SweepWorkflow
         if (!e.Fits) return (SweepStatus.NoFit, m);
         return (SweepStatus.Ok, m with
         {
-            StepTimeSeconds = e.StepSeconds, TokensPerSecondPerGpu = e.TokensPerSecondPerGpu, Mfu = e.Mfu, Bottleneck = e.Bottleneck,
+            StepTimeSeconds = e.StepSeconds, TokensPerSecondPerGpu = e.TokensPerSecondPerGpu, Mfu = e.Mfu, Bottleneck = e.Bottleneck.Label(),
             TimeToTrainDays = run is null ? null : run.WallTime.Days,
         });
     }
@@ -87,7 +88,7 @@ public static class SweepWorkflow
         return (SweepStatus.Ok, m with
         {
             TokensPerSecondPerGpu = e.OutputTokensPerSecondPerGpu, TtftSeconds = e.Ttft, TpotSeconds = e.Tpot,
-            TokensPerSecondPerUser = 1 / e.Tpot, UsdPerMillionOutputTokens = e.UsdPerMillionOutputTokens, Bottleneck = e.DecodeBound,
+            TokensPerSecondPerUser = 1 / e.Tpot, UsdPerMillionOutputTokens = e.UsdPerMillionOutputTokens, Bottleneck = e.DecodeBound.Label(),
         });
     }
 }

@@ -55,7 +55,7 @@ public class DisaggregatedSloTests
             "parallelism: {tp: 1, pp: 2, ep: 16, dp_attention: 16}\n" +
             "inference: {input_tokens: 2000, output_tokens: 500, tpot_ms: 50, mode: disaggregated, prefill_gpus: 32, decode_gpus: 32}\n");
         var m = Scenarios.Inference(s);
-        var e = m.Estimate(InferenceValidator.LayoutFor(s), 2.0);
+        var e = m.Estimate(InferenceValidator.LayoutFor(s), TestRun.At(2.0));
         Assert.True(e.Tpot <= 0.050, $"TPOT {e.Tpot * 1e3:0.000} ms");
         Assert.True(e.Tpot > 0.0495, $"TPOT {e.Tpot * 1e3:0.000} ms: the batch stepped down further than it had to");
         Assert.InRange(e.Concurrency, 3700, 3760);
@@ -93,7 +93,7 @@ public class PipelineAndLinkShareTests
         var (m, l, s) = Load("workload: inference\nmodel: qwen3-30b-a3b\nhardware: h100-sxm\ncluster: {gpus: 16}\nprecision: fp8\n" +
                              "parallelism: {tp: 1, ep: 4, dp_attention: 4}\n" +
                              "inference: {input_tokens: 8000, output_tokens: 200, concurrency: 256, mode: disaggregated, prefill_gpus: 8, decode_gpus: 8}\n");
-        var e = m.Estimate(l, 2.0);
+        var e = m.Estimate(l, TestRun.At(2.0));
         Assert.True(e.Disaggregated!.KvNicShare > 0.01, $"share {e.Disaggregated.KvNicShare}");
         Assert.Equal(m.DecodeStep(l, 256, 8000 + 200 / 2.0).Total, e.DecodeStep.Total, 12);
     }

@@ -3,6 +3,7 @@ using Augur.CostModels.Analysis;
 using Augur.CostModels.Compute;
 using Augur.CostModels.Inference;
 using Augur.CostModels.Operators;
+using Augur.CostModels;
 using Augur.Domain.Hardware;
 using Augur.Domain.Workloads;
 using Augur.Simulation.Serving;
@@ -67,7 +68,7 @@ public class InferenceModelTests
         // Launch gaps: per layer 4 GEMMs + attention + 8 elementwise kernels; the head's GEMM and softmax; 4 µs each.
         double launches = (32 * 13 + 2) * 4e-6;
         double expected = stream + launches + 3e-3;
-        Assert.Equal("memory", step.Bound);
+        Assert.Equal(Bottleneck.Memory, step.Bound);
         Assert.InRange(step.Total / expected, 0.98, 1.02);
         Assert.Equal(0, step.TensorParallel);
     }
@@ -91,7 +92,7 @@ public class InferenceModelTests
 
         var job = Job(500, 500, 8) with { DraftTokens = 3, Acceptance = 0.8 };
         var (m, _) = Build("llama3.1-8b", "dgx-h100", 1, job, Precision.BF16);
-        var est = m.Estimate(new InferenceLayout(1, 1, 1, 1, 1), 2.0);
+        var est = m.Estimate(new InferenceLayout(1, 1, 1, 1, 1), TestRun.At(2.0));
         Assert.Equal(4, m.VerifyTokensPerStep);
         // Aggregated TPOT: a decode step, plus the stalls of the prompts replacing the 7 other sequences (each holds
         // its place for 499/2.952 decode iterations and one prefill: 7·2.952/(499 + 2.952) per step), over the
@@ -114,7 +115,7 @@ public class InferenceModelTests
         Assert.Equal(383_597, m.KvCapacityTokens(l));
         Assert.Equal(191, m.MaxConcurrency(l));
 
-        var est = m.Estimate(l, 2.0);
+        var est = m.Estimate(l, TestRun.At(2.0));
         Assert.Equal(191, est.Concurrency); // max-throughput mode takes the largest batch that fits
         Assert.True(est.Fits);
         Assert.True(est.MemoryGiBPerGpu <= 72e9 / (1 << 30));
@@ -176,7 +177,7 @@ public class InferenceModelTests
         IServingCostModel adapter = new InferenceCostAdapter(m, l);
         var shape = new IterationShape(0, 0, 64, 64 * 2100.0);
         Assert.Equal(m.DecodeStep(l, 64, 2100).Total, adapter.IterationTime(shape).Value, 15);
-        Assert.Equal(m.Estimate(l, 2.0).DecodeStep.Total, adapter.IterationTime(shape).Value, 15);
+        Assert.Equal(m.Estimate(l, TestRun.At(2.0)).DecodeStep.Total, adapter.IterationTime(shape).Value, 15);
         Assert.Equal(m.KvCapacityTokens(l), adapter.KvCapacityTokens);
         Assert.Equal(Seconds.Zero, adapter.KvTransferTime(2000)); // aggregated: no transfer
 
@@ -204,7 +205,7 @@ public class InferenceModelTests
         var job = Job(4000, 500, 128) with { Mode = ServingMode.Disaggregated, PrefillGpus = 8, DecodeGpus = 16 };
         var (m, _) = Build("llama3.1-70b", "dgx-h100", 24, job, Precision.FP8);
         var l = new InferenceLayout(8, 1, 1, 1, 3);
-        var est = m.Estimate(l, 2.0);
+        var est = m.Estimate(l, TestRun.At(2.0));
         var pools = est.Disaggregated!;
         // 4000 tokens × 327,680 B (BF16 KV) / 8 GPUs over 400 Gb/s × 0.93 plus 12 µs.
         var cal = Pinned(Store.Accelerator("h100-sxm"));

@@ -3,6 +3,7 @@ using Augur.CostModels.Compute;
 using Augur.CostModels.Operators;
 using Augur.Domain.Hardware;
 using Augur.Domain.Workloads;
+using Augur.Units;
 
 namespace Augur.Tests.Operators;
 
@@ -11,8 +12,11 @@ public class LatentAttentionTests
     static readonly CatalogStore Store = CatalogStore.Default;
 
     static LayerShape Decode(double share) =>
-        new(Tokens: 1, FullContext: 4096, WindowContext: 4096, Tp: 1, SequenceParallel: false, ExpertTokenVisits: 8,
-            ExpertsTouched: 8, Etp: 1, Kernel: AttentionKernel.Flash, KvBytesPerLayer: 4096 * 1152, LatentAttentionShare: share);
+        new()
+        {
+            Tokens = 1, FullContext = 4096, WindowContext = 4096, Tp = 1, ExpertTokenVisits = 8, ExpertsTouched = 8, Etp = 1,
+            Kernel = AttentionKernel.Flash, KvBytesPerLayer = new Bytes(4096 * 1152), LatentAttentionShare = share,
+        };
 
     [Fact]
     public void Absorbed_mla_decode_scores_against_the_576_wide_latent_and_sums_in_512()
@@ -24,8 +28,8 @@ public class LatentAttentionTests
         var acc = Store.Accelerator("h800");
         var rates = new DeviceRates(acc, Store.Calibration(acc), Precision.FP8, Precision.BF16);
         var cost = new LayerCost(m, 2.0, 1.0);
-        double expanded = cost.Moe(rates, Decode(0)).HardwareFlops;
-        double absorbed = cost.Moe(rates, Decode(1)).HardwareFlops;
+        double expanded = cost.Moe(rates, Decode(0)).HardwareFlops.Value;
+        double absorbed = cost.Moe(rates, Decode(1)).HardwareFlops.Value;
         Assert.Equal(805_306_368, absorbed - expanded, 1e-3);
     }
 

@@ -36,7 +36,7 @@ public class InferencePlannerTests
                 int cap = Math.Min(capacity.MaxConcurrency(l), InferenceModel.MaxSequencesPerAttentionGroup * l.DpAttention);
                 foreach (int b in batches(cap))
                 {
-                    var e = Model(s, mode, b).Estimate(l, s.Run.UsdPerGpuHour);
+                    var e = Model(s, mode, b).Estimate(l, s.Run);
                     if (e.Fits && (job.TpotLimit is not { } t || e.Tpot <= t) && (job.TtftLimit is not { } f || e.Ttft <= f))
                         points.Add(new ServingPoint(e, mode));
                 }

@@ -33,9 +33,13 @@ public class RunTests
     {
         // 16,384 GPUs at the default per-GPU MTBF (derived from 419 unexpected interruptions in 54 days) over 54 days.
         var job = new Augur.Domain.Workloads.TrainingJob { SeqLen = 8192, GlobalBatch = 2048, Precision = Augur.Domain.Hardware.Precision.BF16, TokenBudget = 2048 * 8192 * 1000.0 };
-        var run = new Augur.Domain.Workloads.RunEconomics { UsdPerGpuHour = 2, GpuMtbfHours = ScenarioReader.DefaultGpuMtbfHours, CheckpointWriteSeconds = 0, RestartSeconds = 0, PowerUtilization = 1, Pue = 1 };
+        var run = new Augur.Domain.Workloads.RunEconomics { UsdPerGpuHour = 2, GpuMtbfHours = Augur.Domain.Workloads.RunEconomics.DefaultGpuMtbfHours, CheckpointWriteSeconds = 0, RestartSeconds = 0, PowerUtilization = 1, Pue = 1 };
         double step = 54 * 86400.0 / 1000;
-        var r = RunProjection.Project(step, 2048 * 8192, 1, 16384, job, run, new Watts(700));
+        var r = RunProjection.Project(new RunInputs
+        {
+            StepTime = new Seconds(step), ModelFlopsPerStep = new Flops(1), Gpus = 16384,
+            Accelerator = CatalogStore.Default.Accelerator("h100-sxm"), Job = job, Run = run,
+        });
         Assert.InRange(r.ExpectedInterruptions, 410, 430);
         Assert.Equal(16384 * 54 * 24.0 * 2, r.Cost.Value, 0);
     }
