@@ -39,7 +39,7 @@ public static class SimulationSpecReader
             RatePerSecond = PositiveNumber(m, "rate_per_s"),
             Cv = PositiveNumber(m, "cv") ?? 2,
             TracePath = trace is null ? null : Path.GetFullPath(Path.IsPathRooted(trace) ? trace : Path.Combine(baseDirectory, trace)),
-            Seed = m.OptionalInteger("seed") ?? 1,
+            Seed = m.OptionalInteger("seed", 0, int.MaxValue, "a non-negative whole number that fixes the random draws") ?? 1,
             MaxBatch = Positive(m, "max_batch"),
             ChunkTokens = Positive(m, "chunk_tokens"),
             Routing = (m.OptionalString("routing") ?? "round_robin").ToLowerInvariant() switch

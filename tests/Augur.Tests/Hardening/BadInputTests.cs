@@ -89,6 +89,10 @@ public class BadInputTests
         Assert.Contains("--flops: Infinity is out of range", Refused("budget", "--flops", "1e400", "--hardware", "b300"));
 
     [Fact]
+    public void A_ranking_longer_than_any_reader_needs_is_refused() =>
+        Assert.Contains("--top must be 1 to 1000, got 2147483647", Refused("plan", Scenarios.Repo("samples/llama3-405b-plan.yaml"), "--top", "2147483647"));
+
+    [Fact]
     public void An_unknown_command_is_named_with_a_suggestion()
     {
         Assert.Contains("unknown command 'frobnicate'", Refused("frobnicate"));
@@ -141,6 +145,7 @@ public class BadInputTests
     [InlineData("workload: training\nmodel: llama3.1-8b\nhardware: h100-sxm\nrun: {pue: 1e300}\ntraining: {seq_len: 4096, global_batch: 64, tokens: 1e12}\n", "run.pue: 1E+300 is out of range; use 1 to 5")]
     [InlineData("workload: training\nmodel: {hidden_size: 4096, num_hidden_layers: 32, num_attention_heads: 32, intermediate_size: 14336, vocab_size: 128256, num_local_experts: 2147483647, num_experts_per_tok: 2}\nhardware: h100-sxm\ntraining: {seq_len: 4096, global_batch: 64}\n", "num_local_experts: 2147483647 is out of range; use 0 to 65536")]
     [InlineData("workload: training\nmodel: {hidden_size: 4096, num_hidden_layers: 32, num_attention_heads: 32, head_dim: 2147483647, intermediate_size: 14336, vocab_size: 128256}\nhardware: h100-sxm\ntraining: {seq_len: 4096, global_batch: 64}\n", "head_dim: 2147483647 is out of range")]
+    [InlineData("workload: inference\nmodel: llama3.1-8b\nhardware: h100-sxm\ninference: {input_tokens: 100, output_tokens: 10}\nsimulation: {seed: -1}\n", "simulation.seed: -1 is out of range; use 0 to 2147483647")]
     public void Keys_and_sizes_that_do_not_belong_are_refused(string yaml, string expected) =>
         Assert.Contains(expected, Refused("estimate", CliTests.Temp(yaml)));
 
