@@ -50,16 +50,16 @@ public class BadInputTests
     [InlineData("r15_wrap.yaml", "parallelism.dp: 536870913 is out of range; use 1 to 1048576")]
     [InlineData("r06_pd_overflow.yaml", "prefill_gpus: 2147483647 is out of range; use 1 to 1048576")]
     // 5. Impossible numbers: bandwidths no link has, budgets no run has.
-    [InlineData("so_5e-324.yaml", "scale_out_gbps: 4.94066E-324 is out of range; use 0.001 to 1000000")]
-    [InlineData("so_1e-310.yaml", "scale_out_gbps: 1E-310 is out of range")]
-    [InlineData("so_1e-300.yaml", "scale_out_gbps: 1E-300 is out of range")]
-    [InlineData("so_1e-9.yaml", "scale_out_gbps: 1E-09 is out of range")]
+    [InlineData("so_5e-324.yaml", "scale_out_bandwidth: 4.94066E-324 is out of range; use 0.001 to 1000000")]
+    [InlineData("so_1e-310.yaml", "scale_out_bandwidth: 1E-310 is out of range")]
+    [InlineData("so_1e-300.yaml", "scale_out_bandwidth: 1E-300 is out of range")]
+    [InlineData("so_1e-9.yaml", "scale_out_bandwidth: 1E-09 is out of range")]
     [InlineData("tokens_1e300.yaml", "training.tokens: 1E+300 is out of range; use 1 to 1E+17")]
     // 6. Keys of the other workload.
     [InlineData("r19_mixed.yaml", "an inference scenario has no 'training' section")]
     [InlineData("r20_mixed_train.yaml", "a training scenario has no 'inference' section")]
-    // 7. Inline hardware: said plainly, not "missing key".
-    [InlineData("inline_hw.yaml", "hardware: an inline hardware mapping is not supported")]
+    // 7. Inline hardware: its own field named, not "missing key 'hardware'".
+    [InlineData("inline_hw.yaml", "hardware: unknown key 'peak_tflops'; did you mean 'dense_tflops'?")]
     public void Estimate_refuses_with_one_line(string file, string expected) =>
         Assert.Contains(expected, Refused("estimate", File(file), "--json"));
 
@@ -123,7 +123,7 @@ public class BadInputTests
         // tpu-v4-pod has no published per-chip scale-out figure; 8,192 chips span two 4,096-chip pods and need one.
         string line = Refused("estimate", CliTests.Temp("workload: inference\nmodel: llama3.1-8b\nhardware: tpu-v4\ncluster: {gpus: 8192}\ninference: {input_tokens: 2000, output_tokens: 300}\n"));
         Assert.Contains("the catalog entry 'tpu-v4-pod' is incomplete", line);
-        Assert.Contains("set cluster.scale_out_gbps", line);
+        Assert.Contains("set cluster.scale_out_bandwidth", line);
         // Inside one pod the scale-out network is unused: the estimate runs.
         var (code, _, _) = CliTests.Run("estimate", CliTests.Temp("workload: inference\nmodel: llama3.1-8b\nhardware: tpu-v4\ncluster: {gpus: 8}\ninference: {input_tokens: 2000, output_tokens: 300}\n"), "--json");
         Assert.Equal(0, code);

@@ -42,7 +42,7 @@ public class ScenarioFuzzTests
 
     static Node Inference() => Section(
         ("workload", "inference"), ("model", "qwen3-30b-a3b"), ("hardware", "h100-sxm"),
-        ("cluster", Section(("gpus", "8"), ("scale_out_gbps", "50"))), ("precision", "fp8"),
+        ("cluster", Section(("gpus", "8"), ("scale_out_bandwidth", "'50 GB/s'"))), ("precision", "fp8"),
         ("parallelism", Section(("tp", "2"))),
         ("inference", Section(("input_tokens", "2000"), ("output_tokens", "200"), ("kv_precision", "fp8"), ("tpot_ms", "100"))));
 
@@ -58,19 +58,19 @@ public class ScenarioFuzzTests
     [
         "0", "-1", "1", "2", "1.5", "1e300", "-1e300", "1e-300", "5e-324", "NaN", ".nan", ".inf", "-.inf", "1e400",
         "2147483647", "2147483648", "-2147483648", "65536", "1048576", "1048577", "4294967296", "1e12", "0x10",
-        "abc", "\"\"", "null", "~", "true", "[1, 2]", "{a: 1}", "[]", "{}", "'8'", "&x 4", "*x", "!!str 8", "-0",
+        "abc", "'5e-324 GB/s'", "'1e400 Gbit/s'", "'-3 GB/s'", "'50 GB'", "\"\"", "null", "~", "true", "[1, 2]", "{a: 1}", "[]", "{}", "'8'", "&x 4", "*x", "!!str 8", "-0",
     ];
 
     static readonly string[] Keys =
     [
         "gpus", "tp", "pp", "dp", "cp", "vp", "ep", "etp", "zero", "microbatch", "recompute", "dp_attention", "sp",
         "seq_len", "global_batch", "tokens", "flops", "input_tokens", "output_tokens", "concurrency", "mode",
-        "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "requests", "rate_per_s", "scale_up_gbps",
-        "scale_out_gbps", "scale_up_domain", "pue", "usd_per_gpu_hour", "training", "inference", "objective", "model",
+        "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "requests", "rate_per_s", "scale_up_bandwidth",
+        "scale_out_bandwidth", "scale_up_domain", "pue", "usd_per_gpu_hour", "training", "inference", "objective", "model",
         "hardware", "workload", "memory_fraction", "draft_tokens", "acceptance", "output_tokens_cv",
     ];
 
-    static readonly string[] Names = ["llama3.1-8b", "deepseek-v3", "h100-sxm", "b300", "tpu-v4", "tpu-v6e", "gb200-nvl72", "mi300x", "nonesuch", "/dev/null", "."];
+    static readonly string[] Names = ["llama3.1-8b", "deepseek-v3", "h100-sxm", "b300", "tpu-v4", "tpu-v6e", "gb200-nvl72", "mi300x", "nonesuch", "/dev/null", ".", "{base: b300, hbm_gb: 432}", "{base: h100-sxm, hbm_gb: 1e300}", "{base: b300, hbm_tb_s: 5e-324}"];
 
     static void Mutate(Node root, Random rng)
     {
