@@ -50,6 +50,15 @@ public static class InputLimits
     /// <summary>Fastest link accepted: 10^6 GB/s per GPU, over a hundred times NVLink 5 (900 GB/s).</summary>
     public const double MaxBandwidthGBps = 1e6;
 
+    /// <summary>Memory of one hypothetical accelerator: 1 MB to 10^6 GB, thousands of times any HBM stack today (288 GB).</summary>
+    public const double MaxHbmGB = 1e6;
+
+    /// <summary>Memory bandwidth of one hypothetical accelerator: 1 GB/s to 10^4 TB/s, a thousand times HBM3E parts (8 TB/s).</summary>
+    public const double MaxHbmTBps = 1e4;
+
+    /// <summary>Dense peak of one hypothetical accelerator: up to 10^7 TFLOP/s, a thousand times today's FP4 peaks.</summary>
+    public const double MaxTflops = 1e7;
+
     /// <summary>Largest price per GPU-hour: $10,000, far above any rental or amortised purchase.</summary>
     public const double MaxUsdPerGpuHour = 1e4;
 

@@ -146,6 +146,7 @@ public class BadInputTests
     [InlineData("workload: training\nmodel: {hidden_size: 4096, num_hidden_layers: 32, num_attention_heads: 32, intermediate_size: 14336, vocab_size: 128256, num_local_experts: 2147483647, num_experts_per_tok: 2}\nhardware: h100-sxm\ntraining: {seq_len: 4096, global_batch: 64}\n", "num_local_experts: 2147483647 is out of range; use 0 to 65536")]
     [InlineData("workload: training\nmodel: {hidden_size: 4096, num_hidden_layers: 32, num_attention_heads: 32, head_dim: 2147483647, intermediate_size: 14336, vocab_size: 128256}\nhardware: h100-sxm\ntraining: {seq_len: 4096, global_batch: 64}\n", "head_dim: 2147483647 is out of range")]
     [InlineData("workload: inference\nmodel: llama3.1-8b\nhardware: h100-sxm\ninference: {input_tokens: 100, output_tokens: 10}\nsimulation: {seed: -1}\n", "simulation.seed: -1 is out of range; use 0 to 2147483647")]
+    [InlineData("workload: training\nmodel: llama3.1-8b\nhardware: {base: b300, hbm_tb_s: 5e-324}\ntraining: {seq_len: 4096, global_batch: 64}\n", "hardware.hbm_tb_s: 4.94066E-324 is out of range; use 0.001 to 10000")]
     public void Keys_and_sizes_that_do_not_belong_are_refused(string yaml, string expected) =>
         Assert.Contains(expected, Refused("estimate", CliTests.Temp(yaml)));
 
