@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Augur.Catalog.Files;
 using Augur.Cli.Commands;
 using Augur.Catalog.Loading;
 using Augur.Domain;
@@ -32,6 +33,12 @@ public static class AugurCli
         root.Subcommands.Add(NeedsCommand.Create(output, catalog));
         root.Subcommands.Add(ClaimCommand.Create(output, catalog));
         var parsed = root.Parse(args);
+        if (args.Length > 0 && !args[0].StartsWith('-') && root.Subcommands.All(c => c.Name != args[0]))
+        {
+            string hint = Suggest.Nearest(args[0], root.Subcommands.Select(c => c.Name)) is { } near ? $"did you mean '{near}'? " : "";
+            error.WriteLine($"augur: unknown command '{args[0]}'; {hint}commands: {string.Join(", ", root.Subcommands.Select(c => c.Name))} (run 'augur --help')");
+            return BadInput;
+        }
         if (parsed.Errors.Count > 0)
         {
             error.WriteLine($"augur: {parsed.Errors[0].Message} (run 'augur --help')");

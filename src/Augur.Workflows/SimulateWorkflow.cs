@@ -1,3 +1,4 @@
+using Augur.Catalog.Files;
 using Augur.Catalog.Loading;
 using Augur.CostModels.Inference;
 using Augur.Domain;
@@ -61,15 +62,15 @@ public static class SimulateWorkflow
     {
         try
         {
-            return RequestTrace.ReadFile(path);
+            return RequestTrace.Read(new StringReader(DataReader.ReadText(path, InputLimits.MaxTraceBytes)), Path.GetFileName(path));
         }
         catch (TraceFormatException e)
         {
             throw new InputException($"simulation.trace: {e.Message}");
         }
-        catch (FileNotFoundException)
+        catch (InputException e)
         {
-            throw new InputException($"simulation.trace: no such file {path}");
+            throw new InputException($"simulation.trace: {e.Message}");
         }
         catch (IOException e)
         {

@@ -46,10 +46,17 @@ public sealed class MappingNode(string path, IReadOnlyDictionary<string, DataNod
     {
         ScalarNode { Text: { } t } => t,
         null => throw new InputException($"{Path}: missing key '{key}'"),
-        var n => throw new InputException($"{n.Path}: expected a text value"),
+        var n => throw new InputException($"{n.Path}: expected a name or text, got a {Kind(n)}"),
     };
 
-    public string? OptionalString(string key) => Get(key) is ScalarNode { Text: { } t } ? t : null;
+    public string? OptionalString(string key) => Get(key) switch
+    {
+        null => null,
+        ScalarNode { Text: { } t } => t,
+        var n => throw new InputException($"{n.Path}: expected a name or text, got a {Kind(n)}"),
+    };
+
+    static string Kind(DataNode n) => n is MappingNode ? "mapping" : n is SequenceNode ? "list" : "value";
 
     public double Number(string key) => OptionalNumber(key) ?? throw new InputException($"{Path}: missing key '{key}'");
 
@@ -59,7 +66,9 @@ public sealed class MappingNode(string path, IReadOnlyDictionary<string, DataNod
         if (n is null) return null;
         if (n is ScalarNode { Text: { } t } && double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v))
             return v;
-        throw new InputException($"{n.Path}: expected a number, got '{(n as ScalarNode)?.Text ?? "a structure"}'");
+        throw new InputException(n is ScalarNode { Text: { } text }
+            ? $"{n.Path}: expected a number, got '{Clip(text)}'"
+            : $"{n.Path}: expected a number, got a {Kind(n)}");
     }
 
     public int Integer(string key) => OptionalInteger(key) ?? throw new InputException($"{Path}: missing key '{key}'");
@@ -68,10 +77,30 @@ public sealed class MappingNode(string path, IReadOnlyDictionary<string, DataNod
     {
         double? v = OptionalNumber(key);
         if (v is null) return null;
-        if (v != Math.Floor(v.Value) || Math.Abs(v.Value) > int.MaxValue)
+        if (Math.Abs(v.Value) > int.MaxValue)
+            throw new InputException($"{Path}.{key}: {InputLimits.Show(v.Value)} is out of range for a count (at most {int.MaxValue})");
+        if (v != Math.Floor(v.Value))
             throw new InputException($"{Path}.{key}: expected a whole number, got {v.Value.ToString(CultureInfo.InvariantCulture)}");
         return (int)v.Value;
     }
+
+    /// <summary>An optional whole number in [min, max]; the reason says why the bounds are what they are.</summary>
+    public int? OptionalInteger(string key, int min, int max, string reason)
+    {
+        if (OptionalNumber(key) is { } x) InputLimits.Check($"{Path}.{key}", x, min, max, reason);
+        return OptionalInteger(key);
+    }
+
+    /// <summary>An optional number in [min, max]; the reason says why the bounds are what they are.</summary>
+    public double? OptionalNumber(string key, double min, double max, string reason)
+    {
+        double? v = OptionalNumber(key);
+        if (v is { } x) InputLimits.Check($"{Path}.{key}", x, min, max, reason);
+        return v;
+    }
+
+    /// <summary>Damaged text can be long; messages quote at most 40 characters of it.</summary>
+    static string Clip(string text) => text.Length <= 40 ? text : text[..40] + "...";
 
     public bool? OptionalBool(string key)
     {

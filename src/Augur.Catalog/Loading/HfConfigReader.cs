@@ -16,13 +16,14 @@ public static class HfConfigReader
     {
         string type = c.OptionalString("model_type") ?? "";
         bool gpt2 = type == "gpt2" || c.Has("n_embd");
-        int hidden = Positive(c, gpt2 ? "n_embd" : "hidden_size");
-        int layers = Positive(c, gpt2 ? "n_layer" : "num_hidden_layers");
-        int heads = Positive(c, gpt2 ? "n_head" : "num_attention_heads");
-        int kvHeads = c.OptionalInteger("num_key_value_heads") ?? heads;
-        int headDim = c.OptionalInteger("head_dim") ?? hidden / heads;
-        int ffn = gpt2 ? c.OptionalInteger("n_inner") ?? 4 * hidden : Positive(c, "intermediate_size");
+        int hidden = Width(c, gpt2 ? "n_embd" : "hidden_size");
+        int layers = Count(c, gpt2 ? "n_layer" : "num_hidden_layers");
+        int heads = Count(c, gpt2 ? "n_head" : "num_attention_heads");
+        int kvHeads = c.OptionalInteger("num_key_value_heads", 0, InputLimits.MaxModelCount, CountReason) ?? heads;
+        int headDim = c.OptionalInteger("head_dim", 0, InputLimits.MaxModelWidth, WidthReason) ?? hidden / heads;
+        int ffn = gpt2 ? c.OptionalInteger("n_inner", 0, InputLimits.MaxModelWidth, WidthReason) ?? 4 * hidden : Width(c, "intermediate_size");
         int vocab = Positive(c, "vocab_size");
+        c.OptionalInteger("vocab_size", 1, InputLimits.MaxVocab, "a hundred times the largest shipped tokenizers");
         if (kvHeads <= 0 || headDim <= 0 || ffn <= 0)
             throw new InputException($"{c.Path}: num_key_value_heads, head_dim and intermediate_size must be positive");
         if (heads % kvHeads != 0)
@@ -44,7 +45,7 @@ public static class HfConfigReader
             Vocab = vocab,
             GatedMlp = gated,
             TiedEmbeddings = tied,
-            LearnedPositions = gpt2 ? c.OptionalInteger("n_positions") ?? 1024 : 0,
+            LearnedPositions = gpt2 ? c.OptionalInteger("n_positions", 0, InputLimits.MaxSequenceTokens, "far beyond any context window") ?? 1024 : 0,
             Dropout = dropout > 0,
             Mla = ReadMla(c),
             Moe = ReadMoe(c, ffn, layers),
@@ -52,6 +53,25 @@ public static class HfConfigReader
             SlidingLayerFraction = fraction,
             Source = source,
         };
+    }
+
+    const string CountReason = "over a hundred times any published model";
+    const string WidthReason = "over a hundred times any published model's width";
+
+    /// <summary>Layers, heads, experts: positive and at most <see cref="InputLimits.MaxModelCount"/>.</summary>
+    static int Count(MappingNode c, string key)
+    {
+        int v = Positive(c, key);
+        c.OptionalInteger(key, 1, InputLimits.MaxModelCount, CountReason);
+        return v;
+    }
+
+    /// <summary>Hidden sizes, FFN widths, ranks: positive and at most <see cref="InputLimits.MaxModelWidth"/>.</summary>
+    static int Width(MappingNode c, string key)
+    {
+        int v = Positive(c, key);
+        c.OptionalInteger(key, 1, InputLimits.MaxModelWidth, WidthReason);
+        return v;
     }
 
     static int Positive(MappingNode c, string key)
@@ -65,25 +85,27 @@ public static class HfConfigReader
     {
         if (!c.Has("kv_lora_rank")) return null;
         return new MlaSpec(
-            c.OptionalInteger("q_lora_rank") ?? 0,
-            Positive(c, "kv_lora_rank"),
-            Positive(c, "qk_nope_head_dim"),
-            Positive(c, "qk_rope_head_dim"),
-            Positive(c, "v_head_dim"));
+            c.OptionalInteger("q_lora_rank", 0, InputLimits.MaxModelWidth, WidthReason) ?? 0,
+            Width(c, "kv_lora_rank"),
+            Width(c, "qk_nope_head_dim"),
+            Width(c, "qk_rope_head_dim"),
+            Width(c, "v_head_dim"));
     }
 
     static MoeSpec? ReadMoe(MappingNode c, int ffn, int layers)
     {
-        int experts = c.OptionalInteger("n_routed_experts") ?? c.OptionalInteger("num_local_experts") ?? c.OptionalInteger("num_experts") ?? 0;
+        int experts = c.OptionalInteger("n_routed_experts", 0, InputLimits.MaxModelCount, CountReason)
+                      ?? c.OptionalInteger("num_local_experts", 0, InputLimits.MaxModelCount, CountReason)
+                      ?? c.OptionalInteger("num_experts", 0, InputLimits.MaxModelCount, CountReason) ?? 0;
         if (experts <= 1) return null;
         int topK = c.OptionalInteger("num_experts_per_tok") ?? c.OptionalInteger("experts_per_token")
                    ?? throw new InputException($"{c.Path}: MoE config without 'num_experts_per_tok'");
         if (topK < 1 || topK > experts)
             throw new InputException($"{c.Path}.num_experts_per_tok: {topK} must be between 1 and the {experts} experts");
-        int expertFfn = c.OptionalInteger("moe_intermediate_size") ?? ffn;
-        int shared = c.OptionalInteger("n_shared_experts") ?? 0;
+        int expertFfn = c.OptionalInteger("moe_intermediate_size", 1, InputLimits.MaxModelWidth, WidthReason) ?? ffn;
+        int shared = c.OptionalInteger("n_shared_experts", 0, InputLimits.MaxModelCount, CountReason) ?? 0;
         int sharedFfn = expertFfn;
-        if (c.OptionalInteger("shared_expert_intermediate_size") is { } s && s > 0) { shared = Math.Max(shared, 1); sharedFfn = s; }
+        if (c.OptionalInteger("shared_expert_intermediate_size", 0, InputLimits.MaxModelWidth, WidthReason) is { } s && s > 0) { shared = Math.Max(shared, 1); sharedFfn = s; }
         int firstDense = Math.Clamp(c.OptionalInteger("first_k_dense_replace") ?? 0, 0, layers);
         return new MoeSpec(experts, topK, shared, expertFfn, sharedFfn, firstDense);
     }
@@ -91,7 +113,7 @@ public static class HfConfigReader
     static int SlidingWindow(MappingNode c, string type, int layers, out double fraction)
     {
         fraction = 0;
-        int window = c.OptionalInteger("sliding_window") ?? 0;
+        int window = c.OptionalInteger("sliding_window", 0, InputLimits.MaxSequenceTokens, "far beyond any context window") ?? 0;
         if (window <= 0) return 0;
         if (c.Get("layer_types") is SequenceNode types)
         {

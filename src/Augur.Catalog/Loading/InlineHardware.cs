@@ -20,6 +20,7 @@ static class InlineHardware
     public static (Accelerator Accelerator, SystemSpec? System, double? Price) Read(MappingNode h, CatalogStore catalog)
     {
         h.RequireOnly([.. ControlKeys, .. AcceleratorKeys]);
+        CheckSizes(h);
         SystemSpec? system = null;
         var entries = new Dictionary<string, DataNode>();
         string? baseName = h.OptionalString("base");
@@ -63,6 +64,18 @@ static class InlineHardware
         if (acc.HbmCapacity.Value <= 0 || acc.HbmBandwidth.BytesPerSecond <= 0 || !Enum.GetValues<Precision>().Any(acc.Supports))
             throw new InputException($"{h.Path}: hbm_gb, hbm_tb_s and at least one dense_tflops rate must be positive");
         return (acc, system, merged2.OptionalNumber("price_usd_per_gpu_hour"));
+    }
+
+    /// <summary>The fields a user writes are bounded, so no hypothetical part yields infinite or zero times.</summary>
+    static void CheckSizes(MappingNode h)
+    {
+        h.OptionalNumber("hbm_gb", 1e-3, InputLimits.MaxHbmGB, "1 MB to thousands of times any HBM stack");
+        h.OptionalNumber("hbm_tb_s", 1e-3, InputLimits.MaxHbmTBps, "1 GB/s to a thousand times HBM3E");
+        h.OptionalNumber("tdp_w", 0, 1e5, "watts per accelerator");
+        h.OptionalNumber("price_usd_per_gpu_hour", 0, InputLimits.MaxUsdPerGpuHour, "far above any rental or amortised purchase");
+        if (h.Get("dense_tflops") is MappingNode peaks)
+            foreach (var key in peaks.Entries.Keys)
+                peaks.OptionalNumber(key, 1e-3, InputLimits.MaxTflops, "a thousand times today's FP4 peaks");
     }
 
     static ScalarNode Scalar(MappingNode h, string key, string text) => new(h.Path + "." + key, text);

@@ -18,8 +18,14 @@ public sealed class ScenarioReader(CatalogStore catalog)
     static readonly string[] InferenceKeys = ["input_tokens", "output_tokens", "input_tokens_cv", "output_tokens_cv", "concurrency", "kv_precision", "expert_precision", "prefix_hit_rate", "mode", "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "memory_fraction", "draft_tokens", "acceptance", "target_output_tokens_per_s", "routing"];
     static readonly string[] RunKeys = ["usd_per_gpu_hour", "gpu_mtbf_hours", "checkpoint_write_s", "restart_s", "power_utilization", "pue"];
 
-    /// <summary>Longest prompt or output a scenario may ask for: 100 M tokens, far beyond any context window.</summary>
-    public const int MaxSequenceTokens = 100_000_000;
+    /// <summary>Longest prompt or output a scenario may ask for (see <see cref="InputLimits.MaxSequenceTokens"/>).</summary>
+    public const int MaxSequenceTokens = InputLimits.MaxSequenceTokens;
+
+    /// <summary>Layout keys only training uses; an inference scenario naming them is refused rather than silently ignored.</summary>
+    static readonly string[] TrainingOnlyLayoutKeys = ["vp", "cp", "etp", "sp", "zero", "fsdp", "microbatch", "recompute"];
+
+    /// <summary>Layout keys only serving uses.</summary>
+    static readonly string[] InferenceOnlyLayoutKeys = ["dp_attention"];
 
     public Scenario ReadFile(string path, IReadOnlyList<ScenarioOverride>? overrides = null)
     {
@@ -42,6 +48,7 @@ public sealed class ScenarioReader(CatalogStore catalog)
             "inference" or "serving" => WorkloadKind.Inference,
             var w => throw new InputException($"{s.Path}.workload: unknown workload '{w}'; use training or inference"),
         };
+        RefuseOtherWorkload(s, workload);
         var model = ReadModel(s, baseDirectory);
         var (cluster, price) = ReadCluster(s);
         var precision = ParsePrecision(s.OptionalString("precision") ?? "bf16", s.Path + ".precision");
@@ -49,35 +56,60 @@ public sealed class ScenarioReader(CatalogStore catalog)
             throw new InputException(NoTensorCores(cluster.Accelerator, precision));
         if (AcceleratorCapabilities.WhyNot(cluster.Accelerator, model, workload) is { } why)
             throw new InputException($"{s.Path}: {why}; choose hardware that runs it, or another model");
-        return new Scenario
+        var layout = ReadLayout(s.OptionalMapping("parallelism"));
+        var scenario = new Scenario
         {
             Name = s.OptionalString("name") ?? s.OptionalString("id") ?? "",
             Workload = workload,
             Model = model,
             Cluster = cluster,
             Precision = precision,
-            Layout = ReadLayout(s.OptionalMapping("parallelism")),
+            Layout = layout,
             Training = workload == WorkloadKind.Training ? ReadTraining(s.OptionalMapping("training") ?? throw new InputException($"{s.Path}: a training scenario needs a 'training' section with seq_len and global_batch"), precision) : null,
             Inference = workload == WorkloadKind.Inference ? CheckExperts(ReadInference(s.OptionalMapping("inference") ?? throw new InputException($"{s.Path}: an inference scenario needs an 'inference' section with input_tokens and output_tokens")), model, cluster, s.Path + ".inference") : null,
             Simulation = s.OptionalMapping("simulation") is { } sim ? SimulationSpecReader.Read(sim, baseDirectory) : null,
             Run = ReadRun(s.OptionalMapping("run"), price),
-            Objective = (s.OptionalString("objective") ?? (workload == WorkloadKind.Training ? "step_time" : "throughput")).ToLowerInvariant() switch
-            {
-                "step_time" or "time" or "fastest" => Objective.StepTime,
-                "cost" or "cheapest" => Objective.Cost,
-                "throughput" or "throughput_per_gpu" => Objective.Throughput,
-                "cost_per_token" or "usd_per_million_tokens" => Objective.CostPerToken,
-                "latency" or "tokens_per_s_per_user" or "interactivity" => Objective.Latency,
-                var o => throw new InputException($"{s.Path}.objective: unknown objective '{o}'; use step_time, cost, throughput, cost_per_token or latency"),
-            },
+            Objective = ReadObjective(s, workload),
         };
+        if (LayoutLimits.Check(scenario) is { } tooLarge) throw new InputException($"{s.Path}.parallelism: {tooLarge}");
+        return scenario;
+    }
+
+    static Objective ReadObjective(MappingNode s, WorkloadKind workload)
+    {
+        string text = s.OptionalString("objective") ?? (workload == WorkloadKind.Training ? "step_time" : "throughput");
+        var objective = text.ToLowerInvariant() switch
+        {
+            "step_time" or "time" or "fastest" => Objective.StepTime,
+            "cost" or "cheapest" => Objective.Cost,
+            "throughput" or "throughput_per_gpu" => Objective.Throughput,
+            "cost_per_token" or "usd_per_million_tokens" => Objective.CostPerToken,
+            "latency" or "tokens_per_s_per_user" or "interactivity" => Objective.Latency,
+            var o => throw new InputException($"{s.Path}.objective: unknown objective '{o}'; use step_time, cost, throughput, cost_per_token or latency"),
+        };
+        if (workload == WorkloadKind.Inference && objective == Objective.StepTime)
+            throw new InputException($"{s.Path}.objective: '{text}' is for training; an inference scenario ranks by throughput, cost_per_token or latency");
+        return objective;
+    }
+
+    /// <summary>A section or layout key of the other workload would be silently ignored; refuse it instead.</summary>
+    static void RefuseOtherWorkload(MappingNode s, WorkloadKind workload)
+    {
+        bool training = workload == WorkloadKind.Training;
+        string other = training ? "inference" : "training";
+        if (s.Entries.ContainsKey(other))
+            throw new InputException($"{s.Path}.{other}: {(training ? "a training" : "an inference")} scenario has no '{other}' section; remove it or set workload: {other}");
+        if (s.Get("parallelism") is not MappingNode p) return;
+        foreach (var key in training ? InferenceOnlyLayoutKeys : TrainingOnlyLayoutKeys)
+            if (p.Entries.ContainsKey(key))
+                throw new InputException($"{p.Path}.{key}: only {other} uses it; remove it from this {(training ? "training" : "inference")} scenario");
     }
 
     ModelSpec ReadModel(MappingNode s, string baseDirectory)
     {
         var node = s.Get("model") ?? throw new InputException($"{s.Path}: missing key 'model' (a catalog name such as llama3.1-70b, or a path to a HuggingFace config.json)");
         if (node is MappingNode inline) return HfConfigReader.Read(inline, inline.OptionalString("_name_or_path") ?? "inline model", "inline config in scenario");
-        return ReadModelName(((ScalarNode)node).Text!, baseDirectory);
+        return ReadModelName(s.String("model"), baseDirectory);
     }
 
     /// <summary>A catalog model name or a path to a HuggingFace config.json (relative to <paramref name="baseDirectory"/>).</summary>
@@ -111,10 +143,12 @@ public sealed class ScenarioReader(CatalogStore catalog)
         };
         int gpus = c?.OptionalInteger("gpus") ?? from.ScaleUp.Domain;
         if (gpus < 1) throw new InputException($"{s.Path}.cluster.gpus: must be at least 1, got {gpus}");
+        if (gpus > InputLimits.MaxGpus) throw new InputException(InputLimits.OutOfRange($"{s.Path}.cluster.gpus", gpus, 1, InputLimits.MaxGpus, GpusReason));
         var cluster = Cluster.From(from, acc, gpus);
-        if (c is null) return (cluster, price);
+        if (c is null) return (RequireScaleOut(cluster, from, s.Path), price);
         int domain = c.OptionalInteger("scale_up_domain") ?? cluster.ScaleUpDomain;
         if (domain < 1) throw new InputException($"{c.Path}.scale_up_domain: must be at least 1, got {domain}");
+        if (domain > InputLimits.MaxGpus) throw new InputException(InputLimits.OutOfRange($"{c.Path}.scale_up_domain", domain, 1, InputLimits.MaxGpus, GpusReason));
         var up = cluster.ScaleUp with
         {
             Domain = domain,
@@ -122,7 +156,7 @@ public sealed class ScenarioReader(CatalogStore catalog)
             InNetworkReduction = c.OptionalBool("in_network_reduction") ?? cluster.InNetworkReduction,
         };
         var across = cluster.ScaleOut with { Domain = Math.Max(domain, gpus), PerGpu = Bandwidth(c, "scale_out_bandwidth") ?? cluster.ScaleOutPerGpu };
-        return (cluster with { Tiers = cluster.Tiers.With(up).With(across) }, price);
+        return (RequireScaleOut(cluster with { Tiers = cluster.Tiers.With(up).With(across) }, from, s.Path), price);
     }
 
     /// <summary>A catalog accelerator or system by name, or hypothetical hardware written inline.</summary>
@@ -138,13 +172,31 @@ public sealed class ScenarioReader(CatalogStore catalog)
         throw new InputException($"unknown hardware '{hw}'{hint} (run 'augur catalog list' to see all names)");
     }
 
-    /// <summary>A per-GPU, one-direction bandwidth written with its unit.</summary>
+    /// <summary>A per-GPU, one-direction bandwidth written with its unit, within what any interconnect delivers.</summary>
     static Bandwidth? Bandwidth(MappingNode c, string key)
     {
         if (c.Get(key) is not { } n) return null;
         string text = n is ScalarNode { Text: { } t } ? t : throw new InputException($"{n.Path}: expected a bandwidth such as '450 GB/s' or '400 Gbit/s'");
-        return BandwidthText.TryParse(text, out var b) is { } why ? throw new InputException($"{n.Path}: {why}") : b;
+        if (BandwidthText.TryParse(text, out var b) is { } why) throw new InputException($"{n.Path}: {why}");
+        InputLimits.Check(n.Path, b.GBps, InputLimits.MinBandwidthGBps, InputLimits.MaxBandwidthGBps, "GB/s per GPU, one direction; 1 MB/s to a hundred times NVLink 5");
+        return b;
     }
+
+    const string GpusReason = "2^20, several times the largest announced clusters";
+
+    /// <summary>
+    /// A catalog system may lack a published scale-out figure; a cluster that spans more than one scale-up domain
+    /// needs one, so the user is told the entry is incomplete and how to supply the number.
+    /// </summary>
+    static Cluster RequireScaleOut(Cluster c, SystemSpec system, string path)
+    {
+        if (c.ScaleUpPerGpu.GBps <= 0) throw new InputException(Incomplete(path, system, "scale-up", "scale_up_bandwidth"));
+        if (c.ScaleOutPerGpu.GBps <= 0 && c.Gpus > c.ScaleUpDomain) throw new InputException(Incomplete(path, system, "scale-out (data-centre network)", "scale_out_bandwidth"));
+        return c;
+    }
+
+    static string Incomplete(string path, SystemSpec system, string link, string key) =>
+        $"{path}.cluster: the catalog entry '{system.Id}' is incomplete: it has no published {link} bandwidth per GPU; set cluster.{key} (per GPU, one direction, with its unit, e.g. '50 GB/s') from your provider's figure";
 
     static LayoutSpec ReadLayout(MappingNode? p)
     {
@@ -154,7 +206,8 @@ public sealed class ScenarioReader(CatalogStore catalog)
         {
             int? v = p.OptionalInteger(key);
             if (v is < 1) throw new InputException($"{p.Path}.{key}: must be a positive whole number, got {v}");
-            return v;
+            int max = key == "microbatch" ? InputLimits.MaxSequences : InputLimits.MaxGpus;
+            return p.OptionalInteger(key, 1, max, key == "microbatch" ? "at most the largest global batch" : "at most the largest cluster");
         }
         int? zero = p.OptionalInteger("zero");
         if (p.OptionalBool("fsdp") == true) zero = 3;
@@ -216,8 +269,12 @@ public sealed class ScenarioReader(CatalogStore catalog)
         int seq = t.Integer("seq_len"), batch = t.Integer("global_batch");
         if (seq < 1) throw new InputException($"{t.Path}.seq_len: must be positive, got {seq}");
         if (batch < 1) throw new InputException($"{t.Path}.global_batch: must be positive, got {batch}");
+        t.OptionalInteger("seq_len", 1, InputLimits.MaxSequenceTokens, "far beyond any context window");
+        t.OptionalInteger("global_batch", 1, InputLimits.MaxSequences, "thousands of times the batches large runs use");
         double? tokens = t.OptionalNumber("tokens"), flops = t.OptionalNumber("flops");
         if (tokens is <= 0 || flops is <= 0) throw new InputException($"{t.Path}: tokens and flops budgets must be positive");
+        t.OptionalNumber("tokens", 1, InputLimits.MaxTrainingTokens, "thousands of times the largest published pretraining runs");
+        t.OptionalNumber("flops", 1, InputLimits.MaxFlops, "a million times the largest training runs to date");
         var kernel = (t.OptionalString("attention") ?? "flash").ToLowerInvariant() switch
         {
             "flash" or "fused" => AttentionKernel.Flash,
@@ -248,6 +305,7 @@ public sealed class ScenarioReader(CatalogStore catalog)
             throw new InputException(FormattableString.Invariant($"{i.Path}: input_tokens and output_tokens must be at most {MaxSequenceTokens:N0} each (no model holds a longer sequence)"));
         int? conc = i.OptionalInteger("concurrency");
         if (conc is < 1) throw new InputException($"{i.Path}.concurrency: must be positive, got {conc}");
+        i.OptionalInteger("concurrency", 1, InputLimits.MaxSequences, "sequences per replica; no GPU holds more");
         double hit = i.OptionalNumber("prefix_hit_rate") ?? 0;
         if (hit is < 0 or >= 1) throw new InputException($"{i.Path}.prefix_hit_rate: must be in [0, 1), got {hit}");
         double frac = i.OptionalNumber("memory_fraction") ?? InferenceJob.DefaultMemoryFraction;
@@ -267,10 +325,15 @@ public sealed class ScenarioReader(CatalogStore catalog)
         if (target is <= 0) throw new InputException(FormattableString.Invariant($"{i.Path}.target_output_tokens_per_s: must be positive, got {target}"));
         int? prefill = i.OptionalInteger("prefill_gpus"), decode = i.OptionalInteger("decode_gpus");
         if (prefill is < 1 || decode is < 1) throw new InputException($"{i.Path}: prefill_gpus and decode_gpus must be positive");
+        i.OptionalInteger("prefill_gpus", 1, InputLimits.MaxGpus, GpusReason);
+        i.OptionalInteger("decode_gpus", 1, InputLimits.MaxGpus, GpusReason);
         if ((prefill is null) != (decode is null))
             throw new InputException($"{i.Path}: give prefill_gpus and decode_gpus together (or neither, to let Augur balance the two pools)");
         double? ttft = i.OptionalNumber("ttft_ms"), tpot = i.OptionalNumber("tpot_ms");
         if (ttft is <= 0 || tpot is <= 0) throw new InputException($"{i.Path}: ttft_ms and tpot_ms must be positive");
+        i.OptionalNumber("ttft_ms", 1e-3, InputLimits.MaxSeconds * 1000, "a microsecond to 32 years");
+        i.OptionalNumber("tpot_ms", 1e-3, InputLimits.MaxSeconds * 1000, "a microsecond to 32 years");
+        int draft = i.OptionalInteger("draft_tokens", 0, 64, "speculative decoding drafts a handful of tokens per step") ?? 0;
         return new InferenceJob
         {
             InputTokens = input, OutputTokens = output, InputTokensCv = inputCv, OutputTokensCv = outputCv, Concurrency = conc, Routing = ReadRouting(i),
@@ -278,7 +341,7 @@ public sealed class ScenarioReader(CatalogStore catalog)
             ExpertPrecision = i.OptionalString("expert_precision") is { } ep ? ParsePrecision(ep, i.Path + ".expert_precision") : null,
             PrefixHitRate = hit, Mode = mode, PrefillGpus = prefill, DecodeGpus = decode,
             TtftLimit = ttft / 1000.0, TpotLimit = tpot / 1000.0, MemoryFraction = frac,
-            DraftTokens = i.OptionalInteger("draft_tokens") ?? 0, Acceptance = acc,
+            DraftTokens = draft, Acceptance = acc,
             ModeFixed = modeText != "auto", TargetOutputTokensPerSecond = target,
         };
     }
@@ -322,6 +385,13 @@ public sealed class ScenarioReader(CatalogStore catalog)
         };
         if (run.UsdPerGpuHour < 0 || run.GpuMtbfHours <= 0 || run.CheckpointWriteSeconds < 0 || run.RestartSeconds < 0 || run.PowerUtilization <= 0 || run.Pue < 1)
             throw new InputException($"{r?.Path ?? "run"}: prices and times must be non-negative, MTBF and power positive, PUE at least 1");
+        if (r is null) return run;
+        r.OptionalNumber("usd_per_gpu_hour", 0, InputLimits.MaxUsdPerGpuHour, "far above any rental or amortised purchase");
+        r.OptionalNumber("gpu_mtbf_hours", 1e-3, InputLimits.MaxSeconds / 3600, "up to 32 years");
+        r.OptionalNumber("checkpoint_write_s", 0, InputLimits.MaxSeconds, "up to 32 years");
+        r.OptionalNumber("restart_s", 0, InputLimits.MaxSeconds, "up to 32 years");
+        r.OptionalNumber("power_utilization", 1e-3, 2, "a fraction of TDP; boards draw at most about their TDP");
+        r.OptionalNumber("pue", 1, InputLimits.MaxPue, "real data centres run between 1.05 and about 2");
         return run;
     }
 

@@ -32,14 +32,14 @@ public static class SimulationSpecReader
         else if (trace is not null) throw new InputException($"{m.Path}.trace: only used with arrival: trace, but arrival is {arrival.ToString().ToLowerInvariant()}");
         if (arrival != ArrivalKind.Gamma && m.Has("cv")) throw new InputException($"{m.Path}.cv: only used with arrival: gamma");
 
-        return new SimulationSpec
+        var spec = new SimulationSpec
         {
             Requests = Positive(m, "requests") ?? 1000,
             Arrival = arrival,
             RatePerSecond = PositiveNumber(m, "rate_per_s"),
             Cv = PositiveNumber(m, "cv") ?? 2,
             TracePath = trace is null ? null : Path.GetFullPath(Path.IsPathRooted(trace) ? trace : Path.Combine(baseDirectory, trace)),
-            Seed = m.OptionalInteger("seed") ?? 1,
+            Seed = m.OptionalInteger("seed", 0, int.MaxValue, "a non-negative whole number that fixes the random draws") ?? 1,
             MaxBatch = Positive(m, "max_batch"),
             ChunkTokens = Positive(m, "chunk_tokens"),
             Routing = (m.OptionalString("routing") ?? "round_robin").ToLowerInvariant() switch
@@ -51,6 +51,13 @@ public static class SimulationSpecReader
             InputSpread = Spread(m, "input_spread"),
             OutputSpread = Spread(m, "output_spread"),
         };
+        // Sign and kind are checked above with their own messages; these bound the size.
+        m.OptionalInteger("requests", 1, InputLimits.MaxSimulatedRequests, "the percentiles settle within a few thousand");
+        m.OptionalNumber("rate_per_s", 1e-6, 1e9, "a request every 12 days to a billion a second");
+        m.OptionalNumber("cv", 1e-3, 100, "inter-arrival spread; bursty production traffic is 2 to 10");
+        m.OptionalInteger("max_batch", 1, InputLimits.MaxSequences, "sequences per replica");
+        m.OptionalInteger("chunk_tokens", 1, InputLimits.MaxSequenceTokens, "tokens per iteration");
+        return spec;
     }
 
     static int? Positive(MappingNode m, string key)

@@ -23,7 +23,10 @@ static class BudgetCommand
             double f = r.GetValue(flops);
             int n = r.GetValue(gpus);
             double u = r.GetValue(util);
-            if (f <= 0 || n < 1 || u <= 0 || u > 1) throw new InputException("--flops must be positive, --gpus at least 1 and --utilization in (0, 1]");
+            // Written so NaN fails every test.
+            if (!(f > 0 && n >= 1 && u > 0 && u <= 1)) throw new InputException("--flops must be positive, --gpus at least 1 and --utilization in (0, 1]");
+            InputLimits.Check("--flops", f, 1, InputLimits.MaxFlops, "a million times the largest training runs to date");
+            InputLimits.Check("--gpus", n, 1, InputLimits.MaxGpus, "several times the largest announced clusters");
             var acc = catalog.Accelerator(r.GetValue(hw)!);
             var rows = BudgetReport.Rows(acc, f, n, u);
             if (r.GetValue(json)) JsonOut.Write(output, BudgetReport.Json(acc, f, n, u, rows));

@@ -12,6 +12,9 @@ namespace Augur.Cli.Commands;
 /// <summary><c>augur plan FILE</c>: search the layout keys the scenario leaves out.</summary>
 static class PlanCommand
 {
+    /// <summary>Most ranked layouts shown; the ranking is kept in memory, so it is bounded.</summary>
+    const int MaxTop = 1000;
+
     public static Command Create(TextWriter output, CatalogStore catalog)
     {
         var file = Shared.ScenarioFile();
@@ -23,7 +26,7 @@ static class PlanCommand
         {
             var s = Shared.Load(catalog, r.GetValue(file)!, r.GetValue(set));
             int n = r.GetValue(top);
-            if (n < 1) throw new InputException($"--top must be at least 1, got {n}");
+            if (n < 1 || n > MaxTop) throw new InputException($"--top must be 1 to {MaxTop}, got {n}");
             bool asJson = r.GetValue(json);
             switch (PlanWorkflow.Run(s, catalog, n))
             {

@@ -18,6 +18,7 @@ public static class InferenceReport
     {
         var job = s.Inference!;
         var l = e.Layout;
+        bool fits = e.Fits;
         var t = Render.Table("metric", "value");
         t.AddRow("model", s.Model.Name);
         t.AddRow("hardware", $"{s.Cluster.Gpus} × {s.Cluster.Accelerator.Id} (scale-up domain {s.Cluster.ScaleUpDomain}{Format.Hypothetical(s.Cluster.Accelerator)})");
@@ -30,20 +31,26 @@ public static class InferenceReport
         t.AddRow("concurrency per replica", $"{e.Concurrency} (max that fits: {e.MaxConcurrency}{capped})");
         t.AddRow("TTFT", Format.Seconds(e.Ttft));
         t.AddRow(job.Mode == Augur.Domain.Workloads.ServingMode.Disaggregated ? "TPOT (excludes first token)" : "TPOT (excl. first token, incl. prefill stalls)", e.Tpot > 0 ? $"{Format.Seconds(e.Tpot)} ({Format.N(1 / e.Tpot, "0.#")} tok/s per user)" : "none (one output token)");
-        t.AddRow("output tok/s per GPU / total", $"{Format.N(e.OutputTokensPerSecondPerGpu, "0")} / {Format.N(e.OutputTokensPerSecondTotal, "0")}");
-        t.AddRow("output tok/s per GPU range", BandReport.ThroughputText(band, e.OutputTokensPerSecondPerGpu));
-        t.AddRow("input tok/s per GPU in prefill", Format.N(e.PrefillInputTokensPerSecondPerGpu, "0"));
+        t.AddRow("output tok/s per GPU / total", fits ? $"{Format.N(e.OutputTokensPerSecondPerGpu, "0")} / {Format.N(e.OutputTokensPerSecondTotal, "0")}" : TrainingReport.NotRun);
+        t.AddRow("output tok/s per GPU range", fits ? BandReport.ThroughputText(band, e.OutputTokensPerSecondPerGpu) : TrainingReport.NotRun);
+        t.AddRow("input tok/s per GPU in prefill", fits ? Format.N(e.PrefillInputTokensPerSecondPerGpu, "0") : TrainingReport.NotRun);
         t.AddRow("bound (prefill / decode)", $"{e.PrefillBound.Label()} / {e.DecodeBound.Label()}");
         t.AddRow("memory per GPU", $"{Format.N(e.MemoryGiBPerGpu, "0.0")} GiB of {Format.N(s.Cluster.Accelerator.HbmCapacity.GiB, "0.0")} GiB ({(e.Fits ? "fits" : "DOES NOT FIT")})");
-        t.AddRow("$ per million output tokens", e.UsdPerMillionOutputTokens > 0 ? "$" + Format.N(e.UsdPerMillionOutputTokens, "0.###") : "no price");
-        t.AddRow("joules per output token", Format.N(e.JoulesPerOutputToken, "0.###"));
+        t.AddRow("$ per million output tokens", !fits ? TrainingReport.NotRun : e.UsdPerMillionOutputTokens > 0 ? "$" + Format.N(e.UsdPerMillionOutputTokens, "0.###") : "no price");
+        t.AddRow("joules per output token", fits ? Format.N(e.JoulesPerOutputToken, "0.###") : TrainingReport.NotRun);
         if (e.Disaggregated is { } d)
         {
             t.AddRow("prefill : decode GPUs", $"{d.PrefillGpus} : {d.DecodeGpus} (balanced ratio {Format.N(d.BalancedPrefillPerDecodeGpu, "0.###")} prefill per decode GPU; limited by {d.Limiter})");
             t.AddRow("KV transfer per prompt", $"{Format.Seconds(d.KvTransferSeconds)} ({Format.Pct(d.KvNicShare)} of a decode GPU's link)");
         }
+        if (!fits)
+            return [Render.Line(TrainingReport.DoesNotFit(e.MemoryGiBPerGpu, Usable(s), $"the {e.Concurrency} sequences per replica need more than the usable memory ({Format.Pct(job.MemoryFraction)} of HBM); lower inference.concurrency, spread the replica over more GPUs, or use fp8 weights or KV cache")),
+                t, BandReport.Basis(band), PhaseReport.Table(e), TrainingReport.MemoryTable(e.MemoryPerGpu)];
         return [t, BandReport.Basis(band), PhaseReport.Table(e), TrainingReport.MemoryTable(e.MemoryPerGpu)];
     }
+
+    /// <summary>HBM a serving GPU may fill: its capacity times the job's memory fraction.</summary>
+    static double Usable(Scenario s) => s.Cluster.Accelerator.HbmCapacity.GiB * s.Inference!.MemoryFraction;
 
     public static JsonObject LayoutJson(in InferenceLayout l) =>
         new() { ["tp"] = l.Tp, ["pp"] = l.Pp, ["ep"] = l.Ep, ["dp_attention"] = l.DpAttention, ["replicas"] = l.Replicas };
@@ -86,17 +93,18 @@ public static class InferenceReport
             ["tpot_definition"] = s.Inference!.Mode == Augur.Domain.Workloads.ServingMode.Disaggregated
                 ? "mean time per output token after the first: decode step / tokens per step"
                 : "mean time per output token after the first: decode steps plus the interleaved prefill chunks of the other sequences",
-            ["output_tokens_per_s"] = JsonOut.Num(e.OutputTokensPerSecondTotal),
-            ["output_tokens_per_s_per_gpu"] = JsonOut.Num(e.OutputTokensPerSecondPerGpu),
-            ["output_tokens_per_s_per_gpu_band"] = BandReport.ThroughputJson(band, e.OutputTokensPerSecondPerGpu),
-            ["input_tokens_per_s_per_gpu"] = JsonOut.Num(e.PrefillInputTokensPerSecondPerGpu),
+            ["output_tokens_per_s"] = e.Fits ? JsonOut.Num(e.OutputTokensPerSecondTotal) : null,
+            ["output_tokens_per_s_per_gpu"] = e.Fits ? JsonOut.Num(e.OutputTokensPerSecondPerGpu) : null,
+            ["output_tokens_per_s_per_gpu_band"] = e.Fits ? BandReport.ThroughputJson(band, e.OutputTokensPerSecondPerGpu) : null,
+            ["input_tokens_per_s_per_gpu"] = e.Fits ? JsonOut.Num(e.PrefillInputTokensPerSecondPerGpu) : null,
             ["memory_gib_per_gpu"] = JsonOut.Num(e.MemoryGiBPerGpu),
             ["fits"] = e.Fits,
             ["bound"] = new JsonObject { ["prefill"] = e.PrefillBound.Label(), ["decode"] = e.DecodeBound.Label() },
-            ["usd_per_million_output_tokens"] = JsonOut.Num(e.UsdPerMillionOutputTokens),
-            ["joules_per_output_token"] = JsonOut.Num(e.JoulesPerOutputToken),
+            ["usd_per_million_output_tokens"] = e.Fits ? JsonOut.Num(e.UsdPerMillionOutputTokens) : null,
+            ["joules_per_output_token"] = e.Fits ? JsonOut.Num(e.JoulesPerOutputToken) : null,
             ["phases"] = PhaseReport.Json(e),
         };
+        if (!e.Fits) o["shortfall_gib_per_gpu"] = JsonOut.Num(Math.Max(0, e.MemoryGiBPerGpu - Usable(s)));
         if (e.Disaggregated is { } d)
             o["disaggregated"] = new JsonObject
             {

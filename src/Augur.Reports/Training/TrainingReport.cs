@@ -20,16 +20,17 @@ public static class TrainingReport
     public static IRenderable[] Tables(Scenario s, TrainingEstimate e, RunEstimate? run, ErrorBand? band)
     {
         var acc = s.Cluster.Accelerator;
+        bool fits = e.Fits;
         var head = Render.Table("metric", "value");
         head.AddRow("model", s.Model.Name);
         head.AddRow("hardware", $"{s.Cluster.Gpus} × {acc.Id} ({s.Cluster.SystemName}; scale-up domain {s.Cluster.ScaleUpDomain}{Format.Hypothetical(acc)})");
         head.AddRow("layout", e.Layout.ToString());
         head.AddRow("step time", Format.Seconds(e.StepSeconds));
         head.AddRow("step time range", BandReport.TimeText(band, e.StepSeconds));
-        head.AddRow("tokens/s per GPU", Format.N(e.TokensPerSecondPerGpu, "0"));
-        head.AddRow("tokens/s per GPU range", BandReport.ThroughputText(band, e.TokensPerSecondPerGpu));
-        head.AddRow("model TFLOP/s per GPU", Format.N(e.ModelFlopsPerGpuPerSecond / 1e12, "0.#"));
-        head.AddRow("MFU / HFU", $"{Format.Pct(e.Mfu)} / {Format.Pct(e.Hfu)} of dense {s.Precision.Label()} peak {Format.N(acc.Peak(s.Precision).Tflops, "0.#")} TFLOP/s");
+        head.AddRow("tokens/s per GPU", fits ? Format.N(e.TokensPerSecondPerGpu, "0") : NotRun);
+        head.AddRow("tokens/s per GPU range", fits ? BandReport.ThroughputText(band, e.TokensPerSecondPerGpu) : NotRun);
+        head.AddRow("model TFLOP/s per GPU", fits ? Format.N(e.ModelFlopsPerGpuPerSecond / 1e12, "0.#") : NotRun);
+        head.AddRow("MFU / HFU", fits ? $"{Format.Pct(e.Mfu)} / {Format.Pct(e.Hfu)} of dense {s.Precision.Label()} peak {Format.N(acc.Peak(s.Precision).Tflops, "0.#")} TFLOP/s" : NotRun);
         head.AddRow("memory per GPU", $"{Format.N(e.Memory.Total.GiB, "0.0")} GiB of {Format.N(acc.HbmCapacity.GiB, "0.0")} GiB ({(e.Fits ? "fits" : "DOES NOT FIT")})");
         head.AddRow("micro-batches per step", e.MicroBatches.ToString(System.Globalization.CultureInfo.InvariantCulture));
         head.AddRow("bottleneck", e.Bottleneck.Label());
@@ -40,9 +41,18 @@ public static class TrainingReport
 
         var mem = MemoryTable(e.Memory);
         var items = new List<IRenderable> { head, BandReport.Basis(band), time, mem };
-        if (run is not null) items.Add(RunTable(run));
+        if (!fits) items.Insert(0, Render.Line(DoesNotFit(e.Memory.Total.GiB, acc.HbmCapacity.GiB, "add GPUs, raise zero or recompute, or use a larger-memory accelerator")));
+        else if (run is not null) items.Add(RunTable(run));
         return items.ToArray();
     }
+
+    /// <summary>What a layout that does not fit shows where a throughput would be: it cannot run, so it has none.</summary>
+    public const string NotRun = "none (does not fit)";
+
+    /// <summary>The first line of an estimate whose memory exceeds the GPU's: the shortfall and what would make room.</summary>
+    public static string DoesNotFit(double needGiB, double haveGiB, string fixes) =>
+        $"DOES NOT FIT: needs {Format.N(needGiB, "0.0")} GiB per GPU of {Format.N(haveGiB, "0.0")} GiB (short by {Format.N(needGiB - haveGiB, "0.0")} GiB); "
+        + $"it cannot run, so no throughput, cost or energy is given; {fixes}";
 
     public static Table MemoryTable(MemoryBreakdown m)
     {
@@ -95,11 +105,11 @@ public static class TrainingReport
             ["layout"] = LayoutJson(e),
             ["step_time_s"] = JsonOut.Num(e.StepSeconds),
             ["step_time_s_band"] = BandReport.TimeJson(band, e.StepSeconds),
-            ["tokens_per_s_per_gpu"] = JsonOut.Num(e.TokensPerSecondPerGpu),
-            ["tokens_per_s_per_gpu_band"] = BandReport.ThroughputJson(band, e.TokensPerSecondPerGpu),
-            ["model_tflops_per_gpu"] = JsonOut.Num(e.ModelFlopsPerGpuPerSecond / 1e12),
-            ["mfu"] = JsonOut.Num(e.Mfu),
-            ["hfu"] = JsonOut.Num(e.Hfu),
+            ["tokens_per_s_per_gpu"] = e.Fits ? JsonOut.Num(e.TokensPerSecondPerGpu) : null,
+            ["tokens_per_s_per_gpu_band"] = e.Fits ? BandReport.ThroughputJson(band, e.TokensPerSecondPerGpu) : null,
+            ["model_tflops_per_gpu"] = e.Fits ? JsonOut.Num(e.ModelFlopsPerGpuPerSecond / 1e12) : null,
+            ["mfu"] = e.Fits ? JsonOut.Num(e.Mfu) : null,
+            ["hfu"] = e.Fits ? JsonOut.Num(e.Hfu) : null,
             ["peak_tflops_dense"] = JsonOut.Num(s.Cluster.Accelerator.Peak(s.Precision).Tflops),
             ["memory_gib_per_gpu"] = JsonOut.Num(e.Memory.Total.GiB),
             ["memory_breakdown_gib"] = mem,
@@ -107,7 +117,8 @@ public static class TrainingReport
             ["bottleneck"] = e.Bottleneck.Label(),
             ["breakdown"] = breakdown,
         };
-        if (run is not null)
+        if (!e.Fits) o["shortfall_gib_per_gpu"] = JsonOut.Num(e.Memory.Total.GiB - s.Cluster.Accelerator.HbmCapacity.GiB);
+        else if (run is not null)
         {
             o["time_to_train_s"] = JsonOut.Num(run.WallTime.Value);
             o["time_to_train_ideal_s"] = JsonOut.Num(run.IdealTime.Value);

@@ -21,6 +21,8 @@ public static class InferencePlanner
     public static InferencePlan Plan(Scenario s, HardwareCalibration calibration, int top = 5)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        if (s.Inference!.OutputTokens < 2)
+            throw new InputException("inference.output_tokens: a plan ranks tokens per second per user, the pace of the tokens after the first; give at least 2 output tokens");
         var sw = Stopwatch.StartNew();
         var search = new ServingSearch(s, calibration);
         bool crossed = false;

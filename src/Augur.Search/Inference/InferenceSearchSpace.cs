@@ -50,7 +50,8 @@ public static class InferenceSearchSpace
     {
         if (fixedValue is { } f) { yield return f; yield break; }
         if (m.Moe is not { } moe) { yield return 1; yield break; }
-        for (int ep = 1; ep <= stageGpus; ep++)
+        // ep divides the experts, so no ep above their count need be tried (a stage may hold a million GPUs).
+        for (int ep = 1; ep <= Math.Min(stageGpus, moe.Experts); ep++)
             if (stageGpus % ep == 0 && moe.Experts % ep == 0) yield return ep;
     }
 }

@@ -14,7 +14,7 @@ static class Ranking
     {
         Objective.Throughput or Objective.CostPerToken or Objective.Cost => Comparer<ServingPoint>.Create((a, b) => Compare(a, b, perUserFirst: false)),
         Objective.Latency => Comparer<ServingPoint>.Create((a, b) => Compare(a, b, perUserFirst: true)),
-        _ => throw new InputException($"objective {objective} is for training; an inference plan ranks by throughput, cost_per_token or latency"),
+        _ => throw new InputException($"objective step_time is for training; an inference plan ranks by throughput, cost_per_token or latency"),
     };
 
     static int Compare(ServingPoint a, ServingPoint b, bool perUserFirst)

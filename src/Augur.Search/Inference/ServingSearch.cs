@@ -103,6 +103,8 @@ sealed class ServingSearch(Scenario s, HardwareCalibration calibration)
         if (Feasible.Count == 0)
         {
             string limits = string.Join(" and ", new[] { _job.TpotLimit is { } p ? $"tpot_ms {F(p * 1000)}" : null, _job.TtftLimit is { } t ? $"ttft_ms {F(t * 1000)}" : null }.OfType<string>());
+            if (limits.Length == 0)
+                throw new InputException($"no layout of {s.Model.Name} on {where} holds {_job.Concurrency} sequences per replica in memory; lower inference.concurrency or leave it out to let the plan choose");
             string best = _fastest is { } b ? $"; the fastest point ({Describe(b)}, batch {b.Batch}) has TPOT {F(b.Estimate.Tpot * 1000)} ms and TTFT {F(b.Estimate.Ttft * 1000)} ms" : "";
             throw new InputException($"no layout of {s.Model.Name} on {where} meets {limits}{best}; relax the limits, add GPUs or use a faster accelerator");
         }

