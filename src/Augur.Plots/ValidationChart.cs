@@ -1,3 +1,4 @@
+using Augur.Domain.Workloads;
 using Augur.Workflows;
 using ScottPlot;
 
@@ -9,7 +10,7 @@ public static class ValidationChart
     public static Chart Of(ValidationOutcome o)
     {
         var p = Style.New("Predicted against published throughput", "published tokens/s per GPU (log scale)", "predicted tokens/s per GPU (log scale)");
-        var tiers = o.Cases.GroupBy(c => $"{c.Case.Scenario.Workload.ToString().ToLowerInvariant()} {c.Case.Tier}").OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+        var tiers = o.Cases.GroupBy(c => $"{c.Case.Scenario.Workload.ToString().ToLowerInvariant()} {c.Case.Tier.Key()}").OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
         for (int i = 0; i < tiers.Count; i++)
             Style.Points(p, tiers[i].Select(c => Math.Log10(c.MeasuredTokensPerGpu)).ToList(), tiers[i].Select(c => Math.Log10(c.PredictedTokensPerGpu)).ToList(),
                 $"{tiers[i].Key} cases", i);

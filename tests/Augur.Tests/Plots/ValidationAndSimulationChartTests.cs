@@ -16,9 +16,9 @@ public class ValidationAndSimulationChartTests
         Assert.Contains("published tokens/s per GPU (log scale)", texts);
         Assert.Contains("predicted tokens/s per GPU (log scale)", texts);
         Assert.Contains("prediction = measurement", texts);
-        // The shipped cases hold core training and core inference measurements.
-        Assert.Contains("training core cases", texts);
-        Assert.Contains("inference core cases", texts);
+        // The shipped cases hold out-of-sample training and inference measurements.
+        Assert.Contains("training out-of-sample cases", texts);
+        Assert.Contains("inference out-of-sample cases", texts);
         var groups = o.Cases.Select(c => (c.Case.Scenario.Workload, c.Case.Tier)).Distinct().Count();
         Assert.Equal(groups, texts.Count(t => t.EndsWith(" cases", StringComparison.Ordinal)));
     }
