@@ -24,7 +24,9 @@ public static class SweepChart
         Check(grid);
         var varied = Varied(grid);
         var (metric, value) = Metric(points);
-        return varied.Count == 2 ? HeatMap(grid, varied, points, metric, value) : Line(grid, varied, points, metric, value);
+        int gaps = points.Count(p => p.Status != SweepStatus.Ok || value(p.Metrics) is null);
+        string note = gaps > 0 ? FormattableString.Invariant($" ({gaps} of {points.Count} points refused or not fitting: gaps)") : "";
+        return varied.Count == 2 ? HeatMap(grid, varied, points, metric, value, note) : Line(grid, varied, points, metric, value, note);
     }
 
     static List<SweepAxis> Varied(SweepGrid grid)
@@ -41,11 +43,11 @@ public static class SweepChart
     static int Position(SweepGrid grid, SweepAxis axis, SweepPoint p) =>
         axis.Values.ToList().IndexOf(p.Settings[grid.Axes.ToList().IndexOf(axis)]);
 
-    static Chart Line(SweepGrid grid, List<SweepAxis> varied, IReadOnlyList<SweepPoint> points, string metric, Func<SweepMetrics, double?> value)
+    static Chart Line(SweepGrid grid, List<SweepAxis> varied, IReadOnlyList<SweepPoint> points, string metric, Func<SweepMetrics, double?> value, string note)
     {
         var axis = varied[0];
         bool numeric = axis.Values.All(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
-        var p = Style.New($"Sweep of {axis.Key}: {metric}", axis.Key, metric);
+        var p = Style.New($"Sweep of {axis.Key}: {metric}{note}", axis.Key, metric);
         var xs = new List<double>();
         var ys = new List<double>();
         foreach (var pt in points.OrderBy(q => Position(grid, axis, q)))
@@ -62,7 +64,7 @@ public static class SweepChart
         return new Chart([p]);
     }
 
-    static Chart HeatMap(SweepGrid grid, List<SweepAxis> varied, IReadOnlyList<SweepPoint> points, string metric, Func<SweepMetrics, double?> value)
+    static Chart HeatMap(SweepGrid grid, List<SweepAxis> varied, IReadOnlyList<SweepPoint> points, string metric, Func<SweepMetrics, double?> value, string note)
     {
         SweepAxis across = varied[1], up = varied[0];
         // Row 0 of a heat map is drawn at the top, so the first value of the upward axis is the last row.
@@ -72,7 +74,7 @@ public static class SweepChart
         foreach (var pt in points)
             if (pt.Status == SweepStatus.Ok && value(pt.Metrics) is { } v)
                 cells[up.Values.Count - 1 - Position(grid, up, pt), Position(grid, across, pt)] = v;
-        var p = Style.New($"Sweep of {up.Key} and {across.Key}: {metric}", across.Key, up.Key);
+        var p = Style.New($"Sweep of {up.Key} and {across.Key}: {metric}{note}", across.Key, up.Key);
         var map = p.Add.Heatmap(cells);
         map.Colormap = new ScottPlot.Colormaps.Viridis();
         // Cell centres on whole coordinates, where the ticks name each value.

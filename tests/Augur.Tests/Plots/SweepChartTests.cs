@@ -14,12 +14,14 @@ public class SweepChartTests
     public void One_varied_key_is_a_line_of_step_time()
     {
         var grid = new SweepGrid([SweepAxis.Parse("cluster.gpus=1024:4096*2"), SweepAxis.Parse("hardware=h100-sxm")]);
-        var points = Enumerable.Range(0, 3).Select(i => Point(grid, i, 10.0 / (i + 1))).ToList();
+        var points = Enumerable.Range(0, 2).Select(i => Point(grid, i, 10.0 / (i + 1))).ToList();
+        points.Add(new SweepPoint(2, grid.Settings(2), SweepStatus.Refused, "too many GPUs", new SweepMetrics()));
         var chart = SweepChart.Of(grid, points);
         var texts = ChartFiles.SvgTexts(chart);
-        Assert.Contains("Sweep of cluster.gpus: step time (s)", texts);
+        // The refused point leaves a gap, and the title says so.
+        Assert.Contains("Sweep of cluster.gpus: step time (s) (1 of 3 points refused or not fitting: gaps)", texts);
         Assert.Contains("cluster.gpus", texts);
-        Assert.Single(texts, t => t == "step time (s)" );
+        Assert.Single(texts, t => t == "step time (s)");
         ChartFiles.AssertPng(chart);
     }
 
