@@ -103,10 +103,5 @@ public static class ValidationReport
 
     static string Workload(ValidationResult r) => r.Case.Scenario.Workload.ToString().ToLowerInvariant();
 
-    static string TierKey(ValidationTier t) => t switch
-    {
-        ValidationTier.OutOfSample => "out-of-sample",
-        ValidationTier.InSample => "in-sample",
-        _ => "production-average",
-    };
+    static string TierKey(ValidationTier t) => t.Key();
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Augur.Catalog.Loading;
+using Augur.Plots;
 using Augur.Reports.Console;
 using Augur.Reports.Inference;
 using Augur.Reports.Json;
@@ -16,18 +17,23 @@ static class EstimateCommand
         var file = Shared.ScenarioFile();
         var json = Shared.Json();
         var set = Shared.Set();
-        var cmd = new Command("estimate", "cost the layout given in a scenario file (unstated degrees default to 1, dp fills the GPUs)") { file, json, set };
+        var plot = Shared.Plot();
+        var cmd = new Command("estimate", "cost the layout given in a scenario file (unstated degrees default to 1, dp fills the GPUs)") { file, json, set, plot };
         cmd.SetAction(r =>
         {
+            var plotPath = Shared.PlotPath(r, plot);
             var s = Shared.Load(catalog, r.GetValue(file)!, r.GetValue(set));
             bool asJson = r.GetValue(json);
-            switch (EstimateWorkflow.Run(s, catalog))
+            var outcome = EstimateWorkflow.Run(s, catalog);
+            switch (outcome)
             {
                 case TrainingEstimateOutcome t when asJson: JsonOut.Write(output, TrainingReport.Json(s, t.Estimate, t.Run, ErrorBandWorkflow.For(s, catalog))); break;
                 case TrainingEstimateOutcome t: Render.To(output, TrainingReport.Tables(s, t.Estimate, t.Run, ErrorBandWorkflow.For(s, catalog))); break;
                 case InferenceEstimateOutcome i when asJson: JsonOut.Write(output, InferenceReport.Json(s, i.Estimate, ErrorBandWorkflow.For(s, catalog))); break;
                 case InferenceEstimateOutcome i: Render.To(output, InferenceReport.Tables(s, i.Estimate, ErrorBandWorkflow.For(s, catalog))); break;
             }
+            if (plotPath is not null)
+                (outcome is TrainingEstimateOutcome te ? TrainingCharts.Estimate(te) : InferenceCharts.Estimate((InferenceEstimateOutcome)outcome)).Save(plotPath);
             return 0;
         });
         return cmd;

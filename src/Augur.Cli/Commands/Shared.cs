@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Augur.Catalog.Loading;
 using Augur.Domain.Workloads;
+using Augur.Plots;
 using Augur.Workflows;
 
 namespace Augur.Cli.Commands;
@@ -9,6 +10,11 @@ namespace Augur.Cli.Commands;
 static class Shared
 {
     public static Option<bool> Json() => new("--json") { Description = "print one stable JSON document instead of tables" };
+
+    public static Option<string> Plot() => new("--plot") { Description = "also draw the result as a chart: FILE.png or FILE.svg" };
+
+    /// <summary>The --plot path, its extension checked before any work is done; null when no chart is asked for.</summary>
+    public static string? PlotPath(ParseResult r, Option<string> plot) => r.GetValue(plot) is { } path && Chart.FormatOf(path) is var _ ? path : null;
 
     public static Argument<string> ScenarioFile() => new("file") { Description = "scenario file (YAML or JSON)" };
 

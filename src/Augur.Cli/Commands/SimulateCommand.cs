@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Augur.Catalog.Loading;
+using Augur.Plots;
 using Augur.Reports.Console;
 using Augur.Reports.Json;
 using Augur.Reports.Simulation;
@@ -15,13 +16,16 @@ static class SimulateCommand
         var file = Shared.ScenarioFile();
         var json = Shared.Json();
         var set = Shared.Set();
-        var cmd = new Command("simulate", "simulate serving request by request (continuous batching, paged KV cache)") { file, json, set };
+        var plot = Shared.Plot();
+        var cmd = new Command("simulate", "simulate serving request by request (continuous batching, paged KV cache)") { file, json, set, plot };
         cmd.SetAction(r =>
         {
+            var plotPath = Shared.PlotPath(r, plot);
             var s = Shared.Load(catalog, r.GetValue(file)!, r.GetValue(set));
             var o = SimulateWorkflow.Run(s, catalog);
             if (r.GetValue(json)) JsonOut.Write(output, SimulationReport.Json(s, o.Estimate, o.Setup, o.Result, ErrorBandWorkflow.For(s, catalog)));
             else Render.To(output, SimulationReport.Tables(s, o.Estimate, o.Setup, o.Result, ErrorBandWorkflow.For(s, catalog)));
+            if (plotPath is not null) SimulationChart.Of(o).Save(plotPath);
             return 0;
         });
         return cmd;

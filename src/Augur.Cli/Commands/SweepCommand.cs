@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Augur.Catalog.Loading;
 using Augur.Domain;
+using Augur.Plots;
 using Augur.Reports.Console;
 using Augur.Reports.Json;
 using Augur.Reports.Sweeps;
@@ -20,16 +21,19 @@ static class SweepCommand
     {
         var file = Shared.ScenarioFile();
         var json = Shared.Json();
+        var plot = Shared.Plot();
         var vary = new Option<string[]>("--vary") { Description = "key=values: a list (a,b,c), a range (start:stop:step) or geometric steps (start:stop*factor); several make a grid", Required = true };
         var plan = new Option<bool>("--plan") { Description = "search the best layout at each point (default: cost the scenario's layout)" };
         var outputs = new Option<string[]>("--out") { Description = "results file, .csv or .jsonl (repeatable); points stream into it and a rerun skips those already there" };
         var shard = new Option<string>("--shard") { Description = "run one slice i/N of the points (0 <= i < N), for job arrays" };
         var top = new Option<int>("--top") { Description = "rows of the printed table", DefaultValueFactory = _ => 20 };
-        var cmd = new Command("sweep", "estimate or plan every point of a grid of scenario changes, in parallel, streaming to CSV / JSON lines") { file, vary, plan, outputs, shard, top, json };
+        var cmd = new Command("sweep", "estimate or plan every point of a grid of scenario changes, in parallel, streaming to CSV / JSON lines") { file, vary, plan, outputs, shard, top, json, plot };
         cmd.SetAction(r =>
         {
             var document = ScenarioDocument.FromFile(r.GetValue(file)!);
+            var plotPath = Shared.PlotPath(r, plot);
             var grid = new SweepGrid(r.GetValue(vary)!.Select(SweepAxis.Parse).ToList());
+            if (plotPath is not null) SweepChart.Check(grid);
             var slice = r.GetValue(shard) is { } sh ? SweepShard.Parse(sh) : SweepShard.Whole;
             var files = (r.GetValue(outputs) ?? []).Select(p => new SweepFile(p, grid)).ToList();
             // A point is done when every output already holds it.
@@ -67,6 +71,7 @@ static class SweepCommand
                 Render.To(output, SweepReport.Tables(grid, shown, Math.Max(1, r.GetValue(top))));
                 if (done.Count > 0) Render.To(output, Render.Line($"{done.Count:N0} points were already in {files[0].Path} and were not rerun; the table shows the {ran.Count:N0} run now."));
             }
+            if (plotPath is not null) SweepChart.Of(grid, shown).Save(plotPath);
             return 0;
         });
         var merged = new Argument<string>("merged") { Description = "the merged file to write (.csv or .jsonl)" };

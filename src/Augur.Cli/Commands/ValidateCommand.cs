@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Augur.Catalog.Loading;
 using Augur.Workflows;
+using Augur.Plots;
 using Augur.Reports;
 using Augur.Reports.Console;
 using Augur.Reports.Json;
@@ -13,10 +14,12 @@ static class ValidateCommand
     public static Command Create(TextWriter output, CatalogStore catalog)
     {
         var json = Shared.Json();
+        var plot = Shared.Plot();
         var kernels = new Option<bool>("--kernels") { Description = "list every measured kernel (catalog/measurements) beside its predicted time" };
-        var cmd = new Command("validate", "compare predictions with the published measurements in catalog/validation and the kernels measured in catalog/measurements") { json, kernels };
+        var cmd = new Command("validate", "compare predictions with the published measurements in catalog/validation and the kernels measured in catalog/measurements") { json, kernels, plot };
         cmd.SetAction(r =>
         {
+            var plotPath = Shared.PlotPath(r, plot);
             var outcome = ValidateWorkflow.Run(catalog);
             var (results, measured, bands) = (outcome.Cases, outcome.Kernels, outcome.Bands);
             bool every = r.GetValue(kernels);
@@ -27,6 +30,7 @@ static class ValidateCommand
                 JsonOut.Write(output, doc);
             }
             else Render.To(output, [.. ValidationReport.Tables(results, bands), .. KernelValidationReport.Tables(measured, every)]);
+            if (plotPath is not null) ValidationChart.Of(outcome).Save(plotPath);
             return 0;
         });
         return cmd;

@@ -54,4 +54,12 @@ public readonly record struct InferenceLayout(int Tp, int Pp, int Ep, int DpAtte
             ? $"disaggregated serving needs a prefill and a decode replica, but {GpusPerReplica}-GPU replicas give {Replicas} on {gpus} GPUs; add GPUs, shrink the replica, or give prefill_gpus and decode_gpus"
             : null;
     }
+
+    /// <summary>Compact form: tp, pp when above 1, ep and dp_attention when used, replicas (tp4 ×4).</summary>
+    public string Describe()
+    {
+        string pp = Pp > 1 ? FormattableString.Invariant($" pp{Pp}") : "";
+        string moe = Ep > 1 || DpAttention > 1 ? FormattableString.Invariant($" ep{Ep} dpa{DpAttention}") : "";
+        return FormattableString.Invariant($"tp{Tp}{pp}{moe} ×{Replicas}");
+    }
 }

@@ -31,6 +31,17 @@ public enum MeasurementKind
 /// </summary>
 public enum ValidationTier { OutOfSample, InSample, ProductionAverage }
 
+public static class ValidationTiers
+{
+    /// <summary>The tier's stable name in tables, JSON and charts.</summary>
+    public static string Key(this ValidationTier t) => t switch
+    {
+        ValidationTier.OutOfSample => "out-of-sample",
+        ValidationTier.InSample => "in-sample",
+        _ => "production-average",
+    };
+}
+
 /// <summary>A published measurement and the scenario that reproduces its setup.</summary>
 public sealed record ValidationCase
 {

@@ -40,14 +40,7 @@ public static class InferencePlanReport
             est.UsdPerMillionOutputTokens > 0 ? Format.N(est.UsdPerMillionOutputTokens, "0.###") : "-", Format.N(est.MemoryGiBPerGpu, "0.0"), est.DecodeBound.Label()];
     }
 
-    /// <summary>Compact layout: tp, pp when above 1, ep and dp_attention when used, replicas.</summary>
-    static string Layout(ServingPoint e)
-    {
-        var l = e.Layout;
-        string pp = l.Pp > 1 ? $" pp{l.Pp}" : "";
-        string moe = l.Ep > 1 || l.DpAttention > 1 ? $" ep{l.Ep} dpa{l.DpAttention}" : "";
-        return $"tp{l.Tp}{pp}{moe} ×{l.Replicas}";
-    }
+    static string Layout(ServingPoint e) => e.Layout.Describe();
 
     static string ModeAndSplit(ServingPoint e) => e.Estimate.Disaggregated is { } d ? $"disagg {d.PrefillGpus}:{d.DecodeGpus}" : "agg";
     static string Ms(double seconds) => Format.N(seconds * 1e3, "0.#");

@@ -57,20 +57,9 @@ public static class TrainingReport
     public static Table MemoryTable(MemoryBreakdown m)
     {
         var t = Render.Table("memory part", "GiB");
-        foreach (var (name, b) in Parts(m)) if (b > 0) t.AddRow(name, Format.N(b, "0.00"));
+        foreach (var (name, b) in m.Parts()) if (b.GiB > 0) t.AddRow(name, Format.N(b.GiB, "0.00"));
         t.AddRow("total", Format.N(m.Total.GiB, "0.00"));
         return t;
-    }
-
-    static IEnumerable<(string, double)> Parts(MemoryBreakdown m)
-    {
-        yield return ("weights", m.Weights.GiB);
-        yield return ("gradients", m.Gradients.GiB);
-        yield return ("optimizer", m.Optimizer.GiB);
-        yield return ("activations", m.Activations.GiB);
-        yield return ("logits", m.Logits.GiB);
-        yield return ("kv_cache", m.KvCache.GiB);
-        yield return ("runtime", m.Runtime.GiB);
     }
 
     static Table RunTable(RunEstimate r)
@@ -92,7 +81,7 @@ public static class TrainingReport
         var breakdown = new JsonObject();
         foreach (var (name, sec) in e.Breakdown.Parts()) breakdown[name + "_s"] = JsonOut.Num(sec);
         var mem = new JsonObject();
-        foreach (var (name, gib) in Parts(e.Memory)) mem[name] = JsonOut.Num(gib);
+        foreach (var (name, size) in e.Memory.Parts()) mem[name] = JsonOut.Num(size.GiB);
         var o = new JsonObject
         {
             ["workload"] = "training",

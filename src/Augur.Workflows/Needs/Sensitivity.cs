@@ -51,7 +51,8 @@ public static class SensitivityWorkflow
         return Resources.WholeAmounts(r, s, current * 4).FirstOrDefault(a => a >= current * Step, Math.Ceiling(current * Step));
     }
 
-    static double? Objective(PlanOutcome o) => o switch
+    /// <summary>The planner's objective: training step seconds (lower is better), serving output tokens/s per GPU (higher is better).</summary>
+    public static double? Objective(PlanOutcome o) => o switch
     {
         TrainingPlanOutcome { Best: { } b } => b.StepSeconds,
         InferencePlanOutcome i => i.Plan.Best.Estimate.OutputTokensPerSecondPerGpu,

@@ -4,7 +4,7 @@ namespace Augur.Tests.Architecture;
 
 /// <summary>
 /// Dependencies point one way: units ← domain ← (catalog | cost models) ← (search | simulation) ← workflows ←
-/// reports ← CLI. The compiler keeps only references a project uses, so this reads what the code really uses.
+/// (reports | plots) ← CLI. The compiler keeps only references a project uses, so this reads what the code really uses.
 /// </summary>
 public class DependencyTests
 {
@@ -18,6 +18,7 @@ public class DependencyTests
         ["Augur.Simulation"] = ["Augur.CostModels", "Augur.Domain", "Augur.Units"],
         ["Augur.Workflows"] = ["Augur.Catalog", "Augur.CostModels", "Augur.Search", "Augur.Simulation", "Augur.Domain", "Augur.Units"],
         ["Augur.Reports"] = ["Augur.Workflows", "Augur.Catalog", "Augur.CostModels", "Augur.Search", "Augur.Simulation", "Augur.Domain", "Augur.Units"],
+        ["Augur.Plots"] = ["Augur.Workflows", "Augur.Catalog", "Augur.CostModels", "Augur.Search", "Augur.Simulation", "Augur.Domain", "Augur.Units"],
     };
 
     public static TheoryData<string> Projects() => new(Allowed.Keys);
