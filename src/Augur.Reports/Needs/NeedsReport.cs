@@ -85,5 +85,5 @@ public static class NeedsReport
         _ => "no layout fits",
     };
 
-    static string Trim(string message) => message.Length <= 60 ? message : message[..57] + "...";
+    static string Trim(string message) => message.Length <= 44 ? message : message[..41] + "...";
 }
