@@ -23,11 +23,11 @@ public static class AugurCli
         var csv = new Option<string>("--csv") { Description = "also write the tables to CSV: the first to FILE, the next to FILE-2.csv, ...", Recursive = true };
         root.Options.Add(csv);
         root.Subcommands.Add(EstimateCommand.Create(output, catalog));
-        root.Subcommands.Add(PlanCommand.Create(output, catalog));
+        root.Subcommands.Add(PlanCommand.Create(output, error, catalog));
         root.Subcommands.Add(ValidateCommand.Create(output, catalog));
         root.Subcommands.Add(CatalogCommand.Create(output, catalog));
         root.Subcommands.Add(BudgetCommand.Create(output, catalog));
-        root.Subcommands.Add(SimulateCommand.Create(output, catalog));
+        root.Subcommands.Add(SimulateCommand.Create(output, error, catalog));
         root.Subcommands.Add(CalibrateCommand.Create(output, catalog));
         root.Subcommands.Add(SweepCommand.Create(output, error, catalog));
         root.Subcommands.Add(NeedsCommand.Create(output, catalog));

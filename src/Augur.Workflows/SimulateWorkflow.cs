@@ -14,7 +14,7 @@ public sealed record SimulationOutcome(Scenario Scenario, SimulationSetup Setup,
 /// <summary><c>simulate</c>: replay or generate requests and serve them one by one (continuous batching, paged KV cache).</summary>
 public static class SimulateWorkflow
 {
-    public static SimulationOutcome Run(Scenario s, CatalogStore catalog)
+    public static SimulationOutcome Run(Scenario s, CatalogStore catalog, IProgress<long>? progress = null)
     {
         if (s.Workload != WorkloadKind.Inference)
             throw new InputException("simulate needs an inference scenario (workload: inference with an inference section)");
@@ -33,7 +33,7 @@ public static class SimulateWorkflow
                 $"inference.concurrency: {s.Inference!.Concurrency ?? estimate.Concurrency} sequences per replica do not fit in the {model.UsableMemoryPerGpu.GiB:0.0} GiB usable per GPU; lower it to at most {estimate.MaxConcurrency} or leave it out"));
         try
         {
-            return new SimulationOutcome(s, setup, estimate, ServingSimulation.Run(setup.Deployment, setup.Requests, setup.Options));
+            return new SimulationOutcome(s, setup, estimate, ServingSimulation.Run(setup.Deployment, setup.Requests, setup.Options, progress));
         }
         catch (ArgumentException e)
         {

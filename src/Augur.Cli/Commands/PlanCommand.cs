@@ -19,7 +19,7 @@ static class PlanCommand
     /// <summary>Layouts a training plan's chart shows.</summary>
     const int PlotLayouts = 200;
 
-    public static Command Create(TextWriter output, CatalogStore catalog)
+    public static Command Create(TextWriter output, TextWriter error, CatalogStore catalog)
     {
         var file = Shared.ScenarioFile();
         var json = Shared.Json();
@@ -36,7 +36,10 @@ static class PlanCommand
             bool asJson = r.GetValue(json);
             // A chart shows many more layouts than the table; the table still shows the best n.
             int searched = plotPath is not null && s.Workload == WorkloadKind.Training ? Math.Max(n, PlotLayouts) : n;
-            var outcome = PlanWorkflow.Run(s, catalog, searched);
+            var progress = Progress.Create(error, asJson, 0, "layouts costed");
+            PlanOutcome outcome;
+            try { outcome = PlanWorkflow.Run(s, catalog, searched, progress); }
+            finally { Progress.Done(error, progress); }
             var shown = outcome is TrainingPlanOutcome all ? all with { Plan = all.Plan with { Ranked = all.Plan.Ranked.Take(n).ToList() } } : outcome;
             switch (shown)
             {

@@ -8,11 +8,17 @@ sealed class Progress(TextWriter error, long total, string unit) : IProgress<lon
 {
     long _shown = -1;
 
+    /// <param name="total">How many units the work has; 0 when unknown (a search), then the count alone is shown.</param>
     public static Progress? Create(TextWriter error, bool json, long total, string unit) =>
-        json || total < 2 || !ReferenceEquals(error, System.Console.Error) || System.Console.IsErrorRedirected ? null : new Progress(error, total, unit);
+        json || total == 1 || !ReferenceEquals(error, System.Console.Error) || System.Console.IsErrorRedirected ? null : new Progress(error, total, unit);
 
     public void Report(long value)
     {
+        if (total <= 0)
+        {
+            error.Write(FormattableString.Invariant($"\r{value:N0} {unit}"));
+            return;
+        }
         long percent = 100 * value / total;
         if (percent == _shown) return;
         _shown = percent;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Augur.Catalog.Loading;
 using Augur.Plots;
+using Augur.Domain.Workloads;
 using Augur.Reports.Console;
 using Augur.Reports.Json;
 using Augur.Reports.Simulation;
@@ -11,7 +12,7 @@ namespace Augur.Cli.Commands;
 /// <summary><c>augur simulate FILE</c>: request-level serving simulation.</summary>
 static class SimulateCommand
 {
-    public static Command Create(TextWriter output, CatalogStore catalog)
+    public static Command Create(TextWriter output, TextWriter error, CatalogStore catalog)
     {
         var file = Shared.ScenarioFile();
         var json = Shared.Json();
@@ -22,7 +23,12 @@ static class SimulateCommand
         {
             var plotPath = Shared.PlotPath(r, plot);
             var s = Shared.Load(catalog, r.GetValue(file)!, r.GetValue(set));
-            var o = SimulateWorkflow.Run(s, catalog);
+            // A trace's size is known only once it is read: then the count alone is shown.
+            long total = (s.Simulation ?? new SimulationSpec()) is { TracePath: null } spec ? spec.Requests : 0;
+            var progress = Progress.Create(error, r.GetValue(json), total, "requests finished");
+            SimulationOutcome o;
+            try { o = SimulateWorkflow.Run(s, catalog, progress); }
+            finally { Progress.Done(error, progress); }
             if (r.GetValue(json)) JsonOut.Write(output, SimulationReport.Json(s, o.Estimate, o.Setup, o.Result, ErrorBandWorkflow.For(s, catalog)));
             else Render.To(output, SimulationReport.Tables(s, o.Estimate, o.Setup, o.Result, ErrorBandWorkflow.For(s, catalog)));
             if (plotPath is not null) SimulationChart.Of(o).Save(plotPath);

@@ -77,8 +77,9 @@ internal sealed class ServingEngine
     /// <summary>Smallest interval the default sampling picks (1 ms).</summary>
     private const double MinimumDefaultSampleInterval = 1e-3;
 
-    public ServingResult Run()
+    public ServingResult Run(IProgress<long>? progress = null)
     {
+        long reported = 0, step = Math.Max(1, _requests.Length / 100);
         for (int i = 0; i < _requests.Length; i++) Push(_requests[i].Arrival, EventKind.Arrival, i);
 
         double now = 0;
@@ -105,6 +106,7 @@ internal sealed class ServingEngine
                     replica.Busy = StartIteration(replica, now);
                     break;
             }
+            if (progress is not null && _finished - reported >= step) progress.Report(reported = _finished);
         }
         RecordSamples(now, inclusive: true);
 

@@ -16,13 +16,14 @@ public static class ServingSimulation
 {
     /// <summary>Simulates serving <paramref name="requests"/> until all finish. Deterministic for equal inputs.</summary>
     /// <exception cref="ArgumentException">Bad options, a malformed request, or a request whose KV cannot fit a replica.</exception>
-    public static ServingResult Run(ServingDeployment deployment, IReadOnlyList<Request> requests, SchedulerOptions options)
+    /// <param name="progress">Told the number of finished requests as they finish (about every 1%).</param>
+    public static ServingResult Run(ServingDeployment deployment, IReadOnlyList<Request> requests, SchedulerOptions options, IProgress<long>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(deployment);
         ArgumentNullException.ThrowIfNull(requests);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         if (requests.Count == 0) throw new ArgumentException("there are no requests to simulate", nameof(requests));
-        return new ServingEngine(deployment, requests, options).Run();
+        return new ServingEngine(deployment, requests, options).Run(progress);
     }
 }
