@@ -32,8 +32,10 @@ public static class BudgetReport
 
     public static IRenderable[] Tables(Accelerator a, double flops, int gpus, double u, IReadOnlyList<Row> rows)
     {
-        var t = Render.Table("peak per GPU", "PFLOP/s", "years at 100%", $"years at {Format.Pct(u)}");
-        foreach (var r in rows) t.AddRow(r.Peak, Format.N(r.PeakTflops / 1000, "0.###"), Format.N(r.YearsAtPeak, "0.#"), Format.N(r.YearsAtUtilization, "0.#"));
+        // The time is shown in the unit that fits it (a big cluster spends a budget in days or hours, not "0 years").
+        var t = Render.Table("peak per GPU", "PFLOP/s", "time at 100%", $"time at {Format.Pct(u)}");
+        foreach (var r in rows)
+            t.AddRow(r.Peak, Format.N(r.PeakTflops / 1000, "0.###"), Format.Seconds(r.YearsAtPeak * UnitConstants.SecondsPerYear), Format.Seconds(r.YearsAtUtilization * UnitConstants.SecondsPerYear));
         var notes = new List<IRenderable> { Render.Line($"{Format.Sci(flops)} FLOPs on {gpus} × {a.Name}:"), t };
         var sparse = rows.FirstOrDefault(r => r.Sparse);
         if (sparse is not null)
