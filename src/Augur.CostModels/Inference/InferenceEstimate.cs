@@ -5,56 +5,49 @@ namespace Augur.CostModels.Inference;
 /// <summary>
 /// Steady-state serving estimate of one layout. Times in seconds, rates in tokens per second.
 /// </summary>
-/// <param name="Layout">The layout costed.</param>
-/// <param name="Concurrency">Concurrent sequences per replica (decode replica when disaggregated).</param>
-/// <param name="MaxConcurrency">Most sequences one replica's KV cache holds (each reserves input+output tokens).</param>
-/// <param name="Ttft">
-/// Time to first token with no queueing: prefill of one prompt (its uncached tokens) alone on one attention
-/// group, plus the KV transfer when disaggregated, plus one decode step at <see cref="Concurrency"/>.
-/// </param>
-/// <param name="Tpot">
-/// Mean time per output token AFTER the first. Disaggregated: decode step time at <see cref="Concurrency"/>
-/// divided by the tokens one step yields (speculative decoding). Aggregated: also the prefill chunks of the
-/// other B − 1 sequences' replacements that run between this sequence's decode steps:
-/// ((o/y)·step + (B − 1)·prefill_per_prompt) / o.
-/// </param>
-/// <param name="DecodeStep">The decode iteration at <see cref="Concurrency"/> and the average context.</param>
-/// <param name="PrefillIteration">One steady-state prefill iteration (a full chunk of prompts per attention group).</param>
-/// <param name="PrefillSecondsPerPrompt">Replica time per prompt in steady-state batched prefill.</param>
-/// <param name="OutputTokensPerSecondPerReplica">Aggregated: one replica. Disaggregated: the whole deployment divided by its decode replicas.</param>
-/// <param name="OutputTokensPerSecondPerGpu">Whole deployment (prefill GPUs included) per GPU.</param>
-/// <param name="OutputTokensPerSecondTotal">Whole deployment.</param>
-/// <param name="DecodeOutputTokensPerSecondPerGpu">Output rate per GPU while decoding (the decode pool's rate when disaggregated).</param>
-/// <param name="PrefillInputTokensPerSecondPerGpu">Prompt tokens (cached ones included) per GPU per second while prefilling.</param>
-/// <param name="MemoryPerGpu">Memory one GPU holds at <see cref="Concurrency"/>.</param>
-/// <param name="Fits">Weights, workspace, reserve and the KV cache of the batch fit in the usable HBM.</param>
-/// <param name="PrefillBound">What limits prefill: compute, memory, or TP, EP or PP communication.</param>
-/// <param name="DecodeBound">What limits decode.</param>
-/// <param name="UsdPerMillionOutputTokens">GPU-hours of prefill and decode work per million output tokens at the run's $/GPU-hour (Run.GpuEconomics).</param>
-/// <param name="JoulesPerOutputToken">Facility energy per output token: rated power × power utilisation × PUE × GPU-seconds per token (Run.GpuEconomics).</param>
-/// <param name="Disaggregated">Present in disaggregated mode.</param>
-public sealed record InferenceEstimate(
-    InferenceLayout Layout,
-    int Concurrency,
-    int MaxConcurrency,
-    double Ttft,
-    double Tpot,
-    IterationCost DecodeStep,
-    IterationCost PrefillIteration,
-    double PrefillSecondsPerPrompt,
-    double OutputTokensPerSecondPerReplica,
-    double OutputTokensPerSecondPerGpu,
-    double OutputTokensPerSecondTotal,
-    double DecodeOutputTokensPerSecondPerGpu,
-    double PrefillInputTokensPerSecondPerGpu,
-    MemoryBreakdown MemoryPerGpu,
-    bool Fits,
-    Bottleneck PrefillBound,
-    Bottleneck DecodeBound,
-    double UsdPerMillionOutputTokens,
-    double JoulesPerOutputToken,
-    DisaggregatedPools? Disaggregated)
+public sealed record InferenceEstimate
 {
+    /// <summary>The layout costed.</summary>
+    public required InferenceLayout Layout { get; init; }
+    /// <summary>Concurrent sequences per replica (decode replica when disaggregated).</summary>
+    public required int Concurrency { get; init; }
+    /// <summary>Most sequences one replica's KV cache holds (each reserves input+output tokens).</summary>
+    public required int MaxConcurrency { get; init; }
+    /// <summary> Time to first token with no queueing: prefill of one prompt (its uncached tokens) alone on one attention group, plus the KV transfer when disaggregated, plus one decode step at <see cref="Concurrency"/>. </summary>
+    public required double Ttft { get; init; }
+    /// <summary> Mean time per output token AFTER the first. Disaggregated: decode step time at <see cref="Concurrency"/> divided by the tokens one step yields (speculative decoding). Aggregated: also the prefill chunks of the other B − 1 sequences' replacements that run between this sequence's decode steps: ((o/y)·step + (B − 1)·prefill_per_prompt) / o. </summary>
+    public required double Tpot { get; init; }
+    /// <summary>The decode iteration at <see cref="Concurrency"/> and the average context.</summary>
+    public required IterationCost DecodeStep { get; init; }
+    /// <summary>One steady-state prefill iteration (a full chunk of prompts per attention group).</summary>
+    public required IterationCost PrefillIteration { get; init; }
+    /// <summary>Replica time per prompt in steady-state batched prefill.</summary>
+    public required double PrefillSecondsPerPrompt { get; init; }
+    /// <summary>Aggregated: one replica. Disaggregated: the whole deployment divided by its decode replicas.</summary>
+    public required double OutputTokensPerSecondPerReplica { get; init; }
+    /// <summary>Whole deployment (prefill GPUs included) per GPU.</summary>
+    public required double OutputTokensPerSecondPerGpu { get; init; }
+    /// <summary>Whole deployment.</summary>
+    public required double OutputTokensPerSecondTotal { get; init; }
+    /// <summary>Output rate per GPU while decoding (the decode pool's rate when disaggregated).</summary>
+    public required double DecodeOutputTokensPerSecondPerGpu { get; init; }
+    /// <summary>Prompt tokens (cached ones included) per GPU per second while prefilling.</summary>
+    public required double PrefillInputTokensPerSecondPerGpu { get; init; }
+    /// <summary>Memory one GPU holds at <see cref="Concurrency"/>.</summary>
+    public required MemoryBreakdown MemoryPerGpu { get; init; }
+    /// <summary>Weights, workspace, reserve and the KV cache of the batch fit in the usable HBM.</summary>
+    public required bool Fits { get; init; }
+    /// <summary>What limits prefill: compute, memory, or TP, EP or PP communication.</summary>
+    public required Bottleneck PrefillBound { get; init; }
+    /// <summary>What limits decode.</summary>
+    public required Bottleneck DecodeBound { get; init; }
+    /// <summary>GPU-hours of prefill and decode work per million output tokens at the run's $/GPU-hour (Run.GpuEconomics).</summary>
+    public required double UsdPerMillionOutputTokens { get; init; }
+    /// <summary>Facility energy per output token: rated power × power utilisation × PUE × GPU-seconds per token (Run.GpuEconomics).</summary>
+    public required double JoulesPerOutputToken { get; init; }
+    /// <summary>Present in disaggregated mode.</summary>
+    public required DisaggregatedPools? Disaggregated { get; init; }
+
     public double MemoryGiBPerGpu => MemoryPerGpu.Total.GiB;
 }
 

@@ -67,9 +67,7 @@ public sealed partial class InferenceModel
         double total = perReplica * l.Replicas;
         double perGpu = perReplica / l.GpusPerReplica;
         double decodePerGpu = batch * TokensPerStep / step.Total / l.GpusPerReplica;
-        return new InferenceEstimate(l, batch, maxConc, Ttft(l, batch), AggregatedTpot(batch, step.Total, prefillPerPrompt), step, prefill, prefillPerPrompt,
-            perReplica, perGpu, total, decodePerGpu, prefillInputPerGpu, mem, fits, prefill.Bound, step.Bound,
-            economics.CostPerMillionTokens(new TokenRate(perGpu)).Value, economics.EnergyPerToken(new TokenRate(perGpu)).Value, null);
+        return new InferenceEstimate { Layout = l, Concurrency = batch, MaxConcurrency = maxConc, Ttft = Ttft(l, batch), Tpot = AggregatedTpot(batch, step.Total, prefillPerPrompt), DecodeStep = step, PrefillIteration = prefill, PrefillSecondsPerPrompt = prefillPerPrompt, OutputTokensPerSecondPerReplica = perReplica, OutputTokensPerSecondPerGpu = perGpu, OutputTokensPerSecondTotal = total, DecodeOutputTokensPerSecondPerGpu = decodePerGpu, PrefillInputTokensPerSecondPerGpu = prefillInputPerGpu, MemoryPerGpu = mem, Fits = fits, PrefillBound = prefill.Bound, DecodeBound = step.Bound, UsdPerMillionOutputTokens = economics.CostPerMillionTokens(new TokenRate(perGpu)).Value, JoulesPerOutputToken = economics.EnergyPerToken(new TokenRate(perGpu)).Value, Disaggregated = null };
     }
 
     InferenceEstimate Disaggregated(in InferenceLayout l, int batch, int maxConc, IterationCost prefill, IterationCost step,
@@ -109,9 +107,7 @@ public sealed partial class InferenceModel
         double decodePerGpu = batch * TokensPerStep / step.Total / g;
         var pools = new DisaggregatedPools(prefillGpus, decodeGpus, prefillRate, decodeRate, transfer, Math.Min(share, 1.0),
             decodeRatePerReplica / prefillRatePerReplica, prefillRate < decodeRate ? "prefill" : "decode");
-        return new InferenceEstimate(l, batch, maxConc, Ttft(l, batch), DecodeTokensPerRequest > 0 ? step.Total / TokensPerStep : 0, step, prefill,
-            prefillPerPrompt, total / Math.Max(1.0, decodeGpus / (double)g), perGpu, total, decodePerGpu, prefillInputPerGpu,
-            mem, fits, prefill.Bound, step.Bound, economics.CostPerMillionTokens(new TokenRate(perGpu)).Value, economics.EnergyPerToken(new TokenRate(perGpu)).Value, pools);
+        return new InferenceEstimate { Layout = l, Concurrency = batch, MaxConcurrency = maxConc, Ttft = Ttft(l, batch), Tpot = DecodeTokensPerRequest > 0 ? step.Total / TokensPerStep : 0, DecodeStep = step, PrefillIteration = prefill, PrefillSecondsPerPrompt = prefillPerPrompt, OutputTokensPerSecondPerReplica = total / Math.Max(1.0, decodeGpus / (double)g), OutputTokensPerSecondPerGpu = perGpu, OutputTokensPerSecondTotal = total, DecodeOutputTokensPerSecondPerGpu = decodePerGpu, PrefillInputTokensPerSecondPerGpu = prefillInputPerGpu, MemoryPerGpu = mem, Fits = fits, PrefillBound = prefill.Bound, DecodeBound = step.Bound, UsdPerMillionOutputTokens = economics.CostPerMillionTokens(new TokenRate(perGpu)).Value, JoulesPerOutputToken = economics.EnergyPerToken(new TokenRate(perGpu)).Value, Disaggregated = pools };
     }
 
     /// <summary>GPUs of a disaggregated deployment: the two pools when given, else the layout's replicas.</summary>

@@ -245,7 +245,7 @@ public sealed partial class InferenceModel
     IterationCost Forward(in InferenceLayout l, in PassLoad p)
     {
         double tokens = p.Tokens, logitTokens = p.LogitTokens, microBatches = p.MicroBatches, prefillShare = p.PrefillShare;
-        if (tokens <= 0) return new IterationCost(default, 0, 0, 0, _cal.ServingIterationOverhead.Value, 0, 0);
+        if (tokens <= 0) return new IterationCost { Compute = default, TensorParallel = 0, ExpertParallel = 0, PipelineP2P = 0, Overhead = _cal.ServingIterationOverhead.Value, FlopSeconds = 0, ByteSeconds = 0 };
         double context = p.AttendedSum / tokens;
         double window = _m.SlidingWindow > 0 ? Math.Min(context, _m.SlidingWindow) : context;
         var kvBytesPerLayer = KvCache.BytesPerTokenPerLayer(_m, _job.KvPrecision, l.Tp) * p.KvReadTokens;
@@ -313,7 +313,7 @@ public sealed partial class InferenceModel
         double expertFlops = _m.MoeLayers * _layer.RoutedExpertFlops(shape).Value;
         double flopSeconds = (compute.HardwareFlops.Value - expertFlops) / _rates.Gemm.PerSecond + expertFlops / _expertRates.Gemm.PerSecond;
         double byteSeconds = (weightBytes + kvBytes) / _rates.Memory.BytesPerSecond;
-        return new IterationCost(compute, tp, ep, pp, _cal.ServingIterationOverhead.Value, flopSeconds, byteSeconds, weightBytes, kvBytes, imbalance);
+        return new IterationCost { Compute = compute, TensorParallel = tp, ExpertParallel = ep, PipelineP2P = pp, Overhead = _cal.ServingIterationOverhead.Value, FlopSeconds = flopSeconds, ByteSeconds = byteSeconds, WeightBytes = weightBytes, KvBytes = kvBytes, ExpertImbalance = imbalance };
     }
 
     /// <summary>

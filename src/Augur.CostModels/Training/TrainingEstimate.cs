@@ -7,16 +7,17 @@ namespace Augur.CostModels.Training;
 /// Where one optimizer step's time goes on the critical path, seconds. Communication entries are the EXPOSED
 /// part (what overlap did not hide).
 /// </summary>
-public readonly record struct StepBreakdown(
-    double Compute,
-    double Bubble,
-    double TensorParallel,
-    double ContextParallel,
-    double ExpertParallel,
-    double PipelineP2P,
-    double DataParallel,
-    double Optimizer)
+public readonly record struct StepBreakdown
 {
+    public required double Compute { get; init; }
+    public required double Bubble { get; init; }
+    public required double TensorParallel { get; init; }
+    public required double ContextParallel { get; init; }
+    public required double ExpertParallel { get; init; }
+    public required double PipelineP2P { get; init; }
+    public required double DataParallel { get; init; }
+    public required double Optimizer { get; init; }
+
     public double Total => Compute + Bubble + TensorParallel + ContextParallel + ExpertParallel + PipelineP2P + DataParallel + Optimizer;
 
     /// <summary>The parts in a fixed order with stable names (used by reports and JSON).</summary>
@@ -56,19 +57,20 @@ public readonly record struct StepBreakdown(
 public readonly record struct ComputeSplit(double Gemm, double Attention, double Elementwise);
 
 /// <summary>The cost of one training layout.</summary>
-public readonly record struct TrainingEstimate(
-    ParallelLayout Layout,
-    double StepSeconds,
-    StepBreakdown Breakdown,
-    ComputeSplit ComputeSplit,
-    MemoryBreakdown Memory,
-    bool Fits,
-    double TokensPerSecondPerGpu,
-    double ModelFlopsPerGpuPerSecond,
-    double Mfu,
-    double Hfu,
-    int MicroBatches)
+public readonly record struct TrainingEstimate
 {
+    public required ParallelLayout Layout { get; init; }
+    public required double StepSeconds { get; init; }
+    public required StepBreakdown Breakdown { get; init; }
+    public required ComputeSplit ComputeSplit { get; init; }
+    public required MemoryBreakdown Memory { get; init; }
+    public required bool Fits { get; init; }
+    public required double TokensPerSecondPerGpu { get; init; }
+    public required double ModelFlopsPerGpuPerSecond { get; init; }
+    public required double Mfu { get; init; }
+    public required double Hfu { get; init; }
+    public required int MicroBatches { get; init; }
+
     /// <summary>The largest part of the step: compute (GEMM/attention/memory-bound), bubble or one kind of communication.</summary>
     public Bottleneck Bottleneck
     {

@@ -162,7 +162,7 @@ public sealed class TrainingModel
         double dpComm = DataParallel(l, m, stageCompute, fwd.Total.Value);
         double optimizer = OptimizerStep(l);
 
-        var breakdown = new StepBreakdown(criticalCompute * m, bubble, tpComm * m, cpComm * m, epComm * m, ppComm * m, dpComm, optimizer);
+        var breakdown = new StepBreakdown { Compute = criticalCompute * m, Bubble = bubble, TensorParallel = tpComm * m, ContextParallel = cpComm * m, ExpertParallel = epComm * m, PipelineP2P = ppComm * m, DataParallel = dpComm, Optimizer = optimizer };
         double step = breakdown.Total;
         double computeShare = m * (criticalCompute / Math.Max(1e-30, stageCompute + (l.Pp == 1 ? headTime : 0)));
         var split = new ComputeSplit(gemm * computeShare, attention * computeShare, elementwise * computeShare);
@@ -172,8 +172,7 @@ public sealed class TrainingModel
         double modelFlopsPerGpu = _modelFlopsPerStep / step / gpus;
         double hardwareFlops = _modelFlopsPerStep + RecomputeFlops(l) + moduleFlops * m * gpus;
         double peak = _rates.Peak.PerSecond;
-        return new TrainingEstimate(l, step, breakdown, split, mem, Fits(mem), tokensPerSec, modelFlopsPerGpu,
-            modelFlopsPerGpu / peak, hardwareFlops / step / gpus / peak, m);
+        return new TrainingEstimate { Layout = l, StepSeconds = step, Breakdown = breakdown, ComputeSplit = split, Memory = mem, Fits = Fits(mem), TokensPerSecondPerGpu = tokensPerSec, ModelFlopsPerGpuPerSecond = modelFlopsPerGpu, Mfu = modelFlopsPerGpu / peak, Hfu = hardwareFlops / step / gpus / peak, MicroBatches = m };
     }
 
     /// <summary>
