@@ -49,6 +49,9 @@ public static class FlopCounter
         return seqLen <= w ? seqLen / 2.0 : w - w * w / (2.0 * seqLen);
     }
 
+    /// <summary>Keys a decoding token attends in sliding-window layers at a context of <paramref name="context"/> tokens.</summary>
+    public static double DecodeWindow(ModelSpec m, double context) => m.SlidingWindow > 0 ? Math.Min(context, m.SlidingWindow) : context;
+
     /// <summary>
     /// Per-token forward FLOPs when each token attends to <paramref name="fullContext"/> tokens in full-attention
     /// layers and <paramref name="windowContext"/> in sliding-window layers (decode: the current context length).

@@ -247,7 +247,7 @@ public sealed partial class InferenceModel
         double tokens = p.Tokens, logitTokens = p.LogitTokens, microBatches = p.MicroBatches, prefillShare = p.PrefillShare;
         if (tokens <= 0) return new IterationCost { Compute = default, TensorParallel = 0, ExpertParallel = 0, PipelineP2P = 0, Overhead = _cal.ServingIterationOverhead.Value, FlopSeconds = 0, ByteSeconds = 0 };
         double context = p.AttendedSum / tokens;
-        double window = _m.SlidingWindow > 0 ? Math.Min(context, _m.SlidingWindow) : context;
+        double window = FlopCounter.DecodeWindow(_m, context);
         var kvBytesPerLayer = KvCache.BytesPerTokenPerLayer(_m, _job.KvPrecision, l.Tp) * p.KvReadTokens;
 
         double moeTokens = tokens * p.ActiveGroups;

@@ -8,6 +8,14 @@ public static class Render
 {
     public static void To(TextWriter writer, params IRenderable[] items)
     {
+        var console = Plain(writer, width: 120);
+        foreach (var item in items) console.Write(item);
+        (writer as TableCapture)?.Keep(items);
+    }
+
+    /// <summary>A console that writes plain text (no ANSI codes, no colour) at a fixed width.</summary>
+    internal static IAnsiConsole Plain(TextWriter writer, int width)
+    {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Ansi = AnsiSupport.No,
@@ -15,9 +23,8 @@ public static class Render
             Out = new AnsiConsoleOutput(writer),
             Interactive = InteractionSupport.No,
         });
-        console.Profile.Width = 120;
-        foreach (var item in items) console.Write(item);
-        (writer as TableCapture)?.Keep(items);
+        console.Profile.Width = width;
+        return console;
     }
 
     public static Table Table(params string[] columns)

@@ -25,8 +25,8 @@ public sealed class TableCapture(TextWriter inner) : TextWriter
     public static string Csv(Table t)
     {
         var sb = new StringBuilder();
-        sb.AppendLine(string.Join(",", t.Columns.Select(c => Field(Text(c.Header)))));
-        foreach (var row in t.Rows) sb.AppendLine(string.Join(",", row.Select(cell => Field(Text(cell)))));
+        sb.AppendLine(string.Join(",", t.Columns.Select(c => CsvField.Of(Text(c.Header)))));
+        foreach (var row in t.Rows) sb.AppendLine(string.Join(",", row.Select(cell => CsvField.Of(Text(cell)))));
         return sb.ToString();
     }
 
@@ -34,14 +34,8 @@ public sealed class TableCapture(TextWriter inner) : TextWriter
     static string Text(IRenderable r)
     {
         var w = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(w), Interactive = InteractionSupport.No,
-        });
-        console.Profile.Width = 100_000;
-        console.Write(r);
+        Render.Plain(w, width: 100_000).Write(r);
         return w.ToString().Trim();
     }
 
-    static string Field(string s) => s.IndexOfAny([',', '"', '\n', '\r']) < 0 ? s : "\"" + s.Replace("\"", "\"\"") + "\"";
 }

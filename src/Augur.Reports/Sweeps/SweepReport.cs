@@ -46,10 +46,10 @@ public static class SweepReport
         _ => "refused",
     };
 
-    public static string CsvHeader(SweepGrid grid) => string.Join(",", new[] { "index" }.Concat(grid.Axes.Select(a => Csv(a.Key))).Concat(MetricColumns));
+    public static string CsvHeader(SweepGrid grid) => string.Join(",", new[] { "index" }.Concat(grid.Axes.Select(a => CsvField.Of(a.Key))).Concat(MetricColumns));
 
     public static string CsvRow(SweepPoint p) => string.Join(",",
-        new[] { p.Index.ToString(Inv) }.Concat(p.Settings.Select(Csv)).Concat(Values(p).Select(v => Csv(Text(v.Value)))));
+        new[] { p.Index.ToString(Inv) }.Concat(p.Settings.Select(CsvField.Of)).Concat(Values(p).Select(v => CsvField.Of(Text(v.Value)))));
 
     public static string JsonLine(SweepGrid grid, SweepPoint p) => Json(grid, p).ToJsonString();
 
@@ -110,5 +110,4 @@ public static class SweepReport
         _ => "",
     };
 
-    static string Csv(string s) => s.IndexOfAny([',', '"', '\n', '\r']) < 0 ? s : "\"" + s.Replace("\"", "\"\"") + "\"";
 }
