@@ -10,10 +10,7 @@ public sealed record NeedsProbe(double Value, bool Met, PlanOutcome? Plan, strin
 /// <param name="Least">The least amount that meets the targets (within 1%, whole units for GPU counts); null when none searched does.</param>
 /// <param name="Searched">The range searched: from 1/64 to 64 times the scenario's own amount (whole resources: from the smallest sensible amount to 64 times).</param>
 public sealed record NeedsOutcome(Resource Resource, double Current, double? Least, (double Low, double High) Searched,
-    IReadOnlyList<NeedsTarget> Targets, IReadOnlyList<NeedsProbe> Probes)
-{
-    public NeedsProbe? AtLeast => Least is { } v ? Probes.First(p => p.Value == v && p.Met) : null;
-}
+    IReadOnlyList<NeedsTarget> Targets, IReadOnlyList<NeedsProbe> Probes);
 
 /// <summary>
 /// <c>needs</c>: the least of one resource for a scenario to reach its targets, holding the rest of the hardware fixed
