@@ -20,6 +20,8 @@ public enum Bottleneck
     PipelineP2P,
     DataParallel,
     Optimizer,
+    /// <summary>Waiting on the wide-area network between sites.</summary>
+    CrossSite,
 }
 
 public static class BottleneckNames
@@ -41,6 +43,7 @@ public static class BottleneckNames
         Bottleneck.PipelineP2P => "pp_comm",
         Bottleneck.DataParallel => "dp_comm",
         Bottleneck.Optimizer => "optimizer",
+        Bottleneck.CrossSite => "wan_comm",
         _ => throw new ArgumentOutOfRangeException(nameof(b), b, null),
     };
 }

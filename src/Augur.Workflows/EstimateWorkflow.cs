@@ -29,6 +29,7 @@ public static class EstimateWorkflow
         var layout = LayoutDefaults.Complete(s.Layout, s.Cluster.Gpus);
         if (LayoutValidator.Check(s.Model, s.Cluster.Gpus, layout, job.SeqLen, job.GlobalBatch) is { } err)
             throw new LayoutException(err);
+        if (LayoutValidator.CheckSites(layout, s.Cluster.Sites) is { } sites) throw new LayoutException(sites);
         var model = TrainingModelOf(s, catalog);
         var e = model.Estimate(layout);
         return new TrainingEstimateOutcome(s, e, RunOf(s, model, e));

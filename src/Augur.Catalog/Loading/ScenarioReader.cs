@@ -12,9 +12,10 @@ namespace Augur.Catalog.Loading;
 public sealed class ScenarioReader(CatalogStore catalog)
 {
     static readonly string[] TopKeys = ["name", "workload", "model", "hardware", "system", "cluster", "precision", "parallelism", "training", "inference", "simulation", "run", "objective", "measured", "source", "id", "notes"];
-    static readonly string[] ClusterKeys = ["gpus", "scale_up_domain", "scale_up_bandwidth", "scale_out_bandwidth", "in_network_reduction"];
+    static readonly string[] ClusterKeys = ["gpus", "scale_up_domain", "scale_up_bandwidth", "scale_out_bandwidth", "in_network_reduction", "sites", "wan_bandwidth", "wan_latency_ms"];
     static readonly string[] LayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "microbatch", "recompute", "dp_attention", "fsdp"];
-    static readonly string[] TrainingKeys = ["seq_len", "global_batch", "tokens", "flops", "attention", "overlap_dp", "routing"];
+    static readonly string[] TrainingKeys = ["seq_len", "global_batch", "tokens", "flops", "attention", "overlap_dp", "routing", "cross_site", "diloco"];
+    static readonly string[] DiLoCoKeys = ["inner_steps", "outer_bits", "fragments", "overlap_steps"];
     static readonly string[] InferenceKeys = ["input_tokens", "output_tokens", "input_tokens_cv", "output_tokens_cv", "concurrency", "kv_precision", "expert_precision", "prefix_hit_rate", "mode", "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "memory_fraction", "draft_tokens", "acceptance", "target_output_tokens_per_s", "routing"];
     static readonly string[] RunKeys = ["usd_per_gpu_hour", "gpu_mtbf_hours", "checkpoint_write_s", "restart_s", "power_utilization", "pue"];
 
@@ -72,6 +73,7 @@ public sealed class ScenarioReader(CatalogStore catalog)
             Objective = ReadObjective(s, workload),
         };
         if (LayoutLimits.Check(scenario) is { } tooLarge) throw new InputException($"{s.Path}.parallelism: {tooLarge}");
+        CheckSites(scenario, s.Path);
         return scenario;
     }
 
@@ -155,8 +157,53 @@ public sealed class ScenarioReader(CatalogStore catalog)
             PerGpu = Bandwidth(c, "scale_up_bandwidth") ?? cluster.ScaleUpPerGpu,
             InNetworkReduction = c.OptionalBool("in_network_reduction") ?? cluster.InNetworkReduction,
         };
-        var across = cluster.ScaleOut with { Domain = Math.Max(domain, gpus), PerGpu = Bandwidth(c, "scale_out_bandwidth") ?? cluster.ScaleOutPerGpu };
-        return (RequireScaleOut(cluster with { Tiers = cluster.Tiers.With(up).With(across) }, from, s.Path), price);
+        int sites = ReadSites(c, gpus, domain);
+        var scaleOut = cluster.ScaleOut with { Domain = Math.Max(domain, gpus / sites), PerGpu = Bandwidth(c, "scale_out_bandwidth") ?? cluster.ScaleOutPerGpu };
+        var tiers = cluster.Tiers.With(up).With(scaleOut);
+        if (sites > 1)
+        {
+            var wan = Bandwidth(c, "wan_bandwidth", WanReason)!.Value;
+            double latencyMs = c.OptionalNumber("wan_latency_ms", 0, InputLimits.MaxSeconds * 1000, "one-way latency between sites, milliseconds") ?? 0;
+            tiers = tiers.With(new NetworkTierSpec(TierKind.ScaleAcross, "wide-area", gpus, wan / (gpus / sites), Seconds.FromMilliseconds(latencyMs)));
+        }
+        return (RequireScaleOut(cluster with { Tiers = tiers }, from, s.Path), price);
+    }
+
+    const string WanReason = "per site, one direction; 1 MB/s to a million GB/s";
+
+    /// <summary>cluster.sites: the GPUs split evenly over sites joined by a WAN whose bandwidth and latency must be stated.</summary>
+    static int ReadSites(MappingNode c, int gpus, int domain)
+    {
+        int sites = c.OptionalInteger("sites") ?? 1;
+        if (sites < 1) throw new InputException($"{c.Path}.sites: must be at least 1, got {sites}");
+        if (sites == 1)
+        {
+            foreach (var key in new[] { "wan_bandwidth", "wan_latency_ms" })
+                if (c.Get(key) is { } n) throw new InputException($"{n.Path}: a WAN joins sites; set cluster.sites above 1 or remove {key}");
+            return 1;
+        }
+        if (gpus % sites != 0)
+            throw new InputException($"{c.Path}.sites: {sites} sites do not split the {gpus} GPUs evenly; choose a GPU count that is a multiple of {sites}");
+        if (gpus / sites < domain)
+            throw new InputException($"{c.Path}.sites: each site's {gpus / sites} GPUs would not fill one scale-up domain of {domain}; use fewer sites or more GPUs");
+        if (!c.Has("wan_bandwidth"))
+            throw new InputException($"{c.Path}.wan_bandwidth: {sites} sites need the WAN bandwidth of each site, one direction, with its unit (e.g. '10 Tbit/s')");
+        if (!c.Has("wan_latency_ms"))
+            throw new InputException($"{c.Path}.wan_latency_ms: {sites} sites need the one-way latency between them in milliseconds (about 5 per 1,000 km of fibre)");
+        return sites;
+    }
+
+    /// <summary>A multi-site cluster trains (serving across sites is not modelled); DiLoCo needs sites and a model with enough layers to fragment.</summary>
+    static void CheckSites(Scenario s, string path)
+    {
+        int sites = s.Cluster.Sites;
+        if (sites > 1 && s.Workload != WorkloadKind.Training)
+            throw new InputException($"{path}.cluster.sites: serving across sites is not modelled; serve from one site (sites: 1) and scale by replicas");
+        if (s.Training?.CrossSite is not { Method: CrossSiteMethod.DiLoCo } d) return;
+        if (sites == 1)
+            throw new InputException($"{path}.training.cross_site: DiLoCo synchronises sites; set cluster.sites above 1 (with wan_bandwidth and wan_latency_ms) or remove cross_site");
+        if (d.Fragments > s.Model.Layers)
+            throw new InputException($"{path}.training.diloco.fragments: {d.Fragments} fragments exceed the {s.Model.Layers} layers of {s.Model.Name}; a fragment holds at least one layer");
     }
 
     /// <summary>A catalog accelerator or system by name, or hypothetical hardware written inline.</summary>
@@ -173,12 +220,12 @@ public sealed class ScenarioReader(CatalogStore catalog)
     }
 
     /// <summary>A per-GPU, one-direction bandwidth written with its unit, within what any interconnect delivers.</summary>
-    static Bandwidth? Bandwidth(MappingNode c, string key)
+    static Bandwidth? Bandwidth(MappingNode c, string key, string reason = "GB/s per GPU, one direction; 1 MB/s to a hundred times NVLink 5")
     {
         if (c.Get(key) is not { } n) return null;
         string text = n is ScalarNode { Text: { } t } ? t : throw new InputException($"{n.Path}: expected a bandwidth such as '450 GB/s' or '400 Gbit/s'");
         if (BandwidthText.TryParse(text, out var b) is { } why) throw new InputException($"{n.Path}: {why}");
-        InputLimits.Check(n.Path, b.GBps, InputLimits.MinBandwidthGBps, InputLimits.MaxBandwidthGBps, "GB/s per GPU, one direction; 1 MB/s to a hundred times NVLink 5");
+        InputLimits.Check(n.Path, b.GBps, InputLimits.MinBandwidthGBps, InputLimits.MaxBandwidthGBps, reason);
         return b;
     }
 
@@ -285,7 +332,40 @@ public sealed class ScenarioReader(CatalogStore catalog)
         {
             SeqLen = seq, GlobalBatch = batch, Precision = precision, TokenBudget = tokens, FlopBudget = flops,
             AttentionKernel = kernel, OverlapDataParallel = t.OptionalBool("overlap_dp") ?? true, Routing = ReadRouting(t),
+            CrossSite = ReadCrossSite(t),
         };
+    }
+
+    /// <summary>training.cross_site: synchronous (default) or diloco, whose knobs sit in training.diloco.</summary>
+    static CrossSiteTraining ReadCrossSite(MappingNode t)
+    {
+        var method = (t.OptionalString("cross_site") ?? "synchronous").ToLowerInvariant() switch
+        {
+            "synchronous" or "sync" => CrossSiteMethod.Synchronous,
+            "diloco" => CrossSiteMethod.DiLoCo,
+            var m => throw new InputException($"{t.Path}.cross_site: unknown method '{m}'; use synchronous (hierarchical all-reduce every step) or diloco (H inner steps between outer synchronisations)"),
+        };
+        var d = t.OptionalMapping("diloco");
+        if (method == CrossSiteMethod.Synchronous)
+        {
+            if (d is not null) throw new InputException($"{d.Path}: set training.cross_site: diloco to use it, or remove the section");
+            return CrossSiteTraining.Synchronous;
+        }
+        if (d is null) throw new InputException($"{t.Path}.diloco: cross_site: diloco needs a diloco section with inner_steps (H, e.g. 100)");
+        d.RequireOnly(DiLoCoKeys);
+        if (!d.Has("inner_steps")) throw new InputException($"{d.Path}.inner_steps: missing; give H, the inner steps between outer synchronisations (e.g. 100)");
+        int h = d.Integer("inner_steps");
+        if (h < 1) throw new InputException($"{d.Path}.inner_steps: must be at least 1, got {h}");
+        d.OptionalInteger("inner_steps", 1, 1_000_000, "DiLoCo runs use tens to thousands");
+        int bits = d.OptionalInteger("outer_bits") ?? 16;
+        if (bits is not (16 or 8 or 4)) throw new InputException($"{d.Path}.outer_bits: {bits} is not an exchange precision; use 16 (bf16), 8 (fp8) or 4 (fp4/int4)");
+        int fragments = d.OptionalInteger("fragments") ?? 1;
+        if (fragments < 1 || fragments > h)
+            throw new InputException($"{d.Path}.fragments: must be between 1 and inner_steps ({h}), got {fragments}; one fragment travels every inner_steps/fragments steps");
+        int overlap = d.OptionalInteger("overlap_steps") ?? 0;
+        if (overlap < 0 || overlap >= h)
+            throw new InputException($"{d.Path}.overlap_steps: must be between 0 and inner_steps − 1 ({h - 1}), got {overlap}");
+        return new CrossSiteTraining { Method = method, InnerSteps = h, OuterBits = bits, Fragments = fragments, OverlapSteps = overlap };
     }
 
     /// <summary>routing: random (default) or balanced (force-balanced benchmarks).</summary>

@@ -76,6 +76,10 @@ public static class Collectives
         return n / tier.BytesPerSecond + tier.LatencySeconds;
     }
 
+    /// <summary>All-reduce of n bytes per GPU among <paramref name="sites"/> peers, one per site, over the wide-area tier.</summary>
+    public static double AllReduceAcross(NetworkTier wan, double n, int sites) =>
+        sites <= 1 || n <= 0 ? 0 : AllReduceFlat(wan, n, sites, 1.0);
+
     /// <summary>Ring all-reduce, or a pipelined tree when its latency term wins (small messages, many ranks).</summary>
     static double AllReduceFlat(NetworkTier t, double n, int p, double gain)
     {

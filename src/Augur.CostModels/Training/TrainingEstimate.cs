@@ -1,5 +1,7 @@
 using Augur.CostModels.Memory;
 using Augur.Domain.Parallelism;
+using Augur.Domain.Workloads;
+using Augur.Units;
 
 namespace Augur.CostModels.Training;
 
@@ -17,8 +19,10 @@ public readonly record struct StepBreakdown
     public required double PipelineP2P { get; init; }
     public required double DataParallel { get; init; }
     public required double Optimizer { get; init; }
+    /// <summary>Exposed wait on the WAN between sites; null for a run in one site (and then not listed among the parts).</summary>
+    public double? CrossSite { get; init; }
 
-    public double Total => Compute + Bubble + TensorParallel + ContextParallel + ExpertParallel + PipelineP2P + DataParallel + Optimizer;
+    public double Total => Compute + Bubble + TensorParallel + ContextParallel + ExpertParallel + PipelineP2P + DataParallel + Optimizer + (CrossSite ?? 0);
 
     /// <summary>The parts in a fixed order with stable names (used by reports and JSON).</summary>
     public IEnumerable<(string Name, double Seconds)> Parts()
@@ -37,6 +41,7 @@ public readonly record struct StepBreakdown
         yield return (Bottleneck.PipelineP2P, PipelineP2P);
         yield return (Bottleneck.DataParallel, DataParallel);
         yield return (Bottleneck.Optimizer, Optimizer);
+        if (CrossSite is { } wan) yield return (Bottleneck.CrossSite, wan);
     }
 
     /// <summary>The largest part, compute named as <see cref="Bottleneck.Compute"/>.</summary>
@@ -70,6 +75,8 @@ public readonly record struct TrainingEstimate
     public required double Mfu { get; init; }
     public required double Hfu { get; init; }
     public required int MicroBatches { get; init; }
+    /// <summary>Data parallelism across sites; null for a run in one site.</summary>
+    public CrossSiteEstimate? CrossSite { get; init; }
 
     /// <summary>The largest part of the step: compute (GEMM/attention/memory-bound), bubble or one kind of communication.</summary>
     public Bottleneck Bottleneck
@@ -82,4 +89,26 @@ public readonly record struct TrainingEstimate
             return c.Elementwise > c.Gemm + c.Attention ? Bottleneck.MemoryBoundCompute : Bottleneck.GemmCompute;
         }
     }
+}
+
+/// <summary>What the WAN does to a multi-site step (see <see cref="Communication.CrossSite"/>).</summary>
+public sealed record CrossSiteEstimate
+{
+    public required CrossSiteTraining Training { get; init; }
+    public required int Sites { get; init; }
+    /// <summary>The WAN each site has, one direction.</summary>
+    public required Bandwidth SiteBandwidth { get; init; }
+    public required double LatencySeconds { get; init; }
+    /// <summary>Bytes one site sends per full synchronisation of the model (all fragments).</summary>
+    public required double BytesPerSiteExchange { get; init; }
+    /// <summary>Time of one exchange (one fragment's all-reduce) over the WAN, before overlap.</summary>
+    public required double ExchangeSeconds { get; init; }
+    /// <summary>The step with an infinitely fast WAN: the inner step, as if the sites were one.</summary>
+    public required double StepWithoutWanSeconds { get; init; }
+    /// <summary>Average WAN wait per step that overlap did not hide.</summary>
+    public required double ExposedSeconds { get; init; }
+    /// <summary>Share of the step not spent waiting on the WAN.</summary>
+    public required double Utilization { get; init; }
+    /// <summary>The least WAN per site (one direction) that keeps <see cref="Utilization"/> at 95 %; null when latency alone prevents it.</summary>
+    public required Bandwidth? BandwidthFor95 { get; init; }
 }

@@ -7,6 +7,7 @@ using Augur.Domain.Hardware;
 using Augur.Domain.Models;
 using Augur.Domain.Parallelism;
 using Augur.Domain.Workloads;
+using Augur.Units;
 
 namespace Augur.CostModels.Training;
 
@@ -57,7 +58,13 @@ public sealed class TrainingModel
     public int MicroBatches(in ParallelLayout l) => _job.GlobalBatch / (l.Dp * l.MicroBatch);
 
     public MemoryBreakdown Memory(in ParallelLayout l) =>
-        TrainingMemory.Estimate(_m, _params, _job, l, _cal, MicroBatches(l));
+        TrainingMemory.Estimate(_m, _params, _job, SiteLayout(l), _cal, MicroBatches(l));
+
+    /// <summary>
+    /// The part of a layout inside one site: its data-parallel replicas split over the sites, so ZeRO shards, gradient
+    /// reduction and the optimizer step stay inside a site and only the cross-site exchange travels the WAN.
+    /// </summary>
+    public ParallelLayout SiteLayout(in ParallelLayout l) => Cluster.Sites == 1 ? l : l with { Dp = l.Dp / Cluster.Sites };
 
     public bool Fits(in MemoryBreakdown mem) => mem.Total <= Cluster.Accelerator.HbmCapacity;
 
@@ -159,10 +166,17 @@ public sealed class TrainingModel
         double perMicroBatch = criticalCompute + tpComm + cpComm + epComm + ppComm;
         double bubble = (l.Pp - 1.0) / l.Vp * perMicroBatch;
 
-        double dpComm = DataParallel(l, m, stageCompute, fwd.Total.Value);
-        double optimizer = OptimizerStep(l);
+        var site = SiteLayout(l);
+        var (dpComm, dpReduce) = DataParallel(site, m, stageCompute, fwd.Total.Value);
+        double optimizer = OptimizerStep(site);
 
         var breakdown = new StepBreakdown { Compute = criticalCompute * m, Bubble = bubble, TensorParallel = tpComm * m, ContextParallel = cpComm * m, ExpertParallel = epComm * m, PipelineP2P = ppComm * m, DataParallel = dpComm, Optimizer = optimizer };
+        CrossSiteEstimate? crossSite = null;
+        if (Cluster.Sites > 1)
+        {
+            crossSite = AcrossSites(breakdown.Total, stageCompute - fwd.Total.Value, dpReduce);
+            breakdown = breakdown with { CrossSite = crossSite.ExposedSeconds };
+        }
         double step = breakdown.Total;
         double computeShare = m * (criticalCompute / Math.Max(1e-30, stageCompute + (l.Pp == 1 ? headTime : 0)));
         var split = new ComputeSplit(gemm * computeShare, attention * computeShare, elementwise * computeShare);
@@ -172,7 +186,40 @@ public sealed class TrainingModel
         double modelFlopsPerGpu = _modelFlopsPerStep / step / gpus;
         double hardwareFlops = _modelFlopsPerStep + RecomputeFlops(l) + moduleFlops * m * gpus;
         double peak = _rates.Peak.PerSecond;
-        return new TrainingEstimate { Layout = l, StepSeconds = step, Breakdown = breakdown, ComputeSplit = split, Memory = mem, Fits = Fits(mem), TokensPerSecondPerGpu = tokensPerSec, ModelFlopsPerGpuPerSecond = modelFlopsPerGpu, Mfu = modelFlopsPerGpu / peak, Hfu = hardwareFlops / step / gpus / peak, MicroBatches = m };
+        return new TrainingEstimate { Layout = l, StepSeconds = step, Breakdown = breakdown, ComputeSplit = split, Memory = mem, Fits = Fits(mem), TokensPerSecondPerGpu = tokensPerSec, ModelFlopsPerGpuPerSecond = modelFlopsPerGpu, Mfu = modelFlopsPerGpu / peak, Hfu = hardwareFlops / step / gpus / peak, MicroBatches = m, CrossSite = crossSite };
+    }
+
+    /// <summary>
+    /// Data parallelism across sites (<see cref="CrossSite"/>): each site's GPUs exchange the whole model once per
+    /// synchronisation, 16-bit gradients every step when synchronous, pseudo-gradients in the outer precision every H
+    /// steps with DiLoCo. A synchronous exchange hides behind the last micro-batch's backward after the in-site
+    /// reduce-scatter has used its share; a DiLoCo exchange behind the backward and τ further inner steps.
+    /// </summary>
+    CrossSiteEstimate AcrossSites(double innerStep, double backward, double intraReduce)
+    {
+        var plan = _job.CrossSite;
+        var wan = Cluster.ScaleAcross!;
+        int sites = Cluster.Sites, perSite = Cluster.GpusPerSite;
+        bool diloco = plan.Method == CrossSiteMethod.DiLoCo;
+        double bytesPerParam = diloco ? plan.OuterBits / 8.0 : 2.0;
+        double window = diloco ? backward + plan.OverlapSteps * innerStep
+            : _job.OverlapDataParallel ? Math.Max(0, backward - intraReduce) : 0;
+        var exchange = new CrossSiteExchange
+        {
+            Sites = sites, BytesPerGpu = _params.Total * bytesPerParam / perSite, Latency = wan.Latency?.Value ?? 0,
+            Period = diloco ? plan.InnerSteps : 1, Fragments = diloco ? plan.Fragments : 1, Window = window,
+        };
+        double perGpu = wan.PerGpu.BytesPerSecond;
+        double exposed = CrossSite.ExposedPerStep(exchange, perGpu);
+        double? need = CrossSite.BandwidthFor(exchange, innerStep, 0.95);
+        return new CrossSiteEstimate
+        {
+            Training = plan, Sites = sites, SiteBandwidth = wan.PerGpu * perSite, LatencySeconds = exchange.Latency,
+            BytesPerSiteExchange = 2.0 * (sites - 1) / sites * _params.Total * bytesPerParam,
+            ExchangeSeconds = Collectives.AllReduceAcross(new NetworkTier(perGpu, exchange.Latency), exchange.BytesPerGpu / exchange.Fragments, sites),
+            StepWithoutWanSeconds = innerStep, ExposedSeconds = exposed, Utilization = CrossSite.Utilization(innerStep, exposed),
+            BandwidthFor95 = need is { } b ? new Bandwidth(b * perSite) : null,
+        };
     }
 
     /// <summary>
@@ -200,7 +247,7 @@ public sealed class TrainingModel
     /// backward. With overlap, gradient reduction hides behind the last micro-batch's backward and the weight
     /// gather behind the first micro-batch's forward; ZeRO-3 gathers hide behind each micro-batch.
     /// </summary>
-    double DataParallel(in ParallelLayout l, int microBatches, double stageCompute, double stageForward)
+    (double Exposed, double Reduce) DataParallel(in ParallelLayout l, int microBatches, double stageCompute, double stageForward)
     {
         var stage = _params.Stage(l.Pp);
         double denseParams = stage.SharedPerGpu(l.Tp);
@@ -227,10 +274,10 @@ public sealed class TrainingModel
             // Per micro-batch: gather for forward, gather again for backward, reduce-scatter gradients.
             double fwdExposed = Math.Max(0, gather - stageForward);
             double bwdExposed = Math.Max(0, gather + reduce - backward);
-            return microBatches * (fwdExposed + bwdExposed);
+            return (microBatches * (fwdExposed + bwdExposed), reduce);
         }
-        if (!_job.OverlapDataParallel) return reduce + gather;
-        return Math.Max(0, reduce - backward) + Math.Max(0, gather - stageForward);
+        if (!_job.OverlapDataParallel) return (reduce + gather, reduce);
+        return (Math.Max(0, reduce - backward) + Math.Max(0, gather - stageForward), reduce);
     }
 
     double OptimizerStep(in ParallelLayout l)

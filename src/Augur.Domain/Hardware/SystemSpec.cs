@@ -21,8 +21,9 @@ public sealed record SystemSpec
 }
 
 /// <summary>
-/// The hardware a job runs on: GPU count and the network tiers they sit in. The scale-up and scale-out accessors
-/// are what today's cost models read; a scale-across tier is the seam for training over several sites.
+/// The hardware a job runs on: GPU count and the network tiers they sit in. With a scale-across tier the GPUs
+/// are split evenly over <see cref="Sites"/> sites: the scale-out tier joins the GPUs of one site and the wide-area
+/// tier joins the sites (its per-GPU bandwidth is the site's WAN bandwidth over the site's GPUs).
 /// </summary>
 public sealed record Cluster
 {
@@ -37,6 +38,11 @@ public sealed record Cluster
     public Bandwidth ScaleUpPerGpu => ScaleUp.PerGpu;
     public Bandwidth ScaleOutPerGpu => ScaleOut.PerGpu;
     public bool InNetworkReduction => ScaleUp.InNetworkReduction;
+    /// <summary>The wide-area tier between sites, or null when every GPU sits in one site.</summary>
+    public NetworkTierSpec? ScaleAcross => Tiers.FirstOrDefault(t => t.Kind == TierKind.ScaleAcross);
+    /// <summary>Sites the GPUs are split over (1 without a scale-across tier).</summary>
+    public int Sites => ScaleAcross is null ? 1 : Gpus / ScaleOut.Domain;
+    public int GpusPerSite => Gpus / Sites;
 
     public static Cluster From(SystemSpec system, Accelerator accelerator, int gpus) => new()
     {

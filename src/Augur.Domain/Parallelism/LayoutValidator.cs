@@ -32,6 +32,20 @@ public static class LayoutValidator
         return null;
     }
 
+    /// <summary>
+    /// Each of <paramref name="sites"/> sites holds whole replicas (every pipeline stage, every expert), so the data-parallel
+    /// degree and each expert shard's replicas split evenly over the sites.
+    /// </summary>
+    public static string? CheckSites(ParallelLayout l, int sites)
+    {
+        if (sites <= 1) return null;
+        if (l.Dp % sites != 0)
+            return $"dp={l.Dp} does not split over the {sites} sites; each site holds whole replicas, so dp must be a multiple of {sites}";
+        if (l.ExpertDp % sites != 0)
+            return $"ep×etp = {l.Ep * l.Etp} leaves {l.ExpertDp} replicas of each expert shard, which do not split over the {sites} sites; lower ep so every site holds all experts";
+        return null;
+    }
+
     /// <summary>Full check of a training layout against the model, the GPU count and the batch.</summary>
     public static string? Check(ModelSpec m, int gpus, ParallelLayout l, int seqLen, int globalBatch)
     {

@@ -21,6 +21,8 @@ public sealed record TrainingJob
     public bool OverlapDataParallel { get; init; } = true;
     /// <summary>How tokens spread over experts (MoE models).</summary>
     public ExpertRoutingMode Routing { get; init; } = ExpertRoutingMode.Random;
+    /// <summary>How data parallelism spans sites (read only when the cluster has more than one).</summary>
+    public CrossSiteTraining CrossSite { get; init; } = CrossSiteTraining.Synchronous;
 
     public double TokensPerStep => (double)SeqLen * GlobalBatch;
 }

@@ -23,7 +23,7 @@ public static class TrainingReport
         bool fits = e.Fits;
         var head = Render.Table("metric", "value");
         head.AddRow("model", s.Model.Name);
-        head.AddRow("hardware", $"{s.Cluster.Gpus} × {acc.Id} ({s.Cluster.SystemName}; scale-up domain {s.Cluster.ScaleUpDomain}{Format.Hypothetical(acc)})");
+        head.AddRow("hardware", $"{s.Cluster.Gpus} × {acc.Id} ({s.Cluster.SystemName}; scale-up domain {s.Cluster.ScaleUpDomain}{Format.Hypothetical(acc)}{(s.Cluster.Sites > 1 ? $"; {s.Cluster.Sites} sites of {s.Cluster.GpusPerSite}" : "")})");
         head.AddRow("layout", e.Layout.ToString());
         head.AddRow("step time", Format.Seconds(e.StepSeconds));
         head.AddRow("step time range", BandReport.TimeText(band, e.StepSeconds));
@@ -41,6 +41,7 @@ public static class TrainingReport
 
         var mem = MemoryTable(e.Memory);
         var items = new List<IRenderable> { head, BandReport.Basis(band), time, mem };
+        if (e.CrossSite is { } across) items.Insert(3, CrossSiteReport.Table(across));
         if (!fits) items.Insert(0, Render.Line(DoesNotFit(e.Memory.Total.GiB, acc.HbmCapacity.GiB, "add GPUs, raise zero or recompute, or use a larger-memory accelerator")));
         else if (run is not null) items.Add(RunTable(run));
         return items.ToArray();
@@ -106,6 +107,7 @@ public static class TrainingReport
             ["bottleneck"] = e.Bottleneck.Label(),
             ["breakdown"] = breakdown,
         };
+        if (e.CrossSite is { } across) o["cross_site"] = CrossSiteReport.Json(across);
         if (!e.Fits) o["shortfall_gib_per_gpu"] = JsonOut.Num(e.Memory.Total.GiB - s.Cluster.Accelerator.HbmCapacity.GiB);
         else if (run is not null)
         {

@@ -14,7 +14,8 @@ public static class TrainingSearchSpace
     static readonly int[] MicroBatches = [1, 2, 4, 8];
     static readonly Recompute[] RecomputeModes = [Recompute.None, Recompute.Selective, Recompute.Full];
 
-    public static IEnumerable<ParallelLayout> Enumerate(ModelSpec m, int gpus, int scaleUpDomain, TrainingJob job, LayoutSpec fix)
+    /// <remarks>With several <paramref name="sites"/>, only layouts whose replicas split evenly over them (LayoutValidator.CheckSites).</remarks>
+    public static IEnumerable<ParallelLayout> Enumerate(ModelSpec m, int gpus, int scaleUpDomain, TrainingJob job, LayoutSpec fix, int sites = 1)
     {
         foreach (int tp in Divisors(gpus))
         {
@@ -30,7 +31,7 @@ public static class TrainingSearchSpace
                     if (pp > m.Layers) continue;
                     int dp = gpus / (tp * cp * pp);
                     if (fix.Dp is { } fdp && dp != fdp) continue;
-                    if (job.GlobalBatch % dp != 0) continue;
+                    if (job.GlobalBatch % dp != 0 || dp % sites != 0) continue;
                     int perReplica = job.GlobalBatch / dp;
                     foreach (int mb in MicroBatches)
                     {

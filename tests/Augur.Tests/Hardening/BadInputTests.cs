@@ -12,7 +12,7 @@ public class BadInputTests
     static string File(string name) => Scenarios.Repo("tests/Augur.Tests/Hardening/bad-inputs/" + name);
 
     /// <summary>Exactly one line on stderr, nothing on stdout, exit code 2; returns the line.</summary>
-    static string Refused(params string[] args)
+    internal static string Refused(params string[] args)
     {
         var (code, output, err) = CliTests.Run(args);
         Assert.Equal(2, code);

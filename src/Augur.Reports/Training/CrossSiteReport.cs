@@ -1,0 +1,60 @@
+using System.Text.Json.Nodes;
+using Augur.CostModels.Training;
+using Augur.Domain.Workloads;
+using Augur.Reports.Console;
+using Augur.Reports.Json;
+using Augur.Units;
+using Spectre.Console;
+
+namespace Augur.Reports.Training;
+
+/// <summary>The table and JSON of data parallelism across sites (a multi-site training estimate).</summary>
+public static class CrossSiteReport
+{
+    public static Table Table(CrossSiteEstimate x)
+    {
+        var t = Render.Table("across sites", "value");
+        t.AddRow("sites", $"{x.Sites} joined by {Bits(x.SiteBandwidth)} per site each way, {Format.N(x.LatencySeconds * 1e3, "0.##")} ms one-way");
+        t.AddRow("method", Method(x.Training));
+        t.AddRow("sent per site per full exchange", Format.N(x.BytesPerSiteExchange / 1e9, "#,0.##") + " GB");
+        t.AddRow("one exchange over the WAN", Format.Seconds(x.ExchangeSeconds));
+        t.AddRow("step without the WAN", Format.Seconds(x.StepWithoutWanSeconds));
+        t.AddRow("WAN wait per step (exposed)", Format.Seconds(x.ExposedSeconds));
+        t.AddRow("compute utilisation", Format.Pct(x.Utilization));
+        t.AddRow("WAN per site for 95% utilisation", x.BandwidthFor95 is { } b ? Bits(b) + " each way" : "none reaches it (latency alone exposes more than 5%)");
+        return t;
+    }
+
+    public static JsonObject Json(CrossSiteEstimate x) => new()
+    {
+        ["sites"] = x.Sites,
+        ["method"] = x.Training.Method == CrossSiteMethod.DiLoCo ? "diloco" : "synchronous",
+        ["inner_steps"] = x.Training.InnerSteps,
+        ["outer_bits"] = x.Training.Method == CrossSiteMethod.DiLoCo ? x.Training.OuterBits : 16,
+        ["fragments"] = x.Training.Fragments,
+        ["overlap_steps"] = x.Training.OverlapSteps,
+        ["wan_gbit_per_s_per_site"] = JsonOut.Num(GbitPerSecond(x.SiteBandwidth)),
+        ["wan_latency_s"] = JsonOut.Num(x.LatencySeconds),
+        ["bytes_per_site_per_exchange"] = JsonOut.Num(x.BytesPerSiteExchange),
+        ["exchange_s"] = JsonOut.Num(x.ExchangeSeconds),
+        ["step_without_wan_s"] = JsonOut.Num(x.StepWithoutWanSeconds),
+        ["exposed_s"] = JsonOut.Num(x.ExposedSeconds),
+        ["compute_utilization"] = JsonOut.Num(x.Utilization),
+        ["wan_gbit_per_s_per_site_for_95pct"] = x.BandwidthFor95 is { } b ? JsonOut.Num(GbitPerSecond(b)) : null,
+    };
+
+    static string Method(CrossSiteTraining c) => c.Method == CrossSiteMethod.Synchronous
+        ? "synchronous: hierarchical all-reduce every step, overlapped with backward"
+        : $"DiLoCo: H = {c.InnerSteps} inner steps, {c.OuterBits}-bit outer exchange"
+          + (c.Fragments > 1 ? $", {c.Fragments} streamed fragments" : "")
+          + (c.OverlapSteps > 0 ? $", overlapping {c.OverlapSteps} inner step{(c.OverlapSteps > 1 ? "s" : "")}" : "");
+
+    static double GbitPerSecond(Bandwidth b) => b.BytesPerSecond * UnitConstants.BitsPerByte / UnitConstants.Giga;
+
+    /// <summary>A WAN rate in the bits per second carriers quote.</summary>
+    public static string Bits(Bandwidth b)
+    {
+        double gbit = GbitPerSecond(b);
+        return gbit >= 1000 ? Format.N(gbit / 1000, "0.##") + " Tbit/s" : Format.N(gbit, gbit >= 10 ? "0" : "0.##") + " Gbit/s";
+    }
+}
