@@ -37,6 +37,11 @@ public class CrossSiteInputTests
         Assert.Contains(expected, BadInputTests.Refused("estimate", Scenario(TwoSites, training)));
 
     [Fact]
+    public void Serving_across_sites_is_refused() =>
+        Assert.Contains("serving across sites is not modelled",
+            BadInputTests.Refused("estimate", CliTests.Temp("workload: inference\nmodel: llama3.1-8b\nhardware: h100-sxm\ncluster: " + TwoSites + "\ninference: {input_tokens: 1000, output_tokens: 100}\n")));
+
+    [Fact]
     public void DiLoCo_on_one_site_is_refused() =>
         Assert.Contains("DiLoCo synchronises sites; set cluster.sites above 1",
             BadInputTests.Refused("estimate", Scenario("{gpus: 64}", "training: {seq_len: 4096, global_batch: 64, cross_site: diloco, diloco: {inner_steps: 10}}\n")));

@@ -1,4 +1,5 @@
 using Augur.CostModels.Analysis;
+using Augur.Search.Training;
 using Augur.CostModels.Communication;
 using Augur.Domain.Parallelism;
 using Augur.Domain.Workloads;
@@ -95,6 +96,19 @@ public class CrossSiteTests
         Assert.Equal(a.BytesPerSiteExchange / 4, b.BytesPerSiteExchange, 1e-6 * a.BytesPerSiteExchange);
         Assert.True(b.BandwidthFor95!.Value.BytesPerSecond * 100 < a.BandwidthFor95!.Value.BytesPerSecond);
         Assert.True(b.Utilization > a.Utilization);
+    }
+
+    [Fact]
+    public void The_planner_keeps_whole_replicas_in_each_site()
+    {
+        var s = Scenarios.FromYaml(FourSites.Replace("parallelism: {tp: 8, pp: 16, vp: 4, cp: 2, dp: 384, sp: true, zero: 1, microbatch: 1, recompute: none}", "parallelism: {pp: 16}", StringComparison.Ordinal));
+        var plan = TrainingPlanner.Plan(Scenarios.Training(s), s, top: 5);
+        Assert.NotEmpty(plan.Ranked);
+        Assert.All(plan.Ranked, e =>
+        {
+            Assert.Equal(0, e.Layout.Dp % 4);
+            Assert.NotNull(e.CrossSite);
+        });
     }
 
     [Fact]
