@@ -3,6 +3,7 @@ using Augur.CostModels.Inference;
 using Augur.CostModels.Run;
 using Augur.CostModels.Training;
 using Augur.CostModels.Validation;
+using Augur.Domain;
 using Augur.Domain.Parallelism;
 using Augur.Domain.Workloads;
 using Augur.Units;
@@ -26,6 +27,8 @@ public static class EstimateWorkflow
     public static TrainingEstimateOutcome Training(Scenario s, CatalogStore catalog)
     {
         var job = s.Training!;
+        if (job.CrossSiteChoices is not null)
+            throw new InputException("training.cross_site: auto lets plan choose the method; estimate costs one, so set cross_site: synchronous or diloco (with one inner_steps)");
         var layout = LayoutDefaults.Complete(s.Layout, s.Cluster.Gpus);
         if (LayoutValidator.Check(s.Model, s.Cluster.Gpus, layout, job.SeqLen, job.GlobalBatch) is { } err)
             throw new LayoutException(err);

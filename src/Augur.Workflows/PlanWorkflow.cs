@@ -31,7 +31,11 @@ public static class PlanWorkflow
             return new InferencePlanOutcome(s, plan, chosen);
         }
         var model = EstimateWorkflow.TrainingModelOf(s, catalog);
-        var result = TrainingPlanner.Plan(model, s, top, progress);
+        // cross_site: auto: every layout is costed under each method the user allowed, and the fastest wins.
+        IReadOnlyList<TrainingModel> models = s.Training!.CrossSiteChoices is { } choices
+            ? [.. choices.Select(c => new TrainingModel(s.Model, s.Cluster, s.Training with { CrossSite = c }, catalog.Calibration(s.Cluster.Accelerator)))]
+            : [model];
+        var result = TrainingPlanner.Plan(models, s, top, progress);
         var best = result.Ranked.Count > 0 ? result.Ranked[0] : (TrainingEstimate?)null;
         return new TrainingPlanOutcome(s, result, best, best is { } b ? EstimateWorkflow.RunOf(s, model, b) : null);
     }

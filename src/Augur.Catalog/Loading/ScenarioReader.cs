@@ -199,7 +199,9 @@ public sealed class ScenarioReader(CatalogStore catalog)
         int sites = s.Cluster.Sites;
         if (sites > 1 && s.Workload != WorkloadKind.Training)
             throw new InputException($"{path}.cluster.sites: serving across sites is not modelled; serve from one site (sites: 1) and scale by replicas");
-        if (s.Training?.CrossSite is not { Method: CrossSiteMethod.DiLoCo } d) return;
+        if (s.Training is not { } job) return;
+        var d = job.CrossSiteChoices?.LastOrDefault() ?? job.CrossSite;
+        if (d.Method != CrossSiteMethod.DiLoCo) return;
         if (sites == 1)
             throw new InputException($"{path}.training.cross_site: DiLoCo synchronises sites; set cluster.sites above 1 (with wan_bandwidth and wan_latency_ms) or remove cross_site");
         if (d.Fragments > s.Model.Layers)
@@ -328,44 +330,66 @@ public sealed class ScenarioReader(CatalogStore catalog)
             "unfused" or "eager" => AttentionKernel.Unfused,
             var k => throw new InputException($"{t.Path}.attention: unknown kernel '{k}'; use flash or unfused"),
         };
+        var crossSite = ReadCrossSite(t);
         return new TrainingJob
         {
             SeqLen = seq, GlobalBatch = batch, Precision = precision, TokenBudget = tokens, FlopBudget = flops,
             AttentionKernel = kernel, OverlapDataParallel = t.OptionalBool("overlap_dp") ?? true, Routing = ReadRouting(t),
-            CrossSite = ReadCrossSite(t),
+            CrossSite = crossSite.Method, CrossSiteChoices = crossSite.Choices,
         };
     }
 
-    /// <summary>training.cross_site: synchronous (default) or diloco, whose knobs sit in training.diloco.</summary>
-    static CrossSiteTraining ReadCrossSite(MappingNode t)
+    /// <summary>
+    /// training.cross_site: synchronous (default), diloco (its knobs in training.diloco), or auto: plan chooses between
+    /// synchronous and DiLoCo at each H listed in diloco.inner_steps (a number or a list).
+    /// </summary>
+    static (CrossSiteTraining Method, IReadOnlyList<CrossSiteTraining>? Choices) ReadCrossSite(MappingNode t)
     {
-        var method = (t.OptionalString("cross_site") ?? "synchronous").ToLowerInvariant() switch
-        {
-            "synchronous" or "sync" => CrossSiteMethod.Synchronous,
-            "diloco" => CrossSiteMethod.DiLoCo,
-            var m => throw new InputException($"{t.Path}.cross_site: unknown method '{m}'; use synchronous (hierarchical all-reduce every step) or diloco (H inner steps between outer synchronisations)"),
-        };
+        string text = (t.OptionalString("cross_site") ?? "synchronous").ToLowerInvariant();
+        if (text is not ("synchronous" or "sync" or "diloco" or "auto"))
+            throw new InputException($"{t.Path}.cross_site: unknown method '{text}'; use synchronous (hierarchical all-reduce every step), diloco (H inner steps between outer synchronisations) or auto (plan chooses; DiLoCo changes the optimisation)");
         var d = t.OptionalMapping("diloco");
-        if (method == CrossSiteMethod.Synchronous)
+        if (text is "synchronous" or "sync")
         {
-            if (d is not null) throw new InputException($"{d.Path}: set training.cross_site: diloco to use it, or remove the section");
-            return CrossSiteTraining.Synchronous;
+            if (d is not null) throw new InputException($"{d.Path}: set training.cross_site: diloco (or auto) to use it, or remove the section");
+            return (CrossSiteTraining.Synchronous, null);
         }
-        if (d is null) throw new InputException($"{t.Path}.diloco: cross_site: diloco needs a diloco section with inner_steps (H, e.g. 100)");
+        if (d is null) throw new InputException($"{t.Path}.diloco: cross_site: {text} needs a diloco section with inner_steps (H, e.g. 100)");
         d.RequireOnly(DiLoCoKeys);
-        if (!d.Has("inner_steps")) throw new InputException($"{d.Path}.inner_steps: missing; give H, the inner steps between outer synchronisations (e.g. 100)");
-        int h = d.Integer("inner_steps");
-        if (h < 1) throw new InputException($"{d.Path}.inner_steps: must be at least 1, got {h}");
-        d.OptionalInteger("inner_steps", 1, 1_000_000, "DiLoCo runs use tens to thousands");
+        var steps = InnerSteps(d, allowList: text == "auto");
         int bits = d.OptionalInteger("outer_bits") ?? 16;
         if (bits is not (16 or 8 or 4)) throw new InputException($"{d.Path}.outer_bits: {bits} is not an exchange precision; use 16 (bf16), 8 (fp8) or 4 (fp4/int4)");
         int fragments = d.OptionalInteger("fragments") ?? 1;
-        if (fragments < 1 || fragments > h)
-            throw new InputException($"{d.Path}.fragments: must be between 1 and inner_steps ({h}), got {fragments}; one fragment travels every inner_steps/fragments steps");
         int overlap = d.OptionalInteger("overlap_steps") ?? 0;
-        if (overlap < 0 || overlap >= h)
-            throw new InputException($"{d.Path}.overlap_steps: must be between 0 and inner_steps − 1 ({h - 1}), got {overlap}");
-        return new CrossSiteTraining { Method = method, InnerSteps = h, OuterBits = bits, Fragments = fragments, OverlapSteps = overlap };
+        var options = steps.Select(h =>
+        {
+            if (fragments < 1 || fragments > h)
+                throw new InputException($"{d.Path}.fragments: must be between 1 and inner_steps ({h}), got {fragments}; one fragment travels every inner_steps/fragments steps");
+            if (overlap < 0 || overlap >= h)
+                throw new InputException($"{d.Path}.overlap_steps: must be between 0 and inner_steps − 1 ({h - 1}), got {overlap}");
+            return new CrossSiteTraining { Method = CrossSiteMethod.DiLoCo, InnerSteps = h, OuterBits = bits, Fragments = fragments, OverlapSteps = overlap };
+        }).ToList();
+        return text == "auto" ? (CrossSiteTraining.Synchronous, [CrossSiteTraining.Synchronous, .. options]) : (options[0], null);
+    }
+
+    /// <summary>diloco.inner_steps: H ≥ 1, or for auto a list of candidates.</summary>
+    static IReadOnlyList<int> InnerSteps(MappingNode d, bool allowList)
+    {
+        string path = d.Path + ".inner_steps";
+        var values = d.Get("inner_steps") switch
+        {
+            null => throw new InputException($"{path}: missing; give H, the inner steps between outer synchronisations (e.g. 100)"),
+            SequenceNode seq when allowList && seq.Items.Count > 0 => seq.Items.Select(i => i is ScalarNode { Text: { } x } && int.TryParse(x, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int v) ? v
+                : throw new InputException($"{path}: list whole numbers of steps, e.g. [30, 100, 300]")).ToList(),
+            SequenceNode => throw new InputException($"{path}: a list of H is for cross_site: auto (plan chooses); give one number"),
+            _ => [d.Integer("inner_steps")],
+        };
+        foreach (int h in values)
+        {
+            if (h < 1) throw new InputException($"{path}: must be at least 1, got {h}");
+            if (h > 1_000_000) throw new InputException(InputLimits.OutOfRange(path, h, 1, 1_000_000, "DiLoCo runs use tens to thousands"));
+        }
+        return values;
     }
 
     /// <summary>routing: random (default) or balanced (force-balanced benchmarks).</summary>

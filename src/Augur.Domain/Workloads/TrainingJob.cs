@@ -23,6 +23,11 @@ public sealed record TrainingJob
     public ExpertRoutingMode Routing { get; init; } = ExpertRoutingMode.Random;
     /// <summary>How data parallelism spans sites (read only when the cluster has more than one).</summary>
     public CrossSiteTraining CrossSite { get; init; } = CrossSiteTraining.Synchronous;
+    /// <summary>
+    /// The methods <c>plan</c> may choose among (<c>cross_site: auto</c>): synchronous and DiLoCo at each H the user lists,
+    /// since DiLoCo changes the optimisation and only the user may allow it. Null when the scenario names one method.
+    /// </summary>
+    public IReadOnlyList<CrossSiteTraining>? CrossSiteChoices { get; init; }
 
     public double TokensPerStep => (double)SeqLen * GlobalBatch;
 }

@@ -14,8 +14,16 @@ namespace Augur.Search.Training;
 /// </summary>
 public static class TrainingPlanner
 {
-    public static PlanResult Plan(TrainingModel model, Scenario scenario, int top = 5, IProgress<long>? progress = null)
+    public static PlanResult Plan(TrainingModel model, Scenario scenario, int top = 5, IProgress<long>? progress = null) =>
+        Plan([model], scenario, top, progress);
+
+    /// <summary>
+    /// Ranks every layout under each of <paramref name="models"/> (the same scenario costed with different methods
+    /// across sites, when the user allows a choice); memory does not depend on the method, so it is checked once.
+    /// </summary>
+    public static PlanResult Plan(IReadOnlyList<TrainingModel> models, Scenario scenario, int top = 5, IProgress<long>? progress = null)
     {
+        var model = models[0];
         var job = scenario.Training!;
         var sw = Stopwatch.StartNew();
         var best = new List<TrainingEstimate>(top + 1);
@@ -29,10 +37,13 @@ public static class TrainingPlanner
             var mem = model.Memory(layout);
             leastGiB = Math.Min(leastGiB, mem.Total.GiB);
             if (!model.Fits(mem)) { pruned++; continue; }
-            var est = model.Estimate(layout, mem);
-            evaluated++;
-            if ((evaluated & 0xFFFF) == 0) progress?.Report(evaluated);
-            Insert(best, est, top);
+            for (int k = 0; k < models.Count; k++)
+            {
+                var est = models[k].Estimate(layout, mem);
+                evaluated++;
+                if ((evaluated & 0xFFFF) == 0) progress?.Report(evaluated);
+                Insert(best, est, top);
+            }
         }
         sw.Stop();
         if (best.Count == 0) throw new InputException(NothingRuns(scenario, enumerated, leastGiB));

@@ -32,7 +32,7 @@ public class CrossSiteInputTests
     [InlineData("training: {seq_len: 4096, global_batch: 64, cross_site: diloco, diloco: {inner_steps: 10, fragments: 11}}\n", "fragments: must be between 1 and inner_steps (10)")]
     [InlineData("training: {seq_len: 4096, global_batch: 64, cross_site: diloco, diloco: {inner_steps: 100, fragments: 40}}\n", "40 fragments exceed the 32 layers")]
     [InlineData("training: {seq_len: 4096, global_batch: 64, cross_site: gossip}\n", "cross_site: unknown method 'gossip'")]
-    [InlineData("training: {seq_len: 4096, global_batch: 64, diloco: {inner_steps: 10}}\n", "set training.cross_site: diloco to use it")]
+    [InlineData("training: {seq_len: 4096, global_batch: 64, diloco: {inner_steps: 10}}\n", "set training.cross_site: diloco (or auto) to use it")]
     public void Bad_cross_site_training_is_refused(string training, string expected) =>
         Assert.Contains(expected, BadInputTests.Refused("estimate", Scenario(TwoSites, training)));
 
@@ -40,6 +40,16 @@ public class CrossSiteInputTests
     public void Serving_across_sites_is_refused() =>
         Assert.Contains("serving across sites is not modelled",
             BadInputTests.Refused("estimate", CliTests.Temp("workload: inference\nmodel: llama3.1-8b\nhardware: h100-sxm\ncluster: " + TwoSites + "\ninference: {input_tokens: 1000, output_tokens: 100}\n")));
+
+    [Fact]
+    public void Estimate_of_an_auto_scenario_is_refused() =>
+        Assert.Contains("cross_site: auto lets plan choose the method; estimate costs one",
+            BadInputTests.Refused("estimate", Scenario(TwoSites, "training: {seq_len: 4096, global_batch: 64, cross_site: auto, diloco: {inner_steps: [10, 100]}}\n")));
+
+    [Fact]
+    public void A_list_of_H_outside_auto_is_refused() =>
+        Assert.Contains("a list of H is for cross_site: auto",
+            BadInputTests.Refused("estimate", Scenario(TwoSites, "training: {seq_len: 4096, global_batch: 64, cross_site: diloco, diloco: {inner_steps: [10, 100]}}\n")));
 
     [Fact]
     public void DiLoCo_on_one_site_is_refused() =>

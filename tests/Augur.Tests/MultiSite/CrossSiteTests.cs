@@ -112,6 +112,24 @@ public class CrossSiteTests
     }
 
     [Fact]
+    public void Plan_chooses_DiLoCo_only_when_the_user_allows_it()
+    {
+        // At 1 Tbit/s per site a synchronous step waits seconds on the WAN; DiLoCo at H = 100 hides nearly all of it.
+        string slow = FourSites.Replace("wan_bandwidth: 10 Tbit/s", "wan_bandwidth: 1 Tbit/s", StringComparison.Ordinal)
+            .Replace("parallelism: {tp: 8, pp: 16, vp: 4, cp: 2, dp: 384, sp: true, zero: 1, microbatch: 1, recompute: none}", "parallelism: {tp: 8, pp: 16, vp: 4, cp: 2, sp: true, zero: 1, microbatch: 1, recompute: none}", StringComparison.Ordinal);
+        var fixedSync = Scenarios.FromYaml(slow);
+        var auto = Scenarios.FromYaml(slow.Replace("global_batch: 6144}", "global_batch: 6144, cross_site: auto, diloco: {inner_steps: [10, 100]}}", StringComparison.Ordinal));
+        var catalog = Augur.Catalog.Loading.CatalogStore.Default;
+        var a = (Augur.Workflows.TrainingPlanOutcome)Augur.Workflows.PlanWorkflow.Run(fixedSync, catalog, top: 3);
+        var b = (Augur.Workflows.TrainingPlanOutcome)Augur.Workflows.PlanWorkflow.Run(auto, catalog, top: 3);
+        Assert.Equal(CrossSiteMethod.Synchronous, a.Best!.Value.CrossSite!.Training.Method);
+        var chosen = b.Best!.Value.CrossSite!.Training;
+        Assert.Equal(CrossSiteMethod.DiLoCo, chosen.Method);
+        Assert.Equal(100, chosen.InnerSteps);
+        Assert.True(b.Best.Value.StepSeconds < a.Best.Value.StepSeconds);
+    }
+
+    [Fact]
     public void One_site_has_no_cross_site_part()
     {
         var s = Scenarios.FromYaml(FourSites.Replace(", sites: 4, wan_bandwidth: 10 Tbit/s, wan_latency_ms: 20", "", StringComparison.Ordinal));
