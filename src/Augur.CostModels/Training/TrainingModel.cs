@@ -31,6 +31,7 @@ public sealed class TrainingModel
     readonly ParameterCount _params;
     readonly double _modelFlopsPerStep;
     readonly double _activationBytes;
+    readonly int _sites;
 
     public TrainingModel(ModelSpec model, Cluster cluster, TrainingJob job, HardwareCalibration calibration)
     {
@@ -38,6 +39,7 @@ public sealed class TrainingModel
         _job = job;
         _cal = calibration;
         Cluster = cluster;
+        _sites = cluster.Sites;
         _rates = new DeviceRates(cluster.Accelerator, calibration, job.Precision,
             PrecisionRules.Attention(cluster.Accelerator, PrecisionRules.TrainingKeysAndValues(job.Precision)));
         _headRates = new DeviceRates(cluster.Accelerator, calibration, PrecisionRules.LmHead);
@@ -64,7 +66,7 @@ public sealed class TrainingModel
     /// The part of a layout inside one site: its data-parallel replicas split over the sites, so ZeRO shards, gradient
     /// reduction and the optimizer step stay inside a site and only the cross-site exchange travels the WAN.
     /// </summary>
-    public ParallelLayout SiteLayout(in ParallelLayout l) => Cluster.Sites == 1 ? l : l with { Dp = l.Dp / Cluster.Sites };
+    public ParallelLayout SiteLayout(in ParallelLayout l) => _sites == 1 ? l : l with { Dp = l.Dp / _sites };
 
     public bool Fits(in MemoryBreakdown mem) => mem.Total <= Cluster.Accelerator.HbmCapacity;
 
@@ -172,7 +174,7 @@ public sealed class TrainingModel
 
         var breakdown = new StepBreakdown { Compute = criticalCompute * m, Bubble = bubble, TensorParallel = tpComm * m, ContextParallel = cpComm * m, ExpertParallel = epComm * m, PipelineP2P = ppComm * m, DataParallel = dpComm, Optimizer = optimizer };
         CrossSiteEstimate? crossSite = null;
-        if (Cluster.Sites > 1)
+        if (_sites > 1)
         {
             crossSite = AcrossSites(breakdown.Total, stageCompute - fwd.Total.Value, dpReduce);
             breakdown = breakdown with { CrossSite = crossSite.ExposedSeconds };
@@ -199,7 +201,7 @@ public sealed class TrainingModel
     {
         var plan = _job.CrossSite;
         var wan = Cluster.ScaleAcross!;
-        int sites = Cluster.Sites, perSite = Cluster.GpusPerSite;
+        int sites = _sites, perSite = Cluster.Gpus / _sites;
         bool diloco = plan.Method == CrossSiteMethod.DiLoCo;
         double bytesPerParam = diloco ? plan.OuterBits / 8.0 : 2.0;
         double window = diloco ? backward + plan.OverlapSteps * innerStep

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Augur.CostModels.Run;
 using Augur.CostModels.Training;
 using Augur.Domain.Workloads;
 using Augur.Reports.Console;
@@ -11,7 +12,9 @@ namespace Augur.Reports.Training;
 /// <summary>The table and JSON of data parallelism across sites (a multi-site training estimate).</summary>
 public static class CrossSiteReport
 {
-    public static Table Table(CrossSiteEstimate x)
+    /// <param name="run">The whole run, when the scenario has a budget: its goodput (time not lost to failures) times the
+    /// utilisation is the share of the GPUs' time that trains.</param>
+    public static Table Table(CrossSiteEstimate x, RunEstimate? run)
     {
         var t = Render.Table("across sites", "value");
         t.AddRow("sites", $"{x.Sites} joined by {Bits(x.SiteBandwidth)} per site each way, {Format.N(x.LatencySeconds * 1e3, "0.##")} ms one-way");
@@ -21,11 +24,12 @@ public static class CrossSiteReport
         t.AddRow("step without the WAN", Format.Seconds(x.StepWithoutWanSeconds));
         t.AddRow("WAN wait per step (exposed)", Format.Seconds(x.ExposedSeconds));
         t.AddRow("compute utilisation", Format.Pct(x.Utilization));
+        if (run is not null) t.AddRow("× goodput after failures", $"{Format.Pct(run.Goodput)} = {Format.Pct(x.Utilization * run.Goodput)} of GPU time trains");
         t.AddRow("WAN per site for 95% utilisation", x.BandwidthFor95 is { } b ? Bits(b) + " each way" : "none reaches it (latency alone exposes more than 5%)");
         return t;
     }
 
-    public static JsonObject Json(CrossSiteEstimate x) => new()
+    public static JsonObject Json(CrossSiteEstimate x, RunEstimate? run) => new()
     {
         ["sites"] = x.Sites,
         ["method"] = x.Training.Method == CrossSiteMethod.DiLoCo ? "diloco" : "synchronous",
@@ -40,6 +44,7 @@ public static class CrossSiteReport
         ["step_without_wan_s"] = JsonOut.Num(x.StepWithoutWanSeconds),
         ["exposed_s"] = JsonOut.Num(x.ExposedSeconds),
         ["compute_utilization"] = JsonOut.Num(x.Utilization),
+        ["useful_share"] = run is null ? null : JsonOut.Num(x.Utilization * run.Goodput),
         ["wan_gbit_per_s_per_site_for_95pct"] = x.BandwidthFor95 is { } b ? JsonOut.Num(GbitPerSecond(b)) : null,
     };
 

@@ -41,7 +41,7 @@ public static class TrainingReport
 
         var mem = MemoryTable(e.Memory);
         var items = new List<IRenderable> { head, BandReport.Basis(band), time, mem };
-        if (e.CrossSite is { } across) items.Insert(3, CrossSiteReport.Table(across));
+        if (e.CrossSite is { } across) items.Insert(3, CrossSiteReport.Table(across, fits ? run : null));
         if (!fits) items.Insert(0, Render.Line(DoesNotFit(e.Memory.Total.GiB, acc.HbmCapacity.GiB, "add GPUs, raise zero or recompute, or use a larger-memory accelerator")));
         else if (run is not null) items.Add(RunTable(run));
         return items.ToArray();
@@ -107,7 +107,7 @@ public static class TrainingReport
             ["bottleneck"] = e.Bottleneck.Label(),
             ["breakdown"] = breakdown,
         };
-        if (e.CrossSite is { } across) o["cross_site"] = CrossSiteReport.Json(across);
+        if (e.CrossSite is { } across) o["cross_site"] = CrossSiteReport.Json(across, e.Fits ? run : null);
         if (!e.Fits) o["shortfall_gib_per_gpu"] = JsonOut.Num(e.Memory.Total.GiB - s.Cluster.Accelerator.HbmCapacity.GiB);
         else if (run is not null)
         {

@@ -29,10 +29,11 @@ public static class TrainingPlanner
         var best = new List<TrainingEstimate>(top + 1);
         long evaluated = 0, pruned = 0, enumerated = 0;
         double leastGiB = double.MaxValue;
-        foreach (var layout in TrainingSearchSpace.Enumerate(scenario.Model, scenario.Cluster.Gpus, scenario.Cluster.ScaleUpDomain, job, scenario.Layout, scenario.Cluster.Sites))
+        int sites = scenario.Cluster.Sites;
+        foreach (var layout in TrainingSearchSpace.Enumerate(scenario.Model, scenario.Cluster.Gpus, scenario.Cluster.ScaleUpDomain, job, scenario.Layout, sites))
         {
             if (LayoutValidator.Check(scenario.Model, scenario.Cluster.Gpus, layout, job.SeqLen, job.GlobalBatch) is not null) continue;
-            if (LayoutValidator.CheckSites(layout, scenario.Cluster.Sites) is not null) continue;
+            if (LayoutValidator.CheckSites(layout, sites) is not null) continue;
             enumerated++;
             var mem = model.Memory(layout);
             leastGiB = Math.Min(leastGiB, mem.Total.GiB);

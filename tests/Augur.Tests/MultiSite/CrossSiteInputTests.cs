@@ -52,6 +52,16 @@ public class CrossSiteInputTests
             BadInputTests.Refused("estimate", Scenario(TwoSites, "training: {seq_len: 4096, global_batch: 64, cross_site: diloco, diloco: {inner_steps: [10, 100]}}\n")));
 
     [Fact]
+    public void The_useful_share_is_utilisation_times_goodput()
+    {
+        var (code, output, _) = CliTests.Run("estimate", Scenarios.Repo("samples/multisite-100k.yaml"), "--json");
+        Assert.Equal(0, code);
+        var o = System.Text.Json.JsonDocument.Parse(output).RootElement;
+        var x = o.GetProperty("cross_site");
+        Assert.Equal(x.GetProperty("compute_utilization").GetDouble() * o.GetProperty("goodput").GetDouble(), x.GetProperty("useful_share").GetDouble(), 4);
+    }
+
+    [Fact]
     public void DiLoCo_on_one_site_is_refused() =>
         Assert.Contains("DiLoCo synchronises sites; set cluster.sites above 1",
             BadInputTests.Refused("estimate", Scenario("{gpus: 64}", "training: {seq_len: 4096, global_batch: 64, cross_site: diloco, diloco: {inner_steps: 10}}\n")));
