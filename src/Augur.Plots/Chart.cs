@@ -8,11 +8,14 @@ namespace Augur.Plots;
 public enum ChartFormat { Png, Svg }
 
 /// <summary>A picture of one or more panels stacked top to bottom, each a full ScottPlot plot.</summary>
-public sealed partial class Chart(IReadOnlyList<Plot> panels)
+/// <param name="panelHeight">Pixels per panel: the standard height unless the panel has rows to fit.</param>
+public sealed partial class Chart(IReadOnlyList<Plot> panels, int panelHeight = Chart.StandardHeight)
 {
-    public const int Width = 1000, PanelHeight = 560;
+    public const int Width = 1000, StandardHeight = 560;
 
     public IReadOnlyList<Plot> Panels { get; } = panels;
+
+    public int PanelHeight { get; } = panelHeight;
 
     /// <summary>The format a --plot path asks for; anything but .png or .svg is bad input.</summary>
     public static ChartFormat FormatOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
@@ -21,6 +24,21 @@ public sealed partial class Chart(IReadOnlyList<Plot> panels)
         ".svg" => ChartFormat.Svg,
         _ => throw new InputException($"--plot {path}: name a .png or .svg file"),
     };
+
+    /// <summary>
+    /// Writes a command's pictures: the first to <paramref name="path"/>, each further one beside it with its name
+    /// added to the file name (out.svg, then out-schedule.svg, out-mesh.svg). Returns the paths written.
+    /// </summary>
+    public static IReadOnlyList<string> SaveAll(string path, IReadOnlyList<(string Name, Chart Chart)> charts)
+    {
+        var paths = charts.Select((c, i) => i == 0 ? path : Beside(path, c.Name)).ToList();
+        for (int i = 0; i < charts.Count; i++) charts[i].Chart.Save(paths[i]);
+        return paths;
+    }
+
+    /// <summary>The path of a further picture named <paramref name="name"/> beside <paramref name="path"/>.</summary>
+    public static string Beside(string path, string name) =>
+        Path.Combine(Path.GetDirectoryName(path) ?? "", $"{Path.GetFileNameWithoutExtension(path)}-{name}{Path.GetExtension(path)}");
 
     public void Save(string path)
     {

@@ -11,7 +11,7 @@ static class Shared
 {
     public static Option<bool> Json() => new("--json") { Description = "print one stable JSON document instead of tables" };
 
-    public static Option<string> Plot() => new("--plot") { Description = "also draw the result as a chart: FILE.png or FILE.svg" };
+    public static Option<string> Plot() => new("--plot") { Description = "also draw the result as a chart: FILE.png or FILE.svg (a command with more pictures writes each beside it as FILE-name.png, e.g. out-schedule.svg)" };
 
     /// <summary>The --plot path, its extension checked before any work is done; null when no chart is asked for.</summary>
     public static string? PlotPath(ParseResult r, Option<string> plot) => r.GetValue(plot) is { } path && Chart.FormatOf(path) is var _ ? path : null;

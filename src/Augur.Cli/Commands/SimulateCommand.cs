@@ -31,7 +31,7 @@ static class SimulateCommand
             finally { Progress.Done(error, progress); }
             if (r.GetValue(json)) JsonOut.Write(output, SimulationReport.Json(s, o.Estimate, o.Setup, o.Result, ErrorBandWorkflow.For(s, catalog)));
             else Render.To(output, SimulationReport.Tables(s, o.Estimate, o.Setup, o.Result, ErrorBandWorkflow.For(s, catalog)));
-            if (plotPath is not null) SimulationChart.Of(o).Save(plotPath);
+            if (plotPath is not null) Chart.SaveAll(plotPath, SimulationChart.Pictures(o));
             return 0;
         });
         return cmd;

@@ -67,7 +67,7 @@ public static class SimulationReport
             ["max_batch"] = setup.Options.MaxBatchSequences,
             ["chunk_tokens"] = setup.Options.ChunkTokenBudget,
             ["routing"] = setup.Options.Routing == RoutingPolicy.RoundRobin ? "round_robin" : "least_loaded",
-            ["requests"] = r.Requests.Count,
+            ["requests"] = r.RequestCount,
             ["makespan_s"] = JsonOut.Num(r.Makespan.Value),
             ["ttft_s"] = Latency(r.TimeToFirstToken),
             ["tpot_s"] = Latency(r.TimePerOutputToken),
@@ -106,7 +106,7 @@ public static class SimulationReport
             ? $"{setup.Spec.Arrival.ToString().ToLowerInvariant()} arrivals at {Format.N(rate, "0.###")} req/s{(setup.Spec.Arrival == ArrivalKind.Gamma ? $" (cv {Format.N(setup.Spec.Cv)})" : "")}, seed {setup.Spec.Seed}"
             : $"trace {Path.GetFileName(setup.Spec.TracePath)}";
         return $"{s.Model.Name} on {setup.Gpus} × {s.Cluster.Accelerator.Id}: tp{l.Tp} pp{l.Pp} ep{l.Ep} dp_attention{l.DpAttention}, {pools}\n"
-               + $"{r.Requests.Count} requests, {arrival}; max batch {setup.Options.MaxBatchSequences}, chunk {setup.Options.ChunkTokenBudget} tokens";
+               + $"{r.RequestCount} requests, {arrival}; max batch {setup.Options.MaxBatchSequences}, chunk {setup.Options.ChunkTokenBudget} tokens";
     }
 
     static string Time(Augur.Units.Seconds s) => Format.Seconds(s.Value);

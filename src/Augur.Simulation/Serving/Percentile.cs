@@ -12,12 +12,15 @@ public static class Percentile
     {
         ArgumentNullException.ThrowIfNull(sortedAscending);
         if (sortedAscending.Count == 0) throw new ArgumentException("no values", nameof(sortedAscending));
+        return sortedAscending[(int)Rank(sortedAscending.Count, percent) - 1];
+    }
+
+    /// <summary>The 1-based rank ⌈percent/100 · n⌉ of the nearest-rank percentile among <paramref name="n"/> values, at least 1.</summary>
+    public static long Rank(long n, double percent)
+    {
         if (!(percent >= 0 && percent <= 100)) throw new ArgumentOutOfRangeException(nameof(percent), percent, "percent must be in [0, 100]");
-        int n = sortedAscending.Count;
         // Round the product first so that e.g. 0.29 * 100 does not become rank 30.0000001 -> 31.
         double exact = Math.Round(percent / 100.0 * n, 9);
-        int rank = (int)Math.Ceiling(exact);
-        rank = Math.Clamp(rank, 1, n);
-        return sortedAscending[rank - 1];
+        return Math.Clamp((long)Math.Ceiling(exact), 1, n);
     }
 }

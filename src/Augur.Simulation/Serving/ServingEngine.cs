@@ -9,26 +9,39 @@ namespace Augur.Simulation.Serving;
 /// first gives every decoding sequence one token (allocating KV blocks, preempting the most recently admitted
 /// sequence when none is free), then fills the rest of the token budget with prefill chunks in FCFS order:
 /// partially prefilled sequences first, then the waiting queue (admission reserves blocks for the whole prompt).
+/// A request's state exists from its arrival to its finish and its outcome goes into streaming metrics, so what the
+/// engine holds besides the caller's request list grows with the requests in flight, not with the run.
 /// </summary>
 internal sealed class ServingEngine
 {
     private enum EventKind : byte { Arrival, Wake, IterationEnd, TransferDone }
 
-    private readonly record struct SimEvent(EventKind Kind, int Target);
+    /// <summary>An event for replica <paramref name="Target"/>, or about <paramref name="Request"/> (arrival, transfer).</summary>
+    private readonly record struct SimEvent(EventKind Kind, int Target, SimRequest? Request = null);
 
-    private readonly record struct EventKey(double Time, long Sequence) : IComparable<EventKey>
+    /// <summary>
+    /// Events at one time run arrivals first, in the order the requests were given, then the rest in the order they
+    /// were scheduled. Arrivals are queued one at a time, each when the one before it runs.
+    /// </summary>
+    private readonly record struct EventKey(double Time, bool Arrival, long Sequence) : IComparable<EventKey>
     {
         public int CompareTo(EventKey other)
         {
             int byTime = Time.CompareTo(other.Time);
-            return byTime != 0 ? byTime : Sequence.CompareTo(other.Sequence);
+            if (byTime != 0) return byTime;
+            if (Arrival != other.Arrival) return Arrival ? -1 : 1;
+            return Sequence.CompareTo(other.Sequence);
         }
     }
 
     private readonly SchedulerOptions _options;
     private readonly Random _acceptance;
     private readonly int _blockSize;
-    private readonly SimRequest[] _requests;
+    private readonly IReadOnlyList<Request> _requests;
+    private readonly int[] _arrivalOrder;
+    private readonly double _prefixHitRate;
+    private readonly ServingMetrics _metrics;
+    private int _arrived;
     private readonly Replica[] _replicas;
     private readonly int _poolCount;
     private readonly int _decodeCount;
@@ -45,7 +58,7 @@ internal sealed class ServingEngine
     private long _iterations;
     private int _finished;
 
-    public ServingEngine(ServingDeployment deployment, IReadOnlyList<Request> requests, SchedulerOptions options)
+    public ServingEngine(ServingDeployment deployment, IReadOnlyList<Request> requests, SchedulerOptions options, Action<int, RequestMetrics>? finished)
     {
         _options = options;
         _acceptance = new Random(options.Seed);
@@ -60,15 +73,19 @@ internal sealed class ServingEngine
             _replicas[_poolCount + i] = new Replica(_poolCount + i, deployment.DecodePool!.CostModel, false, _blockSize);
         foreach (Replica r in _replicas) _totalBlocks += r.TotalBlocks;
 
-        _requests = new SimRequest[requests.Count];
+        _requests = requests;
+        _prefixHitRate = deployment.Pool.CostModel.PrefixHitRate;
+        _metrics = new ServingMetrics(options.Slo, finished);
         double lastArrival = 0;
-        for (int i = 0; i < _requests.Length; i++)
+        bool sorted = true;
+        for (int i = 0; i < requests.Count; i++)
         {
             Request request = requests[i];
             Validate(request, deployment);
-            _requests[i] = new SimRequest(i, request, deployment.Pool.CostModel.PrefixHitRate);
+            if (request.Arrival.Value < lastArrival) sorted = false;
             lastArrival = Math.Max(lastArrival, request.Arrival.Value);
         }
+        _arrivalOrder = sorted ? [] : ArrivalOrder(requests);
 
         double interval = options.SampleInterval?.Value ?? Math.Max(lastArrival / options.MaxSamples, MinimumDefaultSampleInterval);
         _series = new SeriesRecorder(interval, options.MaxSamples);
@@ -77,10 +94,28 @@ internal sealed class ServingEngine
     /// <summary>Smallest interval the default sampling picks (1 ms).</summary>
     private const double MinimumDefaultSampleInterval = 1e-3;
 
+    /// <summary>Request indices by arrival time (ties in the given order), for a list that is not already in that order.</summary>
+    private static int[] ArrivalOrder(IReadOnlyList<Request> requests)
+    {
+        var order = Enumerable.Range(0, requests.Count).ToArray();
+        Array.Sort(order, (a, b) => requests[a].Arrival.Value.CompareTo(requests[b].Arrival.Value) is var c and not 0 ? c : a.CompareTo(b));
+        return order;
+    }
+
+    /// <summary>Queues the next request's arrival, if any is left.</summary>
+    private void PushNextArrival()
+    {
+        if (_arrived == _requests.Count) return;
+        int index = _arrivalOrder.Length > 0 ? _arrivalOrder[_arrived] : _arrived;
+        _arrived++;
+        var request = new SimRequest(index, _requests[index], _prefixHitRate);
+        _events.Enqueue(new SimEvent(EventKind.Arrival, 0, request), new EventKey(request.Arrival, true, index));
+    }
+
     public ServingResult Run(IProgress<long>? progress = null)
     {
-        long reported = 0, step = Math.Max(1, _requests.Length / 100);
-        for (int i = 0; i < _requests.Length; i++) Push(_requests[i].Arrival, EventKind.Arrival, i);
+        long reported = 0, step = Math.Max(1, _requests.Count / 100);
+        PushNextArrival();
 
         double now = 0;
         while (_events.TryDequeue(out SimEvent ev, out EventKey key))
@@ -90,11 +125,12 @@ internal sealed class ServingEngine
             switch (ev.Kind)
             {
                 case EventKind.Arrival:
-                    Enqueue(Route(0, _poolCount, ref _roundRobinPool), _requests[ev.Target], now);
+                    PushNextArrival();
+                    Enqueue(Route(0, _poolCount, ref _roundRobinPool), ev.Request!, now);
                     break;
                 case EventKind.TransferDone:
-                    if (double.IsNaN(_requests[ev.Target].FirstToken)) _requests[ev.Target].FirstToken = now;
-                    Enqueue(Route(_poolCount, _decodeCount, ref _roundRobinDecode), _requests[ev.Target], now);
+                    if (double.IsNaN(ev.Request!.FirstToken)) ev.Request.FirstToken = now;
+                    Enqueue(Route(_poolCount, _decodeCount, ref _roundRobinDecode), ev.Request, now);
                     break;
                 case EventKind.Wake:
                     Replica woken = _replicas[ev.Target];
@@ -110,9 +146,9 @@ internal sealed class ServingEngine
         }
         RecordSamples(now, inclusive: true);
 
-        if (_finished != _requests.Length)
-            throw new InvalidOperationException($"simulation ended with {_requests.Length - _finished} of {_requests.Length} requests unfinished");
-        return ServingResultBuilder.Build(_requests, _options.Slo, _preemptions, _iterations, _series.ToSeries());
+        if (_finished != _requests.Count)
+            throw new InvalidOperationException($"simulation ended with {_requests.Count - _finished} of {_requests.Count} requests unfinished");
+        return _metrics.Build(_preemptions, _iterations, _series.ToSeries());
     }
 
     private void RecordSamples(double time, bool inclusive)
@@ -122,8 +158,8 @@ internal sealed class ServingEngine
         _series.RecordUntil(time, inclusive, _waiting, _running, kv);
     }
 
-    private void Push(double time, EventKind kind, int target) =>
-        _events.Enqueue(new SimEvent(kind, target), new EventKey(time, _sequence++));
+    private void Push(double time, EventKind kind, int target, SimRequest? request = null) =>
+        _events.Enqueue(new SimEvent(kind, target, request), new EventKey(time, false, _sequence++));
 
     private Replica Route(int first, int count, ref int roundRobin)
     {
@@ -309,11 +345,12 @@ internal sealed class ServingEngine
             Leave(replica, r);
             r.Finish = now;
             _finished++;
+            _metrics.Add(r);
         }
         else if (replica.PrefillOnly)
         {
             Leave(replica, r);
-            Push(now + replica.CostModel.KvTransferTime(r.PromptTokens).Value, EventKind.TransferDone, r.Index);
+            Push(now + replica.CostModel.KvTransferTime(r.PromptTokens).Value, EventKind.TransferDone, 0, r);
         }
     }
 

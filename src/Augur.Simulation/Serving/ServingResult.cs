@@ -8,8 +8,8 @@ namespace Augur.Simulation.Serving;
 /// </summary>
 public sealed record ServingResult
 {
-    /// <summary>Per-request outcomes in the order the requests were given.</summary>
-    public required IReadOnlyList<RequestMetrics> Requests { get; init; }
+    /// <summary>Requests served. Each one's own outcome goes to the observer given to the run, not into the result.</summary>
+    public required int RequestCount { get; init; }
 
     public required LatencySummary TimeToFirstToken { get; init; }
 
@@ -17,6 +17,9 @@ public sealed record ServingResult
     public required LatencySummary TimePerOutputToken { get; init; }
 
     public required LatencySummary EndToEnd { get; init; }
+
+    /// <summary>The three distributions the summaries were read from, for histograms.</summary>
+    public required ServingLatencies Distributions { get; init; }
 
     public required Seconds Makespan { get; init; }
 
@@ -40,3 +43,6 @@ public sealed record ServingResult
 
     public required ServingTimeSeries TimeSeries { get; init; }
 }
+
+/// <summary>Time to first token, time per output token (requests with more than one) and end-to-end latency, seconds.</summary>
+public sealed record ServingLatencies(LatencyDistribution TimeToFirstToken, LatencyDistribution TimePerOutputToken, LatencyDistribution EndToEnd);

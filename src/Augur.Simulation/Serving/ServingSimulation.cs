@@ -17,13 +17,16 @@ public static class ServingSimulation
     /// <summary>Simulates serving <paramref name="requests"/> until all finish. Deterministic for equal inputs.</summary>
     /// <exception cref="ArgumentException">Bad options, a malformed request, or a request whose KV cannot fit a replica.</exception>
     /// <param name="progress">Told the number of finished requests as they finish (about every 1%).</param>
-    public static ServingResult Run(ServingDeployment deployment, IReadOnlyList<Request> requests, SchedulerOptions options, IProgress<long>? progress = null)
+    /// <param name="finished">Told each request's outcome as it finishes, with its index in <paramref name="requests"/>;
+    /// the result itself keeps only summaries, so its size does not grow with the request count.</param>
+    public static ServingResult Run(ServingDeployment deployment, IReadOnlyList<Request> requests, SchedulerOptions options, IProgress<long>? progress = null,
+        Action<int, RequestMetrics>? finished = null)
     {
         ArgumentNullException.ThrowIfNull(deployment);
         ArgumentNullException.ThrowIfNull(requests);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         if (requests.Count == 0) throw new ArgumentException("there are no requests to simulate", nameof(requests));
-        return new ServingEngine(deployment, requests, options).Run(progress);
+        return new ServingEngine(deployment, requests, options, finished).Run(progress);
     }
 }

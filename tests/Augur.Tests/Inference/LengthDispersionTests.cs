@@ -96,7 +96,7 @@ public class LengthDispersionTests
         var setup = ScenarioSimulation.Build(chat.Model, chat.Layout, chat.Estimate, chat.S.Simulation!, null);
         long fits = chat.Model.KvCapacityTokensPerAttentionGroup(chat.Layout);
         Assert.All(setup.Requests, r => Assert.True(r.InputTokens + r.OutputTokens - 1 <= fits));
-        Assert.Equal(300, ServingSimulation.Run(setup.Deployment, setup.Requests, setup.Options).Requests.Count);
+        Assert.Equal(300, Served.Run(setup.Deployment, setup.Requests, setup.Options).Requests.Count);
     }
 
     [Fact]
@@ -142,7 +142,7 @@ public class LengthDispersionTests
         string inference = $"inference: {{input_tokens: 1000, output_tokens: 300, concurrency: {batch}, kv_precision: fp8, input_tokens_cv: 1, output_tokens_cv: 1}}\n";
         var (s, m, l, e) = Load(inference + $"simulation: {{requests: 12000, rate_per_s: 400, max_batch: {batch}, seed: 5}}\n");
         var setup = ScenarioSimulation.Build(m, l, e, s.Simulation!, null);
-        var r = ServingSimulation.Run(setup.Deployment, setup.Requests, setup.Options);
+        var r = Served.Run(setup.Deployment, setup.Requests, setup.Options);
         var plain = Load(inference.Replace(", input_tokens_cv: 1, output_tokens_cv: 1", "", StringComparison.Ordinal)).Estimate;
         // Measured (12,000 requests, seed 5): throughput 1.4-1.7% below the estimate (filling and draining the batch),
         // median TPOT within 0.3%; the fixed-length estimate is 3.7-4.7% and 2-3% off.

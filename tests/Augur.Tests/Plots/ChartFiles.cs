@@ -27,12 +27,15 @@ static class ChartFiles
     }
 
     /// <summary>Runs an augur command with --plot to an SVG file and returns the file's texts.</summary>
-    public static List<string> SvgTextsOf(params string[] args)
+    public static List<string> SvgTextsOf(params string[] args) => SvgTexts(Plotted(".svg", args));
+
+    /// <summary>Runs an augur command with --plot FILE.extension and returns that path (further pictures lie beside it).</summary>
+    public static string Plotted(string extension, params string[] args)
     {
-        string path = TempPath(".svg");
+        string path = TempPath(extension);
         var (code, _, err) = Augur.Tests.Cli.CliTests.Run([.. args, "--plot", path]);
         Assert.True(code == 0, err);
-        return SvgTexts(path);
+        return path;
     }
 
     public static void AssertPng(Chart chart)

@@ -14,7 +14,7 @@ public class DeterminismTests
             ? ServingDeployment.Aggregated(4, model)
             : ServingDeployment.Disaggregated(2, model, 2, model);
         var options = new SchedulerOptions { MaxBatchSequences = 32, ChunkTokenBudget = 512, Routing = RoutingPolicy.LeastOutstandingWork };
-        return ServingSimulation.Run(deployment, requests, options);
+        return Served.Run(deployment, requests, options);
     }
 
     [Theory]

@@ -22,7 +22,7 @@ public class DisaggregatedServingTests
         var decode = DecodeModel();
         var requests = new[] { new Request(0, new Seconds(1.0), 100, 10) };
 
-        ServingResult result = ServingSimulation.Run(ServingDeployment.Disaggregated(1, prefill, 1, decode), requests, new SchedulerOptions());
+        ServingResult result = Served.Run(ServingDeployment.Disaggregated(1, prefill, 1, decode), requests, new SchedulerOptions());
 
         double prefillTime = 0.02 + 100 * 1e-4; // 0.03 s
         double transfer = 0.5 + 100 * 1e-3;     // 0.6 s, from the PREFILL model (the decode model's 99 s is never used)
@@ -45,7 +45,7 @@ public class DisaggregatedServingTests
     {
         var prefill = PrefillModel();
         var decode = DecodeModel();
-        ServingResult result = ServingSimulation.Run(
+        ServingResult result = Served.Run(
             ServingDeployment.Disaggregated(1, prefill, 1, decode), new[] { new Request(0, Seconds.Zero, 100, 1) }, new SchedulerOptions());
         Close.Equal(0.03, result.Requests[0].EndToEnd.Value);
         Assert.Null(result.Requests[0].TimePerOutputToken);
@@ -60,7 +60,7 @@ public class DisaggregatedServingTests
         var requests = RequestGenerator.Generate(new PoissonArrivals(40), TokenLengths.Uniform(100, 800), TokenLengths.Uniform(1, 300), 1500, new Random(5));
         var options = new SchedulerOptions { MaxBatchSequences = 64, ChunkTokenBudget = 2048, Routing = RoutingPolicy.LeastOutstandingWork };
 
-        ServingResult result = ServingSimulation.Run(ServingDeployment.Disaggregated(2, prefill, 3, decode), requests, options);
+        ServingResult result = Served.Run(ServingDeployment.Disaggregated(2, prefill, 3, decode), requests, options);
 
         Assert.Equal(requests.Count, result.Requests.Count);
         Assert.All(result.Requests, m =>

@@ -16,7 +16,7 @@ public class PreemptionTests
         };
         var options = new SchedulerOptions { MaxBatchSequences = 2, ChunkTokenBudget = 8, BlockSizeTokens = 4 };
 
-        ServingResult result = ServingSimulation.Run(ServingDeployment.Aggregated(1, model), RequestGenerator.Burst(2, 3, 3), options);
+        ServingResult result = Served.Run(ServingDeployment.Aggregated(1, model), RequestGenerator.Burst(2, 3, 3), options);
 
         // 1: both prefill (1 block each).  2: both decode, context 4 (still 1 block each).
         // 3: A needs a 2nd block for context 5; none free, so B (newest) is evicted; only A decodes; A finishes.
@@ -47,7 +47,7 @@ public class PreemptionTests
         var options = new SchedulerOptions { MaxBatchSequences = 10, ChunkTokenBudget = 64, BlockSizeTokens = 16 };
         var requests = RequestGenerator.Burst(10, 40, 60);
 
-        ServingResult result = ServingSimulation.Run(ServingDeployment.Aggregated(1, model), requests, options);
+        ServingResult result = Served.Run(ServingDeployment.Aggregated(1, model), requests, options);
 
         Assert.True(result.Preemptions > 0);
         Assert.Equal(result.Preemptions, result.Requests.Sum(r => r.Preemptions));
@@ -66,7 +66,7 @@ public class PreemptionTests
         var model = new FakeServingCostModel { Fixed = 0.01, KvCapacityTokens = 64 };
         var requests = new[] { new Request(3, Seconds.Zero, 60, 10) };
         var ex = Assert.Throws<ArgumentException>(() =>
-            ServingSimulation.Run(ServingDeployment.Aggregated(1, model), requests, new SchedulerOptions { BlockSizeTokens = 16 }));
+            Served.Run(ServingDeployment.Aggregated(1, model), requests, new SchedulerOptions { BlockSizeTokens = 16 }));
         Assert.Contains("request 3 needs 69 tokens", ex.Message);
     }
 }

@@ -24,7 +24,7 @@ public class ScenarioSimulationTests
     {
         var (s, m, l, e) = Load("inference: {input_tokens: 2000, output_tokens: 200, concurrency: 1}\nsimulation: {requests: 6, rate_per_s: 0.001, seed: 3}\n");
         var setup = ScenarioSimulation.Build(m, l, e, s.Simulation!, null);
-        var r = ServingSimulation.Run(setup.Deployment, setup.Requests, setup.Options);
+        var r = Served.Run(setup.Deployment, setup.Requests, setup.Options);
         Assert.Equal(1, setup.PrefillReplicas);
         // Precondition: every request finds the server idle (mean gap 1000 s, each request takes ~3 s).
         for (int i = 1; i < r.Requests.Count; i++) Assert.True(r.Requests[i].Arrival > r.Requests[i - 1].Finish);
@@ -54,7 +54,7 @@ public class ScenarioSimulationTests
         var (s, m, l, e) = Load("inference: {input_tokens: 16, output_tokens: 512, concurrency: 256}\nsimulation: {max_batch: 256, chunk_tokens: 4096}\n");
         var burst = RequestGenerator.Burst(256, 16, 512);
         var setup = ScenarioSimulation.Build(m, l, e, s.Simulation! with { Arrival = ArrivalKind.Trace }, burst);
-        var r = ServingSimulation.Run(setup.Deployment, setup.Requests, setup.Options);
+        var r = Served.Run(setup.Deployment, setup.Requests, setup.Options);
         Assert.Equal(0, r.Preemptions);
         Assert.Equal(1 + 511, r.Iterations);
 
@@ -119,7 +119,7 @@ public class ScenarioSimulationTests
         // simulated TPOT within a few % of the estimator's step / 2.952 (the step barely changes with batch 1's context).
         var (s, m, l, e) = Load("inference: {input_tokens: 500, output_tokens: 3000, concurrency: 1, draft_tokens: 3, acceptance: 0.8}\nsimulation: {requests: 3, rate_per_s: 0.0001, seed: 7}\n");
         var setup = ScenarioSimulation.Build(m, l, e, s.Simulation!, null);
-        var r = ServingSimulation.Run(setup.Deployment, setup.Requests, setup.Options);
+        var r = Served.Run(setup.Deployment, setup.Requests, setup.Options);
         double expected = e.DecodeStep.Total / 2.952;
         Assert.Equal(expected, e.Tpot, 12);
         foreach (var q in r.Requests)
@@ -127,7 +127,7 @@ public class ScenarioSimulationTests
         // Without drafts each step yields exactly one token: the same scenario is about 2.95x slower per token.
         var (s0, m0, l0, e0) = Load("inference: {input_tokens: 500, output_tokens: 3000, concurrency: 1}\nsimulation: {requests: 3, rate_per_s: 0.0001, seed: 7}\n");
         var b = ScenarioSimulation.Build(m0, l0, e0, s0.Simulation!, null);
-        var plain = ServingSimulation.Run(b.Deployment, b.Requests, b.Options);
+        var plain = Served.Run(b.Deployment, b.Requests, b.Options);
         Assert.InRange(plain.Requests[0].TimePerOutputToken!.Value.Value / r.Requests[0].TimePerOutputToken!.Value.Value, 2.0, 3.2);
     }
 
@@ -138,7 +138,7 @@ public class ScenarioSimulationTests
         // ones plus the causal part of its own chunk, exactly the estimator's PrefillAlone.
         var (s, m, l, e) = Load("inference: {input_tokens: 2000, output_tokens: 50, concurrency: 1, prefix_hit_rate: 0.5}\nsimulation: {requests: 3, rate_per_s: 0.001}\n");
         var setup = ScenarioSimulation.Build(m, l, e, s.Simulation!, null);
-        var r = ServingSimulation.Run(setup.Deployment, setup.Requests, setup.Options);
+        var r = Served.Run(setup.Deployment, setup.Requests, setup.Options);
         double alone = m.PrefillAlone(l).Total;
         Assert.Equal(1000, m.UncachedPromptTokens);
         foreach (var q in r.Requests) Assert.True(Rel(q.TimeToFirstToken.Value, alone) < 1e-9);
@@ -155,7 +155,7 @@ public class ScenarioSimulationTests
         // idle server its first token takes the estimator's PrefillAlone, not 1/32 or 1/8 of it.
         var (s, m, l, e) = Load("inference: {input_tokens: 2000, output_tokens: 20, concurrency: 1}\nsimulation: {requests: 3, rate_per_s: 0.001}\n", head);
         var setup = ScenarioSimulation.Build(m, l, e, s.Simulation!, null);
-        var r = ServingSimulation.Run(setup.Deployment, setup.Requests, setup.Options);
+        var r = Served.Run(setup.Deployment, setup.Requests, setup.Options);
         double alone = m.PrefillAlone(l).Total;
         Assert.Equal(alone, m.Iteration(l, 2000, 2000 * 2001 / 2.0, 0, 0, 1).Total, 12);
         foreach (var q in r.Requests) Assert.True(Rel(q.TimeToFirstToken.Value, alone) < 1e-9);
@@ -171,7 +171,7 @@ public class ScenarioSimulationTests
         var (s, m, l, e) = Load("inference: {input_tokens: 4000, output_tokens: 50, concurrency: 1, mode: disaggregated, prefix_hit_rate: 0.5}\nsimulation: {requests: 3, rate_per_s: 0.001}\n",
             "workload: inference\nmodel: llama3.1-70b\nhardware: h100-sxm\ncluster: {gpus: 8}\nprecision: fp8\nparallelism: {tp: 4}\n");
         var setup = ScenarioSimulation.Build(m, l, e, s.Simulation!, null);
-        var r = ServingSimulation.Run(setup.Deployment, setup.Requests, setup.Options);
+        var r = Served.Run(setup.Deployment, setup.Requests, setup.Options);
         // The decode replica needs the KV of the whole 4,000-token prompt, cached prefix included.
         double transfer = m.KvTransferSeconds(l, 4000, 8);
         Assert.Equal(m.PrefillAlone(l).Total + transfer, e.Ttft, 12);
@@ -195,7 +195,7 @@ public class ScenarioSimulationTests
                                 + $"simulation: {{requests: 2000, rate_per_s: 300, max_batch: {batch}, input_spread: 0.5, output_spread: 0.5}}\n",
             "workload: inference\n" + head);
         var setup = ScenarioSimulation.Build(m, l, e, s.Simulation!, null);
-        var r = ServingSimulation.Run(setup.Deployment, setup.Requests, setup.Options);
+        var r = Served.Run(setup.Deployment, setup.Requests, setup.Options);
         Assert.InRange(r.OutputThroughput.PerSecond / e.OutputTokensPerSecondTotal, 0.93, 1.01);
         Assert.InRange(r.TimePerOutputToken.P50.Value / e.Tpot, 0.96, 1.04);
         // Without the stalls the estimator's TPOT would be the bare decode step: the check above can tell.
@@ -212,7 +212,7 @@ public class ScenarioSimulationTests
             "workload: inference\nmodel: llama3.1-8b\nhardware: h100-sxm\ncluster: {gpus: 4}\nprecision: fp8\nparallelism: {tp: 1}\n");
         Assert.Equal("prefill", e.Disaggregated!.Limiter);
         var setup = ScenarioSimulation.Build(m, l, e, s.Simulation!, null);
-        var r = ServingSimulation.Run(setup.Deployment, setup.Requests, setup.Options);
+        var r = Served.Run(setup.Deployment, setup.Requests, setup.Options);
         Assert.InRange(r.OutputThroughput.PerSecond / e.OutputTokensPerSecondTotal, 0.95, 1.03);
     }
 
@@ -226,9 +226,9 @@ public class ScenarioSimulationTests
         Assert.Equal(32 * group, m.KvCapacityTokens(l));
         var setup = ScenarioSimulation.Build(m, l, e, s.Simulation ?? new SimulationSpec(), null);
         var tooLong = new[] { new Request(0, Seconds.Zero, (int)group, 100) };
-        var ex = Assert.Throws<ArgumentException>(() => ServingSimulation.Run(setup.Deployment, tooLong, setup.Options));
+        var ex = Assert.Throws<ArgumentException>(() => Served.Run(setup.Deployment, tooLong, setup.Options));
         Assert.Contains("one attention group's share", ex.Message);
         var fits = new[] { new Request(0, Seconds.Zero, (int)group - 200, 100) };
-        Assert.Single(ServingSimulation.Run(setup.Deployment, fits, setup.Options).Requests);
+        Assert.Single(Served.Run(setup.Deployment, fits, setup.Options).Requests);
     }
 }

@@ -32,7 +32,7 @@ public class ServingPropertyTests
         var requests = RequestGenerator.Generate(new GammaArrivals(random.Next(1, 200), 0.2 + 3 * random.NextDouble()),
             TokenLengths.Uniform(1, maxInput), TokenLengths.Uniform(1, maxOutput), random.Next(1, 150), random);
 
-        ServingResult result = ServingSimulation.Run(deployment, requests, options);
+        ServingResult result = Served.Run(deployment, requests, options);
 
         Assert.Equal(requests.Count, result.Requests.Count);
         for (int i = 0; i < requests.Count; i++)

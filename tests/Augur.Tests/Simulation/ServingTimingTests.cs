@@ -22,7 +22,7 @@ public class ServingTimingTests
         var model = Model(log: true);
         var requests = new[] { new Request(7, new Seconds(5.0), 100, 10) };
 
-        ServingResult result = ServingSimulation.Run(ServingDeployment.Aggregated(1, model), requests, new SchedulerOptions());
+        ServingResult result = Served.Run(ServingDeployment.Aggregated(1, model), requests, new SchedulerOptions());
 
         // Prefill: 100 tokens in one chunk; token p attends to p+1 tokens, so context = 1+2+…+100 = 5050.
         double ttft = 0.010 + 100 * 1e-4 + 5050 * 1e-7;
@@ -55,7 +55,7 @@ public class ServingTimingTests
             new Request(2, new Seconds(200), 100, 10),
         };
 
-        ServingResult result = ServingSimulation.Run(ServingDeployment.Aggregated(1, model), requests, new SchedulerOptions());
+        ServingResult result = Served.Run(ServingDeployment.Aggregated(1, model), requests, new SchedulerOptions());
 
         double ttft = model.Prefill(100, 5050);
         double decodeSum = 0;
@@ -81,7 +81,7 @@ public class ServingTimingTests
         var model = Model(log: true);
         var options = new SchedulerOptions { MaxBatchSequences = 4, ChunkTokenBudget = 32 };
 
-        ServingResult result = ServingSimulation.Run(
+        ServingResult result = Served.Run(
             ServingDeployment.Aggregated(1, model), new[] { new Request(0, Seconds.Zero, 100, 2) }, options);
 
         // Chunks 32, 32, 32, 4 starting at 0, 32, 64, 96: context of c tokens from s = c·s + c(c+1)/2.
@@ -102,7 +102,7 @@ public class ServingTimingTests
         const int n = 8, input = 50, output = 200;
         var options = new SchedulerOptions { MaxBatchSequences = n, ChunkTokenBudget = 8192 };
 
-        ServingResult result = ServingSimulation.Run(ServingDeployment.Aggregated(1, model), RequestGenerator.Burst(n, input, output), options);
+        ServingResult result = Served.Run(ServingDeployment.Aggregated(1, model), RequestGenerator.Burst(n, input, output), options);
 
         double prefill = model.Prefill(n * input, 0);   // all eight prompts in one iteration: 0.014 s
         double step = model.Decode(n, 0);               // 0.018 s
@@ -125,7 +125,7 @@ public class ServingTimingTests
     public void Arrivals_at_the_same_instant_share_the_first_iteration()
     {
         var model = Model(log: true);
-        ServingSimulation.Run(ServingDeployment.Aggregated(1, model), RequestGenerator.Burst(3, 10, 1), new SchedulerOptions());
+        Served.Run(ServingDeployment.Aggregated(1, model), RequestGenerator.Burst(3, 10, 1), new SchedulerOptions());
         Assert.Single(model.Shapes);
         Assert.Equal(new IterationShape(30, 3 * 55, 0, 0, 3), model.Shapes[0]);
     }
@@ -140,8 +140,8 @@ public class ServingTimingTests
         var tight = new SchedulerOptions { Slo = new ServiceLevelObjective(new Seconds(ttft * 0.999), new Seconds(1)) };
         var loose = new SchedulerOptions { Slo = new ServiceLevelObjective(new Seconds(ttft * 1.001), new Seconds(1)) };
 
-        ServingResult failed = ServingSimulation.Run(ServingDeployment.Aggregated(1, model), requests, tight);
-        ServingResult met = ServingSimulation.Run(ServingDeployment.Aggregated(1, model), requests, loose);
+        ServingResult failed = Served.Run(ServingDeployment.Aggregated(1, model), requests, tight);
+        ServingResult met = Served.Run(ServingDeployment.Aggregated(1, model), requests, loose);
 
         Assert.Equal(0, failed.SloAttainment);
         Assert.Equal(0, failed.GoodputRequestsPerSecond);

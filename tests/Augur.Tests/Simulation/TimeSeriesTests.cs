@@ -11,7 +11,7 @@ public class TimeSeriesTests
         var requests = RequestGenerator.Generate(new PoissonArrivals(20), TokenLengths.Fixed(200), TokenLengths.Fixed(100), 2000, new Random(4));
         var options = new SchedulerOptions { SampleInterval = new Augur.Units.Seconds(1e-4), MaxSamples = 100 };
 
-        ServingResult result = ServingSimulation.Run(ServingDeployment.Aggregated(2, model), requests, options);
+        ServingResult result = Served.Run(ServingDeployment.Aggregated(2, model), requests, options);
 
         ServingTimeSeries series = result.TimeSeries;
         Assert.InRange(series.Samples.Count, 50, 100);
@@ -31,7 +31,7 @@ public class TimeSeriesTests
     {
         var model = new FakeServingCostModel { Fixed = 0.01, PerDecodeSequence = 1e-4 };
         var requests = RequestGenerator.Generate(new PoissonArrivals(100), TokenLengths.Fixed(10), TokenLengths.Fixed(10), 5000, new Random(1));
-        ServingResult result = ServingSimulation.Run(ServingDeployment.Aggregated(1, model), requests, new SchedulerOptions());
+        ServingResult result = Served.Run(ServingDeployment.Aggregated(1, model), requests, new SchedulerOptions());
         Assert.InRange(result.TimeSeries.Samples.Count, 500, 1000);
     }
 }
