@@ -8,6 +8,13 @@ namespace Augur.Plots;
 /// <summary>Pictures of a training estimate and of a training layout search.</summary>
 public static class TrainingCharts
 {
+    /// <summary>
+    /// The pictures of a training estimate, in the order <see cref="Chart.SaveAll"/> writes them: the step and memory
+    /// parts, the pipeline schedule ("schedule") and the device mesh ("mesh").
+    /// </summary>
+    public static IReadOnlyList<(string Name, Chart Chart)> Pictures(TrainingEstimateOutcome o) =>
+        [("", Estimate(o)), ("schedule", PipelineChart.Of(o)), ("mesh", MeshChart.Of(o))];
+
     /// <summary>Two panels: where the step time goes and what each GPU holds, both stacked by part.</summary>
     public static Chart Estimate(TrainingEstimateOutcome o)
     {

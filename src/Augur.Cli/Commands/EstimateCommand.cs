@@ -33,7 +33,7 @@ static class EstimateCommand
                 case InferenceEstimateOutcome i: Render.To(output, InferenceReport.Tables(s, i.Estimate, ErrorBandWorkflow.For(s, catalog))); break;
             }
             if (plotPath is not null)
-                (outcome is TrainingEstimateOutcome te ? TrainingCharts.Estimate(te) : InferenceCharts.Estimate((InferenceEstimateOutcome)outcome)).Save(plotPath);
+                Chart.SaveAll(plotPath, outcome is TrainingEstimateOutcome te ? TrainingCharts.Pictures(te) : [("", InferenceCharts.Estimate((InferenceEstimateOutcome)outcome))]);
             return 0;
         });
         return cmd;

@@ -78,6 +78,15 @@ public readonly record struct TrainingEstimate
     /// <summary>Data parallelism across sites; null for a run in one site.</summary>
     public CrossSiteEstimate? CrossSite { get; init; }
 
+    /// <summary>
+    /// One micro-batch's forward pass through the busiest pipeline rank, seconds, exposed communication included;
+    /// with <see cref="MicroBatchBackward"/> it is the pass whose (pp − 1)/vp repeats make the bubble.
+    /// </summary>
+    public required double MicroBatchForward { get; init; }
+
+    /// <summary>Its backward pass (and any recomputation), seconds.</summary>
+    public required double MicroBatchBackward { get; init; }
+
     /// <summary>The largest part of the step: compute (GEMM/attention/memory-bound), bubble or one kind of communication.</summary>
     public Bottleneck Bottleneck
     {

@@ -167,6 +167,11 @@ public sealed class TrainingModel
 
         double perMicroBatch = criticalCompute + tpComm + cpComm + epComm + ppComm;
         double bubble = (l.Pp - 1.0) / l.Vp * perMicroBatch;
+        // The pass splits into forward and backward as the critical stage's compute does (recomputation runs in the
+        // backward; the output layer's forward is a third of its time).
+        double layersForward = fwd.Total.Value / Math.Max(1e-30, stageCompute);
+        double forwardShare = criticalCompute == stageCompute ? layersForward
+            : (layersForward * (criticalCompute - headTime) + head.Total.Value) / criticalCompute;
 
         var site = SiteLayout(l);
         var (dpComm, dpReduce) = DataParallel(site, m, stageCompute, fwd.Total.Value);
@@ -188,7 +193,7 @@ public sealed class TrainingModel
         double modelFlopsPerGpu = _modelFlopsPerStep / step / gpus;
         double hardwareFlops = _modelFlopsPerStep + RecomputeFlops(l) + moduleFlops * m * gpus;
         double peak = _rates.Peak.PerSecond;
-        return new TrainingEstimate { Layout = l, StepSeconds = step, Breakdown = breakdown, ComputeSplit = split, Memory = mem, Fits = Fits(mem), TokensPerSecondPerGpu = tokensPerSec, ModelFlopsPerGpuPerSecond = modelFlopsPerGpu, Mfu = modelFlopsPerGpu / peak, Hfu = hardwareFlops / step / gpus / peak, MicroBatches = m, CrossSite = crossSite };
+        return new TrainingEstimate { Layout = l, StepSeconds = step, Breakdown = breakdown, ComputeSplit = split, Memory = mem, Fits = Fits(mem), TokensPerSecondPerGpu = tokensPerSec, ModelFlopsPerGpuPerSecond = modelFlopsPerGpu, Mfu = modelFlopsPerGpu / peak, Hfu = hardwareFlops / step / gpus / peak, MicroBatches = m, CrossSite = crossSite, MicroBatchForward = perMicroBatch * forwardShare, MicroBatchBackward = perMicroBatch * (1 - forwardShare) };
     }
 
     /// <summary>

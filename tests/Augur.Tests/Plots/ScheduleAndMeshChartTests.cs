@@ -1,0 +1,60 @@
+using System.Text.RegularExpressions;
+using Augur.Plots;
+
+namespace Augur.Tests.Plots;
+
+public class ScheduleAndMeshChartTests
+{
+    [Fact]
+    public void A_training_estimate_writes_its_parts_its_pipeline_schedule_and_its_device_mesh()
+    {
+        string path = ChartFiles.Plotted(".svg", "estimate", Scenarios.Repo("samples/llama3-405b-pretrain.yaml"));
+        Assert.Contains(ChartFiles.SvgTexts(path), t => t.StartsWith("Step time by part", StringComparison.Ordinal));
+
+        // pp 16, vp 4, 2048 / 64 = 32 micro-batches: 4,096 passes, all drawn; bubble (p − 1)/(v·m + p − 1) = 15/143.
+        var schedule = ChartFiles.SvgTexts(Chart.Beside(path, "schedule"));
+        Assert.Contains(schedule, t => t.StartsWith("Pipeline schedule (interleaved vp4), 16 stages x 32 micro-batches: bubble ", StringComparison.Ordinal)
+                                       && t.EndsWith(" s (10.5%)", StringComparison.Ordinal));
+        Assert.Contains("time in the step (s)", schedule);
+        Assert.Single(schedule, "forward pass");
+        Assert.Single(schedule, "backward pass");
+        for (int stage = 0; stage < 16; stage++) Assert.Single(schedule, $"stage {stage}");
+
+        // 16,384 GPUs: one data-parallel replica of tp 8 × cp 2 × pp 16 = 256 GPUs is drawn, 8 to a row.
+        var mesh = ChartFiles.SvgTexts(Chart.Beside(path, "mesh"));
+        Assert.Contains("Device mesh, tp8 cp2 pp16 dp64 on 16,384 x h100-sxm: DP replica 0 of 64 (256 GPUs)", mesh);
+        // 16 cells of each stage: its 8 TP ranks of both CP ranks.
+        for (int stage = 0; stage < 16; stage++) Assert.Equal(16, mesh.Count(t => Regex.IsMatch(t, $@"^s{stage} t[0-7] c[01] d0$")));
+        Assert.Single(mesh, "TP groups: 8 GPUs in a row, inside one island");
+        Assert.Single(mesh, "CP groups: 2 GPUs 8 apart, over 2 islands");
+        Assert.Single(mesh, "DP groups: 64 GPUs 16 apart, over 64 islands");
+        Assert.Single(mesh, "PP groups: 16 GPUs 1,024 apart, over 16 islands");
+        Assert.Single(mesh, "island 128: GPUs 1024-1031");
+    }
+
+    [Fact]
+    public void A_small_cluster_draws_every_gpu_and_labels_each_pass_with_its_micro_batch()
+    {
+        // 8 GPUs as tp 2 pp 4, 8 micro-batches of 1F1B: 64 passes, each labelled 0–7.
+        string path = ChartFiles.Plotted(".svg", "estimate", Scenarios.Repo("samples/llama3-405b-pretrain.yaml"), "--set", "model=llama3.1-8b", "--set", "cluster.gpus=8",
+            "--set", "parallelism.tp=2", "--set", "parallelism.pp=4", "--set", "parallelism.vp=1", "--set", "parallelism.cp=1", "--set", "parallelism.dp=1", "--set", "training.global_batch=8");
+        var schedule = ChartFiles.SvgTexts(Chart.Beside(path, "schedule"));
+        Assert.Contains(schedule, t => t.StartsWith("Pipeline schedule (1F1B), 4 stages x 8 micro-batches: bubble ", StringComparison.Ordinal)
+                                       && t.EndsWith(" s (27.3%)", StringComparison.Ordinal)); // 3/11
+        // Each micro-batch passes 4 stages forward and back (a time tick may print the same number).
+        for (int mb = 0; mb < 8; mb++) Assert.True(schedule.Count(t => t == mb.ToString(System.Globalization.CultureInfo.InvariantCulture)) >= 8);
+        var mesh = ChartFiles.SvgTexts(Chart.Beside(path, "mesh"));
+        Assert.Contains("Device mesh, tp2 pp4 on 8 x h100-sxm: every GPU", mesh);
+        for (int stage = 0; stage < 4; stage++) Assert.Equal(2, mesh.Count(t => Regex.IsMatch(t, $@"^s{stage} t[01] d0$")));
+        Assert.Single(mesh, "PP groups: 4 GPUs 2 apart, inside one island");
+    }
+
+    [Fact]
+    public void Png_pictures_are_written_beside_each_other_in_png()
+    {
+        string path = ChartFiles.Plotted(".png", "estimate", Scenarios.Repo("samples/llama3-405b-pretrain.yaml"));
+        foreach (var p in new[] { path, Chart.Beside(path, "schedule"), Chart.Beside(path, "mesh") })
+            Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, File.ReadAllBytes(p).Take(4).ToArray());
+        Assert.EndsWith("chart-schedule.png", Chart.Beside(path, "schedule"), StringComparison.Ordinal);
+    }
+}
