@@ -12,7 +12,7 @@ namespace Augur.Plots;
 /// </summary>
 public static class MeshChart
 {
-    /// <summary>GPUs drawn at most; a larger cluster shows one data-parallel replica (or its first GPUs) and sums up the rest.</summary>
+    /// <summary>GPUs drawn at most; a larger cluster shows the islands that hold one data-parallel replica (or the first of them).</summary>
     public const int MaxGpus = 256;
 
     /// <summary>Cells in one row; a larger island wraps onto more rows.</summary>
@@ -62,10 +62,13 @@ public static class MeshChart
     {
         var l = mesh.Layout;
         if (mesh.Gpus <= MaxGpus) return (Enumerable.Range(0, (int)mesh.Gpus).Select(r => (long)r).ToList(), "every GPU");
-        var replica = mesh.Replica(0).Take(MaxGpus).ToList();
-        long replicaGpus = mesh.Gpus / l.Dp;
-        string part = replica.Count < replicaGpus ? FormattableString.Invariant($"first {replica.Count} GPUs of ") : "";
-        return (replica, FormattableString.Invariant($"{part}DP replica 0 of {l.Dp} ({replica.Count} GPUs)"));
+        // Whole islands, so that the replica's neighbours in its DP and EP groups show beside it.
+        var islands = mesh.Replica(0).Select(r => r / mesh.IslandSize).Distinct().ToList();
+        int fit = Math.Max(1, MaxGpus / mesh.IslandSize);
+        var shown = islands.Take(fit).ToList();
+        var ranks = shown.SelectMany(i => Enumerable.Range(0, mesh.IslandSize).Select(k => i * mesh.IslandSize + k)).Where(r => r < mesh.Gpus).ToList();
+        string which = shown.Count < islands.Count ? $"first {shown.Count} of {islands.Count}" : $"{shown.Count}";
+        return (ranks, FormattableString.Invariant($"{which} islands with DP replica 0 ({ranks.Count:N0} GPUs)"));
     }
 
     static string Degrees(ParallelLayout l) => string.Join(' ',

@@ -20,9 +20,9 @@ public class ScheduleAndMeshChartTests
         Assert.Single(schedule, "backward pass");
         for (int stage = 0; stage < 16; stage++) Assert.Single(schedule, $"stage {stage}");
 
-        // 16,384 GPUs: one data-parallel replica of tp 8 × cp 2 × pp 16 = 256 GPUs is drawn, 8 to a row.
+        // 16,384 GPUs: the 32 islands holding one data-parallel replica of tp 8 × cp 2 × pp 16 = 256 GPUs, 8 to a row.
         var mesh = ChartFiles.SvgTexts(Chart.Beside(path, "mesh"));
-        Assert.Contains("Device mesh, tp8 cp2 pp16 dp64 on 16,384 x h100-sxm: DP replica 0 of 64 (256 GPUs)", mesh);
+        Assert.Contains("Device mesh, tp8 cp2 pp16 dp64 on 16,384 x h100-sxm: 32 islands with DP replica 0 (256 GPUs)", mesh);
         // 16 cells of each stage: its 8 TP ranks of both CP ranks.
         for (int stage = 0; stage < 16; stage++) Assert.Equal(16, mesh.Count(t => Regex.IsMatch(t, $@"^s{stage} t[0-7] c[01] d0$")));
         Assert.Single(mesh, "TP groups: 8 GPUs in a row, inside one island");
@@ -30,6 +30,22 @@ public class ScheduleAndMeshChartTests
         Assert.Single(mesh, "DP groups: 64 GPUs 16 apart, over 64 islands");
         Assert.Single(mesh, "PP groups: 16 GPUs 1,024 apart, over 16 islands");
         Assert.Single(mesh, "island 128: GPUs 1024-1031");
+    }
+
+    [Fact]
+    public void An_expert_parallel_layout_shows_whole_islands_with_each_gpus_expert_rank()
+    {
+        // DeepSeek-V3 sample: tp 2, pp 8, dp 64, ep 64 on 1,024 GPUs. DP replica 0 holds ranks 0-1 of each stage
+        // (128 apart), so the 8 islands 0, 16, …, 112 are drawn whole: island 0 is tp 0-1 of dp 0-3, expert ranks 0-7.
+        string path = ChartFiles.Plotted(".svg", "estimate", Scenarios.Repo("samples/deepseek-v3-pretrain.yaml"));
+        var mesh = ChartFiles.SvgTexts(Chart.Beside(path, "mesh"));
+        Assert.Contains("Device mesh, tp2 pp8 dp64 ep64 on 1,024 x h100-sxm: 8 islands with DP replica 0 (64 GPUs)", mesh);
+        Assert.Equal(64, mesh.Count(t => Regex.IsMatch(t, @"^s[0-7] t[01] d[0-3] e[0-7]$")));
+        Assert.Single(mesh, "s0 t1 d3 e7");   // rank 7
+        Assert.Single(mesh, "s7 t0 d0 e0");   // rank 896
+        Assert.Single(mesh, "island 16: GPUs 128-135");
+        Assert.Single(mesh, "EP groups: 64 GPUs in a row, over 8 islands");
+        Assert.Single(mesh, "DP groups: 64 GPUs 2 apart, over 16 islands");
     }
 
     [Fact]
