@@ -11,8 +11,10 @@ public readonly record struct PipelinePass(int Stage, int Chunk, int MicroBatch,
 /// k + 1 (the last virtual stage for its own forward). Each rank runs its passes in the order of the schedule:
 /// 1F1B (Narayanan et al., SC'21, arXiv:2104.04473, Sec. 2.2: p − s − 1 warm-up forwards on rank s, then one
 /// forward and one backward in turn, then the remaining backwards) or, with v chunks per rank, the interleaved
-/// schedule of the same paper (Sec. 2.2.2: micro-batches go through the chunks in groups of p, the warm-up is
-/// 2(p − s − 1) + (v − 1)p passes). With equal passes the idle time of every rank is (p − 1)(F + B)/v, a share
+/// schedule of the same paper (Sec. 2.2.2) in the pass order of its implementation (NVIDIA Apex,
+/// apex/transformer/pipeline_parallel/schedules/fwd_bwd_pipelining_with_interleaving.py, as in Megatron-LM):
+/// micro-batches go through the chunks in groups of p, backwards from the last chunk; the warm-up is
+/// 2(p − s − 1) + (v − 1)p passes, or every forward when m = p. With equal passes each rank idles (p − 1)(F + B)/v, a share
 /// (p − 1)/(v·m + p − 1) of the step's pipeline time; the cost model's bubble is that same term.
 /// </summary>
 public sealed record PipelineSchedule(int Stages, int Chunks, int MicroBatches, IReadOnlyList<PipelinePass> Passes)
@@ -84,7 +86,9 @@ public sealed record PipelineSchedule(int Stages, int Chunks, int MicroBatches, 
     static List<(int MicroBatch, int Chunk, bool Forward)> Order(int p, int v, int m, int stage)
     {
         int total = m * v;
-        int warmup = Math.Min(total, v == 1 ? p - stage - 1 : 2 * (p - stage - 1) + (v - 1) * p);
+        int warmup = v == 1 ? Math.Min(total, p - stage - 1)
+            : m == p ? total
+            : Math.Min(total, 2 * (p - stage - 1) + (v - 1) * p);
         var order = new List<(int, int, bool)>(2 * total);
         int f = 0, b = 0;
         for (; f < warmup; f++) order.Add(Pass(f, true));

@@ -60,6 +60,17 @@ public class PipelineScheduleTests
     }
 
     [Fact]
+    public void Interleaved_with_as_many_micro_batches_as_stages_runs_every_forward_first()
+    {
+        // p 4, v 2, m 4: still m(F + B) + (p − 1)(F + B)/v = 12 + 4.5 s, bubble 3/11.
+        var s = PipelineSchedule.Of(4, 2, 4, F, B);
+        Assert.Equal(16.5, s.Makespan, 9);
+        Assert.Equal(3.0 / 11, s.BubbleFraction, 12);
+        foreach (var stage in s.Passes.GroupBy(p => p.Stage))
+            Assert.True(stage.Where(p => p.Forward).Max(p => p.Start) < stage.Where(p => !p.Forward).Min(p => p.Start));
+    }
+
+    [Fact]
     public void Interleaving_needs_micro_batches_in_groups_of_pp() =>
         Assert.Throws<ArgumentException>(() => PipelineSchedule.Of(4, 2, 6, F, B));
 
