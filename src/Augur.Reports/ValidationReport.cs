@@ -33,17 +33,21 @@ public static class ValidationReport
         };
         foreach (var c in Coverage(bands))
             items.Add(Render.Line($"{c.Workload}: error bands held {c.Held} of {c.Cases} out-of-sample cases left out of their basis ({Format.Pct(c.Fraction)}; target 80%)"));
+        var fit = MemoryFitSummary.Of(results);
+        if (fit.Cases > 0) items.Add(Render.Line(FitLine(fit)));
 
         var left = LeftOut(bands);
         foreach (var g in results.GroupBy(r => (r.Case.Scenario.Workload, r.Case.Tier)).OrderBy(g => g.Key))
         {
-            bool banded = g.Key.Tier == ValidationTier.OutOfSample;
-            var t = banded ? Render.Table("case", "tok/s/GPU pub.", "tok/s/GPU pred.", "error", "band without it")
-                : Render.Table("case", "tok/s/GPU pub.", "tok/s/GPU pred.", "error");
+            bool banded = g.Key.Tier == ValidationTier.OutOfSample, memory = g.Key.Workload == WorkloadKind.Training;
+            string[] head = ["case", "tok/s/GPU pub.", "tok/s/GPU pred.", "error"];
+            var t = Render.Table([.. head, .. banded ? ["band without it"] : Array.Empty<string>(), .. memory ? ["GB/GPU pred./HBM"] : Array.Empty<string>()]);
             foreach (var r in g)
             {
                 string[] row = [r.Case.Id, Format.N(r.MeasuredTokensPerGpu, "0"), Format.N(r.PredictedTokensPerGpu, "0"), Format.SignedPct(r.Error)];
-                t.AddRow(banded ? [.. row, left.TryGetValue(r.Case.Id, out var l) ? BandText(l) : ""] : row);
+                if (banded) row = [.. row, left.TryGetValue(r.Case.Id, out var l) ? BandText(l) : ""];
+                if (memory) row = [.. row, r.Memory is { } m ? MemoryText(m) : ""];
+                t.AddRow(row);
             }
             items.Add(Render.Line($"{g.Key.Workload.ToString().ToLowerInvariant()}, {ValidationSummary.Label(g.Key.Tier)}:"));
             items.Add(t);
@@ -64,6 +68,8 @@ public static class ValidationReport
         var coverage = new JsonArray();
         foreach (var c in Coverage(bands))
             coverage.Add(new JsonObject { ["workload"] = c.Workload, ["cases"] = c.Cases, ["held"] = c.Held, ["fraction"] = JsonOut.Num(c.Fraction) });
+        var fit = MemoryFitSummary.Of(results);
+        var memoryFit = new JsonObject { ["cases"] = fit.Cases, ["fit"] = fit.Fit, ["fraction"] = JsonOut.Num(fit.Fraction), ["target"] = JsonOut.Num(MemoryFitSummary.Target) };
         var left = LeftOut(bands);
         var cases = new JsonArray();
         foreach (var r in results)
@@ -82,6 +88,9 @@ public static class ValidationReport
                 ["published_tokens_per_s_per_gpu"] = JsonOut.Num(r.MeasuredTokensPerGpu),
                 ["predicted_tokens_per_s_per_gpu"] = JsonOut.Num(r.PredictedTokensPerGpu),
                 ["error"] = JsonOut.Num(r.Error),
+                ["memory"] = r.Memory is { } m
+                    ? new JsonObject { ["predicted_gb"] = JsonOut.Num(m.PerGpu.GB), ["capacity_gb"] = JsonOut.Num(m.Capacity.GB), ["fits"] = m.Fits }
+                    : null,
                 ["band_without_it"] = left.TryGetValue(r.Case.Id, out var l) && l.Band is { } b
                     ? new JsonObject { ["low"] = JsonOut.Num(b.LowError), ["high"] = JsonOut.Num(b.HighError), ["basis"] = b.Basis, ["held"] = l.Held }
                     : null,
@@ -89,7 +98,7 @@ public static class ValidationReport
                 ["source"] = r.Case.Source,
             });
         }
-        return new JsonObject { ["summaries"] = sums, ["band_coverage"] = coverage, ["cases"] = cases };
+        return new JsonObject { ["summaries"] = sums, ["band_coverage"] = coverage, ["memory_fit"] = memoryFit, ["cases"] = cases };
     }
 
     static IEnumerable<BandCoverage> Coverage(ErrorBands bands) =>
@@ -100,6 +109,12 @@ public static class ValidationReport
 
     static string BandText(LeftOut l) =>
         l.Band is { } b ? $"{Format.SignedPct(b.LowError)} to {Format.SignedPct(b.HighError)} ({(l.Held ? "held" : "missed")})" : "none";
+
+    /// <summary>The memory line of <c>augur validate</c>: runs that ran, and how many the memory model lets fit.</summary>
+    public static string FitLine(MemoryFitSummary f) =>
+        $"training: {f.Fit} of {f.Cases} published runs that ran are predicted to fit ({Format.Pct(f.Fraction)}; target ≥ {Format.Pct(MemoryFitSummary.Target)})";
+
+    static string MemoryText(MemoryFit m) => $"{Format.N(m.PerGpu.GB, "0.0")}/{Format.N(m.Capacity.GB, "0")}{(m.Fits ? "" : " over")}";
 
     static string Workload(ValidationResult r) => r.Case.Scenario.Workload.ToString().ToLowerInvariant();
 

@@ -12,6 +12,9 @@ public sealed record ValidationResult(ValidationCase Case, double PredictedToken
 {
     /// <summary>Signed relative error of the prediction ((pred − measured) / measured).</summary>
     public double Error => (PredictedTokensPerGpu - MeasuredTokensPerGpu) / MeasuredTokensPerGpu;
+
+    /// <summary>Predicted memory per GPU against capacity on the case's layout (training cases; null for serving).</summary>
+    public MemoryFit? Memory { get; init; }
 }
 
 /// <summary>Runs training validation cases on their fixed layouts.</summary>
@@ -40,7 +43,10 @@ public static class TrainingValidator
             "tflops_per_gpu" => est.TokensPerSecondPerGpu * perToken / 1e12,
             _ => est.TokensPerSecondPerGpu * perToken / s.Cluster.Accelerator.Peak(s.Precision).PerSecond,
         };
-        return new ValidationResult(c, est.TokensPerSecondPerGpu, measured, predictedUnit);
+        return new ValidationResult(c, est.TokensPerSecondPerGpu, measured, predictedUnit)
+        {
+            Memory = new MemoryFit(est.Memory.Total, s.Cluster.Accelerator.HbmCapacity),
+        };
     }
 
     static double FlopsPerToken(FlopConvention conv, Scenario s, TrainingModel model, ParallelLayout l)

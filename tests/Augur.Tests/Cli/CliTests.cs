@@ -157,6 +157,26 @@ public class CliTests
     }
 
     [Fact]
+    public void Validate_reports_whether_each_training_run_fits_and_how_many_do()
+    {
+        var (code, output, _) = Run("validate");
+        Assert.Equal(0, code);
+        Assert.Contains(" published runs that ran are predicted to fit (", output);
+        var doc = JsonDocument.Parse(Run("validate", "--json").Out).RootElement;
+        var cases = doc.GetProperty("cases").EnumerateArray().ToList();
+        var training = cases.Where(c => c.GetProperty("workload").GetString() == "training").ToList();
+        var fit = doc.GetProperty("memory_fit");
+        Assert.Equal(training.Count, fit.GetProperty("cases").GetInt32());
+        Assert.Equal(training.Count(c => c.GetProperty("memory").GetProperty("fits").GetBoolean()), fit.GetProperty("fit").GetInt32());
+        Assert.Equal(0.95, fit.GetProperty("target").GetDouble());
+        // Capacity is the accelerator's HBM as quoted: 80 GB for the A100 80GB of the Megatron SC'21 rows.
+        var sc21 = training.First(c => c.GetProperty("id").GetString()!.StartsWith("megatron-sc21", StringComparison.Ordinal));
+        Assert.Equal(80, sc21.GetProperty("memory").GetProperty("capacity_gb").GetDouble());
+        Assert.All(cases.Where(c => c.GetProperty("workload").GetString() != "training"),
+            c => Assert.Equal(JsonValueKind.Null, c.GetProperty("memory").ValueKind));
+    }
+
+    [Fact]
     public void Every_estimate_reports_a_band_beside_its_headline_metric()
     {
         // Training: throughput and step time come from the same error bounds, so low throughput x high step time
