@@ -48,12 +48,14 @@ public readonly record struct ParameterCount(
     /// them MoE layers as the model has, and the larger edge (embedding, or LM head plus final norm; both when
     /// pp = 1). The single count behind training memory, gradient traffic, the optimizer step and serving weights.
     /// </summary>
-    public StageParameters Stage(int pp)
+    public StageParameters Stage(int pp) =>
+        StageOf((DenseLayers + MoeLayers + pp - 1) / pp, pp == 1 ? Embedding + LmHead + FinalNorm : Math.Max(Embedding, LmHead + FinalNorm));
+
+    /// <summary>Parameters of a stage of <paramref name="layers"/> layers (as many of them MoE layers as the model has) and the given edge parameters.</summary>
+    public StageParameters StageOf(double layers, double edges)
     {
-        int layers = (DenseLayers + MoeLayers + pp - 1) / pp;
-        int moe = Math.Min(layers, MoeLayers);
+        double moe = Math.Min(layers, MoeLayers);
         double shared = layers * AttentionPerLayer + (layers - moe) * DenseMlpPerLayer + moe * SharedExpertsPerMoeLayer;
-        double edges = pp == 1 ? Embedding + LmHead + FinalNorm : Math.Max(Embedding, LmHead + FinalNorm);
         return new StageParameters(shared, moe * RoutedExpertsPerMoeLayer, edges);
     }
 }

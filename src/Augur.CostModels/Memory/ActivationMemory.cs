@@ -92,15 +92,4 @@ public static class ActivationMemory
         Precision.FP4 => 0.5 + 1.0 / 16,
         _ => 2.0,
     };
-
-    /// <summary>
-    /// Micro-batches of activations the first pipeline stage holds at its peak under 1F1B: min(m, p), times
-    /// (1 + (p−1)/(p·v)) with interleaving (Korthikanti et al. 2022 §4.2.3).
-    /// </summary>
-    public static double InFlightFactor(int pp, int vp, int microBatches)
-    {
-        double inflight = Math.Min(microBatches, pp);
-        if (vp > 1) inflight *= 1 + (pp - 1.0) / (pp * vp);
-        return inflight;
-    }
 }

@@ -9,24 +9,51 @@ using Augur.Units;
 namespace Augur.CostModels.Memory;
 
 /// <summary>
-/// Peak memory per GPU in training (docs/FORMULAS.md §2). Model states follow Megatron-core mixed precision:
-/// 2-byte weights, 4-byte fp32 main gradients and 12 bytes of Adam state (fp32 master, momentum, variance):
-/// 18 bytes/parameter unsharded, which reproduces Korthikanti et al. 2022 Fig. 1 (45.6 GiB for 22B and 175B
-/// on 8-way TP). ZeRO shards over the DP×CP group (experts over their expert-DP group): stage 1 the optimizer,
+/// Peak memory per GPU in training (docs/FORMULAS.md §2). Model states are the buffers of Megatron-core's (distributed)
+/// optimizer, Megatron-LM README "Distributed Optimizer" table: bf16 weights with fp32 main gradients and 12 bytes of
+/// Adam state (fp32 master, momentum, variance), 18 bytes/parameter unsharded and 6 + 12/d distributed, which reproduces
+/// Korthikanti et al. 2022 Fig. 1 (45.6 GiB for 22B and 175B on 8-way TP); fp16 weights with fp16 gradients, whose
+/// optimizer keeps an fp32 copy of the gradients beside the master weights, 20 bytes and 4 + 16/d. ZeRO shards over the DP×CP group (experts over their expert-DP group): stage 1 the optimizer,
 /// 2 also gradients, 3 also weights (plus two layers of gathered weights). FP8/FP4 training adds each weight's
 /// quantized copy and keeps GEMM inputs quantized (<see cref="ActivationMemory.SavedGemmInputBytes"/>).
+/// The peak is that of the most loaded pipeline stage: the first (the embedding, the most micro-batches in flight)
+/// or the last (the output layer and its logits), each with the layers <see cref="PipelineSplit"/> gives it.
 /// </summary>
 public static class TrainingMemory
 {
-    public const double WeightBytes = 2, GradientBytes = 4, OptimizerBytes = 12;
+    public const double WeightBytes = 2;
+
+    /// <summary>Gradient buffer bytes per parameter: fp16 training reduces fp16 gradients; bf16 (and FP8/FP4, bf16 recipes) accumulates fp32 main gradients.</summary>
+    public static double GradientBytes(Precision p) => p == Precision.FP16 ? 2 : 4;
+
+    /// <summary>Optimizer bytes per parameter: fp32 master, momentum, variance, and with fp16 gradients the fp32 main gradients.</summary>
+    public static double OptimizerBytes(Precision p) => p == Precision.FP16 ? 16 : 12;
 
     public static MemoryBreakdown Estimate(ModelSpec m, in ParameterCount pc, TrainingJob job, ParallelLayout l,
         HardwareCalibration cal, int microBatches)
     {
-        int stageLayers = (m.Layers + l.Pp - 1) / l.Pp;
-        int moeLayers = Math.Min(stageLayers, m.MoeLayers);
-        int denseLayers = stageLayers - moeLayers;
-        var stage = pc.Stage(l.Pp);
+        var split = PipelineSplit.Of(m.Layers, l.Pp, l.Vp);
+        double tokens = (double)l.MicroBatch * job.SeqLen / l.Cp;
+        var act = LayerActivations.Of(m, job, l, tokens);
+        double firstInFlight = split.FirstInFlight(l.Pp, l.Vp, microBatches);
+        if (l.Pp == 1)
+            return Stage(m, pc, job, l, cal, act, split.FirstStageLayers, pc.Embedding + pc.LmHead + pc.FinalNorm, firstInFlight,
+                4.0 * tokens * ((double)m.Vocab / l.Tp + m.Hidden));
+        var first = Stage(m, pc, job, l, cal, act, split.FirstStageLayers, pc.Embedding, firstInFlight, 0);
+        // The last rank also keeps one micro-batch's fp32 logits.
+        var last = Stage(m, pc, job, l, cal, act, split.LastStageLayers, pc.LmHead + pc.FinalNorm,
+            split.LastInFlight(l.Pp, l.Vp, microBatches), 4.0 * tokens * m.Vocab / l.Tp);
+        return last.Total > first.Total ? last : first;
+    }
+
+    /// <summary>One pipeline stage of <paramref name="layers"/> layers and <paramref name="edges"/> embedding/head parameters.</summary>
+    /// <param name="inFlight">Layer activations it holds at its peak, in layers × micro-batches.</param>
+    static MemoryBreakdown Stage(ModelSpec m, in ParameterCount pc, TrainingJob job, ParallelLayout l, HardwareCalibration cal,
+        in LayerActivations act, double layers, double edges, double inFlight, double logits)
+    {
+        var stage = pc.StageOf(layers, edges);
+        double moeLayers = Math.Min(layers, m.MoeLayers);
+        double denseLayers = layers - moeLayers;
         double dense = stage.SharedPerGpu(l.Tp);
         double experts = stage.RoutedPerGpu(l.Ep, l.Etp);
 
@@ -35,35 +62,44 @@ public static class TrainingMemory
         // (weight) + 1 MB (weight in FP8)" for a 1024×1024 layer; the embedding and output layer stay 16-bit, PrecisionRules.LmHead), and saves
         // the quantized copy of each GEMM input. One copy is counted: Hopper's FP8 transpose and MX/NVFP4's column-wise
         // copy for the input gradient may add a second (an assumption, not measured here).
-        double g = ActivationMemory.SavedGemmInputBytes(job.Precision);
+        double g = act.GemmInputBytes;
         double weights = WeightBytes * (Shard(dense, denseShards, l.Zero >= 3) + Shard(experts, expertShards, l.Zero >= 3));
         if (g < WeightBytes)
             weights += g * (Shard(stage.Layers / l.Tp, denseShards, l.Zero >= 3) + Shard(experts, expertShards, l.Zero >= 3));
         if (l.Zero >= 3)
             weights += 2 * WeightBytes * (pc.AttentionPerLayer + Math.Max(pc.DenseMlpPerLayer, pc.SharedExpertsPerMoeLayer)) / l.Tp;
-        double grads = GradientBytes * (Shard(dense, denseShards, l.Zero >= 2) + Shard(experts, expertShards, l.Zero >= 2));
-        double optimizer = OptimizerBytes * (Shard(dense, denseShards, l.Zero >= 1) + Shard(experts, expertShards, l.Zero >= 1));
+        double grads = GradientBytes(job.Precision) * (Shard(dense, denseShards, l.Zero >= 2) + Shard(experts, expertShards, l.Zero >= 2));
+        double optimizer = OptimizerBytes(job.Precision) * (Shard(dense, denseShards, l.Zero >= 1) + Shard(experts, expertShards, l.Zero >= 1));
 
-        double tokens = (double)l.MicroBatch * job.SeqLen / l.Cp;
-        double visits = m.Moe is { } moe ? moe.TopK * (double)l.Etp / l.Tp : 0;
-        double denseAct = ActivationMemory.LayerBytes(m, l, tokens, job.SeqLen, job.AttentionKernel, false, 0, g);
-        double moeAct = m.Moe is null ? 0 : ActivationMemory.LayerBytes(m, l, tokens, job.SeqLen, job.AttentionKernel, true, visits, g);
-        double perMicroBatch = denseLayers * denseAct + moeLayers * moeAct;
-        double activations = perMicroBatch * ActivationMemory.InFlightFactor(l.Pp, l.Vp, microBatches);
-        if ((l.Recompute & ~Recompute.Selective) != 0)
-        {
-            // The layer being recomputed holds what it rebuilds once: its whole working set under full recompute,
-            // the recomputed modules' tensors otherwise (the larger of a dense and an MoE layer's).
-            var whole = l with { Recompute = l.Recompute == Recompute.Full ? Recompute.Selective : l.Recompute & Recompute.Selective };
-            double Rebuilt(bool moeLayer, double v) =>
-                ActivationMemory.LayerBytes(m, whole, tokens, job.SeqLen, job.AttentionKernel, moeLayer, v, g)
-                - (l.Recompute == Recompute.Full ? 0 : ActivationMemory.LayerBytes(m, l, tokens, job.SeqLen, job.AttentionKernel, moeLayer, v, g));
-            activations += Math.Max(denseLayers > 0 ? Rebuilt(false, 0) : 0, moeLayers > 0 ? Rebuilt(true, visits) : 0);
-        }
-        // Logits of one micro-batch in fp32 on the last stage (counted on the peak stage when pp = 1), plus the embedding output.
-        double logits = l.Pp == 1 ? 4.0 * tokens * ((double)m.Vocab / l.Tp + m.Hidden) : 0;
+        double perLayer = layers > 0 ? (denseLayers * act.Dense + moeLayers * act.Moe) / layers : 0;
+        // The layer being recomputed holds what it rebuilds once (the larger of a dense and an MoE layer's).
+        double activations = perLayer * inFlight
+            + Math.Max(denseLayers > 0 ? act.RebuiltDense : 0, moeLayers > 0 ? act.RebuiltMoe : 0);
         return new MemoryBreakdown(new Bytes(weights), new Bytes(grads), new Bytes(optimizer),
             new Bytes(activations * (1 + cal.Fragmentation)), new Bytes(logits), Bytes.Zero, cal.RuntimeReserve);
+    }
+
+    /// <summary>What one layer of each kind keeps per micro-batch, and what recomputing it rebuilds at once; the same on every stage.</summary>
+    readonly record struct LayerActivations(double GemmInputBytes, double Dense, double Moe, double RebuiltDense, double RebuiltMoe)
+    {
+        public static LayerActivations Of(ModelSpec m, TrainingJob job, ParallelLayout l, double tokens)
+        {
+            double g = ActivationMemory.SavedGemmInputBytes(job.Precision);
+            double visits = m.Moe is { } moe ? moe.TopK * (double)l.Etp / l.Tp : 0;
+            double dense = ActivationMemory.LayerBytes(m, l, tokens, job.SeqLen, job.AttentionKernel, false, 0, g);
+            double moeAct = m.Moe is null ? 0 : ActivationMemory.LayerBytes(m, l, tokens, job.SeqLen, job.AttentionKernel, true, visits, g);
+            double rebuiltDense = 0, rebuiltMoe = 0;
+            if ((l.Recompute & ~Recompute.Selective) != 0)
+            {
+                // Its whole working set under full recompute, the recomputed modules' tensors otherwise.
+                var whole = l with { Recompute = l.Recompute == Recompute.Full ? Recompute.Selective : l.Recompute & Recompute.Selective };
+                bool full = l.Recompute == Recompute.Full;
+                rebuiltDense = ActivationMemory.LayerBytes(m, whole, tokens, job.SeqLen, job.AttentionKernel, false, 0, g) - (full ? 0 : dense);
+                if (m.Moe is not null)
+                    rebuiltMoe = ActivationMemory.LayerBytes(m, whole, tokens, job.SeqLen, job.AttentionKernel, true, visits, g) - (full ? 0 : moeAct);
+            }
+            return new(g, dense, moeAct, rebuiltDense, rebuiltMoe);
+        }
     }
 
     static double Shard(double parameters, double shards, bool sharded) => sharded ? parameters / shards : parameters;

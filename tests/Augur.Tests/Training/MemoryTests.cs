@@ -30,6 +30,23 @@ public class MemoryTests
         Assert.InRange(states, gib * 0.97, gib * 1.06);
     }
 
+    [Theory]
+    // Megatron-LM README, "Distributed Optimizer": bytes per parameter, d = 8. bf16 param, fp32 grads: 18 | 6 + 12/d;
+    // fp16 param, fp16 grads (the optimizer keeps fp32 main grads): 20 | 4 + 16/d.
+    [InlineData("bf16", 0, 18.0)]
+    [InlineData("bf16", 1, 6 + 12.0 / 8)]
+    [InlineData("fp16", 0, 20.0)]
+    [InlineData("fp16", 1, 4 + 16.0 / 8)]
+    public void Model_states_are_the_distributed_optimizers_buffers(string precision, int zero, double bytesPerParameter)
+    {
+        var m = Gpt(24, 2048, 16);
+        var pc = ParameterCounter.Count(m);
+        var job = new TrainingJob { SeqLen = 2048, GlobalBatch = 64, Precision = precision == "fp16" ? Augur.Domain.Hardware.Precision.FP16 : Augur.Domain.Hardware.Precision.BF16 };
+        var l = new ParallelLayout(1, 1, 1, 8, 1, 1, 1, false, zero, 1, Recompute.Full);
+        var mem = TrainingMemory.Estimate(m, pc, job, l, TestCalibration.Any, 8);
+        Assert.Equal(bytesPerParameter, (mem.Weights + mem.Gradients + mem.Optimizer).Value / pc.Total, 9);
+    }
+
     [Fact]
     public void Selective_recompute_with_sp_keeps_34_sbh_over_t_per_layer()
     {
@@ -63,9 +80,30 @@ public class MemoryTests
     [Fact]
     public void Interleaving_multiplies_in_flight_activations()
     {
-        Assert.Equal(8.0, ActivationMemory.InFlightFactor(8, 1, 64));
-        Assert.Equal(8.0 * (1 + 7.0 / 16), ActivationMemory.InFlightFactor(8, 2, 64));
-        Assert.Equal(3.0, ActivationMemory.InFlightFactor(8, 1, 3));
+        // 64 layers on 8 stages: 8 per stage, 4 per chunk with v = 2. Korthikanti §4.2.3: p micro-batches × (1 + (p−1)/(p·v)).
+        var even = PipelineSplit.Of(64, 8, 1);
+        Assert.Equal(8.0 * 8, even.FirstInFlight(8, 1, 64));
+        Assert.Equal(8.0 * 3, even.FirstInFlight(8, 1, 3));
+        Assert.Equal(8.0, even.LastInFlight(8, 1, 64));
+        var interleaved = PipelineSplit.Of(64, 8, 2);
+        Assert.Equal(8.0 * 8 * (1 + 7.0 / 16), interleaved.FirstInFlight(8, 2, 64));
+        // The last rank: 8 micro-batches of its first chunk (4 layers) and one of its last.
+        Assert.Equal(8.0 * 4 + 4, interleaved.LastInFlight(8, 2, 64));
+    }
+
+    [Fact]
+    public void Embedding_and_loss_take_a_layer_slot_when_layers_do_not_divide()
+    {
+        // Llama 3.1 405B, 126 layers on p = 16, v = 4: 128 slots, 2 per chunk; the first chunk holds the embedding and one
+        // layer, the last chunk one layer and the loss. Megatron's interleaved warm-up on rank 0 is (16−1)·2 + 3·16 = 78 chunk
+        // forwards plus one: 16 micro-batches of each of its 4 chunks (16 · 7 layers) and 15 more of the first (15 · 1).
+        var split = PipelineSplit.Of(126, 16, 4);
+        Assert.Equal(new PipelineSplit(7, 1, 7, 1), split);
+        Assert.Equal(16 * 7 + 15 * 1, split.FirstInFlight(16, 4, 32), 9);
+        // Without interleaving: 126 + 2 = 128 = 16 × 8, so 7 layers on the first and last stage, 8 elsewhere.
+        Assert.Equal(new PipelineSplit(7, 7, 7, 7), PipelineSplit.Of(126, 16, 1));
+        // 61 layers on 8 stages: no even split either way; ⌈61/8⌉ = 8 on the first stage, 61 − 7·8 = 5 on the last.
+        Assert.Equal(new PipelineSplit(8, 8, 5, 5), PipelineSplit.Of(61, 8, 1));
     }
 
     [Fact]
