@@ -14,8 +14,8 @@ namespace Augur.CostModels.Memory;
 /// Adam state (fp32 master, momentum, variance), 18 bytes/parameter unsharded and 6 + 12/d distributed, which reproduces
 /// Korthikanti et al. 2022 Fig. 1 (45.6 GiB for 22B and 175B on 8-way TP); fp16 weights with fp16 gradients, whose
 /// optimizer keeps an fp32 copy of the gradients beside the master weights, 20 bytes and 4 + 16/d. ZeRO shards over the DP×CP group (experts over their expert-DP group): stage 1 the optimizer,
-/// 2 also gradients, 3 also weights (plus two layers of gathered weights). FP8/FP4 training adds each weight's
-/// quantized copy and keeps GEMM inputs quantized (<see cref="ActivationMemory.SavedGemmInputBytes"/>).
+/// 2 also gradients, 3 also weights (plus two layers of gathered weights). FP8/FP4 training keeps layer weights only
+/// quantized, in two copies, and GEMM inputs quantized (<see cref="ActivationMemory.SavedGemmInputBytes"/>).
 /// The peak is that of the most loaded pipeline stage: the first (the embedding, the most micro-batches in flight)
 /// or the last (the output layer and its logits), each with the layers <see cref="PipelineSplit"/> gives it.
 /// </summary>
@@ -58,14 +58,15 @@ public static class TrainingMemory
         double experts = stage.RoutedPerGpu(l.Ep, l.Etp);
 
         double denseShards = l.DataShards, expertShards = Math.Max(1, l.ExpertDp);
-        // FP8/FP4 training also holds a quantized copy of each layer weight for the step's GEMMs (TransformerEngine: "2 MB
-        // (weight) + 1 MB (weight in FP8)" for a 1024×1024 layer; the embedding and output layer stay 16-bit, PrecisionRules.LmHead), and saves
-        // the quantized copy of each GEMM input. One copy is counted: Hopper's FP8 transpose and MX/NVFP4's column-wise
-        // copy for the input gradient may add a second (an assumption, not measured here).
+        // FP8/FP4 training keeps each layer weight only quantized: Megatron-Bridge's FP8 (current scaling, MXFP8) and NVFP4
+        // recipes set fp8_param_gather / fp4_param_gather (mixed_precision.py), Megatron's "keep the compute param in fp8 (do
+        // not use any other intermediate dtype)", the fp32 master living in the optimizer. Two copies are held for the step:
+        // the row-wise one the forward GEMM reads and the transposed (Hopper FP8) or column-wise (MXFP8, NVFP4) one the
+        // input-gradient GEMM reads. The embedding and output layer stay 16-bit (PrecisionRules.LmHead).
         double g = act.GemmInputBytes;
-        double weights = WeightBytes * (Shard(dense, denseShards, l.Zero >= 3) + Shard(experts, expertShards, l.Zero >= 3));
-        if (g < WeightBytes)
-            weights += g * (Shard(stage.Layers / l.Tp, denseShards, l.Zero >= 3) + Shard(experts, expertShards, l.Zero >= 3));
+        double layerWeightBytes = g < WeightBytes ? 2 * g : WeightBytes;
+        double weights = WeightBytes * Shard(stage.Edges / l.Tp, denseShards, l.Zero >= 3)
+            + layerWeightBytes * (Shard(stage.Layers / l.Tp, denseShards, l.Zero >= 3) + Shard(experts, expertShards, l.Zero >= 3));
         if (l.Zero >= 3)
             weights += 2 * WeightBytes * (pc.AttentionPerLayer + Math.Max(pc.DenseMlpPerLayer, pc.SharedExpertsPerMoeLayer)) / l.Tp;
         double grads = GradientBytes(job.Precision) * (Shard(dense, denseShards, l.Zero >= 2) + Shard(experts, expertShards, l.Zero >= 2));

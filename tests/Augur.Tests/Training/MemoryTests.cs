@@ -124,23 +124,27 @@ public class MemoryTests
     }
 
     [Fact]
-    public void Fp8_training_holds_a_quantized_copy_of_the_layer_weights_but_not_the_embeddings()
+    public void Low_precision_training_keeps_layer_weights_only_quantized_in_two_copies()
     {
         const string yaml = """
             workload: training
             model: llama3.1-8b
-            hardware: dgx-h100
+            hardware: dgx-b200
             cluster: {gpus: 8}
             precision: PREC
             parallelism: {tp: 1, pp: 1, dp: 8, zero: 1, microbatch: 1}
             training: {seq_len: 4096, global_batch: 8}
             """;
-        var bf16 = Scenarios.FromYaml(yaml.Replace("PREC", "bf16"));
-        var fp8 = Scenarios.FromYaml(yaml.Replace("PREC", "fp8"));
-        var l = Augur.CostModels.Training.LayoutDefaults.Complete(bf16.Layout, 8);
-        double extra = Scenarios.Training(fp8).Memory(l).Weights.Value - Scenarios.Training(bf16).Memory(l).Weights.Value;
-        var stage = ParameterCounter.Count(bf16.Model).Stage(1);
-        Assert.Equal(stage.Layers, extra, 1e-6 * extra); // one byte per layer parameter; embedding and head excluded
-        Assert.True(stage.Edges > 1e9); // 2 × 128,256 × 4,096 that stay 16-bit
+        double Weights(string p)
+        {
+            var s = Scenarios.FromYaml(yaml.Replace("PREC", p));
+            return Scenarios.Training(s).Memory(Augur.CostModels.Training.LayoutDefaults.Complete(s.Layout, 8)).Weights.Value;
+        }
+        var stage = ParameterCounter.Count(Scenarios.FromYaml(yaml.Replace("PREC", "bf16")).Model).Stage(1);
+        // FP8: a row-wise and a transposed 1-byte copy in place of the 2-byte weight, the same bytes.
+        Assert.Equal(Weights("bf16"), Weights("fp8"), 1e-9 * Weights("bf16"));
+        // NVFP4: two copies of 4 bits plus an FP8 scale per 16 (2 × 0.5625 bytes) in place of 2 bytes, for layer weights only.
+        Assert.Equal((2 - 2 * 0.5625) * stage.Layers, Weights("bf16") - Weights("fp4"), 1e-6 * stage.Layers);
+        Assert.Equal(2 * stage.Edges, Weights("bf16") - 2 * stage.Layers, 1e-6 * stage.Edges); // 2 × 128,256 × 4,096 that stay 16-bit
     }
 }
