@@ -32,6 +32,8 @@ public static class AugurCli
         root.Subcommands.Add(SweepCommand.Create(output, error, catalog));
         root.Subcommands.Add(NeedsCommand.Create(output, catalog));
         root.Subcommands.Add(ClaimCommand.Create(output, catalog));
+        root.Subcommands.Add(ExportCommand.Create(output, catalog));
+        root.Subcommands.Add(ImportCommand.Create(output, catalog));
         var parsed = root.Parse(args);
         if (args.Length > 0 && !args[0].StartsWith('-') && root.Subcommands.All(c => c.Name != args[0]))
         {

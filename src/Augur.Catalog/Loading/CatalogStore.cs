@@ -1,6 +1,7 @@
 using System.Reflection;
 using Augur.Catalog.Files;
 using Augur.Domain;
+using Augur.Domain.Frameworks;
 using Augur.Domain.Hardware;
 using Augur.Units;
 
@@ -17,6 +18,7 @@ public sealed class CatalogStore
     readonly Dictionary<string, SystemSpec> _systems = new(StringComparer.OrdinalIgnoreCase);
     readonly Dictionary<string, ModelEntry> _models = new(StringComparer.OrdinalIgnoreCase);
     readonly Dictionary<string, HardwareCalibration> _calibrations = new(StringComparer.OrdinalIgnoreCase);
+    readonly Dictionary<string, FrameworkSpec> _frameworks = new(StringComparer.OrdinalIgnoreCase);
     readonly Dictionary<string, double> _prices = new(StringComparer.OrdinalIgnoreCase);
     readonly List<(string Name, DataNode Node)> _validation = [];
     readonly Dictionary<string, MappingNode> _measurementSources = new(StringComparer.Ordinal);
@@ -38,6 +40,7 @@ public sealed class CatalogStore
         _systems = new(from._systems, StringComparer.OrdinalIgnoreCase);
         _models = new(from._models, StringComparer.OrdinalIgnoreCase);
         _calibrations = new(from._calibrations, StringComparer.OrdinalIgnoreCase);
+        _frameworks = from._frameworks;
         _prices = new(from._prices, StringComparer.OrdinalIgnoreCase);
         _validation = [.. from._validation];
         _measurementSources = from._measurementSources;
@@ -101,6 +104,7 @@ public sealed class CatalogStore
                 case "models": var m = ModelReader.Entry((MappingNode)node); _models[m.Id] = m; break;
                 case "calibration": var c = CalibrationReader.Read((MappingNode)node); _calibrations[c.Family] = c; break;
                 case "validation": _validation.Add((name, node)); break;
+                case "frameworks": var f = FrameworkReader.Read((MappingNode)node); _frameworks[f.Id] = f; break;
             }
         }
     }
@@ -150,10 +154,13 @@ public sealed class CatalogStore
     public IReadOnlyCollection<ModelEntry> Models => _models.Values;
     public IReadOnlyCollection<HardwareCalibration> Calibrations => _calibrations.Values;
     public IReadOnlyList<(string Name, DataNode Node)> ValidationFiles => _validation;
+    /// <summary>Training and serving frameworks whose documented arguments Augur exports to (catalog/frameworks).</summary>
+    public IReadOnlyCollection<FrameworkSpec> Frameworks => _frameworks.Values;
 
     public Accelerator Accelerator(string id) => Find(_accelerators, id, "accelerator");
     public SystemSpec System(string id) => Find(_systems, id, "system");
     public ModelEntry Model(string id) => Find(_models, id, "model");
+    public FrameworkSpec Framework(string id) => Find(_frameworks, id, "framework");
 
     public bool TryAccelerator(string id, out Accelerator a) => _accelerators.TryGetValue(id, out a!);
     public bool TrySystem(string id, out SystemSpec s) => _systems.TryGetValue(id, out s!);

@@ -14,7 +14,10 @@ public static class ModelReader
         return new ModelEntry(id, spec,
             n.OptionalNumber("published_total_params_b") ?? 0,
             n.OptionalNumber("published_active_params_b") ?? 0,
-            sources, n.OptionalString("notes") ?? "");
+            sources, n.OptionalString("notes") ?? "")
+        {
+            HuggingFace = n.Get("huggingface") is SequenceNode hf ? hf.Items.OfType<ScalarNode>().Select(x => x.Text ?? "").Where(x => x.Length > 0).ToList() : [],
+        };
     }
 
     /// <summary>A user's own HuggingFace config.json (or YAML with the same fields).</summary>

@@ -24,6 +24,9 @@ static class Shared
         AllowMultipleArgumentsPerToken = false,
     };
 
+    /// <summary>Writes a file a command was asked to save (--out); a bad path surfaces as one line.</summary>
+    public static void WriteText(string path, string text) => File.WriteAllText(path, text);
+
     public static Scenario Load(CatalogStore catalog, string path, string[]? overrides) =>
         ScenarioLoader.FromFile(catalog, path, (overrides ?? []).Select(ScenarioOverride.Parse).ToList());
 }

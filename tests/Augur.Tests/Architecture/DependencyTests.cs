@@ -4,7 +4,7 @@ namespace Augur.Tests.Architecture;
 
 /// <summary>
 /// Dependencies point one way: units ← domain ← (catalog | cost models) ← (search | simulation) ← workflows ←
-/// (reports | plots) ← CLI. The compiler keeps only references a project uses, so this reads what the code really uses.
+/// (reports | plots | export) ← CLI. The compiler keeps only references a project uses, so this reads what the code really uses.
 /// </summary>
 public class DependencyTests
 {
@@ -19,6 +19,7 @@ public class DependencyTests
         ["Augur.Workflows"] = ["Augur.Catalog", "Augur.CostModels", "Augur.Search", "Augur.Simulation", "Augur.Domain", "Augur.Units"],
         ["Augur.Reports"] = ["Augur.Workflows", "Augur.Catalog", "Augur.CostModels", "Augur.Search", "Augur.Simulation", "Augur.Domain", "Augur.Units"],
         ["Augur.Plots"] = ["Augur.Workflows", "Augur.Catalog", "Augur.CostModels", "Augur.Search", "Augur.Simulation", "Augur.Domain", "Augur.Units"],
+        ["Augur.Export"] = ["Augur.Workflows", "Augur.Catalog", "Augur.CostModels", "Augur.Search", "Augur.Simulation", "Augur.Domain", "Augur.Units"],
     };
 
     public static TheoryData<string> Projects() => new(Allowed.Keys);
@@ -36,7 +37,7 @@ public class DependencyTests
     [Fact]
     public void Engines_and_workflows_never_reach_for_the_console()
     {
-        foreach (var project in new[] { "Augur.CostModels", "Augur.Search", "Augur.Simulation", "Augur.Workflows" })
+        foreach (var project in new[] { "Augur.CostModels", "Augur.Search", "Augur.Simulation", "Augur.Workflows", "Augur.Export" })
         {
             var refs = Assembly.Load(project).GetReferencedAssemblies().Select(a => a.Name).ToList();
             Assert.DoesNotContain("Spectre.Console", refs);
@@ -50,6 +51,7 @@ public class DependencyTests
     {
         var shipped = typeof(Augur.Catalog.Loading.CatalogStore).GetProperty(nameof(Augur.Catalog.Loading.CatalogStore.Default))!.GetMethod!;
         Assert.DoesNotContain(shipped, Calls("Augur.Workflows", shipped.DeclaringType!));
+        Assert.DoesNotContain(shipped, Calls("Augur.Export", shipped.DeclaringType!));
     }
 
     /// <summary>Methods of <paramref name="owner"/> that code in <paramref name="project"/> calls (read from its IL).</summary>

@@ -1,0 +1,58 @@
+using Augur.CostModels.Inference;
+using Augur.Domain;
+using Augur.Domain.Frameworks;
+using Augur.Domain.Hardware;
+using Augur.Domain.Parallelism;
+using Augur.Domain.Workloads;
+
+namespace Augur.Export;
+
+/// <summary>A training layout ready to write: the scenario, its complete layout and the steps its budget takes (null without a budget).</summary>
+sealed record TrainingTarget(Scenario Scenario, ParallelLayout Layout, long? Steps)
+{
+    public TrainingJob Job => Scenario.Training!;
+    public int Gpus => Scenario.Cluster.Gpus;
+    public bool Moe => Scenario.Model.IsMoe;
+}
+
+/// <summary>A serving deployment ready to write: the scenario as costed (plan's winner fixes mode and batch) and its estimate.</summary>
+/// <param name="Repository">The Hugging Face repository the catalog cites for the model; null when it cites none.</param>
+sealed record ServingTarget(Scenario Scenario, InferenceEstimate Estimate, string? Repository)
+{
+    public InferenceJob Job => Scenario.Inference!;
+    public InferenceLayout Layout => Estimate.Layout;
+    public bool Moe => Scenario.Model.IsMoe;
+    public bool Disaggregated => Job.Mode == ServingMode.Disaggregated;
+
+    /// <summary>Longest sequence an engine must hold: the prompt plus the output.</summary>
+    public int MaxModelLength => Job.InputTokens + Job.OutputTokens;
+}
+
+/// <summary>What a mapper writes: notes for the user and the processes to start.</summary>
+sealed record Mapped(IReadOnlyList<string> Notes, IReadOnlyList<Launch> Launches);
+
+/// <summary>One-line refusals: a framework that cannot express a setting says which, and why, instead of dropping it.</summary>
+static class Refuse
+{
+    public static InputException Setting(FrameworkSpec f, string setting, string why) => new($"{f.Name} cannot express {setting}: {why}");
+}
+
+/// <summary>Choices several training mappers share.</summary>
+static class TrainingTerms
+{
+    /// <summary>
+    /// FP8 with one scale per 32-value block (MXFP8) runs on Blackwell-class tensor cores (Megatron's fp8_recipe
+    /// docstring: "'mxfp8' for Blackwell architecture only"); earlier parts take per-block scales in software.
+    /// </summary>
+    public static bool Mxfp8(Accelerator a) => a.Family is "nvidia-blackwell" or "nvidia-rubin";
+
+    /// <summary>Module names of a recompute set (core_attn for selective), in Megatron's order.</summary>
+    public static IEnumerable<string> Modules(Recompute r) =>
+        RecomputeNames.ModuleNames.Where(n => (r & RecomputeNames.Module(n)!.Value) != 0);
+
+    /// <summary>Sequences each data-parallel rank takes per step.</summary>
+    public static int PerRankBatch(TrainingTarget t) => t.Job.GlobalBatch / t.Layout.Dp;
+
+    /// <summary>Micro-batches per step on each data-parallel rank.</summary>
+    public static int MicroBatches(TrainingTarget t) => t.Job.GlobalBatch / (t.Layout.Dp * t.Layout.MicroBatch);
+}
