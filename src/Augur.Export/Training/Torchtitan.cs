@@ -7,7 +7,8 @@ namespace Augur.Export.Training;
 
 /// <summary>
 /// torchtitan job config (TOML). FSDP2 shards parameters, gradients and optimizer state together, so ZeRO 3 is
-/// data_parallel_shard_degree, ZeRO 2 the same without resharding after the forward pass, and ZeRO 0 plain
+/// data_parallel_shard_degree resharding after every forward pass ("default" skips it under pipelining), ZeRO 2 the
+/// same never resharding, and ZeRO 0 plain
 /// replication; ZeRO 1 has no FSDP2 form. Tensor parallelism always shards the norms (sequence parallel).
 /// </summary>
 static class Torchtitan
@@ -78,7 +79,7 @@ static class Torchtitan
                 throw Refuse.Setting(f, "zero=1", "FSDP2 shards gradients with the optimizer state; use zero 2 or 3 (or export to megatron)");
             default:
                 a.Int("parallelism.data_parallel_replicate_degree", 1).Int("parallelism.data_parallel_shard_degree", l.Dp)
-                    .Text("parallelism.fsdp_reshard_after_forward", l.Zero == 2 ? "never" : "default");
+                    .Text("parallelism.fsdp_reshard_after_forward", l.Zero == 2 ? "never" : "always");
                 return;
         }
     }

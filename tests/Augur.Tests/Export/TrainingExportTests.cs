@@ -76,7 +76,7 @@ public class TrainingExportTests
         var w = ExportCases.Written(ExportCases.Export("llama3-70b-zero3", "torchtitan"));
         Assert.Equal("8", w["parallelism.data_parallel_shard_degree"]);
         Assert.Equal("1", w["parallelism.data_parallel_replicate_degree"]);
-        Assert.Equal("default", w["parallelism.fsdp_reshard_after_forward"]);
+        Assert.Equal("always", w["parallelism.fsdp_reshard_after_forward"]);
         Assert.Equal("8", w["parallelism.tensor_parallel_degree"]);
         Assert.Equal("4", w["parallelism.pipeline_parallel_degree"]);
         Assert.Equal("1F1B", w["parallelism.pipeline_parallel_schedule"]);
