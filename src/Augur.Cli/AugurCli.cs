@@ -52,6 +52,11 @@ public static class AugurCli
             error.WriteLine("augur: --csv saves the tables a command prints, and --json prints none; use one of them");
             return BadInput;
         }
+        if (csvPath is not null && args[0] is "export" or "import")
+        {
+            error.WriteLine($"augur: --csv saves tables, and {args[0]} prints a {(args[0] == "export" ? "framework's settings" : "scenario")}; save it with --out FILE");
+            return BadInput;
+        }
         if (csvPath is not null && !csvPath.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
         {
             error.WriteLine($"augur: --csv {csvPath}: name a .csv file");

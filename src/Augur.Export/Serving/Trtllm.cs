@@ -42,7 +42,7 @@ static class Trtllm
         };
         if (t.Scenario.Precision is Precision.FP8 or Precision.FP4)
             notes.Add($"serve the model's {t.Scenario.Precision.Label()} checkpoint (TensorRT-LLM reads the weight precision from the checkpoint's quantization config)");
-        if (l.DpAttention > 1) notes.Add("max_batch_size caps each attention data-parallel rank");
+        if (l.DpAttention > 1) notes.Add("max_batch_size is set per attention data-parallel rank (ASSUMPTION: each rank schedules its own batch, as each holds its own KV cache)");
         notes.Add(t.Disaggregated
             ? "start each server with 'trtllm-serve MODEL --config' and its section's fields, then 'trtllm-serve disaggregated -c' with this file and the servers' urls"
             : FormattableString.Invariant($"run {launches[0].Instances} server(s) of {l.GpusPerReplica} GPUs: trtllm-serve {repository} --config <this file>"));

@@ -47,6 +47,14 @@ public class ExportCliTests
     }
 
     [Fact]
+    public void Csv_is_refused_since_export_prints_no_table()
+    {
+        var (code, _, err) = CliTests.Run("export", Scenarios.Repo("samples/llama3-405b-pretrain.yaml"), "--to", "megatron", "--csv", "x.csv");
+        Assert.Equal(2, code);
+        Assert.StartsWith("augur: --csv saves tables, and export prints a framework's settings; save it with --out FILE", err);
+    }
+
+    [Fact]
     public void An_imported_launch_line_is_a_scenario_estimate_reads()
     {
         string path = Path.Combine(Directory.CreateTempSubdirectory().FullName, "imported.yaml");
