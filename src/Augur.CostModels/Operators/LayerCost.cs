@@ -59,7 +59,7 @@ public sealed class LayerCost
     LayerTime MoeBlock(in DeviceRates r, in LayerShape s, in DeviceRates experts)
     {
         var moe = _m.Moe!;
-        var t = Gemm(r, s.Tokens, moe.Experts, _m.Hidden);
+        var t = UnquantizedGemm(r, s.Tokens, moe.Experts, _m.Hidden);
         if (moe.SharedExperts > 0) t += SharedExperts(r, s);
         return t + RoutedExperts(experts, s);
     }
@@ -184,7 +184,11 @@ public sealed class LayerCost
         double perExpert = visits / groups;
         double t = Roofline.GroupedGemmSeconds(r, groups, perExpert, (matrices - 1) * f, d, _expertWeightBytes, _activationBytes)
                    + Roofline.GroupedGemmSeconds(r, groups, perExpert, d, f, _expertWeightBytes, _activationBytes);
-        return new LayerTime { Gemm = new Seconds(t), HardwareFlops = flops, WeightBytes = new Bytes(groups * matrices * d * f * _expertWeightBytes) };
+        return new LayerTime
+        {
+            Gemm = new Seconds(t), HardwareFlops = flops, WeightBytes = new Bytes(groups * matrices * d * f * _expertWeightBytes),
+            QuantizedInputs = visits * (d + f), QuantizedGradients = visits * ((matrices - 1) * f + d), QuantizedGemms = 2,
+        };
     }
 
     /// <summary>FLOPs of one GPU's routed experts in one MoE layer: 2 · visits · (3 gated, else 2) matrices · d · f/etp.</summary>
@@ -203,7 +207,12 @@ public sealed class LayerCost
     /// <summary>Activation-function traffic per token in elements: gated reads gate and up, writes one (3F); plain reads and writes (2F).</summary>
     double MlpWidth(double ffn) => (_m.GatedMlp ? 3 : 2) * ffn;
 
-    LayerTime Gemm(in DeviceRates r, double m, double n, double k) => new()
+    /// <summary>A layer GEMM; low-precision training quantizes its m×k input and, backward, its m×n output gradient.</summary>
+    LayerTime Gemm(in DeviceRates r, double m, double n, double k) =>
+        UnquantizedGemm(r, m, n, k) with { QuantizedInputs = m * k, QuantizedGradients = m * n, QuantizedGemms = 1 };
+
+    /// <summary>A GEMM that stays 16-bit in every recipe: the router and the LM head (<see cref="PrecisionRules.LmHead"/>).</summary>
+    LayerTime UnquantizedGemm(in DeviceRates r, double m, double n, double k) => new()
     {
         Gemm = new Seconds(Roofline.GemmSeconds(r, m, n, k, _weightBytes, _activationBytes)),
         HardwareFlops = new Flops(2 * m * n * k),
@@ -217,7 +226,7 @@ public sealed class LayerCost
     public LayerTime Head(in DeviceRates r, double tokens, int tp)
     {
         double v = (double)_m.Vocab / tp;
-        var g = Gemm(r, tokens, v, _m.Hidden);
+        var g = UnquantizedGemm(r, tokens, v, _m.Hidden);
         double softmax = tokens * v * 4.0 * 3.0;
         return g + (ElementwiseTime(Roofline.StreamSeconds(r, softmax)) with { WeightBytes = new Bytes(_m.Hidden * _activationBytes) });
     }

@@ -38,7 +38,7 @@ public readonly record struct LayerShape
 
 /// <summary>
 /// Forward time of one layer (or a sum of layers) on one GPU by operator kind, its hardware FLOPs and the weight
-/// bytes its GEMMs read. <c>default</c> is zero.
+/// bytes its GEMMs read, and what low-precision training quantizes around its GEMMs. <c>default</c> is zero.
 /// </summary>
 public readonly record struct LayerTime
 {
@@ -47,6 +47,12 @@ public readonly record struct LayerTime
     public Seconds Elementwise { get; init; }
     public Flops HardwareFlops { get; init; }
     public Bytes WeightBytes { get; init; }
+    /// <summary>Elements of the GEMM inputs an FP8/FP4 recipe quantizes in the forward pass (m·k per GEMM).</summary>
+    public double QuantizedInputs { get; init; }
+    /// <summary>Elements of the output gradients it quantizes in the backward pass (m·n per GEMM).</summary>
+    public double QuantizedGradients { get; init; }
+    /// <summary>Quantized GEMMs (one quantization of the input forward, one of the gradient backward, each).</summary>
+    public double QuantizedGemms { get; init; }
 
     public Seconds Total => Gemm + Attention + Elementwise;
 
@@ -54,11 +60,14 @@ public readonly record struct LayerTime
     {
         Gemm = a.Gemm + b.Gemm, Attention = a.Attention + b.Attention, Elementwise = a.Elementwise + b.Elementwise,
         HardwareFlops = a.HardwareFlops + b.HardwareFlops, WeightBytes = a.WeightBytes + b.WeightBytes,
+        QuantizedInputs = a.QuantizedInputs + b.QuantizedInputs, QuantizedGradients = a.QuantizedGradients + b.QuantizedGradients,
+        QuantizedGemms = a.QuantizedGemms + b.QuantizedGemms,
     };
 
     public static LayerTime operator *(LayerTime a, double k) => new()
     {
         Gemm = a.Gemm * k, Attention = a.Attention * k, Elementwise = a.Elementwise * k,
         HardwareFlops = a.HardwareFlops * k, WeightBytes = a.WeightBytes * k,
+        QuantizedInputs = a.QuantizedInputs * k, QuantizedGradients = a.QuantizedGradients * k, QuantizedGemms = a.QuantizedGemms * k,
     };
 }

@@ -32,6 +32,7 @@ public sealed class TrainingModel
     readonly double _modelFlopsPerStep;
     readonly double _activationBytes;
     readonly int _sites;
+    readonly QuantizationTraffic _quantization;
 
     public TrainingModel(ModelSpec model, Cluster cluster, TrainingJob job, HardwareCalibration calibration)
     {
@@ -47,6 +48,7 @@ public sealed class TrainingModel
         _activationBytes = PrecisionRules.ActivationBytes;
         // Weights are read in 16 bits (the master copy's BF16 shadow); FP8 applies to the GEMM inputs (Transformer Engine recipe).
         _layer = new LayerCost(model, _activationBytes, TrainingMemory.WeightBytes);
+        _quantization = QuantizationTraffic.ForTraining(job.Precision);
         _params = ParameterCounter.Count(model);
         Flops = FlopCounter.ForSequence(model, job.SeqLen);
         _modelFlopsPerStep = Flops.Training * job.TokensPerStep;
@@ -100,6 +102,7 @@ public sealed class TrainingModel
         double gemm = fwdGemm * 3, attention = fwdAttention * (1 + attnBwd), elementwise = fwdElementwise * 3;
         bool full = l.Recompute == Recompute.Full;
         double moduleFlops = 0;
+        var requantized = full ? fwd : default;
         if (full) { gemm += fwdGemm; attention += fwdAttention; elementwise += fwdElementwise; }
         // Selective (core attention) costs time only where scores were materialised.
         else if ((l.Recompute & Recompute.Selective) != 0 && _job.AttentionKernel == AttentionKernel.Unfused) attention += fwdAttention;
@@ -110,7 +113,10 @@ public sealed class TrainingModel
                           + (moeLayers > 0 ? _layer.Recomputed(_rates, shape, l.Recompute, true) * moeLayers : default);
             gemm += modules.Gemm.Value; attention += modules.Attention.Value; elementwise += modules.Elementwise.Value;
             moduleFlops = modules.HardwareFlops.Value;
+            requantized = modules;
         }
+        // The recipe's cast kernels around each quantized GEMM (zero at 16 bits).
+        elementwise += _quantization.Seconds(_rates, fwd, requantized);
         double stageCompute = gemm + attention + elementwise;
 
         // The last stage also runs the output layer (forward + 2× backward); with pp > 1 it has at most as many layers.
@@ -177,7 +183,7 @@ public sealed class TrainingModel
         var (dpComm, dpReduce) = DataParallel(site, m, stageCompute, fwd.Total.Value);
         double optimizer = OptimizerStep(site);
 
-        var breakdown = new StepBreakdown { Compute = criticalCompute * m, Bubble = bubble, TensorParallel = tpComm * m, ContextParallel = cpComm * m, ExpertParallel = epComm * m, PipelineP2P = ppComm * m, DataParallel = dpComm, Optimizer = optimizer };
+        var breakdown = new StepBreakdown { Compute = criticalCompute * m + WeightQuantizeSeconds(l), Bubble = bubble, TensorParallel = tpComm * m, ContextParallel = cpComm * m, ExpertParallel = epComm * m, PipelineP2P = ppComm * m, DataParallel = dpComm, Optimizer = optimizer };
         CrossSiteEstimate? crossSite = null;
         if (_sites > 1)
         {
@@ -227,6 +233,17 @@ public sealed class TrainingModel
             StepWithoutWanSeconds = innerStep, ExposedSeconds = exposed, Utilization = CrossSite.Utilization(innerStep, exposed),
             BandwidthFor95 = need is { } b ? new Bandwidth(b * perSite) : null,
         };
+    }
+
+    /// <summary>
+    /// Quantizing the stage's layer weights once per step: Transformer Engine caches them across the step's
+    /// micro-batches (Megatron-core sets <c>is_first_microbatch</c> on the first); the edges stay 16-bit.
+    /// </summary>
+    double WeightQuantizeSeconds(in ParallelLayout l)
+    {
+        if (_quantization.None) return 0;
+        var stage = _params.Stage(l.Pp);
+        return _quantization.WeightSeconds(_rates, stage.Layers / l.Tp + stage.RoutedPerGpu(l.Ep, l.Etp));
     }
 
     /// <summary>
