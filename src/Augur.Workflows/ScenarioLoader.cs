@@ -14,4 +14,11 @@ public static class ScenarioLoader
 
     public static Scenario FromYaml(CatalogStore catalog, string yaml, IReadOnlyList<ScenarioOverride>? overrides = null, string baseDirectory = ".") =>
         new ScenarioReader(catalog).ReadYaml(yaml, "scenario.yaml", baseDirectory, overrides);
+
+    /// <summary>
+    /// Scenario text that may reach no file (what a server is sent): catalog names and inline models only, no
+    /// config.json path, no trace file.
+    /// </summary>
+    public static Scenario FromTextAlone(CatalogStore catalog, string yaml) =>
+        new ScenarioReader(catalog).ReadYaml(yaml, "scenario.yaml", baseDirectory: null);
 }

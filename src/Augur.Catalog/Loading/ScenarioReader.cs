@@ -35,12 +35,16 @@ public sealed class ScenarioReader(CatalogStore catalog)
         return Read(ScenarioOverrides.Apply(map, overrides ?? []), Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".");
     }
 
-    /// <summary>Reads scenario YAML text; relative model paths resolve against <paramref name="baseDirectory"/>.</summary>
-    public Scenario ReadYaml(string yaml, string name = "scenario.yaml", string baseDirectory = ".", IReadOnlyList<ScenarioOverride>? overrides = null) =>
+    /// <summary>
+    /// Reads scenario YAML text; relative model paths resolve against <paramref name="baseDirectory"/>. A null
+    /// directory reads no file at all (catalog names and inline models only), for text a server was sent.
+    /// </summary>
+    public Scenario ReadYaml(string yaml, string name = "scenario.yaml", string? baseDirectory = ".", IReadOnlyList<ScenarioOverride>? overrides = null) =>
         DataReader.Read(yaml, name, false) is MappingNode map ? Read(ScenarioOverrides.Apply(map, overrides ?? []), baseDirectory)
             : throw new InputException($"{name}: expected a mapping with keys such as workload, model, hardware");
 
-    public Scenario Read(MappingNode s, string baseDirectory)
+    /// <param name="baseDirectory">Where relative paths in the scenario resolve; null when it may name no file.</param>
+    public Scenario Read(MappingNode s, string? baseDirectory)
     {
         s.RequireOnly(TopKeys);
         var workload = (s.OptionalString("workload") ?? "training").ToLowerInvariant() switch
@@ -107,17 +111,21 @@ public sealed class ScenarioReader(CatalogStore catalog)
                 throw new InputException($"{p.Path}.{key}: only {other} uses it; remove it from this {(training ? "training" : "inference")} scenario");
     }
 
-    ModelSpec ReadModel(MappingNode s, string baseDirectory)
+    ModelSpec ReadModel(MappingNode s, string? baseDirectory)
     {
         var node = s.Get("model") ?? throw new InputException($"{s.Path}: missing key 'model' (a catalog name such as llama3.1-70b, or a path to a HuggingFace config.json)");
         if (node is MappingNode inline) return HfConfigReader.Read(inline, inline.OptionalString("_name_or_path") ?? "inline model", "inline config in scenario");
         return ReadModelName(s.String("model"), baseDirectory);
     }
 
-    /// <summary>A catalog model name or a path to a HuggingFace config.json (relative to <paramref name="baseDirectory"/>).</summary>
-    public ModelSpec ReadModelName(string text, string baseDirectory)
+    /// <summary>A catalog model name or a path to a HuggingFace config.json (relative to <paramref name="baseDirectory"/>; none when it is null).</summary>
+    public ModelSpec ReadModelName(string text, string? baseDirectory)
     {
         if (catalog.TryModel(text, out var entry)) return entry.Spec;
+        if (baseDirectory is null)
+            return text.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || text.Contains('/') || text.Contains('\\')
+                ? throw new InputException($"model: '{text}' names a file, and no file is read here; paste the config.json's contents under model: instead, or name a catalog model")
+                : catalog.Model(text).Spec; // throws with a suggestion
         string path = Path.IsPathRooted(text) ? text : Path.Combine(baseDirectory, text);
         if (text.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || text.Contains('/') || File.Exists(path))
         {

@@ -11,11 +11,13 @@ public static class SimulationSpecReader
     static readonly string[] Keys = ["requests", "arrival", "rate_per_s", "cv", "trace", "seed", "max_batch", "chunk_tokens", "routing", "input_spread", "output_spread"];
 
     /// <param name="m">The section.</param>
-    /// <param name="baseDirectory">Directory of the scenario file; a relative trace path is resolved against it.</param>
-    public static SimulationSpec Read(MappingNode m, string baseDirectory)
+    /// <param name="baseDirectory">Directory of the scenario file; a relative trace path is resolved against it. Null when no file may be read.</param>
+    public static SimulationSpec Read(MappingNode m, string? baseDirectory)
     {
         m.RequireOnly(Keys);
         string? trace = m.OptionalString("trace");
+        if (trace is not null && baseDirectory is null)
+            throw new InputException($"{m.Path}.trace: no file is read here; leave trace and arrival: trace out and let requests be generated (requests, arrival: poisson or gamma, rate_per_s)");
         var arrival = (m.OptionalString("arrival") ?? (trace is null ? "poisson" : "trace")).ToLowerInvariant() switch
         {
             "poisson" => ArrivalKind.Poisson,
@@ -38,7 +40,7 @@ public static class SimulationSpecReader
             Arrival = arrival,
             RatePerSecond = PositiveNumber(m, "rate_per_s"),
             Cv = PositiveNumber(m, "cv") ?? 2,
-            TracePath = trace is null ? null : Path.GetFullPath(Path.IsPathRooted(trace) ? trace : Path.Combine(baseDirectory, trace)),
+            TracePath = trace is null ? null : Path.GetFullPath(Path.IsPathRooted(trace) ? trace : Path.Combine(baseDirectory!, trace)),
             Seed = m.OptionalInteger("seed", 0, int.MaxValue, "a non-negative whole number that fixes the random draws") ?? 1,
             MaxBatch = Positive(m, "max_batch"),
             ChunkTokens = Positive(m, "chunk_tokens"),

@@ -1,10 +1,9 @@
 using System.CommandLine;
 using Augur.Catalog.Loading;
 using Augur.Plots;
+using Augur.Reports;
 using Augur.Reports.Console;
-using Augur.Reports.Inference;
 using Augur.Reports.Json;
-using Augur.Reports.Training;
 using Augur.Workflows;
 
 namespace Augur.Cli.Commands;
@@ -25,15 +24,9 @@ static class EstimateCommand
             var s = Shared.Load(catalog, r.GetValue(file)!, r.GetValue(set));
             bool asJson = r.GetValue(json);
             var outcome = EstimateWorkflow.Run(s, catalog);
-            switch (outcome)
-            {
-                case TrainingEstimateOutcome t when asJson: JsonOut.Write(output, TrainingReport.Json(s, t.Estimate, t.Run, ErrorBandWorkflow.For(s, catalog))); break;
-                case TrainingEstimateOutcome t: Render.To(output, TrainingReport.Tables(s, t.Estimate, t.Run, ErrorBandWorkflow.For(s, catalog))); break;
-                case InferenceEstimateOutcome i when asJson: JsonOut.Write(output, InferenceReport.Json(s, i.Estimate, ErrorBandWorkflow.For(s, catalog))); break;
-                case InferenceEstimateOutcome i: Render.To(output, InferenceReport.Tables(s, i.Estimate, ErrorBandWorkflow.For(s, catalog))); break;
-            }
-            if (plotPath is not null)
-                Chart.SaveAll(plotPath, outcome is TrainingEstimateOutcome te ? TrainingCharts.Pictures(te) : [("", InferenceCharts.Estimate((InferenceEstimateOutcome)outcome))]);
+            if (asJson) JsonOut.Write(output, OutcomeReport.Json(outcome, catalog));
+            else Render.To(output, OutcomeReport.Tables(outcome, catalog));
+            if (plotPath is not null) Chart.SaveAll(plotPath, OutcomeCharts.Of(outcome));
             return 0;
         });
         return cmd;

@@ -2,9 +2,9 @@ using System.CommandLine;
 using Augur.Catalog.Loading;
 using Augur.Plots;
 using Augur.Domain.Workloads;
+using Augur.Reports;
 using Augur.Reports.Console;
 using Augur.Reports.Json;
-using Augur.Reports.Simulation;
 using Augur.Workflows;
 
 namespace Augur.Cli.Commands;
@@ -29,9 +29,9 @@ static class SimulateCommand
             SimulationOutcome o;
             try { o = SimulateWorkflow.Run(s, catalog, progress); }
             finally { Progress.Done(error, progress); }
-            if (r.GetValue(json)) JsonOut.Write(output, SimulationReport.Json(s, o.Estimate, o.Setup, o.Result, ErrorBandWorkflow.For(s, catalog)));
-            else Render.To(output, SimulationReport.Tables(s, o.Estimate, o.Setup, o.Result, ErrorBandWorkflow.For(s, catalog)));
-            if (plotPath is not null) Chart.SaveAll(plotPath, SimulationChart.Pictures(o));
+            if (r.GetValue(json)) JsonOut.Write(output, OutcomeReport.Json(o, catalog));
+            else Render.To(output, OutcomeReport.Tables(o, catalog));
+            if (plotPath is not null) Chart.SaveAll(plotPath, OutcomeCharts.Of(o));
             return 0;
         });
         return cmd;

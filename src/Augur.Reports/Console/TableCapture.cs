@@ -25,13 +25,16 @@ public sealed class TableCapture(TextWriter inner) : TextWriter
     public static string Csv(Table t)
     {
         var sb = new StringBuilder();
-        sb.AppendLine(string.Join(",", t.Columns.Select(c => CsvField.Of(Text(c.Header)))));
-        foreach (var row in t.Rows) sb.AppendLine(string.Join(",", row.Select(cell => CsvField.Of(Text(cell)))));
+        foreach (var row in Cells(t)) sb.AppendLine(string.Join(",", row.Select(CsvField.Of)));
         return sb.ToString();
     }
 
-    /// <summary>The plain text of one cell, rendered on one long line.</summary>
-    static string Text(IRenderable r)
+    /// <summary>A table's header row, then its rows, each cell as plain text (for CSV, or a page's HTML table).</summary>
+    public static IEnumerable<IReadOnlyList<string>> Cells(Table t) =>
+        t.Rows.Select(row => (IReadOnlyList<string>)row.Select(Text).ToList()).Prepend(t.Columns.Select(c => Text(c.Header)).ToList());
+
+    /// <summary>The plain text of one cell (or any widget), rendered on one long line.</summary>
+    public static string Text(IRenderable r)
     {
         var w = new StringWriter();
         Render.Plain(w, width: 100_000).Write(r);
