@@ -34,6 +34,7 @@ public static class AugurCli
         root.Subcommands.Add(ClaimCommand.Create(output, catalog));
         root.Subcommands.Add(ExportCommand.Create(output, catalog));
         root.Subcommands.Add(ImportCommand.Create(output, catalog));
+        root.Subcommands.Add(ServeCommand.Create(output, catalog));
         var parsed = root.Parse(args);
         if (args.Length > 0 && !args[0].StartsWith('-') && root.Subcommands.All(c => c.Name != args[0]))
         {

@@ -20,6 +20,7 @@ public class DependencyTests
         ["Augur.Reports"] = ["Augur.Workflows", "Augur.Catalog", "Augur.CostModels", "Augur.Search", "Augur.Simulation", "Augur.Domain", "Augur.Units"],
         ["Augur.Plots"] = ["Augur.Workflows", "Augur.Catalog", "Augur.CostModels", "Augur.Search", "Augur.Simulation", "Augur.Domain", "Augur.Units"],
         ["Augur.Export"] = ["Augur.Workflows", "Augur.Catalog", "Augur.CostModels", "Augur.Search", "Augur.Simulation", "Augur.Domain", "Augur.Units"],
+        ["Augur.Web"] = ["Augur.Plots", "Augur.Reports", "Augur.Workflows", "Augur.Catalog", "Augur.CostModels", "Augur.Search", "Augur.Simulation", "Augur.Domain", "Augur.Units"],
     };
 
     public static TheoryData<string> Projects() => new(Allowed.Keys);
