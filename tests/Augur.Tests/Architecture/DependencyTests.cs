@@ -4,7 +4,7 @@ namespace Augur.Tests.Architecture;
 
 /// <summary>
 /// Dependencies point one way: units ← domain ← (catalog | cost models) ← (search | simulation) ← workflows ←
-/// (reports | plots | export) ← CLI. The compiler keeps only references a project uses, so this reads what the code really uses.
+/// (reports | plots | export) ← (CLI | web). The compiler keeps only references a project uses, so this reads what the code really uses.
 /// </summary>
 public class DependencyTests
 {
