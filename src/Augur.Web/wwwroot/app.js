@@ -23,7 +23,8 @@ function writeScenario() {
   const job = $("job").value;
   const hw = accelerators.find((a) => a.id === $("hardware").value);
   const fp8 = hw && hw.dense_peak_tflops && hw.dense_peak_tflops.fp8 !== undefined;
-  const model = pastedModel ? JSON.stringify(pastedModel) : $("model").value;
+  // A pasted config.json goes in inline as a YAML flow mapping (JSON is one), indented under model:.
+  const model = pastedModel ? "\n" + JSON.stringify(pastedModel, null, 1).split("\n").map((l) => "  " + l).join("\n") : $("model").value;
   const gpus = Math.max(1, parseInt($("gpus").value, 10) || 1);
   const lines = [
     `workload: ${job}`,

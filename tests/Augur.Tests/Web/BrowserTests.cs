@@ -96,6 +96,21 @@ public class BrowserTests
             Assert.StartsWith("augur: ", error);
             Assert.Contains("llama3.1-8b", error);
             Assert.True(await page.EvaluateExpressionAsync<bool>("document.getElementById('chart').hidden"));
+
+            // A pasted config.json becomes the scenario's inline model and is costed as such.
+            await page.ClickAsync("#paste summary");
+            await page.TypeAsync("#config", """{"model_type": "llama", "hidden_size": 4096, "intermediate_size": 14336, "num_hidden_layers": 32, "num_attention_heads": 32, "num_key_value_heads": 8, "vocab_size": 128256}""");
+            await page.ClickAsync("#use-config");
+            Assert.Contains("\"hidden_size\": 4096", await Value(page, "#scenario"));
+            await page.ClickAsync("#run-estimate");
+            await page.WaitForFunctionAsync("() => document.getElementById('status').textContent === 'estimate done.'");
+            var metrics = await page.EvaluateFunctionAsync<string[][]>("""
+                () => {
+                  const t = [...document.querySelectorAll('#items table')].find(t => t.rows[0].cells[0].textContent === 'metric');
+                  return t ? [...t.rows].map(r => [...r.cells].map(c => c.textContent)) : [];
+                }
+                """);
+            Assert.Contains(metrics, row => row[0] == "model" && row[1] == "inline model");
         }
         finally
         {
