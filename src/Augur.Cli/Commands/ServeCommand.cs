@@ -18,7 +18,8 @@ static class ServeCommand
             int p = r.GetValue(port);
             if (p is < 0 or > 65535) throw new InputException($"--port must be 0 to 65535, got {p}");
             using var host = AugurWeb.Server(catalog, new WebLimits(), p);
-            host.Start();
+            try { host.Start(); }
+            catch (IOException e) { throw new InputException($"--port {p}: {e.Message.Split('\n')[0].TrimEnd('.')}; choose another port, or --port 0 for a free one"); }
             output.WriteLine($"augur: serving on {AugurWeb.Address(host)} (Ctrl+C stops)");
             output.Flush();
             host.WaitForShutdown();

@@ -190,3 +190,34 @@ public class WebLimitTests
         public override bool CanSeek => false;
     }
 }
+
+/// <summary>augur serve's own checks, before any page is served.</summary>
+public class ServeCommandTests
+{
+    [Fact]
+    public void A_port_out_of_range_is_bad_input()
+    {
+        var (code, _, err) = CliTests.Run("serve", "--port", "70000");
+        Assert.Equal(2, code);
+        Assert.Equal("augur: --port must be 0 to 65535, got 70000", err.Trim());
+    }
+
+    [Fact]
+    public void A_port_in_use_is_bad_input_that_says_what_to_do()
+    {
+        var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        try
+        {
+            int port = ((IPEndPoint)taken.LocalEndpoint).Port;
+            var (code, _, err) = CliTests.Run("serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(2, code);
+            Assert.StartsWith($"augur: --port {port}: ", err);
+            Assert.Contains("choose another port, or --port 0 for a free one", err);
+        }
+        finally
+        {
+            taken.Stop();
+        }
+    }
+}
