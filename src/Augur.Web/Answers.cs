@@ -11,15 +11,15 @@ using Spectre.Console.Rendering;
 
 namespace Augur.Web;
 
-/// <summary>One command's answer: its stable JSON document (the CLI's --json), its tables and its chart, each made when asked.</summary>
-sealed record Answer(Func<JsonNode> Json, Func<IRenderable[]> Tables, Func<Chart> Chart)
+/// <summary>One command's answer: its stable JSON document (the CLI's --json), its tables and its pictures, each made when asked.</summary>
+sealed record Answer(Func<JsonNode> Json, Func<IRenderable[]> Tables, Func<IReadOnlyList<(string Name, Chart Chart)>> Charts)
 {
-    /// <summary>What the page shows: the JSON document, the tables (header row first) and lines in order, and the chart as SVG.</summary>
+    /// <summary>What the page shows: the JSON document, the tables (header row first) and lines in order, and the pictures --plot draws, as SVG.</summary>
     public JsonObject View() => new()
     {
         ["json"] = Json(),
         ["items"] = new JsonArray(Tables().Select(Item).ToArray()),
-        ["svg"] = Chart().Svg(),
+        ["charts"] = new JsonArray(Charts().Select(c => (JsonNode)new JsonObject { ["name"] = c.Name, ["svg"] = c.Chart.Svg() }).ToArray()),
     };
 
     static JsonNode Item(IRenderable r) => r is Table t

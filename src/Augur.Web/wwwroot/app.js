@@ -81,19 +81,27 @@ async function run(command) {
 
 function clearResult() {
   $("items").replaceChildren();
-  $("chart").hidden = true;
+  showCharts([]);
   $("json-box").hidden = true;
 }
 
 function show(view) {
   const items = view.items.map((item) => (item.table ? table(item.table) : paragraph(item.text)));
   $("items").replaceChildren(...items);
-  const chart = $("chart");
-  if (chart.src) URL.revokeObjectURL(chart.src);
-  chart.src = URL.createObjectURL(new Blob([view.svg], { type: "image/svg+xml" }));
-  chart.hidden = false;
+  showCharts(view.charts);
   $("json").textContent = JSON.stringify(view.json, null, 2);
   $("json-box").hidden = false;
+}
+
+// Each picture as an image of its SVG (an image runs no script the SVG might carry).
+function showCharts(charts) {
+  for (const old of $("charts").querySelectorAll("img")) URL.revokeObjectURL(old.src);
+  $("charts").replaceChildren(...charts.map((c) => {
+    const img = document.createElement("img");
+    img.alt = c.name ? `chart: ${c.name}` : "chart of the result";
+    img.src = URL.createObjectURL(new Blob([c.svg], { type: "image/svg+xml" }));
+    return img;
+  }));
 }
 
 function table(rows) {

@@ -61,7 +61,9 @@ public class WebApiTests : IClassFixture<AugurWebFactory>
         Assert.Equal(1 + 5, ranking.GetArrayLength());
         foreach (var row in ranking.EnumerateArray().Skip(1))
             Assert.Equal(16384, Degrees(row[header.IndexOf("layout")].GetString()!));
-        string svg = view.GetProperty("svg").GetString()!;
+        var charts = view.GetProperty("charts");
+        Assert.Equal(1, charts.GetArrayLength());
+        string svg = charts[0].GetProperty("svg").GetString()!;
         Assert.Contains("<svg", svg);
         Assert.Contains("Ranked training layouts", svg);
         Assert.Equal(5, view.GetProperty("json").GetProperty("ranked").GetArrayLength());
@@ -170,10 +172,13 @@ public class WebLimitTests
     [Fact]
     public async Task An_answer_past_the_time_limit_is_503()
     {
-        using var factory = new AugurWebFactory { Limits = new WebLimits { TimeLimit = TimeSpan.Zero } };
-        var r = await factory.CreateClient().PostAsync("/api/simulate", new StringContent(File.ReadAllText(Scenarios.Repo("samples/llama3-70b-simulate.yaml"))));
+        // A million simulated requests (the most a scenario may ask) against a millisecond: the limit passes first.
+        using var factory = new AugurWebFactory { Limits = new WebLimits { TimeLimit = TimeSpan.FromMilliseconds(1) } };
+        string scenario = File.ReadAllText(Scenarios.Repo("samples/llama3-70b-simulate.yaml")).Replace("requests: 2000", "requests: 1000000");
+        Assert.Contains("requests: 1000000", scenario);
+        var r = await factory.CreateClient().PostAsync("/api/simulate", new StringContent(scenario));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, r.StatusCode);
-        Assert.StartsWith("augur: the answer took longer than the 0 s limit and was stopped;", await r.Content.ReadAsStringAsync());
+        Assert.StartsWith("augur: the answer took longer than the 0.001 s limit and was stopped;", await r.Content.ReadAsStringAsync());
     }
 
     [Fact]
