@@ -1,4 +1,5 @@
 using Augur.Workflows;
+using Augur.Workflows.Rl;
 
 namespace Augur.Plots;
 
@@ -15,6 +16,7 @@ public static class OutcomeCharts
     {
         TrainingEstimateOutcome t => TrainingCharts.Pictures(t),
         InferenceEstimateOutcome i => [("", InferenceCharts.Estimate(i))],
+        RlEstimateOutcome => [], // no RL chart yet: the tables and JSON carry every number
         _ => throw new ArgumentOutOfRangeException(nameof(o)),
     };
 
@@ -22,6 +24,7 @@ public static class OutcomeCharts
     {
         TrainingPlanOutcome t => [("", TrainingCharts.Plan(t))],
         InferencePlanOutcome i => [("", InferenceCharts.Plan(i))],
+        RlPlanOutcome => [],
         _ => throw new ArgumentOutOfRangeException(nameof(o)),
     };
 

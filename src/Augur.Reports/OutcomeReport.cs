@@ -2,9 +2,11 @@ using System.Text.Json.Nodes;
 using Augur.Catalog.Loading;
 using Augur.Reports.Console;
 using Augur.Reports.Inference;
+using Augur.Reports.Rl;
 using Augur.Reports.Simulation;
 using Augur.Reports.Training;
 using Augur.Workflows;
+using Augur.Workflows.Rl;
 using Spectre.Console.Rendering;
 
 namespace Augur.Reports;
@@ -19,6 +21,7 @@ public static class OutcomeReport
     {
         TrainingEstimateOutcome t => TrainingReport.Json(t.Scenario, t.Estimate, t.Run, ErrorBandWorkflow.For(t.Scenario, catalog)),
         InferenceEstimateOutcome i => InferenceReport.Json(i.Scenario, i.Estimate, ErrorBandWorkflow.For(i.Scenario, catalog)),
+        RlEstimateOutcome r => RlReport.Json(r.Scenario, r.Estimate),
         _ => throw new ArgumentOutOfRangeException(nameof(o)),
     };
 
@@ -26,6 +29,7 @@ public static class OutcomeReport
     {
         TrainingEstimateOutcome t => TrainingReport.Tables(t.Scenario, t.Estimate, t.Run, ErrorBandWorkflow.For(t.Scenario, catalog)),
         InferenceEstimateOutcome i => InferenceReport.Tables(i.Scenario, i.Estimate, ErrorBandWorkflow.For(i.Scenario, catalog)),
+        RlEstimateOutcome r => RlReport.Tables(r.Scenario, r.Estimate),
         _ => throw new ArgumentOutOfRangeException(nameof(o)),
     };
 
@@ -40,6 +44,7 @@ public static class OutcomeReport
     {
         TrainingPlanOutcome t => PlanReport.Json(t.Plan, t.Best is { } b ? TrainingReport.Json(t.Scenario, b, t.Run, ErrorBandWorkflow.For(t.Scenario, catalog)) : null),
         InferencePlanOutcome i => InferencePlanReport.Json(i.Plan, InferenceReport.Json(i.Chosen, i.Plan.Best.Estimate, ErrorBandWorkflow.For(i.Chosen, catalog))),
+        RlPlanOutcome r => RlPlanReport.Json(r.Scenario, r.Plan),
         _ => throw new ArgumentOutOfRangeException(nameof(o)),
     };
 
@@ -50,6 +55,7 @@ public static class OutcomeReport
             : PlanReport.Tables(t.Plan),
         InferencePlanOutcome i =>
             [.. InferencePlanReport.Tables(i.Plan), Render.Line("Winner in full:"), .. InferenceReport.Tables(i.Chosen, i.Plan.Best.Estimate, ErrorBandWorkflow.For(i.Chosen, catalog))],
+        RlPlanOutcome r => RlPlanReport.Tables(r.Scenario, r.Plan),
         _ => throw new ArgumentOutOfRangeException(nameof(o)),
     };
 

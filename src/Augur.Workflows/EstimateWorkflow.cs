@@ -20,12 +20,16 @@ public sealed record InferenceEstimateOutcome(Scenario Scenario, InferenceEstima
 /// <summary><c>estimate</c>: cost the layout a scenario fixes; unstated degrees default to 1 and data parallelism fills the GPUs.</summary>
 public static class EstimateWorkflow
 {
-    public static EstimateOutcome Run(Scenario s, CatalogStore catalog) => s.Workload == WorkloadKind.Inference
-        ? new InferenceEstimateOutcome(s, Inference(s, catalog))
-        : Training(s, catalog);
+    public static EstimateOutcome Run(Scenario s, CatalogStore catalog) => s.Workload switch
+    {
+        WorkloadKind.Inference => new InferenceEstimateOutcome(s, Inference(s, catalog)),
+        WorkloadKind.Rl => Rl.RlWorkflow.Estimate(s, catalog),
+        _ => Training(s, catalog),
+    };
 
     public static TrainingEstimateOutcome Training(Scenario s, CatalogStore catalog)
     {
+        RefuseRl(s);
         var job = s.Training!;
         if (job.CrossSiteChoices is not null)
             throw new InputException("training.cross_site: auto lets plan choose the method; estimate costs one, so set cross_site: synchronous or diloco (with one inner_steps)");
@@ -40,17 +44,31 @@ public static class EstimateWorkflow
 
     public static InferenceEstimate Inference(Scenario s, CatalogStore catalog)
     {
+        RefuseRl(s);
         var (model, layout) = InferenceModelOf(s, catalog);
         return model.Estimate(layout, s.Run);
     }
 
+    /// <summary>Commands built for one workload refuse an RL scenario in one line rather than failing inside.</summary>
+    public static void RefuseRl(Scenario s) => RefuseRl(s.Workload);
+
+    public static void RefuseRl(WorkloadKind workload)
+    {
+        if (workload == WorkloadKind.Rl)
+            throw new InputException("an rl scenario is answered by estimate, simulate and plan; this command takes a training or inference scenario");
+    }
+
     /// <summary>The training cost model of a scenario, with its hardware family's calibration.</summary>
-    public static TrainingModel TrainingModelOf(Scenario s, CatalogStore catalog) =>
-        new(s.Model, s.Cluster, s.Training!, catalog.Calibration(s.Cluster.Accelerator));
+    public static TrainingModel TrainingModelOf(Scenario s, CatalogStore catalog)
+    {
+        RefuseRl(s);
+        return new(s.Model, s.Cluster, s.Training!, catalog.Calibration(s.Cluster.Accelerator));
+    }
 
     /// <summary>The serving cost model of a scenario and its checked layout.</summary>
     public static (InferenceModel Model, InferenceLayout Layout) InferenceModelOf(Scenario s, CatalogStore catalog)
     {
+        RefuseRl(s);
         var layout = InferenceValidator.LayoutFor(s);
         if (layout.Validate(s.Model, s.Cluster.Gpus) is { } err) throw new LayoutException(err);
         if (layout.ValidatePools(s.Inference!, s.Cluster.Gpus) is { } pools) throw new LayoutException(pools);

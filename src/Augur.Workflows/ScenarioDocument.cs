@@ -21,6 +21,9 @@ public sealed class ScenarioDocument(MappingNode root, string baseDirectory)
             ? new ScenarioDocument(map, baseDirectory)
             : throw new InputException("scenario.yaml: expected a mapping with keys such as workload, model, hardware");
 
+    /// <summary>Whether the document is an RL scenario before any override (commands built for the other workloads check it first).</summary>
+    public bool IsRl => root.Get("workload") is ScalarNode { Text: { } w } && w.Trim().ToLowerInvariant() is "rl" or "post_training";
+
     public Scenario Read(CatalogStore catalog, IReadOnlyList<ScenarioOverride>? overrides = null) =>
         new ScenarioReader(catalog).Read(ScenarioOverrides.Apply(root, overrides ?? []), baseDirectory);
 }

@@ -9,9 +9,9 @@ using Augur.Units;
 namespace Augur.Catalog.Loading;
 
 /// <summary>Reads a scenario file (YAML or JSON) into a <see cref="Scenario"/>, resolving catalog names.</summary>
-public sealed class ScenarioReader(CatalogStore catalog)
+public sealed partial class ScenarioReader(CatalogStore catalog)
 {
-    static readonly string[] TopKeys = ["name", "workload", "model", "hardware", "system", "cluster", "precision", "parallelism", "training", "inference", "simulation", "run", "objective", "measured", "source", "id", "notes"];
+    static readonly string[] TopKeys = ["name", "workload", "model", "hardware", "system", "cluster", "precision", "parallelism", "training", "inference", "simulation", "rl", "run", "objective", "measured", "source", "id", "notes"];
     static readonly string[] ClusterKeys = ["gpus", "scale_up_domain", "scale_up_bandwidth", "scale_out_bandwidth", "in_network_reduction", "sites", "wan_bandwidth", "wan_latency_ms"];
     static readonly string[] LayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "microbatch", "recompute", "dp_attention", "fsdp"];
     static readonly string[] TrainingKeys = ["seq_len", "global_batch", "tokens", "flops", "attention", "overlap_dp", "routing", "cross_site", "diloco"];
@@ -51,7 +51,8 @@ public sealed class ScenarioReader(CatalogStore catalog)
         {
             "training" or "pretraining" => WorkloadKind.Training,
             "inference" or "serving" => WorkloadKind.Inference,
-            var w => throw new InputException($"{s.Path}.workload: unknown workload '{w}'; use training or inference"),
+            "rl" or "post_training" => WorkloadKind.Rl,
+            var w => throw new InputException($"{s.Path}.workload: unknown workload '{w}'; use training, inference or rl"),
         };
         RefuseOtherWorkload(s, workload);
         var model = ReadModel(s, baseDirectory);
@@ -59,8 +60,9 @@ public sealed class ScenarioReader(CatalogStore catalog)
         var precision = ParsePrecision(s.OptionalString("precision") ?? "bf16", s.Path + ".precision");
         if (!cluster.Accelerator.Supports(precision))
             throw new InputException(NoTensorCores(cluster.Accelerator, precision));
-        if (AcceleratorCapabilities.WhyNot(cluster.Accelerator, model, workload) is { } why)
-            throw new InputException($"{s.Path}: {why}; choose hardware that runs it, or another model");
+        foreach (var runs in workload == WorkloadKind.Rl ? [WorkloadKind.Training, WorkloadKind.Inference] : new[] { workload })
+            if (AcceleratorCapabilities.WhyNot(cluster.Accelerator, model, runs) is { } why)
+                throw new InputException($"{s.Path}: {why}; choose hardware that runs it, or another model");
         var layout = ReadLayout(s.OptionalMapping("parallelism"));
         var scenario = new Scenario
         {
@@ -72,6 +74,7 @@ public sealed class ScenarioReader(CatalogStore catalog)
             Layout = layout,
             Training = workload == WorkloadKind.Training ? ReadTraining(s.OptionalMapping("training") ?? throw new InputException($"{s.Path}: a training scenario needs a 'training' section with seq_len and global_batch"), precision) : null,
             Inference = workload == WorkloadKind.Inference ? CheckExperts(ReadInference(s.OptionalMapping("inference") ?? throw new InputException($"{s.Path}: an inference scenario needs an 'inference' section with input_tokens and output_tokens")), model, cluster, s.Path + ".inference") : null,
+            Rl = workload == WorkloadKind.Rl ? ReadRl(s.OptionalMapping("rl") ?? throw new InputException($"{s.Path}: an rl scenario needs an 'rl' section with prompts_per_step, samples_per_prompt, generator and trainer"), model, cluster, baseDirectory) : null,
             Simulation = s.OptionalMapping("simulation") is { } sim ? SimulationSpecReader.Read(sim, baseDirectory) : null,
             Run = ReadRun(s.OptionalMapping("run"), price),
             Objective = ReadObjective(s, workload),
@@ -83,6 +86,7 @@ public sealed class ScenarioReader(CatalogStore catalog)
 
     static Objective ReadObjective(MappingNode s, WorkloadKind workload)
     {
+        if (workload == WorkloadKind.Rl) return ReadRlObjective(s);
         string text = s.OptionalString("objective") ?? (workload == WorkloadKind.Training ? "step_time" : "throughput");
         var objective = text.ToLowerInvariant() switch
         {
@@ -101,6 +105,9 @@ public sealed class ScenarioReader(CatalogStore catalog)
     /// <summary>A section or layout key of the other workload would be silently ignored; refuse it instead.</summary>
     static void RefuseOtherWorkload(MappingNode s, WorkloadKind workload)
     {
+        if (workload == WorkloadKind.Rl) { RefuseNonRl(s); return; }
+        if (s.Entries.ContainsKey("rl"))
+            throw new InputException($"{s.Path}.rl: only an rl scenario has an 'rl' section; remove it or set workload: rl");
         bool training = workload == WorkloadKind.Training;
         string other = training ? "inference" : "training";
         if (s.Entries.ContainsKey(other))

@@ -6,6 +6,9 @@ using Augur.Reports;
 using Augur.Reports.Console;
 using Augur.Reports.Json;
 using Augur.Workflows;
+using Augur.Workflows.Rl;
+using Augur.Reports.Rl;
+using Augur.Domain;
 
 namespace Augur.Cli.Commands;
 
@@ -23,6 +26,14 @@ static class SimulateCommand
         {
             var plotPath = Shared.PlotPath(r, plot);
             var s = Shared.Load(catalog, r.GetValue(file)!, r.GetValue(set));
+            if (s.Workload == WorkloadKind.Rl)
+            {
+                if (plotPath is not null) throw new InputException(EstimateCommand.NoRlChart);
+                var rl = RlWorkflow.Simulate(s, catalog);
+                if (r.GetValue(json)) JsonOut.Write(output, RlReport.SimulationJson(s, rl.Estimate, rl.Simulated, rl.Rollout));
+                else Render.To(output, RlReport.SimulationTables(s, rl.Estimate, rl.Simulated, rl.Rollout));
+                return 0;
+            }
             // A trace's size is known only once it is read: then the count alone is shown.
             long total = (s.Simulation ?? new SimulationSpec()) is { TracePath: null } spec ? spec.Requests : 0;
             var progress = Progress.Create(error, r.GetValue(json), total, "requests finished");

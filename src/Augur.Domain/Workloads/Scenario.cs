@@ -4,7 +4,8 @@ using Augur.Domain.Parallelism;
 
 namespace Augur.Domain.Workloads;
 
-public enum WorkloadKind { Training, Inference }
+/// <summary>Pretraining, serving, or RL post-training (which generates like serving and learns like training).</summary>
+public enum WorkloadKind { Training, Inference, Rl }
 
 /// <summary>
 /// What the planner ranks layouts by. Training: step time (cost ranks identically). Inference: output tokens per
@@ -45,6 +46,8 @@ public sealed record Scenario
     public InferenceJob? Inference { get; init; }
     /// <summary>The optional <c>simulation:</c> section (request-level serving simulation); null when absent.</summary>
     public SimulationSpec? Simulation { get; init; }
+    /// <summary>The <c>rl:</c> section of an RL post-training scenario; null for the other workloads.</summary>
+    public RlJob? Rl { get; init; }
     public required RunEconomics Run { get; init; }
     public Objective Objective { get; init; } = Objective.StepTime;
 }

@@ -25,6 +25,16 @@ public static class RequestGenerator
         return Array.AsReadOnly(requests);
     }
 
+    /// <summary><paramref name="count"/> requests all arriving at t = 0 with drawn lengths (an RL rollout's batch).</summary>
+    public static IReadOnlyList<Request> Batch(int count, TokenLengths input, TokenLengths output, Random random)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentNullException.ThrowIfNull(random);
+        var requests = new Request[count];
+        for (int i = 0; i < count; i++) requests[i] = new Request(i, Seconds.Zero, input.Sample(random), output.Sample(random));
+        return Array.AsReadOnly(requests);
+    }
+
     /// <summary><paramref name="count"/> identical requests all arriving at t = 0 (a closed batch).</summary>
     public static IReadOnlyList<Request> Burst(int count, int inputTokens, int outputTokens)
     {

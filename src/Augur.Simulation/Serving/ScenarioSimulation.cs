@@ -47,7 +47,7 @@ public static class ScenarioSimulation
 
         int maxBatch = spec.MaxBatch ?? Math.Max(1, estimate.Concurrency);
         // One prefill chunk per attention group and pipeline micro-batch, as the steady-state estimate assumes.
-        int chunk = spec.ChunkTokens ?? Math.Max(InferenceModel.PrefillChunkTokens * layout.DpAttention * layout.Pp, maxBatch);
+        int chunk = spec.ChunkTokens ?? DefaultChunk(layout, maxBatch);
         if (chunk < maxBatch)
             throw new InputException($"simulation.chunk_tokens: must be at least max_batch ({maxBatch}), got {chunk}; every decoding sequence takes one token of the budget");
         var options = new SchedulerOptions
@@ -55,7 +55,7 @@ public static class ScenarioSimulation
             MaxBatchSequences = maxBatch,
             ChunkTokenBudget = chunk,
             // Each attention group and pipeline micro-batch has its own chunk of the budget.
-            MaxChunkPerSequence = Math.Min(chunk, Math.Max(1, chunk / (layout.DpAttention * layout.Pp))),
+            MaxChunkPerSequence = ChunkPerSequence(layout, chunk),
             Routing = spec.Routing == RoutingKind.LeastOutstandingWork ? RoutingPolicy.LeastOutstandingWork : RoutingPolicy.RoundRobin,
             Seed = spec.Seed,
             Slo = new ServiceLevelObjective(new(job.TtftLimit ?? double.PositiveInfinity), new(job.TpotLimit ?? double.PositiveInfinity)),
@@ -82,6 +82,14 @@ public static class ScenarioSimulation
         }
         return new SimulationSetup(deployment, requests, options, prefill, decode, (prefill + decode) * g, rate, spec);
     }
+
+    /// <summary>One prefill chunk per attention group and pipeline micro-batch, as the steady-state estimate assumes.</summary>
+    public static int DefaultChunk(in InferenceLayout layout, int maxBatch) =>
+        Math.Max(InferenceModel.PrefillChunkTokens * layout.DpAttention * layout.Pp, maxBatch);
+
+    /// <summary>Each attention group and pipeline micro-batch has its own chunk of the budget.</summary>
+    public static int ChunkPerSequence(in InferenceLayout layout, int chunk) =>
+        Math.Min(chunk, Math.Max(1, chunk / (layout.DpAttention * layout.Pp)));
 
     /// <summary>Uniform lengths on n·(1 ± spread), rounded, at least 1.</summary>
     public static TokenLengths Lengths(int tokens, double spread) =>

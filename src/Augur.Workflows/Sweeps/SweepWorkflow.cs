@@ -18,6 +18,7 @@ public static class SweepWorkflow
     public static void Run(ScenarioDocument document, CatalogStore catalog, SweepGrid grid, SweepMode mode, SweepShard shard,
         IReadOnlySet<long> done, Action<SweepPoint> sink, IProgress<long>? progress = null, CancellationToken cancel = default)
     {
+        if (document.IsRl) EstimateWorkflow.RefuseRl(WorkloadKind.Rl);
         var todo = Indices(grid, shard, done);
         var gate = new object();
         long finished = 0;

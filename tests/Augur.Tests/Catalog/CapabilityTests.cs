@@ -60,6 +60,6 @@ public class CapabilityTests
         // 480 GB per Grace shared by two GPUs; 900 GB/s both ways = 450 one way, shared by two.
         Assert.Equal(240e9, gb200.MemoryTiers[1].Capacity.Value);
         Assert.Equal(225e9, gb200.MemoryTiers[1].Bandwidth.BytesPerSecond);
-        Assert.Single(CatalogStore.Default.Accelerator("h100-sxm").MemoryTiers);
+        Assert.Single(CatalogStore.Default.Accelerator("mi300x").MemoryTiers);
     }
 }

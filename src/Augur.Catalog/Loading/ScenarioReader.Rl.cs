@@ -1,0 +1,163 @@
+using Augur.Catalog.Files;
+using Augur.Domain;
+using Augur.Domain.Hardware;
+using Augur.Domain.Models;
+using Augur.Domain.Workloads;
+
+namespace Augur.Catalog.Loading;
+
+/// <summary>The <c>rl:</c> section of a scenario (workload: rl).</summary>
+public sealed partial class ScenarioReader
+{
+    static readonly string[] RlKeys = ["algorithm", "prompts_per_step", "samples_per_prompt", "prompt_tokens", "response_tokens", "verifier", "placement", "staleness", "generator", "trainer", "steps"];
+    static readonly string[] RlLengthKeys = ["mean", "spread", "max"];
+    static readonly string[] GeneratorKeys = ["gpus", "tp", "pp", "ep", "dp_attention", "mode", "precision", "kv_precision", "memory_fraction"];
+    static readonly string[] TrainerKeys = ["gpus", "tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "fsdp", "microbatch", "recompute"];
+    static readonly string[] VerifierKeys = ["kind", "cpu_seconds", "cpu_cores", "latency_s", "concurrency", "model", "gpus"];
+
+    /// <summary>An RL scenario ranks by samples per second (throughput) or by dollars per step (cost).</summary>
+    static Objective ReadRlObjective(MappingNode s) => (s.OptionalString("objective") ?? "throughput").ToLowerInvariant() switch
+    {
+        "throughput" or "samples_per_s" => Objective.Throughput,
+        "cost" or "cost_per_step" or "cheapest" => Objective.Cost,
+        var o => throw new InputException($"{s.Path}.objective: unknown objective '{o}' for an rl scenario; use throughput (samples per second) or cost (dollars per step)"),
+    };
+
+    /// <summary>Layouts of an RL scenario live under rl.generator and rl.trainer; the other workloads' sections are refused.</summary>
+    static void RefuseNonRl(MappingNode s)
+    {
+        foreach (var key in new[] { "training", "inference", "parallelism", "simulation" })
+            if (s.Entries.ContainsKey(key))
+                throw new InputException($"{s.Path}.{key}: an rl scenario has no '{key}' section; set the layouts under rl.generator and rl.trainer");
+    }
+
+    RlJob ReadRl(MappingNode r, ModelSpec model, Cluster cluster, string baseDirectory)
+    {
+        r.RequireOnly(RlKeys);
+        string path = r.Path;
+        var algorithm = (r.OptionalString("algorithm") ?? "grpo").ToLowerInvariant() switch
+        {
+            "grpo" => RlAlgorithm.Grpo,
+            "ppo" => RlAlgorithm.Ppo,
+            "dapo" => RlAlgorithm.Dapo,
+            var a => throw new InputException($"{path}.algorithm: unknown algorithm '{a}'; use grpo, ppo or dapo"),
+        };
+        int prompts = r.OptionalInteger("prompts_per_step", 1, InputLimits.MaxSimulatedRequests, "prompts one step generates for") ?? throw new InputException($"{path}: missing key 'prompts_per_step'");
+        int group = r.OptionalInteger("samples_per_prompt", 1, 1024, "samples per prompt (GRPO groups are 4 to 64)") ?? 1;
+        if ((long)prompts * group > InputLimits.MaxSimulatedRequests)
+            throw new InputException(FormattableString.Invariant($"{path}: prompts_per_step × samples_per_prompt = {(long)prompts * group:N0} samples per step, more than the {InputLimits.MaxSimulatedRequests:N0} a rollout simulation holds; lower one"));
+        var placement = (r.OptionalString("placement") ?? "colocated").ToLowerInvariant() switch
+        {
+            "colocated" or "hybrid" => RlPlacement.Colocated,
+            "disaggregated" or "separate" => RlPlacement.Disaggregated,
+            "asynchronous" or "async" => RlPlacement.Asynchronous,
+            var p => throw new InputException($"{path}.placement: unknown placement '{p}'; use colocated, disaggregated or asynchronous"),
+        };
+        int? staleness = r.OptionalInteger("staleness");
+        if (staleness is < 0) throw new InputException($"{path}.staleness: must be 0 or more (policy versions generation may run ahead of training), got {staleness}");
+        if (staleness is > 0 && placement != RlPlacement.Asynchronous)
+            throw new InputException($"{path}.staleness: only asynchronous placement runs generation ahead of training; remove it or set placement: asynchronous");
+        r.OptionalInteger("staleness", 0, 64, "policy versions; published asynchronous systems run 1 to 8 behind");
+        var prompt = ReadLengths(r, "prompt_tokens");
+        var response = ReadLengths(r, "response_tokens");
+        int steps = r.OptionalInteger("steps", 1, 100_000_000, "RL runs take hundreds to thousands of steps") ?? 1;
+        var (generatorGpus, trainerGpus) = PoolSizes(r, placement, cluster.Gpus);
+        return new RlJob
+        {
+            Algorithm = algorithm, PromptsPerStep = prompts, SamplesPerPrompt = group, Prompt = prompt, Response = response,
+            Verifier = ReadVerifier(r.OptionalMapping("verifier") ?? throw new InputException($"{path}: missing section 'verifier' (e.g. {{kind: rule, cpu_seconds: 0.2, cpu_cores: 512}})"), baseDirectory),
+            Placement = placement, Staleness = staleness ?? (placement == RlPlacement.Asynchronous ? 1 : 0),
+            Generator = ReadGenerator(r.Mapping("generator"), generatorGpus),
+            Trainer = ReadTrainer(r.Mapping("trainer"), trainerGpus),
+            Steps = steps,
+        };
+    }
+
+    /// <summary>
+    /// Colocated pools are the whole cluster; separate pools must be given and together fit in it.
+    /// </summary>
+    static (int Generator, int Trainer) PoolSizes(MappingNode r, RlPlacement placement, int gpus)
+    {
+        int? g = r.OptionalMapping("generator")?.OptionalInteger("gpus", 1, InputLimits.MaxGpus, GpusReason);
+        int? t = r.OptionalMapping("trainer")?.OptionalInteger("gpus", 1, InputLimits.MaxGpus, GpusReason);
+        if (placement == RlPlacement.Colocated)
+        {
+            foreach (var (side, n) in new[] { ("generator", g), ("trainer", t) })
+                if (n is { } x && x != gpus)
+                    throw new InputException($"{r.Path}.{side}.gpus: colocated generation and training share all {gpus} GPUs of the cluster, got {x}; remove it or set placement: disaggregated");
+            return (gpus, gpus);
+        }
+        if (g is null || t is null)
+            throw new InputException($"{r.Path}: {(placement == RlPlacement.Asynchronous ? "asynchronous" : "disaggregated")} placement needs generator.gpus and trainer.gpus (two pools)");
+        if ((long)g + t > gpus)
+            throw new InputException($"{r.Path}: generator.gpus + trainer.gpus = {g} + {t} = {(long)g + t} exceeds the {gpus} GPUs of the cluster; shrink a pool or raise cluster.gpus");
+        return (g.Value, t.Value);
+    }
+
+    static RlLengths ReadLengths(MappingNode r, string key)
+    {
+        var m = r.OptionalMapping(key) ?? throw new InputException($"{r.Path}: missing section '{key}' (e.g. {{mean: 1024, max: 2048}})");
+        m.RequireOnly(RlLengthKeys);
+        int mean = m.OptionalInteger("mean", 1, MaxSequenceTokens, "no model holds a longer sequence") ?? throw new InputException($"{m.Path}: missing key 'mean'");
+        int max = m.OptionalInteger("max", 1, MaxSequenceTokens, "no model holds a longer sequence") ?? mean;
+        double spread = m.OptionalNumber("spread", 0, 4, "standard deviation over mean; RL responses run about 0.5 to 1") ?? 0;
+        if (max < mean) throw new InputException($"{m.Path}.max: must be at least the mean ({mean}), got {max}");
+        if (spread > 0 && max == mean) throw new InputException($"{m.Path}: a spread needs a max above the mean (the generation limit), got max {max}");
+        return new RlLengths(mean, spread, max);
+    }
+
+    RlVerifier ReadVerifier(MappingNode v, string baseDirectory)
+    {
+        v.RequireOnly(VerifierKeys);
+        string kind = (v.OptionalString("kind") ?? "rule").ToLowerInvariant();
+        double Positive(string key, string example)
+        {
+            double x = v.OptionalNumber(key) ?? throw new InputException($"{v.Path}: a {kind} verifier needs its cost: set {key} (e.g. {example})");
+            if (x <= 0) throw new InputException(FormattableString.Invariant($"{v.Path}.{key}: must be positive, got {x}"));
+            return x;
+        }
+        return kind switch
+        {
+            "rule" => new RlVerifier { Kind = VerifierKind.Rule, CpuSeconds = Positive("cpu_seconds", "0.2"), CpuCores = (int)Positive("cpu_cores", "512") },
+            "sandbox" => new RlVerifier { Kind = VerifierKind.Sandbox, LatencySeconds = Positive("latency_s", "2"), Concurrency = (int)Positive("concurrency", "256") },
+            "model" => new RlVerifier
+            {
+                Kind = VerifierKind.Model,
+                RewardModel = v.OptionalString("model") is { } name ? ReadModelName(name, baseDirectory) : throw new InputException($"{v.Path}: a model verifier needs its cost: set model (a catalog name) and gpus"),
+                Gpus = (int)Positive("gpus", "8"),
+            },
+            var k => throw new InputException($"{v.Path}.kind: unknown verifier '{k}'; use rule, sandbox or model"),
+        };
+    }
+
+    static RlGenerator ReadGenerator(MappingNode g, int gpus)
+    {
+        g.RequireOnly(GeneratorKeys);
+        int Degree(string key) => g.OptionalInteger(key, 1, InputLimits.MaxGpus, "at most the largest cluster") ?? 1;
+        string mode = (g.OptionalString("mode") ?? "aggregated").ToLowerInvariant();
+        if (mode != "aggregated")
+            throw new InputException($"{g.Path}.mode: RL rollouts are modelled with aggregated generators only (prefill and decode on the same GPUs); set mode: aggregated");
+        double frac = g.OptionalNumber("memory_fraction") ?? InferenceJob.DefaultMemoryFraction;
+        if (frac is <= 0 or > 1) throw new InputException(FormattableString.Invariant($"{g.Path}.memory_fraction: must be in (0, 1], got {frac}"));
+        return new RlGenerator
+        {
+            Gpus = gpus, Tp = Degree("tp"), Pp = Degree("pp"), Ep = Degree("ep"), DpAttention = Degree("dp_attention"),
+            Precision = g.OptionalString("precision") is { } p ? ParsePrecision(p, g.Path + ".precision") : null,
+            KvPrecision = ParsePrecision(g.OptionalString("kv_precision") ?? "bf16", g.Path + ".kv_precision"),
+            MemoryFraction = frac,
+        };
+    }
+
+    /// <summary>The trainer's degrees must multiply to its pool, as a training scenario's multiply to its cluster.</summary>
+    static RlTrainer ReadTrainer(MappingNode t, int gpus)
+    {
+        t.RequireOnly(TrainerKeys);
+        var layout = ReadLayout(new MappingNode(t.Path, t.Entries.Where(e => e.Key != "gpus").ToDictionary()));
+        long inner = (long)(layout.Tp ?? 1) * (layout.Pp ?? 1) * (layout.Cp ?? 1);
+        if (layout.Dp is { } dp && inner * dp != gpus)
+            throw new InputException($"{t.Path}: tp×pp×cp×dp = {layout.Tp ?? 1}×{layout.Pp ?? 1}×{layout.Cp ?? 1}×{dp} = {inner * dp}, but the trainer has {gpus} GPUs; make the degrees multiply to {gpus}");
+        if (gpus % inner != 0)
+            throw new InputException($"{t.Path}: tp×pp×cp = {inner} does not divide the trainer's {gpus} GPUs; change the degrees or trainer.gpus");
+        return new RlTrainer { Gpus = gpus, Layout = layout with { Dp = (int)(gpus / inner) } };
+    }
+}

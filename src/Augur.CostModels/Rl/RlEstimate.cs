@@ -1,0 +1,77 @@
+using Augur.CostModels.Memory;
+using Augur.Domain.Workloads;
+using Augur.Units;
+
+namespace Augur.CostModels.Rl;
+
+/// <summary>
+/// The time of each phase of one RL step, seconds of the pool that runs it (not all on the critical path: an
+/// asynchronous step overlaps generation with training).
+/// </summary>
+public readonly record struct RlPhases
+{
+    /// <summary>Generating the step's responses (the batch's makespan; the pace of the pool when asynchronous).</summary>
+    public required double Generation { get; init; }
+    /// <summary>Scoring not hidden behind generation (the last samples' checks, or work past the generation time).</summary>
+    public required double Verification { get; init; }
+    /// <summary>Forward passes of the policy (old log-probabilities) and of the reference model.</summary>
+    public required double LogProbs { get; init; }
+    /// <summary>PPO: the critic's value pass and its update.</summary>
+    public required double Critic { get; init; }
+    /// <summary>The policy update.</summary>
+    public required double Training { get; init; }
+    /// <summary>New weights to every generator GPU: across the pools, or resharded inside a colocated pool.</summary>
+    public required double WeightSync { get; init; }
+    /// <summary>Colocated: the trainer's gradients and optimizer state to host memory and back.</summary>
+    public required double Offload { get; init; }
+
+    public IEnumerable<(string Name, double Seconds)> Parts()
+    {
+        yield return ("generation", Generation);
+        yield return ("verification", Verification);
+        yield return ("log_probs", LogProbs);
+        yield return ("critic", Critic);
+        yield return ("training", Training);
+        yield return ("weight_sync", WeightSync);
+        yield return ("offload", Offload);
+    }
+}
+
+/// <summary>One pool's step: its GPUs, the seconds it works, idles, and its memory per GPU at that phase's peak.</summary>
+public sealed record RlPool(string Name, int Gpus, double BusySeconds, double IdleSeconds, MemoryBreakdown Memory, Bytes Capacity)
+{
+    public double Utilization(double step) => step > 0 ? BusySeconds / step : 0;
+    public bool Fits => Memory.Total <= Capacity;
+}
+
+/// <summary>N steps of the job: wall time, GPU-hours, dollars and facility energy.</summary>
+public sealed record RlRun(int Steps, Seconds Time, double GpuHours, Dollars Cost, Joules Energy);
+
+/// <summary>The cost of one RL step of a job on its pools, and of the whole run.</summary>
+public sealed record RlEstimate
+{
+    public required RlJob Job { get; init; }
+    public required RlGeneration Generation { get; init; }
+    public required RlTraining Training { get; init; }
+    public required RlPhases Phases { get; init; }
+    public required double StepSeconds { get; init; }
+    /// <summary>Generator pool while generating (colocated: the same GPUs as the trainer).</summary>
+    public required RlPool Generators { get; init; }
+    /// <summary>Trainer pool while updating.</summary>
+    public required RlPool Trainer { get; init; }
+    /// <summary>GPUs the job holds: the pool when colocated, both pools otherwise.</summary>
+    public required int Gpus { get; init; }
+    /// <summary>Which network tier the weight update crosses (scale-up or scale-out).</summary>
+    public required string SyncTier { get; init; }
+    public required Bytes SyncBytesPerGpu { get; init; }
+    public required double SamplesPerSecond { get; init; }
+    public required double GeneratedTokensPerSecond { get; init; }
+    public required double TrainedTokensPerSecond { get; init; }
+    public required RlRun Run { get; init; }
+    /// <summary>The rollout's makespan came from the request-level simulator rather than the closed form.</summary>
+    public bool Simulated { get; init; }
+    /// <summary>Seconds of the synchronous makespan the long tail adds over generating at a full batch.</summary>
+    public double TailSeconds => Math.Max(0, Generation.Rollout.Makespan - Generation.Rollout.Work);
+    public bool Fits => Generators.Fits && Trainer.Fits;
+    public double CostPerStep => Run.Steps > 0 ? Run.Cost.Value / Run.Steps : 0;
+}

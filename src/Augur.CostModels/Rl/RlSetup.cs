@@ -1,0 +1,54 @@
+using Augur.Domain.Hardware;
+using Augur.Domain.Models;
+using Augur.Domain.Workloads;
+
+namespace Augur.CostModels.Rl;
+
+/// <summary>
+/// The two sides of an RL job built from the serving and training cost models, or the first reason they cannot
+/// run: the one path by which estimate, simulate and plan cost an RL layout.
+/// </summary>
+public static class RlSetup
+{
+    /// <summary>Share of HBM a colocated serving engine needs beyond the trainer's resident weights to be worth starting.</summary>
+    const double MinServingShare = 0.05;
+
+    /// <returns>The sides, or the scenario key at fault with what is wrong and how to fix it.</returns>
+    public static (RlGeneration? Generation, RlTraining? Training, string? Problem) Build(
+        ModelSpec model, Cluster cluster, Precision precision, RlJob job, HardwareCalibration cal)
+    {
+        var (training, problem) = Trainer(model, cluster, precision, job, cal);
+        if (training is null) return (null, null, problem);
+        var (generation, why) = Generator(model, cluster, precision, job, cal, training);
+        return (generation, training, why);
+    }
+
+    /// <summary>The trainer's update and forward passes, or why its layout or the placement cannot run.</summary>
+    public static (RlTraining? Training, string? Problem) Trainer(ModelSpec model, Cluster cluster, Precision precision, RlJob job, HardwareCalibration cal)
+    {
+        double meanResponse = RolloutEstimate.MeanClipped(job.Response);
+        if (RlTraining.Problem(model, job, job.Trainer.Layout, job.Trainer.Gpus, precision, meanResponse) is { } t)
+            return (null, $"rl.trainer: {t}");
+        var training = RlTraining.Of(model, cluster, precision, job, job.Trainer.Layout, job.Trainer.Gpus, meanResponse, cal);
+        return RlStep.Problem(job, cluster.Accelerator, training) is { } p ? (null, $"rl.placement: {p}") : (training, null);
+    }
+
+    /// <summary>The generators' rollout, or why their layout cannot hold the job beside a colocated trainer's weights.</summary>
+    public static (RlGeneration? Generation, string? Problem) Generator(ModelSpec model, Cluster cluster, Precision precision, RlJob job,
+        HardwareCalibration cal, RlTraining training)
+    {
+        var g = job.Generator;
+        double fraction = g.MemoryFraction;
+        if (job.Placement == RlPlacement.Colocated)
+        {
+            // The serving engine gets what the trainer's resident weights leave (verl lowers gpu_memory_utilization so).
+            fraction -= training.Update.Memory.Weights / cluster.Accelerator.HbmCapacity;
+            if (fraction < MinServingShare)
+                return (null, FormattableString.Invariant(
+                    $"rl.trainer: its weights take {training.Update.Memory.Weights.GiB:0.0} GiB per GPU, leaving the colocated generators no room; shard them further (zero: 3, or more tp/pp) or use placement: disaggregated"));
+        }
+        var serving = RlGeneration.ServingModel(model, cluster, precision, job, g, g.Gpus, fraction, cal);
+        if (RlGeneration.Problem(model, job, g, g.Gpus, serving) is { } why) return (null, $"rl.generator: {why}");
+        return (RlGeneration.Of(serving, g, g.Gpus, job), null);
+    }
+}

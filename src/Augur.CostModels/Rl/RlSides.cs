@@ -1,0 +1,106 @@
+using Augur.CostModels.Inference;
+using Augur.CostModels.Memory;
+using Augur.CostModels.Training;
+using Augur.Domain.Hardware;
+using Augur.Domain.Models;
+using Augur.Domain.Parallelism;
+using Augur.Domain.Workloads;
+using Augur.Units;
+
+namespace Augur.CostModels.Rl;
+
+/// <summary>
+/// The generator pool of an RL job as the serving model sees it: its layout, the rollout time, and the memory of the
+/// generation phase.
+/// </summary>
+/// <param name="Model">The serving cost model of the generator pool (the policy at generator precision).</param>
+/// <param name="Memory">Per GPU while generating, at the rollout's batch (the colocated trainer's resident weights not included).</param>
+public sealed record RlGeneration(InferenceModel Model, InferenceLayout Layout, RolloutTime Rollout, MemoryBreakdown Memory)
+{
+    /// <summary>Weights one generator GPU holds, and so receives at every weight update.</summary>
+    public Bytes WeightsPerGpu => Model.WeightsPerGpu(Layout);
+
+    /// <summary>
+    /// The serving model of the generator pool on <paramref name="gpus"/> GPUs of <paramref name="cluster"/>. The
+    /// engine may use <paramref name="memoryFraction"/> of HBM: less than alone when a colocated trainer keeps its
+    /// weights resident.
+    /// </summary>
+    public static InferenceModel ServingModel(ModelSpec model, Cluster cluster, Precision precision, RlJob job, RlGenerator g, int gpus,
+        double memoryFraction, HardwareCalibration cal) =>
+        new(model, cluster with { Gpus = gpus }, JobOf(job, g, memoryFraction), g.Precision ?? precision, cal);
+
+    /// <summary>The rollout of <paramref name="job"/> on a pool whose layout <see cref="Problem"/> accepted.</summary>
+    public static RlGeneration Of(InferenceModel inference, RlGenerator g, int gpus, RlJob job)
+    {
+        var layout = LayoutOf(g, gpus);
+        var rollout = RolloutEstimate.Of(inference, layout, job);
+        return new RlGeneration(inference, layout, rollout, inference.Memory(layout, rollout.Batch));
+    }
+
+    /// <summary>The serving job the rollout is: mean prompt and response, the response spread, no latency targets.</summary>
+    public static InferenceJob JobOf(RlJob job, RlGenerator g, double memoryFraction) => new()
+    {
+        InputTokens = job.Prompt.Mean, OutputTokens = job.Response.Mean, OutputTokensCv = job.Response.Spread,
+        KvPrecision = g.KvPrecision, MemoryFraction = memoryFraction, Mode = ServingMode.Aggregated, ModeFixed = true,
+    };
+
+    /// <summary>Replicas of tp×pp×dp_attention GPUs filling the pool (a remainder is refused by <see cref="Problem"/>).</summary>
+    public static InferenceLayout LayoutOf(RlGenerator g, int gpus) =>
+        new(g.Tp, g.Pp, g.Ep, g.DpAttention, Math.Max(1, gpus / (g.Tp * g.Pp * g.DpAttention)));
+
+    /// <summary>Why the generator layout cannot run the job on its pool, or null.</summary>
+    public static string? Problem(ModelSpec model, RlJob job, RlGenerator g, int gpus, InferenceModel inference)
+    {
+        var layout = LayoutOf(g, gpus);
+        int replica = layout.GpusPerReplica;
+        if (gpus % replica != 0)
+            return $"tp×pp×dp_attention = {replica} does not divide the generator's {gpus} GPUs; change the degrees or generator.gpus";
+        if (layout.Validate(model, gpus) is { } bad) return bad;
+        long longest = (long)job.Prompt.Max + job.Response.Max;
+        if (inference.KvCapacityTokensPerAttentionGroup(layout) < longest - 1)
+            return FormattableString.Invariant(
+                $"tp{layout.Tp} pp{layout.Pp} leaves no KV-cache room for one {longest}-token sequence (weights {inference.WeightsPerGpu(layout).GiB:0.0} GiB per GPU of {inference.UsableMemoryPerGpu.GiB:0.0} GiB usable); raise generator tp or pp, or set kv_precision: fp8");
+        return null;
+    }
+}
+
+/// <summary>
+/// The trainer pool of an RL job as the training model sees it: the update over a step's samples (packed into
+/// sequences of the mean prompt plus response), and the forward-only passes that score them.
+/// </summary>
+/// <param name="Update">One optimizer step over every sample of the RL step.</param>
+public sealed record RlTraining(TrainingModel Model, TrainingEstimate Update)
+{
+    /// <summary>
+    /// A forward-only pass over the same samples (old-policy or reference log-probabilities, critic values): the
+    /// step's compute, bubble and model-parallel communication at the forward share of the training FLOPs
+    /// (<see cref="Analysis.FlopsPerToken.Training"/> = 3 × forward), without gradient traffic or optimizer.
+    /// </summary>
+    public double ForwardSeconds
+    {
+        get
+        {
+            var b = Update.Breakdown;
+            return (b.Compute + b.Bubble + b.TensorParallel + b.ContextParallel + b.ExpertParallel + b.PipelineP2P) * (Model.Flops.Forward / Model.Flops.Training);
+        }
+    }
+
+    /// <summary>The samples of one RL step as a training job: sequences of mean prompt + mean response, one per sample.</summary>
+    public static TrainingJob JobOf(RlJob job, Precision precision, double meanResponse) => new()
+    {
+        SeqLen = job.Prompt.Mean + (int)Math.Round(meanResponse), GlobalBatch = job.Samples, Precision = precision,
+    };
+
+    public static RlTraining Of(ModelSpec model, Cluster cluster, Precision precision, RlJob job, LayoutSpec spec, int gpus, double meanResponse, HardwareCalibration cal)
+    {
+        var training = new TrainingModel(model, cluster with { Gpus = gpus }, JobOf(job, precision, meanResponse), cal);
+        return new RlTraining(training, training.Estimate(LayoutDefaults.Complete(spec, gpus)));
+    }
+
+    /// <summary>Why the trainer layout cannot train the step's samples on its pool, or null.</summary>
+    public static string? Problem(ModelSpec model, RlJob job, LayoutSpec spec, int gpus, Precision precision, double meanResponse)
+    {
+        var t = JobOf(job, precision, meanResponse);
+        return LayoutValidator.Check(model, gpus, LayoutDefaults.Complete(spec, gpus), t.SeqLen, t.GlobalBatch);
+    }
+}

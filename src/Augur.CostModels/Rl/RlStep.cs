@@ -1,0 +1,108 @@
+using Augur.CostModels.Communication;
+using Augur.CostModels.Memory;
+using Augur.CostModels.Run;
+using Augur.Domain.Hardware;
+using Augur.Domain.Workloads;
+using Augur.Units;
+
+namespace Augur.CostModels.Rl;
+
+/// <summary>
+/// Composes one RL step from the serving model's rollout and the training model's update; no physics of its own
+/// beyond moving bytes over a link. Colocated: every phase in turn on one pool, the trainer's gradients and optimizer
+/// state offloaded to host memory while generating, weights resharded inside the pool. Disaggregated: the pools take
+/// turns, weights cross between them. Asynchronous with staleness k ≥ 1: the pools overlap, and with partial rollouts
+/// a response may span k + 1 steps, so the generators' pace is the larger of their full-batch work and 1/(k + 1) of
+/// the synchronous makespan.
+/// </summary>
+public static class RlStep
+{
+    /// <summary>Why a placement cannot run on this hardware, or null: offloading needs host memory over a link.</summary>
+    public static string? Problem(RlJob job, Accelerator a, RlTraining training) =>
+        job.Placement != RlPlacement.Colocated ? null
+        : a.HostMemory is not { } host ? $"colocated placement offloads the trainer's optimizer state to host memory, and {a.Id} has no host_memory in the catalog; describe it (hardware: {{base: {a.Id}, host_memory: {{name: ..., gb: ..., gb_s_one_way: ...}}}}) or use placement: disaggregated"
+        : OffloadBytes(training) > host.Capacity ? FormattableString.Invariant($"colocated placement offloads {OffloadBytes(training).GiB:0.0} GiB per GPU of gradients and optimizer state, more than the {host.Capacity.GiB:0.0} GiB of host memory per GPU; shard the trainer further (zero: 3) or use placement: disaggregated")
+        : null;
+
+    /// <summary>What a colocated trainer moves to host memory while the pool generates.</summary>
+    public static Bytes OffloadBytes(RlTraining t) => t.Update.Memory.Gradients + t.Update.Memory.Optimizer;
+
+    /// <summary>
+    /// Weights to every generator GPU: a pipelined broadcast delivers each receiver its shard at its link rate
+    /// (<see cref="Collectives.SendRecv"/>), over scale-out when the GPUs involved span more than one scale-up domain.
+    /// </summary>
+    public static (double Seconds, string Tier) WeightSync(in Fabric fabric, Bytes perGeneratorGpu, int gpusInvolved)
+    {
+        bool across = gpusInvolved > fabric.DomainSize;
+        return (Collectives.SendRecv(fabric, perGeneratorGpu.Value, across ? fabric.DomainSize : 1), across ? "scale-out" : "scale-up");
+    }
+
+    /// <summary>CPU or sandbox work of scoring every sample, and the time of one sample's check.</summary>
+    public static (double Work, double PerSample) Verification(RlVerifier v, int samples) => v.Kind switch
+    {
+        VerifierKind.Rule => (samples * v.CpuSeconds / v.CpuCores, v.CpuSeconds),
+        VerifierKind.Sandbox => (samples * v.LatencySeconds / v.Concurrency, v.LatencySeconds),
+        _ => throw new ArgumentException($"verifier kind {v.Kind} is not costed"),
+    };
+
+    /// <param name="makespan">A simulated rollout makespan to use instead of the closed form's; null for the estimate.</param>
+    public static RlEstimate Compose(RlJob job, Cluster cluster, HardwareCalibration cal, RunEconomics run,
+        RlGeneration gen, RlTraining train, double? makespan = null)
+    {
+        var rollout = gen.Rollout;
+        double synchronous = makespan ?? rollout.Makespan;
+        bool colocated = job.Placement == RlPlacement.Colocated;
+        bool overlapped = job.Placement == RlPlacement.Asynchronous && job.Staleness > 0;
+        double generation = overlapped ? Math.Max(rollout.Work, synchronous / (job.Staleness + 1)) : synchronous;
+
+        var (verifyWork, perSample) = Verification(job.Verifier, job.Samples);
+        double verification = overlapped ? 0 : perSample + Math.Max(0, verifyWork - generation);
+
+        double forward = train.ForwardSeconds;
+        double logProbs = forward * (job.Algorithm == RlAlgorithm.Dapo ? 1 : 2);
+        double critic = job.Algorithm == RlAlgorithm.Ppo ? forward + train.Update.StepSeconds : 0;
+        double update = train.Update.StepSeconds;
+
+        int genGpus = job.Generator.Gpus, trainGpus = job.Trainer.Gpus;
+        int gpus = colocated ? genGpus : genGpus + trainGpus;
+        var fabric = new Fabric(cluster, cal);
+        var (sync, tier) = WeightSync(fabric, gen.WeightsPerGpu, gpus);
+        double offload = colocated && cluster.Accelerator.HostMemory is { } host ? 2 * (OffloadBytes(train) / host.Bandwidth).Value : 0;
+
+        var phases = new RlPhases
+        {
+            Generation = generation, Verification = verification, LogProbs = logProbs, Critic = critic,
+            Training = update, WeightSync = sync, Offload = offload,
+        };
+        // A colocated pool is one set of GPUs in two roles: it computes in both and waits on scoring, resharding and offload.
+        double computing = generation + logProbs + critic + update;
+        double genBusy = generation + sync;
+        double trainBusy = logProbs + critic + update + sync;
+        double step = colocated ? generation + verification + logProbs + critic + update + sync + offload
+            : overlapped ? Math.Max(Math.Max(genBusy, trainBusy), verifyWork)
+            : generation + verification + logProbs + critic + update + sync;
+
+        // Memory: a colocated pool keeps the trainer's weights resident while generating (the serving engine got
+        // the rest of HBM); the training phase holds the trainer's state and the reference weights, sharded alike.
+        var resident = colocated ? train.Update.Memory.Weights : Bytes.Zero;
+        var genMemory = gen.Memory with { Weights = gen.Memory.Weights + resident };
+        var reference = job.Algorithm == RlAlgorithm.Dapo ? Bytes.Zero : train.Update.Memory.Weights;
+        var trainMemory = train.Update.Memory with { Weights = train.Update.Memory.Weights + reference };
+        var hbm = cluster.Accelerator.HbmCapacity;
+
+        double generated = job.Samples * rollout.MeanResponse;
+        double trained = job.Samples * (job.Prompt.Mean + rollout.MeanResponse);
+        var economics = GpuEconomics.Of(run, cluster.Accelerator);
+        var time = new Seconds(step * job.Steps);
+        return new RlEstimate
+        {
+            Job = job, Generation = gen, Training = train, Phases = phases, StepSeconds = step,
+            Generators = new RlPool("generators", genGpus, colocated ? computing : genBusy, step - (colocated ? computing : genBusy), genMemory, hbm),
+            Trainer = new RlPool("trainer", trainGpus, colocated ? computing : trainBusy, step - (colocated ? computing : trainBusy), trainMemory, hbm),
+            Gpus = gpus, SyncTier = tier, SyncBytesPerGpu = gen.WeightsPerGpu,
+            SamplesPerSecond = job.Samples / step, GeneratedTokensPerSecond = generated / step, TrainedTokensPerSecond = trained / step,
+            Run = new RlRun(job.Steps, time, gpus * time.Hours, economics.Cost(gpus, time), economics.Energy(gpus, time)),
+            Simulated = makespan is not null,
+        };
+    }
+}

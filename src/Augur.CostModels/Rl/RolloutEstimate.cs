@@ -1,0 +1,89 @@
+using Augur.CostModels.Inference;
+using Augur.Domain.Workloads;
+
+namespace Augur.CostModels.Rl;
+
+/// <summary>
+/// How long one generator pool takes to generate a step's samples, and what the long tail costs.
+/// </summary>
+/// <param name="Makespan">First prompt in to last response out, seconds: what a synchronous step waits for.</param>
+/// <param name="Work">The same tokens generated at the full batch throughout, seconds: the pace when partial rollouts
+/// carry the tail into later steps. Makespan − Work is the time the tail costs.</param>
+/// <param name="SamplesPerReplica">Samples each replica generates (the busiest one).</param>
+/// <param name="Batch">Sequences a replica runs at once: its share of the samples, at most what its KV cache holds.</param>
+/// <param name="LongestResponse">The response length that sets the makespan: the median of the batch's longest.</param>
+/// <param name="MeanResponse">Mean response length after clipping at the generation limit.</param>
+public readonly record struct RolloutTime(double Makespan, double Work, int SamplesPerReplica, int Batch, int LongestResponse, double MeanResponse);
+
+/// <summary>
+/// Closed-form rollout of a synchronous RL step on continuous-batching generators: every sample arrives at once,
+/// each replica runs its share at a batch of <c>b</c>, and decode steps are costed by the serving model's
+/// <see cref="InferenceModel.DecodeStep"/> at the live batch. With response lengths L (log-normal, clipped at the
+/// limit) the live batch after k tokens is b·P(L ≥ k): the drain at the end runs ever smaller batches until the
+/// batch's longest response ends. The request-level simulator draws the lengths instead and agrees with this when
+/// lengths are constant.
+/// </summary>
+public static class RolloutEstimate
+{
+    /// <summary>Quadrature points over the response length; the decode cost is smooth in the batch and the context.</summary>
+    const int Points = 256;
+
+    public static RolloutTime Of(InferenceModel model, in InferenceLayout layout, RlJob job)
+    {
+        int n = (int)Math.Ceiling((double)job.Samples / layout.Replicas);
+        int b = Math.Max(1, Math.Min(n, model.MaxConcurrency(layout)));
+        var r = job.Response;
+        int longest = Longest(r, job.Samples);
+        double mean = MeanClipped(r);
+        double prompt = job.Prompt.Mean;
+        // Prompts: the serving model's steady prefill iteration, per prompt.
+        double prefillPerPrompt = model.PrefillIteration(layout, out double perIteration).Total / perIteration;
+        double prefill = n * prefillPerPrompt;
+        // The first token comes with the prefill; each later one is a decode step. Steady state: the queue keeps the
+        // batch full, sequences at the mean context of those running (long ones are running more often).
+        double steadyContext = prompt + LengthDistribution.SizeBias(r.Spread) * mean / 2;
+        double fullStepPerSequence = model.DecodeStep(layout, b, steadyContext).Total / b;
+        double work = prefill + n * (mean - 1) * fullStepPerSequence;
+        // Drain: the last batch of b sequences, started together, each ending at its own length.
+        double drain = 0, h = Math.Max(1.0, (longest - 1.0) / Points);
+        for (double k = 1 + h / 2; k < longest; k += h)
+        {
+            double width = Math.Min(h, longest - (k - h / 2));
+            double live = Math.Max(1, b * Survival(r, k));
+            drain += width * model.DecodeStep(layout, live, prompt + k).Total;
+        }
+        double queued = (n - b) * (mean - 1) * fullStepPerSequence;
+        return new RolloutTime(prefill + queued + drain, work, n, b, longest, mean);
+    }
+
+    /// <summary>P(L ≥ k) for a response of length L (a draw rounded to whole tokens, clipped at the limit).</summary>
+    public static double Survival(RlLengths r, double k) =>
+        k > r.Max ? 0 : r.Spread == 0 ? (k <= r.Mean ? 1 : 0) : LengthDistribution.ShareAbove(r.Mean, r.Spread, Math.Max(0.5, k - 0.5));
+
+    /// <summary>E[min(L, max)] = Σ_k P(L ≥ k), summed in strides.</summary>
+    public static double MeanClipped(RlLengths r)
+    {
+        if (r.Spread == 0) return r.Mean;
+        double sum = 0, h = Math.Max(1.0, r.Max / 1024.0);
+        for (double k = 1 + h / 2; k < r.Max + 1; k += h) sum += Math.Min(h, r.Max + 1 - (k - h / 2)) * Survival(r, k);
+        return sum;
+    }
+
+    /// <summary>
+    /// The median of the longest of <paramref name="samples"/> responses: the length l with P(L ≥ l) = 1 − 2^(−1/n),
+    /// at most the limit (the limit itself once that share of draws reaches it).
+    /// </summary>
+    public static int Longest(RlLengths r, int samples)
+    {
+        if (r.Spread == 0) return r.Mean;
+        double share = 1 - Math.Pow(2, -1.0 / samples);
+        if (Survival(r, r.Max) >= share) return r.Max;
+        int lo = r.Mean, hi = r.Max;
+        while (hi - lo > 1)
+        {
+            int mid = (lo + hi) / 2;
+            if (Survival(r, mid) >= share) lo = mid; else hi = mid;
+        }
+        return lo;
+    }
+}

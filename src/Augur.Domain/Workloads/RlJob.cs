@@ -1,0 +1,87 @@
+using Augur.Domain.Hardware;
+using Augur.Domain.Models;
+
+namespace Augur.Domain.Workloads;
+
+/// <summary>
+/// Which models an RL algorithm runs besides the policy. GRPO: a frozen reference (KL term) and the policy's old
+/// log-probabilities, no critic (Shao et al. 2024, DeepSeekMath §4). PPO: reference, old log-probabilities and a
+/// critic of the policy's size that is evaluated and trained every step (Ouyang et al. 2022). DAPO: GRPO without
+/// the KL term, so no reference pass (Yu et al. 2025, DAPO §2).
+/// </summary>
+public enum RlAlgorithm { Grpo, Ppo, Dapo }
+
+/// <summary>
+/// Where generation and training run. Colocated: one pool time-shares both (verl's hybrid engine), offloading the
+/// trainer's state while generating. Disaggregated: separate pools taking turns. Asynchronous: separate pools
+/// overlapping, generation running up to <see cref="RlJob.Staleness"/> policy versions ahead of training.
+/// </summary>
+public enum RlPlacement { Colocated, Disaggregated, Asynchronous }
+
+public enum VerifierKind { Rule, Sandbox, Model }
+
+/// <summary>
+/// How each sample is scored. Rule: a CPU function, <see cref="CpuSeconds"/> per sample on <see cref="CpuCores"/>
+/// cores. Sandbox: code execution, <see cref="LatencySeconds"/> per sample with <see cref="Concurrency"/> at once.
+/// Model: a reward model of <see cref="RewardModel"/> on <see cref="Gpus"/> GPUs of its own, one forward pass per sample.
+/// </summary>
+public sealed record RlVerifier
+{
+    public required VerifierKind Kind { get; init; }
+    public double CpuSeconds { get; init; }
+    public int CpuCores { get; init; }
+    public double LatencySeconds { get; init; }
+    public int Concurrency { get; init; }
+    public ModelSpec? RewardModel { get; init; }
+    public int Gpus { get; init; }
+}
+
+/// <summary>
+/// A token-length distribution: log-normal of mean <see cref="Mean"/> and coefficient of variation <see cref="Spread"/>
+/// (0 = every length the mean), clipped at <see cref="Max"/> (the generation limit).
+/// </summary>
+public sealed record RlLengths(int Mean, double Spread, int Max);
+
+/// <summary>The generator pool's serving layout (as an inference scenario's parallelism).</summary>
+public sealed record RlGenerator
+{
+    public required int Gpus { get; init; }
+    public int Tp { get; init; } = 1;
+    public int Pp { get; init; } = 1;
+    public int Ep { get; init; } = 1;
+    public int DpAttention { get; init; } = 1;
+    /// <summary>Weight precision of the generators; null = the scenario's precision.</summary>
+    public Precision? Precision { get; init; }
+    public Precision KvPrecision { get; init; } = Hardware.Precision.BF16;
+    public double MemoryFraction { get; init; } = InferenceJob.DefaultMemoryFraction;
+}
+
+/// <summary>The trainer pool: its GPU count and training layout (tp, pp, dp, zero, microbatch, ...).</summary>
+public sealed record RlTrainer
+{
+    public required int Gpus { get; init; }
+    public required LayoutSpec Layout { get; init; }
+}
+
+/// <summary>
+/// An RL post-training job (the <c>rl:</c> section): per step, <see cref="PromptsPerStep"/> prompts each sampled
+/// <see cref="SamplesPerPrompt"/> times are generated, verified and trained on, and the new weights reach the generators.
+/// </summary>
+public sealed record RlJob
+{
+    public required RlAlgorithm Algorithm { get; init; }
+    public required int PromptsPerStep { get; init; }
+    public required int SamplesPerPrompt { get; init; }
+    public required RlLengths Prompt { get; init; }
+    public required RlLengths Response { get; init; }
+    public required RlVerifier Verifier { get; init; }
+    public required RlPlacement Placement { get; init; }
+    /// <summary>Asynchronous only: how many policy versions generation may run ahead of training (0 = none).</summary>
+    public int Staleness { get; init; }
+    public required RlGenerator Generator { get; init; }
+    public required RlTrainer Trainer { get; init; }
+    public int Steps { get; init; } = 1;
+
+    /// <summary>Samples generated, scored and trained on per step.</summary>
+    public int Samples => PromptsPerStep * SamplesPerPrompt;
+}

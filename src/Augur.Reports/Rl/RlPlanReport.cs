@@ -1,0 +1,80 @@
+using System.Text.Json.Nodes;
+using Augur.CostModels.Rl;
+using Augur.Domain.Workloads;
+using Augur.Reports.Console;
+using Augur.Reports.Json;
+using Augur.Search.Rl;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Augur.Reports.Rl;
+
+/// <summary>Tables, reasons and JSON for an RL plan.</summary>
+public static class RlPlanReport
+{
+    public static IRenderable[] Tables(Scenario s, RlPlan plan)
+    {
+        var ranked = Render.Table("#", "placement", "generators", "trainer", "step", "samples/s", "$/step", "gen idle", "trainer idle");
+        int i = 0;
+        foreach (var e in plan.Ranked) ranked.AddRow(Row(++i, e));
+        var best = Render.Table("best of placement", "generators", "trainer", "step", "samples/s", "$/step", "gen idle", "trainer idle");
+        foreach (var e in plan.BestPerPlacement) best.AddRow(Row(0, e)[1..]);
+        var items = new List<IRenderable>
+        {
+            Render.Line(FormattableString.Invariant($"{plan.Costed} fitting candidates costed, {plan.Rejected} rejected{(plan.FirstRejection is { } r ? $" (first: {r})" : "")}")),
+            ranked, best,
+        };
+        foreach (var line in Why(plan)) items.Add(Render.Line(line));
+        items.Add(Render.Line("Winner in full:"));
+        items.AddRange(RlReport.Tables(s, plan.Ranked[0]));
+        return items.ToArray();
+    }
+
+    static string[] Row(int rank, RlEstimate e) =>
+    [
+        rank.ToString(System.Globalization.CultureInfo.InvariantCulture), RlReport.Placement(e.Job),
+        $"{Format.N(e.Job.Generator.Gpus, "0")} × {e.Generation.Layout.Describe()}", $"{Format.N(e.Job.Trainer.Gpus, "0")} × {e.Training.Update.Layout}",
+        Format.Seconds(e.StepSeconds), Format.N(e.SamplesPerSecond, "0.##"), Format.N(e.CostPerStep, "#,0.##"),
+        Format.Pct(Idle(e.Generators, e)), Format.Pct(Idle(e.Trainer, e)),
+    ];
+
+    static double Idle(RlPool p, RlEstimate e) => e.StepSeconds > 0 ? p.IdleSeconds / e.StepSeconds : 0;
+
+    /// <summary>Why the winner wins: what each other placement's best loses, which pool idles, what the tail costs.</summary>
+    public static IEnumerable<string> Why(RlPlan plan)
+    {
+        var w = plan.Ranked[0];
+        yield return $"Winner: {RlReport.Placement(w.Job)}, {Format.N(w.SamplesPerSecond, "0.##")} samples/s, a step every {Format.Seconds(w.StepSeconds)}; generators idle {Format.Pct(Idle(w.Generators, w))} of it, trainer {Format.Pct(Idle(w.Trainer, w))}.";
+        yield return $"The long tail: the synchronous rollout takes {Format.Seconds(w.Generation.Rollout.Makespan)} to its {Format.N(w.Generation.Rollout.LongestResponse, "#,0")}-token longest response, {Format.Seconds(w.TailSeconds)} more than the same tokens at a full batch ({Format.Seconds(w.Generation.Rollout.Work)}).";
+        foreach (var o in plan.BestPerPlacement.Where(o => o.Job.Placement != w.Job.Placement))
+            yield return $"Best {RlReport.Placement(o.Job)}: {Format.Pct(1 - o.SamplesPerSecond / w.SamplesPerSecond)} fewer samples/s ({Format.N(o.SamplesPerSecond, "0.##")}): {Loses(o)}.";
+    }
+
+    static string Loses(RlEstimate e) => e.Job.Placement switch
+    {
+        RlPlacement.Colocated => $"generation ({Format.Seconds(e.Phases.Generation)}) and training ({Format.Seconds(e.Phases.LogProbs + e.Phases.Critic + e.Phases.Training)}) take turns on all {Format.N(e.Gpus, "0")} GPUs, plus {Format.Seconds(e.Phases.Offload + e.Phases.WeightSync)} of offload and resharding",
+        RlPlacement.Disaggregated => $"the pools take turns: generators idle {Format.Seconds(e.Generators.IdleSeconds)} while the trainer works, the trainer {Format.Seconds(e.Trainer.IdleSeconds)} while they generate",
+        _ => $"the pools overlap, and the {(e.Generators.IdleSeconds <= e.Trainer.IdleSeconds ? "generators" : "trainer")} set the pace ({Format.Seconds(Math.Max(e.Generators.BusySeconds, e.Trainer.BusySeconds))} per step)",
+    };
+
+    public static JsonObject Json(Scenario s, RlPlan plan)
+    {
+        var ranked = new JsonArray();
+        foreach (var e in plan.Ranked) ranked.Add(RlReport.Json(s, e));
+        var best = new JsonArray();
+        foreach (var e in plan.BestPerPlacement) best.Add(RlReport.Json(s, e));
+        var why = new JsonArray();
+        foreach (var line in Why(plan)) why.Add(line);
+        return new JsonObject
+        {
+            ["workload"] = "rl",
+            ["objective"] = s.Objective == Objective.Cost ? "cost_per_step" : "samples_per_s",
+            ["costed"] = plan.Costed,
+            ["rejected"] = plan.Rejected,
+            ["first_rejection"] = plan.FirstRejection,
+            ["ranked"] = ranked,
+            ["best_per_placement"] = best,
+            ["why"] = why,
+        };
+    }
+}

@@ -1,0 +1,142 @@
+using System.Text.Json.Nodes;
+using Augur.CostModels.Rl;
+using Augur.Domain.Hardware;
+using Augur.Domain.Workloads;
+using Augur.Reports.Console;
+using Augur.Reports.Json;
+using Augur.Reports.Training;
+using Augur.Simulation.Serving;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Augur.Reports.Rl;
+
+/// <summary>Tables and JSON for one costed RL step (and its simulated rollout).</summary>
+public static class RlReport
+{
+    static readonly System.Globalization.CultureInfo Inv = System.Globalization.CultureInfo.InvariantCulture;
+
+    public static IRenderable[] Tables(Scenario s, RlEstimate e)
+    {
+        var job = e.Job;
+        var acc = s.Cluster.Accelerator;
+        var head = Render.Table("metric", "value");
+        head.AddRow("model", s.Model.Name);
+        head.AddRow("hardware", $"{Format.N(e.Gpus, "0")} × {acc.Id} ({s.Cluster.SystemName}; scale-up domain {s.Cluster.ScaleUpDomain.ToString(Inv)}{Format.Hypothetical(acc)})");
+        head.AddRow("algorithm / placement", $"{Label(job.Algorithm)} / {Placement(job)}");
+        head.AddRow("samples per step", $"{Format.N(job.Samples, "#,0")} ({Format.N(job.PromptsPerStep, "#,0")} prompts × {Format.N(job.SamplesPerPrompt, "0")})");
+        head.AddRow("generators", $"{Format.N(job.Generator.Gpus, "0")} GPUs, {e.Generation.Layout.Describe()}, batch {Format.N(e.Generation.Rollout.Batch, "0")} of {Format.N(e.Generation.Rollout.SamplesPerReplica, "0")} samples per replica");
+        head.AddRow("trainer", $"{Format.N(job.Trainer.Gpus, "0")} GPUs, {e.Training.Update.Layout}");
+        head.AddRow("step time", Format.Seconds(e.StepSeconds) + (e.Simulated ? " (rollout simulated)" : ""));
+        head.AddRow("samples/s", Format.N(e.SamplesPerSecond, "0.##"));
+        head.AddRow("generated tokens/s", Format.N(e.GeneratedTokensPerSecond, "#,0"));
+        head.AddRow("trained tokens/s", Format.N(e.TrainedTokensPerSecond, "#,0"));
+        head.AddRow("longest / mean response", $"{Format.N(e.Generation.Rollout.LongestResponse, "#,0")} / {Format.N(e.Generation.Rollout.MeanResponse, "#,0")} tokens");
+        head.AddRow("long tail costs", $"{Format.Seconds(e.TailSeconds)} of the synchronous rollout ({Format.Seconds(e.Generation.Rollout.Makespan)} makespan vs {Format.Seconds(e.Generation.Rollout.Work)} at a full batch)");
+        head.AddRow("weight sync", $"{Format.N(e.SyncBytesPerGpu.GB, "0.00")} GB per generator GPU over {e.SyncTier}");
+
+        var phases = Render.Table("step phase", "seconds", "share of step");
+        foreach (var (name, sec) in e.Phases.Parts())
+            if (sec > 0) phases.AddRow(name, Format.N(sec, "0.###"), Format.Pct(sec / e.StepSeconds));
+
+        var pools = Render.Table("pool", "GPUs", "busy", "idle", "utilisation", "memory per GPU (phase peak)");
+        foreach (var p in new[] { e.Generators, e.Trainer })
+            pools.AddRow(p.Name, p.Gpus.ToString(Inv), Format.Seconds(p.BusySeconds), Format.Seconds(p.IdleSeconds), Format.Pct(p.Utilization(e.StepSeconds)),
+                $"{Format.N(p.Memory.Total.GiB, "0.0")} GiB of {Format.N(p.Capacity.GiB, "0.0")} ({(p.Fits ? "fits" : "DOES NOT FIT")})");
+
+        var run = Render.Table("whole run", "value");
+        run.AddRow("steps", e.Run.Steps.ToString("N0", Inv));
+        run.AddRow("time", Format.Seconds(e.Run.Time.Value));
+        run.AddRow("GPU-hours", Format.N(e.Run.GpuHours, "#,0"));
+        run.AddRow("cost", e.Run.Cost.Value > 0 ? "$" + Format.N(e.Run.Cost.Value, "#,0") + $" (${Format.N(e.CostPerStep, "#,0.##")} per step)" : "no price (set run.usd_per_gpu_hour)");
+        run.AddRow("energy", Format.N(e.Run.Energy.MegawattHours, "#,0.#") + " MWh");
+        var items = new List<IRenderable> { head, phases, pools };
+        if (!e.Fits) items.Insert(0, Render.Line("DOES NOT FIT: a pool needs more memory per GPU than it has (see the pool table); shard the trainer further, raise generator tp, or add GPUs"));
+        else items.Add(run);
+        return items.ToArray();
+    }
+
+    /// <summary>The simulated rollout beside the closed form, then the step with the simulated makespan.</summary>
+    public static IRenderable[] SimulationTables(Scenario s, RlEstimate estimate, RlEstimate simulated, ServingResult rollout)
+    {
+        var t = Render.Table("rollout", "closed form", "simulated");
+        t.AddRow("generation makespan", Format.Seconds(estimate.Generation.Rollout.Makespan), Format.Seconds(rollout.Makespan.Value));
+        t.AddRow("step time", Format.Seconds(estimate.StepSeconds), Format.Seconds(simulated.StepSeconds));
+        t.AddRow("samples/s", Format.N(estimate.SamplesPerSecond, "0.##"), Format.N(simulated.SamplesPerSecond, "0.##"));
+        t.AddRow("longest response", estimate.Generation.Rollout.LongestResponse.ToString("N0", Inv), rollout.Requests.Max(r => r.OutputTokens).ToString("N0", Inv));
+        t.AddRow("preemptions", "", rollout.Preemptions.ToString("N0", Inv));
+        return [t, .. Tables(s, simulated)];
+    }
+
+    public static JsonObject Json(Scenario s, RlEstimate e)
+    {
+        var job = e.Job;
+        var phases = new JsonObject();
+        foreach (var (name, sec) in e.Phases.Parts()) phases[name + "_s"] = JsonOut.Num(sec);
+        var g = e.Generation.Layout;
+        return new JsonObject
+        {
+            ["workload"] = "rl",
+            ["model"] = s.Model.Name,
+            ["hardware"] = s.Cluster.Accelerator.Id,
+            ["gpus"] = e.Gpus,
+            ["precision"] = s.Precision.Label(),
+            ["algorithm"] = Label(job.Algorithm),
+            ["placement"] = job.Placement.ToString().ToLowerInvariant(),
+            ["staleness"] = job.Staleness,
+            ["samples_per_step"] = job.Samples,
+            ["generator"] = new JsonObject { ["gpus"] = job.Generator.Gpus, ["tp"] = g.Tp, ["pp"] = g.Pp, ["ep"] = g.Ep, ["dp_attention"] = g.DpAttention, ["replicas"] = g.Replicas, ["batch"] = e.Generation.Rollout.Batch },
+            ["trainer"] = new JsonObject { ["gpus"] = job.Trainer.Gpus, ["layout"] = TrainingReport.LayoutJson(e.Training.Update) },
+            ["step_time_s"] = JsonOut.Num(e.StepSeconds),
+            ["rollout_simulated"] = e.Simulated,
+            ["phases"] = phases,
+            ["rollout_makespan_s"] = JsonOut.Num(e.Generation.Rollout.Makespan),
+            ["rollout_full_batch_s"] = JsonOut.Num(e.Generation.Rollout.Work),
+            ["tail_s"] = JsonOut.Num(e.TailSeconds),
+            ["longest_response_tokens"] = e.Generation.Rollout.LongestResponse,
+            ["mean_response_tokens"] = JsonOut.Num(e.Generation.Rollout.MeanResponse),
+            ["weight_sync_gb_per_gpu"] = JsonOut.Num(e.SyncBytesPerGpu.GB),
+            ["weight_sync_tier"] = e.SyncTier,
+            ["samples_per_s"] = JsonOut.Num(e.SamplesPerSecond),
+            ["generated_tokens_per_s"] = JsonOut.Num(e.GeneratedTokensPerSecond),
+            ["trained_tokens_per_s"] = JsonOut.Num(e.TrainedTokensPerSecond),
+            ["pools"] = new JsonArray(PoolJson(e.Generators, e.StepSeconds), PoolJson(e.Trainer, e.StepSeconds)),
+            ["fits"] = e.Fits,
+            ["steps"] = e.Run.Steps,
+            ["time_s"] = JsonOut.Num(e.Run.Time.Value),
+            ["gpu_hours"] = JsonOut.Num(e.Run.GpuHours),
+            ["cost_usd"] = JsonOut.Num(e.Run.Cost.Value),
+            ["cost_usd_per_step"] = JsonOut.Num(e.CostPerStep),
+            ["energy_mwh"] = JsonOut.Num(e.Run.Energy.MegawattHours),
+        };
+    }
+
+    public static JsonObject SimulationJson(Scenario s, RlEstimate estimate, RlEstimate simulated, ServingResult rollout)
+    {
+        var o = Json(s, simulated);
+        o["estimate_step_time_s"] = JsonOut.Num(estimate.StepSeconds);
+        o["estimate_rollout_makespan_s"] = JsonOut.Num(estimate.Generation.Rollout.Makespan);
+        o["simulated_rollout_makespan_s"] = JsonOut.Num(rollout.Makespan.Value);
+        o["simulated_longest_response_tokens"] = rollout.Requests.Max(r => r.OutputTokens);
+        o["preemptions"] = rollout.Preemptions;
+        return o;
+    }
+
+    static JsonObject PoolJson(RlPool p, double step)
+    {
+        var mem = new JsonObject();
+        foreach (var (name, size) in p.Memory.Parts()) mem[name] = JsonOut.Num(size.GiB);
+        return new JsonObject
+        {
+            ["name"] = p.Name, ["gpus"] = p.Gpus, ["busy_s"] = JsonOut.Num(p.BusySeconds), ["idle_s"] = JsonOut.Num(p.IdleSeconds),
+            ["utilization"] = JsonOut.Num(p.Utilization(step)), ["memory_gib_per_gpu"] = JsonOut.Num(p.Memory.Total.GiB),
+            ["memory_breakdown_gib"] = mem, ["fits"] = p.Fits,
+        };
+    }
+
+    public static string Label(RlAlgorithm a) => a.ToString().ToUpperInvariant();
+
+    public static string Placement(RlJob job) => job.Placement == RlPlacement.Asynchronous
+        ? "asynchronous, staleness " + job.Staleness.ToString(Inv)
+        : job.Placement.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,126 @@
+using Augur.CostModels.Rl;
+using Augur.Domain.Hardware;
+using Augur.Domain.Models;
+using Augur.Domain.Parallelism;
+using Augur.Domain.Workloads;
+
+namespace Augur.Search.Rl;
+
+/// <summary>A ranked RL plan: the costed candidates, best first, and what was searched.</summary>
+/// <param name="BestPerPlacement">The best of each placement that had a fitting candidate, in placement order.</param>
+/// <param name="Rejected">Candidates that could not run, and the first reason met.</param>
+public sealed record RlPlan(IReadOnlyList<RlEstimate> Ranked, IReadOnlyList<RlEstimate> BestPerPlacement, int Costed, int Rejected, string? FirstRejection);
+
+/// <summary>
+/// Splits a GPU budget between generators and trainer and picks each side's layout, the placement and the staleness.
+/// Each side is costed once per pool size and layout (the rollout by the serving model, the update by the training
+/// model) and the sides are composed per placement, so the search grows with the splits, not their product.
+/// Staleness: the least of 1 up to the scenario's bound that comes within 1% of the best (fresher samples learn better).
+/// </summary>
+public static class RlPlanner
+{
+    static readonly int[] Degrees = [1, 2, 4, 8];
+    static readonly int[] Stages = [1, 2, 4];
+    static readonly int[] MicroBatches = [1, 2];
+    static readonly int[] ZeroStages = [1, 3];
+    const double StalenessGain = 1.01;
+
+    public static RlPlan Plan(ModelSpec model, Cluster cluster, Precision precision, RlJob job, HardwareCalibration cal, RunEconomics run, Objective objective, int top)
+    {
+        int budget = cluster.Gpus;
+        int domain = Math.Max(1, cluster.ScaleUpDomain);
+        int unit = Math.Max(1, Math.Min(8, budget / 2));
+        int maxStaleness = Math.Max(1, job.Staleness);
+        var costed = new List<RlEstimate>();
+        int rejected = 0;
+        string? firstRejection = null;
+        void Reject(string? why) { rejected++; firstRejection ??= why; }
+
+        // Colocated: every trainer layout on the whole budget, every generator layout beside its resident weights.
+        foreach (var trainer in TrainerLayouts(model, budget, domain))
+        {
+            var j = job with { Placement = RlPlacement.Colocated, Staleness = 0, Trainer = new RlTrainer { Gpus = budget, Layout = trainer }, Generator = job.Generator with { Gpus = budget } };
+            var (training, problem) = RlSetup.Trainer(model, cluster, precision, j, cal);
+            if (training is null) { Reject(problem); continue; }
+            foreach (var gen in GeneratorLayouts(model, job.Generator, budget, domain))
+            {
+                var jg = j with { Generator = gen };
+                var (generation, why) = RlSetup.Generator(model, cluster, precision, jg, cal, training);
+                if (generation is null) { Reject(why); continue; }
+                Keep(RlStep.Compose(jg, cluster, cal, run, generation, training));
+            }
+        }
+
+        // Separate pools: for each split, the fastest fitting trainer layout, then every generator layout and placement.
+        for (int g = unit; g <= budget - unit; g += unit)
+        {
+            int t = budget - g;
+            var baseJob = job with { Placement = RlPlacement.Disaggregated, Staleness = 0, Generator = job.Generator with { Gpus = g } };
+            RlTraining? bestTraining = null;
+            RlJob? trainerJob = null;
+            foreach (var layout in TrainerLayouts(model, t, domain))
+            {
+                var j = baseJob with { Trainer = new RlTrainer { Gpus = t, Layout = layout } };
+                var (training, problem) = RlSetup.Trainer(model, cluster, precision, j, cal);
+                if (training is null) { Reject(problem); continue; }
+                if (!(training.Update.Memory.Total + (job.Algorithm == RlAlgorithm.Dapo ? default : training.Update.Memory.Weights) <= cluster.Accelerator.HbmCapacity)) { Reject("rl.trainer: the update does not fit in memory"); continue; }
+                if (bestTraining is null || TrainerSeconds(training, job) < TrainerSeconds(bestTraining, job)) (bestTraining, trainerJob) = (training, j);
+            }
+            if (bestTraining is null || trainerJob is null) continue;
+            foreach (var gen in GeneratorLayouts(model, job.Generator, g, domain))
+            {
+                var jg = trainerJob with { Generator = gen };
+                var (generation, why) = RlSetup.Generator(model, cluster, precision, jg, cal, bestTraining);
+                if (generation is null) { Reject(why); continue; }
+                Keep(RlStep.Compose(jg, cluster, cal, run, generation, bestTraining));
+                RlEstimate? fresher = null;
+                for (int k = 1; k <= maxStaleness; k++)
+                {
+                    var e = RlStep.Compose(jg with { Placement = RlPlacement.Asynchronous, Staleness = k }, cluster, cal, run, generation, bestTraining);
+                    if (fresher is not null && e.SamplesPerSecond <= fresher.SamplesPerSecond * StalenessGain) break;
+                    Keep(e);
+                    fresher = e;
+                }
+            }
+        }
+
+        var ranked = costed.OrderBy(e => Score(e, objective)).ToList();
+        var perPlacement = Enum.GetValues<RlPlacement>().Select(p => ranked.FirstOrDefault(e => e.Job.Placement == p)).OfType<RlEstimate>().ToList();
+        return new RlPlan(ranked.Take(top).ToList(), perPlacement, costed.Count, rejected, firstRejection);
+
+        void Keep(RlEstimate e)
+        {
+            if (e.Fits) costed.Add(e);
+            else Reject("a pool does not fit in memory");
+        }
+    }
+
+    /// <summary>Lower is better: seconds per sample, or dollars per step.</summary>
+    static double Score(RlEstimate e, Objective objective) => objective == Objective.Cost ? e.CostPerStep : 1 / e.SamplesPerSecond;
+
+    /// <summary>The trainer's share of a step: forward passes, critic and update.</summary>
+    static double TrainerSeconds(RlTraining t, RlJob job) =>
+        t.ForwardSeconds * (job.Algorithm == RlAlgorithm.Dapo ? 1 : 2) + (job.Algorithm == RlAlgorithm.Ppo ? t.ForwardSeconds + t.Update.StepSeconds : 0) + t.Update.StepSeconds;
+
+    static IEnumerable<LayoutSpec> TrainerLayouts(ModelSpec model, int gpus, int domain)
+    {
+        foreach (int tp in Degrees)
+        {
+            if (tp > domain || gpus % tp != 0) continue;
+            foreach (int pp in Stages)
+            {
+                if (gpus % (tp * pp) != 0 || pp > model.Layers) continue;
+                foreach (int zero in ZeroStages)
+                    foreach (int mb in MicroBatches)
+                        yield return new LayoutSpec { Tp = tp, Pp = pp, Dp = gpus / (tp * pp), Zero = zero, MicroBatch = mb, Ep = model.Moe is null ? 1 : Math.Min(8, gpus / (tp * pp)) };
+            }
+        }
+    }
+
+    static IEnumerable<RlGenerator> GeneratorLayouts(ModelSpec model, RlGenerator given, int gpus, int domain)
+    {
+        foreach (int tp in Degrees)
+            if (tp <= domain && gpus % tp == 0)
+                yield return given with { Gpus = gpus, Tp = tp, Pp = 1, Ep = model.Moe is null ? 1 : tp, DpAttention = 1 };
+    }
+}
