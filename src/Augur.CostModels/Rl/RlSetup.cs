@@ -13,20 +13,23 @@ public static class RlSetup
     /// <summary>Share of HBM a colocated serving engine needs beyond the trainer's resident weights to be worth starting.</summary>
     const double MinServingShare = 0.05;
 
+    /// <summary>Both sides; the response curve is worked out once per job (<see cref="ResponseCurve.Of"/>).</summary>
     /// <returns>The sides, or the scenario key at fault with what is wrong and how to fix it.</returns>
     public static (RlGeneration? Generation, RlTraining? Training, string? Problem) Build(
         ModelSpec model, Cluster cluster, Precision precision, RlJob job, HardwareCalibration cal)
     {
-        var (training, problem) = Trainer(model, cluster, precision, job, cal);
+        var curve = ResponseCurve.Of(job.Response, job.Samples);
+        var (training, problem) = Trainer(model, cluster, precision, job, cal, curve);
         if (training is null) return (null, null, problem);
-        var (generation, why) = Generator(model, cluster, precision, job, cal, training);
+        var (generation, why) = Generator(model, cluster, precision, job, cal, training, curve);
         return (generation, training, why);
     }
 
     /// <summary>The trainer's update and forward passes, or why its layout or the placement cannot run.</summary>
-    public static (RlTraining? Training, string? Problem) Trainer(ModelSpec model, Cluster cluster, Precision precision, RlJob job, HardwareCalibration cal)
+    public static (RlTraining? Training, string? Problem) Trainer(ModelSpec model, Cluster cluster, Precision precision, RlJob job, HardwareCalibration cal,
+        ResponseCurve curve)
     {
-        double meanResponse = RolloutEstimate.MeanClipped(job.Response);
+        double meanResponse = curve.Mean;
         if (RlTraining.Problem(model, job, job.Trainer.Layout, job.Trainer.Gpus, precision, meanResponse) is { } t)
             return (null, $"rl.trainer: {t}");
         var training = RlTraining.Of(model, cluster, precision, job, job.Trainer.Layout, job.Trainer.Gpus, meanResponse, cal);
@@ -35,7 +38,7 @@ public static class RlSetup
 
     /// <summary>The generators' rollout, or why their layout cannot hold the job beside a colocated trainer's weights.</summary>
     public static (RlGeneration? Generation, string? Problem) Generator(ModelSpec model, Cluster cluster, Precision precision, RlJob job,
-        HardwareCalibration cal, RlTraining training)
+        HardwareCalibration cal, RlTraining training, ResponseCurve curve)
     {
         var g = job.Generator;
         double fraction = g.MemoryFraction;
@@ -49,6 +52,6 @@ public static class RlSetup
         }
         var serving = RlGeneration.ServingModel(model, cluster, precision, job, g, g.Gpus, fraction, cal);
         if (RlGeneration.Problem(model, job, g, g.Gpus, serving) is { } why) return (null, $"rl.generator: {why}");
-        return (RlGeneration.Of(serving, g, g.Gpus, job), null);
+        return (RlGeneration.Of(serving, g, g.Gpus, job, curve), null);
     }
 }

@@ -30,10 +30,10 @@ public sealed record RlGeneration(InferenceModel Model, InferenceLayout Layout, 
         new(model, cluster with { Gpus = gpus }, JobOf(job, g, memoryFraction), g.Precision ?? precision, cal);
 
     /// <summary>The rollout of <paramref name="job"/> on a pool whose layout <see cref="Problem"/> accepted.</summary>
-    public static RlGeneration Of(InferenceModel inference, RlGenerator g, int gpus, RlJob job)
+    public static RlGeneration Of(InferenceModel inference, RlGenerator g, int gpus, RlJob job, ResponseCurve curve)
     {
         var layout = LayoutOf(g, gpus);
-        var rollout = RolloutEstimate.Of(inference, layout, job);
+        var rollout = RolloutEstimate.Of(inference, layout, job, curve);
         return new RlGeneration(inference, layout, rollout, inference.Memory(layout, rollout.Batch));
     }
 

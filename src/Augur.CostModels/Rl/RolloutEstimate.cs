@@ -25,39 +25,56 @@ public readonly record struct RolloutTime(double Makespan, double Work, int Samp
 /// </summary>
 public static class RolloutEstimate
 {
-    /// <summary>Quadrature points over the response length; the decode cost is smooth in the batch and the context.</summary>
-    const int Points = 256;
-
-    public static RolloutTime Of(InferenceModel model, in InferenceLayout layout, RlJob job)
+    public static RolloutTime Of(InferenceModel model, in InferenceLayout layout, RlJob job, ResponseCurve curve)
     {
         int n = (int)Math.Ceiling((double)job.Samples / layout.Replicas);
         int b = Math.Max(1, Math.Min(n, model.MaxConcurrency(layout)));
-        var r = job.Response;
-        int longest = Longest(r, job.Samples);
-        double mean = MeanClipped(r);
+        double mean = curve.Mean;
         double prompt = job.Prompt.Mean;
         // Prompts: the serving model's steady prefill iteration, per prompt.
         double prefillPerPrompt = model.PrefillIteration(layout, out double perIteration).Total / perIteration;
         double prefill = n * prefillPerPrompt;
         // The first token comes with the prefill; each later one is a decode step. Steady state: the queue keeps the
         // batch full, sequences at the mean context of those running (long ones are running more often).
-        double steadyContext = prompt + LengthDistribution.SizeBias(r.Spread) * mean / 2;
+        double steadyContext = prompt + LengthDistribution.SizeBias(job.Response.Spread) * mean / 2;
         double fullStepPerSequence = model.DecodeStep(layout, b, steadyContext).Total / b;
         double work = prefill + n * (mean - 1) * fullStepPerSequence;
         // Drain: the last batch of b sequences, started together, each ending at its own length.
-        double drain = 0, h = Math.Max(1.0, (longest - 1.0) / Points);
+        double drain = 0;
+        for (int i = 0; i < curve.Points.Length; i++)
+            drain += curve.Widths[i] * model.DecodeStep(layout, Math.Max(1, b * curve.Survival[i]), prompt + curve.Points[i]).Total;
+        double queued = (n - b) * (mean - 1) * fullStepPerSequence;
+        return new RolloutTime(prefill + queued + drain, work, n, b, curve.Longest, mean);
+    }
+}
+
+/// <summary>
+/// What a step's response lengths look like to the rollout, worked out once per job: the clipped mean, the batch's
+/// longest response, and P(L ≥ k) at the quadrature points of the drain from token 2 to the longest.
+/// </summary>
+public sealed record ResponseCurve(double Mean, int Longest, double[] Points, double[] Widths, double[] Survival)
+{
+    /// <summary>Quadrature points over the response length; the decode cost is smooth in the batch and the context.</summary>
+    const int Steps = 256;
+
+    public static ResponseCurve Of(RlLengths r, int samples)
+    {
+        int longest = LongestOf(r, samples);
+        double h = Math.Max(1.0, (longest - 1.0) / Steps);
+        var points = new List<double>();
+        var widths = new List<double>();
+        var survival = new List<double>();
         for (double k = 1 + h / 2; k < longest; k += h)
         {
-            double width = Math.Min(h, longest - (k - h / 2));
-            double live = Math.Max(1, b * Survival(r, k));
-            drain += width * model.DecodeStep(layout, live, prompt + k).Total;
+            points.Add(k);
+            widths.Add(Math.Min(h, longest - (k - h / 2)));
+            survival.Add(ShareAtLeast(r, k));
         }
-        double queued = (n - b) * (mean - 1) * fullStepPerSequence;
-        return new RolloutTime(prefill + queued + drain, work, n, b, longest, mean);
+        return new ResponseCurve(MeanClipped(r), longest, [.. points], [.. widths], [.. survival]);
     }
 
     /// <summary>P(L ≥ k) for a response of length L (a draw rounded to whole tokens, clipped at the limit).</summary>
-    public static double Survival(RlLengths r, double k) =>
+    public static double ShareAtLeast(RlLengths r, double k) =>
         k > r.Max ? 0 : r.Spread == 0 ? (k <= r.Mean ? 1 : 0) : LengthDistribution.ShareAbove(r.Mean, r.Spread, Math.Max(0.5, k - 0.5));
 
     /// <summary>E[min(L, max)] = Σ_k P(L ≥ k), summed in strides.</summary>
@@ -65,7 +82,7 @@ public static class RolloutEstimate
     {
         if (r.Spread == 0) return r.Mean;
         double sum = 0, h = Math.Max(1.0, r.Max / 1024.0);
-        for (double k = 1 + h / 2; k < r.Max + 1; k += h) sum += Math.Min(h, r.Max + 1 - (k - h / 2)) * Survival(r, k);
+        for (double k = 1 + h / 2; k < r.Max + 1; k += h) sum += Math.Min(h, r.Max + 1 - (k - h / 2)) * ShareAtLeast(r, k);
         return sum;
     }
 
@@ -73,16 +90,16 @@ public static class RolloutEstimate
     /// The median of the longest of <paramref name="samples"/> responses: the length l with P(L ≥ l) = 1 − 2^(−1/n),
     /// at most the limit (the limit itself once that share of draws reaches it).
     /// </summary>
-    public static int Longest(RlLengths r, int samples)
+    public static int LongestOf(RlLengths r, int samples)
     {
         if (r.Spread == 0) return r.Mean;
         double share = 1 - Math.Pow(2, -1.0 / samples);
-        if (Survival(r, r.Max) >= share) return r.Max;
+        if (ShareAtLeast(r, r.Max) >= share) return r.Max;
         int lo = r.Mean, hi = r.Max;
         while (hi - lo > 1)
         {
             int mid = (lo + hi) / 2;
-            if (Survival(r, mid) >= share) lo = mid; else hi = mid;
+            if (ShareAtLeast(r, mid) >= share) lo = mid; else hi = mid;
         }
         return lo;
     }

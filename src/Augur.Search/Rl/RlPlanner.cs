@@ -31,6 +31,7 @@ public static class RlPlanner
         int domain = Math.Max(1, cluster.ScaleUpDomain);
         int unit = Math.Max(1, Math.Min(8, budget / 2));
         int maxStaleness = Math.Max(1, job.Staleness);
+        var curve = ResponseCurve.Of(job.Response, job.Samples);
         var costed = new List<RlEstimate>();
         int rejected = 0;
         string? firstRejection = null;
@@ -40,12 +41,12 @@ public static class RlPlanner
         foreach (var trainer in TrainerLayouts(model, budget, domain))
         {
             var j = job with { Placement = RlPlacement.Colocated, Staleness = 0, Trainer = new RlTrainer { Gpus = budget, Layout = trainer }, Generator = job.Generator with { Gpus = budget } };
-            var (training, problem) = RlSetup.Trainer(model, cluster, precision, j, cal);
+            var (training, problem) = RlSetup.Trainer(model, cluster, precision, j, cal, curve);
             if (training is null) { Reject(problem); continue; }
             foreach (var gen in GeneratorLayouts(model, job.Generator, budget, domain))
             {
                 var jg = j with { Generator = gen };
-                var (generation, why) = RlSetup.Generator(model, cluster, precision, jg, cal, training);
+                var (generation, why) = RlSetup.Generator(model, cluster, precision, jg, cal, training, curve);
                 if (generation is null) { Reject(why); continue; }
                 Keep(RlStep.Compose(jg, cluster, cal, run, generation, training));
             }
@@ -61,7 +62,7 @@ public static class RlPlanner
             foreach (var layout in TrainerLayouts(model, t, domain))
             {
                 var j = baseJob with { Trainer = new RlTrainer { Gpus = t, Layout = layout } };
-                var (training, problem) = RlSetup.Trainer(model, cluster, precision, j, cal);
+                var (training, problem) = RlSetup.Trainer(model, cluster, precision, j, cal, curve);
                 if (training is null) { Reject(problem); continue; }
                 if (!(training.Update.Memory.Total + (job.Algorithm == RlAlgorithm.Dapo ? default : training.Update.Memory.Weights) <= cluster.Accelerator.HbmCapacity)) { Reject("rl.trainer: the update does not fit in memory"); continue; }
                 if (bestTraining is null || TrainerSeconds(training, job) < TrainerSeconds(bestTraining, job)) (bestTraining, trainerJob) = (training, j);
@@ -70,7 +71,7 @@ public static class RlPlanner
             foreach (var gen in GeneratorLayouts(model, job.Generator, g, domain))
             {
                 var jg = trainerJob with { Generator = gen };
-                var (generation, why) = RlSetup.Generator(model, cluster, precision, jg, cal, bestTraining);
+                var (generation, why) = RlSetup.Generator(model, cluster, precision, jg, cal, bestTraining, curve);
                 if (generation is null) { Reject(why); continue; }
                 Keep(RlStep.Compose(jg, cluster, cal, run, generation, bestTraining));
                 RlEstimate? fresher = null;
