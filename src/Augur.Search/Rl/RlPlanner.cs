@@ -29,7 +29,8 @@ public static class RlPlanner
     {
         int budget = cluster.Gpus;
         int domain = Math.Max(1, cluster.ScaleUpDomain);
-        int unit = Math.Max(1, Math.Min(8, budget / 2));
+        // About 32 splits, in steps of at most a node.
+        int unit = Math.Max(1, Math.Min(8, budget / 32));
         int maxStaleness = Math.Max(1, job.Staleness);
         var curve = ResponseCurve.Of(job.Response, job.Samples);
         var costed = new List<RlEstimate>();
