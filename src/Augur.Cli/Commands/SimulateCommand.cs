@@ -30,8 +30,8 @@ static class SimulateCommand
             {
                 if (plotPath is not null) throw new InputException(EstimateCommand.NoRlChart);
                 var rl = RlWorkflow.Simulate(s, catalog);
-                if (r.GetValue(json)) JsonOut.Write(output, RlReport.SimulationJson(s, rl.Estimate, rl.Simulated, rl.Rollout));
-                else Render.To(output, RlReport.SimulationTables(s, rl.Estimate, rl.Simulated, rl.Rollout));
+                if (r.GetValue(json)) JsonOut.Write(output, RlReport.SimulationJson(s, rl.Estimate, rl.Simulated, rl.Rollout, rl.LongestResponse));
+                else Render.To(output, RlReport.SimulationTables(s, rl.Estimate, rl.Simulated, rl.Rollout, rl.LongestResponse));
                 return 0;
             }
             // A trace's size is known only once it is read: then the count alone is shown.

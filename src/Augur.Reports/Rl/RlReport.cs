@@ -57,13 +57,13 @@ public static class RlReport
     }
 
     /// <summary>The simulated rollout beside the closed form, then the step with the simulated makespan.</summary>
-    public static IRenderable[] SimulationTables(Scenario s, RlEstimate estimate, RlEstimate simulated, ServingResult rollout)
+    public static IRenderable[] SimulationTables(Scenario s, RlEstimate estimate, RlEstimate simulated, ServingResult rollout, int longest)
     {
         var t = Render.Table("rollout", "closed form", "simulated");
         t.AddRow("generation makespan", Format.Seconds(estimate.Generation.Rollout.Makespan), Format.Seconds(rollout.Makespan.Value));
         t.AddRow("step time", Format.Seconds(estimate.StepSeconds), Format.Seconds(simulated.StepSeconds));
         t.AddRow("samples/s", Format.N(estimate.SamplesPerSecond, "0.##"), Format.N(simulated.SamplesPerSecond, "0.##"));
-        t.AddRow("longest response", estimate.Generation.Rollout.LongestResponse.ToString("N0", Inv), rollout.Requests.Max(r => r.OutputTokens).ToString("N0", Inv));
+        t.AddRow("longest response", estimate.Generation.Rollout.LongestResponse.ToString("N0", Inv), longest.ToString("N0", Inv));
         t.AddRow("preemptions", "", rollout.Preemptions.ToString("N0", Inv));
         return [t, .. Tables(s, simulated)];
     }
@@ -111,13 +111,13 @@ public static class RlReport
         };
     }
 
-    public static JsonObject SimulationJson(Scenario s, RlEstimate estimate, RlEstimate simulated, ServingResult rollout)
+    public static JsonObject SimulationJson(Scenario s, RlEstimate estimate, RlEstimate simulated, ServingResult rollout, int longest)
     {
         var o = Json(s, simulated);
         o["estimate_step_time_s"] = JsonOut.Num(estimate.StepSeconds);
         o["estimate_rollout_makespan_s"] = JsonOut.Num(estimate.Generation.Rollout.Makespan);
         o["simulated_rollout_makespan_s"] = JsonOut.Num(rollout.Makespan.Value);
-        o["simulated_longest_response_tokens"] = rollout.Requests.Max(r => r.OutputTokens);
+        o["simulated_longest_response_tokens"] = longest;
         o["preemptions"] = rollout.Preemptions;
         return o;
     }

@@ -11,7 +11,8 @@ namespace Augur.Simulation.Serving;
 /// </summary>
 public static class RolloutSimulation
 {
-    public static ServingResult Run(InferenceModel model, InferenceLayout layout, int batch, RlJob job, int seed = 1)
+    /// <returns>The served batch and the longest response drawn.</returns>
+    public static (ServingResult Result, int LongestResponse) Run(InferenceModel model, InferenceLayout layout, int batch, RlJob job, int seed = 1)
     {
         var random = new Random(seed);
         var requests = RequestGenerator.Batch(job.Samples,
@@ -24,6 +25,7 @@ public static class RolloutSimulation
             MaxChunkPerSequence = ScenarioSimulation.ChunkPerSequence(layout, ScenarioSimulation.DefaultChunk(layout, batch)),
             Seed = seed,
         };
-        return ServingSimulation.Run(ServingDeployment.Aggregated(layout.Replicas, new InferenceCostAdapter(model, layout)), requests, options);
+        return (ServingSimulation.Run(ServingDeployment.Aggregated(layout.Replicas, new InferenceCostAdapter(model, layout)), requests, options),
+            requests.Max(r => r.OutputTokens));
     }
 }

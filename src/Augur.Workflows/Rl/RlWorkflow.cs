@@ -10,7 +10,7 @@ namespace Augur.Workflows.Rl;
 public sealed record RlEstimateOutcome(Scenario Scenario, RlEstimate Estimate) : EstimateOutcome(Scenario);
 
 /// <summary>An RL step whose rollout was served request by request, beside the closed form it was set up from.</summary>
-public sealed record RlSimulationOutcome(Scenario Scenario, RlEstimate Estimate, RlEstimate Simulated, ServingResult Rollout);
+public sealed record RlSimulationOutcome(Scenario Scenario, RlEstimate Estimate, RlEstimate Simulated, ServingResult Rollout, int LongestResponse);
 
 /// <summary><c>estimate</c> and <c>simulate</c> of an RL scenario: the rollout from the serving model, the update from the training model.</summary>
 public static class RlWorkflow
@@ -31,9 +31,10 @@ public static class RlWorkflow
             throw new InputException(FormattableString.Invariant(
                 $"rl: {job.Samples:N0} samples of about {job.Response.Mean:N0} response tokens are more than the {InputLimits.MaxSimulatedTokens:0e+0} tokens one simulation steps through in minutes; use estimate, or fewer prompts_per_step"));
         ServingResult rollout;
+        int longest;
         try
         {
-            rollout = RolloutSimulation.Run(gen.Model, gen.Layout, gen.Rollout.Batch, job, seed);
+            (rollout, longest) = RolloutSimulation.Run(gen.Model, gen.Layout, gen.Rollout.Batch, job, seed);
         }
         catch (ArgumentException e)
         {
@@ -41,7 +42,7 @@ public static class RlWorkflow
         }
         var estimate = RlStep.Compose(job, s.Cluster, cal, s.Run, gen, train);
         var simulated = RlStep.Compose(job, s.Cluster, cal, s.Run, gen, train, rollout.Makespan.Value);
-        return new RlSimulationOutcome(s, estimate, simulated, rollout);
+        return new RlSimulationOutcome(s, estimate, simulated, rollout, longest);
     }
 
     static (RlJob Job, RlGeneration Generation, RlTraining Training) Sides(Scenario s, CatalogStore catalog)
