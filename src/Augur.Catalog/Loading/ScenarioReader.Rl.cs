@@ -31,7 +31,7 @@ public sealed partial class ScenarioReader
                 throw new InputException($"{s.Path}.{key}: an rl scenario has no '{key}' section; set the layouts under rl.generator and rl.trainer");
     }
 
-    RlJob ReadRl(MappingNode r, ModelSpec model, Cluster cluster, string baseDirectory)
+    RlJob ReadRl(MappingNode r, ModelSpec model, Cluster cluster, string? baseDirectory)
     {
         r.RequireOnly(RlKeys);
         string path = r.Path;
@@ -106,7 +106,7 @@ public sealed partial class ScenarioReader
         return new RlLengths(mean, spread, max);
     }
 
-    RlVerifier ReadVerifier(MappingNode v, string baseDirectory)
+    RlVerifier ReadVerifier(MappingNode v, string? baseDirectory)
     {
         v.RequireOnly(VerifierKeys);
         string kind = (v.OptionalString("kind") ?? "rule").ToLowerInvariant();
