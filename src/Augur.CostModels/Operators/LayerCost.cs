@@ -55,14 +55,22 @@ public sealed class LayerCost
     public LayerTime Moe(in DeviceRates r, in LayerShape s, in DeviceRates experts) =>
         Attention(r, s) + MoeBlock(r, s, experts) + Elementwise(r, s, MoeActivationWidth(s));
 
-    /// <summary>The MoE block's GEMMs: the router (every token against every expert centroid, replicated across TP), the shared experts and the routed ones.</summary>
+    /// <summary>
+    /// The MoE block: the router (its GEMM, every token against every expert centroid, replicated across TP, and its
+    /// passes over the scores), the shared experts and the routed ones.
+    /// </summary>
     LayerTime MoeBlock(in DeviceRates r, in LayerShape s, in DeviceRates experts)
     {
         var moe = _m.Moe!;
-        var t = UnquantizedGemm(r, s.Tokens, moe.Experts, _m.Hidden);
+        var t = UnquantizedGemm(r, s.Tokens, moe.Experts, _m.Hidden) + Router(r, s);
         if (moe.SharedExperts > 0) t += SharedExperts(r, s);
         return t + RoutedExperts(experts, s);
     }
+
+    /// <summary>The router's fp32 passes over the T×E scores after its GEMM (<see cref="MoeTraffic.RouterBytes"/>), one kernel each.</summary>
+    LayerTime Router(in DeviceRates r, in LayerShape s) =>
+        ElementwiseTime(MoeTraffic.RouterBytes(s.Tokens, _m.Moe!.Experts, s.AuxiliaryLoss) / r.Memory.BytesPerSecond
+                        + MoeTraffic.RouterKernelCount(s.AuxiliaryLoss) * r.KernelOverhead.Value);
 
     LayerTime SharedExperts(in DeviceRates r, in LayerShape s) =>
         Mlp(r, s.Tokens, (double)_m.Moe!.SharedExperts * _m.Moe.SharedExpertFfn, s.Tp);

@@ -23,6 +23,8 @@ public readonly record struct LayerShape
     public double ExpertTokenVisits { get; init; }
     /// <summary>Routed experts on this GPU whose weights are read in one MoE layer.</summary>
     public double ExpertsTouched { get; init; }
+    /// <summary>The router also computes a load-balancing loss (training).</summary>
+    public bool AuxiliaryLoss { get; init; }
     /// <summary>Tensor-parallel degree inside each expert.</summary>
     public int Etp { get; init; }
     /// <summary>Fused (flash) or unfused attention.</summary>
