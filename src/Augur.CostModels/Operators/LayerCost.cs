@@ -57,20 +57,31 @@ public sealed class LayerCost
 
     /// <summary>
     /// The MoE block: the router (its GEMM, every token against every expert centroid, replicated across TP, and its
-    /// passes over the scores), the shared experts and the routed ones.
+    /// passes over the scores), the shared experts, the permutations into expert order and back, and the routed experts.
     /// </summary>
     LayerTime MoeBlock(in DeviceRates r, in LayerShape s, in DeviceRates experts)
     {
         var moe = _m.Moe!;
         var t = UnquantizedGemm(r, s.Tokens, moe.Experts, _m.Hidden) + Router(r, s);
         if (moe.SharedExperts > 0) t += SharedExperts(r, s);
-        return t + RoutedExperts(experts, s);
+        return t + Permutations(r, s) + RoutedExperts(experts, s);
     }
 
     /// <summary>The router's fp32 passes over the T×E scores after its GEMM (<see cref="MoeTraffic.RouterBytes"/>), one kernel each.</summary>
     LayerTime Router(in DeviceRates r, in LayerShape s) =>
         ElementwiseTime(MoeTraffic.RouterBytes(s.Tokens, _m.Moe!.Experts, s.AuxiliaryLoss) / r.Memory.BytesPerSecond
                         + MoeTraffic.RouterKernelCount(s.AuxiliaryLoss) * r.KernelOverhead.Value);
+
+    /// <summary>
+    /// The permutations of this GPU's routed rows into expert order and back (<see cref="MoeTraffic.PermutationBytes"/>),
+    /// each a memory-bound pass: one per direction, two when the rows are also sorted by local expert.
+    /// </summary>
+    LayerTime Permutations(in DeviceRates r, in LayerShape s)
+    {
+        if (s.ExpertTokenVisits <= 0) return default;
+        int passes = 2 * MoeTraffic.PermutationsPerDirection(s.SortsByLocalExpert);
+        return ElementwiseTime(passes * Roofline.StreamSeconds(r, MoeTraffic.PermutationBytes(s.ExpertTokenVisits, _m.Hidden, _activationBytes)));
+    }
 
     LayerTime SharedExperts(in DeviceRates r, in LayerShape s) =>
         Mlp(r, s.Tokens, (double)_m.Moe!.SharedExperts * _m.Moe.SharedExpertFfn, s.Tp);

@@ -23,6 +23,11 @@ public readonly record struct LayerShape
     public double ExpertTokenVisits { get; init; }
     /// <summary>Routed experts on this GPU whose weights are read in one MoE layer.</summary>
     public double ExpertsTouched { get; init; }
+    /// <summary>
+    /// The received expert rows are sorted by local expert after the exchange and back before the combine (Megatron-core's
+    /// alltoall dispatcher with more than one expert per rank): a second permutation each way (<see cref="MoeTraffic.PermutationsPerDirection"/>).
+    /// </summary>
+    public bool SortsByLocalExpert { get; init; }
     /// <summary>The router also computes a load-balancing loss (training).</summary>
     public bool AuxiliaryLoss { get; init; }
     /// <summary>Tensor-parallel degree inside each expert.</summary>

@@ -2,8 +2,8 @@ namespace Augur.CostModels.Operators;
 
 /// <summary>
 /// The memory-bound work an MoE layer does around its expert GEMMs and its all-to-all (docs/FORMULAS.md §3): the
-/// router's passes over its scores after the gating GEMM. Each is a byte count; <see cref="LayerCost"/> times them as
-/// memory-bound passes.
+/// router's passes over its scores after the gating GEMM, and the permutations that put routed token copies in
+/// expert order and back. Each is a byte count; <see cref="LayerCost"/> times them as streaming passes.
 /// </summary>
 public static class MoeTraffic
 {
@@ -36,4 +36,22 @@ public static class MoeTraffic
 
     /// <summary>Kernels of the router's work after its GEMM.</summary>
     public static int RouterKernelCount(bool auxiliaryLoss) => RouterKernels + (auxiliaryLoss ? AuxiliaryLossKernels : 0);
+
+    /// <summary>
+    /// One permutation of <paramref name="rows"/> routed token copies of <paramref name="hidden"/> elements: every row
+    /// is read and written once, 2·rows·d·bytes. The dispatch side gathers token copies into expert order
+    /// (Megatron-core moe_utils.py permute: index_select over the sorted routing map; TensorRT-LLM's
+    /// expandInputRows); the combine side reads them back, scales each by its probability and sums a token's k
+    /// copies (unpermute: scatter_add; finalizeMoeRouting). MegaBlocks (arXiv:2211.15841) runs the same gather and
+    /// scatter around its block-sparse expert GEMMs. No arithmetic to speak of: the HBM rate sets the time.
+    /// </summary>
+    public static double PermutationBytes(double rows, int hidden, double elementBytes) => 2.0 * rows * hidden * elementBytes;
+
+    /// <summary>
+    /// Permutations in each direction (dispatch, combine) of one MoE forward: one, and a second when the GPU sorts
+    /// the rows it received by local expert (Megatron-core's alltoall dispatcher, token_dispatcher.py: "Permutation 2:
+    /// Sort tokens by local expert" after the exchange when a rank holds more than one expert, and its inverse before
+    /// the combine exchange).
+    /// </summary>
+    public static int PermutationsPerDirection(bool sortsByLocalExpert) => sortsByLocalExpert ? 2 : 1;
 }

@@ -85,7 +85,7 @@ public sealed class TrainingModel
             Tp = l.Tp, SequenceParallel = l.Sp, Etp = l.Etp, Kernel = _job.AttentionKernel,
             ExpertTokenVisits = _m.Moe is { } moe ? tokens * moe.TopK * l.Etp / l.Tp * imbalance : 0,
             ExpertsTouched = _m.Moe is { } moe2 ? (double)moe2.Experts / l.Ep : 0,
-            AuxiliaryLoss = true,
+            SortsByLocalExpert = _m.Moe is { } moe3 && moe3.Experts > l.Ep, AuxiliaryLoss = true,
         };
 
         int stageLayers = (_m.Layers + l.Pp - 1) / l.Pp;

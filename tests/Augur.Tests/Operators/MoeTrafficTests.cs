@@ -6,7 +6,7 @@ using Augur.Domain.Workloads;
 
 namespace Augur.Tests.Operators;
 
-/// <summary>The MoE layer's router passes, worked by hand on Qwen3-30B-A3B shapes on an H100.</summary>
+/// <summary>The MoE layer's router passes and token permutations, worked by hand on Qwen3-30B-A3B shapes on an H100.</summary>
 public class MoeTrafficTests
 {
     static readonly CatalogStore Store = CatalogStore.Default;
@@ -15,10 +15,10 @@ public class MoeTrafficTests
     const double Hbm = 3.35e12 * 0.85, Kernel = 2e-6;
 
     // One micro-batch of 4,096 tokens at EP 8: each GPU holds 16 of the 128 experts and receives 4,096 × 8 rows.
-    static LayerShape Shape(bool aux) => new()
+    static LayerShape Shape(bool sort, bool aux) => new()
     {
         Tokens = 4096, FullContext = 2048, WindowContext = 2048, Tp = 1, Etp = 1, Kernel = AttentionKernel.Flash,
-        ExpertTokenVisits = 32768, ExpertsTouched = 16, AuxiliaryLoss = aux,
+        ExpertTokenVisits = 32768, ExpertsTouched = 16, SortsByLocalExpert = sort, AuxiliaryLoss = aux,
     };
 
     static double Elementwise(LayerShape s)
@@ -43,7 +43,34 @@ public class MoeTrafficTests
     public void The_load_balancing_loss_costs_its_bytes_and_three_kernels()
     {
         // 3 passes × 2 MiB = 6,291,456 B at 2.8475 TB/s = 2.2095 µs, plus 3 kernels × 2 µs = 8.2095 µs.
-        double extra = Elementwise(Shape(aux: true)) - Elementwise(Shape(aux: false));
+        double extra = Elementwise(Shape(sort: false, aux: true)) - Elementwise(Shape(sort: false, aux: false));
         Assert.Equal(6_291_456 / Hbm + 3 * Kernel, extra, 12);
+    }
+
+    [Fact]
+    public void A_permutation_reads_and_writes_every_routed_row()
+    {
+        // 2 × 32,768 rows × 2,048 hidden × 2 bytes = 268,435,456 bytes per permutation.
+        Assert.Equal(268_435_456, MoeTraffic.PermutationBytes(32768, 2048, 2));
+        Assert.Equal(1, MoeTraffic.PermutationsPerDirection(false));
+        Assert.Equal(2, MoeTraffic.PermutationsPerDirection(true));
+    }
+
+    [Fact]
+    public void Sorting_by_local_expert_adds_one_permutation_each_way()
+    {
+        // Each pass: 268,435,456 B / 2.8475 TB/s = 94.27 µs + 2 µs; two more passes (after dispatch, before combine).
+        double extra = Elementwise(Shape(sort: true, aux: false)) - Elementwise(Shape(sort: false, aux: false));
+        Assert.Equal(2 * (268_435_456 / Hbm + Kernel), extra, 12);
+    }
+
+    [Fact]
+    public void A_layer_without_routed_rows_pays_no_permutation()
+    {
+        var none = Shape(sort: true, aux: false) with { ExpertTokenVisits = 0, ExpertsTouched = 0 };
+        var oneRow = none with { ExpertTokenVisits = 1, ExpertsTouched = 1 };
+        // One row: 4 passes of 2·2048·2 B, each with its kernel; the activation width of one visit is 3·768 elements.
+        double expected = 4 * (8192 / Hbm + Kernel) + 3 * 768 * 2 / Hbm;
+        Assert.Equal(expected, Elementwise(oneRow) - Elementwise(none), 12);
     }
 }
