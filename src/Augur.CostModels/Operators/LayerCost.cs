@@ -57,12 +57,14 @@ public sealed class LayerCost
 
     /// <summary>
     /// The MoE block: the router (its GEMM, every token against every expert centroid, replicated across TP, and its
-    /// passes over the scores), the shared experts, the permutations into expert order and back, and the routed experts.
+    /// passes over the scores), the host synchronisation before the dispatch where the dispatcher makes one, the shared
+    /// experts, the permutations into expert order and back, and the routed experts.
     /// </summary>
     LayerTime MoeBlock(in DeviceRates r, in LayerShape s, in DeviceRates experts)
     {
         var moe = _m.Moe!;
         var t = UnquantizedGemm(r, s.Tokens, moe.Experts, _m.Hidden) + Router(r, s);
+        if (s.SyncsBeforeDispatch) t += new LayerTime { HostStall = DispatchSync.RoundTrip };
         if (moe.SharedExperts > 0) t += SharedExperts(r, s);
         return t + Permutations(r, s) + RoutedExperts(experts, s);
     }

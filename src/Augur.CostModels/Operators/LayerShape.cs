@@ -28,6 +28,8 @@ public readonly record struct LayerShape
     /// alltoall dispatcher with more than one expert per rank): a second permutation each way (<see cref="MoeTraffic.PermutationsPerDirection"/>).
     /// </summary>
     public bool SortsByLocalExpert { get; init; }
+    /// <summary>The dispatcher waits on the host for the token counts before its exchange (<see cref="DispatchSync"/>).</summary>
+    public bool SyncsBeforeDispatch { get; init; }
     /// <summary>The router also computes a load-balancing loss (training).</summary>
     public bool AuxiliaryLoss { get; init; }
     /// <summary>Tensor-parallel degree inside each expert.</summary>
@@ -52,6 +54,8 @@ public readonly record struct LayerTime
     public Seconds Gemm { get; init; }
     public Seconds Attention { get; init; }
     public Seconds Elementwise { get; init; }
+    /// <summary>Time the GPU idles waiting on the host (a forward-pass synchronisation; the backward does not repeat it).</summary>
+    public Seconds HostStall { get; init; }
     public Flops HardwareFlops { get; init; }
     public Bytes WeightBytes { get; init; }
     /// <summary>Elements of the GEMM inputs an FP8/FP4 recipe quantizes in the forward pass (m·k per GEMM).</summary>
@@ -61,19 +65,19 @@ public readonly record struct LayerTime
     /// <summary>Quantized GEMMs (one quantization of the input forward, one of the gradient backward, each).</summary>
     public double QuantizedGemms { get; init; }
 
-    public Seconds Total => Gemm + Attention + Elementwise;
+    public Seconds Total => Gemm + Attention + Elementwise + HostStall;
 
     public static LayerTime operator +(LayerTime a, LayerTime b) => new()
     {
         Gemm = a.Gemm + b.Gemm, Attention = a.Attention + b.Attention, Elementwise = a.Elementwise + b.Elementwise,
-        HardwareFlops = a.HardwareFlops + b.HardwareFlops, WeightBytes = a.WeightBytes + b.WeightBytes,
+        HostStall = a.HostStall + b.HostStall, HardwareFlops = a.HardwareFlops + b.HardwareFlops, WeightBytes = a.WeightBytes + b.WeightBytes,
         QuantizedInputs = a.QuantizedInputs + b.QuantizedInputs, QuantizedGradients = a.QuantizedGradients + b.QuantizedGradients,
         QuantizedGemms = a.QuantizedGemms + b.QuantizedGemms,
     };
 
     public static LayerTime operator *(LayerTime a, double k) => new()
     {
-        Gemm = a.Gemm * k, Attention = a.Attention * k, Elementwise = a.Elementwise * k,
+        Gemm = a.Gemm * k, Attention = a.Attention * k, Elementwise = a.Elementwise * k, HostStall = a.HostStall * k,
         HardwareFlops = a.HardwareFlops * k, WeightBytes = a.WeightBytes * k,
         QuantizedInputs = a.QuantizedInputs * k, QuantizedGradients = a.QuantizedGradients * k, QuantizedGemms = a.QuantizedGemms * k,
     };

@@ -85,7 +85,7 @@ public sealed class TrainingModel
             Tp = l.Tp, SequenceParallel = l.Sp, Etp = l.Etp, Kernel = _job.AttentionKernel,
             ExpertTokenVisits = _m.Moe is { } moe ? tokens * moe.TopK * l.Etp / l.Tp * imbalance : 0,
             ExpertsTouched = _m.Moe is { } moe2 ? (double)moe2.Experts / l.Ep : 0,
-            SortsByLocalExpert = _m.Moe is { } moe3 && moe3.Experts > l.Ep, AuxiliaryLoss = true,
+            SortsByLocalExpert = _m.Moe is { } moe3 && moe3.Experts > l.Ep, AuxiliaryLoss = true, SyncsBeforeDispatch = true,
         };
 
         int stageLayers = (_m.Layers + l.Pp - 1) / l.Pp;
@@ -118,7 +118,9 @@ public sealed class TrainingModel
         }
         // The recipe's cast kernels around each quantized GEMM (zero at 16 bits).
         elementwise += _quantization.Seconds(_rates, fwd, requantized);
-        double stageCompute = gemm + attention + elementwise;
+        // The dispatcher's host sync stalls each MoE layer's forward, and its rerun when the block is recomputed.
+        double hostStall = fwd.HostStall.Value * (full || (l.Recompute & Recompute.Moe) != 0 ? 2 : 1);
+        double stageCompute = gemm + attention + elementwise + hostStall;
 
         // The last stage also runs the output layer (forward + 2× backward); with pp > 1 it has at most as many layers.
         var head = _layer.Head(_headRates, tokens, l.Tp);
