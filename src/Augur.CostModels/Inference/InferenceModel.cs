@@ -12,8 +12,8 @@ namespace Augur.CostModels.Inference;
 
 /// <summary>
 /// Serving physics for one (model, cluster, job, weight precision): weights and KV cache per GPU, memory and
-/// capacity, and the time of one forward pass composed from the shared <see cref="LayerCost"/>,
-/// <see cref="Collectives"/> and the calibrated per-iteration overhead. Prefill, decode, the steady-state
+/// capacity, and the time of one forward pass: the shared <see cref="PassComposer"/> over every layer plus the
+/// calibrated per-iteration overhead. Prefill, decode, the steady-state
 /// estimate (<see cref="Estimate"/>) and the simulator's adapter all go through <see cref="Iteration"/>.
 /// Built once per scenario.
 /// </summary>
@@ -28,9 +28,10 @@ public sealed partial class InferenceModel
     readonly ModelSpec _m;
     readonly InferenceJob _job;
     readonly HardwareCalibration _cal;
-    readonly DeviceRates _rates, _headRates;
+    readonly DeviceRates _rates;
     readonly Fabric _fabric;
-    readonly LayerCost _layer, _headLayer;
+    readonly LayerCost _layer;
+    readonly PassComposer _pass;
     readonly ParameterCount _params;
     readonly double _weightBytes, _expertWeightBytes;
     readonly DeviceRates _expertRates;
@@ -48,12 +49,11 @@ public sealed partial class InferenceModel
         _rates = new DeviceRates(cluster.Accelerator, calibration, weightPrecision, attention);
         var expertPrecision = job.ExpertPrecision ?? weightPrecision;
         _expertRates = new DeviceRates(cluster.Accelerator, calibration, expertPrecision, attention);
-        _headRates = new DeviceRates(cluster.Accelerator, calibration, PrecisionRules.LmHead);
-        _fabric = new Fabric(cluster, calibration);
         _weightBytes = weightPrecision.StoredBytesPerWeight();
         _expertWeightBytes = expertPrecision.StoredBytesPerWeight();
         _layer = new LayerCost(model, ActivationBytes, _weightBytes, _expertWeightBytes);
-        _headLayer = new LayerCost(model, ActivationBytes, PrecisionRules.LmHeadBytes);
+        _pass = new PassComposer(model, _layer, _rates, _expertRates, cluster, calibration);
+        _fabric = _pass.Fabric;
         _params = ParameterCounter.Count(model);
         // Token dispatch travels in the experts' GEMM precision when it is 8-bit or less (DeepEP FP8 dispatch, SGLang's
         // NVFP4 dispatch), combine in 16 bits.
@@ -237,10 +237,10 @@ public sealed partial class InferenceModel
     double AverageContext => _job.InputTokens + _job.OutputTokens / 2.0 * LengthDistribution.SizeBias(_job.OutputTokensCv);
 
     /// <summary>
-    /// The single composition of a forward pass, for the load <paramref name="p"/> of the most loaded attention group
-    /// (see <see cref="PassLoad"/>). Sums every layer (stages run one after another),
-    /// the LM head, TP all-reduces (2 per layer), EP dispatch + combine per MoE layer, stage hops and the
-    /// per-iteration overhead.
+    /// The one serving forward pass, for the load <paramref name="p"/> of the most loaded attention group (see
+    /// <see cref="PassLoad"/>): every layer through every stage (they run one after another), the LM head, TP
+    /// all-reduces, EP dispatch + combine and stage hops as <see cref="PassComposer"/> composes them for training too;
+    /// then the pipelined micro-batches' extra heads, the per-iteration overhead and the bound label.
     /// </summary>
     IterationCost Forward(in InferenceLayout l, in PassLoad p)
     {
@@ -265,12 +265,33 @@ public sealed partial class InferenceModel
             Tokens = tokens, FullContext = context, WindowContext = window, Tp = l.Tp, Etp = l.Etp, Kernel = AttentionKernel.Flash,
             ExpertTokenVisits = visits, ExpertsTouched = touched, KvBytesPerLayer = kvBytesPerLayer, LatentAttentionShare = p.LatentShare,
         };
-        var compute = default(LayerTime);
-        if (_m.DenseLayers > 0) compute += _layer.Dense(_rates, shape) * _m.DenseLayers;
-        if (_m.MoeLayers > 0) compute += _layer.Moe(_rates, shape, _expertRates) * _m.MoeLayers;
+        // Each token goes to every GPU holding a shard of one of its experts: min(top-k, ep) expert-parallel ranks × etp
+        // shards each (ep = 1 with DP attention is an all-gather of every group's tokens), and the partial outputs come
+        // back the same way. The exchange spans all GPUs of the stage. Prefill tokens go through throughput kernels (a
+        // token once per remote domain), decode tokens through low-latency kernels (every expert copy straight over the
+        // network): Collectives.ExpertExchange.
+        TokenExchange? exchange = null;
+        if (_m.Moe is { } moe2 && (l.Ep > 1 || l.DpAttention > 1))
+        {
+            // The exchange moves at the pace of its busiest rank: the most loaded group's own tokens plus the busiest
+            // receiver's excess over the mean received, (imbalance − 1) × the stage's tokens over its GPUs. With every
+            // group active that is imbalance × the mean; a lone sequence's few copies scatter and add little.
+            double busiest = 1 + (imbalance - 1) * moeTokens * l.Tp / (l.GpusPerStage * tokens);
+            exchange = new TokenExchange
+            {
+                TokensPerRank = tokens / l.Tp, Copies = Math.Min(moe2.TopK, l.Ep) * l.Etp, Ranks = l.GpusPerStage, Stride = 1,
+                DispatchBytesPerElement = _dispatchBytes, Busiest = busiest, ThroughputShare = prefillShare, LinkShare = p.NicShare,
+            };
+        }
+        var pass = _pass.Compose(new StagePass
+        {
+            Shape = shape, DenseLayers = _m.DenseLayers, MoeLayers = _m.MoeLayers, LogitTokens = logitTokens,
+            StageHops = l.Pp - 1, StageGpus = l.GpusPerStage, Experts = exchange,
+        });
+        var compute = pass.Forward;
         if (logitTokens > 0)
         {
-            var head = _headLayer.Head(_headRates, logitTokens, l.Tp);
+            var head = pass.Head;
             // Pipelined micro-batches move at the pace of the busiest stage, the last one, which also runs the LM
             // head for each of them: a pass takes max(one micro-batch through every stage, micro × last stage).
             // With micro = pp that is L layers + pp heads, not L layers + one head.
@@ -283,28 +304,7 @@ public sealed partial class InferenceModel
             }
             compute += head;
         }
-
-        double hidden = _m.Hidden;
-        double tp = l.Tp > 1 ? 2 * _m.Layers * Collectives.AllReduce(_fabric, tokens * hidden * ActivationBytes, l.Tp, 1) : 0;
-        double ep = 0;
-        if (_m.Moe is { } moe2 && (l.Ep > 1 || l.DpAttention > 1))
-        {
-            // Each token goes to every GPU holding a shard of one of its experts: min(top-k, ep) expert-parallel
-            // ranks × etp shards each (ep = 1 with DP attention is an all-gather of every group's tokens), and
-            // the partial outputs come back the same way. The exchange spans all GPUs of the stage.
-            // Prefill tokens go through throughput kernels (a token once per remote domain), decode tokens through
-            // low-latency kernels (every expert copy straight over the network): Collectives.ExpertExchange.
-            double copies = Math.Min(moe2.TopK, l.Ep) * l.Etp, perRankTokens = tokens / l.Tp * hidden;
-            // The exchange moves at the pace of its busiest rank: the most loaded group's own tokens plus the busiest
-            // receiver's excess over the mean received, (imbalance − 1) × the stage's tokens over its GPUs. With every
-            // group active that is imbalance × the mean; a lone sequence's few copies scatter and add little. Only the
-            // bytes grow, not the exchange's fixed latency.
-            double busiest = 1 + (imbalance - 1) * moeTokens * l.Tp / (l.GpusPerStage * tokens);
-            double a2a = Collectives.ExpertExchange(_fabric, perRankTokens * _dispatchBytes * busiest, copies, l.GpusPerStage, 1, prefillShare)
-                         + Collectives.ExpertExchange(_fabric, perRankTokens * ActivationBytes * busiest, copies, l.GpusPerStage, 1, prefillShare);
-            ep = _m.MoeLayers * a2a / (1 - Math.Clamp(p.NicShare, 0, 0.9));
-        }
-        double pp = l.Pp > 1 ? (l.Pp - 1) * Collectives.SendRecv(_fabric, tokens * hidden * ActivationBytes, l.GpusPerStage) : 0;
+        double tp = pass.TensorParallel.Value, ep = pass.ExpertParallel.Value, pp = pass.PipelineP2P.Value;
 
         // Bytes the pass must read per GPU: the weights its GEMMs read (untouched experts skipped), plus the KV cache.
         double weightBytes = compute.WeightBytes.Value;

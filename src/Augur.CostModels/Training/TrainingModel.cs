@@ -12,9 +12,9 @@ using Augur.Units;
 namespace Augur.CostModels.Training;
 
 /// <summary>
-/// Costs training layouts for one (model, cluster, job): the per-layer operator cost from
-/// <see cref="LayerCost"/>, collectives from <see cref="Collectives"/> on the cluster's tiers, 1F1B/interleaved
-/// pipeline bubbles, data-parallel overlap and the optimizer step. Built once per scenario; <see cref="Estimate"/>
+/// Costs training layouts for one (model, cluster, job): a stage's forward and backward pass of one micro-batch
+/// from the shared <see cref="PassComposer"/> (layers, LM head, TP, CP, EP and PP communication), then
+/// 1F1B/interleaved pipeline bubbles, data-parallel overlap and the optimizer step. Built once per scenario; <see cref="Estimate"/>
 /// allocates nothing, so the planner can call it hundreds of thousands of times a second.
 /// </summary>
 public sealed class TrainingModel
@@ -25,9 +25,9 @@ public sealed class TrainingModel
     readonly ModelSpec _m;
     readonly TrainingJob _job;
     readonly HardwareCalibration _cal;
-    readonly DeviceRates _rates, _headRates;
+    readonly DeviceRates _rates;
     readonly Fabric _fabric;
-    readonly LayerCost _layer;
+    readonly PassComposer _pass;
     readonly ParameterCount _params;
     readonly double _modelFlopsPerStep;
     readonly double _activationBytes;
@@ -43,12 +43,11 @@ public sealed class TrainingModel
         _sites = cluster.Sites;
         _rates = new DeviceRates(cluster.Accelerator, calibration, job.Precision,
             PrecisionRules.Attention(cluster.Accelerator, PrecisionRules.TrainingKeysAndValues(job.Precision)));
-        _headRates = new DeviceRates(cluster.Accelerator, calibration, PrecisionRules.LmHead);
-        _fabric = new Fabric(cluster, calibration);
         _activationBytes = PrecisionRules.ActivationBytes;
         // Weights are read in 16 bits (the master copy's BF16 shadow); FP8 applies to the GEMM inputs (Transformer Engine recipe).
-        _layer = new LayerCost(model, _activationBytes, TrainingMemory.WeightBytes);
         _quantization = QuantizationTraffic.ForTraining(job.Precision);
+        _pass = new PassComposer(model, new LayerCost(model, _activationBytes, TrainingMemory.WeightBytes), _rates, _rates, cluster, calibration, _quantization);
+        _fabric = _pass.Fabric;
         _params = ParameterCounter.Count(model);
         Flops = FlopCounter.ForSequence(model, job.SeqLen);
         _modelFlopsPerStep = Flops.Training * job.TokensPerStep;
@@ -84,113 +83,52 @@ public sealed class TrainingModel
             Tokens = tokens, FullContext = _job.SeqLen / 2.0, WindowContext = FlopCounter.WindowedContext(_m, _job.SeqLen),
             Tp = l.Tp, SequenceParallel = l.Sp, Etp = l.Etp, Kernel = _job.AttentionKernel,
             ExpertTokenVisits = _m.Moe is { } moe ? tokens * moe.TopK * l.Etp / l.Tp * imbalance : 0,
-            ExpertsTouched = _m.Moe is { } moe2 ? (double)moe2.Experts / l.Ep : 0,
-            SortsByLocalExpert = _m.Moe is { } moe3 && moe3.Experts > l.Ep, AuxiliaryLoss = true, SyncsBeforeDispatch = true,
+            ExpertsTouched = _m.Moe is { } experts ? (double)experts.Experts / l.Ep : 0,
+            SortsByLocalExpert = _m.Moe is { } sorted && sorted.Experts > l.Ep, AuxiliaryLoss = true, SyncsBeforeDispatch = true,
         };
 
         int stageLayers = (_m.Layers + l.Pp - 1) / l.Pp;
         int moeLayers = Math.Min(stageLayers, _m.MoeLayers);
-        int denseLayers = stageLayers - moeLayers;
-
-        var dense = denseLayers > 0 ? _layer.Dense(_rates, shape) : default;
-        var moeLayer = moeLayers > 0 ? _layer.Moe(_rates, shape) : default;
-        var fwd = dense * denseLayers + moeLayer * moeLayers;
-
-        // Backward: GEMMs and elementwise 2× forward; attention 2.5× the FLOPs (flash, with its own per-row work) or 2× (unfused).
-        double attnBwd = _job.AttentionKernel == AttentionKernel.Flash ? Roofline.FlashBackwardFactor(_rates, _layer.AttendedContext(shape)) : 2.0;
-        // The step's arithmetic runs on plain seconds; the typed LayerTime is unwrapped here once.
-        double fwdGemm = fwd.Gemm.Value, fwdAttention = fwd.Attention.Value, fwdElementwise = fwd.Elementwise.Value;
-        double gemm = fwdGemm * 3, attention = fwdAttention * (1 + attnBwd), elementwise = fwdElementwise * 3;
-        bool full = l.Recompute == Recompute.Full;
-        double moduleFlops = 0;
-        var requantized = full ? fwd : default;
-        if (full) { gemm += fwdGemm; attention += fwdAttention; elementwise += fwdElementwise; }
-        // Selective (core attention) costs time only where scores were materialised.
-        else if ((l.Recompute & Recompute.Selective) != 0 && _job.AttentionKernel == AttentionKernel.Unfused) attention += fwdAttention;
-        if (!full && (l.Recompute & ~Recompute.Selective) != 0)
+        var pass = _pass.Compose(new StagePass
         {
-            // Recomputed modules rerun their forward in the backward pass.
-            var modules = (denseLayers > 0 ? _layer.Recomputed(_rates, shape, l.Recompute, false) * denseLayers : default)
-                          + (moeLayers > 0 ? _layer.Recomputed(_rates, shape, l.Recompute, true) * moeLayers : default);
-            gemm += modules.Gemm.Value; attention += modules.Attention.Value; elementwise += modules.Elementwise.Value;
-            moduleFlops = modules.HardwareFlops.Value;
-            requantized = modules;
-        }
-        // The recipe's cast kernels around each quantized GEMM (zero at 16 bits).
-        elementwise += _quantization.Seconds(_rates, fwd, requantized);
-        // The dispatcher's host sync stalls each MoE layer's forward, and its rerun when the block is recomputed.
-        double hostStall = fwd.HostStall.Value * (full || (l.Recompute & Recompute.Moe) != 0 ? 2 : 1);
-        double stageCompute = gemm + attention + elementwise + hostStall;
+            Shape = shape, DenseLayers = stageLayers - moeLayers, MoeLayers = moeLayers, Backward = true, Recompute = l.Recompute,
+            ContextParallel = l.Cp, LogitTokens = tokens, StageHops = l.Pp > 1 ? l.Vp : 0, StageGpus = l.Tp * l.Cp * l.Dp,
+            // Megatron's alltoall dispatcher sends one row per (token, expert) pair (MoEAlltoAllTokenDispatcher's input
+            // splits count the routing map per expert, megatron/core/transformer/moe/token_dispatcher.py): all top-k
+            // copies travel straight to their ranks in 16 bits, none forwarded.
+            Experts = _m.Moe is { } routed ? new TokenExchange
+            {
+                TokensPerRank = tokens / (l.Sp ? l.Tp : 1), Copies = routed.TopK, Ranks = l.Ep, Stride = l.Etp,
+                DispatchBytesPerElement = _activationBytes, Busiest = imbalance,
+            } : null,
+        });
+        double gemm = pass.Gemm.Value, attention = pass.Attention.Value, elementwise = pass.Elementwise.Value;
+        double stageCompute = pass.Layers.Value; // with the MoE dispatcher's host stalls
 
-        // The last stage also runs the output layer (forward + 2× backward); with pp > 1 it has at most as many layers.
-        var head = _layer.Head(_headRates, tokens, l.Tp);
-        double headTime = head.Total.Value * 3;
+        // The last stage also runs the output layer; with pp > 1 it has at most as many layers.
+        double headTime = pass.HeadTime.Value;
         double perLayerAvg = stageCompute / Math.Max(1, stageLayers);
         double lastStage = (_m.Layers - (l.Pp - 1) * stageLayers) * perLayerAvg + headTime;
         double criticalCompute = l.Pp == 1 ? stageCompute + headTime : Math.Max(stageCompute, lastStage);
-
-        // Tensor parallel: 2 all-reduce equivalents per layer forward (AG+RS with SP), 2 backward, 2 more when recomputing.
-        double tpMessage = tokens * _m.Hidden * _activationBytes;
-        // With SP the pair is an all-gather plus a reduce-scatter (no in-network all-reduce gain); without SP an all-reduce.
-        double tpPerLayer = l.Tp <= 1 ? 0
-            : l.Sp ? 2 * Collectives.AllGather(_fabric, tpMessage, l.Tp, 1)
-            : Collectives.AllReduce(_fabric, tpMessage, l.Tp, 1);
-        // Four per layer (attention and MLP blocks, forward and backward); full recompute repeats the two forward ones, a
-        // recomputed MLP or MoE block its own.
-        bool mlpBlocks = (l.Recompute & Recompute.Mlp) != 0, moeBlocks = (l.Recompute & (Recompute.Moe | Recompute.SharedExperts)) != 0;
-        double tpCount = full ? 6.0 * stageLayers : 4.0 * stageLayers + (mlpBlocks ? denseLayers : 0) + (moeBlocks ? moeLayers : 0);
-        double tpComm = tpPerLayer * tpCount;
-
-        // Context parallel: K/V all-gather per layer (forward) and its reduce-scatter of dK/dV (backward), hidden behind attention.
-        double cpComm = 0;
-        if (l.Cp > 1)
-        {
-            double kvBytes = tokens * l.Cp * KvCache.BytesPerTokenPerLayer(_m, PrecisionRules.Activations, l.Tp).Value;
-            double gather = Collectives.AllGather(_fabric, kvBytes, l.Cp, l.Tp);
-            double attnFwd = (dense.Attention.Value * denseLayers + moeLayer.Attention.Value * moeLayers) / Math.Max(1, stageLayers);
-            double exposedFwd = Math.Max(0, gather - attnFwd);
-            double exposedBwd = Math.Max(0, 2 * gather - attnFwd * attnBwd);
-            cpComm = stageLayers * (exposedFwd * (l.Recompute == Recompute.Full ? 2 : 1) + exposedBwd);
-        }
-
-        // Expert parallel: dispatch + combine all-to-all forward and backward (and again when recomputing).
-        double epComm = 0;
-        if (moeLayers > 0 && l.Ep > 1)
-        {
-            // The busiest rank receives `imbalance` times the mean bytes; the exchange's latency does not grow with it.
-            // Megatron's alltoall dispatcher sends one row per (token, expert) pair (MoEAlltoAllTokenDispatcher's input
-            // splits count the routing map per expert, megatron/core/transformer/moe/token_dispatcher.py): all top-k
-            // copies travel straight to their ranks, none forwarded, the exchange serving's low-latency kernels make.
-            double tokenBytes = tokens / (l.Sp ? l.Tp : 1) * _m.Hidden * _activationBytes * imbalance;
-            double a2a = Collectives.ExpertExchange(_fabric, tokenBytes, _m.Moe!.TopK, l.Ep, l.Etp, throughputShare: 0);
-            epComm = moeLayers * a2a * (full || (l.Recompute & Recompute.Moe) != 0 ? 6 : 4);
-        }
-
-        // Pipeline point-to-point: activation forward and gradient backward per virtual stage boundary.
-        double ppComm = 0;
-        if (l.Pp > 1)
-        {
-            double msg = tokens * _m.Hidden * _activationBytes / (l.Sp ? l.Tp : 1);
-            ppComm = 2 * l.Vp * Collectives.SendRecv(_fabric, msg, l.Tp * l.Cp * l.Dp);
-        }
+        double tpComm = pass.TensorParallel.Value, cpComm = pass.ContextParallel.Value, epComm = pass.ExpertParallel.Value, ppComm = pass.PipelineP2P.Value;
 
         double perMicroBatch = criticalCompute + tpComm + cpComm + epComm + ppComm;
         double bubble = (l.Pp - 1.0) / l.Vp * perMicroBatch;
         // The pass splits into forward and backward as the critical stage's compute does (recomputation runs in the
         // backward; the output layer's forward is a third of its time).
-        double layersForward = fwd.Total.Value / Math.Max(1e-30, stageCompute);
+        double layersForward = pass.Forward.Total.Value / Math.Max(1e-30, stageCompute);
         double forwardShare = criticalCompute == stageCompute ? layersForward
-            : (layersForward * (criticalCompute - headTime) + head.Total.Value) / criticalCompute;
+            : (layersForward * (criticalCompute - headTime) + pass.Head.Total.Value) / criticalCompute;
 
         var site = SiteLayout(l);
-        var (dpComm, dpReduce) = DataParallel(site, m, stageCompute, fwd.Total.Value);
+        var (dpComm, dpReduce) = DataParallel(site, m, stageCompute, pass.Forward.Total.Value);
         double optimizer = OptimizerStep(site);
 
         var breakdown = new StepBreakdown { Compute = criticalCompute * m + WeightQuantizeSeconds(l), Bubble = bubble, TensorParallel = tpComm * m, ContextParallel = cpComm * m, ExpertParallel = epComm * m, PipelineP2P = ppComm * m, DataParallel = dpComm, Optimizer = optimizer };
         CrossSiteEstimate? crossSite = null;
         if (_sites > 1)
         {
-            crossSite = AcrossSites(breakdown.Total, stageCompute - fwd.Total.Value, dpReduce);
+            crossSite = AcrossSites(breakdown.Total, stageCompute - pass.Forward.Total.Value, dpReduce);
             breakdown = breakdown with { CrossSite = crossSite.ExposedSeconds };
         }
         double step = breakdown.Total;
@@ -200,7 +138,7 @@ public sealed class TrainingModel
         int gpus = l.Gpus;
         double tokensPerSec = _job.TokensPerStep / step / gpus;
         double modelFlopsPerGpu = _modelFlopsPerStep / step / gpus;
-        double hardwareFlops = _modelFlopsPerStep + RecomputeFlops(l) + moduleFlops * m * gpus;
+        double hardwareFlops = _modelFlopsPerStep + RecomputeFlops(l) + pass.RecomputedFlops.Value * m * gpus;
         double peak = _rates.Peak.PerSecond;
         return new TrainingEstimate { Layout = l, StepSeconds = step, Breakdown = breakdown, ComputeSplit = split, Memory = mem, Fits = Fits(mem), TokensPerSecondPerGpu = tokensPerSec, ModelFlopsPerGpuPerSecond = modelFlopsPerGpu, Mfu = modelFlopsPerGpu / peak, Hfu = hardwareFlops / step / gpus / peak, MicroBatches = m, CrossSite = crossSite, MicroBatchForward = perMicroBatch * forwardShare, MicroBatchBackward = perMicroBatch * (1 - forwardShare) };
     }

@@ -1,0 +1,162 @@
+using Augur.CostModels.Analysis;
+using Augur.CostModels.Communication;
+using Augur.CostModels.Compute;
+using Augur.Domain.Hardware;
+using Augur.Domain.Models;
+using Augur.Domain.Parallelism;
+using Augur.Domain.Workloads;
+using Augur.Units;
+
+namespace Augur.CostModels.Operators;
+
+/// <summary>
+/// The one composition of a stage's pass, for training and serving alike: the layers from <see cref="LayerCost"/>
+/// (forward, and backward with recomputation), the LM head, and the TP, CP, EP and PP communication from
+/// <see cref="Collectives"/> on the cluster's tiers. The pipeline schedule around the pass (1F1B bubbles, in-flight
+/// serving micro-batches) stays with each caller. Built once per model; <see cref="Compose"/> allocates nothing.
+/// </summary>
+public sealed class PassComposer
+{
+    /// <summary>TP collectives per layer per direction: one after attention, one after the MLP (Megatron's f/g pair).</summary>
+    const int TpCollectivesPerLayer = 2;
+
+    readonly ModelSpec _m;
+    readonly LayerCost _layer, _head;
+    readonly DeviceRates _rates, _expertRates, _headRates;
+    readonly double _activationBytes;
+    readonly QuantizationTraffic _quantization;
+
+    /// <param name="layer">The layers' cost at the pass's weight precision.</param>
+    /// <param name="rates">Rates of the layers' GEMMs and attention.</param>
+    /// <param name="expertRates">Rates of the routed experts (the same as <paramref name="rates"/> unless they have their own precision).</param>
+    public PassComposer(ModelSpec model, LayerCost layer, in DeviceRates rates, in DeviceRates expertRates, Cluster cluster, HardwareCalibration calibration,
+        QuantizationTraffic quantization = default)
+    {
+        _m = model;
+        _layer = layer;
+        _quantization = quantization;
+        _rates = rates;
+        _expertRates = expertRates;
+        _activationBytes = PrecisionRules.ActivationBytes;
+        // The LM head's weights and GEMM use PrecisionRules.LmHead whatever the layers' precision.
+        _headRates = new DeviceRates(cluster.Accelerator, calibration, PrecisionRules.LmHead);
+        _head = new LayerCost(model, _activationBytes, PrecisionRules.LmHeadBytes);
+        Fabric = new Fabric(cluster, calibration);
+    }
+
+    /// <summary>The cluster's tiers the pass communicates over.</summary>
+    public Fabric Fabric { get; }
+
+    public PassCost Compose(in StagePass p)
+    {
+        var shape = p.Shape;
+        int dense = p.DenseLayers, moe = p.MoeLayers, layers = dense + moe;
+        var denseLayer = dense > 0 ? _layer.Dense(_rates, shape) : default;
+        var moeLayer = moe > 0 ? _layer.Moe(_rates, shape, _expertRates) : default;
+        var fwd = denseLayer * dense + moeLayer * moe;
+
+        // The arithmetic runs on plain seconds; the typed LayerTime is unwrapped here once.
+        double fwdGemm = fwd.Gemm.Value, fwdAttention = fwd.Attention.Value, fwdElementwise = fwd.Elementwise.Value;
+        double gemm = fwdGemm, attention = fwdAttention, elementwise = fwdElementwise, recomputedFlops = 0, attentionBackward = 0;
+        LayerTime requantized = default;
+        bool full = p.Backward && p.Recompute == Recompute.Full;
+        if (p.Backward)
+        {
+            // Backward: GEMMs and elementwise 2× forward; attention 2.5× the FLOPs (flash, with its own per-row work) or 2× (unfused).
+            attentionBackward = shape.Kernel == AttentionKernel.Flash ? Roofline.FlashBackwardFactor(_rates, _layer.AttendedContext(shape)) : 2.0;
+            gemm = fwdGemm * 3;
+            attention = fwdAttention * (1 + attentionBackward);
+            elementwise = fwdElementwise * 3;
+            if (full) { gemm += fwdGemm; attention += fwdAttention; elementwise += fwdElementwise; requantized = fwd; }
+            // Selective (core attention) costs time only where scores were materialised.
+            else if ((p.Recompute & Recompute.Selective) != 0 && shape.Kernel == AttentionKernel.Unfused) attention += fwdAttention;
+            if (!full && (p.Recompute & ~Recompute.Selective) != 0)
+            {
+                // Recomputed modules rerun their forward in the backward pass.
+                var modules = (dense > 0 ? _layer.Recomputed(_rates, shape, p.Recompute, false) * dense : default)
+                              + (moe > 0 ? _layer.Recomputed(_rates, shape, p.Recompute, true) * moe : default);
+                gemm += modules.Gemm.Value; attention += modules.Attention.Value; elementwise += modules.Elementwise.Value;
+                recomputedFlops = modules.HardwareFlops.Value;
+                requantized = modules;
+            }
+            // A low-precision recipe's cast kernels around each quantized GEMM (none at 16 bits).
+            elementwise += _quantization.Seconds(_rates, fwd, requantized);
+        }
+        // The MoE dispatcher's host sync stalls each MoE layer's forward, and its rerun when the block is recomputed.
+        double hostStall = fwd.HostStall.Value * (full || (p.Backward && (p.Recompute & Recompute.Moe) != 0) ? 2 : 1);
+
+        // The last stage also runs the output layer: forward, and a backward of twice its time.
+        var head = p.LogitTokens > 0 ? _head.Head(_headRates, p.LogitTokens, shape.Tp) : default;
+        var headTime = head.Total * (p.Backward ? 3 : 1);
+
+        return new PassCost
+        {
+            Forward = fwd, Gemm = new Seconds(gemm), Attention = new Seconds(attention), Elementwise = new Seconds(elementwise), HostStall = new Seconds(hostStall),
+            RecomputedFlops = new Flops(recomputedFlops), Head = head, HeadTime = headTime,
+            TensorParallel = new Seconds(TensorParallel(p, shape, layers, full)),
+            ContextParallel = new Seconds(ContextParallel(p, shape, denseLayer, moeLayer, attentionBackward, full)),
+            ExpertParallel = new Seconds(ExpertParallel(p, full)),
+            PipelineP2P = new Seconds(PipelineP2P(p, shape)),
+        };
+    }
+
+    /// <summary>
+    /// A collective on T·d activations per block per direction: an all-reduce, or with sequence parallelism an
+    /// all-gather plus a reduce-scatter (no in-network all-reduce gain). Full recompute repeats the forward ones,
+    /// a recomputed MLP or MoE block its own.
+    /// </summary>
+    double TensorParallel(in StagePass p, in LayerShape shape, int layers, bool full)
+    {
+        double message = shape.Tokens * _m.Hidden * _activationBytes;
+        double perCollective = shape.Tp <= 1 ? 0
+            : shape.SequenceParallel ? 2 * Collectives.AllGather(Fabric, message, shape.Tp, 1)
+            : Collectives.AllReduce(Fabric, message, shape.Tp, 1);
+        double count = (double)TpCollectivesPerLayer * layers * (p.Backward ? 2 : 1);
+        if (full) count += TpCollectivesPerLayer * layers;
+        else if (p.Backward)
+        {
+            bool mlpBlocks = (p.Recompute & Recompute.Mlp) != 0, moeBlocks = (p.Recompute & (Recompute.Moe | Recompute.SharedExperts)) != 0;
+            count += (mlpBlocks ? p.DenseLayers : 0) + (moeBlocks ? p.MoeLayers : 0);
+        }
+        return perCollective * count;
+    }
+
+    /// <summary>
+    /// K/V all-gather per layer (forward) and its reduce-scatter of dK/dV (backward), each exposed only beyond the
+    /// attention it overlaps; full recompute gathers again.
+    /// </summary>
+    double ContextParallel(in StagePass p, in LayerShape shape, in LayerTime denseLayer, in LayerTime moeLayer, double attentionBackward, bool full)
+    {
+        int cp = p.ContextParallel;
+        if (cp <= 1) return 0;
+        int layers = p.DenseLayers + p.MoeLayers;
+        double kvBytes = shape.Tokens * cp * KvCache.BytesPerTokenPerLayer(_m, PrecisionRules.Activations, shape.Tp).Value;
+        double gather = Collectives.AllGather(Fabric, kvBytes, cp, shape.Tp);
+        double attentionForward = (denseLayer.Attention.Value * p.DenseLayers + moeLayer.Attention.Value * p.MoeLayers) / Math.Max(1, layers);
+        double exposedForward = Math.Max(0, gather - attentionForward);
+        double exposedBackward = p.Backward ? Math.Max(0, 2 * gather - attentionForward * attentionBackward) : 0;
+        return layers * (exposedForward * (full ? 2 : 1) + exposedBackward);
+    }
+
+    /// <summary>
+    /// Dispatch plus combine per MoE layer per direction (and again when the MoE block is recomputed), at the
+    /// busiest rank's load, over the share of the link other traffic leaves.
+    /// </summary>
+    double ExpertParallel(in StagePass p, bool full)
+    {
+        if (p.MoeLayers <= 0 || p.Experts is not { } x) return 0;
+        double perRank = x.TokensPerRank * _m.Hidden;
+        double exchange = Collectives.ExpertExchange(Fabric, perRank * x.DispatchBytesPerElement * x.Busiest, x.Copies, x.Ranks, x.Stride, x.ThroughputShare)
+                          + Collectives.ExpertExchange(Fabric, perRank * _activationBytes * x.Busiest, x.Copies, x.Ranks, x.Stride, x.ThroughputShare);
+        int passes = !p.Backward ? 1 : full || (p.Recompute & Recompute.Moe) != 0 ? 3 : 2;
+        return p.MoeLayers * exchange * passes / (1 - Math.Clamp(x.LinkShare, 0, 0.9));
+    }
+
+    /// <summary>Activations forward (and gradients backward) across each stage boundary: T·d, ÷ t with sequence parallelism.</summary>
+    double PipelineP2P(in StagePass p, in LayerShape shape)
+    {
+        if (p.StageHops <= 0) return 0;
+        double message = shape.Tokens * _m.Hidden * _activationBytes / (shape.SequenceParallel ? shape.Tp : 1);
+        return p.StageHops * (p.Backward ? 2 : 1) * Collectives.SendRecv(Fabric, message, p.StageGpus);
+    }
+}
