@@ -5,16 +5,12 @@ using Augur.Reports;
 using Augur.Reports.Console;
 using Augur.Reports.Json;
 using Augur.Workflows;
-using Augur.Domain;
-using Augur.Domain.Workloads;
 
 namespace Augur.Cli.Commands;
 
 /// <summary><c>augur estimate FILE</c>: cost the layout a scenario gives.</summary>
 static class EstimateCommand
 {
-    public const string NoRlChart = "--plot: there is no chart of an rl scenario yet; drop --plot (--json gives every number)";
-
     public static Command Create(TextWriter output, CatalogStore catalog)
     {
         var file = Shared.ScenarioFile();
@@ -27,7 +23,7 @@ static class EstimateCommand
             var plotPath = Shared.PlotPath(r, plot);
             var s = Shared.Load(catalog, r.GetValue(file)!, r.GetValue(set));
             bool asJson = r.GetValue(json);
-            if (s.Workload == WorkloadKind.Rl && plotPath is not null) throw new InputException(NoRlChart);
+            Shared.CheckPlottable(s, plotPath);
             var outcome = EstimateWorkflow.Run(s, catalog);
             if (asJson) JsonOut.Write(output, OutcomeReport.Json(outcome, catalog));
             else Render.To(output, OutcomeReport.Tables(outcome, catalog));

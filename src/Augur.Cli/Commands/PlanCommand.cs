@@ -30,7 +30,7 @@ static class PlanCommand
             if (n < 1 || n > OutcomeReport.MaxTop) throw new InputException($"--top must be 1 to {OutcomeReport.MaxTop}, got {n}");
             bool asJson = r.GetValue(json);
             // A chart shows many more layouts than the table; the table still shows the best n.
-            if (s.Workload == WorkloadKind.Rl && plotPath is not null) throw new InputException(EstimateCommand.NoRlChart);
+            Shared.CheckPlottable(s, plotPath);
             int searched = plotPath is not null && s.Workload == WorkloadKind.Training ? Math.Max(n, OutcomeCharts.PlanLayouts) : n;
             var progress = Progress.Create(error, asJson, 0, "layouts costed");
             PlanOutcome outcome;

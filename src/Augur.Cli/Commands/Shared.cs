@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Augur.Catalog.Loading;
+using Augur.Domain;
 using Augur.Domain.Workloads;
 using Augur.Plots;
 using Augur.Workflows;
@@ -15,6 +16,13 @@ static class Shared
 
     /// <summary>The --plot path, its extension checked before any work is done; null when no chart is asked for.</summary>
     public static string? PlotPath(ParseResult r, Option<string> plot) => r.GetValue(plot) is { } path && Chart.FormatOf(path) is var _ ? path : null;
+
+    /// <summary>Refuses --plot for a scenario no chart draws yet (RL), before any work is done.</summary>
+    public static void CheckPlottable(Scenario s, string? plotPath)
+    {
+        if (s.Workload == WorkloadKind.Rl && plotPath is not null)
+            throw new InputException("--plot: there is no chart of an rl scenario yet; drop --plot (--json gives every number)");
+    }
 
     public static Argument<string> ScenarioFile() => new("file") { Description = "scenario file (YAML or JSON)" };
 

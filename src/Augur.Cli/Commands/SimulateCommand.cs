@@ -26,9 +26,9 @@ static class SimulateCommand
         {
             var plotPath = Shared.PlotPath(r, plot);
             var s = Shared.Load(catalog, r.GetValue(file)!, r.GetValue(set));
+            Shared.CheckPlottable(s, plotPath);
             if (s.Workload == WorkloadKind.Rl)
             {
-                if (plotPath is not null) throw new InputException(EstimateCommand.NoRlChart);
                 var rl = RlWorkflow.Simulate(s, catalog);
                 if (r.GetValue(json)) JsonOut.Write(output, RlReport.SimulationJson(s, rl.Estimate, rl.Simulated, rl.Rollout, rl.LongestResponse));
                 else Render.To(output, RlReport.SimulationTables(s, rl.Estimate, rl.Simulated, rl.Rollout, rl.LongestResponse));

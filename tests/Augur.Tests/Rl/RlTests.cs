@@ -158,6 +158,21 @@ public class RlTests
     }
 
     [Fact]
+    public void Plot_of_an_rl_scenario_is_refused_before_any_work_in_every_command()
+    {
+        string path = Scenarios.Repo("samples/qwen3-32b-grpo-rl.yaml");
+        string svg = Path.Combine(Path.GetTempPath(), $"augur-rl-{Guid.NewGuid():N}.svg");
+        foreach (var command in new[] { "estimate", "plan", "simulate" })
+        {
+            var (code, output, err) = CliTests.Run(command, path, "--plot", svg);
+            Assert.Equal(2, code);
+            Assert.Equal("", output);
+            Assert.Equal("augur: --plot: there is no chart of an rl scenario yet; drop --plot (--json gives every number)", err.Trim());
+            Assert.False(File.Exists(svg));
+        }
+    }
+
+    [Fact]
     public void Other_commands_refuse_an_rl_scenario_in_one_line()
     {
         string path = Scenarios.Repo("samples/qwen3-32b-grpo-rl.yaml");
