@@ -29,7 +29,7 @@ public class RlBenchmarks
     }
 
     [Benchmark(Description = "RL estimate + 1,024-sample rollout simulation, Qwen3-32B on 64 H100")]
-    public double EstimateAndSimulate() => RlWorkflow.Simulate(_estimate, CatalogStore.Default).Simulated.StepSeconds;
+    public double EstimateAndSimulate() => RlWorkflow.Simulate(_estimate, CatalogStore.Default).Simulated.StepTime.Value;
 
     [Benchmark(Description = "RL plan, Qwen3-32B GRPO over a 256-H100 budget")]
     public int Plan() => ((RlPlanOutcome)PlanWorkflow.Run(_plan, CatalogStore.Default, 5)).Plan.Costed;

@@ -29,7 +29,7 @@ public class TrainingBenchmarks
     }
 
     [Benchmark(Description = "estimate one layout (memory + step time)")]
-    public double Estimate() => _model.Estimate(_layout).StepSeconds;
+    public double Estimate() => _model.Estimate(_layout).StepTime.Value;
 
     [Benchmark(Description = "plan: full search, 405B on 16,384 H100")]
     public long Plan() => TrainingPlanner.Plan(_model, _scenario, 5).ConfigsEvaluated;

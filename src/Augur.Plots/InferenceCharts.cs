@@ -17,10 +17,10 @@ public static class InferenceCharts
         Style.StackedBars(p, ["prefill iteration", FormattableString.Invariant($"decode step (batch {e.Concurrency})")],
         [
             ("compute", passes.Select(x => x.Compute.Total.Value * 1000).ToArray()),
-            ("tp comm", passes.Select(x => x.TensorParallel * 1000).ToArray()),
-            ("ep comm", passes.Select(x => x.ExpertParallel * 1000).ToArray()),
-            ("pp comm", passes.Select(x => x.PipelineP2P * 1000).ToArray()),
-            ("overhead", passes.Select(x => x.Overhead * 1000).ToArray()),
+            ("tp comm", passes.Select(x => x.TensorParallel.Value * 1000).ToArray()),
+            ("ep comm", passes.Select(x => x.ExpertParallel.Value * 1000).ToArray()),
+            ("pp comm", passes.Select(x => x.PipelineP2P.Value * 1000).ToArray()),
+            ("overhead", passes.Select(x => x.Overhead.Value * 1000).ToArray()),
         ]);
         return new Chart([p]);
     }

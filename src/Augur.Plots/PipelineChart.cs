@@ -18,7 +18,7 @@ public static class PipelineChart
         var e = o.Estimate;
         var l = e.Layout;
         int shown = Shown(l.Pp, l.Vp, e.MicroBatches);
-        var schedule = PipelineSchedule.Of(l.Pp, l.Vp, shown, e.MicroBatchForward, e.MicroBatchBackward);
+        var schedule = PipelineSchedule.Of(l.Pp, l.Vp, shown, e.MicroBatchForward.Value, e.MicroBatchBackward.Value);
         string kind = l.Vp > 1 ? $"interleaved vp{l.Vp}" : "1F1B";
         // A cut schedule has the whole step's bubble but less work around it, so only its seconds are the step's.
         string which = shown < e.MicroBatches

@@ -22,7 +22,7 @@ public static class TrainingCharts
         var s = o.Scenario;
         string who = FormattableString.Invariant($"{s.Model.Name} on {s.Cluster.Gpus:N0} x {s.Cluster.Accelerator.Id}");
         var time = Style.New($"Step time by part: {who}", FormattableString.Invariant($"layout {e.Layout}"), "time per step (s)");
-        Style.StackedBars(time, [FormattableString.Invariant($"step {e.StepSeconds:0.###} s")], e.Breakdown.Parts().Select(x => (Style.Words(x.Name), new[] { x.Seconds })).ToList());
+        Style.StackedBars(time, [FormattableString.Invariant($"step {e.StepTime.Value:0.###} s")], e.Breakdown.Parts().Select(x => (Style.Words(x.Name), new[] { x.Time.Value })).ToList());
         var memory = Style.New("Memory per GPU by part (most loaded stage)", "", "memory per GPU (GiB)");
         Style.StackedBars(memory, [FormattableString.Invariant($"total {e.Memory.Total.GiB:0.#} GiB")], e.Memory.Parts().Select(x => (Style.Words(x.Name), new[] { x.Size.GiB })).ToList());
         double hbm = s.Cluster.Accelerator.HbmCapacity.GiB;
@@ -38,9 +38,9 @@ public static class TrainingCharts
         var p = Style.New(FormattableString.Invariant($"Ranked training layouts: {s.Model.Name} on {s.Cluster.Gpus:N0} x {s.Cluster.Accelerator.Id}"),
             "memory per GPU (GiB)", "step time (s)");
         var ranked = o.Plan.Ranked;
-        Style.Points(p, ranked.Select(e => e.Memory.Total.GiB).ToList(), ranked.Select(e => e.StepSeconds).ToList(), FormattableString.Invariant($"the {ranked.Count} best layouts"), 0);
+        Style.Points(p, ranked.Select(e => e.Memory.Total.GiB).ToList(), ranked.Select(e => e.StepTime.Value).ToList(), FormattableString.Invariant($"the {ranked.Count} best layouts"), 0);
         if (o.Best is { } w)
-            Style.Points(p, [w.Memory.Total.GiB], [w.StepSeconds], $"winner: {w.Layout}", 1, MarkerShape.FilledDiamond, 14);
+            Style.Points(p, [w.Memory.Total.GiB], [w.StepTime.Value], $"winner: {w.Layout}", 1, MarkerShape.FilledDiamond, 14);
         double hbm = s.Cluster.Accelerator.HbmCapacity.GiB;
         LimitLine(p.Add.VerticalLine(hbm), s);
         p.Axes.SetLimitsX(0, Math.Max(hbm, ranked.Count > 0 ? ranked.Max(e => e.Memory.Total.GiB) : 0) * 1.1);

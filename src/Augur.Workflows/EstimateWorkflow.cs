@@ -82,7 +82,7 @@ public static class EstimateWorkflow
         if (job.TokenBudget is null && job.FlopBudget is null) return null;
         return RunProjection.Project(new RunInputs
         {
-            StepTime = new Seconds(e.StepSeconds), ModelFlopsPerStep = new Flops(model.ModelFlopsPerStep), Gpus = s.Cluster.Gpus,
+            StepTime = e.StepTime, ModelFlopsPerStep = new Flops(model.ModelFlopsPerStep), Gpus = s.Cluster.Gpus,
             Accelerator = s.Cluster.Accelerator, Job = job, Run = s.Run,
         });
     }

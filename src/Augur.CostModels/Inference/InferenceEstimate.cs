@@ -1,9 +1,10 @@
 using Augur.CostModels.Memory;
+using Augur.Units;
 
 namespace Augur.CostModels.Inference;
 
 /// <summary>
-/// Steady-state serving estimate of one layout. Times in seconds, rates in tokens per second.
+/// Steady-state serving estimate of one layout. Rates in tokens per second.
 /// </summary>
 public sealed record InferenceEstimate
 {
@@ -14,15 +15,15 @@ public sealed record InferenceEstimate
     /// <summary>Most sequences one replica's KV cache holds (each reserves input+output tokens).</summary>
     public required int MaxConcurrency { get; init; }
     /// <summary> Time to first token with no queueing: prefill of one prompt (its uncached tokens) alone on one attention group, plus the KV transfer when disaggregated, plus one decode step at <see cref="Concurrency"/>. </summary>
-    public required double Ttft { get; init; }
+    public required Seconds Ttft { get; init; }
     /// <summary> Mean time per output token AFTER the first. Disaggregated: decode step time at <see cref="Concurrency"/> divided by the tokens one step yields (speculative decoding). Aggregated: also the prefill chunks of the other B − 1 sequences' replacements that run between this sequence's decode steps: ((o/y)·step + (B − 1)·prefill_per_prompt) / o. </summary>
-    public required double Tpot { get; init; }
+    public required Seconds Tpot { get; init; }
     /// <summary>The decode iteration at <see cref="Concurrency"/> and the average context.</summary>
     public required IterationCost DecodeStep { get; init; }
     /// <summary>One steady-state prefill iteration (a full chunk of prompts per attention group).</summary>
     public required IterationCost PrefillIteration { get; init; }
     /// <summary>Replica time per prompt in steady-state batched prefill.</summary>
-    public required double PrefillSecondsPerPrompt { get; init; }
+    public required Seconds PrefillPerPrompt { get; init; }
     /// <summary>Aggregated: one replica. Disaggregated: the whole deployment divided by its decode replicas.</summary>
     public required double OutputTokensPerSecondPerReplica { get; init; }
     /// <summary>Whole deployment (prefill GPUs included) per GPU.</summary>
@@ -52,14 +53,22 @@ public sealed record InferenceEstimate
 }
 
 /// <summary>The two pools of disaggregated serving.</summary>
-/// <param name="PrefillGpus">GPUs prefilling.</param>
-/// <param name="DecodeGpus">GPUs decoding.</param>
-/// <param name="PrefillRequestsPerSecond">Requests the prefill pool can admit per second.</param>
-/// <param name="DecodeRequestsPerSecond">Requests the decode pool can finish per second.</param>
-/// <param name="KvTransferSeconds">Moving one prompt's KV cache from a prefill to a decode replica.</param>
-/// <param name="KvNicShare">Fraction of a decode GPU's link bandwidth the incoming KV transfers take (it slows the EP all-to-all by 1/(1 − share)).</param>
-/// <param name="BalancedPrefillPerDecodeGpu">Prefill GPUs per decode GPU that makes both pools equally fast.</param>
-/// <param name="Limiter">"prefill" or "decode": the slower pool.</param>
-public sealed record DisaggregatedPools(
-    int PrefillGpus, int DecodeGpus, double PrefillRequestsPerSecond, double DecodeRequestsPerSecond,
-    double KvTransferSeconds, double KvNicShare, double BalancedPrefillPerDecodeGpu, string Limiter);
+public sealed record DisaggregatedPools
+{
+    /// <summary>GPUs prefilling.</summary>
+    public required int PrefillGpus { get; init; }
+    /// <summary>GPUs decoding.</summary>
+    public required int DecodeGpus { get; init; }
+    /// <summary>Requests the prefill pool can admit per second.</summary>
+    public required double PrefillRequestsPerSecond { get; init; }
+    /// <summary>Requests the decode pool can finish per second.</summary>
+    public required double DecodeRequestsPerSecond { get; init; }
+    /// <summary>Moving one prompt's KV cache from a prefill to a decode replica.</summary>
+    public required Seconds KvTransfer { get; init; }
+    /// <summary>Fraction of a decode GPU's link bandwidth the incoming KV transfers take (it slows the EP all-to-all by 1/(1 − share)).</summary>
+    public required double KvNicShare { get; init; }
+    /// <summary>Prefill GPUs per decode GPU that makes both pools equally fast.</summary>
+    public required double BalancedPrefillPerDecodeGpu { get; init; }
+    /// <summary>"prefill" or "decode": the slower pool.</summary>
+    public required string Limiter { get; init; }
+}

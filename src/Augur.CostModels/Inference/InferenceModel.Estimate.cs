@@ -32,7 +32,7 @@ public sealed partial class InferenceModel
         var estimate = EstimateAt(l, batch, maxConc, economics);
         // Disaggregated, the incoming KV takes a share of each decode GPU's network link that ChooseBatch cannot know
         // before the pools are sized; where that pushes TPOT over its limit, the batch steps down until it meets it.
-        if (_job.Mode == ServingMode.Disaggregated && _job.Concurrency is null && _job.TpotLimit is { } limit && estimate.Tpot > limit && batch > 1)
+        if (_job.Mode == ServingMode.Disaggregated && _job.Concurrency is null && _job.TpotLimit is { } limit && estimate.Tpot.Value > limit && batch > 1)
         {
             // Bisect on the largest batch that meets the limit with the share included (TPOT grows with the batch);
             // batch 1 stands when none does.
@@ -40,7 +40,7 @@ public sealed partial class InferenceModel
             while (lo < hi)
             {
                 int mid = (lo + hi + 1) / 2;
-                if (EstimateAt(l, mid, maxConc, economics).Tpot <= limit) lo = mid; else hi = mid - 1;
+                if (EstimateAt(l, mid, maxConc, economics).Tpot.Value <= limit) lo = mid; else hi = mid - 1;
             }
             estimate = EstimateAt(l, lo, maxConc, economics);
         }
@@ -51,8 +51,8 @@ public sealed partial class InferenceModel
     {
         var prefill = PrefillIteration(l, out double promptsPerIter);
         var step = DecodeStep(l, batch, AverageContext);
-        double prefillPerPrompt = _job.Mode == ServingMode.Disaggregated ? prefill.Total / promptsPerIter : PrefillStall(l, batch, step.Total);
-        double prefillInputPerGpu = promptsPerIter * _job.InputTokens / prefill.Total / l.GpusPerReplica;
+        double prefillPerPrompt = _job.Mode == ServingMode.Disaggregated ? prefill.Total.Value / promptsPerIter : PrefillStall(l, batch, step.Total.Value);
+        double prefillInputPerGpu = promptsPerIter * _job.InputTokens / prefill.Total.Value / l.GpusPerReplica;
         double output = _job.OutputTokens;
         var mem = Memory(l, batch);
         bool fits = Fits(l, mem) && batch >= 1 && batch <= Math.Max(1, maxConc);
@@ -63,11 +63,11 @@ public sealed partial class InferenceModel
         // Each sequence holds its place for one prefill iteration and (o − 1)/y decode iterations; an average
         // iteration is the decode step plus the stalls of the λ prompts it takes.
         double lifetime = DecodeTokensPerRequest / TokensPerStep + 1;
-        double perReplica = batch * output / (lifetime * (step.Total + Lambda(batch) * prefillPerPrompt));
+        double perReplica = batch * output / (lifetime * (step.Total.Value + Lambda(batch) * prefillPerPrompt));
         double total = perReplica * l.Replicas;
         double perGpu = perReplica / l.GpusPerReplica;
-        double decodePerGpu = batch * TokensPerStep / step.Total / l.GpusPerReplica;
-        return new InferenceEstimate { Layout = l, Concurrency = batch, MaxConcurrency = maxConc, Ttft = Ttft(l, batch), Tpot = AggregatedTpot(batch, step.Total, prefillPerPrompt), DecodeStep = step, PrefillIteration = prefill, PrefillSecondsPerPrompt = prefillPerPrompt, OutputTokensPerSecondPerReplica = perReplica, OutputTokensPerSecondPerGpu = perGpu, OutputTokensPerSecondTotal = total, DecodeOutputTokensPerSecondPerGpu = decodePerGpu, PrefillInputTokensPerSecondPerGpu = prefillInputPerGpu, MemoryPerGpu = mem, Fits = fits, PrefillBound = prefill.Bound, DecodeBound = step.Bound, UsdPerMillionOutputTokens = economics.CostPerMillionTokens(new TokenRate(perGpu)).Value, JoulesPerOutputToken = economics.EnergyPerToken(new TokenRate(perGpu)).Value, Disaggregated = null };
+        double decodePerGpu = batch * TokensPerStep / step.Total.Value / l.GpusPerReplica;
+        return new InferenceEstimate { Layout = l, Concurrency = batch, MaxConcurrency = maxConc, Ttft = new(Ttft(l, batch)), Tpot = new(AggregatedTpot(batch, step.Total.Value, prefillPerPrompt)), DecodeStep = step, PrefillIteration = prefill, PrefillPerPrompt = new(prefillPerPrompt), OutputTokensPerSecondPerReplica = perReplica, OutputTokensPerSecondPerGpu = perGpu, OutputTokensPerSecondTotal = total, DecodeOutputTokensPerSecondPerGpu = decodePerGpu, PrefillInputTokensPerSecondPerGpu = prefillInputPerGpu, MemoryPerGpu = mem, Fits = fits, PrefillBound = prefill.Bound, DecodeBound = step.Bound, UsdPerMillionOutputTokens = economics.CostPerMillionTokens(new TokenRate(perGpu)).Value, JoulesPerOutputToken = economics.EnergyPerToken(new TokenRate(perGpu)).Value, Disaggregated = null };
     }
 
     InferenceEstimate Disaggregated(in InferenceLayout l, int batch, int maxConc, IterationCost prefill, IterationCost step,
@@ -77,7 +77,7 @@ public sealed partial class InferenceModel
         int g = l.GpusPerReplica;
         double prefillRatePerReplica = 1.0 / prefillPerPrompt;
         // Requests one decode replica finishes per second: B sequences, y tokens a step, o − 1 decode tokens each.
-        double DecodeRate(in IterationCost s) => batch * TokensPerStep / s.Total / Math.Max(1, DecodeTokensPerRequest);
+        double DecodeRate(in IterationCost s) => batch * TokensPerStep / s.Total.Value / Math.Max(1, DecodeTokensPerRequest);
         double decodeRatePerReplica = DecodeRate(step);
         double balanced = decodeRatePerReplica / prefillRatePerReplica;
 
@@ -104,10 +104,14 @@ public sealed partial class InferenceModel
         double rate = Math.Min(prefillRate, decodeRate);
         double total = rate * output;
         double perGpu = total / deployment;
-        double decodePerGpu = batch * TokensPerStep / step.Total / g;
-        var pools = new DisaggregatedPools(prefillGpus, decodeGpus, prefillRate, decodeRate, transfer, Math.Min(share, 1.0),
-            decodeRatePerReplica / prefillRatePerReplica, prefillRate < decodeRate ? "prefill" : "decode");
-        return new InferenceEstimate { Layout = l, Concurrency = batch, MaxConcurrency = maxConc, Ttft = Ttft(l, batch), Tpot = DecodeTokensPerRequest > 0 ? step.Total / TokensPerStep : 0, DecodeStep = step, PrefillIteration = prefill, PrefillSecondsPerPrompt = prefillPerPrompt, OutputTokensPerSecondPerReplica = total / Math.Max(1.0, decodeGpus / (double)g), OutputTokensPerSecondPerGpu = perGpu, OutputTokensPerSecondTotal = total, DecodeOutputTokensPerSecondPerGpu = decodePerGpu, PrefillInputTokensPerSecondPerGpu = prefillInputPerGpu, MemoryPerGpu = mem, Fits = fits, PrefillBound = prefill.Bound, DecodeBound = step.Bound, UsdPerMillionOutputTokens = economics.CostPerMillionTokens(new TokenRate(perGpu)).Value, JoulesPerOutputToken = economics.EnergyPerToken(new TokenRate(perGpu)).Value, Disaggregated = pools };
+        double decodePerGpu = batch * TokensPerStep / step.Total.Value / g;
+        var pools = new DisaggregatedPools
+        {
+            PrefillGpus = prefillGpus, DecodeGpus = decodeGpus, PrefillRequestsPerSecond = prefillRate, DecodeRequestsPerSecond = decodeRate,
+            KvTransfer = new(transfer), KvNicShare = Math.Min(share, 1.0), BalancedPrefillPerDecodeGpu = decodeRatePerReplica / prefillRatePerReplica,
+            Limiter = prefillRate < decodeRate ? "prefill" : "decode",
+        };
+        return new InferenceEstimate { Layout = l, Concurrency = batch, MaxConcurrency = maxConc, Ttft = new(Ttft(l, batch)), Tpot = new(DecodeTokensPerRequest > 0 ? step.Total.Value / TokensPerStep : 0), DecodeStep = step, PrefillIteration = prefill, PrefillPerPrompt = new(prefillPerPrompt), OutputTokensPerSecondPerReplica = total / Math.Max(1.0, decodeGpus / (double)g), OutputTokensPerSecondPerGpu = perGpu, OutputTokensPerSecondTotal = total, DecodeOutputTokensPerSecondPerGpu = decodePerGpu, PrefillInputTokensPerSecondPerGpu = prefillInputPerGpu, MemoryPerGpu = mem, Fits = fits, PrefillBound = prefill.Bound, DecodeBound = step.Bound, UsdPerMillionOutputTokens = economics.CostPerMillionTokens(new TokenRate(perGpu)).Value, JoulesPerOutputToken = economics.EnergyPerToken(new TokenRate(perGpu)).Value, Disaggregated = pools };
     }
 
     /// <summary>GPUs of a disaggregated deployment: the two pools when given, else the layout's replicas.</summary>
@@ -147,9 +151,9 @@ public sealed partial class InferenceModel
     {
         double u = UncachedPromptTokens;
         if (_job.Mode == ServingMode.Disaggregated)
-            return PrefillAlone(l).Total + (DecodeTokensPerRequest > 0 ? KvTransferSeconds(l, _job.InputTokens, DeploymentGpus(l)) : 0);
+            return PrefillAlone(l).Total.Value + (DecodeTokensPerRequest > 0 ? KvTransferSeconds(l, _job.InputTokens, DeploymentGpus(l)) : 0);
         double others = batch - 1;
-        return Iteration(l, u, u * PrefillAttended(u), others, others * AverageContext, 1).Total;
+        return Iteration(l, u, u * PrefillAttended(u), others, others * AverageContext, 1).Total.Value;
     }
 
     /// <summary>
@@ -167,7 +171,7 @@ public sealed partial class InferenceModel
         double u = UncachedPromptTokens;
         double lambda = Lambda(batch);
         double k = Math.Clamp(lambda / -double.ExpM1(-lambda), 1, MaxPromptsPerIteration(l));
-        double mixed = Iteration(l, k * u, k * u * PrefillAttended(u), batch, batch * AverageContext, k).Total;
+        double mixed = Iteration(l, k * u, k * u * PrefillAttended(u), batch, batch * AverageContext, k).Total.Value;
         return Math.Max(0, mixed - decodeStep) / k;
     }
 
@@ -185,7 +189,7 @@ public sealed partial class InferenceModel
         for (double b = 1; b <= cap; b = Math.Max(b + 1, Math.Floor(b * 1.05)))
         {
             int batch = (int)b;
-            double step = DecodeStep(l, batch, AverageContext).Total;
+            double step = DecodeStep(l, batch, AverageContext).Total.Value;
             double perToken = _job.Mode == ServingMode.Disaggregated ? step / TokensPerStep : AggregatedTpot(batch, step, PrefillStall(l, batch, step));
             bool ok = (_job.TpotLimit is not { } tpot || perToken <= tpot)
                       && (_job.TtftLimit is not { } ttft || Ttft(l, batch) <= ttft);

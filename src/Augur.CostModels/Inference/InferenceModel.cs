@@ -245,7 +245,7 @@ public sealed partial class InferenceModel
     IterationCost Forward(in InferenceLayout l, in PassLoad p)
     {
         double tokens = p.Tokens, logitTokens = p.LogitTokens, microBatches = p.MicroBatches, prefillShare = p.PrefillShare;
-        if (tokens <= 0) return new IterationCost { Compute = default, TensorParallel = 0, ExpertParallel = 0, PipelineP2P = 0, Overhead = _cal.ServingIterationOverhead.Value, FlopSeconds = 0, ByteSeconds = 0 };
+        if (tokens <= 0) return new IterationCost { Compute = default, TensorParallel = Seconds.Zero, ExpertParallel = Seconds.Zero, PipelineP2P = Seconds.Zero, Overhead = _cal.ServingIterationOverhead, FlopBound = Seconds.Zero, ByteBound = Seconds.Zero };
         double context = p.AttendedSum / tokens;
         double window = FlopCounter.DecodeWindow(_m, context);
         var kvBytesPerLayer = KvCache.BytesPerTokenPerLayer(_m, _job.KvPrecision, l.Tp) * p.KvReadTokens;
@@ -304,8 +304,6 @@ public sealed partial class InferenceModel
             }
             compute += head;
         }
-        double tp = pass.TensorParallel.Value, ep = pass.ExpertParallel.Value, pp = pass.PipelineP2P.Value;
-
         // Bytes the pass must read per GPU: the weights its GEMMs read (untouched experts skipped), plus the KV cache.
         double weightBytes = compute.WeightBytes.Value;
         double kvBytes = kvBytesPerLayer.Value * _m.Layers;
@@ -313,7 +311,12 @@ public sealed partial class InferenceModel
         double expertFlops = _m.MoeLayers * _layer.RoutedExpertFlops(shape).Value;
         double flopSeconds = (compute.HardwareFlops.Value - expertFlops) / _rates.Gemm.PerSecond + expertFlops / _expertRates.Gemm.PerSecond;
         double byteSeconds = (weightBytes + kvBytes) / _rates.Memory.BytesPerSecond;
-        return new IterationCost { Compute = compute, TensorParallel = tp, ExpertParallel = ep, PipelineP2P = pp, Overhead = _cal.ServingIterationOverhead.Value, FlopSeconds = flopSeconds, ByteSeconds = byteSeconds, WeightBytes = weightBytes, KvBytes = kvBytes, ExpertImbalance = imbalance };
+        return new IterationCost
+        {
+            Compute = compute, TensorParallel = pass.TensorParallel, ExpertParallel = pass.ExpertParallel, PipelineP2P = pass.PipelineP2P,
+            Overhead = _cal.ServingIterationOverhead, FlopBound = new(flopSeconds), ByteBound = new(byteSeconds),
+            WeightBytes = new(weightBytes), KvBytes = new(kvBytes), ExpertImbalance = imbalance,
+        };
     }
 
     /// <summary>

@@ -5,27 +5,27 @@ using Augur.Units;
 namespace Augur.CostModels.Rl;
 
 /// <summary>
-/// The time of each phase of one RL step, seconds of the pool that runs it (not all on the critical path: an
+/// The time of each phase of one RL step on the pool that runs it (not all on the critical path: an
 /// asynchronous step overlaps generation with training).
 /// </summary>
 public readonly record struct RlPhases
 {
     /// <summary>Generating the step's responses (the batch's makespan; the pace of the pool when asynchronous).</summary>
-    public required double Generation { get; init; }
+    public required Seconds Generation { get; init; }
     /// <summary>Scoring not hidden behind generation (the last samples' checks, or work past the generation time).</summary>
-    public required double Verification { get; init; }
+    public required Seconds Verification { get; init; }
     /// <summary>Forward passes of the policy (old log-probabilities) and of the reference model.</summary>
-    public required double LogProbs { get; init; }
+    public required Seconds LogProbs { get; init; }
     /// <summary>PPO: the critic's value pass and its update.</summary>
-    public required double Critic { get; init; }
+    public required Seconds Critic { get; init; }
     /// <summary>The policy update.</summary>
-    public required double Training { get; init; }
+    public required Seconds Training { get; init; }
     /// <summary>New weights to every generator GPU: across the pools, or resharded inside a colocated pool.</summary>
-    public required double WeightSync { get; init; }
+    public required Seconds WeightSync { get; init; }
     /// <summary>Colocated: the trainer's gradients and optimizer state to host memory and back.</summary>
-    public required double Offload { get; init; }
+    public required Seconds Offload { get; init; }
 
-    public IEnumerable<(string Name, double Seconds)> Parts()
+    public IEnumerable<(string Name, Seconds Time)> Parts()
     {
         yield return ("generation", Generation);
         yield return ("verification", Verification);
@@ -37,10 +37,10 @@ public readonly record struct RlPhases
     }
 }
 
-/// <summary>One pool's step: its GPUs, the seconds it works, idles, and its memory per GPU at that phase's peak.</summary>
-public sealed record RlPool(string Name, int Gpus, double BusySeconds, double IdleSeconds, MemoryBreakdown Memory, Bytes Capacity)
+/// <summary>One pool's step: its GPUs, the time it works and idles, and its memory per GPU at that phase's peak.</summary>
+public sealed record RlPool(string Name, int Gpus, Seconds Busy, Seconds Idle, MemoryBreakdown Memory, Bytes Capacity)
 {
-    public double Utilization(double step) => step > 0 ? BusySeconds / step : 0;
+    public double Utilization(Seconds step) => step.Value > 0 ? Busy / step : 0;
     public bool Fits => Memory.Total <= Capacity;
 }
 
@@ -54,7 +54,7 @@ public sealed record RlEstimate
     public required RlGeneration Generation { get; init; }
     public required RlTraining Training { get; init; }
     public required RlPhases Phases { get; init; }
-    public required double StepSeconds { get; init; }
+    public required Seconds StepTime { get; init; }
     /// <summary>Generator pool while generating (colocated: the same GPUs as the trainer).</summary>
     public required RlPool Generators { get; init; }
     /// <summary>Trainer pool while updating.</summary>
@@ -70,8 +70,8 @@ public sealed record RlEstimate
     public required RlRun Run { get; init; }
     /// <summary>The rollout's makespan came from the request-level simulator rather than the closed form.</summary>
     public bool Simulated { get; init; }
-    /// <summary>Seconds of the synchronous makespan the long tail adds over generating at a full batch.</summary>
-    public double TailSeconds => Math.Max(0, Generation.Rollout.Makespan - Generation.Rollout.Work);
+    /// <summary>What the long tail adds to the synchronous makespan over generating at a full batch.</summary>
+    public Seconds Tail => new(Math.Max(0, Generation.Rollout.Makespan - Generation.Rollout.Work));
     public bool Fits => Generators.Fits && Trainer.Fits;
     public double CostPerStep => Run.Steps > 0 ? Run.Cost.Value / Run.Steps : 0;
 }

@@ -76,7 +76,7 @@ public sealed record RlTraining(TrainingModel Model, TrainingEstimate Update)
     /// step's compute, bubble and model-parallel communication at the forward share of the training FLOPs
     /// (<see cref="Analysis.FlopsPerToken.Training"/> = 3 × forward), without gradient traffic or optimizer.
     /// </summary>
-    public double ForwardSeconds
+    public Seconds Forward
     {
         get
         {

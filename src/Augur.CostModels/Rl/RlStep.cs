@@ -58,10 +58,10 @@ public static class RlStep
         var (verifyWork, perSample) = Verification(job.Verifier, job.Samples);
         double verification = overlapped ? 0 : perSample + Math.Max(0, verifyWork - generation);
 
-        double forward = train.ForwardSeconds;
+        double forward = train.Forward.Value;
         double logProbs = forward * (job.Algorithm == RlAlgorithm.Dapo ? 1 : 2);
-        double critic = job.Algorithm == RlAlgorithm.Ppo ? forward + train.Update.StepSeconds : 0;
-        double update = train.Update.StepSeconds;
+        double critic = job.Algorithm == RlAlgorithm.Ppo ? forward + train.Update.StepTime.Value : 0;
+        double update = train.Update.StepTime.Value;
 
         int genGpus = job.Generator.Gpus, trainGpus = job.Trainer.Gpus;
         int gpus = colocated ? genGpus : genGpus + trainGpus;
@@ -71,8 +71,8 @@ public static class RlStep
 
         var phases = new RlPhases
         {
-            Generation = generation, Verification = verification, LogProbs = logProbs, Critic = critic,
-            Training = update, WeightSync = sync, Offload = offload,
+            Generation = new(generation), Verification = new(verification), LogProbs = new(logProbs), Critic = new(critic),
+            Training = new(update), WeightSync = new(sync), Offload = new(offload),
         };
         // A colocated pool is one set of GPUs in two roles: it computes in both and waits on scoring, resharding and offload.
         double computing = generation + logProbs + critic + update;
@@ -96,9 +96,9 @@ public static class RlStep
         var time = new Seconds(step * job.Steps);
         return new RlEstimate
         {
-            Job = job, Generation = gen, Training = train, Phases = phases, StepSeconds = step,
-            Generators = new RlPool("generators", genGpus, colocated ? computing : genBusy, step - (colocated ? computing : genBusy), genMemory, hbm),
-            Trainer = new RlPool("trainer", trainGpus, colocated ? computing : trainBusy, step - (colocated ? computing : trainBusy), trainMemory, hbm),
+            Job = job, Generation = gen, Training = train, Phases = phases, StepTime = new(step),
+            Generators = new RlPool("generators", genGpus, new(colocated ? computing : genBusy), new(step - (colocated ? computing : genBusy)), genMemory, hbm),
+            Trainer = new RlPool("trainer", trainGpus, new(colocated ? computing : trainBusy), new(step - (colocated ? computing : trainBusy)), trainMemory, hbm),
             Gpus = gpus, SyncTier = tier, SyncBytesPerGpu = gen.WeightsPerGpu,
             SamplesPerSecond = job.Samples / step, GeneratedTokensPerSecond = generated / step, TrainedTokensPerSecond = trained / step,
             Run = new RlRun(job.Steps, time, gpus * time.Hours, economics.Cost(gpus, time), economics.Energy(gpus, time)),

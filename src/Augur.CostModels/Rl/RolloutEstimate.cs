@@ -32,17 +32,17 @@ public static class RolloutEstimate
         double mean = curve.Mean;
         double prompt = job.Prompt.Mean;
         // Prompts: the serving model's steady prefill iteration, per prompt.
-        double prefillPerPrompt = model.PrefillIteration(layout, out double perIteration).Total / perIteration;
+        double prefillPerPrompt = model.PrefillIteration(layout, out double perIteration).Total.Value / perIteration;
         double prefill = n * prefillPerPrompt;
         // The first token comes with the prefill; each later one is a decode step. Steady state: the queue keeps the
         // batch full, sequences at the mean context of those running (long ones are running more often).
         double steadyContext = prompt + LengthDistribution.SizeBias(job.Response.Spread) * mean / 2;
-        double fullStepPerSequence = model.DecodeStep(layout, b, steadyContext).Total / b;
+        double fullStepPerSequence = model.DecodeStep(layout, b, steadyContext).Total.Value / b;
         double work = prefill + n * (mean - 1) * fullStepPerSequence;
         // Drain: the last batch of b sequences, started together, each ending at its own length.
         double drain = 0;
         for (int i = 0; i < curve.Points.Length; i++)
-            drain += curve.Widths[i] * model.DecodeStep(layout, Math.Max(1, b * curve.Survival[i]), prompt + curve.Points[i]).Total;
+            drain += curve.Widths[i] * model.DecodeStep(layout, Math.Max(1, b * curve.Survival[i]), prompt + curve.Points[i]).Total.Value;
         double queued = (n - b) * (mean - 1) * fullStepPerSequence;
         return new RolloutTime(prefill + queued + drain, work, n, b, curve.Longest, mean);
     }

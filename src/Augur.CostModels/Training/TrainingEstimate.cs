@@ -6,32 +6,32 @@ using Augur.Units;
 namespace Augur.CostModels.Training;
 
 /// <summary>
-/// Where one optimizer step's time goes on the critical path, seconds. Communication entries are the EXPOSED
+/// Where one optimizer step's time goes on the critical path. Communication entries are the EXPOSED
 /// part (what overlap did not hide).
 /// </summary>
 public readonly record struct StepBreakdown
 {
-    public required double Compute { get; init; }
-    public required double Bubble { get; init; }
-    public required double TensorParallel { get; init; }
-    public required double ContextParallel { get; init; }
-    public required double ExpertParallel { get; init; }
-    public required double PipelineP2P { get; init; }
-    public required double DataParallel { get; init; }
-    public required double Optimizer { get; init; }
+    public required Seconds Compute { get; init; }
+    public required Seconds Bubble { get; init; }
+    public required Seconds TensorParallel { get; init; }
+    public required Seconds ContextParallel { get; init; }
+    public required Seconds ExpertParallel { get; init; }
+    public required Seconds PipelineP2P { get; init; }
+    public required Seconds DataParallel { get; init; }
+    public required Seconds Optimizer { get; init; }
     /// <summary>Exposed wait on the WAN between sites; null for a run in one site (and then not listed among the parts).</summary>
-    public double? CrossSite { get; init; }
+    public Seconds? CrossSite { get; init; }
 
-    public double Total => Compute + Bubble + TensorParallel + ContextParallel + ExpertParallel + PipelineP2P + DataParallel + Optimizer + (CrossSite ?? 0);
+    public Seconds Total => Compute + Bubble + TensorParallel + ContextParallel + ExpertParallel + PipelineP2P + DataParallel + Optimizer + (CrossSite ?? Seconds.Zero);
 
     /// <summary>The parts in a fixed order with stable names (used by reports and JSON).</summary>
-    public IEnumerable<(string Name, double Seconds)> Parts()
+    public IEnumerable<(string Name, Seconds Time)> Parts()
     {
-        foreach (var (kind, seconds) in Kinds()) yield return (kind == Bottleneck.Compute ? "compute" : kind.Label(), seconds);
+        foreach (var (kind, time) in Kinds()) yield return (kind == Bottleneck.Compute ? "compute" : kind.Label(), time);
     }
 
     /// <summary>The parts in a fixed order by kind; the compute part is <see cref="Bottleneck.Compute"/> before its split is known.</summary>
-    IEnumerable<(Bottleneck Kind, double Seconds)> Kinds()
+    IEnumerable<(Bottleneck Kind, Seconds Time)> Kinds()
     {
         yield return (Bottleneck.Compute, Compute);
         yield return (Bottleneck.PipelineBubble, Bubble);
@@ -52,26 +52,32 @@ public readonly record struct StepBreakdown
             var name = Bottleneck.Compute;
             double best = -1;
             foreach (var (n, s) in Kinds())
-                if (s > best) { best = s; name = n; }
+                if (s.Value > best) { best = s.Value; name = n; }
             return name;
         }
     }
 }
 
-/// <summary>How the compute time splits by operator kind (whole step, critical path), seconds.</summary>
-public readonly record struct ComputeSplit(double Gemm, double Attention, double Elementwise);
+/// <summary>How the compute time splits by operator kind (whole step, critical path).</summary>
+public readonly record struct ComputeSplit
+{
+    public required Seconds Gemm { get; init; }
+    public required Seconds Attention { get; init; }
+    public required Seconds Elementwise { get; init; }
+}
 
 /// <summary>The cost of one training layout.</summary>
 public readonly record struct TrainingEstimate
 {
     public required ParallelLayout Layout { get; init; }
-    public required double StepSeconds { get; init; }
+    public required Seconds StepTime { get; init; }
     public required StepBreakdown Breakdown { get; init; }
     public required ComputeSplit ComputeSplit { get; init; }
     public required MemoryBreakdown Memory { get; init; }
     public required bool Fits { get; init; }
     public required double TokensPerSecondPerGpu { get; init; }
-    public required double ModelFlopsPerGpuPerSecond { get; init; }
+    /// <summary>Model FLOPs (no recomputation) each GPU does per second of step.</summary>
+    public required FlopRate ModelFlopRatePerGpu { get; init; }
     public required double Mfu { get; init; }
     public required double Hfu { get; init; }
     public required int MicroBatches { get; init; }
@@ -79,13 +85,13 @@ public readonly record struct TrainingEstimate
     public CrossSiteEstimate? CrossSite { get; init; }
 
     /// <summary>
-    /// One micro-batch's forward pass through the busiest pipeline rank, seconds, exposed communication included;
+    /// One micro-batch's forward pass through the busiest pipeline rank, exposed communication included;
     /// with <see cref="MicroBatchBackward"/> it is the pass whose (pp − 1)/vp repeats make the bubble.
     /// </summary>
-    public required double MicroBatchForward { get; init; }
+    public required Seconds MicroBatchForward { get; init; }
 
-    /// <summary>Its backward pass (and any recomputation), seconds.</summary>
-    public required double MicroBatchBackward { get; init; }
+    /// <summary>Its backward pass (and any recomputation).</summary>
+    public required Seconds MicroBatchBackward { get; init; }
 
     /// <summary>The largest part of the step: compute (GEMM/attention/memory-bound), bubble or one kind of communication.</summary>
     public Bottleneck Bottleneck
@@ -107,15 +113,16 @@ public sealed record CrossSiteEstimate
     public required int Sites { get; init; }
     /// <summary>The WAN each site has, one direction.</summary>
     public required Bandwidth SiteBandwidth { get; init; }
-    public required double LatencySeconds { get; init; }
+    /// <summary>One-way WAN latency.</summary>
+    public required Seconds Latency { get; init; }
     /// <summary>Bytes one site sends per full synchronisation of the model (all fragments).</summary>
-    public required double BytesPerSiteExchange { get; init; }
+    public required Bytes PerSiteExchange { get; init; }
     /// <summary>Time of one exchange (one fragment's all-reduce) over the WAN, before overlap.</summary>
-    public required double ExchangeSeconds { get; init; }
+    public required Seconds Exchange { get; init; }
     /// <summary>The step with an infinitely fast WAN: the inner step, as if the sites were one.</summary>
-    public required double StepWithoutWanSeconds { get; init; }
+    public required Seconds StepWithoutWan { get; init; }
     /// <summary>Average WAN wait per step that overlap did not hide.</summary>
-    public required double ExposedSeconds { get; init; }
+    public required Seconds Exposed { get; init; }
     /// <summary>Share of the step not spent waiting on the WAN.</summary>
     public required double Utilization { get; init; }
     /// <summary>The least WAN per site (one direction) that keeps <see cref="Utilization"/> at 95 %; null when latency alone prevents it.</summary>

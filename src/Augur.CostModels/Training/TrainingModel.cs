@@ -124,23 +124,34 @@ public sealed class TrainingModel
         var (dpComm, dpReduce) = DataParallel(site, m, stageCompute, pass.Forward.Total.Value);
         double optimizer = OptimizerStep(site);
 
-        var breakdown = new StepBreakdown { Compute = criticalCompute * m + WeightQuantizeSeconds(l), Bubble = bubble, TensorParallel = tpComm * m, ContextParallel = cpComm * m, ExpertParallel = epComm * m, PipelineP2P = ppComm * m, DataParallel = dpComm, Optimizer = optimizer };
+        var breakdown = new StepBreakdown
+        {
+            Compute = new(criticalCompute * m + WeightQuantizeSeconds(l)), Bubble = new(bubble), TensorParallel = new(tpComm * m),
+            ContextParallel = new(cpComm * m), ExpertParallel = new(epComm * m), PipelineP2P = new(ppComm * m),
+            DataParallel = new(dpComm), Optimizer = new(optimizer),
+        };
         CrossSiteEstimate? crossSite = null;
         if (_sites > 1)
         {
-            crossSite = AcrossSites(breakdown.Total, stageCompute - pass.Forward.Total.Value, dpReduce);
-            breakdown = breakdown with { CrossSite = crossSite.ExposedSeconds };
+            crossSite = AcrossSites(breakdown.Total.Value, stageCompute - pass.Forward.Total.Value, dpReduce);
+            breakdown = breakdown with { CrossSite = crossSite.Exposed };
         }
-        double step = breakdown.Total;
+        double step = breakdown.Total.Value;
         double computeShare = m * (criticalCompute / Math.Max(1e-30, stageCompute + (l.Pp == 1 ? headTime : 0)));
-        var split = new ComputeSplit(gemm * computeShare, attention * computeShare, elementwise * computeShare);
+        var split = new ComputeSplit { Gemm = new(gemm * computeShare), Attention = new(attention * computeShare), Elementwise = new(elementwise * computeShare) };
 
         int gpus = l.Gpus;
         double tokensPerSec = _job.TokensPerStep / step / gpus;
         double modelFlopsPerGpu = _modelFlopsPerStep / step / gpus;
         double hardwareFlops = _modelFlopsPerStep + RecomputeFlops(l) + pass.RecomputedFlops.Value * m * gpus;
         double peak = _rates.Peak.PerSecond;
-        return new TrainingEstimate { Layout = l, StepSeconds = step, Breakdown = breakdown, ComputeSplit = split, Memory = mem, Fits = Fits(mem), TokensPerSecondPerGpu = tokensPerSec, ModelFlopsPerGpuPerSecond = modelFlopsPerGpu, Mfu = modelFlopsPerGpu / peak, Hfu = hardwareFlops / step / gpus / peak, MicroBatches = m, CrossSite = crossSite, MicroBatchForward = perMicroBatch * forwardShare, MicroBatchBackward = perMicroBatch * (1 - forwardShare) };
+        return new TrainingEstimate
+        {
+            Layout = l, StepTime = new(step), Breakdown = breakdown, ComputeSplit = split, Memory = mem, Fits = Fits(mem),
+            TokensPerSecondPerGpu = tokensPerSec, ModelFlopRatePerGpu = new(modelFlopsPerGpu), Mfu = modelFlopsPerGpu / peak,
+            Hfu = hardwareFlops / step / gpus / peak, MicroBatches = m, CrossSite = crossSite,
+            MicroBatchForward = new(perMicroBatch * forwardShare), MicroBatchBackward = new(perMicroBatch * (1 - forwardShare)),
+        };
     }
 
     /// <summary>
@@ -168,10 +179,10 @@ public sealed class TrainingModel
         double? need = CrossSite.BandwidthFor(exchange, innerStep, 0.95);
         return new CrossSiteEstimate
         {
-            Training = plan, Sites = sites, SiteBandwidth = wan.PerGpu * perSite, LatencySeconds = exchange.Latency,
-            BytesPerSiteExchange = 2.0 * (sites - 1) / sites * _params.Total * bytesPerParam,
-            ExchangeSeconds = Collectives.AllReduceAcross(new NetworkTier(perGpu, exchange.Latency), exchange.BytesPerGpu / exchange.Fragments, sites),
-            StepWithoutWanSeconds = innerStep, ExposedSeconds = exposed, Utilization = CrossSite.Utilization(innerStep, exposed),
+            Training = plan, Sites = sites, SiteBandwidth = wan.PerGpu * perSite, Latency = new(exchange.Latency),
+            PerSiteExchange = new(2.0 * (sites - 1) / sites * _params.Total * bytesPerParam),
+            Exchange = new(Collectives.AllReduceAcross(new NetworkTier(perGpu, exchange.Latency), exchange.BytesPerGpu / exchange.Fragments, sites)),
+            StepWithoutWan = new(innerStep), Exposed = new(exposed), Utilization = CrossSite.Utilization(innerStep, exposed),
             BandwidthFor95 = need is { } b ? new Bandwidth(b * perSite) : null,
         };
     }

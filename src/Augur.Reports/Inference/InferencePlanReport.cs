@@ -22,7 +22,7 @@ public static class InferencePlanReport
         var f = Render.Table("tok/s/user", "tok/s/GPU", "layout", "mode P:D", "batch", "TPOT ms", "TTFT ms");
         foreach (var e in p.Pareto)
             f.AddRow(Format.N(e.TokensPerSecondPerUser, "0.#"), Format.N(e.TokensPerSecondPerGpu, "0"), Layout(e), ModeAndSplit(e),
-                e.Batch.ToString(CultureInfo.InvariantCulture), Ms(e.Estimate.Tpot), Ms(e.Estimate.Ttft));
+                e.Batch.ToString(CultureInfo.InvariantCulture), Ms(e.Estimate.Tpot.Value), Ms(e.Estimate.Ttft.Value));
         string summary = FormattableString.Invariant($"objective {Objective(p.Objective)}: searched {p.Enumerated:N0} (layout, mode) pairs in {p.SearchSeconds:0.###} s: ")
                          + FormattableString.Invariant($"{p.PrunedByMemory:N0} discarded for memory before costing, {p.PointsEvaluated:N0} (layout, mode, batch) points costed, {p.PointsFeasible:N0} fit and meet the limits");
         var items = new List<IRenderable> { Render.Line(summary), t };
@@ -36,7 +36,7 @@ public static class InferencePlanReport
     {
         var est = e.Estimate;
         return [rank, Layout(e), ModeAndSplit(e), e.Batch.ToString(CultureInfo.InvariantCulture),
-            Ms(est.Ttft), Ms(est.Tpot), Format.N(e.TokensPerSecondPerUser, "0.#"), Format.N(e.TokensPerSecondPerGpu, "0"),
+            Ms(est.Ttft.Value), Ms(est.Tpot.Value), Format.N(e.TokensPerSecondPerUser, "0.#"), Format.N(e.TokensPerSecondPerGpu, "0"),
             est.UsdPerMillionOutputTokens > 0 ? Format.N(est.UsdPerMillionOutputTokens, "0.###") : "-", Format.N(est.MemoryGiBPerGpu, "0.0"), est.DecodeBound.Label()];
     }
 
@@ -59,8 +59,8 @@ public static class InferencePlanReport
         foreach (var e in p.Ranked)
         {
             var o = PointJson(e);
-            o["ttft_s"] = JsonOut.Num(e.Estimate.Ttft);
-            o["tpot_s"] = JsonOut.Num(e.Estimate.Tpot);
+            o["ttft_s"] = JsonOut.Num(e.Estimate.Ttft.Value);
+            o["tpot_s"] = JsonOut.Num(e.Estimate.Tpot.Value);
             o["usd_per_million_output_tokens"] = JsonOut.Num(e.Estimate.UsdPerMillionOutputTokens);
             o["memory_gib_per_gpu"] = JsonOut.Num(e.Estimate.MemoryGiBPerGpu);
             o["bound"] = new JsonObject { ["prefill"] = e.Estimate.PrefillBound.Label(), ["decode"] = e.Estimate.DecodeBound.Label() };

@@ -29,8 +29,8 @@ public static class InferenceReport
         string capped = job.Concurrency is { } asked && asked > e.Concurrency
             ? $"; {asked} asked, but its prompts could not be prefilled fast enough to keep more in flight" : "";
         t.AddRow("concurrency per replica", $"{e.Concurrency} (max that fits: {e.MaxConcurrency}{capped})");
-        t.AddRow("TTFT", Format.Seconds(e.Ttft));
-        t.AddRow(job.Mode == Augur.Domain.Workloads.ServingMode.Disaggregated ? "TPOT (excludes first token)" : "TPOT (excl. first token, incl. prefill stalls)", e.Tpot > 0 ? $"{Format.Seconds(e.Tpot)} ({Format.N(1 / e.Tpot, "0.#")} tok/s per user)" : "none (one output token)");
+        t.AddRow("TTFT", Format.Seconds(e.Ttft.Value));
+        t.AddRow(job.Mode == Augur.Domain.Workloads.ServingMode.Disaggregated ? "TPOT (excludes first token)" : "TPOT (excl. first token, incl. prefill stalls)", e.Tpot.Value > 0 ? $"{Format.Seconds(e.Tpot.Value)} ({Format.N(1 / e.Tpot.Value, "0.#")} tok/s per user)" : "none (one output token)");
         t.AddRow("output tok/s per GPU / total", fits ? $"{Format.N(e.OutputTokensPerSecondPerGpu, "0")} / {Format.N(e.OutputTokensPerSecondTotal, "0")}" : TrainingReport.NotRun);
         t.AddRow("output tok/s per GPU range", fits ? BandReport.ThroughputText(band, e.OutputTokensPerSecondPerGpu) : TrainingReport.NotRun);
         t.AddRow("input tok/s per GPU in prefill", fits ? Format.N(e.PrefillInputTokensPerSecondPerGpu, "0") : TrainingReport.NotRun);
@@ -41,7 +41,7 @@ public static class InferenceReport
         if (e.Disaggregated is { } d)
         {
             t.AddRow("prefill : decode GPUs", $"{d.PrefillGpus} : {d.DecodeGpus} (balanced ratio {Format.N(d.BalancedPrefillPerDecodeGpu, "0.###")} prefill per decode GPU; limited by {d.Limiter})");
-            t.AddRow("KV transfer per prompt", $"{Format.Seconds(d.KvTransferSeconds)} ({Format.Pct(d.KvNicShare)} of a decode GPU's link)");
+            t.AddRow("KV transfer per prompt", $"{Format.Seconds(d.KvTransfer.Value)} ({Format.Pct(d.KvNicShare)} of a decode GPU's link)");
         }
         if (!fits)
             return [Render.Line(TrainingReport.DoesNotFit(e.MemoryGiBPerGpu, Usable(s), $"the {e.Concurrency} sequences per replica need more than the usable memory ({Format.Pct(job.MemoryFraction)} of HBM); lower inference.concurrency, spread the replica over more GPUs, or use fp8 weights or KV cache")),
@@ -87,9 +87,9 @@ public static class InferenceReport
             ["request"] = RequestJson(s),
             ["concurrency"] = e.Concurrency,
             ["max_concurrency"] = e.MaxConcurrency,
-            ["ttft_s"] = JsonOut.Num(e.Ttft),
-            ["tpot_s"] = JsonOut.Num(e.Tpot),
-            ["prefill_seconds_per_prompt"] = JsonOut.Num(e.PrefillSecondsPerPrompt),
+            ["ttft_s"] = JsonOut.Num(e.Ttft.Value),
+            ["tpot_s"] = JsonOut.Num(e.Tpot.Value),
+            ["prefill_seconds_per_prompt"] = JsonOut.Num(e.PrefillPerPrompt.Value),
             ["tpot_definition"] = s.Inference!.Mode == Augur.Domain.Workloads.ServingMode.Disaggregated
                 ? "mean time per output token after the first: decode step / tokens per step"
                 : "mean time per output token after the first: decode steps plus the interleaved prefill chunks of the other sequences",
@@ -108,7 +108,7 @@ public static class InferenceReport
         if (e.Disaggregated is { } d)
             o["disaggregated"] = new JsonObject
             {
-                ["prefill_gpus"] = d.PrefillGpus, ["decode_gpus"] = d.DecodeGpus, ["kv_transfer_s"] = JsonOut.Num(d.KvTransferSeconds),
+                ["prefill_gpus"] = d.PrefillGpus, ["decode_gpus"] = d.DecodeGpus, ["kv_transfer_s"] = JsonOut.Num(d.KvTransfer.Value),
                 ["kv_nic_share"] = JsonOut.Num(d.KvNicShare), ["balanced_prefill_per_decode_gpu"] = JsonOut.Num(d.BalancedPrefillPerDecodeGpu), ["limiter"] = d.Limiter,
             };
         return o;

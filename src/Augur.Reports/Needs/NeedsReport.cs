@@ -79,8 +79,8 @@ public static class NeedsReport
 
     static string Headline(PlanOutcome p) => p switch
     {
-        TrainingPlanOutcome { Best: { } b, Run: { } run } => $"{Format.Seconds(b.StepSeconds)}/step, {Format.N(run.WallTime.Days, "0.#")} days",
-        TrainingPlanOutcome { Best: { } b } => $"{Format.Seconds(b.StepSeconds)}/step",
+        TrainingPlanOutcome { Best: { } b, Run: { } run } => $"{Format.Seconds(b.StepTime.Value)}/step, {Format.N(run.WallTime.Days, "0.#")} days",
+        TrainingPlanOutcome { Best: { } b } => $"{Format.Seconds(b.StepTime.Value)}/step",
         InferencePlanOutcome i => $"{Format.N(i.Plan.Best.TokensPerSecondPerGpu, "0")} tok/s/GPU at {Format.N(i.Plan.Best.TokensPerSecondPerUser, "0.#")} tok/s/user, ${Format.N(i.Plan.Best.Estimate.UsdPerMillionOutputTokens, "0.###")}/M",
         _ => "no layout fits",
     };

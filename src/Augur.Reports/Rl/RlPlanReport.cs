@@ -3,6 +3,7 @@ using Augur.CostModels.Rl;
 using Augur.Domain.Workloads;
 using Augur.Reports.Console;
 using Augur.Reports.Json;
+using Augur.Units;
 using Augur.Search.Rl;
 using Spectre.Console;
 using Spectre.Console.Rendering;
@@ -34,27 +35,27 @@ public static class RlPlanReport
     [
         rank.ToString(System.Globalization.CultureInfo.InvariantCulture), RlReport.Placement(e.Job),
         $"{Format.N(e.Job.Generator.Gpus, "0")} × {e.Generation.Layout.Describe()}", $"{Format.N(e.Job.Trainer.Gpus, "0")} × {e.Training.Update.Layout}",
-        Format.Seconds(e.StepSeconds), Format.N(e.SamplesPerSecond, "0.##"), Format.N(e.CostPerStep, "#,0.##"),
+        Format.Seconds(e.StepTime.Value), Format.N(e.SamplesPerSecond, "0.##"), Format.N(e.CostPerStep, "#,0.##"),
         Format.Pct(Idle(e.Generators, e)), Format.Pct(Idle(e.Trainer, e)),
     ];
 
-    static double Idle(RlPool p, RlEstimate e) => e.StepSeconds > 0 ? p.IdleSeconds / e.StepSeconds : 0;
+    static double Idle(RlPool p, RlEstimate e) => e.StepTime.Value > 0 ? p.Idle / e.StepTime : 0;
 
     /// <summary>Why the winner wins: what each other placement's best loses, which pool idles, what the tail costs.</summary>
     public static IEnumerable<string> Why(RlPlan plan)
     {
         var w = plan.Ranked[0];
-        yield return $"Winner: {RlReport.Placement(w.Job)}, {Format.N(w.SamplesPerSecond, "0.##")} samples/s, a step every {Format.Seconds(w.StepSeconds)}; generators idle {Format.Pct(Idle(w.Generators, w))} of it, trainer {Format.Pct(Idle(w.Trainer, w))}.";
-        yield return $"The long tail: the synchronous rollout takes {Format.Seconds(w.Generation.Rollout.Makespan)} to its {Format.N(w.Generation.Rollout.LongestResponse, "#,0")}-token longest response, {Format.Seconds(w.TailSeconds)} more than the same tokens at a full batch ({Format.Seconds(w.Generation.Rollout.Work)}).";
+        yield return $"Winner: {RlReport.Placement(w.Job)}, {Format.N(w.SamplesPerSecond, "0.##")} samples/s, a step every {Format.Seconds(w.StepTime.Value)}; generators idle {Format.Pct(Idle(w.Generators, w))} of it, trainer {Format.Pct(Idle(w.Trainer, w))}.";
+        yield return $"The long tail: the synchronous rollout takes {Format.Seconds(w.Generation.Rollout.Makespan)} to its {Format.N(w.Generation.Rollout.LongestResponse, "#,0")}-token longest response, {Format.Seconds(w.Tail.Value)} more than the same tokens at a full batch ({Format.Seconds(w.Generation.Rollout.Work)}).";
         foreach (var o in plan.BestPerPlacement.Where(o => o.Job.Placement != w.Job.Placement))
             yield return $"Best {RlReport.Placement(o.Job)}: {Format.Pct(1 - o.SamplesPerSecond / w.SamplesPerSecond)} fewer samples/s ({Format.N(o.SamplesPerSecond, "0.##")}): {Loses(o)}.";
     }
 
     static string Loses(RlEstimate e) => e.Job.Placement switch
     {
-        RlPlacement.Colocated => $"generation ({Format.Seconds(e.Phases.Generation)}) and training ({Format.Seconds(e.Phases.LogProbs + e.Phases.Critic + e.Phases.Training)}) take turns on all {Format.N(e.Gpus, "0")} GPUs, plus {Format.Seconds(e.Phases.Offload + e.Phases.WeightSync)} of offload and resharding",
-        RlPlacement.Disaggregated => $"the pools take turns: generators idle {Format.Seconds(e.Generators.IdleSeconds)} while the trainer works, the trainer {Format.Seconds(e.Trainer.IdleSeconds)} while they generate",
-        _ => $"the pools overlap, and the {(e.Generators.IdleSeconds <= e.Trainer.IdleSeconds ? "generators" : "trainer")} set the pace ({Format.Seconds(Math.Max(e.Generators.BusySeconds, e.Trainer.BusySeconds))} per step)",
+        RlPlacement.Colocated => $"generation ({Format.Seconds(e.Phases.Generation.Value)}) and training ({Format.Seconds((e.Phases.LogProbs + e.Phases.Critic + e.Phases.Training).Value)}) take turns on all {Format.N(e.Gpus, "0")} GPUs, plus {Format.Seconds((e.Phases.Offload + e.Phases.WeightSync).Value)} of offload and resharding",
+        RlPlacement.Disaggregated => $"the pools take turns: generators idle {Format.Seconds(e.Generators.Idle.Value)} while the trainer works, the trainer {Format.Seconds(e.Trainer.Idle.Value)} while they generate",
+        _ => $"the pools overlap, and the {(e.Generators.Idle <= e.Trainer.Idle ? "generators" : "trainer")} set the pace ({Format.Seconds(Seconds.Max(e.Generators.Busy, e.Trainer.Busy).Value)} per step)",
     };
 
     public static JsonObject Json(Scenario s, RlPlan plan)

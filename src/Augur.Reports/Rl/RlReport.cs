@@ -4,6 +4,7 @@ using Augur.Domain.Hardware;
 using Augur.Domain.Workloads;
 using Augur.Reports.Console;
 using Augur.Reports.Json;
+using Augur.Units;
 using Augur.Reports.Training;
 using Augur.Simulation.Serving;
 using Spectre.Console;
@@ -27,21 +28,21 @@ public static class RlReport
         head.AddRow("samples per step", $"{Format.N(job.Samples, "#,0")} ({Format.N(job.PromptsPerStep, "#,0")} prompts × {Format.N(job.SamplesPerPrompt, "0")})");
         head.AddRow("generators", $"{Format.N(job.Generator.Gpus, "0")} GPUs, {e.Generation.Layout.Describe()}, batch {Format.N(e.Generation.Rollout.Batch, "0")} of {Format.N(e.Generation.Rollout.SamplesPerReplica, "0")} samples per replica");
         head.AddRow("trainer", $"{Format.N(job.Trainer.Gpus, "0")} GPUs, {e.Training.Update.Layout}");
-        head.AddRow("step time", Format.Seconds(e.StepSeconds) + (e.Simulated ? " (rollout simulated)" : ""));
+        head.AddRow("step time", Format.Seconds(e.StepTime.Value) + (e.Simulated ? " (rollout simulated)" : ""));
         head.AddRow("samples/s", Format.N(e.SamplesPerSecond, "0.##"));
         head.AddRow("generated tokens/s", Format.N(e.GeneratedTokensPerSecond, "#,0"));
         head.AddRow("trained tokens/s", Format.N(e.TrainedTokensPerSecond, "#,0"));
         head.AddRow("longest / mean response", $"{Format.N(e.Generation.Rollout.LongestResponse, "#,0")} / {Format.N(e.Generation.Rollout.MeanResponse, "#,0")} tokens");
-        head.AddRow("long tail costs", $"{Format.Seconds(e.TailSeconds)} of the synchronous rollout ({Format.Seconds(e.Generation.Rollout.Makespan)} makespan vs {Format.Seconds(e.Generation.Rollout.Work)} at a full batch)");
+        head.AddRow("long tail costs", $"{Format.Seconds(e.Tail.Value)} of the synchronous rollout ({Format.Seconds(e.Generation.Rollout.Makespan)} makespan vs {Format.Seconds(e.Generation.Rollout.Work)} at a full batch)");
         head.AddRow("weight sync", $"{Format.N(e.SyncBytesPerGpu.GB, "0.00")} GB per generator GPU over {e.SyncTier}");
 
         var phases = Render.Table("step phase", "seconds", "share of step");
-        foreach (var (name, sec) in e.Phases.Parts())
-            if (sec > 0) phases.AddRow(name, Format.N(sec, "0.###"), Format.Pct(sec / e.StepSeconds));
+        foreach (var (name, part) in e.Phases.Parts())
+            if (part.Value > 0) phases.AddRow(name, Format.N(part.Value, "0.###"), Format.Pct(part / e.StepTime));
 
         var pools = Render.Table("pool", "GPUs", "busy", "idle", "utilisation", "memory per GPU (phase peak)");
         foreach (var p in new[] { e.Generators, e.Trainer })
-            pools.AddRow(p.Name, p.Gpus.ToString(Inv), Format.Seconds(p.BusySeconds), Format.Seconds(p.IdleSeconds), Format.Pct(p.Utilization(e.StepSeconds)),
+            pools.AddRow(p.Name, p.Gpus.ToString(Inv), Format.Seconds(p.Busy.Value), Format.Seconds(p.Idle.Value), Format.Pct(p.Utilization(e.StepTime)),
                 $"{Format.N(p.Memory.Total.GiB, "0.0")} GiB of {Format.N(p.Capacity.GiB, "0.0")} ({(p.Fits ? "fits" : "DOES NOT FIT")})");
 
         var run = Render.Table("whole run", "value");
@@ -61,7 +62,7 @@ public static class RlReport
     {
         var t = Render.Table("rollout", "closed form", "simulated");
         t.AddRow("generation makespan", Format.Seconds(estimate.Generation.Rollout.Makespan), Format.Seconds(rollout.Makespan.Value));
-        t.AddRow("step time", Format.Seconds(estimate.StepSeconds), Format.Seconds(simulated.StepSeconds));
+        t.AddRow("step time", Format.Seconds(estimate.StepTime.Value), Format.Seconds(simulated.StepTime.Value));
         t.AddRow("samples/s", Format.N(estimate.SamplesPerSecond, "0.##"), Format.N(simulated.SamplesPerSecond, "0.##"));
         t.AddRow("longest response", estimate.Generation.Rollout.LongestResponse.ToString("N0", Inv), longest.ToString("N0", Inv));
         t.AddRow("preemptions", "", rollout.Preemptions.ToString("N0", Inv));
@@ -72,7 +73,7 @@ public static class RlReport
     {
         var job = e.Job;
         var phases = new JsonObject();
-        foreach (var (name, sec) in e.Phases.Parts()) phases[name + "_s"] = JsonOut.Num(sec);
+        foreach (var (name, part) in e.Phases.Parts()) phases[name + "_s"] = JsonOut.Num(part.Value);
         var g = e.Generation.Layout;
         return new JsonObject
         {
@@ -87,12 +88,12 @@ public static class RlReport
             ["samples_per_step"] = job.Samples,
             ["generator"] = new JsonObject { ["gpus"] = job.Generator.Gpus, ["tp"] = g.Tp, ["pp"] = g.Pp, ["ep"] = g.Ep, ["dp_attention"] = g.DpAttention, ["replicas"] = g.Replicas, ["batch"] = e.Generation.Rollout.Batch },
             ["trainer"] = new JsonObject { ["gpus"] = job.Trainer.Gpus, ["layout"] = TrainingReport.LayoutJson(e.Training.Update) },
-            ["step_time_s"] = JsonOut.Num(e.StepSeconds),
+            ["step_time_s"] = JsonOut.Num(e.StepTime.Value),
             ["rollout_simulated"] = e.Simulated,
             ["phases"] = phases,
             ["rollout_makespan_s"] = JsonOut.Num(e.Generation.Rollout.Makespan),
             ["rollout_full_batch_s"] = JsonOut.Num(e.Generation.Rollout.Work),
-            ["tail_s"] = JsonOut.Num(e.TailSeconds),
+            ["tail_s"] = JsonOut.Num(e.Tail.Value),
             ["longest_response_tokens"] = e.Generation.Rollout.LongestResponse,
             ["mean_response_tokens"] = JsonOut.Num(e.Generation.Rollout.MeanResponse),
             ["weight_sync_gb_per_gpu"] = JsonOut.Num(e.SyncBytesPerGpu.GB),
@@ -100,7 +101,7 @@ public static class RlReport
             ["samples_per_s"] = JsonOut.Num(e.SamplesPerSecond),
             ["generated_tokens_per_s"] = JsonOut.Num(e.GeneratedTokensPerSecond),
             ["trained_tokens_per_s"] = JsonOut.Num(e.TrainedTokensPerSecond),
-            ["pools"] = new JsonArray(PoolJson(e.Generators, e.StepSeconds), PoolJson(e.Trainer, e.StepSeconds)),
+            ["pools"] = new JsonArray(PoolJson(e.Generators, e.StepTime), PoolJson(e.Trainer, e.StepTime)),
             ["fits"] = e.Fits,
             ["steps"] = e.Run.Steps,
             ["time_s"] = JsonOut.Num(e.Run.Time.Value),
@@ -114,7 +115,7 @@ public static class RlReport
     public static JsonObject SimulationJson(Scenario s, RlEstimate estimate, RlEstimate simulated, ServingResult rollout, int longest)
     {
         var o = Json(s, simulated);
-        o["estimate_step_time_s"] = JsonOut.Num(estimate.StepSeconds);
+        o["estimate_step_time_s"] = JsonOut.Num(estimate.StepTime.Value);
         o["estimate_rollout_makespan_s"] = JsonOut.Num(estimate.Generation.Rollout.Makespan);
         o["simulated_rollout_makespan_s"] = JsonOut.Num(rollout.Makespan.Value);
         o["simulated_longest_response_tokens"] = longest;
@@ -122,13 +123,13 @@ public static class RlReport
         return o;
     }
 
-    static JsonObject PoolJson(RlPool p, double step)
+    static JsonObject PoolJson(RlPool p, Seconds step)
     {
         var mem = new JsonObject();
         foreach (var (name, size) in p.Memory.Parts()) mem[name] = JsonOut.Num(size.GiB);
         return new JsonObject
         {
-            ["name"] = p.Name, ["gpus"] = p.Gpus, ["busy_s"] = JsonOut.Num(p.BusySeconds), ["idle_s"] = JsonOut.Num(p.IdleSeconds),
+            ["name"] = p.Name, ["gpus"] = p.Gpus, ["busy_s"] = JsonOut.Num(p.Busy.Value), ["idle_s"] = JsonOut.Num(p.Idle.Value),
             ["utilization"] = JsonOut.Num(p.Utilization(step)), ["memory_gib_per_gpu"] = JsonOut.Num(p.Memory.Total.GiB),
             ["memory_breakdown_gib"] = mem, ["fits"] = p.Fits,
         };

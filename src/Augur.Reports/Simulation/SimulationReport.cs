@@ -136,7 +136,7 @@ public static class SimulationReport
         public static SteadyState Of(Scenario s, InferenceEstimate e)
         {
             int output = s.Inference!.OutputTokens;
-            return new(e.Ttft, e.Tpot, e.Ttft + (output - 1) * e.Tpot, e.OutputTokensPerSecondTotal, e.OutputTokensPerSecondTotal / output);
+            return new(e.Ttft.Value, e.Tpot.Value, e.Ttft.Value + (output - 1) * e.Tpot.Value, e.OutputTokensPerSecondTotal, e.OutputTokensPerSecondTotal / output);
         }
     }
 }

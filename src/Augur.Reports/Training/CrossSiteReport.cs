@@ -17,12 +17,12 @@ public static class CrossSiteReport
     public static Table Table(CrossSiteEstimate x, RunEstimate? run)
     {
         var t = Render.Table("across sites", "value");
-        t.AddRow("sites", $"{x.Sites} joined by {Bits(x.SiteBandwidth)} per site each way, {Format.N(x.LatencySeconds * 1e3, "0.##")} ms one-way");
+        t.AddRow("sites", $"{x.Sites} joined by {Bits(x.SiteBandwidth)} per site each way, {Format.N(x.Latency.Milliseconds, "0.##")} ms one-way");
         t.AddRow("method", Method(x.Training));
-        t.AddRow("sent per site per full exchange", Format.N(x.BytesPerSiteExchange / 1e9, "#,0.##") + " GB");
-        t.AddRow("one exchange over the WAN", Format.Seconds(x.ExchangeSeconds));
-        t.AddRow("step without the WAN", Format.Seconds(x.StepWithoutWanSeconds));
-        t.AddRow("WAN wait per step (exposed)", Format.Seconds(x.ExposedSeconds));
+        t.AddRow("sent per site per full exchange", Format.N(x.PerSiteExchange.GB, "#,0.##") + " GB");
+        t.AddRow("one exchange over the WAN", Format.Seconds(x.Exchange.Value));
+        t.AddRow("step without the WAN", Format.Seconds(x.StepWithoutWan.Value));
+        t.AddRow("WAN wait per step (exposed)", Format.Seconds(x.Exposed.Value));
         t.AddRow("compute utilisation", Format.Pct(x.Utilization));
         if (run is not null) t.AddRow("× goodput after failures", $"{Format.Pct(run.Goodput)} = {Format.Pct(x.Utilization * run.Goodput)} of GPU time trains");
         t.AddRow("WAN per site for 95% utilisation", x.BandwidthFor95 is { } b ? Bits(b) + " each way" : "none reaches it (latency alone exposes more than 5%)");
@@ -38,11 +38,11 @@ public static class CrossSiteReport
         ["fragments"] = x.Training.Fragments,
         ["overlap_steps"] = x.Training.OverlapSteps,
         ["wan_gbit_per_s_per_site"] = JsonOut.Num(GbitPerSecond(x.SiteBandwidth)),
-        ["wan_latency_s"] = JsonOut.Num(x.LatencySeconds),
-        ["bytes_per_site_per_exchange"] = JsonOut.Num(x.BytesPerSiteExchange),
-        ["exchange_s"] = JsonOut.Num(x.ExchangeSeconds),
-        ["step_without_wan_s"] = JsonOut.Num(x.StepWithoutWanSeconds),
-        ["exposed_s"] = JsonOut.Num(x.ExposedSeconds),
+        ["wan_latency_s"] = JsonOut.Num(x.Latency.Value),
+        ["bytes_per_site_per_exchange"] = JsonOut.Num(x.PerSiteExchange.Value),
+        ["exchange_s"] = JsonOut.Num(x.Exchange.Value),
+        ["step_without_wan_s"] = JsonOut.Num(x.StepWithoutWan.Value),
+        ["exposed_s"] = JsonOut.Num(x.Exposed.Value),
         ["compute_utilization"] = JsonOut.Num(x.Utilization),
         ["useful_share"] = run is null ? null : JsonOut.Num(x.Utilization * run.Goodput),
         ["wan_gbit_per_s_per_site_for_95pct"] = x.BandwidthFor95 is { } b ? JsonOut.Num(GbitPerSecond(b)) : null,

@@ -17,7 +17,7 @@ public static class PlanReport
         var t = Render.Table("#", "layout", "step", "tok/s/GPU", "MFU", "GiB/GPU", "bottleneck");
         int i = 1;
         foreach (var e in p.Ranked)
-            t.AddRow((i++).ToString(CultureInfo.InvariantCulture), e.Layout.ToString(), Format.Seconds(e.StepSeconds),
+            t.AddRow((i++).ToString(CultureInfo.InvariantCulture), e.Layout.ToString(), Format.Seconds(e.StepTime.Value),
                 Format.N(e.TokensPerSecondPerGpu, "0"), Format.Pct(e.Mfu), Format.N(e.Memory.Total.GiB, "0.0"), e.Bottleneck.Label());
         var summary = FormattableString.Invariant($"searched {p.Enumerated:N0} valid layouts in {p.SearchSeconds:0.###} s: {p.PrunedByMemory:N0} discarded for memory before costing, {p.ConfigsEvaluated:N0} costed");
         var items = new List<IRenderable> { Render.Line(summary), t };
@@ -33,7 +33,7 @@ public static class PlanReport
             ranked.Add(new JsonObject
             {
                 ["layout"] = TrainingReport.LayoutJson(e),
-                ["step_time_s"] = JsonOut.Num(e.StepSeconds),
+                ["step_time_s"] = JsonOut.Num(e.StepTime.Value),
                 ["tokens_per_s_per_gpu"] = JsonOut.Num(e.TokensPerSecondPerGpu),
                 ["mfu"] = JsonOut.Num(e.Mfu),
                 ["memory_gib_per_gpu"] = JsonOut.Num(e.Memory.Total.GiB),

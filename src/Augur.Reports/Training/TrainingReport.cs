@@ -25,19 +25,19 @@ public static class TrainingReport
         head.AddRow("model", s.Model.Name);
         head.AddRow("hardware", $"{s.Cluster.Gpus} × {acc.Id} ({s.Cluster.SystemName}; scale-up domain {s.Cluster.ScaleUpDomain}{Format.Hypothetical(acc)}{(s.Cluster.Sites > 1 ? $"; {s.Cluster.Sites} sites of {s.Cluster.GpusPerSite}" : "")})");
         head.AddRow("layout", e.Layout.ToString());
-        head.AddRow("step time", Format.Seconds(e.StepSeconds));
-        head.AddRow("step time range", BandReport.TimeText(band, e.StepSeconds));
+        head.AddRow("step time", Format.Seconds(e.StepTime.Value));
+        head.AddRow("step time range", BandReport.TimeText(band, e.StepTime.Value));
         head.AddRow("tokens/s per GPU", fits ? Format.N(e.TokensPerSecondPerGpu, "0") : NotRun);
         head.AddRow("tokens/s per GPU range", fits ? BandReport.ThroughputText(band, e.TokensPerSecondPerGpu) : NotRun);
-        head.AddRow("model TFLOP/s per GPU", fits ? Format.N(e.ModelFlopsPerGpuPerSecond / 1e12, "0.#") : NotRun);
+        head.AddRow("model TFLOP/s per GPU", fits ? Format.N(e.ModelFlopRatePerGpu.Tflops, "0.#") : NotRun);
         head.AddRow("MFU / HFU", fits ? $"{Format.Pct(e.Mfu)} / {Format.Pct(e.Hfu)} of dense {s.Precision.Label()} peak {Format.N(acc.Peak(s.Precision).Tflops, "0.#")} TFLOP/s" : NotRun);
         head.AddRow("memory per GPU", $"{Format.N(e.Memory.Total.GiB, "0.0")} GiB of {Format.N(acc.HbmCapacity.GiB, "0.0")} GiB ({(e.Fits ? "fits" : "DOES NOT FIT")})");
         head.AddRow("micro-batches per step", e.MicroBatches.ToString(System.Globalization.CultureInfo.InvariantCulture));
         head.AddRow("bottleneck", e.Bottleneck.Label());
 
         var time = Render.Table("step time part", "seconds", "share");
-        foreach (var (name, sec) in e.Breakdown.Parts())
-            if (sec > 0) time.AddRow(name, Format.N(sec, "0.####"), Format.Pct(sec / e.StepSeconds));
+        foreach (var (name, part) in e.Breakdown.Parts())
+            if (part.Value > 0) time.AddRow(name, Format.N(part.Value, "0.####"), Format.Pct(part / e.StepTime));
 
         var mem = MemoryTable(e.Memory);
         var items = new List<IRenderable> { head, BandReport.Basis(band), time, mem };
@@ -80,7 +80,7 @@ public static class TrainingReport
     public static JsonObject Json(Scenario s, TrainingEstimate e, RunEstimate? run, ErrorBand? band)
     {
         var breakdown = new JsonObject();
-        foreach (var (name, sec) in e.Breakdown.Parts()) breakdown[name + "_s"] = JsonOut.Num(sec);
+        foreach (var (name, part) in e.Breakdown.Parts()) breakdown[name + "_s"] = JsonOut.Num(part.Value);
         var mem = new JsonObject();
         foreach (var (name, size) in e.Memory.Parts()) mem[name] = JsonOut.Num(size.GiB);
         var o = new JsonObject
@@ -93,11 +93,11 @@ public static class TrainingReport
             ["precision"] = s.Precision.Label(),
             ["routing"] = s.Model.Moe is null ? null : s.Training!.Routing.ToString().ToLowerInvariant(),
             ["layout"] = LayoutJson(e),
-            ["step_time_s"] = JsonOut.Num(e.StepSeconds),
-            ["step_time_s_band"] = BandReport.TimeJson(band, e.StepSeconds),
+            ["step_time_s"] = JsonOut.Num(e.StepTime.Value),
+            ["step_time_s_band"] = BandReport.TimeJson(band, e.StepTime.Value),
             ["tokens_per_s_per_gpu"] = e.Fits ? JsonOut.Num(e.TokensPerSecondPerGpu) : null,
             ["tokens_per_s_per_gpu_band"] = e.Fits ? BandReport.ThroughputJson(band, e.TokensPerSecondPerGpu) : null,
-            ["model_tflops_per_gpu"] = e.Fits ? JsonOut.Num(e.ModelFlopsPerGpuPerSecond / 1e12) : null,
+            ["model_tflops_per_gpu"] = e.Fits ? JsonOut.Num(e.ModelFlopRatePerGpu.Tflops) : null,
             ["mfu"] = e.Fits ? JsonOut.Num(e.Mfu) : null,
             ["hfu"] = e.Fits ? JsonOut.Num(e.Hfu) : null,
             ["peak_tflops_dense"] = JsonOut.Num(s.Cluster.Accelerator.Peak(s.Precision).Tflops),

@@ -10,7 +10,7 @@ public sealed record ServingPoint(InferenceEstimate Estimate, ServingMode Mode)
     /// <summary>Concurrent sequences per replica (per decode replica when disaggregated): the batch limit.</summary>
     public int Batch => Estimate.Concurrency;
     /// <summary>Decode rate one user sees: 1 / TPOT.</summary>
-    public double TokensPerSecondPerUser => 1.0 / Estimate.Tpot;
+    public double TokensPerSecondPerUser => 1.0 / Estimate.Tpot.Value;
     public double TokensPerSecondPerGpu => Estimate.OutputTokensPerSecondPerGpu;
     /// <summary>GPUs the deployment uses (prefill + decode pools when disaggregated).</summary>
     public int GpusUsed => Estimate.Disaggregated is { } d ? d.PrefillGpus + d.DecodeGpus : Layout.Gpus;

@@ -17,7 +17,7 @@ static class PlanExplanation
         var why = new List<Conclusion>
         {
             new(ConclusionKind.Winner, $"{ServingSearch.Describe(w)} wins at batch {w.Batch} per replica: {F(w.TokensPerSecondPerGpu, "0")} output tok/s per GPU at "
-            + $"{F(w.TokensPerSecondPerUser, "0.#")} tok/s per user (TPOT {F(e.Tpot * 1e3, "0.#")} ms, TTFT {F(e.Ttft * 1e3, "0")} ms); "
+            + $"{F(w.TokensPerSecondPerUser, "0.#")} tok/s per user (TPOT {F(e.Tpot.Value * 1e3, "0.#")} ms, TTFT {F(e.Ttft.Value * 1e3, "0")} ms); "
             + $"decode is {e.DecodeBound.Label()}-bound; weights {F(e.MemoryPerGpu.Weights.GiB, "0.#")} GiB per GPU leave KV for {e.MaxConcurrency} sequences per replica."),
         };
         if (w.GpusUsed < s.Cluster.Gpus)
@@ -67,7 +67,7 @@ static class PlanExplanation
         double ww = we.MemoryPerGpu.Weights.GiB, rw = re.MemoryPerGpu.Weights.GiB;
         if (Math.Abs(ww - rw) > 0.05 * Math.Max(ww, rw))
             return head + $": weights take {F(rw, "0.#")} vs {F(ww, "0.#")} GiB per GPU, so its KV cache holds {re.MaxConcurrency} vs {we.MaxConcurrency} sequences per replica.";
-        return head + $": same weights per GPU; its decode step is {F(re.DecodeStep.Total * 1e3, "0.##")} vs {F(we.DecodeStep.Total * 1e3, "0.##")} ms ({re.DecodeBound.Label()}-bound).";
+        return head + $": same weights per GPU; its decode step is {F(re.DecodeStep.Total.Value * 1e3, "0.##")} vs {F(we.DecodeStep.Total.Value * 1e3, "0.##")} ms ({re.DecodeBound.Label()}-bound).";
     }
 
     static string? Objective(Scenario s) => s.Objective switch

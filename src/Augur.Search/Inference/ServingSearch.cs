@@ -72,8 +72,8 @@ sealed class ServingSearch(Scenario s, HardwareCalibration calibration)
             if (!e.Fits) continue;
             var point = new ServingPoint(e, mode);
             if (_fastest is null || point.TokensPerSecondPerUser > _fastest.TokensPerSecondPerUser) _fastest = point;
-            if (_job.TpotLimit is { } tpot && e.Tpot > tpot * (1 + 1e-9)) continue;
-            if (_job.TtftLimit is { } ttft && e.Ttft > ttft * (1 + 1e-9)) continue;
+            if (_job.TpotLimit is { } tpot && e.Tpot.Value > tpot * (1 + 1e-9)) continue;
+            if (_job.TtftLimit is { } ttft && e.Ttft.Value > ttft * (1 + 1e-9)) continue;
             Feasible.Add(point);
             var key = (l, mode);
             if (!BestPerLayout.TryGetValue(key, out var best) || _order.Compare(point, best) < 0) BestPerLayout[key] = point;
@@ -105,7 +105,7 @@ sealed class ServingSearch(Scenario s, HardwareCalibration calibration)
             string limits = string.Join(" and ", new[] { _job.TpotLimit is { } p ? $"tpot_ms {F(p * 1000)}" : null, _job.TtftLimit is { } t ? $"ttft_ms {F(t * 1000)}" : null }.OfType<string>());
             if (limits.Length == 0)
                 throw new InputException($"no layout of {s.Model.Name} on {where} holds {_job.Concurrency} sequences per replica in memory; lower inference.concurrency or leave it out to let the plan choose");
-            string best = _fastest is { } b ? $"; the fastest point ({Describe(b)}, batch {b.Batch}) has TPOT {F(b.Estimate.Tpot * 1000)} ms and TTFT {F(b.Estimate.Ttft * 1000)} ms" : "";
+            string best = _fastest is { } b ? $"; the fastest point ({Describe(b)}, batch {b.Batch}) has TPOT {F(b.Estimate.Tpot.Value * 1000)} ms and TTFT {F(b.Estimate.Ttft.Value * 1000)} ms" : "";
             throw new InputException($"no layout of {s.Model.Name} on {where} meets {limits}{best}; relax the limits, add GPUs or use a faster accelerator");
         }
     }

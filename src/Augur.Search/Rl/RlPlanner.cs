@@ -102,7 +102,7 @@ public static class RlPlanner
 
     /// <summary>The trainer's share of a step: forward passes, critic and update.</summary>
     static double TrainerSeconds(RlTraining t, RlJob job) =>
-        t.ForwardSeconds * (job.Algorithm == RlAlgorithm.Dapo ? 1 : 2) + (job.Algorithm == RlAlgorithm.Ppo ? t.ForwardSeconds + t.Update.StepSeconds : 0) + t.Update.StepSeconds;
+        t.Forward.Value * (job.Algorithm == RlAlgorithm.Dapo ? 1 : 2) + (job.Algorithm == RlAlgorithm.Ppo ? t.Forward.Value + t.Update.StepTime.Value : 0) + t.Update.StepTime.Value;
 
     static IEnumerable<LayoutSpec> TrainerLayouts(ModelSpec model, int gpus, int domain)
     {

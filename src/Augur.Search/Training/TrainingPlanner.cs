@@ -87,7 +87,7 @@ public static class TrainingPlanner
     /// <summary>Faster wins; at equal step time (within 0.1%) the layout with less memory per GPU wins.</summary>
     static bool Better(in TrainingEstimate a, in TrainingEstimate b)
     {
-        if (Math.Abs(a.StepSeconds - b.StepSeconds) > 1e-3 * b.StepSeconds) return a.StepSeconds < b.StepSeconds;
+        if (Math.Abs(a.StepTime.Value - b.StepTime.Value) > 1e-3 * b.StepTime.Value) return a.StepTime.Value < b.StepTime.Value;
         return a.Memory.Total.Value < b.Memory.Total.Value;
     }
 
@@ -96,20 +96,20 @@ public static class TrainingPlanner
         var why = new List<Conclusion>();
         if (ranked.Count == 0) return why;
         var w = ranked[0];
-        var parts = w.Breakdown.Parts().Where(p => p.Seconds > 0).OrderByDescending(p => p.Seconds).ToList();
-        string shares = string.Join(", ", parts.Take(3).Select(p => $"{p.Name} {Pct(p.Seconds / w.StepSeconds)}"));
-        why.Add(new(ConclusionKind.Winner, $"{w.Layout} wins at {F(w.StepSeconds)} s/step, MFU {Pct(w.Mfu)}; its step is {shares}; bottleneck: {w.Bottleneck.Label()}."));
+        var parts = w.Breakdown.Parts().Where(p => p.Time.Value > 0).OrderByDescending(p => p.Time.Value).ToList();
+        string shares = string.Join(", ", parts.Take(3).Select(p => $"{p.Name} {Pct(p.Time.Value / w.StepTime.Value)}"));
+        why.Add(new(ConclusionKind.Winner, $"{w.Layout} wins at {F(w.StepTime.Value)} s/step, MFU {Pct(w.Mfu)}; its step is {shares}; bottleneck: {w.Bottleneck.Label()}."));
         if (ranked.Count < 2) return why;
         var r = ranked[1];
-        if (r.StepSeconds - w.StepSeconds <= 1e-3 * w.StepSeconds)
+        if (r.StepTime.Value - w.StepTime.Value <= 1e-3 * w.StepTime.Value)
         {
             why.Add(new(ConclusionKind.RunnerUp, FormattableString.Invariant($"Runner-up {r.Layout} ties on step time (within 0.1%) and needs more memory per GPU ({r.Memory.Total.GiB:0.0} GiB against {w.Memory.Total.GiB:0.0} GiB).")));
             return why;
         }
-        var diffs = r.Breakdown.Parts().Zip(w.Breakdown.Parts(), (a, b) => (a.Name, Delta: a.Seconds - b.Seconds))
+        var diffs = r.Breakdown.Parts().Zip(w.Breakdown.Parts(), (a, b) => (a.Name, Delta: a.Time.Value - b.Time.Value))
             .OrderByDescending(d => d.Delta).ToList();
         var loss = diffs[0];
-        why.Add(new(ConclusionKind.RunnerUp, $"Runner-up {r.Layout} is {Pct(r.StepSeconds / w.StepSeconds - 1)} slower: it loses most on {loss.Name} (+{(loss.Delta >= 5e-4 ? F(loss.Delta) : loss.Delta.ToString("G3", CultureInfo.InvariantCulture))} s per step)."));
+        why.Add(new(ConclusionKind.RunnerUp, $"Runner-up {r.Layout} is {Pct(r.StepTime.Value / w.StepTime.Value - 1)} slower: it loses most on {loss.Name} (+{(loss.Delta >= 5e-4 ? F(loss.Delta) : loss.Delta.ToString("G3", CultureInfo.InvariantCulture))} s per step)."));
         return why;
     }
 

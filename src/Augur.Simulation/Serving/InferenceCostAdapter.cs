@@ -17,8 +17,8 @@ public sealed class InferenceCostAdapter(InferenceModel model, InferenceLayout l
     /// Logits are computed for every decode token and for the last token of every prompt with a chunk.
     /// </summary>
     public Seconds IterationTime(in IterationShape shape) =>
-        new(model.Iteration(layout, shape.PrefillTokens, shape.PrefillContextTokens, shape.DecodeSequences,
-            shape.DecodeContextTokens, shape.PrefillSequences).Total);
+        model.Iteration(layout, shape.PrefillTokens, shape.PrefillContextTokens, shape.DecodeSequences,
+            shape.DecodeContextTokens, shape.PrefillSequences).Total;
 
     public long KvCapacityTokens => model.KvCapacityTokens(layout);
 

@@ -51,7 +51,7 @@ public sealed record NeedsTarget(string Key, double Value)
     public bool Met(PlanOutcome o) => (Key, o) switch
     {
         ("days", TrainingPlanOutcome { Run: { } run }) => run.WallTime.Days <= Value,
-        ("step_time_s", TrainingPlanOutcome { Best: { } b }) => b.StepSeconds <= Value,
+        ("step_time_s", TrainingPlanOutcome { Best: { } b }) => b.StepTime.Value <= Value,
         ("tokens_per_s_per_user", InferencePlanOutcome) => true, // the planner only returns points meeting the TPOT limit
         ("usd_per_million_tokens", InferencePlanOutcome i) => i.Plan.Best.Estimate.UsdPerMillionOutputTokens <= Value,
         _ => false,

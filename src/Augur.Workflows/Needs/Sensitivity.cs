@@ -54,7 +54,7 @@ public static class SensitivityWorkflow
     /// <summary>The planner's objective: training step seconds (lower is better), serving output tokens/s per GPU (higher is better).</summary>
     public static double? Objective(PlanOutcome o) => o switch
     {
-        TrainingPlanOutcome { Best: { } b } => b.StepSeconds,
+        TrainingPlanOutcome { Best: { } b } => b.StepTime.Value,
         InferencePlanOutcome i => i.Plan.Best.Estimate.OutputTokensPerSecondPerGpu,
         _ => null,
     };

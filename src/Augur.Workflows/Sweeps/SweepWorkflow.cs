@@ -76,7 +76,7 @@ public static class SweepWorkflow
         if (!e.Fits) return (SweepStatus.NoFit, m);
         return (SweepStatus.Ok, m with
         {
-            StepTimeSeconds = e.StepSeconds, TokensPerSecondPerGpu = e.TokensPerSecondPerGpu, Mfu = e.Mfu, Bottleneck = e.Bottleneck.Label(),
+            StepTimeSeconds = e.StepTime.Value, TokensPerSecondPerGpu = e.TokensPerSecondPerGpu, Mfu = e.Mfu, Bottleneck = e.Bottleneck.Label(),
             TimeToTrainDays = run is null ? null : run.WallTime.Days,
         });
     }
@@ -88,8 +88,8 @@ public static class SweepWorkflow
         if (!e.Fits) return (SweepStatus.NoFit, m);
         return (SweepStatus.Ok, m with
         {
-            TokensPerSecondPerGpu = e.OutputTokensPerSecondPerGpu, TtftSeconds = e.Ttft, TpotSeconds = e.Tpot,
-            TokensPerSecondPerUser = 1 / e.Tpot, UsdPerMillionOutputTokens = e.UsdPerMillionOutputTokens, Bottleneck = e.DecodeBound.Label(),
+            TokensPerSecondPerGpu = e.OutputTokensPerSecondPerGpu, TtftSeconds = e.Ttft.Value, TpotSeconds = e.Tpot.Value,
+            TokensPerSecondPerUser = 1 / e.Tpot.Value, UsdPerMillionOutputTokens = e.UsdPerMillionOutputTokens, Bottleneck = e.DecodeBound.Label(),
         });
     }
 }

@@ -25,8 +25,8 @@ public class ExpertDispatchTests
         var (m, l) = Load();
         var decode = m.Iteration(l, 0, 0, 4096, 4096 * 4300.0, 0);
         var mixed = m.Iteration(l, promptTokens, promptTokens * (promptTokens + 1) / 2, 4096, 4096 * 4300.0, 1);
-        Assert.True(mixed.ExpertParallel >= decode.ExpertParallel, $"{mixed.ExpertParallel} < {decode.ExpertParallel}");
-        Assert.True(mixed.Total > decode.Total);
+        Assert.True(mixed.ExpertParallel.Value >= decode.ExpertParallel.Value, $"{mixed.ExpertParallel.Value} < {decode.ExpertParallel.Value}");
+        Assert.True(mixed.Total.Value > decode.Total.Value);
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public class ExpertDispatchTests
         double tokens = 8192;
         var prefill = m.Iteration(l, tokens * 32, tokens * 32 * 2048, 0, 0, 64);
         var decode = m.Iteration(l, 0, 0, tokens * 32, tokens * 32 * 2048.0, 0);
-        Assert.InRange(prefill.ExpertParallel / decode.ExpertParallel, 0.42, 0.47);
+        Assert.InRange(prefill.ExpertParallel.Value / decode.ExpertParallel.Value, 0.42, 0.47);
     }
 }
 
@@ -57,8 +57,8 @@ public class DisaggregatedSloTests
             "inference: {input_tokens: 2000, output_tokens: 500, tpot_ms: 50, mode: disaggregated, prefill_gpus: 32, decode_gpus: 32}\n");
         var m = Scenarios.Inference(s);
         var e = m.Estimate(InferenceValidator.LayoutFor(s), TestRun.At(2.0));
-        Assert.True(e.Tpot <= 0.050, $"TPOT {e.Tpot * 1e3:0.000} ms");
-        Assert.True(e.Tpot > 0.050 / 1.05, $"TPOT {e.Tpot * 1e3:0.000} ms: the batch stepped down further than it had to");
+        Assert.True(e.Tpot.Value <= 0.050, $"TPOT {e.Tpot.Value * 1e3:0.000} ms");
+        Assert.True(e.Tpot.Value > 0.050 / 1.05, $"TPOT {e.Tpot.Value * 1e3:0.000} ms: the batch stepped down further than it had to");
     }
 }
 
@@ -79,10 +79,10 @@ public class PipelineAndLinkShareTests
         // the 1.85 GB head twice; the step grows by the second token's MoE work only, far less than a head (0.65 ms).
         var (m, l, _) = Load("workload: inference\nmodel: deepseek-v3\nhardware: h100-sxm\ncluster: {gpus: 32}\nprecision: fp8\n" +
                              "parallelism: {tp: 1, pp: 2, ep: 16, dp_attention: 16}\ninference: {input_tokens: 2000, output_tokens: 500}\n");
-        double one = m.DecodeStep(l, 1, 2250).Total, two = m.DecodeStep(l, 2, 2250).Total;
+        double one = m.DecodeStep(l, 1, 2250).Total.Value, two = m.DecodeStep(l, 2, 2250).Total.Value;
         Assert.InRange(two - one, 0, 0.2e-3);
         // 32 sequences: two per group, one in each micro-batch: now the last stage runs the head twice per pass.
-        Assert.True(m.DecodeStep(l, 32, 2250).Total - m.DecodeStep(l, 16, 2250).Total > 0.5e-3);
+        Assert.True(m.DecodeStep(l, 32, 2250).Total.Value - m.DecodeStep(l, 16, 2250).Total.Value > 0.5e-3);
     }
 
     [Fact]
@@ -95,6 +95,6 @@ public class PipelineAndLinkShareTests
                              "inference: {input_tokens: 8000, output_tokens: 200, concurrency: 256, mode: disaggregated, prefill_gpus: 8, decode_gpus: 8}\n");
         var e = m.Estimate(l, TestRun.At(2.0));
         Assert.True(e.Disaggregated!.KvNicShare > 0.01, $"share {e.Disaggregated.KvNicShare}");
-        Assert.Equal(m.DecodeStep(l, 256, 8000 + 200 / 2.0).Total, e.DecodeStep.Total, 12);
+        Assert.Equal(m.DecodeStep(l, 256, 8000 + 200 / 2.0).Total.Value, e.DecodeStep.Total.Value, 12);
     }
 }

@@ -29,9 +29,9 @@ public class ExpertPrecisionTests
         var fp8 = Scenarios.Serving(Head + "inference: {input_tokens: 2000, output_tokens: 100}\n");
         var mixed = Scenarios.Serving(Head + "inference: {input_tokens: 2000, output_tokens: 100, expert_precision: fp4}\n");
         var allFp4 = Scenarios.Serving(Head.Replace("precision: fp8", "precision: fp4", StringComparison.Ordinal) + "inference: {input_tokens: 2000, output_tokens: 100}\n");
-        double a = fp8.Model.PrefillIteration(fp8.Layout, out _).Total;
-        double b = mixed.Model.PrefillIteration(mixed.Layout, out _).Total;
-        double c = allFp4.Model.PrefillIteration(allFp4.Layout, out _).Total;
+        double a = fp8.Model.PrefillIteration(fp8.Layout, out _).Total.Value;
+        double b = mixed.Model.PrefillIteration(mixed.Layout, out _).Total.Value;
+        double c = allFp4.Model.PrefillIteration(allFp4.Layout, out _).Total.Value;
         Assert.True(c < b && b < a, $"fp4 everywhere {c}, fp4 experts {b}, fp8 {a}");
     }
 
@@ -44,16 +44,16 @@ public class ExpertPrecisionTests
         // router stay FP8.
         var fp8 = Scenarios.Serving(Head + "inference: {input_tokens: 2000, output_tokens: 100, concurrency: 64}\n").Estimate.DecodeStep;
         var fp4 = Scenarios.Serving(Head + "inference: {input_tokens: 2000, output_tokens: 100, concurrency: 64, expert_precision: fp4}\n").Estimate.DecodeStep;
-        Assert.Equal(fp8.Flops, fp4.Flops, 1e-9 * fp8.Flops);
+        Assert.Equal(fp8.HardwareFlops.Value, fp4.HardwareFlops.Value, 1e-9 * fp8.HardwareFlops.Value);
         double r8 = 5000e12 * 0.55, r4 = 10000e12 * 0.72;
-        Assert.Equal(fp8.Flops / r8, fp8.FlopSeconds, 1e-9 * fp8.FlopSeconds);
+        Assert.Equal(fp8.HardwareFlops.Value / r8, fp8.FlopBound.Value, 1e-9 * fp8.FlopBound.Value);
         // 58 MoE layers × 2 · (64 tokens · 8 experts / 8 ranks × the busiest rank's share) · 3 matrices · 7168 · 2048.
         double expertFlops = 58 * 2 * 64 * fp8.ExpertImbalance * 3 * 7168.0 * 2048;
-        Assert.Equal(expertFlops * (1 / r8 - 1 / r4), fp8.FlopSeconds - fp4.FlopSeconds, 1e-6 * fp8.FlopSeconds);
+        Assert.Equal(expertFlops * (1 / r8 - 1 / r4), fp8.FlopBound.Value - fp4.FlopBound.Value, 1e-6 * fp8.FlopBound.Value);
         // Each GPU reads the experts its tokens touch: 256·(1 − (1 − 8/256)^64)/8 of them per layer, 3·7168·2048 weights each.
         double touched = Augur.CostModels.Operators.ExpertRouting.DistinctExperts(256, 8, 64) / 8;
-        Assert.Equal(58 * touched * 3 * 7168.0 * 2048 * (1 + 4.0 / (128 * 128) - 4.5 / 8), fp8.WeightBytes - fp4.WeightBytes, 1e-6 * fp8.WeightBytes);
-        Assert.True(fp4.ExpertParallel < fp8.ExpertParallel, "4-bit dispatch moves fewer bytes");
+        Assert.Equal(58 * touched * 3 * 7168.0 * 2048 * (1 + 4.0 / (128 * 128) - 4.5 / 8), fp8.WeightBytes.Value - fp4.WeightBytes.Value, 1e-6 * fp8.WeightBytes.Value);
+        Assert.True(fp4.ExpertParallel.Value < fp8.ExpertParallel.Value, "4-bit dispatch moves fewer bytes");
     }
 
     [Theory]

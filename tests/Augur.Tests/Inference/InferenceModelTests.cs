@@ -62,15 +62,15 @@ public class InferenceModelTests
         double weightBytes = (32.0 * (4096.0 * 6144 + 4096.0 * 4096 + 3.0 * 4096 * 14336) + 128256.0 * 4096) * 2;
         Assert.Equal(15_009_316_864, weightBytes);
         // The model also reads the 2·32+1 RMSNorm vectors (65·4096·2 B = 532,480 B) and one cached token (131,072 B).
-        Assert.Equal(weightBytes + 532_480, step.WeightBytes, 1.0);
-        Assert.Equal(131_072, step.KvBytes, 1e-6);
+        Assert.Equal(weightBytes + 532_480, step.WeightBytes.Value, 1.0);
+        Assert.Equal(131_072, step.KvBytes.Value, 1e-6);
         double stream = weightBytes / (3.35e12 * 0.85);
         // Launch gaps: per layer 4 GEMMs + attention + 8 elementwise kernels; the head's GEMM and softmax; 4 µs each.
         double launches = (32 * 13 + 2) * 4e-6;
         double expected = stream + launches + 3e-3;
         Assert.Equal(Bottleneck.Memory, step.Bound);
-        Assert.InRange(step.Total / expected, 0.98, 1.02);
-        Assert.Equal(0, step.TensorParallel);
+        Assert.InRange(step.Total.Value / expected, 0.98, 1.02);
+        Assert.Equal(0, step.TensorParallel.Value);
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public class InferenceModelTests
         // Aggregated TPOT: a decode step, plus the stalls of the prompts replacing the 7 other sequences (each holds
         // its place for 499/2.952 decode iterations and one prefill: 7·2.952/(499 + 2.952) per step), over the
         // 2.952 tokens the step yields.
-        Assert.Equal((est.DecodeStep.Total + 7 * 2.952 / (499 + 2.952) * est.PrefillSecondsPerPrompt) / 2.952, est.Tpot, 12);
+        Assert.Equal((est.DecodeStep.Total.Value + 7 * 2.952 / (499 + 2.952) * est.PrefillPerPrompt.Value) / 2.952, est.Tpot.Value, 12);
     }
 
     [Fact]
@@ -131,12 +131,12 @@ public class InferenceModelTests
         var (m, _) = Build("deepseek-v3", "hgx-h800", 32, Job(1000, 100, 64), Precision.FP8);
         var wide = m.DecodeStep(new InferenceLayout(1, 1, 32, 32, 1), 32 * 256, 1000);
         var sharded = m.DecodeStep(new InferenceLayout(1, 1, 1, 32, 1), 32 * 256, 1000);
-        Assert.True(sharded.ExpertParallel > 0);
+        Assert.True(sharded.ExpertParallel.Value > 0);
         Assert.Equal(1.0451, wide.ExpertImbalance, 4);
         Assert.Equal(1, sharded.ExpertImbalance);
-        Assert.InRange(sharded.ExpertParallel / wide.ExpertParallel, 3.7, 3.83);
+        Assert.InRange(sharded.ExpertParallel.Value / wide.ExpertParallel.Value, 3.7, 3.83);
         // Plain tensor parallelism (one attention group) already has every token on every GPU: no dispatch.
-        Assert.Equal(0, m.DecodeStep(new InferenceLayout(8, 1, 1, 1, 1), 64, 1000).ExpertParallel);
+        Assert.Equal(0, m.DecodeStep(new InferenceLayout(8, 1, 1, 1, 1), 64, 1000).ExpertParallel.Value);
     }
 
     [Fact]
@@ -149,14 +149,14 @@ public class InferenceModelTests
         var (m, _) = Build("llama3.1-70b", "dgx-h100", 8, Job(1000, 100, 64), Precision.FP8);
         var piped = m.DecodeStep(new InferenceLayout(4, 2, 1, 1, 1), 64, 1000);
         var single = m.DecodeStep(new InferenceLayout(4, 1, 1, 1, 1), 32, 1000);
-        Assert.True(piped.PipelineP2P > 0);
+        Assert.True(piped.PipelineP2P.Value > 0);
         // The extra head: 32 tokens against the BF16 LM head's tp4 shard, dominated by reading 128256/4 × 8192 × 2 bytes.
         double vocab = 128256, hidden = 8192, bytes = 2;
-        double extraHead = piped.Total - single.Total - piped.PipelineP2P;
+        double extraHead = piped.Total.Value - single.Total.Value - piped.PipelineP2P.Value;
         Assert.InRange(extraHead, vocab / 4 * hidden * bytes / (3.35e12 * 0.85), 1.5 * vocab / 4 * hidden * bytes / (3.35e12 * 0.85) + 20e-6);
         // One sequence cannot be split: it crosses both stages alone.
-        Assert.Equal(m.DecodeStep(new InferenceLayout(4, 1, 1, 1, 1), 1, 1000).Total + m.DecodeStep(new InferenceLayout(4, 2, 1, 1, 1), 1, 1000).PipelineP2P,
-            m.DecodeStep(new InferenceLayout(4, 2, 1, 1, 1), 1, 1000).Total, 12);
+        Assert.Equal(m.DecodeStep(new InferenceLayout(4, 1, 1, 1, 1), 1, 1000).Total.Value + m.DecodeStep(new InferenceLayout(4, 2, 1, 1, 1), 1, 1000).PipelineP2P.Value,
+            m.DecodeStep(new InferenceLayout(4, 2, 1, 1, 1), 1, 1000).Total.Value, 12);
     }
 
     [Fact]
@@ -176,8 +176,8 @@ public class InferenceModelTests
         var l = new InferenceLayout(4, 1, 1, 1, 2);
         IServingCostModel adapter = new InferenceCostAdapter(m, l);
         var shape = new IterationShape(0, 0, 64, 64 * 2100.0);
-        Assert.Equal(m.DecodeStep(l, 64, 2100).Total, adapter.IterationTime(shape).Value, 15);
-        Assert.Equal(m.Estimate(l, TestRun.At(2.0)).DecodeStep.Total, adapter.IterationTime(shape).Value, 15);
+        Assert.Equal(m.DecodeStep(l, 64, 2100).Total.Value, adapter.IterationTime(shape).Value, 15);
+        Assert.Equal(m.Estimate(l, TestRun.At(2.0)).DecodeStep.Total.Value, adapter.IterationTime(shape).Value, 15);
         Assert.Equal(m.KvCapacityTokens(l), adapter.KvCapacityTokens);
         Assert.Equal(Seconds.Zero, adapter.KvTransferTime(2000)); // aggregated: no transfer
 
@@ -194,8 +194,8 @@ public class InferenceModelTests
         var l = new InferenceLayout(1, 1, 32, 32, 1);
         var small = m.DecodeStep(l, 32, 2050);   // 32 tokens: ~ 256·(1 − (1 − 8/256)^32) ≈ 162 experts touched
         var large = m.DecodeStep(l, 4096, 2050); // essentially all 256
-        Assert.True(small.ExpertParallel > 0);
-        Assert.True(small.ByteSeconds < large.ByteSeconds);
+        Assert.True(small.ExpertParallel.Value > 0);
+        Assert.True(small.ByteBound.Value < large.ByteBound.Value);
         Assert.Equal(256 * (1 - Math.Pow(1 - 8.0 / 256, 32)), ExpertRouting.DistinctExperts(256, 8, 32), 9);
     }
 
@@ -210,10 +210,10 @@ public class InferenceModelTests
         // 4000 tokens × 327,680 B (BF16 KV) / 8 GPUs over 400 Gb/s × 0.93 plus 12 µs.
         var cal = Pinned(Store.Accelerator("h100-sxm"));
         double expected = 4000 * 327_680 / 8.0 / (50e9 * cal.ScaleOut.BusBandwidthEfficiency) + cal.ScaleOut.Latency.Value;
-        Assert.Equal(expected, pools.KvTransferSeconds, 9);
+        Assert.Equal(expected, pools.KvTransfer.Value, 9);
         Assert.True(pools.BalancedPrefillPerDecodeGpu > 0);
         Assert.Equal(Math.Min(pools.PrefillRequestsPerSecond, pools.DecodeRequestsPerSecond) * 500, est.OutputTokensPerSecondTotal, 6);
-        Assert.True(est.Ttft > est.PrefillIteration.Overhead + pools.KvTransferSeconds);
+        Assert.True(est.Ttft.Value > est.PrefillIteration.Overhead.Value + pools.KvTransfer.Value);
         Assert.True(est.UsdPerMillionOutputTokens > 0 && est.JoulesPerOutputToken > 0);
     }
 }

@@ -35,8 +35,8 @@ public class LengthDispersionTests
         // (1 + 1)·1000/2, so 2,000 tokens: the decode step reads 4/3 the KV cache.
         var fixedLengths = Load("inference: {input_tokens: 1000, output_tokens: 1000, concurrency: 64, kv_precision: fp8}\n").Estimate;
         var varied = Load("inference: {input_tokens: 1000, output_tokens: 1000, output_tokens_cv: 1, concurrency: 64, kv_precision: fp8}\n").Estimate;
-        Assert.Equal(4.0 / 3, varied.DecodeStep.KvBytes / fixedLengths.DecodeStep.KvBytes, 9);
-        Assert.Equal(fixedLengths.DecodeStep.WeightBytes, varied.DecodeStep.WeightBytes);
+        Assert.Equal(4.0 / 3, varied.DecodeStep.KvBytes.Value / fixedLengths.DecodeStep.KvBytes.Value, 9);
+        Assert.Equal(fixedLengths.DecodeStep.WeightBytes.Value, varied.DecodeStep.WeightBytes.Value);
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public class LengthDispersionTests
         var b = variedModel.PrefillIteration(l, out double same);
         Assert.Equal(prompts, same);
         double tokens = prompts * 1000;
-        Assert.Equal(tokens * 32 * 16384 * 500, b.Flops - a.Flops, 1e-6 * a.Flops);
+        Assert.Equal(tokens * 32 * 16384 * 500, b.HardwareFlops.Value - a.HardwareFlops.Value, 1e-6 * a.HardwareFlops.Value);
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public class LengthDispersionTests
         var (_, variedModel, _, _) = Load("inference: {input_tokens: 1000, input_tokens_cv: 2, output_tokens: 100, prefix_hit_rate: 0.5, kv_precision: fp8}\n");
         var a = fixedModel.PrefillIteration(l, out double prompts);
         var b = variedModel.PrefillIteration(l, out _);
-        Assert.Equal(prompts * 500 * 32 * 16384 * 3000, b.Flops - a.Flops, 1e-6 * a.Flops);
+        Assert.Equal(prompts * 500 * 32 * 16384 * 3000, b.HardwareFlops.Value - a.HardwareFlops.Value, 1e-6 * a.HardwareFlops.Value);
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public class LengthDispersionTests
         Assert.Equal(capacity / 6000, varied.Model.MaxConcurrency(varied.Layout));
         Assert.True(varied.Estimate.Concurrency <= capacity / 6000);
         var step = fixedLengths.Model.DecodeStep(fixedLengths.Layout, 64, 1500);
-        Assert.Equal(7.0 / 3, Load("inference: {input_tokens: 1000, output_tokens: 1000, output_tokens_cv: 2, concurrency: 64, kv_precision: fp8}\n").Estimate.DecodeStep.KvBytes / step.KvBytes, 9);
+        Assert.Equal(7.0 / 3, Load("inference: {input_tokens: 1000, output_tokens: 1000, output_tokens_cv: 2, concurrency: 64, kv_precision: fp8}\n").Estimate.DecodeStep.KvBytes.Value / step.KvBytes.Value, 9);
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public class LengthDispersionTests
         // median TPOT within 0.3%; the fixed-length estimate is 3.7-4.7% and 2-3% off.
         Assert.InRange(r.OutputThroughput.PerSecond / e.OutputTokensPerSecondTotal, 0.97, 1.01);
         double tpot = r.TimePerOutputToken.P50.Value;
-        Assert.InRange(e.Tpot / tpot, 0.99, 1.01);
-        Assert.True(Math.Abs(plain.Tpot / tpot - 1) > 0.015, $"fixed-length TPOT {plain.Tpot} vs simulated {tpot}");
+        Assert.InRange(e.Tpot.Value / tpot, 0.99, 1.01);
+        Assert.True(Math.Abs(plain.Tpot.Value / tpot - 1) > 0.015, $"fixed-length TPOT {plain.Tpot.Value} vs simulated {tpot}");
     }
 }

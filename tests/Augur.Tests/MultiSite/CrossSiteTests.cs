@@ -77,10 +77,10 @@ public class CrossSiteTests
         // 16-bit gradients of every parameter, ring all-reduce over 4 sites: 2·3/4 · 2 B · N per site at 10 Tbit/s = 1.25e12 B/s,
         // plus 2·3 hops of 20 ms.
         double n = ParameterCounter.Count(s.Model).Total;
-        Assert.Equal(1.5 * 2 * n, x.BytesPerSiteExchange, 1e-9 * n);
-        Assert.Equal(1.5 * 2 * n / 1.25e12 + 6 * 0.02, x.ExchangeSeconds, 1e-9);
-        Assert.Equal(e.StepSeconds, x.StepWithoutWanSeconds + x.ExposedSeconds, 1e-9);
-        Assert.Equal(x.ExposedSeconds, e.Breakdown.CrossSite);
+        Assert.Equal(1.5 * 2 * n, x.PerSiteExchange.Value, 1e-9 * n);
+        Assert.Equal(1.5 * 2 * n / 1.25e12 + 6 * 0.02, x.Exchange.Value, 1e-9);
+        Assert.Equal(e.StepTime.Value, x.StepWithoutWan.Value + x.Exposed.Value, 1e-9);
+        Assert.Equal(x.Exposed, e.Breakdown.CrossSite);
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public class CrossSiteTests
         var b = Scenarios.Training(diloco).Estimate(layout).CrossSite!;
         Assert.Equal(CrossSiteMethod.DiLoCo, b.Training.Method);
         // 4-bit values: a quarter of the bytes; a 42nd of them per exchange.
-        Assert.Equal(a.BytesPerSiteExchange / 4, b.BytesPerSiteExchange, 1e-6 * a.BytesPerSiteExchange);
+        Assert.Equal(a.PerSiteExchange.Value / 4, b.PerSiteExchange.Value, 1e-6 * a.PerSiteExchange.Value);
         Assert.True(b.BandwidthFor95!.Value.BytesPerSecond * 100 < a.BandwidthFor95!.Value.BytesPerSecond);
         Assert.True(b.Utilization > a.Utilization);
     }
@@ -126,7 +126,7 @@ public class CrossSiteTests
         var chosen = b.Best!.Value.CrossSite!.Training;
         Assert.Equal(CrossSiteMethod.DiLoCo, chosen.Method);
         Assert.Equal(100, chosen.InnerSteps);
-        Assert.True(b.Best.Value.StepSeconds < a.Best.Value.StepSeconds);
+        Assert.True(b.Best.Value.StepTime.Value < a.Best.Value.StepTime.Value);
     }
 
     [Fact]

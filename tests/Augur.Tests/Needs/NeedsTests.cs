@@ -16,7 +16,7 @@ public class NeedsTests
         """);
 
     static double BestStep(params ScenarioOverride[] o) =>
-        ((TrainingPlanOutcome)PlanWorkflow.Run(Doc.Read(CatalogStore.Default, o), CatalogStore.Default, 1)).Best!.Value.StepSeconds;
+        ((TrainingPlanOutcome)PlanWorkflow.Run(Doc.Read(CatalogStore.Default, o), CatalogStore.Default, 1)).Best!.Value.StepTime.Value;
 
     [Fact]
     public void The_least_hbm_meets_the_target_and_one_percent_less_does_not()

@@ -19,7 +19,7 @@ public class TrainingChartTests
         Assert.Contains("memory per GPU (GiB)", texts);
         // One legend entry per part that takes time; the 405B sample's layout (tp 8, pp 16, dp) spends time on
         // compute, the bubble and tensor-parallel communication at least.
-        var stepParts = o.Estimate.Breakdown.Parts().Where(p => p.Seconds > 0).Select(p => p.Name.Replace('_', ' ')).ToList();
+        var stepParts = o.Estimate.Breakdown.Parts().Where(p => p.Time.Value > 0).Select(p => p.Name.Replace('_', ' ')).ToList();
         Assert.Superset(new HashSet<string> { "compute", "pipeline bubble", "tp comm" }, stepParts.ToHashSet());
         foreach (var part in stepParts) Assert.Contains(part, texts);
         // Training holds weights, gradients, optimizer states and activations; never a KV cache.

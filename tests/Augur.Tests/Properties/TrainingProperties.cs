@@ -35,8 +35,8 @@ public class TrainingProperties
         var large = Scenarios.Training(Scenarios.FromYaml($"workload: training\nmodel: llama3.1-8b\nhardware: h100-sxm\ncluster: {{gpus: {2 * dp}}}\ntraining: {{seq_len: 4096, global_batch: 256}}\n"));
         var a = small.Estimate(new ParallelLayout(1, 1, 1, dp, 1, 1, 1, false, 1, 1, Recompute.Full));
         var b = large.Estimate(new ParallelLayout(1, 1, 1, 2 * dp, 1, 1, 1, false, 1, 1, Recompute.Full));
-        double addedComm = Math.Max(0, b.Breakdown.DataParallel - a.Breakdown.DataParallel);
-        return b.StepSeconds <= a.StepSeconds + addedComm + 1e-9;
+        double addedComm = Math.Max(0, b.Breakdown.DataParallel.Value - a.Breakdown.DataParallel.Value);
+        return b.StepTime.Value <= a.StepTime.Value + addedComm + 1e-9;
     }
 
     [Property(MaxTest = 200)]
@@ -47,6 +47,6 @@ public class TrainingProperties
         int mb = new[] { 1, 2 }[mbSeed.Get % 2];
         var l = new ParallelLayout(tp, pp, 1, 512 / (tp * pp), 1, 1, 1, tp > 1, 1, mb, Recompute.Selective);
         var e = Model70b.Estimate(l);
-        return e.Breakdown.Parts().All(p => p.Seconds >= 0) && e.Mfu is > 0 and < 1 && e.Hfu >= e.Mfu;
+        return e.Breakdown.Parts().All(p => p.Time.Value >= 0) && e.Mfu is > 0 and < 1 && e.Hfu >= e.Mfu;
     }
 }

@@ -54,7 +54,7 @@ public class RlTests
         var tp4 = Estimate(Yaml());
         var tp8 = Estimate(Yaml(pools: "generator: {gpus: 32, tp: 8, kv_precision: fp8}\n  trainer: {gpus: 32, tp: 8, zero: 3}"));
         Assert.Equal(tp4.SyncBytesPerGpu.Value / 2, tp8.SyncBytesPerGpu.Value, 1e-6 * tp4.SyncBytesPerGpu.Value);
-        Assert.Equal(tp4.Phases.WeightSync, 2 * tp8.Phases.WeightSync, 0.01 * tp4.Phases.WeightSync);
+        Assert.Equal(tp4.Phases.WeightSync.Value, 2 * tp8.Phases.WeightSync.Value, 0.01 * tp4.Phases.WeightSync.Value);
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public class RlTests
         double closed = o.Estimate.Generation.Rollout.Makespan, simulated = o.Rollout.Makespan.Value;
         Assert.InRange(simulated / closed, 0.97, 1.03);
         // Everything but the rollout is the same composition.
-        Assert.Equal(o.Estimate.StepSeconds - closed, o.Simulated.StepSeconds - simulated, 1e-6 * o.Estimate.StepSeconds);
+        Assert.Equal(o.Estimate.StepTime.Value - closed, o.Simulated.StepTime.Value - simulated, 1e-6 * o.Estimate.StepTime.Value);
     }
 
     [Fact]
@@ -83,9 +83,9 @@ public class RlTests
         var async1 = Estimate(Yaml(placement: "asynchronous", extra: "  staleness: 1\n"));
         // Asynchronous: the generators' pace is max(full-batch work, makespan / (k + 1)) and the step is the slower pool.
         var r = async1.Generation.Rollout;
-        Assert.Equal(Math.Max(r.Work, r.Makespan / 2), async1.Phases.Generation, 1e-9);
-        Assert.Equal(Math.Max(async1.Generators.BusySeconds, async1.Trainer.BusySeconds), async1.StepSeconds, 1e-9);
-        Assert.True(async1.StepSeconds < tailed.StepSeconds);
+        Assert.Equal(Math.Max(r.Work, r.Makespan / 2), async1.Phases.Generation.Value, 1e-9);
+        Assert.Equal(Math.Max(async1.Generators.Busy.Value, async1.Trainer.Busy.Value), async1.StepTime.Value, 1e-9);
+        Assert.True(async1.StepTime.Value < tailed.StepTime.Value);
     }
 
     [Fact]
@@ -93,15 +93,15 @@ public class RlTests
     {
         var e = Estimate(Yaml());
         var p = e.Phases;
-        Assert.Equal(p.Generation + p.Verification + p.LogProbs + p.Critic + p.Training + p.WeightSync + p.Offload, e.StepSeconds, 1e-9);
+        Assert.Equal(p.Generation.Value + p.Verification.Value + p.LogProbs.Value + p.Critic.Value + p.Training.Value + p.WeightSync.Value + p.Offload.Value, e.StepTime.Value, 1e-9);
         // GRPO: old-policy and reference log-probabilities, each a third of the update's compute and model-parallel time.
         var b = e.Training.Update.Breakdown;
-        Assert.Equal(2 * (b.Compute + b.Bubble + b.TensorParallel + b.ContextParallel + b.ExpertParallel + b.PipelineP2P) / 3, p.LogProbs, 1e-9);
+        Assert.Equal(2 * (b.Compute + b.Bubble + b.TensorParallel + b.ContextParallel + b.ExpertParallel + b.PipelineP2P).Value / 3, p.LogProbs.Value, 1e-9);
         // Rule verifier: 8,192 samples × 0.2 CPU-s on 512 cores = 3.2 s of work, hidden behind generation but the last 0.2 s.
-        Assert.Equal(0.2, p.Verification, 1e-12);
-        Assert.Equal(8192 / e.StepSeconds, e.SamplesPerSecond, 1e-9);
+        Assert.Equal(0.2, p.Verification.Value, 1e-12);
+        Assert.Equal(8192 / e.StepTime.Value, e.SamplesPerSecond, 1e-9);
         // The trainer waits while the generators work and the other way round.
-        Assert.Equal(e.StepSeconds - p.Generation - p.WeightSync, e.Generators.IdleSeconds, 1e-9);
+        Assert.Equal(e.StepTime.Value - p.Generation.Value - p.WeightSync.Value, e.Generators.Idle.Value, 1e-9);
     }
 
     [Fact]
@@ -110,10 +110,10 @@ public class RlTests
         var e = Estimate(Yaml(placement: "colocated", pools: "generator: {tp: 4, kv_precision: fp8}\n  trainer: {tp: 8, zero: 3}"));
         var m = e.Training.Update.Memory;
         // DGX H100: PCIe Gen5 x16, 64 GB/s each way; out before generating, in before training.
-        Assert.Equal(2 * (m.Gradients + m.Optimizer).Value / 64e9, e.Phases.Offload, 1e-9);
+        Assert.Equal(2 * (m.Gradients + m.Optimizer).Value / 64e9, e.Phases.Offload.Value, 1e-9);
         // One pool in two roles: it waits only on scoring, resharding and offload.
-        Assert.Equal(e.Phases.Verification + e.Phases.WeightSync + e.Phases.Offload, e.Generators.IdleSeconds, 1e-9);
-        Assert.Equal(e.Generators.IdleSeconds, e.Trainer.IdleSeconds, 1e-9);
+        Assert.Equal(e.Phases.Verification.Value + e.Phases.WeightSync.Value + e.Phases.Offload.Value, e.Generators.Idle.Value, 1e-9);
+        Assert.Equal(e.Generators.Idle.Value, e.Trainer.Idle.Value, 1e-9);
     }
 
     [Fact]
@@ -122,8 +122,8 @@ public class RlTests
         var grpo = Estimate(Yaml());
         var ppo = Estimate(Yaml().Replace("algorithm: grpo", "algorithm: ppo", StringComparison.Ordinal));
         var dapo = Estimate(Yaml().Replace("algorithm: grpo", "algorithm: dapo", StringComparison.Ordinal));
-        Assert.Equal(grpo.Phases.LogProbs / 2 + grpo.Phases.Training, ppo.Phases.Critic, 1e-9 * ppo.StepSeconds);
-        Assert.Equal(grpo.Phases.LogProbs / 2, dapo.Phases.LogProbs, 1e-9);
+        Assert.Equal(grpo.Phases.LogProbs.Value / 2 + grpo.Phases.Training.Value, ppo.Phases.Critic.Value, 1e-9 * ppo.StepTime.Value);
+        Assert.Equal(grpo.Phases.LogProbs.Value / 2, dapo.Phases.LogProbs.Value, 1e-9);
     }
 
     [Fact]

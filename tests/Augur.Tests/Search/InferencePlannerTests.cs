@@ -37,7 +37,7 @@ public class InferencePlannerTests
                 foreach (int b in batches(cap))
                 {
                     var e = Model(s, mode, b).Estimate(l, s.Run);
-                    if (e.Fits && (job.TpotLimit is not { } t || e.Tpot <= t) && (job.TtftLimit is not { } f || e.Ttft <= f))
+                    if (e.Fits && (job.TpotLimit is not { } t || e.Tpot.Value <= t) && (job.TtftLimit is not { } f || e.Ttft.Value <= f))
                         points.Add(new ServingPoint(e, mode));
                 }
             }
@@ -119,8 +119,8 @@ public class InferencePlannerTests
         var plan = Plan(Mixtral + "inference: {input_tokens: 2000, output_tokens: 500, tpot_ms: 12, ttft_ms: 400}\n", top: 30);
         Assert.All(plan.Ranked.Concat(plan.Pareto), p =>
         {
-            Assert.True(p.Estimate.Tpot <= 0.012 * (1 + 1e-9));
-            Assert.True(p.Estimate.Ttft <= 0.4 * (1 + 1e-9));
+            Assert.True(p.Estimate.Tpot.Value <= 0.012 * (1 + 1e-9));
+            Assert.True(p.Estimate.Ttft.Value <= 0.4 * (1 + 1e-9));
             Assert.True(p.Estimate.Fits);
         });
         Assert.True(plan.PointsFeasible < plan.PointsEvaluated);

@@ -31,18 +31,18 @@ public class ScenarioSimulationTests
 
         // The whole 2000-token prompt is one chunk attending 2000·2001/2 tokens: exactly PrefillAlone, whose last
         // position yields the first token, in the simulator and in the estimator alike.
-        double alone = m.PrefillAlone(l).Total;
-        Assert.Equal(alone, e.Ttft, 12);
+        double alone = m.PrefillAlone(l).Total.Value;
+        Assert.Equal(alone, e.Ttft.Value, 12);
         foreach (var q in r.Requests) Assert.True(Rel(q.TimeToFirstToken.Value, alone) < 1e-9);
 
         // 199 decode steps at contexts 2001..2199, mean 2100 = input + output/2, the estimator's average context.
         // The step is affine in the context (KV bytes read and attention FLOPs both grow linearly with it, and which
         // one binds does not change over 2001..2199), so the mean of the steps is the step at the mean context.
-        double exact = Enumerable.Range(1, 199).Average(k => m.DecodeStep(l, 1, 2000 + k).Total);
+        double exact = Enumerable.Range(1, 199).Average(k => m.DecodeStep(l, 1, 2000 + k).Total.Value);
         foreach (var q in r.Requests)
         {
             Assert.True(Rel(q.TimePerOutputToken!.Value.Value, exact) < 1e-9);
-            Assert.True(Rel(q.TimePerOutputToken!.Value.Value, e.Tpot) < 1e-9);
+            Assert.True(Rel(q.TimePerOutputToken!.Value.Value, e.Tpot.Value) < 1e-9);
         }
     }
 
@@ -58,15 +58,15 @@ public class ScenarioSimulationTests
         Assert.Equal(0, r.Preemptions);
         Assert.Equal(1 + 511, r.Iterations);
 
-        double prefill = m.Iteration(l, 4096, 256 * (16 * 17 / 2.0), 0, 0, 256).Total;
-        double exact = Enumerable.Range(1, 511).Average(k => m.DecodeStep(l, 256, 16 + k).Total);
+        double prefill = m.Iteration(l, 4096, 256 * (16 * 17 / 2.0), 0, 0, 256).Total.Value;
+        double exact = Enumerable.Range(1, 511).Average(k => m.DecodeStep(l, 256, 16 + k).Total.Value);
         foreach (var q in r.Requests)
         {
             Assert.True(Rel(q.TimeToFirstToken.Value, prefill) < 1e-9);
             Assert.True(Rel(q.TimePerOutputToken!.Value.Value, exact) < 1e-9);
             // Against the estimator's single step at c̄ = 272: the step is affine in the context over 17..527, so the
             // only residual is floating-point rounding (measured 4e-16).
-            Assert.True(Rel(q.TimePerOutputToken!.Value.Value, e.DecodeStep.Total) < 1e-9);
+            Assert.True(Rel(q.TimePerOutputToken!.Value.Value, e.DecodeStep.Total.Value) < 1e-9);
         }
     }
 
@@ -120,8 +120,8 @@ public class ScenarioSimulationTests
         var (s, m, l, e) = Load("inference: {input_tokens: 500, output_tokens: 3000, concurrency: 1, draft_tokens: 3, acceptance: 0.8}\nsimulation: {requests: 3, rate_per_s: 0.0001, seed: 7}\n");
         var setup = ScenarioSimulation.Build(m, l, e, s.Simulation!, null);
         var r = Served.Run(setup.Deployment, setup.Requests, setup.Options);
-        double expected = e.DecodeStep.Total / 2.952;
-        Assert.Equal(expected, e.Tpot, 12);
+        double expected = e.DecodeStep.Total.Value / 2.952;
+        Assert.Equal(expected, e.Tpot.Value, 12);
         foreach (var q in r.Requests)
             Assert.InRange(q.TimePerOutputToken!.Value.Value / expected, 0.95, 1.05);
         // Without drafts each step yields exactly one token: the same scenario is about 2.95x slower per token.
@@ -139,11 +139,11 @@ public class ScenarioSimulationTests
         var (s, m, l, e) = Load("inference: {input_tokens: 2000, output_tokens: 50, concurrency: 1, prefix_hit_rate: 0.5}\nsimulation: {requests: 3, rate_per_s: 0.001}\n");
         var setup = ScenarioSimulation.Build(m, l, e, s.Simulation!, null);
         var r = Served.Run(setup.Deployment, setup.Requests, setup.Options);
-        double alone = m.PrefillAlone(l).Total;
+        double alone = m.PrefillAlone(l).Total.Value;
         Assert.Equal(1000, m.UncachedPromptTokens);
         foreach (var q in r.Requests) Assert.True(Rel(q.TimeToFirstToken.Value, alone) < 1e-9);
         var (_, m0, l0, _) = Load("inference: {input_tokens: 2000, output_tokens: 50, concurrency: 1}\n");
-        Assert.InRange(m0.PrefillAlone(l0).Total / alone, 1.5, 2.0); // half the tokens, more context each, fixed per-pass costs
+        Assert.InRange(m0.PrefillAlone(l0).Total.Value / alone, 1.5, 2.0); // half the tokens, more context each, fixed per-pass costs
     }
 
     [Theory]
@@ -156,12 +156,12 @@ public class ScenarioSimulationTests
         var (s, m, l, e) = Load("inference: {input_tokens: 2000, output_tokens: 20, concurrency: 1}\nsimulation: {requests: 3, rate_per_s: 0.001}\n", head);
         var setup = ScenarioSimulation.Build(m, l, e, s.Simulation!, null);
         var r = Served.Run(setup.Deployment, setup.Requests, setup.Options);
-        double alone = m.PrefillAlone(l).Total;
-        Assert.Equal(alone, m.Iteration(l, 2000, 2000 * 2001 / 2.0, 0, 0, 1).Total, 12);
+        double alone = m.PrefillAlone(l).Total.Value;
+        Assert.Equal(alone, m.Iteration(l, 2000, 2000 * 2001 / 2.0, 0, 0, 1).Total.Value, 12);
         foreach (var q in r.Requests) Assert.True(Rel(q.TimeToFirstToken.Value, alone) < 1e-9);
         // Many prompts do spread: a steady-state prefill iteration of 4 prompts per slot costs far less than its prompt count times one alone.
         var it = m.PrefillIteration(l, out double prompts);
-        Assert.True(it.Total < 0.25 * prompts * alone);
+        Assert.True(it.Total.Value < 0.25 * prompts * alone);
     }
 
     [Fact]
@@ -174,9 +174,9 @@ public class ScenarioSimulationTests
         var r = Served.Run(setup.Deployment, setup.Requests, setup.Options);
         // The decode replica needs the KV of the whole 4,000-token prompt, cached prefix included.
         double transfer = m.KvTransferSeconds(l, 4000, 8);
-        Assert.Equal(m.PrefillAlone(l).Total + transfer, e.Ttft, 12);
-        Assert.Equal(transfer, e.Disaggregated!.KvTransferSeconds, 12);
-        foreach (var q in r.Requests) Assert.True(Rel(q.TimeToFirstToken.Value, e.Ttft) < 1e-9);
+        Assert.Equal(m.PrefillAlone(l).Total.Value + transfer, e.Ttft.Value, 12);
+        Assert.Equal(transfer, e.Disaggregated!.KvTransfer.Value, 12);
+        foreach (var q in r.Requests) Assert.True(Rel(q.TimeToFirstToken.Value, e.Ttft.Value) < 1e-9);
     }
 
     [Theory]
@@ -197,9 +197,9 @@ public class ScenarioSimulationTests
         var setup = ScenarioSimulation.Build(m, l, e, s.Simulation!, null);
         var r = Served.Run(setup.Deployment, setup.Requests, setup.Options);
         Assert.InRange(r.OutputThroughput.PerSecond / e.OutputTokensPerSecondTotal, 0.93, 1.01);
-        Assert.InRange(r.TimePerOutputToken.P50.Value / e.Tpot, 0.96, 1.04);
+        Assert.InRange(r.TimePerOutputToken.P50.Value / e.Tpot.Value, 0.96, 1.04);
         // Without the stalls the estimator's TPOT would be the bare decode step: the check above can tell.
-        Assert.True(e.DecodeStep.Total < 0.92 * e.Tpot);
+        Assert.True(e.DecodeStep.Total.Value < 0.92 * e.Tpot.Value);
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public class SweepCliTests
         var direct = (TrainingEstimateOutcome)EstimateWorkflow.Run(s, CatalogStore.Default);
         var fields = rows[4].Split(',');
         Assert.Equal(["3", "120", "2048", "ok"], fields[..4]);
-        Assert.Equal(direct.Estimate.StepSeconds, double.Parse(fields[6], System.Globalization.CultureInfo.InvariantCulture), 1e-5 * direct.Estimate.StepSeconds);
+        Assert.Equal(direct.Estimate.StepTime.Value, double.Parse(fields[6], System.Globalization.CultureInfo.InvariantCulture), 1e-5 * direct.Estimate.StepTime.Value);
     }
 
     [Fact]

@@ -79,10 +79,10 @@ public class PipelineScheduleTests
     {
         var scenario = ScenarioLoader.FromFile(CatalogStore.Default, Scenarios.Repo("samples/llama3-405b-pretrain.yaml"), []);
         var e = ((TrainingEstimateOutcome)EstimateWorkflow.Run(scenario, CatalogStore.Default)).Estimate;
-        Assert.True(e.MicroBatchForward > 0 && e.MicroBatchBackward > e.MicroBatchForward);
-        var s = PipelineSchedule.Of(e.Layout.Pp, e.Layout.Vp, e.MicroBatches, e.MicroBatchForward, e.MicroBatchBackward);
+        Assert.True(e.MicroBatchForward.Value > 0 && e.MicroBatchBackward.Value > e.MicroBatchForward.Value);
+        var s = PipelineSchedule.Of(e.Layout.Pp, e.Layout.Vp, e.MicroBatches, e.MicroBatchForward.Value, e.MicroBatchBackward.Value);
         // pp 16, vp 4 and 2048 / 64 = 32 micro-batches: (p − 1)/(v·m + p − 1) = 15/143.
         Assert.Equal(15.0 / 143, s.BubbleFraction, 9);
-        Assert.Equal(e.Breakdown.Bubble, Enumerable.Range(0, 16).Max(s.Idle), 9);
+        Assert.Equal(e.Breakdown.Bubble.Value, Enumerable.Range(0, 16).Max(s.Idle), 9);
     }
 }

@@ -15,7 +15,7 @@ public class PlannerTests
         var best = plan.Ranked[0];
         Assert.True(best.Fits);
         Assert.Equal(16384, best.Layout.Gpus);
-        Assert.True(best.StepSeconds <= plan.Ranked[1].StepSeconds);
+        Assert.True(best.StepTime.Value <= plan.Ranked[1].StepTime.Value);
         Assert.InRange(best.Mfu, 0.3, 0.7);
         Assert.Equal(2, plan.Why.Count);
         Assert.Equal(Augur.Search.ConclusionKind.RunnerUp, plan.Why[1].Kind);

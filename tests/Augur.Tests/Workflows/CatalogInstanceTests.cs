@@ -23,7 +23,7 @@ public class CatalogInstanceTests
         var faster = shipped.With(h100 with { DensePeak = h100.DensePeak.Select(r => r * 2).ToArray() });
         var baseline = (TrainingEstimateOutcome)EstimateWorkflow.Run(ScenarioLoader.FromYaml(shipped, Yaml), shipped);
         var derived = (TrainingEstimateOutcome)EstimateWorkflow.Run(ScenarioLoader.FromYaml(faster, Yaml), faster);
-        Assert.True(derived.Estimate.StepSeconds < baseline.Estimate.StepSeconds);
+        Assert.True(derived.Estimate.StepTime.Value < baseline.Estimate.StepTime.Value);
         Assert.Equal(h100.DensePeak[0], shipped.Accelerator("h100-sxm").DensePeak[0]);
     }
 }
