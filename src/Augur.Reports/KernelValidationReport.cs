@@ -30,7 +30,7 @@ public static class KernelValidationReport
             {
                 var rows = Render.Table("group", "kernel", "measured µs", "predicted µs", "error");
                 foreach (var r in v.Results)
-                    rows.AddRow(r.Group, r.Label, Format.N(r.MeasuredSeconds * 1e6, "0.0"), Format.N(r.PredictedSeconds * 1e6, "0.0"), Format.SignedPct(r.Error));
+                    rows.AddRow(r.Group, r.Label, Format.N(r.Measured.Value * 1e6, "0.0"), Format.N(r.Predicted.Value * 1e6, "0.0"), Format.SignedPct(r.Error));
                 items.Add(rows);
             }
             var t = Render.Table("kernel group", "fit here", "kernels", "mean abs. error", "worst", "worst kernel");
@@ -68,7 +68,7 @@ public static class KernelValidationReport
             {
                 var rows = new JsonArray();
                 foreach (var r in v.Results)
-                    rows.Add(new JsonObject { ["group"] = r.Group, ["kernel"] = r.Label, ["measured_s"] = JsonOut.Num(r.MeasuredSeconds), ["predicted_s"] = JsonOut.Num(r.PredictedSeconds), ["error"] = JsonOut.Num(r.Error) });
+                    rows.Add(new JsonObject { ["group"] = r.Group, ["kernel"] = r.Label, ["measured_s"] = JsonOut.Num(r.Measured.Value), ["predicted_s"] = JsonOut.Num(r.Predicted.Value), ["error"] = JsonOut.Num(r.Error) });
                 set["kernels"] = rows;
             }
             array.Add(set);

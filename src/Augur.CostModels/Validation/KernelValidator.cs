@@ -1,14 +1,15 @@
 using Augur.CostModels.Calibration;
 using Augur.CostModels.Compute;
 using Augur.Domain.Hardware;
+using Augur.Units;
 
 namespace Augur.CostModels.Validation;
 
 /// <summary>One measured kernel beside the operator model's time for it.</summary>
-public sealed record KernelResult(string Group, string Label, double PredictedSeconds, double MeasuredSeconds)
+public sealed record KernelResult(string Group, string Label, Seconds Predicted, Seconds Measured)
 {
     /// <summary>Predicted time / measured time − 1: positive when Augur thinks the kernel slower than it ran.</summary>
-    public double Error => PredictedSeconds / MeasuredSeconds - 1;
+    public double Error => Predicted / Measured - 1;
 }
 
 /// <summary>A measured sustained GEMM rate as a fraction of the dense peak, beside the calibrated GEMM efficiency.</summary>
@@ -44,12 +45,12 @@ public static class KernelValidator
             string label = g.Groups > 1 ? $"{g.Groups}x m={g.M} n={g.N} k={g.K}" : $"m={g.M} n={g.N} k={g.K}";
             // Batched rows are labelled "… x<E> experts (bmm)"; the count is already in the kernel label.
             int cut = g.Groups > 1 ? g.Label.LastIndexOf(" x", StringComparison.Ordinal) : -1;
-            results.Add(new KernelResult(group, $"{label} ({(cut > 0 ? g.Label[..cut] : g.Label)})", predicted, g.Measured.Value));
+            results.Add(new KernelResult(group, $"{label} ({(cut > 0 ? g.Label[..cut] : g.Label)})", new(predicted), g.Measured));
         }
         var bf16 = new DeviceRates(a, cal, Precision.BF16);
         foreach (var c in set.Copies.Where(c => c.Graphed == c.Size.Value < MeasuredKernels.LargestGraphedCopy))
             results.Add(new KernelResult("copy", $"{c.Size.Value / (1 << 20):0} MiB{(c.Graphed ? "" : " (plain launch)")}",
-                Roofline.StreamSeconds(bf16, 2 * c.Size.Value), c.Measured.Value));
+                new(Roofline.StreamSeconds(bf16, 2 * c.Size.Value)), c.Measured));
         foreach (var s in set.Attention)
         {
             // Prefill and chunk rows are compared on cuDNN, decode rows on PyTorch's default choice (see above).
@@ -63,17 +64,17 @@ public static class KernelValidator
             switch (s.Phase)
             {
                 case AttentionPhase.Decode:
-                    results.Add(new KernelResult("decode attention", $"batch {s.Batch}, context {s.KeyTokens}", fwd, s.Forward.Value));
+                    results.Add(new KernelResult("decode attention", $"batch {s.Batch}, context {s.KeyTokens}", new(fwd), s.Forward));
                     break;
                 case AttentionPhase.Chunk:
                     results.Add(new KernelResult(mla + "chunk attention (cached prefix)",
-                        $"batch {s.Batch} x {s.Heads} heads, {s.QueryTokens} queries over {s.KeyTokens} keys, {s.HeadDim}/{s.ValueDim} wide", fwd, s.Forward.Value));
+                        $"batch {s.Batch} x {s.Heads} heads, {s.QueryTokens} queries over {s.KeyTokens} keys, {s.HeadDim}/{s.ValueDim} wide", new(fwd), s.Forward));
                     break;
                 default:
                     string label = $"batch {s.Batch} x {s.Heads} heads, {s.QueryTokens} tokens, {s.HeadDim}/{s.ValueDim} wide";
-                    results.Add(new KernelResult(mla + "prefill attention forward", label, fwd, s.Forward.Value));
+                    results.Add(new KernelResult(mla + "prefill attention forward", label, new(fwd), s.Forward));
                     if (s.ForwardBackward is { } fb)
-                        results.Add(new KernelResult(mla + "attention forward+backward (training)", label, fwd * (1 + Roofline.FlashBackwardFactor(bf16, context)), fb.Value));
+                        results.Add(new KernelResult(mla + "attention forward+backward (training)", label, new(fwd * (1 + Roofline.FlashBackwardFactor(bf16, context))), fb));
                     break;
             }
         }

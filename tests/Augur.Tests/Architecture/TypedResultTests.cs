@@ -8,7 +8,7 @@ namespace Augur.Tests.Architecture;
 /// </summary>
 public class TypedResultTests
 {
-    static readonly string[] ResultSuffixes = ["Estimate", "Breakdown", "Split", "Cost", "Pool", "Pools", "Phases"];
+    static readonly string[] ResultSuffixes = ["Estimate", "Breakdown", "Split", "Cost", "Pool", "Pools", "Phases", "Result"];
     static readonly string[] QuantitySuffixes = ["Seconds", "Bytes", "Flops"];
 
     /// <summary>Public records (class or struct) of the cost models whose names say they are results.</summary>
@@ -29,6 +29,7 @@ public class TypedResultTests
         Assert.Contains("IterationCost", names);
         Assert.Contains("InferenceEstimate", names);
         Assert.Contains("RlPhases", names);
+        Assert.Contains("KernelResult", names);
     }
 
     [Fact]

@@ -45,8 +45,8 @@ public class KernelValidationTests
         var r = v.Results.Single(x => x.Group == "gemm bf16" && x.Label.StartsWith("m=8192 n=8192 k=8192", StringComparison.Ordinal));
         var cal = Catalog.Calibration(v.Accelerator);
         double expected = 2.0 * Math.Pow(8192, 3) / (989.4e12 * 0.68) + cal.KernelOverhead.Value;
-        Assert.Equal(expected, r.PredictedSeconds, 1e-9);
-        Assert.Equal(1.63227e-3, r.MeasuredSeconds, 1e-8); // gemm.csv line 91
+        Assert.Equal(expected, r.Predicted.Value, 1e-9);
+        Assert.Equal(1.63227e-3, r.Measured.Value, 1e-8); // gemm.csv line 91
     }
 
     [Theory]
@@ -126,8 +126,8 @@ public class KernelValidationTests
         // slowed by the per-row work of 384 keys, plus the 2 us per kernel: 68.72e9 / 653.0e12 x (2048 + 384) / 2048 + 2 us
         // = 127.0 us (-1.6%).
         var r = For("h100-2026-11-26b").Results.Single(x => x.Group == "chunk attention (cached prefix)" && x.Label.StartsWith("batch 8 x 16 heads, 512 queries", StringComparison.Ordinal));
-        Assert.Equal(129.072e-6, r.MeasuredSeconds, 1e-10);
-        Assert.Equal(2.0 * 8 * 16 * 512 * 2048 * 256 / (989.4e12 * 0.66) * (2048 + 384) / 2048 + 2e-6, r.PredictedSeconds, 1e-9);
+        Assert.Equal(129.072e-6, r.Measured.Value, 1e-10);
+        Assert.Equal(2.0 * 8 * 16 * 512 * 2048 * 256 / (989.4e12 * 0.66) * (2048 + 384) / 2048 + 2e-6, r.Predicted.Value, 1e-9);
     }
 
     [Fact]
