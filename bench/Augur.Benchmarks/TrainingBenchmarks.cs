@@ -25,7 +25,7 @@ public class TrainingBenchmarks
         const string yaml = "workload: training\nmodel: llama3.1-405b\nhardware: h100-sxm\ncluster: {gpus: 16384}\nprecision: bf16\ntraining: {seq_len: 8192, global_batch: 2048}\n";
         _scenario = new ScenarioReader(CatalogStore.Default).ReadYaml(yaml);
         _model = new TrainingModel(_scenario.Model, _scenario.Cluster, _scenario.Training!, CatalogStore.Default.Calibration(_scenario.Cluster.Accelerator));
-        _layout = new ParallelLayout(8, 16, 4, 64, 2, 1, 1, true, 1, 1, Recompute.None);
+        _layout = new ParallelLayout(Tp: 8, Pp: 16, Vp: 4, Dp: 64, Cp: 2, Ep: 1, Etp: 1, Sp: true, Zero: 1, MicroBatch: 1, Recompute: Recompute.None);
     }
 
     [Benchmark(Description = "estimate one layout (memory + step time)")]

@@ -13,7 +13,7 @@ public static class LayoutDefaults
         int inner = tp * pp * cp;
         int dp = s.Dp ?? (gpus % inner == 0 ? gpus / inner
             : throw new LayoutException($"tp×pp×cp = {inner} does not divide the {gpus} GPUs; change the degrees or the GPU count"));
-        return new ParallelLayout(tp, pp, s.Vp ?? 1, dp, cp, s.Ep ?? 1, s.Etp ?? 1, s.Sp ?? tp > 1, s.Zero ?? 1,
-            s.MicroBatch ?? 1, s.Recompute ?? Recompute.None);
+        return new ParallelLayout(Tp: tp, Pp: pp, Vp: s.Vp ?? 1, Dp: dp, Cp: cp, Ep: s.Ep ?? 1, Etp: s.Etp ?? 1, Sp: s.Sp ?? tp > 1, Zero: s.Zero ?? 1,
+            MicroBatch: s.MicroBatch ?? 1, Recompute: s.Recompute ?? Recompute.None);
     }
 }

@@ -49,7 +49,7 @@ public static class TrainingSearchSpace
                                         // With fused attention there are no stored scores: selective recompute equals none.
                                         if (fix.Recompute is null && rc == Recompute.Selective && job.AttentionKernel == AttentionKernel.Flash) continue;
                                         bool sp = fix.Sp ?? tp > 1;
-                                        yield return new ParallelLayout(tp, pp, vp, dp, cp, ep, etp, sp && tp > 1, zero, mb, rc);
+                                        yield return new ParallelLayout(Tp: tp, Pp: pp, Vp: vp, Dp: dp, Cp: cp, Ep: ep, Etp: etp, Sp: sp && tp > 1, Zero: zero, MicroBatch: mb, Recompute: rc);
                                     }
                         }
                     }

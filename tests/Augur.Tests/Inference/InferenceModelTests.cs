@@ -44,17 +44,17 @@ public class InferenceModelTests
         Assert.Equal(70_272, KvCache.BytesPerToken(Store.Model("deepseek-v3").Spec, Precision.BF16).Value);
 
         var (llama, _) = Build("llama3.1-70b", "dgx-h100", 8, Job(1000, 100), Precision.BF16);
-        Assert.Equal(327_680 / 8, llama.KvBytesPerTokenPerGpu(new InferenceLayout(8, 1, 1, 1, 1)).Value);
+        Assert.Equal(327_680 / 8, llama.KvBytesPerTokenPerGpu(new InferenceLayout(Tp: 8, Pp: 1, Ep: 1, DpAttention: 1, Replicas: 1)).Value);
         // MLA's latent is not sharded by TP: every TP rank holds the whole 70,272 B.
         var (ds, _) = Build("deepseek-v3", "hgx-h800", 8, Job(1000, 100), Precision.FP8);
-        Assert.Equal(70_272, ds.KvBytesPerTokenPerGpu(new InferenceLayout(8, 1, 8, 1, 1)).Value);
+        Assert.Equal(70_272, ds.KvBytesPerTokenPerGpu(new InferenceLayout(Tp: 8, Pp: 1, Ep: 8, DpAttention: 1, Replicas: 1)).Value);
     }
 
     [Fact]
     public void Decode_at_batch_one_is_memory_bound_at_weight_bytes_over_bandwidth()
     {
         var (m, _) = Build("llama3.1-8b", "dgx-h100", 1, Job(1, 1, 1), Precision.BF16);
-        var l = new InferenceLayout(1, 1, 1, 1, 1);
+        var l = new InferenceLayout(Tp: 1, Pp: 1, Ep: 1, DpAttention: 1, Replicas: 1);
         var step = m.DecodeStep(l, 1, 1);
 
         // Weights read per token: 32 layers × (attention 4096·(4096+2·1024) + 4096·4096 + MLP 3·4096·14336)
@@ -92,7 +92,7 @@ public class InferenceModelTests
 
         var job = Job(500, 500, 8) with { DraftTokens = 3, Acceptance = 0.8 };
         var (m, _) = Build("llama3.1-8b", "dgx-h100", 1, job, Precision.BF16);
-        var est = m.Estimate(new InferenceLayout(1, 1, 1, 1, 1), TestRun.At(2.0));
+        var est = m.Estimate(new InferenceLayout(Tp: 1, Pp: 1, Ep: 1, DpAttention: 1, Replicas: 1), TestRun.At(2.0));
         Assert.Equal(4, m.VerifyTokensPerStep);
         // Aggregated TPOT: a decode step, plus the stalls of the prompts replacing the 7 other sequences (each holds
         // its place for 499/2.952 decode iterations and one prefill: 7·2.952/(499 + 2.952) per step), over the
@@ -109,7 +109,7 @@ public class InferenceModelTests
         // workspace 8192·(8·4096 + 3·14336)·2 = 1,241,513,984; runtime 4 GiB + 10 % of the workspace;
         // usable 50,278,844,825.6 B / 131,072 B per token = 383,597 tokens → ⌊383,597 / 2000⌋ = 191 sequences.
         var (m, _) = Build("llama3.1-8b", "dgx-h100", 1, Job(1000, 1000), Precision.BF16);
-        var l = new InferenceLayout(1, 1, 1, 1, 1);
+        var l = new InferenceLayout(Tp: 1, Pp: 1, Ep: 1, DpAttention: 1, Replicas: 1);
         Assert.Equal(16_060_522_496, m.WeightsPerGpu(l).Value);
         Assert.Equal(1_241_513_984, m.ActivationWorkspace(l).Value);
         Assert.Equal(383_597, m.KvCapacityTokens(l));
@@ -129,14 +129,14 @@ public class InferenceModelTests
         // EP32 waits for its busiest rank: 8,192 tokens put μ = 2,048 visits on a rank and the busiest of 32 receives
         // 1.045× the mean (ExpertImbalanceTests); EP1 has no busiest rank. Only the bytes grow, not the latency: 3.7-3.83×.
         var (m, _) = Build("deepseek-v3", "hgx-h800", 32, Job(1000, 100, 64), Precision.FP8);
-        var wide = m.DecodeStep(new InferenceLayout(1, 1, 32, 32, 1), 32 * 256, 1000);
-        var sharded = m.DecodeStep(new InferenceLayout(1, 1, 1, 32, 1), 32 * 256, 1000);
+        var wide = m.DecodeStep(new InferenceLayout(Tp: 1, Pp: 1, Ep: 32, DpAttention: 32, Replicas: 1), 32 * 256, 1000);
+        var sharded = m.DecodeStep(new InferenceLayout(Tp: 1, Pp: 1, Ep: 1, DpAttention: 32, Replicas: 1), 32 * 256, 1000);
         Assert.True(sharded.ExpertParallel.Value > 0);
         Assert.Equal(1.0451, wide.ExpertImbalance, 4);
         Assert.Equal(1, sharded.ExpertImbalance);
         Assert.InRange(sharded.ExpertParallel.Value / wide.ExpertParallel.Value, 3.7, 3.83);
         // Plain tensor parallelism (one attention group) already has every token on every GPU: no dispatch.
-        Assert.Equal(0, m.DecodeStep(new InferenceLayout(8, 1, 1, 1, 1), 64, 1000).ExpertParallel.Value);
+        Assert.Equal(0, m.DecodeStep(new InferenceLayout(Tp: 8, Pp: 1, Ep: 1, DpAttention: 1, Replicas: 1), 64, 1000).ExpertParallel.Value);
     }
 
     [Fact]
@@ -147,33 +147,33 @@ public class InferenceModelTests
         // read) plus the activation hop between the stages, plus one more LM head: the last stage runs the head for
         // both micro-batches and sets the pace (2 × (40 layers + head) = 80 layers + 2 heads).
         var (m, _) = Build("llama3.1-70b", "dgx-h100", 8, Job(1000, 100, 64), Precision.FP8);
-        var piped = m.DecodeStep(new InferenceLayout(4, 2, 1, 1, 1), 64, 1000);
-        var single = m.DecodeStep(new InferenceLayout(4, 1, 1, 1, 1), 32, 1000);
+        var piped = m.DecodeStep(new InferenceLayout(Tp: 4, Pp: 2, Ep: 1, DpAttention: 1, Replicas: 1), 64, 1000);
+        var single = m.DecodeStep(new InferenceLayout(Tp: 4, Pp: 1, Ep: 1, DpAttention: 1, Replicas: 1), 32, 1000);
         Assert.True(piped.PipelineP2P.Value > 0);
         // The extra head: 32 tokens against the BF16 LM head's tp4 shard, dominated by reading 128256/4 × 8192 × 2 bytes.
         double vocab = 128256, hidden = 8192, bytes = 2;
         double extraHead = piped.Total.Value - single.Total.Value - piped.PipelineP2P.Value;
         Assert.InRange(extraHead, vocab / 4 * hidden * bytes / (3.35e12 * 0.85), 1.5 * vocab / 4 * hidden * bytes / (3.35e12 * 0.85) + 20e-6);
         // One sequence cannot be split: it crosses both stages alone.
-        Assert.Equal(m.DecodeStep(new InferenceLayout(4, 1, 1, 1, 1), 1, 1000).Total.Value + m.DecodeStep(new InferenceLayout(4, 2, 1, 1, 1), 1, 1000).PipelineP2P.Value,
-            m.DecodeStep(new InferenceLayout(4, 2, 1, 1, 1), 1, 1000).Total.Value, 12);
+        Assert.Equal(m.DecodeStep(new InferenceLayout(Tp: 4, Pp: 1, Ep: 1, DpAttention: 1, Replicas: 1), 1, 1000).Total.Value + m.DecodeStep(new InferenceLayout(Tp: 4, Pp: 2, Ep: 1, DpAttention: 1, Replicas: 1), 1, 1000).PipelineP2P.Value,
+            m.DecodeStep(new InferenceLayout(Tp: 4, Pp: 2, Ep: 1, DpAttention: 1, Replicas: 1), 1, 1000).Total.Value, 12);
     }
 
     [Fact]
     public void Ep_not_dividing_the_experts_is_rejected_with_one_message()
     {
         var ds = Store.Model("deepseek-v3").Spec;
-        string? msg = new InferenceLayout(1, 1, 3, 3, 1).Validate(ds, 3);
+        string? msg = new InferenceLayout(Tp: 1, Pp: 1, Ep: 3, DpAttention: 3, Replicas: 1).Validate(ds, 3);
         Assert.Equal("ep=3 does not divide the 256 experts of " + ds.Name + "; pick an ep that divides 256", msg);
-        Assert.Null(new InferenceLayout(1, 1, 32, 32, 1).Validate(ds, 32));
-        Assert.NotNull(new InferenceLayout(1, 1, 64, 32, 1).Validate(ds, 32)); // ep > GPUs of the stage
+        Assert.Null(new InferenceLayout(Tp: 1, Pp: 1, Ep: 32, DpAttention: 32, Replicas: 1).Validate(ds, 32));
+        Assert.NotNull(new InferenceLayout(Tp: 1, Pp: 1, Ep: 64, DpAttention: 32, Replicas: 1).Validate(ds, 32)); // ep > GPUs of the stage
     }
 
     [Fact]
     public void Adapter_pure_decode_iteration_equals_the_estimator_decode_step()
     {
         var (m, _) = Build("llama3.1-70b", "dgx-h100", 8, Job(2000, 200, 64), Precision.FP8);
-        var l = new InferenceLayout(4, 1, 1, 1, 2);
+        var l = new InferenceLayout(Tp: 4, Pp: 1, Ep: 1, DpAttention: 1, Replicas: 2);
         IServingCostModel adapter = new InferenceCostAdapter(m, l);
         var shape = new IterationShape(0, 0, 64, 64 * 2100.0);
         Assert.Equal(m.DecodeStep(l, 64, 2100).Total.Value, adapter.IterationTime(shape).Value, 15);
@@ -191,7 +191,7 @@ public class InferenceModelTests
     {
         var job = Job(2000, 100, 32 * 8);
         var (m, _) = Build("deepseek-v3", "hgx-h800", 32, job, Precision.FP8);
-        var l = new InferenceLayout(1, 1, 32, 32, 1);
+        var l = new InferenceLayout(Tp: 1, Pp: 1, Ep: 32, DpAttention: 32, Replicas: 1);
         var small = m.DecodeStep(l, 32, 2050);   // 32 tokens: ~ 256·(1 − (1 − 8/256)^32) ≈ 162 experts touched
         var large = m.DecodeStep(l, 4096, 2050); // essentially all 256
         Assert.True(small.ExpertParallel.Value > 0);
@@ -204,7 +204,7 @@ public class InferenceModelTests
     {
         var job = Job(4000, 500, 128) with { Mode = ServingMode.Disaggregated, PrefillGpus = 8, DecodeGpus = 16 };
         var (m, _) = Build("llama3.1-70b", "dgx-h100", 24, job, Precision.FP8);
-        var l = new InferenceLayout(8, 1, 1, 1, 3);
+        var l = new InferenceLayout(Tp: 8, Pp: 1, Ep: 1, DpAttention: 1, Replicas: 3);
         var est = m.Estimate(l, TestRun.At(2.0));
         var pools = est.Disaggregated!;
         // 4000 tokens × 327,680 B (BF16 KV) / 8 GPUs over 400 Gb/s × 0.93 plus 12 µs.

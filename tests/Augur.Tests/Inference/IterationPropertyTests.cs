@@ -25,7 +25,7 @@ public class IterationPropertyTests
         // Any expert-parallel degree dividing the stage's GPUs and the experts (the rest shard each expert).
         int[] eps = moe ? Enumerable.Range(1, tp * dpa).Where(e => tp * dpa % e == 0 && s.Model.Moe!.Experts % e == 0).ToArray() : [1];
         int ep = eps[random.Next(eps.Length)];
-        var layout = new InferenceLayout(tp, pp, ep, dpa, 1);
+        var layout = new InferenceLayout(Tp: tp, Pp: pp, Ep: ep, DpAttention: dpa, Replicas: 1);
         if (layout.Validate(s.Model, gpus) is not null) return;
 
         double prompts = random.Next(0, 4), promptTokens = prompts * random.Next(1, 4000);

@@ -72,7 +72,7 @@ public class CrossSiteTests
         Assert.Equal(4, s.Cluster.Sites);
         Assert.Equal(24576, s.Cluster.GpusPerSite);
         var model = Scenarios.Training(s);
-        var e = model.Estimate(new ParallelLayout(8, 16, 4, 384, 2, 1, 1, true, 1, 1, Recompute.None));
+        var e = model.Estimate(new ParallelLayout(Tp: 8, Pp: 16, Vp: 4, Dp: 384, Cp: 2, Ep: 1, Etp: 1, Sp: true, Zero: 1, MicroBatch: 1, Recompute: Recompute.None));
         var x = e.CrossSite!;
         // 16-bit gradients of every parameter, ring all-reduce over 4 sites: 2·3/4 · 2 B · N per site at 10 Tbit/s = 1.25e12 B/s,
         // plus 2·3 hops of 20 ms.
@@ -88,7 +88,7 @@ public class CrossSiteTests
     {
         var sync = Scenarios.FromYaml(FourSites);
         var diloco = Scenarios.FromYaml(FourSites.Replace("global_batch: 6144}", "global_batch: 6144, cross_site: diloco, diloco: {inner_steps: 100, outer_bits: 4, fragments: 42, overlap_steps: 1}}", StringComparison.Ordinal));
-        var layout = new ParallelLayout(8, 16, 4, 384, 2, 1, 1, true, 1, 1, Recompute.None);
+        var layout = new ParallelLayout(Tp: 8, Pp: 16, Vp: 4, Dp: 384, Cp: 2, Ep: 1, Etp: 1, Sp: true, Zero: 1, MicroBatch: 1, Recompute: Recompute.None);
         var a = Scenarios.Training(sync).Estimate(layout).CrossSite!;
         var b = Scenarios.Training(diloco).Estimate(layout).CrossSite!;
         Assert.Equal(CrossSiteMethod.DiLoCo, b.Training.Method);
@@ -133,7 +133,7 @@ public class CrossSiteTests
     public void One_site_has_no_cross_site_part()
     {
         var s = Scenarios.FromYaml(FourSites.Replace(", sites: 4, wan_bandwidth: 10 Tbit/s, wan_latency_ms: 20", "", StringComparison.Ordinal));
-        var e = Scenarios.Training(s).Estimate(new ParallelLayout(8, 16, 4, 384, 2, 1, 1, true, 1, 1, Recompute.None));
+        var e = Scenarios.Training(s).Estimate(new ParallelLayout(Tp: 8, Pp: 16, Vp: 4, Dp: 384, Cp: 2, Ep: 1, Etp: 1, Sp: true, Zero: 1, MicroBatch: 1, Recompute: Recompute.None));
         Assert.Null(e.CrossSite);
         Assert.Null(e.Breakdown.CrossSite);
         Assert.DoesNotContain(e.Breakdown.Parts(), p => p.Name == "wan_comm");

@@ -65,7 +65,7 @@ public class InferencePlannerTests
         // spends twice the GPUs: tokens/s per GPU = 64·o / cycle / g is highest at g = 1.
         var plan = Plan(Llama8b + "inference: {input_tokens: 1000, output_tokens: 200, concurrency: 64, mode: aggregated}\n");
         var best = plan.Best;
-        Assert.Equal(new InferenceLayout(1, 1, 1, 1, 8), best.Layout);
+        Assert.Equal(new InferenceLayout(Tp: 1, Pp: 1, Ep: 1, DpAttention: 1, Replicas: 8), best.Layout);
         Assert.Equal(64, best.Batch);
         var tp2 = plan.Ranked.First(p => p.Layout.Tp == 2);
         Assert.True(tp2.TokensPerSecondPerGpu < best.TokensPerSecondPerGpu);
@@ -83,7 +83,7 @@ public class InferencePlannerTests
         Assert.Equal(1, plan.Best.Layout.Tp);
         Assert.Equal(Model(s, ServingMode.Aggregated, null).MaxConcurrency(plan.Best.Layout), plan.Best.Batch);
         var m = Model(s, ServingMode.Aggregated, null);
-        Assert.True(m.MaxConcurrency(new InferenceLayout(1, 2, 1, 1, 4)) / 2.0 > m.MaxConcurrency(new InferenceLayout(1, 1, 1, 1, 8)));
+        Assert.True(m.MaxConcurrency(new InferenceLayout(Tp: 1, Pp: 2, Ep: 1, DpAttention: 1, Replicas: 4)) / 2.0 > m.MaxConcurrency(new InferenceLayout(Tp: 1, Pp: 1, Ep: 1, DpAttention: 1, Replicas: 8)));
     }
 
     [Fact]
@@ -109,8 +109,8 @@ public class InferencePlannerTests
         var s = Scenarios.FromYaml(Mixtral + "inference: {input_tokens: 1000, output_tokens: 200}\n");
         var layouts = InferenceSearchSpace.Enumerate(s.Model, 8, 8, s.Layout).ToList();
         Assert.All(layouts, l => Assert.True(l.GpusPerStage % l.Ep == 0 && 8 % l.Ep == 0 && l.Gpus <= 8));
-        Assert.Contains(new InferenceLayout(1, 1, 8, 8, 1), layouts);
-        Assert.Contains(new InferenceLayout(2, 1, 4, 2, 2), layouts);
+        Assert.Contains(new InferenceLayout(Tp: 1, Pp: 1, Ep: 8, DpAttention: 8, Replicas: 1), layouts);
+        Assert.Contains(new InferenceLayout(Tp: 2, Pp: 1, Ep: 4, DpAttention: 2, Replicas: 2), layouts);
     }
 
     [Fact]

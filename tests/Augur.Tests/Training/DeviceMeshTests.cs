@@ -5,7 +5,7 @@ namespace Augur.Tests.Training;
 public class DeviceMeshTests
 {
     // The 405B sample's layout on 8-GPU servers: rank = tp + 8·(cp + 2·(dp + 64·pp)).
-    static readonly DeviceMesh Llama = new(new ParallelLayout(8, 16, 4, 64, 2, 1, 1, true, 1, 1, Recompute.None), 8);
+    static readonly DeviceMesh Llama = new(new ParallelLayout(Tp: 8, Pp: 16, Vp: 4, Dp: 64, Cp: 2, Ep: 1, Etp: 1, Sp: true, Zero: 1, MicroBatch: 1, Recompute: Recompute.None), 8);
 
     [Theory]
     [InlineData(0, 0, 0, 0, 0)]
@@ -48,7 +48,7 @@ public class DeviceMeshTests
     public void Expert_groups_re_split_a_stages_ranks_etp_first_then_ep()
     {
         // 16 GPUs a stage (tp 2, dp 8) as etp 1 × ep 8 × expert-dp 2, on 8-GPU islands.
-        var mesh = new DeviceMesh(new ParallelLayout(2, 2, 1, 8, 1, 8, 1, false, 1, 1, Recompute.None), 8);
+        var mesh = new DeviceMesh(new ParallelLayout(Tp: 2, Pp: 2, Vp: 1, Dp: 8, Cp: 1, Ep: 8, Etp: 1, Sp: false, Zero: 1, MicroBatch: 1, Recompute: Recompute.None), 8);
         var c = mesh.At(13);
         Assert.Equal((1, 0, 6, 0), (c.Tp, c.Cp, c.Dp, c.Pp));
         Assert.Equal((0, 5, 1), (c.Etp, c.Ep, c.ExpertDp));

@@ -24,7 +24,7 @@ public class MemoryTests
         var m = Gpt(layers, hidden, heads);
         var pc = ParameterCounter.Count(m);
         var job = new TrainingJob { SeqLen = 2048, GlobalBatch = 64, Precision = Augur.Domain.Hardware.Precision.BF16 };
-        var l = new ParallelLayout(8, pp, 1, 1, 1, 1, 1, true, 0, 1, Recompute.Selective);
+        var l = new ParallelLayout(Tp: 8, Pp: pp, Vp: 1, Dp: 1, Cp: 1, Ep: 1, Etp: 1, Sp: true, Zero: 0, MicroBatch: 1, Recompute: Recompute.Selective);
         var mem = TrainingMemory.Estimate(m, pc, job, l, TestCalibration.Any, 8);
         double states = (mem.Weights + mem.Gradients + mem.Optimizer).GiB;
         Assert.InRange(states, gib * 0.97, gib * 1.06);
@@ -42,7 +42,7 @@ public class MemoryTests
         var m = Gpt(24, 2048, 16);
         var pc = ParameterCounter.Count(m);
         var job = new TrainingJob { SeqLen = 2048, GlobalBatch = 64, Precision = precision == "fp16" ? Augur.Domain.Hardware.Precision.FP16 : Augur.Domain.Hardware.Precision.BF16 };
-        var l = new ParallelLayout(1, 1, 1, 8, 1, 1, 1, false, zero, 1, Recompute.Full);
+        var l = new ParallelLayout(Tp: 1, Pp: 1, Vp: 1, Dp: 8, Cp: 1, Ep: 1, Etp: 1, Sp: false, Zero: zero, MicroBatch: 1, Recompute: Recompute.Full);
         var mem = TrainingMemory.Estimate(m, pc, job, l, TestCalibration.Any, 8);
         Assert.Equal(bytesPerParameter, (mem.Weights + mem.Gradients + mem.Optimizer).Value / pc.Total, 9);
     }
@@ -51,7 +51,7 @@ public class MemoryTests
     public void Selective_recompute_with_sp_keeps_34_sbh_over_t_per_layer()
     {
         var m = Gpt(48, 6144, 64);
-        var l = new ParallelLayout(8, 1, 1, 1, 1, 1, 1, true, 0, 4, Recompute.Selective);
+        var l = new ParallelLayout(Tp: 8, Pp: 1, Vp: 1, Dp: 1, Cp: 1, Ep: 1, Etp: 1, Sp: true, Zero: 0, MicroBatch: 4, Recompute: Recompute.Selective);
         double tokens = 4 * 2048.0;
         double bytes = ActivationMemory.LayerBytes(m, l, tokens, 2048, AttentionKernel.Unfused, false, 0);
         Assert.Equal(34.0 * tokens * 6144 / 8, bytes, 1);
@@ -63,7 +63,7 @@ public class MemoryTests
     public void No_recompute_adds_the_5as_over_h_term()
     {
         var m = Gpt(48, 6144, 64);
-        var l = new ParallelLayout(8, 1, 1, 1, 1, 1, 1, true, 0, 1, Recompute.None);
+        var l = new ParallelLayout(Tp: 8, Pp: 1, Vp: 1, Dp: 1, Cp: 1, Ep: 1, Etp: 1, Sp: true, Zero: 0, MicroBatch: 1, Recompute: Recompute.None);
         double s = 2048, tokens = s;
         double bytes = ActivationMemory.LayerBytes(m, l, tokens, s, AttentionKernel.Unfused, false, 0);
         Assert.Equal(s * 6144 / 8 * (34 + 5.0 * 64 * s / 6144), bytes, 1);
@@ -73,7 +73,7 @@ public class MemoryTests
     public void Full_recompute_keeps_only_layer_inputs()
     {
         var m = Gpt(48, 6144, 64);
-        var l = new ParallelLayout(8, 1, 1, 1, 1, 1, 1, true, 0, 1, Recompute.Full);
+        var l = new ParallelLayout(Tp: 8, Pp: 1, Vp: 1, Dp: 1, Cp: 1, Ep: 1, Etp: 1, Sp: true, Zero: 0, MicroBatch: 1, Recompute: Recompute.Full);
         Assert.Equal(2.0 * 2048 * 6144 / 8, ActivationMemory.LayerBytes(m, l, 2048, 2048, AttentionKernel.Unfused, false, 0));
     }
 
@@ -116,7 +116,7 @@ public class MemoryTests
             Name = "llama", Layers = 32, Hidden = 4096, Heads = 32, KvHeads = 8, HeadDim = 128, Ffn = 14336, Vocab = 128256,
             GatedMlp = true, Dropout = false, TiedEmbeddings = false,
         };
-        var l = new ParallelLayout(1, 1, 1, 8, 1, 1, 1, false, 1, 1, Recompute.None);
+        var l = new ParallelLayout(Tp: 1, Pp: 1, Vp: 1, Dp: 8, Cp: 1, Ep: 1, Etp: 1, Sp: false, Zero: 1, MicroBatch: 1, Recompute: Recompute.None);
         double bf16 = ActivationMemory.LayerBytes(m, l, 8192, 8192, AttentionKernel.Flash, false, 0);
         double fp8 = ActivationMemory.LayerBytes(m, l, 8192, 8192, AttentionKernel.Flash, false, 0, ActivationMemory.SavedGemmInputBytes(Augur.Domain.Hardware.Precision.FP8));
         Assert.Equal(8192 * (2 * 4096 - 4096 + 14336.0), bf16 - fp8);
