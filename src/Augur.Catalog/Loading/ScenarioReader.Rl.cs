@@ -11,9 +11,9 @@ public sealed partial class ScenarioReader
 {
     static readonly string[] RlKeys = ["algorithm", "prompts_per_step", "samples_per_prompt", "prompt_tokens", "response_tokens", "verifier", "placement", "staleness", "generator", "trainer", "steps"];
     static readonly string[] RlLengthKeys = ["mean", "spread", "max"];
-    static readonly string[] GeneratorKeys = ["gpus", "tp", "pp", "ep", "dp_attention", "mode", "precision", "kv_precision", "memory_fraction"];
+    static readonly string[] GeneratorKeys = ["gpus", "tp", "pp", "ep", "dp_attention", "mode", "prefill_gpus", "decode_gpus", "precision", "kv_precision", "memory_fraction"];
     static readonly string[] TrainerKeys = ["gpus", "tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "fsdp", "microbatch", "recompute"];
-    static readonly string[] VerifierKeys = ["kind", "cpu_seconds", "cpu_cores", "latency_s", "concurrency", "model", "gpus"];
+    static readonly string[] VerifierKeys = ["kind", "cpu_seconds", "cpu_cores", "latency_s", "concurrency", "model", "gpus", "tp", "colocated"];
 
     /// <summary>An RL scenario ranks by samples per second (throughput) or by dollars per step (cost).</summary>
     static Objective ReadRlObjective(MappingNode s) => (s.OptionalString("objective") ?? "throughput").ToLowerInvariant() switch
@@ -61,11 +61,14 @@ public sealed partial class ScenarioReader
         var prompt = ReadLengths(r, "prompt_tokens");
         var response = ReadLengths(r, "response_tokens");
         int steps = r.OptionalInteger("steps", 1, 100_000_000, "RL runs take hundreds to thousands of steps") ?? 1;
-        var (generatorGpus, trainerGpus) = PoolSizes(r, placement, cluster.Gpus);
+        var verifier = ReadVerifier(r.OptionalMapping("verifier") ?? throw new InputException($"{path}: missing section 'verifier' (e.g. {{kind: rule, cpu_seconds: 0.2, cpu_cores: 512}})"), baseDirectory);
+        if (verifier.OwnGpus >= cluster.Gpus)
+            throw new InputException($"{path}.verifier.gpus: the reward model's {verifier.OwnGpus} GPUs leave none of the cluster's {cluster.Gpus} for generators and trainer; lower it, set colocated: true, or raise cluster.gpus");
+        var (generatorGpus, trainerGpus) = PoolSizes(r, placement, cluster.Gpus, verifier.OwnGpus);
         return new RlJob
         {
             Algorithm = algorithm, PromptsPerStep = prompts, SamplesPerPrompt = group, Prompt = prompt, Response = response,
-            Verifier = ReadVerifier(r.OptionalMapping("verifier") ?? throw new InputException($"{path}: missing section 'verifier' (e.g. {{kind: rule, cpu_seconds: 0.2, cpu_cores: 512}})"), baseDirectory),
+            Verifier = verifier,
             Placement = placement, Staleness = staleness ?? (placement == RlPlacement.Asynchronous ? 1 : 0),
             Generator = ReadGenerator(r.Mapping("generator"), generatorGpus),
             Trainer = ReadTrainer(r.Mapping("trainer"), trainerGpus),
@@ -74,23 +77,28 @@ public sealed partial class ScenarioReader
     }
 
     /// <summary>
-    /// Colocated pools are the whole cluster; separate pools must be given and together fit in it.
+    /// Colocated pools are the whole cluster; separate pools must be given and together fit in it. A reward model on
+    /// GPUs of its own (<paramref name="verifierGpus"/>) takes them out of the cluster first.
     /// </summary>
-    static (int Generator, int Trainer) PoolSizes(MappingNode r, RlPlacement placement, int gpus)
+    static (int Generator, int Trainer) PoolSizes(MappingNode r, RlPlacement placement, int clusterGpus, int verifierGpus)
     {
+        int gpus = clusterGpus - verifierGpus;
+        string cluster = verifierGpus > 0 ? $"the cluster's {clusterGpus} GPUs less the reward model's {verifierGpus}" : $"the {gpus} GPUs of the cluster";
         int? g = r.OptionalMapping("generator")?.OptionalInteger("gpus", 1, InputLimits.MaxGpus, GpusReason);
         int? t = r.OptionalMapping("trainer")?.OptionalInteger("gpus", 1, InputLimits.MaxGpus, GpusReason);
         if (placement == RlPlacement.Colocated)
         {
             foreach (var (side, n) in new[] { ("generator", g), ("trainer", t) })
                 if (n is { } x && x != gpus)
-                    throw new InputException($"{r.Path}.{side}.gpus: colocated generation and training share all {gpus} GPUs of the cluster, got {x}; remove it or set placement: disaggregated");
+                    throw new InputException(verifierGpus > 0
+                        ? $"{r.Path}.{side}.gpus: colocated generation and training share all {gpus} GPUs left ({cluster}), got {x}; remove it or set placement: disaggregated"
+                        : $"{r.Path}.{side}.gpus: colocated generation and training share all {gpus} GPUs of the cluster, got {x}; remove it or set placement: disaggregated");
             return (gpus, gpus);
         }
         if (g is null || t is null)
             throw new InputException($"{r.Path}: {(placement == RlPlacement.Asynchronous ? "asynchronous" : "disaggregated")} placement needs generator.gpus and trainer.gpus (two pools)");
         if ((long)g + t > gpus)
-            throw new InputException($"{r.Path}: generator.gpus + trainer.gpus = {g} + {t} = {(long)g + t} exceeds the {gpus} GPUs of the cluster; shrink a pool or raise cluster.gpus");
+            throw new InputException($"{r.Path}: generator.gpus + trainer.gpus = {g} + {t} = {(long)g + t} exceeds {cluster}; shrink a pool or raise cluster.gpus");
         return (g.Value, t.Value);
     }
 
@@ -120,32 +128,58 @@ public sealed partial class ScenarioReader
         {
             "rule" => new RlVerifier { Kind = VerifierKind.Rule, CpuSeconds = Positive("cpu_seconds", "0.2"), CpuCores = (int)Positive("cpu_cores", "512") },
             "sandbox" => new RlVerifier { Kind = VerifierKind.Sandbox, LatencySeconds = Positive("latency_s", "2"), Concurrency = (int)Positive("concurrency", "256") },
-            "model" => new RlVerifier
-            {
-                Kind = VerifierKind.Model,
-                RewardModel = v.OptionalString("model") is { } name ? ReadModelName(name, baseDirectory) : throw new InputException($"{v.Path}: a model verifier needs its cost: set model (a catalog name) and gpus"),
-                Gpus = (int)Positive("gpus", "8"),
-            },
+            "model" => ReadRewardModel(v, baseDirectory, () => (int)Positive("gpus", "8, or colocated: true to score on the generators' GPUs")),
             var k => throw new InputException($"{v.Path}.kind: unknown verifier '{k}'; use rule, sandbox or model"),
         };
+    }
+
+    /// <summary>A reward model: its catalog name, tp, and GPUs of its own or the generators' (colocated: true).</summary>
+    RlVerifier ReadRewardModel(MappingNode v, string? baseDirectory, Func<int> ownGpus)
+    {
+        var model = v.OptionalString("model") is { } name ? ReadModelName(name, baseDirectory) : throw new InputException($"{v.Path}: a model verifier needs its cost: set model (a catalog name) and gpus");
+        bool onGenerators = v.OptionalBool("colocated") ?? false;
+        if (onGenerators && v.Entries.ContainsKey("gpus"))
+            throw new InputException($"{v.Path}: a colocated reward model runs on the generators' GPUs; remove gpus or set colocated: false");
+        int tp = v.OptionalInteger("tp", 1, InputLimits.MaxGpus, "at most the largest cluster") ?? 1;
+        return new RlVerifier { Kind = VerifierKind.Model, RewardModel = model, Tp = tp, OnGenerators = onGenerators, Gpus = onGenerators ? 0 : ownGpus() };
     }
 
     static RlGenerator ReadGenerator(MappingNode g, int gpus)
     {
         g.RequireOnly(GeneratorKeys);
         int Degree(string key) => g.OptionalInteger(key, 1, InputLimits.MaxGpus, "at most the largest cluster") ?? 1;
-        string mode = (g.OptionalString("mode") ?? "aggregated").ToLowerInvariant();
-        if (mode != "aggregated")
-            throw new InputException($"{g.Path}.mode: RL rollouts are modelled with aggregated generators only (prefill and decode on the same GPUs); set mode: aggregated");
+        var mode = (g.OptionalString("mode") ?? "aggregated").ToLowerInvariant() switch
+        {
+            "aggregated" => ServingMode.Aggregated,
+            "disaggregated" => ServingMode.Disaggregated,
+            var m => throw new InputException($"{g.Path}.mode: unknown mode '{m}'; use aggregated (prefill and decode on the same GPUs) or disaggregated (prefill and decode workers)"),
+        };
+        var (prefill, decode) = PrefillDecodeSplit(g, mode, gpus);
         double frac = g.OptionalNumber("memory_fraction") ?? InferenceJob.DefaultMemoryFraction;
         if (frac is <= 0 or > 1) throw new InputException(FormattableString.Invariant($"{g.Path}.memory_fraction: must be in (0, 1], got {frac}"));
         return new RlGenerator
         {
-            Gpus = gpus, Tp = Degree("tp"), Pp = Degree("pp"), Ep = Degree("ep"), DpAttention = Degree("dp_attention"),
+            Gpus = gpus, Mode = mode, PrefillGpus = prefill, DecodeGpus = decode,
+            Tp = Degree("tp"), Pp = Degree("pp"), Ep = Degree("ep"), DpAttention = Degree("dp_attention"),
             Precision = g.OptionalString("precision") is { } p ? ParsePrecision(p, g.Path + ".precision") : null,
             KvPrecision = ParsePrecision(g.OptionalString("kv_precision") ?? "bf16", g.Path + ".kv_precision"),
             MemoryFraction = frac,
         };
+    }
+
+    /// <summary>Disaggregated generators' prefill and decode GPUs: both or neither (0, 0: the cost model picks), adding up to the pool.</summary>
+    static (int Prefill, int Decode) PrefillDecodeSplit(MappingNode g, ServingMode mode, int gpus)
+    {
+        int? p = g.OptionalInteger("prefill_gpus", 1, InputLimits.MaxGpus, GpusReason);
+        int? d = g.OptionalInteger("decode_gpus", 1, InputLimits.MaxGpus, GpusReason);
+        if (p is null && d is null) return (0, 0);
+        if (mode != ServingMode.Disaggregated)
+            throw new InputException($"{g.Path}: prefill_gpus and decode_gpus split disaggregated generators; set mode: disaggregated or remove them");
+        if (p is null || d is null)
+            throw new InputException($"{g.Path}: give both prefill_gpus and decode_gpus (adding up to the generator's {gpus} GPUs), or neither to let the rollout pick the split");
+        if ((long)p + d != gpus)
+            throw new InputException($"{g.Path}: prefill_gpus + decode_gpus = {p} + {d} = {(long)p + d}, but the generator pool has {gpus} GPUs; make them add up to {gpus}");
+        return (p.Value, d.Value);
     }
 
     /// <summary>The trainer's degrees must multiply to its pool, as a training scenario's multiply to its cluster.</summary>

@@ -59,7 +59,9 @@ public sealed record RlEstimate
     public required RlPool Generators { get; init; }
     /// <summary>Trainer pool while updating.</summary>
     public required RlPool Trainer { get; init; }
-    /// <summary>GPUs the job holds: the pool when colocated, both pools otherwise.</summary>
+    /// <summary>A reward model on GPUs of its own while scoring; null when the verifier has none.</summary>
+    public RlPool? Verifier { get; init; }
+    /// <summary>GPUs the job holds: the pool when colocated, both pools otherwise, plus a reward model's own.</summary>
     public required int Gpus { get; init; }
     /// <summary>Which network tier the weight update crosses (scale-up or scale-out).</summary>
     public required string SyncTier { get; init; }
@@ -72,6 +74,6 @@ public sealed record RlEstimate
     public bool Simulated { get; init; }
     /// <summary>What the long tail adds to the synchronous makespan over generating at a full batch.</summary>
     public Seconds Tail => new(Math.Max(0, Generation.Rollout.Makespan - Generation.Rollout.Work));
-    public bool Fits => Generators.Fits && Trainer.Fits;
+    public bool Fits => Generators.Fits && Trainer.Fits && (Verifier?.Fits ?? true);
     public double CostPerStep => Run.Steps > 0 ? Run.Cost.Value / Run.Steps : 0;
 }

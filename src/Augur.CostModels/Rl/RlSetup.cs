@@ -36,22 +36,44 @@ public static class RlSetup
         return RlStep.Problem(job, cluster.Accelerator, training) is { } p ? (null, $"rl.placement: {p}") : (training, null);
     }
 
-    /// <summary>The generators' rollout, or why their layout cannot hold the job beside a colocated trainer's weights.</summary>
+    /// <summary>
+    /// The generators' rollout (with a model verifier's reward model), or why their layout cannot hold the job beside
+    /// a colocated trainer's weights, or a reward model colocated with them.
+    /// </summary>
     public static (RlGeneration? Generation, string? Problem) Generator(ModelSpec model, Cluster cluster, Precision precision, RlJob job,
         HardwareCalibration cal, RlTraining training, ResponseCurve curve)
     {
         var g = job.Generator;
         double fraction = g.MemoryFraction;
+        var hbm = cluster.Accelerator.HbmCapacity;
         if (job.Placement == RlPlacement.Colocated)
         {
             // The serving engine gets what the trainer's resident weights leave (verl lowers gpu_memory_utilization so).
-            fraction -= training.Update.Memory.Weights / cluster.Accelerator.HbmCapacity;
+            fraction -= training.Update.Memory.Weights / hbm;
             if (fraction < MinServingShare)
                 return (null, FormattableString.Invariant(
                     $"rl.trainer: its weights take {training.Update.Memory.Weights.GiB:0.0} GiB per GPU, leaving the colocated generators no room; shard them further (zero: 3, or more tp/pp) or use placement: disaggregated"));
         }
-        var serving = RlGeneration.ServingModel(model, cluster, precision, job, g, g.Gpus, fraction, cal);
+        var v = job.Verifier;
+        bool rewardOnGenerators = v.Kind == VerifierKind.Model && v.OnGenerators;
+        double generatorFraction = fraction;
+        if (rewardOnGenerators)
+        {
+            // The reward model's weights stay resident beside the policy's; the generators' engine gets the rest.
+            var rewardWeights = RlReward.Weights(cluster, precision, job, curve.Mean, g.Gpus, cal);
+            generatorFraction -= rewardWeights / hbm;
+            if (generatorFraction < MinServingShare)
+                return (null, FormattableString.Invariant(
+                    $"rl.verifier: the reward model's weights take {rewardWeights.GiB:0.0} GiB per generator GPU, leaving the generators no room; raise verifier.tp, give it GPUs of its own (gpus: N), or use a smaller reward model"));
+        }
+        var serving = RlGeneration.ServingModel(model, cluster, precision, job, g, g.Gpus, generatorFraction, cal);
         if (RlGeneration.Problem(model, job, g, g.Gpus, serving) is { } why) return (null, $"rl.generator: {why}");
-        return (RlGeneration.Of(serving, g, g.Gpus, job, curve), null);
+        var generation = RlGeneration.Of(serving, g, g.Gpus, job, curve);
+        if (v.Kind != VerifierKind.Model) return (generation, null);
+        // Scoring on the generators runs once they are done, in what their weights leave of the engine's share.
+        var (reward, bad) = rewardOnGenerators
+            ? RlReward.Of(cluster, precision, job, curve.Mean, g.Gpus, fraction - generation.WeightsPerGpu / hbm, cal)
+            : RlReward.Of(cluster, precision, job, curve.Mean, v.Gpus, InferenceJob.DefaultMemoryFraction, cal);
+        return reward is null ? (null, $"rl.verifier: {bad}") : (generation with { Reward = reward }, null);
     }
 }

@@ -15,8 +15,12 @@ namespace Augur.CostModels.Rl;
 /// </summary>
 /// <param name="Model">The serving cost model of the generator pool (the policy at generator precision).</param>
 /// <param name="Memory">Per GPU while generating, at the rollout's batch (the colocated trainer's resident weights not included).</param>
-public sealed record RlGeneration(InferenceModel Model, InferenceLayout Layout, RolloutTime Rollout, MemoryBreakdown Memory)
+/// <param name="PrefillReplicas">Disaggregated: replicas of the pool that prefill (the rest decode); 0 when aggregated.</param>
+public sealed record RlGeneration(InferenceModel Model, InferenceLayout Layout, RolloutTime Rollout, MemoryBreakdown Memory, int PrefillReplicas = 0)
 {
+    /// <summary>A model verifier's reward model, on GPUs of its own or on the generators'; null for other verifiers.</summary>
+    public RlReward? Reward { get; init; }
+
     /// <summary>Weights one generator GPU holds, and so receives at every weight update.</summary>
     public Bytes WeightsPerGpu => Model.WeightsPerGpu(Layout);
 
@@ -29,19 +33,35 @@ public sealed record RlGeneration(InferenceModel Model, InferenceLayout Layout, 
         double memoryFraction, HardwareCalibration cal) =>
         new(model, cluster with { Gpus = gpus }, JobOf(job, g, memoryFraction), g.Precision ?? precision, cal);
 
-    /// <summary>The rollout of <paramref name="job"/> on a pool whose layout <see cref="Problem"/> accepted.</summary>
+    /// <summary>
+    /// The rollout of <paramref name="job"/> on a pool whose layout <see cref="Problem"/> accepted. Disaggregated
+    /// without a given split: the prefill replica count that finishes the rollout soonest.
+    /// </summary>
     public static RlGeneration Of(InferenceModel inference, RlGenerator g, int gpus, RlJob job, ResponseCurve curve)
     {
         var layout = LayoutOf(g, gpus);
-        var rollout = RolloutEstimate.Of(inference, layout, job, curve);
-        return new RlGeneration(inference, layout, rollout, inference.Memory(layout, rollout.Batch));
+        int prefill = 0;
+        RolloutTime rollout;
+        if (g.Mode == ServingMode.Disaggregated && g.PrefillGpus > 0)
+            rollout = RolloutEstimate.Of(inference, layout, job, curve, prefill = g.PrefillGpus / layout.GpusPerReplica);
+        else if (g.Mode == ServingMode.Disaggregated)
+        {
+            rollout = default;
+            for (int p = 1; p < layout.Replicas; p++)
+            {
+                var r = RolloutEstimate.Of(inference, layout, job, curve, p);
+                if (prefill == 0 || r.Makespan < rollout.Makespan) (rollout, prefill) = (r, p);
+            }
+        }
+        else rollout = RolloutEstimate.Of(inference, layout, job, curve);
+        return new RlGeneration(inference, layout, rollout, inference.Memory(layout, rollout.Batch), prefill);
     }
 
     /// <summary>The serving job the rollout is: mean prompt and response, the response spread, no latency targets.</summary>
     public static InferenceJob JobOf(RlJob job, RlGenerator g, double memoryFraction) => new()
     {
         InputTokens = job.Prompt.Mean, OutputTokens = job.Response.Mean, OutputTokensCv = job.Response.Spread,
-        KvPrecision = g.KvPrecision, MemoryFraction = memoryFraction, Mode = ServingMode.Aggregated, ModeFixed = true,
+        KvPrecision = g.KvPrecision, MemoryFraction = memoryFraction, Mode = g.Mode, ModeFixed = true,
     };
 
     /// <summary>Replicas of tp×pp×dp_attention GPUs filling the pool (a remainder is refused by <see cref="Problem"/>).</summary>
@@ -56,6 +76,10 @@ public sealed record RlGeneration(InferenceModel Model, InferenceLayout Layout, 
         if (gpus % replica != 0)
             return $"tp×pp×dp_attention = {replica} does not divide the generator's {gpus} GPUs; change the degrees or generator.gpus";
         if (layout.Validate(model, gpus) is { } bad) return bad;
+        if (g.Mode == ServingMode.Disaggregated && layout.Replicas < 2)
+            return $"disaggregated generators need a prefill and a decode replica, but {replica}-GPU replicas give {layout.Replicas} on {gpus} GPUs; add GPUs, shrink tp or pp, or set mode: aggregated";
+        if (g.PrefillGpus % replica != 0 || g.DecodeGpus % replica != 0)
+            return $"prefill_gpus {g.PrefillGpus} and decode_gpus {g.DecodeGpus} must be whole replicas of tp×pp×dp_attention = {replica} GPUs";
         long longest = (long)job.Prompt.Max + job.Response.Max;
         if (inference.KvCapacityTokensPerAttentionGroup(layout) < longest - 1)
             return FormattableString.Invariant(

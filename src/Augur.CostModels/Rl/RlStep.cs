@@ -37,12 +37,12 @@ public static class RlStep
         return (Collectives.SendRecv(fabric, perGeneratorGpu.Value, across ? fabric.DomainSize : 1), across ? "scale-out" : "scale-up");
     }
 
-    /// <summary>CPU or sandbox work of scoring every sample, and the time of one sample's check.</summary>
-    public static (double Work, double PerSample) Verification(RlVerifier v, int samples) => v.Kind switch
+    /// <summary>CPU, sandbox or reward-model work of scoring every sample, and the time of one sample's check.</summary>
+    public static (double Work, double PerSample) Verification(RlVerifier v, int samples, RlReward? reward) => v.Kind switch
     {
         VerifierKind.Rule => (samples * v.CpuSeconds / v.CpuCores, v.CpuSeconds),
         VerifierKind.Sandbox => (samples * v.LatencySeconds / v.Concurrency, v.LatencySeconds),
-        _ => throw new ArgumentException($"verifier kind {v.Kind} is not costed"),
+        _ => reward is { } r ? (r.Work.Value, r.PerSample.Value) : throw new ArgumentException("a model verifier's reward model was not set up (RlSetup.Generator)"),
     };
 
     /// <param name="makespan">A simulated rollout makespan to use instead of the closed form's; null for the estimate.</param>
@@ -55,8 +55,12 @@ public static class RlStep
         bool overlapped = job.Placement == RlPlacement.Asynchronous && job.Staleness > 0;
         double generation = overlapped ? Math.Max(rollout.Work, synchronous / (job.Staleness + 1)) : synchronous;
 
-        var (verifyWork, perSample) = Verification(job.Verifier, job.Samples);
-        double verification = overlapped ? 0 : perSample + Math.Max(0, verifyWork - generation);
+        // Scoring on GPUs of its own or CPUs follows generation as samples finish; a reward model on the generators'
+        // GPUs scores once they are done, on their time.
+        var (verifyWork, perSample) = Verification(job.Verifier, job.Samples, gen.Reward);
+        bool scoresOnGenerators = gen.Reward is not null && job.Verifier.OnGenerators;
+        double verification = scoresOnGenerators ? verifyWork : overlapped ? 0 : perSample + Math.Max(0, verifyWork - generation);
+        double scoring = scoresOnGenerators ? verifyWork : 0;
 
         double forward = train.Forward.Value;
         double logProbs = forward * (job.Algorithm == RlAlgorithm.Dapo ? 1 : 2);
@@ -75,16 +79,16 @@ public static class RlStep
             Training = new(update), WeightSync = new(sync), Offload = new(offload),
         };
         // A colocated pool is one set of GPUs in two roles: it computes in both and waits on scoring, resharding and offload.
-        double computing = generation + logProbs + critic + update;
-        double genBusy = generation + sync;
+        double computing = generation + scoring + logProbs + critic + update;
+        double genBusy = generation + scoring + sync;
         double trainBusy = logProbs + critic + update + sync;
         double step = colocated ? generation + verification + logProbs + critic + update + sync + offload
-            : overlapped ? Math.Max(Math.Max(genBusy, trainBusy), verifyWork)
+            : overlapped ? Math.Max(Math.Max(genBusy, trainBusy), scoresOnGenerators ? 0 : verifyWork)
             : generation + verification + logProbs + critic + update + sync;
 
         // Memory: a colocated pool keeps the trainer's weights resident while generating (the serving engine got
         // the rest of HBM); the training phase holds the trainer's state and the reference weights, sharded alike.
-        var resident = colocated ? train.Update.Memory.Weights : Bytes.Zero;
+        var resident = (colocated ? train.Update.Memory.Weights : Bytes.Zero) + (scoresOnGenerators ? gen.Reward!.WeightsPerGpu : Bytes.Zero);
         var genMemory = gen.Memory with { Weights = gen.Memory.Weights + resident };
         var reference = job.Algorithm == RlAlgorithm.Dapo ? Bytes.Zero : train.Update.Memory.Weights;
         var trainMemory = train.Update.Memory with { Weights = train.Update.Memory.Weights + reference };
@@ -94,14 +98,17 @@ public static class RlStep
         double trained = job.Samples * (job.Prompt.Mean + rollout.MeanResponse);
         var economics = GpuEconomics.Of(run, cluster.Accelerator);
         var time = new Seconds(step * job.Steps);
+        int held = gpus + job.Verifier.OwnGpus;
+        var verifier = gen.Reward is { } reward && !scoresOnGenerators
+            ? new RlPool("verifier", reward.Gpus, new(verifyWork), new(step - verifyWork), reward.Memory, hbm) : null;
         return new RlEstimate
         {
             Job = job, Generation = gen, Training = train, Phases = phases, StepTime = new(step),
             Generators = new RlPool("generators", genGpus, new(colocated ? computing : genBusy), new(step - (colocated ? computing : genBusy)), genMemory, hbm),
             Trainer = new RlPool("trainer", trainGpus, new(colocated ? computing : trainBusy), new(step - (colocated ? computing : trainBusy)), trainMemory, hbm),
-            Gpus = gpus, SyncTier = tier, SyncBytesPerGpu = gen.WeightsPerGpu,
+            Verifier = verifier, Gpus = held, SyncTier = tier, SyncBytesPerGpu = gen.WeightsPerGpu,
             SamplesPerSecond = job.Samples / step, GeneratedTokensPerSecond = generated / step, TrainedTokensPerSecond = trained / step,
-            Run = new RlRun(job.Steps, time, gpus * time.Hours, economics.Cost(gpus, time), economics.Energy(gpus, time)),
+            Run = new RlRun(job.Steps, time, held * time.Hours, economics.Cost(held, time), economics.Energy(held, time)),
             Simulated = makespan is not null,
         };
     }

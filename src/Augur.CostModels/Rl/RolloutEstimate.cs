@@ -20,31 +20,45 @@ public readonly record struct RolloutTime(double Makespan, double Work, int Samp
 /// each replica runs its share at a batch of <c>b</c>, and decode steps are costed by the serving model's
 /// <see cref="InferenceModel.DecodeStep"/> at the live batch. With response lengths L (log-normal, clipped at the
 /// limit) the live batch after k tokens is b·P(L ≥ k): the drain at the end runs ever smaller batches until the
-/// batch's longest response ends. The request-level simulator draws the lengths instead and agrees with this when
-/// lengths are constant.
+/// batch's longest response ends. Disaggregated generators: prefill replicas feed decode replicas that run the same
+/// schedule without prefill; makespan = KV transfer + drain + max(first batches prefilled + queued decode, every
+/// prompt prefilled), and the full-batch pace is the slower pool's. The request-level simulator draws the lengths
+/// instead and agrees with this when lengths are constant.
 /// </summary>
 public static class RolloutEstimate
 {
-    public static RolloutTime Of(InferenceModel model, in InferenceLayout layout, RlJob job, ResponseCurve curve)
+    /// <param name="prefillReplicas">Disaggregated generators: how many of the layout's replicas prefill (the rest
+    /// decode); 0 for aggregated ones.</param>
+    public static RolloutTime Of(InferenceModel model, in InferenceLayout layout, RlJob job, ResponseCurve curve, int prefillReplicas = 0)
     {
-        int n = (int)Math.Ceiling((double)job.Samples / layout.Replicas);
+        int n = (int)Math.Ceiling((double)job.Samples / (layout.Replicas - prefillReplicas));
         int b = Math.Max(1, Math.Min(n, model.MaxConcurrency(layout)));
         double mean = curve.Mean;
         double prompt = job.Prompt.Mean;
         // Prompts: the serving model's steady prefill iteration, per prompt.
         double prefillPerPrompt = model.PrefillIteration(layout, out double perIteration).Total.Value / perIteration;
-        double prefill = n * prefillPerPrompt;
         // The first token comes with the prefill; each later one is a decode step. Steady state: the queue keeps the
         // batch full, sequences at the mean context of those running (long ones are running more often).
         double steadyContext = prompt + LengthDistribution.SizeBias(job.Response.Spread) * mean / 2;
         double fullStepPerSequence = model.DecodeStep(layout, b, steadyContext).Total.Value / b;
-        double work = prefill + n * (mean - 1) * fullStepPerSequence;
+        double decodeWork = n * (mean - 1) * fullStepPerSequence;
         // Drain: the last batch of b sequences, started together, each ending at its own length.
         double drain = 0;
         for (int i = 0; i < curve.Points.Length; i++)
             drain += curve.Widths[i] * model.DecodeStep(layout, Math.Max(1, b * curve.Survival[i]), prompt + curve.Points[i]).Total.Value;
         double queued = (n - b) * (mean - 1) * fullStepPerSequence;
-        return new RolloutTime(prefill + queued + drain, work, n, b, curve.Longest, mean);
+        if (prefillReplicas == 0)
+        {
+            double prefill = n * prefillPerPrompt;
+            return new RolloutTime(prefill + queued + drain, prefill + decodeWork, n, b, curve.Longest, mean);
+        }
+        // Disaggregated (the serving model's prefill and decode replicas, KV moved between them by
+        // KvTransferSeconds): the decode replicas run the schedule above without prefill. Their last batch starts when
+        // both the queue is worked off (after the first batches were prefilled) and the last prompt is prefilled.
+        double prefillAll = Math.Ceiling((double)job.Samples / prefillReplicas) * prefillPerPrompt;
+        double fill = Math.Ceiling(Math.Min(job.Samples, (double)b * (layout.Replicas - prefillReplicas)) / prefillReplicas) * prefillPerPrompt;
+        double transfer = model.KvTransferSeconds(layout, prompt, layout.Gpus);
+        return new RolloutTime(transfer + drain + Math.Max(fill + queued, prefillAll), Math.Max(prefillAll, decodeWork), n, b, curve.Longest, mean);
     }
 }
 

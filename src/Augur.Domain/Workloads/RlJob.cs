@@ -23,7 +23,9 @@ public enum VerifierKind { Rule, Sandbox, Model }
 /// <summary>
 /// How each sample is scored. Rule: a CPU function, <see cref="CpuSeconds"/> per sample on <see cref="CpuCores"/>
 /// cores. Sandbox: code execution, <see cref="LatencySeconds"/> per sample with <see cref="Concurrency"/> at once.
-/// Model: a reward model of <see cref="RewardModel"/> on <see cref="Gpus"/> GPUs of its own, one forward pass per sample.
+/// Model: a reward model of <see cref="RewardModel"/> at tensor parallelism <see cref="Tp"/>, one prefill pass over
+/// prompt and response per sample, on <see cref="Gpus"/> GPUs of its own or, when <see cref="OnGenerators"/>, on the
+/// generators' GPUs after they generate (its weights resident beside theirs).
 /// </summary>
 public sealed record RlVerifier
 {
@@ -34,6 +36,10 @@ public sealed record RlVerifier
     public int Concurrency { get; init; }
     public ModelSpec? RewardModel { get; init; }
     public int Gpus { get; init; }
+    public int Tp { get; init; } = 1;
+    public bool OnGenerators { get; init; }
+    /// <summary>GPUs the verifier holds besides the generator and trainer pools.</summary>
+    public int OwnGpus => Kind == VerifierKind.Model && !OnGenerators ? Gpus : 0;
 }
 
 /// <summary>
@@ -42,10 +48,17 @@ public sealed record RlVerifier
 /// </summary>
 public sealed record RlLengths(int Mean, double Spread, int Max);
 
-/// <summary>The generator pool's serving layout (as an inference scenario's parallelism).</summary>
+/// <summary>
+/// The generator pool's serving layout (as an inference scenario's parallelism). Disaggregated: the pool's replicas
+/// split into <see cref="PrefillGpus"/> prefilling and <see cref="DecodeGpus"/> decoding (both 0: the split that
+/// finishes the rollout soonest).
+/// </summary>
 public sealed record RlGenerator
 {
     public required int Gpus { get; init; }
+    public ServingMode Mode { get; init; } = ServingMode.Aggregated;
+    public int PrefillGpus { get; init; }
+    public int DecodeGpus { get; init; }
     public int Tp { get; init; } = 1;
     public int Pp { get; init; } = 1;
     public int Ep { get; init; } = 1;

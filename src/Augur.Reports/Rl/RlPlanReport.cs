@@ -34,7 +34,7 @@ public static class RlPlanReport
     static string[] Row(int rank, RlEstimate e) =>
     [
         rank.ToString(System.Globalization.CultureInfo.InvariantCulture), RlReport.Placement(e.Job),
-        $"{Format.N(e.Job.Generator.Gpus, "0")} × {e.Generation.Layout.Describe()}", $"{Format.N(e.Job.Trainer.Gpus, "0")} × {e.Training.Update.Layout}",
+        $"{Format.N(e.Job.Generator.Gpus, "0")} × {RlReport.Generators(e)}", $"{Format.N(e.Job.Trainer.Gpus, "0")} × {e.Training.Update.Layout}",
         Format.Seconds(e.StepTime.Value), Format.N(e.SamplesPerSecond, "0.##"), Format.N(e.CostPerStep, "#,0.##"),
         Format.Pct(Idle(e.Generators, e)), Format.Pct(Idle(e.Trainer, e)),
     ];

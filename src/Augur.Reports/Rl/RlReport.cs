@@ -26,8 +26,11 @@ public static class RlReport
         head.AddRow("hardware", $"{Format.N(e.Gpus, "0")} × {acc.Id} ({s.Cluster.SystemName}; scale-up domain {s.Cluster.ScaleUpDomain.ToString(Inv)}{Format.Hypothetical(acc)})");
         head.AddRow("algorithm / placement", $"{Label(job.Algorithm)} / {Placement(job)}");
         head.AddRow("samples per step", $"{Format.N(job.Samples, "#,0")} ({Format.N(job.PromptsPerStep, "#,0")} prompts × {Format.N(job.SamplesPerPrompt, "0")})");
-        head.AddRow("generators", $"{Format.N(job.Generator.Gpus, "0")} GPUs, {e.Generation.Layout.Describe()}, batch {Format.N(e.Generation.Rollout.Batch, "0")} of {Format.N(e.Generation.Rollout.SamplesPerReplica, "0")} samples per replica");
+        head.AddRow("generators", $"{Format.N(job.Generator.Gpus, "0")} GPUs, {Generators(e)}, batch {Format.N(e.Generation.Rollout.Batch, "0")} of {Format.N(e.Generation.Rollout.SamplesPerReplica, "0")} samples per {(e.Generation.PrefillReplicas > 0 ? "decode " : "")}replica");
         head.AddRow("trainer", $"{Format.N(job.Trainer.Gpus, "0")} GPUs, {e.Training.Update.Layout}");
+        if (e.Generation.Reward is { } rm)
+            head.AddRow("reward model", FormattableString.Invariant(
+                $"{job.Verifier.RewardModel!.Name}, {rm.Layout.Describe()} on {(job.Verifier.OnGenerators ? "the generators' GPUs after generating" : $"{rm.Gpus} GPUs of its own")}; {Format.Seconds(rm.Work.Value)} to score the step ({Format.Seconds(rm.PerSample.Value)} per sample alone)"));
         head.AddRow("step time", Format.Seconds(e.StepTime.Value) + (e.Simulated ? " (rollout simulated)" : ""));
         head.AddRow("samples/s", Format.N(e.SamplesPerSecond, "0.##"));
         head.AddRow("generated tokens/s", Format.N(e.GeneratedTokensPerSecond, "#,0"));
@@ -41,7 +44,7 @@ public static class RlReport
             if (part.Value > 0) phases.AddRow(name, Format.N(part.Value, "0.###"), Format.Pct(part / e.StepTime));
 
         var pools = Render.Table("pool", "GPUs", "busy", "idle", "utilisation", "memory per GPU (phase peak)");
-        foreach (var p in new[] { e.Generators, e.Trainer })
+        foreach (var p in Pools(e))
             pools.AddRow(p.Name, p.Gpus.ToString(Inv), Format.Seconds(p.Busy.Value), Format.Seconds(p.Idle.Value), Format.Pct(p.Utilization(e.StepTime)),
                 $"{Format.N(p.Memory.Total.GiB, "0.0")} GiB of {Format.N(p.Capacity.GiB, "0.0")} ({(p.Fits ? "fits" : "DOES NOT FIT")})");
 
@@ -74,8 +77,7 @@ public static class RlReport
         var job = e.Job;
         var phases = new JsonObject();
         foreach (var (name, part) in e.Phases.Parts()) phases[name + "_s"] = JsonOut.Num(part.Value);
-        var g = e.Generation.Layout;
-        return new JsonObject
+        var o = new JsonObject
         {
             ["workload"] = "rl",
             ["model"] = s.Model.Name,
@@ -86,7 +88,7 @@ public static class RlReport
             ["placement"] = job.Placement.ToString().ToLowerInvariant(),
             ["staleness"] = job.Staleness,
             ["samples_per_step"] = job.Samples,
-            ["generator"] = new JsonObject { ["gpus"] = job.Generator.Gpus, ["tp"] = g.Tp, ["pp"] = g.Pp, ["ep"] = g.Ep, ["dp_attention"] = g.DpAttention, ["replicas"] = g.Replicas, ["batch"] = e.Generation.Rollout.Batch },
+            ["generator"] = GeneratorJson(e),
             ["trainer"] = new JsonObject { ["gpus"] = job.Trainer.Gpus, ["layout"] = TrainingReport.LayoutJson(e.Training.Update) },
             ["step_time_s"] = JsonOut.Num(e.StepTime.Value),
             ["rollout_simulated"] = e.Simulated,
@@ -101,7 +103,7 @@ public static class RlReport
             ["samples_per_s"] = JsonOut.Num(e.SamplesPerSecond),
             ["generated_tokens_per_s"] = JsonOut.Num(e.GeneratedTokensPerSecond),
             ["trained_tokens_per_s"] = JsonOut.Num(e.TrainedTokensPerSecond),
-            ["pools"] = new JsonArray(PoolJson(e.Generators, e.StepTime), PoolJson(e.Trainer, e.StepTime)),
+            ["pools"] = new JsonArray(Pools(e).Select(p => (JsonNode)PoolJson(p, e.StepTime)).ToArray()),
             ["fits"] = e.Fits,
             ["steps"] = e.Run.Steps,
             ["time_s"] = JsonOut.Num(e.Run.Time.Value),
@@ -110,6 +112,32 @@ public static class RlReport
             ["cost_usd_per_step"] = JsonOut.Num(e.CostPerStep),
             ["energy_mwh"] = JsonOut.Num(e.Run.Energy.MegawattHours),
         };
+        if (e.Generation.Reward is { } rm)
+            o.Insert(o.IndexOf("trainer") + 1, "reward_model", new JsonObject
+            {
+                ["model"] = job.Verifier.RewardModel!.Name, ["tp"] = rm.Layout.Tp, ["replicas"] = rm.Layout.Replicas, ["gpus"] = rm.Gpus,
+                ["on_generators"] = job.Verifier.OnGenerators, ["scoring_s"] = JsonOut.Num(rm.Work.Value), ["per_sample_s"] = JsonOut.Num(rm.PerSample.Value),
+            });
+        return o;
+    }
+
+    /// <summary>The generator layout, with the prefill/decode split of disaggregated generators.</summary>
+    public static string Generators(RlEstimate e) => e.Generation.Layout.Describe() + (e.Generation.PrefillReplicas is var p and > 0
+        ? FormattableString.Invariant($" ({p} prefill + {e.Generation.Layout.Replicas - p} decode)") : "");
+
+    static IEnumerable<RlPool> Pools(RlEstimate e) => e.Verifier is { } v ? [e.Generators, e.Trainer, v] : [e.Generators, e.Trainer];
+
+    static JsonObject GeneratorJson(RlEstimate e)
+    {
+        var g = e.Generation.Layout;
+        var o = new JsonObject { ["gpus"] = e.Job.Generator.Gpus, ["tp"] = g.Tp, ["pp"] = g.Pp, ["ep"] = g.Ep, ["dp_attention"] = g.DpAttention, ["replicas"] = g.Replicas, ["batch"] = e.Generation.Rollout.Batch };
+        if (e.Generation.PrefillReplicas is var p and > 0)
+        {
+            o["mode"] = "disaggregated";
+            o["prefill_replicas"] = p;
+            o["decode_replicas"] = g.Replicas - p;
+        }
+        return o;
     }
 
     public static JsonObject SimulationJson(Scenario s, RlEstimate estimate, RlEstimate simulated, ServingResult rollout, int longest)

@@ -16,6 +16,8 @@ public sealed record RlPlan(IReadOnlyList<RlEstimate> Ranked, IReadOnlyList<RlEs
 /// Each side is costed once per pool size and layout (the rollout by the serving model, the update by the training
 /// model) and the sides are composed per placement, so the search grows with the splits, not their product.
 /// Staleness: the least of 1 up to the scenario's bound that comes within 1% of the best (fresher samples learn better).
+/// Disaggregated generators (generator mode in the scenario) get the prefill/decode split that finishes their rollout
+/// soonest (<see cref="RlGeneration.Of"/>); a reward model on GPUs of its own keeps them out of the budget.
 /// </summary>
 public static class RlPlanner
 {
@@ -27,7 +29,8 @@ public static class RlPlanner
 
     public static RlPlan Plan(ModelSpec model, Cluster cluster, Precision precision, RlJob job, HardwareCalibration cal, RunEconomics run, Objective objective, int top)
     {
-        int budget = cluster.Gpus;
+        // A reward model on GPUs of its own keeps them; the rest is split.
+        int budget = cluster.Gpus - job.Verifier.OwnGpus;
         int domain = Math.Max(1, cluster.ScaleUpDomain);
         // About 32 splits, in steps of at most a node.
         int unit = Math.Max(1, Math.Min(8, budget / 32));
@@ -123,6 +126,6 @@ public static class RlPlanner
     {
         foreach (int tp in Degrees)
             if (tp <= domain && gpus % tp == 0)
-                yield return given with { Gpus = gpus, Tp = tp, Pp = 1, Ep = model.Moe is null ? 1 : tp, DpAttention = 1 };
+                yield return given with { Gpus = gpus, Tp = tp, Pp = 1, Ep = model.Moe is null ? 1 : tp, DpAttention = 1, PrefillGpus = 0, DecodeGpus = 0 };
     }
 }

@@ -12,7 +12,9 @@ namespace Augur.Simulation.Serving;
 public static class RolloutSimulation
 {
     /// <returns>The served batch and the longest response drawn.</returns>
-    public static (ServingResult Result, int LongestResponse) Run(InferenceModel model, InferenceLayout layout, int batch, RlJob job, int seed = 1)
+    /// <param name="prefillReplicas">Disaggregated generators: replicas of the layout that prefill and hand the KV
+    /// cache to the others; 0 for aggregated ones.</param>
+    public static (ServingResult Result, int LongestResponse) Run(InferenceModel model, InferenceLayout layout, int batch, RlJob job, int seed = 1, int prefillReplicas = 0)
     {
         var random = new Random(seed);
         var requests = RequestGenerator.Batch(job.Samples,
@@ -25,7 +27,11 @@ public static class RolloutSimulation
             MaxChunkPerSequence = ScenarioSimulation.ChunkPerSequence(layout, ScenarioSimulation.DefaultChunk(layout, batch)),
             Seed = seed,
         };
-        return (ServingSimulation.Run(ServingDeployment.Aggregated(layout.Replicas, new InferenceCostAdapter(model, layout)), requests, options),
+        var adapter = new InferenceCostAdapter(model, layout, layout.Gpus);
+        var deployment = prefillReplicas > 0
+            ? ServingDeployment.Disaggregated(prefillReplicas, adapter, layout.Replicas - prefillReplicas, adapter)
+            : ServingDeployment.Aggregated(layout.Replicas, new InferenceCostAdapter(model, layout));
+        return (ServingSimulation.Run(deployment, requests, options),
             requests.Max(r => r.OutputTokens));
     }
 }

@@ -34,7 +34,7 @@ public static class RlWorkflow
         int longest;
         try
         {
-            (rollout, longest) = RolloutSimulation.Run(gen.Model, gen.Layout, gen.Rollout.Batch, job, seed);
+            (rollout, longest) = RolloutSimulation.Run(gen.Model, gen.Layout, gen.Rollout.Batch, job, seed, gen.PrefillReplicas);
         }
         catch (ArgumentException e)
         {
