@@ -49,10 +49,11 @@ public static class RlSetup
         if (job.Placement == RlPlacement.Colocated)
         {
             // The serving engine gets what the trainer's resident weights leave (verl lowers gpu_memory_utilization so).
-            fraction -= training.Update.Memory.Weights / hbm;
+            var resident = RlStep.ResidentWeights(job, training);
+            fraction -= resident / hbm;
             if (fraction < MinServingShare)
                 return (null, FormattableString.Invariant(
-                    $"rl.trainer: its weights take {training.Update.Memory.Weights.GiB:0.0} GiB per GPU, leaving the colocated generators no room; shard them further (zero: 3, or more tp/pp) or use placement: disaggregated"));
+                    $"rl.trainer: its weights take {resident.GiB:0.0} GiB per GPU, leaving the colocated generators no room; shard them further (zero: 3, or more tp/pp) or use placement: disaggregated"));
         }
         var v = job.Verifier;
         bool rewardOnGenerators = v.Kind == VerifierKind.Model && v.OnGenerators;

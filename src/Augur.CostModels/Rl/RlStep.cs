@@ -21,11 +21,32 @@ public static class RlStep
     public static string? Problem(RlJob job, Accelerator a, RlTraining training) =>
         job.Placement != RlPlacement.Colocated ? null
         : a.HostMemory is not { } host ? $"colocated placement offloads the trainer's optimizer state to host memory, and {a.Id} has no host_memory in the catalog; describe it (hardware: {{base: {a.Id}, host_memory: {{name: ..., gb: ..., gb_s_one_way: ...}}}}) or use placement: disaggregated"
-        : OffloadBytes(training) > host.Capacity ? FormattableString.Invariant($"colocated placement offloads {OffloadBytes(training).GiB:0.0} GiB per GPU of gradients and optimizer state, more than the {host.Capacity.GiB:0.0} GiB of host memory per GPU; shard the trainer further (zero: 3) or use placement: disaggregated")
+        : OffloadBytes(job, training) > host.Capacity ? FormattableString.Invariant($"colocated placement offloads {OffloadBytes(job, training).GiB:0.0} GiB per GPU of gradients and optimizer state, more than the {host.Capacity.GiB:0.0} GiB of host memory per GPU; shard the trainer further (zero: 3) or use placement: disaggregated")
         : null;
 
-    /// <summary>What a colocated trainer moves to host memory while the pool generates.</summary>
-    public static Bytes OffloadBytes(RlTraining t) => t.Update.Memory.Gradients + t.Update.Memory.Optimizer;
+    /// <summary>
+    /// Models the trainer pool updates: the policy, and with PPO a critic of the policy's size, trained on the same
+    /// pool and sharded alike (verl's critic worker group shares the actor's resource pool).
+    /// </summary>
+    static int Trained(RlJob job) => job.Algorithm == RlAlgorithm.Ppo ? 2 : 1;
+
+    /// <summary>What a colocated trainer moves to host memory while the pool generates: the gradients and optimizer state of every model it trains.</summary>
+    public static Bytes OffloadBytes(RlJob job, RlTraining t) => (t.Update.Memory.Gradients + t.Update.Memory.Optimizer) * Trained(job);
+
+    /// <summary>Weights of the models the trainer updates, which a colocated pool keeps resident while it generates.</summary>
+    public static Bytes ResidentWeights(RlJob job, RlTraining t) => t.Update.Memory.Weights * Trained(job);
+
+    /// <summary>
+    /// The trainer pool's memory per GPU while updating: the policy's update, the frozen reference's weights (not
+    /// DAPO), and PPO's critic (its weights, gradients and optimizer state; activations are the policy's, as they
+    /// train in turn).
+    /// </summary>
+    public static MemoryBreakdown TrainingMemory(RlJob job, RlTraining t)
+    {
+        var m = t.Update.Memory;
+        var reference = job.Algorithm == RlAlgorithm.Dapo ? Bytes.Zero : m.Weights;
+        return m with { Weights = m.Weights * Trained(job) + reference, Gradients = m.Gradients * Trained(job), Optimizer = m.Optimizer * Trained(job) };
+    }
 
     /// <summary>
     /// Weights to every generator GPU: a pipelined broadcast delivers each receiver its shard at its link rate
@@ -71,7 +92,7 @@ public static class RlStep
         int gpus = colocated ? genGpus : genGpus + trainGpus;
         var fabric = new Fabric(cluster, cal);
         var (sync, tier) = WeightSync(fabric, gen.WeightsPerGpu, gpus);
-        double offload = colocated && cluster.Accelerator.HostMemory is { } host ? 2 * (OffloadBytes(train) / host.Bandwidth).Value : 0;
+        double offload = colocated && cluster.Accelerator.HostMemory is { } host ? 2 * (OffloadBytes(job, train) / host.Bandwidth).Value : 0;
 
         var phases = new RlPhases
         {
@@ -88,10 +109,9 @@ public static class RlStep
 
         // Memory: a colocated pool keeps the trainer's weights resident while generating (the serving engine got
         // the rest of HBM); the training phase holds the trainer's state and the reference weights, sharded alike.
-        var resident = (colocated ? train.Update.Memory.Weights : Bytes.Zero) + (scoresOnGenerators ? gen.Reward!.WeightsPerGpu : Bytes.Zero);
+        var resident = (colocated ? ResidentWeights(job, train) : Bytes.Zero) + (scoresOnGenerators ? gen.Reward!.WeightsPerGpu : Bytes.Zero);
         var genMemory = gen.Memory with { Weights = gen.Memory.Weights + resident };
-        var reference = job.Algorithm == RlAlgorithm.Dapo ? Bytes.Zero : train.Update.Memory.Weights;
-        var trainMemory = train.Update.Memory with { Weights = train.Update.Memory.Weights + reference };
+        var trainMemory = TrainingMemory(job, train);
         var hbm = cluster.Accelerator.HbmCapacity;
 
         double generated = job.Samples * rollout.MeanResponse;

@@ -68,7 +68,7 @@ public static class RlPlanner
                 var j = baseJob with { Trainer = new RlTrainer { Gpus = t, Layout = layout } };
                 var (training, problem) = RlSetup.Trainer(model, cluster, precision, j, cal, curve);
                 if (training is null) { Reject(problem); continue; }
-                if (!(training.Update.Memory.Total + (job.Algorithm == RlAlgorithm.Dapo ? default : training.Update.Memory.Weights) <= cluster.Accelerator.HbmCapacity)) { Reject("rl.trainer: the update does not fit in memory"); continue; }
+                if (!(RlStep.TrainingMemory(j, training).Total <= cluster.Accelerator.HbmCapacity)) { Reject("rl.trainer: the update does not fit in memory"); continue; }
                 if (bestTraining is null || TrainerSeconds(training, job) < TrainerSeconds(bestTraining, job)) (bestTraining, trainerJob) = (training, j);
             }
             if (bestTraining is null || trainerJob is null) continue;

@@ -141,6 +141,20 @@ public class RlGeneratorAndVerifierTests
         Assert.All(plan.Ranked, e => Assert.True(e.Job.Placement == RlPlacement.Colocated ? e.Job.Generator.Gpus == 16 : e.Job.Generator.Gpus + e.Job.Trainer.Gpus == 16));
     }
 
+    [Fact]
+    public void Ppo_trains_a_critic_of_the_policys_size_on_the_same_pool()
+    {
+        string Colocated(string algorithm) => Yaml("{tp: 4}", placement: "colocated", gpus: 16, trainer: "trainer: {tp: 8, zero: 3}").Replace("algorithm: grpo", "algorithm: " + algorithm, StringComparison.Ordinal);
+        var grpo = Estimate(Colocated("grpo"));
+        var ppo = Estimate(Colocated("ppo"));
+        var m = grpo.Training.Update.Memory;
+        // Updating: a second copy of the policy's weights, gradients and optimizer state, sharded alike.
+        Assert.Equal(grpo.Trainer.Memory.Total.Value + (m.Weights + m.Gradients + m.Optimizer).Value, ppo.Trainer.Memory.Total.Value, 1e-9 * ppo.Trainer.Memory.Total.Value);
+        // Generating: both models' gradients and optimizer state go to host memory and back, their weights stay.
+        Assert.Equal(2 * grpo.Phases.Offload.Value, ppo.Phases.Offload.Value, 1e-12);
+        Assert.Equal(2 * m.Weights.Value, (ppo.Generators.Memory.Weights - ppo.Generation.WeightsPerGpu).Value, 1e-6 * m.Weights.Value);
+    }
+
     [Theory]
     [InlineData("{gpus: 16, tp: 4, mode: disaggregated, prefill_gpus: 4, decode_gpus: 8}", "", "prefill_gpus + decode_gpus = 4 + 8 = 12, but the generator pool has 16 GPUs")]
     [InlineData("{gpus: 16, tp: 4, mode: disaggregated, prefill_gpus: 2, decode_gpus: 14}", "", "must be whole replicas of tp×pp×dp_attention = 4 GPUs")]
