@@ -12,6 +12,24 @@ public static class AugurCli
 {
     public const int BadInput = 2;
 
+    /// <summary>The commands, in the order help lists them, each built only when it runs or help is shown.</summary>
+    static readonly (string Name, Func<TableCapture, TextWriter, CatalogStore, Command> Create)[] Commands =
+    [
+        ("estimate", (o, _, c) => EstimateCommand.Create(o, c)),
+        ("plan", PlanCommand.Create),
+        ("validate", (o, _, c) => ValidateCommand.Create(o, c)),
+        ("catalog", (o, _, c) => CatalogCommand.Create(o, c)),
+        ("budget", (o, _, c) => BudgetCommand.Create(o, c)),
+        ("simulate", SimulateCommand.Create),
+        ("calibrate", (o, _, c) => CalibrateCommand.Create(o, c)),
+        ("sweep", SweepCommand.Create),
+        ("needs", (o, _, c) => NeedsCommand.Create(o, c)),
+        ("claim", (o, _, c) => ClaimCommand.Create(o, c)),
+        ("export", (o, _, c) => ExportCommand.Create(o, c)),
+        ("import", (o, _, c) => ImportCommand.Create(o, c)),
+        ("serve", (o, _, c) => ServeCommand.Create(o, c)),
+    ];
+
     public static int Run(string[] args, TextWriter output, TextWriter error) => Run(args, output, error, CatalogStore.Default);
 
     /// <summary>Runs with the given catalog (the shipped one, or one derived from it).</summary>
@@ -22,24 +40,16 @@ public static class AugurCli
         var root = new RootCommand("Augur: does an LLM job fit, how long does it take, and how should it be split across GPUs.");
         var csv = new Option<string>("--csv") { Description = "also write the tables to CSV: the first to FILE, the next to FILE-2.csv, ...", Recursive = true };
         root.Options.Add(csv);
-        root.Subcommands.Add(EstimateCommand.Create(output, catalog));
-        root.Subcommands.Add(PlanCommand.Create(output, error, catalog));
-        root.Subcommands.Add(ValidateCommand.Create(output, catalog));
-        root.Subcommands.Add(CatalogCommand.Create(output, catalog));
-        root.Subcommands.Add(BudgetCommand.Create(output, catalog));
-        root.Subcommands.Add(SimulateCommand.Create(output, error, catalog));
-        root.Subcommands.Add(CalibrateCommand.Create(output, catalog));
-        root.Subcommands.Add(SweepCommand.Create(output, error, catalog));
-        root.Subcommands.Add(NeedsCommand.Create(output, catalog));
-        root.Subcommands.Add(ClaimCommand.Create(output, catalog));
-        root.Subcommands.Add(ExportCommand.Create(output, catalog));
-        root.Subcommands.Add(ImportCommand.Create(output, catalog));
-        root.Subcommands.Add(ServeCommand.Create(output, catalog));
+        // Only the command named is built (its options are most of the start-up work left); help and unknown names get all.
+        string? named = Commands.Any(c => args.Length > 0 && c.Name == args[0]) ? args[0] : null;
+        foreach (var (name, create) in Commands)
+            if (named is null || name == named) root.Subcommands.Add(create(output, error, catalog));
         var parsed = root.Parse(args);
-        if (args.Length > 0 && !args[0].StartsWith('-') && root.Subcommands.All(c => c.Name != args[0]))
+        if (args.Length > 0 && !args[0].StartsWith('-') && named is null)
         {
-            string hint = Suggest.Nearest(args[0], root.Subcommands.Select(c => c.Name)) is { } near ? $"did you mean '{near}'? " : "";
-            error.WriteLine($"augur: unknown command '{args[0]}'; {hint}commands: {string.Join(", ", root.Subcommands.Select(c => c.Name))} (run 'augur --help')");
+            var names = Commands.Select(c => c.Name).ToList();
+            string hint = Suggest.Nearest(args[0], names) is { } near ? $"did you mean '{near}'? " : "";
+            error.WriteLine($"augur: unknown command '{args[0]}'; {hint}commands: {string.Join(", ", names)} (run 'augur --help')");
             return BadInput;
         }
         if (parsed.Errors.Count > 0)

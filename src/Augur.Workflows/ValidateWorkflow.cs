@@ -18,8 +18,9 @@ public static class ValidateWorkflow
         return new(cases, Kernels(catalog), ErrorBands.From(cases));
     }
 
-    public static IReadOnlyList<ValidationResult> Cases(CatalogStore catalog) =>
-        ValidationReader.Read(catalog).Select(c =>
+    /// <param name="workload">Only the cases of this workload; null for all.</param>
+    public static IReadOnlyList<ValidationResult> Cases(CatalogStore catalog, WorkloadKind? workload = null) =>
+        ValidationReader.Read(catalog, workload).Select(c =>
         {
             var cal = catalog.Calibration(c.Scenario.Cluster.Accelerator);
             return c.Scenario.Workload == WorkloadKind.Training ? TrainingValidator.Run(c, cal) : InferenceValidator.Run(c, cal);

@@ -19,6 +19,15 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
     static readonly string[] InferenceKeys = ["input_tokens", "output_tokens", "input_tokens_cv", "output_tokens_cv", "concurrency", "kv_precision", "expert_precision", "prefix_hit_rate", "mode", "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "memory_fraction", "draft_tokens", "acceptance", "target_output_tokens_per_s", "routing"];
     static readonly string[] RunKeys = ["usd_per_gpu_hour", "gpu_mtbf_hours", "checkpoint_write_s", "restart_s", "power_utilization", "pue"];
 
+    /// <summary>The workload a scenario mapping names (training when it names none).</summary>
+    public static WorkloadKind Workload(MappingNode s) => (s.OptionalString("workload") ?? "training").ToLowerInvariant() switch
+    {
+        "training" or "pretraining" => WorkloadKind.Training,
+        "inference" or "serving" => WorkloadKind.Inference,
+        "rl" or "post_training" => WorkloadKind.Rl,
+        var w => throw new InputException($"{s.Path}.workload: unknown workload '{w}'; use training, inference or rl"),
+    };
+
     /// <summary>Longest prompt or output a scenario may ask for (see <see cref="InputLimits.MaxSequenceTokens"/>).</summary>
     public const int MaxSequenceTokens = InputLimits.MaxSequenceTokens;
 
@@ -47,13 +56,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
     public Scenario Read(MappingNode s, string? baseDirectory)
     {
         s.RequireOnly(TopKeys);
-        var workload = (s.OptionalString("workload") ?? "training").ToLowerInvariant() switch
-        {
-            "training" or "pretraining" => WorkloadKind.Training,
-            "inference" or "serving" => WorkloadKind.Inference,
-            "rl" or "post_training" => WorkloadKind.Rl,
-            var w => throw new InputException($"{s.Path}.workload: unknown workload '{w}'; use training, inference or rl"),
-        };
+        var workload = Workload(s);
         RefuseOtherWorkload(s, workload);
         var model = ReadModel(s, baseDirectory);
         var (cluster, price) = ReadCluster(s);

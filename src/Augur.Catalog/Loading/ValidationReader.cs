@@ -7,20 +7,22 @@ namespace Augur.Catalog.Loading;
 /// <summary>Reads the shipped validation corpus (catalog/validation/*.yaml).</summary>
 public static class ValidationReader
 {
-    public static IReadOnlyList<ValidationCase> Read(CatalogStore catalog)
+    /// <param name="workload">Only the cases of this workload (their scenarios are read, the others skipped); null for all.</param>
+    public static IReadOnlyList<ValidationCase> Read(CatalogStore catalog, WorkloadKind? workload = null)
     {
         var reader = new ScenarioReader(catalog);
-        return catalog.ValidationFiles.SelectMany(f => ReadFile(reader, f.Name, f.Node)).ToList();
+        return catalog.ValidationFiles.SelectMany(f => ReadFile(reader, f.Name, f.Node, workload)).ToList();
     }
 
     /// <summary>One validation file: a 'cases' list of published measurements with the scenarios that reproduce them.</summary>
-    public static IReadOnlyList<ValidationCase> ReadFile(ScenarioReader reader, string name, DataNode node)
+    public static IReadOnlyList<ValidationCase> ReadFile(ScenarioReader reader, string name, DataNode node, WorkloadKind? workload = null)
     {
         if (node is not MappingNode root || root.Get("cases") is not SequenceNode list)
             throw new InputException($"{name}: expected a 'cases' list");
         var cases = new List<ValidationCase>();
         foreach (var item in list.Items.OfType<MappingNode>())
         {
+            if (workload is { } w && ScenarioReader.Workload(item.Mapping("scenario")) != w) continue;
             var measured = item.Mapping("measured");
             cases.Add(new ValidationCase
             {
