@@ -7,8 +7,9 @@ namespace Augur.Plots;
 
 /// <summary>
 /// The device mesh of a training layout: every GPU a cell, in rows of its scale-up island (a server of an 8-GPU
-/// system, a rack of an NVL72), coloured by pipeline stage and labelled with its place in each group; the legend says
-/// how each kind of group lies over the islands.
+/// system, a rack of an NVL72), coloured by pipeline stage and labelled with its place in each group, and each rack
+/// outlined where the catalog gives the system's rack size; the legend says how each kind of group lies over the
+/// islands, and how big the racks are (or that the catalog has no rack size for the system).
 /// </summary>
 public static class MeshChart
 {
@@ -29,12 +30,13 @@ public static class MeshChart
         var p = Style.New(FormattableString.Invariant($"Device mesh, {Degrees(l)} on {mesh.Gpus:N0} x {s.Cluster.Accelerator.Id}: {what}"),
             "GPU within the row", FormattableString.Invariant($"scale-up island ({mesh.IslandSize} GPUs each)"));
 
-        // Rows: each island's shown GPUs in runs of Columns, islands one after another.
-        var rows = new List<(long Island, List<long> Ranks)>();
+        // Rows: each island's shown GPUs in runs of Columns, islands one after another; a row ends at a rack's edge too.
+        int? rack = s.Cluster.RackGpus;
+        var rows = new List<(long Island, long Rack, List<long> Ranks)>();
         foreach (var rank in ranks)
         {
-            long island = rank / mesh.IslandSize;
-            if (rows.Count == 0 || rows[^1].Island != island || rows[^1].Ranks.Count == Columns) rows.Add((island, []));
+            long island = rank / mesh.IslandSize, inRack = rack is { } r ? rank / r : -1;
+            if (rows.Count == 0 || rows[^1].Island != island || rows[^1].Rack != inRack || rows[^1].Ranks.Count == Columns) rows.Add((island, inRack, []));
             rows[^1].Ranks.Add(rank);
         }
         var cells = rows.SelectMany((row, y) => row.Ranks.Select((rank, x) => (X: x, Y: y, At: mesh.At(rank)))).ToList();
@@ -50,12 +52,41 @@ public static class MeshChart
         // The legend is one line per kind of group (the cells name their stage).
         foreach (var g in mesh.Groups())
             p.Legend.ManualItems.Add(new LegendItem { LabelText = Summary(g) });
+        DrawRacks(p, rows.Select(row => row.Rack).ToList());
+        p.Legend.ManualItems.Add(new LegendItem { LabelText = Racks(s.Cluster.RackGpus, mesh.IslandSize, s.Cluster.SystemName) });
         p.ShowLegend(Edge.Bottom);
         return new Chart([p], Math.Max(Chart.StandardHeight, 170 + 26 * rows.Count));
 
-        string Row((long Island, List<long> Ranks) row) =>
-            FormattableString.Invariant($"island {row.Island}: GPUs {row.Ranks[0]}-{row.Ranks[^1]}");
+        string Row((long Island, long Rack, List<long> Ranks) row) => FormattableString.Invariant(
+            $"{(row.Rack < 0 ? "" : rack == mesh.IslandSize ? $"rack {row.Rack} = " : $"rack {row.Rack}, ")}island {row.Island}: GPUs {row.Ranks[0]}-{row.Ranks[^1]}");
     }
+
+    /// <summary>An outline around each rack's rows (rows given by their rack, -1 where the system has no rack size).</summary>
+    static void DrawRacks(Plot p, IReadOnlyList<long> rackOfRow)
+    {
+        for (int first = 0; first < rackOfRow.Count;)
+        {
+            int last = first;
+            while (last + 1 < rackOfRow.Count && rackOfRow[last + 1] == rackOfRow[first]) last++;
+            if (rackOfRow[first] >= 0)
+            {
+                var box = p.Add.Rectangle(-0.5, Columns - 0.5, first - 0.48, last + 0.48);
+                box.FillStyle.Color = Colors.Transparent;
+                box.LineStyle.Color = Colors.Black;
+                box.LineStyle.Width = 2;
+            }
+            first = last + 1;
+        }
+    }
+
+    /// <summary>The legend's line on racks: their size and how they hold the islands, or that the catalog gives none.</summary>
+    static string Racks(int? rack, int island, string system) => rack switch
+    {
+        null => FormattableString.Invariant($"racks: not drawn, the catalog gives no rack size for {system} (rows are its {island}-GPU scale-up islands)"),
+        { } r when r == island => FormattableString.Invariant($"racks (outlined): {r} GPUs each, one scale-up island"),
+        { } r when r % island == 0 => FormattableString.Invariant($"racks (outlined): {r} GPUs each, {r / island} scale-up islands"),
+        { } r => FormattableString.Invariant($"racks (outlined): {r} GPUs each, islands of {island}"),
+    };
 
     /// <summary>The ranks drawn and how the title names them.</summary>
     static (IReadOnlyList<long> Ranks, string What) Shown(DeviceMesh mesh)

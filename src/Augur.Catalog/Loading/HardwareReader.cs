@@ -94,6 +94,7 @@ public static class HardwareReader
             ]),
             Sources = Sources(n),
             Notes = n.OptionalString("notes") ?? "",
+            RackGpus = n.OptionalInteger("rack_gpus", 1, InputLimits.MaxGpus, "a rack holds at least one GPU"),
         };
     }
 

@@ -15,6 +15,8 @@ public sealed record SystemSpec
     public required IReadOnlyList<NetworkTierSpec> Tiers { get; init; }
     public required IReadOnlyList<string> Sources { get; init; }
     public string Notes { get; init; } = "";
+    /// <summary>GPUs in one rack, where the catalog gives a sourced figure; null where it does not (racks vary by deployment).</summary>
+    public int? RackGpus { get; init; }
 
     public NetworkTierSpec ScaleUp => Tiers.Of(TierKind.ScaleUp);
     public NetworkTierSpec ScaleOut => Tiers.Of(TierKind.ScaleOut);
@@ -31,6 +33,8 @@ public sealed record Cluster
     public required int Gpus { get; init; }
     public required IReadOnlyList<NetworkTierSpec> Tiers { get; init; }
     public string SystemName { get; init; } = "";
+    /// <summary>GPUs in one rack of the system, when the catalog gives it (only pictures use it).</summary>
+    public int? RackGpus { get; init; }
 
     public NetworkTierSpec ScaleUp => Tiers.Of(TierKind.ScaleUp);
     public NetworkTierSpec ScaleOut => Tiers.Of(TierKind.ScaleOut);
@@ -51,6 +55,7 @@ public sealed record Cluster
         // Without a scale-across tier every GPU of the job sits in one site.
         Tiers = system.Tiers.Select(t => t.Kind == TierKind.ScaleOut ? t with { Domain = Math.Max(system.ScaleUp.Domain, gpus) } : t).ToList(),
         SystemName = system.Name,
+        RackGpus = system.RackGpus,
     };
 
     /// <summary>A cluster of <paramref name="gpus"/> GPUs in scale-up islands of <paramref name="domain"/> joined by one scale-out network.</summary>

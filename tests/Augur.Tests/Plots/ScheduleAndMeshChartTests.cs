@@ -30,6 +30,36 @@ public class ScheduleAndMeshChartTests
         Assert.Single(mesh, "DP groups: 64 GPUs 16 apart, over 64 islands");
         Assert.Single(mesh, "PP groups: 16 GPUs 1,024 apart, over 16 islands");
         Assert.Single(mesh, "island 128: GPUs 1024-1031");
+        // The catalog gives no rack size for a DGX H100 (racks vary by deployment): the legend says so, nothing is outlined.
+        Assert.Single(mesh, "racks: not drawn, the catalog gives no rack size for NVIDIA DGX H100 (rows are its 8-GPU scale-up islands)");
+    }
+
+    const string Small = "workload: training\nmodel: llama3.1-8b\ntraining: {seq_len: 8192, global_batch: 144}\n";
+
+    [Fact]
+    public void An_nvl72_mesh_outlines_each_rack_of_72_gpus()
+    {
+        // 144 GB200s as tp4 pp2 dp18: two NVL72 racks (catalog rack_gpus 72, its NVLink domain), each 9 rows of 8 GPUs.
+        string file = Augur.Tests.Cli.CliTests.Temp(Small + "hardware: gb200-nvl72\ncluster: {gpus: 144}\nparallelism: {tp: 4, pp: 2, dp: 18}\n");
+        var mesh = ChartFiles.SvgTexts(Chart.Beside(ChartFiles.Plotted(".svg", "estimate", file), "mesh"));
+        Assert.Single(mesh, "racks (outlined): 72 GPUs each, one scale-up island");
+        Assert.Single(mesh, "rack 0 = island 0: GPUs 0-7");
+        Assert.Single(mesh, "rack 1 = island 1: GPUs 136-143");
+        Assert.Equal(18, mesh.Count(t => t.StartsWith("rack ", StringComparison.Ordinal) && t.Contains(" = island ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Racks_of_several_islands_break_rows_at_each_rack()
+    {
+        // A system with 16-GPU racks of two 8-GPU servers (as Llama 3's cluster racks them, arXiv:2407.21783 Sec 3.3.1):
+        // 32 GPUs as tp8 dp4 fill racks 0 and 1, two islands each.
+        var s = Scenarios.FromYaml(Small + "hardware: h100-sxm\ncluster: {gpus: 32}\nparallelism: {tp: 8, pp: 1, dp: 4}\n");
+        s = s with { Cluster = s.Cluster with { RackGpus = 16 } };
+        var mesh = ChartFiles.SvgTexts(MeshChart.Of(Augur.Workflows.EstimateWorkflow.Training(s, Augur.Catalog.Loading.CatalogStore.Default)));
+        Assert.Single(mesh, "racks (outlined): 16 GPUs each, 2 scale-up islands");
+        Assert.Single(mesh, "rack 0, island 1: GPUs 8-15");
+        Assert.Single(mesh, "rack 1, island 2: GPUs 16-23");
+        Assert.Single(mesh, "rack 1, island 3: GPUs 24-31");
     }
 
     [Fact]
