@@ -28,5 +28,10 @@ public static class OutcomeCharts
         _ => throw new ArgumentOutOfRangeException(nameof(o)),
     };
 
-    public static IReadOnlyList<(string Name, Chart Chart)> Of(SimulationOutcome o) => SimulationChart.Pictures(o);
+    public static IReadOnlyList<(string Name, Chart Chart)> Of(SimulationOutcome o) => o switch
+    {
+        ServingSimulationOutcome v => SimulationChart.Pictures(v),
+        RlSimulationOutcome => [],
+        _ => throw new ArgumentOutOfRangeException(nameof(o)),
+    };
 }

@@ -10,10 +10,10 @@ public static class SimulationChart
     const int Bins = 40;
 
     /// <summary>The pictures of a simulation, in the order <see cref="Chart.SaveAll"/> writes them: latencies, then load ("load").</summary>
-    public static IReadOnlyList<(string Name, Chart Chart)> Pictures(SimulationOutcome o) => [("", Of(o)), ("load", Load(o))];
+    public static IReadOnlyList<(string Name, Chart Chart)> Pictures(ServingSimulationOutcome o) => [("", Of(o)), ("load", Load(o))];
 
     /// <summary>Histograms of time to first token, time per output token and end-to-end latency.</summary>
-    public static Chart Of(SimulationOutcome o)
+    public static Chart Of(ServingSimulationOutcome o)
     {
         var d = o.Result.Distributions;
         return new Chart(
@@ -28,7 +28,7 @@ public static class SimulationChart
     /// Two panels over the run, from the simulator's bounded time series: requests waiting and sequences running,
     /// then the share of the KV cache in use, all summed over replicas.
     /// </summary>
-    public static Chart Load(SimulationOutcome o)
+    public static Chart Load(ServingSimulationOutcome o)
     {
         var series = o.Result.TimeSeries;
         var t = series.Samples.Select(x => x.Time.Value).ToArray();

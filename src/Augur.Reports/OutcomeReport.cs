@@ -59,9 +59,17 @@ public static class OutcomeReport
         _ => throw new ArgumentOutOfRangeException(nameof(o)),
     };
 
-    public static JsonNode Json(SimulationOutcome o, CatalogStore catalog) =>
-        SimulationReport.Json(o.Scenario, o.Estimate, o.Setup, o.Result, ErrorBandWorkflow.For(o.Scenario, catalog));
+    public static JsonNode Json(SimulationOutcome o, CatalogStore catalog) => o switch
+    {
+        ServingSimulationOutcome v => SimulationReport.Json(v.Scenario, v.Estimate, v.Setup, v.Result, ErrorBandWorkflow.For(v.Scenario, catalog)),
+        RlSimulationOutcome r => RlReport.SimulationJson(r.Scenario, r.Estimate, r.Simulated, r.Rollout, r.LongestResponse),
+        _ => throw new ArgumentOutOfRangeException(nameof(o)),
+    };
 
-    public static IRenderable[] Tables(SimulationOutcome o, CatalogStore catalog) =>
-        SimulationReport.Tables(o.Scenario, o.Estimate, o.Setup, o.Result, ErrorBandWorkflow.For(o.Scenario, catalog));
+    public static IRenderable[] Tables(SimulationOutcome o, CatalogStore catalog) => o switch
+    {
+        ServingSimulationOutcome v => SimulationReport.Tables(v.Scenario, v.Estimate, v.Setup, v.Result, ErrorBandWorkflow.For(v.Scenario, catalog)),
+        RlSimulationOutcome r => RlReport.SimulationTables(r.Scenario, r.Estimate, r.Simulated, r.Rollout, r.LongestResponse),
+        _ => throw new ArgumentOutOfRangeException(nameof(o)),
+    };
 }

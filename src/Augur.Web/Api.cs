@@ -42,7 +42,7 @@ static class Api
         if (await Body(h, limits.MaxBodyBytes) is not { } text) return;
         using var time = CancellationTokenSource.CreateLinkedTokenSource(h.RequestAborted);
         time.CancelAfter(limits.TimeLimit);
-        var deadline = new Deadline(time.Token);
+        var deadline = new Deadline(limits.TimeLimit, time.Token);
         try
         {
             var node = await Task.Run(() =>

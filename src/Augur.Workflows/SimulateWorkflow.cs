@@ -5,19 +5,29 @@ using Augur.Domain;
 using Augur.Domain.Hardware;
 using Augur.Domain.Workloads;
 using Augur.Simulation.Serving;
+using Augur.Workflows.Rl;
 
 namespace Augur.Workflows;
 
-/// <summary>A request-level simulation beside the steady-state estimate it was set up from.</summary>
-public sealed record SimulationOutcome(Scenario Scenario, SimulationSetup Setup, InferenceEstimate Estimate, ServingResult Result);
+/// <summary>What <c>simulate</c> answers: a serving simulation, or an RL step whose rollout was served request by request.</summary>
+public abstract record SimulationOutcome(Scenario Scenario);
+
+/// <summary>A request-level serving simulation beside the steady-state estimate it was set up from.</summary>
+public sealed record ServingSimulationOutcome(Scenario Scenario, SimulationSetup Setup, InferenceEstimate Estimate, ServingResult Result) : SimulationOutcome(Scenario);
 
 /// <summary><c>simulate</c>: replay or generate requests and serve them one by one (continuous batching, paged KV cache).</summary>
 public static class SimulateWorkflow
 {
-    public static SimulationOutcome Run(Scenario s, CatalogStore catalog, IProgress<long>? progress = null)
+    /// <param name="progress">Told the requests finished so far (an RL step's rollout: its samples).</param>
+    public static SimulationOutcome Run(Scenario s, CatalogStore catalog, IProgress<long>? progress = null) => s.Workload switch
     {
-        if (s.Workload != WorkloadKind.Inference)
-            throw new InputException("simulate needs an inference scenario (workload: inference with an inference section)");
+        WorkloadKind.Inference => Serving(s, catalog, progress),
+        WorkloadKind.Rl => RlWorkflow.Simulate(s, catalog, progress),
+        _ => throw new InputException("simulate needs an inference or rl scenario (workload: inference with an inference section, or workload: rl with an rl section)"),
+    };
+
+    static ServingSimulationOutcome Serving(Scenario s, CatalogStore catalog, IProgress<long>? progress)
+    {
         var (model, layout) = EstimateWorkflow.InferenceModelOf(s, catalog);
         var estimate = model.Estimate(layout, s.Run);
         var spec = s.Simulation ?? new SimulationSpec();
@@ -33,7 +43,7 @@ public static class SimulateWorkflow
                 $"inference.concurrency: {s.Inference!.Concurrency ?? estimate.Concurrency} sequences per replica do not fit in the {model.UsableMemoryPerGpu.GiB:0.0} GiB usable per GPU; lower it to at most {estimate.MaxConcurrency} or leave it out"));
         try
         {
-            return new SimulationOutcome(s, setup, estimate, ServingSimulation.Run(setup.Deployment, setup.Requests, setup.Options, progress));
+            return new ServingSimulationOutcome(s, setup, estimate, ServingSimulation.Run(setup.Deployment, setup.Requests, setup.Options, progress));
         }
         catch (ArgumentException e)
         {

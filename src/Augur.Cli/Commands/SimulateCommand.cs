@@ -1,14 +1,12 @@
 using System.CommandLine;
 using Augur.Catalog.Loading;
 using Augur.Plots;
-using Augur.Domain.Workloads;
 using Augur.Reports;
 using Augur.Reports.Console;
 using Augur.Reports.Json;
 using Augur.Workflows;
-using Augur.Workflows.Rl;
-using Augur.Reports.Rl;
 using Augur.Domain;
+using Augur.Domain.Workloads;
 
 namespace Augur.Cli.Commands;
 
@@ -27,15 +25,8 @@ static class SimulateCommand
             var plotPath = Shared.PlotPath(r, plot);
             var s = Shared.Load(catalog, r.GetValue(file)!, r.GetValue(set));
             Shared.CheckPlottable(s, plotPath);
-            if (s.Workload == WorkloadKind.Rl)
-            {
-                var rl = RlWorkflow.Simulate(s, catalog);
-                if (r.GetValue(json)) JsonOut.Write(output, RlReport.SimulationJson(s, rl.Estimate, rl.Simulated, rl.Rollout, rl.LongestResponse));
-                else Render.To(output, RlReport.SimulationTables(s, rl.Estimate, rl.Simulated, rl.Rollout, rl.LongestResponse));
-                return 0;
-            }
-            // A trace's size is known only once it is read: then the count alone is shown.
-            long total = (s.Simulation ?? new SimulationSpec()) is { TracePath: null } spec ? spec.Requests : 0;
+            // A trace's size is known only once it is read: then the count alone is shown. An RL step serves its samples.
+            long total = s.Rl is { } rl ? rl.Samples : (s.Simulation ?? new SimulationSpec()) is { TracePath: null } spec ? spec.Requests : 0;
             var progress = Progress.Create(error, r.GetValue(json), total, "requests finished");
             SimulationOutcome o;
             try { o = SimulateWorkflow.Run(s, catalog, progress); }

@@ -14,7 +14,8 @@ public static class RolloutSimulation
     /// <returns>The served batch and the longest response drawn.</returns>
     /// <param name="prefillReplicas">Disaggregated generators: replicas of the layout that prefill and hand the KV
     /// cache to the others; 0 for aggregated ones.</param>
-    public static (ServingResult Result, int LongestResponse) Run(InferenceModel model, InferenceLayout layout, int batch, RlJob job, int seed = 1, int prefillReplicas = 0)
+    /// <param name="progress">Told the samples finished so far.</param>
+    public static (ServingResult Result, int LongestResponse) Run(InferenceModel model, InferenceLayout layout, int batch, RlJob job, int seed = 1, int prefillReplicas = 0, IProgress<long>? progress = null)
     {
         var random = new Random(seed);
         var requests = RequestGenerator.Batch(job.Samples,
@@ -31,7 +32,7 @@ public static class RolloutSimulation
         var deployment = prefillReplicas > 0
             ? ServingDeployment.Disaggregated(prefillReplicas, adapter, layout.Replicas - prefillReplicas, adapter)
             : ServingDeployment.Aggregated(layout.Replicas, new InferenceCostAdapter(model, layout));
-        return (ServingSimulation.Run(deployment, requests, options),
+        return (ServingSimulation.Run(deployment, requests, options, progress),
             requests.Max(r => r.OutputTokens));
     }
 }

@@ -10,7 +10,7 @@ namespace Augur.Workflows.Rl;
 public sealed record RlEstimateOutcome(Scenario Scenario, RlEstimate Estimate) : EstimateOutcome(Scenario);
 
 /// <summary>An RL step whose rollout was served request by request, beside the closed form it was set up from.</summary>
-public sealed record RlSimulationOutcome(Scenario Scenario, RlEstimate Estimate, RlEstimate Simulated, ServingResult Rollout, int LongestResponse);
+public sealed record RlSimulationOutcome(Scenario Scenario, RlEstimate Estimate, RlEstimate Simulated, ServingResult Rollout, int LongestResponse) : SimulationOutcome(Scenario);
 
 /// <summary><c>estimate</c> and <c>simulate</c> of an RL scenario: the rollout from the serving model, the update from the training model.</summary>
 public static class RlWorkflow
@@ -21,8 +21,9 @@ public static class RlWorkflow
         return new RlEstimateOutcome(s, RlStep.Compose(job, s.Cluster, catalog.Calibration(s.Cluster.Accelerator), s.Run, gen, train));
     }
 
+    /// <param name="progress">Told the rollout's samples finished so far.</param>
     /// <param name="seed">Seed of the drawn prompt and response lengths.</param>
-    public static RlSimulationOutcome Simulate(Scenario s, CatalogStore catalog, int seed = 1)
+    public static RlSimulationOutcome Simulate(Scenario s, CatalogStore catalog, IProgress<long>? progress = null, int seed = 1)
     {
         var (job, gen, train) = Sides(s, catalog);
         var cal = catalog.Calibration(s.Cluster.Accelerator);
@@ -34,7 +35,7 @@ public static class RlWorkflow
         int longest;
         try
         {
-            (rollout, longest) = RolloutSimulation.Run(gen.Model, gen.Layout, gen.Rollout.Batch, job, seed, gen.PrefillReplicas);
+            (rollout, longest) = RolloutSimulation.Run(gen.Model, gen.Layout, gen.Rollout.Batch, job, seed, gen.PrefillReplicas, progress);
         }
         catch (ArgumentException e)
         {

@@ -119,7 +119,7 @@ public class SimulateCliTests
     {
         var (code, _, err) = Run("simulate", Scenarios.Repo("samples/llama3-405b-pretrain.yaml"));
         Assert.Equal(2, code);
-        Assert.Contains("simulate needs an inference scenario", err);
+        Assert.Contains("simulate needs an inference or rl scenario", err);
     }
 
     [Fact]

@@ -69,6 +69,25 @@ public class WebApiTests : IClassFixture<AugurWebFactory>
         Assert.Equal(5, view.GetProperty("json").GetProperty("ranked").GetArrayLength());
     }
 
+    [Fact]
+    public async Task An_rl_simulation_answers_as_the_cli_does_with_its_tables_and_no_chart()
+    {
+        // The RL sample cut to 32 prompts x 16 samples = 512 rollout sequences, each served by the simulator.
+        string scenario = Sample("qwen3-32b-grpo-rl.yaml").Replace("prompts_per_step: 512", "prompts_per_step: 32");
+        Assert.Contains("prompts_per_step: 32", scenario);
+        var cli = CliTests.Run("simulate", CliTests.Temp(scenario), "--json");
+        Assert.Equal(0, cli.Code);
+        var (code, body, _) = await Post("/api/simulate", scenario);
+        Assert.Equal(HttpStatusCode.OK, code);
+        Assert.Equal(cli.Out, body);
+        Assert.Equal("rl", JsonDocument.Parse(body).RootElement.GetProperty("workload").GetString());
+        var (viewCode, viewBody, _) = await Post("/api/simulate/view", scenario);
+        Assert.Equal(HttpStatusCode.OK, viewCode);
+        var view = JsonDocument.Parse(viewBody).RootElement;
+        Assert.Contains(view.GetProperty("items").EnumerateArray(), i => i.TryGetProperty("table", out _));
+        Assert.Equal(0, view.GetProperty("charts").GetArrayLength());
+    }
+
     /// <summary>tp × pp × dp × cp of a layout as the tables write it (tp2 pp16 vp6 dp64 cp8 ...).</summary>
     internal static long Degrees(string layout) => layout.Split(' ')
         .Where(w => w.Length > 2 && w[..2] is "tp" or "pp" or "dp" or "cp" && char.IsDigit(w[2]))
@@ -173,7 +192,8 @@ public class WebLimitTests
     public async Task An_answer_past_the_time_limit_is_503()
     {
         // 200,000 simulated requests (80 million generated tokens, near the most a scenario may ask) against a
-        // millisecond: the limit passes first.
+        // millisecond: the limit passes first. The work reads the clock at each progress report and once more before
+        // answering, so a loaded machine whose thread pool runs the limit's timer late cannot turn this into a 200.
         using var factory = new AugurWebFactory { Limits = new WebLimits { TimeLimit = TimeSpan.FromMilliseconds(1) } };
         string scenario = File.ReadAllText(Scenarios.Repo("samples/llama3-70b-simulate.yaml")).Replace("requests: 2000", "requests: 200000");
         Assert.Contains("requests: 200000", scenario);
@@ -188,6 +208,16 @@ public class WebLimitTests
         var s = Scenarios.FromYaml(File.ReadAllText(Scenarios.Repo("samples/llama3-70b-simulate.yaml")));
         var stopped = new Deadline(new CancellationToken(canceled: true));
         Assert.ThrowsAny<OperationCanceledException>(() => Augur.Workflows.SimulateWorkflow.Run(s, Augur.Catalog.Loading.CatalogStore.Default, stopped));
+    }
+
+    [Fact]
+    public void A_deadline_past_its_limit_stops_a_simulation_though_no_timer_fired()
+    {
+        var s = Scenarios.FromYaml(File.ReadAllText(Scenarios.Repo("samples/llama3-70b-simulate.yaml")));
+        var passed = new Deadline(TimeSpan.Zero, CancellationToken.None);
+        Assert.True(passed.Passed);
+        Assert.ThrowsAny<OperationCanceledException>(() => Augur.Workflows.SimulateWorkflow.Run(s, Augur.Catalog.Loading.CatalogStore.Default, passed));
+        Assert.False(new Deadline(TimeSpan.FromDays(1), CancellationToken.None).Passed);
     }
 
     /// <summary>A body whose length is not known up front, so it is sent in chunks.</summary>
