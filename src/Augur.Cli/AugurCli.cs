@@ -40,10 +40,12 @@ public static class AugurCli
         var root = new RootCommand("Augur: does an LLM job fit, how long does it take, and how should it be split across GPUs.");
         var csv = new Option<string>("--csv") { Description = "also write the tables to CSV: the first to FILE, the next to FILE-2.csv, ...", Recursive = true };
         root.Options.Add(csv);
-        // Only the command named is built (its options are most of the start-up work left); help and unknown names get all.
+        // Only the command named is built (its options are most of the start-up work left); --version needs none, and
+        // help and unknown names get all.
         string? named = Commands.Any(c => args.Length > 0 && c.Name == args[0]) ? args[0] : null;
+        bool versionOnly = args is ["--version"];
         foreach (var (name, create) in Commands)
-            if (named is null || name == named) root.Subcommands.Add(create(output, error, catalog));
+            if (!versionOnly && (named is null || name == named)) root.Subcommands.Add(create(output, error, catalog));
         var parsed = root.Parse(args);
         if (args.Length > 0 && !args[0].StartsWith('-') && named is null)
         {
