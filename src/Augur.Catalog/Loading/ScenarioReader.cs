@@ -16,7 +16,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
     static readonly string[] LayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "microbatch", "recompute", "dp_attention", "fsdp"];
     static readonly string[] TrainingKeys = ["seq_len", "global_batch", "tokens", "flops", "attention", "overlap_dp", "routing", "cross_site", "diloco"];
     static readonly string[] DiLoCoKeys = ["inner_steps", "outer_bits", "fragments", "overlap_steps"];
-    static readonly string[] InferenceKeys = ["input_tokens", "output_tokens", "input_tokens_cv", "output_tokens_cv", "concurrency", "kv_precision", "expert_precision", "prefix_hit_rate", "mode", "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "memory_fraction", "draft_tokens", "acceptance", "target_output_tokens_per_s", "routing"];
+    static readonly string[] InferenceKeys = ["input_tokens", "output_tokens", "input_tokens_cv", "output_tokens_cv", "concurrency", "kv_precision", "expert_precision", "weight_precision", "expert_weight_precision", "prefix_hit_rate", "mode", "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "memory_fraction", "draft_tokens", "acceptance", "target_output_tokens_per_s", "routing"];
     static readonly string[] RunKeys = ["usd_per_gpu_hour", "gpu_mtbf_hours", "checkpoint_write_s", "restart_s", "power_utilization", "pue"];
 
     /// <summary>The workload a scenario mapping names (training when it names none).</summary>
@@ -62,7 +62,8 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
         var (cluster, price) = ReadCluster(s);
         var precision = ParsePrecision(s.OptionalString("precision") ?? "bf16", s.Path + ".precision");
         if (!cluster.Accelerator.Supports(precision))
-            throw new InputException(NoTensorCores(cluster.Accelerator, precision));
+            throw new InputException(NoTensorCores(cluster.Accelerator, precision)
+                + (workload == WorkloadKind.Inference ? $"; to serve {precision.Label()} weights through wider GEMMs, set 'precision' to one of those and inference.weight_precision: {precision.Label()} (expert_weight_precision for the routed experts alone)" : ""));
         foreach (var runs in workload == WorkloadKind.Rl ? [WorkloadKind.Training, WorkloadKind.Inference] : new[] { workload })
             if (AcceleratorCapabilities.WhyNot(cluster.Accelerator, model, runs) is { } why)
                 throw new InputException($"{s.Path}: {why}; choose hardware that runs it, or another model");
@@ -76,7 +77,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
             Precision = precision,
             Layout = layout,
             Training = workload == WorkloadKind.Training ? ReadTraining(s.OptionalMapping("training") ?? throw new InputException($"{s.Path}: a training scenario needs a 'training' section with seq_len and global_batch"), precision) : null,
-            Inference = workload == WorkloadKind.Inference ? CheckExperts(ReadInference(s.OptionalMapping("inference") ?? throw new InputException($"{s.Path}: an inference scenario needs an 'inference' section with input_tokens and output_tokens")), model, cluster, s.Path + ".inference") : null,
+            Inference = workload == WorkloadKind.Inference ? CheckExperts(ReadInference(s.OptionalMapping("inference") ?? throw new InputException($"{s.Path}: an inference scenario needs an 'inference' section with input_tokens and output_tokens")), model, cluster, precision, s.Path + ".inference") : null,
             Rl = workload == WorkloadKind.Rl ? ReadRl(s.OptionalMapping("rl") ?? throw new InputException($"{s.Path}: an rl scenario needs an 'rl' section with prompts_per_step, samples_per_prompt, generator and trainer"), model, cluster, baseDirectory) : null,
             Simulation = s.OptionalMapping("simulation") is { } sim ? SimulationSpecReader.Read(sim, baseDirectory) : null,
             Run = ReadRun(s.OptionalMapping("run"), price),
@@ -461,6 +462,8 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
             InputTokens = input, OutputTokens = output, InputTokensCv = inputCv, OutputTokensCv = outputCv, Concurrency = conc, Routing = ReadRouting(i),
             KvPrecision = ParsePrecision(i.OptionalString("kv_precision") ?? "bf16", i.Path + ".kv_precision"),
             ExpertPrecision = i.OptionalString("expert_precision") is { } ep ? ParsePrecision(ep, i.Path + ".expert_precision") : null,
+            WeightFormat = i.OptionalString("weight_precision") is { } wp ? ParseWeightFormat(wp, i.Path + ".weight_precision") : null,
+            ExpertWeightFormat = i.OptionalString("expert_weight_precision") is { } ewp ? ParseWeightFormat(ewp, i.Path + ".expert_weight_precision") : null,
             PrefixHitRate = hit, Mode = mode, PrefillGpus = prefill, DecodeGpus = decode,
             TtftLimit = ttft / 1000.0, TpotLimit = tpot / 1000.0, MemoryFraction = frac,
             DraftTokens = draft, Acceptance = acc,
@@ -468,15 +471,26 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
         };
     }
 
-    /// <summary>expert_precision needs routed experts and tensor cores of that precision.</summary>
-    static InferenceJob CheckExperts(InferenceJob job, ModelSpec model, Cluster cluster, string path)
+    /// <summary>
+    /// expert_precision needs routed experts and tensor cores of that precision; expert_weight_precision needs routed
+    /// experts; a stored weight format may not be wider than the GEMM that dequantizes it.
+    /// </summary>
+    static InferenceJob CheckExperts(InferenceJob job, ModelSpec model, Cluster cluster, Precision precision, string path)
     {
-        if (job.ExpertPrecision is not { } p) return job;
-        if (model.Moe is null)
-            throw new InputException($"{path}.expert_precision: {model.Name} has no routed experts; set the precision of every weight with the top-level 'precision'");
-        if (!cluster.Accelerator.Supports(p))
-            throw new InputException($"{path}.expert_precision: {NoTensorCores(cluster.Accelerator, p)}");
+        if (model.Moe is null && (job.ExpertPrecision is not null || job.ExpertWeightFormat is not null))
+            throw new InputException($"{path}.{(job.ExpertPrecision is not null ? "expert_precision" : "expert_weight_precision")}: {model.Name} has no routed experts; set the precision of every weight with the top-level 'precision' (or inference.weight_precision)");
+        if (job.ExpertPrecision is { } p && !cluster.Accelerator.Supports(p))
+            throw new InputException($"{path}.expert_precision: {NoTensorCores(cluster.Accelerator, p)}; to store the experts in it and multiply at '{precision.Label()}', use expert_weight_precision");
+        CheckWeightWidth(job.WeightFormat, precision, $"{path}.weight_precision", "precision");
+        CheckWeightWidth(job.ExpertWeightFormat, job.ExpertGemm(precision), $"{path}.expert_weight_precision", job.ExpertPrecision is null ? "precision" : "inference.expert_precision");
         return job;
+    }
+
+    /// <summary>Weight-only quantization stores weights no wider than the GEMM that multiplies them.</summary>
+    static void CheckWeightWidth(WeightFormat? format, Precision gemm, string path, string gemmKey)
+    {
+        if (format is null || format.ElementBits <= 8 * gemm.BytesPerElement()) return;
+        throw new InputException($"{path}: {format.Label} weights are wider than the {gemm.Label()} GEMMs that use them ({gemmKey}); store them in {gemm.Label()} or narrower, or raise {gemmKey}");
     }
 
     /// <summary>What an accelerator lacks, and the precisions it has.</summary>
@@ -516,6 +530,9 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
         r.OptionalNumber("pue", 1, InputLimits.MaxPue, "real data centres run between 1.05 and about 2");
         return run;
     }
+
+    static WeightFormat ParseWeightFormat(string text, string where) =>
+        WeightFormat.TryParse(text, out var f) ? f : throw new InputException($"{where}: unknown weight format '{text}'; use {WeightFormat.Names}");
 
     static Precision ParsePrecision(string text, string where) =>
         PrecisionInfo.TryParse(text, out var p) ? p : throw new InputException($"{where}: unknown precision '{text}'; use bf16, fp16, fp8 or fp4");

@@ -47,10 +47,11 @@ public sealed partial class InferenceModel
         // Attention runs on the cached K/V in their stored format, whatever the GEMM precision.
         var attention = PrecisionRules.Attention(cluster.Accelerator, job.KvPrecision);
         _rates = new DeviceRates(cluster.Accelerator, calibration, weightPrecision, attention);
-        var expertPrecision = job.ExpertPrecision ?? weightPrecision;
+        var expertPrecision = job.ExpertGemm(weightPrecision);
         _expertRates = new DeviceRates(cluster.Accelerator, calibration, expertPrecision, attention);
-        _weightBytes = weightPrecision.StoredBytesPerWeight();
-        _expertWeightBytes = expertPrecision.StoredBytesPerWeight();
+        // Weight-only quantization: the GEMMs run at their precision's rate and read the weights at their stored size.
+        _weightBytes = job.LayerWeights(weightPrecision).BytesPerWeight;
+        _expertWeightBytes = job.ExpertWeights(weightPrecision).BytesPerWeight;
         _layer = new LayerCost(model, ActivationBytes, _weightBytes, _expertWeightBytes);
         _pass = new PassComposer(model, _layer, _rates, _expertRates, cluster, calibration);
         _fabric = _pass.Fabric;

@@ -26,6 +26,23 @@ public sealed record InferenceJob
     /// keeps attention and dense layers in FP8); null = the scenario's precision.
     /// </summary>
     public Precision? ExpertPrecision { get; init; }
+    /// <summary>
+    /// Weight-only quantization: how the layers' weights (routed experts included) are stored when narrower than the GEMM
+    /// precision that multiplies them (INT4 AWQ with BF16 activations); null = stored in the GEMM precision.
+    /// </summary>
+    public WeightFormat? WeightFormat { get; init; }
+    /// <summary>The same for the routed experts alone (gpt-oss: MXFP4 experts, BF16 attention); null = as the other weights.</summary>
+    public WeightFormat? ExpertWeightFormat { get; init; }
+    /// <summary>Precision the routed experts' GEMMs run at, given the scenario's.</summary>
+    public Precision ExpertGemm(Precision gemm) => ExpertPrecision ?? gemm;
+
+    /// <summary>How attention, dense and shared-expert weights are stored: <see cref="WeightFormat"/>, else in the GEMM precision.</summary>
+    public WeightFormat LayerWeights(Precision gemm) => WeightFormat ?? Hardware.WeightFormat.Of(gemm);
+
+    /// <summary>How the routed experts are stored: their own format, else expert_precision's, else as the other layers.</summary>
+    public WeightFormat ExpertWeights(Precision gemm) =>
+        ExpertWeightFormat ?? (ExpertPrecision is { } ep ? Hardware.WeightFormat.Of(ep) : LayerWeights(gemm));
+
     /// <summary>Fraction of prompt tokens served from the prefix cache (their prefill is skipped).</summary>
     public double PrefixHitRate { get; init; }
     public ServingMode Mode { get; init; } = ServingMode.Aggregated;

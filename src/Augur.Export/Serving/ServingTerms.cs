@@ -32,6 +32,9 @@ static class ServingTerms
             throw Refuse.Setting(f, $"draft_tokens={job.DraftTokens}", "speculative decoding needs a draft model or method the scenario does not name; export without it and add the engine's speculative settings");
         if (job.ExpertPrecision is { } ep && ep != t.Scenario.Precision)
             throw Refuse.Setting(f, $"expert_precision={ep.Label()}", $"a mixed {t.Scenario.Precision.Label()}/{ep.Label()} checkpoint carries its precisions in its quantization config, not in a flag; serve such a checkpoint and drop expert_precision");
+        foreach (var (key, format) in new[] { ("weight_precision", job.WeightFormat), ("expert_weight_precision", job.ExpertWeightFormat) })
+            if (format is not null)
+                throw Refuse.Setting(f, $"{key}={format.Label}", $"a weight-only quantized checkpoint carries its format in its quantization config, not in a flag; serve such a checkpoint and drop {key}");
     }
 
     /// <summary>Sequences per engine rank when attention runs <paramref name="ranks"/> data-parallel replicas, each scheduling its own.</summary>

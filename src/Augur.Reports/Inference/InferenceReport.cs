@@ -25,7 +25,7 @@ public static class InferenceReport
         t.AddRow("layout", $"tp{l.Tp} pp{l.Pp} ep{l.Ep} dp_attention{l.DpAttention} × {l.Replicas} replicas ({job.Mode.ToString().ToLowerInvariant()})");
         string spread = job.InputTokensCv > 0 || job.OutputTokensCv > 0
             ? $" (mean; cv {Format.N(job.InputTokensCv, "0.##")} / {Format.N(job.OutputTokensCv, "0.##")})" : "";
-        t.AddRow("request", $"{job.InputTokens} in / {job.OutputTokens} out{spread}, weights {Augur.Domain.Hardware.PrecisionInfo.Label(s.Precision)}{(job.ExpertPrecision is { } ep ? $" (experts {Augur.Domain.Hardware.PrecisionInfo.Label(ep)})" : "")}, KV {Augur.Domain.Hardware.PrecisionInfo.Label(job.KvPrecision)}, prefix hit {Format.Pct(job.PrefixHitRate)}");
+        t.AddRow("request", $"{job.InputTokens} in / {job.OutputTokens} out{spread}, weights {WeightsLabel(s)}, KV {Augur.Domain.Hardware.PrecisionInfo.Label(job.KvPrecision)}, prefix hit {Format.Pct(job.PrefixHitRate)}");
         string capped = job.Concurrency is { } asked && asked > e.Concurrency
             ? $"; {asked} asked, but its prompts could not be prefilled fast enough to keep more in flight" : "";
         t.AddRow("concurrency per replica", $"{e.Concurrency} (max that fits: {e.MaxConcurrency}{capped})");
@@ -49,6 +49,21 @@ public static class InferenceReport
         return [t, BandReport.Basis(band), PhaseReport.Table(e), TrainingReport.MemoryTable(e.MemoryPerGpu)];
     }
 
+    /// <summary>
+    /// The stored weight formats: the layers' (with the GEMM precision when they are dequantized into it), then the
+    /// routed experts' when they differ from the scenario's (gpt-oss on Hopper: "bf16 (experts mxfp4 on bf16 GEMMs)").
+    /// </summary>
+    static string WeightsLabel(Scenario s)
+    {
+        var job = s.Inference!;
+        string layers = Stored(job.LayerWeights(s.Precision), s.Precision);
+        if (job.ExpertPrecision is null && job.ExpertWeightFormat is null) return layers;
+        return $"{layers} (experts {Stored(job.ExpertWeights(s.Precision), job.ExpertGemm(s.Precision))})";
+    }
+
+    static string Stored(Augur.Domain.Hardware.WeightFormat format, Augur.Domain.Hardware.Precision gemm) =>
+        format.Label == Augur.Domain.Hardware.PrecisionInfo.Label(gemm) ? format.Label : $"{format.Label} on {Augur.Domain.Hardware.PrecisionInfo.Label(gemm)} GEMMs";
+
     /// <summary>HBM a serving GPU may fill: its capacity times the job's memory fraction.</summary>
     static double Usable(Scenario s) => s.Cluster.Accelerator.HbmCapacity.GiB * s.Inference!.MemoryFraction;
 
@@ -68,6 +83,8 @@ public static class InferenceReport
             ["prefix_hit_rate"] = JsonOut.Num(job.PrefixHitRate),
             ["precision"] = Augur.Domain.Hardware.PrecisionInfo.Label(s.Precision),
             ["expert_precision"] = s.Model.Moe is null ? null : Augur.Domain.Hardware.PrecisionInfo.Label(job.ExpertPrecision ?? s.Precision),
+            ["weight_precision"] = job.LayerWeights(s.Precision).Label,
+            ["expert_weight_precision"] = s.Model.Moe is null ? null : job.ExpertWeights(s.Precision).Label,
             ["kv_precision"] = Augur.Domain.Hardware.PrecisionInfo.Label(job.KvPrecision),
             ["routing"] = s.Model.Moe is null ? null : job.Routing.ToString().ToLowerInvariant(),
         };
