@@ -101,8 +101,30 @@ public static class CatalogReport
             ["sources"] = Strings(m.Sources), ["notes"] = m.Notes,
         };
         if (m.Spec.Moe is { } moe)
+        {
             o["moe"] = new JsonObject { ["experts"] = moe.Experts, ["top_k"] = moe.TopK, ["shared_experts"] = moe.SharedExperts, ["expert_ffn"] = moe.ExpertFfn, ["first_dense_layers"] = moe.FirstDenseLayers };
+            if (moe.LayerStep > 1) { o["moe"]!["layer_step"] = moe.LayerStep; o["moe"]!["moe_layers"] = m.Spec.MoeLayers; }
+        }
+        Structures(m.Spec, o);
         return o;
+    }
+
+    /// <summary>The layer structures read from config.json beyond plain full attention, each only when the model has it.</summary>
+    static void Structures(Augur.Domain.Models.ModelSpec s, JsonObject o)
+    {
+        if (s.SlidingWindow > 0)
+            o["sliding_window"] = new JsonObject { ["window"] = s.SlidingWindow, ["layers"] = JsonOut.Num(s.SlidingLayerFraction * s.Layers) };
+        if (s.AttentionChunk > 0)
+            o["chunked_attention"] = new JsonObject { ["chunk"] = s.AttentionChunk, ["layers"] = JsonOut.Num(s.ChunkedLayerFraction * s.Layers) };
+        if (s.LinearAttention is { } lin)
+            o["linear_attention"] = new JsonObject
+            {
+                ["layers"] = lin.Layers, ["key_heads"] = lin.KeyHeads, ["value_heads"] = lin.ValueHeads, ["key_head_dim"] = lin.KeyHeadDim,
+                ["value_head_dim"] = lin.ValueHeadDim, ["conv_kernel"] = lin.ConvKernel, ["state_elements_per_layer"] = JsonOut.Num(lin.StateElements),
+            };
+        if (s.SparseAttention is { } dsa)
+            o["sparse_attention"] = new JsonObject { ["index_heads"] = dsa.IndexHeads, ["index_head_dim"] = dsa.IndexHeadDim, ["top_k"] = dsa.TopK };
+        if (s.MtpLayers > 0) o["mtp_layers"] = s.MtpLayers;
     }
 
     static JsonArray Strings(IEnumerable<string> s) => new(s.Select(x => (JsonNode)JsonValue.Create(x)!).ToArray());

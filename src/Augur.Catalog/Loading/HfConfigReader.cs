@@ -14,6 +14,8 @@ public static class HfConfigReader
 
     public static ModelSpec Read(MappingNode c, string name, string source)
     {
+        // A multimodal checkpoint (Llama 4, Qwen-VL) nests its language model under text_config; that is what Augur costs.
+        if (!c.Has("hidden_size") && c.OptionalMapping("text_config") is { } text) c = text;
         string type = c.OptionalString("model_type") ?? "";
         bool gpt2 = type == "gpt2" || c.Has("n_embd");
         int hidden = Width(c, gpt2 ? "n_embd" : "hidden_size");
@@ -22,6 +24,9 @@ public static class HfConfigReader
         int kvHeads = c.OptionalInteger("num_key_value_heads", 0, InputLimits.MaxModelCount, CountReason) ?? heads;
         int headDim = c.OptionalInteger("head_dim", 0, InputLimits.MaxModelWidth, WidthReason) ?? hidden / heads;
         int ffn = gpt2 ? c.OptionalInteger("n_inner", 0, InputLimits.MaxModelWidth, WidthReason) ?? 4 * hidden : Width(c, "intermediate_size");
+        // Llama 4 names its dense layers' width intermediate_size_mlp and its experts' intermediate_size.
+        int expertDefault = ffn;
+        if (c.OptionalInteger("intermediate_size_mlp", 1, InputLimits.MaxModelWidth, WidthReason) is { } mlp) ffn = mlp;
         int vocab = Positive(c, "vocab_size");
         c.OptionalInteger("vocab_size", 1, InputLimits.MaxVocab, "a hundred times the largest shipped tokenizers");
         if (kvHeads <= 0 || headDim <= 0 || ffn <= 0)
@@ -48,9 +53,14 @@ public static class HfConfigReader
             LearnedPositions = gpt2 ? c.OptionalInteger("n_positions", 0, InputLimits.MaxSequenceTokens, "far beyond any context window") ?? 1024 : 0,
             Dropout = dropout > 0,
             Mla = ReadMla(c),
-            Moe = ReadMoe(c, ffn, layers),
+            Moe = ReadMoe(c, type, expertDefault, layers),
             SlidingWindow = SlidingWindow(c, type, layers, out double fraction),
             SlidingLayerFraction = fraction,
+            AttentionChunk = AttentionChunk(c, type, layers, out double chunked),
+            ChunkedLayerFraction = chunked,
+            LinearAttention = ReadLinearAttention(c, type, layers),
+            SparseAttention = ReadSparseAttention(c),
+            MtpLayers = c.OptionalInteger("num_nextn_predict_layers", 0, 64, "DeepSeek-V3 has one") ?? 0,
             Source = source,
         };
     }
@@ -92,7 +102,7 @@ public static class HfConfigReader
             Width(c, "v_head_dim"));
     }
 
-    static MoeSpec? ReadMoe(MappingNode c, int ffn, int layers)
+    static MoeSpec? ReadMoe(MappingNode c, string type, int ffn, int layers)
     {
         int experts = c.OptionalInteger("n_routed_experts", 0, InputLimits.MaxModelCount, CountReason)
                       ?? c.OptionalInteger("num_local_experts", 0, InputLimits.MaxModelCount, CountReason)
@@ -106,9 +116,53 @@ public static class HfConfigReader
         int shared = c.OptionalInteger("n_shared_experts", 0, InputLimits.MaxModelCount, CountReason) ?? 0;
         int sharedFfn = expertFfn;
         if (c.OptionalInteger("shared_expert_intermediate_size", 0, InputLimits.MaxModelWidth, WidthReason) is { } s && s > 0) { shared = Math.Max(shared, 1); sharedFfn = s; }
+        // Llama 4's MoE block always adds one shared expert as wide as a routed one (transformers Llama4TextMoe.shared_expert).
+        if (type.StartsWith("llama4", StringComparison.Ordinal)) shared = Math.Max(shared, 1);
         int firstDense = Math.Clamp(c.OptionalInteger("first_k_dense_replace") ?? 0, 0, layers);
-        return new MoeSpec(experts, topK, shared, expertFfn, sharedFfn, firstDense);
+        int step = c.OptionalInteger("interleave_moe_layer_step", 1, layers, "at most one MoE layer in the model")
+                   ?? c.OptionalInteger("decoder_sparse_step", 1, layers, "at most one MoE layer in the model") ?? 1;
+        return new MoeSpec(experts, topK, shared, expertFfn, sharedFfn, firstDense, step);
     }
+
+    /// <summary>layer_types entries of one kind, or null when the config lists none.</summary>
+    static int? LayersOfType(MappingNode c, string kind) =>
+        c.Get("layer_types") is SequenceNode types ? types.Items.Count(n => n is ScalarNode { Text: var t } && t == kind) : null;
+
+    /// <summary>
+    /// Chunked local attention: attention_chunk_size on the layer_types marked chunked_attention, or (Llama 4 configs that
+    /// list none) on the RoPE layers: no_rope_layers' ones, else every layer but each no_rope_layer_interval-th (4).
+    /// </summary>
+    static int AttentionChunk(MappingNode c, string type, int layers, out double fraction)
+    {
+        fraction = 0;
+        int chunk = c.OptionalInteger("attention_chunk_size", 0, InputLimits.MaxSequenceTokens, "far beyond any context window") ?? 0;
+        if (chunk <= 0) return 0;
+        int chunked;
+        if (LayersOfType(c, "chunked_attention") is { } listed) chunked = listed;
+        else if (!type.StartsWith("llama4", StringComparison.Ordinal)) return 0;
+        else if (c.Get("no_rope_layers") is SequenceNode rope && rope.Items.Count > 0) chunked = rope.Items.Count(n => n is ScalarNode { Text: "1" });
+        else chunked = layers - layers / (c.OptionalInteger("no_rope_layer_interval", 1, layers, "at most the layer count") ?? 4);
+        fraction = (double)chunked / layers;
+        return chunked > 0 ? chunk : 0;
+    }
+
+    /// <summary>
+    /// Linear-attention (Gated DeltaNet) layers: the layer_types marked linear_attention, or (Qwen3-Next configs that list
+    /// none) every layer but each full_attention_interval-th.
+    /// </summary>
+    static LinearAttentionSpec? ReadLinearAttention(MappingNode c, string type, int layers)
+    {
+        int linear = LayersOfType(c, "linear_attention")
+                     ?? (type == "qwen3_next" ? layers - layers / (c.OptionalInteger("full_attention_interval", 1, layers, "at most the layer count") ?? 4) : 0);
+        if (linear <= 0) return null;
+        if (linear >= layers) throw new InputException($"{c.Path}.layer_types: every layer is linear attention; Augur costs hybrids that keep some full-attention layers");
+        return new LinearAttentionSpec(linear, Count(c, "linear_num_key_heads"), Count(c, "linear_num_value_heads"),
+            Width(c, "linear_key_head_dim"), Width(c, "linear_value_head_dim"), Count(c, "linear_conv_kernel_dim"));
+    }
+
+    /// <summary>DeepSeek Sparse Attention: index_topk with the indexer's index_n_heads and index_head_dim.</summary>
+    static SparseAttentionSpec? ReadSparseAttention(MappingNode c) =>
+        c.Has("index_topk") ? new SparseAttentionSpec(Count(c, "index_n_heads"), Width(c, "index_head_dim"), Positive(c, "index_topk")) : null;
 
     static int SlidingWindow(MappingNode c, string type, int layers, out double fraction)
     {

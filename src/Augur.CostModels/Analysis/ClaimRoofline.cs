@@ -27,7 +27,7 @@ public static class ClaimRoofline
         double requests = tokensPerSecond / (countsInput ? input + output : output);
         double prefill = input * FlopCounter.ForSequence(m, input).Forward;
         double decodeContext = input + output / 2.0;
-        double decode = output * FlopCounter.ForContext(m, decodeContext, FlopCounter.DecodeWindow(m, decodeContext)).Forward;
+        double decode = output * FlopCounter.ForDecode(m, decodeContext).Forward;
         double flops = requests * (prefill + decode) / chips;
 
         double weightBytes = ParameterCounter.Count(m).Total * weights.StoredBytesPerWeight();

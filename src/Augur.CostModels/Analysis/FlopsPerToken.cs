@@ -38,36 +38,37 @@ public readonly record struct FlopsPerToken(
 public static class FlopCounter
 {
     /// <summary>Per-token forward FLOPs for training or prefill of a full sequence of <paramref name="seqLen"/> tokens.</summary>
-    public static FlopsPerToken ForSequence(ModelSpec m, double seqLen) =>
-        ForContext(m, seqLen / 2.0, WindowedContext(m, seqLen));
+    public static FlopsPerToken ForSequence(ModelSpec m, double seqLen) => ForKeys(m, AttentionSpan.Causal(m, seqLen));
 
-    /// <summary>Average attended context per token for the sliding-window layers of a causal sequence.</summary>
-    public static double WindowedContext(ModelSpec m, double seqLen)
-    {
-        if (m.SlidingWindow <= 0) return seqLen / 2.0;
-        double w = m.SlidingWindow;
-        return seqLen <= w ? seqLen / 2.0 : w - w * w / (2.0 * seqLen);
-    }
-
-    /// <summary>Keys a decoding token attends in sliding-window layers at a context of <paramref name="context"/> tokens.</summary>
-    public static double DecodeWindow(ModelSpec m, double context) => m.SlidingWindow > 0 ? Math.Min(context, m.SlidingWindow) : context;
+    /// <summary>Per-token forward FLOPs of a token decoding at a context of <paramref name="context"/> tokens.</summary>
+    public static FlopsPerToken ForDecode(ModelSpec m, double context) => ForKeys(m, AttentionSpan.Decode(m, context));
 
     /// <summary>
-    /// Per-token forward FLOPs when each token attends to <paramref name="fullContext"/> tokens in full-attention
-    /// layers and <paramref name="windowContext"/> in sliding-window layers (decode: the current context length).
+    /// Per-token forward FLOPs when each query attends <paramref name="keys"/> in each kind of layer
+    /// (<see cref="AttentionSpan"/>). Linear-attention layers and DSA's indexer add their own (<see cref="LinearAttentionCost"/>,
+    /// <see cref="SparseAttentionCost"/>), the indexer over every earlier token (the full span).
     /// </summary>
-    public static FlopsPerToken ForContext(ModelSpec m, double fullContext, double windowContext)
+    public static FlopsPerToken ForKeys(ModelSpec m, in AttendedKeys keys)
     {
         double d = m.Hidden;
         int layers = m.Layers;
-        double proj = 2 * ParameterCounter.AttentionProjectionParams(m) * layers;
+        double softmaxLayers = m.SoftmaxLayers;
+        double proj = 2 * ParameterCounter.AttentionProjectionParams(m) * softmaxLayers;
         double qkDim, vDim;
         if (m.Mla is { } mla) { qkDim = mla.QkHeadDim; vDim = mla.VHeadDim; }
         else { qkDim = m.HeadDim; vDim = m.HeadDim; }
         double perContextToken = 2 * m.Heads * (qkDim + vDim);
         double slidingLayers = m.SlidingWindow > 0 ? layers * m.SlidingLayerFraction : 0;
-        double fullLayers = layers - slidingLayers;
-        double core = perContextToken * (fullLayers * fullContext + slidingLayers * windowContext);
+        double chunkedLayers = m.AttentionChunk > 0 ? layers * m.ChunkedLayerFraction : 0;
+        double fullLayers = softmaxLayers - slidingLayers - chunkedLayers;
+        double full = m.SparseAttention is null ? keys.Full : keys.Sparse;
+        double core = perContextToken * (fullLayers * full + slidingLayers * keys.Window + chunkedLayers * keys.Chunk);
+        if (m.SparseAttention is { } dsa) core += softmaxLayers * SparseAttentionCost.IndexFlopsPerKey(dsa) * keys.Full;
+        if (m.LinearAttention is { } lin)
+        {
+            proj += 2 * LinearAttentionCost.ProjectionParams(m.Hidden, lin) * lin.Layers;
+            core += LinearAttentionCost.RecurrentFlopsPerToken(lin) * lin.Layers;
+        }
 
         double denseMlp = 2 * ParameterCounter.MlpParams(d, m.Ffn, m.GatedMlp) * m.DenseLayers;
         double routed = 0, shared = 0, router = 0;

@@ -9,23 +9,32 @@ public static class KvCache
 {
     /// <summary>
     /// Bytes cached per token for the whole model: MHA/GQA 2·L·h_kv·d_h·bytes; MLA L·(kv_lora_rank + rope)·bytes
-    /// (the compressed latent plus the shared rotary key, which tensor parallelism cannot shard).
-    /// Sliding-window layers are counted in full here; <see cref="BytesPerTokenAtContext"/> caps them.
+    /// (the compressed latent plus the shared rotary key, which tensor parallelism cannot shard), over the softmax-attention
+    /// layers only (linear-attention layers keep a fixed state instead); DSA adds each layer's FP8 index key.
+    /// Sliding-window and chunked layers are counted in full here; <see cref="BytesPerTokenAtContext"/> caps them.
     /// </summary>
     public static Bytes BytesPerToken(ModelSpec m, Precision kv) =>
-        new(ElementsPerTokenPerLayer(m) * m.Layers * kv.BytesPerElement());
+        new(ElementsPerTokenPerLayer(m) * m.SoftmaxLayers * kv.BytesPerElement() + IndexBytesPerToken(m));
+
+    /// <summary>DSA's cached index keys per token, every layer (<see cref="SparseAttentionCost.IndexKeyBytes"/>); 0 without DSA.</summary>
+    public static double IndexBytesPerToken(ModelSpec m) =>
+        m.SparseAttention is { } dsa ? SparseAttentionCost.IndexKeyBytes(dsa) * m.Layers : 0;
 
     public static double ElementsPerTokenPerLayer(ModelSpec m) =>
         m.Mla is { } mla ? mla.KvLoraRank + mla.QkRopeHeadDim : 2.0 * m.KvHeads * m.HeadDim;
 
-    /// <summary>Average KV bytes per token of a sequence of <paramref name="contextTokens"/>, with windowed layers holding at most their window.</summary>
+    /// <summary>
+    /// Average KV bytes per token of a sequence of <paramref name="contextTokens"/>, with sliding-window layers holding at
+    /// most their window and chunked layers at most one chunk (linear-attention layers hold none, as in <see cref="BytesPerToken"/>).
+    /// </summary>
     public static Bytes BytesPerTokenAtContext(ModelSpec m, Precision kv, double contextTokens)
     {
-        if (m.SlidingWindow <= 0 || contextTokens <= m.SlidingWindow) return BytesPerToken(m, kv);
-        double windowed = m.Layers * m.SlidingLayerFraction;
-        double full = m.Layers - windowed;
-        double layersEquivalent = full + windowed * m.SlidingWindow / contextTokens;
-        return new(ElementsPerTokenPerLayer(m) * layersEquivalent * kv.BytesPerElement());
+        bool windowCaps = m.SlidingWindow > 0 && contextTokens > m.SlidingWindow, chunkCaps = m.AttentionChunk > 0 && contextTokens > m.AttentionChunk;
+        if (!windowCaps && !chunkCaps) return BytesPerToken(m, kv);
+        double windowed = windowCaps ? m.Layers * m.SlidingLayerFraction : 0, chunked = chunkCaps ? m.Layers * m.ChunkedLayerFraction : 0;
+        double full = m.SoftmaxLayers - windowed - chunked;
+        double layersEquivalent = full + windowed * m.SlidingWindow / contextTokens + chunked * m.AttentionChunk / contextTokens;
+        return new(ElementsPerTokenPerLayer(m) * layersEquivalent * kv.BytesPerElement() + IndexBytesPerToken(m));
     }
 
     /// <summary>

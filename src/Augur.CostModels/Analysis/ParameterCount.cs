@@ -79,7 +79,10 @@ public static class ParameterCounter
     public static ParameterCount Count(ModelSpec m)
     {
         double d = m.Hidden;
-        double attention = AttentionProjectionParams(m) + 2 * d; // two RMS/LayerNorms per layer
+        // Two RMS/LayerNorms per layer; linear-attention layers' projections averaged in by their share of the layers.
+        double attention = (m.LinearAttention is { } lin
+            ? (AttentionProjectionParams(m) * m.SoftmaxLayers + LinearAttentionCost.ProjectionParams(d, lin) * lin.Layers) / m.Layers
+            : AttentionProjectionParams(m)) + 2 * d;
         double dense = MlpParams(d, m.Ffn, m.GatedMlp);
         double routedAll = 0, oneExpert = 0, shared = 0;
         int topK = 0;
@@ -96,10 +99,12 @@ public static class ParameterCounter
             m.DenseLayers, m.MoeLayers, topK);
     }
 
-    /// <summary>Weights of the Q, K, V and output projections (MLA: the low-rank chain and its norms).</summary>
+    /// <summary>Weights of one softmax-attention layer's Q, K, V and output projections (MLA: the low-rank chain and its norms; DSA: and its indexer).</summary>
     public static double AttentionProjectionParams(ModelSpec m)
     {
         double d = m.Hidden;
+        if (m.SparseAttention is { } dsa)
+            return SparseAttentionCost.Params(d, m.Mla is { QLoraRank: > 0 } q ? q.QLoraRank : m.Hidden, dsa) + AttentionProjectionParams(m with { SparseAttention = null });
         if (m.Mla is { } mla)
         {
             double h = m.Heads;

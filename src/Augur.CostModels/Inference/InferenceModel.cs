@@ -128,8 +128,22 @@ public sealed partial class InferenceModel
     /// <see cref="ReservedTokensPerSequence"/>): every sequence reserves its full final length (TensorRT-LLM style; a
     /// paged cache at average occupancy fits more).
     /// </summary>
-    public int MaxConcurrency(in InferenceLayout l) =>
-        (int)Math.Min(int.MaxValue / 2, Math.Floor(KvCapacityTokensPerAttentionGroup(l) / ReservedTokensPerSequence)) * l.DpAttention;
+    public int MaxConcurrency(in InferenceLayout l)
+    {
+        double state = StateBytesPerSequencePerGpu(l).Value;
+        double perGroup = state > 0
+            ? Math.Floor(Math.Max(0, UsableKvBytesPerGpu(l).Value) / (ReservedTokensPerSequence * KvBytesPerTokenPerGpu(l).Value + state))
+            : Math.Floor(KvCapacityTokensPerAttentionGroup(l) / ReservedTokensPerSequence);
+        return (int)Math.Min(int.MaxValue / 2, perGroup) * l.DpAttention;
+    }
+
+    /// <summary>
+    /// The fixed state one sequence holds on one GPU in linear-attention layers, beside its KV cache: the stage's share of
+    /// those layers × <see cref="LinearAttentionSpec.StateElements"/> / tp (heads split over TP), in 16 bits (vLLM keeps
+    /// the recurrent state in the model's dtype unless told otherwise). Zero without linear attention.
+    /// </summary>
+    public Bytes StateBytesPerSequencePerGpu(in InferenceLayout l) =>
+        _m.LinearAttention is { } lin ? new(lin.Layers / (double)l.Pp * lin.StateElements / l.Tp * ActivationBytes) : Bytes.Zero;
 
     /// <summary>
     /// KV tokens a running sequence reserves on average: input + (1 + cv²)·output. With varied outputs the sequences
@@ -142,7 +156,7 @@ public sealed partial class InferenceModel
     public MemoryBreakdown Memory(in InferenceLayout l, int sequences)
     {
         double perGroup = Math.Ceiling((double)sequences / l.DpAttention);
-        var kv = KvBytesPerTokenPerGpu(l) * (perGroup * ReservedTokensPerSequence);
+        var kv = KvBytesPerTokenPerGpu(l) * (perGroup * ReservedTokensPerSequence) + StateBytesPerSequencePerGpu(l) * perGroup;
         return new MemoryBreakdown(WeightsPerGpu(l), default, default, ActivationWorkspace(l), default, kv, Runtime(l));
     }
 
@@ -248,8 +262,9 @@ public sealed partial class InferenceModel
         double tokens = p.Tokens, logitTokens = p.LogitTokens, microBatches = p.MicroBatches, prefillShare = p.PrefillShare;
         if (tokens <= 0) return new IterationCost { Compute = default, TensorParallel = Seconds.Zero, ExpertParallel = Seconds.Zero, PipelineP2P = Seconds.Zero, Overhead = _cal.ServingIterationOverhead, FlopBound = Seconds.Zero, ByteBound = Seconds.Zero };
         double context = p.AttendedSum / tokens;
-        double window = FlopCounter.DecodeWindow(_m, context);
-        var kvBytesPerLayer = KvCache.BytesPerTokenPerLayer(_m, _job.KvPrecision, l.Tp) * p.KvReadTokens;
+        var keys = AttentionSpan.Decode(_m, context);
+        // A decoding sequence reads, per softmax layer, the cached tokens that layer attends: windows, chunks and DSA's top-k fewer.
+        var kvBytesPerLayer = KvCache.BytesPerTokenPerLayer(_m, _job.KvPrecision, l.Tp) * (p.KvReadTokens * AttentionSpan.DecodeReadShare(_m, context));
 
         double moeTokens = tokens * p.ActiveGroups;
         double visits = 0, touched = 0, touchedTotal = 0, imbalance = 1;
@@ -263,7 +278,8 @@ public sealed partial class InferenceModel
         }
         var shape = new LayerShape
         {
-            Tokens = tokens, FullContext = context, WindowContext = window, Tp = l.Tp, Etp = l.Etp, Kernel = AttentionKernel.Flash,
+            Tokens = tokens, FullContext = keys.Full, WindowContext = keys.Window, ChunkContext = keys.Chunk, SparseContext = keys.Sparse,
+            DecodeShare = 1 - p.PrefillShare, CachedTokens = p.KvReadTokens, Tp = l.Tp, Etp = l.Etp, Kernel = AttentionKernel.Flash,
             ExpertTokenVisits = visits, ExpertsTouched = touched, KvBytesPerLayer = kvBytesPerLayer, LatentAttentionShare = p.LatentShare,
         };
         // Each token goes to every GPU holding a shard of one of its experts: min(top-k, ep) expert-parallel ranks × etp
@@ -307,7 +323,7 @@ public sealed partial class InferenceModel
         }
         // Bytes the pass must read per GPU: the weights its GEMMs read (untouched experts skipped), plus the KV cache.
         double weightBytes = compute.WeightBytes.Value;
-        double kvBytes = kvBytesPerLayer.Value * _m.Layers;
+        double kvBytes = kvBytesPerLayer.Value * _m.SoftmaxLayers + p.KvReadTokens * KvCache.IndexBytesPerToken(_m);
         // The routed experts' FLOPs run at their own precision's rate (expert_precision), the rest at the weights'.
         double expertFlops = _m.MoeLayers * _layer.RoutedExpertFlops(shape).Value;
         double flopSeconds = (compute.HardwareFlops.Value - expertFlops) / _rates.Gemm.PerSecond + expertFlops / _expertRates.Gemm.PerSecond;

@@ -1,3 +1,4 @@
+using Augur.CostModels.Analysis;
 using Augur.CostModels.Compute;
 using Augur.Domain.Models;
 using Augur.Domain.Parallelism;
@@ -135,7 +136,19 @@ public sealed class LayerCost
 
     static LayerTime ElementwiseTime(double seconds) => new() { Elementwise = new Seconds(seconds) };
 
+    /// <summary>
+    /// The attention of an average layer: softmax attention on its share of the layers, linear attention on the rest
+    /// (their weights and time in proportion, so a stage's sum over its layers holds both kinds).
+    /// </summary>
     LayerTime Attention(in DeviceRates r, in LayerShape s)
+    {
+        var softmax = SoftmaxAttention(r, s);
+        if (_m.LinearAttention is not { } linear) return softmax;
+        double share = _m.LinearLayerFraction;
+        return softmax * (1 - share) + LinearAttention(r, s, linear) * share;
+    }
+
+    LayerTime SoftmaxAttention(in DeviceRates r, in LayerShape s)
     {
         double d = _m.Hidden, tp = s.Tp, h = _m.Heads / tp, T = s.Tokens;
         var proj = default(LayerTime);
@@ -157,7 +170,43 @@ public sealed class LayerCost
             proj += Gemm(r, T, (h + 2 * kvHeads) * _m.HeadDim, d);
             proj += Gemm(r, T, d, h * _m.HeadDim);
         }
-        return proj + Core(r, s, h);
+        var t = proj + Core(r, s, h);
+        return _m.SparseAttention is { } dsa ? t + Indexer(r, s, dsa) : t;
+    }
+
+    /// <summary>
+    /// DSA's lightning indexer (<see cref="SparseAttentionCost"/>): its three projections, then every query scored against
+    /// every earlier token's index key (the full span) at the attention rate, reading the cached index keys when
+    /// decoding, and the top-k selection over the scores as an fp32 write and read. The indexer's heads are not split
+    /// over tensor parallelism (model.py builds them as plain Linear layers).
+    /// </summary>
+    LayerTime Indexer(in DeviceRates r, in LayerShape s, SparseAttentionSpec dsa)
+    {
+        double d = _m.Hidden, T = s.Tokens, q = _m.Mla is { QLoraRank: > 0 } mla ? mla.QLoraRank : d;
+        var t = Gemm(r, T, (double)dsa.IndexHeads * dsa.IndexHeadDim, q) + Gemm(r, T, dsa.IndexHeadDim, d) + UnquantizedGemm(r, T, dsa.IndexHeads, d);
+        double pairs = T * s.FullContext, flops = pairs * SparseAttentionCost.IndexFlopsPerKey(dsa);
+        double io = s.CachedTokens * SparseAttentionCost.IndexKeyBytes(dsa);
+        return t + new LayerTime { Attention = new Seconds(Roofline.AttentionSeconds(r, flops, io, s.FullContext)), HardwareFlops = new Flops(flops) }
+                 + ElementwiseTime(Roofline.StreamSeconds(r, pairs * 2 * 4.0));
+    }
+
+    /// <summary>
+    /// One Gated DeltaNet layer (<see cref="LinearAttentionCost"/>), its heads split over tensor parallelism: the input
+    /// projections (q, k, v, z; β, α) and the output projection as GEMMs; the short convolution as a pass over its
+    /// channels; the recurrence at the attention rate, chunkwise for prefill and training tokens and recurrent for decoding
+    /// ones, reading and writing the state once per chunk or once per decoding token. It keeps no KV cache.
+    /// </summary>
+    LayerTime LinearAttention(in DeviceRates r, in LayerShape s, LinearAttentionSpec lin)
+    {
+        double d = _m.Hidden, T = s.Tokens, tp = s.Tp;
+        double qk = 2.0 * lin.KeyHeads * lin.KeyHeadDim / tp, v = (double)lin.ValueHeads * lin.ValueHeadDim / tp;
+        var proj = Gemm(r, T, qk + 2 * v, d) + Gemm(r, T, 2.0 * lin.ValueHeads / tp, d) + Gemm(r, T, d, v);
+        double decode = s.DecodeShare;
+        double flops = T * ((1 - decode) * LinearAttentionCost.ChunkwiseFlopsPerToken(lin) + decode * LinearAttentionCost.RecurrentFlopsPerToken(lin)) / tp;
+        double stateVisits = T * ((1 - decode) / LinearAttentionCost.Chunk + decode);
+        double io = (stateVisits * 2 * lin.StateElements / tp + T * (qk + 2 * v)) * _activationBytes;
+        var core = new LayerTime { Attention = new Seconds(Roofline.AttentionSeconds(r, flops, io, 0)), HardwareFlops = new Flops(flops) };
+        return proj + core + Stream(r, 2 * T * lin.ConvChannels / tp);
     }
 
     LayerTime Core(in DeviceRates r, in LayerShape s, double headsPerGpu)
@@ -180,12 +229,9 @@ public sealed class LayerCost
         return new LayerTime { Attention = new Seconds(Roofline.AttentionSeconds(r, f, io, context)), HardwareFlops = new Flops(f) };
     }
 
-    /// <summary>Average keys a query attends over the model's full and sliding-window layers.</summary>
-    public double AttendedContext(in LayerShape s)
-    {
-        double sliding = _m.SlidingWindow > 0 ? _m.SlidingLayerFraction : 0;
-        return (1 - sliding) * s.FullContext + sliding * s.WindowContext;
-    }
+    /// <summary>Average keys a query attends over the model's softmax-attention layers (<see cref="AttentionSpan.PerSoftmaxLayer"/>).</summary>
+    public double AttendedContext(in LayerShape s) =>
+        AttentionSpan.PerSoftmaxLayer(_m, new AttendedKeys(s.FullContext, s.WindowContext, s.ChunkContext, s.SparseContext));
 
     LayerTime Mlp(in DeviceRates r, double tokens, double ffn, int tp)
     {

@@ -15,6 +15,14 @@ public readonly record struct LayerShape
     public required double FullContext { get; init; }
     /// <summary>Average attended tokens in sliding-window layers.</summary>
     public required double WindowContext { get; init; }
+    /// <summary>Average attended tokens in chunked-attention layers (<see cref="Analysis.AttentionSpan"/>).</summary>
+    public double ChunkContext { get; init; }
+    /// <summary>Average tokens DeepSeek Sparse Attention's top-k selection leaves each query.</summary>
+    public double SparseContext { get; init; }
+    /// <summary>Fraction of <see cref="Tokens"/> that are decoding steps (one token of a sequence at a time); 0 in training.</summary>
+    public double DecodeShare { get; init; }
+    /// <summary>Cached tokens this GPU's decoding sequences hold per layer (what an indexer over every earlier token reads).</summary>
+    public double CachedTokens { get; init; }
     /// <summary>Tensor-parallel degree of attention and dense MLP.</summary>
     public required int Tp { get; init; }
     /// <summary>Norm/residual activations sharded over TP (otherwise replicated).</summary>

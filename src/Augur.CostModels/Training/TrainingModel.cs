@@ -32,6 +32,7 @@ public sealed class TrainingModel
     readonly double _modelFlopsPerStep;
     readonly double _activationBytes;
     readonly int _sites;
+    readonly AttendedKeys _keys;
     readonly QuantizationTraffic _quantization;
 
     public TrainingModel(ModelSpec model, Cluster cluster, TrainingJob job, HardwareCalibration calibration)
@@ -50,6 +51,7 @@ public sealed class TrainingModel
         _fabric = _pass.Fabric;
         _params = ParameterCounter.Count(model);
         Flops = FlopCounter.ForSequence(model, job.SeqLen);
+        _keys = AttentionSpan.Causal(model, job.SeqLen);
         _modelFlopsPerStep = Flops.Training * job.TokensPerStep;
     }
 
@@ -80,7 +82,7 @@ public sealed class TrainingModel
         double imbalance = ExpertImbalance(l);
         var shape = new LayerShape
         {
-            Tokens = tokens, FullContext = _job.SeqLen / 2.0, WindowContext = FlopCounter.WindowedContext(_m, _job.SeqLen),
+            Tokens = tokens, FullContext = _keys.Full, WindowContext = _keys.Window, ChunkContext = _keys.Chunk, SparseContext = _keys.Sparse,
             Tp = l.Tp, SequenceParallel = l.Sp, Etp = l.Etp, Kernel = _job.AttentionKernel,
             ExpertTokenVisits = _m.Moe is { } moe ? tokens * moe.TopK * l.Etp / l.Tp * imbalance : 0,
             ExpertsTouched = _m.Moe is { } experts ? (double)experts.Experts / l.Ep : 0,
@@ -88,7 +90,7 @@ public sealed class TrainingModel
         };
 
         int stageLayers = (_m.Layers + l.Pp - 1) / l.Pp;
-        int moeLayers = Math.Min(stageLayers, _m.MoeLayers);
+        int moeLayers = _m.MoeLayersIn(stageLayers);
         var pass = _pass.Compose(new StagePass
         {
             Shape = shape, DenseLayers = stageLayers - moeLayers, MoeLayers = moeLayers, Backward = true, Recompute = l.Recompute,
