@@ -14,7 +14,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
     static readonly string[] TopKeys = ["name", "workload", "model", "hardware", "system", "cluster", "precision", "parallelism", "training", "inference", "simulation", "rl", "run", "objective", "measured", "source", "id", "notes"];
     static readonly string[] ClusterKeys = ["gpus", "scale_up_domain", "scale_up_bandwidth", "scale_out_bandwidth", "in_network_reduction", "sites", "wan_bandwidth", "wan_latency_ms"];
     static readonly string[] LayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "microbatch", "recompute", "dp_attention", "fsdp"];
-    static readonly string[] TrainingKeys = ["seq_len", "global_batch", "tokens", "flops", "attention", "overlap_dp", "routing", "cross_site", "diloco"];
+    static readonly string[] TrainingKeys = ["seq_len", "global_batch", "tokens", "flops", "attention", "overlap_dp", "routing", "cross_site", "diloco", "mtp_layers"];
     static readonly string[] DiLoCoKeys = ["inner_steps", "outer_bits", "fragments", "overlap_steps"];
     static readonly string[] InferenceKeys = ["input_tokens", "output_tokens", "input_tokens_cv", "output_tokens_cv", "concurrency", "kv_precision", "expert_precision", "weight_precision", "expert_weight_precision", "prefix_hit_rate", "mode", "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "memory_fraction", "draft_tokens", "acceptance", "target_output_tokens_per_s", "routing"];
     static readonly string[] RunKeys = ["usd_per_gpu_hour", "gpu_mtbf_hours", "checkpoint_write_s", "restart_s", "power_utilization", "pue"];
@@ -354,6 +354,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
         {
             SeqLen = seq, GlobalBatch = batch, Precision = precision, TokenBudget = tokens, FlopBudget = flops,
             AttentionKernel = kernel, OverlapDataParallel = t.OptionalBool("overlap_dp") ?? true, Routing = ReadRouting(t),
+            MtpLayers = t.OptionalInteger("mtp_layers", 0, 16, "DeepSeek-V3 trains one; Megatron's --mtp-num-layers") ?? 0,
             CrossSite = crossSite.Method, CrossSiteChoices = crossSite.Choices,
         };
     }

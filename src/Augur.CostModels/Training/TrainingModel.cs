@@ -52,8 +52,17 @@ public sealed class TrainingModel
         _params = ParameterCounter.Count(model);
         Flops = FlopCounter.ForSequence(model, job.SeqLen);
         _keys = AttentionSpan.Causal(model, job.SeqLen);
-        _modelFlopsPerStep = Flops.Training * job.TokensPerStep;
+        _modelFlopsPerStep = (Flops.Training + 3 * MtpForwardFlopsPerToken(model, Flops) * job.MtpLayers) * job.TokensPerStep;
     }
+
+    /// <summary>
+    /// Forward FLOPs per token of one multi-token-prediction depth (DeepSeek-V3 §2.2): its projection of the concatenated
+    /// hidden state and next token's embedding (2·2d·d), one layer (the model's average layer) and the output layer again.
+    /// </summary>
+    static double MtpForwardFlopsPerToken(ModelSpec m, in FlopsPerToken f) =>
+        MtpProjectionFlops(m) + (f.Forward - f.Logits) / m.Layers + f.Logits;
+
+    static double MtpProjectionFlops(ModelSpec m) => 2.0 * 2 * m.Hidden * m.Hidden;
 
     public Cluster Cluster { get; }
     public FlopsPerToken Flops { get; }
@@ -110,8 +119,11 @@ public sealed class TrainingModel
         // The last stage also runs the output layer; with pp > 1 it has at most as many layers.
         double headTime = pass.HeadTime.Value;
         double perLayerAvg = stageCompute / Math.Max(1, stageLayers);
-        double lastStage = (_m.Layers - (l.Pp - 1) * stageLayers) * perLayerAvg + headTime;
-        double criticalCompute = l.Pp == 1 ? stageCompute + headTime : Math.Max(stageCompute, lastStage);
+        // Multi-token prediction runs on the last stage: per depth one more layer (its projection at the layer's pace) and the head again.
+        double layerFlops = (Flops.Forward - Flops.Logits) / _m.Layers;
+        double mtp = _job.MtpLayers * (perLayerAvg * (1 + MtpProjectionFlops(_m) / layerFlops) + headTime);
+        double lastStage = (_m.Layers - (l.Pp - 1) * stageLayers) * perLayerAvg + headTime + mtp;
+        double criticalCompute = l.Pp == 1 ? stageCompute + headTime + mtp : Math.Max(stageCompute, lastStage);
         double tpComm = pass.TensorParallel.Value, cpComm = pass.ContextParallel.Value, epComm = pass.ExpertParallel.Value, ppComm = pass.PipelineP2P.Value;
 
         double perMicroBatch = criticalCompute + tpComm + cpComm + epComm + ppComm;

@@ -21,6 +21,11 @@ public sealed record TrainingJob
     public bool OverlapDataParallel { get; init; } = true;
     /// <summary>How tokens spread over experts (MoE models).</summary>
     public ExpertRoutingMode Routing { get; init; } = ExpertRoutingMode.Random;
+    /// <summary>
+    /// Multi-token-prediction depths trained beside the model (Megatron --mtp-num-layers; DeepSeek-V3 trained one, its
+    /// config's num_nextn_predict_layers): each runs one more layer and the output layer again on the last stage. 0 = none.
+    /// </summary>
+    public int MtpLayers { get; init; }
     /// <summary>How data parallelism spans sites (read only when the cluster has more than one).</summary>
     public CrossSiteTraining CrossSite { get; init; } = CrossSiteTraining.Synchronous;
     /// <summary>
