@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Augur.CostModels.Rl;
 using Augur.CostModels.Uncertainty;
 using Augur.CostModels.Validation;
 using Augur.Domain.Workloads;
@@ -39,14 +40,18 @@ public static class ValidationReport
         var left = LeftOut(bands);
         foreach (var g in results.GroupBy(r => (r.Case.Scenario.Workload, r.Case.Tier)).OrderBy(g => g.Key))
         {
-            bool banded = g.Key.Tier == ValidationTier.OutOfSample, memory = g.Key.Workload == WorkloadKind.Training;
-            string[] head = ["case", "tok/s/GPU pub.", "tok/s/GPU pred.", "error"];
-            var t = Render.Table([.. head, .. banded ? ["band without it"] : Array.Empty<string>(), .. memory ? ["GB/GPU pred./HBM"] : Array.Empty<string>()]);
+            bool banded = g.Key.Tier == ValidationTier.OutOfSample, memory = g.Key.Workload == WorkloadKind.Training, rl = g.Key.Workload == WorkloadKind.Rl;
+            // RL cases are published as seconds per step, and read by mechanism through the predicted phases.
+            string[] head = rl ? ["case", "s/step pub.", "s/step pred.", "error"] : ["case", "tok/s/GPU pub.", "tok/s/GPU pred.", "error"];
+            var t = Render.Table([.. head, .. banded ? ["band without it"] : Array.Empty<string>(), .. memory ? ["GB/GPU pred./HBM"] : Array.Empty<string>(),
+                .. rl ? ["predicted phases, s"] : Array.Empty<string>()]);
             foreach (var r in g)
             {
-                string[] row = [r.Case.Id, Format.N(r.MeasuredTokensPerGpu, "0"), Format.N(r.PredictedTokensPerGpu, "0"), Format.SignedPct(r.Error)];
+                string[] row = rl ? [r.Case.Id, Format.N(r.Case.Measured, "0.#"), Format.N(r.PredictedPublishedUnit, "0.#"), Format.SignedPct(r.Error)]
+                    : [r.Case.Id, Format.N(r.MeasuredTokensPerGpu, "0"), Format.N(r.PredictedTokensPerGpu, "0"), Format.SignedPct(r.Error)];
                 if (banded) row = [.. row, left.TryGetValue(r.Case.Id, out var l) ? BandText(l) : ""];
                 if (memory) row = [.. row, r.Memory is { } m ? MemoryText(m) : ""];
+                if (rl) row = [.. row, r.Rl is { } e ? PhasesText(e) : ""];
                 t.AddRow(row);
             }
             items.Add(Render.Line($"{g.Key.Workload.ToString().ToLowerInvariant()}, {ValidationSummary.Label(g.Key.Tier)}:"));
@@ -94,6 +99,7 @@ public static class ValidationReport
                 ["band_without_it"] = left.TryGetValue(r.Case.Id, out var l) && l.Band is { } b
                     ? new JsonObject { ["low"] = JsonOut.Num(b.LowError), ["high"] = JsonOut.Num(b.HighError), ["basis"] = b.Basis, ["held"] = l.Held }
                     : null,
+                ["rl"] = r.Rl is { } e ? RlJson(e) : null,
                 ["fit_notes"] = r.Case.FitNotes,
                 ["source"] = r.Case.Source,
             });
@@ -101,11 +107,32 @@ public static class ValidationReport
         return new JsonObject { ["summaries"] = sums, ["band_coverage"] = coverage, ["memory_fit"] = memoryFit, ["cases"] = cases };
     }
 
-    static IEnumerable<BandCoverage> Coverage(ErrorBands bands) =>
-        new[] { WorkloadKind.Training, WorkloadKind.Inference }.Select(bands.Coverage).Where(c => c.Cases > 0);
+    static readonly WorkloadKind[] Workloads = [WorkloadKind.Training, WorkloadKind.Inference, WorkloadKind.Rl];
 
-    static Dictionary<string, LeftOut> LeftOut(ErrorBands bands) =>
-        new[] { WorkloadKind.Training, WorkloadKind.Inference }.SelectMany(bands.LeaveOneOut).ToDictionary(l => l.Evidence.Case);
+    static IEnumerable<BandCoverage> Coverage(ErrorBands bands) => Workloads.Select(bands.Coverage).Where(c => c.Cases > 0);
+
+    static Dictionary<string, LeftOut> LeftOut(ErrorBands bands) => Workloads.SelectMany(bands.LeaveOneOut).ToDictionary(l => l.Evidence.Case);
+
+    /// <summary>The predicted step of an RL case: placement, GPUs and each phase's seconds (those the step spends time in).</summary>
+    static JsonObject RlJson(RlEstimate e)
+    {
+        var phases = new JsonObject();
+        foreach (var (name, sec) in e.Phases.Parts()) phases[name + "_s"] = JsonOut.Num(sec.Value);
+        return new JsonObject
+        {
+            ["placement"] = e.Job.Placement.ToString().ToLowerInvariant(), ["staleness"] = e.Job.Staleness, ["gpus"] = e.Gpus,
+            ["mean_response_tokens"] = JsonOut.Num(e.Generation.Rollout.MeanResponse), ["predicted_phases"] = phases,
+        };
+    }
+
+    static string PhasesText(RlEstimate e) =>
+        string.Join(" ", e.Phases.Parts().Where(p => p.Time.Value > 0).Select(p => $"{Short(p.Name)} {Format.N(p.Time.Value, "0.#")}"));
+
+    static string Short(string phase) => phase switch
+    {
+        "generation" => "gen", "verification" => "verify", "log_probs" => "logp", "training" => "train", "weight_sync" => "sync",
+        _ => phase,
+    };
 
     static string BandText(LeftOut l) =>
         l.Band is { } b ? $"{Format.SignedPct(b.LowError)} to {Format.SignedPct(b.HighError)} ({(l.Held ? "held" : "missed")})" : "none";

@@ -23,7 +23,12 @@ public static class ValidateWorkflow
         ValidationReader.Read(catalog, workload).Select(c =>
         {
             var cal = catalog.Calibration(c.Scenario.Cluster.Accelerator);
-            return c.Scenario.Workload == WorkloadKind.Training ? TrainingValidator.Run(c, cal) : InferenceValidator.Run(c, cal);
+            return c.Scenario.Workload switch
+            {
+                WorkloadKind.Training => TrainingValidator.Run(c, cal),
+                WorkloadKind.Rl => RlValidator.Run(c, cal),
+                _ => InferenceValidator.Run(c, cal),
+            };
         }).ToList();
 
     /// <summary>Every shipped kernel-measurement set against the operator model of its accelerator.</summary>

@@ -109,22 +109,28 @@ public sealed record RlTraining(TrainingModel Model, TrainingEstimate Update)
         }
     }
 
-    /// <summary>The samples of one RL step as a training job: sequences of mean prompt + mean response, one per sample.</summary>
-    public static TrainingJob JobOf(RlJob job, Precision precision, double meanResponse) => new()
+    /// <summary>
+    /// The samples of one RL step as a training job: sequences of mean prompt + mean response, one per sample. With
+    /// context parallelism a sequence is padded to a multiple of 2·cp: Megatron splits it into 2·cp chunks so that each
+    /// rank gets an early and a late one of the causal mask (Megatron-LM context-parallel load balancing).
+    /// </summary>
+    public static TrainingJob JobOf(RlJob job, Precision precision, double meanResponse, int cp = 1)
     {
-        SeqLen = job.Prompt.Mean + (int)Math.Round(meanResponse), GlobalBatch = job.Samples, Precision = precision,
-    };
+        int seq = job.Prompt.Mean + (int)Math.Round(meanResponse);
+        int multiple = cp > 1 ? 2 * cp : 1;
+        return new() { SeqLen = (seq + multiple - 1) / multiple * multiple, GlobalBatch = job.Samples, Precision = precision };
+    }
 
     public static RlTraining Of(ModelSpec model, Cluster cluster, Precision precision, RlJob job, LayoutSpec spec, int gpus, double meanResponse, HardwareCalibration cal)
     {
-        var training = new TrainingModel(model, cluster with { Gpus = gpus }, JobOf(job, precision, meanResponse), cal);
+        var training = new TrainingModel(model, cluster with { Gpus = gpus }, JobOf(job, precision, meanResponse, spec.Cp ?? 1), cal);
         return new RlTraining(training, training.Estimate(LayoutDefaults.Complete(spec, gpus)));
     }
 
     /// <summary>Why the trainer layout cannot train the step's samples on its pool, or null.</summary>
     public static string? Problem(ModelSpec model, RlJob job, LayoutSpec spec, int gpus, Precision precision, double meanResponse)
     {
-        var t = JobOf(job, precision, meanResponse);
+        var t = JobOf(job, precision, meanResponse, spec.Cp ?? 1);
         return LayoutValidator.Check(model, gpus, LayoutDefaults.Complete(spec, gpus), t.SeqLen, t.GlobalBatch);
     }
 }

@@ -1,4 +1,5 @@
 using Augur.CostModels.Compute;
+using Augur.CostModels.Rl;
 using Augur.CostModels.Training;
 using Augur.Domain;
 using Augur.Domain.Hardware;
@@ -15,6 +16,9 @@ public sealed record ValidationResult(ValidationCase Case, double PredictedToken
 
     /// <summary>Predicted memory per GPU against capacity on the case's layout (training cases; null for serving).</summary>
     public MemoryFit? Memory { get; init; }
+
+    /// <summary>The costed RL step of an RL case (its phases and pools); null for training and serving.</summary>
+    public RlEstimate? Rl { get; init; }
 }
 
 /// <summary>Runs training validation cases on their fixed layouts.</summary>

@@ -25,14 +25,15 @@ public sealed record ValidationSummary(WorkloadKind Workload, ValidationTier Tie
 
 /// <summary>
 /// Groups validation results the way <c>augur validate</c> reports them: per workload, the out-of-sample tier first
-/// (whole, then per hardware family and per model kind), then the in-sample tier (the fit), then production averages.
+/// (whole, then per hardware family and per model kind, and for RL per placement), then the in-sample tier (the fit),
+/// then production averages.
 /// </summary>
 public static class ValidationSummaries
 {
     public static IReadOnlyList<ValidationSummary> Of(IReadOnlyList<ValidationResult> results)
     {
         var list = new List<ValidationSummary>();
-        foreach (var w in new[] { WorkloadKind.Training, WorkloadKind.Inference })
+        foreach (var w in new[] { WorkloadKind.Training, WorkloadKind.Inference, WorkloadKind.Rl })
             foreach (var t in new[] { ValidationTier.OutOfSample, ValidationTier.InSample, ValidationTier.ProductionAverage })
             {
                 var r = results.Where(x => x.Case.Scenario.Workload == w && x.Case.Tier == t).ToList();
@@ -43,6 +44,9 @@ public static class ValidationSummaries
                     list.Add(ValidationSummary.Of(w, t, g.Key, g.ToList()));
                 foreach (var g in r.GroupBy(x => x.Case.Scenario.Model.IsMoe).OrderBy(g => g.Key))
                     list.Add(ValidationSummary.Of(w, t, g.Key ? "moe" : "dense", g.ToList()));
+                if (w != WorkloadKind.Rl) continue;
+                foreach (var g in r.GroupBy(x => x.Case.Scenario.Rl!.Placement).OrderBy(g => g.Key))
+                    list.Add(ValidationSummary.Of(w, t, g.Key.ToString().ToLowerInvariant(), g.ToList()));
             }
         return list;
     }

@@ -153,7 +153,7 @@ public class CliTests
         var doc = JsonDocument.Parse(Run("validate", "--json").Out).RootElement;
         var first = doc.GetProperty("summaries")[0];
         Assert.Equal("out-of-sample", first.GetProperty("tier").GetString());
-        Assert.Equal(2, doc.GetProperty("band_coverage").GetArrayLength());
+        Assert.Equal(3, doc.GetProperty("band_coverage").GetArrayLength()); // training, inference and rl
     }
 
     [Fact]
