@@ -60,6 +60,18 @@ public class RlValidationTests
     }
 
     [Fact]
+    public void Validate_json_gives_each_rl_case_its_predicted_phases_and_other_cases_none()
+    {
+        var o = ValidateWorkflow.Run(CatalogStore.Default);
+        var cases = Augur.Reports.ValidationReport.Json(o.Cases, o.Bands)["cases"]!.AsArray();
+        var rl = cases.First(c => (string)c!["workload"]! == "rl")!["rl"]!;
+        Assert.Equal(["generation_s", "verification_s", "log_probs_s", "critic_s", "training_s", "weight_sync_s", "offload_s"],
+            rl["predicted_phases"]!.AsObject().Select(p => p.Key));
+        Assert.Contains((string)rl["placement"]!, new[] { "colocated", "disaggregated", "asynchronous" });
+        Assert.All(cases.Where(c => (string)c!["workload"]! != "rl"), c => Assert.Null(c!["rl"]));
+    }
+
+    [Fact]
     public void A_context_parallel_trainer_pads_each_sequence_to_a_multiple_of_twice_cp()
     {
         var job = ScenarioFor("cp: 2").Rl!;
