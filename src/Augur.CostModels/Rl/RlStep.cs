@@ -21,7 +21,7 @@ public static class RlStep
     public static string? Problem(RlJob job, Accelerator a, RlTraining training) =>
         job.Placement != RlPlacement.Colocated ? null
         : a.HostMemory is not { } host ? $"colocated placement offloads the trainer's optimizer state to host memory, and {a.Id} has no host_memory in the catalog; describe it (hardware: {{base: {a.Id}, host_memory: {{name: ..., gb: ..., gb_s_one_way: ...}}}}) or use placement: disaggregated"
-        : OffloadBytes(job, training) > host.Capacity ? FormattableString.Invariant($"colocated placement offloads {OffloadBytes(job, training).GiB:0.0} GiB per GPU of gradients and optimizer state, more than the {host.Capacity.GiB:0.0} GiB of host memory per GPU; shard the trainer further (zero: 3) or use placement: disaggregated")
+        : OffloadBytes(job, training) > host.Capacity ? FormattableString.Invariant($"colocated placement offloads {OffloadBytes(job, training).GiB:0.0} GiB per GPU of {(job.Trainer.OffloadWeights ? "weights, " : "")}gradients and optimizer state, more than the {host.Capacity.GiB:0.0} GiB of host memory per GPU; shard the trainer further (zero: 3) or use placement: disaggregated")
         : null;
 
     /// <summary>
@@ -30,11 +30,16 @@ public static class RlStep
     /// </summary>
     static int Trained(RlJob job) => job.Algorithm == RlAlgorithm.Ppo ? 2 : 1;
 
-    /// <summary>What a colocated trainer moves to host memory while the pool generates: the gradients and optimizer state of every model it trains.</summary>
-    public static Bytes OffloadBytes(RlJob job, RlTraining t) => (t.Update.Memory.Gradients + t.Update.Memory.Optimizer) * Trained(job);
+    /// <summary>
+    /// What a colocated trainer moves to host memory while the pool generates: the gradients and optimizer state of
+    /// every model it trains, and their weights too with <c>trainer.offload_weights</c> (NeMo-RL's
+    /// <c>offload_after_refit</c>).
+    /// </summary>
+    public static Bytes OffloadBytes(RlJob job, RlTraining t) =>
+        (t.Update.Memory.Gradients + t.Update.Memory.Optimizer + (job.Trainer.OffloadWeights ? t.Update.Memory.Weights : Bytes.Zero)) * Trained(job);
 
-    /// <summary>Weights of the models the trainer updates, which a colocated pool keeps resident while it generates.</summary>
-    public static Bytes ResidentWeights(RlJob job, RlTraining t) => t.Update.Memory.Weights * Trained(job);
+    /// <summary>Weights of the models the trainer updates, which a colocated pool keeps resident while it generates unless it offloads them.</summary>
+    public static Bytes ResidentWeights(RlJob job, RlTraining t) => job.Trainer.OffloadWeights ? Bytes.Zero : t.Update.Memory.Weights * Trained(job);
 
     /// <summary>
     /// The trainer pool's memory per GPU while updating: the policy's update, the frozen reference's weights (not

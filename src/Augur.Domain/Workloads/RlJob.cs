@@ -74,6 +74,12 @@ public sealed record RlTrainer
 {
     public required int Gpus { get; init; }
     public required LayoutSpec Layout { get; init; }
+    /// <summary>
+    /// Colocated: the trainer moves its weights to host memory too while the pool generates (NeMo-RL's
+    /// <c>offload_after_refit</c>), so the serving engine gets its whole memory fraction; false keeps them resident (verl
+    /// without parameter offload, which lowers <c>gpu_memory_utilization</c> instead).
+    /// </summary>
+    public bool OffloadWeights { get; init; }
 }
 
 /// <summary>

@@ -44,7 +44,7 @@ public static class RlPlanner
         // Colocated: every trainer layout on the whole budget, every generator layout beside its resident weights.
         foreach (var trainer in TrainerLayouts(model, budget, domain))
         {
-            var j = job with { Placement = RlPlacement.Colocated, Staleness = 0, Trainer = new RlTrainer { Gpus = budget, Layout = trainer }, Generator = job.Generator with { Gpus = budget } };
+            var j = job with { Placement = RlPlacement.Colocated, Staleness = 0, Trainer = job.Trainer with { Gpus = budget, Layout = trainer }, Generator = job.Generator with { Gpus = budget } };
             var (training, problem) = RlSetup.Trainer(model, cluster, precision, j, cal, curve);
             if (training is null) { Reject(problem); continue; }
             foreach (var gen in GeneratorLayouts(model, job.Generator, budget, domain))
@@ -65,7 +65,7 @@ public static class RlPlanner
             RlJob? trainerJob = null;
             foreach (var layout in TrainerLayouts(model, t, domain))
             {
-                var j = baseJob with { Trainer = new RlTrainer { Gpus = t, Layout = layout } };
+                var j = baseJob with { Trainer = baseJob.Trainer with { Gpus = t, Layout = layout } };
                 var (training, problem) = RlSetup.Trainer(model, cluster, precision, j, cal, curve);
                 if (training is null) { Reject(problem); continue; }
                 if (!(RlStep.TrainingMemory(j, training).Total <= cluster.Accelerator.HbmCapacity)) { Reject("rl.trainer: the update does not fit in memory"); continue; }

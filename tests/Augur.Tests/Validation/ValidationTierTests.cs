@@ -44,9 +44,9 @@ public class ValidationTierTests
         // Llama 3 405B x 3 and Megatron-Bridge 25.11 70B/405B on H100) and 37 out-of-sample (9 H100 Megatron-Bridge,
         // 2 dense and 7 MoE; 28 Blackwell, 12 dense and 16 MoE). Inference: 31 in-sample, 2 production averages
         // (DeepSeek's day of prefill and decode), 100 out-of-sample (40 Hopper dense TensorRT-LLM rows, 60 Blackwell:
-        // 40 dense and 20 Qwen3-30B-A3B). RL (catalog/validation/rl.yaml): 11 out-of-sample NeMo-RL rows, 9 on H100 and
-        // 2 on GB200; Llama 3.1 8B x 3 and Qwen3-32B x 3 dense, Qwen3-30B-A3B x 3, Qwen3-235B and DeepSeek-V3 MoE;
-        // 6 colocated and 5 asynchronous.
+        // 40 dense and 20 Qwen3-30B-A3B). RL (catalog/validation/rl.yaml): 14 out-of-sample NeMo-RL rows, 10 on H100 and
+        // 4 on GB200; Llama 3.1 8B x 3 and Qwen3-32B x 3 dense, Qwen3-30B-A3B x 3, Qwen3-235B x 2 and DeepSeek-V3 x 3 MoE;
+        // 9 colocated and 5 asynchronous.
         var s = ValidationSummaries.Of(ValidateWorkflow.Cases(CatalogStore.Default));
         var T = WorkloadKind.Training;
         var I = WorkloadKind.Inference;
@@ -58,8 +58,8 @@ public class ValidationTierTests
             (T, ins, "all", 16),
             (I, oos, "all", 100), (I, oos, "nvidia-hopper", 40), (I, oos, "nvidia-blackwell", 60), (I, oos, "dense", 80), (I, oos, "moe", 20),
             (I, ins, "all", 31), (I, ValidationTier.ProductionAverage, "all", 2),
-            (R, oos, "all", 11), (R, oos, "nvidia-hopper", 9), (R, oos, "nvidia-blackwell", 2), (R, oos, "dense", 6), (R, oos, "moe", 5),
-            (R, oos, "colocated", 6), (R, oos, "asynchronous", 5),
+            (R, oos, "all", 14), (R, oos, "nvidia-hopper", 10), (R, oos, "nvidia-blackwell", 4), (R, oos, "dense", 6), (R, oos, "moe", 8),
+            (R, oos, "colocated", 9), (R, oos, "asynchronous", 5),
         };
         foreach (var e in expected)
             Assert.Equal(e.Cases, s.Single(x => x.Workload == e.W && x.Tier == e.T && x.Group == e.Group).Cases);

@@ -1,0 +1,27 @@
+using Augur.Catalog.Loading;
+using Augur.Workflows.Rl;
+
+namespace Augur.Tests.Rl;
+
+public class RlOffloadTests
+{
+    static string Yaml(string trainer) =>
+        "workload: rl\nmodel: qwen3-32b\nhardware: h100-sxm\ncluster: {gpus: 32}\nprecision: bf16\nrl:\n  prompts_per_step: 64\n  samples_per_prompt: 32\n"
+        + "  prompt_tokens: {mean: 115}\n  response_tokens: {mean: 3000, spread: 0.5, max: 3981}\n  verifier: {kind: rule, cpu_seconds: 0.01, cpu_cores: 8}\n"
+        + $"  generator: {{tp: 4, memory_fraction: 0.6}}\n  trainer: {{tp: 4, pp: 4{trainer}}}\n";
+
+    [Fact]
+    public void A_colocated_trainer_that_offloads_its_weights_gives_the_generators_their_whole_fraction_and_moves_the_weights_too()
+    {
+        var kept = RlWorkflow.Estimate(Scenarios.FromYaml(Yaml("")), CatalogStore.Default).Estimate;
+        var moved = RlWorkflow.Estimate(Scenarios.FromYaml(Yaml(", offload_weights: true")), CatalogStore.Default).Estimate;
+        var a = Scenarios.FromYaml(Yaml("")).Cluster.Accelerator;
+        double weights = kept.Training.Update.Memory.Weights.Value;
+        // The same trainer, so the offload grows by its weights out and back over the host link.
+        Assert.Equal(kept.Phases.Offload.Value + 2 * weights / a.HostMemory!.Bandwidth.BytesPerSecond, moved.Phases.Offload.Value, 9);
+        // Resident weights come out of the serving engine's 0.6 of HBM; offloaded ones leave it all to the engine.
+        Assert.Equal(0.6 * a.HbmCapacity.Value - weights, kept.Generation.Model.UsableMemoryPerGpu.Value, 0);
+        Assert.Equal(0.6 * a.HbmCapacity.Value, moved.Generation.Model.UsableMemoryPerGpu.Value, 0);
+        Assert.Equal(kept.Generators.Memory.Weights.Value - weights, moved.Generators.Memory.Weights.Value, 0);
+    }
+}
