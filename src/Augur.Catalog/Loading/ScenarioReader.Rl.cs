@@ -65,6 +65,8 @@ public sealed partial class ScenarioReader
         if (verifier.OwnGpus >= cluster.Gpus)
             throw new InputException($"{path}.verifier.gpus: the reward model's {verifier.OwnGpus} GPUs leave none of the cluster's {cluster.Gpus} for generators and trainer; lower it, set colocated: true, or raise cluster.gpus");
         var (generatorGpus, trainerGpus) = PoolSizes(r, placement, cluster.Gpus, verifier.OwnGpus);
+        if (placement != RlPlacement.Colocated && r.OptionalMapping("trainer")?.OptionalBool("offload_weights") == true)
+            throw new InputException($"{path}.trainer.offload_weights: only a colocated trainer hands its GPUs to the generators; remove it or set placement: colocated");
         return new RlJob
         {
             Algorithm = algorithm, PromptsPerStep = prompts, SamplesPerPrompt = group, Prompt = prompt, Response = response,

@@ -24,4 +24,13 @@ public class RlOffloadTests
         Assert.Equal(0.6 * a.HbmCapacity.Value, moved.Generation.Model.UsableMemoryPerGpu.Value, 0);
         Assert.Equal(kept.Generators.Memory.Weights.Value - weights, moved.Generators.Memory.Weights.Value, 0);
     }
+
+    [Fact]
+    public void Offloading_weights_is_refused_in_one_line_where_no_generators_share_the_trainer_gpus()
+    {
+        var yaml = Yaml(", offload_weights: true").Replace("  generator: {tp: 4,", "  placement: asynchronous\n  generator: {gpus: 16, tp: 4,")
+            .Replace("trainer: {tp: 4, pp: 4", "trainer: {gpus: 16, tp: 4, pp: 4");
+        var e = Assert.Throws<Augur.Domain.InputException>(() => Scenarios.FromYaml(yaml));
+        Assert.EndsWith("rl.trainer.offload_weights: only a colocated trainer hands its GPUs to the generators; remove it or set placement: colocated", e.Message);
+    }
 }
