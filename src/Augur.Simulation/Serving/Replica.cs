@@ -29,6 +29,9 @@ internal sealed class Replica
     /// <summary>An iteration is in flight or a wake-up is queued.</summary>
     public bool Busy;
 
+    /// <summary>The replica's latest decode-only run ahead of the event queue (buffers kept between runs).</summary>
+    public DecodeRun? Ahead;
+
     /// <summary>Sum of <see cref="RemainingWork"/> over the requests routed here and not yet gone.</summary>
     public long OutstandingWork;
 

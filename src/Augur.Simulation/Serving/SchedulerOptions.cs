@@ -32,6 +32,14 @@ public sealed record SchedulerOptions
     public int Seed { get; init; } = 1;
 
     /// <summary>
+    /// Run a replica's decode-only stretches (every sequence decoding, none to admit, no arrival due) ahead of the event
+    /// queue, up to the iteration that finishes a sequence or needs blocks it lacks, rather than one queued event at a
+    /// time. Each iteration is costed as step by step, or, past 16 iterations, from the line through the cost model's
+    /// times where they are affine in context to 1e-12; false steps every iteration through the queue.
+    /// </summary>
+    public bool RunAhead { get; init; } = true;
+
+    /// <summary>
     /// First sampling interval of the time series; null picks (last arrival)/1000, at least 1 ms. The series keeps
     /// at most <see cref="MaxSamples"/> samples: when full it drops every other sample and doubles the interval.
     /// </summary>

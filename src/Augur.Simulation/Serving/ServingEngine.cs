@@ -12,7 +12,7 @@ namespace Augur.Simulation.Serving;
 /// A request's state exists from its arrival to its finish and its outcome goes into streaming metrics, so what the
 /// engine holds besides the caller's request list grows with the requests in flight, not with the run.
 /// </summary>
-internal sealed class ServingEngine
+internal sealed partial class ServingEngine
 {
     private enum EventKind : byte { Arrival, Wake, IterationEnd, TransferDone }
 
@@ -57,6 +57,8 @@ internal sealed class ServingEngine
     private int _preemptions;
     private long _iterations;
     private int _finished;
+    /// <summary>Time of the arrival waiting in the event queue (infinite once every request has arrived).</summary>
+    private double _nextArrival = double.PositiveInfinity;
 
     public ServingEngine(ServingDeployment deployment, IReadOnlyList<Request> requests, SchedulerOptions options, Action<int, RequestMetrics>? finished)
     {
@@ -105,10 +107,12 @@ internal sealed class ServingEngine
     /// <summary>Queues the next request's arrival, if any is left.</summary>
     private void PushNextArrival()
     {
+        _nextArrival = double.PositiveInfinity;
         if (_arrived == _requests.Count) return;
         int index = _arrivalOrder.Length > 0 ? _arrivalOrder[_arrived] : _arrived;
         _arrived++;
         var request = new SimRequest(index, _requests[index], _prefixHitRate);
+        _nextArrival = request.Arrival;
         _events.Enqueue(new SimEvent(EventKind.Arrival, 0, request), new EventKey(request.Arrival, true, index));
     }
 
@@ -154,6 +158,11 @@ internal sealed class ServingEngine
     private void RecordSamples(double time, bool inclusive)
     {
         if (_series.NextTime > time) return;
+        if (_runsInFlight.Count > 0)
+        {
+            RecordSamplesDuringRuns(time, inclusive);
+            return;
+        }
         double kv = _totalBlocks > 0 ? (double)_usedBlocks / _totalBlocks : 0;
         _series.RecordUntil(time, inclusive, _waiting, _running, kv);
     }
@@ -280,13 +289,22 @@ internal sealed class ServingEngine
             return false;
         }
 
-        var shape = new IterationShape(prefillTokens, prefillContext, decodeSequences, decodeContext, prefillSequences);
-        double duration = replica.CostModel.IterationTime(shape).Value;
+        double duration = IterationTime(replica.CostModel, new IterationShape(prefillTokens, prefillContext, decodeSequences, decodeContext, prefillSequences));
+        _iterations++;
+        double end = now + duration;
+        if (prefillTokens == 0 && !preempted && decodeSequences == running.Count && RunsAhead(replica))
+            end = RunAhead(replica, now, duration, decodeContext);
+        Push(end, EventKind.IterationEnd, replica.Index);
+        return true;
+    }
+
+    /// <summary>The cost model's time for one iteration, refused when it is negative or not finite.</summary>
+    internal static double IterationTime(IServingCostModel model, in IterationShape shape)
+    {
+        double duration = model.IterationTime(shape).Value;
         if (!(duration >= 0) || !double.IsFinite(duration))
             throw new InvalidOperationException($"the cost model returned an iteration time of {duration.ToString(CultureInfo.InvariantCulture)} s for {shape}");
-        _iterations++;
-        Push(now + duration, EventKind.IterationEnd, replica.Index);
-        return true;
+        return duration;
     }
 
     /// <summary>Schedules up to <paramref name="budget"/> prompt tokens of <paramref name="r"/>; returns how many.</summary>
