@@ -16,12 +16,16 @@ public static class CatalogReport
 {
     public static IRenderable[] List(CatalogStore c)
     {
-        var acc = Render.Table("accelerator", "name", "BF16 TF", "FP8 TF", "FP4 TF", "HBM GB", "HBM TB/s", "W");
+        var acc = Render.Table("accelerator", "name", "status", "BF16 TF", "FP8 TF", "FP4 TF", "HBM GB", "HBM TB/s", "W");
         foreach (var a in c.Accelerators.OrderBy(a => a.Id, StringComparer.Ordinal))
-            acc.AddRow(a.Id, a.Name, Tf(a, Precision.BF16), Tf(a, Precision.FP8), Tf(a, Precision.FP4), Format.N(a.HbmCapacity.GB, "0"), Format.N(a.HbmBandwidth.TBps, "0.##"), a.Power.Value > 0 ? Format.N(a.Power.Value, "0") : "-");
-        var sys = Render.Table("system", "accelerator", "scale-up domain", "scale-up GB/s/GPU (one way)", "in-network reduction", "scale-out GB/s/GPU");
+            acc.AddRow(a.Id, a.Name, a.Status, Tf(a, Precision.BF16), Tf(a, Precision.FP8), Tf(a, Precision.FP4), Format.N(a.HbmCapacity.GB, "0"), Format.N(a.HbmBandwidth.TBps, "0.##"),
+                a.Power.Value > 0 ? Format.N(a.Power.Value, "0") : a.Unpublished.Contains("tdp_w") ? Unknown : "-");
+        var sys = Render.Table("system", "accelerator", "status", "scale-up domain", "scale-up GB/s/GPU (one way)", "in-network reduction", "scale-out GB/s/GPU");
+        // Ids are what users type: never wrapped.
+        acc.Columns[0].NoWrap();
+        sys.Columns[0].NoWrap();
         foreach (var s in c.Systems.OrderBy(s => s.Id, StringComparer.Ordinal))
-            sys.AddRow(s.Id, s.AcceleratorId, s.ScaleUp.Domain.ToString(CultureInfo.InvariantCulture), Format.N(s.ScaleUp.PerGpu.GBps, "0.#"), s.ScaleUp.InNetworkReduction ? "yes" : "no", Format.N(s.ScaleOut.PerGpu.GBps, "0.#"));
+            sys.AddRow(s.Id, s.AcceleratorId, s.Status, s.ScaleUp.Domain.ToString(CultureInfo.InvariantCulture), Format.N(s.ScaleUp.PerGpu.GBps, "0.#"), s.ScaleUp.InNetworkReduction ? "yes" : "no", Format.N(s.ScaleOut.PerGpu.GBps, "0.#"));
         var mod = Render.Table("model", "layers", "hidden", "heads/kv", "experts", "total B", "active B");
         foreach (var m in c.Models.OrderBy(m => m.Id, StringComparer.Ordinal))
         {
@@ -30,10 +34,13 @@ public static class CatalogReport
                 $"{m.Spec.Heads}/{(m.Spec.Mla is null ? m.Spec.KvHeads.ToString(CultureInfo.InvariantCulture) : "MLA")}",
                 m.Spec.Moe is { } moe ? $"{moe.Experts} top-{moe.TopK}" : "-", Format.N(pc.Total / 1e9, "0.#"), Format.N(pc.Active / 1e9, "0.#"));
         }
-        return [Render.Line("Peaks are DENSE (no 2:4 sparsity); HBM in GB = 10^9 bytes; bandwidths per GPU, one direction."), acc, sys, mod];
+        return [Render.Line("Peaks are DENSE (no 2:4 sparsity); HBM in GB = 10^9 bytes; bandwidths per GPU, one direction. "
+            + $"announced = pre-release vendor figures; template = a specification's limits, not a product; {Unknown} = not published yet (an estimate that needs it refuses)."), acc, sys, mod];
     }
 
-    static string Tf(Accelerator a, Precision p) => a.Supports(p) ? Format.N(a.Peak(p).Tflops, "0") : "-";
+    const string Unknown = "n/p";
+
+    static string Tf(Accelerator a, Precision p) => a.Supports(p) ? Format.N(a.Peak(p).Tflops, "0") : a.Unknown(p) ? Unknown : "-";
 
     public static JsonObject ListJson(CatalogStore c) => new()
     {
@@ -75,13 +82,13 @@ public static class CatalogReport
             ["id"] = a.Id, ["kind"] = "accelerator", ["name"] = a.Name, ["vendor"] = a.Vendor, ["family"] = a.Family, ["status"] = a.Status,
             ["dense_peak_tflops"] = peaks, ["hbm_gb"] = JsonOut.Num(a.HbmCapacity.GB), ["hbm_gib"] = JsonOut.Num(a.HbmCapacity.GiB),
             ["hbm_tb_s"] = JsonOut.Num(a.HbmBandwidth.TBps), ["tdp_w"] = JsonOut.Num(a.Power.Value), ["default_system"] = a.DefaultSystem,
-            ["sources"] = Strings(a.Sources), ["notes"] = a.Notes,
+            ["unpublished"] = Strings(a.Unpublished), ["sources"] = Strings(a.Sources), ["notes"] = a.Notes,
         };
     }
 
     static JsonObject System(SystemSpec s) => new()
     {
-        ["id"] = s.Id, ["kind"] = "system", ["name"] = s.Name, ["accelerator"] = s.AcceleratorId,
+        ["id"] = s.Id, ["kind"] = "system", ["name"] = s.Name, ["accelerator"] = s.AcceleratorId, ["status"] = s.Status,
         ["scale_up"] = s.ScaleUp.Name, ["scale_up_domain"] = s.ScaleUp.Domain, ["scale_up_gb_s_per_gpu_one_way"] = JsonOut.Num(s.ScaleUp.PerGpu.GBps),
         ["in_network_reduction"] = s.ScaleUp.InNetworkReduction, ["scale_out"] = s.ScaleOut.Name, ["scale_out_gb_s_per_gpu"] = JsonOut.Num(s.ScaleOut.PerGpu.GBps),
         ["sources"] = Strings(s.Sources), ["notes"] = s.Notes,

@@ -23,6 +23,10 @@ public static class Format
     };
     public static string Sci(double v) => v.ToString("0.###e+0", Inv);
 
+    /// <summary>A run's energy, or why there is none: a part whose power is not in the catalog (announced chips) has no energy, not zero.</summary>
+    public static string Energy(Augur.Units.Joules e) =>
+        e.Value > 0 ? N(e.MegawattHours, "#,0.#") + " MWh" : "no power figure (give the accelerator's tdp_w)";
+
     /// <summary>What a report adds after hypothetical hardware: whose calibration its prediction rests on.</summary>
     public static string Hypothetical(Augur.Domain.Hardware.Accelerator a) =>
         a.Status == Augur.Domain.Hardware.Accelerator.Hypothetical ? $"; hypothetical, {a.Family} calibration" : "";

@@ -35,8 +35,13 @@ public static class HardwareReader
             Notes = n.OptionalString("notes") ?? "",
             Capabilities = n.OptionalMapping("capabilities") is { } c ? Capabilities(c) : AcceleratorCapabilities.Any,
             HostMemory = n.OptionalMapping("host_memory") is { } h ? HostMemory(h) : null,
+            Unpublished = [.. NullKeys(table, "dense_tflops."), .. NullKeys(n, "").Where(k => k is "tdp_w")],
         };
     }
+
+    /// <summary>Keys written with a null value: a figure the vendor has not published (unknown, not zero).</summary>
+    static IEnumerable<string> NullKeys(MappingNode m, string prefix) =>
+        m.Entries.Where(e => e.Value is ScalarNode { IsNull: true }).Select(e => prefix + e.Key).Order(StringComparer.Ordinal);
 
     /// <summary><c>capabilities: {workloads: [inference], attention: [full], moe: false, max_experts: 64}</c>; what is left out is allowed.</summary>
     static AcceleratorCapabilities Capabilities(MappingNode c)
@@ -92,11 +97,18 @@ public static class HardwareReader
                 new NetworkTierSpec(TierKind.ScaleOut, output.OptionalString("name") ?? "scale-out", int.MaxValue,
                     Bandwidth.FromGbitps(output.OptionalNumber("gbit_s_per_gpu") ?? 0)),
             ]),
+            Status = SystemStatus(n),
             Sources = Sources(n),
             Notes = n.OptionalString("notes") ?? "",
             RackGpus = n.OptionalInteger("rack_gpus", 1, InputLimits.MaxGpus, "a rack holds at least one GPU"),
         };
     }
+
+    static string SystemStatus(MappingNode n) => (n.OptionalString("status") ?? "shipping") switch
+    {
+        var s when s is "shipping" or "announced" or "template" => s,
+        var s => throw new InputException($"{n.Path}.status: unknown status '{s}'; use shipping, announced or template"),
+    };
 
     public static IReadOnlyList<string> Sources(MappingNode n) =>
         n.Get("sources") is SequenceNode s

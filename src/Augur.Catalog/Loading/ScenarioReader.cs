@@ -64,6 +64,9 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
         if (!cluster.Accelerator.Supports(precision))
             throw new InputException(NoTensorCores(cluster.Accelerator, precision)
                 + (workload == WorkloadKind.Inference ? $"; to serve {precision.Label()} weights through wider GEMMs, set 'precision' to one of those and inference.weight_precision: {precision.Label()} (expert_weight_precision for the routed experts alone)" : ""));
+        // The LM head and embedding run in BF16 at every precision (PrecisionRules.LmHead), so an unpublished BF16 rate stops every estimate.
+        if (cluster.Accelerator.Unknown(Precision.BF16))
+            throw new InputException(Unpublished(cluster.Accelerator, Precision.BF16, "the LM head and embedding run in BF16 at any precision"));
         foreach (var runs in workload == WorkloadKind.Rl ? [WorkloadKind.Training, WorkloadKind.Inference] : new[] { workload })
             if (AcceleratorCapabilities.WhyNot(cluster.Accelerator, model, runs) is { } why)
                 throw new InputException($"{s.Path}: {why}; choose hardware that runs it, or another model");
@@ -496,7 +499,16 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
 
     /// <summary>What an accelerator lacks, and the precisions it has.</summary>
     static string NoTensorCores(Accelerator a, Precision p) =>
-        $"{a.Id} has no {p.Label()} tensor cores; choose one of: {string.Join(", ", Enum.GetValues<Precision>().Where(a.Supports).Select(x => x.Label()))}";
+        a.Unknown(p) ? Unpublished(a, p, $"this scenario runs {p.Label()}")
+        : $"{a.Id} has no {p.Label()} tensor cores; choose one of: {string.Join(", ", Enum.GetValues<Precision>().Where(a.Supports).Select(x => x.Label()))}";
+
+    /// <summary>An announced part whose rate the vendor has not published: say which field, why it is needed, and how to supply it.</summary>
+    static string Unpublished(Accelerator a, Precision p, string why)
+    {
+        string give = $"dense_tflops: {{{p.Label()}: N}}";
+        string how = a.Status == Accelerator.Hypothetical ? $"add {give} to the hardware mapping" : $"e.g. hardware: {{base: {a.Id}, {give}}}";
+        return $"{a.Id}: {Accelerator.PeakField(p)} is not published ({why}); give your own figure ({how}, dense TFLOP/s) and say it is an assumption";
+    }
 
     /// <summary>A length distribution's coefficient of variation: 0 (fixed lengths) to 4 (heavier tails than any published trace).</summary>
     static double LengthCv(MappingNode i, string key)

@@ -28,6 +28,11 @@ public sealed record Accelerator
     public MemoryTierSpec? HostMemory { get; init; }
     public required IReadOnlyList<string> Sources { get; init; }
     public string Notes { get; init; } = "";
+    /// <summary>
+    /// Catalog fields the vendor has not published for this part (such as <c>dense_tflops.bf16</c> of an announced
+    /// chip), written as null in its file: the rate is unknown, not absent, so an estimate that needs it refuses.
+    /// </summary>
+    public IReadOnlyList<string> Unpublished { get; init; } = [];
 
     public const string Hypothetical = "hypothetical";
 
@@ -36,6 +41,10 @@ public sealed record Accelerator
         HostMemory is { } host ? [new MemoryTierSpec("HBM", HbmCapacity, HbmBandwidth), host] : [new MemoryTierSpec("HBM", HbmCapacity, HbmBandwidth)];
 
     public bool Supports(Precision p) => DensePeak[(int)p].PerSecond > 0;
+    /// <summary>True when the part has this precision but its dense rate is not yet published.</summary>
+    public bool Unknown(Precision p) => Unpublished.Contains(PeakField(p));
+    /// <summary>The catalog field that holds the dense peak of <paramref name="p"/>.</summary>
+    public static string PeakField(Precision p) => "dense_tflops." + p.Label();
     public FlopRate Peak(Precision p) => DensePeak[(int)p];
 }
 

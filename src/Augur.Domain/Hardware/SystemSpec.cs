@@ -17,6 +17,8 @@ public sealed record SystemSpec
     public string Notes { get; init; } = "";
     /// <summary>GPUs in one rack, where the catalog gives a sourced figure; null where it does not (racks vary by deployment).</summary>
     public int? RackGpus { get; init; }
+    /// <summary>shipping, announced (a vendor's pre-release rack), or template (a specification's limits, such as a UALink pod, not a product).</summary>
+    public string Status { get; init; } = "shipping";
 
     public NetworkTierSpec ScaleUp => Tiers.Of(TierKind.ScaleUp);
     public NetworkTierSpec ScaleOut => Tiers.Of(TierKind.ScaleOut);

@@ -53,7 +53,7 @@ public static class RlReport
         run.AddRow("time", Format.Seconds(e.Run.Time.Value));
         run.AddRow("GPU-hours", Format.N(e.Run.GpuHours, "#,0"));
         run.AddRow("cost", e.Run.Cost.Value > 0 ? "$" + Format.N(e.Run.Cost.Value, "#,0") + $" (${Format.N(e.CostPerStep, "#,0.##")} per step)" : "no price (set run.usd_per_gpu_hour)");
-        run.AddRow("energy", Format.N(e.Run.Energy.MegawattHours, "#,0.#") + " MWh");
+        run.AddRow("energy", Format.Energy(e.Run.Energy));
         var items = new List<IRenderable> { head, phases, pools };
         if (!e.Fits) items.Insert(0, Render.Line("DOES NOT FIT: a pool needs more memory per GPU than it has (see the pool table); shard the trainer further, raise generator tp, or add GPUs"));
         else items.Add(run);

@@ -73,7 +73,7 @@ public static class TrainingReport
         t.AddRow("checkpoint every (Young/Daly)", Format.Seconds(r.CheckpointInterval.Value));
         t.AddRow("GPU-hours", Format.N(r.GpuHours, "#,0"));
         t.AddRow("cost", r.Cost.Value > 0 ? "$" + Format.N(r.Cost.Value, "#,0") : "no price (set run.usd_per_gpu_hour)");
-        t.AddRow("energy", Format.N(r.Energy.MegawattHours, "#,0.#") + " MWh");
+        t.AddRow("energy", Format.Energy(r.Energy));
         return t;
     }
 

@@ -37,6 +37,7 @@ public class AnnouncedHardwareTests
             if (!a.DensePeak.Any(p => p.PerSecond > 0)) problems.Add($"{a.Id}: no dense peak");
             if (!C.Systems.Any(s => s.Id == a.DefaultSystem)) { problems.Add($"{a.Id}: default system {a.DefaultSystem} missing"); continue; }
             var sys = C.System(a.DefaultSystem);
+            if (sys.Status != "announced") problems.Add($"{sys.Id}: holds announced {a.Id} but is marked {sys.Status}");
             if (sys.AcceleratorId != a.Id) problems.Add($"{sys.Id}: holds {sys.AcceleratorId}, not {a.Id}");
             if (sys.Sources.Count == 0) problems.Add($"{sys.Id}: no sources");
             if (sys.ScaleUp.PerGpu.BytesPerSecond <= 0) problems.Add($"{sys.Id}: no scale-up bandwidth");

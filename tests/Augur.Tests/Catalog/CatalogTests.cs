@@ -35,7 +35,9 @@ public class CatalogTests
         {
             Assert.True(C.TrySystem(a.DefaultSystem, out _), $"{a.Id}: default system {a.DefaultSystem} missing");
             Assert.NotNull(C.Calibration(a));
-            Assert.True(a.Supports(Augur.Domain.Hardware.Precision.BF16), $"{a.Id} has no BF16 peak");
+            // The LM head runs in BF16 at every precision: a part either has the rate or marks it unpublished, so an
+            // estimate refuses instead of running it at a zero rate.
+            Assert.True(a.Supports(Augur.Domain.Hardware.Precision.BF16) || a.Unknown(Augur.Domain.Hardware.Precision.BF16), $"{a.Id} has no BF16 peak");
         }
     }
 
