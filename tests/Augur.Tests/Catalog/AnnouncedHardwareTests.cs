@@ -22,6 +22,7 @@ public class AnnouncedHardwareTests
         // Rubin (Vera Rubin NVL72/NVL144) and AMD MI455X (Helios) were pre-release when catalogued; see their files' notes.
         var ids = Announced().Select(a => a.Id).ToHashSet();
         Assert.Contains("rubin", ids);
+        Assert.Contains("rubin-ultra", ids);
         Assert.Contains("mi455x", ids);
     }
 
