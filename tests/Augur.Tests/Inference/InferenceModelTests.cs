@@ -103,22 +103,23 @@ public class InferenceModelTests
     [Fact]
     public void Max_concurrency_matches_a_hand_budget()
     {
-        // Llama 3.1 8B BF16 on one H100 (80e9 B), memory fraction 0.9, 1000 in + 1000 out:
+        // Llama 3.1 8B BF16 on one H100 (80 GiB = 85,899,345,920 B), memory fraction 0.9, 1000 in + 1000 out:
         // weights 16,060,522,496 B (layers with norms 6,979,584,000 params + embedding and head 1,050,673,152
         // + final norm 4,096, ×2 B);
         // workspace 8192·(8·4096 + 3·14336)·2 = 1,241,513,984; runtime 4 GiB + 10 % of the workspace;
-        // usable 50,278,844,825.6 B / 131,072 B per token = 383,597 tokens → ⌊383,597 / 2000⌋ = 191 sequences.
+        // usable 77,309,411,328 − 16,060,522,496 − 1,241,513,984 − 4,294,967,296 − 124,151,398.4 = 55,588,256,153.6 B
+        // / 131,072 B per token = 424,102 tokens → ⌊424,102 / 2000⌋ = 212 sequences.
         var (m, _) = Build("llama3.1-8b", "dgx-h100", 1, Job(1000, 1000), Precision.BF16);
         var l = new InferenceLayout(Tp: 1, Pp: 1, Ep: 1, DpAttention: 1, Replicas: 1);
         Assert.Equal(16_060_522_496, m.WeightsPerGpu(l).Value);
         Assert.Equal(1_241_513_984, m.ActivationWorkspace(l).Value);
-        Assert.Equal(383_597, m.KvCapacityTokens(l));
-        Assert.Equal(191, m.MaxConcurrency(l));
+        Assert.Equal(424_102, m.KvCapacityTokens(l));
+        Assert.Equal(212, m.MaxConcurrency(l));
 
         var est = m.Estimate(l, TestRun.At(2.0));
-        Assert.Equal(191, est.Concurrency); // max-throughput mode takes the largest batch that fits
+        Assert.Equal(212, est.Concurrency); // max-throughput mode takes the largest batch that fits
         Assert.True(est.Fits);
-        Assert.True(est.MemoryGiBPerGpu <= 72e9 / (1 << 30));
+        Assert.True(est.MemoryGiBPerGpu <= 0.9 * 80);
     }
 
     [Fact]

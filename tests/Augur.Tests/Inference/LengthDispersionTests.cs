@@ -85,14 +85,14 @@ public class LengthDispersionTests
     [Fact]
     public void A_spread_the_cache_cannot_hold_is_refused_and_one_it_can_is_capped()
     {
-        // Llama 3.1 70B FP8 at tp2 with 55% of HBM: a sequence may hold about 17K tokens. Outputs averaging 2,000 with
+        // Llama 3.1 70B FP8 at tp2 with 44 GB of HBM (51.2% of 80 GiB): a sequence may hold about 17K tokens. Outputs averaging 2,000 with
         // cv = 4 put about 2% of draws past the ~15K left beside a 2,000-token prompt: refused. With cv = 1 on both
         // sides every generated request fits and the simulation runs.
         const string Head70 = "workload: inference\nmodel: llama3.1-70b\nhardware: h100-sxm\ncluster: {gpus: 2}\nprecision: fp8\nparallelism: {tp: 2}\n";
-        var wide = Scenarios.Serving(Head70 + "inference: {input_tokens: 2000, output_tokens: 2000, output_tokens_cv: 4, memory_fraction: 0.55, kv_precision: fp8}\nsimulation: {requests: 50}\n");
+        var wide = Scenarios.Serving(Head70 + "inference: {input_tokens: 2000, output_tokens: 2000, output_tokens_cv: 4, memory_fraction: 0.512, kv_precision: fp8}\nsimulation: {requests: 50}\n");
         var e = Assert.Throws<Augur.Domain.InputException>(() => ScenarioSimulation.Build(wide.Model, wide.Layout, wide.Estimate, wide.S.Simulation!, null));
         Assert.StartsWith("inference.output_tokens_cv: 4 puts", e.Message);
-        var chat = Scenarios.Serving(Head70 + "inference: {input_tokens: 2000, output_tokens: 400, output_tokens_cv: 1, input_tokens_cv: 1, memory_fraction: 0.55, kv_precision: fp8}\nsimulation: {requests: 300, seed: 3}\n");
+        var chat = Scenarios.Serving(Head70 + "inference: {input_tokens: 2000, output_tokens: 400, output_tokens_cv: 1, input_tokens_cv: 1, memory_fraction: 0.512, kv_precision: fp8}\nsimulation: {requests: 300, seed: 3}\n");
         var setup = ScenarioSimulation.Build(chat.Model, chat.Layout, chat.Estimate, chat.S.Simulation!, null);
         long fits = chat.Model.KvCapacityTokensPerAttentionGroup(chat.Layout);
         Assert.All(setup.Requests, r => Assert.True(r.InputTokens + r.OutputTokens - 1 <= fits));
@@ -106,7 +106,7 @@ public class LengthDispersionTests
         // reach the cap (a group's KV share less the prompt, plus the last token whose KV is never written). Those
         // requests are exactly as long as a sequence may be; simulate must run them, not call them too long.
         const string Yaml = "workload: inference\nmodel: deepseek-v3\nhardware: gb200-nvl72\ncluster: {gpus: 8}\nprecision: fp8\n" +
-            "parallelism: {tp: 1, ep: 8, dp_attention: 8}\ninference: {input_tokens: 2000, output_tokens: 10000, output_tokens_cv: 2, kv_precision: fp8, memory_fraction: 0.6}\n" +
+            "parallelism: {tp: 1, ep: 8, dp_attention: 8}\ninference: {input_tokens: 2000, output_tokens: 10000, output_tokens_cv: 2, kv_precision: fp8, memory_fraction: 0.562}\n" +
             "simulation: {requests: 600, seed: 1}\n";
         var (s, m, l, e) = Scenarios.Serving(Yaml);
         var setup = ScenarioSimulation.Build(m, l, e, s.Simulation!, null);
@@ -119,10 +119,10 @@ public class LengthDispersionTests
     [Fact]
     public void A_varied_side_leaves_room_for_the_longest_draw_of_a_spread_on_the_other()
     {
-        // Llama 3.1 8B with 20% of an H100's memory (KV for two 8K sequences): prompts of cv 0.5 around 5,000 and
+        // Llama 3.1 8B with 16 GB of an H100's memory (18.627% of 80 GiB; KV for two 8K sequences): prompts of cv 0.5 around 5,000 and
         // outputs uniform on 3,000 ± 90%. The prompt's cap leaves room for the longest output (5,700), not the mean one;
         // otherwise a long prompt meeting a long output would not fit one sequence's share of the cache.
-        var (s, m, l, e) = Scenarios.Serving(Llama8b + "inference: {input_tokens: 5000, output_tokens: 3000, input_tokens_cv: 0.5, kv_precision: fp8, memory_fraction: 0.2}\n" +
+        var (s, m, l, e) = Scenarios.Serving(Llama8b + "inference: {input_tokens: 5000, output_tokens: 3000, input_tokens_cv: 0.5, kv_precision: fp8, memory_fraction: 0.18627}\n" +
             "simulation: {requests: 2000, output_spread: 0.9, seed: 2}\n");
         var setup = ScenarioSimulation.Build(m, l, e, s.Simulation!, null);
         long group = m.KvCapacityTokensPerAttentionGroup(l);

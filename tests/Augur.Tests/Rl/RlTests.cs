@@ -145,7 +145,7 @@ public class RlTests
     [InlineData("  staleness: -1\n", "staleness")]
     [InlineData("", "needs its cost: set cpu_cores", ", cpu_cores: 512", "")]
     [InlineData("", "tp×pp×cp×dp", "trainer: {gpus: 32, tp: 8, zero: 3}", "trainer: {gpus: 32, tp: 8, dp: 2}")]
-    [InlineData("", "KV-cache room", "generator: {gpus: 32, tp: 4, kv_precision: fp8}", "generator: {gpus: 32, tp: 1}")]
+    [InlineData("", "KV-cache room", "generator: {gpus: 32, tp: 4, kv_precision: fp8}", "generator: {gpus: 32, tp: 1, memory_fraction: 0.84}")]
     [InlineData("", "exceeds the 64 GPUs", "generator: {gpus: 32,", "generator: {gpus: 40,")]
     public void Bad_rl_input_is_one_line_and_exit_2(string extra, string expected, string from = "", string to = "")
     {

@@ -112,7 +112,7 @@ public class WebApiTests : IClassFixture<AugurWebFactory>
         string body = await _client.GetStringAsync("/api/catalog");
         Assert.Equal(CliTests.Run("catalog", "list", "--json").Out, body);
         var h100 = JsonDocument.Parse(await _client.GetStringAsync("/api/catalog/h100-sxm")).RootElement;
-        Assert.Equal(80, h100.GetProperty("hbm_gb").GetDouble()); // H100 SXM5 80GB
+        Assert.Equal(85.899, h100.GetProperty("hbm_gb").GetDouble()); // H100 SXM5 80GB: 80 GiB
         var unknown = await _client.GetAsync("/api/catalog/lama3.1-8b");
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
         Assert.Contains("llama3.1-8b", await unknown.Content.ReadAsStringAsync());

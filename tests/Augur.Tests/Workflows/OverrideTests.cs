@@ -63,7 +63,7 @@ public class OverrideTests
     [Fact]
     public void Overriding_a_hardware_field_derives_hardware_from_the_catalog_entry()
     {
-        // b300 in the catalog: 288 GB, 8 TB/s, FP8 4,500 dense TFLOPS, family nvidia-blackwell.
+        // b300 in the catalog: 288.4 GB (275,040 MiB), 8 TB/s, FP8 4,500 dense TFLOPS, family nvidia-blackwell.
         var s = Read(Training.Replace("h100-sxm", "b300"), "hardware.hbm_gb=432", "hardware.hbm_tb_s=16");
         var a = s.Cluster.Accelerator;
         Assert.Equal(432e9, a.HbmCapacity.Value);
@@ -72,6 +72,6 @@ public class OverrideTests
         Assert.Equal("nvidia-blackwell", a.Family);
         Assert.Equal(Accelerator.Hypothetical, a.Status);
         Assert.Equal(8, s.Cluster.ScaleUpDomain); // dgx-b300's scale-up domain
-        Assert.Equal(288e9, CatalogStore.Default.Accelerator("b300").HbmCapacity.Value); // the catalog is untouched
+        Assert.Equal(288.4e9, CatalogStore.Default.Accelerator("b300").HbmCapacity.Value); // the catalog is untouched
     }
 }
