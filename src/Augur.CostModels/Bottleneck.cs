@@ -22,6 +22,8 @@ public enum Bottleneck
     Optimizer,
     /// <summary>Waiting on the wide-area network between sites.</summary>
     CrossSite,
+    /// <summary>Waiting on activation copies to and from host memory.</summary>
+    HostOffload,
 }
 
 public static class BottleneckNames
@@ -44,6 +46,7 @@ public static class BottleneckNames
         Bottleneck.DataParallel => "dp_comm",
         Bottleneck.Optimizer => "optimizer",
         Bottleneck.CrossSite => "wan_comm",
+        Bottleneck.HostOffload => "host_offload",
         _ => throw new ArgumentOutOfRangeException(nameof(b), b, null),
     };
 }

@@ -14,7 +14,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
     static readonly string[] TopKeys = ["name", "workload", "model", "hardware", "system", "cluster", "precision", "parallelism", "training", "inference", "simulation", "rl", "run", "objective", "measured", "source", "id", "notes"];
     static readonly string[] ClusterKeys = ["gpus", "scale_up_domain", "scale_up_bandwidth", "scale_out_bandwidth", "in_network_reduction", "sites", "wan_bandwidth", "wan_latency_ms"];
     static readonly string[] LayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "microbatch", "recompute", "dp_attention", "fsdp"];
-    static readonly string[] TrainingKeys = ["seq_len", "global_batch", "tokens", "flops", "attention", "overlap_dp", "routing", "cross_site", "diloco", "mtp_layers"];
+    static readonly string[] TrainingKeys = ["seq_len", "global_batch", "tokens", "flops", "attention", "overlap_dp", "routing", "cross_site", "diloco", "mtp_layers", "grad_precision", "offload_layers", "fused_cross_entropy"];
     static readonly string[] DiLoCoKeys = ["inner_steps", "outer_bits", "fragments", "overlap_steps"];
     static readonly string[] InferenceKeys = ["input_tokens", "output_tokens", "input_tokens_cv", "output_tokens_cv", "concurrency", "kv_precision", "expert_precision", "weight_precision", "expert_weight_precision", "prefix_hit_rate", "mode", "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "memory_fraction", "draft_tokens", "acceptance", "target_output_tokens_per_s", "routing"];
     static readonly string[] RunKeys = ["usd_per_gpu_hour", "gpu_mtbf_hours", "checkpoint_write_s", "restart_s", "power_utilization", "pue"];
@@ -88,6 +88,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
         };
         if (LayoutLimits.Check(scenario) is { } tooLarge) throw new InputException($"{s.Path}.parallelism: {tooLarge}");
         CheckSites(scenario, s.Path);
+        CheckOffload(scenario, s.Path);
         return scenario;
     }
 
@@ -230,6 +231,19 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
             throw new InputException($"{path}.training.diloco.fragments: {d.Fragments} fragments exceed the {s.Model.Layers} layers of {s.Model.Name}; a fragment holds at least one layer");
     }
 
+    /// <summary>Activation offload needs host memory to go to, fewer layers than the model has, and no pipeline parallelism (Megatron's rule).</summary>
+    static void CheckOffload(Scenario s, string path)
+    {
+        if (s.Training is not { OffloadLayers: > 0 and var n }) return;
+        string where = $"{path}.training.offload_layers";
+        if (n >= s.Model.Layers)
+            throw new InputException($"{where}: {n} layers offloaded, but {s.Model.Name} has {s.Model.Layers}; offload at most {s.Model.Layers - 1} (Megatron keeps the last layer in HBM)");
+        if (s.Cluster.Accelerator.HostMemory is null)
+            throw new InputException($"{where}: {s.Cluster.Accelerator.Id} has no host memory tier to offload to; remove offload_layers or give the hardware a host_memory section");
+        if (s.Layout.Pp is > 1)
+            throw new InputException($"{where}: Megatron offloads activations only without pipeline parallelism; set parallelism.pp: 1 or remove offload_layers");
+    }
+
     /// <summary>A catalog accelerator or system by name, or hypothetical hardware written inline.</summary>
     (Accelerator Accelerator, SystemSpec? System, double? Price) ReadHardware(MappingNode s)
     {
@@ -358,8 +372,22 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
             SeqLen = seq, GlobalBatch = batch, Precision = precision, TokenBudget = tokens, FlopBudget = flops,
             AttentionKernel = kernel, OverlapDataParallel = t.OptionalBool("overlap_dp") ?? true, Routing = ReadRouting(t),
             MtpLayers = t.OptionalInteger("mtp_layers", 0, 16, "DeepSeek-V3 trains one; Megatron's --mtp-num-layers") ?? 0,
-            CrossSite = crossSite.Method, CrossSiteChoices = crossSite.Choices,
+            CrossSite = crossSite.Method, CrossSiteChoices = crossSite.Choices, GradientPrecision = ReadGradientPrecision(t, precision),
+            OffloadLayers = t.OptionalInteger("offload_layers", 0, InputLimits.MaxModelCount, "no model has that many layers") ?? 0,
+            FusedCrossEntropy = t.OptionalBool("fused_cross_entropy") ?? false,
         };
+    }
+
+    /// <summary>
+    /// training.grad_precision: fp32 (main gradients, the default outside fp16 training) or the 16-bit type the weights
+    /// are kept in (bf16, or fp16 in fp16 training), as Megatron-core's grad_reduce_in_fp32 chooses.
+    /// </summary>
+    static Precision? ReadGradientPrecision(MappingNode t, Precision precision)
+    {
+        if (t.OptionalString("grad_precision") is not { } text) return null;
+        var sixteen = precision == Precision.FP16 ? Precision.FP16 : Precision.BF16;
+        return PrecisionInfo.TryParse(text, out var p) && (p == Precision.FP32 || p == sixteen) ? p
+            : throw new InputException($"{t.Path}.grad_precision: '{text}' is not a gradient buffer precision for {precision.ToString().ToLowerInvariant()} training; use fp32 or {sixteen.ToString().ToLowerInvariant()}");
     }
 
     /// <summary>

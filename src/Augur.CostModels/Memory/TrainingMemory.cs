@@ -16,6 +16,10 @@ namespace Augur.CostModels.Memory;
 /// optimizer keeps an fp32 copy of the gradients beside the master weights, 20 bytes and 4 + 16/d. ZeRO shards over the DP×CP group (experts over their expert-DP group): stage 1 the optimizer,
 /// 2 also gradients, 3 also weights (plus two layers of gathered weights). FP8/FP4 training keeps layer weights only
 /// quantized, in two copies, and GEMM inputs quantized (<see cref="ActivationMemory.SavedGemmInputBytes"/>).
+/// Gradient buffers follow <see cref="TrainingJob.GradientPrecision"/>: 16-bit buffers (Megatron-Bridge's performance recipes set
+/// <c>grad_reduce_in_fp32 = False</c>) halve the gradients, and the optimizer then keeps an fp32 copy of its gradient shard
+/// beside the master weights, the README table's fp16 row (4 + 16/d). Activations of <see cref="TrainingJob.OffloadLayers"/>
+/// layers wait in host memory (<see cref="OffloadedLayers"/>).
 /// The peak is that of the most loaded pipeline stage: the first (the embedding, the most micro-batches in flight)
 /// or the last (the output layer and its logits), each with the layers <see cref="PipelineSplit"/> gives it.
 /// </summary>
@@ -23,11 +27,40 @@ public static class TrainingMemory
 {
     public const double WeightBytes = 2;
 
-    /// <summary>Gradient buffer bytes per parameter: fp16 training reduces fp16 gradients; bf16 (and FP8/FP4, bf16 recipes) accumulates fp32 main gradients.</summary>
-    public static double GradientBytes(Precision p) => p == Precision.FP16 ? 2 : 4;
+    /// <summary>
+    /// Gradient buffer bytes per parameter: the job's gradient precision, else fp16 in fp16 training and fp32 main
+    /// gradients in bf16 (and FP8/FP4, bf16 recipes) training.
+    /// </summary>
+    public static double GradientBytes(TrainingJob job) =>
+        (job.GradientPrecision ?? (job.Precision == Precision.FP16 ? Precision.FP16 : Precision.FP32)) == Precision.FP32 ? 4 : 2;
 
-    /// <summary>Optimizer bytes per parameter: fp32 master, momentum, variance, and with fp16 gradients the fp32 main gradients.</summary>
-    public static double OptimizerBytes(Precision p) => p == Precision.FP16 ? 16 : 12;
+    /// <summary>Optimizer bytes per parameter: fp32 master, momentum, variance, and with 16-bit gradients an fp32 copy of them.</summary>
+    public static double OptimizerBytes(TrainingJob job) => GradientBytes(job) < 4 ? 16 : 12;
+
+    /// <summary>
+    /// Layers of a micro-batch whose activations are out of HBM at the forward's end: Megatron-core offloads the saved
+    /// tensors of the first <c>cpu_offloading_num_layers</c> layers through Transformer Engine's CPU-offload context, which
+    /// overlaps each copy with the next layers' compute (TE docs, features/other_optimizations/cpu_offloading) and so keeps
+    /// one offloaded layer in transit on the GPU. Only without pipeline parallelism (Megatron-Bridge docs, training/cpu-offloading:
+    /// "PP must be 1").
+    /// </summary>
+    public static double OffloadedLayers(TrainingJob job, in ParallelLayout l) =>
+        l.Pp == 1 && job.OffloadLayers > 0 ? job.OffloadLayers - 1 : 0;
+
+    /// <summary>Activation bytes of one micro-batch that travel to host memory and back (one direction), per GPU.</summary>
+    public static double OffloadBytes(ModelSpec m, TrainingJob job, in ParallelLayout l)
+    {
+        if (l.Pp != 1 || job.OffloadLayers == 0) return 0;
+        var act = LayerActivations.Of(m, job, l, (double)l.MicroBatch * job.SeqLen / l.Cp);
+        return job.OffloadLayers * AverageLayer(m, act, m.Layers);
+    }
+
+    /// <summary>
+    /// Bytes per logit the loss holds: Megatron's cross entropy takes fp32 logits; TransformerEngine's fused one
+    /// (<see cref="TrainingJob.FusedCrossEntropy"/>) reads the 16-bit logits and writes their gradient over them in place
+    /// (transformer_engine/pytorch/triton/cross_entropy.py, cross_entropy_backward_kernel), keeping 3 fp32 values per token.
+    /// </summary>
+    public static double LogitBytes(TrainingJob job) => job.FusedCrossEntropy ? 2 : 4;
 
     public static MemoryBreakdown Estimate(ModelSpec m, in ParameterCount pc, TrainingJob job, ParallelLayout l,
         HardwareCalibration cal, int microBatches)
@@ -36,13 +69,14 @@ public static class TrainingMemory
         double tokens = (double)l.MicroBatch * job.SeqLen / l.Cp;
         var act = LayerActivations.Of(m, job, l, tokens);
         double firstInFlight = split.FirstInFlight(l.Pp, l.Vp, microBatches);
+        double logits = LogitBytes(job) * tokens * m.Vocab / l.Tp;
         if (l.Pp == 1)
-            return Stage(m, pc, job, l, cal, act, split.FirstStageLayers, pc.Embedding + pc.LmHead + pc.FinalNorm, firstInFlight,
-                4.0 * tokens * ((double)m.Vocab / l.Tp + m.Hidden));
+            return Stage(m, pc, job, l, cal, act, split.FirstStageLayers, pc.Embedding + pc.LmHead + pc.FinalNorm, firstInFlight - OffloadedLayers(job, l),
+                logits + 4.0 * tokens * m.Hidden);
         var first = Stage(m, pc, job, l, cal, act, split.FirstStageLayers, pc.Embedding, firstInFlight, 0);
-        // The last rank also keeps one micro-batch's fp32 logits.
+        // The last rank also keeps one micro-batch's logits.
         var last = Stage(m, pc, job, l, cal, act, split.LastStageLayers, pc.LmHead + pc.FinalNorm,
-            split.LastInFlight(l.Pp, l.Vp, microBatches), 4.0 * tokens * m.Vocab / l.Tp);
+            split.LastInFlight(l.Pp, l.Vp, microBatches), logits);
         return last.Total > first.Total ? last : first;
     }
 
@@ -69,15 +103,22 @@ public static class TrainingMemory
             + layerWeightBytes * (Shard(stage.Layers / l.Tp, denseShards, l.Zero >= 3) + Shard(experts, expertShards, l.Zero >= 3));
         if (l.Zero >= 3)
             weights += 2 * WeightBytes * (pc.AttentionPerLayer + Math.Max(pc.DenseMlpPerLayer, pc.SharedExpertsPerMoeLayer)) / l.Tp;
-        double grads = GradientBytes(job.Precision) * (Shard(dense, denseShards, l.Zero >= 2) + Shard(experts, expertShards, l.Zero >= 2));
-        double optimizer = OptimizerBytes(job.Precision) * (Shard(dense, denseShards, l.Zero >= 1) + Shard(experts, expertShards, l.Zero >= 1));
+        double grads = GradientBytes(job) * (Shard(dense, denseShards, l.Zero >= 2) + Shard(experts, expertShards, l.Zero >= 2));
+        double optimizer = OptimizerBytes(job) * (Shard(dense, denseShards, l.Zero >= 1) + Shard(experts, expertShards, l.Zero >= 1));
 
-        double perLayer = layers > 0 ? (denseLayers * act.Dense + moeLayers * act.Moe) / layers : 0;
+        double perLayer = AverageLayer(m, act, layers);
         // The layer being recomputed holds what it rebuilds once (the larger of a dense and an MoE layer's).
         double activations = perLayer * inFlight
             + Math.Max(denseLayers > 0 ? act.RebuiltDense : 0, moeLayers > 0 ? act.RebuiltMoe : 0);
         return new MemoryBreakdown(new Bytes(weights), new Bytes(grads), new Bytes(optimizer),
             new Bytes(activations * (1 + cal.Fragmentation)), new Bytes(logits), Bytes.Zero, cal.RuntimeReserve);
+    }
+
+    /// <summary>Activation bytes of an average layer among <paramref name="layers"/> (the MoE layers first, as many as the model has).</summary>
+    static double AverageLayer(ModelSpec m, in LayerActivations act, double layers)
+    {
+        double moeLayers = Math.Min(layers, m.MoeLayers);
+        return layers > 0 ? ((layers - moeLayers) * act.Dense + moeLayers * act.Moe) / layers : 0;
     }
 
     /// <summary>What one layer of each kind keeps per micro-batch, and what recomputing it rebuilds at once; the same on every stage.</summary>

@@ -21,8 +21,10 @@ public readonly record struct StepBreakdown
     public required Seconds Optimizer { get; init; }
     /// <summary>Exposed wait on the WAN between sites; null for a run in one site (and then not listed among the parts).</summary>
     public Seconds? CrossSite { get; init; }
+    /// <summary>Exposed activation copies to and from host memory; null when no activation is offloaded (and then not listed).</summary>
+    public Seconds? HostOffload { get; init; }
 
-    public Seconds Total => Compute + Bubble + TensorParallel + ContextParallel + ExpertParallel + PipelineP2P + DataParallel + Optimizer + (CrossSite ?? Seconds.Zero);
+    public Seconds Total => Compute + Bubble + TensorParallel + ContextParallel + ExpertParallel + PipelineP2P + DataParallel + Optimizer + (CrossSite ?? Seconds.Zero) + (HostOffload ?? Seconds.Zero);
 
     /// <summary>The parts in a fixed order with stable names (used by reports and JSON).</summary>
     public IEnumerable<(string Name, Seconds Time)> Parts()
@@ -42,6 +44,7 @@ public readonly record struct StepBreakdown
         yield return (Bottleneck.DataParallel, DataParallel);
         yield return (Bottleneck.Optimizer, Optimizer);
         if (CrossSite is { } wan) yield return (Bottleneck.CrossSite, wan);
+        if (HostOffload is { } offload) yield return (Bottleneck.HostOffload, offload);
     }
 
     /// <summary>The largest part, compute named as <see cref="Bottleneck.Compute"/>.</summary>

@@ -143,6 +143,7 @@ public sealed class TrainingModel
             Compute = new(criticalCompute * m + WeightQuantizeSeconds(l)), Bubble = new(bubble), TensorParallel = new(tpComm * m),
             ContextParallel = new(cpComm * m), ExpertParallel = new(epComm * m), PipelineP2P = new(ppComm * m),
             DataParallel = new(dpComm), Optimizer = new(optimizer),
+            HostOffload = OffloadSeconds(l, pass.Forward.Total.Value, stageCompute - pass.Forward.Total.Value, m),
         };
         CrossSiteEstimate? crossSite = null;
         if (_sites > 1)
@@ -199,6 +200,20 @@ public sealed class TrainingModel
             StepWithoutWan = new(innerStep), Exposed = new(exposed), Utilization = CrossSite.Utilization(innerStep, exposed),
             BandwidthFor95 = need is { } b ? new Bandwidth(b * perSite) : null,
         };
+    }
+
+    /// <summary>
+    /// Exposed time of activation offload over the host link (<see cref="TrainingMemory.OffloadBytes"/>): each micro-batch
+    /// copies its offloaded activations to host memory during its forward and back during its backward, on copy streams
+    /// beside the compute (TE's CPU-offload context), so only the part of a copy longer than the pass it overlaps is paid.
+    /// Null when nothing is offloaded (and then not listed among the parts).
+    /// </summary>
+    Seconds? OffloadSeconds(in ParallelLayout l, double forward, double backward, int microBatches)
+    {
+        double bytes = TrainingMemory.OffloadBytes(_m, _job, l);
+        if (bytes == 0 || Cluster.Accelerator.HostMemory is not { } host) return null;
+        double copy = bytes / host.Bandwidth.BytesPerSecond;
+        return new Seconds(microBatches * (Math.Max(0, copy - forward) + Math.Max(0, copy - backward)));
     }
 
     /// <summary>

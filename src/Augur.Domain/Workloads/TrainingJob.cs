@@ -33,6 +33,22 @@ public sealed record TrainingJob
     /// since DiLoCo changes the optimisation and only the user may allow it. Null when the scenario names one method.
     /// </summary>
     public IReadOnlyList<CrossSiteTraining>? CrossSiteChoices { get; init; }
+    /// <summary>
+    /// Precision of the gradient buffers that accumulate and reduce gradients (Megatron-core's <c>grad_reduce_in_fp32</c>);
+    /// null for the default: fp32 main gradients in bf16, FP8 and FP4 training (Megatron-LM forces them for bf16), fp16 in fp16 training.
+    /// </summary>
+    public Precision? GradientPrecision { get; init; }
+    /// <summary>
+    /// Transformer layers whose saved activations go to host memory in the forward pass and come back for the backward
+    /// (Megatron-core's <c>cpu_offloading_num_layers</c> with activations only); 0 keeps them all in HBM. Applies to layouts
+    /// without pipeline parallelism, the only ones Megatron offloads.
+    /// </summary>
+    public int OffloadLayers { get; init; }
+    /// <summary>
+    /// Whether the loss is TransformerEngine's fused cross entropy on the 16-bit logits (Megatron-core
+    /// <c>cross_entropy_loss_fusion</c> with <c>cross_entropy_fusion_impl: te</c>) rather than Megatron's on fp32 logits.
+    /// </summary>
+    public bool FusedCrossEntropy { get; init; }
 
     public double TokensPerStep => (double)SeqLen * GlobalBatch;
 }

@@ -38,7 +38,8 @@ public static class TrainingSearchSpace
                         if (fix.MicroBatch is { } fmb ? mb != fmb : perReplica % mb != 0) continue;
                         if (perReplica % mb != 0) continue;
                         int micro = perReplica / mb;
-                        foreach (int vp in VirtualStages)
+                        // A fixed vp is searched even outside the default list (Megatron-Bridge's Llama 3 70B recipes run vp 5).
+                        foreach (int vp in fix.Vp is { } fixedVp ? [fixedVp] : VirtualStages)
                         {
                             if (fix.Vp is { } fvp ? vp != fvp : vp > 1 && (pp == 1 || micro % pp != 0)) continue;
                             if (pp * vp > m.Layers) continue;

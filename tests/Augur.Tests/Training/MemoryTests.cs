@@ -47,6 +47,59 @@ public class MemoryTests
         Assert.Equal(bytesPerParameter, (mem.Weights + mem.Gradients + mem.Optimizer).Value / pc.Total, 9);
     }
 
+    [Theory]
+    // The README table's fp16 row holds for any 16-bit gradient buffer: bf16 weights with bf16 gradients
+    // (Megatron-Bridge's grad_reduce_in_fp32 = False) keep 2 + 2 + 16 = 20 bytes, 4 + 16/d distributed (d = 8).
+    [InlineData(0, 20.0)]
+    [InlineData(1, 4 + 16.0 / 8)]
+    public void Sixteen_bit_gradient_buffers_leave_the_optimizer_an_fp32_copy_of_them(int zero, double bytesPerParameter)
+    {
+        var m = Gpt(24, 2048, 16);
+        var pc = ParameterCounter.Count(m);
+        var job = new TrainingJob { SeqLen = 2048, GlobalBatch = 64, Precision = Augur.Domain.Hardware.Precision.BF16, GradientPrecision = Augur.Domain.Hardware.Precision.BF16 };
+        var l = new ParallelLayout(Tp: 1, Pp: 1, Vp: 1, Dp: 8, Cp: 1, Ep: 1, Etp: 1, Sp: false, Zero: zero, MicroBatch: 1, Recompute: Recompute.Full);
+        var mem = TrainingMemory.Estimate(m, pc, job, l, TestCalibration.Any, 8);
+        Assert.Equal(2.0 * pc.Total / (zero >= 2 ? 8 : 1), mem.Gradients.Value, 3);
+        Assert.Equal(bytesPerParameter, (mem.Weights + mem.Gradients + mem.Optimizer).Value / pc.Total, 9);
+    }
+
+    /// <summary>The 22B GPT of Fig. 1 at tp8 with SP, no pipeline, selective recompute, one 2,048-token micro-batch.</summary>
+    static (ModelSpec M, ParameterCount Pc, ParallelLayout L, TrainingJob Job) Gpt22bOnTp8()
+    {
+        var m = Gpt(48, 6144, 64);
+        return (m, ParameterCounter.Count(m), new ParallelLayout(Tp: 8, Pp: 1, Vp: 1, Dp: 1, Cp: 1, Ep: 1, Etp: 1, Sp: true, Zero: 0, MicroBatch: 1, Recompute: Recompute.Selective),
+            new TrainingJob { SeqLen = 2048, GlobalBatch = 8, Precision = Augur.Domain.Hardware.Precision.BF16 });
+    }
+
+    [Fact]
+    public void Fused_cross_entropy_holds_16_bit_logits()
+    {
+        // p = 1, t = 8, T = 2,048 tokens, V = 51,200: fp32 logits 4·2048·51200/8 = 52,428,800 B, TransformerEngine's
+        // fused loss on the bf16 logits half that; both with the embedding output 4·2048·6144 = 50,331,648 B.
+        var (m, pc, l, job) = Gpt22bOnTp8();
+        Assert.Equal(102_760_448, TrainingMemory.Estimate(m, pc, job, l, TestCalibration.Any, 8).Logits.Value, 3);
+        Assert.Equal(76_546_048, TrainingMemory.Estimate(m, pc, job with { FusedCrossEntropy = true }, l, TestCalibration.Any, 8).Logits.Value, 3);
+    }
+
+    [Fact]
+    public void Offloaded_layers_leave_hbm_but_one_in_transit()
+    {
+        // 48 layers of the 22B GPT at tp8 with SP and selective recompute keep 34·s·h/t bytes each (b = 1, s = 2048);
+        // offloading 20 keeps 48 − 20 + 1 = 29 of them, the activations' allocator share (fragmentation) on top of both.
+        var (m, pc, l, job) = Gpt22bOnTp8();
+        var cal = TestCalibration.Any;
+        double layer = 34.0 * 2048 * 6144 / 8;
+        var all = TrainingMemory.Estimate(m, pc, job, l, cal, 8);
+        var offloaded = TrainingMemory.Estimate(m, pc, job with { OffloadLayers = 20 }, l, cal, 8);
+        Assert.Equal(48 * layer * (1 + cal.Fragmentation), all.Activations.Value, 1);
+        Assert.Equal(29 * layer * (1 + cal.Fragmentation), offloaded.Activations.Value, 1);
+        Assert.Equal(20 * layer, TrainingMemory.OffloadBytes(m, job with { OffloadLayers = 20 }, l), 1);
+        // Megatron offloads only without pipeline parallelism: a pp2 layout keeps everything.
+        var pp2 = l with { Pp = 2 };
+        Assert.Equal(TrainingMemory.Estimate(m, pc, job, pp2, cal, 8).Activations, TrainingMemory.Estimate(m, pc, job with { OffloadLayers = 20 }, pp2, cal, 8).Activations);
+        Assert.Equal(0, TrainingMemory.OffloadBytes(m, job with { OffloadLayers = 20 }, pp2));
+    }
+
     [Fact]
     public void Selective_recompute_with_sp_keeps_34_sbh_over_t_per_layer()
     {

@@ -31,4 +31,23 @@ public class PlannerTests
         Assert.All(plan.Ranked, e => Assert.Equal(4, e.Layout.Tp));
         Assert.All(plan.Ranked, e => Assert.Equal(Recompute.Full, e.Layout.Recompute));
     }
+
+    [Fact]
+    public void Plan_finds_the_layout_a_published_h100_run_used()
+    {
+        // Megatron-Bridge 26.02, Llama 3 70B FP8 on 64 H100s (catalog/validation/training.yaml): tp4 pp8 vp5 dp2, the
+        // distributed optimizer, micro-batch 1, no recompute, bf16 gradient buffers. By hand on its first stage (10 layers,
+        // 8 + 8·7/8·2 = 94 layer-micro-batches in flight): weights 4.47, gradients 4.47, optimizer 17.9 (16 B / 2 shards),
+        // activations 46.9 and 4 GiB reserve make 77.7 GiB, which fits 80 GiB and did not fit the 74.5 GiB that
+        // reading the datasheet's "80 GB" as 80·10⁹ bytes gave. Plan, given the run's degrees, must find it.
+        var s = Scenarios.FromYaml("workload: training\nmodel: llama3.1-70b\nhardware: dgx-h100\ncluster: {gpus: 64}\nprecision: fp8\n" +
+            "parallelism: {tp: 4, pp: 8, vp: 5, dp: 2, zero: 1, microbatch: 1, recompute: none}\n" +
+            "training: {seq_len: 8192, global_batch: 256, grad_precision: bf16}\n");
+        var model = Scenarios.Training(s);
+        var plan = TrainingPlanner.Plan(model, s, 3);
+        var found = Assert.Single(plan.Ranked);
+        Assert.Equal(new ParallelLayout(Tp: 4, Pp: 8, Vp: 5, Dp: 2, Cp: 1, Ep: 1, Etp: 1, Sp: true, Zero: 1, MicroBatch: 1, Recompute: Recompute.None), found.Layout);
+        Assert.True(found.Fits);
+        Assert.InRange(found.Memory.Total.GiB, 76, 79);
+    }
 }
