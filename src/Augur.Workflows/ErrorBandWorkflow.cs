@@ -18,12 +18,12 @@ public static class ErrorBandWorkflow
     public static ErrorBands Of(CatalogStore catalog) =>
         Cache.GetValue(catalog, c => new Lazy<ErrorBands>(() => ErrorBands.From(ValidateWorkflow.Cases(c)))).Value;
 
-    // A band draws only on cases of its own workload, so an estimate runs those alone (a training estimate reads
-    // and runs no serving case): the band is the one the bands of every case would give.
+    // A band draws only on out-of-sample cases of its own workload, so an estimate runs those alone (a training
+    // estimate runs no serving case and no fitted one): the band is the one the bands of every case would give.
     static readonly ConditionalWeakTable<CatalogStore, ConcurrentDictionary<WorkloadKind, Lazy<ErrorBands>>> ByWorkload = new();
 
     static ErrorBands Of(CatalogStore catalog, WorkloadKind workload) =>
-        ByWorkload.GetValue(catalog, _ => new()).GetOrAdd(workload, w => new Lazy<ErrorBands>(() => ErrorBands.From(ValidateWorkflow.Cases(catalog, w)))).Value;
+        ByWorkload.GetValue(catalog, _ => new()).GetOrAdd(workload, w => new Lazy<ErrorBands>(() => ErrorBands.From(ValidateWorkflow.Cases(catalog, w, outOfSampleOnly: true)))).Value;
 
     /// <summary>The band for a scenario's prediction; an accelerator whose family has no calibration file is uncalibrated.</summary>
     public static ErrorBand? For(Scenario s, CatalogStore catalog) =>

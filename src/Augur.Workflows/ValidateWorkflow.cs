@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Augur.Catalog.Loading;
 using Augur.CostModels.Uncertainty;
 using Augur.CostModels.Validation;
@@ -19,17 +20,33 @@ public static class ValidateWorkflow
     }
 
     /// <param name="workload">Only the cases of this workload; null for all.</param>
-    public static IReadOnlyList<ValidationResult> Cases(CatalogStore catalog, WorkloadKind? workload = null) =>
-        ValidationReader.Read(catalog, workload).Select(c =>
+    /// <param name="outOfSampleOnly">Only the cases no parameter was fitted to (all an error band draws on).</param>
+    public static IReadOnlyList<ValidationResult> Cases(CatalogStore catalog, WorkloadKind? workload = null, bool outOfSampleOnly = false)
+    {
+        var cases = ValidationReader.Read(catalog, workload).Where(c => !outOfSampleOnly || c.Tier == ValidationTier.OutOfSample);
+        // The cases are independent, so they run on every core; AsOrdered keeps the file order the reports show, and
+        // a case's own error (a bad case file) surfaces as itself, not wrapped.
+        try
         {
-            var cal = catalog.Calibration(c.Scenario.Cluster.Accelerator);
-            return c.Scenario.Workload switch
-            {
-                WorkloadKind.Training => TrainingValidator.Run(c, cal),
-                WorkloadKind.Rl => RlValidator.Run(c, cal),
-                _ => InferenceValidator.Run(c, cal),
-            };
-        }).ToList();
+            return cases.AsParallel().AsOrdered().Select(c => Run(c, catalog)).ToList();
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            throw;
+        }
+    }
+
+    static ValidationResult Run(ValidationCase c, CatalogStore catalog)
+    {
+        var cal = catalog.Calibration(c.Scenario.Cluster.Accelerator);
+        return c.Scenario.Workload switch
+        {
+            WorkloadKind.Training => TrainingValidator.Run(c, cal),
+            WorkloadKind.Rl => RlValidator.Run(c, cal),
+            _ => InferenceValidator.Run(c, cal),
+        };
+    }
 
     /// <summary>Every shipped kernel-measurement set against the operator model of its accelerator.</summary>
     public static IReadOnlyList<KernelValidation> Kernels(CatalogStore catalog) =>
