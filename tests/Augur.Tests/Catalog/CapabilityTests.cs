@@ -9,7 +9,7 @@ namespace Augur.Tests.Catalog;
 public class CapabilityTests
 {
     // A hypothetical transformer ASIC built for dense full-attention inference only.
-    const string Asic = "{name: asic, dense_tflops: {fp8: 2000}, hbm_gb: 144, hbm_tb_s: 5, capabilities: {workloads: [inference], attention: [full], moe: false}}";
+    const string Asic = "{name: asic, dense_tflops: {fp8: 2000, bf16: 1000}, hbm_gb: 144, hbm_tb_s: 5, capabilities: {workloads: [inference], attention: [full], moe: false}}";
     const string Net = "{gpus: 8, scale_up_domain: 8, scale_up_bandwidth: 900 GB/s, scale_out_bandwidth: 400 Gbit/s}";
 
     static void Serve(string model) => ScenarioLoader.FromYaml(CatalogStore.Default, $$"""
@@ -35,6 +35,21 @@ public class CapabilityTests
     {
         var e = Assert.Throws<InputException>(() => Serve(model));
         Assert.Contains(reason, e.Message);
+    }
+
+    [Fact]
+    public void A_chip_without_a_bf16_rate_is_refused_since_the_lm_head_runs_in_bf16()
+    {
+        var e = Assert.Throws<InputException>(() => ScenarioLoader.FromYaml(CatalogStore.Default, $$"""
+            workload: inference
+            model: llama3.1-70b
+            hardware: {{Asic.Replace(", bf16: 1000", "")}}
+            cluster: {{Net}}
+            precision: fp8
+            inference: {input_tokens: 2048, output_tokens: 128}
+            """));
+        Assert.Contains("asic (custom) has no BF16 rate", e.Message);
+        Assert.Contains("dense_tflops: {bf16: N}", e.Message);
     }
 
     [Fact]
