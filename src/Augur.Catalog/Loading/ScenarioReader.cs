@@ -64,12 +64,12 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
         if (!cluster.Accelerator.Supports(precision))
             throw new InputException(NoTensorCores(cluster.Accelerator, precision)
                 + (workload == WorkloadKind.Inference ? $"; to serve {precision.Label()} weights through wider GEMMs, set 'precision' to one of those and inference.weight_precision: {precision.Label()} (expert_weight_precision for the routed experts alone)" : ""));
-        // The LM head and embedding run in BF16 at every precision (PrecisionRules.LmHead), so an unpublished BF16 rate stops every estimate.
-        if (cluster.Accelerator.Unknown(Precision.BF16))
-            throw new InputException(Unpublished(cluster.Accelerator, Precision.BF16, "the LM head and embedding run in BF16 at any precision"));
-        // A chip given without any BF16 rate (an inline ASIC with only an FP8 figure) would time the LM head at zero FLOP/s.
+        // The LM head and embedding run in BF16 at every precision (PrecisionRules.LmHead), so a part with no BF16 rate
+        // (unpublished, or an inline ASIC given only an FP8 figure) would time them at zero FLOP/s: refuse it.
         if (!cluster.Accelerator.Supports(Precision.BF16))
-            throw new InputException($"{cluster.Accelerator.Name} ({cluster.Accelerator.Id}) has no BF16 rate, and the LM head and embedding run in BF16 at any precision; add dense_tflops: {{bf16: N}} (dense TFLOP/s) to the hardware mapping, or give a base accelerator that has one");
+            throw new InputException(cluster.Accelerator.Unknown(Precision.BF16)
+                ? Unpublished(cluster.Accelerator, Precision.BF16, "the LM head and embedding run in BF16 at any precision")
+                : $"{cluster.Accelerator.Name} ({cluster.Accelerator.Id}) has no BF16 rate, and the LM head and embedding run in BF16 at any precision; add dense_tflops: {{bf16: N}} (dense TFLOP/s) to the hardware mapping, or give a base accelerator that has one");
         foreach (var runs in workload == WorkloadKind.Rl ? [WorkloadKind.Training, WorkloadKind.Inference] : new[] { workload })
             if (AcceleratorCapabilities.WhyNot(cluster.Accelerator, model, runs) is { } why)
                 throw new InputException($"{s.Path}: {why}; choose hardware that runs it, or another model");

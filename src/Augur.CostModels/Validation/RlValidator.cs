@@ -18,11 +18,11 @@ public static class RlValidator
     {
         var s = c.Scenario;
         var job = s.Rl ?? throw new InputException($"{c.Id}: not an rl case");
+        if (c.Metric != "step_seconds")
+            throw new InputException($"{c.Id}: unknown rl metric '{c.Metric}'; use step_seconds");
         var (gen, train, problem) = RlSetup.Build(s.Model, s.Cluster, s.Precision, job, cal);
         if (problem is not null) throw new LayoutException($"{c.Id}: {problem}");
         var est = RlStep.Compose(job, s.Cluster, cal, s.Run, gen!, train!);
-        if (c.Metric != "step_seconds")
-            throw new InputException($"{c.Id}: unknown rl metric '{c.Metric}'; use step_seconds");
         double step = est.StepTime.Value;
         double tokensPerGpuStep = est.TrainedTokensPerSecond * step / est.Gpus;
         return new ValidationResult(c, tokensPerGpuStep / step, tokensPerGpuStep / c.Measured, step) { Rl = est };
