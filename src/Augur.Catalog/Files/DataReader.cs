@@ -55,11 +55,6 @@ public static class DataReader
         {
             throw new InputException($"{name} line {e.Start.Line}, column {e.Start.Column}: malformed YAML ({FirstLine(e.Message)})");
         }
-        catch (Exception e) when (e is not InputException)
-        {
-            // YamlDotNet's scanner throws other exception types on some damaged input.
-            throw new InputException($"{name}: malformed YAML (the parser stopped: {FirstLine(e.Message)})");
-        }
     }
 
     static DataNode ReadJson(string text, string name)

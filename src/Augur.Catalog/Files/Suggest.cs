@@ -7,14 +7,18 @@ public static class Suggest
     {
         string? best = null;
         int bestDistance = int.MaxValue;
+        bool bestContains = false;
         string lower = input.ToLowerInvariant();
         foreach (var c in candidates)
         {
             int d = Distance(lower, c.ToLowerInvariant());
-            if (c.Contains(lower, StringComparison.OrdinalIgnoreCase) || lower.Contains(c, StringComparison.OrdinalIgnoreCase)) d = Math.Min(d, 2);
-            if (d < bestDistance) { bestDistance = d; best = c; }
+            bool contains = c.Contains(lower, StringComparison.OrdinalIgnoreCase) || lower.Contains(c, StringComparison.OrdinalIgnoreCase);
+            if (contains) d = Math.Min(d, 2);
+            if (d < bestDistance) { bestDistance = d; best = c; bestContains = contains; }
         }
-        return best is not null && bestDistance <= Math.Max(3, input.Length / 2) ? best : null;
+        // A name that shares nothing with the input (every character replaced, as 'a0' -> 'rl') is no suggestion.
+        bool near = bestContains || (bestDistance <= Math.Max(3, input.Length / 2) && bestDistance < input.Length);
+        return best is not null && near ? best : null;
     }
 
     public static int Distance(string a, string b)

@@ -19,10 +19,20 @@ sealed class YamlTreeReader(string name)
     public DataNode Read(string text)
     {
         var parser = new Parser(new StringReader(text));
-        parser.Consume<StreamStart>();
-        if (parser.Accept<StreamEnd>(out _)) throw new InputException($"{name}: the file is empty");
-        parser.Consume<DocumentStart>();
-        return Node(parser, name, 0);
+        try
+        {
+            parser.Consume<StreamStart>();
+            if (parser.Accept<StreamEnd>(out _)) throw new InputException($"{name}: the file is empty");
+            parser.Consume<DocumentStart>();
+            return Node(parser, name, 0);
+        }
+        catch (Exception e) when (e is not InputException and not YamlException)
+        {
+            // YamlDotNet's scanner throws other exception types on some damaged input, with no position of its own:
+            // name the end of the last event it read, where the damage starts.
+            var at = parser.Current?.End ?? Mark.Empty;
+            throw new InputException($"{name} line {at.Line}, column {at.Column}: malformed YAML (the parser gave up after this point); check the brackets, colons and indentation there");
+        }
     }
 
     DataNode Node(IParser parser, string path, int depth)

@@ -59,4 +59,11 @@ public class CatalogTests
         var h = Assert.Throws<InputException>(() => C.Accelerator("h100"));
         Assert.Contains("did you mean", h.Message);
     }
+
+    [Theory]
+    [InlineData("a0", new[] { "rl", "model" }, null)]          // every character differs: no suggestion
+    [InlineData("mpl", new[] { "mlp", "attention" }, "mlp")]   // two edits in three characters
+    [InlineData("h10", new[] { "h100", "b200" }, "h100")]      // a prefix of the name
+    public void Suggestions_must_share_something_with_the_input(string input, string[] names, string? expected) =>
+        Assert.Equal(expected, Augur.Catalog.Files.Suggest.Nearest(input, names));
 }

@@ -32,7 +32,7 @@ public class BadInputTests
     [InlineData("dup_training.json", "key 'training' appears twice")]
     [InlineData("m3.yaml", "model: expected a name or text, got a list")]
     [InlineData("r03_model_list.yaml", "model: expected a name or text, got a list")]
-    [InlineData("r09_min.yaml", "malformed YAML")]
+    [InlineData("r09_min.yaml", "r09_min.yaml line 1, column 3: malformed YAML (the parser gave up after this point)")]
     [InlineData("r09_yaml_ioe.yaml", "malformed YAML")]
     [InlineData("y0.yaml", "malformed YAML")]
     [InlineData("ymin.yaml", "malformed YAML")]
