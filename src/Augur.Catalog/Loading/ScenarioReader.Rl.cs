@@ -9,11 +9,11 @@ namespace Augur.Catalog.Loading;
 /// <summary>The <c>rl:</c> section of a scenario (workload: rl).</summary>
 public sealed partial class ScenarioReader
 {
-    static readonly string[] RlKeys = ["algorithm", "prompts_per_step", "samples_per_prompt", "prompt_tokens", "response_tokens", "verifier", "placement", "staleness", "generator", "trainer", "steps"];
+    static readonly string[] RlKeys = ["algorithm", "prompts_per_step", "samples_per_prompt", "prompt_tokens", "response_tokens", "verifier", "placement", "staleness", "generator", "trainer", "steps", "critic", "dynamic_sampling"];
     static readonly string[] RlLengthKeys = ["mean", "spread", "max"];
     static readonly string[] GeneratorKeys = ["gpus", "tp", "pp", "ep", "dp_attention", "mode", "prefill_gpus", "decode_gpus", "precision", "kv_precision", "memory_fraction"];
     static readonly string[] TrainerKeys = ["gpus", "tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "fsdp", "microbatch", "recompute", "offload_weights"];
-    static readonly string[] VerifierKeys = ["kind", "cpu_seconds", "cpu_cores", "latency_s", "concurrency", "model", "gpus", "tp", "colocated"];
+    static readonly string[] VerifierKeys = ["kind", "cpu_seconds", "cpu_cores", "latency_s", "concurrency", "model", "gpus", "tp", "colocated", "share"];
 
     /// <summary>An RL scenario ranks by samples per second (throughput) or by dollars per step (cost).</summary>
     static Objective ReadRlObjective(MappingNode s) => (s.OptionalString("objective") ?? "throughput").ToLowerInvariant() switch
@@ -61,7 +61,7 @@ public sealed partial class ScenarioReader
         var prompt = ReadLengths(r, "prompt_tokens");
         var response = ReadLengths(r, "response_tokens");
         int steps = r.OptionalInteger("steps", 1, 100_000_000, "RL runs take hundreds to thousands of steps") ?? 1;
-        var verifier = ReadVerifier(r.OptionalMapping("verifier") ?? throw new InputException($"{path}: missing section 'verifier' (e.g. {{kind: rule, cpu_seconds: 0.2, cpu_cores: 512}})"), baseDirectory);
+        var (verifier, moreVerifiers) = ReadVerifiers(r, baseDirectory);
         if (verifier.OwnGpus >= cluster.Gpus)
             throw new InputException($"{path}.verifier.gpus: the reward model's {verifier.OwnGpus} GPUs leave none of the cluster's {cluster.Gpus} for generators and trainer; lower it, set colocated: true, or raise cluster.gpus");
         var (generatorGpus, trainerGpus) = PoolSizes(r, placement, cluster.Gpus, verifier.OwnGpus);
@@ -70,7 +70,8 @@ public sealed partial class ScenarioReader
         return new RlJob
         {
             Algorithm = algorithm, PromptsPerStep = prompts, SamplesPerPrompt = group, Prompt = prompt, Response = response,
-            Verifier = verifier,
+            Verifier = verifier, MoreVerifiers = moreVerifiers,
+            Critic = ReadCritic(r, algorithm, baseDirectory), FilteredFraction = ReadDynamicSampling(r),
             Placement = placement, Staleness = staleness ?? (placement == RlPlacement.Asynchronous ? 1 : 0),
             Generator = ReadGenerator(r.Mapping("generator"), generatorGpus),
             Trainer = ReadTrainer(r.Mapping("trainer"), trainerGpus),
@@ -116,9 +117,80 @@ public sealed partial class ScenarioReader
         return new RlLengths(mean, spread, max);
     }
 
+    /// <summary>
+    /// PPO's critic model when it is not the policy's (<c>critic: {model: NAME}</c>, as verl's <c>critic.model.path</c> and
+    /// OpenRLHF's <c>--critic_pretrain</c>): a catalog name or a config.json, as the policy's <c>model</c>.
+    /// </summary>
+    ModelSpec? ReadCritic(MappingNode r, RlAlgorithm algorithm, string? baseDirectory)
+    {
+        if (r.OptionalMapping("critic") is not { } c) return null;
+        c.RequireOnly("model");
+        if (algorithm != RlAlgorithm.Ppo)
+            throw new InputException($"{c.Path}: only ppo trains a critic; remove it or set algorithm: ppo");
+        try { return ReadModel(c, baseDirectory); }
+        catch (InputException e) when (!e.Message.StartsWith(c.Path, StringComparison.Ordinal))
+        {
+            throw new InputException($"{c.Path}.model: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Dynamic sampling (DAPO §3.2; verl's <c>algorithm.filter_groups</c>): the expected share of prompt groups filtered
+    /// out, given as <c>filtered_fraction</c> or as <c>keep_fraction</c> = 1 − it; null when the section is absent.
+    /// </summary>
+    static double? ReadDynamicSampling(MappingNode r)
+    {
+        if (r.OptionalMapping("dynamic_sampling") is not { } d) return null;
+        d.RequireOnly("filtered_fraction", "keep_fraction");
+        double? filtered = d.OptionalNumber("filtered_fraction"), keep = d.OptionalNumber("keep_fraction");
+        if (filtered is not null == keep is not null)
+            throw new InputException($"{d.Path}: give filtered_fraction (the share of prompt groups whose samples all score alike, e.g. 0.3) or keep_fraction, one of them");
+        double f = filtered ?? 1 - keep!.Value;
+        if (f is < 0 or >= 1)
+            throw new InputException(filtered is not null
+                ? FormattableString.Invariant($"{d.Path}.filtered_fraction: must be in [0, 1) (at 1 no group is kept and the train batch never fills), got {f}")
+                : FormattableString.Invariant($"{d.Path}.keep_fraction: must be in (0, 1] (at 0 no group is kept and the train batch never fills), got {keep}"));
+        return f;
+    }
+
+    /// <summary>
+    /// One verifier, or a list of them scoring together: each with a <c>share</c> of the samples (the shares adding up
+    /// to 1), or none with one (each scores every sample). At most one reward model; it comes first in the job, as the
+    /// verifier whose GPUs the pools account for.
+    /// </summary>
+    (RlVerifier First, IReadOnlyList<RlVerifier> More) ReadVerifiers(MappingNode r, string? baseDirectory)
+    {
+        var node = r.Get("verifier") ?? throw new InputException($"{r.Path}: missing section 'verifier' (e.g. {{kind: rule, cpu_seconds: 0.2, cpu_cores: 512}})");
+        List<MappingNode> items = node switch
+        {
+            MappingNode m => [m],
+            SequenceNode { Items.Count: 0 } => throw new InputException($"{node.Path}: an empty list scores nothing; give at least one verifier (e.g. [{{kind: rule, cpu_seconds: 0.2, cpu_cores: 512}}])"),
+            SequenceNode l => l.Items.Select(i => i as MappingNode ?? throw new InputException($"{i.Path}: expected a verifier mapping (e.g. {{kind: sandbox, latency_s: 2, concurrency: 256}})")).ToList(),
+            _ => throw new InputException($"{node.Path}: expected a verifier mapping or a list of them"),
+        };
+        var verifiers = items.Select(m => ReadVerifier(m, baseDirectory)).ToList();
+        int shared = items.Count(m => m.Has("share"));
+        if (shared > 0 && shared < items.Count)
+            throw new InputException($"{node.Path}: give every verifier a share of the samples (adding up to 1) or none (each scores every sample); {shared} of {items.Count} have one");
+        double total = verifiers.Sum(v => v.Share);
+        if (shared > 0 && Math.Abs(total - 1) > 1e-9)
+            throw new InputException(FormattableString.Invariant($"{node.Path}: the verifiers' shares add up to {total:0.###}, not 1; make them add up to 1, or remove them all so each scores every sample"));
+        if (verifiers.Count(v => v.Kind == VerifierKind.Model) > 1)
+            throw new InputException($"{node.Path}: more than one model verifier; one reward model per step is costed, so keep one (rule and sandbox verifiers may be added beside it)");
+        var first = verifiers.FirstOrDefault(v => v.Kind == VerifierKind.Model) ?? verifiers[0];
+        return (first, verifiers.Where(v => !ReferenceEquals(v, first)).ToList());
+    }
+
     RlVerifier ReadVerifier(MappingNode v, string? baseDirectory)
     {
         v.RequireOnly(VerifierKeys);
+        double share = v.OptionalNumber("share") ?? 1;
+        if (share is <= 0 or > 1) throw new InputException(FormattableString.Invariant($"{v.Path}.share: must be in (0, 1] (the share of samples it scores), got {share}"));
+        return ReadVerifierKind(v, baseDirectory) with { Share = share };
+    }
+
+    RlVerifier ReadVerifierKind(MappingNode v, string? baseDirectory)
+    {
         string kind = (v.OptionalString("kind") ?? "rule").ToLowerInvariant();
         double Positive(string key, string example)
         {

@@ -44,6 +44,9 @@ public sealed record RlPool(string Name, int Gpus, Seconds Busy, Seconds Idle, M
     public bool Fits => Memory.Total <= Capacity;
 }
 
+/// <summary>One verifier over a step: seconds of work scoring its share of the samples (every generation round), and one sample's check alone.</summary>
+public readonly record struct VerifierCost(RlVerifier Verifier, double Work, double PerSample);
+
 /// <summary>N steps of the job: wall time, GPU-hours, dollars and facility energy.</summary>
 public sealed record RlRun(int Steps, Seconds Time, double GpuHours, Dollars Cost, Joules Energy);
 
@@ -61,6 +64,8 @@ public sealed record RlEstimate
     public required RlPool Trainer { get; init; }
     /// <summary>A reward model on GPUs of its own while scoring; null when the verifier has none.</summary>
     public RlPool? Verifier { get; init; }
+    /// <summary>Each verifier's work over the step, in the scenario's order.</summary>
+    public IReadOnlyList<VerifierCost> Verifiers { get; init; } = [];
     /// <summary>GPUs the job holds: the pool when colocated, both pools otherwise, plus a reward model's own.</summary>
     public required int Gpus { get; init; }
     /// <summary>Which network tier the weight update crosses (scale-up or scale-out).</summary>

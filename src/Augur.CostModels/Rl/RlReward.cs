@@ -12,7 +12,7 @@ namespace Augur.CostModels.Rl;
 /// </summary>
 /// <param name="Model">The serving cost model of the reward model on the GPUs that score.</param>
 /// <param name="Gpus">GPUs that score: the verifier's own, or the generator pool's.</param>
-/// <param name="Work">What the busiest replica spends scoring its share of the step's samples.</param>
+/// <param name="Work">What the busiest replica spends scoring its share of one generation round's samples (the verifier's share of them).</param>
 /// <param name="PerSample">One sample's prefill alone (the last sample's score after generation ends).</param>
 /// <param name="Memory">Per GPU while scoring a full prefill iteration.</param>
 public sealed record RlReward(InferenceModel Model, InferenceLayout Layout, int Gpus, Seconds Work, Seconds PerSample, MemoryBreakdown Memory)
@@ -38,7 +38,7 @@ public sealed record RlReward(InferenceModel Model, InferenceLayout Layout, int 
             return (null, FormattableString.Invariant(
                 $"the reward model {m.Name} at tp{v.Tp} has no room for one {longest}-token sample (weights {model.WeightsPerGpu(layout).GiB:0.0} GiB per GPU of {model.UsableMemoryPerGpu.GiB:0.0} GiB usable{(v.OnGenerators ? " beside the generators'" : "")}); raise verifier.tp{(v.OnGenerators ? ", give it GPUs of its own (gpus: N)" : "")} or use a smaller reward model"));
         double perPrompt = model.PrefillIteration(layout, out double prompts).Total.Value / prompts;
-        double work = Math.Ceiling((double)job.Samples / layout.Replicas) * perPrompt;
+        double work = Math.Ceiling(job.Samples * v.Share / layout.Replicas) * perPrompt;
         return (new RlReward(model, layout, gpus, new(work), model.PrefillAlone(layout).Total, model.Memory(layout, (int)Math.Ceiling(prompts))), null);
     }
 

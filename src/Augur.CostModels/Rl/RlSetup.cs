@@ -33,7 +33,27 @@ public static class RlSetup
         if (RlTraining.Problem(model, job, job.Trainer.Layout, job.Trainer.Gpus, precision, meanResponse) is { } t)
             return (null, $"rl.trainer: {t}");
         var training = RlTraining.Of(model, cluster, precision, job, job.Trainer.Layout, job.Trainer.Gpus, meanResponse, cal);
+        if (job.Algorithm == RlAlgorithm.Ppo)
+        {
+            var (critic, bad) = Critic(cluster, precision, job, cal, meanResponse, training);
+            if (critic is null) return (null, bad);
+            training = training with { Critic = critic };
+        }
         return RlStep.Problem(job, cluster.Accelerator, training) is { } p ? (null, $"rl.placement: {p}") : (training, null);
+    }
+
+    /// <summary>
+    /// PPO's critic on the trainer's pool and layout (verl's critic worker group shares the actor's resource pool): the
+    /// policy's own training when no critic model is named, else that model's (experts unsharded when it is dense).
+    /// </summary>
+    static (RlTraining? Critic, string? Problem) Critic(Cluster cluster, Precision precision, RlJob job, HardwareCalibration cal, double meanResponse,
+        RlTraining policy)
+    {
+        if (job.Critic is not { } model) return (policy, null);
+        var layout = model.Moe is null ? job.Trainer.Layout with { Ep = null, Etp = null } : job.Trainer.Layout;
+        if (RlTraining.Problem(model, job, layout, job.Trainer.Gpus, precision, meanResponse) is { } c)
+            return (null, $"rl.critic: the trainer's layout cannot train the critic {model.Name}: {c}");
+        return (RlTraining.Of(model, cluster, precision, job, layout, job.Trainer.Gpus, meanResponse, cal), null);
     }
 
     /// <summary>

@@ -95,6 +95,9 @@ public sealed record RlGeneration(InferenceModel Model, InferenceLayout Layout, 
 /// <param name="Update">One optimizer step over every sample of the RL step.</param>
 public sealed record RlTraining(TrainingModel Model, TrainingEstimate Update)
 {
+    /// <summary>PPO: the critic trained beside the policy on the same pool (this record itself when it is the policy's model); null otherwise.</summary>
+    public RlTraining? Critic { get; init; }
+
     /// <summary>
     /// A forward-only pass over the same samples (old-policy or reference log-probabilities, critic values): the
     /// step's compute, bubble and model-parallel communication at the forward share of the training FLOPs

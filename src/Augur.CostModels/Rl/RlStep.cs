@@ -25,10 +25,13 @@ public static class RlStep
         : null;
 
     /// <summary>
-    /// Models the trainer pool updates: the policy, and with PPO a critic of the policy's size, trained on the same
-    /// pool and sharded alike (verl's critic worker group shares the actor's resource pool).
+    /// The models the trainer pool updates: the policy, and with PPO its critic, trained on the same pool and sharded
+    /// alike (verl's critic worker group shares the actor's resource pool).
     /// </summary>
-    static int Trained(RlJob job) => job.Algorithm == RlAlgorithm.Ppo ? 2 : 1;
+    static IEnumerable<MemoryBreakdown> Trained(RlTraining t) =>
+        t.Critic is { } c ? [t.Update.Memory, c.Update.Memory] : [t.Update.Memory];
+
+    static Bytes Sum(IEnumerable<Bytes> parts) => parts.Aggregate(Bytes.Zero, (a, b) => a + b);
 
     /// <summary>
     /// What a colocated trainer moves to host memory while the pool generates: the gradients and optimizer state of
@@ -36,21 +39,37 @@ public static class RlStep
     /// <c>offload_after_refit</c>).
     /// </summary>
     public static Bytes OffloadBytes(RlJob job, RlTraining t) =>
-        (t.Update.Memory.Gradients + t.Update.Memory.Optimizer + (job.Trainer.OffloadWeights ? t.Update.Memory.Weights : Bytes.Zero)) * Trained(job);
+        Sum(Trained(t).Select(m => m.Gradients + m.Optimizer + (job.Trainer.OffloadWeights ? m.Weights : Bytes.Zero)));
 
     /// <summary>Weights of the models the trainer updates, which a colocated pool keeps resident while it generates unless it offloads them.</summary>
-    public static Bytes ResidentWeights(RlJob job, RlTraining t) => job.Trainer.OffloadWeights ? Bytes.Zero : t.Update.Memory.Weights * Trained(job);
+    public static Bytes ResidentWeights(RlJob job, RlTraining t) => job.Trainer.OffloadWeights ? Bytes.Zero : Sum(Trained(t).Select(m => m.Weights));
 
     /// <summary>
     /// The trainer pool's memory per GPU while updating: the policy's update, the frozen reference's weights (not
-    /// DAPO), and PPO's critic (its weights, gradients and optimizer state; activations are the policy's, as they
-    /// train in turn).
+    /// DAPO), and PPO's critic (its weights, gradients and optimizer state; activations the larger of the two models',
+    /// as they train in turn).
     /// </summary>
     public static MemoryBreakdown TrainingMemory(RlJob job, RlTraining t)
     {
         var m = t.Update.Memory;
         var reference = job.Algorithm == RlAlgorithm.Dapo ? Bytes.Zero : m.Weights;
-        return m with { Weights = m.Weights * Trained(job) + reference, Gradients = m.Gradients * Trained(job), Optimizer = m.Optimizer * Trained(job) };
+        var models = Trained(t).ToList();
+        return m with
+        {
+            Weights = Sum(models.Select(x => x.Weights)) + reference, Gradients = Sum(models.Select(x => x.Gradients)),
+            Optimizer = Sum(models.Select(x => x.Optimizer)), Activations = new(models.Max(x => x.Activations.Value)),
+        };
+    }
+
+    /// <summary>
+    /// The trainer's passes of a step, seconds: log-probabilities (the old policy's, and the reference's unless DAPO),
+    /// PPO's critic (its value pass and its update, at the critic model's size), and the policy update.
+    /// </summary>
+    public static (double LogProbs, double Critic, double Update) TrainerPasses(RlJob job, RlTraining t)
+    {
+        double forward = t.Forward.Value;
+        double critic = t.Critic is { } c ? c.Forward.Value + c.Update.StepTime.Value : 0;
+        return (forward * (job.Algorithm == RlAlgorithm.Dapo ? 1 : 2), critic, t.Update.StepTime.Value);
     }
 
     /// <summary>
@@ -63,35 +82,50 @@ public static class RlStep
         return (Collectives.SendRecv(fabric, perGeneratorGpu.Value, across ? fabric.DomainSize : 1), across ? "scale-out" : "scale-up");
     }
 
-    /// <summary>CPU, sandbox or reward-model work of scoring every sample, and the time of one sample's check.</summary>
-    public static (double Work, double PerSample) Verification(RlVerifier v, int samples, RlReward? reward) => v.Kind switch
-    {
-        VerifierKind.Rule => (samples * v.CpuSeconds / v.CpuCores, v.CpuSeconds),
-        VerifierKind.Sandbox => (samples * v.LatencySeconds / v.Concurrency, v.LatencySeconds),
-        _ => reward is { } r ? (r.Work.Value, r.PerSample.Value) : throw new ArgumentException("a model verifier's reward model was not set up (RlSetup.Generator)"),
-    };
+    /// <summary>
+    /// Each verifier's cost over a step: the work of scoring its share of every generation round's samples, and one
+    /// sample's check alone. A rule runs a sample's CPU seconds over its cores, a sandbox its latency over its
+    /// concurrency, a reward model its prefill (<see cref="RlReward"/>); each on resources of its own, so a list runs
+    /// side by side.
+    /// </summary>
+    public static IReadOnlyList<VerifierCost> Verification(RlJob job, RlReward? reward) =>
+        job.Verifiers.Select(v =>
+        {
+            double samples = job.Samples * v.Share;
+            var (work, perSample) = v.Kind switch
+            {
+                VerifierKind.Rule => (samples * v.CpuSeconds / v.CpuCores, v.CpuSeconds),
+                VerifierKind.Sandbox => (samples * v.LatencySeconds / v.Concurrency, v.LatencySeconds),
+                _ => reward is { } r ? (r.Work.Value, r.PerSample.Value) : throw new ArgumentException("a model verifier's reward model was not set up (RlSetup.Generator)"),
+            };
+            return new VerifierCost(v, work * job.GenerationRounds, perSample);
+        }).ToList();
 
     /// <param name="makespan">A simulated rollout makespan to use instead of the closed form's; null for the estimate.</param>
     public static RlEstimate Compose(RlJob job, Cluster cluster, HardwareCalibration cal, RunEconomics run,
         RlGeneration gen, RlTraining train, double? makespan = null)
     {
         var rollout = gen.Rollout;
-        double synchronous = makespan ?? rollout.Makespan;
+        // Dynamic sampling: every expected generation round is a rollout of the whole batch (its own tail included).
+        double rounds = job.GenerationRounds;
+        double synchronous = (makespan ?? rollout.Makespan) * rounds;
         bool colocated = job.Placement == RlPlacement.Colocated;
         bool overlapped = job.Placement == RlPlacement.Asynchronous && job.Staleness > 0;
-        double generation = overlapped ? Math.Max(rollout.Work, synchronous / (job.Staleness + 1)) : synchronous;
+        double generation = overlapped ? Math.Max(rollout.Work * rounds, synchronous / (job.Staleness + 1)) : synchronous;
 
         // Scoring on GPUs of its own or CPUs follows generation as samples finish; a reward model on the generators'
-        // GPUs scores once they are done, on their time.
-        var (verifyWork, perSample) = Verification(job.Verifier, job.Samples, gen.Reward);
+        // GPUs scores once they are done, on their time. Verifiers of a list run side by side, each on its own resources.
+        var checks = Verification(job, gen.Reward);
         bool scoresOnGenerators = gen.Reward is not null && job.Verifier.OnGenerators;
-        double verification = scoresOnGenerators ? verifyWork : overlapped ? 0 : perSample + Math.Max(0, verifyWork - generation);
-        double scoring = scoresOnGenerators ? verifyWork : 0;
+        bool OnGenerators(VerifierCost c) => scoresOnGenerators && c.Verifier.Kind == VerifierKind.Model;
+        var onGenerators = checks.Where(OnGenerators).ToList();
+        var beside = checks.Where(c => !OnGenerators(c)).ToList();
+        double scoring = onGenerators.Sum(c => c.Work);
+        double besideWork = beside.Count > 0 ? beside.Max(c => c.Work) : 0;
+        double exposed = beside.Count == 0 || overlapped ? 0 : beside.Max(c => c.PerSample) + Math.Max(0, besideWork - generation);
+        double verification = Math.Max(scoring, exposed);
 
-        double forward = train.Forward.Value;
-        double logProbs = forward * (job.Algorithm == RlAlgorithm.Dapo ? 1 : 2);
-        double critic = job.Algorithm == RlAlgorithm.Ppo ? forward + train.Update.StepTime.Value : 0;
-        double update = train.Update.StepTime.Value;
+        var (logProbs, critic, update) = TrainerPasses(job, train);
 
         int genGpus = job.Generator.Gpus, trainGpus = job.Trainer.Gpus;
         int gpus = colocated ? genGpus : genGpus + trainGpus;
@@ -109,7 +143,7 @@ public static class RlStep
         double genBusy = generation + scoring + sync;
         double trainBusy = logProbs + critic + update + sync;
         double step = colocated ? generation + verification + logProbs + critic + update + sync + offload
-            : overlapped ? Math.Max(Math.Max(genBusy, trainBusy), scoresOnGenerators ? 0 : verifyWork)
+            : overlapped ? Math.Max(Math.Max(genBusy, trainBusy), besideWork)
             : generation + verification + logProbs + critic + update + sync;
 
         // Memory: a colocated pool keeps the trainer's weights resident while generating (the serving engine got
@@ -119,19 +153,20 @@ public static class RlStep
         var trainMemory = TrainingMemory(job, train);
         var hbm = cluster.Accelerator.HbmCapacity;
 
-        double generated = job.Samples * rollout.MeanResponse;
+        double generated = job.Samples * rounds * rollout.MeanResponse;
         double trained = job.Samples * (job.Prompt.Mean + rollout.MeanResponse);
         var economics = GpuEconomics.Of(run, cluster.Accelerator);
         var time = new Seconds(step * job.Steps);
         int held = gpus + job.Verifier.OwnGpus;
+        double rewardWork = beside.Where(c => c.Verifier.Kind == VerifierKind.Model).Sum(c => c.Work);
         var verifier = gen.Reward is { } reward && !scoresOnGenerators
-            ? new RlPool("verifier", reward.Gpus, new(verifyWork), new(step - verifyWork), reward.Memory, hbm) : null;
+            ? new RlPool("verifier", reward.Gpus, new(rewardWork), new(step - rewardWork), reward.Memory, hbm) : null;
         return new RlEstimate
         {
             Job = job, Generation = gen, Training = train, Phases = phases, StepTime = new(step),
             Generators = new RlPool("generators", genGpus, new(colocated ? computing : genBusy), new(step - (colocated ? computing : genBusy)), genMemory, hbm),
             Trainer = new RlPool("trainer", trainGpus, new(colocated ? computing : trainBusy), new(step - (colocated ? computing : trainBusy)), trainMemory, hbm),
-            Verifier = verifier, Gpus = held, SyncTier = tier, SyncBytesPerGpu = gen.WeightsPerGpu,
+            Verifier = verifier, Verifiers = checks, Gpus = held, SyncTier = tier, SyncBytesPerGpu = gen.WeightsPerGpu,
             SamplesPerSecond = job.Samples / step, GeneratedTokensPerSecond = generated / step, TrainedTokensPerSecond = trained / step,
             Run = new RlRun(job.Steps, time, held * time.Hours, economics.Cost(held, time), economics.Energy(held, time)),
             Simulated = makespan is not null,

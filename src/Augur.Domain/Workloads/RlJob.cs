@@ -6,8 +6,8 @@ namespace Augur.Domain.Workloads;
 /// <summary>
 /// Which models an RL algorithm runs besides the policy. GRPO: a frozen reference (KL term) and the policy's old
 /// log-probabilities, no critic (Shao et al. 2024, DeepSeekMath §4). PPO: reference, old log-probabilities and a
-/// critic of the policy's size that is evaluated and trained every step (Ouyang et al. 2022). DAPO: GRPO without
-/// the KL term, so no reference pass (Yu et al. 2025, DAPO §2).
+/// critic (of the policy's model unless <see cref="RlJob.Critic"/> names another) evaluated and trained every step
+/// (Ouyang et al. 2022). DAPO: GRPO without the KL term, so no reference pass (Yu et al. 2025, DAPO §2).
 /// </summary>
 public enum RlAlgorithm { Grpo, Ppo, Dapo }
 
@@ -38,6 +38,8 @@ public sealed record RlVerifier
     public int Gpus { get; init; }
     public int Tp { get; init; } = 1;
     public bool OnGenerators { get; init; }
+    /// <summary>Share of each step's samples this verifier scores: 1 = every sample (all of a list applied to each).</summary>
+    public double Share { get; init; } = 1;
     /// <summary>GPUs the verifier holds besides the generator and trainer pools.</summary>
     public int OwnGpus => Kind == VerifierKind.Model && !OnGenerators ? Gpus : 0;
 }
@@ -93,7 +95,17 @@ public sealed record RlJob
     public required int SamplesPerPrompt { get; init; }
     public required RlLengths Prompt { get; init; }
     public required RlLengths Response { get; init; }
+    /// <summary>The verifier that may hold GPUs: the reward model when one is listed, otherwise the first listed.</summary>
     public required RlVerifier Verifier { get; init; }
+    /// <summary>The other verifiers of a list (a rule check beside a sandbox, ...), in the order given.</summary>
+    public IReadOnlyList<RlVerifier> MoreVerifiers { get; init; } = [];
+    /// <summary>PPO: the critic's model when it is not the policy's (verl <c>critic.model.path</c>); null = the policy's.</summary>
+    public ModelSpec? Critic { get; init; }
+    /// <summary>
+    /// Dynamic sampling (DAPO, Yu et al. 2025, arXiv:2503.14476 §3.2): the expected share of prompt groups filtered out
+    /// because all their samples score alike; null = none filtered, every group trained on.
+    /// </summary>
+    public double? FilteredFraction { get; init; }
     public required RlPlacement Placement { get; init; }
     /// <summary>Asynchronous only: how many policy versions generation may run ahead of training (0 = none).</summary>
     public int Staleness { get; init; }
@@ -101,6 +113,16 @@ public sealed record RlJob
     public required RlTrainer Trainer { get; init; }
     public int Steps { get; init; } = 1;
 
-    /// <summary>Samples generated, scored and trained on per step.</summary>
+    /// <summary>Samples trained on per step (and generated and scored per generation round).</summary>
     public int Samples => PromptsPerStep * SamplesPerPrompt;
+
+    /// <summary>Every verifier that scores the step's samples.</summary>
+    public IEnumerable<RlVerifier> Verifiers => [Verifier, .. MoreVerifiers];
+
+    /// <summary>
+    /// Expected generation rounds per step with dynamic sampling: each round keeps a share 1 − f of its groups, and
+    /// rounds run until the train batch is full, so E[groups generated] = groups trained / (1 − f) (Wald's identity
+    /// over rounds, the last one stopping as the batch fills); 1 without filtering.
+    /// </summary>
+    public double GenerationRounds => 1 / (1 - (FilteredFraction ?? 0));
 }

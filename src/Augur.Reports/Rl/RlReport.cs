@@ -27,10 +27,18 @@ public static class RlReport
         head.AddRow("algorithm / placement", $"{Label(job.Algorithm)} / {Placement(job)}");
         head.AddRow("samples per step", $"{Format.N(job.Samples, "#,0")} ({Format.N(job.PromptsPerStep, "#,0")} prompts × {Format.N(job.SamplesPerPrompt, "0")})");
         head.AddRow("generators", $"{Format.N(job.Generator.Gpus, "0")} GPUs, {Generators(e)}, batch {Format.N(e.Generation.Rollout.Batch, "0")} of {Format.N(e.Generation.Rollout.SamplesPerReplica, "0")} samples per {(e.Generation.PrefillReplicas > 0 ? "decode " : "")}replica");
+        if (job.FilteredFraction is { } f)
+            head.AddRow("dynamic sampling", FormattableString.Invariant(
+                $"{Format.Pct(f)} of prompt groups filtered out: {Format.N(job.GenerationRounds, "0.##")} generation rounds, {Format.N(job.Samples * job.GenerationRounds, "#,0")} samples generated and scored for {Format.N(job.Samples, "#,0")} trained"));
         head.AddRow("trainer", $"{Format.N(job.Trainer.Gpus, "0")} GPUs, {e.Training.Update.Layout}");
+        if (job.Critic is { } critic && e.Training.Critic is { } c)
+            head.AddRow("critic", $"{critic.Name} on the trainer's GPUs: {Format.Seconds(c.Forward.Value)} value pass + {Format.Seconds(c.Update.StepTime.Value)} update (the policy's update {Format.Seconds(e.Training.Update.StepTime.Value)})");
         if (e.Generation.Reward is { } rm)
             head.AddRow("reward model", FormattableString.Invariant(
-                $"{job.Verifier.RewardModel!.Name}, {rm.Layout.Describe()} on {(job.Verifier.OnGenerators ? "the generators' GPUs after generating" : $"{rm.Gpus} GPUs of its own")}; {Format.Seconds(rm.Work.Value)} to score the step ({Format.Seconds(rm.PerSample.Value)} per sample alone)"));
+                $"{job.Verifier.RewardModel!.Name}, {rm.Layout.Describe()} on {(job.Verifier.OnGenerators ? "the generators' GPUs after generating" : $"{rm.Gpus} GPUs of its own")}; {Format.Seconds(RewardWork(e))} to score the step ({Format.Seconds(rm.PerSample.Value)} per sample alone)"));
+        if (job.MoreVerifiers.Count > 0)
+            head.AddRow("verifiers", string.Join("; ", e.Verifiers.Select(v =>
+                $"{Kind(v.Verifier)} on {(v.Verifier.Share < 1 ? Format.Pct(v.Verifier.Share) + " of" : "every")} sample{(v.Verifier.Share < 1 ? "s" : "")}, {Format.Seconds(v.Work)} of work ({Format.Seconds(v.PerSample)} per sample)")) + ", side by side");
         head.AddRow("step time", Format.Seconds(e.StepTime.Value) + (e.Simulated ? " (rollout simulated)" : ""));
         head.AddRow("samples/s", Format.N(e.SamplesPerSecond, "0.##"));
         head.AddRow("generated tokens/s", Format.N(e.GeneratedTokensPerSecond, "#,0"));
@@ -116,10 +124,31 @@ public static class RlReport
             o.Insert(o.IndexOf("trainer") + 1, "reward_model", new JsonObject
             {
                 ["model"] = job.Verifier.RewardModel!.Name, ["tp"] = rm.Layout.Tp, ["replicas"] = rm.Layout.Replicas, ["gpus"] = rm.Gpus,
-                ["on_generators"] = job.Verifier.OnGenerators, ["scoring_s"] = JsonOut.Num(rm.Work.Value), ["per_sample_s"] = JsonOut.Num(rm.PerSample.Value),
+                ["on_generators"] = job.Verifier.OnGenerators, ["scoring_s"] = JsonOut.Num(RewardWork(e)), ["per_sample_s"] = JsonOut.Num(rm.PerSample.Value),
             });
+        if (job.Critic is { } critic && e.Training.Critic is { } c)
+            o.Insert(o.IndexOf("trainer") + 1, "critic", new JsonObject
+            {
+                ["model"] = critic.Name, ["value_pass_s"] = JsonOut.Num(c.Forward.Value), ["update_s"] = JsonOut.Num(c.Update.StepTime.Value),
+            });
+        if (job.FilteredFraction is { } f)
+            o.Insert(o.IndexOf("samples_per_step") + 1, "dynamic_sampling", new JsonObject
+            {
+                ["filtered_fraction"] = JsonOut.Num(f), ["generation_rounds"] = JsonOut.Num(job.GenerationRounds),
+                ["generated_samples_per_step"] = JsonOut.Num(job.Samples * job.GenerationRounds),
+            });
+        if (job.MoreVerifiers.Count > 0)
+            o.Insert(o.IndexOf("step_time_s"), "verifiers", new JsonArray(e.Verifiers.Select(v => (JsonNode)new JsonObject
+            {
+                ["kind"] = Kind(v.Verifier), ["share"] = JsonOut.Num(v.Verifier.Share), ["work_s"] = JsonOut.Num(v.Work), ["per_sample_s"] = JsonOut.Num(v.PerSample),
+            }).ToArray()));
         return o;
     }
+
+    /// <summary>The reward model's work over the step: its share of the samples, every generation round.</summary>
+    static double RewardWork(RlEstimate e) => e.Verifiers.First(v => v.Verifier.Kind == VerifierKind.Model).Work;
+
+    static string Kind(RlVerifier v) => v.Kind.ToString().ToLowerInvariant();
 
     /// <summary>The generator layout, with the prefill/decode split of disaggregated generators.</summary>
     public static string Generators(RlEstimate e) => e.Generation.Layout.Describe() + (e.Generation.PrefillReplicas is var p and > 0

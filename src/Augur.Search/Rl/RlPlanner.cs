@@ -104,8 +104,11 @@ public static class RlPlanner
     static double Score(RlEstimate e, Objective objective) => objective == Objective.Cost ? e.CostPerStep : 1 / e.SamplesPerSecond;
 
     /// <summary>The trainer's share of a step: forward passes, critic and update.</summary>
-    static double TrainerSeconds(RlTraining t, RlJob job) =>
-        t.Forward.Value * (job.Algorithm == RlAlgorithm.Dapo ? 1 : 2) + (job.Algorithm == RlAlgorithm.Ppo ? t.Forward.Value + t.Update.StepTime.Value : 0) + t.Update.StepTime.Value;
+    static double TrainerSeconds(RlTraining t, RlJob job)
+    {
+        var (logProbs, critic, update) = RlStep.TrainerPasses(job, t);
+        return logProbs + critic + update;
+    }
 
     static IEnumerable<LayoutSpec> TrainerLayouts(ModelSpec model, int gpus, int domain)
     {
