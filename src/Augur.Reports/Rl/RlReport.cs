@@ -44,7 +44,7 @@ public static class RlReport
         head.AddRow("generated tokens/s", Format.N(e.GeneratedTokensPerSecond, "#,0"));
         head.AddRow("trained tokens/s", Format.N(e.TrainedTokensPerSecond, "#,0"));
         head.AddRow("longest / mean response", $"{Format.N(e.Generation.Rollout.LongestResponse, "#,0")} / {Format.N(e.Generation.Rollout.MeanResponse, "#,0")} tokens");
-        head.AddRow("long tail costs", $"{Format.Seconds(e.Tail.Value)} of the synchronous rollout ({Format.Seconds(e.Generation.Rollout.Makespan)} makespan vs {Format.Seconds(e.Generation.Rollout.Work)} at a full batch)");
+        head.AddRow("long tail costs", $"{Format.Seconds(e.Tail.Value)} of the synchronous rollout{(job.FilteredFraction is null ? "" : " of each round")} ({Format.Seconds(e.Generation.Rollout.Makespan)} makespan vs {Format.Seconds(e.Generation.Rollout.Work)} at a full batch)");
         head.AddRow("weight sync", $"{Format.N(e.SyncBytesPerGpu.GB, "0.00")} GB per generator GPU over {e.SyncTier}");
 
         var phases = Render.Table("step phase", "seconds", "share of step");
