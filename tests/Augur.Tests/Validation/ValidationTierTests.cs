@@ -41,10 +41,11 @@ public class ValidationTierTests
     public void Shipped_tiers_match_the_case_files()
     {
         // Counted in catalog/validation/*.yaml: training has 16 in-sample rows (SC'21 x 10 and Korthikanti's 1T on A100;
-        // Llama 3 405B x 3 and Megatron-Bridge 25.11 70B/405B on H100) and 37 out-of-sample (9 H100 Megatron-Bridge,
-        // 2 dense and 7 MoE; 28 Blackwell, 12 dense and 16 MoE). Inference: 31 in-sample, 2 production averages
-        // (DeepSeek's day of prefill and decode), 100 out-of-sample (40 Hopper dense TensorRT-LLM rows, 60 Blackwell:
-        // 40 dense and 20 Qwen3-30B-A3B). RL (catalog/validation/rl.yaml): 14 out-of-sample NeMo-RL rows, 10 on H100 and
+        // Llama 3 405B x 3 and Megatron-Bridge 25.11 70B/405B on H100) and 49 out-of-sample (9 H100 Megatron-Bridge,
+        // 2 dense and 7 MoE; 28 Blackwell, 12 dense and 16 MoE; 5 dense LLM Foundry rows on A100; 7 MaxText rows on TPU,
+        // 5 dense and 2 MoE). Inference: 31 in-sample, 2 production averages (DeepSeek's day of prefill and decode),
+        // 103 out-of-sample (40 Hopper dense TensorRT-LLM rows, 60 Blackwell: 40 dense and 20 Qwen3-30B-A3B; 3 dense
+        // MLPerf Llama 2 70B rows on MI300X/MI325X). RL (catalog/validation/rl.yaml): 14 out-of-sample NeMo-RL rows, 10 on H100 and
         // 4 on GB200; Llama 3.1 8B x 3 and Qwen3-32B x 3 dense, Qwen3-30B-A3B x 3, Qwen3-235B x 2 and DeepSeek-V3 x 3 MoE;
         // 9 colocated and 5 asynchronous.
         var s = ValidationSummaries.Of(ValidateWorkflow.Cases(CatalogStore.Default));
@@ -54,9 +55,11 @@ public class ValidationTierTests
         var (oos, ins) = (ValidationTier.OutOfSample, ValidationTier.InSample);
         var expected = new (WorkloadKind W, ValidationTier T, string Group, int Cases)[]
         {
-            (T, oos, "all", 37), (T, oos, "nvidia-hopper", 9), (T, oos, "nvidia-blackwell", 28), (T, oos, "dense", 14), (T, oos, "moe", 23),
+            (T, oos, "all", 49), (T, oos, "nvidia-hopper", 9), (T, oos, "nvidia-blackwell", 28), (T, oos, "nvidia-ampere", 5),
+            (T, oos, "google-tpu", 7), (T, oos, "dense", 24), (T, oos, "moe", 25),
             (T, ins, "all", 16),
-            (I, oos, "all", 100), (I, oos, "nvidia-hopper", 40), (I, oos, "nvidia-blackwell", 60), (I, oos, "dense", 80), (I, oos, "moe", 20),
+            (I, oos, "all", 103), (I, oos, "nvidia-hopper", 40), (I, oos, "nvidia-blackwell", 60), (I, oos, "amd-cdna3", 3),
+            (I, oos, "dense", 83), (I, oos, "moe", 20),
             (I, ins, "all", 31), (I, ValidationTier.ProductionAverage, "all", 2),
             (R, oos, "all", 14), (R, oos, "nvidia-hopper", 10), (R, oos, "nvidia-blackwell", 4), (R, oos, "dense", 6), (R, oos, "moe", 8),
             (R, oos, "colocated", 9), (R, oos, "asynchronous", 5),
