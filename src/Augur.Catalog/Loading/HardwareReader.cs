@@ -92,7 +92,8 @@ public static class HardwareReader
             AcceleratorId = n.String("accelerator"),
             Tiers = NetworkTiers.Checked([
                 new NetworkTierSpec(TierKind.ScaleUp, up.OptionalString("name") ?? "scale-up", up.Integer("domain_size"),
-                    Bandwidth.FromGBps(up.OptionalNumber("gb_s_per_gpu_one_way") ?? 0), InNetworkReduction: up.OptionalBool("in_network_reduction") ?? false),
+                    Bandwidth.FromGBps(up.OptionalNumber("gb_s_per_gpu_one_way") ?? 0), InNetworkReduction: up.OptionalBool("in_network_reduction") ?? false,
+                    Torus: up.OptionalMapping("torus") is { } t ? Torus(t) : null),
                 // A site's scale-out network joins as many GPUs as the job has; Cluster.From sets the count.
                 new NetworkTierSpec(TierKind.ScaleOut, output.OptionalString("name") ?? "scale-out", int.MaxValue,
                     Bandwidth.FromGbitps(output.OptionalNumber("gbit_s_per_gpu") ?? 0)),
@@ -102,6 +103,15 @@ public static class HardwareReader
             Notes = n.OptionalString("notes") ?? "",
             RackGpus = n.OptionalInteger("rack_gpus", 1, InputLimits.MaxGpus, "a rack holds at least one GPU"),
         };
+    }
+
+    /// <summary><c>torus: {dims: 3, wraparound_every: 4}</c>: the ICI torus's axes and the axis length that gets wraparound links.</summary>
+    static TorusSpec Torus(MappingNode t)
+    {
+        t.RequireOnly("dims", "wraparound_every");
+        int dims = t.OptionalInteger("dims", 2, 3, "an ICI torus has two or three axes") ?? throw new InputException($"{t.Path}: missing key 'dims'");
+        int wrap = t.OptionalInteger("wraparound_every", 1, InputLimits.MaxGpus, "an axis length") ?? throw new InputException($"{t.Path}: missing key 'wraparound_every'");
+        return new TorusSpec(dims, wrap);
     }
 
     static string SystemStatus(MappingNode n) => (n.OptionalString("status") ?? "shipping") switch

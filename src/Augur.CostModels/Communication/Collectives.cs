@@ -5,7 +5,8 @@ namespace Augur.CostModels.Communication;
 /// n is the full buffer in bytes (the all-reduced vector, the gathered result, or what each rank sends in an
 /// all-to-all); p ranks spaced <c>stride</c> apart in Megatron rank order. Groups inside one scale-up domain use
 /// it alone; groups spanning domains run hierarchically: reduce-scatter inside, the cross-domain step on n/g
-/// per GPU over each GPU's own NIC, all-gather inside.
+/// per GPU over each GPU's own NIC, all-gather inside. Inside a torus domain (TPU ICI) the reduce-scatter and all-gather
+/// run as rings along the slice's axes (<see cref="TorusRings"/>).
 /// </summary>
 public static class Collectives
 {
@@ -13,10 +14,10 @@ public static class Collectives
     {
         if (p <= 1 || n <= 0) return 0;
         int g = f.MembersPerDomain(p, stride);
-        if (g >= p) return AllReduceFlat(f.ScaleUp, n, p, f.InNetworkGain);
+        if (g >= p) return f.TorusAxes > 0 ? 2 * TorusRings.Gather(f, n, p, stride) : AllReduceFlat(f.ScaleUp, n, p, f.InNetworkGain);
         if (g == 1) return AllReduceFlat(f.ScaleOut, n, p, 1.0);
         int across = p / g;
-        return ReduceScatterFlat(f.ScaleUp, n, g) + AllReduceFlat(f.ScaleOut, n / g, across, 1.0) + ReduceScatterFlat(f.ScaleUp, n, g);
+        return InDomain(f, n, g, stride) + AllReduceFlat(f.ScaleOut, n / g, across, 1.0) + InDomain(f, n, g, stride);
     }
 
     /// <summary>All-gather producing n bytes on every rank (each contributes n/p). Reduce-scatter costs the same.</summary>
@@ -24,11 +25,15 @@ public static class Collectives
     {
         if (p <= 1 || n <= 0) return 0;
         int g = f.MembersPerDomain(p, stride);
-        if (g >= p) return ReduceScatterFlat(f.ScaleUp, n, p);
+        if (g >= p) return InDomain(f, n, p, stride);
         if (g == 1) return ReduceScatterFlat(f.ScaleOut, n, p);
         int across = p / g;
-        return ReduceScatterFlat(f.ScaleOut, n / g, across) + ReduceScatterFlat(f.ScaleUp, n, g);
+        return ReduceScatterFlat(f.ScaleOut, n / g, across) + InDomain(f, n, g, stride);
     }
+
+    /// <summary>Reduce-scatter or all-gather of n bytes among g ranks of one scale-up domain.</summary>
+    static double InDomain(in Fabric f, double n, int g, int stride) =>
+        f.TorusAxes > 0 ? TorusRings.Gather(f, n, g, stride) : ReduceScatterFlat(f.ScaleUp, n, g);
 
     public static double ReduceScatter(in Fabric f, double n, int p, int stride) => AllGather(f, n, p, stride);
 

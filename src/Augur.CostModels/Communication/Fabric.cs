@@ -16,6 +16,12 @@ public readonly struct Fabric
         ScaleUp = new NetworkTier(c.ScaleUpPerGpu.BytesPerSecond * cal.ScaleUp.BusBandwidthEfficiency, cal.ScaleUp.Latency.Value);
         ScaleOut = new NetworkTier(c.ScaleOutPerGpu.BytesPerSecond * cal.ScaleOut.BusBandwidthEfficiency, cal.ScaleOut.Latency.Value);
         InNetworkGain = c.InNetworkReduction ? cal.InNetworkReductionGain : 1.0;
+        if (c.ScaleUp.Torus is { } torus)
+        {
+            TorusAxes = torus.Dims;
+            TorusWrapEvery = torus.WrapEvery;
+            TorusShape = torus.Shape(Math.Min(c.Gpus, DomainSize));
+        }
     }
 
     public int DomainSize { get; }
@@ -23,6 +29,12 @@ public readonly struct Fabric
     public NetworkTier ScaleOut { get; }
     /// <summary>All-reduce bus-bandwidth multiplier inside the domain (1 without in-network reduction).</summary>
     public double InNetworkGain { get; }
+    /// <summary>Axes of a torus scale-up tier (2 or 3), 0 for a switched one: then collectives inside the domain run as rings along the axes (<see cref="TorusRings"/>).</summary>
+    public int TorusAxes { get; }
+    /// <summary>The axis length at which a torus axis gets its wraparound link.</summary>
+    public int TorusWrapEvery { get; }
+    /// <summary>The job's slice, shortest axis first (ranks in Megatron order fill it fastest-axis first).</summary>
+    public (int A, int B, int C) TorusShape { get; }
 
     /// <summary>
     /// How many members of a group of <paramref name="size"/> ranks, spaced <paramref name="stride"/> ranks apart,

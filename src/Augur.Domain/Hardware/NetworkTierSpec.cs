@@ -9,9 +9,10 @@ public enum TierKind { ScaleUp, ScaleOut, ScaleAcross }
 /// One tier of a system's network, innermost first. <see cref="Domain"/> is how many GPUs it joins (an NVLink island
 /// for scale-up, a whole site for scale-out, every site for scale-across); <see cref="PerGpu"/> is each GPU's share of
 /// its bandwidth in ONE direction. <see cref="Latency"/> is null where the hardware family's calibration supplies it
-/// (scale-up and scale-out fabrics); a wide-area tier states its own.
+/// (scale-up and scale-out fabrics); a wide-area tier states its own. <see cref="Torus"/> is set for a scale-up tier wired
+/// as a torus (TPU ICI), whose collectives run as rings along its axes; null for a switched or fully connected tier.
 /// </summary>
-public sealed record NetworkTierSpec(TierKind Kind, string Name, int Domain, Bandwidth PerGpu, Seconds? Latency = null, bool InNetworkReduction = false);
+public sealed record NetworkTierSpec(TierKind Kind, string Name, int Domain, Bandwidth PerGpu, Seconds? Latency = null, bool InNetworkReduction = false, TorusSpec? Torus = null);
 
 /// <summary>The tiers of a system, innermost first, with one of each kind at most.</summary>
 public static class NetworkTiers
