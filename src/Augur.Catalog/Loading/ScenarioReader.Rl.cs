@@ -12,7 +12,8 @@ public sealed partial class ScenarioReader
     static readonly string[] RlKeys = ["algorithm", "prompts_per_step", "samples_per_prompt", "prompt_tokens", "response_tokens", "verifier", "placement", "staleness", "generator", "trainer", "steps", "critic", "dynamic_sampling"];
     static readonly string[] RlLengthKeys = ["mean", "spread", "max"];
     static readonly string[] GeneratorKeys = ["gpus", "tp", "pp", "ep", "dp_attention", "mode", "prefill_gpus", "decode_gpus", "precision", "kv_precision", "memory_fraction"];
-    static readonly string[] TrainerKeys = ["gpus", "tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "fsdp", "microbatch", "recompute", "offload_weights"];
+    static readonly string[] TrainerKeys = ["gpus", "tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "fsdp", "microbatch", "recompute", "offload_weights", "global_batch",
+        "gather_weights"];
     static readonly string[] VerifierKeys = ["kind", "cpu_seconds", "cpu_cores", "latency_s", "concurrency", "model", "gpus", "tp", "colocated", "share"];
 
     /// <summary>An RL scenario ranks by samples per second (throughput) or by dollars per step (cost).</summary>
@@ -260,12 +261,17 @@ public sealed partial class ScenarioReader
     static RlTrainer ReadTrainer(MappingNode t, int gpus)
     {
         t.RequireOnly(TrainerKeys);
-        var layout = ReadLayout(new MappingNode(t.Path, t.Entries.Where(e => e.Key is not ("gpus" or "offload_weights")).ToDictionary()));
+        var layout = ReadLayout(new MappingNode(t.Path, t.Entries.Where(e => e.Key is not ("gpus" or "offload_weights" or "global_batch" or "gather_weights")).ToDictionary()));
         long inner = (long)(layout.Tp ?? 1) * (layout.Pp ?? 1) * (layout.Cp ?? 1);
         if (layout.Dp is { } dp && inner * dp != gpus)
             throw new InputException($"{t.Path}: tp×pp×cp×dp = {layout.Tp ?? 1}×{layout.Pp ?? 1}×{layout.Cp ?? 1}×{dp} = {inner * dp}, but the trainer has {gpus} GPUs; make the degrees multiply to {gpus}");
         if (gpus % inner != 0)
             throw new InputException($"{t.Path}: tp×pp×cp = {inner} does not divide the trainer's {gpus} GPUs; change the degrees or trainer.gpus");
-        return new RlTrainer { Gpus = gpus, Layout = layout with { Dp = (int)(gpus / inner) }, OffloadWeights = t.OptionalBool("offload_weights") ?? false };
+        return new RlTrainer
+        {
+            Gpus = gpus, Layout = layout with { Dp = (int)(gpus / inner) }, OffloadWeights = t.OptionalBool("offload_weights") ?? false,
+            GlobalBatch = t.OptionalInteger("global_batch", 1, InputLimits.MaxSequences, "samples per optimizer step"),
+            GatherWeights = t.OptionalBool("gather_weights") ?? false,
+        };
     }
 }

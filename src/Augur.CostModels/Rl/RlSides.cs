@@ -92,11 +92,21 @@ public sealed record RlGeneration(InferenceModel Model, InferenceLayout Layout, 
 /// The trainer pool of an RL job as the training model sees it: the update over a step's samples (packed into
 /// sequences of the mean prompt plus response), and the forward-only passes that score them.
 /// </summary>
-/// <param name="Update">One optimizer step over every sample of the RL step.</param>
+/// <param name="Update">One optimizer step over <c>trainer.global_batch</c> samples (every sample of the RL step by default).</param>
 public sealed record RlTraining(TrainingModel Model, TrainingEstimate Update)
 {
     /// <summary>PPO: the critic trained beside the policy on the same pool (this record itself when it is the policy's model); null otherwise.</summary>
     public RlTraining? Critic { get; init; }
+
+    /// <summary>
+    /// Optimizer steps per RL step: samples / global batch. NeMo-RL's Megatron worker runs one forward-backward over
+    /// each global batch of <c>train_global_batch_size</c> samples and steps the optimizer after each
+    /// (nemo_rl/models/policy/workers/megatron_policy_worker.py <c>train</c>, NVIDIA-NeMo/RL @ 66059ab4d).
+    /// </summary>
+    public int OptimizerSteps { get; init; } = 1;
+
+    /// <summary>The policy update of the whole RL step: every optimizer step, each flushing its pipeline and reducing its gradients.</summary>
+    public Seconds UpdateTime => Update.StepTime * OptimizerSteps;
 
     /// <summary>
     /// A forward-only pass over the same samples (old-policy or reference log-probabilities, critic values): the
@@ -108,7 +118,7 @@ public sealed record RlTraining(TrainingModel Model, TrainingEstimate Update)
         get
         {
             var b = Update.Breakdown;
-            return (b.Compute + b.Bubble + b.TensorParallel + b.ContextParallel + b.ExpertParallel + b.PipelineP2P) * (Model.Flops.Forward / Model.Flops.Training);
+            return (b.Compute + b.Bubble + b.TensorParallel + b.ContextParallel + b.ExpertParallel + b.PipelineP2P) * (Model.Flops.Forward / Model.Flops.Training * OptimizerSteps);
         }
     }
 
@@ -121,18 +131,23 @@ public sealed record RlTraining(TrainingModel Model, TrainingEstimate Update)
     {
         int seq = job.Prompt.Mean + (int)Math.Round(meanResponse);
         int multiple = cp > 1 ? 2 * cp : 1;
-        return new() { SeqLen = (seq + multiple - 1) / multiple * multiple, GlobalBatch = job.Samples, Precision = precision };
+        return new() { SeqLen = (seq + multiple - 1) / multiple * multiple, GlobalBatch = job.Trainer.GlobalBatch ?? job.Samples, Precision = precision };
     }
 
     public static RlTraining Of(ModelSpec model, Cluster cluster, Precision precision, RlJob job, LayoutSpec spec, int gpus, double meanResponse, HardwareCalibration cal)
     {
         var training = new TrainingModel(model, cluster with { Gpus = gpus }, JobOf(job, precision, meanResponse, spec.Cp ?? 1), cal);
-        return new RlTraining(training, training.Estimate(LayoutDefaults.Complete(spec, gpus)));
+        return new RlTraining(training, training.Estimate(LayoutDefaults.Complete(spec, gpus)))
+        {
+            OptimizerSteps = job.Samples / (job.Trainer.GlobalBatch ?? job.Samples),
+        };
     }
 
     /// <summary>Why the trainer layout cannot train the step's samples on its pool, or null.</summary>
     public static string? Problem(ModelSpec model, RlJob job, LayoutSpec spec, int gpus, Precision precision, double meanResponse)
     {
+        if (job.Trainer.GlobalBatch is { } gb && job.Samples % gb != 0)
+            return $"global_batch {gb} does not divide the step's {job.Samples} samples (prompts_per_step × samples_per_prompt); make it a divisor";
         var t = JobOf(job, precision, meanResponse, spec.Cp ?? 1);
         return LayoutValidator.Check(model, gpus, LayoutDefaults.Complete(spec, gpus), t.SeqLen, t.GlobalBatch);
     }

@@ -68,8 +68,8 @@ public static class RlStep
     public static (double LogProbs, double Critic, double Update) TrainerPasses(RlJob job, RlTraining t)
     {
         double forward = t.Forward.Value;
-        double critic = t.Critic is { } c ? c.Forward.Value + c.Update.StepTime.Value : 0;
-        return (forward * (job.Algorithm == RlAlgorithm.Dapo ? 1 : 2), critic, t.Update.StepTime.Value);
+        double critic = t.Critic is { } c ? c.Forward.Value + c.UpdateTime.Value : 0;
+        return (forward * (job.Algorithm == RlAlgorithm.Dapo ? 1 : 2), critic, t.UpdateTime.Value);
     }
 
     /// <summary>
@@ -130,7 +130,7 @@ public static class RlStep
         int genGpus = job.Generator.Gpus, trainGpus = job.Trainer.Gpus;
         int gpus = colocated ? genGpus : genGpus + trainGpus;
         var fabric = new Fabric(cluster, cal);
-        var (sync, tier) = WeightSync(fabric, gen.WeightsPerGpu, gpus);
+        var (sync, tier) = job.Trainer.GatherWeights ? RlRefit.Gathered(fabric, gen, train, colocated) : WeightSync(fabric, gen.WeightsPerGpu, gpus);
         double offload = colocated && cluster.Accelerator.HostMemory is { } host ? 2 * (OffloadBytes(job, train) / host.Bandwidth).Value : 0;
 
         var phases = new RlPhases

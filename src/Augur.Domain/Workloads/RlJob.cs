@@ -82,6 +82,17 @@ public sealed record RlTrainer
     /// without parameter offload, which lowers <c>gpu_memory_utilization</c> instead).
     /// </summary>
     public bool OffloadWeights { get; init; }
+    /// <summary>
+    /// Samples per optimizer step (NeMo-RL's <c>train_global_batch_size</c>); null = every sample of the RL step in one.
+    /// Fewer runs samples / global_batch optimizer steps, each with its own pipeline flush, gradient reduction and update.
+    /// </summary>
+    public int? GlobalBatch { get; init; }
+    /// <summary>
+    /// The weight update exports whole tensors: every trainer rank gathers each parameter from its tensor and expert
+    /// shards and from the pipeline stage that holds it (Megatron-Bridge's export, as NeMo-RL refits), and a separate
+    /// generator pool receives the whole model from one trainer rank; false sends each generator GPU only its shard.
+    /// </summary>
+    public bool GatherWeights { get; init; }
 }
 
 /// <summary>

@@ -19,10 +19,10 @@ public class RlTests
         $"workload: rl\nmodel: qwen3-32b\nhardware: {hardware}\ncluster: {{gpus: {gpus}}}\nprecision: bf16\nrl:\n  algorithm: grpo\n  prompts_per_step: {prompts}\n  samples_per_prompt: 16\n"
         + $"  prompt_tokens: {{mean: 1024, max: 2048}}\n  response_tokens: {response}\n  verifier: {{kind: rule, cpu_seconds: 0.2, cpu_cores: 512}}\n  placement: {placement}\n{extra}  {pools}\n  steps: 10\n";
 
-    static RlEstimate Estimate(string yaml) => RlWorkflow.Estimate(Scenarios.FromYaml(yaml), CatalogStore.Default).Estimate;
+    internal static RlEstimate Estimate(string yaml) => RlWorkflow.Estimate(Scenarios.FromYaml(yaml), CatalogStore.Default).Estimate;
 
     /// <summary>The calibration with ideal links, so a transfer takes exactly bytes over line rate.</summary>
-    static HardwareCalibration IdealLinks => TestCalibration.Any with
+    internal static HardwareCalibration IdealLinks => TestCalibration.Any with
     {
         ScaleUp = new TierCalibration(1, Seconds.Zero),
         ScaleOut = new TierCalibration(1, Seconds.Zero),
