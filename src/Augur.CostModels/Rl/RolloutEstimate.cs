@@ -33,6 +33,11 @@ public static class RolloutEstimate
     {
         int n = (int)Math.Ceiling((double)job.Samples / (layout.Replicas - prefillReplicas));
         int b = Math.Max(1, Math.Min(n, model.MaxConcurrency(layout)));
+        // Asynchronous with staleness k: up to k steps' prompts are in flight at once (NeMo-RL's trajectory collector
+        // caps in-flight requests at num_prompts_per_step × max_trajectory_age_steps), so the full-batch pace runs at
+        // up to k·n sequences; the synchronous makespan below keeps one step's batch.
+        int inFlight = job.Placement == RlPlacement.Asynchronous ? Math.Max(1, job.Staleness) : 1;
+        int paced = (int)Math.Max(1, Math.Min((long)n * inFlight, model.MaxConcurrency(layout)));
         double mean = curve.Mean;
         double prompt = job.Prompt.Mean;
         // Prompts: the serving model's steady prefill iteration, per prompt.
@@ -41,7 +46,7 @@ public static class RolloutEstimate
         // batch full, sequences at the mean context of those running (long ones are running more often).
         double steadyContext = prompt + LengthDistribution.SizeBias(job.Response.Spread) * mean / 2;
         double fullStepPerSequence = model.DecodeStep(layout, b, steadyContext).Total.Value / b;
-        double decodeWork = n * (mean - 1) * fullStepPerSequence;
+        double decodeWork = n * (mean - 1) * (paced == b ? fullStepPerSequence : model.DecodeStep(layout, paced, steadyContext).Total.Value / paced);
         // Drain: the last batch of b sequences, started together, each ending at its own length.
         double drain = 0;
         for (int i = 0; i < curve.Points.Length; i++)

@@ -7,8 +7,8 @@ using Augur.Tests.Cli;
 
 namespace Augur.Tests.Rl;
 
-/// <summary>What NeMo-RL's code does besides generating and training: optimizer steps per global batch and whole-tensor
-/// refit.</summary>
+/// <summary>What NeMo-RL's code does besides generating and training: optimizer steps per global batch, whole-tensor
+/// refit, and the in-flight cap of asynchronous generation.</summary>
 public class RlFrameworkTests
 {
     /// <summary>Qwen3-32B in bf16: 32,762,057,728 parameters × 2 bytes (worked out by hand in RlTests).</summary>
@@ -61,5 +61,23 @@ public class RlFrameworkTests
         // 3M/16 over NVLink: three times as long and a little more.
         var shards = Estimate(Yaml("disaggregated", "generator: {gpus: 32, tp: 4}\n  trainer: {gpus: 32, tp: 4, pp: 4}"));
         Assert.InRange(e.Phases.WeightSync.Value / shards.Phases.WeightSync.Value, 3.0, 3.3);
+    }
+
+    [Fact]
+    public void Asynchronous_generation_paces_at_staleness_steps_in_flight()
+    {
+        // 16 prompts × 16 = 256 constant-length samples on 8 tp4 replicas: 32 per replica in one step. Staleness 4 keeps
+        // four steps' samples in flight, 128 per replica (under what the KV cache holds), so the full-batch pace is the
+        // decode step at 128 sequences per sequence, at the steady context 1,024 + 2,000/2.
+        string pools = "generator: {gpus: 32, tp: 4}\n  trainer: {gpus: 32, tp: 8, zero: 3}";
+        var one = Estimate(Yaml("asynchronous", pools, prompts: 16, response: "{mean: 2000, max: 2000}", extra: "  staleness: 1\n"));
+        var four = Estimate(Yaml("asynchronous", pools, prompts: 16, response: "{mean: 2000, max: 2000}", extra: "  staleness: 4\n"));
+        var g = four.Generation;
+        Assert.True(g.Model.MaxConcurrency(g.Layout) >= 128);
+        double step32 = g.Model.DecodeStep(g.Layout, 32, 2024).Total.Value / 32;
+        double step128 = g.Model.DecodeStep(g.Layout, 128, 2024).Total.Value / 128;
+        Assert.Equal(32 * 1999 * (step32 - step128), one.Generation.Rollout.Work - g.Rollout.Work, 1e-6 * g.Rollout.Work);
+        // The synchronous makespan is one step's batch either way.
+        Assert.Equal(one.Generation.Rollout.Makespan, g.Rollout.Makespan, 1e-9 * g.Rollout.Makespan);
     }
 }
