@@ -45,9 +45,9 @@ public class ValidationTierTests
         // 2 dense and 7 MoE; 28 Blackwell, 12 dense and 16 MoE; 5 dense LLM Foundry rows on A100; 7 MaxText rows on TPU,
         // 5 dense and 2 MoE). Inference: 31 in-sample, 2 production averages (DeepSeek's day of prefill and decode),
         // 103 out-of-sample (40 Hopper dense TensorRT-LLM rows, 60 Blackwell: 40 dense and 20 Qwen3-30B-A3B; 3 dense
-        // MLPerf Llama 2 70B rows on MI300X/MI325X). RL (catalog/validation/rl.yaml): 14 out-of-sample NeMo-RL rows, 10 on H100 and
-        // 4 on GB200; Llama 3.1 8B x 3 and Qwen3-32B x 3 dense, Qwen3-30B-A3B x 3, Qwen3-235B x 2 and DeepSeek-V3 x 3 MoE;
-        // 9 colocated and 5 asynchronous.
+        // MLPerf Llama 2 70B rows on MI300X/MI325X). RL (catalog/validation/rl.yaml): 23 out-of-sample NeMo-RL rows, 13 on H100 and
+        // 10 on GB200; Llama 3.1 8B x 3 and Qwen3-32B x 3 dense, Qwen3-30B-A3B x 5, Qwen3-235B x 6 and DeepSeek-V3 x 6 MoE;
+        // 14 colocated and 9 asynchronous.
         var s = ValidationSummaries.Of(ValidateWorkflow.Cases(CatalogStore.Default));
         var T = WorkloadKind.Training;
         var I = WorkloadKind.Inference;
@@ -61,8 +61,8 @@ public class ValidationTierTests
             (I, oos, "all", 103), (I, oos, "nvidia-hopper", 40), (I, oos, "nvidia-blackwell", 60), (I, oos, "amd-cdna3", 3),
             (I, oos, "dense", 83), (I, oos, "moe", 20),
             (I, ins, "all", 31), (I, ValidationTier.ProductionAverage, "all", 2),
-            (R, oos, "all", 14), (R, oos, "nvidia-hopper", 10), (R, oos, "nvidia-blackwell", 4), (R, oos, "dense", 6), (R, oos, "moe", 8),
-            (R, oos, "colocated", 9), (R, oos, "asynchronous", 5),
+            (R, oos, "all", 23), (R, oos, "nvidia-hopper", 13), (R, oos, "nvidia-blackwell", 10), (R, oos, "dense", 6), (R, oos, "moe", 17),
+            (R, oos, "colocated", 14), (R, oos, "asynchronous", 9),
         };
         foreach (var e in expected)
             Assert.Equal(e.Cases, s.Single(x => x.Workload == e.W && x.Tier == e.T && x.Group == e.Group).Cases);
