@@ -248,7 +248,7 @@ public sealed class TrainingModel
 
     /// <summary>
     /// Exposed gradient/parameter traffic of one step. ZeRO-0 all-reduces gradients; ZeRO-1/2 reduce-scatter
-    /// gradients and all-gather updated weights; ZeRO-3 also gathers weights for every micro-batch's forward and
+    /// gradients (in the gradient buffer's precision, <see cref="TrainingMemory.GradientBytes"/>) and all-gather updated 16-bit weights; ZeRO-3 also gathers weights for every micro-batch's forward and
     /// backward. With overlap, gradient reduction hides behind the last micro-batch's backward and the weight
     /// gather behind the first micro-batch's forward; ZeRO-3 gathers hide behind each micro-batch.
     /// </summary>
@@ -257,7 +257,9 @@ public sealed class TrainingModel
         var stage = _params.Stage(l.Pp);
         double denseParams = stage.SharedPerGpu(l.Tp);
         double expertParams = stage.RoutedPerGpu(l.Ep, l.Etp);
-        double g = 2.0; // gradients and weights travel in 16 bits
+        // Gradients are reduced in their buffer's precision (Megatron-core DDP reduces grad_data in place, fp32 when
+        // grad_reduce_in_fp32): the same bytes the memory model keeps. Updated weights are gathered in 16 bits.
+        double g = TrainingMemory.GradientBytes(_job), w = TrainingMemory.WeightBytes;
         int shards = l.DataShards, expertDp = Math.Max(1, l.ExpertDp);
         double backward = stageCompute - stageForward;
         double reduce, gather;
@@ -271,8 +273,8 @@ public sealed class TrainingModel
         {
             reduce = Collectives.ReduceScatter(_fabric, denseParams * g, shards, l.Tp)
                      + Collectives.ReduceScatter(_fabric, expertParams * g, expertDp, l.Ep * l.Etp);
-            gather = Collectives.AllGather(_fabric, denseParams * g, shards, l.Tp)
-                     + Collectives.AllGather(_fabric, expertParams * g, expertDp, l.Ep * l.Etp);
+            gather = Collectives.AllGather(_fabric, denseParams * w, shards, l.Tp)
+                     + Collectives.AllGather(_fabric, expertParams * w, expertDp, l.Ep * l.Etp);
         }
         if (l.Zero == 3)
         {
