@@ -21,7 +21,8 @@ namespace Augur.CostModels.Memory;
 /// beside the master weights, the README table's fp16 row (4 + 16/d). Activations of <see cref="TrainingJob.OffloadLayers"/>
 /// layers wait in host memory (<see cref="OffloadedLayers"/>).
 /// The peak is that of the most loaded pipeline stage: the first (the embedding, the most micro-batches in flight)
-/// or the last (the output layer and its logits), each with the layers <see cref="PipelineSplit"/> gives it.
+/// or the last (the output layer and its logits, and the <see cref="TrainingJob.MtpLayers"/> multi-token-prediction
+/// depths with their own layer, logits and embedding copy), each with the layers <see cref="PipelineSplit"/> gives it.
 /// </summary>
 public static class TrainingMemory
 {
@@ -69,16 +70,26 @@ public static class TrainingMemory
         double tokens = (double)l.MicroBatch * job.SeqLen / l.Cp;
         var act = LayerActivations.Of(m, job, l, tokens);
         double firstInFlight = split.FirstInFlight(l.Pp, l.Vp, microBatches);
-        double logits = LogitBytes(job) * tokens * m.Vocab / l.Tp;
+        // The last rank also keeps one micro-batch's logits, once more per multi-token-prediction depth.
+        int mtp = job.MtpLayers;
+        double logits = (1 + mtp) * LogitBytes(job) * tokens * m.Vocab / l.Tp;
         if (l.Pp == 1)
-            return Stage(m, pc, job, l, cal, act, split.FirstStageLayers, pc.Embedding + pc.LmHead + pc.FinalNorm, firstInFlight - OffloadedLayers(job, l),
-                logits + 4.0 * tokens * m.Hidden);
+            return Stage(m, pc, job, l, cal, act, split.FirstStageLayers + mtp, pc.Embedding + pc.LmHead + pc.FinalNorm + mtp * MtpEdgeParameters(m),
+                firstInFlight - OffloadedLayers(job, l) + mtp, logits + 4.0 * tokens * m.Hidden);
         var first = Stage(m, pc, job, l, cal, act, split.FirstStageLayers, pc.Embedding, firstInFlight, 0);
-        // The last rank also keeps one micro-batch's logits.
-        var last = Stage(m, pc, job, l, cal, act, split.LastStageLayers, pc.LmHead + pc.FinalNorm,
-            split.LastInFlight(l.Pp, l.Vp, microBatches), logits);
+        var last = Stage(m, pc, job, l, cal, act, split.LastStageLayers + mtp,
+            pc.LmHead + pc.FinalNorm + (mtp > 0 ? pc.Embedding + mtp * MtpEdgeParameters(m) : 0),
+            split.LastInFlight(l.Pp, l.Vp, microBatches) + mtp, logits);
         return last.Total > first.Total ? last : first;
     }
+
+    /// <summary>
+    /// Parameters of one multi-token-prediction depth besides its transformer layer (DeepSeek-V3 §2.2): the projection of the
+    /// concatenated hidden state and next-token embedding (2d·d) and its three RMSNorms (hidden, embedding, output: 3d). Its
+    /// layer is one more layer of the model's kind on the last stage, which also builds the embedding the depth looks up
+    /// (Megatron-core GPTModel: "if self.pre_process or self.mtp_process: self.embedding = ...").
+    /// </summary>
+    public static double MtpEdgeParameters(ModelSpec m) => 2.0 * m.Hidden * m.Hidden + 3.0 * m.Hidden;
 
     /// <summary>One pipeline stage of <paramref name="layers"/> layers and <paramref name="edges"/> embedding/head parameters.</summary>
     /// <param name="inFlight">Layer activations it holds at its peak, in layers × micro-batches.</param>

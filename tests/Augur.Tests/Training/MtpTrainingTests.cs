@@ -1,4 +1,9 @@
+using Augur.CostModels.Analysis;
+using Augur.CostModels.Memory;
 using Augur.CostModels.Training;
+using Augur.Domain.Models;
+using Augur.Domain.Parallelism;
+using Augur.Domain.Workloads;
 
 namespace Augur.Tests.Training;
 
@@ -32,5 +37,42 @@ public class MtpTrainingTests
     {
         var e = Assert.Throws<Augur.Domain.InputException>(() => Scenarios.FromYaml(Llama.Replace("MTP", ", mtp_layers: 99", StringComparison.Ordinal)));
         Assert.Contains("training.mtp_layers", e.Message);
+    }
+
+    static ModelSpec Gpt() => new()
+    {
+        Name = "gpt", Layers = 24, Hidden = 2048, Heads = 16, KvHeads = 16, HeadDim = 128,
+        Ffn = 8192, Vocab = 51200, GatedMlp = false, Dropout = true, TiedEmbeddings = true,
+    };
+
+    [Fact]
+    public void Without_pipelining_each_depth_holds_a_layer_its_projection_logits_and_one_more_layer_of_activations()
+    {
+        // d = 2048, V = 51,200, t = 1, one 2,048-token micro-batch, full recompute, bf16 with fp32 gradients (2 + 4 + 12 B).
+        // One depth: a layer (attention 4d² + 2 norms 2d = 16,781,312; plain MLP 2·d·4d = 33,554,432) and its projection
+        // 2d·d + 3 norms 3d = 8,394,752: 58,730,496 parameters, 18 B each = 1,057,148,928 B. Its logits in fp32
+        // 4·2048·51,200 = 419,430,400 B. One more layer input kept under full recompute 2·d·T = 8,388,608 B (with fragmentation).
+        var m = Gpt();
+        var pc = ParameterCounter.Count(m);
+        var l = new ParallelLayout(Tp: 1, Pp: 1, Vp: 1, Dp: 1, Cp: 1, Ep: 1, Etp: 1, Sp: false, Zero: 0, MicroBatch: 1, Recompute: Recompute.Full);
+        var job = new TrainingJob { SeqLen = 2048, GlobalBatch = 8, Precision = Augur.Domain.Hardware.Precision.BF16 };
+        var none = TrainingMemory.Estimate(m, pc, job, l, TestCalibration.Any, 8);
+        var one = TrainingMemory.Estimate(m, pc, job with { MtpLayers = 1 }, l, TestCalibration.Any, 8);
+        Assert.Equal(1_057_148_928, (one.Weights + one.Gradients + one.Optimizer - none.Weights - none.Gradients - none.Optimizer).Value, 0);
+        Assert.Equal(419_430_400, (one.Logits - none.Logits).Value, 0);
+        Assert.Equal(8_388_608 * (1 + TestCalibration.Any.Fragmentation), (one.Activations - none.Activations).Value, 3);
+    }
+
+    [Fact]
+    public void The_last_pipeline_stage_also_builds_the_embedding_the_depth_looks_up()
+    {
+        // p = 2: the last stage's 12 layers (12 · 50,335,744), the final norm 2,048, and with one depth its layer and
+        // projection (58,730,496) and the embedding V·d = 104,857,600 (tied, so no separate head): 767,619,072 bf16
+        // weights = 1,535,238,144 B; that stage now outweighs the first (embedding + 12 layers, 708,886,528).
+        var m = Gpt();
+        var pc = ParameterCounter.Count(m);
+        var l = new ParallelLayout(Tp: 1, Pp: 2, Vp: 1, Dp: 1, Cp: 1, Ep: 1, Etp: 1, Sp: false, Zero: 0, MicroBatch: 1, Recompute: Recompute.Full);
+        var job = new TrainingJob { SeqLen = 2048, GlobalBatch = 8, Precision = Augur.Domain.Hardware.Precision.BF16, MtpLayers = 1 };
+        Assert.Equal(1_535_238_144, TrainingMemory.Estimate(m, pc, job, l, TestCalibration.Any, 8).Weights.Value, 0);
     }
 }
