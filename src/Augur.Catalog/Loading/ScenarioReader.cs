@@ -13,7 +13,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
 {
     static readonly string[] TopKeys = ["name", "workload", "model", "hardware", "system", "cluster", "precision", "parallelism", "training", "inference", "simulation", "rl", "run", "objective", "measured", "source", "id", "notes"];
     static readonly string[] ClusterKeys = ["gpus", "scale_up_domain", "scale_up_bandwidth", "scale_out_bandwidth", "in_network_reduction", "sites", "wan_bandwidth", "wan_latency_ms"];
-    static readonly string[] LayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "microbatch", "recompute", "dp_attention", "fsdp"];
+    static readonly string[] LayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "microbatch", "recompute", "dp_attention", "fsdp", "ep_overlap"];
     static readonly string[] TrainingKeys = ["seq_len", "global_batch", "tokens", "flops", "attention", "overlap_dp", "routing", "cross_site", "diloco", "mtp_layers", "grad_precision", "offload_layers", "fused_cross_entropy"];
     static readonly string[] DiLoCoKeys = ["inner_steps", "outer_bits", "fragments", "overlap_steps"];
     static readonly string[] InferenceKeys = ["input_tokens", "output_tokens", "input_tokens_cv", "output_tokens_cv", "concurrency", "kv_precision", "expert_precision", "weight_precision", "expert_weight_precision", "prefix_hit_rate", "mode", "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "memory_fraction", "draft_tokens", "acceptance", "target_output_tokens_per_s", "routing"];
@@ -32,7 +32,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
     public const int MaxSequenceTokens = InputLimits.MaxSequenceTokens;
 
     /// <summary>Layout keys only training uses; an inference scenario naming them is refused rather than silently ignored.</summary>
-    static readonly string[] TrainingOnlyLayoutKeys = ["vp", "cp", "etp", "sp", "zero", "fsdp", "microbatch", "recompute"];
+    static readonly string[] TrainingOnlyLayoutKeys = ["vp", "cp", "etp", "sp", "zero", "fsdp", "microbatch", "recompute", "ep_overlap"];
 
     /// <summary>Layout keys only serving uses.</summary>
     static readonly string[] InferenceOnlyLayoutKeys = ["dp_attention"];
@@ -306,6 +306,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
             Tp = Positive("tp"), Pp = Positive("pp"), Vp = Positive("vp"), Dp = Positive("dp"), Cp = Positive("cp"),
             Ep = Positive("ep"), Etp = Positive("etp"), Sp = p.OptionalBool("sp"), Zero = zero,
             MicroBatch = Positive("microbatch"), Recompute = recompute, DpAttention = Positive("dp_attention"),
+            OverlapExperts = p.OptionalBool("ep_overlap"),
         };
     }
 

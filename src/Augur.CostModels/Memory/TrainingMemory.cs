@@ -73,13 +73,16 @@ public static class TrainingMemory
         // The last rank also keeps one micro-batch's logits, once more per multi-token-prediction depth.
         int mtp = job.MtpLayers;
         double logits = (1 + mtp) * LogitBytes(job) * tokens * m.Vocab / l.Tp;
+        // Overlapping the expert all-to-all runs one micro-batch's forward beside another's backward: one more micro-batch
+        // of a chunk in flight (Megatron-core's schedules.py adds one warm-up forward; without pipelining the pair holds two).
+        double overlapFirst = l.OverlapExperts ? split.FirstChunkLayers : 0, overlapLast = l.OverlapExperts ? split.LastChunkLayers : 0;
         if (l.Pp == 1)
             return Stage(m, pc, job, l, cal, act, split.FirstStageLayers + mtp, pc.Embedding + pc.LmHead + pc.FinalNorm + mtp * MtpEdgeParameters(m),
-                firstInFlight - OffloadedLayers(job, l) + mtp, logits + 4.0 * tokens * m.Hidden);
-        var first = Stage(m, pc, job, l, cal, act, split.FirstStageLayers, pc.Embedding, firstInFlight, 0);
+                firstInFlight - OffloadedLayers(job, l) + mtp + overlapFirst, logits + 4.0 * tokens * m.Hidden);
+        var first = Stage(m, pc, job, l, cal, act, split.FirstStageLayers, pc.Embedding, firstInFlight + overlapFirst, 0);
         var last = Stage(m, pc, job, l, cal, act, split.LastStageLayers + mtp,
             pc.LmHead + pc.FinalNorm + (mtp > 0 ? pc.Embedding + mtp * MtpEdgeParameters(m) : 0),
-            split.LastInFlight(l.Pp, l.Vp, microBatches) + mtp, logits);
+            split.LastInFlight(l.Pp, l.Vp, microBatches) + mtp + overlapLast, logits);
         return last.Total > first.Total ? last : first;
     }
 

@@ -46,8 +46,22 @@ public static class LayoutValidator
         return null;
     }
 
+    /// <summary>
+    /// Why the expert all-to-all cannot overlap in <paramref name="l"/>, or null when it can: Megatron-core's
+    /// TransformerConfig asserts expert parallelism, an interleaved schedule when pipelined ("virtual_pipeline_model_parallel_size
+    /// must be specified when pipeline_model_parallel_size > 1"), no full recomputation, no recomputed MoE module and at
+    /// most one multi-token-prediction layer.
+    /// </summary>
+    public static string? OverlapExpertsError(in ParallelLayout l, int mtpLayers = 0) =>
+        l.Ep == 1 ? "ep_overlap needs expert parallelism (ep > 1): there is no expert all-to-all to overlap"
+        : l.Pp > 1 && l.Vp == 1 ? $"ep_overlap with pp={l.Pp} needs an interleaved schedule (vp > 1), as Megatron-core requires"
+        : l.Recompute == Recompute.Full ? "ep_overlap does not run with full recomputation; use selective or module recompute"
+        : (l.Recompute & Recompute.Moe) != 0 ? "ep_overlap does not run with the moe module recomputed; drop moe from recompute"
+        : mtpLayers > 1 ? $"ep_overlap runs with at most one multi-token-prediction layer; training.mtp_layers is {mtpLayers}"
+        : null;
+
     /// <summary>Full check of a training layout against the model, the GPU count and the batch.</summary>
-    public static string? Check(ModelSpec m, int gpus, ParallelLayout l, int seqLen, int globalBatch)
+    public static string? Check(ModelSpec m, int gpus, ParallelLayout l, int seqLen, int globalBatch, int mtpLayers = 0)
     {
         if (l.Dp < 1 || l.Cp < 1 || l.MicroBatch < 1)
             return "parallel degrees and micro-batch must be positive integers";
@@ -67,6 +81,7 @@ public static class LayoutValidator
             return $"recompute modules moe, moe_act and shared_experts need a mixture-of-experts model; {m.Name} is dense";
         if ((l.Recompute & Recompute.SharedExperts) != 0 && m.Moe is { SharedExperts: 0 })
             return $"recompute module shared_experts: {m.Name} has no shared experts; drop it";
+        if (l.OverlapExperts && OverlapExpertsError(l, mtpLayers) is { } overlap) return overlap;
         if (l.Vp > 1 && globalBatch / (l.Dp * l.MicroBatch) % l.Pp != 0)
             return $"interleaved schedule needs the {globalBatch / (l.Dp * l.MicroBatch)} micro-batches per replica to be a multiple of pp={l.Pp}";
         return null;

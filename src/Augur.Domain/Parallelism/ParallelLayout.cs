@@ -34,7 +34,13 @@ public readonly record struct ParallelLayout(
     /// <summary>Expert-data-parallel degree: replicas of each expert shard within a stage.</summary>
     public int ExpertDp => Tp * Cp * Dp / (Ep * Etp);
 
+    /// <summary>
+    /// The expert all-to-all of one micro-batch runs under another micro-batch's compute (Megatron-core's
+    /// <c>overlap_moe_expert_parallel_comm</c>: the combined 1F1B schedule pairs micro-batch i + 1's forward with i's backward).
+    /// </summary>
+    public bool OverlapExperts { get; init; }
+
     public override string ToString() =>
         $"tp{Tp} pp{Pp}{(Vp > 1 ? $" vp{Vp}" : "")} dp{Dp}{(Cp > 1 ? $" cp{Cp}" : "")}{(Ep > 1 ? $" ep{Ep}" : "")}{(Etp > 1 ? $" etp{Etp}" : "")}"
-        + $"{(Sp && Tp > 1 ? " sp" : "")} zero{Zero} mb{MicroBatch} {RecomputeNames.Format(Recompute)}";
+        + $"{(Sp && Tp > 1 ? " sp" : "")}{(OverlapExperts ? " a2a-overlap" : "")} zero{Zero} mb{MicroBatch} {RecomputeNames.Format(Recompute)}";
 }

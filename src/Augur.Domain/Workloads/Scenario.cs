@@ -29,6 +29,8 @@ public sealed record LayoutSpec
     public int? Zero { get; init; }
     public int? MicroBatch { get; init; }
     public Recompute? Recompute { get; init; }
+    /// <summary>Training: the expert all-to-all overlapped with another micro-batch's compute (<see cref="ParallelLayout.OverlapExperts"/>).</summary>
+    public bool? OverlapExperts { get; init; }
     /// <summary>Inference: data-parallel attention degree (attention replicas inside one EP group).</summary>
     public int? DpAttention { get; init; }
 }

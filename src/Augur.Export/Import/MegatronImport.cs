@@ -33,6 +33,7 @@ static class MegatronImport
         if (model.IsMoe)
             parallelism.AddRange([("ep", line.Int("--expert-model-parallel-size") ?? 1), ("etp", line.Int("--expert-tensor-parallel-size") ?? tp)]);
         parallelism.AddRange([("sp", line.Has("--sequence-parallel") && tp > 1), ("zero", Zero(line)), ("microbatch", micro), ("recompute", Recompute(line))]);
+        if (model.IsMoe && line.Has("--overlap-moe-expert-parallel-comm")) parallelism.Add(("ep_overlap", true));
         var training = new List<(string, object?)>
         {
             ("seq_len", seq), ("global_batch", batch), ("tokens", tokens),

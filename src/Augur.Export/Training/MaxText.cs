@@ -27,6 +27,8 @@ static class MaxText
             throw Refuse.Setting(f, "routing=balanced", "it has no setting that forces even expert routing");
         if (!job.OverlapDataParallel)
             throw Refuse.Setting(f, "overlap_dp=false", "XLA schedules the gradient collectives itself");
+        if (l.OverlapExperts)
+            throw Refuse.Setting(f, "ep_overlap=true", "XLA schedules the expert all-to-all itself");
         var a = new Settings(f);
         Mesh(f, a, t);
         Batch(f, a, t);

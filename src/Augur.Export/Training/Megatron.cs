@@ -30,6 +30,7 @@ static class Megatron
         Sharding(a, l.Zero, job.OverlapDataParallel);
         if (job.AttentionKernel == AttentionKernel.Unfused) a.Text("--attention-backend", "unfused");
         if (t.Moe && job.Routing == ExpertRoutingMode.Balanced) a.Flag("--moe-router-force-load-balancing");
+        if (l.OverlapExperts) a.Flag("--overlap-moe-expert-parallel-comm");
         var notes = new List<string>
         {
             FormattableString.Invariant($"launch on {t.Gpus} GPUs: Megatron takes the data-parallel size from the world size, {t.Gpus} / (tp {l.Tp} x pp {l.Pp} x cp {l.Cp}) = dp {l.Dp}"),

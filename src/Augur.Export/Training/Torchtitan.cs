@@ -24,6 +24,8 @@ static class Torchtitan
             throw Refuse.Setting(f, $"etp={l.Etp}", $"expert tensor parallelism is 1 or the tensor-parallel degree ({l.Tp})");
         if (job.AttentionKernel == AttentionKernel.Unfused)
             throw Refuse.Setting(f, "attention=unfused", "it runs fused attention (SDPA or FlexAttention)");
+        if (l.OverlapExperts)
+            throw Refuse.Setting(f, "ep_overlap=true", "it has no setting that overlaps one micro-batch's expert all-to-all with another's compute");
         if (!job.OverlapDataParallel)
             throw Refuse.Setting(f, "overlap_dp=false", "FSDP2 and its DDP always overlap gradient traffic with the backward pass");
         var a = new Settings(f);

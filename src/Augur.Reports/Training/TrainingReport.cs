@@ -127,10 +127,12 @@ public static class TrainingReport
     public static JsonObject LayoutJson(TrainingEstimate e)
     {
         var l = e.Layout;
-        return new JsonObject
+        var o = new JsonObject
         {
             ["tp"] = l.Tp, ["pp"] = l.Pp, ["vp"] = l.Vp, ["dp"] = l.Dp, ["cp"] = l.Cp, ["ep"] = l.Ep, ["etp"] = l.Etp,
             ["sp"] = l.Sp, ["zero"] = l.Zero, ["microbatch"] = l.MicroBatch, ["recompute"] = RecomputeNames.Format(l.Recompute),
         };
+        if (l.OverlapExperts) o["ep_overlap"] = true;
+        return o;
     }
 }

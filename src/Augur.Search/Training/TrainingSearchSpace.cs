@@ -50,7 +50,11 @@ public static class TrainingSearchSpace
                                         // With fused attention there are no stored scores: selective recompute equals none.
                                         if (fix.Recompute is null && rc == Recompute.Selective && job.AttentionKernel == AttentionKernel.Flash) continue;
                                         bool sp = fix.Sp ?? tp > 1;
-                                        yield return new ParallelLayout(Tp: tp, Pp: pp, Vp: vp, Dp: dp, Cp: cp, Ep: ep, Etp: etp, Sp: sp && tp > 1, Zero: zero, MicroBatch: mb, Recompute: rc);
+                                        var layout = new ParallelLayout(Tp: tp, Pp: pp, Vp: vp, Dp: dp, Cp: cp, Ep: ep, Etp: etp, Sp: sp && tp > 1, Zero: zero, MicroBatch: mb, Recompute: rc);
+                                        // Both expert all-to-all schedules where Megatron-core allows the overlap.
+                                        if (fix.OverlapExperts != true) yield return layout;
+                                        if (fix.OverlapExperts != false && LayoutValidator.OverlapExpertsError(layout, job.MtpLayers) is null)
+                                            yield return layout with { OverlapExperts = true };
                                     }
                         }
                     }

@@ -46,6 +46,7 @@ public class ImportTests
         { "llama3-70b-zero3", ["parallelism.zero=2", "training.overlap_dp=false"] },
         { "llama3-8b-fp8-b200", [] },
         { "qwen3-30b-moe", [] },
+        { "qwen3-30b-moe", ["parallelism.recompute=none", "parallelism.ep_overlap=true"] },
     };
 
     [Theory]
