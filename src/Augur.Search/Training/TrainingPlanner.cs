@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Augur.CostModels.Training;
 using Augur.CostModels;
 using Augur.Domain;
@@ -77,9 +78,11 @@ public static class TrainingPlanner
     /// <summary>Keeps the list sorted by step time (cost ranks identically at a fixed GPU count) and at most <paramref name="top"/> long.</summary>
     static void Insert(List<TrainingEstimate> best, in TrainingEstimate e, int top)
     {
-        if (best.Count == top && !Better(e, best[^1])) return;
-        int i = best.Count;
-        while (i > 0 && Better(e, best[i - 1])) i--;
+        // Compared in place: an estimate is a large struct, and the list's indexer would copy it.
+        var ranked = CollectionsMarshal.AsSpan(best);
+        if (ranked.Length == top && !Better(e, ranked[^1])) return;
+        int i = ranked.Length;
+        while (i > 0 && Better(e, ranked[i - 1])) i--;
         best.Insert(i, e);
         if (best.Count > top) best.RemoveAt(best.Count - 1);
     }
