@@ -49,10 +49,43 @@ public sealed class PassComposer
 
     public PassCost Compose(in StagePass p)
     {
+        var layers = PerLayer(p);
+        return ComposeWith(p, layers);
+    }
+
+    /// <summary>
+    /// The same pass with its per-layer costs taken from <paramref name="reuse"/> when they are those of its shape, else
+    /// computed and left there for the next pass.
+    /// </summary>
+    public PassCost Compose(in StagePass p, ref LayerCosts reuse)
+    {
+        if (!reuse.Serve(p)) reuse = PerLayer(p);
+        return ComposeWith(p, reuse);
+    }
+
+    /// <summary>The per-layer costs of <paramref name="p"/>'s shape, of the layer kinds it runs.</summary>
+    LayerCosts PerLayer(in StagePass p)
+    {
+        var shape = p.Shape;
+        return new LayerCosts
+        {
+            Shape = shape, LogitTokens = p.LogitTokens, HasDense = p.DenseLayers > 0, HasMoe = p.MoeLayers > 0, HasBackward = p.Backward,
+            Dense = p.DenseLayers > 0 ? _layer.Dense(_rates, shape) : default,
+            Moe = p.MoeLayers > 0 ? _layer.Moe(_rates, shape, _expertRates) : default,
+            // Fused attention's backward: 2.5× the FLOPs with its own per-row work; unfused 2×.
+            AttentionBackward = !p.Backward ? 0 : shape.Kernel == AttentionKernel.Flash ? Roofline.FlashBackwardFactor(_rates, _layer.AttendedContext(shape)) : 2.0,
+            TpCollective = TensorParallelCollective(shape),
+            // The last stage also runs the output layer.
+            Head = p.LogitTokens > 0 ? _head.Head(_headRates, p.LogitTokens, shape.Tp) : default,
+        };
+    }
+
+    PassCost ComposeWith(in StagePass p, in LayerCosts per)
+    {
         var shape = p.Shape;
         int dense = p.DenseLayers, moe = p.MoeLayers, layers = dense + moe;
-        var denseLayer = dense > 0 ? _layer.Dense(_rates, shape) : default;
-        var moeLayer = moe > 0 ? _layer.Moe(_rates, shape, _expertRates) : default;
+        var denseLayer = dense > 0 ? per.Dense : default;
+        var moeLayer = moe > 0 ? per.Moe : default;
         var fwd = denseLayer * dense + moeLayer * moe;
 
         // The arithmetic runs on plain seconds; the typed LayerTime is unwrapped here once.
@@ -62,8 +95,8 @@ public sealed class PassComposer
         bool full = p.Backward && p.Recompute == Recompute.Full;
         if (p.Backward)
         {
-            // Backward: GEMMs and elementwise 2× forward; attention 2.5× the FLOPs (flash, with its own per-row work) or 2× (unfused).
-            attentionBackward = shape.Kernel == AttentionKernel.Flash ? Roofline.FlashBackwardFactor(_rates, _layer.AttendedContext(shape)) : 2.0;
+            // Backward: GEMMs and elementwise 2× forward; attention by its backward factor.
+            attentionBackward = per.AttentionBackward;
             gemm = fwdGemm * 3;
             attention = fwdAttention * (1 + attentionBackward);
             elementwise = fwdElementwise * 3;
@@ -85,15 +118,15 @@ public sealed class PassComposer
         // The MoE dispatcher's host sync stalls each MoE layer's forward, and its rerun when the block is recomputed.
         double hostStall = fwd.HostStall.Value * (full || (p.Backward && (p.Recompute & Recompute.Moe) != 0) ? 2 : 1);
 
-        // The last stage also runs the output layer: forward, and a backward of twice its time.
-        var head = p.LogitTokens > 0 ? _head.Head(_headRates, p.LogitTokens, shape.Tp) : default;
+        // The output layer's forward, and a backward of twice its time.
+        var head = per.Head;
         var headTime = head.Total * (p.Backward ? 3 : 1);
 
         return new PassCost
         {
             Forward = fwd, Gemm = new Seconds(gemm), Attention = new Seconds(attention), Elementwise = new Seconds(elementwise), HostStall = new Seconds(hostStall),
             RecomputedFlops = new Flops(recomputedFlops), Head = head, HeadTime = headTime,
-            TensorParallel = new Seconds(TensorParallel(p, shape, layers, full)),
+            TensorParallel = new Seconds(TensorParallel(p, per.TpCollective, layers, full)),
             ContextParallel = new Seconds(ContextParallel(p, shape, denseLayer, moeLayer, attentionBackward, full)),
             ExpertParallel = new Seconds(ExpertParallel(p, full)),
             PipelineP2P = new Seconds(PipelineP2P(p, shape)),
@@ -105,12 +138,8 @@ public sealed class PassComposer
     /// all-gather plus a reduce-scatter (no in-network all-reduce gain). Full recompute repeats the forward ones,
     /// a recomputed MLP or MoE block its own.
     /// </summary>
-    double TensorParallel(in StagePass p, in LayerShape shape, int layers, bool full)
+    double TensorParallel(in StagePass p, double perCollective, int layers, bool full)
     {
-        double message = shape.Tokens * _m.Hidden * _activationBytes;
-        double perCollective = shape.Tp <= 1 ? 0
-            : shape.SequenceParallel ? 2 * Collectives.AllGather(Fabric, message, shape.Tp, 1)
-            : Collectives.AllReduce(Fabric, message, shape.Tp, 1);
         double count = (double)TpCollectivesPerLayer * layers * (p.Backward ? 2 : 1);
         if (full) count += TpCollectivesPerLayer * layers;
         else if (p.Backward)
@@ -119,6 +148,15 @@ public sealed class PassComposer
             count += (mlpBlocks ? p.DenseLayers : 0) + (moeBlocks ? p.MoeLayers : 0);
         }
         return perCollective * count;
+    }
+
+    /// <summary>One TP collective of a layer: on T·d activations, an all-reduce or with sequence parallelism an all-gather plus a reduce-scatter.</summary>
+    double TensorParallelCollective(in LayerShape shape)
+    {
+        double message = shape.Tokens * _m.Hidden * _activationBytes;
+        return shape.Tp <= 1 ? 0
+            : shape.SequenceParallel ? 2 * Collectives.AllGather(Fabric, message, shape.Tp, 1)
+            : Collectives.AllReduce(Fabric, message, shape.Tp, 1);
     }
 
     /// <summary>

@@ -86,6 +86,16 @@ public sealed class TrainingModel
 
     public TrainingEstimate Estimate(in ParallelLayout l, in MemoryBreakdown mem)
     {
+        var perLayer = default(LayerCosts);
+        return Estimate(l, mem, ref perLayer);
+    }
+
+    /// <summary>
+    /// The same, reusing <paramref name="perLayer"/> when it holds the costs of this layout's layer shape (a search passes
+    /// the one it kept from the previous layout; layouts that differ only in pp, vp, dp, ZeRO or recomputation share them).
+    /// </summary>
+    public TrainingEstimate Estimate(in ParallelLayout l, in MemoryBreakdown mem, ref LayerCosts perLayer)
+    {
         int m = MicroBatches(l);
         double tokens = (double)l.MicroBatch * _job.SeqLen / l.Cp;
         double imbalance = ExpertImbalance(l);
@@ -112,7 +122,7 @@ public sealed class TrainingModel
                 TokensPerRank = tokens / (l.Sp ? l.Tp : 1), Copies = routed.TopK, Ranks = l.Ep, Stride = l.Etp,
                 DispatchBytesPerElement = _activationBytes, Busiest = imbalance,
             } : null,
-        });
+        }, ref perLayer);
         double gemm = pass.Gemm.Value, attention = pass.Attention.Value, elementwise = pass.Elementwise.Value;
         double stageCompute = pass.Layers.Value; // with the MoE dispatcher's host stalls
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Augur.CostModels.Training;
 using Augur.CostModels;
+using Augur.CostModels.Operators;
 using Augur.Domain;
 using Augur.Domain.Parallelism;
 using Augur.Domain.Workloads;
@@ -31,6 +32,8 @@ public static class TrainingPlanner
         long evaluated = 0, pruned = 0, enumerated = 0;
         double leastGiB = double.MaxValue;
         int sites = scenario.Cluster.Sites;
+        // Each model's per-layer costs, kept from one layout to the next while the layer shape stays.
+        var perLayer = new LayerCosts[models.Count];
         foreach (var layout in TrainingSearchSpace.Enumerate(scenario.Model, scenario.Cluster.Gpus, scenario.Cluster.ScaleUpDomain, job, scenario.Layout, sites))
         {
             if (LayoutValidator.Check(scenario.Model, scenario.Cluster.Gpus, layout, job.SeqLen, job.GlobalBatch) is not null) continue;
@@ -41,7 +44,7 @@ public static class TrainingPlanner
             if (!model.Fits(mem)) { pruned++; continue; }
             for (int k = 0; k < models.Count; k++)
             {
-                var est = models[k].Estimate(layout, mem);
+                var est = models[k].Estimate(layout, mem, ref perLayer[k]);
                 evaluated++;
                 if ((evaluated & 0xFFFF) == 0) progress?.Report(evaluated);
                 Insert(best, est, top);

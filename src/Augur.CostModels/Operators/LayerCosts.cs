@@ -1,0 +1,26 @@
+namespace Augur.CostModels.Operators;
+
+/// <summary>
+/// What a <see cref="StagePass"/> costs per layer, for its layer shape: a dense and an MoE layer forward, fused attention's
+/// backward factor, one TP collective and the LM head. Every pass of the same shape shares them, whatever its layer
+/// counts, recomputation and place in the pipeline, so a search reuses them across the layouts that differ only
+/// there (<see cref="PassComposer.Compose(in StagePass, ref LayerCosts)"/>). <c>default</c> holds nothing.
+/// </summary>
+public readonly struct LayerCosts
+{
+    internal LayerShape Shape { get; init; }
+    internal double LogitTokens { get; init; }
+    internal bool HasDense { get; init; }
+    internal bool HasMoe { get; init; }
+    internal bool HasBackward { get; init; }
+    internal LayerTime Dense { get; init; }
+    internal LayerTime Moe { get; init; }
+    internal double AttentionBackward { get; init; }
+    internal double TpCollective { get; init; }
+    internal LayerTime Head { get; init; }
+
+    /// <summary>True when these are the costs of <paramref name="p"/>'s shape and hold every kind of layer it runs.</summary>
+    internal bool Serve(in StagePass p) =>
+        (HasDense || p.DenseLayers <= 0) && (HasMoe || p.MoeLayers <= 0) && (HasBackward || !p.Backward)
+        && LogitTokens.Equals(p.LogitTokens) && Shape.Equals(p.Shape);
+}
