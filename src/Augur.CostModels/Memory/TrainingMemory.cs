@@ -66,6 +66,32 @@ public static class TrainingMemory
     public static MemoryBreakdown Estimate(ModelSpec m, in ParameterCount pc, TrainingJob job, ParallelLayout l,
         HardwareCalibration cal, int microBatches)
     {
+        var reuse = default(MemoryReuse);
+        return Estimate(m, pc, job, l, cal, microBatches, ref reuse);
+    }
+
+    /// <summary>
+    /// The same, with the stages' contents before ZeRO sharding taken from <paramref name="reuse"/> when it holds this
+    /// layout's (layouts that differ only in their ZeRO stage share them), else worked out and kept there. A
+    /// <paramref name="reuse"/> serves one model, job and calibration.
+    /// </summary>
+    public static MemoryBreakdown Estimate(ModelSpec m, in ParameterCount pc, TrainingJob job, ParallelLayout l,
+        HardwareCalibration cal, int microBatches, ref MemoryReuse reuse)
+    {
+        if (!reuse.TryGet(l, microBatches, out var stages))
+        {
+            stages = Stages(m, pc, job, l, cal, microBatches);
+            reuse.Keep(stages);
+        }
+        var first = Held(stages.First, l.Zero, stages, cal);
+        if (l.Pp == 1) return first;
+        var last = Held(stages.Last, l.Zero, stages, cal);
+        return last.Total > first.Total ? last : first;
+    }
+
+    /// <summary>The first and last pipeline stages' contents (one stage without pipeline parallelism).</summary>
+    static StageLoads Stages(ModelSpec m, in ParameterCount pc, TrainingJob job, ParallelLayout l, HardwareCalibration cal, int microBatches)
+    {
         var split = PipelineSplit.Of(m.Layers, l.Pp, l.Vp);
         double tokens = (double)l.MicroBatch * job.SeqLen / l.Cp;
         var act = LayerActivations.Of(m, job, l, tokens);
@@ -76,14 +102,17 @@ public static class TrainingMemory
         // Overlapping the expert all-to-all runs one micro-batch's forward beside another's backward: one more micro-batch
         // of a chunk in flight (Megatron-core's schedules.py adds one warm-up forward; without pipelining the pair holds two).
         double overlapFirst = l.OverlapExperts ? split.FirstChunkLayers : 0, overlapLast = l.OverlapExperts ? split.LastChunkLayers : 0;
+        var loads = new StageLoads { Layout = StageLoads.KeyOf(l), MicroBatches = microBatches, Kept = true, GradientBytes = GradientBytes(job), OptimizerBytes = OptimizerBytes(job) };
         if (l.Pp == 1)
-            return Stage(m, pc, job, l, cal, act, split.FirstStageLayers + mtp, pc.Embedding + pc.LmHead + pc.FinalNorm + mtp * MtpEdgeParameters(m),
-                firstInFlight - OffloadedLayers(job, l) + mtp + overlapFirst, logits + 4.0 * tokens * m.Hidden);
-        var first = Stage(m, pc, job, l, cal, act, split.FirstStageLayers, pc.Embedding, firstInFlight + overlapFirst, 0);
-        var last = Stage(m, pc, job, l, cal, act, split.LastStageLayers + mtp,
-            pc.LmHead + pc.FinalNorm + (mtp > 0 ? pc.Embedding + mtp * MtpEdgeParameters(m) : 0),
-            split.LastInFlight(l.Pp, l.Vp, microBatches) + mtp + overlapLast, logits);
-        return last.Total > first.Total ? last : first;
+            return loads with { First = Stage(m, pc, l, cal, act, split.FirstStageLayers + mtp, pc.Embedding + pc.LmHead + pc.FinalNorm + mtp * MtpEdgeParameters(m),
+                firstInFlight - OffloadedLayers(job, l) + mtp + overlapFirst, logits + 4.0 * tokens * m.Hidden) };
+        return loads with
+        {
+            First = Stage(m, pc, l, cal, act, split.FirstStageLayers, pc.Embedding, firstInFlight + overlapFirst, 0),
+            Last = Stage(m, pc, l, cal, act, split.LastStageLayers + mtp,
+                pc.LmHead + pc.FinalNorm + (mtp > 0 ? pc.Embedding + mtp * MtpEdgeParameters(m) : 0),
+                split.LastInFlight(l.Pp, l.Vp, microBatches) + mtp + overlapLast, logits),
+        };
     }
 
     /// <summary>
@@ -94,38 +123,46 @@ public static class TrainingMemory
     /// </summary>
     public static double MtpEdgeParameters(ModelSpec m) => 2.0 * m.Hidden * m.Hidden + 3.0 * m.Hidden;
 
-    /// <summary>One pipeline stage of <paramref name="layers"/> layers and <paramref name="edges"/> embedding/head parameters.</summary>
+    /// <summary>One pipeline stage of <paramref name="layers"/> layers and <paramref name="edges"/> embedding/head parameters, before ZeRO.</summary>
     /// <param name="inFlight">Layer activations it holds at its peak, in layers × micro-batches.</param>
-    static MemoryBreakdown Stage(ModelSpec m, in ParameterCount pc, TrainingJob job, ParallelLayout l, HardwareCalibration cal,
+    static StageLoad Stage(ModelSpec m, in ParameterCount pc, ParallelLayout l, HardwareCalibration cal,
         in LayerActivations act, double layers, double edges, double inFlight, double logits)
     {
         var stage = pc.StageOf(layers, edges);
         double moeLayers = Math.Min(layers, m.MoeLayers);
         double denseLayers = layers - moeLayers;
-        double dense = stage.SharedPerGpu(l.Tp);
-        double experts = stage.RoutedPerGpu(l.Ep, l.Etp);
-
-        double denseShards = l.DataShards, expertShards = Math.Max(1, l.ExpertDp);
         // FP8/FP4 training keeps each layer weight only quantized: Megatron-Bridge's FP8 (current scaling, MXFP8) and NVFP4
         // recipes set fp8_param_gather / fp4_param_gather (mixed_precision.py), Megatron's "keep the compute param in fp8 (do
         // not use any other intermediate dtype)", the fp32 master living in the optimizer. Two copies are held for the step:
         // the row-wise one the forward GEMM reads and the transposed (Hopper FP8) or column-wise (MXFP8, NVFP4) one the
         // input-gradient GEMM reads. The embedding and output layer stay 16-bit (PrecisionRules.LmHead).
         double g = act.GemmInputBytes;
-        double layerWeightBytes = g < WeightBytes ? 2 * g : WeightBytes;
-        double weights = WeightBytes * Shard(stage.Edges / l.Tp, denseShards, l.Zero >= 3)
-            + layerWeightBytes * (Shard(stage.Layers / l.Tp, denseShards, l.Zero >= 3) + Shard(experts, expertShards, l.Zero >= 3));
-        if (l.Zero >= 3)
-            weights += 2 * WeightBytes * (pc.AttentionPerLayer + Math.Max(pc.DenseMlpPerLayer, pc.SharedExpertsPerMoeLayer)) / l.Tp;
-        double grads = GradientBytes(job) * (Shard(dense, denseShards, l.Zero >= 2) + Shard(experts, expertShards, l.Zero >= 2));
-        double optimizer = OptimizerBytes(job) * (Shard(dense, denseShards, l.Zero >= 1) + Shard(experts, expertShards, l.Zero >= 1));
-
         double perLayer = AverageLayer(m, act, layers);
         // The layer being recomputed holds what it rebuilds once (the larger of a dense and an MoE layer's).
         double activations = perLayer * inFlight
             + Math.Max(denseLayers > 0 ? act.RebuiltDense : 0, moeLayers > 0 ? act.RebuiltMoe : 0);
+        return new StageLoad
+        {
+            EdgesPerGpu = stage.Edges / l.Tp, LayersPerGpu = stage.Layers / l.Tp,
+            Dense = stage.SharedPerGpu(l.Tp), Experts = stage.RoutedPerGpu(l.Ep, l.Etp),
+            DenseShards = l.DataShards, ExpertShards = Math.Max(1, l.ExpertDp),
+            LayerWeightBytes = g < WeightBytes ? 2 * g : WeightBytes,
+            // ZeRO-3 also holds two layers of gathered weights.
+            GatheredWeights = 2 * WeightBytes * (pc.AttentionPerLayer + Math.Max(pc.DenseMlpPerLayer, pc.SharedExpertsPerMoeLayer)) / l.Tp,
+            Activations = activations * (1 + cal.Fragmentation), Logits = logits,
+        };
+    }
+
+    /// <summary>What a stage holds per GPU at ZeRO stage <paramref name="zero"/>: 1 shards the optimizer, 2 also gradients, 3 also weights.</summary>
+    static MemoryBreakdown Held(in StageLoad s, int zero, in StageLoads job, HardwareCalibration cal)
+    {
+        double weights = WeightBytes * Shard(s.EdgesPerGpu, s.DenseShards, zero >= 3)
+            + s.LayerWeightBytes * (Shard(s.LayersPerGpu, s.DenseShards, zero >= 3) + Shard(s.Experts, s.ExpertShards, zero >= 3));
+        if (zero >= 3) weights += s.GatheredWeights;
+        double grads = job.GradientBytes * (Shard(s.Dense, s.DenseShards, zero >= 2) + Shard(s.Experts, s.ExpertShards, zero >= 2));
+        double optimizer = job.OptimizerBytes * (Shard(s.Dense, s.DenseShards, zero >= 1) + Shard(s.Experts, s.ExpertShards, zero >= 1));
         return new MemoryBreakdown(new Bytes(weights), new Bytes(grads), new Bytes(optimizer),
-            new Bytes(activations * (1 + cal.Fragmentation)), new Bytes(logits), Bytes.Zero, cal.RuntimeReserve);
+            new Bytes(s.Activations), new Bytes(s.Logits), Bytes.Zero, cal.RuntimeReserve);
     }
 
     /// <summary>Activation bytes of an average layer among <paramref name="layers"/> (the MoE layers first, as many as the model has).</summary>

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Augur.CostModels.Training;
 using Augur.CostModels;
+using Augur.CostModels.Memory;
 using Augur.CostModels.Operators;
 using Augur.Domain;
 using Augur.Domain.Parallelism;
@@ -32,14 +33,15 @@ public static class TrainingPlanner
         long evaluated = 0, pruned = 0, enumerated = 0;
         double leastGiB = double.MaxValue;
         int sites = scenario.Cluster.Sites;
-        // Each model's per-layer costs, kept from one layout to the next while the layer shape stays.
+        // What carries from one layout to the next: the stages' memory before ZeRO, each model's per-layer costs.
+        var memoryReuse = default(MemoryReuse);
         var perLayer = new LayerCosts[models.Count];
         foreach (var layout in TrainingSearchSpace.Enumerate(scenario.Model, scenario.Cluster.Gpus, scenario.Cluster.ScaleUpDomain, job, scenario.Layout, sites))
         {
             if (LayoutValidator.Check(scenario.Model, scenario.Cluster.Gpus, layout, job.SeqLen, job.GlobalBatch) is not null) continue;
             if (LayoutValidator.CheckSites(layout, sites) is not null) continue;
             enumerated++;
-            var mem = model.Memory(layout);
+            var mem = model.Memory(layout, ref memoryReuse);
             leastGiB = Math.Min(leastGiB, mem.Total.GiB);
             if (!model.Fits(mem)) { pruned++; continue; }
             for (int k = 0; k < models.Count; k++)
