@@ -64,11 +64,8 @@ public static class TrainingMemory
     public static double LogitBytes(TrainingJob job) => job.FusedCrossEntropy ? 2 : 4;
 
     public static MemoryBreakdown Estimate(ModelSpec m, in ParameterCount pc, TrainingJob job, ParallelLayout l,
-        HardwareCalibration cal, int microBatches)
-    {
-        var reuse = default(MemoryReuse);
-        return Estimate(m, pc, job, l, cal, microBatches, ref reuse);
-    }
+        HardwareCalibration cal, int microBatches) =>
+        Held(Stages(m, pc, job, l, cal, microBatches), l, cal);
 
     /// <summary>
     /// The same, with the stages' contents before ZeRO sharding taken from <paramref name="reuse"/> when it holds this
@@ -83,6 +80,12 @@ public static class TrainingMemory
             stages = Stages(m, pc, job, l, cal, microBatches);
             reuse.Keep(stages);
         }
+        return Held(stages, l, cal);
+    }
+
+    /// <summary>The peak of the most loaded stage of <paramref name="stages"/> at the layout's ZeRO stage.</summary>
+    static MemoryBreakdown Held(in StageLoads stages, in ParallelLayout l, HardwareCalibration cal)
+    {
         var first = Held(stages.First, l.Zero, stages, cal);
         if (l.Pp == 1) return first;
         var last = Held(stages.Last, l.Zero, stages, cal);

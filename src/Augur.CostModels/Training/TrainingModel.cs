@@ -71,11 +71,8 @@ public sealed class TrainingModel
 
     public int MicroBatches(in ParallelLayout l) => _job.GlobalBatch / (l.Dp * l.MicroBatch);
 
-    public MemoryBreakdown Memory(in ParallelLayout l)
-    {
-        var reuse = default(MemoryReuse);
-        return Memory(l, ref reuse);
-    }
+    public MemoryBreakdown Memory(in ParallelLayout l) =>
+        TrainingMemory.Estimate(_m, _params, _job, SiteLayout(l), _cal, MicroBatches(l));
 
     /// <summary>The same, reusing what <paramref name="reuse"/> kept from an earlier layout of this model that differs only in its ZeRO stage.</summary>
     public MemoryBreakdown Memory(in ParallelLayout l, ref MemoryReuse reuse) =>
