@@ -16,9 +16,16 @@ static class ValidateCommand
         var json = Shared.Json();
         var plot = Shared.Plot();
         var kernels = new Option<bool>("--kernels") { Description = "list every measured kernel (catalog/measurements) beside its predicted time" };
-        var cmd = new Command("validate", "compare predictions with the published measurements in catalog/validation and the kernels measured in catalog/measurements") { json, kernels, plot };
+        // The tool's pack step saves the evidence of the error bands beside augur.dll (see Augur.Cli.csproj).
+        var saveBands = new Option<string>("--save-band-evidence") { Hidden = true };
+        var cmd = new Command("validate", "compare predictions with the published measurements in catalog/validation and the kernels measured in catalog/measurements") { json, kernels, plot, saveBands };
         cmd.SetAction(r =>
         {
+            if (r.GetValue(saveBands) is { } path)
+            {
+                Shared.WriteText(path, ErrorBandWorkflow.SavedText(catalog));
+                return 0;
+            }
             var plotPath = Shared.PlotPath(r, plot);
             var outcome = ValidateWorkflow.Run(catalog);
             var (results, measured, bands) = (outcome.Cases, outcome.Kernels, outcome.Bands);
