@@ -19,8 +19,12 @@ public readonly record struct BandKey(string Family, WorkloadKind Workload, bool
     public string WorkloadLabel => Workload.ToString().ToLowerInvariant();
 }
 
-/// <summary>One out-of-sample case's signed error ((predicted − measured) / measured) and the kind of prediction it was.</summary>
-public readonly record struct BandEvidence(string Case, BandKey Key, double Error)
+/// <summary>
+/// One out-of-sample case's signed error ((predicted − measured) / measured) and the kind of prediction it was. A class,
+/// not a struct: collections and LINQ over it then share the framework's precompiled code instead of compiling their own
+/// at every start.
+/// </summary>
+public sealed record BandEvidence(string Case, BandKey Key, double Error)
 {
     public static BandEvidence Of(ValidationResult r) => new(r.Case.Id, BandKey.Of(r.Case.Scenario, calibrated: true), r.Error);
 }

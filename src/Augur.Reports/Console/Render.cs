@@ -20,11 +20,24 @@ public static class Render
         {
             Ansi = AnsiSupport.No,
             ColorSystem = ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(writer),
+            Out = new FixedWidthOutput(writer, width),
             Interactive = InteractionSupport.No,
         });
         console.Profile.Width = width;
         return console;
+    }
+
+    /// <summary>
+    /// Output to a writer that is not a terminal, at a set width. Spectre's own AnsiConsoleOutput asks the console for
+    /// its size, which on Unix reads the terminal's description at every start, though the width is set anyway.
+    /// </summary>
+    sealed class FixedWidthOutput(TextWriter writer, int width) : IAnsiConsoleOutput
+    {
+        public TextWriter Writer => writer;
+        public bool IsTerminal => false;
+        public int Width => width;
+        public int Height => 24; // Spectre's default; only live displays use it
+        public void SetEncoding(System.Text.Encoding encoding) { }
     }
 
     public static Table Table(params string[] columns)
