@@ -11,7 +11,7 @@ public sealed partial class ScenarioReader
 {
     static readonly string[] RlKeys = ["algorithm", "prompts_per_step", "samples_per_prompt", "prompt_tokens", "response_tokens", "verifier", "placement", "staleness", "generator", "trainer", "steps", "critic", "dynamic_sampling"];
     static readonly string[] RlLengthKeys = ["mean", "spread", "max"];
-    static readonly string[] GeneratorKeys = ["gpus", "tp", "pp", "ep", "dp_attention", "mode", "prefill_gpus", "decode_gpus", "precision", "kv_precision", "memory_fraction"];
+    static readonly string[] GeneratorKeys = ["gpus", "tp", "pp", "ep", "dp_attention", "mode", "prefill_gpus", "decode_gpus", "precision", "kv_precision", "memory_fraction", "hardware", "cluster", "usd_per_gpu_hour"];
     static readonly string[] TrainerKeys = ["gpus", "tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "fsdp", "microbatch", "recompute", "offload_weights", "global_batch",
         "gather_weights"];
     static readonly string[] VerifierKeys = ["kind", "cpu_seconds", "cpu_cores", "latency_s", "concurrency", "model", "gpus", "tp", "colocated", "share"];
@@ -74,7 +74,7 @@ public sealed partial class ScenarioReader
             Verifier = verifier, MoreVerifiers = moreVerifiers,
             Critic = ReadCritic(r, algorithm, baseDirectory), FilteredFraction = ReadDynamicSampling(r),
             Placement = placement, Staleness = staleness ?? (placement == RlPlacement.Asynchronous ? 1 : 0),
-            Generator = ReadGenerator(r.Mapping("generator"), generatorGpus),
+            Generator = ReadGenerator(r.Mapping("generator"), generatorGpus) with { OwnHardware = ReadGeneratorHardware(r.Mapping("generator"), placement, generatorGpus, model) },
             Trainer = ReadTrainer(r.Mapping("trainer"), trainerGpus),
             Steps = steps,
         };

@@ -66,10 +66,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
                 + (workload == WorkloadKind.Inference ? $"; to serve {precision.Label()} weights through wider GEMMs, set 'precision' to one of those and inference.weight_precision: {precision.Label()} (expert_weight_precision for the routed experts alone)" : ""));
         // The LM head and embedding run in BF16 at every precision (PrecisionRules.LmHead), so a part with no BF16 rate
         // (unpublished, or an inline ASIC given only an FP8 figure) would time them at zero FLOP/s: refuse it.
-        if (!cluster.Accelerator.Supports(Precision.BF16))
-            throw new InputException(cluster.Accelerator.Unknown(Precision.BF16)
-                ? Unpublished(cluster.Accelerator, Precision.BF16, "the LM head and embedding run in BF16 at any precision")
-                : $"{cluster.Accelerator.Name} ({cluster.Accelerator.Id}) has no BF16 rate, and the LM head and embedding run in BF16 at any precision; add dense_tflops: {{bf16: N}} (dense TFLOP/s) to the hardware mapping, or give a base accelerator that has one");
+        CheckBf16(cluster.Accelerator);
         foreach (var runs in workload == WorkloadKind.Rl ? [WorkloadKind.Training, WorkloadKind.Inference] : new[] { workload })
             if (AcceleratorCapabilities.WhyNot(cluster.Accelerator, model, runs) is { } why)
                 throw new InputException($"{s.Path}: {why}; choose hardware that runs it, or another model");
@@ -92,6 +89,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
         if (LayoutLimits.Check(scenario) is { } tooLarge) throw new InputException($"{s.Path}.parallelism: {tooLarge}");
         CheckSites(scenario, s.Path);
         CheckOffload(scenario, s.Path);
+        CheckGeneratorHardware(scenario);
         return scenario;
     }
 
@@ -153,7 +151,8 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
         return catalog.Model(text).Spec; // throws with a suggestion
     }
 
-    (Cluster Cluster, double? Price) ReadCluster(MappingNode s)
+    /// <param name="poolGpus">The GPUs of an RL pool on hardware of its own (the pool's size is given elsewhere); null: cluster.gpus.</param>
+    (Cluster Cluster, double? Price) ReadCluster(MappingNode s, int? poolGpus = null)
     {
         var (acc, system, price) = ReadHardware(s);
         if (s.OptionalString("system") is { } sysName) system = catalog.System(sysName);
@@ -169,7 +168,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
             Id = "custom", Name = "custom system", AcceleratorId = acc.Id, Sources = [],
             Tiers = Cluster.TwoTiers(1, default, default, 1),
         };
-        int gpus = c?.OptionalInteger("gpus") ?? from.ScaleUp.Domain;
+        int gpus = poolGpus ?? c?.OptionalInteger("gpus") ?? from.ScaleUp.Domain;
         if (gpus < 1) throw new InputException($"{s.Path}.cluster.gpus: must be at least 1, got {gpus}");
         if (gpus > InputLimits.MaxGpus) throw new InputException(InputLimits.OutOfRange($"{s.Path}.cluster.gpus", gpus, 1, InputLimits.MaxGpus, GpusReason));
         var cluster = Cluster.From(from, acc, gpus);
@@ -527,6 +526,14 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
     {
         if (format is null || format.ElementBits <= 8 * gemm.BytesPerElement()) return;
         throw new InputException($"{path}: {format.Label} weights are wider than the {gemm.Label()} GEMMs that use them ({gemmKey}); store them in {gemm.Label()} or narrower, or raise {gemmKey}");
+    }
+
+    static void CheckBf16(Accelerator a)
+    {
+        if (!a.Supports(Precision.BF16))
+            throw new InputException(a.Unknown(Precision.BF16)
+                ? Unpublished(a, Precision.BF16, "the LM head and embedding run in BF16 at any precision")
+                : $"{a.Name} ({a.Id}) has no BF16 rate, and the LM head and embedding run in BF16 at any precision; add dense_tflops: {{bf16: N}} (dense TFLOP/s) to the hardware mapping, or give a base accelerator that has one");
     }
 
     /// <summary>What an accelerator lacks, and the precisions it has.</summary>

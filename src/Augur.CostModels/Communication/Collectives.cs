@@ -74,12 +74,10 @@ public static class Collectives
     }
 
     /// <summary>Point-to-point send of n bytes between neighbours <paramref name="stride"/> ranks apart.</summary>
-    public static double SendRecv(in Fabric f, double n, int stride)
-    {
-        if (n <= 0) return 0;
-        var tier = stride >= f.DomainSize ? f.ScaleOut : f.ScaleUp;
-        return n / tier.BytesPerSecond + tier.LatencySeconds;
-    }
+    public static double SendRecv(in Fabric f, double n, int stride) => Send(stride >= f.DomainSize ? f.ScaleOut : f.ScaleUp, n);
+
+    /// <summary>n bytes to one receiver over one link: its latency, then the bytes at its rate.</summary>
+    public static double Send(in NetworkTier link, double n) => n <= 0 ? 0 : n / link.BytesPerSecond + link.LatencySeconds;
 
     /// <summary>All-reduce of n bytes per GPU among <paramref name="sites"/> peers, one per site, over the wide-area tier.</summary>
     public static double AllReduceAcross(NetworkTier wan, double n, int sites) =>

@@ -64,8 +64,9 @@ public static class RlSetup
         HardwareCalibration cal, RlTraining training, ResponseCurve curve)
     {
         var g = job.Generator;
+        var (genCluster, genCal) = GeneratorHardware(cluster, cal, g);
         double fraction = g.MemoryFraction;
-        var hbm = cluster.Accelerator.HbmCapacity;
+        var hbm = genCluster.Accelerator.HbmCapacity;
         if (job.Placement == RlPlacement.Colocated)
         {
             // The serving engine gets what the trainer's resident weights leave (verl lowers gpu_memory_utilization so).
@@ -81,20 +82,27 @@ public static class RlSetup
         if (rewardOnGenerators)
         {
             // The reward model's weights stay resident beside the policy's; the generators' engine gets the rest.
-            var rewardWeights = RlReward.Weights(cluster, precision, job, curve.Mean, g.Gpus, cal);
+            var rewardWeights = RlReward.Weights(genCluster, precision, job, curve.Mean, g.Gpus, genCal);
             generatorFraction -= rewardWeights / hbm;
             if (generatorFraction < MinServingShare)
                 return (null, FormattableString.Invariant(
                     $"rl.verifier: the reward model's weights take {rewardWeights.GiB:0.0} GiB per generator GPU, leaving the generators no room; raise verifier.tp, give it GPUs of its own (gpus: N), or use a smaller reward model"));
         }
-        var serving = RlGeneration.ServingModel(model, cluster, precision, job, g, g.Gpus, generatorFraction, cal);
+        var serving = RlGeneration.ServingModel(model, genCluster, precision, job, g, g.Gpus, generatorFraction, genCal);
         if (RlGeneration.Problem(model, job, g, g.Gpus, serving) is { } why) return (null, $"rl.generator: {why}");
         var generation = RlGeneration.Of(serving, g, g.Gpus, job, curve);
         if (v.Kind != VerifierKind.Model) return (generation, null);
         // Scoring on the generators runs once they are done, in what their weights leave of the engine's share.
         var (reward, bad) = rewardOnGenerators
-            ? RlReward.Of(cluster, precision, job, curve.Mean, g.Gpus, fraction - generation.WeightsPerGpu / hbm, cal)
+            ? RlReward.Of(genCluster, precision, job, curve.Mean, g.Gpus, fraction - generation.WeightsPerGpu / hbm, genCal)
             : RlReward.Of(cluster, precision, job, curve.Mean, v.Gpus, InferenceJob.DefaultMemoryFraction, cal);
         return reward is null ? (null, $"rl.verifier: {bad}") : (generation with { Reward = reward }, null);
     }
+
+    /// <summary>
+    /// Where the generators run: their own hardware (<see cref="RlGenerator.OwnHardware"/>), else the scenario's. A reward
+    /// model on GPUs of its own runs on the scenario's hardware.
+    /// </summary>
+    public static (Cluster Cluster, HardwareCalibration Calibration) GeneratorHardware(Cluster cluster, HardwareCalibration cal, RlGenerator g) =>
+        g.OwnHardware is { } h ? (h.Cluster, h.Calibration) : (cluster, cal);
 }

@@ -83,6 +83,29 @@ public static class RlStep
     }
 
     /// <summary>
+    /// Weights to generators on hardware of their own: the two pools sit in different systems and share only the
+    /// scale-out network between them, so each generator GPU receives its shard at the slower side's NIC rate (each
+    /// side's achieved scale-out rate per GPU), after the larger of their latencies.
+    /// </summary>
+    public static double CrossSync(in Fabric trainer, in Fabric generators, Bytes perGeneratorGpu) =>
+        Collectives.Send(SharedLink(trainer, generators), perGeneratorGpu.Value);
+
+    /// <summary>
+    /// Weight sync to generators on hardware of their own: each generator GPU takes its shard over the link the two pools
+    /// share, or, when the trainer exports whole tensors (<see cref="RlRefit"/>), the whole model once the export is done.
+    /// </summary>
+    static double OwnHardwareSync(in Fabric trainer, in Fabric generators, RlJob job, RlGeneration gen, RlTraining train)
+    {
+        if (!job.Trainer.GatherWeights) return CrossSync(trainer, generators, gen.WeightsPerGpu);
+        double model = gen.Model.WeightsPerGpu(new InferenceLayout(1, 1, 1, 1, 1)).Value;
+        return Math.Max(RlRefit.Export(trainer, train, model).Seconds, Collectives.Send(SharedLink(trainer, generators), model));
+    }
+
+    /// <summary>The link the two pools share: the slower scale-out rate and the larger latency of the two sides.</summary>
+    public static NetworkTier SharedLink(in Fabric trainer, in Fabric generators) =>
+        new(Math.Min(trainer.ScaleOut.BytesPerSecond, generators.ScaleOut.BytesPerSecond), Math.Max(trainer.ScaleOut.LatencySeconds, generators.ScaleOut.LatencySeconds));
+
+    /// <summary>
     /// Each verifier's cost over a step: the work of scoring its share of every generation round's samples, and one
     /// sample's check alone. A rule runs a sample's CPU seconds over its cores, a sandbox its latency over its
     /// concurrency, a reward model its prefill (<see cref="RlReward"/>); each on resources of its own, so a list runs
@@ -130,7 +153,10 @@ public static class RlStep
         int genGpus = job.Generator.Gpus, trainGpus = job.Trainer.Gpus;
         int gpus = colocated ? genGpus : genGpus + trainGpus;
         var fabric = new Fabric(cluster, cal);
-        var (sync, tier) = job.Trainer.GatherWeights ? RlRefit.Gathered(fabric, gen, train, colocated) : WeightSync(fabric, gen.WeightsPerGpu, gpus);
+        var own = job.Generator.OwnHardware;
+        var (sync, tier) = own is null
+            ? job.Trainer.GatherWeights ? RlRefit.Gathered(fabric, gen, train, colocated) : WeightSync(fabric, gen.WeightsPerGpu, gpus)
+            : (OwnHardwareSync(fabric, new Fabric(own.Cluster, own.Calibration), job, gen, train), "scale-out");
         double offload = colocated && cluster.Accelerator.HostMemory is { } host ? 2 * (OffloadBytes(job, train) / host.Bandwidth).Value : 0;
 
         var phases = new RlPhases
@@ -152,6 +178,7 @@ public static class RlStep
         var genMemory = gen.Memory with { Weights = gen.Memory.Weights + resident };
         var trainMemory = TrainingMemory(job, train);
         var hbm = cluster.Accelerator.HbmCapacity;
+        var genHbm = own?.Cluster.Accelerator.HbmCapacity ?? hbm;
 
         double generated = job.Samples * rounds * rollout.MeanResponse;
         double trained = job.Samples * (job.Prompt.Mean + rollout.MeanResponse);
@@ -159,17 +186,26 @@ public static class RlStep
         var time = new Seconds(step * job.Steps);
         int held = gpus + job.Verifier.OwnGpus;
         double rewardWork = beside.Where(c => c.Verifier.Kind == VerifierKind.Model).Sum(c => c.Work);
+        var (cost, energy) = own is null ? (economics.Cost(held, time), economics.Energy(held, time)) : PoolEconomics(run, cluster, own, genGpus, held - genGpus, time);
         var verifier = gen.Reward is { } reward && !scoresOnGenerators
             ? new RlPool("verifier", reward.Gpus, new(rewardWork), new(step - rewardWork), reward.Memory, hbm) : null;
         return new RlEstimate
         {
             Job = job, Generation = gen, Training = train, Phases = phases, StepTime = new(step),
-            Generators = new RlPool("generators", genGpus, new(colocated ? computing : genBusy), new(step - (colocated ? computing : genBusy)), genMemory, hbm),
+            Generators = new RlPool("generators", genGpus, new(colocated ? computing : genBusy), new(step - (colocated ? computing : genBusy)), genMemory, genHbm),
             Trainer = new RlPool("trainer", trainGpus, new(colocated ? computing : trainBusy), new(step - (colocated ? computing : trainBusy)), trainMemory, hbm),
             Verifier = verifier, Verifiers = checks, Gpus = held, SyncTier = tier, SyncBytesPerGpu = gen.WeightsPerGpu,
             SamplesPerSecond = job.Samples / step, GeneratedTokensPerSecond = generated / step, TrainedTokensPerSecond = trained / step,
-            Run = new RlRun(job.Steps, time, held * time.Hours, economics.Cost(held, time), economics.Energy(held, time)),
+            Run = new RlRun(job.Steps, time, held * time.Hours, cost, energy),
             Simulated = makespan is not null,
         };
+    }
+
+    /// <summary>Generators on hardware of their own: each pool's GPUs at their own price and power.</summary>
+    static (Dollars Cost, Joules Energy) PoolEconomics(RunEconomics run, Cluster cluster, RlPoolHardware generators, int generatorGpus, int otherGpus, Seconds time)
+    {
+        var rest = GpuEconomics.Of(run, cluster.Accelerator);
+        var gen = GpuEconomics.Of(run with { UsdPerGpuHour = generators.UsdPerGpuHour }, generators.Cluster.Accelerator);
+        return (rest.Cost(otherGpus, time) + gen.Cost(generatorGpus, time), rest.Energy(otherGpus, time) + gen.Energy(generatorGpus, time));
     }
 }

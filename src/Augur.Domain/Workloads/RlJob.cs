@@ -69,7 +69,15 @@ public sealed record RlGenerator
     public Precision? Precision { get; init; }
     public Precision KvPrecision { get; init; } = Hardware.Precision.BF16;
     public double MemoryFraction { get; init; } = InferenceJob.DefaultMemoryFraction;
+    /// <summary>Separate pools only: the generators' own hardware (<c>rl.generator.hardware</c>); null = the scenario's.</summary>
+    public RlPoolHardware? OwnHardware { get; init; }
 }
+
+/// <summary>
+/// A pool's own hardware: its cluster (the pool's GPUs in their system's network), the calibration of its family, and
+/// what one of its GPUs costs an hour (0 when no price is known).
+/// </summary>
+public sealed record RlPoolHardware(Cluster Cluster, HardwareCalibration Calibration, double UsdPerGpuHour);
 
 /// <summary>The trainer pool: its GPU count and training layout (tp, pp, dp, zero, microbatch, ...).</summary>
 public sealed record RlTrainer

@@ -23,7 +23,9 @@ public static class RlReport
         var acc = s.Cluster.Accelerator;
         var head = Render.Table("metric", "value");
         head.AddRow("model", s.Model.Name);
-        head.AddRow("hardware", $"{Format.N(e.Gpus, "0")} × {acc.Id} ({s.Cluster.SystemName}; scale-up domain {s.Cluster.ScaleUpDomain.ToString(Inv)}{Format.Hypothetical(acc)})");
+        var own = job.Generator.OwnHardware;
+        head.AddRow("hardware", $"{Format.N(e.Gpus - (own is null ? 0 : job.Generator.Gpus), "0")} × {SystemOf(s.Cluster)}{(own is null ? "" : ", for the " + Others(job))}");
+        if (own is not null) head.AddRow("generator hardware", $"{Format.N(job.Generator.Gpus, "0")} × {SystemOf(own.Cluster)}");
         head.AddRow("algorithm / placement", $"{Label(job.Algorithm)} / {Placement(job)}");
         head.AddRow("samples per step", $"{Format.N(job.Samples, "#,0")} ({Format.N(job.PromptsPerStep, "#,0")} prompts × {Format.N(job.SamplesPerPrompt, "0")})");
         head.AddRow("generators", $"{Format.N(job.Generator.Gpus, "0")} GPUs, {Generators(e)}, batch {Format.N(e.Generation.Rollout.Batch, "0")} of {Format.N(e.Generation.Rollout.SamplesPerReplica, "0")} samples per {(e.Generation.PrefillReplicas > 0 ? "decode " : "")}replica");
@@ -45,7 +47,7 @@ public static class RlReport
         head.AddRow("trained tokens/s", Format.N(e.TrainedTokensPerSecond, "#,0"));
         head.AddRow("longest / mean response", $"{Format.N(e.Generation.Rollout.LongestResponse, "#,0")} / {Format.N(e.Generation.Rollout.MeanResponse, "#,0")} tokens");
         head.AddRow("long tail costs", $"{Format.Seconds(e.Tail.Value)} of the synchronous rollout{(job.FilteredFraction is null ? "" : " of each round")} ({Format.Seconds(e.Generation.Rollout.Makespan)} makespan vs {Format.Seconds(e.Generation.Rollout.Work)} at a full batch)");
-        head.AddRow("weight sync", $"{Format.N(e.SyncBytesPerGpu.GB, "0.00")} GB per generator GPU over {e.SyncTier}");
+        head.AddRow("weight sync", $"{Format.N(e.SyncBytesPerGpu.GB, "0.00")} GB per generator GPU over {e.SyncTier}{(own is null ? "" : " " + SharedNic(s.Cluster, own.Cluster))}");
 
         var phases = Render.Table("step phase", "seconds", "share of step");
         foreach (var (name, part) in e.Phases.Parts())
@@ -60,7 +62,7 @@ public static class RlReport
         run.AddRow("steps", e.Run.Steps.ToString("N0", Inv));
         run.AddRow("time", Format.Seconds(e.Run.Time.Value));
         run.AddRow("GPU-hours", Format.N(e.Run.GpuHours, "#,0"));
-        run.AddRow("cost", e.Run.Cost.Value > 0 ? "$" + Format.N(e.Run.Cost.Value, "#,0") + $" (${Format.N(e.CostPerStep, "#,0.##")} per step)" : "no price (set run.usd_per_gpu_hour)");
+        run.AddRow("cost", e.Run.Cost.Value > 0 ? "$" + Format.N(e.Run.Cost.Value, "#,0") + $" (${Format.N(e.CostPerStep, "#,0.##")} per step{(own is null ? "" : $"; generators ${Format.N(own.UsdPerGpuHour, "0.00")}, {Others(job)} ${Format.N(s.Run.UsdPerGpuHour, "0.00")} per GPU-hour")})" : "no price (set run.usd_per_gpu_hour)");
         run.AddRow("energy", Format.Energy(e.Run.Energy));
         var items = new List<IRenderable> { head, phases, pools };
         if (!e.Fits) items.Insert(0, Render.Line("DOES NOT FIT: a pool needs more memory per GPU than it has (see the pool table); shard the trainer further, raise generator tp, or add GPUs"));
@@ -79,6 +81,19 @@ public static class RlReport
         t.AddRow("preemptions", "", rollout.Preemptions.ToString("N0", Inv));
         return [t, .. Tables(s, simulated)];
     }
+
+    /// <summary>The pools on the scenario's hardware when the generators have their own.</summary>
+    static string Others(RlJob job) => job.Verifier.OwnGpus > 0 ? "trainer and reward model" : "trainer";
+
+    static string SystemOf(Cluster c) =>
+        $"{c.Accelerator.Id} ({c.SystemName}; scale-up domain {c.ScaleUpDomain.ToString(Inv)}{Format.Hypothetical(c.Accelerator)})";
+
+    /// <summary>Pools on two kinds of hardware share the scale-out network between them: the slower NIC sets the rate.</summary>
+    static string SharedNic(Cluster trainer, Cluster generators) =>
+        $"between the pools at {Format.N(SharedNicRate(trainer, generators).GBps, "0.#")} GB/s per GPU, the slower NIC of the two (trainer {Format.N(trainer.ScaleOutPerGpu.GBps, "0.#")}, generators {Format.N(generators.ScaleOutPerGpu.GBps, "0.#")} GB/s per GPU, one direction)";
+
+    static Bandwidth SharedNicRate(Cluster trainer, Cluster generators) =>
+        trainer.ScaleOutPerGpu.GBps <= generators.ScaleOutPerGpu.GBps ? trainer.ScaleOutPerGpu : generators.ScaleOutPerGpu;
 
     public static JsonObject Json(Scenario s, RlEstimate e)
     {
@@ -120,6 +135,15 @@ public static class RlReport
             ["cost_usd_per_step"] = JsonOut.Num(e.CostPerStep),
             ["energy_mwh"] = JsonOut.Num(e.Run.Energy.MegawattHours),
         };
+        if (job.Generator.OwnHardware is { } own)
+        {
+            o.Insert(o.IndexOf("generator") + 1, "generator_hardware", new JsonObject
+            {
+                ["hardware"] = own.Cluster.Accelerator.Id, ["system"] = own.Cluster.SystemName, ["gpus"] = job.Generator.Gpus,
+                ["usd_per_gpu_hour"] = JsonOut.Num(own.UsdPerGpuHour), ["scale_out_gb_s_per_gpu"] = JsonOut.Num(own.Cluster.ScaleOutPerGpu.GBps),
+            });
+            o.Insert(o.IndexOf("weight_sync_tier") + 1, "weight_sync_nic_gb_s_per_gpu", JsonOut.Num(SharedNicRate(s.Cluster, own.Cluster).GBps));
+        }
         if (e.Generation.Reward is { } rm)
             o.Insert(o.IndexOf("trainer") + 1, "reward_model", new JsonObject
             {

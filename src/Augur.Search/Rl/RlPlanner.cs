@@ -41,8 +41,10 @@ public static class RlPlanner
         string? firstRejection = null;
         void Reject(string? why) { rejected++; firstRejection ??= why; }
 
+        // Generators on hardware of their own lay out in its scale-up domain, and cannot share the trainer's GPUs.
+        int genDomain = job.Generator.OwnHardware is { } own ? Math.Max(1, own.Cluster.ScaleUpDomain) : domain;
         // Colocated: every trainer layout on the whole budget, every generator layout beside its resident weights.
-        foreach (var trainer in TrainerLayouts(model, budget, domain))
+        foreach (var trainer in job.Generator.OwnHardware is null ? TrainerLayouts(model, budget, domain) : [])
         {
             var j = job with { Placement = RlPlacement.Colocated, Staleness = 0, Trainer = job.Trainer with { Gpus = budget, Layout = trainer }, Generator = job.Generator with { Gpus = budget } };
             var (training, problem) = RlSetup.Trainer(model, cluster, precision, j, cal, curve);
@@ -72,7 +74,7 @@ public static class RlPlanner
                 if (bestTraining is null || TrainerSeconds(training, job) < TrainerSeconds(bestTraining, job)) (bestTraining, trainerJob) = (training, j);
             }
             if (bestTraining is null || trainerJob is null) continue;
-            foreach (var gen in GeneratorLayouts(model, job.Generator, g, domain))
+            foreach (var gen in GeneratorLayouts(model, job.Generator, g, genDomain))
             {
                 var jg = trainerJob with { Generator = gen };
                 var (generation, why) = RlSetup.Generator(model, cluster, precision, jg, cal, bestTraining, curve);
