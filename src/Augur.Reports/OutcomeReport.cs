@@ -44,7 +44,7 @@ public static class OutcomeReport
     {
         TrainingPlanOutcome t => PlanReport.Json(t.Plan, t.Best is { } b ? TrainingReport.Json(t.Scenario, b, t.Run, ErrorBandWorkflow.For(t.Scenario, catalog)) : null),
         InferencePlanOutcome i => InferencePlanReport.Json(i.Plan, InferenceReport.Json(i.Chosen, i.Plan.Best.Estimate, ErrorBandWorkflow.For(i.Chosen, catalog))),
-        RlPlanOutcome r => RlPlanReport.Json(r.Scenario, r.Plan),
+        RlPlanOutcome r => RlPlanReport.Json(r.Scenario, r.Plan, ErrorBandWorkflow.For(r.Scenario, catalog)),
         _ => throw new ArgumentOutOfRangeException(nameof(o)),
     };
 
@@ -55,7 +55,7 @@ public static class OutcomeReport
             : PlanReport.Tables(t.Plan),
         InferencePlanOutcome i =>
             [.. InferencePlanReport.Tables(i.Plan), Render.Line("Winner in full:"), .. InferenceReport.Tables(i.Chosen, i.Plan.Best.Estimate, ErrorBandWorkflow.For(i.Chosen, catalog))],
-        RlPlanOutcome r => RlPlanReport.Tables(r.Scenario, r.Plan),
+        RlPlanOutcome r => RlPlanReport.Tables(r.Scenario, r.Plan, ErrorBandWorkflow.For(r.Scenario, catalog)),
         _ => throw new ArgumentOutOfRangeException(nameof(o)),
     };
 

@@ -17,7 +17,8 @@ public sealed record RlPlan(IReadOnlyList<RlEstimate> Ranked, IReadOnlyList<RlEs
 /// model) and the sides are composed per placement, so the search grows with the splits, not their product.
 /// Staleness: the least of 1 up to the scenario's bound that comes within 1% of the best (fresher samples learn better).
 /// Disaggregated generators (generator mode in the scenario) get the prefill/decode split that finishes their rollout
-/// soonest (<see cref="RlGeneration.Of"/>); a reward model on GPUs of its own keeps them out of the budget.
+/// soonest (<see cref="RlGeneration.Of"/>). Generators get tp, pp and (MoE) dp_attention. A reward model is placed too
+/// (<see cref="Verifiers"/>): on the generators' GPUs or on GPUs of its own, which it keeps out of the budget, at each tp.
 /// </summary>
 public static class RlPlanner
 {
@@ -29,32 +30,58 @@ public static class RlPlanner
 
     public static RlPlan Plan(ModelSpec model, Cluster cluster, Precision precision, RlJob job, HardwareCalibration cal, RunEconomics run, Objective objective, int top)
     {
+        var curve = ResponseCurve.Of(job.Response, job.Samples);
+        var tally = new Tally();
+        int domain = Math.Max(1, cluster.ScaleUpDomain);
+        // Generators on hardware of their own lay out in its scale-up domain, and cannot share the trainer's GPUs.
+        int genDomain = job.Generator.OwnHardware is { } own ? Math.Max(1, own.Cluster.ScaleUpDomain) : domain;
+        foreach (var verifier in Verifiers(job.Verifier, cluster.Gpus, domain, genDomain))
+            Search(model, cluster, precision, job with { Verifier = verifier }, cal, run, curve, domain, genDomain, tally);
+        var costed = tally.Costed;
+        // Equal scores (a reward model's placements that hide behind generation alike) go to the other objective.
+        var ranked = costed.OrderBy(e => Score(e, objective)).ThenBy(e => Score(e, objective == Objective.Cost ? Objective.Throughput : Objective.Cost)).ToList();
+        var perPlacement = Enum.GetValues<RlPlacement>().Select(p => ranked.FirstOrDefault(e => e.Job.Placement == p)).OfType<RlEstimate>().ToList();
+        return new RlPlan(ranked.Take(top).ToList(), perPlacement, costed.Count, tally.Rejected, tally.FirstRejection);
+    }
+
+    /// <summary>What the search kept and what it turned down.</summary>
+    sealed class Tally
+    {
+        public readonly List<RlEstimate> Costed = [];
+        public int Rejected;
+        public string? FirstRejection;
+
+        public void Reject(string? why) { Rejected++; FirstRejection ??= why; }
+
+        public void Keep(RlEstimate e)
+        {
+            if (e.Fits) Costed.Add(e);
+            else Reject("a pool does not fit in memory");
+        }
+    }
+
+    /// <summary>Every placement and split of the budget the job's verifier leaves, each side's layouts, and the staleness.</summary>
+    static void Search(ModelSpec model, Cluster cluster, Precision precision, RlJob job, HardwareCalibration cal, RunEconomics run,
+        ResponseCurve curve, int domain, int genDomain, Tally tally)
+    {
         // A reward model on GPUs of its own keeps them; the rest is split.
         int budget = cluster.Gpus - job.Verifier.OwnGpus;
-        int domain = Math.Max(1, cluster.ScaleUpDomain);
         // About 32 splits, in steps of at most a node.
         int unit = Math.Max(1, Math.Min(8, budget / 32));
         int maxStaleness = Math.Max(1, job.Staleness);
-        var curve = ResponseCurve.Of(job.Response, job.Samples);
-        var costed = new List<RlEstimate>();
-        int rejected = 0;
-        string? firstRejection = null;
-        void Reject(string? why) { rejected++; firstRejection ??= why; }
 
-        // Generators on hardware of their own lay out in its scale-up domain, and cannot share the trainer's GPUs.
-        int genDomain = job.Generator.OwnHardware is { } own ? Math.Max(1, own.Cluster.ScaleUpDomain) : domain;
         // Colocated: every trainer layout on the whole budget, every generator layout beside its resident weights.
         foreach (var trainer in job.Generator.OwnHardware is null ? TrainerLayouts(model, budget, domain) : [])
         {
             var j = job with { Placement = RlPlacement.Colocated, Staleness = 0, Trainer = job.Trainer with { Gpus = budget, Layout = trainer }, Generator = job.Generator with { Gpus = budget } };
             var (training, problem) = RlSetup.Trainer(model, cluster, precision, j, cal, curve);
-            if (training is null) { Reject(problem); continue; }
+            if (training is null) { tally.Reject(problem); continue; }
             foreach (var gen in GeneratorLayouts(model, job.Generator, budget, domain))
             {
                 var jg = j with { Generator = gen };
                 var (generation, why) = RlSetup.Generator(model, cluster, precision, jg, cal, training, curve);
-                if (generation is null) { Reject(why); continue; }
-                Keep(RlStep.Compose(jg, cluster, cal, run, generation, training));
+                if (generation is null) { tally.Reject(why); continue; }
+                tally.Keep(RlStep.Compose(jg, cluster, cal, run, generation, training));
             }
         }
 
@@ -69,8 +96,8 @@ public static class RlPlanner
             {
                 var j = baseJob with { Trainer = baseJob.Trainer with { Gpus = t, Layout = layout } };
                 var (training, problem) = RlSetup.Trainer(model, cluster, precision, j, cal, curve);
-                if (training is null) { Reject(problem); continue; }
-                if (!(RlStep.TrainingMemory(j, training).Total <= cluster.Accelerator.HbmCapacity)) { Reject("rl.trainer: the update does not fit in memory"); continue; }
+                if (training is null) { tally.Reject(problem); continue; }
+                if (!(RlStep.TrainingMemory(j, training).Total <= cluster.Accelerator.HbmCapacity)) { tally.Reject("rl.trainer: the update does not fit in memory"); continue; }
                 if (bestTraining is null || TrainerSeconds(training, job) < TrainerSeconds(bestTraining, job)) (bestTraining, trainerJob) = (training, j);
             }
             if (bestTraining is null || trainerJob is null) continue;
@@ -78,28 +105,34 @@ public static class RlPlanner
             {
                 var jg = trainerJob with { Generator = gen };
                 var (generation, why) = RlSetup.Generator(model, cluster, precision, jg, cal, bestTraining, curve);
-                if (generation is null) { Reject(why); continue; }
-                Keep(RlStep.Compose(jg, cluster, cal, run, generation, bestTraining));
+                if (generation is null) { tally.Reject(why); continue; }
+                tally.Keep(RlStep.Compose(jg, cluster, cal, run, generation, bestTraining));
                 RlEstimate? fresher = null;
                 for (int k = 1; k <= maxStaleness; k++)
                 {
                     var e = RlStep.Compose(jg with { Placement = RlPlacement.Asynchronous, Staleness = k }, cluster, cal, run, generation, bestTraining);
                     if (fresher is not null && e.SamplesPerSecond <= fresher.SamplesPerSecond * StalenessGain) break;
-                    Keep(e);
+                    tally.Keep(e);
                     fresher = e;
                 }
             }
         }
+    }
 
-        var ranked = costed.OrderBy(e => Score(e, objective)).ToList();
-        var perPlacement = Enum.GetValues<RlPlacement>().Select(p => ranked.FirstOrDefault(e => e.Job.Placement == p)).OfType<RlEstimate>().ToList();
-        return new RlPlan(ranked.Take(top).ToList(), perPlacement, costed.Count, rejected, firstRejection);
-
-        void Keep(RlEstimate e)
-        {
-            if (e.Fits) costed.Add(e);
-            else Reject("a pool does not fit in memory");
-        }
+    /// <summary>
+    /// Where a reward model may score: the scenario's choice first, then on the generators' GPUs at each tp of their
+    /// scale-up domain, then on GPUs of its own, 1, 2, 4, ... up to a quarter of the cluster, at each tp that divides
+    /// them inside one scale-up domain. Rule and sandbox verifiers have no GPUs to place.
+    /// </summary>
+    public static IEnumerable<RlVerifier> Verifiers(RlVerifier given, int clusterGpus, int domain, int genDomain)
+    {
+        yield return given;
+        if (given.Kind != VerifierKind.Model) yield break;
+        foreach (int tp in Degrees)
+            if (tp <= genDomain && given with { OnGenerators = true, Gpus = 0, Tp = tp } is var v && v != given) yield return v;
+        for (int gpus = 1; gpus <= clusterGpus / 4; gpus *= 2)
+            foreach (int tp in Degrees)
+                if (tp <= Math.Min(domain, gpus) && gpus % tp == 0 && given with { OnGenerators = false, Gpus = gpus, Tp = tp } is var v && v != given) yield return v;
     }
 
     /// <summary>Lower is better: seconds per sample, or dollars per step.</summary>
@@ -127,10 +160,23 @@ public static class RlPlanner
         }
     }
 
-    static IEnumerable<RlGenerator> GeneratorLayouts(ModelSpec model, RlGenerator given, int gpus, int domain)
+    /// <summary>
+    /// Generator layouts: tp in its scale-up domain, pp of 1, 2 or 4 stages, and for MoE models dp_attention of 1 to 8
+    /// attention groups with the experts over the stage's tp × dp_attention GPUs, which stay in one scale-up domain
+    /// (the expert all-to-all of every decode step runs there).
+    /// </summary>
+    public static IEnumerable<RlGenerator> GeneratorLayouts(ModelSpec model, RlGenerator given, int gpus, int domain)
     {
         foreach (int tp in Degrees)
-            if (tp <= domain && gpus % tp == 0)
-                yield return given with { Gpus = gpus, Tp = tp, Pp = 1, Ep = model.Moe is null ? 1 : tp, DpAttention = 1, PrefillGpus = 0, DecodeGpus = 0 };
+        {
+            if (tp > domain || gpus % tp != 0) continue;
+            foreach (int pp in Stages)
+            {
+                if (gpus % (tp * pp) != 0 || pp > model.Layers) continue;
+                foreach (int dpa in model.Moe is null ? [1] : Degrees)
+                    if (tp * dpa <= domain && gpus % (tp * pp * dpa) == 0)
+                        yield return given with { Gpus = gpus, Tp = tp, Pp = pp, Ep = model.Moe is null ? 1 : tp * dpa, DpAttention = dpa, PrefillGpus = 0, DecodeGpus = 0 };
+            }
+        }
     }
 }
