@@ -2,6 +2,7 @@ using Augur.CostModels.Communication;
 using Augur.CostModels.Memory;
 using Augur.CostModels.Run;
 using Augur.Domain.Hardware;
+using Augur.CostModels.Inference;
 using Augur.Domain.Workloads;
 using Augur.Units;
 
