@@ -18,12 +18,15 @@ public static class RlRefit
 {
     public static (double Seconds, string Tier) Gathered(in Fabric fabric, RlGeneration gen, RlTraining train, bool colocated)
     {
-        double model = gen.Model.WeightsPerGpu(new InferenceLayout(1, 1, 1, 1, 1)).Value;
+        double model = WholeModel(gen);
         var (export, crosses) = Export(fabric, train, model);
         if (colocated) return (export, crosses ? "scale-out" : "scale-up");
         bool across = gen.Layout.Gpus + train.Update.Layout.Gpus > fabric.DomainSize;
         return (Math.Max(export, Broadcast(fabric, model, across)), across || crosses ? "scale-out" : "scale-up");
     }
+
+    /// <summary>The bytes of the whole model a gathered refit moves: the generator's weights unsharded.</summary>
+    public static double WholeModel(RlGeneration gen) => gen.Model.WeightsPerGpu(new InferenceLayout(1, 1, 1, 1, 1)).Value;
 
     /// <summary>
     /// Every trainer rank gathers the whole model of <paramref name="model"/> bytes: the other pipeline stages' share

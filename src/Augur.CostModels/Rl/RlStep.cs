@@ -2,7 +2,6 @@ using Augur.CostModels.Communication;
 using Augur.CostModels.Memory;
 using Augur.CostModels.Run;
 using Augur.Domain.Hardware;
-using Augur.CostModels.Inference;
 using Augur.Domain.Workloads;
 using Augur.Units;
 
@@ -98,7 +97,7 @@ public static class RlStep
     static double OwnHardwareSync(in Fabric trainer, in Fabric generators, RlJob job, RlGeneration gen, RlTraining train)
     {
         if (!job.Trainer.GatherWeights) return CrossSync(trainer, generators, gen.WeightsPerGpu);
-        double model = gen.Model.WeightsPerGpu(new InferenceLayout(1, 1, 1, 1, 1)).Value;
+        double model = RlRefit.WholeModel(gen);
         return Math.Max(RlRefit.Export(trainer, train, model).Seconds, Collectives.Send(SharedLink(trainer, generators), model));
     }
 

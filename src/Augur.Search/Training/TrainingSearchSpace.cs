@@ -45,8 +45,7 @@ public static class TrainingSearchSpace
                     var experts = ExpertOptions(m, tp, cp, dp, fix);
                     foreach (int mb in MicroBatches)
                     {
-                        if (fix.MicroBatch is { } fmb ? mb != fmb : perReplica % mb != 0) continue;
-                        if (perReplica % mb != 0) continue;
+                        if (fix.MicroBatch is { } fmb && mb != fmb || perReplica % mb != 0) continue;
                         int micro = perReplica / mb;
                         foreach (int vp in virtualStages)
                         {
