@@ -34,7 +34,7 @@ public static class RlReport
                 $"{Format.Pct(f)} of prompt groups filtered out: {Format.N(job.GenerationRounds, "0.##")} generation rounds, {Format.N(job.Samples * job.GenerationRounds, "#,0")} samples generated and scored for {Format.N(job.Samples, "#,0")} trained"));
         head.AddRow("trainer", $"{Format.N(job.Trainer.Gpus, "0")} GPUs, {e.Training.Update.Layout}");
         if (job.Critic is { } critic && e.Training.Critic is { } c)
-            head.AddRow("critic", $"{critic.Name} on the trainer's GPUs: {Format.Seconds(c.Forward.Value)} value pass + {Format.Seconds(c.Update.StepTime.Value)} update (the policy's update {Format.Seconds(e.Training.Update.StepTime.Value)})");
+            head.AddRow("critic", $"{critic.Name} on the trainer's GPUs: {Format.Seconds(c.Forward.Value)} value pass + {Format.Seconds(c.UpdateTime.Value)} update (the policy's update {Format.Seconds(e.Training.UpdateTime.Value)})");
         if (e.Generation.Reward is { } rm)
             head.AddRow("reward model", FormattableString.Invariant(
                 $"{job.Verifier.RewardModel!.Name}, {rm.Layout.Describe()} on {(job.Verifier.OnGenerators ? "the generators' GPUs after generating" : $"{rm.Gpus} GPUs of its own")}; {Format.Seconds(RewardWork(e))} to score the step ({Format.Seconds(rm.PerSample.Value)} per sample alone)"));
@@ -153,7 +153,7 @@ public static class RlReport
         if (job.Critic is { } critic && e.Training.Critic is { } c)
             o.Insert(o.IndexOf("trainer") + 1, "critic", new JsonObject
             {
-                ["model"] = critic.Name, ["value_pass_s"] = JsonOut.Num(c.Forward.Value), ["update_s"] = JsonOut.Num(c.Update.StepTime.Value),
+                ["model"] = critic.Name, ["value_pass_s"] = JsonOut.Num(c.Forward.Value), ["update_s"] = JsonOut.Num(c.UpdateTime.Value),
             });
         if (job.FilteredFraction is { } f)
             o.Insert(o.IndexOf("samples_per_step") + 1, "dynamic_sampling", new JsonObject

@@ -34,6 +34,21 @@ public class RlAlgorithmTests
     }
 
     [Fact]
+    public void The_critic_report_shows_the_update_the_step_pays_for_every_optimizer_step()
+    {
+        // 8 × 16 = 128 samples in global batches of 32: four optimizer steps for the critic as for the policy, so the
+        // reported value pass + update add up to the critic phase, and the update is four single optimizer steps.
+        var yaml = Yaml("ppo", "  critic: {model: llama3.1-8b}\n", placement: "placement: colocated\n  generator: {tp: 4}\n  trainer: {tp: 8, zero: 3, global_batch: 32}");
+        var e = Estimate(yaml);
+        var c = e.Training.Critic!;
+        Assert.Equal(4, c.OptimizerSteps);
+        var critic = Augur.Reports.Rl.RlReport.Json(Scenarios.FromYaml(yaml), e)["critic"]!;
+        double update = critic["update_s"]!.GetValue<double>(), value = critic["value_pass_s"]!.GetValue<double>();
+        Assert.Equal(4 * c.Update.StepTime.Value, update, 1e-3 * update);
+        Assert.Equal(e.Phases.Critic.Value, value + update, 1e-3 * e.Phases.Critic.Value);
+    }
+
+    [Fact]
     public void A_critic_of_half_the_policys_parameters_costs_half_the_critic_passes_flops()
     {
         // Policy: a Llama-3.1-8B-shaped config. Critic: the same with half the layers and half the vocabulary, so every
