@@ -139,6 +139,8 @@ public sealed partial class ScenarioReader
     /// Dynamic sampling (DAPO §3.2; verl's <c>algorithm.filter_groups</c>): the expected share of prompt groups filtered
     /// out, given as <c>filtered_fraction</c> or as <c>keep_fraction</c> = 1 − it; null when the section is absent.
     /// </summary>
+    const double MaxFilteredFraction = 0.99;
+
     static double? ReadDynamicSampling(MappingNode r)
     {
         if (r.OptionalMapping("dynamic_sampling") is not { } d) return null;
@@ -151,6 +153,11 @@ public sealed partial class ScenarioReader
             throw new InputException(filtered is not null
                 ? FormattableString.Invariant($"{d.Path}.filtered_fraction: must be in [0, 1) (at 1 no group is kept and the train batch never fills), got {f}")
                 : FormattableString.Invariant($"{d.Path}.keep_fraction: must be in (0, 1] (at 0 no group is kept and the train batch never fills), got {keep}"));
+        // Past 100 expected rounds a step is not a run anyone would wait for: verl stops a step with an error once it has
+        // generated algorithm.filter_groups.max_num_gen_batches batches.
+        if (f > MaxFilteredFraction)
+            throw new InputException(FormattableString.Invariant(
+                $"{d.Path}: keeping {1 - f:G3} of the prompt groups takes {1 / (1 - f):#,0} generation rounds per step on average; give a filtered fraction of at most {MaxFilteredFraction} (100 rounds)"));
         return f;
     }
 

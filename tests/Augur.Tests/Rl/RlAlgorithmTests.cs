@@ -169,6 +169,9 @@ public class RlAlgorithmTests
     [InlineData("grpo", "  dynamic_sampling: {filtered_fraction: -0.1}\n", "", "filtered_fraction: must be in [0, 1)")]
     [InlineData("grpo", "  dynamic_sampling: {keep_fraction: 0}\n", "", "keep_fraction: must be in (0, 1]")]
     [InlineData("grpo", "  dynamic_sampling: {filtered_fraction: 0.3, keep_fraction: 0.7}\n", "", "give filtered_fraction")]
+    // 1 / (1 - 0.999) = 1,000 expected rounds, and 1 / 0.001 for the same keep fraction.
+    [InlineData("grpo", "  dynamic_sampling: {filtered_fraction: 0.999}\n", "", "keeping 0.001 of the prompt groups takes 1,000 generation rounds per step on average; give a filtered fraction of at most 0.99 (100 rounds)")]
+    [InlineData("grpo", "  dynamic_sampling: {keep_fraction: 0.001}\n", "", "keeping 0.001 of the prompt groups takes 1,000 generation rounds")]
     [InlineData("grpo", "", "[]", "an empty list scores nothing")]
     [InlineData("grpo", "", "[{kind: rule, cpu_seconds: 0.2, cpu_cores: 16, share: 0.5}, {kind: sandbox, latency_s: 2, concurrency: 8, share: 0.4}]", "shares add up to 0.9, not 1")]
     [InlineData("grpo", "", "[{kind: rule, cpu_seconds: 0.2, cpu_cores: 16, share: 0.5}, {kind: sandbox, latency_s: 2, concurrency: 8}]", "1 of 2 have one")]
