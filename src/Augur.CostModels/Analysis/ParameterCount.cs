@@ -52,9 +52,11 @@ public readonly record struct ParameterCount(
         StageOf((DenseLayers + MoeLayers + pp - 1) / pp, pp == 1 ? Embedding + LmHead + FinalNorm : Math.Max(Embedding, LmHead + FinalNorm));
 
     /// <summary>Parameters of a stage of <paramref name="layers"/> layers (as many of them MoE layers as the model has) and the given edge parameters.</summary>
-    public StageParameters StageOf(double layers, double edges)
+    public StageParameters StageOf(double layers, double edges) => StageOf(layers, Math.Min(layers, MoeLayers), edges);
+
+    /// <summary>Parameters of a stage of <paramref name="layers"/> layers of which <paramref name="moe"/> are MoE layers.</summary>
+    public StageParameters StageOf(double layers, double moe, double edges)
     {
-        double moe = Math.Min(layers, MoeLayers);
         double shared = layers * AttentionPerLayer + (layers - moe) * DenseMlpPerLayer + moe * SharedExpertsPerMoeLayer;
         return new StageParameters(shared, moe * RoutedExpertsPerMoeLayer, edges);
     }

@@ -53,7 +53,7 @@ public static class TrainingMemory
     {
         if (l.Pp != 1 || job.OffloadLayers == 0) return 0;
         var act = LayerActivations.Of(m, job, l, (double)l.MicroBatch * job.SeqLen / l.Cp);
-        return job.OffloadLayers * AverageLayer(m, act, m.Layers);
+        return job.OffloadLayers * AverageLayer(act, m.Layers, m.MoeLayers);
     }
 
     /// <summary>
@@ -100,19 +100,19 @@ public static class TrainingMemory
         var act = LayerActivations.Of(m, job, l, tokens);
         double firstInFlight = split.FirstInFlight(l.Pp, l.Vp, microBatches);
         // The last rank also keeps one micro-batch's logits, once more per multi-token-prediction depth.
-        int mtp = job.MtpLayers;
+        int mtp = job.MtpLayers, mtpMoe = m.MtpMoeLayers(mtp);
         double logits = (1 + mtp) * LogitBytes(job) * tokens * m.Vocab / l.Tp;
         // Overlapping the expert all-to-all runs one micro-batch's forward beside another's backward: one more micro-batch
         // of a chunk in flight (Megatron-core's schedules.py adds one warm-up forward; without pipelining the pair holds two).
         double overlapFirst = l.OverlapExperts ? split.FirstChunkLayers : 0, overlapLast = l.OverlapExperts ? split.LastChunkLayers : 0;
         var loads = new StageLoads { Layout = StageLoads.KeyOf(l), MicroBatches = microBatches, Kept = true, GradientBytes = GradientBytes(job), OptimizerBytes = OptimizerBytes(job) };
         if (l.Pp == 1)
-            return loads with { First = Stage(m, pc, l, cal, act, split.FirstStageLayers + mtp, pc.Embedding + pc.LmHead + pc.FinalNorm + mtp * MtpEdgeParameters(m),
+            return loads with { First = Stage(pc, l, cal, act, split.FirstStageLayers + mtp, MoeIn(m, split.FirstStageLayers) + mtpMoe, pc.Embedding + pc.LmHead + pc.FinalNorm + mtp * MtpEdgeParameters(m),
                 firstInFlight - OffloadedLayers(job, l) + mtp + overlapFirst, logits + 4.0 * tokens * m.Hidden) };
         return loads with
         {
-            First = Stage(m, pc, l, cal, act, split.FirstStageLayers, pc.Embedding, firstInFlight + overlapFirst, 0),
-            Last = Stage(m, pc, l, cal, act, split.LastStageLayers + mtp,
+            First = Stage(pc, l, cal, act, split.FirstStageLayers, MoeIn(m, split.FirstStageLayers), pc.Embedding, firstInFlight + overlapFirst, 0),
+            Last = Stage(pc, l, cal, act, split.LastStageLayers + mtp, MoeIn(m, split.LastStageLayers) + mtpMoe,
                 pc.LmHead + pc.FinalNorm + (mtp > 0 ? pc.Embedding + mtp * MtpEdgeParameters(m) : 0),
                 split.LastInFlight(l.Pp, l.Vp, microBatches) + mtp + overlapLast, logits),
         };
@@ -126,13 +126,19 @@ public static class TrainingMemory
     /// </summary>
     public static double MtpEdgeParameters(ModelSpec m) => 2.0 * m.Hidden * m.Hidden + 3.0 * m.Hidden;
 
-    /// <summary>One pipeline stage of <paramref name="layers"/> layers and <paramref name="edges"/> embedding/head parameters, before ZeRO.</summary>
+    /// <summary>MoE layers among a stage's <paramref name="layers"/> model layers: as many as the model has (they are counted first).</summary>
+    static double MoeIn(ModelSpec m, double layers) => Math.Min(layers, m.MoeLayers);
+
+    /// <summary>
+    /// One pipeline stage of <paramref name="layers"/> layers (<paramref name="moeLayers"/> of them MoE layers, its
+    /// multi-token-prediction layers of the model's last layer's kind among them) and <paramref name="edges"/>
+    /// embedding/head parameters, before ZeRO.
+    /// </summary>
     /// <param name="inFlight">Layer activations it holds at its peak, in layers × micro-batches.</param>
-    static StageLoad Stage(ModelSpec m, in ParameterCount pc, ParallelLayout l, HardwareCalibration cal,
-        in LayerActivations act, double layers, double edges, double inFlight, double logits)
+    static StageLoad Stage(in ParameterCount pc, ParallelLayout l, HardwareCalibration cal,
+        in LayerActivations act, double layers, double moeLayers, double edges, double inFlight, double logits)
     {
-        var stage = pc.StageOf(layers, edges);
-        double moeLayers = Math.Min(layers, m.MoeLayers);
+        var stage = pc.StageOf(layers, moeLayers, edges);
         double denseLayers = layers - moeLayers;
         // FP8/FP4 training keeps each layer weight only quantized: Megatron-Bridge's FP8 (current scaling, MXFP8) and NVFP4
         // recipes set fp8_param_gather / fp4_param_gather (mixed_precision.py), Megatron's "keep the compute param in fp8 (do
@@ -140,7 +146,7 @@ public static class TrainingMemory
         // the row-wise one the forward GEMM reads and the transposed (Hopper FP8) or column-wise (MXFP8, NVFP4) one the
         // input-gradient GEMM reads. The embedding and output layer stay 16-bit (PrecisionRules.LmHead).
         double g = act.GemmInputBytes;
-        double perLayer = AverageLayer(m, act, layers);
+        double perLayer = AverageLayer(act, layers, moeLayers);
         // The layer being recomputed holds what it rebuilds once (the larger of a dense and an MoE layer's).
         double activations = perLayer * inFlight
             + Math.Max(denseLayers > 0 ? act.RebuiltDense : 0, moeLayers > 0 ? act.RebuiltMoe : 0);
@@ -168,12 +174,9 @@ public static class TrainingMemory
             new Bytes(s.Activations), new Bytes(s.Logits), Bytes.Zero, cal.RuntimeReserve);
     }
 
-    /// <summary>Activation bytes of an average layer among <paramref name="layers"/> (the MoE layers first, as many as the model has).</summary>
-    static double AverageLayer(ModelSpec m, in LayerActivations act, double layers)
-    {
-        double moeLayers = Math.Min(layers, m.MoeLayers);
-        return layers > 0 ? ((layers - moeLayers) * act.Dense + moeLayers * act.Moe) / layers : 0;
-    }
+    /// <summary>Activation bytes of an average layer among <paramref name="layers"/>, <paramref name="moeLayers"/> of them MoE layers.</summary>
+    static double AverageLayer(in LayerActivations act, double layers, double moeLayers) =>
+        layers > 0 ? ((layers - moeLayers) * act.Dense + moeLayers * act.Moe) / layers : 0;
 
     /// <summary>What one layer of each kind keeps per micro-batch, and what recomputing it rebuilds at once; the same on every stage.</summary>
     readonly record struct LayerActivations(double GemmInputBytes, double Dense, double Moe, double RebuiltDense, double RebuiltMoe)

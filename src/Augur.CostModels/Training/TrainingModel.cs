@@ -56,11 +56,20 @@ public sealed class TrainingModel
     }
 
     /// <summary>
-    /// Forward FLOPs per token of one multi-token-prediction depth (DeepSeek-V3 §2.2): its projection of the concatenated
-    /// hidden state and next token's embedding (2·2d·d), one layer (the model's average layer) and the output layer again.
+    /// Forward FLOPs per token of one multi-token-prediction depth (DeepSeek-V3 §2.2; Megatron-core's MultiTokenPredictionLayer,
+    /// megatron/core/transformer/multi_token_prediction.py @ core_v0.14.0 23e00ed0: enorm, hnorm, eh_proj, one transformer
+    /// layer, final norm, then the model's output layer and loss again): its projection of the concatenated hidden state and
+    /// next token's embedding (2·2d·d), one layer of the last layer's kind and the output layer.
     /// </summary>
-    static double MtpForwardFlopsPerToken(ModelSpec m, in FlopsPerToken f) =>
-        MtpProjectionFlops(m) + (f.Forward - f.Logits) / m.Layers + f.Logits;
+    static double MtpForwardFlopsPerToken(ModelSpec m, in FlopsPerToken f) => MtpProjectionFlops(m) + MtpLayerFlops(m, f) + f.Logits;
+
+    /// <summary>
+    /// Forward FLOPs per token of a multi-token-prediction depth's layer: an average layer's attention and the MLP of the
+    /// model's last layer, routed and shared experts with the router when it is an MoE layer (<see cref="ModelSpec.LastLayerIsMoe"/>).
+    /// </summary>
+    static double MtpLayerFlops(ModelSpec m, in FlopsPerToken f) =>
+        (f.AttentionProjections + f.AttentionCore) / m.Layers
+        + (m.LastLayerIsMoe ? (f.RoutedExperts + f.SharedExperts + f.Router) / m.MoeLayers : f.DenseMlp / Math.Max(1, m.DenseLayers));
 
     static double MtpProjectionFlops(ModelSpec m) => 2.0 * 2 * m.Hidden * m.Hidden;
 
@@ -114,9 +123,12 @@ public sealed class TrainingModel
 
         int stageLayers = (_m.Layers + l.Pp - 1) / l.Pp;
         int moeLayers = _m.MoeLayersIn(stageLayers);
+        // Without pipelining the one stage also runs the multi-token-prediction layers, each a layer of the model's last
+        // layer's kind with its own TP and EP communication (with pipelining the last stage adds them below).
+        int mtpHere = l.Pp == 1 ? _job.MtpLayers : 0, mtpMoe = _m.MtpMoeLayers(mtpHere);
         var pass = _pass.Compose(new StagePass
         {
-            Shape = shape, DenseLayers = stageLayers - moeLayers, MoeLayers = moeLayers, Backward = true, Recompute = l.Recompute,
+            Shape = shape, DenseLayers = stageLayers - moeLayers + mtpHere - mtpMoe, MoeLayers = moeLayers + mtpMoe, Backward = true, Recompute = l.Recompute,
             ContextParallel = l.Cp, LogitTokens = tokens, StageHops = l.Pp > 1 ? l.Vp : 0, StageGpus = l.Tp * l.Cp * l.Dp,
             // Megatron's alltoall dispatcher sends one row per (token, expert) pair (MoEAlltoAllTokenDispatcher's input
             // splits count the routing map per expert, megatron/core/transformer/moe/token_dispatcher.py): all top-k
@@ -132,10 +144,11 @@ public sealed class TrainingModel
 
         // The last stage also runs the output layer; with pp > 1 it has at most as many layers.
         double headTime = pass.HeadTime.Value;
-        double perLayerAvg = stageCompute / Math.Max(1, stageLayers);
-        // Multi-token prediction runs on the last stage: per depth one more layer (its projection at the layer's pace) and the head again.
-        double layerFlops = (Flops.Forward - Flops.Logits) / _m.Layers;
-        double mtp = _job.MtpLayers * (perLayerAvg * (1 + MtpProjectionFlops(_m) / layerFlops) + headTime);
+        double perLayerAvg = stageCompute / Math.Max(1, stageLayers + mtpHere);
+        // Multi-token prediction runs on the last stage: per depth its projection at the layer's pace and the head again,
+        // and with pipelining its layer, at the last stage's pace, which is outside the composed pass.
+        double projection = perLayerAvg * MtpProjectionFlops(_m) / MtpLayerFlops(_m, Flops);
+        double mtp = _job.MtpLayers * (projection + headTime) + (_job.MtpLayers - mtpHere) * perLayerAvg;
         double lastStage = (_m.Layers - (l.Pp - 1) * stageLayers) * perLayerAvg + headTime + mtp;
         double criticalCompute = l.Pp == 1 ? stageCompute + headTime + mtp : Math.Max(stageCompute, lastStage);
         double tpComm = pass.TensorParallel.Value, cpComm = pass.ContextParallel.Value, epComm = pass.ExpertParallel.Value, ppComm = pass.PipelineP2P.Value;

@@ -105,6 +105,13 @@ public sealed record ModelSpec
     /// <summary>Most MoE layers <paramref name="consecutive"/> consecutive layers hold (a pipeline stage): every one after the dense prefix, or every step-th.</summary>
     public int MoeLayersIn(int consecutive) =>
         Moe is null ? 0 : Math.Min(Math.Min(consecutive, MoeLayers), (consecutive + Moe.LayerStep - 1) / Moe.LayerStep);
+    /// <summary>
+    /// True when the last layer has routed experts. A multi-token-prediction depth repeats the last layer's kind
+    /// (Megatron-core builds its layer from "the spec for the last layer of decoder block").
+    /// </summary>
+    public bool LastLayerIsMoe => Moe is { } moe && Layers > moe.FirstDenseLayers && Layers % moe.LayerStep == 0;
+    /// <summary>Of <paramref name="depths"/> multi-token-prediction layers, those with routed experts (<see cref="LastLayerIsMoe"/>).</summary>
+    public int MtpMoeLayers(int depths) => LastLayerIsMoe ? depths : 0;
     /// <summary>Fraction of the layers that are linear attention (no KV cache).</summary>
     public double LinearLayerFraction => LinearAttention is null ? 0 : (double)LinearAttention.Layers / Layers;
     /// <summary>Layers with softmax attention, and so with a KV cache.</summary>
