@@ -35,6 +35,7 @@ public static class HardwareReader
             Notes = n.OptionalString("notes") ?? "",
             Capabilities = n.OptionalMapping("capabilities") is { } c ? Capabilities(c) : AcceleratorCapabilities.Any,
             HostMemory = n.OptionalMapping("host_memory") is { } h ? HostMemory(h) : null,
+            Sms = Sms(n),
             Unpublished = [.. NullKeys(table, "dense_tflops."), .. NullKeys(n, "").Where(k => k is "tdp_w")],
         };
     }
@@ -70,6 +71,14 @@ public static class HardwareReader
             throw new InputException($"{node.Path}: unknown {key} '{name}'; use {string.Join(", ", allowed)}");
         if (names.Count == 0) throw new InputException($"{node.Path}: list at least one of {string.Join(", ", allowed)}");
         return names;
+    }
+
+    /// <summary><c>sms: 132</c>, streaming multiprocessors or compute units; absent where the chip has none.</summary>
+    static int? Sms(MappingNode n)
+    {
+        int? sms = n.OptionalInteger("sms");
+        if (sms is < 1) throw new InputException($"{n.Path}.sms: must be at least 1 (leave it out for a chip without streaming multiprocessors)");
+        return sms;
     }
 
     /// <summary><c>host_memory: {name: LPDDR5X via NVLink-C2C, gb: 240, gb_s_one_way: 450}</c>.</summary>

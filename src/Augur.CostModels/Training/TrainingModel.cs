@@ -153,7 +153,8 @@ public sealed class TrainingModel
         double criticalCompute = l.Pp == 1 ? stageCompute + headTime + mtp : Math.Max(stageCompute, lastStage);
         double tpComm = pass.TensorParallel.Value, cpComm = pass.ContextParallel.Value, epComm = pass.ExpertParallel.Value, ppComm = pass.PipelineP2P.Value;
 
-        double expertStep = ExpertParallelPerStep(l, epComm, criticalCompute, m);
+        double expertStep = !l.OverlapExperts ? epComm * m
+            : ExpertOverlap.PerStep(epComm, criticalCompute, m, ExpertOverlap.LostShare(Cluster.Accelerator.Sms, (gemm + attention) / Math.Max(1e-30, stageCompute)));
         double perMicroBatch = criticalCompute + tpComm + cpComm + expertStep / m + ppComm;
         double bubble = (l.Pp - 1.0) / l.Vp * perMicroBatch;
         // The pass splits into forward and backward as the critical stage's compute does (recomputation runs in the
@@ -229,17 +230,6 @@ public sealed class TrainingModel
             BandwidthFor95 = need is { } b ? new Bandwidth(b * perSite) : null,
         };
     }
-
-    /// <summary>
-    /// The expert all-to-all's time per step. Without overlap each micro-batch waits for its own dispatch and combine.
-    /// With <see cref="ParallelLayout.OverlapExperts"/> Megatron-core's combined 1F1B schedule runs micro-batch i + 1's
-    /// forward beside micro-batch i's backward, each one's all-to-all under the other's compute (megatron/core/pipeline_parallel/
-    /// schedules.py, combined_1f1b): the m − 1 pairs pay only what their exchange (one micro-batch's dispatch and combine
-    /// in both directions) exceeds their compute (one micro-batch's forward and backward); the first forward and the last
-    /// backward run alone and pay theirs in full, one micro-batch's exchange between them.
-    /// </summary>
-    static double ExpertParallelPerStep(in ParallelLayout l, double perMicroBatch, double compute, int microBatches) =>
-        l.OverlapExperts ? perMicroBatch + (microBatches - 1) * Math.Max(0, perMicroBatch - compute) : perMicroBatch * microBatches;
 
     /// <summary>
     /// Exposed time of activation offload over the host link (<see cref="TrainingMemory.OffloadBytes"/>): each micro-batch

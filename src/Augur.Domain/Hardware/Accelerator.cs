@@ -26,6 +26,11 @@ public sealed record Accelerator
     public AcceleratorCapabilities Capabilities { get; init; } = AcceleratorCapabilities.Any;
     /// <summary>Memory beyond HBM that the chip reaches over a link (a Grace CPU's LPDDR over NVLink-C2C), for offload; null when not sourced.</summary>
     public MemoryTierSpec? HostMemory { get; init; }
+    /// <summary>
+    /// Streaming multiprocessors (NVIDIA) or compute units (AMD): the cores a communication kernel occupies while it runs
+    /// beside compute. Null where collectives run on engines of their own (TPU ICI, Trainium, Gaudi) or no count is published.
+    /// </summary>
+    public int? Sms { get; init; }
     public required IReadOnlyList<string> Sources { get; init; }
     public string Notes { get; init; } = "";
     /// <summary>

@@ -26,13 +26,14 @@ public class ExpertOverlapTests
     public void Pairs_of_micro_batches_pay_only_what_their_exchange_exceeds_their_compute()
     {
         // dp 16, 64 sequences, micro-batch 1: m = 4 micro-batches per step. Without overlap the step pays 4E; with it
-        // E + 3·max(0, E − C), C one micro-batch's forward and backward (bf16: no weight casts, so compute = 4C).
+        // E + 3·max(E − C, σ·E), C one micro-batch's forward and backward (bf16: no weight casts, so compute = 4C) and σ the
+        // compute's pace lost to the exchange kernels' 20 of the H100's 132 SMs, at most 20/132 (ExpertOverlapSmsTests).
         var plain = Estimate(false);
         var overlapped = Estimate(true);
         Assert.Equal(4, plain.MicroBatches);
         double e = plain.Breakdown.ExpertParallel.Value / 4, c = plain.Breakdown.Compute.Value / 4;
         Assert.True(e > 0);
-        Assert.Equal(e + 3 * Math.Max(0, e - c), overlapped.Breakdown.ExpertParallel.Value, 1e-9);
+        Assert.InRange(overlapped.Breakdown.ExpertParallel.Value, e + 3 * Math.Max(0, e - c) - 1e-12, e + 3 * Math.Max(e - c, e * 20 / 132) + 1e-12);
         Assert.Equal(plain.Breakdown.Compute.Value, overlapped.Breakdown.Compute.Value, 1e-12);
     }
 

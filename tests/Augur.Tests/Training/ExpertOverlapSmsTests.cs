@@ -1,0 +1,62 @@
+using Augur.CostModels.Training;
+
+namespace Augur.Tests.Training;
+
+/// <summary>The SMs an overlapped expert exchange takes from the compute beside it (20, Megatron-core's moe_deepep_num_sms).</summary>
+public class ExpertOverlapSmsTests
+{
+    [Fact]
+    public void Twenty_of_132_sms_slow_compute_bound_work_by_132_over_112()
+    {
+        // All GEMM: C' = C·132/112, so σ = 1 − 112/132 = 20/132.
+        Assert.Equal(20.0 / 132, ExpertOverlap.LostShare(132, 1), 12);
+        // Half compute-bound: C' = C·(0.5·132/112 + 0.5) = C·244/224, σ = 1 − 224/244 = 20/244.
+        Assert.Equal(20.0 / 244, ExpertOverlap.LostShare(132, 0.5), 12);
+        // Memory-bound work keeps its pace.
+        Assert.Equal(0, ExpertOverlap.LostShare(132, 0), 12);
+        // B200: 148 SMs, all GEMM: 20/148.
+        Assert.Equal(20.0 / 148, ExpertOverlap.LostShare(148, 1), 12);
+    }
+
+    [Fact]
+    public void A_chip_without_sms_loses_nothing()
+    {
+        // TPU, Trainium, Gaudi: collectives on engines of their own.
+        Assert.Equal(0, ExpertOverlap.LostShare(null, 1));
+    }
+
+    [Fact]
+    public void A_pair_pays_the_larger_of_the_exchange_beyond_its_compute_and_the_sms_taken_while_it_runs()
+    {
+        double sigma = 20.0 / 132;
+        // E = 4 s under C = 10 s, m = 5: the first and last pay 4, each of the 4 pairs 4·20/132 = 0.60606 s.
+        Assert.Equal(4 + 4 * 4 * 20.0 / 132, ExpertOverlap.PerStep(4, 10, 5, sigma), 12);
+        // E = 12 s over C = 10 s: the slowed compute (11.79 s) still ends first; each pair pays E − C = 2 s.
+        Assert.Equal(12 + 4 * 2.0, ExpertOverlap.PerStep(12, 10, 5, sigma), 12);
+        // Without SMs taken the hidden exchange costs nothing beyond the first and last.
+        Assert.Equal(4, ExpertOverlap.PerStep(4, 10, 5, 0), 12);
+    }
+
+    [Fact]
+    public void The_overlapped_step_pays_the_sm_share_and_the_plain_one_does_not()
+    {
+        // Qwen3-30B-A3B on 16 H100s with ep 8: the exchange stays under the compute, so overlapped the step pays one
+        // exchange plus, for each of the m − 1 pairs, σ·E with 0 < σ ≤ 20/132.
+        const string yaml = "model: qwen3-30b-a3b\nhardware: HW\ncluster: {gpus: 16}\nprecision: bf16\n"
+                            + "parallelism: {tp: 2, pp: 1, dp: 8, ep: 8, sp: true, microbatch: 1OVERLAP}\ntraining: {seq_len: 4096, global_batch: 64}\n";
+        TrainingEstimate Run(string hardware, bool overlap)
+        {
+            var s = Scenarios.FromYaml(yaml.Replace("HW", hardware, StringComparison.Ordinal).Replace("OVERLAP", overlap ? ", ep_overlap: true" : "", StringComparison.Ordinal));
+            return Scenarios.Training(s).Estimate(LayoutDefaults.Complete(s.Layout, 16));
+        }
+        var plain = Run("h100-sxm", false);
+        int m = plain.MicroBatches;
+        double e = plain.Breakdown.ExpertParallel.Value / m;
+        Assert.True(e < plain.Breakdown.Compute.Value / m, "the case needs the exchange under the compute");
+        Assert.Equal(plain.Breakdown.Total.Value, Run("{base: h100-sxm, sms: 1000000000}", false).Breakdown.Total.Value, 12);
+        double sigma = (Run("h100-sxm", true).Breakdown.ExpertParallel.Value - e) / ((m - 1) * e);
+        Assert.InRange(sigma, 1e-3, 20.0 / 132 + 1e-12);
+        // The same chip with so many SMs that the exchange's 20 take nothing: the pairs hide their exchange whole.
+        Assert.Equal(e, Run("{base: h100-sxm, sms: 1000000000}", true).Breakdown.ExpertParallel.Value, 6);
+    }
+}
