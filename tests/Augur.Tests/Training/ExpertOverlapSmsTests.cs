@@ -59,4 +59,13 @@ public class ExpertOverlapSmsTests
         // The same chip with so many SMs that the exchange's 20 take nothing: the pairs hide their exchange whole.
         Assert.Equal(e, Run("{base: h100-sxm, sms: 1000000000}", true).Breakdown.ExpertParallel.Value, 6);
     }
+
+    [Fact]
+    public void An_sm_count_below_one_is_refused_in_one_line()
+    {
+        var e = Assert.Throws<Augur.Domain.InputException>(() => Scenarios.FromYaml(
+            "model: llama3.1-8b\nhardware: {base: h100-sxm, sms: 0}\ncluster: {gpus: 8}\nprecision: bf16\ntraining: {seq_len: 4096, global_batch: 64}\n"));
+        Assert.Contains("sms: must be at least 1", e.Message);
+        Assert.DoesNotContain("\n", e.Message);
+    }
 }
