@@ -52,6 +52,18 @@ public class CatalogTests
     }
 
     [Fact]
+    public void Mi350x_is_the_mi355x_die_at_its_lower_clock()
+    {
+        // Hot Chips 2025: MI350X runs the MI355X package at 2.2 GHz instead of 2.4; AMD's 8-GPU platform figures,
+        // 18.5 PF FP16 and 74 PF FP4, are 2.31 and 9.25 PF per GPU.
+        var (mi350, mi355) = (C.Accelerator("mi350x"), C.Accelerator("mi355x"));
+        foreach (var p in new[] { Augur.Domain.Hardware.Precision.BF16, Augur.Domain.Hardware.Precision.FP8, Augur.Domain.Hardware.Precision.FP4 })
+            Assert.Equal(mi355.Peak(p).Tflops * 2.2 / 2.4, mi350.Peak(p).Tflops, 0);
+        Assert.InRange(mi350.Peak(Augur.Domain.Hardware.Precision.BF16).Tflops, 18_500 / 8.0 * 0.99, 18_500 / 8.0 * 1.01);
+        Assert.Equal(mi355.Family, mi350.Family);
+    }
+
+    [Fact]
     public void Unknown_name_suggests_the_nearest()
     {
         var e = Assert.Throws<InputException>(() => C.Model("llama3.1-405"));
