@@ -33,16 +33,24 @@ public static class CalibrationReader
     /// <summary>Per-precision fractions; a precision left out takes the next wider one's value (fp4 → fp8 → bf16).</summary>
     static double[] PerPrecision(MappingNode n)
     {
+        var v = Given(n);
+        if (v[(int)Precision.FP16] == 0) v[(int)Precision.FP16] = v[(int)Precision.BF16];
+        if (v[(int)Precision.FP8] == 0) v[(int)Precision.FP8] = v[(int)Precision.BF16];
+        if (v[(int)Precision.FP4] == 0) v[(int)Precision.FP4] = v[(int)Precision.FP8];
+        if (v[(int)Precision.FP32] == 0) v[(int)Precision.FP32] = v[(int)Precision.BF16];
+        return v;
+    }
+
+    /// <summary>The fractions a file gives, per precision (0 where it gives none), each in (0, 1].</summary>
+    public static double[] Given(MappingNode n)
+    {
         var v = new double[PrecisionInfo.Count];
         foreach (var (key, _) in n.Entries)
         {
             if (!PrecisionInfo.TryParse(key, out var p)) throw new InputException($"{n.Path}: unknown precision '{key}'");
             v[(int)p] = n.Number(key);
+            if (v[(int)p] is <= 0 or > 1) throw new InputException($"{n.Path}.{key}: a fraction of the peak must be in (0, 1], got {v[(int)p]}");
         }
-        if (v[(int)Precision.FP16] == 0) v[(int)Precision.FP16] = v[(int)Precision.BF16];
-        if (v[(int)Precision.FP8] == 0) v[(int)Precision.FP8] = v[(int)Precision.BF16];
-        if (v[(int)Precision.FP4] == 0) v[(int)Precision.FP4] = v[(int)Precision.FP8];
-        if (v[(int)Precision.FP32] == 0) v[(int)Precision.FP32] = v[(int)Precision.BF16];
         return v;
     }
 }

@@ -158,9 +158,10 @@ public sealed class CatalogStore
 
     public bool HasCalibration(string family) => _calibrations.TryGet(family, out _);
 
-    /// <summary>The calibration of the accelerator's family, or the generic family when it has none.</summary>
+    /// <summary>The calibration of the accelerator's family (or the generic family when it has none), with the part's
+    /// own measured GEMM fractions where its file gives them.</summary>
     public HardwareCalibration Calibration(Accelerator a) =>
-        _calibrations.TryGet(a.Family, out var c) ? c : _calibrations.Get("generic");
+        (_calibrations.TryGet(a.Family, out var c) ? c : _calibrations.Get("generic")).ForPart(a);
 
     /// <summary>Every accelerator, system and model name, without reading their files.</summary>
     public IEnumerable<string> AllNames() => _accelerators.Ids.Concat(_systems.Ids).Concat(_models.Ids);

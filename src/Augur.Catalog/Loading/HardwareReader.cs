@@ -36,6 +36,7 @@ public static class HardwareReader
             Capabilities = n.OptionalMapping("capabilities") is { } c ? Capabilities(c) : AcceleratorCapabilities.Any,
             HostMemory = n.OptionalMapping("host_memory") is { } h ? HostMemory(h) : null,
             Sms = Sms(n),
+            GemmEfficiency = n.OptionalMapping("gemm_efficiency") is { } g ? CalibrationReader.Given(g) : null,
             Unpublished = [.. NullKeys(table, "dense_tflops."), .. NullKeys(n, "").Where(k => k is "tdp_w")],
         };
     }

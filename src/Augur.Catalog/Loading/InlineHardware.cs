@@ -14,7 +14,7 @@ static class InlineHardware
 {
     static readonly string[] ControlKeys = ["base", "system", "calibration"];
     static readonly string[] AcceleratorKeys =
-        ["id", "name", "vendor", "family", "year", "dense_tflops", "hbm_gb", "hbm_tb_s", "tdp_w", "default_system", "price_usd_per_gpu_hour", "sources", "notes", "confidence", "capabilities", "host_memory", "sms"];
+        ["id", "name", "vendor", "family", "year", "dense_tflops", "hbm_gb", "hbm_tb_s", "tdp_w", "default_system", "price_usd_per_gpu_hour", "sources", "notes", "confidence", "capabilities", "host_memory", "sms", "gemm_efficiency"];
 
     /// <returns>The accelerator, the system whose network it sits in (null: none named, the cluster must say), and its price.</returns>
     public static (Accelerator Accelerator, SystemSpec? System, double? Price) Read(MappingNode h, CatalogStore catalog)
@@ -49,6 +49,8 @@ static class InlineHardware
         string family = h.OptionalString("calibration") ?? (entries.GetValueOrDefault("family") as ScalarNode)?.Text ?? "generic";
         if (!catalog.HasCalibration(family))
             throw new InputException($"{h.Path}.calibration: no calibration family '{family}'{Hint(family, catalog)}");
+        // A base part's own measured GEMM fractions belong to its family's software; another family's calibration drops them.
+        if (h.OptionalString("calibration") is not null && !h.Entries.Any(e => e.Key == "gemm_efficiency")) entries.Remove("gemm_efficiency");
         string baseLabel = baseName is null ? "inline accelerator" : $"{baseName} with {(changes.Count == 0 ? "no changes" : string.Join(", ", changes))}";
         entries["id"] = Scalar(h, "id", id);
         entries["name"] = Scalar(h, "name", h.OptionalString("name") ?? baseLabel);

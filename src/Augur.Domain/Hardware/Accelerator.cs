@@ -31,6 +31,12 @@ public sealed record Accelerator
     /// beside compute. Null where collectives run on engines of their own (TPU ICI, Trainium, Gaudi) or no count is published.
     /// </summary>
     public int? Sms { get; init; }
+    /// <summary>
+    /// This part's own measured large-GEMM fraction of its dense peak, per precision (0: its family's), where a
+    /// published measurement of the part differs from its family's: the same die held at another sustained clock by
+    /// its power limit (MI325X at 1000 W against MI300X at 750 W). Null: the family's throughout.
+    /// </summary>
+    public double[]? GemmEfficiency { get; init; }
     public required IReadOnlyList<string> Sources { get; init; }
     public string Notes { get; init; } = "";
     /// <summary>

@@ -46,5 +46,9 @@ public sealed record HardwareCalibration
     public string Notes { get; init; } = "";
 
     public double Gemm(Precision p) => GemmEfficiency[(int)p];
+
+    /// <summary>This calibration with the part's own measured GEMM fractions where it has them.</summary>
+    public HardwareCalibration ForPart(Accelerator a) => a.GemmEfficiency is not { } own ? this
+        : this with { GemmEfficiency = [.. GemmEfficiency.Select((family, i) => own[i] > 0 ? own[i] : family)] };
     public double Attention(Precision p) => AttentionEfficiency[(int)p];
 }

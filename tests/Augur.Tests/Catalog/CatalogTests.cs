@@ -52,6 +52,19 @@ public class CatalogTests
     }
 
     [Fact]
+    public void A_part_with_its_own_gemm_measurement_keeps_its_family_elsewhere()
+    {
+        // AMD's max-achievable FLOPS table (rocm-blogs, part 2): MI325X 843 BF16 and 1519 FP8 TFLOP/s of 1307.4 and
+        // 2614.9 dense, MI300X 708 BF16 (the amd-cdna3 family's 0.54); MI325X gives no FP32 figure, so it keeps 0.50.
+        var (mi325, mi300) = (C.Calibration(C.Accelerator("mi325x")), C.Calibration(C.Accelerator("mi300x")));
+        Assert.Equal(843 / 1307.4, mi325.Gemm(Augur.Domain.Hardware.Precision.BF16), 3);
+        Assert.Equal(1519 / 2614.9, mi325.Gemm(Augur.Domain.Hardware.Precision.FP8), 3);
+        Assert.Equal(0.54, mi300.Gemm(Augur.Domain.Hardware.Precision.BF16), 3);
+        Assert.Equal(0.50, mi325.Gemm(Augur.Domain.Hardware.Precision.FP32), 3);
+        Assert.Equal(mi300.Attention(Augur.Domain.Hardware.Precision.BF16), mi325.Attention(Augur.Domain.Hardware.Precision.BF16));
+    }
+
+    [Fact]
     public void Mi350x_is_the_mi355x_die_at_its_lower_clock()
     {
         // Hot Chips 2025: MI350X runs the MI355X package at 2.2 GHz instead of 2.4; AMD's 8-GPU platform figures,
