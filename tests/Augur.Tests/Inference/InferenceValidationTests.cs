@@ -22,7 +22,7 @@ public class InferenceValidationTests
     public void Corpus_loads_all_inference_cases_and_training_cases_still_read()
     {
         var cases = ValidationReader.Read(CatalogStore.Default);
-        Assert.Equal(145, cases.Count(c => c.Scenario.Workload == WorkloadKind.Inference));
+        Assert.Equal(148, cases.Count(c => c.Scenario.Workload == WorkloadKind.Inference));
         var training = cases.Where(c => c.Scenario.Workload == WorkloadKind.Training).ToList();
         Assert.NotEmpty(training);
         foreach (var c in training) // the training validator still runs on the shared corpus
