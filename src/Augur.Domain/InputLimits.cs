@@ -29,6 +29,9 @@ public static class InputLimits
     /// <summary>Widest hidden size, FFN, head dimension or latent rank: 2^22, over a hundred times any published model.</summary>
     public const int MaxModelWidth = 1 << 22;
 
+    /// <summary>Largest MoE capacity factor: 64 slots per routed copy, fifty times the 1.0-1.25 MaxText's recipes use.</summary>
+    public const double MaxCapacityFactor = 64;
+
     /// <summary>Largest vocabulary: 2^24 tokens, a hundred times the largest shipped tokenizers (~256 K).</summary>
     public const int MaxVocab = 1 << 24;
 

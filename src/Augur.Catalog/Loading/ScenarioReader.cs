@@ -14,7 +14,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
     static readonly string[] TopKeys = ["name", "workload", "model", "hardware", "system", "cluster", "precision", "parallelism", "training", "inference", "simulation", "rl", "run", "objective", "measured", "source", "id", "notes"];
     static readonly string[] ClusterKeys = ["gpus", "scale_up_domain", "scale_up_bandwidth", "scale_out_bandwidth", "in_network_reduction", "sites", "wan_bandwidth", "wan_latency_ms"];
     static readonly string[] LayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "microbatch", "recompute", "dp_attention", "fsdp", "ep_overlap"];
-    static readonly string[] TrainingKeys = ["seq_len", "global_batch", "tokens", "flops", "attention", "overlap_dp", "routing", "cross_site", "diloco", "mtp_layers", "grad_precision", "offload_layers", "fused_cross_entropy"];
+    static readonly string[] TrainingKeys = ["seq_len", "global_batch", "tokens", "flops", "attention", "overlap_dp", "routing", "cross_site", "diloco", "mtp_layers", "grad_precision", "offload_layers", "fused_cross_entropy", "capacity_factor", "remat"];
     static readonly string[] DiLoCoKeys = ["inner_steps", "outer_bits", "fragments", "overlap_steps"];
     static readonly string[] InferenceKeys = ["input_tokens", "output_tokens", "input_tokens_cv", "output_tokens_cv", "concurrency", "kv_precision", "expert_precision", "weight_precision", "expert_weight_precision", "prefix_hit_rate", "mode", "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "memory_fraction", "draft_tokens", "acceptance", "target_output_tokens_per_s", "routing"];
     static readonly string[] RunKeys = ["usd_per_gpu_hour", "gpu_mtbf_hours", "checkpoint_write_s", "restart_s", "power_utilization", "pue"];
@@ -89,6 +89,9 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
         if (LayoutLimits.Check(scenario) is { } tooLarge) throw new InputException($"{s.Path}.parallelism: {tooLarge}");
         CheckSites(scenario, s.Path);
         CheckOffload(scenario, s.Path);
+        CheckRemat(scenario, s.Path);
+        if (scenario.Training is { ExpertCapacityFactor: not null } && model.Moe is null)
+            throw new InputException($"{s.Path}.training.capacity_factor: {model.Name} has no experts; remove capacity_factor (it sets the slots of each expert in an MoE layer)");
         CheckGeneratorHardware(scenario);
         return scenario;
     }
@@ -231,6 +234,24 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
             throw new InputException($"{path}.training.cross_site: DiLoCo synchronises sites; set cluster.sites above 1 (with wan_bandwidth and wan_latency_ms) or remove cross_site");
         if (d.Fragments > s.Model.Layers)
             throw new InputException($"{path}.training.diloco.fragments: {d.Fragments} fragments exceed the {s.Model.Layers} layers of {s.Model.Name}; a fragment holds at least one layer");
+    }
+
+    /// <summary>
+    /// A MaxText remat policy says what each layer keeps, so it replaces the layout's recomputation and whole-layer
+    /// offload; what it offloads needs host memory, and it is written for softmax attention without MLA.
+    /// </summary>
+    static void CheckRemat(Scenario s, string path)
+    {
+        if (s.Training is not { Remat: { } remat } job) return;
+        string where = $"{path}.training.remat";
+        if (s.Layout.Recompute is { } rc && rc != Recompute.None)
+            throw new InputException($"{where}: the remat policy says what is recomputed; remove parallelism.recompute (or set it to none)");
+        if (job.OffloadLayers > 0)
+            throw new InputException($"{where}: the remat policy says what is offloaded; remove training.offload_layers");
+        if (s.Model.Mla is not null || s.Model.LinearAttention is not null)
+            throw new InputException($"{where}: MaxText's tensor names are modelled for softmax attention without MLA; {s.Model.Name} has other layers. Use parallelism.recompute instead");
+        if (remat.Offloads && s.Cluster.Accelerator.HostMemory is null)
+            throw new InputException($"{where}: {s.Cluster.Accelerator.Id} has no host memory tier to offload to; keep the tensors on the device or give the hardware a host_memory section");
     }
 
     /// <summary>Activation offload needs host memory to go to, fewer layers than the model has, and no pipeline parallelism (Megatron's rule).</summary>
@@ -378,7 +399,55 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
             CrossSite = crossSite.Method, CrossSiteChoices = crossSite.Choices, GradientPrecision = ReadGradientPrecision(t, precision),
             OffloadLayers = t.OptionalInteger("offload_layers", 0, InputLimits.MaxModelCount, "no model has that many layers") ?? 0,
             FusedCrossEntropy = t.OptionalBool("fused_cross_entropy") ?? false,
+            ExpertCapacityFactor = ReadCapacityFactor(t),
+            Remat = ReadRemat(t),
         };
+    }
+
+    /// <summary>
+    /// training.remat: a MaxText remat_policy by name, or a mapping of its checkpoint names to remat, device or offload
+    /// (remat_policy: custom; names left out are recomputed, the layer input kept on the device).
+    /// </summary>
+    static RematPolicy? ReadRemat(MappingNode t)
+    {
+        string where = t.Path + ".remat";
+        switch (t.Get("remat"))
+        {
+            case null: return null;
+            case ScalarNode { Text: { } name }:
+                return RematPolicy.Named(name.ToLowerInvariant()) ?? throw new InputException(
+                    $"{where}: unknown MaxText remat policy '{name}'; use {string.Join(", ", RematPolicy.PolicyNames)}, or a mapping of tensor names to remat, device or offload (remat_policy: custom)");
+            case MappingNode m:
+                m.RequireOnly(RematPolicy.Names);
+                var choices = new Dictionary<string, RematChoice>();
+                foreach (var name in RematPolicy.Names)
+                {
+                    if (m.OptionalString(name) is not { } text) continue;
+                    choices[name] = text.ToLowerInvariant() switch
+                    {
+                        "remat" => RematChoice.Remat,
+                        "device" => RematChoice.Device,
+                        "offload" => RematChoice.Offload,
+                        _ => throw new InputException($"{where}.{name}: '{text}' is not a choice; use remat, device or offload"),
+                    };
+                }
+                if (choices.TryGetValue("decoder_layer_input", out var input) && input == RematChoice.Remat)
+                    throw new InputException($"{where}.decoder_layer_input: the layer input cannot be recomputed (it is where recomputation starts); use device or offload");
+                return RematPolicy.Custom(choices);
+            default:
+                throw new InputException($"{where}: expected a policy name such as full or save_qkv_proj, or a mapping such as {{decoder_layer_input: offload, query_proj: device}}");
+        }
+    }
+
+    /// <summary>
+    /// training.capacity_factor: MaxText's capacity_factor with sparse_matmul off (slots per expert per sequence, reached by
+    /// einsum). Positive; MaxText's -1 (dropless) is the default and is written by leaving the key out.
+    /// </summary>
+    static double? ReadCapacityFactor(MappingNode t)
+    {
+        if (t.OptionalNumber("capacity_factor") is not { } cf) return null;
+        return cf is > 0 and <= InputLimits.MaxCapacityFactor ? cf
+            : throw new InputException($"{t.Path}.capacity_factor: {cf.ToString(System.Globalization.CultureInfo.InvariantCulture)} is not a capacity factor; use a number in (0, {InputLimits.MaxCapacityFactor}] (MaxText's recipes use 1.0-1.25), or leave the key out for a dropless dispatcher");
     }
 
     /// <summary>

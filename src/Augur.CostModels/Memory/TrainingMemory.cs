@@ -1,6 +1,7 @@
 using Augur.Domain.Hardware;
 using Augur.CostModels.Analysis;
 using Augur.CostModels.Compute;
+using Augur.CostModels.Operators;
 using Augur.Domain.Models;
 using Augur.Domain.Parallelism;
 using Augur.Domain.Workloads;
@@ -48,12 +49,33 @@ public static class TrainingMemory
     public static double OffloadedLayers(TrainingJob job, in ParallelLayout l) =>
         l.Pp == 1 && job.OffloadLayers > 0 ? job.OffloadLayers - 1 : 0;
 
-    /// <summary>Activation bytes of one micro-batch that travel to host memory and back (one direction), per GPU.</summary>
+    /// <summary>
+    /// Activation bytes of one micro-batch that travel to host memory and back (one direction), per GPU: the offloaded
+    /// layers' activations, or under a MaxText remat policy the tensors it offloads from each of the stage's layers.
+    /// </summary>
     public static double OffloadBytes(ModelSpec m, TrainingJob job, in ParallelLayout l)
     {
+        double tokens = (double)l.MicroBatch * job.SeqLen / l.Cp;
+        if (job.Remat is { Offloads: true })
+        {
+            return OffloadedPerLayer(m, job, l, tokens) * StageLayers(m, l);
+        }
         if (l.Pp != 1 || job.OffloadLayers == 0) return 0;
-        var act = LayerActivations.Of(m, job, l, (double)l.MicroBatch * job.SeqLen / l.Cp);
+        var act = LayerActivations.Of(m, job, l, tokens);
         return job.OffloadLayers * AverageLayer(act, m.Layers, m.MoeLayers);
+    }
+
+    /// <summary>Layers of the most loaded stage (the first): ⌈L/pp⌉.</summary>
+    static int StageLayers(ModelSpec m, in ParallelLayout l) => (m.Layers + l.Pp - 1) / l.Pp;
+
+    /// <summary>Bytes an average layer of one micro-batch sends to host memory under the job's remat policy.</summary>
+    static double OffloadedPerLayer(ModelSpec m, TrainingJob job, in ParallelLayout l, double tokens)
+    {
+        if (job.Remat is not { } p) return 0;
+        double rows = m.Moe is { } moe ? ExpertCapacity.RowsPerToken(moe, job) * l.Etp / l.Tp : 0;
+        double dense = tokens * RematMemory.PerToken(m, l, p, RematChoice.Offload, false, 0);
+        double moeLayer = m.Moe is null ? 0 : tokens * RematMemory.PerToken(m, l, p, RematChoice.Offload, true, rows);
+        return AverageLayer(dense, moeLayer, m.Layers, m.MoeLayers);
     }
 
     /// <summary>
@@ -175,8 +197,10 @@ public static class TrainingMemory
     }
 
     /// <summary>Activation bytes of an average layer among <paramref name="layers"/>, <paramref name="moeLayers"/> of them MoE layers.</summary>
-    static double AverageLayer(in LayerActivations act, double layers, double moeLayers) =>
-        layers > 0 ? ((layers - moeLayers) * act.Dense + moeLayers * act.Moe) / layers : 0;
+    static double AverageLayer(in LayerActivations act, double layers, double moeLayers) => AverageLayer(act.Dense, act.Moe, layers, moeLayers);
+
+    static double AverageLayer(double dense, double moe, double layers, double moeLayers) =>
+        layers > 0 ? ((layers - moeLayers) * dense + moeLayers * moe) / layers : 0;
 
     /// <summary>What one layer of each kind keeps per micro-batch, and what recomputing it rebuilds at once; the same on every stage.</summary>
     readonly record struct LayerActivations(double GemmInputBytes, double Dense, double Moe, double RebuiltDense, double RebuiltMoe)
@@ -184,7 +208,19 @@ public static class TrainingMemory
         public static LayerActivations Of(ModelSpec m, TrainingJob job, ParallelLayout l, double tokens)
         {
             double g = ActivationMemory.SavedGemmInputBytes(job.Precision);
-            double visits = m.Moe is { } moe ? moe.TopK * (double)l.Etp / l.Tp : 0;
+            double visits = m.Moe is { } moe ? ExpertCapacity.RowsPerToken(moe, job) * l.Etp / l.Tp : 0;
+            if (job.Remat is { } p)
+            {
+                // A MaxText policy keeps its device tensors; the layer in its backward holds the rest of its working set
+                // once: its offloaded tensors back from the host (one layer's in transit), the others rebuilt.
+                var all = l with { Recompute = Recompute.Selective };
+                double keptDense = tokens * RematMemory.PerToken(m, l, p, RematChoice.Device, false, 0);
+                double keptMoe = m.Moe is null ? 0 : tokens * RematMemory.PerToken(m, l, p, RematChoice.Device, true, visits);
+                double transit = OffloadedPerLayer(m, job, l, tokens);
+                double wholeDense = ActivationMemory.LayerBytes(m, all, tokens, job.SeqLen, job.AttentionKernel, false, 0, g);
+                double wholeMoe = m.Moe is null ? 0 : ActivationMemory.LayerBytes(m, all, tokens, job.SeqLen, job.AttentionKernel, true, visits, g);
+                return new(g, keptDense, keptMoe, Math.Max(transit, wholeDense - keptDense), m.Moe is null ? 0 : Math.Max(transit, wholeMoe - keptMoe));
+            }
             double dense = ActivationMemory.LayerBytes(m, l, tokens, job.SeqLen, job.AttentionKernel, false, 0, g);
             double moeAct = m.Moe is null ? 0 : ActivationMemory.LayerBytes(m, l, tokens, job.SeqLen, job.AttentionKernel, true, visits, g);
             double rebuiltDense = 0, rebuiltMoe = 0;

@@ -67,7 +67,9 @@ public sealed class LayerCost
         var t = UnquantizedGemm(r, s.Tokens, moe.Experts, _m.Hidden) + Router(r, s);
         if (s.SyncsBeforeDispatch) t += new LayerTime { HostStall = DispatchSync.RoundTrip };
         if (moe.SharedExperts > 0) t += SharedExperts(r, s);
-        return t + Permutations(r, s) + RoutedExperts(experts, s);
+        // A capacity-bound layer reaches its slots by the dispatch and combine einsums (each 2·T·E·C·d) instead of permuting.
+        var route = s.EinsumSlots > 0 ? UnquantizedGemm(r, s.Tokens, s.EinsumSlots, _m.Hidden) * 2 : Permutations(r, s);
+        return t + route + RoutedExperts(experts, s);
     }
 
     /// <summary>The router's fp32 passes over the T×E scores after its GEMM (<see cref="MoeTraffic.RouterBytes"/>), one kernel each.</summary>
@@ -129,6 +131,66 @@ public sealed class LayerCost
         else if (!moeLayer && (modules & Recompute.Mlp) != 0)
             t += Mlp(r, T, _m.Ffn, s.Tp) + Stream(r, T * MlpWidth(_m.Ffn) / s.Tp);
         return t;
+    }
+
+    /// <summary>
+    /// Forward time of what a MaxText remat policy (<see cref="RematPolicy"/>) runs again in one layer's backward pass: each
+    /// projection whose output it neither saves nor offloads (q, k, v from the norm of the kept layer input; the output
+    /// projection, whose result the MLP's norm input needs), the attention when <c>context</c> is recomputed, the MLP's
+    /// input projections when <c>mlpwi</c> are, and always the norms and the activation function (no name saves them).
+    /// A dense MLP's down projection is never rerun (no gradient reads its output); an MoE layer reruns its router and
+    /// dispatch (the experts' inputs have no name) and its down projection unless <c>mlpwo</c> is kept.
+    /// </summary>
+    public LayerTime Rematerialized(in DeviceRates r, in LayerShape s, RematPolicy p, bool moeLayer)
+    {
+        double T = s.Tokens, d = _m.Hidden, hd = _m.HeadDim, h = _m.Heads / (double)s.Tp;
+        double kv = Math.Ceiling((double)_m.KvHeads / s.Tp);
+        double hiddenShare = s.SequenceParallel ? 1.0 / s.Tp : 1.0;
+        var t = Stream(r, T * 4 * d * hiddenShare); // the two norms, each reads and writes d
+        if (p["query_proj"] == RematChoice.Remat) t += Gemm(r, T, h * hd, d);
+        if (p["key_proj"] == RematChoice.Remat) t += Gemm(r, T, kv * hd, d);
+        if (p["value_proj"] == RematChoice.Remat) t += Gemm(r, T, kv * hd, d);
+        if (p["context"] == RematChoice.Remat) t += Core(r, s, h);
+        if (p["out_proj"] == RematChoice.Remat) t += Gemm(r, T, d, h * hd);
+        bool wi0 = p[_m.GatedMlp ? "mlpwi_0" : "mlpwi"] == RematChoice.Remat, wi1 = _m.GatedMlp && p["mlpwi_1"] == RematChoice.Remat;
+        if (moeLayer && _m.Moe is { } moe)
+        {
+            var route = s.EinsumSlots > 0 ? UnquantizedGemm(r, T, s.EinsumSlots, d) : Permutations(r, s) * 0.5;
+            t += UnquantizedGemm(r, T, moe.Experts, d) + Router(r, s) + route;
+            double f = (double)moe.ExpertFfn / s.Etp;
+            if (wi0) t += ExpertGemm(r, s, f, d);
+            if (wi1) t += ExpertGemm(r, s, f, d);
+            if (p["mlpwo"] == RematChoice.Remat) t += ExpertGemm(r, s, d, f);
+            t += Stream(r, RoutedActivationWidth(s));
+            if (moe.SharedExperts > 0)
+            {
+                double shared = (double)moe.SharedExperts * moe.SharedExpertFfn / s.Tp;
+                if (wi0) t += Gemm(r, T, shared, d);
+                if (wi1) t += Gemm(r, T, shared, d);
+                t += Stream(r, T * MlpWidth(shared));
+            }
+        }
+        else
+        {
+            double f = _m.Ffn / s.Tp;
+            if (wi0) t += Gemm(r, T, f, d);
+            if (wi1) t += Gemm(r, T, f, d);
+            t += Stream(r, T * MlpWidth(f));
+        }
+        return t;
+    }
+
+    /// <summary>One grouped GEMM of n×k per expert over this GPU's routed rows, each touched expert reading its own weights.</summary>
+    LayerTime ExpertGemm(in DeviceRates r, in LayerShape s, double n, double k)
+    {
+        if (s.ExpertsTouched <= 0 || s.ExpertTokenVisits <= 0) return default;
+        double perExpert = s.ExpertTokenVisits / s.ExpertsTouched;
+        return new LayerTime
+        {
+            Gemm = new Seconds(Roofline.GroupedGemmSeconds(r, s.ExpertsTouched, perExpert, n, k, _expertWeightBytes, _activationBytes)),
+            HardwareFlops = new Flops(2 * s.ExpertTokenVisits * n * k), WeightBytes = new Bytes(s.ExpertsTouched * n * k * _expertWeightBytes),
+            QuantizedInputs = s.ExpertTokenVisits * k, QuantizedGradients = s.ExpertTokenVisits * n, QuantizedGemms = 1,
+        };
     }
 
     /// <summary>A memory-bound elementwise pass over <paramref name="elements"/> activation elements.</summary>

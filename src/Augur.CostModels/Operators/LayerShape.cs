@@ -36,6 +36,11 @@ public readonly record struct LayerShape
     /// alltoall dispatcher with more than one expert per rank): a second permutation each way (<see cref="MoeTraffic.PermutationsPerDirection"/>).
     /// </summary>
     public bool SortsByLocalExpert { get; init; }
+    /// <summary>
+    /// Expert slots of a sequence (E·C) when the layer dispatches and combines by einsum against a capacity mask
+    /// (<see cref="ExpertCapacity"/>): each token multiplies against them twice. 0 for a permuting dispatcher.
+    /// </summary>
+    public double EinsumSlots { get; init; }
     /// <summary>The dispatcher waits on the host for the token counts before its exchange (<see cref="DispatchSync"/>).</summary>
     public bool SyncsBeforeDispatch { get; init; }
     /// <summary>The router also computes a load-balancing loss (training).</summary>

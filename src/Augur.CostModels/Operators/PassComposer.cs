@@ -112,6 +112,15 @@ public sealed class PassComposer
                 recomputedFlops = modules.HardwareFlops.Value;
                 requantized = modules;
             }
+            if (p.Remat is { } policy)
+            {
+                // A MaxText policy reruns, per layer, what it neither saves nor offloads.
+                var rerun = (dense > 0 ? _layer.Rematerialized(_rates, shape, policy, false) * dense : default)
+                            + (moe > 0 ? _layer.Rematerialized(_rates, shape, policy, true) * moe : default);
+                gemm += rerun.Gemm.Value; attention += rerun.Attention.Value; elementwise += rerun.Elementwise.Value;
+                recomputedFlops += rerun.HardwareFlops.Value;
+                requantized += rerun;
+            }
             // A low-precision recipe's cast kernels around each quantized GEMM (none at 16 bits).
             elementwise += _quantization.Seconds(_rates, fwd, requantized);
         }
@@ -146,6 +155,8 @@ public sealed class PassComposer
         {
             bool mlpBlocks = (p.Recompute & Recompute.Mlp) != 0, moeBlocks = (p.Recompute & (Recompute.Moe | Recompute.SharedExperts)) != 0;
             count += (mlpBlocks ? p.DenseLayers : 0) + (moeBlocks ? p.MoeLayers : 0);
+            // A remat policy that reruns the output projection repeats its collective.
+            if (p.Remat is { } policy && policy["out_proj"] == RematChoice.Remat) count += layers;
         }
         return perCollective * count;
     }
@@ -186,7 +197,7 @@ public sealed class PassComposer
         double perRank = x.TokensPerRank * _m.Hidden;
         double exchange = Collectives.ExpertExchange(Fabric, perRank * x.DispatchBytesPerElement * x.Busiest, x.Copies, x.Ranks, x.Stride, x.ThroughputShare)
                           + Collectives.ExpertExchange(Fabric, perRank * _activationBytes * x.Busiest, x.Copies, x.Ranks, x.Stride, x.ThroughputShare);
-        int passes = !p.Backward ? 1 : full || (p.Recompute & Recompute.Moe) != 0 ? 3 : 2;
+        int passes = !p.Backward ? 1 : full || (p.Recompute & Recompute.Moe) != 0 || p.Remat is not null ? 3 : 2;
         return p.MoeLayers * exchange * passes / (1 - Math.Clamp(x.LinkShare, 0, 0.9));
     }
 

@@ -1,3 +1,4 @@
+using Augur.Domain.Workloads;
 using Augur.Domain.Parallelism;
 
 namespace Augur.CostModels.Operators;
@@ -19,6 +20,8 @@ public readonly record struct StagePass
     public bool Backward { get; init; }
     /// <summary>What the backward pass recomputes (none, selective, full or modules); only with <see cref="Backward"/>.</summary>
     public Recompute Recompute { get; init; }
+    /// <summary>A MaxText remat policy, which says per tensor what the backward recomputes (<see cref="LayerCost.Rematerialized"/>); null for <see cref="Recompute"/>.</summary>
+    public RematPolicy? Remat { get; init; }
     /// <summary>Context-parallel degree: above 1, every layer all-gathers K/V over the group, hidden behind attention where it can be.</summary>
     public int ContextParallel { get; init; }
     /// <summary>Tokens whose logits the LM head computes when this is the last stage (0: no head).</summary>

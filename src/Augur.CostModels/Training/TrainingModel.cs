@@ -116,9 +116,11 @@ public sealed class TrainingModel
         {
             Tokens = tokens, FullContext = _keys.Full, WindowContext = _keys.Window, ChunkContext = _keys.Chunk, SparseContext = _keys.Sparse,
             Tp = l.Tp, SequenceParallel = l.Sp, Etp = l.Etp, Kernel = _job.AttentionKernel,
-            ExpertTokenVisits = _m.Moe is { } moe ? tokens * moe.TopK * l.Etp / l.Tp * imbalance : 0,
+            ExpertTokenVisits = _m.Moe is { } moe ? tokens * ExpertCapacity.RowsPerToken(moe, _job) * l.Etp / l.Tp * imbalance : 0,
             ExpertsTouched = _m.Moe is { } experts ? (double)experts.Experts / l.Ep : 0,
-            SortsByLocalExpert = _m.Moe is { } sorted && sorted.Experts > l.Ep, AuxiliaryLoss = true, SyncsBeforeDispatch = true,
+            EinsumSlots = _m.Moe is { } slotted && _job.ExpertCapacityFactor is { } cf ? ExpertCapacity.SlotsPerSequence(slotted, _job.SeqLen, cf) : 0,
+            SortsByLocalExpert = _m.Moe is { } sorted && sorted.Experts > l.Ep, AuxiliaryLoss = true,
+            SyncsBeforeDispatch = _job.ExpertCapacityFactor is null,
         };
 
         int stageLayers = (_m.Layers + l.Pp - 1) / l.Pp;
@@ -128,14 +130,14 @@ public sealed class TrainingModel
         int mtpHere = l.Pp == 1 ? _job.MtpLayers : 0, mtpMoe = _m.MtpMoeLayers(mtpHere);
         var pass = _pass.Compose(new StagePass
         {
-            Shape = shape, DenseLayers = stageLayers - moeLayers + mtpHere - mtpMoe, MoeLayers = moeLayers + mtpMoe, Backward = true, Recompute = l.Recompute,
+            Shape = shape, DenseLayers = stageLayers - moeLayers + mtpHere - mtpMoe, MoeLayers = moeLayers + mtpMoe, Backward = true, Recompute = l.Recompute, Remat = _job.Remat,
             ContextParallel = l.Cp, LogitTokens = tokens, StageHops = l.Pp > 1 ? l.Vp : 0, StageGpus = l.Tp * l.Cp * l.Dp,
             // Megatron's alltoall dispatcher sends one row per (token, expert) pair (MoEAlltoAllTokenDispatcher's input
             // splits count the routing map per expert, megatron/core/transformer/moe/token_dispatcher.py): all top-k
             // copies travel straight to their ranks in 16 bits, none forwarded.
             Experts = _m.Moe is { } routed ? new TokenExchange
             {
-                TokensPerRank = tokens / (l.Sp ? l.Tp : 1), Copies = routed.TopK, Ranks = l.Ep, Stride = l.Etp,
+                TokensPerRank = tokens / (l.Sp ? l.Tp : 1), Copies = ExpertCapacity.RowsPerToken(routed, _job), Ranks = l.Ep, Stride = l.Etp,
                 DispatchBytesPerElement = _activationBytes, Busiest = imbalance,
             } : null,
         }, ref perLayer);
@@ -259,10 +261,10 @@ public sealed class TrainingModel
     /// <summary>
     /// Load of the busiest expert-parallel rank of a micro-batch's MoE layer over the mean (ExpertRouting.BusiestRankFactor),
     /// which sets the layer's pace: the EP group routes the micro-batch tokens of its ep ranks, each rank's experts
-    /// receiving tokens·k·etp/tp visits on average (the visits the layer shape counts). 1 for dense models and for
-    /// force-balanced routing.
+    /// receiving tokens·k·etp/tp visits on average (the visits the layer shape counts). 1 for dense models, for
+    /// force-balanced routing and for capacity-bound experts, which compute every slot however full.
     /// </summary>
-    public double ExpertImbalance(in ParallelLayout l) => _m.Moe is { } moe
+    public double ExpertImbalance(in ParallelLayout l) => _m.Moe is { } moe && _job.ExpertCapacityFactor is null
         ? ExpertRouting.RankFactor(_job.Routing, moe.Experts, moe.TopK, l.Ep, (double)l.MicroBatch * _job.SeqLen / l.Cp * l.Ep * l.Etp / l.Tp)
         : 1;
 

@@ -49,6 +49,17 @@ public sealed record TrainingJob
     /// <c>cross_entropy_loss_fusion</c> with <c>cross_entropy_fusion_impl: te</c>) rather than Megatron's on fp32 logits.
     /// </summary>
     public bool FusedCrossEntropy { get; init; }
+    /// <summary>
+    /// MaxText's <c>capacity_factor</c> for an MoE model trained with <c>sparse_matmul: False</c>: each expert gets a fixed
+    /// number of slots per sequence and tokens reach them by einsum (dense_matmul's dropping path); null for a dropless
+    /// dispatcher that permutes the routed copies.
+    /// </summary>
+    public double? ExpertCapacityFactor { get; init; }
+    /// <summary>
+    /// MaxText's remat policy (<c>remat_policy</c> and, for <c>custom</c>, each tensor's choice): what each layer saves in HBM,
+    /// offloads to host memory or recomputes. Null for Megatron-style recomputation by the layout's <c>recompute</c>.
+    /// </summary>
+    public RematPolicy? Remat { get; init; }
 
     public double TokensPerStep => (double)SeqLen * GlobalBatch;
 }

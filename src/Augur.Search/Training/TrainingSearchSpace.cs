@@ -23,7 +23,8 @@ public static class TrainingSearchSpace
         int[] virtualStages = fix.Vp is { } fixedVp ? [fixedVp] : VirtualStages;
         int[] zeroStages = fix.Zero is { } z ? [z] : ZeroStages;
         // With fused attention there are no stored scores: selective recompute equals none.
-        Recompute[] recomputeModes = fix.Recompute is { } frc ? [frc]
+        // A MaxText remat policy says what is recomputed: the layout recomputes nothing besides it.
+        Recompute[] recomputeModes = fix.Recompute is { } frc ? [frc] : job.Remat is not null ? [Recompute.None]
             : job.AttentionKernel == AttentionKernel.Flash ? [.. RecomputeModes.Where(rc => rc != Recompute.Selective)] : RecomputeModes;
         foreach (int tp in Divisors(gpus))
         {

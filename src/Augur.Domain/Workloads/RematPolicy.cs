@@ -1,0 +1,60 @@
+namespace Augur.Domain.Workloads;
+
+/// <summary>Where MaxText keeps one named tensor for the backward pass (its config's 'remat', 'device', 'offload').</summary>
+public enum RematChoice { Remat, Device, Offload }
+
+/// <summary>
+/// A MaxText remat policy (AI-Hypercomputer/maxtext src/MaxText/layers/decoders.py <c>get_remat_policy</c> @ maxtext-tutorial-v1.5.0,
+/// configs/base.yml): each tensor the layers name with <c>checkpoint_name</c> is recomputed in the backward pass, saved
+/// in HBM, or offloaded to the host's pinned memory (<c>save_and_offload_only_these_names</c>). The layer input is the
+/// scan's carry and stays on the device unless the policy offloads it.
+/// </summary>
+public sealed record RematPolicy
+{
+    /// <summary>The checkpoint names of a decoder layer, in MaxText's spelling (mla_q and mla_kv are not modelled).</summary>
+    public static readonly string[] Names =
+        ["decoder_layer_input", "query_proj", "key_proj", "value_proj", "qkv_proj", "context", "out_proj", "mlpwi", "mlpwi_0", "mlpwi_1", "mlpwo"];
+
+    /// <summary>Every name saved on the device by MaxText's 'minimal' policy: the projections' outputs, not the attention's.</summary>
+    static readonly string[] Dots = ["query_proj", "value_proj", "key_proj", "qkv_proj", "out_proj", "mlpwi_0", "mlpwi_1", "mlpwi", "mlpwo"];
+
+    readonly Dictionary<string, RematChoice> _choices;
+
+    RematPolicy(Dictionary<string, RematChoice> choices) => _choices = choices;
+
+    /// <summary>What the policy does with <paramref name="name"/> (one of <see cref="Names"/>).</summary>
+    public RematChoice this[string name] => _choices.TryGetValue(name, out var c) ? c : name == "decoder_layer_input" ? RematChoice.Device : RematChoice.Remat;
+
+    /// <summary>Whether any tensor goes to host memory.</summary>
+    public bool Offloads => _choices.Values.Contains(RematChoice.Offload);
+
+    /// <summary>A custom policy: the choices given, every other name recomputed (the layer input kept on the device).</summary>
+    public static RematPolicy Custom(IReadOnlyDictionary<string, RematChoice> choices) => new(new Dictionary<string, RematChoice>(choices));
+
+    /// <summary>
+    /// MaxText's named policies (decoders.py): full, minimal, minimal_with_context, save_dot_with_context_except_mlp,
+    /// save_dot_except_mlpwi, save_dot_except_mlp, save_qkv_proj, qkv_proj_offloaded, save_out_proj; null for another name.
+    /// </summary>
+    public static RematPolicy? Named(string name)
+    {
+        string[]? saved = name switch
+        {
+            "full" => [],
+            "minimal" => Dots,
+            "minimal_with_context" or "minimal_flash" => [.. Dots, "context"],
+            "save_dot_with_context_except_mlp" => ["query_proj", "value_proj", "key_proj", "qkv_proj", "context", "out_proj"],
+            "save_dot_except_mlpwi" => ["query_proj", "value_proj", "key_proj", "qkv_proj", "out_proj", "mlpwo"],
+            "save_dot_except_mlp" => ["query_proj", "value_proj", "key_proj", "qkv_proj", "out_proj"],
+            "save_qkv_proj" => ["query_proj", "value_proj", "key_proj", "qkv_proj"],
+            "save_out_proj" => ["out_proj"],
+            _ => null,
+        };
+        if (name == "qkv_proj_offloaded")
+            return Custom(new Dictionary<string, RematChoice> { ["query_proj"] = RematChoice.Offload, ["key_proj"] = RematChoice.Offload, ["value_proj"] = RematChoice.Offload });
+        return saved is null ? null : Custom(saved.ToDictionary(n => n, _ => RematChoice.Device));
+    }
+
+    /// <summary>The named policies a scenario may give.</summary>
+    public static readonly string[] PolicyNames =
+        ["full", "minimal", "minimal_with_context", "save_dot_with_context_except_mlp", "save_dot_except_mlpwi", "save_dot_except_mlp", "save_qkv_proj", "qkv_proj_offloaded", "save_out_proj"];
+}
