@@ -123,7 +123,8 @@ public static class TrainingMemory
         double firstInFlight = split.FirstInFlight(l.Pp, l.Vp, microBatches);
         // The last rank also keeps one micro-batch's logits, once more per multi-token-prediction depth.
         int mtp = job.MtpLayers, mtpMoe = m.MtpMoeLayers(mtp);
-        double logits = (1 + mtp) * LogitBytes(job) * tokens * m.Vocab / l.Tp;
+        // One chunk's logits at a time when the loss tiles them (num_vocab_tiling).
+        double logits = (1 + mtp) * LogitBytes(job) * tokens * m.Vocab / l.Tp / job.LogitChunks;
         // Overlapping the expert all-to-all runs one micro-batch's forward beside another's backward: one more micro-batch
         // of a chunk in flight (Megatron-core's schedules.py adds one warm-up forward; without pipelining the pair holds two).
         double overlapFirst = l.OverlapExperts ? split.FirstChunkLayers : 0, overlapLast = l.OverlapExperts ? split.LastChunkLayers : 0;

@@ -60,6 +60,11 @@ public sealed record TrainingJob
     /// offloads to host memory or recomputes. Null for Megatron-style recomputation by the layout's <c>recompute</c>.
     /// </summary>
     public RematPolicy? Remat { get; init; }
+    /// <summary>
+    /// Chunks the loss computes the logits in (MaxText's <c>num_vocab_tiling</c>: the logits are tiled along the
+    /// batch-sequence axis and the cross entropy computed chunk by chunk), so one chunk's logits are held at a time. 1 = all at once.
+    /// </summary>
+    public int LogitChunks { get; init; } = 1;
 
     public double TokensPerStep => (double)SeqLen * GlobalBatch;
 }

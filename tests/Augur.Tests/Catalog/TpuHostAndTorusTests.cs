@@ -23,6 +23,14 @@ public class TpuHostAndTorusTests
     }
 
     [Theory]
+    [InlineData("tpu-v5p", 95)]
+    [InlineData("tpu-v6e", 32)]
+    [InlineData("tpu-v7", 192)]
+    public void Tpu_hbm_is_the_gib_google_states(string id, double gib) =>
+        // Google's TPU7x table gives HBM capacity per chip in GiB; the catalog holds the bytes (GiB × 2^30) in GB to 3 places.
+        Assert.Equal(gib * 1.073741824, C.Accelerator(id).HbmCapacity.GB, 3);
+
+    [Theory]
     [InlineData("tpu-v4-pod", 3, 4)]
     [InlineData("tpu-v5p-pod", 3, 4)]
     [InlineData("tpu-v7-pod", 3, 4)]

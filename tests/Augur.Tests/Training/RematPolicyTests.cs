@@ -80,6 +80,26 @@ public class RematPolicyTests
         Assert.Null(device.Estimate(l).Breakdown.HostOffload);
     }
 
+    [Fact]
+    public void Vocab_tiling_holds_one_chunk_of_the_logits()
+    {
+        // 4,096 tokens × 128,256 vocabulary × 4 B (fp32) = 2,101,346,304 B at once; a quarter with four chunks.
+        var l = One with { Dp = 8, Zero = 0 };
+        string Scenario(string tiling) => $$"""
+            workload: training
+            model: llama3.1-8b
+            hardware: tpu-v6e
+            cluster: {gpus: 8}
+            parallelism: {tp: 1, pp: 1, dp: 8, microbatch: 1}
+            training: {seq_len: 4096, global_batch: 64, remat: full{{tiling}}}
+            """;
+        double whole = Scenarios.Training(Scenarios.FromYaml(Scenario(""))).Memory(l).Logits.Value;
+        double tiled = Scenarios.Training(Scenarios.FromYaml(Scenario(", vocab_tiling: 4"))).Memory(l).Logits.Value;
+        Assert.Equal(whole - 2_101_346_304 * 0.75, tiled, 1);
+        var e = Assert.Throws<InputException>(() => Scenarios.FromYaml(Scenario(", vocab_tiling: 0")));
+        Assert.Contains("vocab_tiling", e.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("llama3.1-8b", "tpu-v6e", "{tp: 1, pp: 1}", "minimal_offload", "unknown MaxText remat policy")]
     [InlineData("llama3.1-8b", "tpu-v6e", "{tp: 1, pp: 1}", "{query_proj: host}", "use remat, device or offload")]
