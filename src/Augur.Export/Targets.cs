@@ -50,6 +50,20 @@ static class TrainingTerms
     public static IEnumerable<string> Modules(Recompute r) =>
         RecomputeNames.ModuleNames.Where(n => (r & RecomputeNames.Module(n)!.Value) != 0);
 
+    /// <summary>
+    /// MaxText's own settings have no counterpart in a PyTorch framework: its remat policy names JAX tensors (recompute
+    /// is set by modules there), its capacity-bound experts dispatch by einsum, and its loss tiles the logits.
+    /// </summary>
+    public static void RefuseMaxTextOnly(FrameworkSpec f, TrainingJob job)
+    {
+        if (job.Remat is not null)
+            throw Refuse.Setting(f, "training.remat", "it is MaxText's remat policy, naming JAX tensors; set parallelism.recompute instead");
+        if (job.ExpertCapacityFactor is not null)
+            throw Refuse.Setting(f, "training.capacity_factor", "it is MaxText's einsum dispatch into fixed expert slots; remove it for a dropless dispatcher");
+        if (job.LogitChunks > 1)
+            throw Refuse.Setting(f, "training.vocab_tiling", "it is MaxText's chunked loss (num_vocab_tiling); remove it");
+    }
+
     /// <summary>Sequences each data-parallel rank takes per step.</summary>
     public static int PerRankBatch(TrainingTarget t) => t.Job.GlobalBatch / t.Layout.Dp;
 

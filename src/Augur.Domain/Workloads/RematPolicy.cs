@@ -20,7 +20,17 @@ public sealed record RematPolicy
 
     readonly Dictionary<string, RematChoice> _choices;
 
-    RematPolicy(Dictionary<string, RematChoice> choices) => _choices = choices;
+    RematPolicy(Dictionary<string, RematChoice> choices, string? name = null)
+    {
+        _choices = choices;
+        Name = name;
+    }
+
+    /// <summary>MaxText's name of the policy, or null for a custom one (its choices in <see cref="Choices"/>).</summary>
+    public string? Name { get; }
+
+    /// <summary>The tensors given a choice (a custom policy's settings); the rest are recomputed, the layer input kept.</summary>
+    public IReadOnlyDictionary<string, RematChoice> Choices => _choices;
 
     /// <summary>What the policy does with <paramref name="name"/> (one of <see cref="Names"/>).</summary>
     public RematChoice this[string name] => _choices.TryGetValue(name, out var c) ? c : name == "decoder_layer_input" ? RematChoice.Device : RematChoice.Remat;
@@ -50,8 +60,8 @@ public sealed record RematPolicy
             _ => null,
         };
         if (name == "qkv_proj_offloaded")
-            return Custom(new Dictionary<string, RematChoice> { ["query_proj"] = RematChoice.Offload, ["key_proj"] = RematChoice.Offload, ["value_proj"] = RematChoice.Offload });
-        return saved is null ? null : Custom(saved.ToDictionary(n => n, _ => RematChoice.Device));
+            return new(new Dictionary<string, RematChoice> { ["query_proj"] = RematChoice.Offload, ["key_proj"] = RematChoice.Offload, ["value_proj"] = RematChoice.Offload }, name);
+        return saved is null ? null : new(saved.ToDictionary(n => n, _ => RematChoice.Device), name == "minimal_flash" ? "minimal_with_context" : name);
     }
 
     /// <summary>The named policies a scenario may give.</summary>

@@ -41,7 +41,8 @@ static class MaxText
                 throw Refuse.Setting(f, $"pp={l.Pp} vp={l.Vp}", $"each pipeline stage holds the same number of layers, and {s.Model.Layers} layers do not split into {stages}");
             a.Int("num_layers_per_pipeline_stage", s.Model.Layers / stages).Int("num_pipeline_repeats", l.Vp);
         }
-        a.Text("remat_policy", l.Recompute switch
+        if (job.Remat is { } remat) Remat(a, remat, t.Moe);
+        else a.Text("remat_policy", l.Recompute switch
         {
             // 'minimal_with_context' keeps every matmul output and the attention context: the policy that keeps most.
             Recompute.None => "minimal_with_context",
@@ -50,6 +51,8 @@ static class MaxText
             Recompute.Full => "full",
             var r => throw Refuse.Setting(f, $"recompute={RecomputeNames.Format(r)}", "its remat policies name tensors, not Megatron's modules; use none, selective or full"),
         });
+        if (job.ExpertCapacityFactor is { } cf) a.Bool("sparse_matmul", false).Number("capacity_factor", cf);
+        if (job.LogitChunks > 1) a.Int("num_vocab_tiling", job.LogitChunks);
         Precision(f, a, s);
         if (job.AttentionKernel == AttentionKernel.Unfused) a.Text("attention", "dot_product");
         var notes = new List<string>
@@ -59,6 +62,22 @@ static class MaxText
         };
         if (t.Steps is null) notes.Add("the scenario sets no token or FLOP budget, so steps is yours to choose");
         return new Mapped(notes, [new Launch("train", 1, t.Gpus, f.Command, a.Items)]);
+    }
+
+    /// <summary>
+    /// The scenario's own remat policy: its name, or 'custom' with each tensor's choice; an MoE model's expert tensors
+    /// carry the same choice under their moe_ names too (base.yml @ e591f30 names them apart).
+    /// </summary>
+    static void Remat(Settings a, RematPolicy remat, bool moe)
+    {
+        if (remat.Name is { } name) { a.Text("remat_policy", name); return; }
+        a.Text("remat_policy", "custom");
+        foreach (var (tensor, choice) in remat.Choices)
+        {
+            string text = choice.ToString().ToLowerInvariant();
+            a.Text(tensor, text);
+            if (moe && tensor is "mlpwi_0" or "mlpwi_1" or "mlpwo") a.Text("moe_" + tensor, text);
+        }
     }
 
     static int DomainSize(TrainingTarget t) => Math.Min(t.Scenario.Cluster.ScaleUpDomain, t.Gpus);

@@ -125,7 +125,28 @@ public class TrainingExportTests
         Assert.Equal("8", moe["gradient_accumulation_steps"]);
     }
 
+    [Fact]
+    public void Maxtext_writes_the_scenarios_own_remat_policy_expert_capacity_and_vocab_tiling()
+    {
+        var named = ExportCases.Written(ExportCases.Export("llama3-70b-zero3", "maxtext", "parallelism.recompute=none", "training.remat=save_qkv_proj"));
+        Assert.Equal("save_qkv_proj", named["remat_policy"]);
+        var custom = ExportCases.Written(ExportCases.Export("qwen3-30b-moe", "maxtext", "parallelism.recompute=none",
+            "training.remat.decoder_layer_input=offload", "training.remat.mlpwi_0=device", "training.capacity_factor=1.25", "training.vocab_tiling=4"));
+        Assert.Equal("custom", custom["remat_policy"]);
+        Assert.Equal("offload", custom["decoder_layer_input"]);
+        // The experts' tensors under their own names as well (base.yml @ e591f30 names them moe_mlpwi_0 ...).
+        Assert.Equal("device", custom["mlpwi_0"]);
+        Assert.Equal("device", custom["moe_mlpwi_0"]);
+        Assert.False(custom.ContainsKey("query_proj"));
+        Assert.Equal("false", custom["sparse_matmul"]);
+        Assert.Equal("1.25", custom["capacity_factor"]);
+        Assert.Equal("4", custom["num_vocab_tiling"]);
+    }
+
     [Theory]
+    [InlineData("llama3-70b-zero3", "megatron", new[] { "parallelism.recompute=none", "training.remat=full" }, "training.remat")]
+    [InlineData("llama3-70b-zero3", "torchtitan", new[] { "training.vocab_tiling=4" }, "training.vocab_tiling")]
+    [InlineData("qwen3-30b-moe", "megatron", new[] { "training.capacity_factor=1.25" }, "training.capacity_factor")]
     [InlineData("llama3-405b-pretrain", "torchtitan", new string[0], "zero=1")]
     [InlineData("llama3-70b-zero3", "torchtitan", new[] { "parallelism.sp=false" }, "sp=false")]
     [InlineData("llama3-70b-zero3", "torchtitan", new[] { "parallelism.recompute=selective" }, "recompute=selective")]
