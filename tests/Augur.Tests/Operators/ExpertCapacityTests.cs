@@ -78,6 +78,19 @@ public class ExpertCapacityTests
         Assert.True(capped.Memory(l).Activations > free.Memory(l).Activations);
     }
 
+    [Fact]
+    public void Zero3_gathers_a_layers_routed_experts_when_their_shards_span_ranks()
+    {
+        // Mixtral's routed experts per layer: 8 × 3 × 4096 × 14336 = 1,409,286,144 parameters. Two layers gathered at 2 B:
+        // all of them at ep 1 (sharded over 256 ranks), an eighth at ep 8 (each rank's one expert sharded over 32). Each
+        // rank's own shard is the same 1/256 either way.
+        var model = Scenarios.Training(Scenarios.FromYaml(Yaml("mixtral-8x7b", "routing: random")));
+        var ep1 = new ParallelLayout(Tp: 1, Pp: 1, Vp: 1, Dp: 256, Cp: 1, Ep: 1, Etp: 1, Sp: false, Zero: 3, MicroBatch: 1, Recompute: Recompute.Full);
+        double gathered = 2 * 2 * 1_409_286_144.0;
+        double difference = model.Memory(ep1).Weights.Value - model.Memory(ep1 with { Ep = 8 }).Weights.Value;
+        Assert.Equal(gathered * (1 - 1.0 / 8), difference, 1);
+    }
+
     [Theory]
     [InlineData("llama3.1-8b", "capacity_factor: 1.25", "has no experts")]
     [InlineData("mixtral-8x7b", "capacity_factor: 0", "is not a capacity factor")]
