@@ -139,6 +139,11 @@ public sealed class CatalogStore
     public ModelEntry Model(string id) => _models.Get(id);
     public FrameworkSpec Framework(string id) => _frameworks.Get(id);
 
+    /// <summary>The serving engine named <paramref name="id"/> (vllm, trtllm, trtllm-bench, sglang), from the frameworks that ship one.</summary>
+    public ServingEngineSpec ServingEngine(string id) =>
+        Frameworks.SelectMany(f => f.Engines).FirstOrDefault(e => e.Id == id)
+        ?? throw new InputException($"inference.engine: unknown engine '{id}'; use one of {string.Join(", ", Frameworks.SelectMany(f => f.Engines).Select(e => e.Id).Order(StringComparer.Ordinal))}");
+
     public bool TryAccelerator(string id, out Accelerator a)
     {
         bool found = _accelerators.TryGet(id, out var e);

@@ -13,7 +13,7 @@ public static class FrameworkReader
 {
     public static FrameworkSpec Read(MappingNode n)
     {
-        n.RequireOnly("id", "name", "workload", "form", "command", "source", "paths", "notes", "arguments");
+        n.RequireOnly("id", "name", "workload", "form", "command", "source", "paths", "notes", "arguments", "engines");
         var args = n.Mapping("arguments");
         var arguments = new Dictionary<string, ArgumentSpec>(StringComparer.Ordinal);
         foreach (var (name, value) in args.Entries) arguments[name] = Argument(name, value);
@@ -39,7 +39,30 @@ public static class FrameworkReader
             Source = n.String("source"),
             Paths = n.Get("paths") is SequenceNode s ? s.Items.OfType<ScalarNode>().Select(x => x.Text ?? "").ToList() : [],
             Arguments = arguments,
+            Engines = n.OptionalMapping("engines") is { } engines ? engines.Entries.Select(e => Engine(e.Key, e.Value)).ToList() : [],
         };
+    }
+
+    /// <summary>
+    /// One engine's defaults: <c>source</c> and either <c>tiers</c> (a list of <c>{below_gib?, names?, max_batch_size?,
+    /// token_budget}</c>, first match wins) or <c>bench_tuning: {batch_cap, token_cap}</c>.
+    /// </summary>
+    static ServingEngineSpec Engine(string id, DataNode node)
+    {
+        if (node is not MappingNode m) throw new InputException($"{node.Path}: expected a mapping with source and tiers or bench_tuning");
+        m.RequireOnly("source", "tiers", "bench_tuning");
+        var tiers = m.Get("tiers") is SequenceNode seq ? seq.Items.Select(Tier).ToList() : [];
+        var bench = m.OptionalMapping("bench_tuning") is { } b ? new BenchTuning(b.Integer("batch_cap"), b.Integer("token_cap")) : null;
+        if (tiers.Count == 0 && bench is null) throw new InputException($"{m.Path}: give tiers or bench_tuning");
+        return new ServingEngineSpec { Id = id, Source = m.String("source"), Tiers = tiers, BenchTuning = bench };
+    }
+
+    static EngineTier Tier(DataNode node)
+    {
+        if (node is not MappingNode t) throw new InputException($"{node.Path}: expected a mapping with token_budget");
+        t.RequireOnly("below_gib", "names", "max_batch_size", "token_budget");
+        var names = t.Get("names") is SequenceNode n ? Names(n) : [];
+        return new EngineTier(t.OptionalNumber("below_gib"), names, t.OptionalInteger("max_batch_size"), t.Integer("token_budget"));
     }
 
     static ArgumentSpec Argument(string name, DataNode value) => value switch

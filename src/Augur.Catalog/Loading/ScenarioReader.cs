@@ -1,5 +1,6 @@
 using Augur.Catalog.Files;
 using Augur.Domain;
+using Augur.Domain.Frameworks;
 using Augur.Domain.Hardware;
 using Augur.Domain.Models;
 using Augur.Domain.Parallelism;
@@ -16,7 +17,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
     static readonly string[] LayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "microbatch", "recompute", "dp_attention", "fsdp", "ep_overlap"];
     static readonly string[] TrainingKeys = ["seq_len", "global_batch", "tokens", "flops", "attention", "overlap_dp", "routing", "cross_site", "diloco", "mtp_layers", "grad_precision", "offload_layers", "fused_cross_entropy", "capacity_factor", "remat", "vocab_tiling"];
     static readonly string[] DiLoCoKeys = ["inner_steps", "outer_bits", "fragments", "overlap_steps"];
-    static readonly string[] InferenceKeys = ["input_tokens", "output_tokens", "input_tokens_cv", "output_tokens_cv", "concurrency", "kv_precision", "expert_precision", "weight_precision", "expert_weight_precision", "prefix_hit_rate", "mode", "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "memory_fraction", "draft_tokens", "acceptance", "target_output_tokens_per_s", "routing"];
+    static readonly string[] InferenceKeys = ["input_tokens", "output_tokens", "input_tokens_cv", "output_tokens_cv", "concurrency", "kv_precision", "expert_precision", "weight_precision", "expert_weight_precision", "prefix_hit_rate", "mode", "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "memory_fraction", "draft_tokens", "acceptance", "target_output_tokens_per_s", "routing", "engine"];
     static readonly string[] RunKeys = ["usd_per_gpu_hour", "gpu_mtbf_hours", "checkpoint_write_s", "restart_s", "power_utilization", "pue"];
 
     /// <summary>The workload a scenario mapping names (training when it names none).</summary>
@@ -80,7 +81,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
             Precision = precision,
             Layout = layout,
             Training = workload == WorkloadKind.Training ? ReadTraining(s.OptionalMapping("training") ?? throw new InputException($"{s.Path}: a training scenario needs a 'training' section with seq_len and global_batch"), precision) : null,
-            Inference = workload == WorkloadKind.Inference ? CheckExperts(ReadInference(s.OptionalMapping("inference") ?? throw new InputException($"{s.Path}: an inference scenario needs an 'inference' section with input_tokens and output_tokens")), model, cluster, precision, s.Path + ".inference") : null,
+            Inference = workload == WorkloadKind.Inference ? WithEngine(CheckExperts(ReadInference(s.OptionalMapping("inference") ?? throw new InputException($"{s.Path}: an inference scenario needs an 'inference' section with input_tokens and output_tokens")), model, cluster, precision, s.Path + ".inference"), s.OptionalMapping("inference")!, cluster) : null,
             Rl = workload == WorkloadKind.Rl ? ReadRl(s.OptionalMapping("rl") ?? throw new InputException($"{s.Path}: an rl scenario needs an 'rl' section with prompts_per_step, samples_per_prompt, generator and trainer"), model, cluster, baseDirectory) : null,
             Simulation = s.OptionalMapping("simulation") is { } sim ? SimulationSpecReader.Read(sim, baseDirectory) : null,
             Run = ReadRun(s.OptionalMapping("run"), price),
@@ -589,6 +590,15 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
         CheckWeightWidth(job.WeightFormat, precision, $"{path}.weight_precision", "precision");
         CheckWeightWidth(job.ExpertWeightFormat, job.ExpertGemm(precision), $"{path}.expert_weight_precision", job.ExpertPrecision is null ? "precision" : "inference.expert_precision");
         return job;
+    }
+
+    /// <summary>The limits of the engine inference.engine names (vllm when none) on the cluster's accelerator.</summary>
+    InferenceJob WithEngine(InferenceJob job, MappingNode i, Cluster cluster)
+    {
+        string id = (i.OptionalString("engine") ?? ServingLimits.Default.Engine).ToLowerInvariant();
+        var limits = catalog.ServingEngine(id).For(cluster.Accelerator)
+            ?? throw new InputException($"{i.Path}.engine: {id} records no defaults for {cluster.Accelerator.Id}; set inference.concurrency instead");
+        return job with { Limits = limits };
     }
 
     /// <summary>Weight-only quantization stores weights no wider than the GEMM that multiplies them.</summary>

@@ -9,8 +9,7 @@ public sealed partial class InferenceModel
     /// <summary>
     /// Steady-state estimate of one layout. The batch (sequences per replica) is the job's concurrency when given;
     /// otherwise, with TTFT/TPOT limits, the highest-throughput batch meeting both (SLO mode); otherwise the
-    /// largest batch that fits, capped at <see cref="MaxSequencesPerAttentionGroup"/> per attention group
-    /// (max-throughput mode).
+    /// largest batch that fits, capped at the engine's batch limit (<see cref="EngineBatchCap"/>; max-throughput mode).
     /// <para>
     /// Aggregated (continuous batching): each of the B sequences holds its place for its prefill iteration and
     /// (o − 1)/y decode iterations (y = tokens per step); an average iteration is the decode step at the average
@@ -180,7 +179,7 @@ public sealed partial class InferenceModel
         // Aggregated, a batch the replica cannot refill is capped at the one it can (see SustainableBatch).
         int sustainable = _job.Mode == ServingMode.Disaggregated ? int.MaxValue : SustainableBatch(l);
         if (_job.Concurrency is { } c) return Math.Min(c, sustainable);
-        int cap = Math.Max(1, Math.Min(Math.Min(maxConc, sustainable), MaxSequencesPerAttentionGroup * l.DpAttention));
+        int cap = Math.Max(1, Math.Min(Math.Min(maxConc, sustainable), EngineBatchCap(l)));
         if (_job.TtftLimit is null && _job.TpotLimit is null) return cap;
 
         // SLO mode: the batch with the highest decode throughput whose TTFT and TPOT meet the limits.

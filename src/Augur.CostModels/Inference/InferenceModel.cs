@@ -3,6 +3,7 @@ using Augur.CostModels.Communication;
 using Augur.CostModels.Compute;
 using Augur.CostModels.Memory;
 using Augur.CostModels.Operators;
+using Augur.Domain.Frameworks;
 using Augur.Domain.Hardware;
 using Augur.Domain.Models;
 using Augur.Domain.Workloads;
@@ -20,10 +21,6 @@ namespace Augur.CostModels.Inference;
 public sealed partial class InferenceModel
 {
     static readonly double ActivationBytes = PrecisionRules.ActivationBytes;
-    /// <summary>Token budget of one prefill iteration (TensorRT-LLM max_num_tokens and vLLM long-prefill default: 8192).</summary>
-    public const int PrefillChunkTokens = 8192;
-    /// <summary>Max-throughput mode caps the batch of one attention group at this many sequences.</summary>
-    public const int MaxSequencesPerAttentionGroup = 1024;
 
     readonly ModelSpec _m;
     readonly InferenceJob _job;
@@ -61,6 +58,28 @@ public sealed partial class InferenceModel
         _dispatchBytes = Math.Min(ActivationBytes, expertPrecision.BytesPerElement());
         TokensPerStep = SpeculativeDecoding.ExpectedTokens(job.DraftTokens, job.Acceptance);
     }
+
+    /// <summary>
+    /// Prompt tokens one iteration of one attention group prefills: the engine's budget (vLLM max_num_batched_tokens,
+    /// TensorRT-LLM max_num_tokens, SGLang chunked_prefill_size), or trtllm-bench's own for this layout and request.
+    /// Decode tokens sharing the budget (vLLM, TensorRT-LLM) are not taken from it.
+    /// </summary>
+    public int PrefillChunkTokens(in InferenceLayout l) =>
+        _job.Limits.BenchTuning is { } t ? Bench(t, l).MaxTokens : _job.Limits.TokenBudget;
+
+    /// <summary>
+    /// Most sequences the engine runs at once in one replica: its batch cap per attention group × dp_attention
+    /// (trtllm-bench's max_batch_size is per pipeline micro-batch, so × pp); int.MaxValue / 2 when only the KV cache limits it.
+    /// </summary>
+    public int EngineBatchCap(in InferenceLayout l)
+    {
+        if (_job.Limits.BenchTuning is { } t) return (int)Math.Min(int.MaxValue / 2, (long)Bench(t, l).MaxBatch * l.Pp * l.DpAttention);
+        return _job.Limits.MaxBatch is { } cap ? (int)Math.Min(int.MaxValue / 2, (long)cap * l.DpAttention) : int.MaxValue / 2;
+    }
+
+    (int MaxBatch, int MaxTokens) Bench(BenchTuning t, in InferenceLayout l) =>
+        BenchSizing.Settings(t, _m, _params.Total, Cluster.Accelerator, WeightPrecision, _job.KvPrecision, l.Tp, l.Pp,
+            _job.MemoryFraction, _job.InputTokens, _job.OutputTokens);
 
     public Cluster Cluster { get; }
     public Precision WeightPrecision { get; }
@@ -103,7 +122,7 @@ public sealed partial class InferenceModel
         double ffn = _m.Ffn;
         if (_m.Moe is { } moe) ffn = Math.Max(_m.DenseLayers > 0 ? _m.Ffn : 0, Math.Max((double)moe.SharedExperts * moe.SharedExpertFfn, (double)moe.TopK * moe.ExpertFfn));
         double perToken = 8.0 * _m.Hidden + 3.0 * ffn / l.Tp;
-        return new Bytes(PrefillChunkTokens * perToken * ActivationBytes);
+        return new Bytes(PrefillChunkTokens(l) * perToken * ActivationBytes);
     }
 
     /// <summary>Runtime memory: the calibrated reserve (context, communicators) plus fragmentation of the workspace.</summary>
@@ -227,7 +246,7 @@ public sealed partial class InferenceModel
     /// micro-batch.
     /// </summary>
     double MaxPromptsPerIteration(in InferenceLayout l) =>
-        Math.Max(1, Math.Floor(PrefillChunkTokens / UncachedPromptTokens)) * l.DpAttention * l.Pp;
+        Math.Max(1, Math.Floor(PrefillChunkTokens(l) / UncachedPromptTokens)) * l.DpAttention * l.Pp;
 
     /// <summary>One prompt prefilled alone on one attention group through every stage (the queueing-free TTFT).</summary>
     public IterationCost PrefillAlone(in InferenceLayout l)

@@ -68,6 +68,8 @@ public sealed record FrameworkSpec
     /// <summary>Files (or documentation pages) that define the arguments.</summary>
     public required IReadOnlyList<string> Paths { get; init; }
     public required IReadOnlyDictionary<string, ArgumentSpec> Arguments { get; init; }
+    /// <summary>The serving engines this framework ships, with their scheduler defaults (none for training frameworks).</summary>
+    public IReadOnlyList<ServingEngineSpec> Engines { get; init; } = [];
 
     /// <summary>The argument of <paramref name="name"/>, or null when the framework does not document it.</summary>
     public ArgumentSpec? Argument(string name) => Arguments.TryGetValue(name, out var a) ? a : null;

@@ -1,3 +1,4 @@
+using Augur.Domain.Frameworks;
 using Augur.Domain.Hardware;
 
 namespace Augur.Domain.Workloads;
@@ -65,6 +66,11 @@ public sealed record InferenceJob
     public int DraftTokens { get; init; }
     /// <summary>Speculative decoding: per-token acceptance rate α.</summary>
     public double Acceptance { get; init; }
+    /// <summary>
+    /// The serving engine's scheduler limits on this accelerator (inference.engine, vllm by default): its batch cap and
+    /// per-iteration token budget.
+    /// </summary>
+    public ServingLimits Limits { get; init; } = ServingLimits.Default;
     /// <summary>Optional output tokens per second the deployment must serve; <c>plan</c> sizes the GPU count for it.</summary>
     public double? TargetOutputTokensPerSecond { get; init; }
 }

@@ -44,7 +44,7 @@ sealed class ServingSearch(Scenario s, HardwareCalibration calibration)
                 Enumerated++;
                 if (maxConc < 1) { Pruned++; continue; }
                 Fitting++;
-                Sweep(l, mode, Math.Min(maxConc, InferenceModel.MaxSequencesPerAttentionGroup * l.DpAttention));
+                Sweep(l, mode, Math.Min(maxConc, capacity.EngineBatchCap(l)));
             }
         }
     }

@@ -24,8 +24,8 @@ public static class RolloutSimulation
         var options = new SchedulerOptions
         {
             MaxBatchSequences = batch,
-            ChunkTokenBudget = ScenarioSimulation.DefaultChunk(layout, batch),
-            MaxChunkPerSequence = ScenarioSimulation.ChunkPerSequence(layout, ScenarioSimulation.DefaultChunk(layout, batch)),
+            ChunkTokenBudget = ScenarioSimulation.DefaultChunk(model, layout, batch),
+            MaxChunkPerSequence = ScenarioSimulation.ChunkPerSequence(layout, ScenarioSimulation.DefaultChunk(model, layout, batch)),
             Seed = seed,
         };
         var adapter = new InferenceCostAdapter(model, layout, layout.Gpus);

@@ -47,7 +47,7 @@ public static class ScenarioSimulation
 
         int maxBatch = spec.MaxBatch ?? Math.Max(1, estimate.Concurrency);
         // One prefill chunk per attention group and pipeline micro-batch, as the steady-state estimate assumes.
-        int chunk = spec.ChunkTokens ?? DefaultChunk(layout, maxBatch);
+        int chunk = spec.ChunkTokens ?? DefaultChunk(model, layout, maxBatch);
         if (chunk < maxBatch)
             throw new InputException($"simulation.chunk_tokens: must be at least max_batch ({maxBatch}), got {chunk}; every decoding sequence takes one token of the budget");
         var options = new SchedulerOptions
@@ -84,8 +84,8 @@ public static class ScenarioSimulation
     }
 
     /// <summary>One prefill chunk per attention group and pipeline micro-batch, as the steady-state estimate assumes.</summary>
-    public static int DefaultChunk(in InferenceLayout layout, int maxBatch) =>
-        Math.Max(InferenceModel.PrefillChunkTokens * layout.DpAttention * layout.Pp, maxBatch);
+    public static int DefaultChunk(InferenceModel model, in InferenceLayout layout, int maxBatch) =>
+        Math.Max(model.PrefillChunkTokens(layout) * layout.DpAttention * layout.Pp, maxBatch);
 
     /// <summary>Each attention group and pipeline micro-batch has its own chunk of the budget.</summary>
     public static int ChunkPerSequence(in InferenceLayout layout, int chunk) =>

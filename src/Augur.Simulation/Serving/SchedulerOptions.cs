@@ -13,7 +13,7 @@ public sealed record SchedulerOptions
     /// Tokens one iteration may compute, like vLLM's max_num_batched_tokens: each decoding sequence takes one and
     /// prefill chunks fill the rest. Must be at least <see cref="MaxBatchSequences"/>.
     /// </summary>
-    public int ChunkTokenBudget { get; init; } = InferenceModel.PrefillChunkTokens;
+    public int ChunkTokenBudget { get; init; } = Domain.Frameworks.ServingLimits.Default.TokenBudget;
 
     /// <summary>
     /// Most prompt tokens one sequence may prefill in one iteration; null = the whole budget. An engine with

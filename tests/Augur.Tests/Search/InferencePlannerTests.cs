@@ -33,7 +33,7 @@ public class InferencePlannerTests
             foreach (var mode in job.ModeFixed ? [job.Mode] : new[] { ServingMode.Aggregated, ServingMode.Disaggregated })
             {
                 if (mode == ServingMode.Disaggregated && l.Replicas < 2) continue;
-                int cap = Math.Min(capacity.MaxConcurrency(l), InferenceModel.MaxSequencesPerAttentionGroup * l.DpAttention);
+                int cap = Math.Min(capacity.MaxConcurrency(l), capacity.EngineBatchCap(l));
                 foreach (int b in batches(cap))
                 {
                     var e = Model(s, mode, b).Estimate(l, s.Run);

@@ -1,0 +1,57 @@
+using Augur.Domain.Hardware;
+
+namespace Augur.Domain.Frameworks;
+
+/// <summary>
+/// The scheduler limits a serving engine applies to one attention group (one engine instance, or one attention-DP rank)
+/// when the user sets none: the most sequences it runs at once and the tokens one iteration schedules.
+/// </summary>
+/// <param name="Engine">The engine's id (vllm, trtllm, trtllm-bench, sglang).</param>
+/// <param name="MaxBatch">Most concurrent sequences per attention group; null = only the KV cache limits it.</param>
+/// <param name="TokenBudget">Prompt tokens one iteration of one attention group may prefill (the engine's chunk or
+/// max_num_tokens).</param>
+/// <param name="BenchTuning">trtllm-bench's own sizing, which replaces both numbers from the request shape and the KV
+/// cache; null for a fixed engine.</param>
+public sealed record ServingLimits(string Engine, int? MaxBatch, int TokenBudget, BenchTuning? BenchTuning = null)
+{
+    /// <summary>
+    /// `vllm serve` on a GPU of 70 GiB or more other than A100: max_num_seqs 1024, max_num_batched_tokens 8192
+    /// (vllm-project/vllm @ 99d7eb5d vllm/engine/arg_utils.py, EngineArgs._set_default_args). What a job built in code,
+    /// without a catalog, runs with; the catalog's vllm entry gives the same for such a GPU (a test holds them equal).
+    /// </summary>
+    public static readonly ServingLimits Default = new("vllm", 1024, 8192);
+}
+
+/// <summary>
+/// trtllm-bench's sizing when max_batch_size and max_num_tokens are not given (NVIDIA/TensorRT-LLM
+/// tensorrt_llm/bench/build/tuning.py, calc_engine_setting and finetune_setting): requests the KV cache holds at full
+/// length, capped at <paramref name="BatchCap"/> and split over pipeline stages; the token budget is that batch ×
+/// (1 + input/output), capped at <paramref name="TokenCap"/>; both rounded up to the steps the source uses.
+/// </summary>
+public sealed record BenchTuning(int BatchCap, int TokenCap);
+
+/// <summary>One memory tier of an engine's defaults: the first tier a GPU matches gives its limits.</summary>
+/// <param name="BelowGib">The tier holds GPUs with less memory than this (GiB, as the driver reports it); null = any.</param>
+/// <param name="Names">The tier holds GPUs whose id contains one of these (vLLM treats A100 as a small GPU); empty = any.</param>
+public sealed record EngineTier(double? BelowGib, IReadOnlyList<string> Names, int? MaxBatch, int TokenBudget)
+{
+    public bool Holds(Accelerator a) =>
+        (BelowGib is not { } below || a.HbmCapacity.GiB < below)
+        && (Names.Count == 0 || Names.Any(n => a.Id.Contains(n, StringComparison.OrdinalIgnoreCase)));
+}
+
+/// <summary>A serving engine's defaults as the catalog records them, with where they were read.</summary>
+public sealed record ServingEngineSpec
+{
+    public required string Id { get; init; }
+    /// <summary>Repository, commit and file the defaults were read from.</summary>
+    public required string Source { get; init; }
+    /// <summary>Memory tiers, first match wins; the last should hold every GPU.</summary>
+    public required IReadOnlyList<EngineTier> Tiers { get; init; }
+    public BenchTuning? BenchTuning { get; init; }
+
+    /// <summary>The limits this engine applies on <paramref name="a"/>, or null when no tier holds it.</summary>
+    public ServingLimits? For(Accelerator a) =>
+        BenchTuning is { } bench ? new ServingLimits(Id, null, 0, bench)
+        : Tiers.FirstOrDefault(t => t.Holds(a)) is { } tier ? new ServingLimits(Id, tier.MaxBatch, tier.TokenBudget) : null;
+}

@@ -1,0 +1,109 @@
+using Augur.Catalog.Loading;
+using Augur.CostModels.Inference;
+using Augur.Domain;
+using Augur.Domain.Frameworks;
+using Augur.Domain.Hardware;
+using Xunit;
+
+namespace Augur.Tests.Inference;
+
+/// <summary>
+/// Serving engines' scheduler defaults, as read from each engine's source (catalog/frameworks), and trtllm-bench's
+/// sizing rule worked by hand.
+/// </summary>
+public class EngineLimitsTests
+{
+    static ServingLimits Limits(string engine, string accelerator) =>
+        CatalogStore.Default.ServingEngine(engine).For(CatalogStore.Default.Accelerator(accelerator))!;
+
+    [Fact]
+    public void Vllm_serve_gives_large_gpus_1024_sequences_and_8192_tokens_and_a100_the_small_defaults()
+    {
+        // vllm/engine/arg_utils.py @ 99d7eb5d: >= 70 GiB and not 'a100' -> 1024 / 8192; otherwise 256 / 2048.
+        Assert.Equal(new ServingLimits("vllm", 1024, 8192), Limits("vllm", "h100-sxm"));
+        Assert.Equal(new ServingLimits("vllm", 1024, 8192), Limits("vllm", "b200"));
+        Assert.Equal(new ServingLimits("vllm", 256, 2048), Limits("vllm", "a100-sxm-80g"));
+        Assert.Equal(new ServingLimits("vllm", 256, 2048), Limits("vllm", "tpu-v5e"));
+        // The code-built default is vllm serve on a large GPU.
+        Assert.Equal(ServingLimits.Default, Limits("vllm", "h200"));
+    }
+
+    [Fact]
+    public void Trtllm_serve_and_sglang_take_their_own_defaults()
+    {
+        // llm_args.py @ 0004396: max_batch_size 2048, max_num_tokens 8192.
+        Assert.Equal(new ServingLimits("trtllm", 2048, 8192), Limits("trtllm", "h100-sxm"));
+        // server_args.py: chunked_prefill_size 8192 below 160 GiB, 16384 above; no fixed running-request cap.
+        Assert.Equal(new ServingLimits("sglang", null, 8192), Limits("sglang", "h200"));
+        Assert.Equal(new ServingLimits("sglang", null, 16384), Limits("sglang", "b200"));
+    }
+
+    [Fact]
+    public void Unknown_engine_is_refused_in_one_line()
+    {
+        var e = Assert.Throws<InputException>(() => Scenarios.FromYaml("""
+            workload: inference
+            model: llama3.1-8b
+            hardware: h100-sxm
+            cluster: {gpus: 1}
+            inference: {input_tokens: 128, output_tokens: 128, engine: tgi}
+            """));
+        Assert.Contains("unknown engine 'tgi'", e.Message);
+        Assert.Contains("trtllm-bench", e.Message);
+    }
+
+    // Llama 3.1 70B as trtllm-bench sees it: 80 attention layers, 8 KV heads of 128, FP8 KV (1 byte), NVFP4 weights (0.5 byte),
+    // 70.6e9 parameters, on a B200 (180 GiB), kv_cache_free_gpu_mem_fraction 0.95, tp1 pp1.
+    // KV GiB per token = 2 x 80 x 8 x 128 x 1 / 2^30 = 1.52588e-4; engine = 70.6e9 x 0.5 / 2^30 = 32.876 GiB;
+    // cache = (180 - 32.876) x 0.95 = 139.768 GiB.
+    static (int, int) Bench(int input, int output, int pp = 1)
+    {
+        var m = CatalogStore.Default.Model("llama3.1-70b").Spec;
+        return BenchSizing.Settings(new BenchTuning(4096, 32768), m, 70.6e9, CatalogStore.Default.Accelerator("b200"),
+            Precision.FP4, Precision.FP8, 1, pp, 0.95, input, output);
+    }
+
+    [Fact]
+    public void Trtllm_bench_sizes_a_short_request_from_the_kv_cache()
+    {
+        // 128/128: 139.768 / (1.52588e-4 x 256) = 3578.1 requests -> batch 256 x ceil(13.98) = 3584;
+        // tokens min(3578.1 x 2, 32768) = 7156.2 -> 512 x ceil(13.98) = 7168 (above 128 + 3584).
+        Assert.Equal((3584, 7168), Bench(128, 128));
+    }
+
+    [Fact]
+    public void Trtllm_bench_sizes_a_long_prompt_and_keeps_a_whole_prompt_in_one_iteration()
+    {
+        // 2048/128: 139.768 / (1.52588e-4 x 2176) = 420.9 -> batch 128 x 4 = 512; tokens 420.9 x 17 = 7156 -> 7168.
+        Assert.Equal((512, 7168), Bench(2048, 128));
+        // 20000/2000: 41.64 requests -> batch max(64, 32 x 2) = 64; tokens 41.64 x 11 = 458 -> 2048, but chunked prefill
+        // is off, so max_num_tokens is at least the prompt + max_batch_size = 20064.
+        Assert.Equal((64, 20064), Bench(20000, 2000));
+    }
+
+    [Fact]
+    public void Trtllm_bench_caps_the_batch_at_4096_and_splits_it_over_stages()
+    {
+        // 128/128 over two stages: the GPU count doubles the memory (2 x 180 - 32.876) x 0.95 = 310.77 GiB -> 7955.8 requests,
+        // capped at 4096 and split over pp = 2: 2048 per micro-batch; tokens 2048 x 2 = 4096 -> 512 x 8 = 4096.
+        Assert.Equal((2048, 4096), Bench(128, 128, pp: 2));
+    }
+
+    [Fact]
+    public void A_scenario_naming_trtllm_bench_caps_its_batch_with_the_bench_sizing()
+    {
+        var (_, model, layout, estimate) = Scenarios.Serving("""
+            workload: inference
+            model: llama3.1-70b
+            hardware: b200
+            cluster: {gpus: 1}
+            precision: fp4
+            parallelism: {tp: 1, pp: 1}
+            inference: {input_tokens: 2048, output_tokens: 128, kv_precision: fp8, memory_fraction: 0.95, engine: trtllm-bench}
+            """);
+        // At 2048/128 the bench's batch (512, from its own KV estimate) is the cap, and 7168 tokens the prefill budget.
+        Assert.Equal(7168, model.PrefillChunkTokens(layout));
+        Assert.True(estimate.Concurrency <= model.EngineBatchCap(layout));
+        Assert.Equal(512, model.EngineBatchCap(layout));
+    }
+}
