@@ -23,8 +23,9 @@ public class KernelValidationTests
     [Fact]
     public void Every_set_ships_with_its_provenance_and_every_table()
     {
-        Assert.Equal(["h100-2026-11-26", "h100-2026-11-26b", "h200-2026-11-26", "h200-2026-11-26b"], Catalog.Measurements.Select(s => s.Id));
-        foreach (var s in Catalog.Measurements)
+        Assert.Equal(["b200-aiconfigurator-trtllm-1.2.0rc5", "h100-2026-11-26", "h100-2026-11-26b", "h200-2026-11-26", "h200-2026-11-26b",
+            "h200-aiconfigurator-trtllm-1.2.0rc5"], Catalog.Measurements.Select(s => s.Id));
+        foreach (var s in Catalog.Measurements.Where(s => !s.Id.Contains("aiconfigurator", StringComparison.Ordinal)))
         {
             Assert.StartsWith("measured on", s.Source);
             Assert.Contains("tools/measure/hopper_kernels.py", s.Source);
@@ -204,13 +205,35 @@ public class KernelValidationTests
         var (code, output, _) = CliTests.Run("validate", "--json", "--kernels");
         Assert.Equal(0, code);
         var kernels = JsonDocument.Parse(output).RootElement.GetProperty("kernels");
-        Assert.Equal(4, kernels.GetArrayLength());
-        var h100 = kernels[0];
+        Assert.Equal(6, kernels.GetArrayLength());
+        var h100 = kernels.EnumerateArray().Single(k => k.GetProperty("id").GetString() == "h100-2026-11-26");
         Assert.Equal("h100-sxm", h100.GetProperty("accelerator").GetString());
         Assert.Contains(h100.GetProperty("groups").EnumerateArray(), g => g.GetProperty("group").GetString() == "gemm fp8");
         Assert.True(h100.GetProperty("kernels").GetArrayLength() > 250);
         var (_, table, _) = CliTests.Run("validate");
         Assert.Contains("kernels measured on NVIDIA H100 80GB HBM3", table);
         Assert.Contains("sustained bf16 8192³ GEMM", table);
+    }
+
+    [Fact]
+    public void The_serving_configurators_tables_ship_with_their_source_and_show_nvfp4_linears_far_below_the_calibrated_rate()
+    {
+        // ai-dynamo/aiconfigurator @ 095f58a5, TensorRT-LLM 1.2.0rc5 Linear layers: 7 (n, k) x 8 m in BF16, FP8 and NVFP4 on
+        // B200, BF16 and FP8 on H200 (its table has no NVFP4).
+        foreach (var (id, rows) in new[] { ("b200-aiconfigurator-trtllm-1.2.0rc5", 168), ("h200-aiconfigurator-trtllm-1.2.0rc5", 112) })
+        {
+            var set = Catalog.Measurements.Single(s => s.Id == id);
+            Assert.Contains("ai-dynamo/aiconfigurator @ 095f58a51c4ca8e61b66ec108d86f223f8d559ce", set.Source);
+            Assert.Equal(rows, set.Gemms.Count);
+            Assert.Empty(set.FittedGroups);
+        }
+        // 8192^3 NVFP4 on B200: the roofline at the calibrated 0.72 of 9000 TFLOP/s is 2·8192³ / 6.48e15 = 0.16968 ms, plus
+        // Blackwell's 4 us per kernel = 0.17368 ms; TensorRT-LLM's Linear (input quantization included) took 0.287385 ms
+        // (gemm.csv line 137: 3826 TFLOP/s, 0.425 of the dense peak), so the roofline is 39.6% fast.
+        var v = For("b200-aiconfigurator-trtllm-1.2.0rc5");
+        var r = v.Results.Single(x => x.Group == "gemm fp4" && x.Label.StartsWith("m=8192 n=8192 k=8192", StringComparison.Ordinal));
+        Assert.Equal(2.0 * Math.Pow(8192, 3) / (9000e12 * 0.72) + 4e-6, r.Predicted.Value, 1e-9);
+        Assert.Equal(2.87385e-4, r.Measured.Value, 1e-10);
+        Assert.Equal(-0.396, r.Predicted.Value / r.Measured.Value - 1, 3);
     }
 }
