@@ -24,6 +24,8 @@ public enum Bottleneck
     CrossSite,
     /// <summary>Waiting on activation copies to and from host memory.</summary>
     HostOffload,
+    /// <summary>Waiting on the host to issue eager work (kernel launches and the Python around them).</summary>
+    HostIssue,
 }
 
 public static class BottleneckNames
@@ -47,6 +49,7 @@ public static class BottleneckNames
         Bottleneck.Optimizer => "optimizer",
         Bottleneck.CrossSite => "wan_comm",
         Bottleneck.HostOffload => "host_offload",
+        Bottleneck.HostIssue => "host_issue",
         _ => throw new ArgumentOutOfRangeException(nameof(b), b, null),
     };
 }

@@ -23,8 +23,19 @@ public static class CalibrationReader
         RuntimeReserve = Bytes.FromGiB(n.Number("runtime_reserve_gib")),
         Fragmentation = n.Number("fragmentation"),
         ServingIterationOverhead = Seconds.FromMilliseconds(n.Number("serving_iteration_overhead_ms")),
+        Host = n.OptionalMapping("host_issue") is { } h ? Host(h) : null,
         Sources = HardwareReader.Sources(n),
         Notes = n.OptionalString("notes") ?? "",
+    };
+
+    /// <summary><c>host_issue: {attention_forward_us, router_forward_us, exchange_forward_us, expert_forward_us, gemm_call_us}</c>.</summary>
+    static HostIssue Host(MappingNode h) => new()
+    {
+        AttentionForward = Seconds.FromMicroseconds(h.Number("attention_forward_us")),
+        RouterForward = Seconds.FromMicroseconds(h.Number("router_forward_us")),
+        ExchangeForward = Seconds.FromMicroseconds(h.Number("exchange_forward_us")),
+        ExpertForward = Seconds.FromMicroseconds(h.Number("expert_forward_us")),
+        GemmCall = Seconds.FromMicroseconds(h.Number("gemm_call_us")),
     };
 
     static TierCalibration Tier(MappingNode n) =>

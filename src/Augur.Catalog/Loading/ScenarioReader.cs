@@ -15,7 +15,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
     static readonly string[] TopKeys = ["name", "workload", "model", "hardware", "system", "cluster", "precision", "parallelism", "training", "inference", "simulation", "rl", "run", "objective", "measured", "source", "id", "notes"];
     static readonly string[] ClusterKeys = ["gpus", "scale_up_domain", "scale_up_bandwidth", "scale_out_bandwidth", "in_network_reduction", "sites", "wan_bandwidth", "wan_latency_ms"];
     static readonly string[] LayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "microbatch", "recompute", "dp_attention", "fsdp", "ep_overlap"];
-    static readonly string[] TrainingKeys = ["seq_len", "global_batch", "tokens", "flops", "attention", "overlap_dp", "routing", "cross_site", "diloco", "mtp_layers", "grad_precision", "offload_layers", "fused_cross_entropy", "capacity_factor", "remat", "vocab_tiling"];
+    static readonly string[] TrainingKeys = ["seq_len", "global_batch", "tokens", "flops", "attention", "overlap_dp", "routing", "cross_site", "diloco", "mtp_layers", "grad_precision", "offload_layers", "fused_cross_entropy", "capacity_factor", "remat", "vocab_tiling", "cuda_graphs"];
     static readonly string[] DiLoCoKeys = ["inner_steps", "outer_bits", "fragments", "overlap_steps"];
     static readonly string[] InferenceKeys = ["input_tokens", "output_tokens", "input_tokens_cv", "output_tokens_cv", "concurrency", "kv_precision", "expert_precision", "weight_precision", "expert_weight_precision", "prefix_hit_rate", "mode", "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "memory_fraction", "draft_tokens", "acceptance", "target_output_tokens_per_s", "routing", "engine"];
     static readonly string[] RunKeys = ["usd_per_gpu_hour", "gpu_mtbf_hours", "checkpoint_write_s", "restart_s", "power_utilization", "pue"];
@@ -332,21 +332,30 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
     }
 
     /// <summary>
+    /// A setting given as names, in a list or joined with '+' or ',', lower-cased; null when absent. <paramref name="listHint"/>
+    /// answers a list item that is not a name, <paramref name="formHint"/> a value of another form.
+    /// </summary>
+    static List<string>? NameList(MappingNode n, string key, string listHint, string formHint)
+    {
+        string path = n.Path + "." + key;
+        IEnumerable<string>? names = n.Get(key) switch
+        {
+            null => null,
+            ScalarNode { Text: { } t } => t.Split(['+', ','], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+            SequenceNode seq => seq.Items.Select(i => i is ScalarNode { Text: { } t } ? t : throw new InputException($"{path}: {listHint}")),
+            _ => throw new InputException($"{path}: {formHint}"),
+        };
+        return names?.Select(name => name.ToLowerInvariant()).ToList();
+    }
+
+    /// <summary>
     /// parallelism.recompute: none | selective | full, or Megatron-core module names as a list or joined with '+' or ','
     /// (core_attn, mla_up_proj, layernorm, moe_act, mlp, moe, shared_experts).
     /// </summary>
     static Recompute? ReadRecompute(MappingNode p)
     {
         string path = p.Path + ".recompute";
-        IEnumerable<string>? names = p.Get("recompute") switch
-        {
-            null => null,
-            ScalarNode { Text: { } t } => t.Split(['+', ','], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
-            SequenceNode seq => seq.Items.Select(i => i is ScalarNode { Text: { } t } ? t : throw new InputException($"{path}: list module names, e.g. [mla_up_proj, mlp]")),
-            _ => throw new InputException($"{path}: use none, selective, full or a list of modules such as [mla_up_proj, mlp]"),
-        };
-        if (names is null) return null;
-        var list = names.Select(n => n.ToLowerInvariant()).ToList();
+        if (NameList(p, "recompute", "list module names, e.g. [mla_up_proj, mlp]", "use none, selective, full or a list of modules such as [mla_up_proj, mlp]") is not { } list) return null;
         if (list.Count == 0) throw new InputException($"{path}: the list is empty; use none, or name modules such as [mla_up_proj, mlp]");
         if (list.Count == 1)
         {
@@ -403,6 +412,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
             ExpertCapacityFactor = ReadCapacityFactor(t),
             Remat = ReadRemat(t),
             LogitChunks = t.OptionalInteger("vocab_tiling", 1, 1024, "MaxText's num_vocab_tiling splits the logits into a few chunks (its 405B recipes use 4)") ?? 1,
+            CudaGraphs = ReadCudaGraphs(t),
         };
     }
 
@@ -450,6 +460,34 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
         if (t.OptionalNumber("capacity_factor") is not { } cf) return null;
         return cf is > 0 and <= InputLimits.MaxCapacityFactor ? cf
             : throw new InputException($"{t.Path}.capacity_factor: {cf.ToString(System.Globalization.CultureInfo.InvariantCulture)} is not a capacity factor; use a number in (0, {InputLimits.MaxCapacityFactor}] (MaxText's recipes use 1.0-1.25), or leave the key out for a dropless dispatcher");
+    }
+
+    /// <summary>
+    /// training.cuda_graphs: none (Megatron's default), full (the local implementation's full_iteration), or Transformer
+    /// Engine's per-layer scopes as a list or joined with '+' or ',' (attn, mlp, moe_router, moe_preprocess), checked as
+    /// Megatron-core checks them (transformer_config.py @ core_v0.16.0).
+    /// </summary>
+    static CudaGraphScopes ReadCudaGraphs(MappingNode t)
+    {
+        string path = t.Path + ".cuda_graphs";
+        if (NameList(t, "cuda_graphs", "list scopes, e.g. [attn, moe_router, moe_preprocess]", "use none, full or a list of scopes such as [attn, moe_router, moe_preprocess]") is not { } list)
+            return CudaGraphScopes.None;
+        if (list.Count == 0) throw new InputException($"{path}: the list is empty; use none, full, or name scopes such as [attn, moe_router]");
+        if (list.Count == 1 && list[0] is "none" or "off" or "false") return CudaGraphScopes.None;
+        if (list.Count == 1 && list[0] is "full" or "full_iteration") return CudaGraphScopes.FullIteration;
+        var scopes = CudaGraphScopes.None;
+        foreach (var n in list)
+        {
+            if (n is "none" or "full" or "full_iteration")
+                throw new InputException($"{path}: '{n}' is a whole setting and cannot be listed with scopes; list scopes only");
+            if (n == "moe")
+                throw new InputException($"{path}: Megatron captures the whole MoE layer only with drop-and-pad routing, and Augur models dropless MoE; use [moe_router, moe_preprocess]");
+            scopes |= CudaGraphNames.Scope(n) ?? throw new InputException(
+                $"{path}: unknown scope '{n}'; {(Suggest.Nearest(n, [.. CudaGraphNames.ScopeNames, "none", "full"]) is { } near ? $"did you mean '{near}'? " : "")}use none, full or scopes from {string.Join(", ", CudaGraphNames.ScopeNames)}");
+        }
+        if ((scopes & CudaGraphScopes.MoePreprocess) != 0 && (scopes & CudaGraphScopes.MoeRouter) == 0)
+            throw new InputException($"{path}: moe_preprocess is captured only with moe_router (Megatron-core's rule); add moe_router");
+        return scopes;
     }
 
     /// <summary>

@@ -34,6 +34,9 @@ public readonly record struct PassCost
     /// <summary>Time the GPU waits on the host (the MoE dispatcher's token-count sync), forward and any recompute.</summary>
     public Seconds HostStall { get; init; }
 
+    /// <summary>Time the GPU waits for the host to issue the pass's work (<see cref="HostIssueCost"/>); not part of <see cref="Layers"/>.</summary>
+    public Seconds HostWait { get; init; }
+
     /// <summary>Compute time of the layers in the pass (head excluded).</summary>
     public Seconds Layers => Gemm + Attention + Elementwise + HostStall;
 }

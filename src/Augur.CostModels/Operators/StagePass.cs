@@ -32,6 +32,8 @@ public readonly record struct StagePass
     public int StageGpus { get; init; }
     /// <summary>How the MoE layers send tokens to the ranks holding their experts; null when no exchange is needed.</summary>
     public TokenExchange? Experts { get; init; }
+    /// <summary>The host's time to issue the pass's work in eager training; default (none) for serving engines.</summary>
+    public HostIssueCost Host { get; init; }
 }
 
 /// <summary>

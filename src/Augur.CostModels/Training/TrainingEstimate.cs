@@ -23,8 +23,10 @@ public readonly record struct StepBreakdown
     public Seconds? CrossSite { get; init; }
     /// <summary>Exposed activation copies to and from host memory; null when no activation is offloaded (and then not listed).</summary>
     public Seconds? HostOffload { get; init; }
+    /// <summary>The GPU's wait on the host to issue eager work (<see cref="Operators.HostIssueCost"/>); null when none (and then not listed).</summary>
+    public Seconds? HostIssue { get; init; }
 
-    public Seconds Total => Compute + Bubble + TensorParallel + ContextParallel + ExpertParallel + PipelineP2P + DataParallel + Optimizer + (CrossSite ?? Seconds.Zero) + (HostOffload ?? Seconds.Zero);
+    public Seconds Total => Compute + Bubble + TensorParallel + ContextParallel + ExpertParallel + PipelineP2P + DataParallel + Optimizer + (CrossSite ?? Seconds.Zero) + (HostOffload ?? Seconds.Zero) + (HostIssue ?? Seconds.Zero);
 
     /// <summary>The parts in a fixed order with stable names (used by reports and JSON).</summary>
     public IEnumerable<(string Name, Seconds Time)> Parts()
@@ -45,6 +47,7 @@ public readonly record struct StepBreakdown
         yield return (Bottleneck.Optimizer, Optimizer);
         if (CrossSite is { } wan) yield return (Bottleneck.CrossSite, wan);
         if (HostOffload is { } offload) yield return (Bottleneck.HostOffload, offload);
+        if (HostIssue is { } host) yield return (Bottleneck.HostIssue, host);
     }
 
     /// <summary>The largest part, compute named as <see cref="Bottleneck.Compute"/>.</summary>

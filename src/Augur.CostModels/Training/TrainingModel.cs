@@ -34,6 +34,7 @@ public sealed class TrainingModel
     readonly int _sites;
     readonly AttendedKeys _keys;
     readonly QuantizationTraffic _quantization;
+    readonly HostIssueCost _host;
 
     public TrainingModel(ModelSpec model, Cluster cluster, TrainingJob job, HardwareCalibration calibration)
     {
@@ -52,6 +53,7 @@ public sealed class TrainingModel
         _params = ParameterCounter.Count(model);
         Flops = FlopCounter.ForSequence(model, job.SeqLen);
         _keys = AttentionSpan.Causal(model, job.SeqLen);
+        _host = HostIssueCost.For(calibration.Host, job.CudaGraphs);
         _modelFlopsPerStep = (Flops.Training + 3 * MtpForwardFlopsPerToken(model, Flops) * job.MtpLayers) * job.TokensPerStep;
     }
 
@@ -140,6 +142,7 @@ public sealed class TrainingModel
                 TokensPerRank = tokens / (l.Sp ? l.Tp : 1), Copies = ExpertCapacity.RowsPerToken(routed, _job), Ranks = l.Ep, Stride = l.Etp,
                 DispatchBytesPerElement = _activationBytes, Busiest = imbalance,
             } : null,
+            Host = _host,
         }, ref perLayer);
         double gemm = pass.Gemm.Value, attention = pass.Attention.Value, elementwise = pass.Elementwise.Value;
         double stageCompute = pass.Layers.Value; // with the MoE dispatcher's host stalls
@@ -157,7 +160,9 @@ public sealed class TrainingModel
 
         double expertStep = !l.OverlapExperts ? epComm * m
             : ExpertOverlap.PerStep(epComm, criticalCompute, m, ExpertOverlap.LostShare(Cluster.Accelerator.Sms, (gemm + attention) / Math.Max(1e-30, stageCompute)));
-        double perMicroBatch = criticalCompute + tpComm + cpComm + expertStep / m + ppComm;
+        // The GPU's wait on the host to issue the stage's work (eager training; none with a full-iteration CUDA graph).
+        double hostWait = pass.HostWait.Value;
+        double perMicroBatch = criticalCompute + hostWait + tpComm + cpComm + expertStep / m + ppComm;
         double bubble = (l.Pp - 1.0) / l.Vp * perMicroBatch;
         // The pass splits into forward and backward as the critical stage's compute does (recomputation runs in the
         // backward; the output layer's forward is a third of its time).
@@ -175,6 +180,7 @@ public sealed class TrainingModel
             ContextParallel = new(cpComm * m), ExpertParallel = new(expertStep), PipelineP2P = new(ppComm * m),
             DataParallel = new(dpComm), Optimizer = new(optimizer),
             HostOffload = OffloadSeconds(l, pass.Forward.Total.Value, stageCompute - pass.Forward.Total.Value, m),
+            HostIssue = hostWait > 0 ? new Seconds(hostWait * m) : null,
         };
         CrossSiteEstimate? crossSite = null;
         if (_sites > 1)

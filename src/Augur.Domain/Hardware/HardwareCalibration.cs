@@ -42,6 +42,8 @@ public sealed record HardwareCalibration
     public required double Fragmentation { get; init; }
     /// <summary>Fixed time per serving iteration outside kernels (scheduler, sampling, launch) with CUDA graphs.</summary>
     public required Seconds ServingIterationOverhead { get; init; }
+    /// <summary>Host time eager training spends issuing each layer's work; null where not measured (then not modelled).</summary>
+    public HostIssue? Host { get; init; }
     public required IReadOnlyList<string> Sources { get; init; }
     public string Notes { get; init; } = "";
 

@@ -65,6 +65,8 @@ public sealed record TrainingJob
     /// batch-sequence axis and the cross entropy computed chunk by chunk), so one chunk's logits are held at a time. 1 = all at once.
     /// </summary>
     public int LogitChunks { get; init; } = 1;
+    /// <summary>What the run captures in CUDA graphs (Megatron-core cuda_graph_impl/cuda_graph_scope); none by default.</summary>
+    public CudaGraphScopes CudaGraphs { get; init; }
 
     public double TokensPerStep => (double)SeqLen * GlobalBatch;
 }
