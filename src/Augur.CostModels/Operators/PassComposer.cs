@@ -131,7 +131,9 @@ public sealed class PassComposer
         var head = per.Head;
         var headTime = head.Total * (p.Backward ? 3 : 1);
 
-        double tensorParallel = TensorParallel(p, per.TpCollective, layers, full), expertParallel = ExpertParallel(p, full);
+        // One MoE layer's dispatch plus combine in one direction on a free link, computed once for both uses.
+        double exchange = moe > 0 && p.Experts is { } routed ? Exchange(routed) : 0;
+        double tensorParallel = TensorParallel(p, per.TpCollective, layers, full), expertParallel = ExpertParallel(p, exchange, full);
         return new PassCost
         {
             Forward = fwd, Gemm = new Seconds(gemm), Attention = new Seconds(attention), Elementwise = new Seconds(elementwise), HostStall = new Seconds(hostStall),
@@ -140,7 +142,7 @@ public sealed class PassComposer
             ContextParallel = new Seconds(ContextParallel(p, shape, denseLayer, moeLayer, attentionBackward, full)),
             ExpertParallel = new Seconds(expertParallel),
             PipelineP2P = new Seconds(PipelineP2P(p, shape)),
-            HostWait = new Seconds(HostWait(p, per, denseLayer, moeLayer, gemm + attention + elementwise + hostStall - fwd.Total.Value, tensorParallel, expertParallel, full)),
+            HostWait = new Seconds(HostWait(p, per, denseLayer, moeLayer, gemm + attention + elementwise + hostStall - fwd.Total.Value, tensorParallel, expertParallel, exchange, full)),
         };
     }
 
@@ -148,12 +150,13 @@ public sealed class PassComposer
     /// The GPU's wait on the host (<see cref="HostIssueCost.Wait"/>), against the GPU's own time per layer forward and
     /// over the backward: compute, and the TP and EP collectives its stream runs.
     /// </summary>
-    double HostWait(in StagePass p, in LayerCosts per, in LayerTime denseLayer, in LayerTime moeLayer, double backwardCompute, double tensorParallel, double expertParallel, bool full)
+    double HostWait(in StagePass p, in LayerCosts per, in LayerTime denseLayer, in LayerTime moeLayer, double backwardCompute, double tensorParallel, double expertParallel,
+        double exchange, bool full)
     {
         if (!p.Host.Modelled) return 0;
         int dense = p.DenseLayers, moe = p.MoeLayers;
         double tpForward = per.TpCollective * TpCollectivesPerLayer;
-        double exchangeForward = moe > 0 ? ExpertExchangePerLayer(p) : 0;
+        double exchangeForward = p.Experts is { } x ? exchange / (1 - Math.Clamp(x.LinkShare, 0, 0.9)) : 0;
         double backwardComm = tensorParallel - tpForward * (dense + moe) + expertParallel - exchangeForward * moe;
         return p.Host.Wait(dense, moe, p.Shape.ExpertsTouched, denseLayer.Total.Value + tpForward, moeLayer.Total.Value + tpForward + exchangeForward,
             backwardCompute + backwardComm, p.Backward, full);
@@ -208,16 +211,12 @@ public sealed class PassComposer
     /// Dispatch plus combine per MoE layer per direction (and again when the MoE block is recomputed), at the
     /// busiest rank's load, over the share of the link other traffic leaves.
     /// </summary>
-    double ExpertParallel(in StagePass p, bool full)
+    double ExpertParallel(in StagePass p, double exchange, bool full)
     {
         if (p.MoeLayers <= 0 || p.Experts is not { } x) return 0;
         int passes = !p.Backward ? 1 : full || (p.Recompute & Recompute.Moe) != 0 || p.Remat is not null ? 3 : 2;
-        return p.MoeLayers * Exchange(x) * passes / (1 - Math.Clamp(x.LinkShare, 0, 0.9));
+        return p.MoeLayers * exchange * passes / (1 - Math.Clamp(x.LinkShare, 0, 0.9));
     }
-
-    /// <summary>One MoE layer's dispatch plus combine in one direction, over the share of the link other traffic leaves.</summary>
-    double ExpertExchangePerLayer(in StagePass p) =>
-        p.Experts is { } x ? Exchange(x) / (1 - Math.Clamp(x.LinkShare, 0, 0.9)) : 0;
 
     /// <summary>Dispatch plus combine of one MoE layer in one direction on a free link.</summary>
     double Exchange(in TokenExchange x)
