@@ -12,8 +12,9 @@ public sealed partial class ScenarioReader
     static readonly string[] RlKeys = ["algorithm", "prompts_per_step", "samples_per_prompt", "prompt_tokens", "response_tokens", "verifier", "placement", "staleness", "generator", "trainer", "steps", "critic", "dynamic_sampling"];
     static readonly string[] RlLengthKeys = ["mean", "spread", "max"];
     static readonly string[] GeneratorKeys = ["gpus", "tp", "pp", "ep", "dp_attention", "mode", "prefill_gpus", "decode_gpus", "precision", "kv_precision", "memory_fraction", "hardware", "cluster", "usd_per_gpu_hour"];
-    static readonly string[] TrainerKeys = ["gpus", "tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "fsdp", "microbatch", "recompute", "offload_weights", "global_batch",
-        "gather_weights"];
+    static readonly string[] TrainingLayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "fsdp", "microbatch", "recompute"];
+    static readonly string[] TrainerKeys = ["gpus", .. TrainingLayoutKeys, "offload_weights", "global_batch", "gather_weights"];
+    static readonly string[] CriticKeys = ["model", "gpus", .. TrainingLayoutKeys];
     static readonly string[] VerifierKeys = ["kind", "cpu_seconds", "cpu_cores", "latency_s", "concurrency", "model", "gpus", "tp", "colocated", "share"];
 
     /// <summary>An RL scenario ranks by samples per second (throughput) or by dollars per step (cost).</summary>
@@ -65,14 +66,16 @@ public sealed partial class ScenarioReader
         var (verifier, moreVerifiers) = ReadVerifiers(r, baseDirectory);
         if (verifier.OwnGpus >= cluster.Gpus)
             throw new InputException($"{path}.verifier.gpus: the reward model's {verifier.OwnGpus} GPUs leave none of the cluster's {cluster.Gpus} for generators and trainer; lower it, set colocated: true, or raise cluster.gpus");
-        var (generatorGpus, trainerGpus) = PoolSizes(r, placement, cluster.Gpus, verifier.OwnGpus);
+        var critic = ReadCritic(r, algorithm, baseDirectory);
+        int criticGpus = CriticGpus(r, placement);
+        var (generatorGpus, trainerGpus) = PoolSizes(r, placement, cluster.Gpus, verifier.OwnGpus, criticGpus);
         if (placement != RlPlacement.Colocated && r.OptionalMapping("trainer")?.OptionalBool("offload_weights") == true)
             throw new InputException($"{path}.trainer.offload_weights: only a colocated trainer hands its GPUs to the generators; remove it or set placement: colocated");
         return new RlJob
         {
             Algorithm = algorithm, PromptsPerStep = prompts, SamplesPerPrompt = group, Prompt = prompt, Response = response,
             Verifier = verifier, MoreVerifiers = moreVerifiers,
-            Critic = ReadCritic(r, algorithm, baseDirectory), FilteredFraction = ReadDynamicSampling(r),
+            Critic = critic, CriticLayout = ReadCriticLayout(r, trainerGpus, criticGpus), FilteredFraction = ReadDynamicSampling(r),
             Placement = placement, Staleness = staleness ?? (placement == RlPlacement.Asynchronous ? 1 : 0),
             Generator = ReadGenerator(r.Mapping("generator"), generatorGpus) with { OwnHardware = ReadGeneratorHardware(r.Mapping("generator"), placement, generatorGpus, model) },
             Trainer = ReadTrainer(r.Mapping("trainer"), trainerGpus),
@@ -81,20 +84,25 @@ public sealed partial class ScenarioReader
     }
 
     /// <summary>
-    /// Colocated pools are the whole cluster; separate pools must be given and together fit in it. A reward model on
-    /// GPUs of its own (<paramref name="verifierGpus"/>) takes them out of the cluster first.
+    /// Colocated pools are the whole cluster; separate pools must be given and together fit in it. A reward model or a
+    /// critic on GPUs of its own (<paramref name="verifierGpus"/>, <paramref name="criticGpus"/>) takes them out of the
+    /// cluster first.
     /// </summary>
-    static (int Generator, int Trainer) PoolSizes(MappingNode r, RlPlacement placement, int clusterGpus, int verifierGpus)
+    static (int Generator, int Trainer) PoolSizes(MappingNode r, RlPlacement placement, int clusterGpus, int verifierGpus, int criticGpus)
     {
-        int gpus = clusterGpus - verifierGpus;
-        string cluster = verifierGpus > 0 ? $"the cluster's {clusterGpus} GPUs less the reward model's {verifierGpus}" : $"the {gpus} GPUs of the cluster";
+        int taken = verifierGpus + criticGpus;
+        int gpus = clusterGpus - taken;
+        if (gpus < 1)
+            throw new InputException($"{r.Path}.critic.gpus: the critic's {criticGpus} GPUs{(verifierGpus > 0 ? $" and the reward model's {verifierGpus}" : "")} leave none of the cluster's {clusterGpus} for generators and trainer; lower it or raise cluster.gpus");
+        string less = string.Join(" and ", new[] { verifierGpus > 0 ? $"the reward model's {verifierGpus}" : null, criticGpus > 0 ? $"the critic's {criticGpus}" : null }.OfType<string>());
+        string cluster = taken > 0 ? $"the cluster's {clusterGpus} GPUs less {less}" : $"the {gpus} GPUs of the cluster";
         int? g = r.OptionalMapping("generator")?.OptionalInteger("gpus", 1, InputLimits.MaxGpus, GpusReason);
         int? t = r.OptionalMapping("trainer")?.OptionalInteger("gpus", 1, InputLimits.MaxGpus, GpusReason);
         if (placement == RlPlacement.Colocated)
         {
             foreach (var (side, n) in new[] { ("generator", g), ("trainer", t) })
                 if (n is { } x && x != gpus)
-                    throw new InputException(verifierGpus > 0
+                    throw new InputException(taken > 0
                         ? $"{r.Path}.{side}.gpus: colocated generation and training share all {gpus} GPUs left ({cluster}), got {x}; remove it or set placement: disaggregated"
                         : $"{r.Path}.{side}.gpus: colocated generation and training share all {gpus} GPUs of the cluster, got {x}; remove it or set placement: disaggregated");
             return (gpus, gpus);
@@ -125,14 +133,43 @@ public sealed partial class ScenarioReader
     ModelSpec? ReadCritic(MappingNode r, RlAlgorithm algorithm, string? baseDirectory)
     {
         if (r.OptionalMapping("critic") is not { } c) return null;
-        c.RequireOnly("model");
+        c.RequireOnly(CriticKeys);
         if (algorithm != RlAlgorithm.Ppo)
             throw new InputException($"{c.Path}: only ppo trains a critic; remove it or set algorithm: ppo");
+        if (!c.Has("model")) return null;
         try { return ReadModel(c, baseDirectory); }
         catch (InputException e) when (!e.Message.StartsWith(c.Path, StringComparison.Ordinal))
         {
             throw new InputException($"{c.Path}.model: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// GPUs of the critic's own pool (<c>critic.gpus</c>, OpenRLHF's <c>--critic.num_nodes</c> × <c>num_gpus_per_node</c>);
+    /// 0 when it shares the trainer's. OpenRLHF puts every model on the generators' GPUs when it colocates them
+    /// (<c>--train.colocate_all</c>), so a critic pool of its own needs separate pools.
+    /// </summary>
+    static int CriticGpus(MappingNode r, RlPlacement placement)
+    {
+        if (r.OptionalMapping("critic") is not { } c || !c.Has("gpus")) return 0;
+        int gpus = c.OptionalInteger("gpus", 1, InputLimits.MaxGpus, GpusReason)!.Value;
+        if (placement == RlPlacement.Colocated)
+            throw new InputException($"{c.Path}.gpus: a colocated pool runs every model on the same GPUs (OpenRLHF --train.colocate_all); remove critic.gpus to lay the critic out on the trainer's GPUs, or set placement: disaggregated");
+        return gpus;
+    }
+
+    /// <summary>
+    /// The critic's own layout (<c>critic: {tp, pp, dp, ...}</c>, as the trainer's): on its own pool when it has
+    /// <c>gpus</c>, else on the trainer's GPUs; null without layout keys (the trainer's layout).
+    /// </summary>
+    static RlCriticLayout? ReadCriticLayout(MappingNode r, int trainerGpus, int criticGpus)
+    {
+        if (r.OptionalMapping("critic") is not { } c || !c.Entries.Keys.Any(k => k != "model")) return null;
+        bool own = criticGpus > 0;
+        int gpus = own ? criticGpus : trainerGpus;
+        var layout = ReadPoolLayout(c, gpus, own ? "the critic" : "the trainer's pool (where the critic runs)",
+            own ? "critic.gpus" : "trainer.gpus (or give the critic GPUs of its own, critic.gpus)", "model", "gpus");
+        return new RlCriticLayout(gpus, layout, own);
     }
 
     /// <summary>
@@ -268,17 +305,29 @@ public sealed partial class ScenarioReader
     static RlTrainer ReadTrainer(MappingNode t, int gpus)
     {
         t.RequireOnly(TrainerKeys);
-        var layout = ReadLayout(new MappingNode(t.Path, t.Entries.Where(e => e.Key is not ("gpus" or "offload_weights" or "global_batch" or "gather_weights")).ToDictionary()));
-        long inner = (long)(layout.Tp ?? 1) * (layout.Pp ?? 1) * (layout.Cp ?? 1);
-        if (layout.Dp is { } dp && inner * dp != gpus)
-            throw new InputException($"{t.Path}: tp×pp×cp×dp = {layout.Tp ?? 1}×{layout.Pp ?? 1}×{layout.Cp ?? 1}×{dp} = {inner * dp}, but the trainer has {gpus} GPUs; make the degrees multiply to {gpus}");
-        if (gpus % inner != 0)
-            throw new InputException($"{t.Path}: tp×pp×cp = {inner} does not divide the trainer's {gpus} GPUs; change the degrees or trainer.gpus");
+        var layout = ReadPoolLayout(t, gpus, "the trainer", "trainer.gpus", "gpus", "offload_weights", "global_batch", "gather_weights");
         return new RlTrainer
         {
-            Gpus = gpus, Layout = layout with { Dp = (int)(gpus / inner) }, OffloadWeights = t.OptionalBool("offload_weights") ?? false,
+            Gpus = gpus, Layout = layout, OffloadWeights = t.OptionalBool("offload_weights") ?? false,
             GlobalBatch = t.OptionalInteger("global_batch", 1, InputLimits.MaxSequences, "samples per optimizer step"),
             GatherWeights = t.OptionalBool("gather_weights") ?? false,
         };
+    }
+
+    /// <summary>
+    /// A training layout on a pool of <paramref name="gpus"/> GPUs (the keys of <paramref name="node"/> but
+    /// <paramref name="notLayout"/>), its dp completing the pool.
+    /// </summary>
+    /// <param name="pool">The pool in a message, e.g. "the trainer".</param>
+    /// <param name="resize">What to change instead of the degrees, e.g. "trainer.gpus".</param>
+    static LayoutSpec ReadPoolLayout(MappingNode node, int gpus, string pool, string resize, params string[] notLayout)
+    {
+        var layout = ReadLayout(new MappingNode(node.Path, node.Entries.Where(e => !notLayout.Contains(e.Key)).ToDictionary()));
+        long inner = (long)(layout.Tp ?? 1) * (layout.Pp ?? 1) * (layout.Cp ?? 1);
+        if (layout.Dp is { } dp && inner * dp != gpus)
+            throw new InputException($"{node.Path}: tp×pp×cp×dp = {layout.Tp ?? 1}×{layout.Pp ?? 1}×{layout.Cp ?? 1}×{dp} = {inner * dp}, but {pool} has {gpus} GPUs; make the degrees multiply to {gpus}");
+        if (gpus % inner != 0)
+            throw new InputException($"{node.Path}: tp×pp×cp = {inner} does not divide the {gpus} GPUs of {pool}; change the degrees or {resize}");
+        return layout with { Dp = (int)(gpus / inner) };
     }
 }

@@ -64,9 +64,11 @@ public sealed record RlEstimate
     public required RlPool Trainer { get; init; }
     /// <summary>A reward model on GPUs of its own while scoring; null when the verifier has none.</summary>
     public RlPool? Verifier { get; init; }
+    /// <summary>A PPO critic on GPUs of its own while scoring and training; null when it shares the trainer's.</summary>
+    public RlPool? CriticPool { get; init; }
     /// <summary>Each verifier's work over the step, in the scenario's order.</summary>
     public IReadOnlyList<VerifierCost> Verifiers { get; init; } = [];
-    /// <summary>GPUs the job holds: the pool when colocated, both pools otherwise, plus a reward model's own.</summary>
+    /// <summary>GPUs the job holds: the pool when colocated, both pools otherwise, plus a reward model's and a critic's own.</summary>
     public required int Gpus { get; init; }
     /// <summary>Which network tier the weight update crosses (scale-up or scale-out).</summary>
     public required string SyncTier { get; init; }
@@ -79,6 +81,6 @@ public sealed record RlEstimate
     public bool Simulated { get; init; }
     /// <summary>What the long tail adds to the synchronous makespan over generating at a full batch.</summary>
     public Seconds Tail => new(Math.Max(0, Generation.Rollout.Makespan - Generation.Rollout.Work));
-    public bool Fits => Generators.Fits && Trainer.Fits && (Verifier?.Fits ?? true);
+    public bool Fits => Generators.Fits && Trainer.Fits && (Verifier?.Fits ?? true) && (CriticPool?.Fits ?? true);
     public double CostPerStep => Run.Steps > 0 ? Run.Cost.Value / Run.Steps : 0;
 }

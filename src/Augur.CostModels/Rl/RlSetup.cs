@@ -35,7 +35,7 @@ public static class RlSetup
         var training = RlTraining.Of(model, cluster, precision, job, job.Trainer.Layout, job.Trainer.Gpus, meanResponse, cal);
         if (job.Algorithm == RlAlgorithm.Ppo)
         {
-            var (critic, bad) = Critic(cluster, precision, job, cal, meanResponse, training);
+            var (critic, bad) = Critic(model, cluster, precision, job, cal, meanResponse, training);
             if (critic is null) return (null, bad);
             training = training with { Critic = critic };
         }
@@ -43,17 +43,32 @@ public static class RlSetup
     }
 
     /// <summary>
-    /// PPO's critic on the trainer's pool and layout (verl's critic worker group shares the actor's resource pool): the
-    /// policy's own training when no critic model is named, else that model's (experts unsharded when it is dense).
+    /// PPO's critic: on the trainer's pool and layout by default (verl's critic worker group shares the actor's resource
+    /// pool), the policy's own training when no critic model or layout is named; else that model's (the policy's when
+    /// only a layout is given) in the critic's own layout (<see cref="RlJob.CriticLayout"/>) or the trainer's (experts
+    /// unsharded when the critic is dense). A critic on GPUs of its own must fit in them.
     /// </summary>
-    static (RlTraining? Critic, string? Problem) Critic(Cluster cluster, Precision precision, RlJob job, HardwareCalibration cal, double meanResponse,
-        RlTraining policy)
+    static (RlTraining? Critic, string? Problem) Critic(ModelSpec policy, Cluster cluster, Precision precision, RlJob job, HardwareCalibration cal,
+        double meanResponse, RlTraining policyTraining)
     {
-        if (job.Critic is not { } model) return (policy, null);
-        var layout = model.Moe is null ? job.Trainer.Layout with { Ep = null, Etp = null } : job.Trainer.Layout;
-        if (RlTraining.Problem(model, job, layout, job.Trainer.Gpus, precision, meanResponse) is { } c)
-            return (null, $"rl.critic: the trainer's layout cannot train the critic {model.Name}: {c}");
-        return (RlTraining.Of(model, cluster, precision, job, layout, job.Trainer.Gpus, meanResponse, cal), null);
+        var own = job.CriticLayout;
+        if (job.Critic is null && own is null) return (policyTraining, null);
+        var model = job.Critic ?? policy;
+        var layout = own?.Layout ?? (model.Moe is null ? job.Trainer.Layout with { Ep = null, Etp = null } : job.Trainer.Layout);
+        int gpus = own?.Gpus ?? job.Trainer.Gpus;
+        int inner = (layout.Tp ?? 1) * (layout.Pp ?? 1) * (layout.Cp ?? 1);
+        if (layout.Dp is null && gpus % inner != 0)
+            return (null, $"rl.critic: tp×pp×cp = {inner} does not divide the {gpus} GPUs it trains on; change its degrees");
+        if (RlTraining.Problem(model, job, layout, gpus, precision, meanResponse) is { } c)
+            return (null, own is null
+                ? $"rl.critic: the trainer's layout cannot train the critic {model.Name}: {c}"
+                : $"rl.critic: its layout cannot train the critic {model.Name} on {gpus} GPUs: {c}");
+        var critic = RlTraining.Of(model, cluster, precision, job, layout, gpus, meanResponse, cal);
+        var hbm = cluster.Accelerator.HbmCapacity;
+        if (own is { OwnPool: true } && critic.Update.Memory.Total > hbm)
+            return (null, FormattableString.Invariant(
+                $"rl.critic: its update needs {critic.Update.Memory.Total.GiB:0.0} GiB per GPU, more than the {hbm.GiB:0.0} GiB of {cluster.Accelerator.Id}; shard it further (zero: 3, more tp/pp) or give it more GPUs (critic.gpus)"));
+        return (critic, null);
     }
 
     /// <summary>

@@ -25,11 +25,11 @@ public static class RlStep
         : null;
 
     /// <summary>
-    /// The models the trainer pool updates: the policy, and with PPO its critic, trained on the same pool and sharded
-    /// alike (verl's critic worker group shares the actor's resource pool).
+    /// The models the trainer pool updates: the policy, and with PPO its critic unless the critic has GPUs of its own
+    /// (verl's critic worker group shares the actor's resource pool; OpenRLHF may give it its own).
     /// </summary>
-    static IEnumerable<MemoryBreakdown> Trained(RlTraining t) =>
-        t.Critic is { } c ? [t.Update.Memory, c.Update.Memory] : [t.Update.Memory];
+    static IEnumerable<MemoryBreakdown> Trained(RlJob job, RlTraining t) =>
+        t.Critic is { } c && job.CriticGpus == 0 ? [t.Update.Memory, c.Update.Memory] : [t.Update.Memory];
 
     static Bytes Sum(IEnumerable<Bytes> parts) => parts.Aggregate(Bytes.Zero, (a, b) => a + b);
 
@@ -39,10 +39,10 @@ public static class RlStep
     /// <c>offload_after_refit</c>).
     /// </summary>
     public static Bytes OffloadBytes(RlJob job, RlTraining t) =>
-        Sum(Trained(t).Select(m => m.Gradients + m.Optimizer + (job.Trainer.OffloadWeights ? m.Weights : Bytes.Zero)));
+        Sum(Trained(job, t).Select(m => m.Gradients + m.Optimizer + (job.Trainer.OffloadWeights ? m.Weights : Bytes.Zero)));
 
     /// <summary>Weights of the models the trainer updates, which a colocated pool keeps resident while it generates unless it offloads them.</summary>
-    public static Bytes ResidentWeights(RlJob job, RlTraining t) => job.Trainer.OffloadWeights ? Bytes.Zero : Sum(Trained(t).Select(m => m.Weights));
+    public static Bytes ResidentWeights(RlJob job, RlTraining t) => job.Trainer.OffloadWeights ? Bytes.Zero : Sum(Trained(job, t).Select(m => m.Weights));
 
     /// <summary>
     /// The trainer pool's memory per GPU while updating: the policy's update, the frozen reference's weights (not
@@ -53,7 +53,7 @@ public static class RlStep
     {
         var m = t.Update.Memory;
         var reference = job.Algorithm == RlAlgorithm.Dapo ? Bytes.Zero : m.Weights;
-        var models = Trained(t).ToList();
+        var models = Trained(job, t).ToList();
         return m with
         {
             Weights = Sum(models.Select(x => x.Weights)) + reference, Gradients = Sum(models.Select(x => x.Gradients)),
@@ -63,13 +63,18 @@ public static class RlStep
 
     /// <summary>
     /// The trainer's passes of a step, seconds: log-probabilities (the old policy's, and the reference's unless DAPO),
-    /// PPO's critic (its value pass and its update, at the critic model's size), and the policy update.
+    /// PPO's critic (its value pass and its update, at the critic model's size), and the policy update. A critic on GPUs
+    /// of its own scores beside the log-probability passes and trains beside the policy (OpenRLHF launches the critic's
+    /// values with the actor's and the reference's, and its fit with the actor's, openrlhf/trainer/ppo_trainer.py
+    /// ppo_train @ 3c3be623), so the step pays only what each of its passes outlasts the policy's.
     /// </summary>
     public static (double LogProbs, double Critic, double Update) TrainerPasses(RlJob job, RlTraining t)
     {
-        double forward = t.Forward.Value;
-        double critic = t.Critic is { } c ? c.Forward.Value + c.UpdateTime.Value : 0;
-        return (forward * (job.Algorithm == RlAlgorithm.Dapo ? 1 : 2), critic, t.UpdateTime.Value);
+        double logProbs = t.Forward.Value * (job.Algorithm == RlAlgorithm.Dapo ? 1 : 2), update = t.UpdateTime.Value;
+        double critic = t.Critic is not { } c ? 0
+            : job.CriticGpus > 0 ? Math.Max(0, c.Forward.Value - logProbs) + Math.Max(0, c.UpdateTime.Value - update)
+            : c.Forward.Value + c.UpdateTime.Value;
+        return (logProbs, critic, update);
     }
 
     /// <summary>
@@ -184,17 +189,19 @@ public static class RlStep
         double trained = job.Samples * (job.Prompt.Mean + rollout.MeanResponse);
         var economics = GpuEconomics.Of(run, cluster.Accelerator);
         var time = new Seconds(step * job.Steps);
-        int held = gpus + job.Verifier.OwnGpus;
+        int held = gpus + job.Verifier.OwnGpus + job.CriticGpus;
         double rewardWork = beside.Where(c => c.Verifier.Kind == VerifierKind.Model).Sum(c => c.Work);
         var (cost, energy) = own is null ? (economics.Cost(held, time), economics.Energy(held, time)) : PoolEconomics(run, cluster, own, genGpus, held - genGpus, time);
         var verifier = gen.Reward is { } reward && !scoresOnGenerators
             ? new RlPool("verifier", reward.Gpus, new(rewardWork), new(step - rewardWork), reward.Memory, hbm) : null;
+        var criticPool = job.CriticGpus > 0 && train.Critic is { } c
+            ? new RlPool("critic", job.CriticGpus, c.Forward + c.UpdateTime, new(step - (c.Forward + c.UpdateTime).Value), c.Update.Memory, hbm) : null;
         return new RlEstimate
         {
             Job = job, Generation = gen, Training = train, Phases = phases, StepTime = new(step),
             Generators = new RlPool("generators", genGpus, new(colocated ? computing : genBusy), new(step - (colocated ? computing : genBusy)), genMemory, genHbm),
             Trainer = new RlPool("trainer", trainGpus, new(colocated ? computing : trainBusy), new(step - (colocated ? computing : trainBusy)), trainMemory, hbm),
-            Verifier = verifier, Verifiers = checks, Gpus = held, SyncTier = tier, SyncBytesPerGpu = gen.WeightsPerGpu,
+            Verifier = verifier, CriticPool = criticPool, Verifiers = checks, Gpus = held, SyncTier = tier, SyncBytesPerGpu = gen.WeightsPerGpu,
             SamplesPerSecond = job.Samples / step, GeneratedTokensPerSecond = generated / step, TrainedTokensPerSecond = trained / step,
             Run = new RlRun(job.Steps, time, held * time.Hours, cost, energy),
             Simulated = makespan is not null,

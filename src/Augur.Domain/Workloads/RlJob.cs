@@ -104,6 +104,19 @@ public sealed record RlTrainer
 }
 
 /// <summary>
+/// PPO's critic in a layout of its own (<c>rl.critic</c> with layout keys): on the trainer's GPUs (verl's critic worker
+/// group takes its own <c>critic.megatron.*</c> or FSDP settings on the actor's resource pool, verl
+/// verl/trainer/main_ppo.py and verl/trainer/config/critic/megatron_critic.yaml @ b178a3cd) or, with
+/// <see cref="OwnPool"/>, on <see cref="Gpus"/> GPUs of its own (OpenRLHF <c>--critic.num_nodes</c> ×
+/// <c>--critic.num_gpus_per_node</c>, openrlhf/cli/train_ppo_ray.py @ 3c3be623).
+/// </summary>
+public sealed record RlCriticLayout(int Gpus, LayoutSpec Layout, bool OwnPool)
+{
+    /// <summary>GPUs the critic holds besides the generator and trainer pools.</summary>
+    public int OwnGpus => OwnPool ? Gpus : 0;
+}
+
+/// <summary>
 /// An RL post-training job (the <c>rl:</c> section): per step, <see cref="PromptsPerStep"/> prompts each sampled
 /// <see cref="SamplesPerPrompt"/> times are generated, verified and trained on, and the new weights reach the generators.
 /// </summary>
@@ -120,6 +133,10 @@ public sealed record RlJob
     public IReadOnlyList<RlVerifier> MoreVerifiers { get; init; } = [];
     /// <summary>PPO: the critic's model when it is not the policy's (verl <c>critic.model.path</c>); null = the policy's.</summary>
     public ModelSpec? Critic { get; init; }
+    /// <summary>PPO: the critic's own layout and pool; null = the trainer's layout on the trainer's pool.</summary>
+    public RlCriticLayout? CriticLayout { get; init; }
+    /// <summary>GPUs a critic on a pool of its own holds (0 when it shares the trainer's).</summary>
+    public int CriticGpus => CriticLayout?.OwnGpus ?? 0;
     /// <summary>
     /// Dynamic sampling (DAPO, Yu et al. 2025, arXiv:2503.14476 §3.2): the expected share of prompt groups filtered out
     /// because all their samples score alike; null = none filtered, every group trained on.

@@ -33,8 +33,8 @@ public static class RlReport
             head.AddRow("dynamic sampling", FormattableString.Invariant(
                 $"{Format.Pct(f)} of prompt groups filtered out: {Format.N(job.GenerationRounds, "0.##")} generation rounds, {Format.N(job.Samples * job.GenerationRounds, "#,0")} samples generated and scored for {Format.N(job.Samples, "#,0")} trained"));
         head.AddRow("trainer", $"{Format.N(job.Trainer.Gpus, "0")} GPUs, {e.Training.Update.Layout}");
-        if (job.Critic is { } critic && e.Training.Critic is { } c)
-            head.AddRow("critic", $"{critic.Name} on the trainer's GPUs: {Format.Seconds(c.Forward.Value)} value pass + {Format.Seconds(c.UpdateTime.Value)} update (the policy's update {Format.Seconds(e.Training.UpdateTime.Value)})");
+        if (CriticShown(job) && e.Training.Critic is { } c)
+            head.AddRow("critic", $"{(job.Critic ?? s.Model).Name} {CriticWhere(job, c)}: {Format.Seconds(c.Forward.Value)} value pass + {Format.Seconds(c.UpdateTime.Value)} update (the policy's update {Format.Seconds(e.Training.UpdateTime.Value)})");
         if (e.Generation.Reward is { } rm)
             head.AddRow("reward model", FormattableString.Invariant(
                 $"{job.Verifier.RewardModel!.Name}, {rm.Layout.Describe()} on {(job.Verifier.OnGenerators ? "the generators' GPUs after generating" : $"{rm.Gpus} GPUs of its own")}; {Format.Seconds(RewardWork(e))} to score the step ({Format.Seconds(rm.PerSample.Value)} per sample alone)"));
@@ -150,11 +150,20 @@ public static class RlReport
                 ["model"] = job.Verifier.RewardModel!.Name, ["tp"] = rm.Layout.Tp, ["replicas"] = rm.Layout.Replicas, ["gpus"] = rm.Gpus,
                 ["on_generators"] = job.Verifier.OnGenerators, ["scoring_s"] = JsonOut.Num(RewardWork(e)), ["per_sample_s"] = JsonOut.Num(rm.PerSample.Value),
             });
-        if (job.Critic is { } critic && e.Training.Critic is { } c)
-            o.Insert(o.IndexOf("trainer") + 1, "critic", new JsonObject
+        if (CriticShown(job) && e.Training.Critic is { } c)
+        {
+            var critic = new JsonObject
             {
-                ["model"] = critic.Name, ["value_pass_s"] = JsonOut.Num(c.Forward.Value), ["update_s"] = JsonOut.Num(c.UpdateTime.Value),
-            });
+                ["model"] = (job.Critic ?? s.Model).Name, ["value_pass_s"] = JsonOut.Num(c.Forward.Value), ["update_s"] = JsonOut.Num(c.UpdateTime.Value),
+            };
+            if (job.CriticLayout is { } layout)
+            {
+                critic["gpus"] = layout.Gpus;
+                critic["own_pool"] = layout.OwnPool;
+                critic["layout"] = c.Update.Layout.ToString();
+            }
+            o.Insert(o.IndexOf("trainer") + 1, "critic", critic);
+        }
         if (job.FilteredFraction is { } f)
             o.Insert(o.IndexOf("samples_per_step") + 1, "dynamic_sampling", new JsonObject
             {
@@ -178,7 +187,17 @@ public static class RlReport
     public static string Generators(RlEstimate e) => e.Generation.Layout.Describe() + (e.Generation.PrefillReplicas is var p and > 0
         ? FormattableString.Invariant($" ({p} prefill + {e.Generation.Layout.Replicas - p} decode)") : "");
 
-    static IEnumerable<RlPool> Pools(RlEstimate e) => e.Verifier is { } v ? [e.Generators, e.Trainer, v] : [e.Generators, e.Trainer];
+    static IEnumerable<RlPool> Pools(RlEstimate e) => new[] { e.Generators, e.Trainer, e.Verifier, e.CriticPool }.OfType<RlPool>();
+
+    /// <summary>A critic is shown when the scenario names its model or gives it a layout of its own.</summary>
+    static bool CriticShown(RlJob job) => job.Critic is not null || job.CriticLayout is not null;
+
+    static string CriticWhere(RlJob job, RlTraining c) => job.CriticLayout switch
+    {
+        null => "on the trainer's GPUs",
+        { OwnPool: true } own => $"on {own.Gpus} GPUs of its own, {c.Update.Layout}",
+        _ => $"on the trainer's GPUs, {c.Update.Layout}",
+    };
 
     static JsonObject GeneratorJson(RlEstimate e)
     {

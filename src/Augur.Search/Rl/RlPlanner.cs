@@ -64,16 +64,18 @@ public static class RlPlanner
     static void Search(ModelSpec model, Cluster cluster, Precision precision, RlJob job, HardwareCalibration cal, RunEconomics run,
         ResponseCurve curve, int domain, int genDomain, Tally tally)
     {
-        // A reward model on GPUs of its own keeps them; the rest is split.
-        int budget = cluster.Gpus - job.Verifier.OwnGpus;
+        // A reward model or a critic on GPUs of its own keeps them; the rest is split.
+        int budget = cluster.Gpus - job.Verifier.OwnGpus - job.CriticGpus;
         // About 32 splits, in steps of at most a node.
         int unit = Math.Max(1, Math.Min(8, budget / 32));
         int maxStaleness = Math.Max(1, job.Staleness);
 
         // Colocated: every trainer layout on the whole budget, every generator layout beside its resident weights.
-        foreach (var trainer in job.Generator.OwnHardware is null ? TrainerLayouts(model, budget, domain) : [])
+        // A critic on GPUs of its own needs separate pools (RlJob.CriticLayout).
+        foreach (var trainer in job.Generator.OwnHardware is null && job.CriticGpus == 0 ? TrainerLayouts(model, budget, domain) : [])
         {
-            var j = job with { Placement = RlPlacement.Colocated, Staleness = 0, Trainer = job.Trainer with { Gpus = budget, Layout = trainer }, Generator = job.Generator with { Gpus = budget } };
+            var j = job with { Placement = RlPlacement.Colocated, Staleness = 0, Trainer = job.Trainer with { Gpus = budget, Layout = trainer }, Generator = job.Generator with { Gpus = budget },
+                CriticLayout = CriticOn(job.CriticLayout, budget) };
             var (training, problem) = RlSetup.Trainer(model, cluster, precision, j, cal, curve);
             if (training is null) { tally.Reject(problem); continue; }
             foreach (var gen in GeneratorLayouts(model, job.Generator, budget, domain))
@@ -89,7 +91,7 @@ public static class RlPlanner
         for (int g = unit; g <= budget - unit; g += unit)
         {
             int t = budget - g;
-            var baseJob = job with { Placement = RlPlacement.Disaggregated, Staleness = 0, Generator = job.Generator with { Gpus = g } };
+            var baseJob = job with { Placement = RlPlacement.Disaggregated, Staleness = 0, Generator = job.Generator with { Gpus = g }, CriticLayout = CriticOn(job.CriticLayout, t) };
             RlTraining? bestTraining = null;
             RlJob? trainerJob = null;
             foreach (var layout in TrainerLayouts(model, t, domain))
@@ -118,6 +120,10 @@ public static class RlPlanner
             }
         }
     }
+
+    /// <summary>A critic laid out on the trainer's pool keeps its degrees on a trainer of <paramref name="gpus"/> GPUs, dp filling them; one on GPUs of its own stays.</summary>
+    static RlCriticLayout? CriticOn(RlCriticLayout? critic, int gpus) =>
+        critic is { OwnPool: false } c ? c with { Gpus = gpus, Layout = c.Layout with { Dp = null } } : critic;
 
     /// <summary>
     /// Where a reward model may score: the scenario's choice first, then on the generators' GPUs at each tp of their
