@@ -1,5 +1,7 @@
 using Augur.Catalog.Loading;
 using Augur.CostModels.Rl;
+using Augur.Domain.Workloads;
+using Augur.Search.Rl;
 using Augur.Tests.Cli;
 using Augur.Workflows.Rl;
 
@@ -84,6 +86,28 @@ public class RlCriticLayoutTests
         Assert.Equal(8, json["critic"]!["gpus"]!.GetValue<int>());
         Assert.True(json["critic"]!["own_pool"]!.GetValue<bool>());
         Assert.Equal(3, json["pools"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public void The_plan_keeps_a_critics_own_gpus_and_splits_the_rest()
+    {
+        // 32 GPUs, 8 of them the critic's: every candidate splits the other 24 between generators and trainer, holds all
+        // 32, and none colocates (a critic of its own needs separate pools).
+        var s = Scenarios.FromYaml(Yaml("ppo", "  critic: {model: llama3.1-8b, gpus: 8, tp: 2, zero: 3}\n", gpus: 32));
+        var plan = RlPlanner.Plan(s.Model, s.Cluster, s.Precision, s.Rl!, CatalogStore.Default.Calibration(s.Cluster.Accelerator), s.Run, s.Objective, 1000);
+        Assert.NotEmpty(plan.Ranked);
+        Assert.All(plan.Ranked, e =>
+        {
+            Assert.Equal(24, e.Job.Generator.Gpus + e.Job.Trainer.Gpus);
+            Assert.Equal(32, e.Gpus);
+            Assert.NotEqual(RlPlacement.Colocated, e.Job.Placement);
+            Assert.Equal(8, e.CriticPool!.Gpus);
+        });
+        // A critic laid out on the trainer's GPUs keeps tp2 on every trainer the plan tries, dp filling it.
+        var shared = Scenarios.FromYaml(Yaml("ppo", "  critic: {model: llama3.1-8b, tp: 2, zero: 3}\n"));
+        var sharedPlan = RlPlanner.Plan(shared.Model, shared.Cluster, shared.Precision, shared.Rl!, CatalogStore.Default.Calibration(shared.Cluster.Accelerator), shared.Run, shared.Objective, 1000);
+        Assert.NotEmpty(sharedPlan.Ranked);
+        Assert.All(sharedPlan.Ranked, e => Assert.Equal(e.Job.Trainer.Gpus, 2 * e.Training.Critic!.Update.Layout.Dp));
     }
 
     [Theory]
