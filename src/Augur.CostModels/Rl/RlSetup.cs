@@ -103,7 +103,7 @@ public static class RlSetup
                 return (null, FormattableString.Invariant(
                     $"rl.verifier: the reward model's weights take {rewardWeights.GiB:0.0} GiB per generator GPU, leaving the generators no room; raise verifier.tp, give it GPUs of its own (gpus: N), or use a smaller reward model"));
         }
-        var serving = RlGeneration.ServingModel(model, genCluster, precision, job, g, g.Gpus, generatorFraction, genCal);
+        var serving = RlGeneration.ServingModel(model, genCluster, precision, job, g, g.Gpus, generatorFraction, genCal, curve);
         if (RlGeneration.Problem(model, job, g, g.Gpus, serving) is { } why) return (null, $"rl.generator: {why}");
         var generation = RlGeneration.Of(serving, g, g.Gpus, job, curve);
         if (v.Kind != VerifierKind.Model) return (generation, null);

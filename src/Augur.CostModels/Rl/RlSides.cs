@@ -30,8 +30,8 @@ public sealed record RlGeneration(InferenceModel Model, InferenceLayout Layout, 
     /// weights resident.
     /// </summary>
     public static InferenceModel ServingModel(ModelSpec model, Cluster cluster, Precision precision, RlJob job, RlGenerator g, int gpus,
-        double memoryFraction, HardwareCalibration cal) =>
-        new(model, cluster with { Gpus = gpus }, JobOf(job, g, memoryFraction), g.Precision ?? precision, cal);
+        double memoryFraction, HardwareCalibration cal, ResponseCurve curve) =>
+        new(model, cluster with { Gpus = gpus }, JobOf(job, g, memoryFraction, curve), g.Precision ?? precision, cal);
 
     /// <summary>
     /// The rollout of <paramref name="job"/> on a pool whose layout <see cref="Problem"/> accepted. Disaggregated
@@ -57,10 +57,13 @@ public sealed record RlGeneration(InferenceModel Model, InferenceLayout Layout, 
         return new RlGeneration(inference, layout, rollout, inference.Memory(layout, rollout.Batch), prefill);
     }
 
-    /// <summary>The serving job the rollout is: mean prompt and response, the response spread, no latency targets.</summary>
-    public static InferenceJob JobOf(RlJob job, RlGenerator g, double memoryFraction) => new()
+    /// <summary>
+    /// The serving job the rollout is: mean prompt, no latency targets, and the response's mean and spread after
+    /// clipping at the generation limit (the engine stops there, so a sequence never reserves KV beyond it).
+    /// </summary>
+    public static InferenceJob JobOf(RlJob job, RlGenerator g, double memoryFraction, ResponseCurve curve) => new()
     {
-        InputTokens = job.Prompt.Mean, OutputTokens = job.Response.Mean, OutputTokensCv = job.Response.Spread,
+        InputTokens = job.Prompt.Mean, OutputTokens = (int)Math.Round(curve.Mean), OutputTokensCv = curve.Cv,
         KvPrecision = g.KvPrecision, MemoryFraction = memoryFraction, Mode = g.Mode, ModeFixed = true,
     };
 

@@ -68,10 +68,11 @@ public static class RolloutEstimate
 }
 
 /// <summary>
-/// What a step's response lengths look like to the rollout, worked out once per job: the clipped mean, the batch's
-/// longest response, and P(L ≥ k) at the quadrature points of the drain from token 2 to the longest.
+/// What a step's response lengths look like to the rollout, worked out once per job: the mean and coefficient of
+/// variation of the clipped length min(L, max) (what the serving engine generates, and so what its KV cache holds),
+/// the batch's longest response, and P(L ≥ k) at the quadrature points of the drain from token 2 to the longest.
 /// </summary>
-public sealed record ResponseCurve(double Mean, int Longest, double[] Points, double[] Widths, double[] Survival)
+public sealed record ResponseCurve(double Mean, double Cv, int Longest, double[] Points, double[] Widths, double[] Survival)
 {
     /// <summary>Quadrature points over the response length; the decode cost is smooth in the batch and the context.</summary>
     const int Steps = 256;
@@ -89,20 +90,30 @@ public sealed record ResponseCurve(double Mean, int Longest, double[] Points, do
             widths.Add(Math.Min(h, longest - (k - h / 2)));
             survival.Add(ShareAtLeast(r, k));
         }
-        return new ResponseCurve(MeanClipped(r), longest, [.. points], [.. widths], [.. survival]);
+        var (mean, cv) = Clipped(r);
+        return new ResponseCurve(mean, cv, longest, [.. points], [.. widths], [.. survival]);
     }
 
     /// <summary>P(L ≥ k) for a response of length L (a draw rounded to whole tokens, clipped at the limit).</summary>
     public static double ShareAtLeast(RlLengths r, double k) =>
         k > r.Max ? 0 : r.Spread == 0 ? (k <= r.Mean ? 1 : 0) : LengthDistribution.ShareAbove(r.Mean, r.Spread, Math.Max(0.5, k - 0.5));
 
-    /// <summary>E[min(L, max)] = Σ_k P(L ≥ k), summed in strides.</summary>
-    public static double MeanClipped(RlLengths r)
+    /// <summary>
+    /// Mean and coefficient of variation of X = min(L, max): E[X] = ∫₀^max P(L ≥ y) dy and E[X²] = ∫₀^max 2y·P(L ≥ y) dy,
+    /// by the midpoint rule in strides; cv = √(E[X²]/E[X]² − 1). Constant lengths: (mean, 0).
+    /// </summary>
+    public static (double Mean, double Cv) Clipped(RlLengths r)
     {
-        if (r.Spread == 0) return r.Mean;
-        double sum = 0, h = Math.Max(1.0, r.Max / 1024.0);
-        for (double k = 1 + h / 2; k < r.Max + 1; k += h) sum += Math.Min(h, r.Max + 1 - (k - h / 2)) * ShareAtLeast(r, k);
-        return sum;
+        if (r.Spread == 0) return (r.Mean, 0);
+        int n = Math.Min(r.Max, 1024);
+        double first = 0, second = 0, h = (double)r.Max / n;
+        for (int i = 0; i < n; i++)
+        {
+            double y = (i + 0.5) * h, mass = h * LengthDistribution.ShareAbove(r.Mean, r.Spread, y);
+            first += mass;
+            second += 2 * y * mass;
+        }
+        return (first, Math.Sqrt(Math.Max(0, second / (first * first) - 1)));
     }
 
     /// <summary>
