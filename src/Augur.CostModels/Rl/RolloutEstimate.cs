@@ -44,7 +44,7 @@ public static class RolloutEstimate
         double prefillPerPrompt = model.PrefillIteration(layout, out double perIteration).Total.Value / perIteration;
         // The first token comes with the prefill; each later one is a decode step. Steady state: the queue keeps the
         // batch full, sequences at the mean context of those running (long ones are running more often).
-        double steadyContext = prompt + LengthDistribution.SizeBias(job.Response.Spread) * mean / 2;
+        double steadyContext = prompt + LengthDistribution.SizeBias(curve.Cv) * mean / 2;
         double fullStepPerSequence = model.DecodeStep(layout, b, steadyContext).Total.Value / b;
         double decodeWork = n * (mean - 1) * (paced == b ? fullStepPerSequence : model.DecodeStep(layout, paced, steadyContext).Total.Value / paced);
         // Drain: the last batch of b sequences, started together, each ending at its own length.
