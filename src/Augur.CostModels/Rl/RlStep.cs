@@ -194,8 +194,8 @@ public static class RlStep
         var (cost, energy) = own is null ? (economics.Cost(held, time), economics.Energy(held, time)) : PoolEconomics(run, cluster, own, genGpus, held - genGpus, time);
         var verifier = gen.Reward is { } reward && !scoresOnGenerators
             ? new RlPool("verifier", reward.Gpus, new(rewardWork), new(step - rewardWork), reward.Memory, hbm) : null;
-        var criticPool = job.CriticGpus > 0 && train.Critic is { } c
-            ? new RlPool("critic", job.CriticGpus, c.Forward + c.UpdateTime, new(step - (c.Forward + c.UpdateTime).Value), c.Update.Memory, hbm) : null;
+        var criticPool = job.CriticGpus > 0 && train.Critic is { } c && (c.Forward + c.UpdateTime) is var criticBusy
+            ? new RlPool("critic", job.CriticGpus, criticBusy, new(step - criticBusy.Value), c.Update.Memory, hbm) : null;
         return new RlEstimate
         {
             Job = job, Generation = gen, Training = train, Phases = phases, StepTime = new(step),

@@ -25,14 +25,16 @@ public enum CudaGraphScopes
 /// <summary>The scenario spelling of <see cref="CudaGraphScopes"/> (Megatron's scope names).</summary>
 public static class CudaGraphNames
 {
-    public static readonly string[] ScopeNames = ["attn", "mlp", "moe_router", "moe_preprocess"];
+    static readonly (CudaGraphScopes Flag, string Name)[] Scopes =
+    [
+        (CudaGraphScopes.Attention, "attn"), (CudaGraphScopes.Mlp, "mlp"),
+        (CudaGraphScopes.MoeRouter, "moe_router"), (CudaGraphScopes.MoePreprocess, "moe_preprocess"),
+    ];
 
-    public static CudaGraphScopes? Scope(string name) => name switch
-    {
-        "attn" => CudaGraphScopes.Attention,
-        "mlp" => CudaGraphScopes.Mlp,
-        "moe_router" => CudaGraphScopes.MoeRouter,
-        "moe_preprocess" => CudaGraphScopes.MoePreprocess,
-        _ => null,
-    };
+    /// <summary>Every scope name a scenario may list.</summary>
+    public static IEnumerable<string> ScopeNames => Scopes.Select(x => x.Name);
+
+    /// <summary>The flag of a scope name, or null when the name is not a scope.</summary>
+    public static CudaGraphScopes? Scope(string name) =>
+        Scopes.FirstOrDefault(x => x.Name == name) is { Name: not null } hit ? hit.Flag : null;
 }

@@ -21,11 +21,12 @@ public static class RolloutSimulation
         var requests = RequestGenerator.Batch(job.Samples,
             TokenLengths.LogNormal(job.Prompt.Mean, job.Prompt.Spread, job.Prompt.Max),
             TokenLengths.LogNormal(job.Response.Mean, job.Response.Spread, job.Response.Max), random);
+        int chunk = ScenarioSimulation.DefaultChunk(model, layout, batch);
         var options = new SchedulerOptions
         {
             MaxBatchSequences = batch,
-            ChunkTokenBudget = ScenarioSimulation.DefaultChunk(model, layout, batch),
-            MaxChunkPerSequence = ScenarioSimulation.ChunkPerSequence(layout, ScenarioSimulation.DefaultChunk(model, layout, batch)),
+            ChunkTokenBudget = chunk,
+            MaxChunkPerSequence = ScenarioSimulation.ChunkPerSequence(layout, chunk),
             Seed = seed,
         };
         var adapter = new InferenceCostAdapter(model, layout, layout.Gpus);
