@@ -22,7 +22,8 @@ public class InferenceValidationTests
     public void Corpus_loads_all_inference_cases_and_training_cases_still_read()
     {
         var cases = ValidationReader.Read(CatalogStore.Default);
-        Assert.Equal(148, cases.Count(c => c.Scenario.Workload == WorkloadKind.Inference));
+        // 148, then 11 more: 4 MLPerf v5.1 rows on H200 (Mixtral and Llama 2 70B), 2 vLLM rows on TPU v6e, 5 SGLang rows on H200.
+        Assert.Equal(159, cases.Count(c => c.Scenario.Workload == WorkloadKind.Inference));
         var training = cases.Where(c => c.Scenario.Workload == WorkloadKind.Training).ToList();
         Assert.NotEmpty(training);
         foreach (var c in training) // the training validator still runs on the shared corpus
@@ -55,7 +56,9 @@ public class InferenceValidationTests
         // Measured: MAPE 9.0%, every case within 26% (worst +25.6%, 405B on H100 at 128/4096) since the cases run
         // trtllm-bench's own batch and token sizing (their prefill budget, hence activation workspace, is smaller than
         // the fixed 8192 it replaced, leaving more KV room); with the fixed 1024 / 8192 it was 8.7%, worst +22.2%.
-        var dense = RunAll(ValidationTier.OutOfSample);
+        // The table's rows are the Hopper cases run with its own tool (engine trtllm-bench); the other out-of-sample Hopper
+        // serving cases (MLPerf on TensorRT-LLM's harness, SGLang, Mixtral) are reported by augur validate, not held to this.
+        var dense = RunAll(ValidationTier.OutOfSample).Where(r => r.Case.Scenario.Inference!.Limits.Engine == "trtllm-bench").ToList();
         Assert.Equal(40, dense.Count);
         Assert.True(dense.Average(r => Math.Abs(r.Error)) <= 0.10, $"MAPE {dense.Average(r => Math.Abs(r.Error)):P1}");
         Assert.All(dense, r => Assert.True(Math.Abs(r.Error) <= 0.30, $"{r.Case.Id} {r.Error:P1}"));

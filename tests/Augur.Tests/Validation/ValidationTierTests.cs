@@ -41,12 +41,16 @@ public class ValidationTierTests
     public void Shipped_tiers_match_the_case_files()
     {
         // Counted in catalog/validation/*.yaml: training has 16 in-sample rows (SC'21 x 10 and Korthikanti's 1T on A100;
-        // Llama 3 405B x 3 and Megatron-Bridge 25.11 70B/405B on H100) and 53 out-of-sample (9 H100 Megatron-Bridge,
+        // Llama 3 405B x 3 and Megatron-Bridge 25.11 70B/405B on H100) and 82 out-of-sample: 53 first (9 H100 Megatron-Bridge,
         // 2 dense and 7 MoE; 28 Blackwell, 12 dense and 16 MoE; 5 dense LLM Foundry rows on A100; 7 MaxText rows on TPU,
-        // 5 dense and 2 MoE; 4 dense MLPerf Llama 3.1 8B rows on MI355X/MI350X). Inference: 37 in-sample (31, and the 6 MI325X MLPerf rows since MI325X's own GEMM
-        // fraction came after their errors were seen), 2 production averages (DeepSeek's day of prefill and decode),
-        // 109 out-of-sample (40 Hopper dense TensorRT-LLM rows, 60 Blackwell: 40 dense and 20 Qwen3-30B-A3B; 5 MLPerf
-        // rows on MI300X, 3 dense and 2 Mixtral; 4 dense MI355X rows). RL (catalog/validation/rl.yaml): 23 out-of-sample NeMo-RL rows, 13 on H100 and
+        // 5 dense and 2 MoE; 4 dense MLPerf Llama 3.1 8B rows on MI355X/MI350X), then 29 added together: 6 dense MLPerf
+        // Training v5.1 NVIDIA rows on GB200/GB300, 8 dense torchtitan rows on Grand Teton H100s, 6 dense LLM Foundry rows
+        // on H100 and 3 on A100, 6 MaxText rows on TPU7x (4 dense, 2 gpt-oss MoE). Inference: 37 in-sample (31, and the 6
+        // MI325X MLPerf rows since MI325X's own GEMM fraction came after their errors were seen), 2 production averages
+        // (DeepSeek's day of prefill and decode), 120 out-of-sample: 109 first (40 Hopper dense TensorRT-LLM rows, 60
+        // Blackwell: 40 dense and 20 Qwen3-30B-A3B; 5 MLPerf rows on MI300X, 3 dense and 2 Mixtral; 4 dense MI355X rows),
+        // then 11 added together: 4 MLPerf v5.1 rows on H200 (2 Mixtral, 2 Llama 2 70B), 5 dense SGLang rows on H200 and 2
+        // dense vLLM rows on TPU v6e. RL (catalog/validation/rl.yaml): 23 out-of-sample NeMo-RL rows, 13 on H100 and
         // 10 on GB200; Llama 3.1 8B x 3 and Qwen3-32B x 3 dense, Qwen3-30B-A3B x 5, Qwen3-235B x 6 and DeepSeek-V3 x 6 MoE;
         // 14 colocated and 9 asynchronous.
         var s = ValidationSummaries.Of(ValidateWorkflow.Cases(CatalogStore.Default));
@@ -56,11 +60,11 @@ public class ValidationTierTests
         var (oos, ins) = (ValidationTier.OutOfSample, ValidationTier.InSample);
         var expected = new (WorkloadKind W, ValidationTier T, string Group, int Cases)[]
         {
-            (T, oos, "all", 53), (T, oos, "nvidia-hopper", 9), (T, oos, "nvidia-blackwell", 28), (T, oos, "nvidia-ampere", 5),
-            (T, oos, "google-tpu", 7), (T, oos, "amd-cdna4", 4), (T, oos, "dense", 28), (T, oos, "moe", 25),
+            (T, oos, "all", 82), (T, oos, "nvidia-hopper", 23), (T, oos, "nvidia-blackwell", 34), (T, oos, "nvidia-ampere", 8),
+            (T, oos, "google-tpu", 13), (T, oos, "amd-cdna4", 4), (T, oos, "dense", 55), (T, oos, "moe", 27),
             (T, ins, "all", 16),
-            (I, oos, "all", 109), (I, oos, "nvidia-hopper", 40), (I, oos, "nvidia-blackwell", 60), (I, oos, "amd-cdna3", 5), (I, oos, "amd-cdna4", 4),
-            (I, oos, "dense", 87), (I, oos, "moe", 22),
+            (I, oos, "all", 120), (I, oos, "nvidia-hopper", 49), (I, oos, "nvidia-blackwell", 60), (I, oos, "amd-cdna3", 5), (I, oos, "amd-cdna4", 4),
+            (I, oos, "google-tpu", 2), (I, oos, "dense", 96), (I, oos, "moe", 24),
             (I, ins, "all", 37), (I, ValidationTier.ProductionAverage, "all", 2),
             (R, oos, "all", 23), (R, oos, "nvidia-hopper", 13), (R, oos, "nvidia-blackwell", 10), (R, oos, "dense", 6), (R, oos, "moe", 17),
             (R, oos, "colocated", 14), (R, oos, "asynchronous", 9),
