@@ -13,7 +13,7 @@ public sealed partial class ScenarioReader
     static readonly string[] RlLengthKeys = ["mean", "spread", "max"];
     static readonly string[] GeneratorKeys = ["gpus", "tp", "pp", "ep", "dp_attention", "mode", "prefill_gpus", "decode_gpus", "precision", "kv_precision", "memory_fraction", "hardware", "cluster", "usd_per_gpu_hour"];
     static readonly string[] TrainingLayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "fsdp", "microbatch", "recompute"];
-    static readonly string[] TrainerKeys = ["gpus", .. TrainingLayoutKeys, "offload_weights", "global_batch", "gather_weights"];
+    static readonly string[] TrainerKeys = ["gpus", .. TrainingLayoutKeys, "offload_weights", "global_batch", "gather_weights", "reference_on_host"];
     static readonly string[] CriticKeys = ["model", "gpus", .. TrainingLayoutKeys];
     static readonly string[] VerifierKeys = ["kind", "cpu_seconds", "cpu_cores", "latency_s", "concurrency", "model", "gpus", "tp", "colocated", "share"];
 
@@ -305,12 +305,13 @@ public sealed partial class ScenarioReader
     static RlTrainer ReadTrainer(MappingNode t, int gpus)
     {
         t.RequireOnly(TrainerKeys);
-        var layout = ReadPoolLayout(t, gpus, "the trainer", "trainer.gpus", "gpus", "offload_weights", "global_batch", "gather_weights");
+        var layout = ReadPoolLayout(t, gpus, "the trainer", "trainer.gpus", "gpus", "offload_weights", "global_batch", "gather_weights", "reference_on_host");
         return new RlTrainer
         {
             Gpus = gpus, Layout = layout, OffloadWeights = t.OptionalBool("offload_weights") ?? false,
             GlobalBatch = t.OptionalInteger("global_batch", 1, InputLimits.MaxSequences, "samples per optimizer step"),
             GatherWeights = t.OptionalBool("gather_weights") ?? false,
+            ReferenceOnHost = t.OptionalBool("reference_on_host") ?? false,
         };
     }
 

@@ -108,6 +108,15 @@ public sealed record RlTraining(TrainingModel Model, TrainingEstimate Update)
     /// </summary>
     public int OptimizerSteps { get; init; } = 1;
 
+    /// <summary>
+    /// Swapping a host-resident reference policy in and out for its log-probability pass
+    /// (<see cref="RlTrainer.ReferenceOnHost"/>): three copies of the trainer's weights per GPU over the host link, the
+    /// policy's out, the reference's in and the policy's back (NeMo-RL megatron_policy_worker.py <c>use_reference_model</c>,
+    /// NVIDIA-NeMo/RL @ 66059ab4d; the reference is a pinned CPU state dict, megatron/setup.py
+    /// <c>setup_reference_model_state</c>). Zero when the reference stays on the GPUs or no reference pass runs.
+    /// </summary>
+    public Seconds ReferenceSwap { get; init; } = Seconds.Zero;
+
     /// <summary>The policy update of the whole RL step: every optimizer step, each flushing its pipeline and reducing its gradients.</summary>
     public Seconds UpdateTime => Update.StepTime * OptimizerSteps;
 
@@ -140,9 +149,12 @@ public sealed record RlTraining(TrainingModel Model, TrainingEstimate Update)
     public static RlTraining Of(ModelSpec model, Cluster cluster, Precision precision, RlJob job, LayoutSpec spec, int gpus, double meanResponse, HardwareCalibration cal)
     {
         var training = new TrainingModel(model, cluster with { Gpus = gpus }, JobOf(job, precision, meanResponse, spec.Cp ?? 1), cal);
-        return new RlTraining(training, training.Estimate(LayoutDefaults.Complete(spec, gpus)))
+        var update = training.Estimate(LayoutDefaults.Complete(spec, gpus));
+        bool swaps = job.Trainer.ReferenceOnHost && job.Algorithm != RlAlgorithm.Dapo && cluster.Accelerator.HostMemory is not null;
+        return new RlTraining(training, update)
         {
             OptimizerSteps = job.Samples / (job.Trainer.GlobalBatch ?? job.Samples),
+            ReferenceSwap = swaps ? 3 * update.Memory.Weights / cluster.Accelerator.HostMemory!.Bandwidth : Seconds.Zero,
         };
     }
 

@@ -19,7 +19,8 @@ public static class RlStep
 {
     /// <summary>Why a placement cannot run on this hardware, or null: offloading needs host memory over a link.</summary>
     public static string? Problem(RlJob job, Accelerator a, RlTraining training) =>
-        job.Placement != RlPlacement.Colocated ? null
+        job.Trainer.ReferenceOnHost && a.HostMemory is null ? $"trainer.reference_on_host keeps the reference policy in host memory, and {a.Id} has no host_memory in the catalog; describe it (hardware: {{base: {a.Id}, host_memory: {{name: ..., gb: ..., gb_s_one_way: ...}}}}) or remove the key"
+        : job.Placement != RlPlacement.Colocated ? null
         : a.HostMemory is not { } host ? $"colocated placement offloads the trainer's optimizer state to host memory, and {a.Id} has no host_memory in the catalog; describe it (hardware: {{base: {a.Id}, host_memory: {{name: ..., gb: ..., gb_s_one_way: ...}}}}) or use placement: disaggregated"
         : OffloadBytes(job, training) > host.Capacity ? FormattableString.Invariant($"colocated placement offloads {OffloadBytes(job, training).GiB:0.0} GiB per GPU of {(job.Trainer.OffloadWeights ? "weights, " : "")}gradients and optimizer state, more than the {host.Capacity.GiB:0.0} GiB of host memory per GPU; shard the trainer further (zero: 3) or use placement: disaggregated")
         : null;
@@ -46,13 +47,13 @@ public static class RlStep
 
     /// <summary>
     /// The trainer pool's memory per GPU while updating: the policy's update, the frozen reference's weights (not
-    /// DAPO), and PPO's critic (its weights, gradients and optimizer state; activations the larger of the two models',
+    /// DAPO, nor when it lives in host memory), and PPO's critic (its weights, gradients and optimizer state; activations the larger of the two models',
     /// as they train in turn).
     /// </summary>
     public static MemoryBreakdown TrainingMemory(RlJob job, RlTraining t)
     {
         var m = t.Update.Memory;
-        var reference = job.Algorithm == RlAlgorithm.Dapo ? Bytes.Zero : m.Weights;
+        var reference = job.Algorithm == RlAlgorithm.Dapo || job.Trainer.ReferenceOnHost ? Bytes.Zero : m.Weights;
         var models = Trained(job, t).ToList();
         return m with
         {
@@ -62,7 +63,8 @@ public static class RlStep
     }
 
     /// <summary>
-    /// The trainer's passes of a step, seconds: log-probabilities (the old policy's, and the reference's unless DAPO),
+    /// The trainer's passes of a step, seconds: log-probabilities (the old policy's, and the reference's unless DAPO, with
+    /// its swap in from host memory when it lives there),
     /// PPO's critic (its value pass and its update, at the critic model's size), and the policy update. A critic on GPUs
     /// of its own scores beside the log-probability passes and trains beside the policy (OpenRLHF launches the critic's
     /// values with the actor's and the reference's, and its fit with the actor's, openrlhf/trainer/ppo_trainer.py
@@ -70,7 +72,7 @@ public static class RlStep
     /// </summary>
     public static (double LogProbs, double Critic, double Update) TrainerPasses(RlJob job, RlTraining t)
     {
-        double logProbs = t.Forward.Value * (job.Algorithm == RlAlgorithm.Dapo ? 1 : 2), update = t.UpdateTime.Value;
+        double logProbs = t.Forward.Value * (job.Algorithm == RlAlgorithm.Dapo ? 1 : 2) + t.ReferenceSwap.Value, update = t.UpdateTime.Value;
         double critic = t.Critic is not { } c ? 0
             : job.CriticGpus > 0 ? Math.Max(0, c.Forward.Value - logProbs) + Math.Max(0, c.UpdateTime.Value - update)
             : c.Forward.Value + c.UpdateTime.Value;

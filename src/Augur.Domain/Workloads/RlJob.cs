@@ -101,6 +101,12 @@ public sealed record RlTrainer
     /// generator pool receives the whole model from one trainer rank; false sends each generator GPU only its shard.
     /// </summary>
     public bool GatherWeights { get; init; }
+    /// <summary>
+    /// The frozen reference policy lives in host memory and is swapped into the trainer's model for its log-probability
+    /// pass: the policy's weights are copied out to the host, the reference's copied in, and the policy's copied back
+    /// (NeMo-RL's Megatron worker, <c>use_reference_model</c>); false keeps the reference resident on the GPUs.
+    /// </summary>
+    public bool ReferenceOnHost { get; init; }
 }
 
 /// <summary>

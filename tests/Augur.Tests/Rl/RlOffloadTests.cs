@@ -33,4 +33,20 @@ public class RlOffloadTests
         var e = Assert.Throws<Augur.Domain.InputException>(() => Scenarios.FromYaml(yaml));
         Assert.EndsWith("rl.trainer.offload_weights: only a colocated trainer hands its GPUs to the generators; remove it or set placement: colocated", e.Message);
     }
+
+    [Fact]
+    public void A_reference_kept_in_host_memory_costs_three_copies_of_the_trainer_weights_and_leaves_the_trainer_hbm()
+    {
+        var resident = RlWorkflow.Estimate(Scenarios.FromYaml(Yaml("")), CatalogStore.Default).Estimate;
+        var onHost = RlWorkflow.Estimate(Scenarios.FromYaml(Yaml(", reference_on_host: true")), CatalogStore.Default).Estimate;
+        double weights = resident.Training.Update.Memory.Weights.Value;
+        // Qwen3-32B's 32.8e9 parameters in BF16 over tp4 × pp4: about 4.1 GB per GPU (embedding and head shares aside).
+        Assert.InRange(weights, 3.9e9, 4.5e9);
+        // Policy out, reference in, policy back, each over the DGX H100's 64 GB/s host link one way.
+        Assert.Equal(resident.Phases.LogProbs.Value + 3 * weights / 64e9, onHost.Phases.LogProbs.Value, 6);
+        Assert.Equal(resident.Trainer.Memory.Weights.Value - weights, onHost.Trainer.Memory.Weights.Value, 0);
+        var dapo = Yaml(", reference_on_host: true").Replace("rl:\n", "rl:\n  algorithm: dapo\n");
+        var noReference = RlWorkflow.Estimate(Scenarios.FromYaml(dapo), CatalogStore.Default).Estimate;
+        Assert.Equal(0, noReference.Training.ReferenceSwap.Value);
+    }
 }
