@@ -32,6 +32,8 @@ public static class RlSetup
         double meanResponse = curve.Mean;
         if (RlTraining.Problem(model, job, job.Trainer.Layout, job.Trainer.Gpus, precision, meanResponse) is { } t)
             return (null, $"rl.trainer: {t}");
+        if (job.Trainer.ReferenceOnHost && cluster.Accelerator.HostMemory is null)
+            return (null, $"rl.trainer.reference_on_host: the reference policy would live in host memory, and {cluster.Accelerator.Id} has no host_memory in the catalog; describe it (hardware: {{base: {cluster.Accelerator.Id}, host_memory: {{name: ..., gb: ..., gb_s_one_way: ...}}}}) or remove the key");
         var training = RlTraining.Of(model, cluster, precision, job, job.Trainer.Layout, job.Trainer.Gpus, meanResponse, cal);
         if (job.Algorithm == RlAlgorithm.Ppo)
         {

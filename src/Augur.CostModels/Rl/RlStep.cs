@@ -19,8 +19,7 @@ public static class RlStep
 {
     /// <summary>Why a placement cannot run on this hardware, or null: offloading needs host memory over a link.</summary>
     public static string? Problem(RlJob job, Accelerator a, RlTraining training) =>
-        job.Trainer.ReferenceOnHost && a.HostMemory is null ? $"trainer.reference_on_host keeps the reference policy in host memory, and {a.Id} has no host_memory in the catalog; describe it (hardware: {{base: {a.Id}, host_memory: {{name: ..., gb: ..., gb_s_one_way: ...}}}}) or remove the key"
-        : job.Placement != RlPlacement.Colocated ? null
+        job.Placement != RlPlacement.Colocated ? null
         : a.HostMemory is not { } host ? $"colocated placement offloads the trainer's optimizer state to host memory, and {a.Id} has no host_memory in the catalog; describe it (hardware: {{base: {a.Id}, host_memory: {{name: ..., gb: ..., gb_s_one_way: ...}}}}) or use placement: disaggregated"
         : OffloadBytes(job, training) > host.Capacity ? FormattableString.Invariant($"colocated placement offloads {OffloadBytes(job, training).GiB:0.0} GiB per GPU of {(job.Trainer.OffloadWeights ? "weights, " : "")}gradients and optimizer state, more than the {host.Capacity.GiB:0.0} GiB of host memory per GPU; shard the trainer further (zero: 3) or use placement: disaggregated")
         : null;
