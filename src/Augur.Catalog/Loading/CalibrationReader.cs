@@ -15,6 +15,8 @@ public static class CalibrationReader
         AttentionEfficiency = PerPrecision(n.Mapping("attention_efficiency")),
         AttentionRowOverheadTokens = n.OptionalNumber("attention_row_overhead_tokens") ?? 0,
         AttentionBackwardRowOverheadTokens = n.OptionalNumber("attention_backward_row_overhead_tokens") ?? 0,
+        Flash2 = n.OptionalMapping("attention_flash2") is { } f2
+            ? new FusedAttentionRates(f2.Number("bf16"), f2.Number("row_overhead_tokens"), f2.Number("backward_row_overhead_tokens")) : null,
         MemoryEfficiency = n.Number("memory_efficiency"),
         KernelOverhead = Seconds.FromMicroseconds(n.Number("kernel_overhead_us")),
         ScaleUp = Tier(n.Mapping("scale_up")),

@@ -398,7 +398,8 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
         {
             "flash" or "fused" => AttentionKernel.Flash,
             "unfused" or "eager" => AttentionKernel.Unfused,
-            var k => throw new InputException($"{t.Path}.attention: unknown kernel '{k}'; use flash or unfused"),
+            "flash2" or "fa2" => AttentionKernel.Flash2,
+            var k => throw new InputException($"{t.Path}.attention: unknown kernel '{k}'; use flash, flash2 or unfused"),
         };
         var crossSite = ReadCrossSite(t);
         return new TrainingJob

@@ -18,7 +18,8 @@ public sealed record KernelFitResult(IReadOnlyList<FittedParameter> Parameters, 
 /// <item>GEMM efficiency per precision: the median sustained rate once the power cap has settled, over the dense peak;</item>
 /// <item>HBM efficiency and per-kernel time: a straight line through graph-replayed copies below 512 MiB,
 /// time = t₀ + bytes moved / (efficiency × peak bandwidth);</item>
-/// <item>attention efficiency and forward per-row work: weighted least squares on cuDNN prefill forward rows with equal
+/// <item>attention efficiency and forward per-row work, for cuDNN and apart for FlashAttention-2: weighted least squares
+/// on that backend's prefill forward rows with equal
 /// query and value widths (MLA-shaped rows stay out of the fit, as an out-of-sample check) of
 /// time = FLOPs·(1 + c₀/c)/(efficiency × peak) + t₀ (c the average attended keys), linear in 1/efficiency and
 /// c₀/efficiency;</item>
@@ -32,6 +33,19 @@ public static class KernelFit
     /// <summary>Fewest rows a two-parameter fit needs to have any slack.</summary>
     const int MinRows = 3;
 
+    /// <summary>A measured attention backend and the calibration keys its fit fills: efficiency, forward and backward per-row work.</summary>
+    sealed record AttentionBackend(string Backend, string Label, string Efficiency, string RowOverhead, string BackwardRowOverhead);
+
+    /// <summary>
+    /// cuDNN fused attention fills the family's fused-attention keys; PyTorch SDPA's FlashAttention-2 backend its own
+    /// (<see cref="HardwareCalibration.Flash2"/>).
+    /// </summary>
+    static readonly AttentionBackend[] AttentionBackends =
+    [
+        new("CUDNN_ATTENTION", "cuDNN", "attention_efficiency.bf16", "attention_row_overhead_tokens", "attention_backward_row_overhead_tokens"),
+        new("FLASH_ATTENTION", "FlashAttention-2", "attention_flash2.bf16", "attention_flash2.row_overhead_tokens", "attention_flash2.backward_row_overhead_tokens"),
+    ];
+
     public static KernelFitResult Fit(IReadOnlyList<(KernelMeasurementSet Set, Accelerator Accelerator)> sets)
     {
         var fitted = new List<FittedParameter>();
@@ -43,9 +57,12 @@ public static class KernelFit
         if (memory is not null && overhead is not null) { fitted.Add(memory); fitted.Add(overhead); }
         else notFitted.Add($"memory_efficiency, kernel_overhead_us: {why}");
         double t0 = (overhead?.Value ?? 0) * 1e-6; // the fitted per-kernel time, reported in µs
-        var (attention, attentionWhy) = Attention(sets, t0);
-        fitted.AddRange(attention);
-        if (attentionWhy is not null) notFitted.Add(attentionWhy);
+        foreach (var kernel in AttentionBackends)
+        {
+            var (attention, attentionWhy) = Attention(sets, t0, kernel);
+            fitted.AddRange(attention);
+            if (attentionWhy is not null) notFitted.Add(attentionWhy);
+        }
         return new KernelFitResult(fitted, notFitted);
     }
 
@@ -77,12 +94,12 @@ public static class KernelFit
                 new FittedParameter("kernel_overhead_us", intercept * 1e6, rows.Count, err, "copies below 512 MiB: intercept"), "");
     }
 
-    static (List<FittedParameter> Fitted, string? Why) Attention(IReadOnlyList<(KernelMeasurementSet Set, Accelerator Accelerator)> sets, double t0)
+    static (List<FittedParameter> Fitted, string? Why) Attention(IReadOnlyList<(KernelMeasurementSet Set, Accelerator Accelerator)> sets, double t0, AttentionBackend kernel)
     {
-        const string Keys = "attention_efficiency.bf16, attention_row_overhead_tokens, attention_backward_row_overhead_tokens";
+        string keys = $"{kernel.Efficiency}, {kernel.RowOverhead}, {kernel.BackwardRowOverhead}";
         var fitted = new List<FittedParameter>();
         // Forward: t − t₀ = a·x₁ + b·x₂ with x₁ = F/peak, x₂ = F/(peak·c); efficiency = 1/a, c₀ = b/a.
-        var rows = sets.SelectMany(s => s.Set.Attention.Where(a => a.Phase == AttentionPhase.Prefill && a.Backend == "CUDNN_ATTENTION" && a.HeadDim == a.ValueDim).Select(a =>
+        var rows = sets.SelectMany(s => s.Set.Attention.Where(a => a.Phase == AttentionPhase.Prefill && a.Backend == kernel.Backend && a.HeadDim == a.ValueDim).Select(a =>
         {
             double context = MeasuredKernels.AttendedKeys(a);
             double x1 = MeasuredKernels.Flops(a) / s.Accelerator.Peak(Precision.BF16).PerSecond;
@@ -90,7 +107,7 @@ public static class KernelFit
         })).Where(r => r.T > 0).ToList();
         int contexts = rows.Select(r => r.Context).Distinct().Count();
         if (rows.Count < MinRows || contexts < 2)
-            return (fitted, $"{Keys}: needs cuDNN prefill rows at {MinRows} or more shapes over 2 or more lengths, has {rows.Count} over {contexts}");
+            return (fitted, $"{keys}: needs {kernel.Label} prefill rows at {MinRows} or more shapes over 2 or more lengths, has {rows.Count} over {contexts}");
         // Weighted normal equations (weights 1/t²) for two regressors without intercept.
         double s11 = 0, s12 = 0, s22 = 0, s1t = 0, s2t = 0;
         foreach (var r in rows)
@@ -99,17 +116,17 @@ public static class KernelFit
             s11 += w * r.X1 * r.X1; s12 += w * r.X1 * r.X2; s22 += w * r.X2 * r.X2; s1t += w * r.X1 * r.T; s2t += w * r.X2 * r.T;
         }
         double det = s11 * s22 - s12 * s12;
-        if (!(Math.Abs(det) > 1e-12 * s11 * s22)) return (fitted, $"{Keys}: the attention rows cannot separate efficiency from per-row work");
+        if (!(Math.Abs(det) > 1e-12 * s11 * s22)) return (fitted, $"{keys}: the attention rows cannot separate efficiency from per-row work");
         double a = (s1t * s22 - s2t * s12) / det, b = (s2t * s11 - s1t * s12) / det;
-        if (!(a > 0) || b < 0) return (fitted, $"{Keys}: the attention rows give an unphysical fit (1/efficiency {a:g3}, per-row term {b:g3})");
+        if (!(a > 0) || b < 0) return (fitted, $"{keys}: the attention rows give an unphysical fit (1/efficiency {a:g3}, per-row term {b:g3})");
         double efficiency = 1 / a, c0 = b / a;
         double fwdErr = rows.Average(r => Math.Abs((a * r.X1 + b * r.X2) / r.T - 1));
-        fitted.Add(new FittedParameter("attention_efficiency.bf16", efficiency, rows.Count, fwdErr, "cuDNN causal prefill, forward (MHA shapes)"));
-        fitted.Add(new FittedParameter("attention_row_overhead_tokens", c0, rows.Count, fwdErr, "cuDNN causal prefill, forward (MHA shapes)"));
+        fitted.Add(new FittedParameter(kernel.Efficiency, efficiency, rows.Count, fwdErr, $"{kernel.Label} causal prefill, forward (MHA shapes)"));
+        fitted.Add(new FittedParameter(kernel.RowOverhead, c0, rows.Count, fwdErr, $"{kernel.Label} causal prefill, forward (MHA shapes)"));
 
         // Backward: minimise Σ (k·(1 + c_b/c) − 1)² with k = 2.5·a·x₁ / t_b: c_b = Σ (k/c)(1 − k) / Σ (k/c)².
         var back = rows.Where(r => !double.IsNaN(r.Backward) && r.Backward > 0).ToList();
-        if (back.Count < MinRows) return (fitted, $"attention_backward_row_overhead_tokens: needs backward times at {MinRows} or more shapes, has {back.Count}");
+        if (back.Count < MinRows) return (fitted, $"{kernel.BackwardRowOverhead}: needs backward times at {MinRows} or more shapes, has {back.Count}");
         double num = 0, den = 0;
         foreach (var r in back)
         {
@@ -119,7 +136,7 @@ public static class KernelFit
         }
         double cb = num / den;
         double bwdErr = back.Average(r => Math.Abs(Roofline.FlashBackwardFlops * a * r.X1 * (1 + cb / r.Context) / r.Backward - 1));
-        fitted.Add(new FittedParameter("attention_backward_row_overhead_tokens", cb, back.Count, bwdErr, "cuDNN causal prefill, backward (MHA shapes)"));
+        fitted.Add(new FittedParameter(kernel.BackwardRowOverhead, cb, back.Count, bwdErr, $"{kernel.Label} causal prefill, backward (MHA shapes)"));
         return (fitted, null);
     }
 
@@ -133,6 +150,9 @@ public static class KernelFit
         "attention_efficiency.bf16" => c.Attention(Precision.BF16),
         "attention_row_overhead_tokens" => c.AttentionRowOverheadTokens,
         "attention_backward_row_overhead_tokens" => c.AttentionBackwardRowOverheadTokens,
+        "attention_flash2.bf16" => c.Flash2?.Efficiency,
+        "attention_flash2.row_overhead_tokens" => c.Flash2?.RowOverheadTokens,
+        "attention_flash2.backward_row_overhead_tokens" => c.Flash2?.BackwardRowOverheadTokens,
         _ => null,
     };
 

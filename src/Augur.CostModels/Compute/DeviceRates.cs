@@ -1,4 +1,5 @@
 using Augur.Domain.Hardware;
+using Augur.Domain.Workloads;
 using Augur.Units;
 
 namespace Augur.CostModels.Compute;
@@ -9,17 +10,27 @@ namespace Augur.CostModels.Compute;
 /// </summary>
 public readonly struct DeviceRates
 {
-    public DeviceRates(Accelerator a, HardwareCalibration c, Precision p, Precision? attentionPrecision = null)
+    /// <param name="kernel">FlashAttention-2 runs at the calibration's own rates for it (16-bit; it has no FP8 path) where measured.</param>
+    public DeviceRates(Accelerator a, HardwareCalibration c, Precision p, Precision? attentionPrecision = null, AttentionKernel kernel = AttentionKernel.Flash)
     {
         var ap = attentionPrecision ?? p;
         Precision = p;
         Peak = a.Peak(p);
         Gemm = Peak * c.Gemm(p);
-        Attention = a.Peak(ap) * c.Attention(ap);
         Memory = a.HbmBandwidth * c.MemoryEfficiency;
         KernelOverhead = c.KernelOverhead;
-        AttentionRowOverhead = c.AttentionRowOverheadTokens;
-        AttentionBackwardRowOverhead = c.AttentionBackwardRowOverheadTokens;
+        if (kernel == AttentionKernel.Flash2 && c.Flash2 is { } fa2)
+        {
+            Attention = a.Peak(Precision.BF16) * fa2.Efficiency;
+            AttentionRowOverhead = fa2.RowOverheadTokens;
+            AttentionBackwardRowOverhead = fa2.BackwardRowOverheadTokens;
+        }
+        else
+        {
+            Attention = a.Peak(ap) * c.Attention(ap);
+            AttentionRowOverhead = c.AttentionRowOverheadTokens;
+            AttentionBackwardRowOverhead = c.AttentionBackwardRowOverheadTokens;
+        }
     }
 
     public Precision Precision { get; }

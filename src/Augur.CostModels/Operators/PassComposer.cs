@@ -73,7 +73,7 @@ public sealed class PassComposer
             Dense = p.DenseLayers > 0 ? _layer.Dense(_rates, shape) : default,
             Moe = p.MoeLayers > 0 ? _layer.Moe(_rates, shape, _expertRates) : default,
             // Fused attention's backward: 2.5× the FLOPs with its own per-row work; unfused 2×.
-            AttentionBackward = !p.Backward ? 0 : shape.Kernel == AttentionKernel.Flash ? Roofline.FlashBackwardFactor(_rates, _layer.AttendedContext(shape)) : 2.0,
+            AttentionBackward = !p.Backward ? 0 : shape.Kernel != AttentionKernel.Unfused ? Roofline.FlashBackwardFactor(_rates, _layer.AttendedContext(shape)) : 2.0,
             TpCollective = TensorParallelCollective(shape),
             // The last stage also runs the output layer.
             Head = p.LogitTokens > 0 ? _head.Head(_headRates, p.LogitTokens, shape.Tp) : default,

@@ -8,6 +8,9 @@ namespace Augur.Domain.Hardware;
 /// <param name="Latency">Base latency per algorithm step (α in the ring/tree formulas).</param>
 public sealed record TierCalibration(double BusBandwidthEfficiency, Seconds Latency);
 
+/// <summary>One fused-attention kernel's achieved fraction of the 16-bit dense peak and its per-query-row work (forward, backward), in attended keys.</summary>
+public sealed record FusedAttentionRates(double Efficiency, double RowOverheadTokens, double BackwardRowOverheadTokens);
+
 /// <summary>
 /// The few physical parameters Augur keeps per hardware family. They are properties of the chip and its
 /// software stack (never of a validation case): a chip Augur was never calibrated on uses its family's
@@ -28,6 +31,11 @@ public sealed record HardwareCalibration
     public double AttentionRowOverheadTokens { get; init; }
     /// <summary>The same for the backward pass (FlashAttention backward: dQ accumulation, recomputed softmax).</summary>
     public double AttentionBackwardRowOverheadTokens { get; init; }
+    /// <summary>
+    /// FlashAttention-2's own measured rates (16-bit), for training that runs it rather than the family's best fused
+    /// kernel; null where not measured, and then it runs at the fused values above.
+    /// </summary>
+    public FusedAttentionRates? Flash2 { get; init; }
     /// <summary>Achieved / peak HBM bandwidth for streaming kernels (elementwise, weight reads in decode).</summary>
     public required double MemoryEfficiency { get; init; }
     /// <summary>Fixed cost of launching one kernel (GPU idle between dependent kernels).</summary>

@@ -2,8 +2,13 @@ using Augur.Domain.Hardware;
 
 namespace Augur.Domain.Workloads;
 
-/// <summary>Attention kernel used in training: fused (FlashAttention) or unfused (scores materialized, as in Megatron-LM 2021).</summary>
-public enum AttentionKernel { Flash, Unfused }
+/// <summary>
+/// Attention kernel used in training: fused at the rates the hardware family's calibration measured for its best fused
+/// kernel (cuDNN fused attention on Hopper, as Transformer Engine runs it), unfused (scores materialized, as in
+/// Megatron-LM 2021), or FlashAttention-2 at its own measured rates (PyTorch SDPA's flash backend, which PyTorch picks
+/// by default on Hopper while cuDNN attention is opt-in, and which its context-parallel ring attention runs).
+/// </summary>
+public enum AttentionKernel { Flash, Unfused, Flash2 }
 
 /// <summary>A pretraining job: what is trained on what batch, and for how long.</summary>
 public sealed record TrainingJob

@@ -25,7 +25,7 @@ public static class TrainingSearchSpace
         // With fused attention there are no stored scores: selective recompute equals none.
         // A MaxText remat policy says what is recomputed: the layout recomputes nothing besides it.
         Recompute[] recomputeModes = fix.Recompute is { } frc ? [frc] : job.Remat is not null ? [Recompute.None]
-            : job.AttentionKernel == AttentionKernel.Flash ? [.. RecomputeModes.Where(rc => rc != Recompute.Selective)] : RecomputeModes;
+            : job.AttentionKernel != AttentionKernel.Unfused ? [.. RecomputeModes.Where(rc => rc != Recompute.Selective)] : RecomputeModes;
         foreach (int tp in Divisors(gpus))
         {
             if (fix.Tp is { } ftp ? tp != ftp : tp > Math.Max(1, scaleUpDomain)) continue;
