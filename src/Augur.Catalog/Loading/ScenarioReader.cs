@@ -17,7 +17,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
     static readonly string[] LayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "microbatch", "recompute", "dp_attention", "fsdp", "ep_overlap"];
     static readonly string[] TrainingKeys = ["seq_len", "global_batch", "tokens", "flops", "attention", "overlap_dp", "routing", "cross_site", "diloco", "mtp_layers", "grad_precision", "offload_layers", "fused_cross_entropy", "capacity_factor", "remat", "vocab_tiling", "cuda_graphs"];
     static readonly string[] DiLoCoKeys = ["inner_steps", "outer_bits", "fragments", "overlap_steps"];
-    static readonly string[] InferenceKeys = ["input_tokens", "output_tokens", "input_tokens_cv", "output_tokens_cv", "concurrency", "kv_precision", "expert_precision", "weight_precision", "expert_weight_precision", "prefix_hit_rate", "mode", "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "memory_fraction", "draft_tokens", "acceptance", "target_output_tokens_per_s", "routing", "engine"];
+    static readonly string[] InferenceKeys = ["input_tokens", "output_tokens", "input_tokens_cv", "output_tokens_cv", "concurrency", "kv_precision", "expert_precision", "weight_precision", "expert_weight_precision", "prefix_hit_rate", "mode", "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "slo_percentile", "memory_fraction", "draft_tokens", "acceptance", "target_output_tokens_per_s", "routing", "engine"];
     static readonly string[] RunKeys = ["usd_per_gpu_hour", "gpu_mtbf_hours", "checkpoint_write_s", "restart_s", "power_utilization", "pue"];
 
     /// <summary>The workload a scenario mapping names (training when it names none).</summary>
@@ -601,6 +601,11 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
         if (ttft is <= 0 || tpot is <= 0) throw new InputException($"{i.Path}: ttft_ms and tpot_ms must be positive");
         i.OptionalNumber("ttft_ms", 1e-3, InputLimits.MaxSeconds * 1000, "a microsecond to 32 years");
         i.OptionalNumber("tpot_ms", 1e-3, InputLimits.MaxSeconds * 1000, "a microsecond to 32 years");
+        double? percentile = i.OptionalNumber("slo_percentile");
+        if (percentile is { } pc && !(pc > 0 && pc < 100))
+            throw new InputException(FormattableString.Invariant($"{i.Path}.slo_percentile: must be between 0 and 100 (exclusive), got {pc}; 99 bounds the 99th percentile over requests, leave it out to bound the mean"));
+        if (percentile is not null && tpot is null)
+            throw new InputException($"{i.Path}.slo_percentile: bounds tpot_ms, which is not set; add inference.tpot_ms or remove slo_percentile");
         int draft = i.OptionalInteger("draft_tokens", 0, 64, "speculative decoding drafts a handful of tokens per step") ?? 0;
         return new InferenceJob
         {
@@ -610,7 +615,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
             WeightFormat = i.OptionalString("weight_precision") is { } wp ? ParseWeightFormat(wp, i.Path + ".weight_precision") : null,
             ExpertWeightFormat = i.OptionalString("expert_weight_precision") is { } ewp ? ParseWeightFormat(ewp, i.Path + ".expert_weight_precision") : null,
             PrefixHitRate = hit, Mode = mode, PrefillGpus = prefill, DecodeGpus = decode,
-            TtftLimit = ttft / 1000.0, TpotLimit = tpot / 1000.0, MemoryFraction = frac,
+            TtftLimit = ttft / 1000.0, TpotLimit = tpot / 1000.0, SloPercentile = percentile, MemoryFraction = frac,
             DraftTokens = draft, Acceptance = acc,
             ModeFixed = modeText != "auto", TargetOutputTokensPerSecond = target,
         };

@@ -18,6 +18,13 @@ public sealed record InferenceEstimate
     public required Seconds Ttft { get; init; }
     /// <summary> Mean time per output token AFTER the first. Disaggregated: decode step time at <see cref="Concurrency"/> divided by the tokens one step yields (speculative decoding). Aggregated: also the prefill chunks of the other B − 1 sequences' replacements that run between this sequence's decode steps: ((o/y)·step + (B − 1)·prefill_per_prompt) / o. </summary>
     public required Seconds Tpot { get; init; }
+    /// <summary>
+    /// The <see cref="Domain.Workloads.InferenceJob.SloPercentile"/>-th percentile over requests of the time per output
+    /// token under Poisson arrivals (<see cref="TpotSpread"/>), when the scenario bounds a percentile; null otherwise.
+    /// </summary>
+    public Seconds? TpotAtPercentile { get; init; }
+    /// <summary>The TPOT the scenario's tpot_ms bounds: <see cref="TpotAtPercentile"/> when set, else the mean <see cref="Tpot"/>.</summary>
+    public Seconds BoundedTpot => TpotAtPercentile ?? Tpot;
     /// <summary>The decode iteration at <see cref="Concurrency"/> and the average context.</summary>
     public required IterationCost DecodeStep { get; init; }
     /// <summary>One steady-state prefill iteration (a full chunk of prompts per attention group).</summary>

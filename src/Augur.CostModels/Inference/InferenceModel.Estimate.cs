@@ -31,7 +31,7 @@ public sealed partial class InferenceModel
         var estimate = EstimateAt(l, batch, maxConc, economics);
         // Disaggregated, the incoming KV takes a share of each decode GPU's network link that ChooseBatch cannot know
         // before the pools are sized; where that pushes TPOT over its limit, the batch steps down until it meets it.
-        if (_job.Mode == ServingMode.Disaggregated && _job.Concurrency is null && _job.TpotLimit is { } limit && estimate.Tpot.Value > limit && batch > 1)
+        if (_job.Mode == ServingMode.Disaggregated && _job.Concurrency is null && _job.TpotLimit is { } limit && estimate.BoundedTpot.Value > limit && batch > 1)
         {
             // Bisect on the largest batch that meets the limit with the share included (TPOT grows with the batch);
             // batch 1 stands when none does.
@@ -39,7 +39,7 @@ public sealed partial class InferenceModel
             while (lo < hi)
             {
                 int mid = (lo + hi + 1) / 2;
-                if (EstimateAt(l, mid, maxConc, economics).Tpot.Value <= limit) lo = mid; else hi = mid - 1;
+                if (EstimateAt(l, mid, maxConc, economics).BoundedTpot.Value <= limit) lo = mid; else hi = mid - 1;
             }
             estimate = EstimateAt(l, lo, maxConc, economics);
         }
@@ -66,7 +66,7 @@ public sealed partial class InferenceModel
         double total = perReplica * l.Replicas;
         double perGpu = perReplica / l.GpusPerReplica;
         double decodePerGpu = batch * TokensPerStep / step.Total.Value / l.GpusPerReplica;
-        return new InferenceEstimate { Layout = l, Concurrency = batch, MaxConcurrency = maxConc, Ttft = new(Ttft(l, batch)), Tpot = new(AggregatedTpot(batch, step.Total.Value, prefillPerPrompt)), DecodeStep = step, PrefillIteration = prefill, PrefillPerPrompt = new(prefillPerPrompt), OutputTokensPerSecondPerReplica = perReplica, OutputTokensPerSecondPerGpu = perGpu, OutputTokensPerSecondTotal = total, DecodeOutputTokensPerSecondPerGpu = decodePerGpu, PrefillInputTokensPerSecondPerGpu = prefillInputPerGpu, MemoryPerGpu = mem, Fits = fits, PrefillBound = prefill.Bound, DecodeBound = step.Bound, UsdPerMillionOutputTokens = economics.CostPerMillionTokens(new TokenRate(perGpu)).Value, JoulesPerOutputToken = economics.EnergyPerToken(new TokenRate(perGpu)).Value, Disaggregated = null };
+        return new InferenceEstimate { Layout = l, Concurrency = batch, MaxConcurrency = maxConc, Ttft = new(Ttft(l, batch)), Tpot = new(AggregatedTpot(batch, step.Total.Value, prefillPerPrompt)), TpotAtPercentile = TpotAtPercentile(l, batch, step.Total.Value, prefillPerPrompt), DecodeStep = step, PrefillIteration = prefill, PrefillPerPrompt = new(prefillPerPrompt), OutputTokensPerSecondPerReplica = perReplica, OutputTokensPerSecondPerGpu = perGpu, OutputTokensPerSecondTotal = total, DecodeOutputTokensPerSecondPerGpu = decodePerGpu, PrefillInputTokensPerSecondPerGpu = prefillInputPerGpu, MemoryPerGpu = mem, Fits = fits, PrefillBound = prefill.Bound, DecodeBound = step.Bound, UsdPerMillionOutputTokens = economics.CostPerMillionTokens(new TokenRate(perGpu)).Value, JoulesPerOutputToken = economics.EnergyPerToken(new TokenRate(perGpu)).Value, Disaggregated = null };
     }
 
     InferenceEstimate Disaggregated(in InferenceLayout l, int batch, int maxConc, IterationCost prefill, IterationCost step,
@@ -110,7 +110,7 @@ public sealed partial class InferenceModel
             KvTransfer = new(transfer), KvNicShare = Math.Min(share, 1.0), BalancedPrefillPerDecodeGpu = decodeRatePerReplica / prefillRatePerReplica,
             Limiter = prefillRate < decodeRate ? "prefill" : "decode",
         };
-        return new InferenceEstimate { Layout = l, Concurrency = batch, MaxConcurrency = maxConc, Ttft = new(Ttft(l, batch)), Tpot = new(DecodeTokensPerRequest > 0 ? step.Total.Value / TokensPerStep : 0), DecodeStep = step, PrefillIteration = prefill, PrefillPerPrompt = new(prefillPerPrompt), OutputTokensPerSecondPerReplica = total / Math.Max(1.0, decodeGpus / (double)g), OutputTokensPerSecondPerGpu = perGpu, OutputTokensPerSecondTotal = total, DecodeOutputTokensPerSecondPerGpu = decodePerGpu, PrefillInputTokensPerSecondPerGpu = prefillInputPerGpu, MemoryPerGpu = mem, Fits = fits, PrefillBound = prefill.Bound, DecodeBound = step.Bound, UsdPerMillionOutputTokens = economics.CostPerMillionTokens(new TokenRate(perGpu)).Value, JoulesPerOutputToken = economics.EnergyPerToken(new TokenRate(perGpu)).Value, Disaggregated = pools };
+        return new InferenceEstimate { Layout = l, Concurrency = batch, MaxConcurrency = maxConc, Ttft = new(Ttft(l, batch)), Tpot = new(DecodeTokensPerRequest > 0 ? step.Total.Value / TokensPerStep : 0), TpotAtPercentile = TpotAtPercentile(l, batch, step.Total.Value, 0), DecodeStep = step, PrefillIteration = prefill, PrefillPerPrompt = new(prefillPerPrompt), OutputTokensPerSecondPerReplica = total / Math.Max(1.0, decodeGpus / (double)g), OutputTokensPerSecondPerGpu = perGpu, OutputTokensPerSecondTotal = total, DecodeOutputTokensPerSecondPerGpu = decodePerGpu, PrefillInputTokensPerSecondPerGpu = prefillInputPerGpu, MemoryPerGpu = mem, Fits = fits, PrefillBound = prefill.Bound, DecodeBound = step.Bound, UsdPerMillionOutputTokens = economics.CostPerMillionTokens(new TokenRate(perGpu)).Value, JoulesPerOutputToken = economics.EnergyPerToken(new TokenRate(perGpu)).Value, Disaggregated = pools };
     }
 
     /// <summary>GPUs of a disaggregated deployment: the two pools when given, else the layout's replicas.</summary>
@@ -127,6 +127,22 @@ public sealed partial class InferenceModel
     /// </summary>
     double AggregatedTpot(int batch, double step, double prefillPerPrompt) =>
         DecodeTokensPerRequest > 0 ? (step + Lambda(batch - 1) * prefillPerPrompt) / TokensPerStep : 0;
+
+    /// <summary>
+    /// The scenario's percentile of the per-request TPOT (null when tpot_ms bounds the mean or there is no output after
+    /// the first token): the mean plus <see cref="TpotSpread.Excess"/> for the arrivals replacing the other B − 1
+    /// sequences, each adding its prefill <paramref name="stall"/> (zero when disaggregated: prompts prefill elsewhere)
+    /// and the decode step's growth per sequence, taken over ±√B around the batch (the spread of a Poisson count of B);
+    /// the mean iteration (mean TPOT × tokens per step) turns arrivals per iteration into arrivals per second.
+    /// </summary>
+    Seconds? TpotAtPercentile(in InferenceLayout l, int batch, double step, double stall)
+    {
+        if (_job.SloPercentile is not { } q || DecodeTokensPerRequest <= 0) return null;
+        double mean = _job.Mode == ServingMode.Disaggregated ? step / TokensPerStep : AggregatedTpot(batch, step, stall);
+        int d = (int)Math.Ceiling(Math.Sqrt(batch)), below = Math.Max(1, batch - d);
+        double slope = (DecodeStep(l, batch + d, AverageContext).Total.Value - DecodeStep(l, below, AverageContext).Total.Value) / (batch + d - below);
+        return new(mean + TpotSpread.Excess(Lambda(batch - 1), mean * TokensPerStep, stall, Math.Max(0, slope), _job.OutputTokens, _job.OutputTokensCv, TokensPerStep, q));
+    }
 
     /// <summary>
     /// Prompts an aggregated replica admits per iteration to keep <paramref name="sequences"/> in flight: each
@@ -189,7 +205,9 @@ public sealed partial class InferenceModel
         {
             int batch = (int)b;
             double step = DecodeStep(l, batch, AverageContext).Total.Value;
-            double perToken = _job.Mode == ServingMode.Disaggregated ? step / TokensPerStep : AggregatedTpot(batch, step, PrefillStall(l, batch, step));
+            double stall = _job.Mode == ServingMode.Disaggregated ? 0 : PrefillStall(l, batch, step);
+            double perToken = (_job.Mode == ServingMode.Disaggregated ? step / TokensPerStep : AggregatedTpot(batch, step, stall));
+            if (TpotAtPercentile(l, batch, step, stall) is { } bounded) perToken = bounded.Value;
             bool ok = (_job.TpotLimit is not { } tpot || perToken <= tpot)
                       && (_job.TtftLimit is not { } ttft || Ttft(l, batch) <= ttft);
             double rate = batch / step;

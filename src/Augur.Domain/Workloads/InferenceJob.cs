@@ -58,6 +58,11 @@ public sealed record InferenceJob
     public double? TtftLimit { get; init; }
     /// <summary>Time-per-output-token limit (SLO mode), seconds.</summary>
     public double? TpotLimit { get; init; }
+    /// <summary>
+    /// Percentile over requests (0-100, exclusive) that <see cref="TpotLimit"/> bounds, as MLPerf's Server scenario bounds
+    /// the 99th; null bounds the mean time per output token.
+    /// </summary>
+    public double? SloPercentile { get; init; }
     /// <summary>vLLM's default gpu_memory_utilization.</summary>
     public const double DefaultMemoryFraction = 0.9;
     /// <summary>Fraction of HBM the engine may use for weights, activations and KV cache (vLLM gpu_memory_utilization).</summary>

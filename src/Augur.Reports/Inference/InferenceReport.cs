@@ -31,6 +31,8 @@ public static class InferenceReport
         t.AddRow("concurrency per replica", $"{e.Concurrency} (max that fits: {e.MaxConcurrency}{capped})");
         t.AddRow("TTFT", Format.Seconds(e.Ttft.Value));
         t.AddRow(job.Mode == Augur.Domain.Workloads.ServingMode.Disaggregated ? "TPOT (excludes first token)" : "TPOT (excl. first token, incl. prefill stalls)", e.Tpot.Value > 0 ? $"{Format.Seconds(e.Tpot.Value)} ({Format.N(1 / e.Tpot.Value, "0.#")} tok/s per user)" : "none (one output token)");
+        if (e.TpotAtPercentile is { } bounded && job.SloPercentile is { } q)
+            t.AddRow($"TPOT p{Format.N(q, "0.###")} over requests", $"{Format.Seconds(bounded.Value)} (tpot_ms {Format.N(job.TpotLimit!.Value * 1000, "0.###")} bounds it; Poisson arrivals)");
         t.AddRow("output tok/s per GPU / total", fits ? $"{Format.N(e.OutputTokensPerSecondPerGpu, "0")} / {Format.N(e.OutputTokensPerSecondTotal, "0")}" : TrainingReport.NotRun);
         t.AddRow("output tok/s per GPU range", fits ? BandReport.ThroughputText(band, e.OutputTokensPerSecondPerGpu) : TrainingReport.NotRun);
         t.AddRow("input tok/s per GPU in prefill", fits ? Format.N(e.PrefillInputTokensPerSecondPerGpu, "0") : TrainingReport.NotRun);
@@ -121,6 +123,8 @@ public static class InferenceReport
             ["joules_per_output_token"] = e.Fits ? JsonOut.Num(e.JoulesPerOutputToken) : null,
             ["phases"] = PhaseReport.Json(e),
         };
+        if (e.TpotAtPercentile is { } bounded && s.Inference!.SloPercentile is { } q)
+            o["tpot_percentile"] = new JsonObject { ["percentile"] = JsonOut.Num(q), ["tpot_s"] = JsonOut.Num(bounded.Value), ["bound_s"] = JsonOut.Num(s.Inference.TpotLimit!.Value) };
         if (!e.Fits) o["shortfall_gib_per_gpu"] = JsonOut.Num(Math.Max(0, e.MemoryGiBPerGpu - Usable(s)));
         if (e.Disaggregated is { } d)
             o["disaggregated"] = new JsonObject

@@ -72,7 +72,7 @@ sealed class ServingSearch(Scenario s, HardwareCalibration calibration)
             if (!e.Fits) continue;
             var point = new ServingPoint(e, mode);
             if (_fastest is null || point.TokensPerSecondPerUser > _fastest.TokensPerSecondPerUser) _fastest = point;
-            if (_job.TpotLimit is { } tpot && e.Tpot.Value > tpot * (1 + 1e-9)) continue;
+            if (_job.TpotLimit is { } tpot && e.BoundedTpot.Value > tpot * (1 + 1e-9)) continue;
             if (_job.TtftLimit is { } ttft && e.Ttft.Value > ttft * (1 + 1e-9)) continue;
             Feasible.Add(point);
             var key = (l, mode);

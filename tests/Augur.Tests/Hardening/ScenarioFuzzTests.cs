@@ -67,7 +67,7 @@ public class ScenarioFuzzTests
         "seq_len", "global_batch", "tokens", "flops", "input_tokens", "output_tokens", "concurrency", "mode",
         "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "requests", "rate_per_s", "scale_up_bandwidth",
         "scale_out_bandwidth", "scale_up_domain", "pue", "usd_per_gpu_hour", "training", "inference", "objective", "model",
-        "hardware", "workload", "memory_fraction", "draft_tokens", "acceptance", "output_tokens_cv",
+        "hardware", "workload", "memory_fraction", "draft_tokens", "acceptance", "output_tokens_cv", "slo_percentile",
     ];
 
     static readonly string[] Names = ["llama3.1-8b", "deepseek-v3", "h100-sxm", "b300", "tpu-v4", "tpu-v6e", "gb200-nvl72", "mi300x", "nonesuch", "/dev/null", ".", "{base: b300, hbm_gb: 432}", "{base: h100-sxm, hbm_gb: 1e300}", "{base: b300, hbm_tb_s: 5e-324}"];
