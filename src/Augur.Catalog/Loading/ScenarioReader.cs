@@ -604,8 +604,8 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
         double? percentile = i.OptionalNumber("slo_percentile");
         if (percentile is { } pc && !(pc > 0 && pc < 100))
             throw new InputException(FormattableString.Invariant($"{i.Path}.slo_percentile: must be between 0 and 100 (exclusive), got {pc}; 99 bounds the 99th percentile over requests, leave it out to bound the mean"));
-        if (percentile is not null && tpot is null)
-            throw new InputException($"{i.Path}.slo_percentile: bounds tpot_ms, which is not set; add inference.tpot_ms or remove slo_percentile");
+        if (percentile is not null && tpot is null && ttft is null)
+            throw new InputException($"{i.Path}.slo_percentile: bounds ttft_ms and tpot_ms, and neither is set; add one or remove slo_percentile");
         int draft = i.OptionalInteger("draft_tokens", 0, 64, "speculative decoding drafts a handful of tokens per step") ?? 0;
         return new InferenceJob
         {

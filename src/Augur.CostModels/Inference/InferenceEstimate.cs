@@ -23,6 +23,13 @@ public sealed record InferenceEstimate
     /// token under Poisson arrivals (<see cref="TpotSpread"/>), when the scenario bounds a percentile; null otherwise.
     /// </summary>
     public Seconds? TpotAtPercentile { get; init; }
+    /// <summary>
+    /// Aggregated, the <see cref="Domain.Workloads.InferenceJob.SloPercentile"/>-th percentile over requests of the time to
+    /// first token under Poisson arrivals (<see cref="TtftSpread"/>), when the scenario bounds a percentile; null otherwise.
+    /// </summary>
+    public Seconds? TtftAtPercentile { get; init; }
+    /// <summary>The TTFT the scenario's ttft_ms bounds: <see cref="TtftAtPercentile"/> when set, else <see cref="Ttft"/>.</summary>
+    public Seconds BoundedTtft => TtftAtPercentile ?? Ttft;
     /// <summary>The TPOT the scenario's tpot_ms bounds: <see cref="TpotAtPercentile"/> when set, else the mean <see cref="Tpot"/>.</summary>
     public Seconds BoundedTpot => TpotAtPercentile ?? Tpot;
     /// <summary>The decode iteration at <see cref="Concurrency"/> and the average context.</summary>

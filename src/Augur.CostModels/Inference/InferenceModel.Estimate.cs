@@ -66,7 +66,7 @@ public sealed partial class InferenceModel
         double total = perReplica * l.Replicas;
         double perGpu = perReplica / l.GpusPerReplica;
         double decodePerGpu = batch * TokensPerStep / step.Total.Value / l.GpusPerReplica;
-        return new InferenceEstimate { Layout = l, Concurrency = batch, MaxConcurrency = maxConc, Ttft = new(Ttft(l, batch)), Tpot = new(AggregatedTpot(batch, step.Total.Value, prefillPerPrompt)), TpotAtPercentile = TpotAtPercentile(l, batch, step.Total.Value, prefillPerPrompt), DecodeStep = step, PrefillIteration = prefill, PrefillPerPrompt = new(prefillPerPrompt), OutputTokensPerSecondPerReplica = perReplica, OutputTokensPerSecondPerGpu = perGpu, OutputTokensPerSecondTotal = total, DecodeOutputTokensPerSecondPerGpu = decodePerGpu, PrefillInputTokensPerSecondPerGpu = prefillInputPerGpu, MemoryPerGpu = mem, Fits = fits, PrefillBound = prefill.Bound, DecodeBound = step.Bound, UsdPerMillionOutputTokens = economics.CostPerMillionTokens(new TokenRate(perGpu)).Value, JoulesPerOutputToken = economics.EnergyPerToken(new TokenRate(perGpu)).Value, Disaggregated = null };
+        return new InferenceEstimate { Layout = l, Concurrency = batch, MaxConcurrency = maxConc, Ttft = new(Ttft(l, batch)), Tpot = new(AggregatedTpot(batch, step.Total.Value, prefillPerPrompt)), TpotAtPercentile = TpotAtPercentile(l, batch, step.Total.Value, prefillPerPrompt), TtftAtPercentile = TtftAtPercentile(l, batch, step.Total.Value, prefillPerPrompt), DecodeStep = step, PrefillIteration = prefill, PrefillPerPrompt = new(prefillPerPrompt), OutputTokensPerSecondPerReplica = perReplica, OutputTokensPerSecondPerGpu = perGpu, OutputTokensPerSecondTotal = total, DecodeOutputTokensPerSecondPerGpu = decodePerGpu, PrefillInputTokensPerSecondPerGpu = prefillInputPerGpu, MemoryPerGpu = mem, Fits = fits, PrefillBound = prefill.Bound, DecodeBound = step.Bound, UsdPerMillionOutputTokens = economics.CostPerMillionTokens(new TokenRate(perGpu)).Value, JoulesPerOutputToken = economics.EnergyPerToken(new TokenRate(perGpu)).Value, Disaggregated = null };
     }
 
     InferenceEstimate Disaggregated(in InferenceLayout l, int batch, int maxConc, IterationCost prefill, IterationCost step,
@@ -145,6 +145,18 @@ public sealed partial class InferenceModel
     }
 
     /// <summary>
+    /// Aggregated, the scenario's percentile of the TTFT under Poisson arrivals (<see cref="TtftSpread"/>): the
+    /// no-queueing TTFT, the rest of the running iteration (step + λ·stall) and the stalls of the prompts arriving
+    /// meanwhile. Null when the bound is on the mean or serving is disaggregated (its prefill pool queues on its own).
+    /// </summary>
+    Seconds? TtftAtPercentile(in InferenceLayout l, int batch, double step, double stall)
+    {
+        if (_job.SloPercentile is not { } q || _job.Mode == ServingMode.Disaggregated) return null;
+        double lambda = Lambda(batch);
+        return new(TtftSpread.Percentile(Ttft(l, batch), step + lambda * stall, lambda, stall, q));
+    }
+
+    /// <summary>
     /// Prompts an aggregated replica admits per iteration to keep <paramref name="sequences"/> in flight: each
     /// holds its place for (o − 1)/y decode iterations plus its own prefill iteration, so λ = B·y / (o − 1 + y).
     /// </summary>
@@ -209,7 +221,7 @@ public sealed partial class InferenceModel
             double perToken = (_job.Mode == ServingMode.Disaggregated ? step / TokensPerStep : AggregatedTpot(batch, step, stall));
             if (TpotAtPercentile(l, batch, step, stall) is { } bounded) perToken = bounded.Value;
             bool ok = (_job.TpotLimit is not { } tpot || perToken <= tpot)
-                      && (_job.TtftLimit is not { } ttft || Ttft(l, batch) <= ttft);
+                      && (_job.TtftLimit is not { } ttft || (TtftAtPercentile(l, batch, step, stall)?.Value ?? Ttft(l, batch)) <= ttft);
             double rate = batch / step;
             if (ok && rate > bestRate) { best = batch; bestRate = rate; }
         }

@@ -31,8 +31,14 @@ public static class InferenceReport
         t.AddRow("concurrency per replica", $"{e.Concurrency} (max that fits: {e.MaxConcurrency}{capped})");
         t.AddRow("TTFT", Format.Seconds(e.Ttft.Value));
         t.AddRow(job.Mode == Augur.Domain.Workloads.ServingMode.Disaggregated ? "TPOT (excludes first token)" : "TPOT (excl. first token, incl. prefill stalls)", e.Tpot.Value > 0 ? $"{Format.Seconds(e.Tpot.Value)} ({Format.N(1 / e.Tpot.Value, "0.#")} tok/s per user)" : "none (one output token)");
-        if (e.TpotAtPercentile is { } bounded && job.SloPercentile is { } q)
-            t.AddRow($"TPOT p{Format.N(q, "0.###")} over requests", $"{Format.Seconds(bounded.Value)} (tpot_ms {Format.N(job.TpotLimit!.Value * 1000, "0.###")} bounds it; Poisson arrivals)");
+        if (job.SloPercentile is { } q)
+        {
+            string p = "p" + Format.N(q, "0.###");
+            if (e.TtftAtPercentile is { } ttft)
+                t.AddRow($"TTFT {p} over requests", $"{Format.Seconds(ttft.Value)} ({(job.TtftLimit is { } tl ? $"ttft_ms {Format.N(tl * 1000, "0.###")} bounds it" : "no ttft_ms")}; Poisson arrivals)");
+            if (e.TpotAtPercentile is { } tpot)
+                t.AddRow($"TPOT {p} over requests", $"{Format.Seconds(tpot.Value)} ({(job.TpotLimit is { } pl ? $"tpot_ms {Format.N(pl * 1000, "0.###")} bounds it" : "no tpot_ms")}; Poisson arrivals)");
+        }
         t.AddRow("output tok/s per GPU / total", fits ? $"{Format.N(e.OutputTokensPerSecondPerGpu, "0")} / {Format.N(e.OutputTokensPerSecondTotal, "0")}" : TrainingReport.NotRun);
         t.AddRow("output tok/s per GPU range", fits ? BandReport.ThroughputText(band, e.OutputTokensPerSecondPerGpu) : TrainingReport.NotRun);
         t.AddRow("input tok/s per GPU in prefill", fits ? Format.N(e.PrefillInputTokensPerSecondPerGpu, "0") : TrainingReport.NotRun);
@@ -123,8 +129,13 @@ public static class InferenceReport
             ["joules_per_output_token"] = e.Fits ? JsonOut.Num(e.JoulesPerOutputToken) : null,
             ["phases"] = PhaseReport.Json(e),
         };
-        if (e.TpotAtPercentile is { } bounded && s.Inference!.SloPercentile is { } q)
-            o["tpot_percentile"] = new JsonObject { ["percentile"] = JsonOut.Num(q), ["tpot_s"] = JsonOut.Num(bounded.Value), ["bound_s"] = JsonOut.Num(s.Inference.TpotLimit!.Value) };
+        if (s.Inference!.SloPercentile is { } q)
+            o["slo_percentile"] = new JsonObject
+            {
+                ["percentile"] = JsonOut.Num(q),
+                ["ttft_s"] = e.TtftAtPercentile is { } ttft ? JsonOut.Num(ttft.Value) : null, ["ttft_bound_s"] = s.Inference.TtftLimit is { } tl ? JsonOut.Num(tl) : null,
+                ["tpot_s"] = e.TpotAtPercentile is { } tpot ? JsonOut.Num(tpot.Value) : null, ["tpot_bound_s"] = s.Inference.TpotLimit is { } pl ? JsonOut.Num(pl) : null,
+            };
         if (!e.Fits) o["shortfall_gib_per_gpu"] = JsonOut.Num(Math.Max(0, e.MemoryGiBPerGpu - Usable(s)));
         if (e.Disaggregated is { } d)
             o["disaggregated"] = new JsonObject

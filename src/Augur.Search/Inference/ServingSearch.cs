@@ -73,7 +73,7 @@ sealed class ServingSearch(Scenario s, HardwareCalibration calibration)
             var point = new ServingPoint(e, mode);
             if (_fastest is null || point.TokensPerSecondPerUser > _fastest.TokensPerSecondPerUser) _fastest = point;
             if (_job.TpotLimit is { } tpot && e.BoundedTpot.Value > tpot * (1 + 1e-9)) continue;
-            if (_job.TtftLimit is { } ttft && e.Ttft.Value > ttft * (1 + 1e-9)) continue;
+            if (_job.TtftLimit is { } ttft && e.BoundedTtft.Value > ttft * (1 + 1e-9)) continue;
             Feasible.Add(point);
             var key = (l, mode);
             if (!BestPerLayout.TryGetValue(key, out var best) || _order.Compare(point, best) < 0) BestPerLayout[key] = point;

@@ -102,7 +102,20 @@ public class TpotPercentileTests
             BadInputTests.Refused("estimate", CliTests.Temp($"workload: inference\nmodel: llama3.1-8b\nhardware: h100-sxm\ninference: {{input_tokens: 100, output_tokens: 10, tpot_ms: 50, slo_percentile: {value}}}\n")));
 
     [Fact]
-    public void A_percentile_without_a_tpot_bound_is_refused() =>
-        Assert.Contains("inference.slo_percentile: bounds tpot_ms, which is not set",
+    public void A_percentile_without_a_bound_is_refused() =>
+        Assert.Contains("inference.slo_percentile: bounds ttft_ms and tpot_ms, and neither is set",
             BadInputTests.Refused("estimate", CliTests.Temp("workload: inference\nmodel: llama3.1-8b\nhardware: h100-sxm\ninference: {input_tokens: 100, output_tokens: 10, slo_percentile: 99}\n")));
+
+    [Fact]
+    public void The_ttft_percentile_waits_out_the_running_iteration_and_the_prompts_beside_it()
+    {
+        // No arrivals: the wait is uniform over the 40 ms iteration, so p99 = 50 ms + 0.99 × 40 ms = 89.6 ms.
+        Assert.Equal(0.0896, TtftSpread.Percentile(0.050, 0.040, 0, 0.010, 99), 12);
+        // One prompt an iteration (K ~ Poisson(1)), 10 ms each: P(TTFT ≤ 50 ms + x) = Σ_k P(K = k)·clamp((x − 10k)/40, 0, 1).
+        // At x = 60 ms the terms k ≤ 2 are 1 and e^−1·(1 + 1 + 1/2) = 0.919699; k = 3..6 add P(k)·(60 − 10k)/40:
+        // 0.061313·0.75 + 0.015328·0.5 + 0.003066·0.25 = 0.054415, so 0.974114. From 60 to 70 ms the sum grows by
+        // (P(3) + P(4) + P(5) + P(6))/40 = 0.080218/40 a millisecond (P(7) starts at 70), so 0.99 is reached
+        // 0.015886 / 0.0020055 = 7.921 ms later: x = 67.921 ms, TTFT 117.921 ms.
+        Assert.Equal(0.117921, TtftSpread.Percentile(0.050, 0.040, 1, 0.010, 99), 6);
+    }
 }
