@@ -636,13 +636,18 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
         return job;
     }
 
-    /// <summary>The limits of the engine inference.engine names (vllm when none) on the cluster's accelerator.</summary>
+    /// <summary>
+    /// The limits of the engine inference.engine names on the cluster's accelerator. When none is named the batch limits
+    /// are vllm's but the iteration is the calibrated overlap-scheduled engine's, without vLLM's synchronous host time
+    /// per sequence: an unnamed engine is not assumed to be vLLM's scheduler.
+    /// </summary>
     InferenceJob WithEngine(InferenceJob job, MappingNode i, Cluster cluster)
     {
-        string id = (i.OptionalString("engine") ?? ServingLimits.Default.Engine).ToLowerInvariant();
+        string? named = i.OptionalString("engine");
+        string id = (named ?? ServingLimits.Default.Engine).ToLowerInvariant();
         var limits = catalog.ServingEngine(id).For(cluster.Accelerator)
             ?? throw new InputException($"{i.Path}.engine: {id} records no defaults for {cluster.Accelerator.Id}; set inference.concurrency instead");
-        return job with { Limits = limits };
+        return job with { Limits = named is null ? limits with { HostPerSequence = Seconds.Zero } : limits };
     }
 
     /// <summary>Weight-only quantization stores weights no wider than the GEMM that multiplies them.</summary>

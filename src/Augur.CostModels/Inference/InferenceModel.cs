@@ -222,6 +222,7 @@ public sealed partial class InferenceModel
             Tokens = tokens, AttendedSum = attended, KvReadTokens = decodeContextSum * decodeShare,
             LogitTokens = decodeSequences * decodeShare * q + prompts * prefillShare, ActiveGroups = activeSlots, NicShare = nicShare,
             LatentShare = latentShare, PrefillShare = tokens > 0 ? prefillTokens * prefillShare / tokens : 0, MicroBatches = groupMicro,
+            ScheduledSequences = (decodeSequences + prompts) / l.DpAttention,
         });
     }
 
@@ -279,7 +280,8 @@ public sealed partial class InferenceModel
     IterationCost Forward(in InferenceLayout l, in PassLoad p)
     {
         double tokens = p.Tokens, logitTokens = p.LogitTokens, microBatches = p.MicroBatches, prefillShare = p.PrefillShare;
-        if (tokens <= 0) return new IterationCost { Compute = default, TensorParallel = Seconds.Zero, ExpertParallel = Seconds.Zero, PipelineP2P = Seconds.Zero, Overhead = _cal.ServingIterationOverhead, FlopBound = Seconds.Zero, ByteBound = Seconds.Zero };
+        var overhead = IterationOverhead(p.ScheduledSequences);
+        if (tokens <= 0) return new IterationCost { Compute = default, TensorParallel = Seconds.Zero, ExpertParallel = Seconds.Zero, PipelineP2P = Seconds.Zero, Overhead = overhead, FlopBound = Seconds.Zero, ByteBound = Seconds.Zero };
         double context = p.AttendedSum / tokens;
         var keys = AttentionSpan.Decode(_m, context);
         // A decoding sequence reads, per softmax layer, the cached tokens that layer attends: windows, chunks and DSA's top-k fewer.
@@ -350,10 +352,18 @@ public sealed partial class InferenceModel
         return new IterationCost
         {
             Compute = compute, TensorParallel = pass.TensorParallel, ExpertParallel = pass.ExpertParallel, PipelineP2P = pass.PipelineP2P,
-            Overhead = _cal.ServingIterationOverhead, FlopBound = new(flopSeconds), ByteBound = new(byteSeconds),
+            Overhead = overhead, FlopBound = new(flopSeconds), ByteBound = new(byteSeconds),
             WeightBytes = new(weightBytes), KvBytes = new(kvBytes), ExpertImbalance = imbalance,
         };
     }
+
+    /// <summary>
+    /// The per-iteration time outside the GPU's work: the calibrated overhead of an overlap-scheduled engine (fitted on
+    /// TensorRT-LLM rows) plus, for an engine that schedules between GPU steps, its host time per sequence × the
+    /// sequences one attention group's scheduler handles (each data-parallel attention rank runs its own scheduler).
+    /// </summary>
+    Seconds IterationOverhead(double scheduledSequences) =>
+        _cal.ServingIterationOverhead + _job.Limits.HostPerSequence * scheduledSequences;
 
     /// <summary>
     /// Moving one prompt's KV cache (uncached tokens × KV bytes per token) from a prefill to a decode replica,

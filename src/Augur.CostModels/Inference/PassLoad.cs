@@ -24,4 +24,6 @@ readonly record struct PassLoad
     public double PrefillShare { get; init; }
     /// <summary>Pipeline micro-batches the group has work in (its last stage runs the LM head once for each).</summary>
     public double MicroBatches { get; init; }
+    /// <summary>Sequences one attention group's scheduler handles in the iteration (decodes and prompts), for the engine's host time per sequence.</summary>
+    public double ScheduledSequences { get; init; }
 }

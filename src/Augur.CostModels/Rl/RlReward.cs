@@ -53,9 +53,14 @@ public sealed record RlReward(InferenceModel Model, InferenceLayout Layout, int 
     static InferenceLayout LayoutOf(RlVerifier v, int gpus) =>
         new(v.Tp, 1, v.RewardModel!.Moe is null ? 1 : v.Tp, 1, Math.Max(1, gpus / v.Tp));
 
-    /// <summary>The scoring as a serving job: prompt and mean response as one input, one output token.</summary>
+    /// <summary>
+    /// The scoring as a serving job: prompt and mean response as one input, one output token. A reward model scores in
+    /// forward passes, not through vLLM's request loop, so its iterations pay no scheduler host time per sequence (as a
+    /// serving scenario naming no engine).
+    /// </summary>
     static InferenceJob JobOf(RlJob job, double meanResponse, double memoryFraction) => new()
     {
         InputTokens = job.Prompt.Mean + (int)Math.Round(meanResponse), OutputTokens = 1, MemoryFraction = memoryFraction, ModeFixed = true,
+        Limits = Domain.Frameworks.ServingLimits.Default with { HostPerSequence = Seconds.Zero },
     };
 }

@@ -1,4 +1,5 @@
 using Augur.Domain.Hardware;
+using Augur.Units;
 
 namespace Augur.Domain.Frameworks;
 
@@ -15,11 +16,23 @@ namespace Augur.Domain.Frameworks;
 public sealed record ServingLimits(string Engine, int? MaxBatch, int TokenBudget, BenchTuning? BenchTuning = null)
 {
     /// <summary>
-    /// `vllm serve` on a GPU of 70 GiB or more other than A100: max_num_seqs 1024, max_num_batched_tokens 8192
-    /// (vllm-project/vllm @ 99d7eb5d vllm/engine/arg_utils.py, EngineArgs._set_default_args). What a job built in code,
-    /// without a catalog, runs with; the catalog's vllm entry gives the same for such a GPU (a test holds them equal).
+    /// Host time per scheduled sequence that one iteration of one attention group waits for on top of the calibrated
+    /// per-iteration overhead: an engine whose scheduler runs between GPU steps (vLLM V1 without async scheduling)
+    /// walks every request of the batch in Python while the GPU idles. Zero for overlap-scheduled engines.
     /// </summary>
-    public static readonly ServingLimits Default = new("vllm", 1024, 8192);
+    public Seconds HostPerSequence { get; init; } = Seconds.Zero;
+
+    /// <summary>
+    /// `vllm serve` on a GPU of 70 GiB or more other than A100: max_num_seqs 1024, max_num_batched_tokens 8192
+    /// (vllm-project/vllm @ 99d7eb5d vllm/engine/arg_utils.py, EngineArgs._set_default_args), with its synchronous
+    /// scheduler's host time (catalog/frameworks/vllm.yaml). What a job built in code, without a catalog, runs with (an
+    /// RL rollout among them: NeMo-RL and verl generate with vLLM); the catalog's vllm entry gives the same for such a
+    /// GPU (a test holds them equal).
+    /// </summary>
+    public static readonly ServingLimits Default = new("vllm", 1024, 8192) { HostPerSequence = Seconds.FromMicroseconds(VllmHostMicrosecondsPerSequence) };
+
+    /// <summary>vLLM V1's synchronous host time per scheduled sequence, µs (source in catalog/frameworks/vllm.yaml).</summary>
+    const double VllmHostMicrosecondsPerSequence = 19.5;
 }
 
 /// <summary>
@@ -49,9 +62,12 @@ public sealed record ServingEngineSpec
     /// <summary>Memory tiers, first match wins; the last should hold every GPU.</summary>
     public required IReadOnlyList<EngineTier> Tiers { get; init; }
     public BenchTuning? BenchTuning { get; init; }
+    /// <summary>See <see cref="ServingLimits.HostPerSequence"/>; zero unless the catalog gives host_us_per_sequence.</summary>
+    public Seconds HostPerSequence { get; init; } = Seconds.Zero;
 
     /// <summary>The limits this engine applies on <paramref name="a"/>, or null when no tier holds it.</summary>
     public ServingLimits? For(Accelerator a) =>
-        BenchTuning is { } bench ? new ServingLimits(Id, null, 0, bench)
-        : Tiers.FirstOrDefault(t => t.Holds(a)) is { } tier ? new ServingLimits(Id, tier.MaxBatch, tier.TokenBudget) : null;
+        (BenchTuning is { } bench ? new ServingLimits(Id, null, 0, bench)
+        : Tiers.FirstOrDefault(t => t.Holds(a)) is { } tier ? new ServingLimits(Id, tier.MaxBatch, tier.TokenBudget) : null)
+        is { } limits ? limits with { HostPerSequence = HostPerSequence } : null;
 }

@@ -69,6 +69,11 @@ public sealed record RlGenerator
     public Precision? Precision { get; init; }
     public Precision KvPrecision { get; init; } = Hardware.Precision.BF16;
     public double MemoryFraction { get; init; } = InferenceJob.DefaultMemoryFraction;
+    /// <summary>
+    /// The rollout engine's limits and host time: `vllm serve`'s (<see cref="Frameworks.ServingLimits.Default"/>), the
+    /// engine NeMo-RL, verl and OpenRLHF generate with.
+    /// </summary>
+    public Frameworks.ServingLimits Limits { get; init; } = Frameworks.ServingLimits.Default;
     /// <summary>Separate pools only: the generators' own hardware (<c>rl.generator.hardware</c>); null = the scenario's.</summary>
     public RlPoolHardware? OwnHardware { get; init; }
 }

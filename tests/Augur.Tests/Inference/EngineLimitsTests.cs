@@ -3,6 +3,7 @@ using Augur.CostModels.Inference;
 using Augur.Domain;
 using Augur.Domain.Frameworks;
 using Augur.Domain.Hardware;
+using Augur.Units;
 using Xunit;
 
 namespace Augur.Tests.Inference;
@@ -19,11 +20,13 @@ public class EngineLimitsTests
     [Fact]
     public void Vllm_serve_gives_large_gpus_1024_sequences_and_8192_tokens_and_a100_the_small_defaults()
     {
-        // vllm/engine/arg_utils.py @ 99d7eb5d: >= 70 GiB and not 'a100' -> 1024 / 8192; otherwise 256 / 2048.
-        Assert.Equal(new ServingLimits("vllm", 1024, 8192), Limits("vllm", "h100-sxm"));
-        Assert.Equal(new ServingLimits("vllm", 1024, 8192), Limits("vllm", "b200"));
-        Assert.Equal(new ServingLimits("vllm", 256, 2048), Limits("vllm", "a100-sxm-80g"));
-        Assert.Equal(new ServingLimits("vllm", 256, 2048), Limits("vllm", "tpu-v5e"));
+        // vllm/engine/arg_utils.py @ 99d7eb5d: >= 70 GiB and not 'a100' -> 1024 / 8192; otherwise 256 / 2048; every tier with
+        // the synchronous scheduler's 19.5 µs per sequence (EngineHostTimeTests).
+        static ServingLimits Vllm(int batch, int tokens) => new("vllm", batch, tokens) { HostPerSequence = Seconds.FromMicroseconds(19.5) };
+        Assert.Equal(Vllm(1024, 8192), Limits("vllm", "h100-sxm"));
+        Assert.Equal(Vllm(1024, 8192), Limits("vllm", "b200"));
+        Assert.Equal(Vllm(256, 2048), Limits("vllm", "a100-sxm-80g"));
+        Assert.Equal(Vllm(256, 2048), Limits("vllm", "tpu-v5e"));
         // The code-built default is vllm serve on a large GPU.
         Assert.Equal(ServingLimits.Default, Limits("vllm", "h200"));
     }

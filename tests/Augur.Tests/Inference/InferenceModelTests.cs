@@ -33,8 +33,9 @@ public class InferenceModelTests
         return (new InferenceModel(Store.Model(model).Spec, cluster, job, weights, Pinned(acc)), cluster);
     }
 
+    /// <summary>A job without the engine's host time per sequence (EngineHostTimeTests holds that term), so the hand numbers below are the passes'.</summary>
     static InferenceJob Job(int input, int output, int? concurrency = null) =>
-        new() { InputTokens = input, OutputTokens = output, Concurrency = concurrency };
+        new() { InputTokens = input, OutputTokens = output, Concurrency = concurrency, Limits = Domain.Frameworks.ServingLimits.Default with { HostPerSequence = Seconds.Zero } };
 
     [Fact]
     public void Kv_bytes_per_token_match_hand_counts()

@@ -86,7 +86,9 @@ public class RlGeneratorHardwareTests
         var fast = h100 with { HbmBandwidth = new Bandwidth(2 * h100.HbmBandwidth.BytesPerSecond) };
         RlGeneration On(Accelerator a)
         {
-            var job = s.Rl! with { Generator = s.Rl.Generator with { OwnHardware = new RlPoolHardware(s.Cluster with { Accelerator = a }, ideal, 0) } };
+            // Nor the engine's host time per sequence, which HBM does not speed up either.
+            var limits = s.Rl!.Generator.Limits with { HostPerSequence = Seconds.Zero };
+            var job = s.Rl! with { Generator = s.Rl.Generator with { OwnHardware = new RlPoolHardware(s.Cluster with { Accelerator = a }, ideal, 0), Limits = limits } };
             var curve = ResponseCurve.Of(job.Response, job.Samples);
             var (training, _) = RlSetup.Trainer(s.Model, s.Cluster, s.Precision, job, ideal, curve);
             return RlSetup.Generator(s.Model, s.Cluster, s.Precision, job, ideal, training!, curve).Generation!;

@@ -1,0 +1,71 @@
+using Augur.Catalog.Loading;
+using Augur.CostModels.Inference;
+using Augur.Domain.Frameworks;
+using Augur.Domain.Hardware;
+using Augur.Domain.Workloads;
+using Augur.Units;
+
+namespace Augur.Tests.Inference;
+
+/// <summary>
+/// vLLM V1's synchronous scheduler: 19.5 µs of host time per scheduled sequence per step (catalog/frameworks/vllm.yaml:
+/// the 5 ms gap issue vllm-project/vllm #10634 measured at batch 256, 5000 / 256 = 19.53 µs), none for the
+/// overlap-scheduled engines.
+/// </summary>
+public class EngineHostTimeTests
+{
+    static readonly CatalogStore Store = CatalogStore.Default;
+
+    static ServingLimits Limits(string engine) => Store.ServingEngine(engine).For(Store.Accelerator("h100-sxm"))!;
+
+    [Fact]
+    public void Vllm_records_its_host_time_per_sequence_and_the_overlap_schedulers_none()
+    {
+        Assert.Equal(19.5e-6, Limits("vllm").HostPerSequence.Value, 12);
+        Assert.Equal(0, Limits("sglang").HostPerSequence.Value);
+        Assert.Equal(0, Limits("trtllm").HostPerSequence.Value);
+        Assert.Equal(0, Limits("trtllm-bench").HostPerSequence.Value);
+    }
+
+    [Fact]
+    public void A_scenario_naming_vllm_pays_it_and_one_naming_no_engine_does_not()
+    {
+        static InferenceJob Read(string engine) => Scenarios.FromYaml($$"""
+            workload: inference
+            model: llama3.1-8b
+            hardware: dgx-h100
+            cluster: {gpus: 1}
+            inference: {input_tokens: 128, output_tokens: 128{{engine}}}
+            """).Inference!;
+        Assert.Equal(19.5e-6, Read(", engine: vllm").Limits.HostPerSequence.Value, 12);
+        var unnamed = Read("").Limits;
+        Assert.Equal(0, unnamed.HostPerSequence.Value);
+        // The batch limits stay vllm's.
+        Assert.Equal((1024, 8192), (unnamed.MaxBatch!.Value, unnamed.TokenBudget));
+    }
+
+    [Fact]
+    public void A_decode_step_pays_the_host_time_of_the_sequences_its_scheduler_walks()
+    {
+        var vllm = new InferenceJob { InputTokens = 1000, OutputTokens = 200 };
+        var overlapped = vllm with { Limits = ServingLimits.Default with { HostPerSequence = Seconds.Zero } };
+        var (a, _) = InferenceModelTests.Build("llama3.1-8b", "dgx-h100", 2, vllm, Precision.BF16);
+        var (b, _) = InferenceModelTests.Build("llama3.1-8b", "dgx-h100", 2, overlapped, Precision.BF16);
+
+        // One scheduler over 256 decoding sequences: 256 × 19.5 µs = 4.992 ms, added to the overhead alone.
+        var one = new InferenceLayout(Tp: 1, Pp: 1, Ep: 1, DpAttention: 1, Replicas: 1);
+        var slow = a.DecodeStep(one, 256, 1100);
+        var fast = b.DecodeStep(one, 256, 1100);
+        Assert.Equal(4.992e-3, slow.Overhead.Value - fast.Overhead.Value, 9);
+        Assert.Equal(4.992e-3, slow.Total.Value - fast.Total.Value, 9);
+
+        // A mixed step: 100 decodes and 3 prompts of 1000 tokens are 103 requests, 103 × 19.5 µs = 2.0085 ms.
+        var mixedSlow = a.Iteration(one, 3000, 3000 * 500.0, 100, 100 * 1100.0, 3);
+        var mixedFast = b.Iteration(one, 3000, 3000 * 500.0, 100, 100 * 1100.0, 3);
+        Assert.Equal(2.0085e-3, mixedSlow.Overhead.Value - mixedFast.Overhead.Value, 9);
+
+        // Two data-parallel attention ranks each schedule their own half: 128 × 19.5 µs = 2.496 ms.
+        var dp = new InferenceLayout(Tp: 1, Pp: 1, Ep: 1, DpAttention: 2, Replicas: 1);
+        Assert.Equal(2.496e-3, a.DecodeStep(dp, 256, 1100).Overhead.Value - b.DecodeStep(dp, 256, 1100).Overhead.Value, 9);
+    }
+}
