@@ -135,14 +135,17 @@ public sealed class CatalogStore
     public IReadOnlyCollection<FrameworkSpec> Frameworks => _frameworks.All();
 
     public Accelerator Accelerator(string id) => _accelerators.Get(id).Accelerator;
-    public SystemSpec System(string id) => _systems.Get(id);
-    public ModelEntry Model(string id) => _models.Get(id);
+    /// <param name="where">The scenario key that names it, to begin the message when there is none.</param>
+    public SystemSpec System(string id, string? where = null) => _systems.Get(id, where);
+    /// <param name="where">The scenario key that names it, to begin the message when there is none.</param>
+    public ModelEntry Model(string id, string? where = null) => _models.Get(id, where);
     public FrameworkSpec Framework(string id) => _frameworks.Get(id);
 
     /// <summary>The serving engine named <paramref name="id"/> (vllm, trtllm, trtllm-bench, sglang), from the frameworks that ship one.</summary>
-    public ServingEngineSpec ServingEngine(string id) =>
+    /// <param name="where">The scenario key that names it, to begin the message when there is none.</param>
+    public ServingEngineSpec ServingEngine(string id, string? where = null) =>
         Frameworks.SelectMany(f => f.Engines).FirstOrDefault(e => e.Id == id)
-        ?? throw new InputException($"inference.engine: unknown engine '{id}'; use one of {string.Join(", ", Frameworks.SelectMany(f => f.Engines).Select(e => e.Id).Order(StringComparer.Ordinal))}");
+        ?? throw new InputException($"{(where is null ? "" : where + ": ")}unknown engine '{id}'; use one of {string.Join(", ", Frameworks.SelectMany(f => f.Engines).Select(e => e.Id).Order(StringComparer.Ordinal))}");
 
     public bool TryAccelerator(string id, out Accelerator a)
     {
@@ -158,7 +161,7 @@ public sealed class CatalogStore
     public double? Price(string acceleratorId) => _accelerators.TryGet(acceleratorId, out var e) ? e.Price : null;
 
     /// <summary>The catalog file of an accelerator, for deriving hypothetical hardware from it.</summary>
-    public MappingNode AcceleratorFile(string id) => _accelerators.Get(id).File
+    public MappingNode AcceleratorFile(string id, string? where = null) => _accelerators.Get(id, where).File
         ?? throw new InputException($"accelerator '{id}' was not read from a catalog file; derive hypothetical hardware from a catalog accelerator");
 
     public bool HasCalibration(string family) => _calibrations.TryGet(family, out _);

@@ -77,12 +77,12 @@ sealed class CatalogTable<T>
         }
     }
 
-    /// <summary>The entry of this id, or one line naming the nearest id.</summary>
-    public T Get(string id)
+    /// <summary>The entry of this id, or one line naming the nearest id, at <paramref name="where"/> (a scenario key's path) when given.</summary>
+    public T Get(string id, string? where = null)
     {
         if (TryGet(id, out var entry)) return entry;
         string hint = Suggest.Nearest(id, Ids) is { } near ? $"; did you mean '{near}'?" : "";
-        throw new InputException($"unknown {_kind} '{id}'{hint} (run 'augur catalog list' to see all names)");
+        throw new InputException($"{(where is null ? "" : where + ": ")}unknown {_kind} '{id}'{hint} (run 'augur catalog list' to see all names)");
     }
 
     /// <summary>Every id, without reading any file.</summary>

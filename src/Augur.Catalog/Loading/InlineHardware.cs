@@ -28,7 +28,7 @@ static class InlineHardware
         {
             string accId = baseName;
             if (catalog.TrySystem(baseName, out var sys)) { system = sys; accId = sys.AcceleratorId; }
-            foreach (var (k, v) in catalog.AcceleratorFile(accId).Entries) entries[k] = v;
+            foreach (var (k, v) in catalog.AcceleratorFile(accId, h.Path + ".base").Entries) entries[k] = v;
             system ??= catalog.System(catalog.Accelerator(accId).DefaultSystem);
         }
         var changes = new List<string>();
@@ -57,7 +57,7 @@ static class InlineHardware
         entries["family"] = Scalar(h, "family", family);
         entries["status"] = Scalar(h, "status", Accelerator.Hypothetical);
         if (!entries.ContainsKey("vendor")) entries["vendor"] = Scalar(h, "vendor", "custom");
-        if (h.OptionalString("system") is { } sysName) system = catalog.System(sysName);
+        if (h.OptionalString("system") is { } sysName) system = catalog.System(sysName, h.Path + ".system");
         // The default system is only a lookup key for catalog entries; inline hardware takes its network from
         // the system above or from the cluster section.
         entries["default_system"] = Scalar(h, "default_system", system?.Id ?? "none");

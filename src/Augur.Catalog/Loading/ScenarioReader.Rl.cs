@@ -255,7 +255,7 @@ public sealed partial class ScenarioReader
     /// <summary>A reward model: its catalog name, tp, and GPUs of its own or the generators' (colocated: true).</summary>
     RlVerifier ReadRewardModel(MappingNode v, string? baseDirectory, Func<int> ownGpus)
     {
-        var model = v.OptionalString("model") is { } name ? ReadModelName(name, baseDirectory) : throw new InputException($"{v.Path}: a model verifier needs its cost: set model (a catalog name) and gpus");
+        var model = v.OptionalString("model") is { } name ? ReadModelName(name, baseDirectory, v.Path + ".model") : throw new InputException($"{v.Path}: a model verifier needs its cost: set model (a catalog name) and gpus");
         bool onGenerators = v.OptionalBool("colocated") ?? false;
         if (onGenerators && v.Entries.ContainsKey("gpus"))
             throw new InputException($"{v.Path}: a colocated reward model runs on the generators' GPUs; remove gpus or set colocated: false");

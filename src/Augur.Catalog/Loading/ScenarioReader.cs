@@ -135,31 +135,32 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
     {
         var node = s.Get("model") ?? throw new InputException($"{s.Path}: missing key 'model' (a catalog name such as llama3.1-70b, or a path to a HuggingFace config.json)");
         if (node is MappingNode inline) return HfConfigReader.Read(inline, inline.OptionalString("_name_or_path") ?? "inline model", "inline config in scenario");
-        return ReadModelName(s.String("model"), baseDirectory);
+        return ReadModelName(s.String("model"), baseDirectory, node.Path);
     }
 
     /// <summary>A catalog model name or a path to a HuggingFace config.json (relative to <paramref name="baseDirectory"/>; none when it is null).</summary>
-    public ModelSpec ReadModelName(string text, string? baseDirectory)
+    /// <param name="where">The scenario key that names it, to begin an unknown name's message.</param>
+    public ModelSpec ReadModelName(string text, string? baseDirectory, string? where = null)
     {
         if (catalog.TryModel(text, out var entry)) return entry.Spec;
         if (baseDirectory is null)
             return text.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || text.Contains('/') || text.Contains('\\')
                 ? throw new InputException($"model: '{text}' names a file, and no file is read here; paste the config.json's contents under model: instead, or name a catalog model")
-                : catalog.Model(text).Spec; // throws with a suggestion
+                : catalog.Model(text, where).Spec; // throws with a suggestion
         string path = Path.IsPathRooted(text) ? text : Path.Combine(baseDirectory, text);
         if (text.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || text.Contains('/') || File.Exists(path))
         {
             if (!File.Exists(path) && File.Exists(text)) path = text;
             return ModelReader.FromFile(path);
         }
-        return catalog.Model(text).Spec; // throws with a suggestion
+        return catalog.Model(text, where).Spec; // throws with a suggestion
     }
 
     /// <param name="poolGpus">The GPUs of an RL pool on hardware of its own (the pool's size is given elsewhere); null: cluster.gpus.</param>
     (Cluster Cluster, double? Price) ReadCluster(MappingNode s, int? poolGpus = null)
     {
         var (acc, system, price) = ReadHardware(s);
-        if (s.OptionalString("system") is { } sysName) system = catalog.System(sysName);
+        if (s.OptionalString("system") is { } sysName) system = catalog.System(sysName, s.Path + ".system");
         var c = s.OptionalMapping("cluster");
         foreach (var side in new[] { "up", "out" })
             if (c?.Get($"scale_{side}_gbps") is { } bare)
@@ -278,7 +279,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
         if (catalog.TrySystem(hw, out var sys)) return (catalog.Accelerator(sys.AcceleratorId), sys, catalog.Price(sys.AcceleratorId));
         if (catalog.TryAccelerator(hw, out var a)) return (a, catalog.System(a.DefaultSystem), catalog.Price(a.Id));
         string hint = Suggest.Nearest(hw, catalog.Accelerators.Select(x => x.Id).Concat(catalog.Systems.Select(x => x.Id))) is { } near ? $"; did you mean '{near}'?" : "";
-        throw new InputException($"unknown hardware '{hw}'{hint} (run 'augur catalog list' to see all names)");
+        throw new InputException($"{node.Path}: unknown hardware '{hw}'{hint} (run 'augur catalog list' to see all names)");
     }
 
     /// <summary>A per-GPU, one-direction bandwidth written with its unit, within what any interconnect delivers.</summary>
@@ -645,7 +646,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
     {
         string? named = i.OptionalString("engine");
         string id = (named ?? ServingLimits.Default.Engine).ToLowerInvariant();
-        var limits = catalog.ServingEngine(id).For(cluster.Accelerator)
+        var limits = catalog.ServingEngine(id, i.Path + ".engine").For(cluster.Accelerator)
             ?? throw new InputException($"{i.Path}.engine: {id} records no defaults for {cluster.Accelerator.Id}; set inference.concurrency instead");
         return job with { Limits = named is null ? limits with { HostPerSequence = Seconds.Zero } : limits };
     }

@@ -51,8 +51,19 @@ public class EngineLimitsTests
             cluster: {gpus: 1}
             inference: {input_tokens: 128, output_tokens: 128, engine: tgi}
             """));
-        Assert.Contains("unknown engine 'tgi'", e.Message);
-        Assert.Contains("trtllm-bench", e.Message);
+        // Begins with the key's path in its file, as every other scenario error does.
+        Assert.Equal("test.yaml.inference.engine: unknown engine 'tgi'; use one of sglang, trtllm, trtllm-bench, vllm", e.Message);
+    }
+
+    [Theory]
+    [InlineData("model: llama9-8b\nhardware: h100-sxm", "test.yaml.model: unknown model 'llama9-8b'")]
+    [InlineData("model: llama3.1-8b\nhardware: h100-sxn", "test.yaml.hardware: unknown hardware 'h100-sxn'")]
+    [InlineData("model: llama3.1-8b\nhardware: h100-sxm\nsystem: dgx-h10", "test.yaml.system: unknown system 'dgx-h10'")]
+    [InlineData("model: llama3.1-8b\nhardware: {base: h100-sxn, hbm_gb: 96}", "test.yaml.hardware.base: unknown accelerator 'h100-sxn'")]
+    public void Unknown_catalog_names_begin_with_their_key(string head, string start)
+    {
+        var e = Assert.Throws<InputException>(() => Scenarios.FromYaml($"workload: inference\n{head}\ncluster: {{gpus: 1}}\ninference: {{input_tokens: 128, output_tokens: 128}}\n"));
+        Assert.StartsWith(start, e.Message);
     }
 
     // Llama 3.1 70B as trtllm-bench sees it: 80 attention layers, 8 KV heads of 128, FP8 KV (1 byte), NVFP4 weights (0.5 byte),
