@@ -45,7 +45,10 @@ public readonly record struct HostIssueCost
     public double DenseForward => _attention + _mlpGemms * _gemmCall;
 
     /// <summary>Host time of an MoE layer's forward with <paramref name="localExperts"/> experts on the GPU.</summary>
-    public double MoeForward(double localExperts) => _attention + _router + _exchange + _expert * localExperts;
+    public double MoeForward(double localExperts) => _attention + MoeBlockForward(localExperts);
+
+    /// <summary>Host time of the MoE block alone (router, dispatch and combine, experts): what rerunning it issues again.</summary>
+    public double MoeBlockForward(double localExperts) => _router + _exchange + _expert * localExperts;
 
     /// <summary>
     /// The backward repeats each module's host work once (autograd runs Transformer Engine's Python backward per
@@ -59,9 +62,11 @@ public readonly record struct HostIssueCost
     /// Time the GPU waits on the host in one pass. Forward: with MoE layers each synchronisation starts a segment of one
     /// MoE layer and its share of the dense layers, which takes the longer of its GPU and host times; without them the
     /// host runs ahead over the whole forward. Backward: no synchronisation, the host runs ahead over the whole backward
-    /// (a full recompute issues the forward again). GPU times include the communication the GPU's stream waits for.
+    /// (a full recompute issues the forward again; an MoE forward that reruns without it, <paramref name="moeReruns"/>,
+    /// issues its MoE blocks again). GPU times include the communication the GPU's stream waits for.
     /// </summary>
-    public double Wait(int dense, int moe, double localExperts, double gpuDenseForward, double gpuMoeForward, double gpuBackward, bool backward, bool recomputeForward)
+    public double Wait(int dense, int moe, double localExperts, double gpuDenseForward, double gpuMoeForward, double gpuBackward, bool backward,
+        bool recomputeForward, bool moeReruns)
     {
         if (!Modelled) return 0;
         double forward;
@@ -73,7 +78,8 @@ public readonly record struct HostIssueCost
         }
         else forward = Math.Max(0, hostForward - dense * gpuDenseForward);
         if (!backward) return forward;
-        double hostBackward = dense * DenseBackward + moe * MoeBackward(localExperts) + (recomputeForward ? hostForward : 0);
+        double rerun = recomputeForward ? hostForward : moeReruns ? moe * MoeBlockForward(localExperts) : 0;
+        double hostBackward = dense * DenseBackward + moe * MoeBackward(localExperts) + rerun;
         return forward + Math.Max(0, hostBackward - gpuBackward);
     }
 }

@@ -124,8 +124,11 @@ public sealed class PassComposer
             // A low-precision recipe's cast kernels around each quantized GEMM (none at 16 bits).
             elementwise += _quantization.Seconds(_rates, fwd, requantized);
         }
-        // The MoE dispatcher's host sync stalls each MoE layer's forward, and its rerun when the block is recomputed.
-        double hostStall = fwd.HostStall.Value * (full || (p.Backward && (p.Recompute & Recompute.Moe) != 0) ? 2 : 1);
+        // The MoE forward runs again in the backward under full recompute, with the moe module recomputed, or under a MaxText
+        // remat policy (the experts' inputs have no checkpoint name, so every policy reruns the router and dispatch). The rerun
+        // exchanges its tokens again, its dispatcher syncs with the host again, and the host issues it again.
+        bool moeReruns = full || (p.Backward && ((p.Recompute & Recompute.Moe) != 0 || p.Remat is not null));
+        double hostStall = fwd.HostStall.Value * (moeReruns ? 2 : 1);
 
         // The output layer's forward, and a backward of twice its time.
         var head = per.Head;
@@ -133,7 +136,7 @@ public sealed class PassComposer
 
         // One MoE layer's dispatch plus combine in one direction on a free link, computed once for both uses.
         double exchange = moe > 0 && p.Experts is { } routed ? Exchange(routed) : 0;
-        double tensorParallel = TensorParallel(p, per.TpCollective, layers, full), expertParallel = ExpertParallel(p, exchange, full);
+        double tensorParallel = TensorParallel(p, per.TpCollective, layers, full), expertParallel = ExpertParallel(p, exchange, moeReruns);
         return new PassCost
         {
             Forward = fwd, Gemm = new Seconds(gemm), Attention = new Seconds(attention), Elementwise = new Seconds(elementwise), HostStall = new Seconds(hostStall),
@@ -142,7 +145,7 @@ public sealed class PassComposer
             ContextParallel = new Seconds(ContextParallel(p, shape, denseLayer, moeLayer, attentionBackward, full)),
             ExpertParallel = new Seconds(expertParallel),
             PipelineP2P = new Seconds(PipelineP2P(p, shape)),
-            HostWait = new Seconds(HostWait(p, per, denseLayer, moeLayer, gemm + attention + elementwise + hostStall - fwd.Total.Value, tensorParallel, expertParallel, exchange, full)),
+            HostWait = new Seconds(HostWait(p, per, denseLayer, moeLayer, gemm + attention + elementwise + hostStall - fwd.Total.Value, tensorParallel, expertParallel, exchange, full, moeReruns)),
         };
     }
 
@@ -151,7 +154,7 @@ public sealed class PassComposer
     /// over the backward: compute, and the TP and EP collectives its stream runs.
     /// </summary>
     double HostWait(in StagePass p, in LayerCosts per, in LayerTime denseLayer, in LayerTime moeLayer, double backwardCompute, double tensorParallel, double expertParallel,
-        double exchange, bool full)
+        double exchange, bool full, bool moeReruns)
     {
         if (!p.Host.Modelled) return 0;
         int dense = p.DenseLayers, moe = p.MoeLayers;
@@ -159,7 +162,7 @@ public sealed class PassComposer
         double exchangeForward = p.Experts is { } x ? exchange / (1 - Math.Clamp(x.LinkShare, 0, 0.9)) : 0;
         double backwardComm = tensorParallel - tpForward * (dense + moe) + expertParallel - exchangeForward * moe;
         return p.Host.Wait(dense, moe, p.Shape.ExpertsTouched, denseLayer.Total.Value + tpForward, moeLayer.Total.Value + tpForward + exchangeForward,
-            backwardCompute + backwardComm, p.Backward, full);
+            backwardCompute + backwardComm, p.Backward, full, moeReruns);
     }
 
     /// <summary>
@@ -208,13 +211,13 @@ public sealed class PassComposer
     }
 
     /// <summary>
-    /// Dispatch plus combine per MoE layer per direction (and again when the MoE block is recomputed), at the
+    /// Dispatch plus combine per MoE layer per direction (and again when the MoE forward reruns), at the
     /// busiest rank's load, over the share of the link other traffic leaves.
     /// </summary>
-    double ExpertParallel(in StagePass p, double exchange, bool full)
+    double ExpertParallel(in StagePass p, double exchange, bool moeReruns)
     {
         if (p.MoeLayers <= 0 || p.Experts is not { } x) return 0;
-        int passes = !p.Backward ? 1 : full || (p.Recompute & Recompute.Moe) != 0 || p.Remat is not null ? 3 : 2;
+        int passes = !p.Backward ? 1 : moeReruns ? 3 : 2;
         return p.MoeLayers * exchange * passes / (1 - Math.Clamp(x.LinkShare, 0, 0.9));
     }
 

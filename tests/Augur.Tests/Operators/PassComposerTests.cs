@@ -150,6 +150,24 @@ public class PassComposerTests
     }
 
     [Fact]
+    public void An_moe_forward_that_reruns_exchanges_again_and_syncs_with_the_host_again()
+    {
+        // One host round trip (26.1 µs) per MoE layer forward. The forward pays 4 of them; a backward that reruns the MoE
+        // forward (the moe module recomputed, full recompute, or any MaxText remat policy) pays 4 more with a third exchange.
+        var composer = Composer(MoeModel);
+        var exchange = new TokenExchange { TokensPerRank = T, Copies = 2, Ranks = 4, Stride = 1, DispatchBytesPerElement = 1, Busiest = 1.5 };
+        var pass = new StagePass { Shape = Shape(1) with { SyncsBeforeDispatch = true }, DenseLayers = 0, MoeLayers = Layers, Experts = exchange, Backward = true };
+        var plain = composer.Compose(pass);
+        Near(Layers * 26.1e-6, plain.HostStall);
+        foreach (var rerun in new[] { pass with { Recompute = Recompute.Moe }, pass with { Recompute = Recompute.Full }, pass with { Remat = RematPolicy.Named("minimal") } })
+        {
+            var c = composer.Compose(rerun);
+            Near(2 * Layers * 26.1e-6, c.HostStall);
+            Near(1.5 * plain.ExpertParallel.Value, c.ExpertParallel);
+        }
+    }
+
+    [Fact]
     public void Pipeline_hops_send_the_activations_once_per_boundary_and_direction()
     {
         // Stages 8 GPUs apart sit in different domains: T·d·2 = 4,194,304 B over 50 GB/s + 10 µs per hop; with SP each

@@ -30,9 +30,21 @@ public class HostIssueTests
         // Backward host: 510 + (2 + 1 + 2·16) × 5 = 685 µs, under the GPU's 2,000 µs: the host runs ahead, no wait.
         Assert.Equal(510 * Us, host.MoeForward(16), 12);
         Assert.Equal(685 * Us, host.MoeBackward(16), 12);
-        Assert.Equal(210 * Us, host.Wait(0, 1, 16, 0, 300 * Us, 2000 * Us, backward: true, recomputeForward: false), 12);
+        Assert.Equal(210 * Us, host.Wait(0, 1, 16, 0, 300 * Us, 2000 * Us, backward: true, recomputeForward: false, moeReruns: false), 12);
         // A GPU slower than the host hides it.
-        Assert.Equal(0, host.Wait(0, 1, 16, 0, 600 * Us, 2000 * Us, backward: true, recomputeForward: false));
+        Assert.Equal(0, host.Wait(0, 1, 16, 0, 600 * Us, 2000 * Us, backward: true, recomputeForward: false, moeReruns: false));
+    }
+
+    [Fact]
+    public void A_rerun_moe_block_is_issued_again_in_the_backward()
+    {
+        var host = HostIssueCost.For(Host, CudaGraphScopes.None);
+        // The MoE block alone: 200 + 50 + 16 × 10 = 410 µs. Backward host 685 + 410 = 1,095 µs against the GPU's 1,000 µs:
+        // 95 µs more than the forward's 210 µs wait. Full recompute issues the whole forward again: 685 + 510 − 1,000 = 195 µs.
+        Assert.Equal(410 * Us, host.MoeBlockForward(16), 12);
+        Assert.Equal(210 * Us, host.Wait(0, 1, 16, 0, 300 * Us, 1000 * Us, backward: true, recomputeForward: false, moeReruns: false), 12);
+        Assert.Equal(305 * Us, host.Wait(0, 1, 16, 0, 300 * Us, 1000 * Us, backward: true, recomputeForward: false, moeReruns: true), 12);
+        Assert.Equal(405 * Us, host.Wait(0, 1, 16, 0, 300 * Us, 1000 * Us, backward: true, recomputeForward: true, moeReruns: true), 12);
     }
 
     [Fact]
@@ -42,7 +54,7 @@ public class HostIssueTests
         // 2 MoE and 2 dense layers: segments of one MoE and one dense layer. Dense forward host: 100 + 2 × 5 = 110 µs.
         // Segment host 510 + 110 = 620 µs against GPU 300 + 200 = 500 µs: 120 µs each, 240 µs for the pass's forward.
         Assert.Equal(110 * Us, host.DenseForward, 12);
-        Assert.Equal(240 * Us, host.Wait(2, 2, 16, 200 * Us, 300 * Us, 1, backward: false, recomputeForward: false), 12);
+        Assert.Equal(240 * Us, host.Wait(2, 2, 16, 200 * Us, 300 * Us, 1, backward: false, recomputeForward: false, moeReruns: false), 12);
     }
 
     [Fact]
@@ -50,10 +62,10 @@ public class HostIssueTests
     {
         var host = HostIssueCost.For(Host, CudaGraphScopes.None);
         // 4 dense layers of 5 ms GPU forward each against 110 µs of host each: the host runs ahead, nothing waits.
-        Assert.Equal(0, host.Wait(4, 0, 0, 5e-3, 0, 40e-3, backward: true, recomputeForward: false));
+        Assert.Equal(0, host.Wait(4, 0, 0, 5e-3, 0, 40e-3, backward: true, recomputeForward: false, moeReruns: false));
         // Small ones (50 µs each) wait over the whole pass: forward 4 × (110 − 50) = 240 µs; backward host
         // 4 × (110 + (2 + 2) × 5) = 520 µs against the GPU's 100 µs: 420 µs.
-        Assert.Equal(660 * Us, host.Wait(4, 0, 0, 50 * Us, 0, 100 * Us, backward: true, recomputeForward: false), 12);
+        Assert.Equal(660 * Us, host.Wait(4, 0, 0, 50 * Us, 0, 100 * Us, backward: true, recomputeForward: false, moeReruns: false), 12);
     }
 
     [Fact]
@@ -62,7 +74,7 @@ public class HostIssueTests
         // attn, moe_router and moe_preprocess: 50 + 16 × 10 = 210 µs left, under the GPU's 300 µs.
         var graphed = HostIssueCost.For(Host, CudaGraphScopes.Attention | CudaGraphScopes.MoeRouter | CudaGraphScopes.MoePreprocess);
         Assert.Equal(210 * Us, graphed.MoeForward(16), 12);
-        Assert.Equal(0, graphed.Wait(0, 1, 16, 0, 300 * Us, 2000 * Us, backward: true, recomputeForward: false));
+        Assert.Equal(0, graphed.Wait(0, 1, 16, 0, 300 * Us, 2000 * Us, backward: true, recomputeForward: false, moeReruns: false));
         // The backward drops their GEMM calls too: 210 + 2 · 16 × 5 = 370 µs.
         Assert.Equal(370 * Us, graphed.MoeBackward(16), 12);
         // moe_router alone captures half the measured router-and-preprocess time: 100 + 100 + 50 + 160 = 410 µs.
@@ -70,7 +82,7 @@ public class HostIssueTests
         // A full-iteration graph, or hardware with no host measurement, has no host time at all.
         Assert.False(HostIssueCost.For(Host, CudaGraphScopes.FullIteration).Modelled);
         Assert.False(HostIssueCost.For(null, CudaGraphScopes.None).Modelled);
-        Assert.Equal(0, HostIssueCost.For(null, CudaGraphScopes.None).Wait(0, 1, 16, 0, 0, 0, backward: true, recomputeForward: false));
+        Assert.Equal(0, HostIssueCost.For(null, CudaGraphScopes.None).Wait(0, 1, 16, 0, 0, 0, backward: true, recomputeForward: false, moeReruns: false));
     }
 
     const string Qwen = """
