@@ -26,6 +26,7 @@ public static class CalibrationReader
         Fragmentation = n.Number("fragmentation"),
         ServingIterationOverhead = Seconds.FromMilliseconds(n.Number("serving_iteration_overhead_ms")),
         Host = n.OptionalMapping("host_issue") is { } h ? Host(h) : null,
+        CompiledStep = n.OptionalBool("compiled_step") ?? false,
         Sources = HardwareReader.Sources(n),
         Notes = n.OptionalString("notes") ?? "",
     };

@@ -53,7 +53,8 @@ public sealed class TrainingModel
         _params = ParameterCounter.Count(model);
         Flops = FlopCounter.ForSequence(model, job.SeqLen);
         _keys = AttentionSpan.Causal(model, job.SeqLen);
-        _host = HostIssueCost.For(calibration.Host, job.CudaGraphs);
+        // A compiled step (XLA) issues no module's work from the host.
+        _host = HostIssueCost.For(calibration.CompiledStep ? null : calibration.Host, job.CudaGraphs);
         _modelFlopsPerStep = (Flops.Training + 3 * MtpForwardFlopsPerToken(model, Flops) * job.MtpLayers) * job.TokensPerStep;
     }
 
@@ -122,7 +123,8 @@ public sealed class TrainingModel
             ExpertsTouched = _m.Moe is { } experts ? (double)experts.Experts / l.Ep : 0,
             EinsumSlots = _m.Moe is { } slotted && _job.ExpertCapacityFactor is { } cf ? ExpertCapacity.SlotsPerSequence(slotted, _job.SeqLen, cf) : 0,
             SortsByLocalExpert = _m.Moe is { } sorted && sorted.Experts > l.Ep, AuxiliaryLoss = true,
-            SyncsBeforeDispatch = _job.ExpertCapacityFactor is null,
+            // A dropless dispatcher syncs with the host for its token counts, unless the step is compiled with static shapes.
+            SyncsBeforeDispatch = _job.ExpertCapacityFactor is null && !_cal.CompiledStep,
         };
 
         int stageLayers = (_m.Layers + l.Pp - 1) / l.Pp;

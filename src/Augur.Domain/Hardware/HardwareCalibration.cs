@@ -52,6 +52,11 @@ public sealed record HardwareCalibration
     public required Seconds ServingIterationOverhead { get; init; }
     /// <summary>Host time eager training spends issuing each layer's work; null where not measured (then not modelled).</summary>
     public HostIssue? Host { get; init; }
+    /// <summary>
+    /// Training on this family runs each step as one compiled program with static shapes (XLA on TPU): the host neither
+    /// issues each module's work nor waits for data-dependent sizes, so no MoE dispatcher syncs with it and no host issue is paid.
+    /// </summary>
+    public bool CompiledStep { get; init; }
     public required IReadOnlyList<string> Sources { get; init; }
     public string Notes { get; init; } = "";
 
