@@ -51,22 +51,20 @@ public static class TrainingMemory
 
     /// <summary>
     /// Activation bytes of one micro-batch that travel to host memory and back (one direction), per GPU: the offloaded
-    /// layers' activations, or under a MaxText remat policy the tensors it offloads from each of the stage's layers.
+    /// layers' activations, or under a MaxText remat policy the tensors it offloads from each of the first stage's layers
+    /// (as many as <see cref="PipelineSplit"/> gives it, the split the memory model holds).
     /// </summary>
     public static double OffloadBytes(ModelSpec m, TrainingJob job, in ParallelLayout l)
     {
         double tokens = (double)l.MicroBatch * job.SeqLen / l.Cp;
         if (job.Remat is { Offloads: true })
         {
-            return OffloadedPerLayer(m, job, l, tokens) * StageLayers(m, l);
+            return OffloadedPerLayer(m, job, l, tokens) * PipelineSplit.Of(m.Layers, l.Pp, l.Vp).FirstStageLayers;
         }
         if (l.Pp != 1 || job.OffloadLayers == 0) return 0;
         var act = LayerActivations.Of(m, job, l, tokens);
         return job.OffloadLayers * AverageLayer(act, m.Layers, m.MoeLayers);
     }
-
-    /// <summary>Layers of the most loaded stage (the first): ⌈L/pp⌉.</summary>
-    static int StageLayers(ModelSpec m, in ParallelLayout l) => (m.Layers + l.Pp - 1) / l.Pp;
 
     /// <summary>Bytes an average layer of one micro-batch sends to host memory under the job's remat policy.</summary>
     static double OffloadedPerLayer(ModelSpec m, TrainingJob job, in ParallelLayout l, double tokens)

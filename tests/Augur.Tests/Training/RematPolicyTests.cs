@@ -65,6 +65,16 @@ public class RematPolicyTests
         """;
 
     [Fact]
+    public void The_first_stage_offloads_the_layers_the_pipeline_split_gives_it()
+    {
+        // Llama 3.1 405B (126 layers, d = 16384, 128 query and 8 KV heads of 128) over 4 stages: 126 + 2 slots split 32 a
+        // stage, the first holding 31 layers beside the embedding (not ⌈126/4⌉ = 32). qkv_proj_offloaded moves q, k and v:
+        // 31 layers × 4,096 tokens × (16384 + 2·1024) × 2 B per micro-batch.
+        var job = new TrainingJob { SeqLen = 4096, GlobalBatch = 64, Precision = Precision.BF16, Remat = RematPolicy.Named("qkv_proj_offloaded") };
+        Assert.Equal(31.0 * 4096 * 18432 * 2, TrainingMemory.OffloadBytes(Store.Model("llama3.1-405b").Spec, job, One with { Pp = 4, Dp = 2 }));
+    }
+
+    [Fact]
     public void Offloaded_tensors_leave_hbm_and_cost_their_copies()
     {
         const string layout = "{tp: 1, pp: 1, dp: 8, microbatch: 1}";
