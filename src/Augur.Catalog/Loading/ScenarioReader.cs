@@ -353,34 +353,36 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
     /// parallelism.recompute: none | selective | full, or Megatron-core module names as a list or joined with '+' or ','
     /// (core_attn, mla_up_proj, layernorm, moe_act, mlp, moe, shared_experts).
     /// </summary>
-    static Recompute? ReadRecompute(MappingNode p)
+    static Recompute? ReadRecompute(MappingNode p) => ReadParts(p, "recompute", "module", "[mla_up_proj, mlp]",
+        [(["none", "off", "false"], Recompute.None), (["selective"], Recompute.Selective), (["full", "true"], Recompute.Full)],
+        RecomputeNames.ModuleNames, RecomputeNames.Module, " (core_attn is selective's)");
+
+    /// <summary>
+    /// A setting written as one whole value (each of <paramref name="wholes"/> under its names, the first shown) or as
+    /// named parts combined, in a list or joined with '+' or ',' (recompute modules, CUDA-graph scopes); null when absent.
+    /// </summary>
+    static T? ReadParts<T>(MappingNode n, string key, string part, string example, (string[] Names, T Value)[] wholes,
+        IEnumerable<string> partNames, Func<string, T?> flag, string wholeNote = "") where T : struct, Enum
     {
-        string path = p.Path + ".recompute";
-        if (NameList(p, "recompute", "list module names, e.g. [mla_up_proj, mlp]", "use none, selective, full or a list of modules such as [mla_up_proj, mlp]") is not { } list) return null;
-        if (list.Count == 0) throw new InputException($"{path}: the list is empty; use none, or name modules such as [mla_up_proj, mlp]");
+        string path = n.Path + "." + key, shown = string.Join(", ", wholes.Select(w => w.Names[0]));
+        if (NameList(n, key, $"list {part}s, e.g. {example}", $"use {shown} or a list of {part}s such as {example}") is not { } list) return null;
+        if (list.Count == 0) throw new InputException($"{path}: the list is empty; use {shown}, or name {part}s such as {example}");
         if (list.Count == 1)
+            foreach (var (names, value) in wholes)
+                if (names.Contains(list[0])) return value;
+        int bits = 0;
+        foreach (var name in list)
         {
-            switch (list[0])
+            if (wholes.Any(w => w.Names.Contains(name)))
+                throw new InputException($"{path}: '{name}' is a whole setting and cannot be listed with {part}s; list {part}s only{wholeNote}");
+            if (flag(name) is not { } f)
             {
-                case "none" or "off" or "false": return Recompute.None;
-                case "selective": return Recompute.Selective;
-                case "full" or "true": return Recompute.Full;
+                string hint = Suggest.Nearest(name, [.. wholes.Select(w => w.Names[0]), .. partNames]) is { } near ? $"did you mean '{near}'? " : "";
+                throw new InputException($"{path}: unknown {part} '{name}'; {hint}use {shown} or {part}s from {string.Join(", ", partNames)}");
             }
+            bits |= Convert.ToInt32(f, System.Globalization.CultureInfo.InvariantCulture);
         }
-        var r = Recompute.None;
-        foreach (var n in list)
-        {
-            if (n is "none" or "selective" or "full")
-                throw new InputException($"{path}: '{n}' is a whole mode and cannot be listed with modules; list modules only (core_attn is selective's)");
-            if (RecomputeNames.Module(n) is not { } flag)
-            {
-                string[] all = ["none", "selective", "full", .. RecomputeNames.ModuleNames];
-                string hint = Suggest.Nearest(n, all) is { } near ? $"did you mean '{near}'? " : "";
-                throw new InputException($"{path}: unknown mode or module '{n}'; {hint}use none, selective, full or modules from {string.Join(", ", RecomputeNames.ModuleNames)}");
-            }
-            r |= flag;
-        }
-        return r;
+        return (T)Enum.ToObject(typeof(T), bits);
     }
 
     static TrainingJob ReadTraining(MappingNode t, Precision precision)
@@ -472,21 +474,10 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
     static CudaGraphScopes ReadCudaGraphs(MappingNode t)
     {
         string path = t.Path + ".cuda_graphs";
-        if (NameList(t, "cuda_graphs", "list scopes, e.g. [attn, moe_router, moe_preprocess]", "use none, full or a list of scopes such as [attn, moe_router, moe_preprocess]") is not { } list)
-            return CudaGraphScopes.None;
-        if (list.Count == 0) throw new InputException($"{path}: the list is empty; use none, full, or name scopes such as [attn, moe_router]");
-        if (list.Count == 1 && list[0] is "none" or "off" or "false") return CudaGraphScopes.None;
-        if (list.Count == 1 && list[0] is "full" or "full_iteration") return CudaGraphScopes.FullIteration;
-        var scopes = CudaGraphScopes.None;
-        foreach (var n in list)
-        {
-            if (n is "none" or "full" or "full_iteration")
-                throw new InputException($"{path}: '{n}' is a whole setting and cannot be listed with scopes; list scopes only");
-            if (n == "moe")
-                throw new InputException($"{path}: Megatron captures the whole MoE layer only with drop-and-pad routing, and Augur models dropless MoE; use [moe_router, moe_preprocess]");
-            scopes |= CudaGraphNames.Scope(n) ?? throw new InputException(
-                $"{path}: unknown scope '{n}'; {(Suggest.Nearest(n, [.. CudaGraphNames.ScopeNames, "none", "full"]) is { } near ? $"did you mean '{near}'? " : "")}use none, full or scopes from {string.Join(", ", CudaGraphNames.ScopeNames)}");
-        }
+        var scopes = ReadParts(t, "cuda_graphs", "scope", "[attn, moe_router, moe_preprocess]",
+            [(["none", "off", "false"], CudaGraphScopes.None), (["full", "full_iteration"], CudaGraphScopes.FullIteration)], CudaGraphNames.ScopeNames,
+            n => n == "moe" ? throw new InputException($"{path}: Megatron captures the whole MoE layer only with drop-and-pad routing, and Augur models dropless MoE; use [moe_router, moe_preprocess]")
+                : CudaGraphNames.Scope(n)) ?? CudaGraphScopes.None;
         if ((scopes & CudaGraphScopes.MoePreprocess) != 0 && (scopes & CudaGraphScopes.MoeRouter) == 0)
             throw new InputException($"{path}: moe_preprocess is captured only with moe_router (Megatron-core's rule); add moe_router");
         return scopes;

@@ -42,29 +42,31 @@ public sealed record RematPolicy
     public static RematPolicy Custom(IReadOnlyDictionary<string, RematChoice> choices) => new(new Dictionary<string, RematChoice>(choices));
 
     /// <summary>
-    /// MaxText's named policies (decoders.py): full, minimal, minimal_with_context, save_dot_with_context_except_mlp,
-    /// save_dot_except_mlpwi, save_dot_except_mlp, save_qkv_proj, qkv_proj_offloaded, save_out_proj; null for another name.
+    /// MaxText's named policies (decoders.py <c>get_remat_policy</c>), each with the tensors it keeps and where: every other
+    /// name is recomputed (the layer input kept on the device). One table for the names and the policies.
     /// </summary>
+    static readonly (string Name, RematChoice Where, string[] Tensors)[] Policies =
+    [
+        ("full", RematChoice.Device, []),
+        ("minimal", RematChoice.Device, Dots),
+        ("minimal_with_context", RematChoice.Device, [.. Dots, "context"]),
+        ("save_dot_with_context_except_mlp", RematChoice.Device, ["query_proj", "value_proj", "key_proj", "qkv_proj", "context", "out_proj"]),
+        ("save_dot_except_mlpwi", RematChoice.Device, ["query_proj", "value_proj", "key_proj", "qkv_proj", "out_proj", "mlpwo"]),
+        ("save_dot_except_mlp", RematChoice.Device, ["query_proj", "value_proj", "key_proj", "qkv_proj", "out_proj"]),
+        ("save_qkv_proj", RematChoice.Device, ["query_proj", "value_proj", "key_proj", "qkv_proj"]),
+        ("qkv_proj_offloaded", RematChoice.Offload, ["query_proj", "key_proj", "value_proj"]),
+        ("save_out_proj", RematChoice.Device, ["out_proj"]),
+    ];
+
+    /// <summary>A named policy (one of <see cref="PolicyNames"/>, or minimal_flash, MaxText's older name of minimal_with_context); null for another name.</summary>
     public static RematPolicy? Named(string name)
     {
-        string[]? saved = name switch
-        {
-            "full" => [],
-            "minimal" => Dots,
-            "minimal_with_context" or "minimal_flash" => [.. Dots, "context"],
-            "save_dot_with_context_except_mlp" => ["query_proj", "value_proj", "key_proj", "qkv_proj", "context", "out_proj"],
-            "save_dot_except_mlpwi" => ["query_proj", "value_proj", "key_proj", "qkv_proj", "out_proj", "mlpwo"],
-            "save_dot_except_mlp" => ["query_proj", "value_proj", "key_proj", "qkv_proj", "out_proj"],
-            "save_qkv_proj" => ["query_proj", "value_proj", "key_proj", "qkv_proj"],
-            "save_out_proj" => ["out_proj"],
-            _ => null,
-        };
-        if (name == "qkv_proj_offloaded")
-            return new(new Dictionary<string, RematChoice> { ["query_proj"] = RematChoice.Offload, ["key_proj"] = RematChoice.Offload, ["value_proj"] = RematChoice.Offload }, name);
-        return saved is null ? null : new(saved.ToDictionary(n => n, _ => RematChoice.Device), name == "minimal_flash" ? "minimal_with_context" : name);
+        string canonical = name == "minimal_flash" ? "minimal_with_context" : name;
+        foreach (var (policy, where, tensors) in Policies)
+            if (policy == canonical) return new(tensors.ToDictionary(n => n, _ => where), policy);
+        return null;
     }
 
     /// <summary>The named policies a scenario may give.</summary>
-    public static readonly string[] PolicyNames =
-        ["full", "minimal", "minimal_with_context", "save_dot_with_context_except_mlp", "save_dot_except_mlpwi", "save_dot_except_mlp", "save_qkv_proj", "qkv_proj_offloaded", "save_out_proj"];
+    public static IEnumerable<string> PolicyNames => Policies.Select(p => p.Name);
 }
