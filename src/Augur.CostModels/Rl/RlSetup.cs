@@ -26,8 +26,10 @@ public static class RlSetup
     }
 
     /// <summary>The trainer's update and forward passes, or why its layout or the placement cannot run.</summary>
+    /// <param name="ownCritic">A critic in a layout of its own already costed for this job (<see cref="OwnCritic"/>), which the
+    /// trainer's layout does not change; null: costed here.</param>
     public static (RlTraining? Training, string? Problem) Trainer(ModelSpec model, Cluster cluster, Precision precision, RlJob job, HardwareCalibration cal,
-        ResponseCurve curve)
+        ResponseCurve curve, (RlTraining? Critic, string? Problem)? ownCritic = null)
     {
         double meanResponse = curve.Mean;
         if (RlTraining.Problem(model, job, job.Trainer.Layout, job.Trainer.Gpus, precision, meanResponse) is { } t)
@@ -37,7 +39,7 @@ public static class RlSetup
         var training = RlTraining.Of(model, cluster, precision, job, job.Trainer.Layout, job.Trainer.Gpus, meanResponse, cal);
         if (job.Algorithm == RlAlgorithm.Ppo)
         {
-            var (critic, bad) = Critic(model, cluster, precision, job, cal, meanResponse, training);
+            var (critic, bad) = ownCritic ?? Critic(model, cluster, precision, job, cal, meanResponse, training);
             if (critic is null) return (null, bad);
             training = training with { Critic = critic };
         }
@@ -51,7 +53,7 @@ public static class RlSetup
     /// unsharded when the critic is dense). A critic on GPUs of its own must fit in them.
     /// </summary>
     static (RlTraining? Critic, string? Problem) Critic(ModelSpec policy, Cluster cluster, Precision precision, RlJob job, HardwareCalibration cal,
-        double meanResponse, RlTraining policyTraining)
+        double meanResponse, RlTraining? policyTraining)
     {
         var own = job.CriticLayout;
         if (job.Critic is null && own is null) return (policyTraining, null);
@@ -72,6 +74,14 @@ public static class RlSetup
                 $"rl.critic: its update needs {critic.Update.Memory.Total.GiB:0.0} GiB per GPU, more than the {hbm.GiB:0.0} GiB of {cluster.Accelerator.Id}; shard it further (zero: 3, more tp/pp) or give it more GPUs (critic.gpus)"));
         return (critic, null);
     }
+
+    /// <summary>
+    /// PPO's critic in a layout of its own (<see cref="RlJob.CriticLayout"/>), which depends on the job but not on the trainer's
+    /// layout, so a search over trainer layouts costs it once; null when the job has none.
+    /// </summary>
+    public static (RlTraining? Critic, string? Problem)? OwnCritic(ModelSpec model, Cluster cluster, Precision precision, RlJob job, HardwareCalibration cal,
+        ResponseCurve curve) =>
+        job.Algorithm == RlAlgorithm.Ppo && job.CriticLayout is not null ? Critic(model, cluster, precision, job, cal, curve.Mean, null) : null;
 
     /// <summary>
     /// The generators' rollout (with a model verifier's reward model), or why their layout cannot hold the job beside

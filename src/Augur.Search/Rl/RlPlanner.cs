@@ -71,12 +71,15 @@ public static class RlPlanner
         int maxStaleness = Math.Max(1, job.Staleness);
 
         // Colocated: every trainer layout on the whole budget, every generator layout beside its resident weights.
-        // A critic on GPUs of its own needs separate pools (RlJob.CriticLayout).
-        foreach (var trainer in job.Generator.OwnHardware is null && job.CriticGpus == 0 ? TrainerLayouts(model, budget, domain) : [])
+        // A critic on GPUs of its own needs separate pools (RlJob.CriticLayout). A critic in its own layout is costed once.
+        var colocated = job with { Placement = RlPlacement.Colocated, Staleness = 0, Trainer = job.Trainer with { Gpus = budget }, Generator = job.Generator with { Gpus = budget },
+            CriticLayout = CriticOn(job.CriticLayout, budget) };
+        bool colocate = job.Generator.OwnHardware is null && job.CriticGpus == 0;
+        var colocatedCritic = colocate ? RlSetup.OwnCritic(model, cluster, precision, colocated, cal, curve) : null;
+        foreach (var trainer in colocate ? TrainerLayouts(model, budget, domain) : [])
         {
-            var j = job with { Placement = RlPlacement.Colocated, Staleness = 0, Trainer = job.Trainer with { Gpus = budget, Layout = trainer }, Generator = job.Generator with { Gpus = budget },
-                CriticLayout = CriticOn(job.CriticLayout, budget) };
-            var (training, problem) = RlSetup.Trainer(model, cluster, precision, j, cal, curve);
+            var j = colocated with { Trainer = colocated.Trainer with { Layout = trainer } };
+            var (training, problem) = RlSetup.Trainer(model, cluster, precision, j, cal, curve, colocatedCritic);
             if (training is null) { tally.Reject(problem); continue; }
             foreach (var gen in GeneratorLayouts(model, job.Generator, budget, domain))
             {
@@ -94,10 +97,11 @@ public static class RlPlanner
             var baseJob = job with { Placement = RlPlacement.Disaggregated, Staleness = 0, Generator = job.Generator with { Gpus = g }, CriticLayout = CriticOn(job.CriticLayout, t) };
             RlTraining? bestTraining = null;
             RlJob? trainerJob = null;
+            var critic = RlSetup.OwnCritic(model, cluster, precision, baseJob, cal, curve);
             foreach (var layout in TrainerLayouts(model, t, domain))
             {
                 var j = baseJob with { Trainer = baseJob.Trainer with { Gpus = t, Layout = layout } };
-                var (training, problem) = RlSetup.Trainer(model, cluster, precision, j, cal, curve);
+                var (training, problem) = RlSetup.Trainer(model, cluster, precision, j, cal, curve, critic);
                 if (training is null) { tally.Reject(problem); continue; }
                 if (!(RlStep.TrainingMemory(j, training).Total <= cluster.Accelerator.HbmCapacity)) { tally.Reject("rl.trainer: the update does not fit in memory"); continue; }
                 if (bestTraining is null || TrainerSeconds(training, job) < TrainerSeconds(bestTraining, job)) (bestTraining, trainerJob) = (training, j);
