@@ -22,25 +22,25 @@ public static class RematMemory
     {
         double t = l.Tp, d = m.Hidden, hidden = l.Sp ? d / t : d, hd = m.HeadDim;
         double elements = 0;
-        void Add(string name, double size) { if (p[name] == where) elements += size; }
-        Add("decoder_layer_input", hidden);
-        Add("query_proj", m.Heads * hd / t);
-        Add("key_proj", m.KvHeads * hd / t);
-        Add("value_proj", m.KvHeads * hd / t);
-        Add("context", m.Heads * (hd + 2) / t);
-        Add("out_proj", hidden);
+        void Add(RematTensor name, double size) { if (p[name] == where) elements += size; }
+        Add(RematTensor.DecoderLayerInput, hidden);
+        Add(RematTensor.QueryProj, m.Heads * hd / t);
+        Add(RematTensor.KeyProj, m.KvHeads * hd / t);
+        Add(RematTensor.ValueProj, m.KvHeads * hd / t);
+        Add(RematTensor.Context, m.Heads * (hd + 2) / t);
+        Add(RematTensor.OutProj, hidden);
         if (moe && m.Moe is { } spec)
         {
             double f = (double)spec.ExpertFfn / l.Etp;
-            if (m.GatedMlp) { Add("mlpwi_0", rowsPerToken * f); Add("mlpwi_1", rowsPerToken * f); }
-            else Add("mlpwi", rowsPerToken * f);
-            Add("mlpwo", rowsPerToken * d);
+            if (m.GatedMlp) { Add(RematTensor.Mlpwi0, rowsPerToken * f); Add(RematTensor.Mlpwi1, rowsPerToken * f); }
+            else Add(RematTensor.Mlpwi, rowsPerToken * f);
+            Add(RematTensor.Mlpwo, rowsPerToken * d);
             double shared = (double)spec.SharedExperts * spec.SharedExpertFfn / t;
-            if (m.GatedMlp) { Add("mlpwi_0", shared); Add("mlpwi_1", shared); }
-            else Add("mlpwi", shared);
+            if (m.GatedMlp) { Add(RematTensor.Mlpwi0, shared); Add(RematTensor.Mlpwi1, shared); }
+            else Add(RematTensor.Mlpwi, shared);
         }
-        else if (m.GatedMlp) { Add("mlpwi_0", m.Ffn / t); Add("mlpwi_1", m.Ffn / t); }
-        else Add("mlpwi", m.Ffn / t);
+        else if (m.GatedMlp) { Add(RematTensor.Mlpwi0, m.Ffn / t); Add(RematTensor.Mlpwi1, m.Ffn / t); }
+        else Add(RematTensor.Mlpwi, m.Ffn / t);
         return 2 * elements;
     }
 }

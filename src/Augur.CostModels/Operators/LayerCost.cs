@@ -147,12 +147,12 @@ public sealed class LayerCost
         double kv = Math.Ceiling((double)_m.KvHeads / s.Tp);
         double hiddenShare = s.SequenceParallel ? 1.0 / s.Tp : 1.0;
         var t = Stream(r, T * 4 * d * hiddenShare); // the two norms, each reads and writes d
-        if (p["query_proj"] == RematChoice.Remat) t += Gemm(r, T, h * hd, d);
-        if (p["key_proj"] == RematChoice.Remat) t += Gemm(r, T, kv * hd, d);
-        if (p["value_proj"] == RematChoice.Remat) t += Gemm(r, T, kv * hd, d);
-        if (p["context"] == RematChoice.Remat) t += Core(r, s, h);
-        if (p["out_proj"] == RematChoice.Remat) t += Gemm(r, T, d, h * hd);
-        bool wi0 = p[_m.GatedMlp ? "mlpwi_0" : "mlpwi"] == RematChoice.Remat, wi1 = _m.GatedMlp && p["mlpwi_1"] == RematChoice.Remat;
+        if (p[RematTensor.QueryProj] == RematChoice.Remat) t += Gemm(r, T, h * hd, d);
+        if (p[RematTensor.KeyProj] == RematChoice.Remat) t += Gemm(r, T, kv * hd, d);
+        if (p[RematTensor.ValueProj] == RematChoice.Remat) t += Gemm(r, T, kv * hd, d);
+        if (p[RematTensor.Context] == RematChoice.Remat) t += Core(r, s, h);
+        if (p[RematTensor.OutProj] == RematChoice.Remat) t += Gemm(r, T, d, h * hd);
+        bool wi0 = p[_m.GatedMlp ? RematTensor.Mlpwi0 : RematTensor.Mlpwi] == RematChoice.Remat, wi1 = _m.GatedMlp && p[RematTensor.Mlpwi1] == RematChoice.Remat;
         if (moeLayer && _m.Moe is { } moe)
         {
             var route = s.EinsumSlots > 0 ? UnquantizedGemm(r, T, s.EinsumSlots, d) : Permutations(r, s) * 0.5;
@@ -160,7 +160,7 @@ public sealed class LayerCost
             double f = (double)moe.ExpertFfn / s.Etp;
             if (wi0) t += ExpertGemm(r, s, f, d);
             if (wi1) t += ExpertGemm(r, s, f, d);
-            if (p["mlpwo"] == RematChoice.Remat) t += ExpertGemm(r, s, d, f);
+            if (p[RematTensor.Mlpwo] == RematChoice.Remat) t += ExpertGemm(r, s, d, f);
             t += Stream(r, RoutedActivationWidth(s));
             if (moe.SharedExperts > 0)
             {

@@ -18,9 +18,15 @@ public readonly struct LayerCosts
     internal double AttentionBackward { get; init; }
     internal double TpCollective { get; init; }
     internal LayerTime Head { get; init; }
+    /// <summary>The remat policy <see cref="RematDense"/> and <see cref="RematMoe"/> rerun, when the pass has a backward under one.</summary>
+    internal Augur.Domain.Workloads.RematPolicy? Remat { get; init; }
+    /// <summary>What the remat policy reruns per dense and per MoE layer in the backward (<see cref="LayerCost.Rematerialized"/>).</summary>
+    internal LayerTime RematDense { get; init; }
+    internal LayerTime RematMoe { get; init; }
 
     /// <summary>True when these are the costs of <paramref name="p"/>'s shape and hold every kind of layer it runs.</summary>
     internal bool Serve(in StagePass p) =>
         (HasDense || p.DenseLayers <= 0) && (HasMoe || p.MoeLayers <= 0) && (HasBackward || !p.Backward)
+        && (!p.Backward || p.Remat is null || ReferenceEquals(Remat, p.Remat))
         && LogitTokens.Equals(p.LogitTokens) && Shape.Equals(p.Shape);
 }

@@ -67,6 +67,7 @@ public sealed class PassComposer
     LayerCosts PerLayer(in StagePass p)
     {
         var shape = p.Shape;
+        var remat = p.Backward ? p.Remat : null;
         return new LayerCosts
         {
             Shape = shape, LogitTokens = p.LogitTokens, HasDense = p.DenseLayers > 0, HasMoe = p.MoeLayers > 0, HasBackward = p.Backward,
@@ -77,6 +78,9 @@ public sealed class PassComposer
             TpCollective = TensorParallelCollective(shape),
             // The last stage also runs the output layer.
             Head = p.LogitTokens > 0 ? _head.Head(_headRates, p.LogitTokens, shape.Tp) : default,
+            Remat = remat,
+            RematDense = remat is not null && p.DenseLayers > 0 ? _layer.Rematerialized(_rates, shape, remat, false) : default,
+            RematMoe = remat is not null && p.MoeLayers > 0 ? _layer.Rematerialized(_rates, shape, remat, true) : default,
         };
     }
 
@@ -112,11 +116,10 @@ public sealed class PassComposer
                 recomputedFlops = modules.HardwareFlops.Value;
                 requantized = modules;
             }
-            if (p.Remat is { } policy)
+            if (p.Remat is not null)
             {
                 // A MaxText policy reruns, per layer, what it neither saves nor offloads.
-                var rerun = (dense > 0 ? _layer.Rematerialized(_rates, shape, policy, false) * dense : default)
-                            + (moe > 0 ? _layer.Rematerialized(_rates, shape, policy, true) * moe : default);
+                var rerun = (dense > 0 ? per.RematDense * dense : default) + (moe > 0 ? per.RematMoe * moe : default);
                 gemm += rerun.Gemm.Value; attention += rerun.Attention.Value; elementwise += rerun.Elementwise.Value;
                 recomputedFlops += rerun.HardwareFlops.Value;
                 requantized += rerun;
@@ -179,7 +182,7 @@ public sealed class PassComposer
             bool mlpBlocks = (p.Recompute & Recompute.Mlp) != 0, moeBlocks = (p.Recompute & (Recompute.Moe | Recompute.SharedExperts)) != 0;
             count += (mlpBlocks ? p.DenseLayers : 0) + (moeBlocks ? p.MoeLayers : 0);
             // A remat policy that reruns the output projection repeats its collective.
-            if (p.Remat is { } policy && policy["out_proj"] == RematChoice.Remat) count += layers;
+            if (p.Remat is { } policy && policy[RematTensor.OutProj] == RematChoice.Remat) count += layers;
         }
         return perCollective * count;
     }

@@ -35,6 +35,9 @@ public sealed class TrainingModel
     readonly AttendedKeys _keys;
     readonly QuantizationTraffic _quantization;
     readonly HostIssueCost _host;
+    /// <summary>Expert rows per token (<see cref="ExpertCapacity.RowsPerToken"/>), a capacity-bound layer's slots per sequence, and a
+    /// multi-token-prediction depth's projection and layer FLOPs per token: the scenario's, worked out once.</summary>
+    readonly double _rowsPerToken, _einsumSlots, _mtpProjectionFlops, _mtpLayerFlops;
 
     public TrainingModel(ModelSpec model, Cluster cluster, TrainingJob job, HardwareCalibration calibration)
     {
@@ -56,6 +59,10 @@ public sealed class TrainingModel
         // A compiled step (XLA) issues no module's work from the host.
         _host = HostIssueCost.For(calibration.CompiledStep ? null : calibration.Host, job.CudaGraphs);
         _modelFlopsPerStep = (Flops.Training + 3 * MtpForwardFlopsPerToken(model, Flops) * job.MtpLayers) * job.TokensPerStep;
+        _rowsPerToken = model.Moe is { } moe ? ExpertCapacity.RowsPerToken(moe, job) : 0;
+        _einsumSlots = model.Moe is { } slotted && job.ExpertCapacityFactor is { } cf ? ExpertCapacity.SlotsPerSequence(slotted, job.SeqLen, cf) : 0;
+        _mtpProjectionFlops = MtpProjectionFlops(model);
+        _mtpLayerFlops = MtpLayerFlops(model, Flops);
     }
 
     /// <summary>
@@ -119,9 +126,9 @@ public sealed class TrainingModel
         {
             Tokens = tokens, FullContext = _keys.Full, WindowContext = _keys.Window, ChunkContext = _keys.Chunk, SparseContext = _keys.Sparse,
             Tp = l.Tp, SequenceParallel = l.Sp, Etp = l.Etp, Kernel = _job.AttentionKernel,
-            ExpertTokenVisits = _m.Moe is { } moe ? tokens * ExpertCapacity.RowsPerToken(moe, _job) * l.Etp / l.Tp * imbalance : 0,
+            ExpertTokenVisits = tokens * _rowsPerToken * l.Etp / l.Tp * imbalance,
             ExpertsTouched = _m.Moe is { } experts ? (double)experts.Experts / l.Ep : 0,
-            EinsumSlots = _m.Moe is { } slotted && _job.ExpertCapacityFactor is { } cf ? ExpertCapacity.SlotsPerSequence(slotted, _job.SeqLen, cf) : 0,
+            EinsumSlots = _einsumSlots,
             SortsByLocalExpert = _m.Moe is { } sorted && sorted.Experts > l.Ep, AuxiliaryLoss = true,
             // A dropless dispatcher syncs with the host for its token counts, unless the step is compiled with static shapes.
             SyncsBeforeDispatch = _job.ExpertCapacityFactor is null && !_cal.CompiledStep,
@@ -139,9 +146,9 @@ public sealed class TrainingModel
             // Megatron's alltoall dispatcher sends one row per (token, expert) pair (MoEAlltoAllTokenDispatcher's input
             // splits count the routing map per expert, megatron/core/transformer/moe/token_dispatcher.py): all top-k
             // copies travel straight to their ranks in 16 bits, none forwarded.
-            Experts = _m.Moe is { } routed ? new TokenExchange
+            Experts = _m.Moe is not null ? new TokenExchange
             {
-                TokensPerRank = tokens / (l.Sp ? l.Tp : 1), Copies = ExpertCapacity.RowsPerToken(routed, _job), Ranks = l.Ep, Stride = l.Etp,
+                TokensPerRank = tokens / (l.Sp ? l.Tp : 1), Copies = _rowsPerToken, Ranks = l.Ep, Stride = l.Etp,
                 DispatchBytesPerElement = _activationBytes, Busiest = imbalance,
             } : null,
             Host = _host,
@@ -154,7 +161,7 @@ public sealed class TrainingModel
         double perLayerAvg = stageCompute / Math.Max(1, stageLayers + mtpHere);
         // Multi-token prediction runs on the last stage: per depth its projection at the layer's pace and the head again,
         // and with pipelining its layer, at the last stage's pace, which is outside the composed pass.
-        double projection = perLayerAvg * MtpProjectionFlops(_m) / MtpLayerFlops(_m, Flops);
+        double projection = perLayerAvg * _mtpProjectionFlops / _mtpLayerFlops;
         double mtp = _job.MtpLayers * (projection + headTime) + (_job.MtpLayers - mtpHere) * perLayerAvg;
         double lastStage = (_m.Layers - (l.Pp - 1) * stageLayers) * perLayerAvg + headTime + mtp;
         double criticalCompute = l.Pp == 1 ? stageCompute + headTime + mtp : Math.Max(stageCompute, lastStage);

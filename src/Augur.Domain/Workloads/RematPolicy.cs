@@ -3,6 +3,9 @@ namespace Augur.Domain.Workloads;
 /// <summary>Where MaxText keeps one named tensor for the backward pass (its config's 'remat', 'device', 'offload').</summary>
 public enum RematChoice { Remat, Device, Offload }
 
+/// <summary>A decoder layer's checkpoint names, in the order of <see cref="RematPolicy.Names"/>.</summary>
+public enum RematTensor { DecoderLayerInput, QueryProj, KeyProj, ValueProj, QkvProj, Context, OutProj, Mlpwi, Mlpwi0, Mlpwi1, Mlpwo }
+
 /// <summary>
 /// A MaxText remat policy (AI-Hypercomputer/maxtext src/MaxText/layers/decoders.py <c>get_remat_policy</c> @ maxtext-tutorial-v1.5.0,
 /// configs/base.yml): each tensor the layers name with <c>checkpoint_name</c> is recomputed in the backward pass, saved
@@ -11,7 +14,7 @@ public enum RematChoice { Remat, Device, Offload }
 /// </summary>
 public sealed record RematPolicy
 {
-    /// <summary>The checkpoint names of a decoder layer, in MaxText's spelling (mla_q and mla_kv are not modelled).</summary>
+    /// <summary>The checkpoint names of a decoder layer, in MaxText's spelling, one per <see cref="RematTensor"/> (mla_q and mla_kv are not modelled).</summary>
     public static readonly string[] Names =
         ["decoder_layer_input", "query_proj", "key_proj", "value_proj", "qkv_proj", "context", "out_proj", "mlpwi", "mlpwi_0", "mlpwi_1", "mlpwo"];
 
@@ -19,11 +22,15 @@ public sealed record RematPolicy
     static readonly string[] Dots = ["query_proj", "value_proj", "key_proj", "qkv_proj", "out_proj", "mlpwi_0", "mlpwi_1", "mlpwi", "mlpwo"];
 
     readonly Dictionary<string, RematChoice> _choices;
+    /// <summary>The choice for each <see cref="RematTensor"/>, resolved once so that the cost models index instead of looking up.</summary>
+    readonly RematChoice[] _byTensor;
 
     RematPolicy(Dictionary<string, RematChoice> choices, string? name = null)
     {
         _choices = choices;
         Name = name;
+        _byTensor = [.. Names.Select(n => choices.TryGetValue(n, out var c) ? c : n == "decoder_layer_input" ? RematChoice.Device : RematChoice.Remat)];
+        Offloads = _byTensor.Contains(RematChoice.Offload);
     }
 
     /// <summary>MaxText's name of the policy, or null for a custom one (its choices in <see cref="Choices"/>).</summary>
@@ -32,11 +39,11 @@ public sealed record RematPolicy
     /// <summary>The tensors given a choice (a custom policy's settings); the rest are recomputed, the layer input kept.</summary>
     public IReadOnlyDictionary<string, RematChoice> Choices => _choices;
 
-    /// <summary>What the policy does with <paramref name="name"/> (one of <see cref="Names"/>).</summary>
-    public RematChoice this[string name] => _choices.TryGetValue(name, out var c) ? c : name == "decoder_layer_input" ? RematChoice.Device : RematChoice.Remat;
+    /// <summary>What the policy does with <paramref name="tensor"/>: given, else recomputed (the layer input kept on the device).</summary>
+    public RematChoice this[RematTensor tensor] => _byTensor[(int)tensor];
 
     /// <summary>Whether any tensor goes to host memory.</summary>
-    public bool Offloads => _choices.Values.Contains(RematChoice.Offload);
+    public bool Offloads { get; }
 
     /// <summary>A custom policy: the choices given, every other name recomputed (the layer input kept on the device).</summary>
     public static RematPolicy Custom(IReadOnlyDictionary<string, RematChoice> choices) => new(new Dictionary<string, RematChoice>(choices));
