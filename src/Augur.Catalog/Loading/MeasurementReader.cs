@@ -16,7 +16,7 @@ public static class MeasurementReader
         string Table(string file) => tables.TryGetValue(file, out var t) ? t
             : throw new InputException($"measurements/{folder}: missing {file}");
         string name(string file) => $"measurements/{folder}/{file}";
-        return new KernelMeasurementSet
+        var set = new KernelMeasurementSet
         {
             Id = source.String("id"),
             AcceleratorId = source.String("accelerator"),
@@ -32,6 +32,30 @@ public static class MeasurementReader
             Attention = Attention(new CsvTable(Table("attention.csv"), name("attention.csv"))),
             Sustained = Sustained(new CsvTable(Table("sustained.csv"), name("sustained.csv"))),
         };
+        return source.OptionalMapping("serves") is { } serves ? set with { Serves = Serves(serves, set.Gemms) } : set;
+    }
+
+    /// <summary>
+    /// <c>serves: {accelerators, precisions, why}</c>. Serving interpolates each precision's rows over batch m
+    /// and weight size n·k, so every listed precision needs a plain (ungrouped) row at every (m, n·k) pair of its grid.
+    /// </summary>
+    static EngineLinearScope Serves(MappingNode n, IReadOnlyList<GemmSample> gemms)
+    {
+        n.RequireOnly("accelerators", "precisions", "why");
+        List<string> List(string key) => n.Get(key) is SequenceNode { Items.Count: > 0 } seq
+            ? seq.Items.Select(i => i is ScalarNode { Text: { Length: > 0 } t } ? t : throw new InputException($"{i.Path}: expected a name")).ToList()
+            : throw new InputException($"{n.Path}.{key}: give a list of one or more names");
+        var precisions = List("precisions").Select(t => PrecisionInfo.TryParse(t, out var p) ? p
+            : throw new InputException($"{n.Path}.precisions: unknown precision '{t}'; use bf16, fp16, fp8 or fp4")).ToList();
+        foreach (var p in precisions)
+        {
+            var rows = gemms.Where(g => g.Precision == p && g.Groups == 1).ToList();
+            int ms = rows.Select(g => g.M).Distinct().Count(), sizes = rows.Select(g => g.N * g.K).Distinct().Count();
+            int pairs = rows.Select(g => (g.M, g.N * g.K)).Distinct().Count();
+            if (ms < 2 || sizes < 1 || pairs != ms * sizes)
+                throw new InputException($"{n.Path}.precisions: the {p.Label()} rows do not cover every (m, n·k) pair of their grid ({pairs} of {ms} x {sizes}) with at least two m; serving interpolates between them");
+        }
+        return new EngineLinearScope(List("accelerators"), precisions, n.String("why"));
     }
 
     /// <summary>A measurement folder on disk (what tools/measure/hopper_kernels.py wrote, plus its source.yaml).</summary>

@@ -11,7 +11,10 @@ namespace Augur.CostModels.Compute;
 public readonly struct DeviceRates
 {
     /// <param name="kernel">FlashAttention-2 runs at the calibration's own rates for it (16-bit; it has no FP8 path) where measured.</param>
-    public DeviceRates(Accelerator a, HardwareCalibration c, Precision p, Precision? attentionPrecision = null, AttentionKernel kernel = AttentionKernel.Flash)
+    /// <param name="engine">The serving engine's own measured linear layers, which time this precision's GEMMs in place
+    /// of the calibrated rate where they hold rows of it; null = the calibration.</param>
+    public DeviceRates(Accelerator a, HardwareCalibration c, Precision p, Precision? attentionPrecision = null, AttentionKernel kernel = AttentionKernel.Flash,
+        EngineLinear? engine = null)
     {
         var ap = attentionPrecision ?? p;
         Precision = p;
@@ -31,6 +34,7 @@ public readonly struct DeviceRates
             AttentionRowOverhead = c.AttentionRowOverheadTokens;
             AttentionBackwardRowOverhead = c.AttentionBackwardRowOverheadTokens;
         }
+        Linear = engine?.On(a, p);
     }
 
     public Precision Precision { get; }
@@ -47,6 +51,8 @@ public readonly struct DeviceRates
     public double AttentionRowOverhead { get; }
     /// <summary>The same for the backward pass.</summary>
     public double AttentionBackwardRowOverhead { get; }
+    /// <summary>The engine's measured linear layers at this precision on this chip; null = GEMMs at <see cref="Gemm"/>.</summary>
+    public MeasuredLinear? Linear { get; }
 }
 
 /// <summary>Roofline time of single operators: max(compute, memory) plus the fixed per-kernel time.</summary>
@@ -60,9 +66,14 @@ public static class Roofline
     public static double GemmSeconds(in DeviceRates r, double m, double n, double k, double weightBytes, double activationBytes) =>
         GroupedGemmSeconds(r, 1, m, n, k, weightBytes, activationBytes);
 
-    /// <summary><paramref name="groups"/> independent GEMMs of one shape, each with its own weights, in one launch (batched experts).</summary>
+    /// <summary>
+    /// <paramref name="groups"/> independent GEMMs of one shape, each with its own weights, in one launch (batched experts).
+    /// Where the serving engine's own linear layers were measured (<see cref="DeviceRates.Linear"/>), each group takes the
+    /// measured layer's time at its shape (<see cref="EngineLinear"/>).
+    /// </summary>
     public static double GroupedGemmSeconds(in DeviceRates r, double groups, double m, double n, double k, double weightBytes, double activationBytes)
     {
+        if (r.Linear is { } measured) return groups * measured.Seconds(m, n, k, weightBytes, activationBytes);
         double flops = groups * 2.0 * m * n * k;
         double bytes = groups * (k * n * weightBytes + (m * k + m * n) * activationBytes);
         return Math.Max(flops / r.Gemm.PerSecond, bytes / r.Memory.BytesPerSecond) + r.KernelOverhead.Value;

@@ -43,14 +43,19 @@ public sealed partial class InferenceModel
         WeightPrecision = weightPrecision;
         // Attention runs on the cached K/V in their stored format, whatever the GEMM precision.
         var attention = PrecisionRules.Attention(cluster.Accelerator, job.KvPrecision);
-        _rates = new DeviceRates(cluster.Accelerator, calibration, weightPrecision, attention);
+        // The engine's own measured linear layers time the GEMMs whose weights are stored in their GEMM's precision (the
+        // kernel the table ran); weight-only quantized ones run another kernel and keep the calibration.
+        var engine = job.EngineLinear is { } measured ? EngineLinear.Of(measured) : null;
         var expertPrecision = job.ExpertGemm(weightPrecision);
-        _expertRates = new DeviceRates(cluster.Accelerator, calibration, expertPrecision, attention);
+        var layerWeights = job.LayerWeights(weightPrecision);
+        var expertWeights = job.ExpertWeights(weightPrecision);
+        _rates = new DeviceRates(cluster.Accelerator, calibration, weightPrecision, attention, engine: layerWeights == WeightFormat.Of(weightPrecision) ? engine : null);
+        _expertRates = new DeviceRates(cluster.Accelerator, calibration, expertPrecision, attention, engine: expertWeights == WeightFormat.Of(expertPrecision) ? engine : null);
         // Weight-only quantization: the GEMMs run at their precision's rate and read the weights at their stored size.
-        _weightBytes = job.LayerWeights(weightPrecision).BytesPerWeight;
-        _expertWeightBytes = job.ExpertWeights(weightPrecision).BytesPerWeight;
+        _weightBytes = layerWeights.BytesPerWeight;
+        _expertWeightBytes = expertWeights.BytesPerWeight;
         _layer = new LayerCost(model, ActivationBytes, _weightBytes, _expertWeightBytes);
-        _pass = new PassComposer(model, _layer, _rates, _expertRates, cluster, calibration);
+        _pass = new PassComposer(model, _layer, _rates, _expertRates, cluster, calibration, engine: engine);
         _fabric = _pass.Fabric;
         _params = ParameterCounter.Count(model);
         // Token dispatch travels in the experts' GEMM precision when it is 8-bit or less (DeepEP FP8 dispatch, SGLang's

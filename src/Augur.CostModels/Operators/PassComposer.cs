@@ -29,8 +29,9 @@ public sealed class PassComposer
     /// <param name="layer">The layers' cost at the pass's weight precision.</param>
     /// <param name="rates">Rates of the layers' GEMMs and attention.</param>
     /// <param name="expertRates">Rates of the routed experts (the same as <paramref name="rates"/> unless they have their own precision).</param>
+    /// <param name="engine">The serving engine's measured linear layers, which time the LM head too; null = the calibration.</param>
     public PassComposer(ModelSpec model, LayerCost layer, in DeviceRates rates, in DeviceRates expertRates, Cluster cluster, HardwareCalibration calibration,
-        QuantizationTraffic quantization = default)
+        QuantizationTraffic quantization = default, EngineLinear? engine = null)
     {
         _m = model;
         _layer = layer;
@@ -39,7 +40,7 @@ public sealed class PassComposer
         _expertRates = expertRates;
         _activationBytes = PrecisionRules.ActivationBytes;
         // The LM head's weights and GEMM use PrecisionRules.LmHead whatever the layers' precision.
-        _headRates = new DeviceRates(cluster.Accelerator, calibration, PrecisionRules.LmHead);
+        _headRates = new DeviceRates(cluster.Accelerator, calibration, PrecisionRules.LmHead, engine: engine);
         _head = new LayerCost(model, _activationBytes, PrecisionRules.LmHeadBytes);
         Fabric = new Fabric(cluster, calibration);
     }

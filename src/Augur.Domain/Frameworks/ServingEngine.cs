@@ -64,6 +64,11 @@ public sealed record ServingEngineSpec
     public BenchTuning? BenchTuning { get; init; }
     /// <summary>See <see cref="ServingLimits.HostPerSequence"/>; zero unless the catalog gives host_us_per_sequence.</summary>
     public Seconds HostPerSequence { get; init; } = Seconds.Zero;
+    /// <summary>
+    /// Measurement sets (catalog/measurements) that timed this engine's own linear layers; each says which accelerators
+    /// and precisions it stands for (<see cref="Hardware.KernelMeasurementSet.Serves"/>). Empty = none.
+    /// </summary>
+    public IReadOnlyList<string> LinearKernels { get; init; } = [];
 
     /// <summary>The limits this engine applies on <paramref name="a"/>, or null when no tier holds it.</summary>
     public ServingLimits? For(Accelerator a) =>

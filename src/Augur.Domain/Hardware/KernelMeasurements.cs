@@ -20,11 +20,32 @@ public sealed record KernelMeasurementSet
     public required string Method { get; init; }
     /// <summary>Kernel groups whose calibration parameters were fitted to this set (in-sample; the rest are out of sample).</summary>
     public IReadOnlyList<string> FittedGroups { get; init; } = [];
+    /// <summary>
+    /// Where the set's linear layers are what a serving engine runs (source.yaml <c>serves</c>): serving on an engine that
+    /// names the set costs those layers from it on these accelerators; null = a kernel check only.
+    /// </summary>
+    public EngineLinearScope? Serves { get; init; }
     public required IReadOnlyList<GemmSample> Gemms { get; init; }
     public required IReadOnlyList<CopySample> Copies { get; init; }
     public required IReadOnlyList<AttentionSample> Attention { get; init; }
     public required IReadOnlyList<SustainedSample> Sustained { get; init; }
 }
+
+/// <summary>
+/// Where a set's linear layers stand for a serving engine's own (the engines that run them name the set in
+/// catalog/frameworks, <c>linear_kernels</c>): the accelerators on the measured one's die, and the precisions whose rows
+/// are the kernel those engines run (a row with another activation scaling is not); <paramref name="Why"/> says why.
+/// </summary>
+public sealed record EngineLinearScope(IReadOnlyList<string> Accelerators, IReadOnlyList<Precision> Precisions, string Why)
+{
+    public bool Covers(string accelerator) => Accelerators.Contains(accelerator, StringComparer.OrdinalIgnoreCase);
+}
+
+/// <summary>
+/// A serving engine's own measured linear layers (<paramref name="Set"/>, whose <see cref="KernelMeasurementSet.Serves"/>
+/// covers the engine and the accelerator served on), with the accelerator they were measured on.
+/// </summary>
+public sealed record EngineLinearKernels(KernelMeasurementSet Set, Accelerator MeasuredOn);
 
 /// <summary>
 /// One (m×k)·(k×n) GEMM, or <paramref name="Groups"/> independent ones of that shape in one batched launch

@@ -76,6 +76,11 @@ public sealed record InferenceJob
     /// per-iteration token budget.
     /// </summary>
     public ServingLimits Limits { get; init; } = ServingLimits.Default;
+    /// <summary>
+    /// The engine's own linear layers measured on this accelerator's die, which serving costs its linear layers from;
+    /// null = the calibration's GEMM efficiency (no table for this engine and die).
+    /// </summary>
+    public EngineLinearKernels? EngineLinear { get; init; }
     /// <summary>Optional output tokens per second the deployment must serve; <c>plan</c> sizes the GPU count for it.</summary>
     public double? TargetOutputTokensPerSecond { get; init; }
 }
