@@ -24,13 +24,14 @@ public static class MeasurementReader
             MeasuredOn = source.String("measured_on"),
             Software = source.String("software"),
             Source = source.String("source"),
-            Method = source.String("method"),
+            Method = source.OptionalString("moe_method") is { } moeMethod ? $"{source.String("method")} {moeMethod}" : source.String("method"),
             FittedGroups = source.Get("fitted_groups") is SequenceNode fitted
                 ? fitted.Items.OfType<ScalarNode>().Select(x => x.Text ?? "").ToList() : [],
             Gemms = Gemms(new CsvTable(Table("gemm.csv"), name("gemm.csv"))),
             Copies = Copies(new CsvTable(Table("memory.csv"), name("memory.csv"))),
             Attention = Attention(new CsvTable(Table("attention.csv"), name("attention.csv"))),
             Sustained = Sustained(new CsvTable(Table("sustained.csv"), name("sustained.csv"))),
+            MoeLayers = tables.TryGetValue("moe.csv", out var moe) ? MoeLayers(new CsvTable(moe, name("moe.csv"))) : [],
         };
         return source.OptionalMapping("serves") is { } serves ? set with { Serves = Serves(serves, set.Gemms) } : set;
     }
@@ -116,6 +117,20 @@ public static class MeasurementReader
         "decode" => AttentionPhase.Decode,
         var p => throw new InputException($"{r.Where}: unknown attention phase '{p}'; use prefill (causal), chunk (no mask) or decode"),
     };
+
+    /// <summary>moe.csv: precision, path, tokens, hidden, expert_ffn, experts, top_k, tp, ep, seconds, model.</summary>
+    static List<MoeLayerSample> MoeLayers(CsvTable t) =>
+        t.Rows.Select(r =>
+        {
+            int Count(string key) => (int)r.Number(key) is var v and > 0 && v == r.Number(key) ? v
+                : throw new InputException($"{r.Where}: {key} must be a positive whole number");
+            double tokens = Count("tokens");
+            int experts = Count("experts"), ep = Count("ep");
+            if (experts % ep != 0 || Count("top_k") > experts)
+                throw new InputException($"{r.Where}: {experts} experts do not split over ep {ep}, or top_k exceeds them");
+            return new MoeLayerSample(ParsePrecision(r), r.Text("path"), tokens, Count("hidden"), Count("expert_ffn"), experts, Count("top_k"),
+                Count("tp"), ep, r.Text("model"), new Seconds(r.Number("seconds")));
+        }).ToList();
 
     static List<SustainedSample> Sustained(CsvTable t) =>
         t.Rows.Where(r => !double.IsNaN(r.Number("tflops"))).Select(r => new SustainedSample(ParsePrecision(r), new Seconds(r.Number("elapsed_s")), FlopRate.FromTflops(r.Number("tflops")),

@@ -72,6 +72,14 @@ public sealed class LayerCost
         return t + route + RoutedExperts(experts, s);
     }
 
+    /// <summary>
+    /// What one fused MoE kernel runs given the router's logits (TensorRT-LLM's fused_moe, the kernel check's MoE layer):
+    /// the router's passes over the scores, the permutations into expert order and back, the routed experts' GEMMs and
+    /// their activation function; not the router GEMM, the shared experts or any exchange.
+    /// </summary>
+    public LayerTime FusedMoe(in DeviceRates r, in LayerShape s, in DeviceRates experts) =>
+        Router(r, s) + Permutations(r, s) + RoutedExperts(experts, s) + Stream(r, RoutedActivationWidth(s));
+
     /// <summary>The router's fp32 passes over the T×E scores after its GEMM (<see cref="MoeTraffic.RouterBytes"/>), one kernel each.</summary>
     LayerTime Router(in DeviceRates r, in LayerShape s) =>
         ElementwiseTime(MoeTraffic.RouterBytes(s.Tokens, _m.Moe!.Experts, s.AuxiliaryLoss) / r.Memory.BytesPerSecond

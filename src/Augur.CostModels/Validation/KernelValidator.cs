@@ -1,6 +1,9 @@
 using Augur.CostModels.Calibration;
 using Augur.CostModels.Compute;
+using Augur.CostModels.Operators;
 using Augur.Domain.Hardware;
+using Augur.Domain.Models;
+using Augur.Domain.Workloads;
 using Augur.Units;
 
 namespace Augur.CostModels.Validation;
@@ -47,6 +50,17 @@ public static class KernelValidator
             int cut = g.Groups > 1 ? g.Label.LastIndexOf(" x", StringComparison.Ordinal) : -1;
             results.Add(new KernelResult(group, $"{label} ({(cut > 0 ? g.Label[..cut] : g.Label)})", new(predicted), g.Measured));
         }
+        // Where the set also times the engine's own Linear layers on this chip, the MoE layer is checked a second time with
+        // its expert GEMMs costed as serving costs them there (EngineLinear).
+        var engine = set.Serves?.Covers(a.Id) == true ? EngineLinear.Of(new EngineLinearKernels(set, a)) : null;
+        foreach (var m in set.MoeLayers)
+        {
+            string label = $"{m.Label} T={m.Tokens} tp{m.Tp} ep{m.Ep}";
+            results.Add(new KernelResult($"moe layer {m.Precision.Label()} {m.Path}", label, new(MoeLayerSeconds(m, new DeviceRates(a, cal, m.Precision))), m.Measured));
+            var served = new DeviceRates(a, cal, m.Precision, engine: engine);
+            if (served.Linear is not null)
+                results.Add(new KernelResult($"moe layer {m.Precision.Label()} {m.Path}, engine Linear table", label, new(MoeLayerSeconds(m, served)), m.Measured));
+        }
         var bf16 = new DeviceRates(a, cal, Precision.BF16);
         foreach (var c in set.Copies.Where(c => c.Graphed == c.Size.Value < MeasuredKernels.LargestGraphedCopy))
             results.Add(new KernelResult("copy", $"{c.Size.Value / (1 << 20):0} MiB{(c.Graphed ? "" : " (plain launch)")}",
@@ -79,6 +93,28 @@ public static class KernelValidator
             }
         }
         return results;
+    }
+
+    /// <summary>
+    /// Augur's cost of one fused MoE layer (<see cref="LayerCost.FusedMoe"/>) on the timed rank: the sample's tokens routed
+    /// evenly (the table's balanced logits), tokens × top-k / ep expert visits over the experts / ep it holds, each
+    /// expert's FFN split over tp; gated (SwiGLU) experts, weights stored in the GEMM precision, 16-bit activations.
+    /// </summary>
+    public static double MoeLayerSeconds(MoeLayerSample m, in DeviceRates r)
+    {
+        var model = new ModelSpec
+        {
+            Name = m.Label, Layers = 1, Hidden = m.Hidden, Heads = 1, KvHeads = 1, HeadDim = m.Hidden, Ffn = m.ExpertFfn, Vocab = 1, GatedMlp = true,
+            Moe = new MoeSpec(m.Experts, m.TopK, 0, m.ExpertFfn, 0, 0),
+        };
+        var layer = new LayerCost(model, ActivationBytes, m.Precision.StoredBytesPerWeight());
+        double visits = m.Tokens * m.TopK / m.Ep * ExpertRouting.RankFactor(ExpertRoutingMode.Balanced, m.Experts, m.TopK, m.Ep, m.Tokens);
+        var shape = new LayerShape
+        {
+            Tokens = m.Tokens, FullContext = 0, WindowContext = 0, Tp = m.Tp, Etp = m.Tp, ExpertTokenVisits = visits,
+            ExpertsTouched = ExpertRouting.TouchedExperts(ExpertRoutingMode.Balanced, m.Experts, m.TopK, m.Tokens) / m.Ep,
+        };
+        return layer.FusedMoe(r, shape, r).Total.Value;
     }
 
     /// <summary>Median achieved rate after warm-up per precision, as a fraction of the dense peak.</summary>

@@ -29,6 +29,8 @@ public sealed record KernelMeasurementSet
     public required IReadOnlyList<CopySample> Copies { get; init; }
     public required IReadOnlyList<AttentionSample> Attention { get; init; }
     public required IReadOnlyList<SustainedSample> Sustained { get; init; }
+    /// <summary>Whole fused MoE layers (moe.csv; none when the set has no such table).</summary>
+    public IReadOnlyList<MoeLayerSample> MoeLayers { get; init; } = [];
 }
 
 /// <summary>
@@ -52,6 +54,16 @@ public sealed record EngineLinearKernels(KernelMeasurementSet Set, Accelerator M
 /// (MoE experts). <paramref name="Label"/> says which layer the shape stands for.
 /// </summary>
 public sealed record GemmSample(Precision Precision, int Groups, double M, double N, double K, string Label, Seconds Measured);
+
+/// <summary>
+/// One fused MoE layer forward as a serving engine runs it on <paramref name="Tokens"/> tokens whose router logits are
+/// given: routing (top-k), permutation, input quantization, the grouped gated expert GEMMs and, unless the path skips
+/// it, the finalize (unpermute and weighted sum). <paramref name="Tp"/> splits each expert's FFN, <paramref name="Ep"/>
+/// the experts; the timed rank holds experts / ep of them. <paramref name="Path"/> names the kernel family (cutlass,
+/// min-latency); <paramref name="Label"/> the model whose shape it is.
+/// </summary>
+public sealed record MoeLayerSample(Precision Precision, string Path, double Tokens, int Hidden, int ExpertFfn, int Experts, int TopK, int Tp, int Ep,
+    string Label, Seconds Measured);
 
 /// <summary>A device-to-device copy of <paramref name="Size"/> (read once, written once).</summary>
 public sealed record CopySample(Bytes Size, bool Graphed, Seconds Measured);

@@ -236,4 +236,31 @@ public class KernelValidationTests
         Assert.Equal(2.87385e-4, r.Measured.Value, 1e-10);
         Assert.Equal(-0.396, r.Predicted.Value / r.Measured.Value - 1, 3);
     }
+
+    [Fact]
+    public void The_fused_moe_layer_tables_ship_and_are_checked_per_precision_and_path()
+    {
+        // moe_perf.parquet (aiconfigurator @ 095f58a5, TensorRT-LLM 1.2.0rc5), balanced rows at tp1 ep1, tp1 ep8 and tp8 ep1,
+        // 8 token counts: B200 6 shapes x 3 layouts in BF16, FP8 and NVFP4 CUTLASS (136 rows each: the table has no tp8 rows
+        // of Qwen3-30B-A3B) plus 112 min-latency NVFP4 (no Kimi K2: the path takes at most 256 experts); H200 BF16 and FP8
+        // (136 each).
+        var b200 = Catalog.Measurements.Single(s => s.Id == "b200-aiconfigurator-trtllm-1.2.0rc5");
+        Assert.Equal(136 * 3 + 112, b200.MoeLayers.Count);
+        Assert.Equal(136 * 2, Catalog.Measurements.Single(s => s.Id == "h200-aiconfigurator-trtllm-1.2.0rc5").MoeLayers.Count);
+        Assert.All(Catalog.Measurements.Where(s => !s.Id.Contains("aiconfigurator", StringComparison.Ordinal)), s => Assert.Empty(s.MoeLayers));
+        // moe.csv: fp4,cutlass,1024,2048,768,128,8,1,1,0.000212683,Qwen3-30B-A3B (0.212683 ms in the source).
+        var row = b200.MoeLayers.Single(m => m is { Precision: Precision.FP4, Path: "cutlass", Tokens: 1024, Hidden: 2048, Tp: 1, Ep: 1 });
+        Assert.Equal((768, 128, 8, "Qwen3-30B-A3B"), (row.ExpertFfn, row.Experts, row.TopK, row.Label));
+        Assert.Equal(212.683e-6, row.Measured.Value, 12);
+        // Each row is checked on the calibrated rates, and where the set also times the engine's Linear layers on its chip
+        // (B200: BF16 and NVFP4; H200: BF16) a second time with the experts costed from that table.
+        var groups = For("b200-aiconfigurator-trtllm-1.2.0rc5").Results.Where(r => r.Group.StartsWith("moe layer", StringComparison.Ordinal))
+            .GroupBy(r => r.Group).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(new Dictionary<string, int>
+        {
+            ["moe layer bf16 cutlass"] = 136, ["moe layer bf16 cutlass, engine Linear table"] = 136, ["moe layer fp8 cutlass"] = 136,
+            ["moe layer fp4 cutlass"] = 136, ["moe layer fp4 cutlass, engine Linear table"] = 136,
+            ["moe layer fp4 min-latency"] = 112, ["moe layer fp4 min-latency, engine Linear table"] = 112,
+        }, groups);
+    }
 }
