@@ -44,13 +44,15 @@ public sealed partial class InferenceModel
         // Attention runs on the cached K/V in their stored format, whatever the GEMM precision.
         var attention = PrecisionRules.Attention(cluster.Accelerator, job.KvPrecision);
         // The engine's own measured linear layers time the GEMMs whose weights are stored in their GEMM's precision (the
-        // kernel the table ran); weight-only quantized ones run another kernel and keep the calibration.
+        // kernel the table ran); weight-only quantized ones run another kernel and keep the calibration. So do the routed
+        // experts: the engine's grouped expert GEMM is not a dense Linear per expert (the fused MoE layer's own timings,
+        // moe.csv, run at a third to a quarter of that at serving batches; KernelValidator's MoE-layer check).
         var engine = job.EngineLinear is { } measured ? EngineLinear.Of(measured) : null;
         var expertPrecision = job.ExpertGemm(weightPrecision);
         var layerWeights = job.LayerWeights(weightPrecision);
         var expertWeights = job.ExpertWeights(weightPrecision);
         _rates = new DeviceRates(cluster.Accelerator, calibration, weightPrecision, attention, engine: layerWeights == WeightFormat.Of(weightPrecision) ? engine : null);
-        _expertRates = new DeviceRates(cluster.Accelerator, calibration, expertPrecision, attention, engine: expertWeights == WeightFormat.Of(expertPrecision) ? engine : null);
+        _expertRates = new DeviceRates(cluster.Accelerator, calibration, expertPrecision, attention);
         // Weight-only quantization: the GEMMs run at their precision's rate and read the weights at their stored size.
         _weightBytes = layerWeights.BytesPerWeight;
         _expertWeightBytes = expertWeights.BytesPerWeight;

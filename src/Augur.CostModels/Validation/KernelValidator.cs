@@ -51,7 +51,8 @@ public static class KernelValidator
             results.Add(new KernelResult(group, $"{label} ({(cut > 0 ? g.Label[..cut] : g.Label)})", new(predicted), g.Measured));
         }
         // Where the set also times the engine's own Linear layers on this chip, the MoE layer is checked a second time with
-        // its expert GEMMs costed as serving costs them there (EngineLinear).
+        // its expert GEMMs costed from that table per expert (EngineLinear), as serving costs its dense layers: the check
+        // that keeps the table off the routed experts.
         var engine = set.Serves?.Covers(a.Id) == true ? EngineLinear.Of(new EngineLinearKernels(set, a)) : null;
         foreach (var m in set.MoeLayers)
         {
