@@ -637,10 +637,10 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
     {
         string? named = i.OptionalString("engine");
         string id = (named ?? ServingLimits.Default.Engine).ToLowerInvariant();
-        var limits = catalog.ServingEngine(id, i.Path + ".engine").For(cluster.Accelerator)
+        var engine = catalog.ServingEngine(id, i.Path + ".engine");
+        var limits = engine.For(cluster.Accelerator)
             ?? throw new InputException($"{i.Path}.engine: {id} records no defaults for {cluster.Accelerator.Id}; set inference.concurrency instead");
         // The engine's own linear layers, where a shipped table measured them on this accelerator's die.
-        var engine = catalog.ServingEngine(id, i.Path + ".engine");
         var table = engine.LinearKernels.Count == 0 ? null
             : catalog.Measurements.FirstOrDefault(m => engine.LinearKernels.Contains(m.Id) && m.Serves?.Covers(cluster.Accelerator.Id) == true);
         return job with
