@@ -33,7 +33,8 @@ public static class ValidationReport
             sums,
         };
         foreach (var c in Coverage(bands))
-            items.Add(Render.Line($"{c.Workload}: error bands held {c.Held} of {c.Cases} out-of-sample cases left out of their basis ({Format.Pct(c.Fraction)}; target 80%)"));
+            items.Add(Render.Line($"{c.Workload}: error bands held {c.Held} of {c.Cases} out-of-sample cases left out of their basis ({Format.Pct(c.Fraction)}; target 80%),\n"
+                + $"  {c.HeldWithoutPublication} ({Format.Pct(c.FractionWithoutPublication)}) with each case's whole publication left out"));
         var fit = MemoryFitSummary.Of(results);
         if (fit.Cases > 0) items.Add(Render.Line(FitLine(fit)));
 
@@ -72,7 +73,8 @@ public static class ValidationReport
             });
         var coverage = new JsonArray();
         foreach (var c in Coverage(bands))
-            coverage.Add(new JsonObject { ["workload"] = c.Workload, ["cases"] = c.Cases, ["held"] = c.Held, ["fraction"] = JsonOut.Num(c.Fraction) });
+            coverage.Add(new JsonObject { ["workload"] = c.Workload, ["cases"] = c.Cases, ["held"] = c.Held, ["fraction"] = JsonOut.Num(c.Fraction),
+                ["held_without_publication"] = c.HeldWithoutPublication, ["fraction_without_publication"] = JsonOut.Num(c.FractionWithoutPublication) });
         var fit = MemoryFitSummary.Of(results);
         var memoryFit = new JsonObject { ["cases"] = fit.Cases, ["fit"] = fit.Fit, ["fraction"] = JsonOut.Num(fit.Fraction), ["target"] = JsonOut.Num(MemoryFitSummary.Target) };
         var left = LeftOut(bands);

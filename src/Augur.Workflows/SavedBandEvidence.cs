@@ -17,15 +17,16 @@ public static class SavedBandEvidence
     /// <summary>The file's name beside augur.dll.</summary>
     public const string FileName = "band-evidence.tsv";
 
-    const string Header = "case\tfamily\tworkload\tmoe\tprecision\tcalibrated\thypothetical\terror";
+    const string Header = "case\tfamily\tworkload\tmoe\tprecision\tcalibrated\thypothetical\terror\tpublication";
 
     public static string Write(IEnumerable<BandEvidence> evidence, string build)
     {
         var text = new StringBuilder();
         text.Append("# augur error-band evidence, saved when the tool was packed (augur validate runs the same cases)\n");
         text.Append("build\t").Append(build).Append('\n').Append(Header).Append('\n');
-        foreach (var (id, k, error) in evidence)
-            text.Append(CultureInfo.InvariantCulture, $"{id}\t{k.Family}\t{k.Workload}\t{k.Moe}\t{k.Precision}\t{k.Calibrated}\t{k.Hypothetical}\t{error:R}\n");
+        foreach (var (id, k, error, publication) in evidence)
+            text.Append(CultureInfo.InvariantCulture,
+                $"{id}\t{k.Family}\t{k.Workload}\t{k.Moe}\t{k.Precision}\t{k.Calibrated}\t{k.Hypothetical}\t{error:R}\t{publication}\n");
         return text.ToString();
     }
 
@@ -38,11 +39,11 @@ public static class SavedBandEvidence
         foreach (var line in lines.Skip(3))
         {
             var f = line.Split('\t');
-            if (f.Length != 8 || !Enum.TryParse<WorkloadKind>(f[2], out var workload) || !bool.TryParse(f[3], out bool moe)
+            if (f.Length != 9 || !Enum.TryParse<WorkloadKind>(f[2], out var workload) || !bool.TryParse(f[3], out bool moe)
                 || !bool.TryParse(f[5], out bool calibrated) || !bool.TryParse(f[6], out bool hypothetical)
                 || !double.TryParse(f[7], NumberStyles.Float, CultureInfo.InvariantCulture, out double error))
                 return null;
-            evidence.Add(new BandEvidence(f[0], new BandKey(f[1], workload, moe, f[4], calibrated, hypothetical), error));
+            evidence.Add(new BandEvidence(f[0], new BandKey(f[1], workload, moe, f[4], calibrated, hypothetical), error, f[8]));
         }
         return evidence;
     }

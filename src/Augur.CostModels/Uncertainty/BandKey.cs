@@ -20,11 +20,13 @@ public readonly record struct BandKey(string Family, WorkloadKind Workload, bool
 }
 
 /// <summary>
-/// One out-of-sample case's signed error ((predicted − measured) / measured) and the kind of prediction it was. A class,
+/// One out-of-sample case's signed error ((predicted − measured) / measured), the kind of prediction it was and the
+/// publication it comes from (<see cref="ValidationCase.Publication"/>). A class,
 /// not a struct: collections and LINQ over it then share the framework's precompiled code instead of compiling their own
 /// at every start.
 /// </summary>
-public sealed record BandEvidence(string Case, BandKey Key, double Error)
+public sealed record BandEvidence(string Case, BandKey Key, double Error, string Publication)
 {
-    public static BandEvidence Of(ValidationResult r) => new(r.Case.Id, BandKey.Of(r.Case.Scenario, calibrated: true), r.Error);
+    public static BandEvidence Of(ValidationResult r) =>
+        new(r.Case.Id, BandKey.Of(r.Case.Scenario, calibrated: true), r.Error, r.Case.Publication);
 }

@@ -14,10 +14,14 @@ public sealed record ErrorBand(double LowError, double HighError, string Basis)
     public (double Low, double High) Time(double predicted) => (predicted * (1 + LowError), predicted * (1 + HighError));
 }
 
-/// <summary>How often bands held the measured value of cases left out of their basis (leave-one-out).</summary>
-public sealed record BandCoverage(string Workload, int Cases, int Held)
+/// <summary>
+/// How often bands held the measured value of cases left out of their basis: each case alone (leave-one-out), and each
+/// with every case of its publication.
+/// </summary>
+public sealed record BandCoverage(string Workload, int Cases, int Held, int HeldWithoutPublication)
 {
     public double Fraction => Cases == 0 ? 0 : (double)Held / Cases;
+    public double FractionWithoutPublication => Cases == 0 ? 0 : (double)HeldWithoutPublication / Cases;
 }
 
 /// <summary>One out-of-sample case beside the band computed without it.</summary>

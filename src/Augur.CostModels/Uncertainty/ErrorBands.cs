@@ -6,10 +6,15 @@ namespace Augur.CostModels.Uncertainty;
 
 /// <summary>
 /// Error bands from the signed errors of out-of-sample validation cases. A prediction's band is the 10% and 90%
-/// bounds (<see cref="Quantile"/>) of the errors of the finest group of cases like it that holds <see cref="MinCases"/>: family × workload
+/// bounds (<see cref="Quantile(IReadOnlyList{double}, double)"/>) of the errors of the finest group of cases like it that holds <see cref="MinCases"/>: family × workload
 /// × dense/MoE × precision, then family × workload × dense/MoE, workload × dense/MoE, family × workload, workload. The model
 /// kind is kept before the family because it separates the out-of-sample errors far more (training: dense 21% against
 /// MoE 84% mean, Hopper 63% against Blackwell 59%).
+/// Cases of one publication are not independent (one table's rows share its software, method and systematic offsets;
+/// one serving table holds 100 of the 120 serving cases), and a user's run is a new publication: each publication
+/// weighs the same within a group, its cases sharing its weight (CDF pooling, Dunn, Wasserman and Ramdas,
+/// "Distribution-Free Prediction Sets for Two-Layer Hierarchical Models", JASA 118 (2023), Sec. 3). With every case
+/// its own publication this is the plain order statistic.
 /// Where evidence is thin (a family with no cases of the workload, or one that is uncalibrated; a model kind or a
 /// precision the family has no case of) the band is the whole range of every case of the workload that shares the
 /// family or the model kind: every error that might carry over, not the middle 80%.
@@ -18,7 +23,8 @@ public sealed class ErrorBands
 {
     /// <summary>
     /// Fewest cases a group needs before a coarser group is used instead: n cases bound a further one with probability
-    /// (n − 1) / (n + 1) at best (their extremes), which first reaches 80% at nine.
+    /// (n − 1) / (n + 1) at best (their extremes), which first reaches 80% at nine. A group's bounds are its extremes
+    /// until it holds nine publications.
     /// </summary>
     public const int MinCases = 9;
     public const double LowPercentile = 0.10, HighPercentile = 0.90;
@@ -42,10 +48,16 @@ public sealed class ErrorBands
             .Select(x => new LeftOut(x.e, For(x.e.Key, _evidence.Where((_, j) => j != x.i).ToList())))
             .ToList();
 
+    /// <summary>
+    /// How often the band held: each case left out alone, and each left out with every case of its publication (a
+    /// further run from a source Augur has never seen, the stricter test).
+    /// </summary>
     public BandCoverage Coverage(WorkloadKind workload)
     {
         var left = LeaveOneOut(workload);
-        return new BandCoverage(workload.ToString().ToLowerInvariant(), left.Count, left.Count(l => l.Held));
+        int withoutPublication = _evidence.Where(e => e.Key.Workload == workload)
+            .Count(e => For(e.Key, _evidence.Where(o => o.Publication != e.Publication).ToList()) is { } b && b.Holds(e.Error));
+        return new BandCoverage(workload.ToString().ToLowerInvariant(), left.Count, left.Count(l => l.Held), withoutPublication);
     }
 
     static ErrorBand? For(BandKey k, IReadOnlyList<BandEvidence> all)
@@ -78,23 +90,47 @@ public sealed class ErrorBands
         };
         var (name, match) = groups.FirstOrDefault(g => ofWorkload.Count(e => g.Match(e.Key)) >= MinCases);
         if (match is null) (name, match) = groups[^1];
-        var errors = ofWorkload.Where(e => match(e.Key)).Select(e => e.Error).Order().ToList();
-        return new ErrorBand(Quantile(errors, LowPercentile), Quantile(errors, HighPercentile),
-            string.Create(CultureInfo.InvariantCulture, $"10-90% bounds from {errors.Count} out-of-sample {name} {Cases(errors.Count)}"));
+        var cases = ofWorkload.Where(e => match(e.Key)).ToList();
+        int publications = cases.Select(e => e.Publication).Distinct().Count();
+        var weighted = Weighted(cases);
+        return new ErrorBand(Quantile(weighted, LowPercentile), Quantile(weighted, HighPercentile), publications < MinCases
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"whole range of {cases.Count} out-of-sample {name} {Cases(cases.Count)}: {publications} {Publications(publications)}, fewer than the {MinCases} a 10-90% bound needs")
+            : string.Create(CultureInfo.InvariantCulture,
+                $"10-90% bounds from {cases.Count} out-of-sample {name} {Cases(cases.Count)} in {publications} publications, each weighing the same"));
+    }
+
+    /// <summary>The cases' errors in order, each weighted 1 / (cases of its publication among them).</summary>
+    static List<(double Error, double Weight)> Weighted(IReadOnlyList<BandEvidence> cases)
+    {
+        var per = cases.CountBy(e => e.Publication).ToDictionary(p => p.Key, p => p.Value);
+        return cases.Select(e => (e.Error, 1.0 / per[e.Publication])).OrderBy(x => x.Error).ToList();
     }
 
     static string Cases(int n) => n == 1 ? "case" : "cases";
+    static string Publications(int n) => n == 1 ? "publication" : "publications";
 
     /// <summary>
     /// The p-quantile as a prediction bound: the order statistic at rank (n + 1)·p (counted from 1), rounded away from
     /// the median, or the extreme when that rank falls outside 1..n. A further case like the n lies between the
     /// 10% and 90% bounds with probability at least 80% (the distribution-free prediction interval).
     /// </summary>
-    public static double Quantile(IReadOnlyList<double> sorted, double p)
+    public static double Quantile(IReadOnlyList<double> sorted, double p) => Quantile(sorted.Select(e => (e, 1.0)).ToList(), p);
+
+    /// <summary>
+    /// The p-quantile of errors sorted ascending with weights summing to n (here one per publication): the first error
+    /// whose cumulative weight reaches rank (n + 1)·p, rounded away from the median, or the extreme when that rank
+    /// falls outside 1..n. With unit weights, the order statistic above.
+    /// </summary>
+    public static double Quantile(IReadOnlyList<(double Error, double Weight)> sorted, double p)
     {
-        int n = sorted.Count;
-        double h = (n + 1) * p;
-        int rank = p < 0.5 ? (int)Math.Floor(h + 1e-9) : (int)Math.Ceiling(h - 1e-9);
-        return sorted[Math.Clamp(rank, 1, n) - 1];
+        double n = sorted.Sum(x => x.Weight), h = (n + 1) * p;
+        double rank = p < 0.5 ? Math.Floor(h + 1e-9) : Math.Ceiling(h - 1e-9);
+        if (rank < 1) return sorted[0].Error;
+        if (rank > n + 1e-9) return sorted[^1].Error;
+        double cumulative = 0;
+        foreach (var (error, weight) in sorted)
+            if ((cumulative += weight) >= rank - 1e-9) return error;
+        return sorted[^1].Error;
     }
 }

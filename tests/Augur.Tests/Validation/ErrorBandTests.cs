@@ -8,11 +8,14 @@ public class ErrorBandTests
     static BandKey Key(string family, string precision = "bf16", bool moe = false, WorkloadKind w = WorkloadKind.Training, bool calibrated = true) =>
         new(family, w, moe, precision, calibrated);
 
+    /// <summary>A case that is its own publication unless one is named.</summary>
+    static BandEvidence E(string id, BandKey key, double error, string? publication = null) => new(id, key, error, publication ?? id);
+
     /// <summary>Family a: 19 dense BF16 training cases at +1% .. +19% and 3 dense FP8 ones at +50%, +60%, +70%.</summary>
     static ErrorBands Synthetic()
     {
-        var e = Enumerable.Range(1, 19).Select(i => new BandEvidence($"bf16-{i}", Key("a"), i / 100.0)).ToList();
-        e.AddRange(new[] { 0.5, 0.6, 0.7 }.Select((x, i) => new BandEvidence($"fp8-{i}", Key("a", "fp8"), x)));
+        var e = Enumerable.Range(1, 19).Select(i => E($"bf16-{i}", Key("a"), i / 100.0)).ToList();
+        e.AddRange(new[] { 0.5, 0.6, 0.7 }.Select((x, i) => E($"fp8-{i}", Key("a", "fp8"), x)));
         return new ErrorBands(e);
     }
 
@@ -42,7 +45,7 @@ public class ErrorBandTests
         var b = Synthetic().For(Key("a"))!;
         Assert.Equal(0.02, b.LowError, 12);
         Assert.Equal(0.18, b.HighError, 12);
-        Assert.Equal("10-90% bounds from 19 out-of-sample a training dense bf16 cases", b.Basis);
+        Assert.Equal("10-90% bounds from 19 out-of-sample a training dense bf16 cases in 19 publications, each weighing the same", b.Basis);
     }
 
     [Fact]
@@ -53,7 +56,7 @@ public class ErrorBandTests
         var b = Synthetic().For(Key("a", "fp8"))!;
         Assert.Equal(0.02, b.LowError, 12);
         Assert.Equal(0.6, b.HighError, 12);
-        Assert.Equal("10-90% bounds from 22 out-of-sample a training dense cases", b.Basis);
+        Assert.Equal("10-90% bounds from 22 out-of-sample a training dense cases in 22 publications, each weighing the same", b.Basis);
     }
 
     [Fact]
@@ -107,8 +110,8 @@ public class ErrorBandTests
         // Four training cases of one kind (+10%, +20%, +30%, +90%): each left out faces the other three, whose band is
         // their whole range (fewer than nine). 0.1 misses [0.2, 0.9]; 0.2 and 0.3 lie within [0.1, 0.9]; 0.9 misses
         // [0.1, 0.3]: 2 of 4. The one inference case has no other inference case to draw on: 0 of 1.
-        var e = new[] { 0.1, 0.2, 0.3, 0.9 }.Select((x, i) => new BandEvidence($"t{i}", Key("a"), x)).ToList();
-        e.Add(new BandEvidence("i0", Key("a", w: WorkloadKind.Inference), 0.05));
+        var e = new[] { 0.1, 0.2, 0.3, 0.9 }.Select((x, i) => E($"t{i}", Key("a"), x)).ToList();
+        e.Add(E("i0", Key("a", w: WorkloadKind.Inference), 0.05));
         var bands = new ErrorBands(e);
         var training = bands.Coverage(WorkloadKind.Training);
         Assert.Equal((4, 2), (training.Cases, training.Held));
@@ -119,4 +122,50 @@ public class ErrorBandTests
         var inference = bands.Coverage(WorkloadKind.Inference);
         Assert.Equal((1, 0), (inference.Cases, inference.Held));
     }
+
+    [Fact]
+    public void Each_publication_weighs_the_same_so_a_long_table_does_not_set_the_bound()
+    {
+        // Publication "t" holds ten cases at +0.1% .. +1.0% (weight 1/10 each); 18 single-case publications sit at
+        // +10% .. +180%. 19 publications: ranks 20·0.1 = 2 and 20·0.9 = 18 in publication weight. The cumulative
+        // weight reaches 1 at +1.0% (the table's last row) and 2 at +10%: the 10% bound is +10%, where the 28 cases
+        // counted alike would give their second, +0.2%. Weight 18 is reached at the 17th single case, +170%.
+        var e = Enumerable.Range(1, 10).Select(i => E($"t{i}", Key("a"), i / 1000.0, "t")).ToList();
+        e.AddRange(Enumerable.Range(1, 18).Select(i => E($"p{i}", Key("a"), i / 10.0)));
+        var b = new ErrorBands(e).For(Key("a"))!;
+        Assert.Equal((0.1, 1.7), (b.LowError, b.HighError));
+        Assert.Equal("10-90% bounds from 28 out-of-sample a training dense bf16 cases in 19 publications, each weighing the same", b.Basis);
+        Assert.Equal(0.002, ErrorBands.Quantile(e.Select(x => x.Error).Order().ToList(), 0.1), 12);
+    }
+
+    [Fact]
+    public void Fewer_than_nine_publications_give_the_whole_range_however_many_cases()
+    {
+        // Twelve cases from two publications: the extremes, -5% and +30%.
+        var e = Enumerable.Range(0, 10).Select(i => E($"t{i}", Key("a"), i / 100.0, "t")).ToList();
+        e.Add(E("u0", Key("a"), -0.05, "u"));
+        e.Add(E("u1", Key("a"), 0.30, "u"));
+        var b = new ErrorBands(e).For(Key("a"))!;
+        Assert.Equal((-0.05, 0.30), (b.LowError, b.HighError));
+        Assert.Equal("whole range of 12 out-of-sample a training dense bf16 cases: 2 publications, fewer than the 9 a 10-90% bound needs", b.Basis);
+    }
+
+    [Fact]
+    public void Coverage_also_counts_bands_that_held_with_the_whole_publication_left_out()
+    {
+        // Publication A: +10%, +20%; B: +30%; C: +90%. Each alone: 0.1 misses [0.2, 0.9], 0.2 and 0.3 hold, 0.9 misses
+        // [0.1, 0.3]: 2. Without its publication: 0.1 and 0.2 face B and C, [0.3, 0.9], and miss; 0.3 faces [0.1, 0.9]
+        // and holds; 0.9 faces [0.1, 0.3] and misses: 1.
+        var bands = new ErrorBands([E("a1", Key("a"), 0.1, "A"), E("a2", Key("a"), 0.2, "A"), E("b", Key("a"), 0.3, "B"), E("c", Key("a"), 0.9, "C")]);
+        var c = bands.Coverage(WorkloadKind.Training);
+        Assert.Equal((4, 2, 1), (c.Cases, c.Held, c.HeldWithoutPublication));
+        Assert.Equal(0.25, c.FractionWithoutPublication);
+    }
+
+    [Theory]
+    [InlineData("NVIDIA/TensorRT-LLM docs/source/performance/perf-overview.md @ 00f3768 (v1.0 table): 128/128", "NVIDIA/TensorRT-LLM docs/source/performance/perf-overview.md")]
+    [InlineData("MLPerf Training v5.1 closed, AMD MI355X llama31_8b, read from mlcommons/training_results_v5.1", "MLPerf Training v5.1 closed, AMD MI355X llama31_8b")]
+    [InlineData("A paper, Table 4", "A paper, Table 4")]
+    public void A_case_s_publication_is_its_repository_file_or_its_result(string source, string publication) =>
+        Assert.Equal(publication, ValidationCase.PublicationOf(source));
 }

@@ -25,8 +25,8 @@ public class SavedBandEvidenceTests
     [Fact]
     public void Evidence_saved_by_another_build_or_not_such_a_file_is_not_read()
     {
-        string text = SavedBandEvidence.Write([new("a", new BandKey("f", WorkloadKind.Training, false, "bf16"), 0.1)], "this build");
-        Assert.Single(SavedBandEvidence.Read(text, "this build")!);
+        string text = SavedBandEvidence.Write([new("a", new BandKey("f", WorkloadKind.Training, false, "bf16"), 0.1, "org/repo docs/table.md")], "this build");
+        Assert.Equal("org/repo docs/table.md", Assert.Single(SavedBandEvidence.Read(text, "this build")!).Publication);
         Assert.Null(SavedBandEvidence.Read(text, "another build"));
         Assert.Null(SavedBandEvidence.Read("", "this build"));
         Assert.Null(SavedBandEvidence.Read(text.Replace("0.1", "a tenth"), "this build"));
@@ -45,12 +45,12 @@ public class SavedBandEvidenceTests
             """);
         // One saved case like the scenario (Hopper, dense, BF16 training) at +25%: fewer than nine cases, so the
         // band is the whole workload's, and one case is both its 10% and 90% bound.
-        string text = SavedBandEvidence.Write([new("one", new BandKey("nvidia-hopper", WorkloadKind.Training, false, "bf16"), 0.25)], SavedBandEvidence.Build());
+        string text = SavedBandEvidence.Write([new("one", new BandKey("nvidia-hopper", WorkloadKind.Training, false, "bf16"), 0.25, "a table")], SavedBandEvidence.Build());
         var derived = CatalogStore.Default.With(CatalogStore.Default.Accelerator("h100-sxm"));
         ErrorBandWorkflow.UseSaved(derived, () => text);
         var band = ErrorBandWorkflow.For(s, derived)!;
         Assert.Equal((0.25, 0.25), (band.LowError, band.HighError));
-        Assert.Equal("10-90% bounds from 1 out-of-sample training case", band.Basis);
+        Assert.Equal("whole range of 1 out-of-sample training case: 1 publication, fewer than the 9 a 10-90% bound needs", band.Basis);
 
         // Saved by another build: the cases run, as they do without a file.
         var other = CatalogStore.Default.With(CatalogStore.Default.Accelerator("h100-sxm"));
