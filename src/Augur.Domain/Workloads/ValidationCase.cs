@@ -60,14 +60,19 @@ public sealed record ValidationCase
 
     /// <summary>
     /// The publication the figure comes from: a repository file's cases share their software, method and systematic
-    /// offsets whatever the commit, so the source up to " @ " (repository and path); otherwise the source up to
-    /// ", read from" (an MLPerf result names its own submission and run).
+    /// offsets whatever the commit, so the source up to " @ " (repository and path), or up to ", read from" where that
+    /// comes first (an MLPerf result names its own submission and run before the repository it was read from).
     /// </summary>
     public string Publication => PublicationOf(Source);
 
-    public static string PublicationOf(string source) =>
-        source.IndexOf(" @ ", StringComparison.Ordinal) is var at and >= 0 ? source[..at]
-        : source.IndexOf(", read from", StringComparison.Ordinal) is var read and >= 0 ? source[..read] : source;
+    public static string PublicationOf(string source)
+    {
+        int end = source.Length;
+        foreach (string marker in (string[])[" @ ", ", read from"])
+            if (source.IndexOf(marker, StringComparison.Ordinal) is var at and >= 0) end = Math.Min(end, at);
+        return source[..end];
+    }
+
     public string Notes { get; init; } = "";
     public required Scenario Scenario { get; init; }
     /// <summary>What was measured: tflops_per_gpu, tokens_per_s_per_gpu, mfu, output_tokens_per_s_per_gpu, input_tokens_per_s_per_gpu.</summary>

@@ -165,6 +165,8 @@ public class ErrorBandTests
     [Theory]
     [InlineData("NVIDIA/TensorRT-LLM docs/source/performance/perf-overview.md @ 00f3768 (v1.0 table): 128/128", "NVIDIA/TensorRT-LLM docs/source/performance/perf-overview.md")]
     [InlineData("MLPerf Training v5.1 closed, AMD MI355X llama31_8b, read from mlcommons/training_results_v5.1", "MLPerf Training v5.1 closed, AMD MI355X llama31_8b")]
+    [InlineData("MLPerf Inference v5.1 closed, AMD 8xMI300X llama2-70b-99 Server mlperf_log_summary.txt, read from ntuhpc/inference_results_v5.1 @ 965182b: 47804 tokens/s",
+        "MLPerf Inference v5.1 closed, AMD 8xMI300X llama2-70b-99 Server mlperf_log_summary.txt")]
     [InlineData("A paper, Table 4", "A paper, Table 4")]
     public void A_case_s_publication_is_its_repository_file_or_its_result(string source, string publication) =>
         Assert.Equal(publication, ValidationCase.PublicationOf(source));
