@@ -1,5 +1,6 @@
 using Augur.Catalog.Files;
 using Augur.Domain;
+using Augur.Domain.Frameworks;
 using Augur.Domain.Hardware;
 using Augur.Domain.Models;
 using Augur.Domain.Workloads;
@@ -77,11 +78,22 @@ public sealed partial class ScenarioReader
             Verifier = verifier, MoreVerifiers = moreVerifiers,
             Critic = critic, CriticLayout = ReadCriticLayout(r, trainerGpus, criticGpus), FilteredFraction = ReadDynamicSampling(r),
             Placement = placement, Staleness = staleness ?? (placement == RlPlacement.Asynchronous ? 1 : 0),
-            Generator = ReadGenerator(r.Mapping("generator"), generatorGpus) with { OwnHardware = ReadGeneratorHardware(r.Mapping("generator"), placement, generatorGpus, model) },
+            Generator = WithRolloutEngine(ReadGenerator(r.Mapping("generator"), generatorGpus) with { OwnHardware = ReadGeneratorHardware(r.Mapping("generator"), placement, generatorGpus, model) }, cluster, path),
             Trainer = ReadTrainer(r.Mapping("trainer"), trainerGpus),
             Steps = steps,
         };
     }
+
+    /// <summary>
+    /// The rollout engine's limits on the generators' own accelerator, read from the catalog's vllm entry as a serving
+    /// scenario naming engine: vllm reads them (NeMo-RL, verl and OpenRLHF generate with vLLM): an A100 runs at most 256
+    /// sequences, a GPU of 70 GiB or more 1024.
+    /// </summary>
+    RlGenerator WithRolloutEngine(RlGenerator g, Cluster cluster, string path) => g with
+    {
+        Limits = EngineLimits(ServingLimits.Default.Engine, (g.OwnHardware?.Cluster ?? cluster).Accelerator, path + ".generator",
+            "the rollout runs on vLLM; add a tier for this accelerator to catalog/frameworks/vllm.yaml").Limits,
+    };
 
     /// <summary>
     /// Colocated pools are the whole cluster; separate pools must be given and together fit in it. A reward model or a

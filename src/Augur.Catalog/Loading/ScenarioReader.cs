@@ -636,10 +636,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
     InferenceJob WithEngine(InferenceJob job, MappingNode i, Cluster cluster)
     {
         string? named = i.OptionalString("engine");
-        string id = (named ?? ServingLimits.Default.Engine).ToLowerInvariant();
-        var engine = catalog.ServingEngine(id, i.Path + ".engine");
-        var limits = engine.For(cluster.Accelerator)
-            ?? throw new InputException($"{i.Path}.engine: {id} records no defaults for {cluster.Accelerator.Id}; set inference.concurrency instead");
+        var (engine, limits) = EngineLimits((named ?? ServingLimits.Default.Engine).ToLowerInvariant(), cluster.Accelerator, i.Path + ".engine", "set inference.concurrency instead");
         // The engine's own linear layers, where a shipped table measured them on this accelerator's die.
         var table = engine.LinearKernels.Count == 0 ? null
             : catalog.Measurements.FirstOrDefault(m => engine.LinearKernels.Contains(m.Id) && m.Serves?.Covers(cluster.Accelerator.Id) == true);
@@ -648,6 +645,13 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
             Limits = named is null ? limits with { HostPerSequence = Seconds.Zero } : limits,
             EngineLinear = table is null ? null : new EngineLinearKernels(table, catalog.Accelerator(table.AcceleratorId)),
         };
+    }
+
+    /// <summary>A serving engine's catalog entry and the limits it applies on <paramref name="a"/>; <paramref name="fix"/> ends the line when it records none.</summary>
+    (ServingEngineSpec Engine, ServingLimits Limits) EngineLimits(string id, Accelerator a, string path, string fix)
+    {
+        var engine = catalog.ServingEngine(id, path);
+        return (engine, engine.For(a) ?? throw new InputException($"{path}: {id} records no defaults for {a.Id}; {fix}"));
     }
 
     /// <summary>Weight-only quantization stores weights no wider than the GEMM that multiplies them.</summary>

@@ -70,8 +70,9 @@ public sealed record RlGenerator
     public Precision KvPrecision { get; init; } = Hardware.Precision.BF16;
     public double MemoryFraction { get; init; } = InferenceJob.DefaultMemoryFraction;
     /// <summary>
-    /// The rollout engine's limits and host time: `vllm serve`'s (<see cref="Frameworks.ServingLimits.Default"/>), the
-    /// engine NeMo-RL, verl and OpenRLHF generate with.
+    /// The rollout engine's limits and host time: the scenario reader takes the catalog's vllm entry for the generators'
+    /// accelerator (the engine NeMo-RL, verl and OpenRLHF generate with); a job built in code gets `vllm serve`'s on a
+    /// GPU of 70 GiB or more (<see cref="Frameworks.ServingLimits.Default"/>).
     /// </summary>
     public Frameworks.ServingLimits Limits { get; init; } = Frameworks.ServingLimits.Default;
     /// <summary>Separate pools only: the generators' own hardware (<c>rl.generator.hardware</c>); null = the scenario's.</summary>

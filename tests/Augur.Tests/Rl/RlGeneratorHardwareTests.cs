@@ -45,6 +45,19 @@ public class RlGeneratorHardwareTests
         Assert.Equal("gb200", set.Rl!.Generator.OwnHardware!.Cluster.Accelerator.Id);
     }
 
+    [Fact]
+    public void The_rollout_engine_takes_vllms_catalog_limits_on_the_generators_accelerator()
+    {
+        // catalog/frameworks/vllm.yaml (vllm/engine/arg_utils.py @ 99d7eb5d): an A100 gets max_num_seqs 256 and 2,048
+        // batched tokens, a GPU of 70 GiB or more 1,024 and 8,192; both with 19.5 µs of host time per sequence.
+        var own = Scenarios.FromYaml(Yaml("{gpus: 16, tp: 4, hardware: dgx-a100}")).Rl!.Generator.Limits;
+        Assert.Equal((256, 2048, 19.5e-6), (own.MaxBatch!.Value, own.TokenBudget, own.HostPerSequence.Value));
+        var h100 = Scenarios.FromYaml(Yaml("{gpus: 16, tp: 4}")).Rl!.Generator.Limits;
+        Assert.Equal((1024, 8192), (h100.MaxBatch!.Value, h100.TokenBudget));
+        var colocated = Scenarios.FromYaml(Yaml("{tp: 4}", placement: "colocated", cluster: "{gpus: 8}", trainer: "{tp: 8}").Replace("h100-sxm", "a100-sxm-80g")).Rl!.Generator.Limits;
+        Assert.Equal(256, colocated.MaxBatch);
+    }
+
     [Theory]
     // Both NICs 400 Gbit/s = 50 GB/s per GPU.
     [InlineData("{gpus: 24}", "", 50e9)]
