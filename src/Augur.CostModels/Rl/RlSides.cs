@@ -148,8 +148,9 @@ public sealed record RlTraining(TrainingModel Model, TrainingEstimate Update)
 
     public static RlTraining Of(ModelSpec model, Cluster cluster, Precision precision, RlJob job, LayoutSpec spec, int gpus, double meanResponse, HardwareCalibration cal)
     {
-        var training = new TrainingModel(model, cluster with { Gpus = gpus }, JobOf(job, precision, meanResponse, spec.Cp ?? 1), cal);
-        var update = training.Estimate(LayoutDefaults.Complete(spec, gpus));
+        var t = JobOf(job, precision, meanResponse, spec.Cp ?? 1);
+        var training = new TrainingModel(model, cluster with { Gpus = gpus }, t, cal);
+        var update = training.Estimate(LayoutOf(job, spec, gpus, t));
         bool swaps = job.Trainer.ReferenceOnHost && job.Algorithm != RlAlgorithm.Dapo && cluster.Accelerator.HostMemory is not null;
         return new RlTraining(training, update)
         {
@@ -164,6 +165,30 @@ public sealed record RlTraining(TrainingModel Model, TrainingEstimate Update)
         if (job.Trainer.GlobalBatch is { } gb && job.Samples % gb != 0)
             return $"global_batch {gb} does not divide the step's {job.Samples} samples (prompts_per_step × samples_per_prompt); make it a divisor";
         var t = JobOf(job, precision, meanResponse, spec.Cp ?? 1);
-        return LayoutValidator.Check(model, gpus, LayoutDefaults.Complete(spec, gpus), t.SeqLen, t.GlobalBatch);
+        return LayoutValidator.Check(model, gpus, LayoutOf(job, spec, gpus, t), t.SeqLen, t.GlobalBatch);
+    }
+
+    /// <summary>
+    /// The trainer's layout on its pool. With sequence packing (<see cref="RlTrainer.PackTokens"/>) and no micro-batch
+    /// given, a micro-batch holds as many of the step's sequences as fit in the packed tokens: NeMo-RL bins each rank's
+    /// sequences first-fit-decreasing into micro-batches of at most <c>train_mb_tokens</c> and runs one forward-backward per
+    /// bin (nemo_rl/data/packing/algorithms.py <c>ModifiedFirstFitDecreasingPacker</c>, grpo_math_1B.yaml
+    /// <c>sequence_packing</c>, NVIDIA-NeMo/RL @ 66059ab4d). Sequences of the mean length fit ⌊tokens / length⌋ to a bin;
+    /// the count is lowered to a divisor of a rank's share of the global batch, as the training model's micro-batches are
+    /// equal (an under-count: the packer's bins are uneven instead).
+    /// </summary>
+    public static ParallelLayout LayoutOf(RlJob job, LayoutSpec spec, int gpus, TrainingJob t)
+    {
+        var l = LayoutDefaults.Complete(spec, gpus);
+        if (job.Trainer.PackTokens is not { } tokens || spec.MicroBatch is not null) return l;
+        return l with { MicroBatch = PackedSequences(tokens, t.SeqLen, t.GlobalBatch / Math.Max(1, l.Dp)) };
+    }
+
+    /// <summary>Sequences of <paramref name="seqLen"/> tokens in one packed micro-batch of <paramref name="tokens"/>: at most as many as fit, the largest divisor of <paramref name="perRank"/>.</summary>
+    public static int PackedSequences(int tokens, int seqLen, int perRank)
+    {
+        for (int k = Math.Min(tokens / Math.Max(1, seqLen), perRank); k > 1; k--)
+            if (perRank % k == 0) return k;
+        return 1;
     }
 }

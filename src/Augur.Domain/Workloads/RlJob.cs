@@ -113,6 +113,12 @@ public sealed record RlTrainer
     /// (NeMo-RL's Megatron worker, <c>use_reference_model</c>); false keeps the reference resident on the GPUs.
     /// </summary>
     public bool ReferenceOnHost { get; init; }
+    /// <summary>
+    /// Sequence packing: each micro-batch carries up to this many tokens of whole sequences laid end to end (NeMo-RL's
+    /// <c>policy.sequence_packing.train_mb_tokens</c>, max_total_sequence_length × train_micro_batch_size), so a rank runs
+    /// fewer, larger micro-batches than one sequence each; null = the layout's micro-batch of sequences.
+    /// </summary>
+    public int? PackTokens { get; init; }
 }
 
 /// <summary>
