@@ -121,15 +121,25 @@ public sealed record RlTraining(TrainingModel Model, TrainingEstimate Update)
     public Seconds UpdateTime => Update.StepTime * OptimizerSteps;
 
     /// <summary>
+    /// The optimizer step of the same layout without activation recomputation, whose breakdown the forward-only passes
+    /// scale; null when the layout recomputes nothing (then <see cref="Update"/>'s). A scoring pass reruns nothing: NeMo-RL
+    /// computes log-probabilities under <c>torch.no_grad()</c> with the model in eval mode and <c>forward_only=True</c>
+    /// (megatron_policy_worker.py <c>get_logprobs</c>, NVIDIA-NeMo/RL @ 66059ab4d), and Megatron-core checkpoints a
+    /// layer only while training (transformer_block.py: <c>recompute_granularity == 'full' and self.training</c>).
+    /// </summary>
+    public TrainingEstimate? Unrecomputed { get; init; }
+
+    /// <summary>
     /// A forward-only pass over the same samples (old-policy or reference log-probabilities, critic values): the
-    /// step's compute, bubble and model-parallel communication at the forward share of the training FLOPs
-    /// (<see cref="Analysis.FlopsPerToken.Training"/> = 3 × forward), without gradient traffic or optimizer.
+    /// step's compute, bubble and model-parallel communication without recomputation (<see cref="Unrecomputed"/>) at the
+    /// forward share of the training FLOPs (<see cref="Analysis.FlopsPerToken.Training"/> = 3 × forward), without
+    /// gradient traffic or optimizer.
     /// </summary>
     public Seconds Forward
     {
         get
         {
-            var b = Update.Breakdown;
+            var b = (Unrecomputed ?? Update).Breakdown;
             return (b.Compute + b.Bubble + b.TensorParallel + b.ContextParallel + b.ExpertParallel + b.PipelineP2P) * (Model.Flops.Forward / Model.Flops.Training * OptimizerSteps);
         }
     }
@@ -150,12 +160,14 @@ public sealed record RlTraining(TrainingModel Model, TrainingEstimate Update)
     {
         var t = JobOf(job, precision, meanResponse, spec.Cp ?? 1);
         var training = new TrainingModel(model, cluster with { Gpus = gpus }, t, cal);
-        var update = training.Estimate(LayoutOf(job, spec, gpus, t));
+        var layout = LayoutOf(job, spec, gpus, t);
+        var update = training.Estimate(layout);
         bool swaps = job.Trainer.ReferenceOnHost && job.Algorithm != RlAlgorithm.Dapo && cluster.Accelerator.HostMemory is not null;
         return new RlTraining(training, update)
         {
             OptimizerSteps = job.Samples / (job.Trainer.GlobalBatch ?? job.Samples),
             ReferenceSwap = swaps ? 3 * update.Memory.Weights / cluster.Accelerator.HostMemory!.Bandwidth : Seconds.Zero,
+            Unrecomputed = layout.Recompute == Recompute.None ? null : training.Estimate(layout with { Recompute = Recompute.None }),
         };
     }
 
