@@ -27,6 +27,7 @@ public static class CalibrationReader
         ServingIterationOverhead = Seconds.FromMilliseconds(n.Number("serving_iteration_overhead_ms")),
         Host = n.OptionalMapping("host_issue") is { } h ? Host(h) : null,
         CompiledStep = n.OptionalBool("compiled_step") ?? false,
+        CollectiveSms = n.OptionalInteger("collective_sms", 0, 10_000, "SMs a collective holds, none to a chip's worth") ?? 0,
         Sources = HardwareReader.Sources(n),
         Notes = n.OptionalString("notes") ?? "",
     };

@@ -1,10 +1,12 @@
 namespace Augur.CostModels.Training;
 
 /// <summary>
-/// The expert all-to-all overlapped with another micro-batch's compute (<see cref="Domain.Parallelism.ParallelLayout.OverlapExperts"/>),
-/// with the streaming multiprocessors its kernels take from that compute: the dispatch and combine kernels occupy their
-/// SMs for as long as they run (DeepEP launches one block per SM it is given), so while the exchange runs the compute
-/// beside it has the rest.
+/// Communication overlapped with compute, and the streaming multiprocessors its kernels take from that compute: the expert
+/// all-to-all beside another micro-batch's compute (<see cref="Domain.Parallelism.ParallelLayout.OverlapExperts"/>) and
+/// the data-parallel collectives beside the backward and forward (<see cref="Domain.Hardware.HardwareCalibration.CollectiveSms"/>).
+/// The dispatch and combine kernels occupy their SMs for as long as they run (DeepEP launches one block per SM it is
+/// given), as NCCL's do (one block per channel, never sharing its SM), so while the communication runs the compute beside
+/// it has the rest.
 /// </summary>
 public static class ExpertOverlap
 {
@@ -27,7 +29,14 @@ public static class ExpertOverlap
     /// compute it pays max(E − C, σ·E). Per step E + (m − 1)·max(E − C, σ·E); without overlap it is m·E.
     /// </summary>
     public static double PerStep(double exchange, double compute, int microBatches, double lost) =>
-        exchange + (microBatches - 1) * Math.Max(exchange - compute, lost * exchange);
+        exchange + (microBatches - 1) * Beyond(exchange, compute, lost);
+
+    /// <summary>
+    /// What a communication of time E overlapped with compute of time C adds to C when it takes <paramref name="lost"/> σ
+    /// of the compute's pace while it runs: the pair takes the longer of E and C + σ·E, so max(E − C, σ·E).
+    /// </summary>
+    public static double Beyond(double communication, double compute, double lost) =>
+        Math.Max(communication - compute, lost * communication);
 
     /// <summary>
     /// Share σ of the compute's throughput lost while the exchange runs on a chip of <paramref name="sms"/> SMs: the
@@ -36,10 +45,13 @@ public static class ExpertOverlap
     /// bandwidth rather than by SMs (a simplification, not a measurement). 0 for a chip without SMs
     /// (<see cref="Domain.Hardware.Accelerator.Sms"/> null: TPU, Trainium and Gaudi move collectives on engines of their own).
     /// </summary>
-    public static double LostShare(int? sms, double computeBoundFraction)
+    public static double LostShare(int? sms, double computeBoundFraction) => LostShare(sms, computeBoundFraction, ExchangeSms);
+
+    /// <summary>The same for a communication kernel that holds <paramref name="commSms"/> SMs (0: none, nothing lost).</summary>
+    public static double LostShare(int? sms, double computeBoundFraction, int commSms)
     {
-        if (sms is not { } s || s <= ExchangeSms) return 0;
+        if (sms is not { } s || commSms <= 0 || s <= commSms) return 0;
         double f = Math.Clamp(computeBoundFraction, 0, 1);
-        return 1 - 1 / (f * s / (s - ExchangeSms) + 1 - f);
+        return 1 - 1 / (f * s / (s - commSms) + 1 - f);
     }
 }

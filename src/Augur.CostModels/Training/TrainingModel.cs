@@ -167,8 +167,9 @@ public sealed class TrainingModel
         double criticalCompute = l.Pp == 1 ? stageCompute + headTime + mtp : Math.Max(stageCompute, lastStage);
         double tpComm = pass.TensorParallel.Value, cpComm = pass.ContextParallel.Value, epComm = pass.ExpertParallel.Value, ppComm = pass.PipelineP2P.Value;
 
+        double computeBound = (gemm + attention) / Math.Max(1e-30, stageCompute);
         double expertStep = !l.OverlapExperts ? epComm * m
-            : ExpertOverlap.PerStep(epComm, criticalCompute, m, ExpertOverlap.LostShare(Cluster.Accelerator.Sms, (gemm + attention) / Math.Max(1e-30, stageCompute)));
+            : ExpertOverlap.PerStep(epComm, criticalCompute, m, ExpertOverlap.LostShare(Cluster.Accelerator.Sms, computeBound));
         // The GPU's wait on the host to issue the stage's work (eager training; none with a full-iteration CUDA graph).
         double hostWait = pass.HostWait.Value;
         double perMicroBatch = criticalCompute + hostWait + tpComm + cpComm + expertStep / m + ppComm;
@@ -180,7 +181,8 @@ public sealed class TrainingModel
             : (layersForward * (criticalCompute - headTime) + pass.Head.Total.Value) / criticalCompute;
 
         var site = SiteLayout(l);
-        var (dpComm, dpReduce) = DataParallel(site, m, stageCompute, pass.Forward.Total.Value);
+        var (dpComm, dpReduce) = DataParallel(site, m, stageCompute, pass.Forward.Total.Value,
+            ExpertOverlap.LostShare(Cluster.Accelerator.Sms, computeBound, _cal.CollectiveSms));
         double optimizer = OptimizerStep(site);
 
         var breakdown = new StepBreakdown
@@ -296,9 +298,10 @@ public sealed class TrainingModel
     /// Exposed gradient/parameter traffic of one step. ZeRO-0 all-reduces gradients; ZeRO-1/2 reduce-scatter
     /// gradients (in the gradient buffer's precision, <see cref="TrainingMemory.GradientBytes"/>) and all-gather updated 16-bit weights; ZeRO-3 also gathers weights for every micro-batch's forward and
     /// backward. With overlap, gradient reduction hides behind the last micro-batch's backward and the weight
-    /// gather behind the first micro-batch's forward; ZeRO-3 gathers hide behind each micro-batch.
+    /// gather behind the first micro-batch's forward; ZeRO-3 gathers hide behind each micro-batch. While an overlapped
+    /// collective runs its kernels hold SMs the compute beside it loses (<paramref name="lost"/>, <see cref="ExpertOverlap.Beyond"/>).
     /// </summary>
-    (double Exposed, double Reduce) DataParallel(in ParallelLayout l, int microBatches, double stageCompute, double stageForward)
+    (double Exposed, double Reduce) DataParallel(in ParallelLayout l, int microBatches, double stageCompute, double stageForward, double lost)
     {
         var stage = _params.Stage(l.Pp);
         double denseParams = stage.SharedPerGpu(l.Tp);
@@ -325,12 +328,12 @@ public sealed class TrainingModel
         if (l.Zero == 3)
         {
             // Per micro-batch: gather for forward, gather again for backward, reduce-scatter gradients.
-            double fwdExposed = Math.Max(0, gather - stageForward);
-            double bwdExposed = Math.Max(0, gather + reduce - backward);
+            double fwdExposed = ExpertOverlap.Beyond(gather, stageForward, lost);
+            double bwdExposed = ExpertOverlap.Beyond(gather + reduce, backward, lost);
             return (microBatches * (fwdExposed + bwdExposed), reduce);
         }
         if (!_job.OverlapDataParallel) return (reduce + gather, reduce);
-        return (Math.Max(0, reduce - backward) + Math.Max(0, gather - stageForward), reduce);
+        return (ExpertOverlap.Beyond(reduce, backward, lost) + ExpertOverlap.Beyond(gather, stageForward, lost), reduce);
     }
 
     double OptimizerStep(in ParallelLayout l)

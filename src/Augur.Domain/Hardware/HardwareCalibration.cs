@@ -57,6 +57,11 @@ public sealed record HardwareCalibration
     /// issues each module's work nor waits for data-dependent sizes, so no MoE dispatcher syncs with it and no host issue is paid.
     /// </summary>
     public bool CompiledStep { get; init; }
+    /// <summary>
+    /// SMs a collective library's kernel holds for as long as a collective runs (NCCL: one block per channel, none shared
+    /// with compute), taken from the compute a data-parallel collective overlaps; 0 where not known (then nothing is taken).
+    /// </summary>
+    public int CollectiveSms { get; init; }
     public required IReadOnlyList<string> Sources { get; init; }
     public string Notes { get; init; } = "";
 

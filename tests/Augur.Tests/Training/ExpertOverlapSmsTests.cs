@@ -2,7 +2,7 @@ using Augur.CostModels.Training;
 
 namespace Augur.Tests.Training;
 
-/// <summary>The SMs an overlapped expert exchange takes from the compute beside it (20, Megatron-core's moe_deepep_num_sms).</summary>
+/// <summary>The SMs overlapped communication takes from the compute beside it: the expert exchange (20, Megatron-core's moe_deepep_num_sms), a data-parallel collective (16, NCCL on a DGX).</summary>
 public class ExpertOverlapSmsTests
 {
     [Fact]
@@ -44,11 +44,7 @@ public class ExpertOverlapSmsTests
         // exchange plus, for each of the m − 1 pairs, σ·E with 0 < σ ≤ 20/132.
         const string yaml = "model: qwen3-30b-a3b\nhardware: HW\ncluster: {gpus: 16}\nprecision: bf16\n"
                             + "parallelism: {tp: 2, pp: 1, dp: 8, ep: 8, sp: true, microbatch: 1OVERLAP}\ntraining: {seq_len: 4096, global_batch: 64}\n";
-        TrainingEstimate Run(string hardware, bool overlap)
-        {
-            var s = Scenarios.FromYaml(yaml.Replace("HW", hardware, StringComparison.Ordinal).Replace("OVERLAP", overlap ? ", ep_overlap: true" : "", StringComparison.Ordinal));
-            return Scenarios.Training(s).Estimate(LayoutDefaults.Complete(s.Layout, 16));
-        }
+        TrainingEstimate Run(string hardware, bool overlap) => Estimate(yaml, hardware, overlap ? ", ep_overlap: true" : "", 16);
         var plain = Run("h100-sxm", false);
         int m = plain.MicroBatches;
         double e = plain.Breakdown.ExpertParallel.Value / m;
@@ -61,11 +57,56 @@ public class ExpertOverlapSmsTests
     }
 
     [Fact]
+    public void Sixteen_nccl_sms_of_132_slow_compute_bound_work_by_16_over_132()
+    {
+        // NCCL's 16 blocks on a DGX (nvidia-hopper / nvidia-ampere collective_sms), all GEMM: σ = 16/132.
+        Assert.Equal(16.0 / 132, ExpertOverlap.LostShare(132, 1, 16), 12);
+        // Half compute-bound: C' = C·(0.5·132/116 + 0.5) = C·248/232, σ = 1 − 232/248 = 16/248.
+        Assert.Equal(16.0 / 248, ExpertOverlap.LostShare(132, 0.5, 16), 12);
+        // A family whose collective SMs are not known takes none.
+        Assert.Equal(0, ExpertOverlap.LostShare(132, 1, 0), 12);
+    }
+
+    [Fact]
+    public void An_overlapped_collective_adds_the_larger_of_its_excess_and_its_sm_share()
+    {
+        double sigma = 16.0 / 132;
+        // 4 s of gradient reduce-scatter under a 10 s backward: 4·16/132 = 0.4848 s.
+        Assert.Equal(4 * 16.0 / 132, ExpertOverlap.Beyond(4, 10, sigma), 12);
+        // 12 s over 10 s: the slowed backward (11.45 s) ends first, the excess 2 s is paid.
+        Assert.Equal(2, ExpertOverlap.Beyond(12, 10, sigma), 12);
+        // No collective, nothing.
+        Assert.Equal(0, ExpertOverlap.Beyond(0, 10, sigma), 12);
+    }
+
+    [Fact]
+    public void A_hidden_data_parallel_collective_costs_its_sm_share_of_the_compute_beside_it()
+    {
+        // Llama 3.1 8B, ZeRO-1 over 8 GPUs, one micro-batch: the reduce-scatter hides behind the backward and the gather
+        // behind the forward. Without overlap the step pays both whole (R + G); overlapped it pays σ·(R + G), σ ≤ 16/132.
+        const string yaml = "model: llama3.1-8b\nhardware: HW\ncluster: {gpus: 8}\nprecision: bf16\n"
+                            + "parallelism: {tp: 1, pp: 1, dp: 8, zero: 1, microbatch: 1}\ntraining: {seq_len: 4096, global_batch: 8, overlap_dp: OVERLAP}\n";
+        double Dp(string hardware, bool overlap) => Estimate(yaml, hardware, overlap ? "true" : "false", 8).Breakdown.DataParallel.Value;
+        double whole = Dp("h100-sxm", false), hidden = Dp("h100-sxm", true);
+        Assert.InRange(hidden / whole, 1e-3, 16.0 / 132 + 1e-12);
+        // Blackwell's calibration states no collective SMs: a hidden collective still costs nothing there.
+        Assert.True(Dp("b200", false) > 0);
+        Assert.Equal(0, Dp("b200", true), 12);
+    }
+
+    [Fact]
     public void An_sm_count_below_one_is_refused_in_one_line()
     {
         var e = Assert.Throws<Augur.Domain.InputException>(() => Scenarios.FromYaml(
             "model: llama3.1-8b\nhardware: {base: h100-sxm, sms: 0}\ncluster: {gpus: 8}\nprecision: bf16\ntraining: {seq_len: 4096, global_batch: 64}\n"));
         Assert.Contains("sms: must be at least 1", e.Message);
         Assert.DoesNotContain("\n", e.Message);
+    }
+
+    /// <summary>The scenario <paramref name="yaml"/> with HW and OVERLAP filled in, estimated in its completed layout.</summary>
+    static TrainingEstimate Estimate(string yaml, string hardware, string overlap, int gpus)
+    {
+        var s = Scenarios.FromYaml(yaml.Replace("HW", hardware, StringComparison.Ordinal).Replace("OVERLAP", overlap, StringComparison.Ordinal));
+        return Scenarios.Training(s).Estimate(LayoutDefaults.Complete(s.Layout, gpus));
     }
 }
