@@ -64,6 +64,16 @@ static class TrainingTerms
             throw Refuse.Setting(f, "training.vocab_tiling", "it is MaxText's chunked loss (num_vocab_tiling); remove it");
     }
 
+    /// <summary>
+    /// torch FSDP1's BACKWARD_POST prefetch (training.backward_prefetch: post) has no counterpart in these frameworks: FSDP2,
+    /// Megatron and XLA gather the backward's weights ahead of need.
+    /// </summary>
+    public static void RefuseGatherAfterBackward(FrameworkSpec f, TrainingJob job)
+    {
+        if (job.GatherAfterBackward)
+            throw Refuse.Setting(f, "training.backward_prefetch=post", "it gathers the backward's weights ahead of need; remove it");
+    }
+
     /// <summary>Sequences each data-parallel rank takes per step.</summary>
     public static int PerRankBatch(TrainingTarget t) => t.Job.GlobalBatch / t.Layout.Dp;
 

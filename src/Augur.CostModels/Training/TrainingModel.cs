@@ -329,7 +329,10 @@ public sealed class TrainingModel
         {
             // Per micro-batch: gather for forward, gather again for backward, reduce-scatter gradients.
             double fwdExposed = ExpertOverlap.Beyond(gather, stageForward, lost);
-            double bwdExposed = ExpertOverlap.Beyond(gather + reduce, backward, lost);
+            // Gathered only after the next unit's gradients (BACKWARD_POST), each unit's gather runs alone before its
+            // backward, ahead of the reduce-scatters that then overlap the units after it.
+            double bwdExposed = _job.GatherAfterBackward ? gather + ExpertOverlap.Beyond(reduce, backward, lost)
+                : ExpertOverlap.Beyond(gather + reduce, backward, lost);
             return (microBatches * (fwdExposed + bwdExposed), reduce);
         }
         if (!_job.OverlapDataParallel) return (reduce + gather, reduce);

@@ -24,6 +24,12 @@ public sealed record TrainingJob
     public AttentionKernel AttentionKernel { get; init; } = AttentionKernel.Flash;
     /// <summary>Whether data-parallel gradient and parameter traffic overlaps with compute (Megatron --overlap-grad-reduce).</summary>
     public bool OverlapDataParallel { get; init; } = true;
+    /// <summary>
+    /// ZeRO-3 issues each unit's weight gather for the backward only once the unit after it has its gradients (torch FSDP's
+    /// BackwardPrefetch.BACKWARD_POST, Composer's default), ahead of that unit's reduce-scatter on the same NCCL stream, so
+    /// the backward waits for every gather (training.backward_prefetch: post). False: gathered ahead of need (BACKWARD_PRE).
+    /// </summary>
+    public bool GatherAfterBackward { get; init; }
     /// <summary>How tokens spread over experts (MoE models).</summary>
     public ExpertRoutingMode Routing { get; init; } = ExpertRoutingMode.Random;
     /// <summary>

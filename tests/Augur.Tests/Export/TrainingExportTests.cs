@@ -153,6 +153,9 @@ public class TrainingExportTests
     [InlineData("llama3-70b-zero3", "maxtext", new[] { "parallelism.zero=2" }, "zero=2")]
     [InlineData("deepseek-v3-pretrain", "maxtext", new string[0], "ep=64 etp=1")]
     [InlineData("llama3-70b-zero3", "maxtext", new[] { "parallelism.recompute=mlp" }, "recompute=mlp")]
+    [InlineData("llama3-70b-zero3", "torchtitan", new[] { "training.backward_prefetch=post" }, "training.backward_prefetch=post")]
+    [InlineData("llama3-70b-zero3", "megatron", new[] { "training.backward_prefetch=post" }, "training.backward_prefetch=post")]
+    [InlineData("llama3-70b-zero3", "maxtext", new[] { "training.backward_prefetch=post" }, "training.backward_prefetch=post")]
     public void A_setting_a_framework_cannot_express_is_refused_by_name(string scenario, string framework, string[] overrides, string setting)
     {
         var e = Assert.Throws<InputException>(() => ExportCases.Export(scenario, framework, overrides));
