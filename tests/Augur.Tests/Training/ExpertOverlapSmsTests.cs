@@ -89,9 +89,11 @@ public class ExpertOverlapSmsTests
         double Dp(string hardware, bool overlap) => Estimate(yaml, hardware, overlap ? "true" : "false", 8).Breakdown.DataParallel.Value;
         double whole = Dp("h100-sxm", false), hidden = Dp("h100-sxm", true);
         Assert.InRange(hidden / whole, 1e-3, 16.0 / 132 + 1e-12);
-        // Blackwell's calibration states no collective SMs: a hidden collective still costs nothing there.
-        Assert.True(Dp("b200", false) > 0);
-        Assert.Equal(0, Dp("b200", true), 12);
+        // Blackwell takes the same 16 SMs, of B200's 148.
+        Assert.InRange(Dp("b200", true) / Dp("b200", false), 1e-3, 16.0 / 148 + 1e-12);
+        // AMD's calibration states no collective compute units: a hidden collective still costs nothing there.
+        Assert.True(Dp("mi300x", false) > 0);
+        Assert.Equal(0, Dp("mi300x", true), 12);
     }
 
     [Fact]
