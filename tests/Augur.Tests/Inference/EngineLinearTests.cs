@@ -72,10 +72,13 @@ public class EngineLinearTests
     {
         Assert.Equal("b200-aiconfigurator-trtllm-1.2.0rc5", Job("trtllm-bench", "gb200").EngineLinear!.Set.Id);
         Assert.Equal("h200-aiconfigurator-trtllm-1.2.0rc5", Job("trtllm", "h100-sxm", "fp8").EngineLinear!.Set.Id);
-        // Other engines, and chips of another die, keep the calibration.
+        // Blackwell Ultra has its own table (B300 and GB300 are one die), not B200's.
+        Assert.Equal("b300-aiconfigurator-trtllm-1.3.0rc10", Job("trtllm-bench", "b300").EngineLinear!.Set.Id);
+        Assert.Equal("b300-aiconfigurator-trtllm-1.3.0rc10", Job("trtllm", "gb300").EngineLinear!.Set.Id);
+        // Other engines, and chips no table stands for, keep the calibration.
         Assert.Null(Job("vllm", "b200").EngineLinear);
         Assert.Null(Job("sglang", "b200").EngineLinear);
-        Assert.Null(Job("trtllm-bench", "b300").EngineLinear);
+        Assert.Null(Job("trtllm-bench", "a100-sxm-80g", "bf16").EngineLinear);
         // FP8 rows quantize the input dynamically, the served FP8 checkpoints statically: not applied.
         Assert.Null(Rates("trtllm-bench", "h200", Precision.FP8).Linear);
         Assert.Null(Rates("trtllm-bench", "b200", Precision.FP8).Linear);

@@ -23,7 +23,7 @@ public class KernelValidationTests
     [Fact]
     public void Every_set_ships_with_its_provenance_and_every_table()
     {
-        Assert.Equal(["b200-aiconfigurator-trtllm-1.2.0rc5", "h100-2026-11-26", "h100-2026-11-26b", "h200-2026-11-26", "h200-2026-11-26b",
+        Assert.Equal(["b200-aiconfigurator-trtllm-1.2.0rc5", "b300-aiconfigurator-trtllm-1.3.0rc10", "h100-2026-11-26", "h100-2026-11-26b", "h200-2026-11-26", "h200-2026-11-26b",
             "h200-aiconfigurator-trtllm-1.2.0rc5"], Catalog.Measurements.Select(s => s.Id));
         foreach (var s in Catalog.Measurements.Where(s => !s.Id.Contains("aiconfigurator", StringComparison.Ordinal)))
         {
@@ -205,7 +205,7 @@ public class KernelValidationTests
         var (code, output, _) = CliTests.Run("validate", "--json", "--kernels");
         Assert.Equal(0, code);
         var kernels = JsonDocument.Parse(output).RootElement.GetProperty("kernels");
-        Assert.Equal(6, kernels.GetArrayLength());
+        Assert.Equal(7, kernels.GetArrayLength());
         var h100 = kernels.EnumerateArray().Single(k => k.GetProperty("id").GetString() == "h100-2026-11-26");
         Assert.Equal("h100-sxm", h100.GetProperty("accelerator").GetString());
         Assert.Contains(h100.GetProperty("groups").EnumerateArray(), g => g.GetProperty("group").GetString() == "gemm fp8");
