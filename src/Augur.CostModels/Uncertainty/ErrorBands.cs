@@ -43,10 +43,7 @@ public sealed class ErrorBands
     public ErrorBand? For(BandKey key) => For(key, _evidence);
 
     /// <summary>Each case of the workload beside the band computed from the other cases.</summary>
-    public IReadOnlyList<LeftOut> LeaveOneOut(WorkloadKind workload) =>
-        _evidence.Select((e, i) => (e, i)).Where(x => x.e.Key.Workload == workload)
-            .Select(x => new LeftOut(x.e, For(x.e.Key, _evidence.Where((_, j) => j != x.i).ToList())))
-            .ToList();
+    public IReadOnlyList<LeftOut> LeaveOneOut(WorkloadKind workload) => LeaveOut(workload, (e, o) => ReferenceEquals(e, o));
 
     /// <summary>
     /// How often the band held: each case left out alone, and each left out with every case of its publication (a
@@ -54,11 +51,16 @@ public sealed class ErrorBands
     /// </summary>
     public BandCoverage Coverage(WorkloadKind workload)
     {
-        var left = LeaveOneOut(workload);
-        int withoutPublication = _evidence.Where(e => e.Key.Workload == workload)
-            .Count(e => For(e.Key, _evidence.Where(o => o.Publication != e.Publication).ToList()) is { } b && b.Holds(e.Error));
-        return new BandCoverage(workload.ToString().ToLowerInvariant(), left.Count, left.Count(l => l.Held), withoutPublication);
+        var alone = LeaveOneOut(workload);
+        var withPublication = LeaveOut(workload, (e, o) => e.Publication == o.Publication);
+        return new BandCoverage(workload.ToString().ToLowerInvariant(), alone.Count, alone.Count(l => l.Held), withPublication.Count(l => l.Held));
     }
+
+    /// <summary>Each case of the workload beside the band computed without the cases <paramref name="excluded"/> says go with it.</summary>
+    List<LeftOut> LeaveOut(WorkloadKind workload, Func<BandEvidence, BandEvidence, bool> excluded) =>
+        _evidence.Where(e => e.Key.Workload == workload)
+            .Select(e => new LeftOut(e, For(e.Key, _evidence.Where(o => !excluded(e, o)).ToList())))
+            .ToList();
 
     static ErrorBand? For(BandKey k, IReadOnlyList<BandEvidence> all)
     {
