@@ -33,21 +33,17 @@ public static class MeasurementReader
             Sustained = Sustained(new CsvTable(Table("sustained.csv"), name("sustained.csv"))),
             MoeLayers = tables.TryGetValue("moe.csv", out var moe) ? MoeLayers(new CsvTable(moe, name("moe.csv"))) : [],
         };
-        return source.OptionalMapping("serves") is { } serves ? set with { Serves = Serves(serves, set.Gemms) } : set;
+        return source.OptionalMapping("serves") is { } serves ? set with { Serves = Serves(serves, set.Gemms, set.MoeLayers) } : set;
     }
 
     /// <summary>
     /// <c>serves: {accelerators, precisions, why}</c>. Serving interpolates each precision's rows over batch m
     /// and weight size n·k, so every listed precision needs a plain (ungrouped) row at every (m, n·k) pair of its grid.
     /// </summary>
-    static EngineLinearScope Serves(MappingNode n, IReadOnlyList<GemmSample> gemms)
+    static EngineLinearScope Serves(MappingNode n, IReadOnlyList<GemmSample> gemms, IReadOnlyList<MoeLayerSample> moe)
     {
-        n.RequireOnly("accelerators", "precisions", "why");
-        List<string> List(string key) => n.Get(key) is SequenceNode { Items.Count: > 0 } seq
-            ? seq.Items.Select(i => i is ScalarNode { Text: { Length: > 0 } t } ? t : throw new InputException($"{i.Path}: expected a name")).ToList()
-            : throw new InputException($"{n.Path}.{key}: give a list of one or more names");
-        var precisions = List("precisions").Select(t => PrecisionInfo.TryParse(t, out var p) ? p
-            : throw new InputException($"{n.Path}.precisions: unknown precision '{t}'; use bf16, fp16, fp8 or fp4")).ToList();
+        n.RequireOnly("accelerators", "precisions", "why", "moe");
+        var precisions = Precisions(n);
         foreach (var p in precisions)
         {
             var rows = gemms.Where(g => g.Precision == p && g.Groups == 1).ToList();
@@ -56,8 +52,36 @@ public static class MeasurementReader
             if (ms < 2 || sizes < 1 || pairs != ms * sizes)
                 throw new InputException($"{n.Path}.precisions: the {p.Label()} rows do not cover every (m, n·k) pair of their grid ({pairs} of {ms} x {sizes}) with at least two m; serving interpolates between them");
         }
-        return new EngineLinearScope(List("accelerators"), precisions, n.String("why"));
+        return new EngineLinearScope(Names(n, "accelerators"), precisions, n.String("why"))
+        {
+            Moe = n.OptionalMapping("moe") is { } m ? MoeScope(m, moe) : null,
+        };
     }
+
+    /// <summary>
+    /// <c>serves.moe: {path, precisions, why}</c>. Serving interpolates each shape's rows over the tokens, so every listed
+    /// precision needs rows of the path at two or more token counts of each shape it has.
+    /// </summary>
+    static EngineMoeScope MoeScope(MappingNode n, IReadOnlyList<MoeLayerSample> moe)
+    {
+        n.RequireOnly("path", "precisions", "why");
+        string path = n.String("path");
+        var precisions = Precisions(n);
+        foreach (var p in precisions)
+        {
+            var shapes = moe.Where(m => m.Precision == p && m.Path == path).GroupBy(m => (m.Hidden, m.ExpertFfn / m.Tp, m.Experts / m.Ep, m.TopK)).ToList();
+            if (shapes.Count == 0 || shapes.Any(g => g.Select(m => m.Tokens).Distinct().Count() != g.Count() || g.Count() < 2))
+                throw new InputException($"{n.Path}.precisions: the {p.Label()} {path} rows of moe.csv need two or more distinct token counts for each shape; serving interpolates between them");
+        }
+        return new EngineMoeScope(path, precisions, n.String("why"));
+    }
+
+    static List<string> Names(MappingNode n, string key) => n.Get(key) is SequenceNode { Items.Count: > 0 } seq
+        ? seq.Items.Select(i => i is ScalarNode { Text: { Length: > 0 } t } ? t : throw new InputException($"{i.Path}: expected a name")).ToList()
+        : throw new InputException($"{n.Path}.{key}: give a list of one or more names");
+
+    static List<Precision> Precisions(MappingNode n) => Names(n, "precisions").Select(t => PrecisionInfo.TryParse(t, out var p) ? p
+        : throw new InputException($"{n.Path}.precisions: unknown precision '{t}'; use bf16, fp16, fp8 or fp4")).ToList();
 
     /// <summary>A measurement folder on disk (what tools/measure/hopper_kernels.py wrote, plus its source.yaml).</summary>
     public static KernelMeasurementSet ReadFolder(string path)

@@ -13,8 +13,10 @@ public readonly struct DeviceRates
     /// <param name="kernel">FlashAttention-2 runs at the calibration's own rates for it (16-bit; it has no FP8 path) where measured.</param>
     /// <param name="engine">The serving engine's own measured linear layers, which time this precision's GEMMs in place
     /// of the calibrated rate where they hold rows of it; null = the calibration.</param>
+    /// <param name="moe">The serving engine's own measured fused MoE layers, which time this precision's routed experts
+    /// where they hold rows of it; null = the experts' GEMMs and passes on the roofline.</param>
     public DeviceRates(Accelerator a, HardwareCalibration c, Precision p, Precision? attentionPrecision = null, AttentionKernel kernel = AttentionKernel.Flash,
-        EngineLinear? engine = null)
+        EngineLinear? engine = null, EngineMoe? moe = null)
     {
         var ap = attentionPrecision ?? p;
         Precision = p;
@@ -35,6 +37,7 @@ public readonly struct DeviceRates
             AttentionBackwardRowOverhead = c.AttentionBackwardRowOverheadTokens;
         }
         Linear = engine?.On(a, p);
+        Moe = moe?.On(a, p);
     }
 
     public Precision Precision { get; }
@@ -53,6 +56,8 @@ public readonly struct DeviceRates
     public double AttentionBackwardRowOverhead { get; }
     /// <summary>The engine's measured linear layers at this precision on this chip; null = GEMMs at <see cref="Gemm"/>.</summary>
     public MeasuredLinear? Linear { get; }
+    /// <summary>The engine's measured fused MoE layers at this precision on this chip; null = the routed experts on the roofline.</summary>
+    public MeasuredMoe? Moe { get; init; }
 }
 
 /// <summary>Roofline time of single operators: max(compute, memory) plus the fixed per-kernel time.</summary>

@@ -78,6 +78,14 @@ public sealed class RatioGrid
         return new RatioGrid(Array.ConvertAll(ms, Math.Log), Array.ConvertAll(sizes, Math.Log), ratio);
     }
 
+    /// <summary>Ratios along one axis only (x ascending, distinct): <see cref="Ratio"/> interpolates in log x, whatever its size argument.</summary>
+    public static RatioGrid Line(double[] x, double[] ratio)
+    {
+        var column = new double[ratio.Length, 1];
+        for (int i = 0; i < ratio.Length; i++) column[i, 0] = ratio[i];
+        return new RatioGrid(Array.ConvertAll(x, Math.Log), [0.0], column);
+    }
+
     /// <summary>ρ at (m, n·k): bilinear in (log m, log n·k), held at the grid's edges.</summary>
     public double Ratio(double m, double size)
     {

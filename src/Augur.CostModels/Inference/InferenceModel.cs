@@ -44,15 +44,18 @@ public sealed partial class InferenceModel
         // Attention runs on the cached K/V in their stored format, whatever the GEMM precision.
         var attention = PrecisionRules.Attention(cluster.Accelerator, job.KvPrecision);
         // The engine's own measured linear layers time the GEMMs whose weights are stored in their GEMM's precision (the
-        // kernel the table ran); weight-only quantized ones run another kernel and keep the calibration. So do the routed
-        // experts: the engine's grouped expert GEMM is not a dense Linear per expert (the fused MoE layer's own timings,
-        // moe.csv, run at a third to a quarter of that at serving batches; KernelValidator's MoE-layer check).
+        // kernel the table ran); weight-only quantized ones run another kernel and keep the calibration. The routed experts do
+        // not take the Linear table: the engine's grouped expert GEMM is not a dense Linear per expert (KernelValidator's
+        // MoE-layer check); they take the engine's measured fused MoE layer where the set has one (EngineMoe).
         var engine = job.EngineLinear is { } measured ? EngineLinear.Of(measured) : null;
         var expertPrecision = job.ExpertGemm(weightPrecision);
         var layerWeights = job.LayerWeights(weightPrecision);
         var expertWeights = job.ExpertWeights(weightPrecision);
         _rates = new DeviceRates(cluster.Accelerator, calibration, weightPrecision, attention, engine: layerWeights == WeightFormat.Of(weightPrecision) ? engine : null);
-        _expertRates = new DeviceRates(cluster.Accelerator, calibration, expertPrecision, attention);
+        // The routed experts take the engine's measured fused MoE layer where its table holds their precision and their weights
+        // are stored in it; weight-only quantized experts run another kernel.
+        var fusedMoe = job.EngineLinear is { } kernels && expertWeights == WeightFormat.Of(expertPrecision) ? EngineMoe.Of(kernels) : null;
+        _expertRates = new DeviceRates(cluster.Accelerator, calibration, expertPrecision, attention, moe: fusedMoe);
         // Weight-only quantization: the GEMMs run at their precision's rate and read the weights at their stored size.
         _weightBytes = layerWeights.BytesPerWeight;
         _expertWeightBytes = expertWeights.BytesPerWeight;
@@ -308,7 +311,7 @@ public sealed partial class InferenceModel
         {
             Tokens = tokens, FullContext = keys.Full, WindowContext = keys.Window, ChunkContext = keys.Chunk, SparseContext = keys.Sparse,
             DecodeShare = 1 - p.PrefillShare, CachedTokens = p.KvReadTokens, Tp = l.Tp, Etp = l.Etp, Kernel = AttentionKernel.Flash,
-            ExpertTokenVisits = visits, ExpertsTouched = touched, KvBytesPerLayer = kvBytesPerLayer, LatentAttentionShare = p.LatentShare,
+            ExpertTokenVisits = visits, ExpertsTouched = touched, ExpertsPerRank = _m.Moe is { } held ? (double)held.Experts / l.Ep : 0, KvBytesPerLayer = kvBytesPerLayer, LatentAttentionShare = p.LatentShare,
         };
         // Each token goes to every GPU holding a shard of one of its experts: min(top-k, ep) expert-parallel ranks × etp
         // shards each (ep = 1 with DP attention is an all-gather of every group's tokens), and the partial outputs come

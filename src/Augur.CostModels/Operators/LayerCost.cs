@@ -54,31 +54,51 @@ public sealed class LayerCost
 
     /// <summary>An MoE layer whose routed experts run at their own rates (<paramref name="experts"/>): an FP4 MoE beside FP8 attention.</summary>
     public LayerTime Moe(in DeviceRates r, in LayerShape s, in DeviceRates experts) =>
-        Attention(r, s) + MoeBlock(r, s, experts) + Elementwise(r, s, MoeActivationWidth(s));
+        Attention(r, s) + MoeBlock(r, s, experts) + Elementwise(r, s, MoeActivationWidth(s, routed: experts.Moe is null));
 
     /// <summary>
     /// The MoE block: the router (its GEMM, every token against every expert centroid, replicated across TP, and its
     /// passes over the scores), the host synchronisation before the dispatch where the dispatcher makes one, the shared
-    /// experts, the permutations into expert order and back, and the routed experts.
+    /// experts, the permutations into expert order and back, and the routed experts. Where the engine's fused MoE layer was
+    /// measured (<see cref="DeviceRates.Moe"/>), the router's passes, the permutations, the routed experts and their
+    /// activation function are that layer's measured time (<see cref="MeasuredFusedMoe"/>).
     /// </summary>
     LayerTime MoeBlock(in DeviceRates r, in LayerShape s, in DeviceRates experts)
     {
         var moe = _m.Moe!;
-        var t = UnquantizedGemm(r, s.Tokens, moe.Experts, _m.Hidden) + Router(r, s);
+        var t = UnquantizedGemm(r, s.Tokens, moe.Experts, _m.Hidden);
         if (s.SyncsBeforeDispatch) t += new LayerTime { HostStall = DispatchSync.RoundTrip };
         if (moe.SharedExperts > 0) t += SharedExperts(r, s);
+        if (experts.Moe is { } fused) return t + MeasuredFusedMoe(fused, s);
         // A capacity-bound layer reaches its slots by the dispatch and combine einsums (each 2·T·E·C·d) instead of permuting.
         var route = s.EinsumSlots > 0 ? UnquantizedGemm(r, s.Tokens, s.EinsumSlots, _m.Hidden) * 2 : Permutations(r, s);
-        return t + route + RoutedExperts(experts, s);
+        return t + Router(r, s) + route + RoutedExperts(experts, s);
+    }
+
+    /// <summary>The engine's fused MoE layer on this GPU's visits, at the measured time of the nearest measured shape (<see cref="MeasuredMoe"/>).</summary>
+    LayerTime MeasuredFusedMoe(MeasuredMoe fused, in LayerShape s)
+    {
+        var moe = _m.Moe!;
+        if (s.ExpertsTouched <= 0 || s.ExpertTokenVisits <= 0) return default;
+        double f = (double)moe.ExpertFfn / s.Etp;
+        int matrices = _m.GatedMlp ? 3 : 2;
+        double perRank = s.ExpertsPerRank > 0 ? s.ExpertsPerRank : moe.Experts;
+        double seconds = fused.Seconds(s.ExpertTokenVisits, s.ExpertsTouched, _m.Hidden, f, perRank, moe.TopK, matrices, _expertWeightBytes, _activationBytes);
+        return new LayerTime
+        {
+            Gemm = new Seconds(seconds), HardwareFlops = RoutedExpertFlops(s), WeightBytes = new Bytes(s.ExpertsTouched * matrices * _m.Hidden * f * _expertWeightBytes),
+        };
     }
 
     /// <summary>
     /// What one fused MoE kernel runs given the router's logits (TensorRT-LLM's fused_moe, the kernel check's MoE layer):
     /// the router's passes over the scores, the permutations into expert order and back, the routed experts' GEMMs and
-    /// their activation function; not the router GEMM, the shared experts or any exchange.
+    /// their activation function; not the router GEMM, the shared experts or any exchange. The engine's measured layer where
+    /// <paramref name="experts"/> hold one.
     /// </summary>
     public LayerTime FusedMoe(in DeviceRates r, in LayerShape s, in DeviceRates experts) =>
-        Router(r, s) + Permutations(r, s) + RoutedExperts(experts, s) + Stream(r, RoutedActivationWidth(s));
+        experts.Moe is { } fused ? MeasuredFusedMoe(fused, s)
+            : Router(r, s) + Permutations(r, s) + RoutedExperts(experts, s) + Stream(r, RoutedActivationWidth(s));
 
     /// <summary>The router's fp32 passes over the T×E scores after its GEMM (<see cref="MoeTraffic.RouterBytes"/>), one kernel each.</summary>
     LayerTime Router(in DeviceRates r, in LayerShape s) =>
@@ -99,11 +119,12 @@ public sealed class LayerCost
     LayerTime SharedExperts(in DeviceRates r, in LayerShape s) =>
         Mlp(r, s.Tokens, (double)_m.Moe!.SharedExperts * _m.Moe.SharedExpertFfn, s.Tp);
 
-    /// <summary>Activation-function elements per token of the MoE block: the shared experts' and this GPU's routed visits'.</summary>
-    double MoeActivationWidth(in LayerShape s)
+    /// <summary>Activation-function elements per token of the MoE block: the shared experts' and, unless a measured fused layer holds them, this GPU's routed visits'.</summary>
+    double MoeActivationWidth(in LayerShape s, bool routed = true)
     {
         var moe = _m.Moe!;
-        return moe.SharedExperts * MlpWidth(moe.SharedExpertFfn) / s.Tp + RoutedActivationWidth(s) / Math.Max(1.0, s.Tokens);
+        double shared = moe.SharedExperts * MlpWidth(moe.SharedExpertFfn) / s.Tp;
+        return routed ? shared + RoutedActivationWidth(s) / Math.Max(1.0, s.Tokens) : shared;
     }
 
     /// <summary>Activation-function elements of this GPU's routed expert visits.</summary>

@@ -31,6 +31,8 @@ public readonly record struct LayerShape
     public double ExpertTokenVisits { get; init; }
     /// <summary>Routed experts on this GPU whose weights are read in one MoE layer.</summary>
     public double ExpertsTouched { get; init; }
+    /// <summary>Routed experts this GPU holds (E / ep); 0 = all of them. Picks the nearest measured fused MoE layer (<see cref="Compute.MeasuredMoe"/>).</summary>
+    public double ExpertsPerRank { get; init; }
     /// <summary>
     /// The received expert rows are sorted by local expert after the exchange and back before the combine (Megatron-core's
     /// alltoall dispatcher with more than one expert per rank): a second permutation each way (<see cref="MoeTraffic.PermutationsPerDirection"/>).

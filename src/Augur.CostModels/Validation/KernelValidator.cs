@@ -54,6 +54,9 @@ public static class KernelValidator
         // its expert GEMMs costed from that table per expert (EngineLinear), as serving costs its dense layers: the check
         // that keeps the table off the routed experts.
         var engine = set.Serves?.Covers(a.Id) == true ? EngineLinear.Of(new EngineLinearKernels(set, a)) : null;
+        // Where serving takes the set's fused MoE layers, each shape is also timed from the other shapes' ratios (the nearest
+        // of them), as serving times a model the table never measured: the check on that transfer.
+        var fused = set.Serves?.Covers(a.Id) == true ? EngineMoe.Of(new EngineLinearKernels(set, a)) : null;
         foreach (var m in set.MoeLayers)
         {
             string label = $"{m.Label} T={m.Tokens} tp{m.Tp} ep{m.Ep}";
@@ -61,6 +64,10 @@ public static class KernelValidator
             var served = new DeviceRates(a, cal, m.Precision, engine: engine);
             if (served.Linear is not null)
                 results.Add(new KernelResult($"moe layer {m.Precision.Label()} {m.Path}, engine Linear table", label, new(MoeLayerSeconds(m, served)), m.Measured));
+            if (m.Path == set.Serves?.Moe?.Path
+                && fused?.On(a, m.Precision)?.Without(m.Hidden, (double)m.ExpertFfn / m.Tp, (double)m.Experts / m.Ep, m.TopK) is { } others)
+                results.Add(new KernelResult($"moe layer {m.Precision.Label()} {m.Path}, from the other measured shapes", label,
+                    new(MoeLayerSeconds(m, new DeviceRates(a, cal, m.Precision) with { Moe = others })), m.Measured));
         }
         var bf16 = new DeviceRates(a, cal, Precision.BF16);
         foreach (var c in set.Copies.Where(c => c.Graphed == c.Size.Value < MeasuredKernels.LargestGraphedCopy))
@@ -113,7 +120,7 @@ public static class KernelValidator
         var shape = new LayerShape
         {
             Tokens = m.Tokens, FullContext = 0, WindowContext = 0, Tp = m.Tp, Etp = m.Tp, ExpertTokenVisits = visits,
-            ExpertsTouched = ExpertRouting.TouchedExperts(ExpertRoutingMode.Balanced, m.Experts, m.TopK, m.Tokens) / m.Ep,
+            ExpertsTouched = ExpertRouting.TouchedExperts(ExpertRoutingMode.Balanced, m.Experts, m.TopK, m.Tokens) / m.Ep, ExpertsPerRank = (double)m.Experts / m.Ep,
         };
         return layer.FusedMoe(r, shape, r).Total.Value;
     }

@@ -41,7 +41,16 @@ public sealed record KernelMeasurementSet
 public sealed record EngineLinearScope(IReadOnlyList<string> Accelerators, IReadOnlyList<Precision> Precisions, string Why)
 {
     public bool Covers(string accelerator) => Accelerators.Contains(accelerator, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Where the set's fused MoE layers (moe.csv) are what the same engines run on those accelerators; null = a kernel check only.</summary>
+    public EngineMoeScope? Moe { get; init; }
 }
+
+/// <summary>
+/// The fused MoE layers of a set that stand for the engine's own (source.yaml <c>serves.moe</c>): the kernel path the
+/// engine runs by default and the precisions whose rows are the layer it serves; <paramref name="Why"/> says why.
+/// </summary>
+public sealed record EngineMoeScope(string Path, IReadOnlyList<Precision> Precisions, string Why);
 
 /// <summary>
 /// A serving engine's own measured linear layers (<paramref name="Set"/>, whose <see cref="KernelMeasurementSet.Serves"/>

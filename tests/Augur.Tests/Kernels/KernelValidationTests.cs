@@ -192,6 +192,25 @@ public class KernelValidationTests
     }
 
     [Fact]
+    public void A_served_moe_table_needs_two_token_counts_per_shape()
+    {
+        // Serving interpolates a shape's ratio between its token counts: one row of a shape cannot serve.
+        var tables = new Dictionary<string, string>
+        {
+            ["gemm.csv"] = "precision,m,n,k,shape,seconds,tflops,gbps,spread,reps\nbf16,1,4096,4096,a,1e-5,1,1,0,4\nbf16,16,4096,4096,a,1e-5,1,1,0,4\n",
+            ["memory.csv"] = "kind,bytes,seconds,gbps_read_plus_write,spread\n",
+            ["attention.csv"] = "phase,backend,batch,heads,kv_heads,q_len,kv_len,head_dim,fwd_seconds,fwd_tflops,fwd_bwd_seconds,fwd_bwd_tflops,kv_gbps\n",
+            ["sustained.csv"] = "precision,elapsed_s,tflops,power_w,sm_clock_mhz,temp_c\n",
+            ["moe.csv"] = "precision,path,tokens,hidden,expert_ffn,experts,top_k,tp,ep,seconds,model\nbf16,cutlass,16,2048,768,128,8,1,1,1e-4,q\n",
+        };
+        var source = (Augur.Catalog.Files.MappingNode)Augur.Catalog.Files.DataReader.Read(
+            "id: x\naccelerator: h100-sxm\ndevice: d\nmeasured_on: today\nsoftware: s\nsource: measured on x\nmethod: m\n"
+            + "serves: {accelerators: [h100-sxm], precisions: [bf16], why: w, moe: {path: cutlass, precisions: [bf16], why: w}}\n", "source.yaml", json: false);
+        var e = Assert.Throws<InputException>(() => MeasurementReader.Read("x", source, tables));
+        Assert.Contains("bf16 cutlass rows of moe.csv need two or more distinct token counts", e.Message);
+    }
+
+    [Fact]
     public void Quoted_fields_keep_their_commas()
     {
         var row = new CsvTable("shape,seconds\n\"a, b\",nan\n", "t.csv").Rows.Single();
@@ -253,7 +272,8 @@ public class KernelValidationTests
         Assert.Equal((768, 128, 8, "Qwen3-30B-A3B"), (row.ExpertFfn, row.Experts, row.TopK, row.Label));
         Assert.Equal(212.683e-6, row.Measured.Value, 12);
         // Each row is checked on the calibrated rates, and where the set also times the engine's Linear layers on its chip
-        // (B200: BF16 and NVFP4; H200: BF16) a second time with the experts costed from that table.
+        // (B200: BF16 and NVFP4; H200: BF16) a second time with the experts costed from that table; and the CUTLASS rows, the
+        // path serving takes (serves.moe), a third time from the other shapes' measured ratios.
         var groups = For("b200-aiconfigurator-trtllm-1.2.0rc5").Results.Where(r => r.Group.StartsWith("moe layer", StringComparison.Ordinal))
             .GroupBy(r => r.Group).ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal(new Dictionary<string, int>
@@ -261,6 +281,8 @@ public class KernelValidationTests
             ["moe layer bf16 cutlass"] = 136, ["moe layer bf16 cutlass, engine Linear table"] = 136, ["moe layer fp8 cutlass"] = 136,
             ["moe layer fp4 cutlass"] = 136, ["moe layer fp4 cutlass, engine Linear table"] = 136,
             ["moe layer fp4 min-latency"] = 112, ["moe layer fp4 min-latency, engine Linear table"] = 112,
+            ["moe layer bf16 cutlass, from the other measured shapes"] = 136, ["moe layer fp8 cutlass, from the other measured shapes"] = 136,
+            ["moe layer fp4 cutlass, from the other measured shapes"] = 136,
         }, groups);
     }
 }

@@ -1,0 +1,73 @@
+using Augur.Catalog.Loading;
+using Augur.CostModels.Compute;
+using Augur.Domain.Hardware;
+using Augur.Domain.Workloads;
+using Xunit;
+
+namespace Augur.Tests.Inference;
+
+/// <summary>
+/// TensorRT-LLM's own fused MoE layer (moe.csv of catalog/measurements/b200-aiconfigurator-trtllm-1.2.0rc5, NVIDIA's
+/// serving-configurator table) timing serving's routed experts: the measured time's ratio to the layer's ideal roofline,
+/// interpolated in log expert visits on the nearest measured shape. Rows quoted from moe.csv; B200: 9,000 dense FP4
+/// TFLOP/s, 8 TB/s (catalog/accelerators/b200.yaml); NVFP4 weights 0.5625 bytes with their scales, 16-bit activations.
+/// </summary>
+public class EngineMoeTests
+{
+    static readonly CatalogStore Catalog = CatalogStore.Default;
+
+    static MeasuredMoe? Moe(string engine, string accelerator, Precision p)
+    {
+        var job = Scenarios.FromYaml($$"""
+            workload: inference
+            model: qwen3-30b-a3b
+            hardware: {{accelerator}}
+            cluster: {gpus: 1}
+            precision: {{(p == Precision.FP4 ? "fp4" : "fp8")}}
+            inference: {input_tokens: 128, output_tokens: 128, engine: {{engine}}}
+            """).Inference!;
+        return job.EngineLinear is { } k ? EngineMoe.Of(k).On(Catalog.Accelerator(accelerator), p) : null;
+    }
+
+    /// <summary>Qwen3-30B-A3B's experts (hidden 2048, FFN 768, gated) at NVFP4.</summary>
+    static double Qwen(MeasuredMoe m, double visits, double touched, double expertsPerRank) =>
+        m.Seconds(visits, touched, 2048, 768, expertsPerRank, 8, 3, 0.5625, 2);
+
+    [Fact]
+    public void A_measured_row_comes_back_on_its_own_chip()
+    {
+        // fp4,cutlass,1024,2048,768,128,8,1,1: 212.683 us for 1024 tokens (8192 visits over all 128 experts).
+        Assert.Equal(212.683e-6, Qwen(Moe("trtllm-bench", "b200", Precision.FP4)!, 8192, 128, 128), 10);
+    }
+
+    [Fact]
+    public void Between_rows_the_ratio_is_interpolated_in_log_visits()
+    {
+        // Ideal at 1024 tokens: max(2·8192·3·2048·768 / 9e15 = 8.590 us, (128·3·2048·768·0.5625 + 2·8192·2048·2) B / 8 TB/s
+        // = 50.856 us); at 4096 tokens 76.022 us; ratios 212.683 / 50.856 = 4.1821 and 525.621 / 76.022 = 6.9141. At 2048
+        // tokens (16384 visits, halfway in log) the ideal is 59.245 us and the ratio 5.5481: 328.69 us.
+        static double Ideal(double visits) => Math.Max(2 * visits * 3 * 2048 * 768 / 9e15, (128 * 3 * 2048 * 768 * 0.5625 + 2 * visits * 2048 * 2) / 8e12);
+        double expected = Ideal(16384) * (212.683e-6 / Ideal(8192) + 525.621e-6 / Ideal(32768)) / 2;
+        Assert.Equal(328.69e-6, expected, 8);
+        Assert.Equal(expected, Qwen(Moe("trtllm-bench", "b200", Precision.FP4)!, 16384, 128, 128), 12);
+    }
+
+    [Fact]
+    public void A_served_shape_takes_the_nearest_measured_one()
+    {
+        // 20 experts per rank sits nearer the ep 8 rows (16 per rank) than the ep 1 rows (128): fp4,cutlass,1024,...,1,8 is
+        // 66.3147 us for 1024 visits over 16 experts, and the same visits and touched experts give the same ideal.
+        Assert.Equal(66.3147e-6, Qwen(Moe("trtllm-bench", "b200", Precision.FP4)!, 1024, 16, 20), 10);
+    }
+
+    [Fact]
+    public void Only_the_precisions_and_engines_the_table_stands_for_use_it()
+    {
+        // The fused layer's FP8 rows are statically scaled, as ModelOpt's FP8 checkpoints run: applied, unlike the FP8 Linear rows.
+        Assert.NotNull(Moe("trtllm", "b200", Precision.FP8));
+        Assert.NotNull(Moe("trtllm", "h100-sxm", Precision.FP8));
+        // The fused layer's BF16 rows serve too; engines with no table keep the roofline.
+        Assert.NotNull(Moe("trtllm", "h200", Precision.BF16));
+        Assert.Null(Moe("vllm", "b200", Precision.FP4));
+    }
+}
