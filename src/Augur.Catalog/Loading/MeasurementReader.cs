@@ -33,16 +33,19 @@ public static class MeasurementReader
             Sustained = Sustained(new CsvTable(Table("sustained.csv"), name("sustained.csv"))),
             MoeLayers = tables.TryGetValue("moe.csv", out var moe) ? MoeLayers(new CsvTable(moe, name("moe.csv"))) : [],
         };
-        return source.OptionalMapping("serves") is { } serves ? set with { Serves = Serves(serves, set.Gemms, set.MoeLayers) } : set;
+        return source.OptionalMapping("serves") is { } serves ? set with { Serves = Serves(serves, set) } : set;
     }
 
     /// <summary>
-    /// <c>serves: {accelerators, precisions, why}</c>. Serving interpolates each precision's rows over batch m
-    /// and weight size n·k, so every listed precision needs a plain (ungrouped) row at every (m, n·k) pair of its grid.
+    /// <c>serves: {accelerators, precisions, decode_attention?, moe?, why}</c>. Serving interpolates each precision's rows over
+    /// batch m and weight size n·k, so every listed precision needs a plain (ungrouped) row at every (m, n·k) pair of its
+    /// grid. <c>decode_attention: true</c> says the decode rows of attention.csv (a 16-bit KV cache) are the engine's own
+    /// decode attention; serving interpolates them over (sequence, KV head) pairs and keys, so they need two of each.
     /// </summary>
-    static EngineLinearScope Serves(MappingNode n, IReadOnlyList<GemmSample> gemms, IReadOnlyList<MoeLayerSample> moe)
+    static EngineLinearScope Serves(MappingNode n, KernelMeasurementSet set)
     {
-        n.RequireOnly("accelerators", "precisions", "why", "moe");
+        var gemms = set.Gemms;
+        n.RequireOnly("accelerators", "precisions", "decode_attention", "why", "moe");
         var precisions = Precisions(n);
         foreach (var p in precisions)
         {
@@ -52,9 +55,14 @@ public static class MeasurementReader
             if (ms < 2 || sizes < 1 || pairs != ms * sizes)
                 throw new InputException($"{n.Path}.precisions: the {p.Label()} rows do not cover every (m, n·k) pair of their grid ({pairs} of {ms} x {sizes}) with at least two m; serving interpolates between them");
         }
+        bool decode = n.OptionalBool("decode_attention") ?? false;
+        var decodeRows = set.DecodeRows.ToList();
+        if (decode && (decodeRows.Select(s => s.Batch * s.KvHeads).Distinct().Count() < 2 || decodeRows.Select(s => s.KeyTokens).Distinct().Count() < 2))
+            throw new InputException($"{n.Path}.decode_attention: attention.csv needs decode rows (q_len 1) at two or more batch x kv_heads and two or more kv_len; serving interpolates between them");
         return new EngineLinearScope(Names(n, "accelerators"), precisions, n.String("why"))
         {
-            Moe = n.OptionalMapping("moe") is { } m ? MoeScope(m, moe) : null,
+            Moe = n.OptionalMapping("moe") is { } m ? MoeScope(m, set.MoeLayers) : null,
+            DecodeAttention = decode,
         };
     }
 

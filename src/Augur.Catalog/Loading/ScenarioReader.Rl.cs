@@ -89,11 +89,13 @@ public sealed partial class ScenarioReader
     /// scenario naming engine: vllm reads them (NeMo-RL, verl and OpenRLHF generate with vLLM): an A100 runs at most 256
     /// sequences, a GPU of 70 GiB or more 1024.
     /// </summary>
-    RlGenerator WithRolloutEngine(RlGenerator g, Cluster cluster, string path) => g with
+    RlGenerator WithRolloutEngine(RlGenerator g, Cluster cluster, string path)
     {
-        Limits = EngineLimits(ServingLimits.Default.Engine, (g.OwnHardware?.Cluster ?? cluster).Accelerator, path + ".generator",
-            "the rollout runs on vLLM; add a tier for this accelerator to catalog/frameworks/vllm.yaml").Limits,
-    };
+        var a = (g.OwnHardware?.Cluster ?? cluster).Accelerator;
+        var (engine, limits) = EngineLimits(ServingLimits.Default.Engine, a, path + ".generator",
+            "the rollout runs on vLLM; add a tier for this accelerator to catalog/frameworks/vllm.yaml");
+        return g with { Limits = limits, EngineLinear = EngineKernels(engine, a) };
+    }
 
     /// <summary>
     /// Colocated pools are the whole cluster; separate pools must be given and together fit in it. A reward model or a

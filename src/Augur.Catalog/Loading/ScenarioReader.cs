@@ -643,14 +643,20 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
     {
         string? named = i.OptionalString("engine");
         var (engine, limits) = EngineLimits((named ?? ServingLimits.Default.Engine).ToLowerInvariant(), cluster.Accelerator, i.Path + ".engine", "set inference.concurrency instead");
-        // The engine's own linear layers, where a shipped table measured them on this accelerator's die.
-        var table = engine.LinearKernels.Count == 0 ? null
-            : catalog.Measurements.FirstOrDefault(m => engine.LinearKernels.Contains(m.Id) && m.Serves?.Covers(cluster.Accelerator.Id) == true);
         return job with
         {
             Limits = named is null ? limits with { HostPerSequence = Seconds.Zero } : limits,
-            EngineLinear = table is null ? null : new EngineLinearKernels(table, catalog.Accelerator(table.AcceleratorId)),
+            // An unnamed engine is not assumed to run vLLM's kernels either.
+            EngineLinear = named is null ? null : EngineKernels(engine, cluster.Accelerator),
         };
+    }
+
+    /// <summary>The engine's own measured kernels, where a shipped table it names measured them for <paramref name="a"/>; else null.</summary>
+    EngineLinearKernels? EngineKernels(ServingEngineSpec engine, Accelerator a)
+    {
+        var table = engine.LinearKernels.Count == 0 ? null
+            : catalog.Measurements.FirstOrDefault(m => engine.LinearKernels.Contains(m.Id) && m.Serves?.Covers(a.Id) == true);
+        return table is null ? null : new EngineLinearKernels(table, catalog.Accelerator(table.AcceleratorId));
     }
 
     /// <summary>A serving engine's catalog entry and the limits it applies on <paramref name="a"/>; <paramref name="fix"/> ends the line when it records none.</summary>

@@ -11,12 +11,14 @@ namespace Augur.CostModels.Compute;
 public readonly struct DeviceRates
 {
     /// <param name="kernel">FlashAttention-2 runs at the calibration's own rates for it (16-bit; it has no FP8 path) where measured.</param>
-    /// <param name="engine">The serving engine's own measured linear layers, which time this precision's GEMMs in place
-    /// of the calibrated rate where they hold rows of it; null = the calibration.</param>
+    /// <param name="engine">The serving engine's own measured kernels: its linear layers time this precision's GEMMs in
+    /// place of the calibrated rate where they hold rows of it, its decode attention the decoding queries where the set
+    /// stands for it and the cache is 16-bit; null = the calibration.</param>
     /// <param name="moe">The serving engine's own measured fused MoE layers, which time this precision's routed experts
     /// where they hold rows of it; null = the experts' GEMMs and passes on the roofline.</param>
+    /// <param name="engineGemms">False keeps the calibrated GEMMs with the engine's decode attention (weights stored in another format than the GEMM's: another kernel).</param>
     public DeviceRates(Accelerator a, HardwareCalibration c, Precision p, Precision? attentionPrecision = null, AttentionKernel kernel = AttentionKernel.Flash,
-        EngineLinear? engine = null, EngineMoe? moe = null)
+        EngineLinear? engine = null, EngineMoe? moe = null, bool engineGemms = true)
     {
         var ap = attentionPrecision ?? p;
         Precision = p;
@@ -36,7 +38,8 @@ public readonly struct DeviceRates
             AttentionRowOverhead = c.AttentionRowOverheadTokens;
             AttentionBackwardRowOverhead = c.AttentionBackwardRowOverheadTokens;
         }
-        Linear = engine?.On(a, p);
+        Linear = engineGemms ? engine?.On(a, p) : null;
+        DecodeAttention = engine?.DecodeOn(a, ap);
         Moe = moe?.On(a, p);
     }
 
@@ -58,6 +61,8 @@ public readonly struct DeviceRates
     public MeasuredLinear? Linear { get; }
     /// <summary>The engine's measured fused MoE layers at this precision on this chip; null = the routed experts on the roofline.</summary>
     public MeasuredMoe? Moe { get; init; }
+    /// <summary>The engine's measured decode attention on this chip; null = decoding queries at the fused-attention roofline.</summary>
+    public MeasuredDecodeAttention? DecodeAttention { get; }
 }
 
 /// <summary>Roofline time of single operators: max(compute, memory) plus the fixed per-kernel time.</summary>

@@ -4,13 +4,15 @@ using Augur.Domain.Hardware;
 namespace Augur.CostModels.Compute;
 
 /// <summary>
-/// A serving engine's own linear layers, measured on one die (<see cref="EngineLinearKernels"/>), as the ratio of each
-/// measured time to the ideal roofline of the chip it ran on: ρ = t / max(2mnk / peak, (nk·w + (mk + mn)·a) / HBM), at the
-/// dense spec peak and spec bandwidth, with no efficiency and no launch time (the table holds those). A linear layer on a
-/// chip of the same die takes that chip's ideal roofline × ρ(precision, m, n·k), interpolated linearly in (log m,
-/// log n·k) between the table's grid points and held at its edges, so a sibling's own peaks and bandwidth still count
-/// and the measured chip gets its table back at every row. Nothing is fitted: the table is the parameter. Built once per
-/// set (<see cref="Of"/>); docs/FORMULAS.md §2.
+/// A serving engine's own kernels, measured on one die (<see cref="EngineLinearKernels"/>), as the ratio of each measured
+/// time to the ideal roofline of the chip it ran on, at the dense spec peak and spec bandwidth, with no efficiency and no
+/// launch time (the table holds those). Linear layers: ρ = t / max(2mnk / peak, (nk·w + (mk + mn)·a) / HBM), over batch m
+/// and weight size n·k. Decode attention, where the set's <c>serves</c> says its decode rows are the engine's: ρ = t /
+/// max(FLOPs / peak, bytes / HBM) (<see cref="DecodeIdealSeconds"/>), over the (sequence, KV head) pairs streamed and the
+/// keys each reads. A kernel on a chip of the same die takes that chip's ideal roofline × ρ, interpolated linearly in the
+/// logs of the two coordinates between the table's grid points and held at its edges, so a sibling's own peaks and
+/// bandwidth still count and the measured chip gets its table back at every row. Nothing is fitted: the table is the
+/// parameter. Built once per set (<see cref="Of"/>); docs/FORMULAS.md §2.
 /// </summary>
 public sealed class EngineLinear
 {
@@ -18,12 +20,30 @@ public sealed class EngineLinear
 
     readonly Accelerator _measuredOn;
     readonly RatioGrid?[] _grids = new RatioGrid?[PrecisionInfo.Count];
+    readonly RatioGrid? _decode;
 
     EngineLinear(EngineLinearKernels k)
     {
         _measuredOn = k.MeasuredOn;
+        var a = k.MeasuredOn;
+        double bandwidth = a.HbmBandwidth.BytesPerSecond, act = PrecisionRules.ActivationBytes;
         foreach (var p in k.Set.Serves?.Precisions ?? [])
-            _grids[(int)p] = RatioGrid.Of(k.Set.Gemms.Where(g => g.Precision == p && g.Groups == 1).ToList(), k.MeasuredOn, p);
+        {
+            double peak = a.Peak(p).PerSecond, w = p.StoredBytesPerWeight();
+            _grids[(int)p] = RatioGrid.Of(k.Set.Gemms.Where(g => g.Precision == p && g.Groups == 1)
+                .Select(g => (g.M, g.N * g.K, g.Measured.Value / IdealSeconds(peak, bandwidth, g.M, g.N, g.K, w, act))));
+        }
+        if (k.Set.Serves?.DecodeAttention == true)
+        {
+            // The decode rows hold a 16-bit KV cache: the ideal is taken at the BF16 peak with 16-bit K, V, queries and outputs.
+            double peak = a.Peak(Precision.BF16).PerSecond;
+            _decode = RatioGrid.Of(k.Set.DecodeRows.Select(s =>
+            {
+                double flops = 2 * s.Heads * (s.HeadDim + s.ValueDim) * s.Batch * s.KeyTokens;
+                double bytes = s.Batch * s.KvHeads * s.KeyTokens * (s.HeadDim + s.ValueDim) * act + s.Batch * s.Heads * (2 * s.HeadDim + 2 * s.ValueDim) * act;
+                return (s.Batch * s.KvHeads, s.KeyTokens, s.Forward.Value / DecodeIdealSeconds(peak, bandwidth, flops, bytes));
+            }));
+        }
     }
 
     /// <summary>The ratios of <paramref name="k"/>'s set, built on its first use.</summary>
@@ -38,11 +58,27 @@ public sealed class EngineLinear
     public MeasuredLinear? On(Accelerator a, Precision p) => _grids[(int)p] is { } g ? new MeasuredLinear(g, a.Peak(p).PerSecond, a.HbmBandwidth.BytesPerSecond) : null;
 
     /// <summary>
+    /// The measured decode attention on <paramref name="a"/> for a KV cache attended at <paramref name="attention"/>, or
+    /// null when the set does not stand for the engine's decode attention or the cache is not 16-bit (the rows' cache).
+    /// </summary>
+    public MeasuredDecodeAttention? DecodeOn(Accelerator a, Precision attention) =>
+        _decode is { } g && attention is Precision.BF16 or Precision.FP16
+            ? new MeasuredDecodeAttention(g, a.Peak(attention).PerSecond, a.HbmBandwidth.BytesPerSecond) : null;
+
+    /// <summary>
     /// The ideal roofline of one (m×k)·(k×n) GEMM: max(2mnk / peak, (nk·w + (mk + mn)·a) / bandwidth), weights of
     /// <paramref name="weightBytes"/> and activations of <paramref name="activationBytes"/> per element.
     /// </summary>
     public static double IdealSeconds(double peak, double bandwidth, double m, double n, double k, double weightBytes, double activationBytes) =>
         Math.Max(2 * m * n * k / peak, (n * k * weightBytes + (m * k + m * n) * activationBytes) / bandwidth);
+
+    /// <summary>
+    /// The ideal roofline of decode attention: max(FLOPs / peak, bytes / bandwidth), with the FLOPs and bytes the fused
+    /// attention model counts (<c>LayerCost</c>): 2·heads·(d_qk + d_v) per (query, key) pair; the cached K and V read, and
+    /// each query's (2·d_qk + 2·d_v) activations per head.
+    /// </summary>
+    public static double DecodeIdealSeconds(double peak, double bandwidth, double flops, double bytes) =>
+        Math.Max(flops / peak, bytes / bandwidth);
 }
 
 /// <summary>A table's ratios at one precision, on the chip it serves on (its peak and spec bandwidth).</summary>
@@ -53,7 +89,21 @@ public sealed class MeasuredLinear(RatioGrid grid, double peak, double bandwidth
         EngineLinear.IdealSeconds(peak, bandwidth, m, n, k, weightBytes, activationBytes) * grid.Ratio(m, n * k);
 }
 
-/// <summary>Measured / ideal time over a grid of batch m and weight size n·k (shapes of equal n·k averaged).</summary>
+/// <summary>A table's decode-attention ratios on the chip it serves on (its peak at the attention precision and spec bandwidth).</summary>
+public sealed class MeasuredDecodeAttention(RatioGrid grid, double peak, double bandwidth)
+{
+    /// <summary>
+    /// One decode attention launch of <paramref name="flops"/> and <paramref name="bytes"/> over <paramref name="pairs"/>
+    /// (sequence, KV head) pairs, each reading <paramref name="keys"/> cached keys: the ideal roofline × the table's ratio there.
+    /// </summary>
+    public double Seconds(double flops, double bytes, double pairs, double keys) =>
+        EngineLinear.DecodeIdealSeconds(peak, bandwidth, flops, bytes) * grid.Ratio(pairs, keys);
+}
+
+/// <summary>
+/// Measured / ideal time over a grid of two work coordinates: batch m and weight size n·k for linear layers, (sequence,
+/// KV head) pairs and keys for decode attention. Points sharing both coordinates are averaged.
+/// </summary>
 public sealed class RatioGrid
 {
     readonly double[] _logM, _logSize;
@@ -62,31 +112,42 @@ public sealed class RatioGrid
     RatioGrid(double[] logM, double[] logSize, double[,] ratio) { _logM = logM; _logSize = logSize; _ratio = ratio; }
 
     /// <summary>
-    /// The grid of <paramref name="rows"/> (one precision, measured on <paramref name="a"/>, every (m, n·k) pair present:
-    /// the catalog reader checks it), weights at the precision's stored size and 16-bit activations, as the engine runs it.
+    /// The grid of <paramref name="points"/> (m, size, measured / ideal). A cell with no point takes its size column's
+    /// value at the nearest measured m, below first: a table that stops measuring large m at large sizes (memory) is held
+    /// at its edge there, as outside the grid. The catalog reader checks linear tables cover every (m, n·k) pair.
     /// </summary>
-    public static RatioGrid Of(IReadOnlyList<GemmSample> rows, Accelerator a, Precision p)
+    public static RatioGrid Of(IEnumerable<(double M, double Size, double Ratio)> points)
     {
-        var ms = rows.Select(g => g.M).Distinct().Order().ToArray();
-        var sizes = rows.Select(g => g.N * g.K).Distinct().Order().ToArray();
+        var list = points.ToList();
+        var ms = list.Select(x => x.M).Distinct().Order().ToArray();
+        var sizes = list.Select(x => x.Size).Distinct().Order().ToArray();
         var ratio = new double[ms.Length, sizes.Length];
-        double peak = a.Peak(p).PerSecond, bandwidth = a.HbmBandwidth.BytesPerSecond, w = p.StoredBytesPerWeight(), act = PrecisionRules.ActivationBytes;
-        for (int i = 0; i < ms.Length; i++)
-            for (int j = 0; j < sizes.Length; j++)
-                ratio[i, j] = rows.Where(g => g.M == ms[i] && g.N * g.K == sizes[j])
-                    .Average(g => g.Measured.Value / EngineLinear.IdealSeconds(peak, bandwidth, g.M, g.N, g.K, w, act));
+        var measured = new bool[ms.Length, sizes.Length];
+        foreach (var cell in list.GroupBy(x => (Array.BinarySearch(ms, x.M), Array.BinarySearch(sizes, x.Size))))
+        {
+            ratio[cell.Key.Item1, cell.Key.Item2] = cell.Average(x => x.Ratio);
+            measured[cell.Key.Item1, cell.Key.Item2] = true;
+        }
+        for (int j = 0; j < sizes.Length; j++)
+            for (int i = 0; i < ms.Length; i++)
+                if (!measured[i, j]) ratio[i, j] = ratio[Nearest(measured, i, j), j];
         return new RatioGrid(Array.ConvertAll(ms, Math.Log), Array.ConvertAll(sizes, Math.Log), ratio);
     }
 
     /// <summary>Ratios along one axis only (x ascending, distinct): <see cref="Ratio"/> interpolates in log x, whatever its size argument.</summary>
-    public static RatioGrid Line(double[] x, double[] ratio)
+    public static RatioGrid Line(double[] x, double[] ratio) => Of(x.Select((m, i) => (m, 1.0, ratio[i])));
+
+    /// <summary>The nearest measured row of column <paramref name="j"/> to row <paramref name="i"/>, searching below first.</summary>
+    static int Nearest(bool[,] measured, int i, int j)
     {
-        var column = new double[ratio.Length, 1];
-        for (int i = 0; i < ratio.Length; i++) column[i, 0] = ratio[i];
-        return new RatioGrid(Array.ConvertAll(x, Math.Log), [0.0], column);
+        for (int d = 1; ; d++)
+        {
+            if (i - d >= 0 && measured[i - d, j]) return i - d;
+            if (i + d < measured.GetLength(0) && measured[i + d, j]) return i + d;
+        }
     }
 
-    /// <summary>ρ at (m, n·k): bilinear in (log m, log n·k), held at the grid's edges.</summary>
+    /// <summary>ρ at (m, size): bilinear in (log m, log size), held at the grid's edges.</summary>
     public double Ratio(double m, double size)
     {
         var (i, u) = Locate(_logM, Math.Log(Math.Max(m, 1e-9)));

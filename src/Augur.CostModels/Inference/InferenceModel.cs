@@ -51,7 +51,7 @@ public sealed partial class InferenceModel
         var expertPrecision = job.ExpertGemm(weightPrecision);
         var layerWeights = job.LayerWeights(weightPrecision);
         var expertWeights = job.ExpertWeights(weightPrecision);
-        _rates = new DeviceRates(cluster.Accelerator, calibration, weightPrecision, attention, engine: layerWeights == WeightFormat.Of(weightPrecision) ? engine : null);
+        _rates = new DeviceRates(cluster.Accelerator, calibration, weightPrecision, attention, engine: engine, engineGemms: layerWeights == WeightFormat.Of(weightPrecision));
         // The routed experts take the engine's measured fused MoE layer where its table holds their precision and their weights
         // are stored in it; weight-only quantized experts run another kernel.
         var fusedMoe = job.EngineLinear is { } kernels && expertWeights == WeightFormat.Of(expertPrecision) ? EngineMoe.Of(kernels) : null;
@@ -307,10 +307,14 @@ public sealed partial class InferenceModel
             touchedTotal = ExpertRouting.TouchedExperts(_job.Routing, moe.Experts, moe.TopK, moeTokens);
             touched = touchedTotal / l.Ep;
         }
+        // The group's decoding sequences (each verifying VerifyTokensPerStep queries) and the keys each reads per softmax layer.
+        double decodeSequences = tokens * (1 - prefillShare) / VerifyTokensPerStep;
+        double decodeKeys = decodeSequences > 0 ? p.KvReadTokens * AttentionSpan.DecodeReadShare(_m, context) / decodeSequences : 0;
         var shape = new LayerShape
         {
             Tokens = tokens, FullContext = keys.Full, WindowContext = keys.Window, ChunkContext = keys.Chunk, SparseContext = keys.Sparse,
-            DecodeShare = 1 - p.PrefillShare, CachedTokens = p.KvReadTokens, Tp = l.Tp, Etp = l.Etp, Kernel = AttentionKernel.Flash,
+            DecodeShare = 1 - p.PrefillShare, CachedTokens = p.KvReadTokens, DecodeSequences = decodeSequences, DecodeKeys = decodeKeys,
+            Tp = l.Tp, Etp = l.Etp, Kernel = AttentionKernel.Flash,
             ExpertTokenVisits = visits, ExpertsTouched = touched, ExpertsPerRank = _m.Moe is { } held ? (double)held.Experts / l.Ep : 0, KvBytesPerLayer = kvBytesPerLayer, LatentAttentionShare = p.LatentShare,
         };
         // Each token goes to every GPU holding a shard of one of its experts: min(top-k, ep) expert-parallel ranks × etp

@@ -316,8 +316,29 @@ public sealed class LayerCost
             return new LayerTime { Attention = new Seconds(gemm + traffic), HardwareFlops = new Flops(flops) };
         }
         double f = perPair * s.Tokens * context;
-        double io = s.KvBytesPerLayer.Value + s.Tokens * headsPerGpu * (2 * _qkDim + 2 * _vDim) * _activationBytes;
+        double perQuery = headsPerGpu * (2 * _qkDim + 2 * _vDim) * _activationBytes;
+        double io = s.KvBytesPerLayer.Value + s.Tokens * perQuery;
+        if (r.DecodeAttention is { } measured && _m.Mla is null && s.DecodeSequences > 0 && s.DecodeKeys > 0)
+            return MeasuredDecode(r, measured, s, perPair, f, perQuery);
         return new LayerTime { Attention = new Seconds(Roofline.AttentionSeconds(r, f, io, context)), HardwareFlops = new Flops(f) };
+    }
+
+    /// <summary>
+    /// Core attention where the serving engine's decode attention was measured (<see cref="MeasuredDecodeAttention"/>): the
+    /// decoding queries (every KV head of every decoding sequence reading its cached keys) take the table's time, the
+    /// prompt tokens' share of the work the fused-attention roofline.
+    /// </summary>
+    LayerTime MeasuredDecode(in DeviceRates r, MeasuredDecodeAttention measured, in LayerShape s, double perPair, double flops, double perQuery)
+    {
+        double decodeTokens = s.Tokens * s.DecodeShare;
+        double decodeFlops = perPair * decodeTokens * s.DecodeKeys;
+        double kvHeads = Math.Ceiling((double)_m.KvHeads / s.Tp);
+        double t = measured.Seconds(decodeFlops, s.KvBytesPerLayer.Value + decodeTokens * perQuery, s.DecodeSequences * kvHeads, s.DecodeKeys);
+        double prefillTokens = s.Tokens - decodeTokens;
+        double prefillFlops = Math.Max(0, flops - decodeFlops);
+        if (prefillTokens > 0)
+            t += Roofline.AttentionSeconds(r, prefillFlops, prefillTokens * perQuery, prefillFlops / (perPair * prefillTokens));
+        return new LayerTime { Attention = new Seconds(t), HardwareFlops = new Flops(flops) };
     }
 
     /// <summary>Average keys a query attends over the model's softmax-attention layers (<see cref="AttentionSpan.PerSoftmaxLayer"/>).</summary>

@@ -23,6 +23,10 @@ public readonly record struct LayerShape
     public double DecodeShare { get; init; }
     /// <summary>Cached tokens this GPU's decoding sequences hold per layer (what an indexer over every earlier token reads).</summary>
     public double CachedTokens { get; init; }
+    /// <summary>Sequences among <see cref="Tokens"/> that decode (serving; 0 in training and prefill).</summary>
+    public double DecodeSequences { get; init; }
+    /// <summary>Cached keys each decoding sequence reads per softmax-attention layer (windows and chunks counted).</summary>
+    public double DecodeKeys { get; init; }
     /// <summary>Tensor-parallel degree of attention and dense MLP.</summary>
     public required int Tp { get; init; }
     /// <summary>Norm/residual activations sharded over TP (otherwise replicated).</summary>

@@ -64,7 +64,7 @@ public sealed record RlGeneration(InferenceModel Model, InferenceLayout Layout, 
     public static InferenceJob JobOf(RlJob job, RlGenerator g, double memoryFraction, ResponseCurve curve) => new()
     {
         InputTokens = job.Prompt.Mean, OutputTokens = (int)Math.Round(curve.Mean), OutputTokensCv = curve.Cv,
-        KvPrecision = g.KvPrecision, MemoryFraction = memoryFraction, Mode = g.Mode, ModeFixed = true, Limits = g.Limits,
+        KvPrecision = g.KvPrecision, MemoryFraction = memoryFraction, Mode = g.Mode, ModeFixed = true, Limits = g.Limits, EngineLinear = g.EngineLinear,
     };
 
     /// <summary>Replicas of tp×pp×dp_attention GPUs filling the pool (a remainder is refused by <see cref="Problem"/>).</summary>

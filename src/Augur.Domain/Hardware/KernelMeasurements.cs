@@ -29,6 +29,9 @@ public sealed record KernelMeasurementSet
     public required IReadOnlyList<CopySample> Copies { get; init; }
     public required IReadOnlyList<AttentionSample> Attention { get; init; }
     public required IReadOnlyList<SustainedSample> Sustained { get; init; }
+    /// <summary>The decode rows of <see cref="Attention"/>: one query per sequence against its cache, queries and values of one width.</summary>
+    public IEnumerable<AttentionSample> DecodeRows =>
+        Attention.Where(s => s.Phase == AttentionPhase.Decode && s.QueryTokens == 1 && s.HeadDim == s.ValueDim);
     /// <summary>Whole fused MoE layers (moe.csv; none when the set has no such table).</summary>
     public IReadOnlyList<MoeLayerSample> MoeLayers { get; init; } = [];
 }
@@ -44,6 +47,9 @@ public sealed record EngineLinearScope(IReadOnlyList<string> Accelerators, IRead
 
     /// <summary>Where the set's fused MoE layers (moe.csv) are what the same engines run on those accelerators; null = a kernel check only.</summary>
     public EngineMoeScope? Moe { get; init; }
+
+    /// <summary>The set's decode attention rows (attention.csv, a 16-bit KV cache) are the engine's own decode attention too.</summary>
+    public bool DecodeAttention { get; init; }
 }
 
 /// <summary>

@@ -75,6 +75,8 @@ public sealed record RlGenerator
     /// GPU of 70 GiB or more (<see cref="Frameworks.ServingLimits.Default"/>).
     /// </summary>
     public Frameworks.ServingLimits Limits { get; init; } = Frameworks.ServingLimits.Default;
+    /// <summary>The rollout engine's own measured kernels on the generators' accelerator (the scenario reader's, from the vllm entry); null = the calibration.</summary>
+    public EngineLinearKernels? EngineLinear { get; init; }
     /// <summary>Separate pools only: the generators' own hardware (<c>rl.generator.hardware</c>); null = the scenario's.</summary>
     public RlPoolHardware? OwnHardware { get; init; }
 }

@@ -15,14 +15,15 @@ public class EngineLinearTests
 {
     static readonly CatalogStore Catalog = CatalogStore.Default;
 
-    static InferenceJob Job(string engine, string hardware, string precision = "fp4") => Scenarios.FromYaml($$"""
+    /// <summary>A Llama 3.1 70B serving job on 8 of <paramref name="hardware"/> at TP 8, naming <paramref name="engine"/>.</summary>
+    internal static InferenceJob Job(string engine, string hardware, string precision = "fp4", string kv = "bf16") => Scenarios.FromYaml($$"""
         workload: inference
         model: llama3.1-70b
         hardware: {{hardware}}
         cluster: {gpus: 8}
         precision: {{precision}}
         parallelism: {tp: 8}
-        inference: {input_tokens: 128, output_tokens: 128, engine: {{engine}}}
+        inference: {input_tokens: 128, output_tokens: 128, kv_precision: {{kv}}, engine: {{engine}}}
         """).Inference!;
 
     /// <summary>The rates serving's GEMMs get at <paramref name="p"/> on <paramref name="accelerator"/> with the engine's table.</summary>

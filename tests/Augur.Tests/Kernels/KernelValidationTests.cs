@@ -23,8 +23,9 @@ public class KernelValidationTests
     [Fact]
     public void Every_set_ships_with_its_provenance_and_every_table()
     {
-        Assert.Equal(["b200-aiconfigurator-trtllm-1.2.0rc5", "b300-aiconfigurator-trtllm-1.3.0rc10", "h100-2026-11-26", "h100-2026-11-26b", "h200-2026-11-26", "h200-2026-11-26b",
-            "h200-aiconfigurator-trtllm-1.2.0rc5"], Catalog.Measurements.Select(s => s.Id));
+        Assert.Equal(["b200-aiconfigurator-trtllm-1.2.0rc5", "b300-aiconfigurator-trtllm-1.3.0rc10", "h100-2026-11-26", "h100-2026-11-26b",
+            "h100-aiconfigurator-sglang-0.5.6.post2", "h100-aiconfigurator-vllm-0.14.0", "h200-2026-11-26", "h200-2026-11-26b",
+            "h200-aiconfigurator-sglang-0.5.6.post2", "h200-aiconfigurator-trtllm-1.2.0rc5", "h200-aiconfigurator-vllm-0.14.0"], Catalog.Measurements.Select(s => s.Id));
         foreach (var s in Catalog.Measurements.Where(s => !s.Id.Contains("aiconfigurator", StringComparison.Ordinal)))
         {
             Assert.StartsWith("measured on", s.Source);
@@ -224,7 +225,7 @@ public class KernelValidationTests
         var (code, output, _) = CliTests.Run("validate", "--json", "--kernels");
         Assert.Equal(0, code);
         var kernels = JsonDocument.Parse(output).RootElement.GetProperty("kernels");
-        Assert.Equal(7, kernels.GetArrayLength());
+        Assert.Equal(11, kernels.GetArrayLength());
         var h100 = kernels.EnumerateArray().Single(k => k.GetProperty("id").GetString() == "h100-2026-11-26");
         Assert.Equal("h100-sxm", h100.GetProperty("accelerator").GetString());
         Assert.Contains(h100.GetProperty("groups").EnumerateArray(), g => g.GetProperty("group").GetString() == "gemm fp8");
@@ -239,11 +240,20 @@ public class KernelValidationTests
     {
         // ai-dynamo/aiconfigurator @ 095f58a5, TensorRT-LLM 1.2.0rc5 Linear layers: 7 (n, k) x 8 m in BF16, FP8 and NVFP4 on
         // B200, BF16 and FP8 on H200 (its table has no NVFP4).
-        foreach (var (id, rows) in new[] { ("b200-aiconfigurator-trtllm-1.2.0rc5", 168), ("h200-aiconfigurator-trtllm-1.2.0rc5", 112) })
+        // SGLang 0.5.6.post2 and vLLM 0.14.0 on H100 SXM and H200: the same 7 x 8 grid in BF16 and FP8, and 143 decode
+        // attention rows each (5 head layouts x 6 batches x 6 cache lengths, less the 37 the collector's memory cap skips).
+        foreach (var (id, rows, decode) in new[]
+                 {
+                     ("b200-aiconfigurator-trtllm-1.2.0rc5", 168, 0), ("h200-aiconfigurator-trtllm-1.2.0rc5", 112, 0),
+                     ("h100-aiconfigurator-sglang-0.5.6.post2", 112, 143), ("h200-aiconfigurator-sglang-0.5.6.post2", 112, 143),
+                     ("h100-aiconfigurator-vllm-0.14.0", 112, 143), ("h200-aiconfigurator-vllm-0.14.0", 112, 143),
+                 })
         {
             var set = Catalog.Measurements.Single(s => s.Id == id);
             Assert.Contains("ai-dynamo/aiconfigurator @ 095f58a51c4ca8e61b66ec108d86f223f8d559ce", set.Source);
             Assert.Equal(rows, set.Gemms.Count);
+            Assert.Equal(decode, set.DecodeRows.Count());
+            Assert.Equal(decode > 0, set.Serves!.DecodeAttention);
             Assert.Empty(set.FittedGroups);
         }
         // 8192^3 NVFP4 on B200: the roofline at the calibrated 0.72 of 9000 TFLOP/s is 2·8192³ / 6.48e15 = 0.16968 ms, plus
