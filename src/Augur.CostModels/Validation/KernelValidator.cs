@@ -75,8 +75,10 @@ public static class KernelValidator
                 new(Roofline.StreamSeconds(bf16, 2 * c.Size.Value)), c.Measured));
         foreach (var s in set.Attention)
         {
-            // Prefill and chunk rows are compared on cuDNN, decode rows on PyTorch's default choice (see above).
-            if (s.Backend != (s.Phase == AttentionPhase.Decode ? "default" : "CUDNN_ATTENTION")) continue;
+            // Prefill and chunk rows are compared on cuDNN, decode rows on PyTorch's default choice (see above) and, where the
+            // set stands for a serving engine's decode attention, on that engine's kernel.
+            bool engineDecode = s.Phase == AttentionPhase.Decode && set.Serves?.DecodeAttention == true;
+            if (!engineDecode && s.Backend != (s.Phase == AttentionPhase.Decode ? "default" : "CUDNN_ATTENTION")) continue;
             double q = s.Batch * s.Heads * s.QueryTokens * s.HeadDim * ActivationBytes;
             double o = s.Batch * s.Heads * s.QueryTokens * s.ValueDim * ActivationBytes;
             double kv = s.Batch * s.KvHeads * s.KeyTokens * (s.HeadDim + s.ValueDim) * ActivationBytes;
@@ -86,7 +88,9 @@ public static class KernelValidator
             switch (s.Phase)
             {
                 case AttentionPhase.Decode:
-                    results.Add(new KernelResult("decode attention", $"batch {s.Batch}, context {s.KeyTokens}", new(fwd), s.Forward));
+                    results.Add(engineDecode
+                        ? new KernelResult($"decode attention ({s.Backend})", $"batch {s.Batch} x {s.Heads}/{s.KvHeads} heads, context {s.KeyTokens}", new(fwd), s.Forward)
+                        : new KernelResult("decode attention", $"batch {s.Batch}, context {s.KeyTokens}", new(fwd), s.Forward));
                     break;
                 case AttentionPhase.Chunk:
                     results.Add(new KernelResult(mla + "chunk attention (cached prefix)",

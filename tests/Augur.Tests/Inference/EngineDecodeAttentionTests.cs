@@ -54,6 +54,15 @@ public class EngineDecodeAttentionTests
     }
 
     [Fact]
+    public void The_h100_takes_the_h200_table_on_its_own_bandwidth()
+    {
+        // SGLang's H100 SXM table replays one weight copy (L2), so the H200's stands for the die. The 222.776 µs row reads
+        // memory (118.84 µs of bytes against 4.3 µs of FLOPs on the ideal), so on the H100 it scales by 4.8 / 3.35 TB/s.
+        Assert.Equal("h200-aiconfigurator-sglang-0.5.6.post2", Job("sglang", "h100-sxm").EngineLinear!.Set.Id);
+        Assert.Equal(222.776e-6 * 4.8 / 3.35, Attention(Rates("sglang", "h100-sxm"), 1024, 256), 12);
+    }
+
+    [Fact]
     public void Between_rows_the_ratio_is_interpolated_in_log_keys()
     {
         // 1024 sequences × 4 KV heads: 64 keys in 161.502 µs, 256 keys in 222.776 µs. Both read memory: bytes =

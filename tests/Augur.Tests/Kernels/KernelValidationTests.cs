@@ -253,7 +253,7 @@ public class KernelValidationTests
             Assert.Contains("ai-dynamo/aiconfigurator @ 095f58a51c4ca8e61b66ec108d86f223f8d559ce", set.Source);
             Assert.Equal(rows, set.Gemms.Count);
             Assert.Equal(decode, set.DecodeRows.Count());
-            Assert.Equal(decode > 0, set.Serves!.DecodeAttention);
+            Assert.Equal(decode > 0 && id != "h100-aiconfigurator-sglang-0.5.6.post2", set.Serves?.DecodeAttention == true);
             Assert.Empty(set.FittedGroups);
         }
         // 8192^3 NVFP4 on B200: the roofline at the calibrated 0.72 of 9000 TFLOP/s is 2·8192³ / 6.48e15 = 0.16968 ms, plus
