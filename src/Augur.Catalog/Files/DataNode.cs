@@ -15,7 +15,8 @@ public abstract class DataNode(string path)
 public sealed class ScalarNode(string path, string? text) : DataNode(path)
 {
     public string? Text { get; } = text;
-    public bool IsNull => Text is null || Text is "~" or "null" or "";
+    /// <summary>No value: YAML's plain null, ~ or nothing, or JSON null. A quoted "" is an empty text, which a reader rejects where it needs a value.</summary>
+    public bool IsNull => Text is null;
 }
 
 public sealed class SequenceNode(string path, IReadOnlyList<DataNode> items) : DataNode(path)

@@ -55,6 +55,20 @@ public class EngineLimitsTests
         Assert.Equal("test.yaml.inference.engine: unknown engine 'tgi'; use one of sglang, trtllm, trtllm-bench, vllm", e.Message);
     }
 
+    [Fact]
+    public void A_quoted_empty_engine_is_refused_not_read_as_unset()
+    {
+        // engine: "" names no engine; it used to read as if the key were absent and silently took the generic defaults.
+        var e = Assert.Throws<InputException>(() => Scenarios.FromYaml("""
+            workload: inference
+            model: llama3.1-8b
+            hardware: h100-sxm
+            cluster: {gpus: 1}
+            inference: {input_tokens: 128, output_tokens: 128, engine: ""}
+            """));
+        Assert.StartsWith("test.yaml.inference.engine: unknown engine ''", e.Message);
+    }
+
     [Theory]
     [InlineData("model: llama9-8b\nhardware: h100-sxm", "test.yaml.model: unknown model 'llama9-8b'")]
     [InlineData("model: llama3.1-8b\nhardware: h100-sxn", "test.yaml.hardware: unknown hardware 'h100-sxn'")]
