@@ -24,7 +24,8 @@ public static class MeasurementReader
             MeasuredOn = source.String("measured_on"),
             Software = source.String("software"),
             Source = source.String("source"),
-            Method = source.OptionalString("moe_method") is { } moeMethod ? $"{source.String("method")} {moeMethod}" : source.String("method"),
+            // The fused MoE and attention tables may say how they were measured apart from the GEMMs.
+            Method = string.Join(" ", new[] { source.String("method"), source.OptionalString("moe_method"), source.OptionalString("attention_method") }.OfType<string>()),
             FittedGroups = source.Get("fitted_groups") is SequenceNode fitted
                 ? fitted.Items.OfType<ScalarNode>().Select(x => x.Text ?? "").ToList() : [],
             Gemms = Gemms(new CsvTable(Table("gemm.csv"), name("gemm.csv"))),
@@ -39,8 +40,9 @@ public static class MeasurementReader
     /// <summary>
     /// <c>serves: {accelerators, precisions, decode_attention?, moe?, why}</c>. Serving interpolates each precision's rows over
     /// batch m and weight size n·k, so every listed precision needs a plain (ungrouped) row at every (m, n·k) pair of its
-    /// grid. <c>decode_attention: true</c> says the decode rows of attention.csv (a 16-bit KV cache) are the engine's own
-    /// decode attention; serving interpolates them over (sequence, KV head) pairs and keys, so they need two of each.
+    /// grid. <c>decode_attention: true</c> says the decode rows of attention.csv are the engine's own decode attention, each
+    /// at its KV cache precision; serving interpolates one precision's rows over (sequence, KV head) pairs and keys, so
+    /// each precision's rows need two of each.
     /// </summary>
     static EngineLinearScope Serves(MappingNode n, KernelMeasurementSet set)
     {
@@ -56,9 +58,9 @@ public static class MeasurementReader
                 throw new InputException($"{n.Path}.precisions: the {p.Label()} rows do not cover every (m, n·k) pair of their grid ({pairs} of {ms} x {sizes}) with at least two m; serving interpolates between them");
         }
         bool decode = n.OptionalBool("decode_attention") ?? false;
-        var decodeRows = set.DecodeRows.ToList();
-        if (decode && (decodeRows.Select(s => s.Batch * s.KvHeads).Distinct().Count() < 2 || decodeRows.Select(s => s.KeyTokens).Distinct().Count() < 2))
-            throw new InputException($"{n.Path}.decode_attention: attention.csv needs decode rows (q_len 1) at two or more batch x kv_heads and two or more kv_len; serving interpolates between them");
+        var caches = set.DecodeRows.GroupBy(s => s.KvPrecision).ToList();
+        if (decode && (caches.Count == 0 || caches.Any(c => c.Select(s => s.Batch * s.KvHeads).Distinct().Count() < 2 || c.Select(s => s.KeyTokens).Distinct().Count() < 2)))
+            throw new InputException($"{n.Path}.decode_attention: attention.csv needs decode rows (q_len 1) at two or more batch x kv_heads and two or more kv_len for each kv_precision; serving interpolates between them");
         return new EngineLinearScope(Names(n, "accelerators"), precisions, n.String("why"))
         {
             Moe = n.OptionalMapping("moe") is { } m ? MoeScope(m, set.MoeLayers) : null,
@@ -103,9 +105,9 @@ public static class MeasurementReader
         return Read(Path.GetFileName(Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar)), source, tables);
     }
 
-    static Precision ParsePrecision(CsvTable.Row r) =>
-        PrecisionInfo.TryParse(r.Text("precision"), out var p) ? p
-            : throw new InputException($"{r.Where}: unknown precision '{r.Text("precision")}'; use bf16, fp16, fp8, fp4 or fp32");
+    static Precision ParsePrecision(CsvTable.Row r, string column = "precision") =>
+        PrecisionInfo.TryParse(r.Text(column), out var p) ? p
+            : throw new InputException($"{r.Where}: unknown {column} '{r.Text(column)}'; use bf16, fp16, fp8, fp4 or fp32");
 
     static List<GemmSample> Gemms(CsvTable t)
     {
@@ -139,7 +141,7 @@ public static class MeasurementReader
             double dv = t.Has("v_dim") ? r.Number("v_dim") : d;
             return new AttentionSample(Phase(r), r.Text("backend"), r.Number("batch"), r.Number("heads"), r.Number("kv_heads"),
                 r.Number("q_len"), r.Number("kv_len"), d, dv, new Seconds(r.Number("fwd_seconds")),
-                double.IsNaN(fb) ? null : new Seconds(fb));
+                double.IsNaN(fb) ? null : new Seconds(fb)) { KvPrecision = t.Has("kv_precision") ? ParsePrecision(r, "kv_precision") : Precision.BF16 };
         }).ToList();
 
     static AttentionPhase Phase(CsvTable.Row r) => r.Text("phase") switch

@@ -9,7 +9,7 @@ namespace Augur.CostModels.Compute;
 /// launch time (the table holds those). Linear layers: ρ = t / max(2mnk / peak, (nk·w + (mk + mn)·a) / HBM), over batch m
 /// and weight size n·k. Decode attention, where the set's <c>serves</c> says its decode rows are the engine's: ρ = t /
 /// max(FLOPs / peak, bytes / HBM) (<see cref="DecodeIdealSeconds"/>), over the (sequence, KV head) pairs streamed and the
-/// keys each reads. A kernel on a chip of the same die takes that chip's ideal roofline × ρ, interpolated linearly in the
+/// keys each reads, one grid per KV cache precision the rows hold (K and V read at its bytes, FLOPs at its peak). A kernel on a chip of the same die takes that chip's ideal roofline × ρ, interpolated linearly in the
 /// logs of the two coordinates between the table's grid points and held at its edges, so a sibling's own peaks and
 /// bandwidth still count and the measured chip gets its table back at every row. Nothing is fitted: the table is the
 /// parameter. Built once per set (<see cref="Of"/>); docs/FORMULAS.md §2.
@@ -20,7 +20,7 @@ public sealed class EngineLinear
 
     readonly Accelerator _measuredOn;
     readonly RatioGrid?[] _grids = new RatioGrid?[PrecisionInfo.Count];
-    readonly RatioGrid? _decode;
+    readonly RatioGrid?[] _decode = new RatioGrid?[PrecisionInfo.Count];
 
     EngineLinear(EngineLinearKernels k)
     {
@@ -34,17 +34,22 @@ public sealed class EngineLinear
                 .Select(g => (g.M, g.N * g.K, g.Measured.Value / IdealSeconds(peak, bandwidth, g.M, g.N, g.K, w, act))));
         }
         if (k.Set.Serves?.DecodeAttention == true)
-        {
-            // The decode rows hold a 16-bit KV cache: the ideal is taken at the BF16 peak with 16-bit K, V, queries and outputs.
-            double peak = a.Peak(Precision.BF16).PerSecond;
-            _decode = RatioGrid.Of(k.Set.DecodeRows.Select(s =>
+            foreach (var cache in k.Set.DecodeRows.GroupBy(s => Cache(s.KvPrecision)))
             {
-                double flops = 2 * s.Heads * (s.HeadDim + s.ValueDim) * s.Batch * s.KeyTokens;
-                double bytes = s.Batch * s.KvHeads * s.KeyTokens * (s.HeadDim + s.ValueDim) * act + s.Batch * s.Heads * (2 * s.HeadDim + 2 * s.ValueDim) * act;
-                return (s.Batch * s.KvHeads, s.KeyTokens, s.Forward.Value / DecodeIdealSeconds(peak, bandwidth, flops, bytes));
-            }));
-        }
+                // The ideal is taken at the cache precision's peak (the rate serving looks the table up at) with K and V in
+                // that format, 16-bit queries and outputs.
+                double peak = a.Peak(cache.Key).PerSecond, kv = cache.Key.BytesPerElement();
+                _decode[(int)cache.Key] = RatioGrid.Of(cache.Select(s =>
+                {
+                    double flops = 2 * s.Heads * (s.HeadDim + s.ValueDim) * s.Batch * s.KeyTokens;
+                    double bytes = s.Batch * s.KvHeads * s.KeyTokens * (s.HeadDim + s.ValueDim) * kv + s.Batch * s.Heads * (2 * s.HeadDim + 2 * s.ValueDim) * act;
+                    return (s.Batch * s.KvHeads, s.KeyTokens, s.Forward.Value / DecodeIdealSeconds(peak, bandwidth, flops, bytes));
+                }));
+            }
     }
+
+    /// <summary>16-bit caches share one table (BF16 and FP16 stream the same bytes through the same kernels).</summary>
+    static Precision Cache(Precision kv) => kv == Precision.FP16 ? Precision.BF16 : kv;
 
     /// <summary>The ratios of <paramref name="k"/>'s set, built on its first use.</summary>
     public static EngineLinear Of(EngineLinearKernels k)
@@ -59,11 +64,10 @@ public sealed class EngineLinear
 
     /// <summary>
     /// The measured decode attention on <paramref name="a"/> for a KV cache attended at <paramref name="attention"/>, or
-    /// null when the set does not stand for the engine's decode attention or the cache is not 16-bit (the rows' cache).
+    /// null when the set does not stand for the engine's decode attention or has no rows with a cache of that precision.
     /// </summary>
     public MeasuredDecodeAttention? DecodeOn(Accelerator a, Precision attention) =>
-        _decode is { } g && attention is Precision.BF16 or Precision.FP16
-            ? new MeasuredDecodeAttention(g, a.Peak(attention).PerSecond, a.HbmBandwidth.BytesPerSecond) : null;
+        _decode[(int)Cache(attention)] is { } g ? new MeasuredDecodeAttention(g, a.Peak(Cache(attention)).PerSecond, a.HbmBandwidth.BytesPerSecond) : null;
 
     /// <summary>
     /// The ideal roofline of one (m×k)·(k×n) GEMM: max(2mnk / peak, (nk·w + (mk + mn)·a) / bandwidth), weights of

@@ -76,20 +76,23 @@ public static class KernelValidator
         foreach (var s in set.Attention)
         {
             // Prefill and chunk rows are compared on cuDNN, decode rows on PyTorch's default choice (see above) and, where the
-            // set stands for a serving engine's decode attention, on that engine's kernel.
-            bool engineDecode = s.Phase == AttentionPhase.Decode && set.Serves?.DecodeAttention == true;
+            // set is a serving engine's own table (serves), on that engine's kernel, whether or not serving takes them.
+            bool engineDecode = s.Phase == AttentionPhase.Decode && set.Serves is not null;
             if (!engineDecode && s.Backend != (s.Phase == AttentionPhase.Decode ? "default" : "CUDNN_ATTENTION")) continue;
             double q = s.Batch * s.Heads * s.QueryTokens * s.HeadDim * ActivationBytes;
             double o = s.Batch * s.Heads * s.QueryTokens * s.ValueDim * ActivationBytes;
-            double kv = s.Batch * s.KvHeads * s.KeyTokens * (s.HeadDim + s.ValueDim) * ActivationBytes;
+            double kv = s.Batch * s.KvHeads * s.KeyTokens * (s.HeadDim + s.ValueDim) * s.KvPrecision.BytesPerElement();
             double context = MeasuredKernels.AttendedKeys(s);
-            double fwd = Roofline.AttentionSeconds(bf16, MeasuredKernels.Flops(s), kv + q + o, context);
+            // An 8-bit cache is attended at its own calibrated rate, as serving does (PrecisionRules.Attention).
+            var rates = s.KvPrecision.BytesPerElement() == ActivationBytes ? bf16 : new DeviceRates(a, cal, Precision.BF16, s.KvPrecision);
+            double fwd = Roofline.AttentionSeconds(rates, MeasuredKernels.Flops(s), kv + q + o, context);
             string mla = s.HeadDim != s.ValueDim ? "MLA " : "";
             switch (s.Phase)
             {
                 case AttentionPhase.Decode:
                     results.Add(engineDecode
-                        ? new KernelResult($"decode attention ({s.Backend})", $"batch {s.Batch} x {s.Heads}/{s.KvHeads} heads, context {s.KeyTokens}", new(fwd), s.Forward)
+                        ? new KernelResult($"decode attention ({s.Backend}{(s.KvPrecision == Precision.BF16 ? "" : $", {s.KvPrecision.Label()} KV cache")})",
+                            $"batch {s.Batch} x {s.Heads}/{s.KvHeads} heads, context {s.KeyTokens}", new(fwd), s.Forward)
                         : new KernelResult("decode attention", $"batch {s.Batch}, context {s.KeyTokens}", new(fwd), s.Forward));
                     break;
                 case AttentionPhase.Chunk:

@@ -48,7 +48,7 @@ public sealed record EngineLinearScope(IReadOnlyList<string> Accelerators, IRead
     /// <summary>Where the set's fused MoE layers (moe.csv) are what the same engines run on those accelerators; null = a kernel check only.</summary>
     public EngineMoeScope? Moe { get; init; }
 
-    /// <summary>The set's decode attention rows (attention.csv, a 16-bit KV cache) are the engine's own decode attention too.</summary>
+    /// <summary>The set's decode attention rows (attention.csv, each with its KV cache precision) are the engine's own decode attention too.</summary>
     public bool DecodeAttention { get; init; }
 }
 
@@ -103,7 +103,11 @@ public enum AttentionPhase
 /// </summary>
 public sealed record AttentionSample(
     AttentionPhase Phase, string Backend, double Batch, double Heads, double KvHeads, double QueryTokens, double KeyTokens, double HeadDim,
-    double ValueDim, Seconds Forward, Seconds? ForwardBackward);
+    double ValueDim, Seconds Forward, Seconds? ForwardBackward)
+{
+    /// <summary>The format the cached K and V are stored in (attention.csv <c>kv_precision</c>; 16-bit where the table has no such column).</summary>
+    public Precision KvPrecision { get; init; } = Precision.BF16;
+}
 
 /// <summary>A window of back-to-back large GEMMs: achieved rate with the board power and SM clock it ran at.</summary>
 public sealed record SustainedSample(Precision Precision, Seconds Elapsed, FlopRate Rate, Watts Power, double SmClockMhz);
