@@ -3,6 +3,7 @@ using Augur.CostModels.Inference;
 using Augur.Domain;
 using Augur.Domain.Frameworks;
 using Augur.Domain.Hardware;
+using Augur.Domain.Workloads;
 using Augur.Units;
 using Xunit;
 
@@ -53,6 +54,32 @@ public class EngineLimitsTests
             """));
         // Begins with the key's path in its file, as every other scenario error does.
         Assert.Equal("test.yaml.inference.engine: unknown engine 'tgi'; use one of sglang, trtllm, trtllm-bench, vllm", e.Message);
+    }
+
+    static InferenceJob Job(string inference) => Scenarios.FromYaml(
+        "workload: inference\nmodel: llama3.1-8b\nhardware: h100-sxm\ncluster: {gpus: 1}\n" +
+        $"inference: {{input_tokens: 128, output_tokens: 128, {inference}}}\n").Inference!;
+
+    [Fact]
+    public void A_scenario_may_set_the_engines_batch_and_token_limits_as_its_launch_command_would()
+    {
+        // vLLM on H100 defaults to 1024 sequences and 8192 tokens; --max-num-seqs 600 keeps its 8192 tokens and its host time.
+        Assert.Equal(new ServingLimits("vllm", 600, 8192) { HostPerSequence = Seconds.FromMicroseconds(19.5) }, Job("engine: vllm, max_batch: 600").Limits);
+        Assert.Equal(new ServingLimits("trtllm", 512, 256), Job("engine: trtllm, max_batch: 512, max_num_tokens: 256").Limits);
+        // trtllm-bench stops sizing itself once both are given.
+        Assert.Equal(new ServingLimits("trtllm-bench", 3072, 9216), Job("engine: trtllm-bench, max_batch: 3072, max_num_tokens: 9216").Limits);
+        // Unset, the engine's defaults stand.
+        Assert.Equal(new ServingLimits("trtllm", 2048, 8192), Job("engine: trtllm").Limits);
+    }
+
+    [Theory]
+    [InlineData("engine: trtllm-bench, max_batch: 512", "test.yaml.inference: trtllm-bench sizes max_batch and max_num_tokens itself unless both are given")]
+    [InlineData("max_batch: 0", "test.yaml.inference.max_batch:")]
+    [InlineData("max_num_tokens: -5", "test.yaml.inference.max_num_tokens:")]
+    public void Engine_limits_out_of_range_or_half_given_to_trtllm_bench_are_refused(string inference, string start)
+    {
+        var e = Assert.Throws<InputException>(() => Job(inference));
+        Assert.StartsWith(start, e.Message);
     }
 
     [Fact]
@@ -120,18 +147,24 @@ public class EngineLimitsTests
     [Fact]
     public void A_scenario_naming_trtllm_bench_caps_its_batch_with_the_bench_sizing()
     {
-        var (_, model, layout, estimate) = Scenarios.Serving("""
-            workload: inference
-            model: llama3.1-70b
-            hardware: b200
-            cluster: {gpus: 1}
-            precision: fp4
-            parallelism: {tp: 1, pp: 1}
-            inference: {input_tokens: 2048, output_tokens: 128, kv_precision: fp8, memory_fraction: 0.95, engine: trtllm-bench}
-            """);
+        var (_, model, layout, estimate) = Scenarios.Serving(BenchScenario(""));
         // At 2048/128 the bench's batch (512, from its own KV estimate) is the cap, and 7168 tokens the prefill budget.
         Assert.Equal(7168, model.PrefillChunkTokens(layout));
         Assert.True(estimate.Concurrency <= model.EngineBatchCap(layout));
         Assert.Equal(512, model.EngineBatchCap(layout));
     }
+    [Fact]
+    public void A_scenarios_own_batch_and_token_limits_replace_the_bench_sizing()
+    {
+        var (_, model, layout, estimate) = Scenarios.Serving(BenchScenario(", max_batch: 100, max_num_tokens: 4096"));
+        // The bench would take 512 and 7168 here (the test above); the scenario's own settings win.
+        Assert.Equal(100, model.EngineBatchCap(layout));
+        Assert.Equal(4096, model.PrefillChunkTokens(layout));
+        Assert.True(estimate.Concurrency <= 100);
+    }
+
+    /// <summary>Llama 3.1 70B in NVFP4 on one B200 under trtllm-bench at 2048/128, with <paramref name="extra"/> inference keys.</summary>
+    static string BenchScenario(string extra) =>
+        "workload: inference\nmodel: llama3.1-70b\nhardware: b200\ncluster: {gpus: 1}\nprecision: fp4\nparallelism: {tp: 1, pp: 1}\n" +
+        $"inference: {{input_tokens: 2048, output_tokens: 128, kv_precision: fp8, memory_fraction: 0.95, engine: trtllm-bench{extra}}}\n";
 }
