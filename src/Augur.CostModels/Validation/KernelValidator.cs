@@ -75,10 +75,11 @@ public static class KernelValidator
                 new(Roofline.StreamSeconds(bf16, 2 * c.Size.Value)), c.Measured));
         foreach (var s in set.Attention)
         {
-            // Prefill and chunk rows are compared on cuDNN, decode rows on PyTorch's default choice (see above) and, where the
-            // set is a serving engine's own table (serves), on that engine's kernel, whether or not serving takes them.
-            bool engineDecode = s.Phase == AttentionPhase.Decode && set.Serves is not null;
-            if (!engineDecode && s.Backend != (s.Phase == AttentionPhase.Decode ? "default" : "CUDNN_ATTENTION")) continue;
+            // Prefill and chunk rows are compared on cuDNN, decode rows on PyTorch's default choice (see above); every row of a
+            // serving engine's own table (serves) is that engine's kernel and is compared, whether or not serving takes it.
+            bool engineRow = set.Serves is not null;
+            bool engineDecode = engineRow && s.Phase == AttentionPhase.Decode;
+            if (!engineRow && s.Backend != (s.Phase == AttentionPhase.Decode ? "default" : "CUDNN_ATTENTION")) continue;
             double q = s.Batch * s.Heads * s.QueryTokens * s.HeadDim * ActivationBytes;
             double o = s.Batch * s.Heads * s.QueryTokens * s.ValueDim * ActivationBytes;
             double kv = s.Batch * s.KvHeads * s.KeyTokens * (s.HeadDim + s.ValueDim) * s.KvPrecision.BytesPerElement();
@@ -100,8 +101,9 @@ public static class KernelValidator
                         $"batch {s.Batch} x {s.Heads} heads, {s.QueryTokens} queries over {s.KeyTokens} keys, {s.HeadDim}/{s.ValueDim} wide", new(fwd), s.Forward));
                     break;
                 default:
-                    string label = $"batch {s.Batch} x {s.Heads} heads, {s.QueryTokens} tokens, {s.HeadDim}/{s.ValueDim} wide";
-                    results.Add(new KernelResult(mla + "prefill attention forward", label, new(fwd), s.Forward));
+                    string heads = engineRow ? $"{s.Heads}/{s.KvHeads}" : $"{s.Heads}";
+                    string label = $"batch {s.Batch} x {heads} heads, {s.QueryTokens} tokens, {s.HeadDim}/{s.ValueDim} wide";
+                    results.Add(new KernelResult(mla + "prefill attention forward" + (engineRow ? $" ({s.Backend})" : ""), label, new(fwd), s.Forward));
                     if (s.ForwardBackward is { } fb)
                         results.Add(new KernelResult(mla + "attention forward+backward (training)", label, new(fwd * (1 + Roofline.FlashBackwardFactor(bf16, context))), fb));
                     break;
