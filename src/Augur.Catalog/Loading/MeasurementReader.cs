@@ -42,12 +42,13 @@ public static class MeasurementReader
     /// batch m and weight size n·k, so every listed precision needs a plain (ungrouped) row at every (m, n·k) pair of its
     /// grid. <c>decode_attention: true</c> says the decode rows of attention.csv are the engine's own decode attention, each
     /// at its KV cache precision; serving interpolates one precision's rows over (sequence, KV head) pairs and keys, so
-    /// each precision's rows need two of each.
+    /// each precision's rows need two of each. <c>prefill_attention: true</c> says the same of its 16-bit causal prefill rows,
+    /// interpolated over (sequence, head) pairs and prompt length.
     /// </summary>
     static EngineLinearScope Serves(MappingNode n, KernelMeasurementSet set)
     {
         var gemms = set.Gemms;
-        n.RequireOnly("accelerators", "precisions", "decode_attention", "why", "moe");
+        n.RequireOnly("accelerators", "precisions", "decode_attention", "prefill_attention", "why", "moe");
         var precisions = Precisions(n);
         foreach (var p in precisions)
         {
@@ -61,10 +62,15 @@ public static class MeasurementReader
         var caches = set.DecodeRows.GroupBy(s => s.KvPrecision).ToList();
         if (decode && (caches.Count == 0 || caches.Any(c => c.Select(s => s.Batch * s.KvHeads).Distinct().Count() < 2 || c.Select(s => s.KeyTokens).Distinct().Count() < 2)))
             throw new InputException($"{n.Path}.decode_attention: attention.csv needs decode rows (q_len 1) at two or more batch x kv_heads and two or more kv_len for each kv_precision; serving interpolates between them");
+        bool prefill = n.OptionalBool("prefill_attention") ?? false;
+        var prompts = set.PrefillRows.ToList();
+        if (prefill && (prompts.Select(s => s.Batch * s.Heads).Distinct().Count() < 2 || prompts.Select(s => s.QueryTokens).Distinct().Count() < 2))
+            throw new InputException($"{n.Path}.prefill_attention: attention.csv needs 16-bit causal prefill rows at two or more batch x heads and two or more prompt lengths; serving interpolates between them");
         return new EngineLinearScope(Names(n, "accelerators"), precisions, n.String("why"))
         {
             Moe = n.OptionalMapping("moe") is { } m ? MoeScope(m, set.MoeLayers) : null,
             DecodeAttention = decode,
+            PrefillAttention = prefill,
         };
     }
 

@@ -40,6 +40,7 @@ public readonly struct DeviceRates
         }
         Linear = engineGemms ? engine?.On(a, p) : null;
         DecodeAttention = engine?.DecodeOn(a, ap);
+        PrefillAttention = engine?.PrefillOn(a);
         Moe = moe?.On(a, p);
     }
 
@@ -62,7 +63,9 @@ public readonly struct DeviceRates
     /// <summary>The engine's measured fused MoE layers at this precision on this chip; null = the routed experts on the roofline.</summary>
     public MeasuredMoe? Moe { get; init; }
     /// <summary>The engine's measured decode attention on this chip; null = decoding queries at the fused-attention roofline.</summary>
-    public MeasuredDecodeAttention? DecodeAttention { get; }
+    public MeasuredAttention? DecodeAttention { get; }
+    /// <summary>The engine's measured prompt attention on this chip; null = prompt tokens at the fused-attention roofline.</summary>
+    public MeasuredAttention? PrefillAttention { get; }
 }
 
 /// <summary>Roofline time of single operators: max(compute, memory) plus the fixed per-kernel time.</summary>

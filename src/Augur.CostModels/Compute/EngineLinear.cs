@@ -21,6 +21,7 @@ public sealed class EngineLinear
     readonly Accelerator _measuredOn;
     readonly RatioGrid?[] _grids = new RatioGrid?[PrecisionInfo.Count];
     readonly RatioGrid?[] _decode = new RatioGrid?[PrecisionInfo.Count];
+    readonly RatioGrid? _prefill;
 
     EngineLinear(EngineLinearKernels k)
     {
@@ -46,6 +47,18 @@ public sealed class EngineLinear
                     return (s.Batch * s.KvHeads, s.KeyTokens, s.Forward.Value / DecodeIdealSeconds(peak, bandwidth, flops, bytes));
                 }));
             }
+        if (k.Set.Serves?.PrefillAttention == true)
+        {
+            // Whole causal prompts of isl tokens in 16 bits, at the BF16 peak: isl(isl + 1)/2 (query, key) pairs per head.
+            double peak = a.Peak(Precision.BF16).PerSecond;
+            _prefill = RatioGrid.Of(k.Set.PrefillRows.Select(s =>
+            {
+                double pairs = s.QueryTokens * (s.QueryTokens + 1) / 2;
+                double flops = 2 * s.Heads * (s.HeadDim + s.ValueDim) * s.Batch * pairs;
+                double bytes = s.Batch * s.QueryTokens * (s.Heads * (2 * s.HeadDim + 2 * s.ValueDim) + s.KvHeads * (s.HeadDim + s.ValueDim)) * act;
+                return (s.Batch * s.Heads, s.QueryTokens, s.Forward.Value / DecodeIdealSeconds(peak, bandwidth, flops, bytes));
+            }));
+        }
     }
 
     /// <summary>16-bit caches share one table (BF16 and FP16 stream the same bytes through the same kernels).</summary>
@@ -66,8 +79,15 @@ public sealed class EngineLinear
     /// The measured decode attention on <paramref name="a"/> for a KV cache attended at <paramref name="attention"/>, or
     /// null when the set does not stand for the engine's decode attention or has no rows with a cache of that precision.
     /// </summary>
-    public MeasuredDecodeAttention? DecodeOn(Accelerator a, Precision attention) =>
-        _decode[(int)Cache(attention)] is { } g ? new MeasuredDecodeAttention(g, a.Peak(Cache(attention)).PerSecond, a.HbmBandwidth.BytesPerSecond) : null;
+    public MeasuredAttention? DecodeOn(Accelerator a, Precision attention) =>
+        _decode[(int)Cache(attention)] is { } g ? new MeasuredAttention(g, a.Peak(Cache(attention)).PerSecond, a.HbmBandwidth.BytesPerSecond) : null;
+
+    /// <summary>
+    /// The measured prompt attention on <paramref name="a"/> (whole causal prompts, 16-bit, at the BF16 peak), or null when
+    /// the set does not stand for the engine's prefill attention.
+    /// </summary>
+    public MeasuredAttention? PrefillOn(Accelerator a) =>
+        _prefill is { } g ? new MeasuredAttention(g, a.Peak(Precision.BF16).PerSecond, a.HbmBandwidth.BytesPerSecond) : null;
 
     /// <summary>
     /// The ideal roofline of one (m×k)·(k×n) GEMM: max(2mnk / peak, (nk·w + (mk + mn)·a) / bandwidth), weights of
@@ -93,12 +113,15 @@ public sealed class MeasuredLinear(RatioGrid grid, double peak, double bandwidth
         EngineLinear.IdealSeconds(peak, bandwidth, m, n, k, weightBytes, activationBytes) * grid.Ratio(m, n * k);
 }
 
-/// <summary>A table's decode-attention ratios on the chip it serves on (its peak at the attention precision and spec bandwidth).</summary>
-public sealed class MeasuredDecodeAttention(RatioGrid grid, double peak, double bandwidth)
+/// <summary>
+/// A table's attention ratios on the chip it serves on (its peak at the attention precision and spec bandwidth): decode rows
+/// over (sequence, KV head) pairs and cached keys, prefill rows over (sequence, head) pairs and prompt length.
+/// </summary>
+public sealed class MeasuredAttention(RatioGrid grid, double peak, double bandwidth)
 {
     /// <summary>
-    /// One decode attention launch of <paramref name="flops"/> and <paramref name="bytes"/> over <paramref name="pairs"/>
-    /// (sequence, KV head) pairs, each reading <paramref name="keys"/> cached keys: the ideal roofline × the table's ratio there.
+    /// One attention launch of <paramref name="flops"/> and <paramref name="bytes"/> at the grid point (<paramref name="pairs"/>,
+    /// <paramref name="keys"/>): the ideal roofline × the table's ratio there.
     /// </summary>
     public double Seconds(double flops, double bytes, double pairs, double keys) =>
         EngineLinear.DecodeIdealSeconds(peak, bandwidth, flops, bytes) * grid.Ratio(pairs, keys);

@@ -318,26 +318,42 @@ public sealed class LayerCost
         double f = perPair * s.Tokens * context;
         double perQuery = headsPerGpu * (2 * _qkDim + 2 * _vDim) * _activationBytes;
         double io = s.KvBytesPerLayer.Value + s.Tokens * perQuery;
-        if (r.DecodeAttention is { } measured && _m.Mla is null && s.DecodeSequences > 0 && s.DecodeKeys > 0)
-            return MeasuredDecode(r, measured, s, perPair, f, perQuery);
+        bool decodeMeasured = r.DecodeAttention is not null && s.DecodeSequences > 0 && s.DecodeKeys > 0;
+        bool promptMeasured = r.PrefillAttention is not null && s.DecodeShare < 1;
+        if (_m.Mla is null && (decodeMeasured || promptMeasured))
+            return Measured(r, s, perPair, f, perQuery, headsPerGpu);
         return new LayerTime { Attention = new Seconds(Roofline.AttentionSeconds(r, f, io, context)), HardwareFlops = new Flops(f) };
     }
 
     /// <summary>
-    /// Core attention where the serving engine's decode attention was measured (<see cref="MeasuredDecodeAttention"/>): the
-    /// decoding queries (every KV head of every decoding sequence reading its cached keys) take the table's time, the
-    /// prompt tokens' share of the work the fused-attention roofline.
+    /// Core attention where the serving engine's own attention was measured (<see cref="MeasuredAttention"/>), each share
+    /// apart: the decoding queries (every KV head of every decoding sequence reading its cached keys) and the prompt tokens
+    /// (whole causal prompts, whose length is read back from the keys a prompt query attends on average, 2·keys − 1) take
+    /// the table's time where it has that phase, the fused-attention roofline where it does not.
     /// </summary>
-    LayerTime MeasuredDecode(in DeviceRates r, MeasuredDecodeAttention measured, in LayerShape s, double perPair, double flops, double perQuery)
+    LayerTime Measured(in DeviceRates r, in LayerShape s, double perPair, double flops, double perQuery, double headsPerGpu)
     {
         double decodeTokens = s.Tokens * s.DecodeShare;
         double decodeFlops = perPair * decodeTokens * s.DecodeKeys;
         double kvHeads = Math.Ceiling((double)_m.KvHeads / s.Tp);
-        double t = measured.Seconds(decodeFlops, s.KvBytesPerLayer.Value + decodeTokens * perQuery, s.DecodeSequences * kvHeads, s.DecodeKeys);
-        double prefillTokens = s.Tokens - decodeTokens;
-        double prefillFlops = Math.Max(0, flops - decodeFlops);
-        if (prefillTokens > 0)
-            t += Roofline.AttentionSeconds(r, prefillFlops, prefillTokens * perQuery, prefillFlops / (perPair * prefillTokens));
+        double decodeBytes = s.KvBytesPerLayer.Value + decodeTokens * perQuery;
+        double t = decodeTokens <= 0 ? 0
+            : r.DecodeAttention is { } d && s.DecodeSequences > 0 && s.DecodeKeys > 0 ? d.Seconds(decodeFlops, decodeBytes, s.DecodeSequences * kvHeads, s.DecodeKeys)
+            : Roofline.AttentionSeconds(r, decodeFlops, decodeBytes, s.DecodeKeys);
+        double promptTokens = s.Tokens - decodeTokens;
+        double promptFlops = Math.Max(0, flops - decodeFlops);
+        if (promptTokens > 0)
+        {
+            double keys = promptFlops / (perPair * promptTokens);
+            if (r.PrefillAttention is { } p)
+            {
+                double length = Math.Max(1, 2 * keys - 1);
+                double bytes = promptTokens * (perQuery + kvHeads * (_qkDim + _vDim) * _activationBytes);
+                t += p.Seconds(promptFlops, bytes, promptTokens / length * headsPerGpu, length);
+            }
+            else
+                t += Roofline.AttentionSeconds(r, promptFlops, promptTokens * perQuery, keys);
+        }
         return new LayerTime { Attention = new Seconds(t), HardwareFlops = new Flops(flops) };
     }
 

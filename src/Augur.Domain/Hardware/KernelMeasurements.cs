@@ -29,6 +29,10 @@ public sealed record KernelMeasurementSet
     public required IReadOnlyList<CopySample> Copies { get; init; }
     public required IReadOnlyList<AttentionSample> Attention { get; init; }
     public required IReadOnlyList<SustainedSample> Sustained { get; init; }
+    /// <summary>The 16-bit causal prefill rows of <see cref="Attention"/>: whole prompts, nothing cached, queries and values of one width.</summary>
+    public IEnumerable<AttentionSample> PrefillRows =>
+        Attention.Where(s => s.Phase == AttentionPhase.Prefill && s.QueryTokens == s.KeyTokens && s.HeadDim == s.ValueDim && s.KvPrecision.BytesPerElement() == 2);
+
     /// <summary>The decode rows of <see cref="Attention"/>: one query per sequence against its cache, queries and values of one width.</summary>
     public IEnumerable<AttentionSample> DecodeRows =>
         Attention.Where(s => s.Phase == AttentionPhase.Decode && s.QueryTokens == 1 && s.HeadDim == s.ValueDim);
@@ -50,6 +54,9 @@ public sealed record EngineLinearScope(IReadOnlyList<string> Accelerators, IRead
 
     /// <summary>The set's decode attention rows (attention.csv, each with its KV cache precision) are the engine's own decode attention too.</summary>
     public bool DecodeAttention { get; init; }
+
+    /// <summary>The set's 16-bit prefill rows (attention.csv, phase prefill) are the engine's own prompt attention too.</summary>
+    public bool PrefillAttention { get; init; }
 }
 
 /// <summary>

@@ -15,12 +15,8 @@ public class EngineDecodeCachePrecisionTests
     /// <summary>One sequence, 8 query heads over 1 KV head of 128, 1024 cached keys: 10 µs.</summary>
     static readonly AttentionSample Fp8Row = new(AttentionPhase.Decode, "test", 1, 8, 1, 1, 1024, 128, 128, new Seconds(10e-6), null) { KvPrecision = Precision.FP8 };
 
-    static EngineLinear Engine(Accelerator b200) => EngineLinear.Of(new EngineLinearKernels(new KernelMeasurementSet
-    {
-        Id = "fp8-cache-test", AcceleratorId = "b200", Device = "test", MeasuredOn = "test", Software = "test", Source = "test", Method = "test",
-        Serves = new EngineLinearScope(["b200"], [], "test") { DecodeAttention = true },
-        Gemms = [], Copies = [], Attention = [Fp8Row], Sustained = [],
-    }, b200));
+    static EngineLinear Engine(Accelerator b200) =>
+        EngineTestSets.Engine(b200, "fp8-cache-test", new EngineLinearScope(["b200"], [], "test") { DecodeAttention = true }, Fp8Row);
 
     [Fact]
     public void An_fp8_cache_row_reads_k_and_v_at_one_byte()
