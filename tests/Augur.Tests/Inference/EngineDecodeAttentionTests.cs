@@ -33,14 +33,14 @@ public class EngineDecodeAttentionTests
 
     /// <summary>
     /// The attention time of <paramref name="sequences"/> decoding sequences reading <paramref name="keys"/> 16-bit keys
-    /// each, plus <paramref name="prompt"/> prompt tokens attending 512 keys each.
+    /// each, plus <paramref name="prompt"/> prompt tokens attending <paramref name="promptKeys"/> keys each.
     /// </summary>
-    static double Attention(in DeviceRates r, double sequences, double keys, double prompt = 0)
+    static double Attention(in DeviceRates r, double sequences, double keys, double prompt = 0, double promptKeys = 512)
     {
         double tokens = sequences + prompt;
         var shape = new LayerShape
         {
-            Tokens = tokens, FullContext = (sequences * keys + prompt * 512) / tokens, WindowContext = 0, Tp = 1, DecodeShare = sequences / tokens,
+            Tokens = tokens, FullContext = (sequences * keys + prompt * promptKeys) / tokens, WindowContext = 0, Tp = 1, DecodeShare = sequences / tokens,
             DecodeSequences = sequences, DecodeKeys = keys, KvBytesPerLayer = new Bytes(sequences * keys * 4 * 256 * 2),
         };
         return Layer.Dense(r, shape).Attention.Value;
@@ -76,15 +76,29 @@ public class EngineDecodeAttentionTests
     }
 
     [Fact]
-    public void Prompt_tokens_in_the_same_pass_keep_the_fused_attention_roofline()
+    public void Prompt_tokens_in_the_same_pass_take_the_engines_prompt_table()
     {
-        // The 222.776 µs row plus 512 prompt tokens attending 512 keys: 16,384·512·512 FLOPs grown by (512 + 384) / 512
-        // row overhead at the calibrated attention rate, or their 512·32·512·2 bytes at the calibrated HBM rate, plus one
-        // kernel's fixed time.
+        // The 222.776 µs decode row plus one 1,024-token prompt (its queries attend 512.5 keys on average, so its length reads
+        // back as 2·512.5 − 1 = 1024) over 32 heads: the grid point (32 sequence-head pairs, 1024 tokens), where the table has
+        // four rows (batch x heads 4x8/1, 2x16/2, 1x32/4, 1x32/8: 50.3648, 39.8080, 40.2992, 44.5008 µs). Each ideal is
+        // compute-bound: 32·2·256·524,800 pairs = 8.5983e9 FLOPs over 989.4 TFLOP/s = 8.6904 µs (the bytes, 35.65-37.75 MB,
+        // take 7.43-7.86 µs). Ratios 5.7954, 4.5807, 4.6372, 5.1207, averaged 5.0335; the prompt's own ideal is the same
+        // 8.6904 µs (FLOPs 16,384·1024·512.5; bytes 1024·(32·512 + 4·256)·2 = 35,651,584), so it takes 43.743 µs.
+        double ideal = 32.0 * 2 * 256 * (1024 * 1025 / 2) / 989.4e12;
+        double ratio = (50.3648e-6 + 39.8080e-6 + 40.2992e-6 + 44.5008e-6) / 4 / ideal;
+        Assert.Equal(43.743e-6, ideal * ratio, 9);
+        Assert.Equal(222.776e-6 + ideal * ratio, Attention(Rates("sglang", "h200"), 1024, 256, prompt: 1024, promptKeys: 512.5), 12);
+    }
+
+    [Fact]
+    public void Prompt_tokens_keep_the_fused_attention_roofline_where_the_set_serves_no_prompt_rows()
+    {
+        // TensorRT-LLM's H200 set serves prompt rows but not its decode rows: the decoding queries of this pass take the
+        // calibrated roofline instead, while a prompt-free pass keeps the roofline altogether.
         var cal = CatalogStore.Default.Calibration(CatalogStore.Default.Accelerator("h200"));
-        double prompt = Math.Max(16384.0 * 512 * 512 * (1 + cal.AttentionRowOverheadTokens / 512) / (989.4e12 * cal.Attention(Precision.BF16)),
-            512.0 * 32 * 512 * 2 / (4.8e12 * cal.MemoryEfficiency)) + cal.KernelOverhead.Value;
-        Assert.Equal(222.776e-6 + prompt, Attention(Rates("sglang", "h200"), 1024, 256, prompt: 512), 12);
+        double decode = Math.Max(16384.0 * 1024 * 256 * (1 + cal.AttentionRowOverheadTokens / 256) / (989.4e12 * cal.Attention(Precision.BF16)),
+            (1024.0 * 256 * 4 * 256 * 2 + 1024.0 * 32 * 512 * 2) / (4.8e12 * cal.MemoryEfficiency)) + cal.KernelOverhead.Value;
+        Assert.Equal(decode, Attention(Rates("trtllm", "h200"), 1024, 256), 12);
     }
 
     [Fact]
