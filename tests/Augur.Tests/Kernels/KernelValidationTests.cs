@@ -271,13 +271,14 @@ public class KernelValidationTests
     [Fact]
     public void TensorRT_LLMs_context_attention_rows_are_checked_on_the_engines_own_kernel()
     {
-        // context_attention_perf.parquet (aiconfigurator @ 095f58a5, TensorRT-LLM 1.2.0rc5), BF16 queries and cache, 5 head
-        // layouts x 16 prompt lengths x up to 9 batches, less the collector's memory cap: 550 rows on each chip, each checked
-        // under "prefill attention forward (trtllm)", though no cuDNN row is among them.
-        foreach (var id in new[] { "b200-aiconfigurator-trtllm-1.2.0rc5", "h200-aiconfigurator-trtllm-1.2.0rc5" })
+        // context_attention_perf.parquet (aiconfigurator @ 095f58a5, TensorRT-LLM 1.2.0rc5 on B200 and H200, 1.3.0rc10 on
+        // B300), BF16 queries and cache, 5 head layouts x 16 prompt lengths x up to 9 batches, less the collector's memory
+        // cap: 550 rows on B200 and H200, 595 on B300, each checked under "prefill attention forward (trtllm)", though no
+        // cuDNN row is among them.
+        foreach (var (id, rows) in new[] { ("b200-aiconfigurator-trtllm-1.2.0rc5", 550), ("h200-aiconfigurator-trtllm-1.2.0rc5", 550), ("b300-aiconfigurator-trtllm-1.3.0rc10", 595) })
         {
-            Assert.Equal(550, Catalog.Measurements.Single(s => s.Id == id).Attention.Count(s => s.Phase == AttentionPhase.Prefill));
-            Assert.Equal(550, For(id).Results.Count(x => x.Group == "prefill attention forward (trtllm)"));
+            Assert.Equal(rows, Catalog.Measurements.Single(s => s.Id == id).Attention.Count(s => s.Phase == AttentionPhase.Prefill));
+            Assert.Equal(rows, For(id).Results.Count(x => x.Group == "prefill attention forward (trtllm)"));
         }
         // attention.csv: prefill,trtllm,8,32,4,16384,16384,128,128,0.0153465 (15.34647 ms in the source): batch 8 of 16,384
         // tokens, 32 heads of 128: 4 x 8 x 32 x 128 x 16384 x 16385 / 2 = 1.7593e13 FLOPs, 1.146 PFLOP/s, 0.51 of B200's
