@@ -76,8 +76,9 @@ public class EngineLinearTests
         // Blackwell Ultra has its own table (B300 and GB300 are one die), not B200's.
         Assert.Equal("b300-aiconfigurator-trtllm-1.3.0rc10", Job("trtllm-bench", "b300").EngineLinear!.Set.Id);
         Assert.Equal("b300-aiconfigurator-trtllm-1.3.0rc10", Job("trtllm", "gb300").EngineLinear!.Set.Id);
-        // Other engines, and chips no table stands for, keep the calibration.
-        Assert.Null(Job("vllm", "b200").EngineLinear);
+        // vLLM's GB200 table stands for the Blackwell die (B200 too); SGLang has none there, and chips no table stands for
+        // keep the calibration.
+        Assert.Equal("gb200-aiconfigurator-vllm-0.14.0", Job("vllm", "b200").EngineLinear!.Set.Id);
         Assert.Null(Job("sglang", "b200").EngineLinear);
         Assert.Null(Job("trtllm-bench", "a100-sxm-80g", "bf16").EngineLinear);
         // FP8 rows quantize the input dynamically, the served FP8 checkpoints statically: not applied.

@@ -23,7 +23,7 @@ public class KernelValidationTests
     [Fact]
     public void Every_set_ships_with_its_provenance_and_every_table()
     {
-        Assert.Equal(["b200-aiconfigurator-trtllm-1.2.0rc5", "b300-aiconfigurator-trtllm-1.3.0rc10", "h100-2026-11-26", "h100-2026-11-26b",
+        Assert.Equal(["b200-aiconfigurator-trtllm-1.2.0rc5", "b300-aiconfigurator-trtllm-1.3.0rc10", "gb200-aiconfigurator-vllm-0.14.0", "h100-2026-11-26", "h100-2026-11-26b",
             "h100-aiconfigurator-sglang-0.5.6.post2", "h100-aiconfigurator-vllm-0.14.0", "h200-2026-11-26", "h200-2026-11-26b",
             "h200-aiconfigurator-sglang-0.5.6.post2", "h200-aiconfigurator-trtllm-1.2.0rc5", "h200-aiconfigurator-vllm-0.14.0"], Catalog.Measurements.Select(s => s.Id));
         foreach (var s in Catalog.Measurements.Where(s => !s.Id.Contains("aiconfigurator", StringComparison.Ordinal)))
@@ -225,7 +225,7 @@ public class KernelValidationTests
         var (code, output, _) = CliTests.Run("validate", "--json", "--kernels");
         Assert.Equal(0, code);
         var kernels = JsonDocument.Parse(output).RootElement.GetProperty("kernels");
-        Assert.Equal(11, kernels.GetArrayLength());
+        Assert.Equal(12, kernels.GetArrayLength());
         var h100 = kernels.EnumerateArray().Single(k => k.GetProperty("id").GetString() == "h100-2026-11-26");
         Assert.Equal("h100-sxm", h100.GetProperty("accelerator").GetString());
         Assert.Contains(h100.GetProperty("groups").EnumerateArray(), g => g.GetProperty("group").GetString() == "gemm fp8");
@@ -240,7 +240,7 @@ public class KernelValidationTests
     {
         // ai-dynamo/aiconfigurator @ 095f58a5, TensorRT-LLM 1.2.0rc5 Linear layers: 7 (n, k) x 8 m in BF16, FP8 and NVFP4 on
         // B200, BF16 and FP8 on H200 (its table has no NVFP4).
-        // SGLang 0.5.6.post2 and vLLM 0.14.0 on H100 SXM and H200: the same 7 x 8 grid in BF16 and FP8, and 143 decode
+        // SGLang 0.5.6.post2 and vLLM 0.14.0 on H100 SXM and H200 (vLLM also on GB200, with NVFP4 too: 3 x 56): the same 7 x 8 grid in BF16 and FP8, and 143 decode
         // attention rows each (5 head layouts x 6 batches x 6 cache lengths, less the 37 the collector's memory cap skips).
         // TensorRT-LLM: 2198 decode rows each (7 head layouts x 12 batches x 17 cache lengths x BF16 and FP8 caches, less
         // the memory cap's skips), not served (they read faster than HBM allows; source.yaml).
@@ -249,6 +249,7 @@ public class KernelValidationTests
                      ("b200-aiconfigurator-trtllm-1.2.0rc5", 168, 2198), ("h200-aiconfigurator-trtllm-1.2.0rc5", 112, 2198),
                      ("h100-aiconfigurator-sglang-0.5.6.post2", 112, 143), ("h200-aiconfigurator-sglang-0.5.6.post2", 112, 143),
                      ("h100-aiconfigurator-vllm-0.14.0", 112, 143), ("h200-aiconfigurator-vllm-0.14.0", 112, 143),
+                     ("gb200-aiconfigurator-vllm-0.14.0", 168, 143),
                  })
         {
             var set = Catalog.Measurements.Single(s => s.Id == id);
