@@ -60,11 +60,10 @@ public static class MeasurementReader
         }
         bool decode = n.OptionalBool("decode_attention") ?? false;
         var caches = set.DecodeRows.GroupBy(s => s.KvPrecision).ToList();
-        if (decode && (caches.Count == 0 || caches.Any(c => c.Select(s => s.Batch * s.KvHeads).Distinct().Count() < 2 || c.Select(s => s.KeyTokens).Distinct().Count() < 2)))
+        if (decode && (caches.Count == 0 || caches.Any(c => !SpansGrid(c, s => s.Batch * s.KvHeads, s => s.KeyTokens))))
             throw new InputException($"{n.Path}.decode_attention: attention.csv needs decode rows (q_len 1) at two or more batch x kv_heads and two or more kv_len for each kv_precision; serving interpolates between them");
         bool prefill = n.OptionalBool("prefill_attention") ?? false;
-        var prompts = set.PrefillRows.ToList();
-        if (prefill && (prompts.Select(s => s.Batch * s.Heads).Distinct().Count() < 2 || prompts.Select(s => s.QueryTokens).Distinct().Count() < 2))
+        if (prefill && !SpansGrid(set.PrefillRows, s => s.Batch * s.Heads, s => s.QueryTokens))
             throw new InputException($"{n.Path}.prefill_attention: attention.csv needs 16-bit causal prefill rows at two or more batch x heads and two or more prompt lengths; serving interpolates between them");
         return new EngineLinearScope(Names(n, "accelerators"), precisions, n.String("why"))
         {
@@ -73,6 +72,10 @@ public static class MeasurementReader
             PrefillAttention = prefill,
         };
     }
+
+    /// <summary>Whether <paramref name="rows"/> hold two or more values of each coordinate of the grid serving interpolates them on.</summary>
+    static bool SpansGrid(IEnumerable<AttentionSample> rows, Func<AttentionSample, double> x, Func<AttentionSample, double> y) =>
+        rows.Select(x).Distinct().Count() >= 2 && rows.Select(y).Distinct().Count() >= 2;
 
     /// <summary>
     /// <c>serves.moe: {path, precisions, why}</c>. Serving interpolates each shape's rows over the tokens, so every listed

@@ -8,7 +8,7 @@ namespace Augur.CostModels.Compute;
 /// time to the ideal roofline of the chip it ran on, at the dense spec peak and spec bandwidth, with no efficiency and no
 /// launch time (the table holds those). Linear layers: ρ = t / max(2mnk / peak, (nk·w + (mk + mn)·a) / HBM), over batch m
 /// and weight size n·k. Decode attention, where the set's <c>serves</c> says its decode rows are the engine's: ρ = t /
-/// max(FLOPs / peak, bytes / HBM) (<see cref="DecodeIdealSeconds"/>), over the (sequence, KV head) pairs streamed and the
+/// max(FLOPs / peak, bytes / HBM) (<see cref="AttentionIdealSeconds"/>), over the (sequence, KV head) pairs streamed and the
 /// keys each reads, one grid per KV cache precision the rows hold (K and V read at its bytes, FLOPs at its peak). A kernel on a chip of the same die takes that chip's ideal roofline × ρ, interpolated linearly in the
 /// logs of the two coordinates between the table's grid points and held at its edges, so a sibling's own peaks and
 /// bandwidth still count and the measured chip gets its table back at every row. Nothing is fitted: the table is the
@@ -44,7 +44,7 @@ public sealed class EngineLinear
                 {
                     double flops = 2 * s.Heads * (s.HeadDim + s.ValueDim) * s.Batch * s.KeyTokens;
                     double bytes = s.Batch * s.KvHeads * s.KeyTokens * (s.HeadDim + s.ValueDim) * kv + s.Batch * s.Heads * (2 * s.HeadDim + 2 * s.ValueDim) * act;
-                    return (s.Batch * s.KvHeads, s.KeyTokens, s.Forward.Value / DecodeIdealSeconds(peak, bandwidth, flops, bytes));
+                    return (s.Batch * s.KvHeads, s.KeyTokens, s.Forward.Value / AttentionIdealSeconds(peak, bandwidth, flops, bytes));
                 }));
             }
         if (k.Set.Serves?.PrefillAttention == true)
@@ -56,7 +56,7 @@ public sealed class EngineLinear
                 double pairs = s.QueryTokens * (s.QueryTokens + 1) / 2;
                 double flops = 2 * s.Heads * (s.HeadDim + s.ValueDim) * s.Batch * pairs;
                 double bytes = s.Batch * s.QueryTokens * (s.Heads * (2 * s.HeadDim + 2 * s.ValueDim) + s.KvHeads * (s.HeadDim + s.ValueDim)) * act;
-                return (s.Batch * s.Heads, s.QueryTokens, s.Forward.Value / DecodeIdealSeconds(peak, bandwidth, flops, bytes));
+                return (s.Batch * s.Heads, s.QueryTokens, s.Forward.Value / AttentionIdealSeconds(peak, bandwidth, flops, bytes));
             }));
         }
     }
@@ -97,11 +97,11 @@ public sealed class EngineLinear
         Math.Max(2 * m * n * k / peak, (n * k * weightBytes + (m * k + m * n) * activationBytes) / bandwidth);
 
     /// <summary>
-    /// The ideal roofline of decode attention: max(FLOPs / peak, bytes / bandwidth), with the FLOPs and bytes the fused
-    /// attention model counts (<c>LayerCost</c>): 2·heads·(d_qk + d_v) per (query, key) pair; the cached K and V read, and
-    /// each query's (2·d_qk + 2·d_v) activations per head.
+    /// The ideal roofline of an attention launch, decode or prompt: max(FLOPs / peak, bytes / bandwidth), with the FLOPs and
+    /// bytes the fused attention model counts (<c>LayerCost</c>): 2·heads·(d_qk + d_v) per (query, key) pair; the K and V
+    /// read (cached for decode, fresh for a prompt), and each query's (2·d_qk + 2·d_v) activations per head.
     /// </summary>
-    public static double DecodeIdealSeconds(double peak, double bandwidth, double flops, double bytes) =>
+    public static double AttentionIdealSeconds(double peak, double bandwidth, double flops, double bytes) =>
         Math.Max(flops / peak, bytes / bandwidth);
 }
 
@@ -124,7 +124,7 @@ public sealed class MeasuredAttention(RatioGrid grid, double peak, double bandwi
     /// <paramref name="keys"/>): the ideal roofline × the table's ratio there.
     /// </summary>
     public double Seconds(double flops, double bytes, double pairs, double keys) =>
-        EngineLinear.DecodeIdealSeconds(peak, bandwidth, flops, bytes) * grid.Ratio(pairs, keys);
+        EngineLinear.AttentionIdealSeconds(peak, bandwidth, flops, bytes) * grid.Ratio(pairs, keys);
 }
 
 /// <summary>

@@ -321,7 +321,7 @@ public sealed class LayerCost
         bool decodeMeasured = r.DecodeAttention is not null && s.DecodeSequences > 0 && s.DecodeKeys > 0;
         bool promptMeasured = r.PrefillAttention is not null && s.DecodeShare < 1;
         if (_m.Mla is null && (decodeMeasured || promptMeasured))
-            return Measured(r, s, perPair, f, perQuery, headsPerGpu);
+            return Measured(r, s, perPair, f, perQuery, headsPerGpu, decodeMeasured);
         return new LayerTime { Attention = new Seconds(Roofline.AttentionSeconds(r, f, io, context)), HardwareFlops = new Flops(f) };
     }
 
@@ -331,14 +331,14 @@ public sealed class LayerCost
     /// (whole causal prompts, whose length is read back from the keys a prompt query attends on average, 2·keys − 1) take
     /// the table's time where it has that phase, the fused-attention roofline where it does not.
     /// </summary>
-    LayerTime Measured(in DeviceRates r, in LayerShape s, double perPair, double flops, double perQuery, double headsPerGpu)
+    LayerTime Measured(in DeviceRates r, in LayerShape s, double perPair, double flops, double perQuery, double headsPerGpu, bool decodeMeasured)
     {
         double decodeTokens = s.Tokens * s.DecodeShare;
         double decodeFlops = perPair * decodeTokens * s.DecodeKeys;
         double kvHeads = Math.Ceiling((double)_m.KvHeads / s.Tp);
         double decodeBytes = s.KvBytesPerLayer.Value + decodeTokens * perQuery;
         double t = decodeTokens <= 0 ? 0
-            : r.DecodeAttention is { } d && s.DecodeSequences > 0 && s.DecodeKeys > 0 ? d.Seconds(decodeFlops, decodeBytes, s.DecodeSequences * kvHeads, s.DecodeKeys)
+            : decodeMeasured ? r.DecodeAttention!.Seconds(decodeFlops, decodeBytes, s.DecodeSequences * kvHeads, s.DecodeKeys)
             : Roofline.AttentionSeconds(r, decodeFlops, decodeBytes, s.DecodeKeys);
         double promptTokens = s.Tokens - decodeTokens;
         double promptFlops = Math.Max(0, flops - decodeFlops);
