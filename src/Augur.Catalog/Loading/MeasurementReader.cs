@@ -78,12 +78,12 @@ public static class MeasurementReader
         rows.Select(x).Distinct().Count() >= 2 && rows.Select(y).Distinct().Count() >= 2;
 
     /// <summary>
-    /// <c>serves.moe: {path, precisions, why}</c>. Serving interpolates each shape's rows over the tokens, so every listed
+    /// <c>serves.moe: {path, precisions, includes_routing, why}</c>. Serving interpolates each shape's rows over the tokens, so every listed
     /// precision needs rows of the path at two or more token counts of each shape it has.
     /// </summary>
     static EngineMoeScope MoeScope(MappingNode n, IReadOnlyList<MoeLayerSample> moe)
     {
-        n.RequireOnly("path", "precisions", "why");
+        n.RequireOnly("path", "precisions", "includes_routing", "why");
         string path = n.String("path");
         var precisions = Precisions(n);
         foreach (var p in precisions)
@@ -92,7 +92,9 @@ public static class MeasurementReader
             if (shapes.Count == 0 || shapes.Any(g => g.Select(m => m.Tokens).Distinct().Count() != g.Count() || g.Count() < 2))
                 throw new InputException($"{n.Path}.precisions: the {p.Label()} {path} rows of moe.csv need two or more distinct token counts for each shape; serving interpolates between them");
         }
-        return new EngineMoeScope(path, precisions, n.String("why"));
+        bool routing = n.OptionalBool("includes_routing")
+                       ?? throw new InputException($"{n.Path}.includes_routing: say whether the rows' time holds the router's softmax and top-k (true or false)");
+        return new EngineMoeScope(path, precisions, routing, n.String("why"));
     }
 
     static List<string> Names(MappingNode n, string key) => n.Get(key) is SequenceNode { Items.Count: > 0 } seq

@@ -17,12 +17,14 @@ public sealed class EngineMoe
     static readonly ConditionalWeakTable<KernelMeasurementSet, EngineMoe> Built = new();
 
     readonly Accelerator _measuredOn;
+    readonly bool _includesRouting;
     readonly MoeCurve[]?[] _curves = new MoeCurve[]?[PrecisionInfo.Count];
 
     EngineMoe(EngineLinearKernels k)
     {
         _measuredOn = k.MeasuredOn;
         if (k.Set.Serves?.Moe is not { } scope) return;
+        _includesRouting = scope.IncludesRouting;
         double bandwidth = k.MeasuredOn.HbmBandwidth.BytesPerSecond, act = PrecisionRules.ActivationBytes;
         foreach (var p in scope.Precisions)
         {
@@ -58,7 +60,7 @@ public sealed class EngineMoe
 
     /// <summary>The measured MoE layers at <paramref name="p"/> on <paramref name="a"/>, or null when the table serves no such rows.</summary>
     public MeasuredMoe? On(Accelerator a, Precision p) =>
-        _curves[(int)p] is { Length: > 0 } c ? new MeasuredMoe(c, a.Peak(p).PerSecond, a.HbmBandwidth.BytesPerSecond) : null;
+        _curves[(int)p] is { Length: > 0 } c ? new MeasuredMoe(c, a.Peak(p).PerSecond, a.HbmBandwidth.BytesPerSecond, _includesRouting) : null;
 
     /// <summary>
     /// The ideal roofline of one rank's routed experts: max(2·v·g·d·f / peak, (x·g·d·f·w + 2·v·d·a) / bandwidth) for v
@@ -90,14 +92,20 @@ public sealed class MeasuredMoe
     readonly MoeCurve[] _curves;
     readonly double _peak, _bandwidth;
 
-    internal MeasuredMoe(MoeCurve[] curves, double peak, double bandwidth) { _curves = curves; _peak = peak; _bandwidth = bandwidth; }
+    internal MeasuredMoe(MoeCurve[] curves, double peak, double bandwidth, bool includesRouting)
+    {
+        _curves = curves; _peak = peak; _bandwidth = bandwidth; IncludesRouting = includesRouting;
+    }
+
+    /// <summary>Whether the measured layer holds the router's passes over the scores (softmax, top-k); where not, they are costed beside it.</summary>
+    public bool IncludesRouting { get; }
 
     /// <summary>
     /// The same table without one measured shape (d·f on the rank, experts per rank, top-k), or null when nothing else is
     /// left: the kernel check times each shape from the others, as serving times a model the table never measured.
     /// </summary>
     public MeasuredMoe? Without(double hidden, double ffn, double expertsPerRank, int topK) =>
-        _curves.Where(c => !c.Is(hidden * ffn, expertsPerRank, topK)).ToArray() is { Length: > 0 } rest ? new MeasuredMoe(rest, _peak, _bandwidth) : null;
+        _curves.Where(c => !c.Is(hidden * ffn, expertsPerRank, topK)).ToArray() is { Length: > 0 } rest ? new MeasuredMoe(rest, _peak, _bandwidth, IncludesRouting) : null;
 
     /// <summary>
     /// One rank's fused MoE layer: <paramref name="visits"/> expert visits over <paramref name="touched"/> experts of

@@ -60,8 +60,8 @@ public sealed class LayerCost
     /// The MoE block: the router (its GEMM, every token against every expert centroid, replicated across TP, and its
     /// passes over the scores), the host synchronisation before the dispatch where the dispatcher makes one, the shared
     /// experts, the permutations into expert order and back, and the routed experts. Where the engine's fused MoE layer was
-    /// measured (<see cref="DeviceRates.Moe"/>), the router's passes, the permutations, the routed experts and their
-    /// activation function are that layer's measured time (<see cref="MeasuredFusedMoe"/>).
+    /// measured (<see cref="DeviceRates.Moe"/>), the permutations, the routed experts and their activation function are that
+    /// layer's measured time (<see cref="MeasuredFusedMoe"/>), and the router's passes too where the engine's layer runs them.
     /// </summary>
     LayerTime MoeBlock(in DeviceRates r, in LayerShape s, in DeviceRates experts)
     {
@@ -69,7 +69,7 @@ public sealed class LayerCost
         var t = UnquantizedGemm(r, s.Tokens, moe.Experts, _m.Hidden);
         if (s.SyncsBeforeDispatch) t += new LayerTime { HostStall = DispatchSync.RoundTrip };
         if (moe.SharedExperts > 0) t += SharedExperts(r, s);
-        if (experts.Moe is { } fused) return t + MeasuredFusedMoe(fused, s);
+        if (experts.Moe is { } fused) return t + (fused.IncludesRouting ? default : Router(r, s)) + MeasuredFusedMoe(fused, s);
         // A capacity-bound layer reaches its slots by the dispatch and combine einsums (each 2·T·E·C·d) instead of permuting.
         var route = s.EinsumSlots > 0 ? UnquantizedGemm(r, s.Tokens, s.EinsumSlots, _m.Hidden) * 2 : Permutations(r, s);
         return t + Router(r, s) + route + RoutedExperts(experts, s);
@@ -91,14 +91,15 @@ public sealed class LayerCost
     }
 
     /// <summary>
-    /// What one fused MoE kernel runs given the router's logits (TensorRT-LLM's fused_moe, the kernel check's MoE layer):
-    /// the router's passes over the scores, the permutations into expert order and back, the routed experts' GEMMs and
-    /// their activation function; not the router GEMM, the shared experts or any exchange. The engine's measured layer where
+    /// What one fused MoE kernel runs (the kernel check's MoE layer): given the router's logits, their passes over the
+    /// scores (TensorRT-LLM's fused_moe; <paramref name="routing"/> false where the kernel is handed the chosen experts, as
+    /// vLLM's fused_experts is), the permutations into expert order and back, the routed experts' GEMMs and their activation
+    /// function; not the router GEMM, the shared experts or any exchange. The engine's measured layer where
     /// <paramref name="experts"/> hold one.
     /// </summary>
-    public LayerTime FusedMoe(in DeviceRates r, in LayerShape s, in DeviceRates experts) =>
+    public LayerTime FusedMoe(in DeviceRates r, in LayerShape s, in DeviceRates experts, bool routing = true) =>
         experts.Moe is { } fused ? MeasuredFusedMoe(fused, s)
-            : Router(r, s) + Permutations(r, s) + RoutedExperts(experts, s) + Stream(r, RoutedActivationWidth(s));
+            : (routing ? Router(r, s) : default) + Permutations(r, s) + RoutedExperts(experts, s) + Stream(r, RoutedActivationWidth(s));
 
     /// <summary>The router's fp32 passes over the T×E scores after its GEMM (<see cref="MoeTraffic.RouterBytes"/>), one kernel each.</summary>
     LayerTime Router(in DeviceRates r, in LayerShape s) =>

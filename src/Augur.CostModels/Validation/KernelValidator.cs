@@ -60,10 +60,12 @@ public static class KernelValidator
         foreach (var m in set.MoeLayers)
         {
             string label = $"{m.Label} T={m.Tokens} tp{m.Tp} ep{m.Ep}";
-            results.Add(new KernelResult($"moe layer {m.Precision.Label()} {m.Path}", label, new(MoeLayerSeconds(m, new DeviceRates(a, cal, m.Precision))), m.Measured));
+            // A path the set does not serve is TensorRT-LLM's min-latency layer, which routes inside as its cutlass path does.
+            bool routing = m.Path != set.Serves?.Moe?.Path || set.Serves.Moe.IncludesRouting;
+            results.Add(new KernelResult($"moe layer {m.Precision.Label()} {m.Path}", label, new(MoeLayerSeconds(m, new DeviceRates(a, cal, m.Precision), routing)), m.Measured));
             var served = new DeviceRates(a, cal, m.Precision, engine: engine);
             if (served.Linear is not null)
-                results.Add(new KernelResult($"moe layer {m.Precision.Label()} {m.Path}, engine Linear table", label, new(MoeLayerSeconds(m, served)), m.Measured));
+                results.Add(new KernelResult($"moe layer {m.Precision.Label()} {m.Path}, engine Linear table", label, new(MoeLayerSeconds(m, served, routing)), m.Measured));
             if (m.Path == set.Serves?.Moe?.Path
                 && fused?.On(a, m.Precision)?.Without(m.Hidden, (double)m.ExpertFfn / m.Tp, (double)m.Experts / m.Ep, m.TopK) is { } others)
                 results.Add(new KernelResult($"moe layer {m.Precision.Label()} {m.Path}, from the other measured shapes", label,
@@ -117,7 +119,7 @@ public static class KernelValidator
     /// evenly (the table's balanced logits), tokens × top-k / ep expert visits over the experts / ep it holds, each
     /// expert's FFN split over tp; gated (SwiGLU) experts, weights stored in the GEMM precision, 16-bit activations.
     /// </summary>
-    public static double MoeLayerSeconds(MoeLayerSample m, in DeviceRates r)
+    public static double MoeLayerSeconds(MoeLayerSample m, in DeviceRates r, bool routing = true)
     {
         var model = new ModelSpec
         {
@@ -131,7 +133,7 @@ public static class KernelValidator
             Tokens = m.Tokens, FullContext = 0, WindowContext = 0, Tp = m.Tp, Etp = m.Tp, ExpertTokenVisits = visits,
             ExpertsTouched = ExpertRouting.TouchedExperts(ExpertRoutingMode.Balanced, m.Experts, m.TopK, m.Tokens) / m.Ep, ExpertsPerRank = (double)m.Experts / m.Ep,
         };
-        return layer.FusedMoe(r, shape, r).Total.Value;
+        return layer.FusedMoe(r, shape, r, routing).Total.Value;
     }
 
     /// <summary>Median achieved rate after warm-up per precision, as a fraction of the dense peak.</summary>

@@ -62,8 +62,10 @@ public sealed record EngineLinearScope(IReadOnlyList<string> Accelerators, IRead
 /// <summary>
 /// The fused MoE layers of a set that stand for the engine's own (source.yaml <c>serves.moe</c>): the kernel path the
 /// engine runs by default and the precisions whose rows are the layer it serves; <paramref name="Why"/> says why.
+/// <paramref name="IncludesRouting"/>: whether a row's time holds the router's softmax and top-k over the scores
+/// (TensorRT-LLM's create_moe does; vLLM's fused_experts is handed the chosen experts and does not).
 /// </summary>
-public sealed record EngineMoeScope(string Path, IReadOnlyList<Precision> Precisions, string Why);
+public sealed record EngineMoeScope(string Path, IReadOnlyList<Precision> Precisions, bool IncludesRouting, string Why);
 
 /// <summary>
 /// A serving engine's own measured linear layers (<paramref name="Set"/>, whose <see cref="KernelMeasurementSet.Serves"/>

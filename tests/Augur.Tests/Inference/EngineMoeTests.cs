@@ -70,4 +70,31 @@ public class EngineMoeTests
         Assert.NotNull(Moe("trtllm", "h200", Precision.BF16));
         Assert.Null(Moe("vllm", "b200", Precision.FP4));
     }
+
+    [Fact]
+    public void vLLMs_fused_experts_serve_its_16_bit_MoE_layers_on_Hopper_and_the_Blackwell_die()
+    {
+        // catalog/measurements/h100-aiconfigurator-vllm-0.14.0/moe.csv: bf16,vllm_fused_moe,64,7168,2048,256,8,32,1 is
+        // 297.920 us: DeepSeek-V3's experts split 32 ways (64 FFN columns each), 64 tokens x top-8 = 512 visits over all 256.
+        var vllm = Moe16("vllm", "h100-sxm")!;
+        Assert.Equal(297.920009e-6, vllm.Seconds(512, 256, 7168, 2048.0 / 32, 256, 8, 3, 2, 2), 12);
+        // vLLM hands fused_experts the chosen experts: the router's softmax and top-k run beside it, and are costed there.
+        Assert.False(vllm.IncludesRouting);
+        Assert.True(Moe("trtllm-bench", "b200", Precision.FP4)!.IncludesRouting);
+        Assert.NotNull(Moe16("vllm", "b200"));
+        Assert.NotNull(Moe16("vllm", "h200"));
+    }
+
+    static MeasuredMoe? Moe16(string engine, string accelerator)
+    {
+        var job = Scenarios.FromYaml($$"""
+            workload: inference
+            model: qwen3-30b-a3b
+            hardware: {{accelerator}}
+            cluster: {gpus: 1}
+            precision: bf16
+            inference: {input_tokens: 128, output_tokens: 128, engine: {{engine}}}
+            """).Inference!;
+        return job.EngineLinear is { } k ? EngineMoe.Of(k).On(Catalog.Accelerator(accelerator), Precision.BF16) : null;
+    }
 }

@@ -1,10 +1,12 @@
 using System.Text.Json;
 using Augur.Catalog.Files;
 using Augur.Catalog.Loading;
+using Augur.CostModels.Compute;
 using Augur.CostModels.Validation;
 using Augur.Domain;
 using Augur.Domain.Hardware;
 using Augur.Tests.Cli;
+using Augur.Units;
 
 namespace Augur.Tests.Kernels;
 
@@ -196,19 +198,45 @@ public class KernelValidationTests
     public void A_served_moe_table_needs_two_token_counts_per_shape()
     {
         // Serving interpolates a shape's ratio between its token counts: one row of a shape cannot serve.
+        var e = ReadServedMoe("bf16,cutlass,16,2048,768,128,8,1,1,1e-4,q\n", "{path: cutlass, precisions: [bf16], includes_routing: true, why: w}");
+        Assert.Contains("bf16 cutlass rows of moe.csv need two or more distinct token counts", e.Message);
+    }
+
+    [Fact]
+    public void A_served_moe_table_says_whether_its_time_holds_the_routing()
+    {
+        var e = ReadServedMoe("bf16,p,16,2048,768,128,8,1,1,1e-4,q\nbf16,p,64,2048,768,128,8,1,1,2e-4,q\n", "{path: p, precisions: [bf16], why: w}");
+        Assert.Contains("includes_routing: say whether the rows' time holds the router's softmax and top-k", e.Message);
+    }
+
+    /// <summary>The error reading a one-GEMM set whose moe.csv holds <paramref name="moeRows"/> and whose serves.moe is <paramref name="moe"/>.</summary>
+    static InputException ReadServedMoe(string moeRows, string moe)
+    {
         var tables = new Dictionary<string, string>
         {
             ["gemm.csv"] = "precision,m,n,k,shape,seconds,tflops,gbps,spread,reps\nbf16,1,4096,4096,a,1e-5,1,1,0,4\nbf16,16,4096,4096,a,1e-5,1,1,0,4\n",
             ["memory.csv"] = "kind,bytes,seconds,gbps_read_plus_write,spread\n",
             ["attention.csv"] = "phase,backend,batch,heads,kv_heads,q_len,kv_len,head_dim,fwd_seconds,fwd_tflops,fwd_bwd_seconds,fwd_bwd_tflops,kv_gbps\n",
             ["sustained.csv"] = "precision,elapsed_s,tflops,power_w,sm_clock_mhz,temp_c\n",
-            ["moe.csv"] = "precision,path,tokens,hidden,expert_ffn,experts,top_k,tp,ep,seconds,model\nbf16,cutlass,16,2048,768,128,8,1,1,1e-4,q\n",
+            ["moe.csv"] = "precision,path,tokens,hidden,expert_ffn,experts,top_k,tp,ep,seconds,model\n" + moeRows,
         };
         var source = (Augur.Catalog.Files.MappingNode)Augur.Catalog.Files.DataReader.Read(
             "id: x\naccelerator: h100-sxm\ndevice: d\nmeasured_on: today\nsoftware: s\nsource: measured on x\nmethod: m\n"
-            + "serves: {accelerators: [h100-sxm], precisions: [bf16], why: w, moe: {path: cutlass, precisions: [bf16], why: w}}\n", "source.yaml", json: false);
-        var e = Assert.Throws<InputException>(() => MeasurementReader.Read("x", source, tables));
-        Assert.Contains("bf16 cutlass rows of moe.csv need two or more distinct token counts", e.Message);
+            + $"serves: {{accelerators: [h100-sxm], precisions: [bf16], why: w, moe: {moe}}}\n", "source.yaml", json: false);
+        return Assert.Throws<InputException>(() => MeasurementReader.Read("x", source, tables));
+    }
+
+    [Fact]
+    public void A_fused_moe_kernel_handed_its_experts_is_checked_without_the_routers_passes()
+    {
+        // vLLM's fused_experts takes the top-k from the caller; TensorRT-LLM's layer routes inside. The difference is the
+        // router's passes over 64 tokens x 256 fp32 scores: 4 passes x 65,536 B = 262,144 B at 3.35 TB/s x 0.85 (H100 SXM,
+        // Hopper memory_efficiency) = 92.06 ns, plus 3 kernels x 2 us (Hopper kernel_overhead_us): 6.0921 us.
+        var h100 = CatalogStore.Default.Accelerator("h100-sxm");
+        var r = new DeviceRates(h100, CatalogStore.Default.Calibration(h100), Precision.BF16);
+        var m = new MoeLayerSample(Precision.BF16, "p", 64, 7168, 2048, 256, 8, 32, 1, "DeepSeek-V3", new Seconds(1e-4));
+        double routed = KernelValidator.MoeLayerSeconds(m, r, routing: true), handed = KernelValidator.MoeLayerSeconds(m, r, routing: false);
+        Assert.Equal(6.0921e-6, routed - handed, 9);
     }
 
     [Fact]
