@@ -35,6 +35,7 @@ public static class HardwareReader
             Notes = n.OptionalString("notes") ?? "",
             Capabilities = n.OptionalMapping("capabilities") is { } c ? Capabilities(c) : AcceleratorCapabilities.Any,
             HostMemory = n.OptionalMapping("host_memory") is { } h ? HostMemory(h) : null,
+            HostOpTime = n.OptionalMapping("host_cpu") is { } cpu ? HostOpTime(cpu) : 1,
             Sms = Sms(n),
             GemmEfficiency = n.OptionalMapping("gemm_efficiency") is { } g ? CalibrationReader.Given(g) : null,
             Unpublished = [.. NullKeys(table, "dense_tflops."), .. NullKeys(n, "").Where(k => k is "tdp_w")],
@@ -89,6 +90,15 @@ public static class HardwareReader
         double gb = h.Number("gb"), gbs = h.Number("gb_s_one_way");
         if (gb <= 0 || gbs <= 0) throw new InputException($"{h.Path}: gb and gb_s_one_way must be positive");
         return new MemoryTierSpec(h.OptionalString("name") ?? "host", Bytes.FromGB(gb), Bandwidth.FromGBps(gbs));
+    }
+
+    /// <summary><c>host_cpu: {name: Grace, op_time_vs_x86: 2.75}</c>: the host's time per framework operation against the x86 hosts the host-time figures come from.</summary>
+    static double HostOpTime(MappingNode h)
+    {
+        h.RequireOnly("name", "op_time_vs_x86");
+        h.String("name");
+        return h.OptionalNumber("op_time_vs_x86", 0.1, 100, "a host ten times faster or a hundred times slower than an x86 server's is not a CPU anyone pairs with an accelerator")
+               ?? throw new InputException($"{h.Path}.op_time_vs_x86: give the host's time per framework operation relative to an x86 server's (1 = the same)");
     }
 
     public static SystemSpec System(MappingNode n)

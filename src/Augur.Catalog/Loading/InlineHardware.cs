@@ -14,7 +14,7 @@ static class InlineHardware
 {
     static readonly string[] ControlKeys = ["base", "system", "calibration"];
     static readonly string[] AcceleratorKeys =
-        ["id", "name", "vendor", "family", "year", "dense_tflops", "hbm_gb", "hbm_tb_s", "tdp_w", "default_system", "price_usd_per_gpu_hour", "sources", "notes", "confidence", "capabilities", "host_memory", "sms", "gemm_efficiency"];
+        ["id", "name", "vendor", "family", "year", "dense_tflops", "hbm_gb", "hbm_tb_s", "tdp_w", "default_system", "price_usd_per_gpu_hour", "sources", "notes", "confidence", "capabilities", "host_memory", "host_cpu", "sms", "gemm_efficiency"];
 
     /// <returns>The accelerator, the system whose network it sits in (null: none named, the cluster must say), and its price.</returns>
     public static (Accelerator Accelerator, SystemSpec? System, double? Price) Read(MappingNode h, CatalogStore catalog)

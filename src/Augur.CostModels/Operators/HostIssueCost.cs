@@ -8,7 +8,8 @@ namespace Augur.CostModels.Operators;
 /// code, the dispatcher, the launch), and the GPU runs them only once issued. Where the host can run ahead, its time
 /// hides under the GPU's; after the MoE dispatcher's synchronisation (<see cref="DispatchSync"/>) the GPU's queue is
 /// empty, so each MoE layer's forward takes the longer of the two. Scopes captured in CUDA graphs cost the host one
-/// replay instead (counted as nothing); a full-iteration graph removes the host from the step. Built once per scenario.
+/// replay instead (counted as nothing); a full-iteration graph removes the host from the step. A host slower than the x86
+/// one measured (<see cref="Accelerator.HostOpTime"/>: a Grace CPU) takes that much longer for each. Built once per scenario.
 /// </summary>
 public readonly record struct HostIssueCost
 {
@@ -20,15 +21,15 @@ public readonly record struct HostIssueCost
     readonly double _attention, _router, _exchange, _expert, _gemmCall;
     readonly int _attentionGemms, _routerGemms, _mlpGemms;
 
-    HostIssueCost(HostIssue host, CudaGraphScopes graphs)
+    HostIssueCost(HostIssue host, CudaGraphScopes graphs, double opTime)
     {
         bool attn = (graphs & CudaGraphScopes.Attention) != 0, mlp = (graphs & CudaGraphScopes.Mlp) != 0, router = (graphs & CudaGraphScopes.MoeRouter) != 0;
         double routerLeft = (router ? 0 : RouterShare) + ((graphs & CudaGraphScopes.MoePreprocess) != 0 ? 0 : 1 - RouterShare);
-        _attention = attn ? 0 : host.AttentionForward.Value;
-        _router = host.RouterForward.Value * routerLeft;
-        _exchange = host.ExchangeForward.Value;
-        _expert = host.ExpertForward.Value;
-        _gemmCall = host.GemmCall.Value;
+        _attention = attn ? 0 : host.AttentionForward.Value * opTime;
+        _router = host.RouterForward.Value * routerLeft * opTime;
+        _exchange = host.ExchangeForward.Value * opTime;
+        _expert = host.ExpertForward.Value * opTime;
+        _gemmCall = host.GemmCall.Value * opTime;
         _attentionGemms = attn ? 0 : AttentionGemms;
         _routerGemms = router ? 0 : RouterGemms;
         _mlpGemms = mlp ? 0 : MlpGemms;
@@ -38,8 +39,9 @@ public readonly record struct HostIssueCost
     /// <summary>False when there is no host time: nothing measured for the hardware, or the whole iteration captured.</summary>
     public bool Modelled { get; }
 
-    public static HostIssueCost For(HostIssue? host, CudaGraphScopes graphs) =>
-        host is null || (graphs & CudaGraphScopes.FullIteration) != 0 ? default : new HostIssueCost(host, graphs);
+    /// <summary>The host time of <paramref name="host"/>'s measurement on a host taking <paramref name="opTime"/> times as long per operation.</summary>
+    public static HostIssueCost For(HostIssue? host, CudaGraphScopes graphs, double opTime = 1) =>
+        host is null || (graphs & CudaGraphScopes.FullIteration) != 0 ? default : new HostIssueCost(host, graphs, opTime);
 
     /// <summary>Host time of a dense layer's forward: its attention block and its MLP's two GEMM calls.</summary>
     public double DenseForward => _attention + _mlpGemms * _gemmCall;

@@ -57,7 +57,7 @@ public sealed class TrainingModel
         Flops = FlopCounter.ForSequence(model, job.SeqLen);
         _keys = AttentionSpan.Causal(model, job.SeqLen);
         // A compiled step (XLA) issues no module's work from the host.
-        _host = HostIssueCost.For(calibration.CompiledStep ? null : calibration.Host, job.CudaGraphs);
+        _host = HostIssueCost.For(calibration.CompiledStep ? null : calibration.Host, job.CudaGraphs, cluster.Accelerator.HostOpTime);
         _modelFlopsPerStep = (Flops.Training + 3 * MtpForwardFlopsPerToken(model, Flops) * job.MtpLayers) * job.TokensPerStep;
         _rowsPerToken = model.Moe is { } moe ? ExpertCapacity.RowsPerToken(moe, job) : 0;
         _einsumSlots = model.Moe is { } slotted && job.ExpertCapacityFactor is { } cf ? ExpertCapacity.SlotsPerSequence(slotted, job.SeqLen, cf) : 0;

@@ -27,6 +27,12 @@ public sealed record Accelerator
     /// <summary>Memory beyond HBM that the chip reaches over a link (a Grace CPU's LPDDR over NVLink-C2C), for offload; null when not sourced.</summary>
     public MemoryTierSpec? HostMemory { get; init; }
     /// <summary>
+    /// The host CPU's time per framework operation (PyTorch's eager dispatch and the Python around a module, a serving
+    /// engine's scheduler loop) relative to the x86 hosts Augur's host-time figures were measured on: 1 for those, more for
+    /// a slower host (a Grace CPU). Scales every host time the cost models charge; the source is in the accelerator's file.
+    /// </summary>
+    public double HostOpTime { get; init; } = 1;
+    /// <summary>
     /// Streaming multiprocessors (NVIDIA) or compute units (AMD): the cores a communication kernel occupies while it runs
     /// beside compute. Null where collectives run on engines of their own (TPU ICI, Trainium, Gaudi) or no count is published.
     /// </summary>

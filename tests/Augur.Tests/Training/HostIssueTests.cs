@@ -36,6 +36,30 @@ public class HostIssueTests
     }
 
     [Fact]
+    public void A_slower_host_takes_as_much_longer_for_every_module()
+    {
+        // A host taking 2.75x the measured host's time per operation (catalog/accelerators/gb200.yaml host_cpu): the MoE
+        // forward's 510 µs becomes 1,402.5 µs, and the GPU's 300 µs waits 1,102.5 µs for it.
+        var grace = HostIssueCost.For(Host, CudaGraphScopes.None, 2.75);
+        Assert.Equal(1402.5 * Us, grace.MoeForward(16), 12);
+        Assert.Equal(1102.5 * Us, grace.Wait(0, 1, 16, 0, 300 * Us, 5000 * Us, backward: true, recomputeForward: false, moeReruns: false), 12);
+        Assert.Equal(2.75, Augur.Catalog.Loading.CatalogStore.Default.Accelerator("gb200").HostOpTime);
+        Assert.Equal(1, Augur.Catalog.Loading.CatalogStore.Default.Accelerator("b200").HostOpTime);
+    }
+
+    [Theory]
+    [InlineData("{name: x, op_time_vs_x86: 0}", "host_cpu.op_time_vs_x86")]
+    [InlineData("{name: x}", "host_cpu.op_time_vs_x86: give the host's time per framework operation")]
+    [InlineData("{name: x, op_time_vs_x86: 2, speed: 3}", "speed")]
+    public void A_host_cpu_without_a_sane_op_time_is_refused_in_one_line(string cpu, string expected)
+    {
+        var e = Assert.Throws<InputException>(() => Scenarios.FromYaml(
+            $"workload: training\nmodel: llama3.1-8b\nhardware: {{base: b200, host_cpu: {cpu}}}\ncluster: {{gpus: 8}}\nprecision: bf16\ntraining: {{seq_len: 4096, global_batch: 64}}\n"));
+        Assert.Contains(expected, e.Message);
+        Assert.DoesNotContain("\n", e.Message);
+    }
+
+    [Fact]
     public void A_rerun_moe_block_is_issued_again_in_the_backward()
     {
         var host = HostIssueCost.For(Host, CudaGraphScopes.None);
