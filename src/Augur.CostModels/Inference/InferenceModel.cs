@@ -290,8 +290,7 @@ public sealed partial class InferenceModel
     IterationCost Forward(in InferenceLayout l, in PassLoad p)
     {
         double tokens = p.Tokens, logitTokens = p.LogitTokens, microBatches = p.MicroBatches, prefillShare = p.PrefillShare;
-        var overhead = IterationOverhead(p.ScheduledSequences);
-        if (tokens <= 0) return new IterationCost { Compute = default, TensorParallel = Seconds.Zero, ExpertParallel = Seconds.Zero, PipelineP2P = Seconds.Zero, Overhead = overhead, FlopBound = Seconds.Zero, ByteBound = Seconds.Zero };
+        if (tokens <= 0) return new IterationCost { Compute = default, TensorParallel = Seconds.Zero, ExpertParallel = Seconds.Zero, PipelineP2P = Seconds.Zero, Overhead = IterationOverhead(p.ScheduledSequences, 0), FlopBound = Seconds.Zero, ByteBound = Seconds.Zero };
         double context = p.AttendedSum / tokens;
         var keys = AttentionSpan.Decode(_m, context);
         // A decoding sequence reads, per softmax layer, the cached tokens that layer attends: windows, chunks and DSA's top-k fewer.
@@ -363,6 +362,7 @@ public sealed partial class InferenceModel
         double expertFlops = _m.MoeLayers * _layer.RoutedExpertFlops(shape).Value;
         double flopSeconds = (compute.HardwareFlops.Value - expertFlops) / _rates.Gemm.PerSecond + expertFlops / _expertRates.Gemm.PerSecond;
         double byteSeconds = (weightBytes + kvBytes) / _rates.Memory.BytesPerSecond;
+        var overhead = IterationOverhead(p.ScheduledSequences, (compute.Total + pass.TensorParallel + pass.ExpertParallel + pass.PipelineP2P).Value);
         return new IterationCost
         {
             Compute = compute, TensorParallel = pass.TensorParallel, ExpertParallel = pass.ExpertParallel, PipelineP2P = pass.PipelineP2P,
@@ -372,12 +372,17 @@ public sealed partial class InferenceModel
     }
 
     /// <summary>
-    /// The per-iteration time outside the GPU's work: the calibrated overhead of an overlap-scheduled engine (fitted on
-    /// TensorRT-LLM rows) plus, for an engine that schedules between GPU steps, its host time per sequence × the
-    /// sequences one attention group's scheduler handles (each data-parallel attention rank runs its own scheduler).
+    /// The per-iteration time outside the GPU's work: the calibrated overhead (fitted on TensorRT-LLM rows) plus the
+    /// engine's host time per sequence × the sequences one attention group's scheduler handles (each data-parallel
+    /// attention rank runs its own), on this host (<see cref="Accelerator.HostOpTime"/>: the figures are x86 ones). An
+    /// engine that schedules between GPU steps pays all of it; an overlap-scheduled one only what exceeds the GPU's
+    /// <paramref name="gpuSeconds"/>.
     /// </summary>
-    Seconds IterationOverhead(double scheduledSequences) =>
-        _cal.ServingIterationOverhead + _job.Limits.HostPerSequence * scheduledSequences;
+    Seconds IterationOverhead(double scheduledSequences, double gpuSeconds)
+    {
+        double host = _job.Limits.HostPerSequence.Value * scheduledSequences * Cluster.Accelerator.HostOpTime;
+        return _cal.ServingIterationOverhead + new Seconds(_job.Limits.HostOverlapsGpu ? Math.Max(0, host - gpuSeconds) : host);
+    }
 
     /// <summary>
     /// Moving one prompt's KV cache (uncached tokens × KV bytes per token) from a prefill to a decode replica,

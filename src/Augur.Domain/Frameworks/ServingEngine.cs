@@ -16,11 +16,18 @@ namespace Augur.Domain.Frameworks;
 public sealed record ServingLimits(string Engine, int? MaxBatch, int TokenBudget, BenchTuning? BenchTuning = null)
 {
     /// <summary>
-    /// Host time per scheduled sequence that one iteration of one attention group waits for on top of the calibrated
+    /// Host time per scheduled sequence of one iteration of one attention group, on an x86 host, beside the calibrated
     /// per-iteration overhead: an engine whose scheduler runs between GPU steps (vLLM V1 without async scheduling)
-    /// walks every request of the batch in Python while the GPU idles. Zero for overlap-scheduled engines.
+    /// walks every request of the batch in Python while the GPU idles; an overlap-scheduled one (TensorRT-LLM) does the
+    /// same work while the GPU runs (<see cref="HostOverlapsGpu"/>). Zero where no measurement is catalogued.
     /// </summary>
     public Seconds HostPerSequence { get; init; } = Seconds.Zero;
+
+    /// <summary>
+    /// Whether the engine prepares the next iteration on the host while the GPU runs this one (TensorRT-LLM's overlap
+    /// scheduler): its host time then costs only what exceeds the GPU's; a synchronous engine (vLLM V1) pays all of it.
+    /// </summary>
+    public bool HostOverlapsGpu { get; init; }
 
     /// <summary>
     /// `vllm serve` on a GPU of 70 GiB or more other than A100: max_num_seqs 1024, max_num_batched_tokens 8192
@@ -64,6 +71,8 @@ public sealed record ServingEngineSpec
     public BenchTuning? BenchTuning { get; init; }
     /// <summary>See <see cref="ServingLimits.HostPerSequence"/>; zero unless the catalog gives host_us_per_sequence.</summary>
     public Seconds HostPerSequence { get; init; } = Seconds.Zero;
+    /// <summary>See <see cref="ServingLimits.HostOverlapsGpu"/>.</summary>
+    public bool HostOverlapsGpu { get; init; }
     /// <summary>
     /// Measurement sets (catalog/measurements) that timed this engine's own linear layers; each says which accelerators
     /// and precisions it stands for (<see cref="Hardware.KernelMeasurementSet.Serves"/>). Empty = none.
@@ -74,5 +83,5 @@ public sealed record ServingEngineSpec
     public ServingLimits? For(Accelerator a) =>
         (BenchTuning is { } bench ? new ServingLimits(Id, null, 0, bench)
         : Tiers.FirstOrDefault(t => t.Holds(a)) is { } tier ? new ServingLimits(Id, tier.MaxBatch, tier.TokenBudget) : null)
-        is { } limits ? limits with { HostPerSequence = HostPerSequence } : null;
+        is { } limits ? limits with { HostPerSequence = HostPerSequence, HostOverlapsGpu = HostOverlapsGpu } : null;
 }

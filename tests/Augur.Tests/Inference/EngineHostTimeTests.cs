@@ -9,8 +9,9 @@ namespace Augur.Tests.Inference;
 
 /// <summary>
 /// vLLM V1's synchronous scheduler: 19.5 µs of host time per scheduled sequence per step (catalog/frameworks/vllm.yaml:
-/// the 5 ms gap issue vllm-project/vllm #10634 measured at batch 256, 5000 / 256 = 19.53 µs), none for the
-/// overlap-scheduled engines.
+/// the 5 ms gap issue vllm-project/vllm #10634 measured at batch 256, 5000 / 256 = 19.53 µs), all of it paid; TensorRT-LLM's
+/// overlap-scheduled executor: 10.68 µs on x86 (catalog/frameworks/trtllm.yaml: 45.11 ms per iteration at 1,536
+/// sequences on GB200, NVIDIA/TensorRT-LLM PR #10273, over Grace's 2.75), paid only above the GPU's step; none for SGLang.
 /// </summary>
 public class EngineHostTimeTests
 {
@@ -19,12 +20,42 @@ public class EngineHostTimeTests
     static ServingLimits Limits(string engine) => Store.ServingEngine(engine).For(Store.Accelerator("h100-sxm"))!;
 
     [Fact]
-    public void Vllm_records_its_host_time_per_sequence_and_the_overlap_schedulers_none()
+    public void Each_engine_records_its_host_time_per_sequence_and_whether_it_overlaps_the_gpu()
     {
         Assert.Equal(19.5e-6, Limits("vllm").HostPerSequence.Value, 12);
+        Assert.False(Limits("vllm").HostOverlapsGpu);
         Assert.Equal(0, Limits("sglang").HostPerSequence.Value);
-        Assert.Equal(0, Limits("trtllm").HostPerSequence.Value);
-        Assert.Equal(0, Limits("trtllm-bench").HostPerSequence.Value);
+        foreach (var trt in new[] { "trtllm", "trtllm-bench" })
+        {
+            Assert.Equal(10.68e-6, Limits(trt).HostPerSequence.Value, 12);
+            Assert.True(Limits(trt).HostOverlapsGpu);
+        }
+    }
+
+    [Fact]
+    public void An_overlapped_host_costs_only_what_exceeds_the_gpus_step_and_a_grace_host_takes_longer()
+    {
+        var job = new InferenceJob { InputTokens = 128, OutputTokens = 128, Limits = new ServingLimits("trtllm", 4096, 8192) { HostPerSequence = Seconds.FromMicroseconds(10.68), HostOverlapsGpu = true } };
+        var one = new InferenceLayout(Tp: 1, Pp: 1, Ep: 1, DpAttention: 1, Replicas: 1);
+        foreach (var (hardware, opTime) in new[] { ("dgx-b200", 1.0), ("gb200-nvl72", 2.75) })
+        {
+            var (model, _) = InferenceModelTests.Build("llama3.1-8b", hardware, 1, job, Precision.BF16);
+            foreach (int batch in new[] { 16, 4096 })
+            {
+                var step = model.DecodeStep(one, batch, 192);
+                double gpu = step.Total.Value - step.Overhead.Value;
+                // Blackwell's calibrated 3 ms per iteration, plus batch × 10.68 µs × the host's op time beyond the GPU's step.
+                double host = batch * 10.68e-6 * opTime;
+                Assert.Equal(3e-3 + Math.Max(0, host - gpu), step.Overhead.Value, 9);
+            }
+        }
+        // At 4,096 sequences the Grace host's 119.6 ms outlasts Llama 3.1 8B's decode step; at 16, 0.47 ms hides under it.
+        var (grace, _) = InferenceModelTests.Build("llama3.1-8b", "gb200-nvl72", 1, job, Precision.BF16);
+        Assert.True(grace.DecodeStep(one, 4096, 192).Overhead.Value > 3e-3);
+        Assert.Equal(3e-3, grace.DecodeStep(one, 16, 192).Overhead.Value, 12);
+        // vLLM's synchronous loop pays all of it, on Grace 256 × 19.5 µs × 2.75 = 13.728 ms.
+        var (vllm, _) = InferenceModelTests.Build("llama3.1-8b", "gb200-nvl72", 1, new InferenceJob { InputTokens = 128, OutputTokens = 128 }, Precision.BF16);
+        Assert.Equal(3e-3 + 13.728e-3, vllm.DecodeStep(one, 256, 192).Overhead.Value, 9);
     }
 
     [Fact]

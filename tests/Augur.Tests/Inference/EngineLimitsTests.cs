@@ -18,6 +18,9 @@ public class EngineLimitsTests
     static ServingLimits Limits(string engine, string accelerator) =>
         CatalogStore.Default.ServingEngine(engine).For(CatalogStore.Default.Accelerator(accelerator))!;
 
+    /// <summary>TensorRT-LLM's executor host time (catalog/frameworks/trtllm.yaml: 10.68 µs per sequence on x86, overlapped with the GPU).</summary>
+    static ServingLimits Trt(ServingLimits l) => l with { HostPerSequence = Seconds.FromMicroseconds(10.68), HostOverlapsGpu = true };
+
     [Fact]
     public void Vllm_serve_gives_large_gpus_1024_sequences_and_8192_tokens_and_a100_the_small_defaults()
     {
@@ -36,7 +39,7 @@ public class EngineLimitsTests
     public void Trtllm_serve_and_sglang_take_their_own_defaults()
     {
         // llm_args.py @ 0004396: max_batch_size 2048, max_num_tokens 8192.
-        Assert.Equal(new ServingLimits("trtllm", 2048, 8192), Limits("trtllm", "h100-sxm"));
+        Assert.Equal(Trt(new ServingLimits("trtllm", 2048, 8192)), Limits("trtllm", "h100-sxm"));
         // server_args.py: chunked_prefill_size 8192 below 160 GiB, 16384 above; no fixed running-request cap.
         Assert.Equal(new ServingLimits("sglang", null, 8192), Limits("sglang", "h200"));
         Assert.Equal(new ServingLimits("sglang", null, 16384), Limits("sglang", "b200"));
@@ -65,11 +68,11 @@ public class EngineLimitsTests
     {
         // vLLM on H100 defaults to 1024 sequences and 8192 tokens; --max-num-seqs 600 keeps its 8192 tokens and its host time.
         Assert.Equal(new ServingLimits("vllm", 600, 8192) { HostPerSequence = Seconds.FromMicroseconds(19.5) }, Job("engine: vllm, max_batch: 600").Limits);
-        Assert.Equal(new ServingLimits("trtllm", 512, 256), Job("engine: trtllm, max_batch: 512, max_num_tokens: 256").Limits);
+        Assert.Equal(Trt(new ServingLimits("trtllm", 512, 256)), Job("engine: trtllm, max_batch: 512, max_num_tokens: 256").Limits);
         // trtllm-bench stops sizing itself once both are given.
-        Assert.Equal(new ServingLimits("trtllm-bench", 3072, 9216), Job("engine: trtllm-bench, max_batch: 3072, max_num_tokens: 9216").Limits);
+        Assert.Equal(Trt(new ServingLimits("trtllm-bench", 3072, 9216)), Job("engine: trtllm-bench, max_batch: 3072, max_num_tokens: 9216").Limits);
         // Unset, the engine's defaults stand.
-        Assert.Equal(new ServingLimits("trtllm", 2048, 8192), Job("engine: trtllm").Limits);
+        Assert.Equal(Trt(new ServingLimits("trtllm", 2048, 8192)), Job("engine: trtllm").Limits);
     }
 
     [Theory]
