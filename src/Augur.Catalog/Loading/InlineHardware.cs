@@ -35,11 +35,13 @@ static class InlineHardware
         foreach (var (k, v) in h.Entries)
         {
             if (ControlKeys.Contains(k)) continue;
-            if (k == "dense_tflops" && v is MappingNode peaks && entries.GetValueOrDefault(k) is MappingNode basePeaks)
+            // A section (dense_tflops, host_cpu, host_memory, ...) changes the base's section key by key, so
+            // `host_cpu: {op_time_vs_x86: 1}` keeps the base host's name and `dense_tflops: {fp8: 3000}` its other rates.
+            if (v is MappingNode section && entries.GetValueOrDefault(k) is MappingNode baseSection)
             {
-                var merged = new Dictionary<string, DataNode>(basePeaks.Entries);
-                foreach (var (p, rate) in peaks.Entries) { merged[p] = rate; changes.Add($"{k}.{p}={Text(rate)}"); }
-                entries[k] = new MappingNode(peaks.Path, merged);
+                var merged = new Dictionary<string, DataNode>(baseSection.Entries);
+                foreach (var (p, value) in section.Entries) { merged[p] = value; changes.Add($"{k}.{p}={Text(value)}"); }
+                entries[k] = new MappingNode(section.Path, merged);
                 continue;
             }
             entries[k] = v;
@@ -82,7 +84,14 @@ static class InlineHardware
 
     static ScalarNode Scalar(MappingNode h, string key, string text) => new(h.Path + "." + key, text);
 
-    static string Text(DataNode n) => n is ScalarNode { Text: { } t } ? t : "…";
+    static string Text(DataNode n) => n switch
+    {
+        ScalarNode { Text: { } t } => t,
+        ScalarNode => "none",
+        MappingNode m => "{" + string.Join(", ", m.Entries.Select(e => $"{e.Key}: {Text(e.Value)}")) + "}",
+        SequenceNode q => "[" + string.Join(", ", q.Items.Select(Text)) + "]",
+        _ => "?",
+    };
 
     static string Hint(string family, CatalogStore catalog) =>
         Suggest.Nearest(family, catalog.Calibrations.Select(c => c.Family)) is { } near ? $"; did you mean '{near}'?" : $"; use one of: {string.Join(", ", catalog.Calibrations.Select(c => c.Family).Order())}";

@@ -29,7 +29,9 @@ public sealed record Accelerator
     /// <summary>
     /// The host CPU's time per framework operation (PyTorch's eager dispatch and the Python around a module, a serving
     /// engine's scheduler loop) relative to the x86 hosts Augur's host-time figures were measured on: 1 for those, more for
-    /// a slower host (a Grace CPU). Scales every host time the cost models charge; the source is in the accelerator's file.
+    /// a slower host (a Grace CPU). Scales the eager training step's host issue time (the RL trainer's too) and a serving
+    /// engine's per-sequence host time; not the calibrated per-iteration overhead nor the dispatch synchronisation's
+    /// device-host round trip, which were fitted or measured with the host in them. The source is in the accelerator's file.
     /// </summary>
     public double HostOpTime { get; init; } = 1;
     /// <summary>

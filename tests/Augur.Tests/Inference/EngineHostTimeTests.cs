@@ -59,6 +59,27 @@ public class EngineHostTimeTests
     }
 
     [Fact]
+    public void An_moe_deployment_s_overlapped_host_schedules_per_attention_group()
+    {
+        // Qwen3-30B-A3B on 4 GB200s, 4,096 decoding sequences. Attention DP 4 with EP 4: each rank's scheduler walks
+        // 1,024 sequences, 1,024 × 10.68 µs × 2.75 = 30.07488 ms of host per iteration; TP 4: one scheduler walks all
+        // 4,096, 120.29952 ms. Either pays only what exceeds its GPU step, on top of Blackwell's 3 ms.
+        var job = new InferenceJob { InputTokens = 128, OutputTokens = 128, Limits = new ServingLimits("trtllm", 4096, 8192) { HostPerSequence = Seconds.FromMicroseconds(10.68), HostOverlapsGpu = true } };
+        var (model, _) = InferenceModelTests.Build("qwen3-30b-a3b", "gb200-nvl72", 4, job, Precision.BF16);
+        foreach (var (layout, host) in new[]
+        {
+            (new InferenceLayout(Tp: 1, Pp: 1, Ep: 4, DpAttention: 4, Replicas: 1), 30.07488e-3),
+            (new InferenceLayout(Tp: 4, Pp: 1, Ep: 1, DpAttention: 1, Replicas: 1), 120.29952e-3),
+        })
+        {
+            var step = model.DecodeStep(layout, 4096, 192);
+            double gpu = step.Total.Value - step.Overhead.Value;
+            Assert.True(host > gpu, "the case is meant to be host-bound");
+            Assert.Equal(3e-3 + host - gpu, step.Overhead.Value, 9);
+        }
+    }
+
+    [Fact]
     public void A_scenario_naming_vllm_pays_it_and_one_naming_no_engine_does_not()
     {
         static InferenceJob Read(string engine) => Scenarios.FromYaml($$"""

@@ -85,6 +85,36 @@ public class EngineMoeTests
         Assert.NotNull(Moe16("vllm", "h200"));
     }
 
+    [Fact]
+    public void Beside_vLLMs_fused_experts_the_layer_pays_the_routers_passes_and_beside_TensorRT_LLMs_it_does_not()
+    {
+        // Qwen3-30B-A3B, 4,096 BF16 tokens on one H200 against all 128 experts. Both tables put their layer's time in its
+        // GEMM part; only vLLM's leaves the router's passes outside: 4,096 × 128 × 4 B × 4 passes = 8,388,608 B at
+        // 4.8 TB/s × 0.85 (nvidia-hopper memory_efficiency), plus 3 kernels × 2 µs.
+        var acc = Catalog.Accelerator("h200");
+        var model = Catalog.Model("qwen3-30b-a3b").Spec;
+        var shape = new Augur.CostModels.Operators.LayerShape
+        {
+            Tokens = 4096, FullContext = 2048, WindowContext = 2048, Tp = 1, Etp = 1, Kernel = AttentionKernel.Flash,
+            ExpertTokenVisits = 32768, ExpertsTouched = 128,
+        };
+        double Elementwise(string engine)
+        {
+            var job = Scenarios.FromYaml($$"""
+                workload: inference
+                model: qwen3-30b-a3b
+                hardware: h200
+                cluster: {gpus: 1}
+                precision: bf16
+                inference: {input_tokens: 128, output_tokens: 128, engine: {{engine}}}
+                """).Inference!;
+            var rates = new DeviceRates(acc, Catalog.Calibration(acc), Precision.BF16, moe: EngineMoe.Of(job.EngineLinear!));
+            Assert.NotNull(rates.Moe);
+            return new Augur.CostModels.Operators.LayerCost(model, 2.0, 2.0).Moe(rates, shape).Elementwise.Value;
+        }
+        Assert.Equal(8_388_608 / (4.8e12 * 0.85) + 3 * 2e-6, Elementwise("vllm") - Elementwise("trtllm"), 12);
+    }
+
     static MeasuredMoe? Moe16(string engine, string accelerator)
     {
         var job = Scenarios.FromYaml($$"""

@@ -48,7 +48,7 @@ public class HostIssueTests
     }
 
     [Theory]
-    [InlineData("{name: x, op_time_vs_x86: 0}", "host_cpu.op_time_vs_x86")]
+    [InlineData("{name: x, op_time_vs_x86: 0}", "host_cpu.op_time_vs_x86: 0 is out of range; use 0.1 to 100")]
     [InlineData("{name: x}", "host_cpu.op_time_vs_x86: give the host's time per framework operation")]
     [InlineData("{name: x, op_time_vs_x86: 2, speed: 3}", "speed")]
     public void A_host_cpu_without_a_sane_op_time_is_refused_in_one_line(string cpu, string expected)
@@ -147,6 +147,25 @@ public class HostIssueTests
         double eager = Estimate("cuda_graphs: none").Breakdown.HostIssue!.Value.Value;
         double graphed = Estimate("cuda_graphs: [attn, moe_router, moe_preprocess]").Breakdown.HostIssue!.Value.Value;
         Assert.Equal(48 * (3506 + 3506 + 3 * 13.7) * Us, eager - graphed, 9);
+    }
+
+    [Fact]
+    public void The_accelerators_host_scales_the_training_steps_host_time()
+    {
+        // The step above is host-bound eager and graphed, so every host time the graphs remove grows with the host's op
+        // time: on a host 2.75x slower (Grace's factor, given inline on a B200) they save 2.75 × 48 × 7,053.1 µs.
+        double Saved(string hardware)
+        {
+            TrainingEstimate Run(string graphs)
+            {
+                var s = Scenarios.FromYaml(Qwen.Replace("hardware: dgx-b200", "hardware: " + hardware).Replace("GRAPHS", graphs));
+                return Scenarios.Training(s).Estimate(LayoutDefaults.Complete(s.Layout, 8));
+            }
+            return Run("cuda_graphs: none").Breakdown.HostIssue!.Value.Value - Run("cuda_graphs: [attn, moe_router, moe_preprocess]").Breakdown.HostIssue!.Value.Value;
+        }
+        Assert.Equal(2.75 * 48 * (3506 + 3506 + 3 * 13.7) * Us, Saved("{base: dgx-b200, host_cpu: {name: slow host, op_time_vs_x86: 2.75}}"), 9);
+        // A GB200's Grace host set back to an x86 one's op time (only the key given; the host's name stays the base's).
+        Assert.Equal(48 * (3506 + 3506 + 3 * 13.7) * Us, Saved("{base: gb200-nvl72, host_cpu: {op_time_vs_x86: 1}}"), 9);
     }
 
     [Fact]

@@ -27,6 +27,19 @@ public class HardwareTests
     }
 
     [Fact]
+    public void A_changed_section_keeps_the_bases_other_keys_and_a_new_one_is_spelled_out()
+    {
+        // gb200.yaml's host_cpu is {name: Grace, op_time_vs_x86: 2.75}: changing the factor keeps the name it needs.
+        var grace = Read("{base: gb200-nvl72, host_cpu: {op_time_vs_x86: 1}}", "{gpus: 72}").Cluster.Accelerator;
+        Assert.Equal(1, grace.HostOpTime);
+        Assert.Equal("gb200-nvl72+host_cpu.op_time_vs_x86=1", grace.Id);
+        // b200.yaml has no host_cpu: the whole section is the change, and the name shows it.
+        var b200 = Read("{base: b200, host_cpu: {name: slow, op_time_vs_x86: 3}}").Cluster.Accelerator;
+        Assert.Equal(3, b200.HostOpTime);
+        Assert.Equal("b200+host_cpu={name: slow, op_time_vs_x86: 3}", b200.Id);
+    }
+
+    [Fact]
     public void A_system_as_base_brings_its_network()
     {
         // gb200-nvl72: 72 GPUs in one NVLink domain.
