@@ -65,6 +65,9 @@ static class SweepCommand
             }
             foreach (var f in files) f.Finish();
             var shown = ran.OrderBy(p => p.Index).ToList();
+            // A grid whose every point was refused ran nothing: that is a bad input, not an empty result.
+            if (shown.Count > 0 && shown.All(p => p.Status == SweepStatus.Refused))
+                throw new InputException($"every point of the sweep was refused; the first ({string.Join(", ", grid.Axes.Select((a, i) => $"{a.Key}={shown[0].Settings[i]}"))}): {shown[0].Message}");
             if (r.GetValue(json)) JsonOut.Write(output, SweepReport.Document(grid, shown));
             else
             {

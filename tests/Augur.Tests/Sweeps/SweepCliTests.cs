@@ -65,6 +65,17 @@ public class SweepCliTests
         Assert.StartsWith("1,16384,ok,", rows[2]);
     }
 
+    [Fact]
+    public void A_sweep_whose_every_point_is_refused_is_a_bad_input()
+    {
+        // Neither 1000 nor 1001 GPUs hold whole tp8 x pp16 x cp2 replicas (256 GPUs each).
+        var (code, output, err) = CliTests.Run(["sweep", Sample, "--vary", "cluster.gpus=1000,1001"]);
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Contains("every point of the sweep was refused; the first (cluster.gpus=1000)", err);
+        Assert.Single(err.Trim().Split('\n'));
+    }
+
     [Theory]
     [InlineData("--vary", "cluster.gpus")]
     [InlineData("--shard", "2/2")]
