@@ -9,6 +9,13 @@ public sealed record ErrorBand(double LowError, double HighError, string Basis)
 {
     public bool Holds(double error) => error >= LowError && error <= HighError;
 
+    /// <summary>
+    /// Where the measured values of the band's cases lay against their predictions: "slower" when every one ran
+    /// slower than predicted (the whole range lies on the slow side of the estimate, so the estimate itself is
+    /// optimistic), "faster" when every one ran faster, "both" when they straddle it.
+    /// </summary>
+    public string MeasuredVsEstimate => LowError > 0 ? "slower" : HighError < 0 ? "faster" : "both";
+
     public (double Low, double High) Throughput(double predicted) => (predicted / (1 + HighError), predicted / (1 + LowError));
 
     public (double Low, double High) Time(double predicted) => (predicted * (1 + LowError), predicted * (1 + HighError));

@@ -163,6 +163,28 @@ public class ErrorBandTests
     }
 
     [Theory]
+    [InlineData(0.22, 0.75, "slower")]
+    [InlineData(-0.3, -0.05, "faster")]
+    [InlineData(-0.1, 0.2, "both")]
+    [InlineData(0, 0.2, "both")]
+    public void A_band_says_when_every_case_it_rests_on_ran_on_one_side_of_its_prediction(double low, double high, string side) =>
+        Assert.Equal(side, new ErrorBand(low, high, "b").MeasuredVsEstimate);
+
+    [Fact]
+    public void A_band_wholly_below_a_throughput_estimate_is_read_as_such()
+    {
+        // Errors +22% .. +75%: measured = predicted / (1 + e), so 11,000 tok/s reads 11,000 / 1.75 = 6,285.7 to
+        // 11,000 / 1.22 = 9,016.4, all under the estimate; a time of 10 s reads 12.2 to 17.5 s, all over it.
+        var b = new ErrorBand(0.22, 0.75, "b");
+        var (low, high) = b.Throughput(11_000);
+        Assert.Equal(6_285.714286, low, 5);
+        Assert.Equal(9_016.393443, high, 5);
+        Assert.Equal((12.2, 17.5), (Math.Round(b.Time(10).Low, 9), Math.Round(b.Time(10).High, 9)));
+        var json = Augur.Reports.BandReport.ThroughputJson(b, 11_000)!;
+        Assert.Equal("slower", (string?)json["measured_vs_estimate"]);
+    }
+
+    [Theory]
     [InlineData("NVIDIA/TensorRT-LLM docs/source/performance/perf-overview.md @ 00f3768 (v1.0 table): 128/128", "NVIDIA/TensorRT-LLM docs/source/performance/perf-overview.md")]
     [InlineData("MLPerf Training v5.1 closed, AMD MI355X llama31_8b, read from mlcommons/training_results_v5.1", "MLPerf Training v5.1 closed, AMD MI355X llama31_8b")]
     [InlineData("MLPerf Inference v5.1 closed, AMD 8xMI300X llama2-70b-99 Server mlperf_log_summary.txt, read from ntuhpc/inference_results_v5.1 @ 965182b: 47804 tokens/s",
