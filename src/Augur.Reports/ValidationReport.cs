@@ -37,6 +37,14 @@ public static class ValidationReport
                 + $"  {c.HeldWithoutPublication} ({Format.Pct(c.FractionWithoutPublication)}) with each case's whole publication left out"));
         var fit = MemoryFitSummary.Of(results);
         if (fit.Cases > 0) items.Add(Render.Line(FitLine(fit)));
+        if (RlPhaseSummary.Of(results) is { Count: > 0 } phases)
+        {
+            var pt = Render.Table("rl phase", "tier", "cases", "mean |error|", "mean error");
+            foreach (var p in phases)
+                pt.AddRow(p.Phase, ValidationSummary.Label(p.Tier), p.Cases.ToString(CultureInfo.InvariantCulture), Format.Pct(p.MeanAbsError), Format.SignedPct(p.MeanError));
+            items.Add(Render.Line("rl: phases of the cases whose source times them (published / predicted − 1 per phase; refit holds the trainer's offload)"));
+            items.Add(pt);
+        }
 
         var left = LeftOut(bands);
         foreach (var g in results.GroupBy(r => (r.Case.Scenario.Workload, r.Case.Tier)).OrderBy(g => g.Key))
@@ -44,8 +52,9 @@ public static class ValidationReport
             bool banded = g.Key.Tier == ValidationTier.OutOfSample, memory = g.Key.Workload == WorkloadKind.Training, rl = g.Key.Workload == WorkloadKind.Rl;
             // RL cases are published as seconds per step, and read by mechanism through the predicted phases.
             string[] head = rl ? ["case", "s/step pub.", "s/step pred.", "error"] : ["case", "tok/s/GPU pub.", "tok/s/GPU pred.", "error"];
+            bool timed = rl && g.Any(r => r.RlPhases.Count > 0);
             var t = Render.Table([.. head, .. banded ? ["band without it"] : Array.Empty<string>(), .. memory ? ["GB/GPU pred./HBM"] : Array.Empty<string>(),
-                .. rl ? ["predicted phases, s"] : Array.Empty<string>()]);
+                .. rl ? ["predicted phases, s"] : Array.Empty<string>(), .. timed ? ["published phases, s (error)"] : Array.Empty<string>()]);
             foreach (var r in g)
             {
                 string[] row = rl ? [r.Case.Id, Format.N(r.Case.Measured, "0.#"), Format.N(r.PredictedPublishedUnit, "0.#"), Format.SignedPct(r.Error)]
@@ -53,6 +62,7 @@ public static class ValidationReport
                 if (banded) row = [.. row, left.TryGetValue(r.Case.Id, out var l) ? BandText(l) : ""];
                 if (memory) row = [.. row, r.Memory is { } m ? MemoryText(m) : ""];
                 if (rl) row = [.. row, r.Rl is { } e ? PhasesText(e) : ""];
+                if (timed) row = [.. row, PublishedPhasesText(r.RlPhases)];
                 t.AddRow(row);
             }
             items.Add(Render.Line($"{g.Key.Workload.ToString().ToLowerInvariant()}, {ValidationSummary.Label(g.Key.Tier)}:"));
@@ -77,6 +87,13 @@ public static class ValidationReport
                 ["held_without_publication"] = c.HeldWithoutPublication, ["fraction_without_publication"] = JsonOut.Num(c.FractionWithoutPublication) });
         var fit = MemoryFitSummary.Of(results);
         var memoryFit = new JsonObject { ["cases"] = fit.Cases, ["fit"] = fit.Fit, ["fraction"] = JsonOut.Num(fit.Fraction), ["target"] = JsonOut.Num(MemoryFitSummary.Target) };
+        var rlPhases = new JsonArray();
+        foreach (var p in RlPhaseSummary.Of(results))
+            rlPhases.Add(new JsonObject
+            {
+                ["phase"] = p.Phase, ["tier"] = TierKey(p.Tier), ["cases"] = p.Cases,
+                ["mean_abs_error"] = JsonOut.Num(p.MeanAbsError), ["mean_error"] = JsonOut.Num(p.MeanError),
+            });
         var left = LeftOut(bands);
         var cases = new JsonArray();
         foreach (var r in results)
@@ -101,12 +118,12 @@ public static class ValidationReport
                 ["band_without_it"] = left.TryGetValue(r.Case.Id, out var l) && l.Band is { } b
                     ? new JsonObject { ["low"] = JsonOut.Num(b.LowError), ["high"] = JsonOut.Num(b.HighError), ["basis"] = b.Basis, ["held"] = l.Held }
                     : null,
-                ["rl"] = r.Rl is { } e ? RlJson(e) : null,
+                ["rl"] = r.Rl is { } e ? RlJson(e, r.RlPhases) : null,
                 ["fit_notes"] = r.Case.FitNotes,
                 ["source"] = r.Case.Source,
             });
         }
-        return new JsonObject { ["summaries"] = sums, ["band_coverage"] = coverage, ["memory_fit"] = memoryFit, ["cases"] = cases };
+        return new JsonObject { ["summaries"] = sums, ["band_coverage"] = coverage, ["memory_fit"] = memoryFit, ["rl_phases"] = rlPhases, ["cases"] = cases };
     }
 
     static readonly WorkloadKind[] Workloads = [WorkloadKind.Training, WorkloadKind.Inference, WorkloadKind.Rl];
@@ -116,16 +133,26 @@ public static class ValidationReport
     static Dictionary<string, LeftOut> LeftOut(ErrorBands bands) => Workloads.SelectMany(bands.LeaveOneOut).ToDictionary(l => l.Evidence.Case);
 
     /// <summary>The predicted step of an RL case: placement, GPUs and each phase's seconds (those the step spends time in).</summary>
-    static JsonObject RlJson(RlEstimate e)
+    static JsonObject RlJson(RlEstimate e, IReadOnlyList<RlPhaseCheck> checks)
     {
         var phases = new JsonObject();
         foreach (var (name, sec) in e.Phases.Parts()) phases[name + "_s"] = JsonOut.Num(sec.Value);
+        var published = new JsonArray();
+        foreach (var c in checks)
+            published.Add(new JsonObject
+            {
+                ["phase"] = c.Phase, ["published_s"] = JsonOut.Num(c.Published), ["predicted_s"] = JsonOut.Num(c.Predicted), ["error"] = JsonOut.Num(c.Error),
+            });
         return new JsonObject
         {
             ["placement"] = e.Job.Placement.ToString().ToLowerInvariant(), ["staleness"] = e.Job.Staleness, ["gpus"] = e.Gpus,
             ["mean_response_tokens"] = JsonOut.Num(e.Generation.Rollout.MeanResponse), ["predicted_phases"] = phases,
+            ["published_phases"] = published,
         };
     }
+
+    static string PublishedPhasesText(IReadOnlyList<RlPhaseCheck> checks) =>
+        string.Join(" ", checks.Select(c => $"{Short(c.Phase)} {Format.N(c.Published, "0.#")} ({Format.SignedPct(c.Error)})"));
 
     static string PhasesText(RlEstimate e) =>
         string.Join(" ", e.Phases.Parts().Where(p => p.Time.Value > 0).Select(p => $"{Short(p.Name)} {Format.N(p.Time.Value, "0.#")}"));

@@ -53,8 +53,24 @@ public static class ValidationReader
                     var c => throw new InputException($"{measured.Path}.convention: unknown convention '{c}'"),
                 },
                 Measured = measured.Number("value"),
+                MeasuredPhases = Phases(measured),
             });
         }
         return cases;
+    }
+
+    /// <summary>measured.phases: published seconds of named RL phases, each positive.</summary>
+    static Dictionary<string, double> Phases(MappingNode measured)
+    {
+        var phases = new Dictionary<string, double>();
+        if (measured.OptionalMapping("phases") is not { } m) return phases;
+        m.RequireOnly(RlPublishedPhases.Names);
+        foreach (var key in m.Entries.Keys)
+        {
+            double v = m.Number(key);
+            if (!(v > 0)) throw new InputException($"{m.Path}.{key}: {v.ToString(System.Globalization.CultureInfo.InvariantCulture)} s; a published phase time is positive");
+            phases[key] = v;
+        }
+        return phases;
     }
 }

@@ -25,6 +25,9 @@ public static class RlValidator
         var est = RlStep.Compose(job, s.Cluster, cal, s.Run, gen!, train!);
         double step = est.StepTime.Value;
         double tokensPerGpuStep = est.TrainedTokensPerSecond * step / est.Gpus;
-        return new ValidationResult(c, tokensPerGpuStep / step, tokensPerGpuStep / c.Measured, step) { Rl = est };
+        return new ValidationResult(c, tokensPerGpuStep / step, tokensPerGpuStep / c.Measured, step)
+        {
+            Rl = est, RlPhases = RlPhaseCheck.Of(c.MeasuredPhases, est.Phases),
+        };
     }
 }

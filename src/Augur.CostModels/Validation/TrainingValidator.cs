@@ -19,6 +19,9 @@ public sealed record ValidationResult(ValidationCase Case, double PredictedToken
 
     /// <summary>The costed RL step of an RL case (its phases and pools); null for training and serving.</summary>
     public RlEstimate? Rl { get; init; }
+
+    /// <summary>An RL case's published phases beside Augur's; empty where the source times only the whole step.</summary>
+    public IReadOnlyList<RlPhaseCheck> RlPhases { get; init; } = [];
 }
 
 /// <summary>Runs training validation cases on their fixed layouts.</summary>

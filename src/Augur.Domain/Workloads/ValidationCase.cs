@@ -79,4 +79,16 @@ public sealed record ValidationCase
     public required string Metric { get; init; }
     public required FlopConvention Convention { get; init; }
     public required double Measured { get; init; }
+
+    /// <summary>
+    /// RL cases whose source times the step's phases: published seconds per phase, keyed by
+    /// <see cref="RlPublishedPhases.Names"/>; empty when only the whole step is published.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> MeasuredPhases { get; init; } = new Dictionary<string, double>();
+}
+
+/// <summary>The phases an RL publication times on its own (NeMo-RL's step timers), as a case's measured.phases names them.</summary>
+public static class RlPublishedPhases
+{
+    public static readonly string[] Names = ["generation", "log_probs", "training", "refit"];
 }

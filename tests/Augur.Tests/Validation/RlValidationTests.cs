@@ -72,6 +72,50 @@ public class RlValidationTests
     }
 
     [Fact]
+    public void Published_phases_are_read_and_each_is_set_beside_augur_s_time_for_the_same_work()
+    {
+        var c = Case("{metric: step_seconds, convention: tokens, value: 112, phases: {training: 28, refit: 5, generation: 58, log_probs: 18}}");
+        var r = RlValidator.Run(c, CatalogStore.Default.Calibration(c.Scenario.Cluster.Accelerator));
+        var p = r.Rl!.Phases;
+        // In the published order whatever the file's; generation holds the scoring and refit the offload (NeMo-RL's timers).
+        Assert.Equal(["generation", "log_probs", "training", "refit"], r.RlPhases.Select(x => x.Phase));
+        var gen = r.RlPhases[0];
+        Assert.Equal((58, (p.Generation + p.Verification).Value), (gen.Published, gen.Predicted));
+        Assert.Equal(58 / (p.Generation + p.Verification).Value - 1, gen.Error, 12);
+        Assert.Equal((p.LogProbs + p.Critic).Value, r.RlPhases[1].Predicted);
+        Assert.Equal(p.Training.Value, r.RlPhases[2].Predicted);
+        Assert.Equal((p.WeightSync + p.Offload).Value, r.RlPhases[3].Predicted);
+        // A case that publishes only the step has no phase checks.
+        Assert.Empty(RlValidator.Run(Case("{metric: step_seconds, convention: tokens, value: 90}"), CatalogStore.Default.Calibration(c.Scenario.Cluster.Accelerator)).RlPhases);
+    }
+
+    [Theory]
+    [InlineData("{metric: step_seconds, convention: tokens, value: 90, phases: {rollout: 50}}", "v.yaml.cases[0].measured.phases: unknown key 'rollout'")]
+    [InlineData("{metric: step_seconds, convention: tokens, value: 90, phases: {training: 0}}", "v.yaml.cases[0].measured.phases.training: 0 s; a published phase time is positive")]
+    public void A_bad_published_phase_is_refused_in_one_line(string measured, string start)
+    {
+        var e = Assert.Throws<InputException>(() => Case(measured));
+        Assert.StartsWith(start, e.Message);
+    }
+
+    [Fact]
+    public void Phase_errors_average_per_phase_and_tier_over_the_cases_that_time_them()
+    {
+        // Two out-of-sample cases time generation: 60 s against 40 s predicted (+50%) and 30 s against 40 s (-25%):
+        // mean |error| 37.5%, mean error +12.5%; one in-sample case times training, 20 s against 25 s (-20%).
+        var oos = Case("{metric: step_seconds, convention: tokens, value: 90}");
+        var fit = oos with { InSample = true };
+        static ValidationResult R(ValidationCase c, params RlPhaseCheck[] checks) => new(c, 1, 1, 1) { RlPhases = checks };
+        var s = RlPhaseSummary.Of([R(oos, new RlPhaseCheck("generation", 60, 40)), R(oos, new RlPhaseCheck("generation", 30, 40)), R(fit, new RlPhaseCheck("training", 20, 25))]);
+        Assert.Equal(2, s.Count);
+        Assert.Equal(("generation", ValidationTier.OutOfSample, 2), (s[0].Phase, s[0].Tier, s[0].Cases));
+        Assert.Equal(0.375, s[0].MeanAbsError, 12);
+        Assert.Equal(0.125, s[0].MeanError, 12);
+        Assert.Equal(("training", ValidationTier.InSample, 1), (s[1].Phase, s[1].Tier, s[1].Cases));
+        Assert.Equal(-0.2, s[1].MeanError, 12);
+    }
+
+    [Fact]
     public void A_context_parallel_trainer_pads_each_sequence_to_a_multiple_of_twice_cp()
     {
         var job = ScenarioFor("cp: 2").Rl!;
