@@ -14,7 +14,9 @@ public sealed record RlPhaseCheck(string Phase, double Published, double Predict
     /// <summary>
     /// Augur's seconds for a phase as NeMo-RL's timers bound it (nemo_rl/algorithms/grpo.py): "generation" holds the
     /// rollout and the environment's scoring; "logprobs" the policy's and the reference's passes; "policy_training"
-    /// the update; "refit" (prepare_for_generation) the weights' hand-over with the trainer's offload around it.
+    /// the update; "refit" (prepare_for_generation, around refit_policy_generation) the weights' hand-over and the
+    /// trainer's move to host (offload_after_refit). Augur's offload is both directions; the move back lands in
+    /// whichever later timer onloads first, so a colocated refit here is an upper bound on Augur's side.
     /// </summary>
     public static double AugurSeconds(string phase, RlPhases p) => phase switch
     {
