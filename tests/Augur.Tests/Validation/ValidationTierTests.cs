@@ -52,7 +52,7 @@ public class ValidationTierTests
         // then 11 added together: 4 MLPerf v5.1 rows on H200 (2 Mixtral, 2 Llama 2 70B), 5 dense SGLang rows on H200 and 2
         // dense vLLM rows on TPU v6e; then 23 more MLPerf Inference rows from other submitters: 14 Blackwell (12 dense
         // Llama 2 70B on B200/GB200/B300, 2 Mixtral on B200), 4 H200 (2 dense, 2 Mixtral), 2 MI300X (1 dense, 1 Mixtral)
-        // and 3 dense MI350X; then 20 Llama 4 Scout MoE rows from the TensorRT-LLM table (10 on B200, 10 on GB200); training gains 2 dense MLPerf Training v5.1 Llama 3.1 8B rows on B300 and B200. RL (catalog/validation/rl.yaml): 23 out-of-sample NeMo-RL rows, 13 on H100 and
+        // and 3 dense MI350X; then 20 Llama 4 Scout MoE rows from the TensorRT-LLM table (10 on B200, 10 on GB200); training gains 2 dense MLPerf Training v5.1 Llama 3.1 8B rows on B300 and B200, then 7 NeMo AutoModel rows on H100 (1 dense, 6 MoE). RL (catalog/validation/rl.yaml): 23 out-of-sample NeMo-RL rows, 13 on H100 and
         // 10 on GB200; Llama 3.1 8B x 3 and Qwen3-32B x 3 dense, Qwen3-30B-A3B x 5, Qwen3-235B x 6 and DeepSeek-V3 x 6 MoE;
         // 14 colocated and 9 asynchronous.
         var s = ValidationSummaries.Of(ValidateWorkflow.Cases(CatalogStore.Default));
@@ -62,8 +62,8 @@ public class ValidationTierTests
         var (oos, ins) = (ValidationTier.OutOfSample, ValidationTier.InSample);
         var expected = new (WorkloadKind W, ValidationTier T, string Group, int Cases)[]
         {
-            (T, oos, "all", 84), (T, oos, "nvidia-hopper", 23), (T, oos, "nvidia-blackwell", 36), (T, oos, "nvidia-ampere", 8),
-            (T, oos, "google-tpu", 13), (T, oos, "amd-cdna4", 4), (T, oos, "dense", 57), (T, oos, "moe", 27),
+            (T, oos, "all", 91), (T, oos, "nvidia-hopper", 30), (T, oos, "nvidia-blackwell", 36), (T, oos, "nvidia-ampere", 8),
+            (T, oos, "google-tpu", 13), (T, oos, "amd-cdna4", 4), (T, oos, "dense", 58), (T, oos, "moe", 33),
             (T, ins, "all", 16),
             (I, oos, "all", 163), (I, oos, "nvidia-hopper", 53), (I, oos, "nvidia-blackwell", 94), (I, oos, "amd-cdna3", 7), (I, oos, "amd-cdna4", 7),
             (I, oos, "google-tpu", 2), (I, oos, "dense", 114), (I, oos, "moe", 49),
