@@ -42,7 +42,7 @@ public static class ValidationReport
             var pt = Render.Table("rl phase", "tier", "cases", "mean |error|", "mean error");
             foreach (var p in phases)
                 pt.AddRow(p.Phase, ValidationSummary.Label(p.Tier), p.Cases.ToString(CultureInfo.InvariantCulture), Format.Pct(p.MeanAbsError), Format.SignedPct(p.MeanError));
-            items.Add(Render.Line("rl: phases of the cases whose source times them (published / predicted − 1 per phase; refit holds the trainer's offload)"));
+            items.Add(Render.Line("rl: phases of the cases whose source times them (published / predicted − 1 per phase; refit holds the trainer's move to host)"));
             items.Add(pt);
         }
 

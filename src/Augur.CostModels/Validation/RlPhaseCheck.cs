@@ -12,18 +12,19 @@ public sealed record RlPhaseCheck(string Phase, double Published, double Predict
     public double Error => Published / Predicted - 1;
 
     /// <summary>
-    /// Augur's seconds for a phase as NeMo-RL's timers bound it (nemo_rl/algorithms/grpo.py): "generation" holds the
-    /// rollout and the environment's scoring; "logprobs" the policy's and the reference's passes; "policy_training"
-    /// the update; "refit" (prepare_for_generation, around refit_policy_generation) the weights' hand-over and the
-    /// trainer's move to host (offload_after_refit). Augur's offload is both directions; the move back lands in
-    /// whichever later timer onloads first, so a colocated refit here is an upper bound on Augur's side.
+    /// Augur's seconds for a phase as NeMo-RL's timers bound it (nemo_rl/algorithms/grpo.py @ v0.3.0, b1c86a8):
+    /// "generation" holds the rollout and the environment's scoring (the math verifier runs inside the rollout);
+    /// "policy_and_reference_logprobs" the policy's and the reference's passes; "policy_training" the update;
+    /// "prepare_for_generation" (refit) the weights' hand-over with the trainer's moves to host around it
+    /// (offload_before_refit, offload_after_refit). The moves back run under logprob_inference_prep and training_prep,
+    /// which no published phase holds, so refit takes one direction of Augur's offload, half of its both-way time.
     /// </summary>
     public static double AugurSeconds(string phase, RlPhases p) => phase switch
     {
         "generation" => (p.Generation + p.Verification).Value,
         "log_probs" => (p.LogProbs + p.Critic).Value,
         "training" => p.Training.Value,
-        "refit" => (p.WeightSync + p.Offload).Value,
+        "refit" => p.WeightSync.Value + p.Offload.Value / 2,
         _ => throw new ArgumentOutOfRangeException(nameof(phase), phase, "not a published RL phase"),
     };
 
