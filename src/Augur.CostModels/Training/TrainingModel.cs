@@ -107,19 +107,28 @@ public sealed class TrainingModel
 
     public TrainingEstimate Estimate(in ParallelLayout l) => Estimate(l, Memory(l));
 
-    public TrainingEstimate Estimate(in ParallelLayout l, in MemoryBreakdown mem)
-    {
-        var perLayer = default(LayerCosts);
-        return Estimate(l, mem, ref perLayer);
-    }
+    /// <summary>The same with the memory already worked out; the stage's per-layer costs are computed for this layout alone.</summary>
+    public TrainingEstimate Estimate(in ParallelLayout l, in MemoryBreakdown mem) => Estimate(l, mem, _pass.Compose(Pass(l)));
 
     /// <summary>
     /// The same, reusing <paramref name="perLayer"/> when it holds the costs of this layout's layer shape (a search passes
     /// the one it kept from the previous layout; layouts that differ only in pp, vp, dp, ZeRO or recomputation share them).
     /// </summary>
-    public TrainingEstimate Estimate(in ParallelLayout l, in MemoryBreakdown mem, ref LayerCosts perLayer)
+    public TrainingEstimate Estimate(in ParallelLayout l, in MemoryBreakdown mem, ref LayerCosts perLayer) =>
+        Estimate(l, mem, _pass.Compose(Pass(l), ref perLayer));
+
+    /// <summary>Layers of the busiest pipeline stage: the model's layers split evenly, rounded up.</summary>
+    int StageLayers(in ParallelLayout l) => (_m.Layers + l.Pp - 1) / l.Pp;
+
+    /// <summary>
+    /// Multi-token-prediction depths the one stage runs itself: without pipelining, each a layer of the model's last layer's
+    /// kind with its own TP and EP communication (with pipelining the last stage adds them outside the pass).
+    /// </summary>
+    int MtpInPass(in ParallelLayout l) => l.Pp == 1 ? _job.MtpLayers : 0;
+
+    /// <summary>One micro-batch's forward and backward through the busiest stage of <paramref name="l"/>, as the pass composer costs it.</summary>
+    StagePass Pass(in ParallelLayout l)
     {
-        int m = MicroBatches(l);
         double tokens = (double)l.MicroBatch * _job.SeqLen / l.Cp;
         double imbalance = ExpertImbalance(l);
         var shape = new LayerShape
@@ -134,12 +143,10 @@ public sealed class TrainingModel
             SyncsBeforeDispatch = _job.ExpertCapacityFactor is null && !_cal.CompiledStep,
         };
 
-        int stageLayers = (_m.Layers + l.Pp - 1) / l.Pp;
+        int stageLayers = StageLayers(l);
         int moeLayers = _m.MoeLayersIn(stageLayers);
-        // Without pipelining the one stage also runs the multi-token-prediction layers, each a layer of the model's last
-        // layer's kind with its own TP and EP communication (with pipelining the last stage adds them below).
-        int mtpHere = l.Pp == 1 ? _job.MtpLayers : 0, mtpMoe = _m.MtpMoeLayers(mtpHere);
-        var pass = _pass.Compose(new StagePass
+        int mtpHere = MtpInPass(l), mtpMoe = _m.MtpMoeLayers(mtpHere);
+        return new StagePass
         {
             Shape = shape, DenseLayers = stageLayers - moeLayers + mtpHere - mtpMoe, MoeLayers = moeLayers + mtpMoe, Backward = true, Recompute = l.Recompute, Remat = _job.Remat,
             ContextParallel = l.Cp, LogitTokens = tokens, StageHops = l.Pp > 1 ? l.Vp : 0, StageGpus = l.Tp * l.Cp * l.Dp,
@@ -152,9 +159,18 @@ public sealed class TrainingModel
                 DispatchBytesPerElement = _activationBytes, Busiest = imbalance,
             } : null,
             Host = _host,
-        }, ref perLayer);
+        };
+    }
+
+    /// <summary>The step of layout <paramref name="l"/> around its busiest stage's composed <paramref name="pass"/> (<see cref="Pass"/>).</summary>
+    TrainingEstimate Estimate(in ParallelLayout l, in MemoryBreakdown mem, in PassCost pass)
+    {
+        int m = MicroBatches(l);
+        int stageLayers = StageLayers(l), mtpHere = MtpInPass(l);
         double gemm = pass.Gemm.Value, attention = pass.Attention.Value, elementwise = pass.Elementwise.Value;
         double stageCompute = pass.Layers.Value; // with the MoE dispatcher's host stalls
+        // The stage's layers forward, read once: each read of the LayerTime copies the whole struct.
+        double stageForward = pass.Forward.Total.Value;
 
         // The last stage also runs the output layer; with pp > 1 it has at most as many layers.
         double headTime = pass.HeadTime.Value;
@@ -176,12 +192,12 @@ public sealed class TrainingModel
         double bubble = (l.Pp - 1.0) / l.Vp * perMicroBatch;
         // The pass splits into forward and backward as the critical stage's compute does (recomputation runs in the
         // backward; the output layer's forward is a third of its time).
-        double layersForward = pass.Forward.Total.Value / Math.Max(1e-30, stageCompute);
+        double layersForward = stageForward / Math.Max(1e-30, stageCompute);
         double forwardShare = criticalCompute == stageCompute ? layersForward
             : (layersForward * (criticalCompute - headTime) + pass.Head.Total.Value) / criticalCompute;
 
         var site = SiteLayout(l);
-        var (dpComm, dpReduce) = DataParallel(site, m, stageCompute, pass.Forward.Total.Value,
+        var (dpComm, dpReduce) = DataParallel(site, m, stageCompute, stageForward,
             ExpertOverlap.LostShare(Cluster.Accelerator.Sms, computeBound, _cal.CollectiveSms));
         double optimizer = OptimizerStep(site);
 
@@ -190,13 +206,13 @@ public sealed class TrainingModel
             Compute = new(criticalCompute * m + WeightQuantizeSeconds(l)), Bubble = new(bubble), TensorParallel = new(tpComm * m),
             ContextParallel = new(cpComm * m), ExpertParallel = new(expertStep), PipelineP2P = new(ppComm * m),
             DataParallel = new(dpComm), Optimizer = new(optimizer),
-            HostOffload = OffloadSeconds(l, pass.Forward.Total.Value, stageCompute - pass.Forward.Total.Value, m),
+            HostOffload = OffloadSeconds(l, stageForward, stageCompute - stageForward, m),
             HostIssue = hostWait > 0 ? new Seconds(hostWait * m) : null,
         };
         CrossSiteEstimate? crossSite = null;
         if (_sites > 1)
         {
-            crossSite = AcrossSites(breakdown.Total.Value, stageCompute - pass.Forward.Total.Value, dpReduce);
+            crossSite = AcrossSites(breakdown.Total.Value, stageCompute - stageForward, dpReduce);
             breakdown = breakdown with { CrossSite = crossSite.Exposed };
         }
         double step = breakdown.Total.Value;
