@@ -64,6 +64,13 @@ static class TrainingTerms
             throw Refuse.Setting(f, "training.vocab_tiling", "it is MaxText's chunked loss (num_vocab_tiling); remove it");
     }
 
+    /// <summary>DeepEP's dispatcher (training.dispatcher: deepep) is a setting Augur writes only for Megatron.</summary>
+    public static void RefuseDeepEp(FrameworkSpec f, TrainingJob job)
+    {
+        if (job.Dispatcher == ExpertDispatcher.DeepEp)
+            throw Refuse.Setting(f, "training.dispatcher=deepep", "Augur writes DeepEP's dispatcher only for Megatron; remove it to export Megatron's plain all-to-all");
+    }
+
     /// <summary>
     /// torch FSDP1's BACKWARD_POST prefetch (training.backward_prefetch: post) has no counterpart in these frameworks: FSDP2,
     /// Megatron and XLA gather the backward's weights ahead of need.

@@ -15,7 +15,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
     static readonly string[] TopKeys = ["name", "workload", "model", "hardware", "system", "cluster", "precision", "parallelism", "training", "inference", "simulation", "rl", "run", "objective", "measured", "source", "id", "notes"];
     static readonly string[] ClusterKeys = ["gpus", "scale_up_domain", "scale_up_bandwidth", "scale_out_bandwidth", "in_network_reduction", "sites", "wan_bandwidth", "wan_latency_ms"];
     static readonly string[] LayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "microbatch", "recompute", "dp_attention", "fsdp", "ep_overlap"];
-    static readonly string[] TrainingKeys = ["seq_len", "global_batch", "tokens", "flops", "attention", "overlap_dp", "routing", "cross_site", "diloco", "mtp_layers", "grad_precision", "offload_layers", "fused_cross_entropy", "backward_prefetch", "capacity_factor", "remat", "vocab_tiling", "cuda_graphs"];
+    static readonly string[] TrainingKeys = ["seq_len", "global_batch", "tokens", "flops", "attention", "overlap_dp", "routing", "cross_site", "diloco", "mtp_layers", "grad_precision", "offload_layers", "fused_cross_entropy", "backward_prefetch", "capacity_factor", "dispatcher", "remat", "vocab_tiling", "cuda_graphs"];
     static readonly string[] DiLoCoKeys = ["inner_steps", "outer_bits", "fragments", "overlap_steps"];
     static readonly string[] InferenceKeys = ["input_tokens", "output_tokens", "input_tokens_cv", "output_tokens_cv", "concurrency", "kv_precision", "expert_precision", "weight_precision", "expert_weight_precision", "prefix_hit_rate", "mode", "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "slo_percentile", "memory_fraction", "draft_tokens", "acceptance", "target_output_tokens_per_s", "routing", "engine", "max_batch", "max_num_tokens"];
     static readonly string[] RunKeys = ["usd_per_gpu_hour", "gpu_mtbf_hours", "checkpoint_write_s", "restart_s", "power_utilization", "pue"];
@@ -91,6 +91,10 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
         CheckSites(scenario, s.Path);
         CheckOffload(scenario, s.Path);
         CheckRemat(scenario, s.Path);
+        if (scenario.Training is { Dispatcher: ExpertDispatcher.DeepEp } && model.Moe is null)
+            throw new InputException($"{s.Path}.training.dispatcher: {model.Name} has no experts; remove dispatcher (it says how an MoE layer sends tokens to its experts)");
+        if (scenario.Training is { Dispatcher: ExpertDispatcher.DeepEp, ExpertCapacityFactor: not null })
+            throw new InputException($"{s.Path}.training: dispatcher deepep and capacity_factor together; capacity_factor is MaxText's einsum into fixed expert slots, which sends no tokens: remove one");
         if (scenario.Training is { ExpertCapacityFactor: not null } && model.Moe is null)
             throw new InputException($"{s.Path}.training.capacity_factor: {model.Name} has no experts; remove capacity_factor (it sets the slots of each expert in an MoE layer)");
         CheckGeneratorHardware(scenario);
@@ -420,6 +424,12 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
                 var k => throw new InputException($"{t.Path}.backward_prefetch: unknown '{k}'; use pre (gather ahead, the default) or post (torch FSDP's BACKWARD_POST)"),
             },
             ExpertCapacityFactor = ReadCapacityFactor(t),
+            Dispatcher = (t.OptionalString("dispatcher") ?? "alltoall").ToLowerInvariant() switch
+            {
+                "alltoall" => ExpertDispatcher.AllToAll,
+                "deepep" => ExpertDispatcher.DeepEp,
+                var k => throw new InputException($"{t.Path}.dispatcher: unknown '{k}'; use alltoall (Megatron's, every token-expert pair sent straight, the default) or deepep (DeepEP's normal kernels: once per remote node, then over NVLink)"),
+            },
             Remat = ReadRemat(t),
             LogitChunks = t.OptionalInteger("vocab_tiling", 1, 1024, "MaxText's num_vocab_tiling splits the logits into a few chunks (its 405B recipes use 4)") ?? 1,
             CudaGraphs = ReadCudaGraphs(t),

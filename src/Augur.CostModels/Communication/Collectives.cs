@@ -56,8 +56,8 @@ public static class Collectives
     /// D·(1 − (1 − 1/D)^copies) of the D domains, (D − 1)/D of them remote. Decode tokens travel as the low-latency
     /// kernels send them: every copy straight to its rank, the plain all-to-all. Adding prefill tokens to a pass
     /// therefore never makes its decode tokens cheaper. Inside one domain both are the plain all-to-all.
-    /// Training passes <paramref name="throughputShare"/> 0 and top-k copies: Megatron's alltoall dispatcher sends every
-    /// (token, expert) pair. Node-limited routing (DeepSeek-V3 sends a token to at most 4 nodes) is not modelled; the callers scale
+    /// Training passes top-k copies and <paramref name="throughputShare"/> 0 for Megatron's alltoall dispatcher, which
+    /// sends every (token, expert) pair, or 1 for DeepEP's normal kernels (training.dispatcher: deepep). Node-limited routing (DeepSeek-V3 sends a token to at most 4 nodes) is not modelled; the callers scale
     /// <paramref name="tokenBytes"/> to the busiest rank's load (ExpertRouting.BusiestRankFactor).
     /// </summary>
     public static double ExpertExchange(in Fabric f, double tokenBytes, double copies, int p, int stride, double throughputShare)

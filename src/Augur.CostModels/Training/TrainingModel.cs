@@ -152,11 +152,13 @@ public sealed class TrainingModel
             ContextParallel = l.Cp, LogitTokens = tokens, StageHops = l.Pp > 1 ? l.Vp : 0, StageGpus = l.Tp * l.Cp * l.Dp,
             // Megatron's alltoall dispatcher sends one row per (token, expert) pair (MoEAlltoAllTokenDispatcher's input
             // splits count the routing map per expert, megatron/core/transformer/moe/token_dispatcher.py): all top-k
-            // copies travel straight to their ranks in 16 bits, none forwarded.
+            // copies travel straight to their ranks in 16 bits, none forwarded. DeepEP's normal kernels send a token
+            // once per remote node and forward it over NVLink there: the throughput path of Collectives.ExpertExchange.
             Experts = _m.Moe is not null ? new TokenExchange
             {
                 TokensPerRank = tokens / (l.Sp ? l.Tp : 1), Copies = _rowsPerToken, Ranks = l.Ep, Stride = l.Etp,
                 DispatchBytesPerElement = _activationBytes, Busiest = imbalance,
+                ThroughputShare = _job.Dispatcher == ExpertDispatcher.DeepEp ? 1 : 0,
             } : null,
             Host = _host,
         };

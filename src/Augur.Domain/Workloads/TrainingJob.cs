@@ -66,6 +66,8 @@ public sealed record TrainingJob
     /// dispatcher that permutes the routed copies.
     /// </summary>
     public double? ExpertCapacityFactor { get; init; }
+    /// <summary>How the MoE layers' tokens reach their experts across nodes (training.dispatcher); Megatron's alltoall by default.</summary>
+    public ExpertDispatcher Dispatcher { get; init; } = ExpertDispatcher.AllToAll;
     /// <summary>
     /// MaxText's remat policy (<c>remat_policy</c> and, for <c>custom</c>, each tensor's choice): what each layer saves in HBM,
     /// offloads to host memory or recomputes. Null for Megatron-style recomputation by the layout's <c>recompute</c>.

@@ -47,6 +47,7 @@ public class ImportTests
         { "llama3-8b-fp8-b200", [] },
         { "qwen3-30b-moe", [] },
         { "qwen3-30b-moe", ["parallelism.recompute=none", "parallelism.ep_overlap=true"] },
+        { "qwen3-30b-moe", ["training.dispatcher=deepep"] },
     };
 
     [Theory]
@@ -61,7 +62,7 @@ public class ImportTests
         Assert.Equal(s.Precision, back.Precision);
         Assert.Equal((s.Training!.SeqLen, s.Training.GlobalBatch, s.Training.OverlapDataParallel), (back.Training!.SeqLen, back.Training.GlobalBatch, back.Training.OverlapDataParallel));
         Assert.Equal(s.Training.AttentionKernel, back.Training.AttentionKernel);
-        if (s.Model.IsMoe) Assert.Equal(s.Training.Routing, back.Training.Routing);
+        if (s.Model.IsMoe) Assert.Equal((s.Training.Routing, s.Training.Dispatcher), (back.Training.Routing, back.Training.Dispatcher));
         // A budget comes back as whole steps: within one step's tokens.
         Assert.Equal(s.Training.TokenBudget is null, back.Training.TokenBudget is null);
         if (s.Training.TokenBudget is { } tokens) Assert.InRange(back.Training.TokenBudget!.Value - tokens, 0, s.Training.TokensPerStep);
