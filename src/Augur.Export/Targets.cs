@@ -64,6 +64,13 @@ static class TrainingTerms
             throw Refuse.Setting(f, "training.vocab_tiling", "it is MaxText's chunked loss (num_vocab_tiling); remove it");
     }
 
+    /// <summary>bf16 parameters with no fp32 master (training.optimizer_precision: bf16) is not a setting Augur writes.</summary>
+    public static void RefuseBf16Optimizer(FrameworkSpec f, TrainingJob job)
+    {
+        if (job.OptimizerPrecision is not null)
+            throw Refuse.Setting(f, "training.optimizer_precision=bf16", "Augur writes fp32 master weights and moments only; remove it");
+    }
+
     /// <summary>DeepEP's dispatcher (training.dispatcher: deepep) is a setting Augur writes only for Megatron.</summary>
     public static void RefuseDeepEp(FrameworkSpec f, TrainingJob job)
     {

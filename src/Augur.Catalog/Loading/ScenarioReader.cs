@@ -15,7 +15,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
     static readonly string[] TopKeys = ["name", "workload", "model", "hardware", "system", "cluster", "precision", "parallelism", "training", "inference", "simulation", "rl", "run", "objective", "measured", "source", "id", "notes"];
     static readonly string[] ClusterKeys = ["gpus", "scale_up_domain", "scale_up_bandwidth", "scale_out_bandwidth", "in_network_reduction", "sites", "wan_bandwidth", "wan_latency_ms"];
     static readonly string[] LayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "microbatch", "recompute", "dp_attention", "fsdp", "ep_overlap"];
-    static readonly string[] TrainingKeys = ["seq_len", "global_batch", "tokens", "flops", "attention", "overlap_dp", "routing", "cross_site", "diloco", "mtp_layers", "grad_precision", "offload_layers", "fused_cross_entropy", "backward_prefetch", "capacity_factor", "dispatcher", "remat", "vocab_tiling", "cuda_graphs"];
+    static readonly string[] TrainingKeys = ["seq_len", "global_batch", "tokens", "flops", "attention", "overlap_dp", "routing", "cross_site", "diloco", "mtp_layers", "grad_precision", "offload_layers", "fused_cross_entropy", "optimizer_precision", "backward_prefetch", "capacity_factor", "dispatcher", "remat", "vocab_tiling", "cuda_graphs"];
     static readonly string[] DiLoCoKeys = ["inner_steps", "outer_bits", "fragments", "overlap_steps"];
     static readonly string[] InferenceKeys = ["input_tokens", "output_tokens", "input_tokens_cv", "output_tokens_cv", "concurrency", "kv_precision", "expert_precision", "weight_precision", "expert_weight_precision", "prefix_hit_rate", "mode", "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "slo_percentile", "memory_fraction", "draft_tokens", "acceptance", "target_output_tokens_per_s", "routing", "engine", "max_batch", "max_num_tokens"];
     static readonly string[] RunKeys = ["usd_per_gpu_hour", "gpu_mtbf_hours", "checkpoint_write_s", "restart_s", "power_utilization", "pue"];
@@ -415,6 +415,12 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
             AttentionKernel = kernel, OverlapDataParallel = t.OptionalBool("overlap_dp") ?? true, Routing = ReadRouting(t),
             MtpLayers = t.OptionalInteger("mtp_layers", 0, 16, "DeepSeek-V3 trains one; Megatron's --mtp-num-layers") ?? 0,
             CrossSite = crossSite.Method, CrossSiteChoices = crossSite.Choices, GradientPrecision = ReadGradientPrecision(t, precision),
+            OptimizerPrecision = (t.OptionalString("optimizer_precision") ?? "fp32").ToLowerInvariant() switch
+            {
+                "fp32" => null,
+                "bf16" => Precision.BF16,
+                var k => throw new InputException($"{t.Path}.optimizer_precision: '{k}' is not an optimizer precision; use fp32 (fp32 master weights and moments, the default) or bf16 (bf16 parameters with no master copy, bf16 moments)"),
+            },
             OffloadLayers = t.OptionalInteger("offload_layers", 0, InputLimits.MaxModelCount, "no model has that many layers") ?? 0,
             FusedCrossEntropy = t.OptionalBool("fused_cross_entropy") ?? false,
             GatherAfterBackward = (t.OptionalString("backward_prefetch") ?? "pre").ToLowerInvariant() switch

@@ -35,6 +35,8 @@ readonly record struct StageLoads
     public StageLoad Last { get; init; }
     public double GradientBytes { get; init; }
     public double OptimizerBytes { get; init; }
+    /// <summary>Whether the parameters are their own (bf16) master, so ZeRO 1-2 hold their shard beside the weights.</summary>
+    public bool ShardedMaster { get; init; }
 
     /// <summary>False for <c>default</c>, which belongs to no layout.</summary>
     public bool Kept { get; init; }

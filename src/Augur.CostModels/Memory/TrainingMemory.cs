@@ -36,8 +36,18 @@ public static class TrainingMemory
     public static double GradientBytes(TrainingJob job) =>
         (job.GradientPrecision ?? (job.Precision == Precision.FP16 ? Precision.FP16 : Precision.FP32)) == Precision.FP32 ? 4 : 2;
 
-    /// <summary>Optimizer bytes per parameter: fp32 master, momentum, variance, and with 16-bit gradients an fp32 copy of them.</summary>
-    public static double OptimizerBytes(TrainingJob job) => GradientBytes(job) < 4 ? 16 : 12;
+    /// <summary>
+    /// Optimizer bytes per parameter: fp32 master, momentum, variance, and with 16-bit gradients an fp32 copy of them; with
+    /// bf16 optimizer state (<see cref="TrainingJob.OptimizerPrecision"/>) the two bf16 moments alone, the parameter being
+    /// its own master.
+    /// </summary>
+    public static double OptimizerBytes(TrainingJob job) => job.OptimizerPrecision == Precision.BF16 ? 4 : GradientBytes(job) < 4 ? 16 : 12;
+
+    /// <summary>
+    /// Bytes per parameter the gradients are held in: their buffer's precision, or the parameter's bf16 when the optimizer
+    /// keeps no master (FSDP2 casts a reduced gradient back to the sharded parameter's type, whatever it reduced in).
+    /// </summary>
+    public static double GradientStorageBytes(TrainingJob job) => job.OptimizerPrecision == Precision.BF16 ? 2 : GradientBytes(job);
 
     /// <summary>
     /// Layers of a micro-batch whose activations are out of HBM at the forward's end: Megatron-core offloads the saved
@@ -126,7 +136,7 @@ public static class TrainingMemory
         // Overlapping the expert all-to-all runs one micro-batch's forward beside another's backward: one more micro-batch
         // of a chunk in flight (Megatron-core's schedules.py adds one warm-up forward; without pipelining the pair holds two).
         double overlapFirst = l.OverlapExperts ? split.FirstChunkLayers : 0, overlapLast = l.OverlapExperts ? split.LastChunkLayers : 0;
-        var loads = new StageLoads { Layout = StageLoads.KeyOf(l), MicroBatches = microBatches, Kept = true, GradientBytes = GradientBytes(job), OptimizerBytes = OptimizerBytes(job) };
+        var loads = new StageLoads { Layout = StageLoads.KeyOf(l), MicroBatches = microBatches, Kept = true, GradientBytes = GradientStorageBytes(job), OptimizerBytes = OptimizerBytes(job), ShardedMaster = job.OptimizerPrecision == Precision.BF16 };
         if (l.Pp == 1)
             return loads with { First = Stage(pc, l, cal, act, split.FirstStageLayers + mtp, MoeIn(m, split.FirstStageLayers) + mtpMoe, pc.Embedding + pc.LmHead + pc.FinalNorm + mtp * MtpEdgeParameters(m),
                 firstInFlight - OffloadedLayers(job, l) + mtp + overlapFirst, logits + 4.0 * tokens * m.Hidden) };
@@ -192,7 +202,10 @@ public static class TrainingMemory
             + s.LayerWeightBytes * (Shard(s.LayersPerGpu, s.DenseShards, zero >= 3) + Shard(s.Experts, s.ExpertShards, zero >= 3));
         if (zero >= 3) weights += s.GatheredWeights;
         double grads = job.GradientBytes * (Shard(s.Dense, s.DenseShards, zero >= 2) + Shard(s.Experts, s.ExpertShards, zero >= 2));
-        double optimizer = job.OptimizerBytes * (Shard(s.Dense, s.DenseShards, zero >= 1) + Shard(s.Experts, s.ExpertShards, zero >= 1));
+        // A bf16 parameter that is its own master is the weights' shard under ZeRO-3; at ZeRO 1 and 2 (FSDP2 kept unsharded
+        // after the forward) the shard is held beside the unsharded weights.
+        double perParam = job.OptimizerBytes + (job.ShardedMaster && zero is 1 or 2 ? WeightBytes : 0);
+        double optimizer = perParam * (Shard(s.Dense, s.DenseShards, zero >= 1) + Shard(s.Experts, s.ExpertShards, zero >= 1));
         return new MemoryBreakdown(new Bytes(weights), new Bytes(grads), new Bytes(optimizer),
             new Bytes(s.Activations), new Bytes(s.Logits), Bytes.Zero, cal.RuntimeReserve);
     }

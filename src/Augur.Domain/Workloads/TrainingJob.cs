@@ -50,6 +50,13 @@ public sealed record TrainingJob
     /// </summary>
     public Precision? GradientPrecision { get; init; }
     /// <summary>
+    /// BF16 when the parameters themselves are kept in bf16 with no fp32 master copy, and the optimizer's moments follow
+    /// them (PyTorch's Adam allocates its state like the parameter; the gradients land in the parameter's type after
+    /// reduction), as NeMo AutoModel's MoE models are built in the checkpoint's torch_dtype; null for fp32 master weights
+    /// and moments (Megatron-core's optimizer, the default).
+    /// </summary>
+    public Precision? OptimizerPrecision { get; init; }
+    /// <summary>
     /// Transformer layers whose saved activations go to host memory in the forward pass and come back for the backward
     /// (Megatron-core's <c>cpu_offloading_num_layers</c> with activations only); 0 keeps them all in HBM. Applies to layouts
     /// without pipeline parallelism, the only ones Megatron offloads.

@@ -17,6 +17,7 @@ static class Megatron
         var l = t.Layout;
         var job = t.Job;
         TrainingTerms.RefuseMaxTextOnly(f, job);
+        TrainingTerms.RefuseBf16Optimizer(f, job);
         TrainingTerms.RefuseGatherAfterBackward(f, job);
         var a = new Settings(f)
             .Int("--tensor-model-parallel-size", l.Tp)
