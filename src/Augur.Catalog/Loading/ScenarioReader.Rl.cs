@@ -14,7 +14,7 @@ public sealed partial class ScenarioReader
     static readonly string[] RlLengthKeys = ["mean", "spread", "max"];
     static readonly string[] GeneratorKeys = ["gpus", "tp", "pp", "ep", "dp_attention", "mode", "prefill_gpus", "decode_gpus", "precision", "kv_precision", "memory_fraction", "hardware", "cluster", "usd_per_gpu_hour"];
     static readonly string[] TrainingLayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "fsdp", "microbatch", "recompute"];
-    static readonly string[] TrainerKeys = ["gpus", .. TrainingLayoutKeys, "offload_weights", "global_batch", "gather_weights", "reference_on_host", "pack_tokens"];
+    static readonly string[] TrainerKeys = ["gpus", .. TrainingLayoutKeys, "offload_weights", "global_batch", "gather_weights", "reference_on_host", "pack_tokens", "logprob_tokens"];
     static readonly string[] CriticKeys = ["model", "gpus", .. TrainingLayoutKeys];
     static readonly string[] VerifierKeys = ["kind", "cpu_seconds", "cpu_cores", "latency_s", "concurrency", "model", "gpus", "tp", "colocated", "share"];
 
@@ -319,17 +319,20 @@ public sealed partial class ScenarioReader
     static RlTrainer ReadTrainer(MappingNode t, int gpus)
     {
         t.RequireOnly(TrainerKeys);
-        var layout = ReadPoolLayout(t, gpus, "the trainer", "trainer.gpus", "gpus", "offload_weights", "global_batch", "gather_weights", "reference_on_host", "pack_tokens");
+        var layout = ReadPoolLayout(t, gpus, "the trainer", "trainer.gpus", "gpus", "offload_weights", "global_batch", "gather_weights", "reference_on_host", "pack_tokens", "logprob_tokens");
         int? pack = t.OptionalInteger("pack_tokens", 1, MaxSequenceTokens, "tokens of one packed micro-batch (NeMo-RL: max_total_sequence_length × train_micro_batch_size)");
         if (pack is not null && layout.MicroBatch is not null)
             throw new InputException($"{t.Path}: pack_tokens sizes the micro-batch from the sequences' length; remove microbatch or pack_tokens");
+        int? logprob = t.OptionalInteger("logprob_tokens", 1, MaxSequenceTokens, "tokens of one packed log-probability micro-batch (NeMo-RL: max_total_sequence_length × logprob_batch_size)");
+        if (logprob is not null && pack is null)
+            throw new InputException($"{t.Path}.logprob_tokens: packs the log-probability passes' micro-batches, which needs sequence packing; set pack_tokens too");
         return new RlTrainer
         {
             Gpus = gpus, Layout = layout, OffloadWeights = t.OptionalBool("offload_weights") ?? false,
             GlobalBatch = t.OptionalInteger("global_batch", 1, InputLimits.MaxSequences, "samples per optimizer step"),
             GatherWeights = t.OptionalBool("gather_weights") ?? false,
             ReferenceOnHost = t.OptionalBool("reference_on_host") ?? false,
-            PackTokens = pack,
+            PackTokens = pack, LogProbTokens = logprob ?? pack,
         };
     }
 

@@ -117,30 +117,39 @@ public sealed record RlTraining(TrainingModel Model, TrainingEstimate Update)
     /// </summary>
     public Seconds ReferenceSwap { get; init; } = Seconds.Zero;
 
+    /// <summary>
+    /// The GPU's wait on the host over one optimizer step's micro-batches of a forward-only pass
+    /// (<see cref="TrainingModel.ForwardHostWait"/>): eager MoE forwards wait on the host at each dispatcher synchronisation.
+    /// </summary>
+    public Seconds ForwardHostWait { get; init; } = Seconds.Zero;
+
     /// <summary>The policy update of the whole RL step: every optimizer step, each flushing its pipeline and reducing its gradients.</summary>
     public Seconds UpdateTime => Update.StepTime * OptimizerSteps;
 
     /// <summary>
-    /// The optimizer step of the same layout without activation recomputation, whose breakdown the forward-only passes
-    /// scale; null when the layout recomputes nothing (then <see cref="Update"/>'s). A scoring pass reruns nothing: NeMo-RL
-    /// computes log-probabilities under <c>torch.no_grad()</c> with the model in eval mode and <c>forward_only=True</c>
-    /// (megatron_policy_worker.py <c>get_logprobs</c>, NVIDIA-NeMo/RL @ 66059ab4d), and Megatron-core checkpoints a
-    /// layer only while training (transformer_block.py: <c>recompute_granularity == 'full' and self.training</c>).
+    /// The optimizer step of the scoring passes' layout, whose breakdown the forward-only passes scale: the update's
+    /// layout without activation recomputation and in micro-batches of the log-probability size
+    /// (<see cref="RlTrainer.LogProbTokens"/>); null when that is the update's own layout. A scoring pass reruns nothing:
+    /// NeMo-RL computes log-probabilities under <c>torch.no_grad()</c> with the model in eval mode and
+    /// <c>forward_only=True</c> (megatron_policy_worker.py <c>get_logprobs</c>, NVIDIA-NeMo/RL @ 66059ab4d), and
+    /// Megatron-core checkpoints a layer only while training (transformer_block.py: <c>recompute_granularity == 'full' and
+    /// self.training</c>).
     /// </summary>
-    public TrainingEstimate? Unrecomputed { get; init; }
+    public TrainingEstimate? Scoring { get; init; }
 
     /// <summary>
     /// A forward-only pass over the same samples (old-policy or reference log-probabilities, critic values): the
     /// step's compute, bubble and model-parallel communication without recomputation (<see cref="Unrecomputed"/>) at the
     /// forward share of the training FLOPs (<see cref="Analysis.FlopsPerToken.Training"/> = 3 × forward), without
-    /// gradient traffic or optimizer.
+    /// gradient traffic or optimizer, and the forward's own wait on the host (<see cref="ForwardHostWait"/>).
     /// </summary>
     public Seconds Forward
     {
         get
         {
-            var b = (Unrecomputed ?? Update).Breakdown;
-            return (b.Compute + b.Bubble + b.TensorParallel + b.ContextParallel + b.ExpertParallel + b.PipelineP2P) * (Model.Flops.Forward / Model.Flops.Training * OptimizerSteps);
+            var b = (Scoring ?? Update).Breakdown;
+            return (b.Compute + b.Bubble + b.TensorParallel + b.ContextParallel + b.ExpertParallel + b.PipelineP2P) * (Model.Flops.Forward / Model.Flops.Training * OptimizerSteps)
+                + ForwardHostWait * OptimizerSteps;
         }
     }
 
@@ -162,12 +171,14 @@ public sealed record RlTraining(TrainingModel Model, TrainingEstimate Update)
         var training = new TrainingModel(model, cluster with { Gpus = gpus }, t, cal);
         var layout = LayoutOf(job, spec, gpus, t);
         var update = training.Estimate(layout);
+        var scoring = ScoringLayout(job, spec, layout, t);
         bool swaps = job.Trainer.ReferenceOnHost && job.Algorithm != RlAlgorithm.Dapo && cluster.Accelerator.HostMemory is not null;
         return new RlTraining(training, update)
         {
             OptimizerSteps = job.Samples / (job.Trainer.GlobalBatch ?? job.Samples),
             ReferenceSwap = swaps ? 3 * update.Memory.Weights / cluster.Accelerator.HostMemory!.Bandwidth : Seconds.Zero,
-            Unrecomputed = layout.Recompute == Recompute.None ? null : training.Estimate(layout with { Recompute = Recompute.None }),
+            Scoring = scoring == layout ? null : training.Estimate(scoring),
+            ForwardHostWait = training.ForwardHostWait(scoring) * training.MicroBatches(scoring),
         };
     }
 
@@ -193,6 +204,17 @@ public sealed record RlTraining(TrainingModel Model, TrainingEstimate Update)
     {
         var l = LayoutDefaults.Complete(spec, gpus);
         if (job.Trainer.PackTokens is not { } tokens || spec.MicroBatch is not null) return l;
+        return l with { MicroBatch = PackedSequences(tokens, t.SeqLen, t.GlobalBatch / Math.Max(1, l.Dp)) };
+    }
+
+    /// <summary>
+    /// The layout the forward-only passes run in: the update's without recomputation, its micro-batch packed to the
+    /// log-probability pass's tokens when they differ from training's (NeMo-RL's <c>logprob_mb_tokens</c>).
+    /// </summary>
+    public static ParallelLayout ScoringLayout(RlJob job, LayoutSpec spec, in ParallelLayout update, TrainingJob t)
+    {
+        var l = update with { Recompute = Recompute.None };
+        if (job.Trainer.LogProbTokens is not { } tokens || spec.MicroBatch is not null) return l;
         return l with { MicroBatch = PackedSequences(tokens, t.SeqLen, t.GlobalBatch / Math.Max(1, l.Dp)) };
     }
 

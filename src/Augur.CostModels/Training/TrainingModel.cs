@@ -117,6 +117,14 @@ public sealed class TrainingModel
     public TrainingEstimate Estimate(in ParallelLayout l, in MemoryBreakdown mem, ref LayerCosts perLayer) =>
         Estimate(l, mem, _pass.Compose(Pass(l), ref perLayer));
 
+    /// <summary>
+    /// The GPU's wait on the host in one micro-batch's forward alone through the busiest stage of <paramref name="l"/>: a
+    /// scoring pass (log-probabilities, values) runs the same eager forward, with the MoE dispatcher's synchronisation
+    /// before each exchange, but no backward and no recomputation.
+    /// </summary>
+    public Seconds ForwardHostWait(in ParallelLayout l) =>
+        _host.Modelled ? _pass.Compose(Pass(l with { Recompute = Recompute.None }) with { Backward = false }).HostWait : Seconds.Zero;
+
     /// <summary>Layers of the busiest pipeline stage: the model's layers split evenly, rounded up.</summary>
     int StageLayers(in ParallelLayout l) => (_m.Layers + l.Pp - 1) / l.Pp;
 

@@ -121,6 +121,12 @@ public sealed record RlTrainer
     /// fewer, larger micro-batches than one sequence each; null = the layout's micro-batch of sequences.
     /// </summary>
     public int? PackTokens { get; init; }
+    /// <summary>
+    /// Tokens of one packed micro-batch of the log-probability passes (NeMo-RL's
+    /// <c>policy.sequence_packing.logprob_mb_tokens</c>, max_total_sequence_length × logprob_batch_size); null = as
+    /// <see cref="PackTokens"/> (NeMo-RL's default logprob_batch_size is the train micro-batch).
+    /// </summary>
+    public int? LogProbTokens { get; init; }
 }
 
 /// <summary>

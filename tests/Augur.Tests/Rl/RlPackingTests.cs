@@ -43,4 +43,20 @@ public class RlPackingTests
         var e = Assert.Throws<Augur.Domain.InputException>(() => Scenarios.FromYaml(Yaml(", pack_tokens: 4096, microbatch: 2")));
         Assert.EndsWith("rl.trainer: pack_tokens sizes the micro-batch from the sequences' length; remove microbatch or pack_tokens", e.Message);
     }
+
+    [Fact]
+    public void The_log_probability_passes_pack_their_own_micro_batches()
+    {
+        // logprob_tokens 8192: seven 1,115-token sequences fit; 4 is the largest divisor of a rank's 64 (the training bins hold 2).
+        var e = RlWorkflow.Estimate(Scenarios.FromYaml(Yaml(", pack_tokens: 4096, logprob_tokens: 8192")), CatalogStore.Default).Estimate;
+        Assert.Equal(2, e.Training.Update.Layout.MicroBatch);
+        Assert.Equal(4, e.Training.Scoring!.Value.Layout.MicroBatch);
+        var same = RlWorkflow.Estimate(Scenarios.FromYaml(Yaml(", pack_tokens: 4096")), CatalogStore.Default).Estimate;
+        Assert.Null(same.Training.Scoring);
+        // Larger scoring micro-batches fill the pipeline better: fewer bubbles, the same FLOPs.
+        Assert.True(e.Phases.LogProbs.Value < same.Phases.LogProbs.Value);
+        Assert.Equal(same.Phases.Training.Value, e.Phases.Training.Value);
+        var x = Assert.Throws<Augur.Domain.InputException>(() => Scenarios.FromYaml(Yaml(", logprob_tokens: 8192")));
+        Assert.EndsWith("rl.trainer.logprob_tokens: packs the log-probability passes' micro-batches, which needs sequence packing; set pack_tokens too", x.Message);
+    }
 }

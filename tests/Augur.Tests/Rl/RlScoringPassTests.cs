@@ -24,3 +24,31 @@ public class RlScoringPassTests
         Assert.True(full.Phases.Training.Value > kept.Phases.Training.Value);
     }
 }
+
+/// <summary>A scoring pass of an eager MoE trainer waits on the host at each dispatcher synchronisation, as the update's forward does.</summary>
+public class RlScoringHostWaitTests
+{
+    static RlEstimate Estimate(string model, string hardware, string trainer) => RlWorkflow.Estimate(Scenarios.FromYaml(
+        $"workload: rl\nmodel: {model}\nhardware: {hardware}\ncluster: {{gpus: 8}}\nprecision: bf16\nrl:\n  prompts_per_step: 16\n  samples_per_prompt: 8\n"
+        + "  prompt_tokens: {mean: 128}\n  response_tokens: {mean: 896, max: 896}\n  verifier: {kind: rule, cpu_seconds: 0.01, cpu_cores: 8}\n"
+        + $"  generator: {{tp: 1}}\n  trainer: {{{trainer}}}\n"), CatalogStore.Default).Estimate;
+
+    [Fact]
+    public void The_log_probability_passes_add_their_forwards_host_wait_per_micro_batch()
+    {
+        var e = Estimate("qwen3-30b-a3b", "dgx-h100", "ep: 8");
+        var t = e.Training;
+        var l = t.Update.Layout;
+        // One micro-batch's forward-only wait, times the micro-batches of an optimizer step.
+        double perMicroBatch = t.Model.ForwardHostWait(l).Value;
+        Assert.True(perMicroBatch > 0, "an eager MoE forward on an x86 host waits at each dispatch");
+        Assert.Equal(perMicroBatch * t.Model.MicroBatches(l), t.ForwardHostWait.Value, 9);
+        // The forward alone waits less than the whole step's host time (its backward issues twice the GEMM calls).
+        Assert.True(t.ForwardHostWait.Value < t.Update.Breakdown.HostIssue!.Value.Value);
+        // A forward pass is the breakdown's forward share (a third of the training FLOPs) plus that wait; GRPO scores twice.
+        var b = t.Update.Breakdown;
+        double share = (b.Compute + b.Bubble + b.TensorParallel + b.ContextParallel + b.ExpertParallel + b.PipelineP2P).Value * t.Model.Flops.Forward / t.Model.Flops.Training;
+        Assert.Equal(t.OptimizerSteps * (share + t.ForwardHostWait.Value), t.Forward.Value, 9);
+        Assert.Equal(2 * t.Forward.Value + t.ReferenceSwap.Value, e.Phases.LogProbs.Value, 9);
+    }
+}
