@@ -332,7 +332,7 @@ public sealed partial class ScenarioReader
             GlobalBatch = t.OptionalInteger("global_batch", 1, InputLimits.MaxSequences, "samples per optimizer step"),
             GatherWeights = t.OptionalBool("gather_weights") ?? false,
             ReferenceOnHost = t.OptionalBool("reference_on_host") ?? false,
-            PackTokens = pack, LogProbTokens = logprob ?? pack,
+            PackTokens = pack, LogProbTokens = logprob,
         };
     }
 

@@ -139,7 +139,7 @@ public sealed record RlTraining(TrainingModel Model, TrainingEstimate Update)
 
     /// <summary>
     /// A forward-only pass over the same samples (old-policy or reference log-probabilities, critic values): the
-    /// step's compute, bubble and model-parallel communication without recomputation (<see cref="Unrecomputed"/>) at the
+    /// step's compute, bubble and model-parallel communication without recomputation (<see cref="Scoring"/>) at the
     /// forward share of the training FLOPs (<see cref="Analysis.FlopsPerToken.Training"/> = 3 × forward), without
     /// gradient traffic or optimizer, and the forward's own wait on the host (<see cref="ForwardHostWait"/>).
     /// </summary>
@@ -203,8 +203,7 @@ public sealed record RlTraining(TrainingModel Model, TrainingEstimate Update)
     public static ParallelLayout LayoutOf(RlJob job, LayoutSpec spec, int gpus, TrainingJob t)
     {
         var l = LayoutDefaults.Complete(spec, gpus);
-        if (job.Trainer.PackTokens is not { } tokens || spec.MicroBatch is not null) return l;
-        return l with { MicroBatch = PackedSequences(tokens, t.SeqLen, t.GlobalBatch / Math.Max(1, l.Dp)) };
+        return job.Trainer.PackTokens is { } tokens && spec.MicroBatch is null ? Packed(l, tokens, t) : l;
     }
 
     /// <summary>
@@ -214,9 +213,12 @@ public sealed record RlTraining(TrainingModel Model, TrainingEstimate Update)
     public static ParallelLayout ScoringLayout(RlJob job, LayoutSpec spec, in ParallelLayout update, TrainingJob t)
     {
         var l = update with { Recompute = Recompute.None };
-        if (job.Trainer.LogProbTokens is not { } tokens || spec.MicroBatch is not null) return l;
-        return l with { MicroBatch = PackedSequences(tokens, t.SeqLen, t.GlobalBatch / Math.Max(1, l.Dp)) };
+        return job.Trainer.LogProbTokens is { } tokens && spec.MicroBatch is null ? Packed(l, tokens, t) : l;
     }
+
+    /// <summary><paramref name="l"/> with micro-batches of as many of the step's sequences as <paramref name="tokens"/> pack (<see cref="PackedSequences"/>).</summary>
+    static ParallelLayout Packed(in ParallelLayout l, int tokens, TrainingJob t) =>
+        l with { MicroBatch = PackedSequences(tokens, t.SeqLen, t.GlobalBatch / Math.Max(1, l.Dp)) };
 
     /// <summary>Sequences of <paramref name="seqLen"/> tokens in one packed micro-batch of <paramref name="tokens"/>: at most as many as fit, the largest divisor of <paramref name="perRank"/>.</summary>
     public static int PackedSequences(int tokens, int seqLen, int perRank)
