@@ -12,7 +12,7 @@ public sealed partial class ScenarioReader
 {
     static readonly string[] RlKeys = ["algorithm", "prompts_per_step", "samples_per_prompt", "prompt_tokens", "response_tokens", "verifier", "placement", "staleness", "generator", "trainer", "steps", "critic", "dynamic_sampling"];
     static readonly string[] RlLengthKeys = ["mean", "spread", "max"];
-    static readonly string[] GeneratorKeys = ["gpus", "tp", "pp", "ep", "dp_attention", "mode", "prefill_gpus", "decode_gpus", "precision", "kv_precision", "memory_fraction", "hardware", "cluster", "usd_per_gpu_hour"];
+    static readonly string[] GeneratorKeys = ["gpus", "tp", "pp", "ep", "dp_attention", "mode", "prefill_gpus", "decode_gpus", "precision", "kv_precision", "memory_fraction", "hardware", "cluster", "usd_per_gpu_hour", "cuda_graphs"];
     static readonly string[] TrainingLayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "fsdp", "microbatch", "recompute"];
     static readonly string[] TrainerKeys = ["gpus", .. TrainingLayoutKeys, "offload_weights", "global_batch", "gather_weights", "reference_on_host", "pack_tokens", "logprob_tokens"];
     static readonly string[] CriticKeys = ["model", "gpus", .. TrainingLayoutKeys];
@@ -94,6 +94,7 @@ public sealed partial class ScenarioReader
         var a = (g.OwnHardware?.Cluster ?? cluster).Accelerator;
         var (engine, limits) = EngineLimits(ServingLimits.Default.Engine, a, path + ".generator",
             "the rollout runs on vLLM; add a tier for this accelerator to catalog/frameworks/vllm.yaml");
+        RequireEagerCost(g.CudaGraphs, limits, path + ".generator");
         return g with { Limits = limits, EngineLinear = EngineKernels(engine, a) };
     }
 
@@ -296,7 +297,7 @@ public sealed partial class ScenarioReader
             Tp = Degree("tp"), Pp = Degree("pp"), Ep = Degree("ep"), DpAttention = Degree("dp_attention"),
             Precision = g.OptionalString("precision") is { } p ? ParsePrecision(p, g.Path + ".precision") : null,
             KvPrecision = ParsePrecision(g.OptionalString("kv_precision") ?? "bf16", g.Path + ".kv_precision"),
-            MemoryFraction = frac,
+            MemoryFraction = frac, CudaGraphs = g.OptionalBool("cuda_graphs") ?? true,
         };
     }
 

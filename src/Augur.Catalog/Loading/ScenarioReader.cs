@@ -17,7 +17,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
     static readonly string[] LayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "microbatch", "recompute", "dp_attention", "fsdp", "ep_overlap"];
     static readonly string[] TrainingKeys = ["seq_len", "global_batch", "tokens", "flops", "attention", "overlap_dp", "routing", "cross_site", "diloco", "mtp_layers", "grad_precision", "offload_layers", "fused_cross_entropy", "optimizer_precision", "backward_prefetch", "capacity_factor", "dispatcher", "remat", "vocab_tiling", "cuda_graphs"];
     static readonly string[] DiLoCoKeys = ["inner_steps", "outer_bits", "fragments", "overlap_steps"];
-    static readonly string[] InferenceKeys = ["input_tokens", "output_tokens", "input_tokens_cv", "output_tokens_cv", "concurrency", "kv_precision", "expert_precision", "weight_precision", "expert_weight_precision", "prefix_hit_rate", "mode", "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "slo_percentile", "memory_fraction", "draft_tokens", "acceptance", "target_output_tokens_per_s", "routing", "engine", "max_batch", "max_num_tokens"];
+    static readonly string[] InferenceKeys = ["input_tokens", "output_tokens", "input_tokens_cv", "output_tokens_cv", "concurrency", "kv_precision", "expert_precision", "weight_precision", "expert_weight_precision", "prefix_hit_rate", "mode", "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "slo_percentile", "memory_fraction", "draft_tokens", "acceptance", "target_output_tokens_per_s", "routing", "engine", "max_batch", "max_num_tokens", "cuda_graphs"];
     static readonly string[] RunKeys = ["usd_per_gpu_hour", "gpu_mtbf_hours", "checkpoint_write_s", "restart_s", "power_utilization", "pue"];
 
     /// <summary>The workload a scenario mapping names (training when it names none).</summary>
@@ -632,6 +632,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
             TtftLimit = ttft / 1000.0, TpotLimit = tpot / 1000.0, SloPercentile = percentile, MemoryFraction = frac,
             DraftTokens = draft, Acceptance = acc,
             ModeFixed = modeText != "auto", TargetOutputTokensPerSecond = target,
+            CudaGraphs = i.OptionalBool("cuda_graphs") ?? true,
         };
     }
 
@@ -660,12 +661,20 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
         string? named = i.OptionalString("engine");
         var (engine, limits) = EngineLimits((named ?? ServingLimits.Default.Engine).ToLowerInvariant(), cluster.Accelerator, i.Path + ".engine", "set inference.concurrency instead");
         if (named is null) limits = limits with { HostPerSequence = Seconds.Zero };
+        RequireEagerCost(job.CudaGraphs, limits, i.Path);
         return job with
         {
             Limits = WithSettings(limits, i),
             // An unnamed engine is not assumed to run vLLM's kernels either.
             EngineLinear = named is null ? null : EngineKernels(engine, cluster.Accelerator),
         };
+    }
+
+    /// <summary>An eager step (cuda_graphs: false) is costed from the engine's measured host time per layer; an engine without one is refused.</summary>
+    static void RequireEagerCost(bool cudaGraphs, ServingLimits limits, string path)
+    {
+        if (!cudaGraphs && limits.EagerHostPerLayer <= Seconds.Zero)
+            throw new InputException($"{path}.cuda_graphs: false is costed from the host time an eager step takes per layer, which catalog/frameworks records for vllm and sglang only, not {limits.Engine}; name one of those engines or remove cuda_graphs");
     }
 
     /// <summary>

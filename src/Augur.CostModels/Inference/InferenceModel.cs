@@ -377,11 +377,16 @@ public sealed partial class InferenceModel
     /// attention rank runs its own), on this host (<see cref="Accelerator.HostOpTime"/>: the figures are x86 ones). An
     /// engine that schedules between GPU steps pays all of it; an overlap-scheduled one only what exceeds the GPU's
     /// <paramref name="gpuSeconds"/>.
+    /// An eager step (<see cref="InferenceJob.CudaGraphs"/> false) also waits for the host to issue its layers: the host
+    /// runs ahead of the GPU within the step, so the GPU idles only for what the issue time exceeds its own (stages run one
+    /// after another, so all layers against the whole pass).
     /// </summary>
     Seconds IterationOverhead(double scheduledSequences, double gpuSeconds)
     {
-        double host = _job.Limits.HostPerSequence.Value * scheduledSequences * Cluster.Accelerator.HostOpTime;
-        return _cal.ServingIterationOverhead + new Seconds(_job.Limits.HostOverlapsGpu ? Math.Max(0, host - gpuSeconds) : host);
+        double opTime = Cluster.Accelerator.HostOpTime;
+        double host = _job.Limits.HostPerSequence.Value * scheduledSequences * opTime;
+        double eager = _job.CudaGraphs ? 0 : Math.Max(0, _job.Limits.EagerHostPerLayer.Value * _m.Layers * opTime - gpuSeconds);
+        return _cal.ServingIterationOverhead + new Seconds((_job.Limits.HostOverlapsGpu ? Math.Max(0, host - gpuSeconds) : host) + eager);
     }
 
     /// <summary>

@@ -30,16 +30,26 @@ public sealed record ServingLimits(string Engine, int? MaxBatch, int TokenBudget
     public bool HostOverlapsGpu { get; init; }
 
     /// <summary>
+    /// Host time to issue one decoder layer's forward in eager mode (no CUDA graph: vLLM --enforce-eager, SGLang
+    /// --disable-cuda-graph), on an x86 host: every kernel of the step is launched from Python, and the GPU runs a layer only
+    /// once the host has issued it. Zero where no measurement is catalogued (such an engine cannot be costed eager).
+    /// </summary>
+    public Seconds EagerHostPerLayer { get; init; } = Seconds.Zero;
+
+    /// <summary>
     /// `vllm serve` on a GPU of 70 GiB or more other than A100: max_num_seqs 1024, max_num_batched_tokens 8192
     /// (vllm-project/vllm @ 99d7eb5d vllm/engine/arg_utils.py, EngineArgs._set_default_args), with its synchronous
     /// scheduler's host time (catalog/frameworks/vllm.yaml). What a job built in code, without a catalog, runs with (an
     /// RL rollout among them: NeMo-RL and verl generate with vLLM); the catalog's vllm entry gives the same for such a
     /// GPU (a test holds them equal).
     /// </summary>
-    public static readonly ServingLimits Default = new("vllm", 1024, 8192) { HostPerSequence = Seconds.FromMicroseconds(VllmHostMicrosecondsPerSequence) };
+    public static readonly ServingLimits Default = new("vllm", 1024, 8192) { HostPerSequence = Seconds.FromMicroseconds(VllmHostMicrosecondsPerSequence), EagerHostPerLayer = Seconds.FromMicroseconds(EagerHostMicrosecondsPerLayer) };
 
     /// <summary>vLLM V1's synchronous host time per scheduled sequence, µs (source in catalog/frameworks/vllm.yaml).</summary>
     const double VllmHostMicrosecondsPerSequence = 19.5;
+
+    /// <summary>Eager decode's host time per decoder layer, µs (source in catalog/frameworks/vllm.yaml).</summary>
+    const double EagerHostMicrosecondsPerLayer = 226;
 }
 
 /// <summary>
@@ -73,6 +83,8 @@ public sealed record ServingEngineSpec
     public Seconds HostPerSequence { get; init; } = Seconds.Zero;
     /// <summary>See <see cref="ServingLimits.HostOverlapsGpu"/>.</summary>
     public bool HostOverlapsGpu { get; init; }
+    /// <summary>See <see cref="ServingLimits.EagerHostPerLayer"/>; zero unless the catalog gives eager_host_us_per_layer.</summary>
+    public Seconds EagerHostPerLayer { get; init; } = Seconds.Zero;
     /// <summary>
     /// Measurement sets (catalog/measurements) that timed this engine's own linear layers; each says which accelerators
     /// and precisions it stands for (<see cref="Hardware.KernelMeasurementSet.Serves"/>). Empty = none.
@@ -83,5 +95,5 @@ public sealed record ServingEngineSpec
     public ServingLimits? For(Accelerator a) =>
         (BenchTuning is { } bench ? new ServingLimits(Id, null, 0, bench)
         : Tiers.FirstOrDefault(t => t.Holds(a)) is { } tier ? new ServingLimits(Id, tier.MaxBatch, tier.TokenBudget) : null)
-        is { } limits ? limits with { HostPerSequence = HostPerSequence, HostOverlapsGpu = HostOverlapsGpu } : null;
+        is { } limits ? limits with { HostPerSequence = HostPerSequence, HostOverlapsGpu = HostOverlapsGpu, EagerHostPerLayer = EagerHostPerLayer } : null;
 }

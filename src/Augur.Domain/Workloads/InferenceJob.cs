@@ -81,6 +81,12 @@ public sealed record InferenceJob
     /// null = the calibration's GEMM efficiency (no table for this engine and die).
     /// </summary>
     public EngineLinearKernels? EngineLinear { get; init; }
+    /// <summary>
+    /// Whether the engine replays each step as a captured CUDA graph (every engine's default); false = eager (vLLM
+    /// --enforce-eager, SGLang --disable-cuda-graph): the host issues each layer's kernels, and a step takes at least
+    /// that long (<see cref="ServingLimits.EagerHostPerLayer"/>).
+    /// </summary>
+    public bool CudaGraphs { get; init; } = true;
     /// <summary>Optional output tokens per second the deployment must serve; <c>plan</c> sizes the GPU count for it.</summary>
     public double? TargetOutputTokensPerSecond { get; init; }
 }

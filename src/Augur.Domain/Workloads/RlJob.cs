@@ -77,6 +77,8 @@ public sealed record RlGenerator
     public Frameworks.ServingLimits Limits { get; init; } = Frameworks.ServingLimits.Default;
     /// <summary>The rollout engine's own measured kernels on the generators' accelerator (the scenario reader's, from the vllm entry); null = the calibration.</summary>
     public EngineLinearKernels? EngineLinear { get; init; }
+    /// <summary>Whether the rollout engine replays its steps as CUDA graphs (vLLM's default; verl runs eager); see <see cref="InferenceJob.CudaGraphs"/>.</summary>
+    public bool CudaGraphs { get; init; } = true;
     /// <summary>Separate pools only: the generators' own hardware (<c>rl.generator.hardware</c>); null = the scenario's.</summary>
     public RlPoolHardware? OwnHardware { get; init; }
 }

@@ -43,6 +43,7 @@ static class VllmImport
             ("kv_precision", Kv(line, weights)),
             ("memory_fraction", line.Number("--gpu-memory-utilization")),
             ("mode", "aggregated"),
+            ("cuda_graphs", line.Has("--enforce-eager") ? false : null),
         };
         int gpus = r.Gpus ?? tp * pp * dp;
         var yaml = ScenarioYaml.Write($"imported by augur from a {f.Name} command; {ScenarioYaml.NotRead(line.Ignored)}",

@@ -27,6 +27,7 @@ static class Sglang
             a.Int("--context-length", t.MaxModelLength);
             if (engine.Role != "prefill") a.Int("--max-running-requests", t.Estimate.Concurrency);
             a.Number("--mem-fraction-static", job.MemoryFraction);
+            if (!job.CudaGraphs) a.Flag("--disable-cuda-graph");
             Precision(f, a, t.Scenario.Precision, job.KvPrecision);
             if (t.Disaggregated) a.Text("--disaggregation-mode", engine.Role);
             launches.Add(new Launch(engine.Role, engine.Instances, l.GpusPerReplica, f.Command, a.Items));

@@ -28,6 +28,7 @@ static class Vllm
             a.Int("--max-model-len", t.MaxModelLength);
             if (engine.Role != "prefill") a.Int("--max-num-seqs", ServingTerms.PerRank(t.Estimate.Concurrency, l.DpAttention));
             a.Number("--gpu-memory-utilization", job.MemoryFraction);
+            if (!job.CudaGraphs) a.Flag("--enforce-eager");
             Precision(f, a, t.Scenario.Precision, job.KvPrecision);
             if (t.Disaggregated) a.Text("--kv-transfer-config", """{"kv_connector":"NixlConnector","kv_role":"kv_both"}""");
             launches.Add(new Launch(engine.Role, engine.Instances, l.GpusPerReplica, program, a.Items));
