@@ -55,7 +55,8 @@ public class ValidationTierTests
         // and 3 dense MI350X; then 20 Llama 4 Scout MoE rows from the TensorRT-LLM table (10 on B200, 10 on GB200); training gains 2 dense MLPerf Training v5.1 Llama 3.1 8B rows on B300 and B200, then 7 NeMo AutoModel rows on H100 (1 dense, 6 MoE). RL (catalog/validation/rl.yaml): 23 out-of-sample NeMo-RL rows, 13 on H100 and
         // 10 on GB200; Llama 3.1 8B x 3 and Qwen3-32B x 3 dense, Qwen3-30B-A3B x 5, Qwen3-235B x 6 and DeepSeek-V3 x 6 MoE;
         // 14 colocated and 9 asynchronous; then the NeMo-RL v0.3 blog's phase table on H100: Qwen3-30B-A3B out of sample,
-        // Llama 3.1 8B and 70B in sample.
+        // Llama 3.1 8B and 70B in sample; then 5 more table rows: 2 H100 FP8 (Llama 3.1 8B dense, DeepSeek-V3 MoE) and 3 GB200
+        // (Llama 3.1 8B and Qwen3-32B dense, Qwen3-30B-A3B MoE), all asynchronous.
         var s = ValidationSummaries.Of(ValidateWorkflow.Cases(CatalogStore.Default));
         var T = WorkloadKind.Training;
         var I = WorkloadKind.Inference;
@@ -69,8 +70,8 @@ public class ValidationTierTests
             (I, oos, "all", 163), (I, oos, "nvidia-hopper", 53), (I, oos, "nvidia-blackwell", 94), (I, oos, "amd-cdna3", 7), (I, oos, "amd-cdna4", 7),
             (I, oos, "google-tpu", 2), (I, oos, "dense", 114), (I, oos, "moe", 49),
             (I, ins, "all", 37), (I, ValidationTier.ProductionAverage, "all", 2),
-            (R, oos, "all", 26), (R, oos, "nvidia-hopper", 16), (R, oos, "nvidia-blackwell", 10), (R, oos, "dense", 7), (R, oos, "moe", 19),
-            (R, oos, "colocated", 17), (R, oos, "asynchronous", 9), (R, ins, "all", 2),
+            (R, oos, "all", 31), (R, oos, "nvidia-hopper", 18), (R, oos, "nvidia-blackwell", 13), (R, oos, "dense", 10), (R, oos, "moe", 21),
+            (R, oos, "colocated", 17), (R, oos, "asynchronous", 14), (R, ins, "all", 2),
         };
         foreach (var e in expected)
             Assert.Equal(e.Cases, s.Single(x => x.Workload == e.W && x.Tier == e.T && x.Group == e.Group).Cases);
