@@ -12,7 +12,7 @@ public sealed partial class ScenarioReader
 {
     static readonly string[] RlKeys = ["algorithm", "prompts_per_step", "samples_per_prompt", "prompt_tokens", "response_tokens", "verifier", "placement", "staleness", "generator", "trainer", "steps", "critic", "dynamic_sampling"];
     static readonly string[] RlLengthKeys = ["mean", "spread", "max"];
-    static readonly string[] GeneratorKeys = ["gpus", "tp", "pp", "ep", "dp_attention", "mode", "prefill_gpus", "decode_gpus", "precision", "kv_precision", "memory_fraction", "hardware", "cluster", "usd_per_gpu_hour", "cuda_graphs"];
+    static readonly string[] GeneratorKeys = ["gpus", "tp", "pp", "ep", "dp_attention", "mode", "prefill_gpus", "decode_gpus", "precision", "kv_precision", "memory_fraction", "hardware", "cluster", "usd_per_gpu_hour", "cuda_graphs", "max_batch", "max_num_tokens"];
     static readonly string[] TrainingLayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "fsdp", "microbatch", "recompute"];
     static readonly string[] TrainerKeys = ["gpus", .. TrainingLayoutKeys, "offload_weights", "global_batch", "gather_weights", "reference_on_host", "pack_tokens", "logprob_tokens"];
     static readonly string[] CriticKeys = ["model", "gpus", .. TrainingLayoutKeys];
@@ -78,7 +78,7 @@ public sealed partial class ScenarioReader
             Verifier = verifier, MoreVerifiers = moreVerifiers,
             Critic = critic, CriticLayout = ReadCriticLayout(r, trainerGpus, criticGpus), FilteredFraction = ReadDynamicSampling(r),
             Placement = placement, Staleness = staleness ?? (placement == RlPlacement.Asynchronous ? 1 : 0),
-            Generator = WithRolloutEngine(ReadGenerator(r.Mapping("generator"), generatorGpus) with { OwnHardware = ReadGeneratorHardware(r.Mapping("generator"), placement, generatorGpus, model) }, cluster, path),
+            Generator = WithRolloutEngine(ReadGenerator(r.Mapping("generator"), generatorGpus) with { OwnHardware = ReadGeneratorHardware(r.Mapping("generator"), placement, generatorGpus, model) }, r.Mapping("generator"), cluster, path),
             Trainer = ReadTrainer(r.Mapping("trainer"), trainerGpus),
             Steps = steps,
         };
@@ -87,15 +87,16 @@ public sealed partial class ScenarioReader
     /// <summary>
     /// The rollout engine's limits on the generators' own accelerator, read from the catalog's vllm entry as a serving
     /// scenario naming engine: vllm reads them (NeMo-RL, verl and OpenRLHF generate with vLLM): an A100 runs at most 256
-    /// sequences, a GPU of 70 GiB or more 1024.
+    /// sequences, a GPU of 70 GiB or more 1024. max_batch and max_num_tokens under generator set them as a serving
+    /// scenario's do (vLLM --max-num-seqs and --max-num-batched-tokens).
     /// </summary>
-    RlGenerator WithRolloutEngine(RlGenerator g, Cluster cluster, string path)
+    RlGenerator WithRolloutEngine(RlGenerator g, MappingNode generator, Cluster cluster, string path)
     {
         var a = (g.OwnHardware?.Cluster ?? cluster).Accelerator;
         var (engine, limits) = EngineLimits(ServingLimits.Default.Engine, a, path + ".generator",
             "the rollout runs on vLLM; add a tier for this accelerator to catalog/frameworks/vllm.yaml");
         RequireEagerCost(g.CudaGraphs, limits, path + ".generator");
-        return g with { Limits = limits, EngineLinear = EngineKernels(engine, a) };
+        return g with { Limits = WithSettings(limits, generator), EngineLinear = EngineKernels(engine, a) };
     }
 
     /// <summary>

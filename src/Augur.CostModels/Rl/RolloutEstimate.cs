@@ -32,12 +32,15 @@ public static class RolloutEstimate
     public static RolloutTime Of(InferenceModel model, in InferenceLayout layout, RlJob job, ResponseCurve curve, int prefillReplicas = 0)
     {
         int n = (int)Math.Ceiling((double)job.Samples / (layout.Replicas - prefillReplicas));
-        int b = Math.Max(1, Math.Min(n, model.MaxConcurrency(layout)));
+        // The batch the KV cache holds, capped at the engine's (vLLM's max_num_seqs: 1,024 on a large GPU, or the
+        // generator's max_batch).
+        int most = Math.Min(model.MaxConcurrency(layout), model.EngineBatchCap(layout));
+        int b = Math.Max(1, Math.Min(n, most));
         // Asynchronous with staleness k: up to k steps' prompts are in flight at once (NeMo-RL's trajectory collector
         // caps in-flight requests at num_prompts_per_step × max_trajectory_age_steps), so the full-batch pace runs at
         // up to k·n sequences; the synchronous makespan below keeps one step's batch.
         int inFlight = job.Placement == RlPlacement.Asynchronous ? Math.Max(1, job.Staleness) : 1;
-        int paced = (int)Math.Max(1, Math.Min((long)n * inFlight, model.MaxConcurrency(layout)));
+        int paced = (int)Math.Max(1, Math.Min((long)n * inFlight, most));
         double mean = curve.Mean;
         double prompt = job.Prompt.Mean;
         // Prompts: the serving model's steady prefill iteration, per prompt.

@@ -23,6 +23,20 @@ public class RlFrameworkTests
     static HardwareCalibration IdealLinks => RlTests.IdealLinks;
 
     [Fact]
+    public void The_generator_takes_vllm_max_num_seqs_as_a_serving_scenario_does()
+    {
+        // 512 × 16 = 8,192 samples over 16 tp4 replicas: 512 per replica, above vLLM's default cap of 1,024 sequences on
+        // an 80 GB H100 only if the KV cache holds them; max_batch 64 (--max-num-seqs 64) caps each replica at 64.
+        var capped = Estimate(Yaml("colocated", "generator: {tp: 4, max_batch: 64}\n  trainer: {tp: 8, zero: 3}"));
+        var free = Estimate(Yaml("colocated", "generator: {tp: 4}\n  trainer: {tp: 8, zero: 3}"));
+        Assert.Equal(64, capped.Generation.Rollout.Batch);
+        Assert.True(free.Generation.Rollout.Batch > 64);
+        Assert.True(capped.Phases.Generation.Value > free.Phases.Generation.Value);
+        var bad = Assert.Throws<InputException>(() => Estimate(Yaml("colocated", "generator: {tp: 4, max_batch: 0}\n  trainer: {tp: 8, zero: 3}")));
+        Assert.StartsWith("test.yaml.rl.generator.max_batch:", bad.Message);
+    }
+
+    [Fact]
     public void Global_batch_runs_one_optimizer_step_per_batch_of_samples()
     {
         // 512 × 16 = 8,192 samples in batches of 2,048: four optimizer steps, each a training step over 2,048 samples.
