@@ -95,7 +95,7 @@ public sealed partial class ScenarioReader
         var a = (g.OwnHardware?.Cluster ?? cluster).Accelerator;
         var (engine, limits) = EngineLimits(ServingLimits.Default.Engine, a, path + ".generator",
             "the rollout runs on vLLM; add a tier for this accelerator to catalog/frameworks/vllm.yaml");
-        RequireEagerCost(g.CudaGraphs, limits, path + ".generator");
+        RequireEagerCost(g.CudaGraphs, limits, a, path + ".generator", "add eager_host_us_per_layer to catalog/frameworks/vllm.yaml, or remove cuda_graphs");
         return g with { Limits = WithSettings(limits, generator), EngineLinear = EngineKernels(engine, a) };
     }
 

@@ -661,7 +661,9 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
         string? named = i.OptionalString("engine");
         var (engine, limits) = EngineLimits((named ?? ServingLimits.Default.Engine).ToLowerInvariant(), cluster.Accelerator, i.Path + ".engine", "set inference.concurrency instead");
         if (named is null) limits = limits with { HostPerSequence = Seconds.Zero };
-        RequireEagerCost(job.CudaGraphs, limits, i.Path);
+        if (!job.CudaGraphs && named is null)
+            throw new InputException($"{i.Path}.cuda_graphs: false costs the engine's own host time per layer; name the engine (engine: {EagerEngines()})");
+        RequireEagerCost(job.CudaGraphs, limits, cluster.Accelerator, i.Path, $"name one of those engines ({EagerEngines()}) or remove cuda_graphs");
         return job with
         {
             Limits = WithSettings(limits, i),
@@ -670,12 +672,22 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
         };
     }
 
-    /// <summary>An eager step (cuda_graphs: false) is costed from the engine's measured host time per layer; an engine without one is refused.</summary>
-    static void RequireEagerCost(bool cudaGraphs, ServingLimits limits, string path)
+    /// <summary>
+    /// An eager step (cuda_graphs: false) is costed from the engine's measured host time per layer: an engine without one
+    /// is refused, and so is an accelerator that runs no CUDA or HIP graphs to turn off (TPU, Trainium, Gaudi compile the
+    /// step instead).
+    /// </summary>
+    void RequireEagerCost(bool cudaGraphs, ServingLimits limits, Accelerator a, string path, string fix)
     {
-        if (!cudaGraphs && limits.EagerHostPerLayer <= Seconds.Zero)
-            throw new InputException($"{path}.cuda_graphs: false is costed from the host time an eager step takes per layer, which catalog/frameworks records for vllm and sglang only, not {limits.Engine}; name one of those engines or remove cuda_graphs");
+        if (cudaGraphs) return;
+        if (!a.Family.StartsWith("nvidia", StringComparison.Ordinal) && !a.Family.StartsWith("amd", StringComparison.Ordinal))
+            throw new InputException($"{path}.cuda_graphs: false turns off CUDA or HIP graphs, which {a.Id} ({a.Family}) does not run; remove cuda_graphs");
+        if (limits.EagerHostPerLayer <= Seconds.Zero)
+            throw new InputException($"{path}.cuda_graphs: false is costed from the host time an eager step takes per layer, which catalog/frameworks records for {EagerEngines()} only, not {limits.Engine}; {fix}");
     }
+
+    /// <summary>The engines whose catalog entry measures an eager step's host time per layer.</summary>
+    string EagerEngines() => string.Join(", ", catalog.Frameworks.SelectMany(f => f.Engines).Where(e => e.EagerHostPerLayer > Seconds.Zero).Select(e => e.Id).Order(StringComparer.Ordinal));
 
     /// <summary>
     /// The engine's limits with the ones the scenario sets, as a launch command would (vLLM --max-num-seqs and

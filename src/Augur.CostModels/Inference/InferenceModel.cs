@@ -290,7 +290,7 @@ public sealed partial class InferenceModel
     IterationCost Forward(in InferenceLayout l, in PassLoad p)
     {
         double tokens = p.Tokens, logitTokens = p.LogitTokens, microBatches = p.MicroBatches, prefillShare = p.PrefillShare;
-        if (tokens <= 0) return new IterationCost { Compute = default, TensorParallel = Seconds.Zero, ExpertParallel = Seconds.Zero, PipelineP2P = Seconds.Zero, Overhead = IterationOverhead(p.ScheduledSequences, 0), FlopBound = Seconds.Zero, ByteBound = Seconds.Zero };
+        if (tokens <= 0) return new IterationCost { Compute = default, TensorParallel = Seconds.Zero, ExpertParallel = Seconds.Zero, PipelineP2P = Seconds.Zero, Overhead = IterationOverhead(p.ScheduledSequences, 0, issuesLayers: false), FlopBound = Seconds.Zero, ByteBound = Seconds.Zero };
         double context = p.AttendedSum / tokens;
         var keys = AttentionSpan.Decode(_m, context);
         // A decoding sequence reads, per softmax layer, the cached tokens that layer attends: windows, chunks and DSA's top-k fewer.
@@ -381,11 +381,11 @@ public sealed partial class InferenceModel
     /// runs ahead of the GPU within the step, so the GPU idles only for what the issue time exceeds its own (stages run one
     /// after another, so all layers against the whole pass).
     /// </summary>
-    Seconds IterationOverhead(double scheduledSequences, double gpuSeconds)
+    Seconds IterationOverhead(double scheduledSequences, double gpuSeconds, bool issuesLayers = true)
     {
         double opTime = Cluster.Accelerator.HostOpTime;
         double host = _job.Limits.HostPerSequence.Value * scheduledSequences * opTime;
-        double eager = _job.CudaGraphs ? 0 : Math.Max(0, _job.Limits.EagerHostPerLayer.Value * _m.Layers * opTime - gpuSeconds);
+        double eager = _job.CudaGraphs || !issuesLayers ? 0 : Math.Max(0, _job.Limits.EagerHostPerLayer.Value * _m.Layers * opTime - gpuSeconds);
         return _cal.ServingIterationOverhead + new Seconds((_job.Limits.HostOverlapsGpu ? Math.Max(0, host - gpuSeconds) : host) + eager);
     }
 

@@ -43,6 +43,7 @@ static class VllmImport
             ("kv_precision", Kv(line, weights)),
             ("memory_fraction", line.Number("--gpu-memory-utilization")),
             ("mode", "aggregated"),
+            ("engine", "vllm"),
             ("cuda_graphs", line.Has("--enforce-eager") ? false : null),
         };
         int gpus = r.Gpus ?? tp * pp * dp;

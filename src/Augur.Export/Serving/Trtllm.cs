@@ -16,7 +16,7 @@ static class Trtllm
         var l = t.Layout;
         var job = t.Job;
         if (!job.CudaGraphs)
-            throw Refuse.Setting(f, "cuda_graphs=false", "Augur costs eager steps from vLLM's and SGLang's measured host time only; export to vllm or sglang, or remove cuda_graphs");
+            throw Refuse.Setting(f, "cuda_graphs=false", "Augur has no measured eager host time for TensorRT-LLM, so it writes no launch without graphs; export to vllm or sglang, or remove cuda_graphs");
         if (l.DpAttention > 1 && l.Tp > 1)
             throw Refuse.Setting(f, $"tp={l.Tp} with dp_attention={l.DpAttention}", "its attention data parallelism runs one GPU per attention replica; use tp 1");
         string repository = ServingTerms.Repository(f, t);

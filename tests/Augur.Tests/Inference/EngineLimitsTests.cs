@@ -18,13 +18,13 @@ public class EngineLimitsTests
     static ServingLimits Limits(string engine, string accelerator) =>
         CatalogStore.Default.ServingEngine(engine).For(CatalogStore.Default.Accelerator(accelerator))!;
 
-    /// <summary>TensorRT-LLM's executor host time (catalog/frameworks/trtllm.yaml: 10.68 µs per sequence on x86, overlapped with the GPU).</summary>
     /// <summary>
     /// Eager decode's host time per layer for vLLM and SGLang (catalog/frameworks/vllm.yaml): sgl-project/sglang PR #1401's
     /// Llama-3-8B batch-1 eager step, 8.23 ms, less the 1 ms per-iteration overhead, over its 32 layers = 225.9, 226 µs.
     /// </summary>
     static readonly Seconds Eager = Seconds.FromMicroseconds(226);
 
+    /// <summary>TensorRT-LLM's executor host time (catalog/frameworks/trtllm.yaml: 10.68 µs per sequence on x86, overlapped with the GPU).</summary>
     static ServingLimits Trt(ServingLimits l) => l with { HostPerSequence = Seconds.FromMicroseconds(10.68), HostOverlapsGpu = true };
 
     [Fact]
