@@ -77,6 +77,17 @@ public class EagerDecodeTests
     }
 
     [Fact]
+    public void The_report_says_the_engine_runs_eager()
+    {
+        foreach (bool graphs in new[] { true, false })
+        {
+            var sc = Read(graphs ? "" : ", cuda_graphs: false");
+            var json = Augur.Reports.Inference.InferenceReport.Json(sc, Augur.Workflows.EstimateWorkflow.Inference(sc, CatalogStore.Default), null);
+            Assert.Equal(graphs, (bool)json["cuda_graphs"]!);
+        }
+    }
+
+    [Fact]
     public void Vllms_own_host_time_per_sequence_adds_to_the_eager_wait_under_tensor_parallelism()
     {
         // vLLM's synchronous scheduler (19.5 µs per sequence, paid whole) beside the eager issue (32 × 226 µs = 7.232 ms,
