@@ -14,7 +14,7 @@ public sealed partial class ScenarioReader
     static readonly string[] RlLengthKeys = ["mean", "spread", "max"];
     static readonly string[] GeneratorKeys = ["gpus", "tp", "pp", "ep", "dp_attention", "mode", "prefill_gpus", "decode_gpus", "precision", "kv_precision", "memory_fraction", "hardware", "cluster", "usd_per_gpu_hour", "cuda_graphs", "max_batch", "max_num_tokens"];
     static readonly string[] TrainingLayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "fsdp", "microbatch", "recompute"];
-    static readonly string[] TrainerKeys = ["gpus", .. TrainingLayoutKeys, "offload_weights", "global_batch", "gather_weights", "reference_on_host", "pack_tokens", "logprob_tokens"];
+    static readonly string[] TrainerKeys = ["gpus", .. TrainingLayoutKeys, "offload_weights", "global_batch", "gather_weights", "reference_on_host", "pack_tokens", "logprob_tokens", "dispatcher", "grad_precision"];
     static readonly string[] CriticKeys = ["model", "gpus", .. TrainingLayoutKeys];
     static readonly string[] VerifierKeys = ["kind", "cpu_seconds", "cpu_cores", "latency_s", "concurrency", "model", "gpus", "tp", "colocated", "share"];
 
@@ -34,7 +34,7 @@ public sealed partial class ScenarioReader
                 throw new InputException($"{s.Path}.{key}: an rl scenario has no '{key}' section; set the layouts under rl.generator and rl.trainer");
     }
 
-    RlJob ReadRl(MappingNode r, ModelSpec model, Cluster cluster, string? baseDirectory)
+    RlJob ReadRl(MappingNode r, ModelSpec model, Cluster cluster, Precision precision, string? baseDirectory)
     {
         r.RequireOnly(RlKeys);
         string path = r.Path;
@@ -79,7 +79,7 @@ public sealed partial class ScenarioReader
             Critic = critic, CriticLayout = ReadCriticLayout(r, trainerGpus, criticGpus), FilteredFraction = ReadDynamicSampling(r),
             Placement = placement, Staleness = staleness ?? (placement == RlPlacement.Asynchronous ? 1 : 0),
             Generator = WithRolloutEngine(ReadGenerator(r.Mapping("generator"), generatorGpus) with { OwnHardware = ReadGeneratorHardware(r.Mapping("generator"), placement, generatorGpus, model) }, r.Mapping("generator"), cluster, path),
-            Trainer = ReadTrainer(r.Mapping("trainer"), trainerGpus),
+            Trainer = ReadTrainer(r.Mapping("trainer"), trainerGpus, model, precision),
             Steps = steps,
         };
     }
@@ -318,10 +318,17 @@ public sealed partial class ScenarioReader
     }
 
     /// <summary>The trainer's degrees must multiply to its pool, as a training scenario's multiply to its cluster.</summary>
-    static RlTrainer ReadTrainer(MappingNode t, int gpus)
+    /// <summary>
+    /// The trainer's layout on its pool and how NeMo-RL runs it; dispatcher and grad_precision read as a training
+    /// scenario's training section reads them.
+    /// </summary>
+    static RlTrainer ReadTrainer(MappingNode t, int gpus, ModelSpec model, Precision precision)
     {
         t.RequireOnly(TrainerKeys);
-        var layout = ReadPoolLayout(t, gpus, "the trainer", "trainer.gpus", "gpus", "offload_weights", "global_batch", "gather_weights", "reference_on_host", "pack_tokens", "logprob_tokens");
+        var layout = ReadPoolLayout(t, gpus, "the trainer", "trainer.gpus", "gpus", "offload_weights", "global_batch", "gather_weights", "reference_on_host", "pack_tokens", "logprob_tokens", "dispatcher", "grad_precision");
+        var dispatcher = ReadDispatcher(t);
+        if (dispatcher != ExpertDispatcher.AllToAll && model.Moe is null)
+            throw new InputException($"{t.Path}.dispatcher: {model.Name} has no experts; remove dispatcher (it says how an MoE layer sends tokens to its experts)");
         int? pack = t.OptionalInteger("pack_tokens", 1, MaxSequenceTokens, "tokens of one packed micro-batch (NeMo-RL: max_total_sequence_length × train_micro_batch_size)");
         if (pack is not null && layout.MicroBatch is not null)
             throw new InputException($"{t.Path}: pack_tokens sizes the micro-batch from the sequences' length; remove microbatch or pack_tokens");
@@ -335,6 +342,7 @@ public sealed partial class ScenarioReader
             GatherWeights = t.OptionalBool("gather_weights") ?? false,
             ReferenceOnHost = t.OptionalBool("reference_on_host") ?? false,
             PackTokens = pack, LogProbTokens = logprob,
+            Dispatcher = dispatcher, GradientPrecision = ReadGradientPrecision(t, precision),
         };
     }
 

@@ -82,7 +82,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
             Layout = layout,
             Training = workload == WorkloadKind.Training ? ReadTraining(s.OptionalMapping("training") ?? throw new InputException($"{s.Path}: a training scenario needs a 'training' section with seq_len and global_batch"), precision) : null,
             Inference = workload == WorkloadKind.Inference ? WithEngine(CheckExperts(ReadInference(s.OptionalMapping("inference") ?? throw new InputException($"{s.Path}: an inference scenario needs an 'inference' section with input_tokens and output_tokens")), model, cluster, precision, s.Path + ".inference"), s.OptionalMapping("inference")!, cluster) : null,
-            Rl = workload == WorkloadKind.Rl ? ReadRl(s.OptionalMapping("rl") ?? throw new InputException($"{s.Path}: an rl scenario needs an 'rl' section with prompts_per_step, samples_per_prompt, generator and trainer"), model, cluster, baseDirectory) : null,
+            Rl = workload == WorkloadKind.Rl ? ReadRl(s.OptionalMapping("rl") ?? throw new InputException($"{s.Path}: an rl scenario needs an 'rl' section with prompts_per_step, samples_per_prompt, generator and trainer"), model, cluster, precision, baseDirectory) : null,
             Simulation = s.OptionalMapping("simulation") is { } sim ? SimulationSpecReader.Read(sim, baseDirectory) : null,
             Run = ReadRun(s.OptionalMapping("run"), price),
             Objective = ReadObjective(s, workload),
@@ -91,10 +91,10 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
         CheckSites(scenario, s.Path);
         CheckOffload(scenario, s.Path);
         CheckRemat(scenario, s.Path);
-        if (scenario.Training is { Dispatcher: ExpertDispatcher.DeepEp } && model.Moe is null)
+        if (scenario.Training is { Dispatcher: not ExpertDispatcher.AllToAll } && model.Moe is null)
             throw new InputException($"{s.Path}.training.dispatcher: {model.Name} has no experts; remove dispatcher (it says how an MoE layer sends tokens to its experts)");
-        if (scenario.Training is { Dispatcher: ExpertDispatcher.DeepEp, ExpertCapacityFactor: not null })
-            throw new InputException($"{s.Path}.training: dispatcher deepep and capacity_factor together; capacity_factor is MaxText's einsum into fixed expert slots, which sends no tokens: remove one");
+        if (scenario.Training is { Dispatcher: not ExpertDispatcher.AllToAll, ExpertCapacityFactor: not null })
+            throw new InputException($"{s.Path}.training: dispatcher {scenario.Training.Dispatcher.Label()} and capacity_factor together; capacity_factor is MaxText's einsum into fixed expert slots, which sends no tokens: remove one");
         if (scenario.Training is { ExpertCapacityFactor: not null } && model.Moe is null)
             throw new InputException($"{s.Path}.training.capacity_factor: {model.Name} has no experts; remove capacity_factor (it sets the slots of each expert in an MoE layer)");
         CheckGeneratorHardware(scenario);
@@ -430,12 +430,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
                 var k => throw new InputException($"{t.Path}.backward_prefetch: unknown '{k}'; use pre (gather ahead, the default) or post (torch FSDP's BACKWARD_POST)"),
             },
             ExpertCapacityFactor = ReadCapacityFactor(t),
-            Dispatcher = (t.OptionalString("dispatcher") ?? "alltoall").ToLowerInvariant() switch
-            {
-                "alltoall" => ExpertDispatcher.AllToAll,
-                "deepep" => ExpertDispatcher.DeepEp,
-                var k => throw new InputException($"{t.Path}.dispatcher: unknown '{k}'; use alltoall (Megatron's, every token-expert pair sent straight, the default) or deepep (DeepEP's normal kernels: once per remote node, then over NVLink)"),
-            },
+            Dispatcher = ReadDispatcher(t),
             Remat = ReadRemat(t),
             LogitChunks = t.OptionalInteger("vocab_tiling", 1, 1024, "MaxText's num_vocab_tiling splits the logits into a few chunks (its 405B recipes use 4)") ?? 1,
             CudaGraphs = ReadCudaGraphs(t),
@@ -504,6 +499,15 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
             throw new InputException($"{path}: moe_preprocess is captured only with moe_router (Megatron-core's rule); add moe_router");
         return scopes;
     }
+
+    /// <summary>training.dispatcher (and rl.trainer.dispatcher): how an MoE layer's tokens reach their experts.</summary>
+    static ExpertDispatcher ReadDispatcher(MappingNode t) => (t.OptionalString("dispatcher") ?? "alltoall").ToLowerInvariant() switch
+    {
+        "alltoall" => ExpertDispatcher.AllToAll,
+        "deepep" => ExpertDispatcher.DeepEp,
+        "hybridep" => ExpertDispatcher.HybridEp,
+        var k => throw new InputException($"{t.Path}.dispatcher: unknown '{k}'; use alltoall (Megatron's, every token-expert pair sent straight, the default), deepep (DeepEP's normal kernels: once per remote node, then over NVLink) or hybridep (HybridEP on NVL72: once per remote NVLink domain)"),
+    };
 
     /// <summary>
     /// training.grad_precision: fp32 (main gradients, the default outside fp16 training) or the 16-bit type the weights

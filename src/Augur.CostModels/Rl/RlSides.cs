@@ -163,7 +163,11 @@ public sealed record RlTraining(TrainingModel Model, TrainingEstimate Update)
     {
         int seq = job.Prompt.Mean + (int)Math.Round(meanResponse);
         int multiple = cp > 1 ? 2 * cp : 1;
-        return new() { SeqLen = (seq + multiple - 1) / multiple * multiple, GlobalBatch = job.Trainer.GlobalBatch ?? job.Samples, Precision = precision };
+        return new()
+        {
+            SeqLen = (seq + multiple - 1) / multiple * multiple, GlobalBatch = job.Trainer.GlobalBatch ?? job.Samples, Precision = precision,
+            Dispatcher = job.Trainer.Dispatcher, GradientPrecision = job.Trainer.GradientPrecision,
+        };
     }
 
     public static RlTraining Of(ModelSpec model, Cluster cluster, Precision precision, RlJob job, LayoutSpec spec, int gpus, double meanResponse, HardwareCalibration cal)

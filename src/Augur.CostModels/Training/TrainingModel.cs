@@ -166,7 +166,7 @@ public sealed class TrainingModel
             {
                 TokensPerRank = tokens / (l.Sp ? l.Tp : 1), Copies = _rowsPerToken, Ranks = l.Ep, Stride = l.Etp,
                 DispatchBytesPerElement = _activationBytes, Busiest = imbalance,
-                ThroughputShare = _job.Dispatcher == ExpertDispatcher.DeepEp ? 1 : 0,
+                ThroughputShare = _job.Dispatcher.DedupsByDomain() ? 1 : 0,
             } : null,
             Host = _host,
         };

@@ -14,4 +14,19 @@ public enum ExpertDispatcher
     /// is forwarded over NVLink there (deepseek-ai/DeepEP README, "NVLink-to-RDMA asymmetric-domain bandwidth forwarding").
     /// </summary>
     DeepEp,
+    /// <summary>
+    /// HybridEP, Megatron-core's flex dispatcher backend for NVL72 systems (NeMo-RL's GB200 MoE recipes): NVLink-domain-aware
+    /// dispatch (Megatron-Bridge's dispatcher guide), a token crossing once to each remote NVLink domain holding one of
+    /// its experts. Costed as <see cref="DeepEp"/>'s exchange, with the scale-up domain as the unit.
+    /// </summary>
+    HybridEp,
+}
+
+public static class ExpertDispatchers
+{
+    /// <summary>Whether the dispatcher sends a token once per remote scale-up domain (DeepEP, HybridEP) rather than once per expert copy.</summary>
+    public static bool DedupsByDomain(this ExpertDispatcher d) => d is ExpertDispatcher.DeepEp or ExpertDispatcher.HybridEp;
+
+    /// <summary>The scenario word: alltoall, deepep, hybridep.</summary>
+    public static string Label(this ExpertDispatcher d) => d.ToString().ToLowerInvariant();
 }

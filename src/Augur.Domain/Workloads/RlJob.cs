@@ -129,6 +129,10 @@ public sealed record RlTrainer
     /// <see cref="PackTokens"/> (NeMo-RL's default logprob_batch_size is the train micro-batch).
     /// </summary>
     public int? LogProbTokens { get; init; }
+    /// <summary>How the trainer's MoE layers send tokens to their experts (NeMo-RL's moe_token_dispatcher_type and flex backend).</summary>
+    public ExpertDispatcher Dispatcher { get; init; } = ExpertDispatcher.AllToAll;
+    /// <summary>The trainer's gradient buffers and their reduction (Megatron's grad_reduce_in_fp32); null = fp32.</summary>
+    public Precision? GradientPrecision { get; init; }
 }
 
 /// <summary>

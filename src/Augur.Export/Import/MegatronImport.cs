@@ -40,8 +40,8 @@ static class MegatronImport
             ("attention", line.Value("--attention-backend") == "unfused" ? "unfused" : null),
             ("overlap_dp", line.Has("--overlap-grad-reduce")),
             ("routing", model.IsMoe && line.Has("--moe-router-force-load-balancing") ? "balanced" : null),
-            // The flex dispatcher's DeepEP backend (Megatron-core's default for it); HybridEP is read as the plain exchange.
-            ("dispatcher", model.IsMoe && line.Value("--moe-token-dispatcher-type") == "flex" && (line.Value("--moe-flex-dispatcher-backend") ?? "deepep") == "deepep" ? "deepep" : null),
+            // The flex dispatcher's backend: DeepEP (Megatron-core's default for it) or HybridEP.
+            ("dispatcher", model.IsMoe && line.Value("--moe-token-dispatcher-type") == "flex" ? (line.Value("--moe-flex-dispatcher-backend") ?? "deepep") switch { "hybridep" => "hybridep", _ => "deepep" } : null),
         };
         var yaml = ScenarioYaml.Write($"imported by augur from a {f.Name} argument line; {ScenarioYaml.NotRead(line.Ignored)}",
             [("workload", "training"), ("model", ScenarioYaml.Name(modelText)), ("hardware", ScenarioYaml.Name(r.Hardware)), ("cluster", $"{{gpus: {gpus}}}"), ("precision", Precision(line))],

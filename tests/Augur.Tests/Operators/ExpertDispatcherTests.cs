@@ -40,6 +40,17 @@ public class ExpertDispatcherTests
     }
 
     [Fact]
+    public void Hybridep_costs_deepeps_exchange_per_scale_up_domain()
+    {
+        // HybridEP (NVLink-domain-aware) sends a token once per remote domain, as DeepEP does per node: on DGX H100s the
+        // domain is the node, so the two exchanges are one.
+        var l = LayoutDefaults.Complete(Scenarios.FromYaml(Yaml("qwen3-30b-a3b", "32", Ep32, "")).Layout, 32);
+        var deep = Scenarios.Training(Scenarios.FromYaml(Yaml("qwen3-30b-a3b", "32", Ep32, ", dispatcher: deepep"))).Estimate(l);
+        var hybrid = Scenarios.Training(Scenarios.FromYaml(Yaml("qwen3-30b-a3b", "32", Ep32, ", dispatcher: hybridep"))).Estimate(l);
+        Assert.Equal(deep.Breakdown.ExpertParallel.Value, hybrid.Breakdown.ExpertParallel.Value);
+    }
+
+    [Fact]
     public void Inside_one_node_there_is_nothing_to_deduplicate()
     {
         const string ep8 = "{tp: 1, pp: 1, dp: 8, ep: 8, microbatch: 1, recompute: none}";
@@ -53,6 +64,7 @@ public class ExpertDispatcherTests
     [InlineData("llama3.1-8b", ", dispatcher: deepep", "has no experts")]
     [InlineData("qwen3-30b-a3b", ", dispatcher: nccl", "use alltoall")]
     [InlineData("qwen3-30b-a3b", ", dispatcher: deepep, capacity_factor: 1.25", "remove one")]
+    [InlineData("llama3.1-8b", ", dispatcher: hybridep", "has no experts")]
     public void A_dispatcher_that_cannot_be_is_refused_in_one_line(string model, string extra, string expected)
     {
         string layout = model == "llama3.1-8b" ? "{tp: 1, pp: 1, dp: 32, microbatch: 1}" : Ep32;
@@ -71,5 +83,17 @@ public class ExpertDispatcherTests
         var e = Assert.Throws<InputException>(() => Export.ExportCases.Export("qwen3-30b-moe", "torchtitan", "training.dispatcher=deepep"));
         Assert.Contains("training.dispatcher=deepep", e.Message);
         Assert.Equal(ExpertDispatcher.DeepEp, Export.ExportCases.Scenario("qwen3-30b-moe", ["training.dispatcher=deepep"]).Training!.Dispatcher);
+    }
+
+    [Fact]
+    public void Megatron_is_told_to_use_hybridep_and_reads_it_back()
+    {
+        var e = Export.ExportCases.Export("qwen3-30b-moe", "megatron", "training.dispatcher=hybridep");
+        var w = Export.ExportCases.Written(e);
+        Assert.Equal(("flex", "hybridep"), (w["--moe-token-dispatcher-type"], w["--moe-flex-dispatcher-backend"]));
+        var s = Export.ExportCases.Scenario("qwen3-30b-moe", ["training.dispatcher=hybridep"]);
+        var back = Augur.Export.Import.ImportWorkflow.Run(new Augur.Export.Import.ImportRequest("megatron", Augur.Export.ExportText.Render(e), s.Cluster.Accelerator.Id, s.Model.Name, s.Cluster.Gpus, null, null),
+            Augur.Catalog.Loading.CatalogStore.Default, Scenarios.Repo("samples")).Scenario;
+        Assert.Equal(ExpertDispatcher.HybridEp, back.Training!.Dispatcher);
     }
 }

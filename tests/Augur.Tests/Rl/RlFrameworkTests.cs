@@ -37,6 +37,20 @@ public class RlFrameworkTests
     }
 
     [Fact]
+    public void The_trainer_takes_the_training_scenarios_gradient_precision_and_dispatcher()
+    {
+        // NeMo-RL's recipes set grad_reduce_in_fp32: false: bf16 gradient buffers, 2 bytes per parameter instead of 4.
+        var fp32 = Estimate(Yaml("colocated", "generator: {tp: 4}\n  trainer: {tp: 8}"));
+        var bf16 = Estimate(Yaml("colocated", "generator: {tp: 4}\n  trainer: {tp: 8, grad_precision: bf16}"));
+        Assert.Equal(0.5, bf16.Training.Update.Memory.Gradients.Value / fp32.Training.Update.Memory.Gradients.Value, 12);
+        // A dispatcher needs experts: Qwen3-32B is dense.
+        var e = Assert.Throws<InputException>(() => Estimate(Yaml("colocated", "generator: {tp: 4}\n  trainer: {tp: 8, dispatcher: hybridep}")));
+        Assert.Equal("test.yaml.rl.trainer.dispatcher: qwen3-32b has no experts; remove dispatcher (it says how an MoE layer sends tokens to its experts)", e.Message);
+        var moe = Scenarios.FromYaml(Yaml("colocated", "generator: {tp: 4}\n  trainer: {tp: 1, ep: 8, dispatcher: hybridep}").Replace("qwen3-32b", "qwen3-30b-a3b"));
+        Assert.Equal(Domain.Workloads.ExpertDispatcher.HybridEp, RlTraining.JobOf(moe.Rl!, Precision.BF16, 1000).Dispatcher);
+    }
+
+    [Fact]
     public void Global_batch_runs_one_optimizer_step_per_batch_of_samples()
     {
         // 512 × 16 = 8,192 samples in batches of 2,048: four optimizer steps, each a training step over 2,048 samples.
