@@ -71,11 +71,11 @@ static class TrainingTerms
             throw Refuse.Setting(f, "training.optimizer_precision=bf16", "Augur writes fp32 master weights and moments only; remove it");
     }
 
-    /// <summary>DeepEP's and HybridEP's dispatchers (training.dispatcher) are settings Augur writes only for Megatron.</summary>
+    /// <summary>Megatron's dispatchers other than alltoall (training.dispatcher) are settings Augur writes only for Megatron.</summary>
     public static void RefuseDeepEp(FrameworkSpec f, TrainingJob job)
     {
         if (job.Dispatcher != ExpertDispatcher.AllToAll)
-            throw Refuse.Setting(f, $"training.dispatcher={job.Dispatcher.Label()}", "Augur writes the flex dispatcher's backends only for Megatron; remove it to export Megatron's plain all-to-all");
+            throw Refuse.Setting(f, $"training.dispatcher={job.Dispatcher.Label()}", "Augur writes Megatron's other dispatchers only for Megatron; remove it to export the plain all-to-all");
     }
 
     /// <summary>

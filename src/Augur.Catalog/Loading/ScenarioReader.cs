@@ -506,7 +506,8 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
         "alltoall" => ExpertDispatcher.AllToAll,
         "deepep" => ExpertDispatcher.DeepEp,
         "hybridep" => ExpertDispatcher.HybridEp,
-        var k => throw new InputException($"{t.Path}.dispatcher: unknown '{k}'; use alltoall (Megatron's, every token-expert pair sent straight, the default), deepep (DeepEP's normal kernels: once per remote node, then over NVLink) or hybridep (HybridEP on NVL72: once per remote NVLink domain)"),
+        "allgather" => ExpertDispatcher.AllGather,
+        var k => throw new InputException($"{t.Path}.dispatcher: unknown '{k}'; use alltoall (Megatron's, every token-expert pair sent straight, the default), deepep (DeepEP's normal kernels: once per remote node, then over NVLink), hybridep (HybridEP on NVL72: once per remote NVLink domain) or allgather (Megatron's: every token to every rank of the group)"),
     };
 
     /// <summary>

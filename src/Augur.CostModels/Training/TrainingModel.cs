@@ -162,10 +162,12 @@ public sealed class TrainingModel
             // splits count the routing map per expert, megatron/core/transformer/moe/token_dispatcher.py): all top-k
             // copies travel straight to their ranks in 16 bits, none forwarded. DeepEP's normal kernels send a token
             // once per remote node and forward it over NVLink there: the throughput path of Collectives.ExpertExchange.
+            // The allgather dispatcher sends each token to every rank of the group once (ep copies, ep − 1 of them remote),
+            // evenly whatever the routing.
             Experts = _m.Moe is not null ? new TokenExchange
             {
-                TokensPerRank = tokens / (l.Sp ? l.Tp : 1), Copies = _rowsPerToken, Ranks = l.Ep, Stride = l.Etp,
-                DispatchBytesPerElement = _activationBytes, Busiest = imbalance,
+                TokensPerRank = tokens / (l.Sp ? l.Tp : 1), Copies = _job.Dispatcher == ExpertDispatcher.AllGather ? l.Ep : _rowsPerToken, Ranks = l.Ep, Stride = l.Etp,
+                DispatchBytesPerElement = _activationBytes, Busiest = _job.Dispatcher == ExpertDispatcher.AllGather ? 1 : imbalance,
                 ThroughputShare = _job.Dispatcher.DedupsByDomain() ? 1 : 0,
             } : null,
             Host = _host,

@@ -20,6 +20,12 @@ public enum ExpertDispatcher
     /// its experts. Costed as <see cref="DeepEp"/>'s exchange, with the scale-up domain as the unit.
     /// </summary>
     HybridEp,
+    /// <summary>
+    /// Megatron-core's allgather dispatcher (MoEAllGatherTokenDispatcher): every rank of the expert-parallel group gathers
+    /// every token of the group and keeps those routed to its experts, so a token reaches each of the other ranks once
+    /// whatever its top-k, and the combine reduce-scatters the same rows back.
+    /// </summary>
+    AllGather,
 }
 
 public static class ExpertDispatchers

@@ -41,7 +41,12 @@ static class MegatronImport
             ("overlap_dp", line.Has("--overlap-grad-reduce")),
             ("routing", model.IsMoe && line.Has("--moe-router-force-load-balancing") ? "balanced" : null),
             // The flex dispatcher's backend: DeepEP (Megatron-core's default for it) or HybridEP.
-            ("dispatcher", model.IsMoe && line.Value("--moe-token-dispatcher-type") == "flex" ? (line.Value("--moe-flex-dispatcher-backend") ?? "deepep") switch { "hybridep" => "hybridep", _ => "deepep" } : null),
+            ("dispatcher", !model.IsMoe ? null : line.Value("--moe-token-dispatcher-type") switch
+            {
+                "flex" => (line.Value("--moe-flex-dispatcher-backend") ?? "deepep") switch { "hybridep" => "hybridep", _ => "deepep" },
+                "allgather" => "allgather",
+                _ => null,
+            }),
         };
         var yaml = ScenarioYaml.Write($"imported by augur from a {f.Name} argument line; {ScenarioYaml.NotRead(line.Ignored)}",
             [("workload", "training"), ("model", ScenarioYaml.Name(modelText)), ("hardware", ScenarioYaml.Name(r.Hardware)), ("cluster", $"{{gpus: {gpus}}}"), ("precision", Precision(line))],

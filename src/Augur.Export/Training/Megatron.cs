@@ -34,7 +34,8 @@ static class Megatron
         if (job.AttentionKernel == AttentionKernel.Unfused) a.Text("--attention-backend", "unfused");
         if (t.Moe && job.Routing == ExpertRoutingMode.Balanced) a.Flag("--moe-router-force-load-balancing");
         if (l.OverlapExperts) a.Flag("--overlap-moe-expert-parallel-comm");
-        if (t.Moe && job.Dispatcher != ExpertDispatcher.AllToAll) a.Text("--moe-token-dispatcher-type", "flex").Text("--moe-flex-dispatcher-backend", job.Dispatcher.Label());
+        if (t.Moe && job.Dispatcher == ExpertDispatcher.AllGather) a.Text("--moe-token-dispatcher-type", "allgather");
+        else if (t.Moe && job.Dispatcher != ExpertDispatcher.AllToAll) a.Text("--moe-token-dispatcher-type", "flex").Text("--moe-flex-dispatcher-backend", job.Dispatcher.Label());
         var notes = new List<string>
         {
             FormattableString.Invariant($"launch on {t.Gpus} GPUs: Megatron takes the data-parallel size from the world size, {t.Gpus} / (tp {l.Tp} x pp {l.Pp} x cp {l.Cp}) = dp {l.Dp}"),
