@@ -72,7 +72,7 @@ static class TrainingTerms
     }
 
     /// <summary>Megatron's dispatchers other than alltoall (training.dispatcher) are settings Augur writes only for Megatron.</summary>
-    public static void RefuseDeepEp(FrameworkSpec f, TrainingJob job)
+    public static void RefuseDispatcher(FrameworkSpec f, TrainingJob job)
     {
         if (job.Dispatcher != ExpertDispatcher.AllToAll)
             throw Refuse.Setting(f, $"training.dispatcher={job.Dispatcher.Label()}", "Augur writes Megatron's other dispatchers only for Megatron; remove it to export the plain all-to-all");

@@ -27,6 +27,9 @@ public static class Format
     public static string Energy(Augur.Units.Joules e) =>
         e.Value > 0 ? N(e.MegawattHours, "#,0.#") + " MWh" : "no power figure (give the accelerator's tdp_w)";
 
+    /// <summary>What a report adds after a serving layout whose engine runs without CUDA graphs (cuda_graphs: false).</summary>
+    public static string Eager(bool cudaGraphs) => cudaGraphs ? "" : ", eager: no CUDA graphs";
+
     /// <summary>What a report adds after hypothetical hardware: whose calibration its prediction rests on.</summary>
     public static string Hypothetical(Augur.Domain.Hardware.Accelerator a) =>
         a.Status == Augur.Domain.Hardware.Accelerator.Hypothetical ? $"; hypothetical, {a.Family} calibration" : "";

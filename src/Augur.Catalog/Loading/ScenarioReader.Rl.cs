@@ -14,7 +14,9 @@ public sealed partial class ScenarioReader
     static readonly string[] RlLengthKeys = ["mean", "spread", "max"];
     static readonly string[] GeneratorKeys = ["gpus", "tp", "pp", "ep", "dp_attention", "mode", "prefill_gpus", "decode_gpus", "precision", "kv_precision", "memory_fraction", "hardware", "cluster", "usd_per_gpu_hour", "cuda_graphs", "max_batch", "max_num_tokens"];
     static readonly string[] TrainingLayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "fsdp", "microbatch", "recompute"];
-    static readonly string[] TrainerKeys = ["gpus", .. TrainingLayoutKeys, "offload_weights", "global_batch", "gather_weights", "reference_on_host", "pack_tokens", "logprob_tokens", "dispatcher", "grad_precision"];
+    /// <summary>The trainer's keys beside its layout's: how NeMo-RL runs the update.</summary>
+    static readonly string[] TrainerRunKeys = ["gpus", "offload_weights", "global_batch", "gather_weights", "reference_on_host", "pack_tokens", "logprob_tokens", "dispatcher", "grad_precision"];
+    static readonly string[] TrainerKeys = [.. TrainingLayoutKeys, .. TrainerRunKeys];
     static readonly string[] CriticKeys = ["model", "gpus", .. TrainingLayoutKeys];
     static readonly string[] VerifierKeys = ["kind", "cpu_seconds", "cpu_cores", "latency_s", "concurrency", "model", "gpus", "tp", "colocated", "share"];
 
@@ -95,7 +97,7 @@ public sealed partial class ScenarioReader
         var a = (g.OwnHardware?.Cluster ?? cluster).Accelerator;
         var (engine, limits) = EngineLimits(ServingLimits.Default.Engine, a, path + ".generator",
             "the rollout runs on vLLM; add a tier for this accelerator to catalog/frameworks/vllm.yaml");
-        RequireEagerCost(g.CudaGraphs, limits, a, path + ".generator", "add eager_host_us_per_layer to catalog/frameworks/vllm.yaml, or remove cuda_graphs");
+        RequireEagerCost(g.CudaGraphs, limits, a, path + ".generator", fix: "add eager_host_us_per_layer to catalog/frameworks/vllm.yaml, or remove cuda_graphs");
         return g with { Limits = WithSettings(limits, generator), EngineLinear = EngineKernels(engine, a) };
     }
 
@@ -317,18 +319,15 @@ public sealed partial class ScenarioReader
         return (p.Value, d.Value);
     }
 
-    /// <summary>The trainer's degrees must multiply to its pool, as a training scenario's multiply to its cluster.</summary>
     /// <summary>
-    /// The trainer's layout on its pool and how NeMo-RL runs it; dispatcher and grad_precision read as a training
-    /// scenario's training section reads them.
+    /// The trainer's layout on its pool (its degrees must multiply to the pool, as a training scenario's multiply to its
+    /// cluster) and how NeMo-RL runs it; dispatcher and grad_precision read as a training scenario's training section reads them.
     /// </summary>
     static RlTrainer ReadTrainer(MappingNode t, int gpus, ModelSpec model, Precision precision)
     {
         t.RequireOnly(TrainerKeys);
-        var layout = ReadPoolLayout(t, gpus, "the trainer", "trainer.gpus", "gpus", "offload_weights", "global_batch", "gather_weights", "reference_on_host", "pack_tokens", "logprob_tokens", "dispatcher", "grad_precision");
-        var dispatcher = ReadDispatcher(t);
-        if (dispatcher != ExpertDispatcher.AllToAll && model.Moe is null)
-            throw new InputException($"{t.Path}.dispatcher: {model.Name} has no experts; remove dispatcher (it says how an MoE layer sends tokens to its experts)");
+        var layout = ReadPoolLayout(t, gpus, "the trainer", "trainer.gpus", TrainerRunKeys);
+        var dispatcher = RequireExperts(ReadDispatcher(t), model, t.Path);
         int? pack = t.OptionalInteger("pack_tokens", 1, MaxSequenceTokens, "tokens of one packed micro-batch (NeMo-RL: max_total_sequence_length × train_micro_batch_size)");
         if (pack is not null && layout.MicroBatch is not null)
             throw new InputException($"{t.Path}: pack_tokens sizes the micro-batch from the sequences' length; remove microbatch or pack_tokens");

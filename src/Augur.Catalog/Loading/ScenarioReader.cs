@@ -91,8 +91,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
         CheckSites(scenario, s.Path);
         CheckOffload(scenario, s.Path);
         CheckRemat(scenario, s.Path);
-        if (scenario.Training is { Dispatcher: not ExpertDispatcher.AllToAll } && model.Moe is null)
-            throw new InputException($"{s.Path}.training.dispatcher: {model.Name} has no experts; remove dispatcher (it says how an MoE layer sends tokens to its experts)");
+        if (scenario.Training is { } training) RequireExperts(training.Dispatcher, model, s.Path + ".training");
         if (scenario.Training is { Dispatcher: not ExpertDispatcher.AllToAll, ExpertCapacityFactor: not null })
             throw new InputException($"{s.Path}.training: dispatcher {scenario.Training.Dispatcher.Label()} and capacity_factor together; capacity_factor is MaxText's einsum into fixed expert slots, which sends no tokens: remove one");
         if (scenario.Training is { ExpertCapacityFactor: not null } && model.Moe is null)
@@ -500,6 +499,12 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
         return scopes;
     }
 
+    /// <summary>A dispatcher other than the default needs routed experts to send tokens to; <paramref name="section"/> holds the key.</summary>
+    static ExpertDispatcher RequireExperts(ExpertDispatcher d, ModelSpec model, string section) =>
+        d != ExpertDispatcher.AllToAll && model.Moe is null
+            ? throw new InputException($"{section}.dispatcher: {model.Name} has no experts; remove dispatcher (it says how an MoE layer sends tokens to its experts)")
+            : d;
+
     /// <summary>training.dispatcher (and rl.trainer.dispatcher): how an MoE layer's tokens reach their experts.</summary>
     static ExpertDispatcher ReadDispatcher(MappingNode t) => (t.OptionalString("dispatcher") ?? "alltoall").ToLowerInvariant() switch
     {
@@ -668,7 +673,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
         if (named is null) limits = limits with { HostPerSequence = Seconds.Zero };
         if (!job.CudaGraphs && named is null)
             throw new InputException($"{i.Path}.cuda_graphs: false costs the engine's own host time per layer; name the engine (engine: {EagerEngines()})");
-        RequireEagerCost(job.CudaGraphs, limits, cluster.Accelerator, i.Path, $"name one of those engines ({EagerEngines()}) or remove cuda_graphs");
+        RequireEagerCost(job.CudaGraphs, limits, cluster.Accelerator, i.Path);
         return job with
         {
             Limits = WithSettings(limits, i),
@@ -680,15 +685,15 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
     /// <summary>
     /// An eager step (cuda_graphs: false) is costed from the engine's measured host time per layer: an engine without one
     /// is refused, and so is an accelerator that runs no CUDA or HIP graphs to turn off (TPU, Trainium, Gaudi compile the
-    /// step instead).
+    /// step instead). <paramref name="fix"/> ends the refusal; null = name an engine that measures it.
     /// </summary>
-    void RequireEagerCost(bool cudaGraphs, ServingLimits limits, Accelerator a, string path, string fix)
+    void RequireEagerCost(bool cudaGraphs, ServingLimits limits, Accelerator a, string path, string? fix = null)
     {
         if (cudaGraphs) return;
         if (!a.Family.StartsWith("nvidia", StringComparison.Ordinal) && !a.Family.StartsWith("amd", StringComparison.Ordinal))
             throw new InputException($"{path}.cuda_graphs: false turns off CUDA or HIP graphs, which {a.Id} ({a.Family}) does not run; remove cuda_graphs");
         if (limits.EagerHostPerLayer <= Seconds.Zero)
-            throw new InputException($"{path}.cuda_graphs: false is costed from the host time an eager step takes per layer, which catalog/frameworks records for {EagerEngines()} only, not {limits.Engine}; {fix}");
+            throw new InputException($"{path}.cuda_graphs: false is costed from the host time an eager step takes per layer, which catalog/frameworks records for {EagerEngines()} only, not {limits.Engine}; {fix ?? $"name one of those engines ({EagerEngines()}) or remove cuda_graphs"}");
     }
 
     /// <summary>The engines whose catalog entry measures an eager step's host time per layer.</summary>

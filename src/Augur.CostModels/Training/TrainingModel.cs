@@ -139,6 +139,7 @@ public sealed class TrainingModel
     {
         double tokens = (double)l.MicroBatch * _job.SeqLen / l.Cp;
         double imbalance = ExpertImbalance(l);
+        bool gathers = _job.Dispatcher == ExpertDispatcher.AllGather;
         var shape = new LayerShape
         {
             Tokens = tokens, FullContext = _keys.Full, WindowContext = _keys.Window, ChunkContext = _keys.Chunk, SparseContext = _keys.Sparse,
@@ -166,8 +167,8 @@ public sealed class TrainingModel
             // evenly whatever the routing.
             Experts = _m.Moe is not null ? new TokenExchange
             {
-                TokensPerRank = tokens / (l.Sp ? l.Tp : 1), Copies = _job.Dispatcher == ExpertDispatcher.AllGather ? l.Ep : _rowsPerToken, Ranks = l.Ep, Stride = l.Etp,
-                DispatchBytesPerElement = _activationBytes, Busiest = _job.Dispatcher == ExpertDispatcher.AllGather ? 1 : imbalance,
+                TokensPerRank = tokens / (l.Sp ? l.Tp : 1), Ranks = l.Ep, Stride = l.Etp, DispatchBytesPerElement = _activationBytes,
+                Copies = gathers ? l.Ep : _rowsPerToken, Busiest = gathers ? 1 : imbalance,
                 ThroughputShare = _job.Dispatcher.DedupsByDomain() ? 1 : 0,
             } : null,
             Host = _host,

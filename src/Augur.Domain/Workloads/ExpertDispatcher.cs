@@ -33,6 +33,6 @@ public static class ExpertDispatchers
     /// <summary>Whether the dispatcher sends a token once per remote scale-up domain (DeepEP, HybridEP) rather than once per expert copy.</summary>
     public static bool DedupsByDomain(this ExpertDispatcher d) => d is ExpertDispatcher.DeepEp or ExpertDispatcher.HybridEp;
 
-    /// <summary>The scenario word: alltoall, deepep, hybridep.</summary>
+    /// <summary>The scenario word: alltoall, deepep, hybridep, allgather.</summary>
     public static string Label(this ExpertDispatcher d) => d.ToString().ToLowerInvariant();
 }

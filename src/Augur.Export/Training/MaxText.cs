@@ -20,7 +20,7 @@ static class MaxText
         var job = t.Job;
         var s = t.Scenario;
         TrainingTerms.RefuseGatherAfterBackward(f, job);
-        TrainingTerms.RefuseDeepEp(f, job);
+        TrainingTerms.RefuseDispatcher(f, job);
         TrainingTerms.RefuseBf16Optimizer(f, job);
         if (l.Zero == 2)
             throw Refuse.Setting(f, "zero=2", "its axes replicate (data), shard the optimizer state (data with shard_optimizer_over_data) or shard everything (fsdp); use zero 0, 1 or 3");

@@ -20,7 +20,7 @@ static class Torchtitan
         var s = t.Scenario;
         TrainingTerms.RefuseMaxTextOnly(f, job);
         TrainingTerms.RefuseGatherAfterBackward(f, job);
-        TrainingTerms.RefuseDeepEp(f, job);
+        TrainingTerms.RefuseDispatcher(f, job);
         TrainingTerms.RefuseBf16Optimizer(f, job);
         if (l.Tp > 1 && !l.Sp)
             throw Refuse.Setting(f, "sp=false", "its tensor parallelism always shards the norms over the TP group (sequence parallel); set sp: true");

@@ -22,7 +22,7 @@ public static class InferenceReport
         var t = Render.Table("metric", "value");
         t.AddRow("model", s.Model.Name);
         t.AddRow("hardware", $"{s.Cluster.Gpus} × {s.Cluster.Accelerator.Id} (scale-up domain {s.Cluster.ScaleUpDomain}{Format.Hypothetical(s.Cluster.Accelerator)})");
-        t.AddRow("layout", $"tp{l.Tp} pp{l.Pp} ep{l.Ep} dp_attention{l.DpAttention} × {l.Replicas} replicas ({job.Mode.ToString().ToLowerInvariant()}{(job.CudaGraphs ? "" : ", eager: no CUDA graphs")})");
+        t.AddRow("layout", $"tp{l.Tp} pp{l.Pp} ep{l.Ep} dp_attention{l.DpAttention} × {l.Replicas} replicas ({job.Mode.ToString().ToLowerInvariant()}{Format.Eager(job.CudaGraphs)})");
         string spread = job.InputTokensCv > 0 || job.OutputTokensCv > 0
             ? $" (mean; cv {Format.N(job.InputTokensCv, "0.##")} / {Format.N(job.OutputTokensCv, "0.##")})" : "";
         t.AddRow("request", $"{job.InputTokens} in / {job.OutputTokens} out{spread}, weights {WeightsLabel(s)}, KV {Augur.Domain.Hardware.PrecisionInfo.Label(job.KvPrecision)}, prefix hit {Format.Pct(job.PrefixHitRate)}");

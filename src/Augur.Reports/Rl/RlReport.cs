@@ -28,7 +28,7 @@ public static class RlReport
         if (own is not null) head.AddRow("generator hardware", $"{Format.N(job.Generator.Gpus, "0")} × {SystemOf(own.Cluster)}");
         head.AddRow("algorithm / placement", $"{Label(job.Algorithm)} / {Placement(job)}");
         head.AddRow("samples per step", $"{Format.N(job.Samples, "#,0")} ({Format.N(job.PromptsPerStep, "#,0")} prompts × {Format.N(job.SamplesPerPrompt, "0")})");
-        head.AddRow("generators", $"{Format.N(job.Generator.Gpus, "0")} GPUs, {Generators(e)}, batch {Format.N(e.Generation.Rollout.Batch, "0")} of {Format.N(e.Generation.Rollout.SamplesPerReplica, "0")} samples per {(e.Generation.PrefillReplicas > 0 ? "decode " : "")}replica{(job.Generator.CudaGraphs ? "" : ", eager: no CUDA graphs")}");
+        head.AddRow("generators", $"{Format.N(job.Generator.Gpus, "0")} GPUs, {Generators(e)}, batch {Format.N(e.Generation.Rollout.Batch, "0")} of {Format.N(e.Generation.Rollout.SamplesPerReplica, "0")} samples per {(e.Generation.PrefillReplicas > 0 ? "decode " : "")}replica{Format.Eager(job.Generator.CudaGraphs)}");
         if (job.FilteredFraction is { } f)
             head.AddRow("dynamic sampling", FormattableString.Invariant(
                 $"{Format.Pct(f)} of prompt groups filtered out: {Format.N(job.GenerationRounds, "0.##")} generation rounds, {Format.N(job.Samples * job.GenerationRounds, "#,0")} samples generated and scored for {Format.N(job.Samples, "#,0")} trained"));

@@ -92,7 +92,7 @@ public static class TrainingReport
             ["gpus"] = s.Cluster.Gpus,
             ["precision"] = s.Precision.Label(),
             ["routing"] = s.Model.Moe is null ? null : s.Training!.Routing.ToString().ToLowerInvariant(),
-            ["dispatcher"] = s.Model.Moe is null ? null : s.Training!.Dispatcher.ToString().ToLowerInvariant(),
+            ["dispatcher"] = s.Model.Moe is null ? null : s.Training!.Dispatcher.Label(),
             ["layout"] = LayoutJson(e),
             ["step_time_s"] = JsonOut.Num(e.StepTime.Value),
             ["step_time_s_band"] = BandReport.TimeJson(band, e.StepTime.Value),
