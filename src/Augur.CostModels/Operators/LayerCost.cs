@@ -69,24 +69,29 @@ public sealed class LayerCost
         var t = UnquantizedGemm(r, s.Tokens, moe.Experts, _m.Hidden);
         if (s.SyncsBeforeDispatch) t += new LayerTime { HostStall = DispatchSync.RoundTrip };
         if (moe.SharedExperts > 0) t += SharedExperts(r, s);
-        if (experts.Moe is { } fused) return t + (fused.IncludesRouting ? default : Router(r, s)) + MeasuredFusedMoe(fused, s);
+        if (experts.Moe is { } fused) return t + (fused.IncludesRouting ? default : Router(r, s)) + MeasuredFusedMoe(fused, s, experts);
         // A capacity-bound layer reaches its slots by the dispatch and combine einsums (each 2·T·E·C·d) instead of permuting.
         var route = s.EinsumSlots > 0 ? UnquantizedGemm(r, s.Tokens, s.EinsumSlots, _m.Hidden) * 2 : Permutations(r, s);
         return t + Router(r, s) + route + RoutedExperts(experts, s);
     }
 
-    /// <summary>The engine's fused MoE layer on this GPU's visits, at the measured time of the nearest measured shape (<see cref="MeasuredMoe"/>).</summary>
-    LayerTime MeasuredFusedMoe(MeasuredMoe fused, in LayerShape s)
+    /// <summary>
+    /// The engine's fused MoE layer on this GPU's visits, at the measured time of the nearest measured shape
+    /// (<see cref="MeasuredMoe"/>), never faster than its expert FLOPs at the sustained GEMM rate (<see cref="Roofline.Sustained"/>).
+    /// </summary>
+    LayerTime MeasuredFusedMoe(MeasuredMoe fused, in LayerShape s, in DeviceRates experts)
     {
         var moe = _m.Moe!;
         if (s.ExpertsTouched <= 0 || s.ExpertTokenVisits <= 0) return default;
         double f = (double)moe.ExpertFfn / s.Etp;
         int matrices = _m.GatedMlp ? 3 : 2;
         double perRank = s.ExpertsPerRank > 0 ? s.ExpertsPerRank : moe.Experts;
-        double seconds = fused.Seconds(s.ExpertTokenVisits, s.ExpertsTouched, _m.Hidden, f, perRank, moe.TopK, matrices, _expertWeightBytes, _activationBytes);
+        var flops = RoutedExpertFlops(s);
+        double seconds = Roofline.Sustained(experts, flops.Value,
+            fused.Seconds(s.ExpertTokenVisits, s.ExpertsTouched, _m.Hidden, f, perRank, moe.TopK, matrices, _expertWeightBytes, _activationBytes));
         return new LayerTime
         {
-            Gemm = new Seconds(seconds), HardwareFlops = RoutedExpertFlops(s), WeightBytes = new Bytes(s.ExpertsTouched * matrices * _m.Hidden * f * _expertWeightBytes),
+            Gemm = new Seconds(seconds), HardwareFlops = flops, WeightBytes = new Bytes(s.ExpertsTouched * matrices * _m.Hidden * f * _expertWeightBytes),
         };
     }
 
@@ -98,7 +103,7 @@ public sealed class LayerCost
     /// <paramref name="experts"/> hold one.
     /// </summary>
     public LayerTime FusedMoe(in DeviceRates r, in LayerShape s, in DeviceRates experts, bool routing = true) =>
-        experts.Moe is { } fused ? MeasuredFusedMoe(fused, s)
+        experts.Moe is { } fused ? MeasuredFusedMoe(fused, s, experts)
             : (routing ? Router(r, s) : default) + Permutations(r, s) + RoutedExperts(experts, s) + Stream(r, RoutedActivationWidth(s));
 
     /// <summary>The router's fp32 passes over the T×E scores after its GEMM (<see cref="MoeTraffic.RouterBytes"/>), one kernel each.</summary>
