@@ -104,7 +104,8 @@ public static class RlStep
     {
         if (!job.Trainer.GatherWeights) return CrossSync(trainer, generators, gen.WeightsPerGpu);
         double model = RlRefit.WholeModel(gen);
-        return Math.Max(RlRefit.Export(trainer, train, model).Seconds, Collectives.Send(SharedLink(trainer, generators), model));
+        return Math.Max(RlRefit.Export(trainer, train, gen.Model).Seconds, Collectives.Send(SharedLink(trainer, generators), model))
+               + RlRefit.HostSeconds(gen.Model.Model);
     }
 
     /// <summary>The link the two pools share: the slower scale-out rate and the larger latency of the two sides.</summary>
