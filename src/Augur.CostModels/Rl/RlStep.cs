@@ -204,6 +204,7 @@ public static class RlStep
             Generators = new RlPool("generators", genGpus, new(colocated ? computing : genBusy), new(step - (colocated ? computing : genBusy)), genMemory, genHbm),
             Trainer = new RlPool("trainer", trainGpus, new(colocated ? computing : trainBusy), new(step - (colocated ? computing : trainBusy)), trainMemory, hbm),
             Verifier = verifier, CriticPool = criticPool, Verifiers = checks, Gpus = held, SyncTier = tier, SyncBytesPerGpu = gen.WeightsPerGpu,
+            SyncHost = new(job.Trainer.GatherWeights ? RlRefit.HostSeconds(gen.Model.Model) : 0),
             SamplesPerSecond = job.Samples / step, GeneratedTokensPerSecond = generated / step, TrainedTokensPerSecond = trained / step,
             Run = new RlRun(job.Steps, time, held * time.Hours, cost, energy),
             Simulated = makespan is not null,

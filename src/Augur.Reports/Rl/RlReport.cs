@@ -47,7 +47,8 @@ public static class RlReport
         head.AddRow("trained tokens/s", Format.N(e.TrainedTokensPerSecond, "#,0"));
         head.AddRow("longest / mean response", $"{Format.N(e.Generation.Rollout.LongestResponse, "#,0")} / {Format.N(e.Generation.Rollout.MeanResponse, "#,0")} tokens");
         head.AddRow("long tail costs", $"{Format.Seconds(e.Tail.Value)} of the synchronous rollout{(job.FilteredFraction is null ? "" : " of each round")} ({Format.Seconds(e.Generation.Rollout.Makespan)} makespan vs {Format.Seconds(e.Generation.Rollout.Work)} at a full batch)");
-        head.AddRow("weight sync", $"{Format.N(e.SyncBytesPerGpu.GB, "0.00")} GB per generator GPU over {e.SyncTier}{(own is null ? "" : " " + SharedNic(s.Cluster, own.Cluster))}");
+        head.AddRow("weight sync", $"{Format.N(e.SyncBytesPerGpu.GB, "0.00")} GB per generator GPU over {e.SyncTier}{(own is null ? "" : " " + SharedNic(s.Cluster, own.Cluster))}"
+            + (e.SyncHost.Value > 0 ? $"; {Format.Seconds(e.SyncHost.Value)} of it the host's pass over {Format.N(RlRefit.Tensors(e.Generation.Model.Model), "#,0")} tensors" : ""));
 
         var phases = Render.Table("step phase", "seconds", "share of step");
         foreach (var (name, part) in e.Phases.Parts())
@@ -123,6 +124,7 @@ public static class RlReport
             ["mean_response_tokens"] = JsonOut.Num(e.Generation.Rollout.MeanResponse),
             ["weight_sync_gb_per_gpu"] = JsonOut.Num(e.SyncBytesPerGpu.GB),
             ["weight_sync_tier"] = e.SyncTier,
+            ["weight_sync_host_s"] = JsonOut.Num(e.SyncHost.Value),
             ["samples_per_s"] = JsonOut.Num(e.SamplesPerSecond),
             ["generated_tokens_per_s"] = JsonOut.Num(e.GeneratedTokensPerSecond),
             ["trained_tokens_per_s"] = JsonOut.Num(e.TrainedTokensPerSecond),

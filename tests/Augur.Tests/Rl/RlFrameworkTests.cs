@@ -88,10 +88,13 @@ public class RlFrameworkTests
         double host = RlRefit.HostSeconds(e.Generation.Model.Model);
         Assert.Equal(579 * 35.0 / 45_337, host, 12);
         Assert.Equal(RlRefit.Export(real, e.Training, e.Generation.Model).Seconds + host, e.Phases.WeightSync.Value, 1e-3 * e.Phases.WeightSync.Value);
+        // The JSON names the host's part of the weight sync; a refit that sends shards has none.
+        Assert.Equal(host, (double)Augur.Reports.Rl.RlReport.Json(s, e)["weight_sync_host_s"]!, 5);
         // Sending each generator GPU its tp4 shard moves M/4 over scale-out; gathering moves 3M/4 over scale-out plus
         // 3M/16 over NVLink: three times as long and a little more.
         var shards = Estimate(Yaml("disaggregated", "generator: {gpus: 32, tp: 4}\n  trainer: {gpus: 32, tp: 4, pp: 4}"));
         Assert.InRange((e.Phases.WeightSync.Value - host) / shards.Phases.WeightSync.Value, 3.0, 3.3);
+        Assert.Equal(0.0, shards.SyncHost.Value);
     }
 
     [Fact]
