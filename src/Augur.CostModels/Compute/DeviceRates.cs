@@ -97,8 +97,9 @@ public static class Roofline
     /// Kernel tables time a few CUDA-graph replays, tens of milliseconds, before the power cap pulls the clock down; a
     /// serving or training step runs for minutes at the cap (an H200 FP8 8192³ GEMM settles at 1,222 TFLOP/s and 1,335-1,350
     /// MHz within 0.1 s at 693 W, catalog/measurements/h200-2026-11-26 sustained.csv, while the aiconfigurator set's fused
-    /// MoE layer times Mixtral's experts at 1,444 TFLOP/s on the same die). The calibrated GEMM efficiency is that sustained
-    /// rate (Hopper: 0.64 FP8, 0.68 BF16 of the dense peak), so the floor adds no parameter.
+    /// MoE layer times Mixtral's experts at 1,445 TFLOP/s on the same die). The calibrated GEMM efficiency stands for that
+    /// sustained rate (Hopper: BF16 0.68 against 0.67-0.68 measured, FP8 0.64 against 0.61-0.62), so the floor adds no
+    /// parameter. A memory-bound kernel keeps its measured time: the floor binds only where the table beat eff × peak.
     /// </summary>
     public static double Sustained(in DeviceRates r, double flops, double measuredSeconds) =>
         Math.Max(measuredSeconds, flops / r.Gemm.PerSecond);

@@ -73,8 +73,8 @@ public sealed record RlEstimate
     /// <summary>Which network tier the weight update crosses (scale-up or scale-out).</summary>
     public required string SyncTier { get; init; }
     public required Bytes SyncBytesPerGpu { get; init; }
-    /// <summary>The host's pass over the checkpoint's tensors inside the weight update (<see cref="RlRefit.HostSeconds"/>); zero unless it gathers whole tensors.</summary>
-    public Seconds SyncHost { get; init; } = Seconds.Zero;
+    /// <summary>The host's pass over the checkpoint's tensors inside the weight update (<see cref="RlRefit.HostSeconds"/>); zero unless a colocated refit hands over whole tensors.</summary>
+    public required Seconds SyncHost { get; init; }
     public required double SamplesPerSecond { get; init; }
     public required double GeneratedTokensPerSecond { get; init; }
     public required double TrainedTokensPerSecond { get; init; }

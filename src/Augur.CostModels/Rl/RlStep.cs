@@ -103,9 +103,18 @@ public static class RlStep
     static double OwnHardwareSync(in Fabric trainer, in Fabric generators, RlJob job, RlGeneration gen, RlTraining train)
     {
         if (!job.Trainer.GatherWeights) return CrossSync(trainer, generators, gen.WeightsPerGpu);
-        double model = RlRefit.WholeModel(gen);
-        return Math.Max(RlRefit.Export(trainer, train, gen.Model).Seconds, Collectives.Send(SharedLink(trainer, generators), model))
-               + RlRefit.HostSeconds(gen.Model.Model);
+        var m = gen.Model.Model;
+        return Math.Max(RlRefit.Export(trainer, train, m).Seconds, Collectives.Send(SharedLink(trainer, generators), RlRefit.WholeModel(m)));
+    }
+
+    /// <summary>The weight update's time, the host pass inside it, and the network tier it crosses.</summary>
+    static (double Seconds, double Host, string Tier) Refit(in Fabric fabric, RlJob job, RlGeneration gen, RlTraining train, bool colocated, int gpus)
+    {
+        if (job.Generator.OwnHardware is { } own)
+            return (OwnHardwareSync(fabric, new Fabric(own.Cluster, own.Calibration), job, gen, train), 0, "scale-out");
+        if (job.Trainer.GatherWeights) return RlRefit.Gathered(fabric, gen, train, colocated);
+        var (seconds, tier) = WeightSync(fabric, gen.WeightsPerGpu, gpus);
+        return (seconds, 0, tier);
     }
 
     /// <summary>The link the two pools share: the slower scale-out rate and the larger latency of the two sides.</summary>
@@ -161,9 +170,7 @@ public static class RlStep
         int gpus = colocated ? genGpus : genGpus + trainGpus;
         var fabric = new Fabric(cluster, cal);
         var own = job.Generator.OwnHardware;
-        var (sync, tier) = own is null
-            ? job.Trainer.GatherWeights ? RlRefit.Gathered(fabric, gen, train, colocated) : WeightSync(fabric, gen.WeightsPerGpu, gpus)
-            : (OwnHardwareSync(fabric, new Fabric(own.Cluster, own.Calibration), job, gen, train), "scale-out");
+        var (sync, syncHost, tier) = Refit(fabric, job, gen, train, colocated, gpus);
         double offload = colocated && cluster.Accelerator.HostMemory is { } host ? 2 * (OffloadBytes(job, train) / host.Bandwidth).Value : 0;
 
         var phases = new RlPhases
@@ -204,7 +211,7 @@ public static class RlStep
             Generators = new RlPool("generators", genGpus, new(colocated ? computing : genBusy), new(step - (colocated ? computing : genBusy)), genMemory, genHbm),
             Trainer = new RlPool("trainer", trainGpus, new(colocated ? computing : trainBusy), new(step - (colocated ? computing : trainBusy)), trainMemory, hbm),
             Verifier = verifier, CriticPool = criticPool, Verifiers = checks, Gpus = held, SyncTier = tier, SyncBytesPerGpu = gen.WeightsPerGpu,
-            SyncHost = new(job.Trainer.GatherWeights ? RlRefit.HostSeconds(gen.Model.Model) : 0),
+            SyncHost = new(syncHost),
             SamplesPerSecond = job.Samples / step, GeneratedTokensPerSecond = generated / step, TrainedTokensPerSecond = trained / step,
             Run = new RlRun(job.Steps, time, held * time.Hours, cost, energy),
             Simulated = makespan is not null,
