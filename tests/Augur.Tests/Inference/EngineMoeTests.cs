@@ -144,6 +144,28 @@ public class EngineMoeTests
         Assert.Equal(373.792e-6, Seconds(64), 9);
     }
 
+    [Fact]
+    public void A_measured_linear_layer_is_held_to_the_sustained_GEMM_rate_too()
+    {
+        // TensorRT-LLM's BF16 Linear on H200 (h200-aiconfigurator-trtllm-1.2.0rc5/gemm.csv): 8192 x 8192 x 8192 in
+        // 1.58871 ms (692 TFLOP/s, a burst) is held to 989.4e12 x 0.68 (nvidia-hopper BF16 gemm_efficiency):
+        // 2 x 8192^3 / 6.7279e14 = 1.6343 ms. The batch-1 row reads 134 MB of weights in 34.6539 us: memory-bound, kept.
+        var job = Scenarios.FromYaml("""
+            workload: inference
+            model: llama3.1-8b
+            hardware: h200
+            cluster: {gpus: 1}
+            precision: bf16
+            inference: {input_tokens: 128, output_tokens: 128, engine: trtllm}
+            """).Inference!;
+        var acc = Catalog.Accelerator("h200");
+        var rates = new DeviceRates(acc, Catalog.Calibration(acc), Precision.BF16, engine: EngineLinear.Of(job.EngineLinear!));
+        Assert.NotNull(rates.Linear);
+        Assert.Equal(2.0 * 8192 * 8192 * 8192 / (989.4e12 * 0.68), Roofline.GemmSeconds(rates, 8192, 8192, 8192, 2, 2), 9);
+        Assert.Equal(1.6343e-3, Roofline.GemmSeconds(rates, 8192, 8192, 8192, 2, 2), 6);
+        Assert.Equal(34.6539e-6, Roofline.GemmSeconds(rates, 1, 8192, 8192, 2, 2), 9);
+    }
+
     static MeasuredMoe? Moe16(string engine, string accelerator)
     {
         var job = Scenarios.FromYaml($$"""
