@@ -61,6 +61,8 @@ public static class HfConfigReader
             LinearAttention = ReadLinearAttention(c, type, layers),
             SparseAttention = ReadSparseAttention(c),
             MtpLayers = c.OptionalInteger("num_nextn_predict_layers", 0, 64, "DeepSeek-V3 has one") ?? 0,
+            QkNorm = type is "qwen3" or "qwen3_moe",
+            StackedExperts = type is "gpt_oss" or "llama4_text",
             Source = source,
         };
     }

@@ -82,18 +82,18 @@ public static class RlRefit
     public const double HostPerTensor = 35.0 / 45_337;
 
     /// <summary>
-    /// The tensors of a HuggingFace checkpoint of <paramref name="m"/> that stores one tensor per expert matrix, the unit a
-    /// refit hands over: per layer its attention projections (q, k, v, o; MLA's q_a, q_a_norm, q_b or q, kv_a, kv_a_norm,
-    /// kv_b, o) and two norms; a dense MLP's two or three matrices; an MoE layer's router, every routed expert's matrices
-    /// and the shared experts' (stored as one MLP); the embedding, the final norm and an untied LM head. Biases and
-    /// per-head norms (Qwen3's q_norm and k_norm) are not counted, nor are linear-attention layers' extra tensors; a
-    /// checkpoint that stacks each layer's experts into a few tensors (gpt-oss, Llama 4) has far fewer than this counts.
+    /// The tensors of a HuggingFace checkpoint of <paramref name="m"/>, the unit a refit hands over: per layer its attention
+    /// projections (q, k, v, o; MLA's q_a, q_a_norm, q_b or q, kv_a, kv_a_norm, kv_b, o), Qwen3's per-head q and k norms,
+    /// and two layer norms; a dense MLP's two or three matrices; an MoE layer's router, every routed expert's matrices
+    /// (or the two stacked tensors of a checkpoint that stacks them, <see cref="ModelSpec.StackedExperts"/>) and the
+    /// shared experts' (stored as one MLP); the embedding, the final norm and an untied LM head. Biases and
+    /// linear-attention layers' extra tensors are not counted.
     /// </summary>
     public static int Tensors(ModelSpec m)
     {
         int mlp = m.GatedMlp ? 3 : 2;
-        int attention = m.Mla is { } mla ? (mla.QLoraRank > 0 ? 3 : 1) + 4 : 4;
-        int moe = m.Moe is { } e ? 1 + e.Experts * mlp + (e.SharedExperts > 0 ? mlp : 0) : 0;
+        int attention = (m.Mla is { } mla ? (mla.QLoraRank > 0 ? 3 : 1) + 4 : 4) + (m.QkNorm ? 2 : 0);
+        int moe = m.Moe is { } e ? 1 + (m.StackedExperts ? 2 : e.Experts * mlp) + (e.SharedExperts > 0 ? mlp : 0) : 0;
         return m.Layers * (attention + 2) + m.DenseLayers * mlp + m.MoeLayers * moe + 2 + (m.TiedEmbeddings ? 0 : 1);
     }
 

@@ -92,6 +92,13 @@ public sealed record ModelSpec
     public SparseAttentionSpec? SparseAttention { get; init; }
     /// <summary>Multi-token-prediction modules after the last layer (num_nextn_predict_layers): each one more layer.</summary>
     public int MtpLayers { get; init; }
+    /// <summary>Per-head norms on queries and keys in every attention layer (Qwen3's q_norm and k_norm): two more tensors a layer.</summary>
+    public bool QkNorm { get; init; }
+    /// <summary>
+    /// The checkpoint stores each MoE layer's routed experts as two stacked tensors rather than one per expert matrix
+    /// (HuggingFace transformers' GptOssExperts and Llama4TextExperts: gate_up_proj and down_proj).
+    /// </summary>
+    public bool StackedExperts { get; init; }
     /// <summary>True when the model trains with hidden/attention dropout (GPT-2/3 style), which stores masks.</summary>
     public bool Dropout { get; init; }
     public MlaSpec? Mla { get; init; }
