@@ -116,9 +116,6 @@ public sealed partial class InferenceModel
         return new Bytes(stage.Layers / l.Tp * _weightBytes + stage.RoutedExperts / l.GpusPerStage * _expertWeightBytes + stage.Edges / l.Tp * PrecisionRules.LmHeadBytes);
     }
 
-    /// <summary>The whole model's routed experts at their stored size (the part of the weights expert parallelism shards).</summary>
-    public Bytes RoutedExpertWeights => new(_params.Stage(1).RoutedExperts * _expertWeightBytes);
-
     /// <summary>
     /// KV bytes one GPU stores per cached token of a sequence of its attention group:
     /// KvCache.BytesPerToken × KvCache.TensorParallelShare(tp) / pp (MLA is not sharded by TP).

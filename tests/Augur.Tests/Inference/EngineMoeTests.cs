@@ -16,18 +16,19 @@ public class EngineMoeTests
 {
     static readonly CatalogStore Catalog = CatalogStore.Default;
 
-    static MeasuredMoe? Moe(string engine, string accelerator, Precision p)
-    {
-        var job = Scenarios.FromYaml($$"""
+    /// <summary>A one-GPU serving job of <paramref name="model"/> at <paramref name="p"/> on <paramref name="engine"/>, whose kernel tables the tests read.</summary>
+    static InferenceJob Job(string engine, string accelerator, Precision p, string model = "qwen3-30b-a3b") =>
+        Scenarios.FromYaml($$"""
             workload: inference
-            model: qwen3-30b-a3b
+            model: {{model}}
             hardware: {{accelerator}}
             cluster: {gpus: 1}
-            precision: {{(p == Precision.FP4 ? "fp4" : "fp8")}}
+            precision: {{p.Label()}}
             inference: {input_tokens: 128, output_tokens: 128, engine: {{engine}}}
             """).Inference!;
-        return job.EngineLinear is { } k ? EngineMoe.Of(k).On(Catalog.Accelerator(accelerator), p) : null;
-    }
+
+    static MeasuredMoe? Moe(string engine, string accelerator, Precision p) =>
+        Job(engine, accelerator, p).EngineLinear is { } k ? EngineMoe.Of(k).On(Catalog.Accelerator(accelerator), p) : null;
 
     /// <summary>Qwen3-30B-A3B's experts (hidden 2048, FFN 768, gated) at NVFP4.</summary>
     static double Qwen(MeasuredMoe m, double visits, double touched, double expertsPerRank) =>
@@ -100,15 +101,7 @@ public class EngineMoeTests
         };
         double Elementwise(string engine)
         {
-            var job = Scenarios.FromYaml($$"""
-                workload: inference
-                model: qwen3-30b-a3b
-                hardware: h200
-                cluster: {gpus: 1}
-                precision: bf16
-                inference: {input_tokens: 128, output_tokens: 128, engine: {{engine}}}
-                """).Inference!;
-            var rates = new DeviceRates(acc, Catalog.Calibration(acc), Precision.BF16, moe: EngineMoe.Of(job.EngineLinear!));
+            var rates = new DeviceRates(acc, Catalog.Calibration(acc), Precision.BF16, moe: EngineMoe.Of(Job(engine, "h200", Precision.BF16).EngineLinear!));
             Assert.NotNull(rates.Moe);
             return new Augur.CostModels.Operators.LayerCost(model, 2.0, 2.0).Moe(rates, shape).Elementwise.Value;
         }
@@ -123,16 +116,8 @@ public class EngineMoeTests
         // 5.7724e12 FLOPs, timed at 3.99493 ms (1,445 TFLOP/s, a burst; FP8 weights stored with their 128 x 128 block scales, as the table's ideal counts them), held to 1,978.9e12 x 0.64 (nvidia-hopper FP8
         // gemm_efficiency) = 1,266.5 TFLOP/s: 4.5579 ms. 64 tokens (128 visits over all 8 experts) are bound by reading
         // the experts' weights: the measured 373.792 us stands.
-        var job = Scenarios.FromYaml("""
-            workload: inference
-            model: mixtral-8x7b
-            hardware: h200
-            cluster: {gpus: 1}
-            precision: fp8
-            inference: {input_tokens: 128, output_tokens: 128, engine: trtllm}
-            """).Inference!;
         var acc = Catalog.Accelerator("h200");
-        var rates = new DeviceRates(acc, Catalog.Calibration(acc), Precision.FP8, moe: EngineMoe.Of(job.EngineLinear!));
+        var rates = new DeviceRates(acc, Catalog.Calibration(acc), Precision.FP8, moe: EngineMoe.Of(Job("trtllm", "h200", Precision.FP8, "mixtral-8x7b").EngineLinear!));
         var layer = new Augur.CostModels.Operators.LayerCost(Catalog.Model("mixtral-8x7b").Spec, activationBytes: 2.0, weightBytes: Precision.FP8.StoredBytesPerWeight());
         double Seconds(double tokens) => layer.FusedMoe(rates, new Augur.CostModels.Operators.LayerShape
         {
@@ -150,32 +135,13 @@ public class EngineMoeTests
         // TensorRT-LLM's BF16 Linear on H200 (h200-aiconfigurator-trtllm-1.2.0rc5/gemm.csv): 8192 x 8192 x 8192 in
         // 1.58871 ms (692 TFLOP/s, a burst) is held to 989.4e12 x 0.68 (nvidia-hopper BF16 gemm_efficiency):
         // 2 x 8192^3 / 6.7279e14 = 1.6343 ms. The batch-1 row reads 134 MB of weights in 34.6539 us: memory-bound, kept.
-        var job = Scenarios.FromYaml("""
-            workload: inference
-            model: llama3.1-8b
-            hardware: h200
-            cluster: {gpus: 1}
-            precision: bf16
-            inference: {input_tokens: 128, output_tokens: 128, engine: trtllm}
-            """).Inference!;
         var acc = Catalog.Accelerator("h200");
-        var rates = new DeviceRates(acc, Catalog.Calibration(acc), Precision.BF16, engine: EngineLinear.Of(job.EngineLinear!));
+        var rates = new DeviceRates(acc, Catalog.Calibration(acc), Precision.BF16, engine: EngineLinear.Of(Job("trtllm", "h200", Precision.BF16, "llama3.1-8b").EngineLinear!));
         Assert.NotNull(rates.Linear);
         Assert.Equal(2.0 * 8192 * 8192 * 8192 / (989.4e12 * 0.68), Roofline.GemmSeconds(rates, 8192, 8192, 8192, 2, 2), 9);
         Assert.Equal(1.6343e-3, Roofline.GemmSeconds(rates, 8192, 8192, 8192, 2, 2), 6);
         Assert.Equal(34.6539e-6, Roofline.GemmSeconds(rates, 1, 8192, 8192, 2, 2), 9);
     }
 
-    static MeasuredMoe? Moe16(string engine, string accelerator)
-    {
-        var job = Scenarios.FromYaml($$"""
-            workload: inference
-            model: qwen3-30b-a3b
-            hardware: {{accelerator}}
-            cluster: {gpus: 1}
-            precision: bf16
-            inference: {input_tokens: 128, output_tokens: 128, engine: {{engine}}}
-            """).Inference!;
-        return job.EngineLinear is { } k ? EngineMoe.Of(k).On(Catalog.Accelerator(accelerator), Precision.BF16) : null;
-    }
+    static MeasuredMoe? Moe16(string engine, string accelerator) => Moe(engine, accelerator, Precision.BF16);
 }

@@ -72,8 +72,9 @@ public class RlFrameworkTests
         // the stage that owns it, and a pipelined broadcast passes its bytes once at the link's rate: the whole model M
         // over scale-out at 50 GB/s. Inside its stage a rank gathers the stage's quarter from four tp shards in one DGX,
         // 3/4 of M/4 over NVLink at 450 GB/s.
-        var e = Estimate(Yaml("disaggregated", "generator: {gpus: 32, tp: 4}\n  trainer: {gpus: 32, tp: 4, pp: 4, gather_weights: true}"));
-        var s = Scenarios.FromYaml(Yaml("disaggregated", "generator: {gpus: 32, tp: 4}\n  trainer: {gpus: 32, tp: 4, pp: 4, gather_weights: true}"));
+        string yaml = Yaml("disaggregated", "generator: {gpus: 32, tp: 4}\n  trainer: {gpus: 32, tp: 4, pp: 4, gather_weights: true}");
+        var e = Estimate(yaml);
+        var s = Scenarios.FromYaml(yaml);
         var fabric = new Fabric(s.Cluster, IdealLinks);
         var (export, crosses) = RlRefit.Export(fabric, e.Training, e.Generation.Model.Model);
         Assert.True(crosses);
