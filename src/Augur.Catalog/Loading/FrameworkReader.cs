@@ -50,12 +50,13 @@ public static class FrameworkReader
     /// <c>host_us_per_sequence</c>, the scheduler's host time per scheduled sequence on an x86 host (µs), and
     /// <c>host_overlaps_gpu</c>, whether the engine does that work while the GPU runs; <c>eager_host_us_per_layer</c>,
     /// the host time to issue one decoder layer when the step is not graph-captured (µs, x86); <c>linear_kernels</c>
-    /// names the measurement sets that timed the engine's own linear layers.
+    /// names the measurement sets that timed the engine's own linear layers; <c>mixed_prefill: false</c>, that a prefill
+    /// iteration runs without the running sequences' decodes.
     /// </summary>
     static ServingEngineSpec Engine(string id, DataNode node)
     {
         if (node is not MappingNode m) throw new InputException($"{node.Path}: expected a mapping with source and tiers or bench_tuning");
-        m.RequireOnly("source", "tiers", "bench_tuning", "host_us_per_sequence", "host_overlaps_gpu", "eager_host_us_per_layer", "linear_kernels");
+        m.RequireOnly("source", "tiers", "bench_tuning", "host_us_per_sequence", "host_overlaps_gpu", "eager_host_us_per_layer", "linear_kernels", "mixed_prefill");
         var tiers = m.Get("tiers") is SequenceNode seq ? seq.Items.Select(Tier).ToList() : [];
         var bench = m.OptionalMapping("bench_tuning") is { } b ? new BenchTuning(b.Integer("batch_cap"), b.Integer("token_cap")) : null;
         if (tiers.Count == 0 && bench is null) throw new InputException($"{m.Path}: give tiers or bench_tuning");
@@ -66,6 +67,7 @@ public static class FrameworkReader
         {
             Id = id, Source = m.String("source"), Tiers = tiers, BenchTuning = bench, HostPerSequence = Seconds.FromMicroseconds(hostUs),
             HostOverlapsGpu = m.OptionalBool("host_overlaps_gpu") ?? false, EagerHostPerLayer = Seconds.FromMicroseconds(eagerUs), LinearKernels = kernels,
+            MixedPrefill = m.OptionalBool("mixed_prefill") ?? true,
         };
     }
 

@@ -179,6 +179,7 @@ public sealed partial class InferenceModel
         double u = UncachedPromptTokens;
         if (_job.Mode == ServingMode.Disaggregated)
             return PrefillAlone(l).Total.Value + (DecodeTokensPerRequest > 0 ? KvTransferSeconds(l, _job.InputTokens, DeploymentGpus(l)) : 0);
+        if (!_job.Limits.MixedPrefill) return PrefillAlone(l).Total.Value;
         double others = batch - 1;
         return Iteration(l, u, u * PrefillAttended(u), others, others * AverageContext, 1).Total.Value;
     }
@@ -191,6 +192,8 @@ public sealed partial class InferenceModel
     /// The cost per prompt is
     /// (iteration with k prompts and B decodes − <paramref name="decodeStep"/>) / k: the pass's fixed costs are
     /// shared, and with data-parallel attention or pipeline stages a prompt on one slot holds up all the others.
+    /// An engine that prefills alone (<see cref="Domain.Frameworks.ServingLimits.MixedPrefill"/> false) runs the k prompts
+    /// in an iteration of their own while every sequence waits: the whole iteration / k, weights read again included.
     /// </summary>
     /// <param name="decodeStep">The decode step of the <paramref name="batch"/> at the average context, seconds.</param>
     double PrefillStall(in InferenceLayout l, int batch, double decodeStep)
@@ -198,6 +201,7 @@ public sealed partial class InferenceModel
         double u = UncachedPromptTokens;
         double lambda = Lambda(batch);
         double k = Math.Clamp(lambda / -double.ExpM1(-lambda), 1, MaxPromptsPerIteration(l));
+        if (!_job.Limits.MixedPrefill) return Iteration(l, k * u, k * u * PrefillAttended(u), 0, 0, k).Total.Value / k;
         double mixed = Iteration(l, k * u, k * u * PrefillAttended(u), batch, batch * AverageContext, k).Total.Value;
         return Math.Max(0, mixed - decodeStep) / k;
     }

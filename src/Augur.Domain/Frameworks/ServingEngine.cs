@@ -37,6 +37,13 @@ public sealed record ServingLimits(string Engine, int? MaxBatch, int TokenBudget
     public Seconds EagerHostPerLayer { get; init; } = Seconds.Zero;
 
     /// <summary>
+    /// Whether an iteration that prefills prompts also decodes the running sequences (vLLM V1's one token budget,
+    /// TensorRT-LLM's in-flight batching). False: a prefill iteration runs alone and every running sequence waits for it
+    /// (SGLang without --enable-mixed-chunk, vLLM V0 without chunked prefill), so each prefill re-reads the weights.
+    /// </summary>
+    public bool MixedPrefill { get; init; } = true;
+
+    /// <summary>
     /// `vllm serve` on a GPU of 70 GiB or more other than A100: max_num_seqs 1024, max_num_batched_tokens 8192
     /// (vllm-project/vllm @ 99d7eb5d vllm/engine/arg_utils.py, EngineArgs._set_default_args), with its synchronous
     /// scheduler's host time (catalog/frameworks/vllm.yaml). What a job built in code, without a catalog, runs with (an
@@ -85,6 +92,8 @@ public sealed record ServingEngineSpec
     public bool HostOverlapsGpu { get; init; }
     /// <summary>See <see cref="ServingLimits.EagerHostPerLayer"/>; zero unless the catalog gives eager_host_us_per_layer.</summary>
     public Seconds EagerHostPerLayer { get; init; } = Seconds.Zero;
+    /// <summary>See <see cref="ServingLimits.MixedPrefill"/>.</summary>
+    public bool MixedPrefill { get; init; } = true;
     /// <summary>
     /// Measurement sets (catalog/measurements) that timed this engine's own linear layers; each says which accelerators
     /// and precisions it stands for (<see cref="Hardware.KernelMeasurementSet.Serves"/>). Empty = none.
@@ -95,5 +104,5 @@ public sealed record ServingEngineSpec
     public ServingLimits? For(Accelerator a) =>
         (BenchTuning is { } bench ? new ServingLimits(Id, null, 0, bench)
         : Tiers.FirstOrDefault(t => t.Holds(a)) is { } tier ? new ServingLimits(Id, tier.MaxBatch, tier.TokenBudget) : null)
-        is { } limits ? limits with { HostPerSequence = HostPerSequence, HostOverlapsGpu = HostOverlapsGpu, EagerHostPerLayer = EagerHostPerLayer } : null;
+        is { } limits ? limits with { HostPerSequence = HostPerSequence, HostOverlapsGpu = HostOverlapsGpu, EagerHostPerLayer = EagerHostPerLayer, MixedPrefill = MixedPrefill } : null;
 }

@@ -58,6 +58,7 @@ public static class ScenarioSimulation
             MaxChunkPerSequence = ChunkPerSequence(layout, chunk),
             Routing = spec.Routing == RoutingKind.LeastOutstandingWork ? RoutingPolicy.LeastOutstandingWork : RoutingPolicy.RoundRobin,
             Seed = spec.Seed,
+            MixedPrefill = job.Limits.MixedPrefill,
             Slo = new ServiceLevelObjective(new(job.TtftLimit ?? double.PositiveInfinity), new(job.TpotLimit ?? double.PositiveInfinity)),
         };
 

@@ -21,6 +21,13 @@ public sealed record SchedulerOptions
     /// </summary>
     public int? MaxChunkPerSequence { get; init; }
 
+    /// <summary>
+    /// Whether an iteration that prefills also decodes the running sequences (vLLM V1, TensorRT-LLM). False: prefill
+    /// first and alone, as SGLang without --enable-mixed-chunk and vLLM V0 without chunked prefill schedule: while a
+    /// prompt can be admitted or a chunk continued, the iteration prefills only and every decoding sequence waits.
+    /// </summary>
+    public bool MixedPrefill { get; init; } = true;
+
     /// <summary>Tokens per paged-KV-cache block.</summary>
     public int BlockSizeTokens { get; init; } = 16;
 

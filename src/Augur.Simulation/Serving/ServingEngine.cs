@@ -203,6 +203,19 @@ internal sealed partial class ServingEngine
 
     private int BlocksFor(int tokens) => (tokens + _blockSize - 1) / _blockSize;
 
+    /// <summary>
+    /// Whether <paramref name="replica"/> has prompt tokens to prefill now: a partly prefilled sequence, or a prompt at
+    /// the head of the queue that the batch cap and the free KV blocks admit (the admission rule of step 3).
+    /// </summary>
+    private bool CanPrefill(Replica replica)
+    {
+        foreach (SimRequest r in replica.Running)
+            if (r.PrefillLeft > 0 && !r.Decoding) return true;
+        if (replica.Waiting.Count == 0 || replica.Running.Count >= _options.MaxBatchSequences) return false;
+        SimRequest head = replica.Waiting.First;
+        return head.PrefillLeft > 0 && BlocksFor(head.PromptTokens) <= replica.FreeBlocks;
+    }
+
     /// <summary>Schedules the next iteration of <paramref name="replica"/>; false when it has nothing to do.</summary>
     private bool StartIteration(Replica replica, double now)
     {
@@ -213,8 +226,10 @@ internal sealed partial class ServingEngine
         double prefillContext = 0;
         bool preempted = false;
 
-        // 1. Decodes, oldest first; victims come from the newest end.
-        for (int i = 0; i < running.Count; i++)
+        // 1. Decodes, oldest first; victims come from the newest end. An engine that prefills alone decodes only
+        //    when no prompt is ready to prefill.
+        bool decode = _options.MixedPrefill || !CanPrefill(replica);
+        for (int i = 0; i < running.Count && decode; i++)
         {
             SimRequest r = running[i];
             if (r.PrefillLeft > 0) continue;

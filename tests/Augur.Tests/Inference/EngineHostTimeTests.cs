@@ -82,13 +82,7 @@ public class EngineHostTimeTests
     [Fact]
     public void A_scenario_naming_vllm_pays_it_and_one_naming_no_engine_does_not()
     {
-        static InferenceJob Read(string engine) => Scenarios.FromYaml($$"""
-            workload: inference
-            model: llama3.1-8b
-            hardware: dgx-h100
-            cluster: {gpus: 1}
-            inference: {input_tokens: 128, output_tokens: 128{{engine}}}
-            """).Inference!;
+        static InferenceJob Read(string engine) => InferenceScenario.Read(engine);
         Assert.Equal(19.5e-6, Read(", engine: vllm").Limits.HostPerSequence.Value, 12);
         var unnamed = Read("").Limits;
         Assert.Equal(0, unnamed.HostPerSequence.Value);

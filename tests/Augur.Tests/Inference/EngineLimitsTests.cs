@@ -46,9 +46,13 @@ public class EngineLimitsTests
     {
         // llm_args.py @ 0004396: max_batch_size 2048, max_num_tokens 8192.
         Assert.Equal(Trt(new ServingLimits("trtllm", 2048, 8192)), Limits("trtllm", "h100-sxm"));
-        // server_args.py: chunked_prefill_size 8192 below 160 GiB, 16384 above; no fixed running-request cap.
-        Assert.Equal(new ServingLimits("sglang", null, 8192) { EagerHostPerLayer = Eager }, Limits("sglang", "h200"));
-        Assert.Equal(new ServingLimits("sglang", null, 16384) { EagerHostPerLayer = Eager }, Limits("sglang", "b200"));
+        // server_args.py: chunked_prefill_size 8192 below 160 GiB, 16384 above; no fixed running-request cap; prefill
+        // batches run alone (enable_mixed_chunk False).
+        Assert.Equal(new ServingLimits("sglang", null, 8192) { EagerHostPerLayer = Eager, MixedPrefill = false }, Limits("sglang", "h200"));
+        Assert.Equal(new ServingLimits("sglang", null, 16384) { EagerHostPerLayer = Eager, MixedPrefill = false }, Limits("sglang", "b200"));
+        // vLLM V1 and TensorRT-LLM put prompts and decodes in one iteration.
+        Assert.True(Limits("vllm", "h200").MixedPrefill);
+        Assert.True(Limits("trtllm", "h200").MixedPrefill);
     }
 
     [Fact]

@@ -95,6 +95,28 @@ public class ServingTimingTests
     }
 
     [Fact]
+    public void Prefill_alone_holds_up_the_running_decodes()
+    {
+        // A (100 in, 4 out) arrives at 0; B (100 in, 2 out) at 0.025 s, during A's first decode step
+        // (0.020505 to 0.031606 s). Mixed, the next iteration prefills B beside A's decode; alone, B prefills by
+        // itself and A waits for it.
+        var requests = new[] { new Request(0, Seconds.Zero, 100, 4), new Request(1, new Seconds(0.025), 100, 2) };
+        var mixedModel = Model(log: true);
+        Served.Run(ServingDeployment.Aggregated(1, mixedModel), requests, new SchedulerOptions());
+        Assert.Equal(new IterationShape(100, 5050, 1, 102, 1), mixedModel.Shapes[2]);
+
+        var model = Model(log: true);
+        ServingResult result = Served.Run(ServingDeployment.Aggregated(1, model), requests, new SchedulerOptions { MixedPrefill = false });
+        Assert.Equal(new IterationShape(100, 5050, 0, 0, 1), model.Shapes[2]);
+        Assert.DoesNotContain(model.Shapes, s => s.PrefillTokens > 0 && s.DecodeSequences > 0);
+        // A: prefill, decode at 101, B's prefill, its decode at 102 beside B's one decode (at 101), its last at 103.
+        double aFinish = model.Prefill(100, 5050) + model.Decode(1, 101) + model.Prefill(100, 5050)
+                         + model.Decode(2, 102 + 101) + model.Decode(1, 103);
+        Close.Equal(aFinish, result.Requests[0].Finish.Value);
+        Close.Equal(0.031606 + model.Prefill(100, 5050) - 0.025, result.Requests[1].TimeToFirstToken.Value);
+    }
+
+    [Fact]
     public void Full_batch_throughput_is_batch_over_decode_step_time()
     {
         // Decode step time independent of context, so the steady part is exactly periodic.
