@@ -20,7 +20,7 @@ public static class OutcomeReport
     public static JsonNode Json(EstimateOutcome o, CatalogStore catalog) => o switch
     {
         TrainingEstimateOutcome t => TrainingReport.Json(t.Scenario, t.Estimate, t.Run, ErrorBandWorkflow.For(t.Scenario, catalog)),
-        InferenceEstimateOutcome i => InferenceReport.Json(i.Scenario, i.Estimate, ErrorBandWorkflow.For(i.Scenario, catalog)),
+        InferenceEstimateOutcome i => InferenceReport.Json(i.Scenario, i.Estimate, ErrorBandWorkflow.For(i.Scenario, catalog), i.Burst),
         RlEstimateOutcome r => RlReport.Json(r.Scenario, r.Estimate),
         _ => throw new ArgumentOutOfRangeException(nameof(o)),
     };
@@ -28,7 +28,7 @@ public static class OutcomeReport
     public static IRenderable[] Tables(EstimateOutcome o, CatalogStore catalog) => o switch
     {
         TrainingEstimateOutcome t => TrainingReport.Tables(t.Scenario, t.Estimate, t.Run, ErrorBandWorkflow.For(t.Scenario, catalog)),
-        InferenceEstimateOutcome i => InferenceReport.Tables(i.Scenario, i.Estimate, ErrorBandWorkflow.For(i.Scenario, catalog)),
+        InferenceEstimateOutcome i => InferenceReport.Tables(i.Scenario, i.Estimate, ErrorBandWorkflow.For(i.Scenario, catalog), i.Burst),
         RlEstimateOutcome r => RlReport.Tables(r.Scenario, r.Estimate),
         _ => throw new ArgumentOutOfRangeException(nameof(o)),
     };

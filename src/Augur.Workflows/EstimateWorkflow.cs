@@ -15,14 +15,15 @@ public abstract record EstimateOutcome(Scenario Scenario);
 
 public sealed record TrainingEstimateOutcome(Scenario Scenario, TrainingEstimate Estimate, RunEstimate? Run) : EstimateOutcome(Scenario);
 
-public sealed record InferenceEstimateOutcome(Scenario Scenario, InferenceEstimate Estimate) : EstimateOutcome(Scenario);
+/// <param name="Burst">The offline benchmark of inference.requests, served request by request; null when not set.</param>
+public sealed record InferenceEstimateOutcome(Scenario Scenario, InferenceEstimate Estimate, BurstThroughput? Burst = null) : EstimateOutcome(Scenario);
 
 /// <summary><c>estimate</c>: cost the layout a scenario fixes; unstated degrees default to 1 and data parallelism fills the GPUs.</summary>
 public static class EstimateWorkflow
 {
     public static EstimateOutcome Run(Scenario s, CatalogStore catalog) => s.Workload switch
     {
-        WorkloadKind.Inference => new InferenceEstimateOutcome(s, Inference(s, catalog)),
+        WorkloadKind.Inference => InferenceWithBurst(s, catalog),
         WorkloadKind.Rl => Rl.RlWorkflow.Estimate(s, catalog),
         _ => Training(s, catalog),
     };
@@ -40,6 +41,14 @@ public static class EstimateWorkflow
         var model = TrainingModelOf(s, catalog);
         var e = model.Estimate(layout);
         return new TrainingEstimateOutcome(s, e, RunOf(s, model, e));
+    }
+
+    static InferenceEstimateOutcome InferenceWithBurst(Scenario s, CatalogStore catalog)
+    {
+        RefuseRl(s);
+        var (model, layout) = InferenceModelOf(s, catalog);
+        var estimate = model.Estimate(layout, s.Run);
+        return new InferenceEstimateOutcome(s, estimate, estimate.Fits ? OfflineBurst.Run(model, layout, estimate) : null);
     }
 
     public static InferenceEstimate Inference(Scenario s, CatalogStore catalog)

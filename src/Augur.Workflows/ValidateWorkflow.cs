@@ -1,7 +1,9 @@
 using System.Runtime.ExceptionServices;
 using Augur.Catalog.Loading;
+using Augur.CostModels.Inference;
 using Augur.CostModels.Uncertainty;
 using Augur.CostModels.Validation;
+using Augur.Domain.Hardware;
 using Augur.Domain.Workloads;
 
 namespace Augur.Workflows;
@@ -44,8 +46,25 @@ public static class ValidateWorkflow
         {
             WorkloadKind.Training => TrainingValidator.Run(c, cal),
             WorkloadKind.Rl => RlValidator.Run(c, cal),
-            _ => InferenceValidator.Run(c, cal),
+            _ => Inference(c, cal),
         };
+    }
+
+    /// <summary>
+    /// A serving case; one that names its benchmark's request count (inference.requests) compares the throughput of
+    /// serving that burst, request by request, with the published figure.
+    /// </summary>
+    static ValidationResult Inference(ValidationCase c, HardwareCalibration cal)
+    {
+        var result = InferenceValidator.Run(c, cal);
+        var s = c.Scenario;
+        if (s.Inference!.Requests is null || c.Metric != "output_tokens_per_s_per_gpu") return result;
+        var layout = InferenceValidator.LayoutFor(s);
+        var model = new InferenceModel(s.Model, s.Cluster, s.Inference, s.Precision, cal);
+        var estimate = model.Estimate(layout, s.Run);
+        if (!estimate.Fits || OfflineBurst.Run(model, layout, estimate) is not { } burst) return result;
+        double predicted = s.Inference.Mode == ServingMode.Disaggregated ? burst.DecodeOutputTokensPerSecondPerGpu : burst.OutputTokensPerSecondPerGpu;
+        return result with { PredictedTokensPerGpu = predicted, PredictedPublishedUnit = predicted };
     }
 
     /// <summary>Every shipped kernel-measurement set against the operator model of its accelerator.</summary>

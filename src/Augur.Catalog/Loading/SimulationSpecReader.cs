@@ -23,8 +23,11 @@ public static class SimulationSpecReader
             "poisson" => ArrivalKind.Poisson,
             "gamma" => ArrivalKind.Gamma,
             "trace" => ArrivalKind.Trace,
-            var a => throw new InputException($"{m.Path}.arrival: unknown arrival process '{a}'; use poisson, gamma or trace"),
+            "burst" => ArrivalKind.Burst,
+            var a => throw new InputException($"{m.Path}.arrival: unknown arrival process '{a}'; use poisson, gamma, trace or burst"),
         };
+        if (arrival == ArrivalKind.Burst && m.Has("rate_per_s"))
+            throw new InputException($"{m.Path}.rate_per_s: not used with arrival: burst (every request is queued at t = 0)");
         if (arrival == ArrivalKind.Trace)
         {
             if (trace is null) throw new InputException($"{m.Path}.trace: arrival: trace needs a CSV file (arrival_s,input_tokens,output_tokens)");

@@ -87,6 +87,13 @@ public sealed record InferenceJob
     /// that long (<see cref="ServingLimits.EagerHostPerLayer"/>).
     /// </summary>
     public bool CudaGraphs { get; init; } = true;
+    /// <summary>
+    /// An offline benchmark's request count (trtllm-bench throughput's dataset, bench_serving's --num-prompts at an
+    /// infinite rate): this many requests queued at once. <c>estimate</c> and <c>validate</c> then give the throughput of
+    /// serving them, from the request-level simulator's makespan, which pays the ramp to a full batch and the tail the
+    /// steady state leaves out; null = steady state only.
+    /// </summary>
+    public int? Requests { get; init; }
     /// <summary>Optional output tokens per second the deployment must serve; <c>plan</c> sizes the GPU count for it.</summary>
     public double? TargetOutputTokensPerSecond { get; init; }
 }

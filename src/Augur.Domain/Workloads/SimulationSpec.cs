@@ -1,7 +1,10 @@
 namespace Augur.Domain.Workloads;
 
-/// <summary>Where simulated requests come from.</summary>
-public enum ArrivalKind { Poisson, Gamma, Trace }
+/// <summary>
+/// Where simulated requests come from. Burst: every request queued at t = 0, as an offline benchmark issues them
+/// (trtllm-bench throughput, bench_serving at an infinite request rate).
+/// </summary>
+public enum ArrivalKind { Poisson, Gamma, Trace, Burst }
 
 /// <summary>How a pool's router picks a replica (mirrors the simulator's routing policies).</summary>
 public enum RoutingKind { RoundRobin, LeastOutstandingWork }

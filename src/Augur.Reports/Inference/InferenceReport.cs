@@ -6,6 +6,7 @@ using Augur.Domain.Workloads;
 using Augur.Reports.Console;
 using Augur.Reports.Json;
 using Augur.Reports.Training;
+using Augur.Workflows;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -14,7 +15,7 @@ namespace Augur.Reports.Inference;
 /// <summary>Tables and JSON for one serving estimate.</summary>
 public static class InferenceReport
 {
-    public static IRenderable[] Tables(Scenario s, InferenceEstimate e, ErrorBand? band)
+    public static IRenderable[] Tables(Scenario s, InferenceEstimate e, ErrorBand? band, BurstThroughput? burst = null)
     {
         var job = s.Inference!;
         var l = e.Layout;
@@ -41,6 +42,8 @@ public static class InferenceReport
         }
         t.AddRow("output tok/s per GPU / total", fits ? $"{Format.N(e.OutputTokensPerSecondPerGpu, "0")} / {Format.N(e.OutputTokensPerSecondTotal, "0")}" : TrainingReport.NotRun);
         t.AddRow("output tok/s per GPU range", fits ? BandReport.ThroughputText(band, e.OutputTokensPerSecondPerGpu) : TrainingReport.NotRun);
+        if (burst is not null)
+            t.AddRow($"output tok/s per GPU, {Format.N(burst.Requests, "N0")} requests at once", $"{Format.N(burst.OutputTokensPerSecondPerGpu, "0")} (simulated: all served in {Format.Seconds(burst.Makespan.Value)}, ramp and tail included)");
         t.AddRow("input tok/s per GPU in prefill", fits ? Format.N(e.PrefillInputTokensPerSecondPerGpu, "0") : TrainingReport.NotRun);
         t.AddRow("bound (prefill / decode)", $"{e.PrefillBound.Label()} / {e.DecodeBound.Label()}");
         t.AddRow("memory per GPU", $"{Format.N(e.MemoryGiBPerGpu, "0.0")} GiB of {Format.N(s.Cluster.Accelerator.HbmCapacity.GiB, "0.0")} GiB ({(e.Fits ? "fits" : "DOES NOT FIT")})");
@@ -98,7 +101,7 @@ public static class InferenceReport
         };
     }
 
-    public static JsonObject Json(Scenario s, InferenceEstimate e, ErrorBand? band)
+    public static JsonObject Json(Scenario s, InferenceEstimate e, ErrorBand? band, BurstThroughput? burst = null)
     {
         var o = new JsonObject
         {
@@ -136,6 +139,13 @@ public static class InferenceReport
                 ["percentile"] = JsonOut.Num(q),
                 ["ttft_s"] = e.TtftAtPercentile is { } ttft ? JsonOut.Num(ttft.Value) : null, ["ttft_bound_s"] = s.Inference.TtftLimit is { } tl ? JsonOut.Num(tl) : null,
                 ["tpot_s"] = e.TpotAtPercentile is { } tpot ? JsonOut.Num(tpot.Value) : null, ["tpot_bound_s"] = s.Inference.TpotLimit is { } pl ? JsonOut.Num(pl) : null,
+            };
+        if (burst is not null)
+            o["burst"] = new JsonObject
+            {
+                ["requests"] = burst.Requests, ["makespan_s"] = JsonOut.Num(burst.Makespan.Value),
+                ["output_tokens_per_s_per_gpu"] = JsonOut.Num(burst.OutputTokensPerSecondPerGpu),
+                ["decode_output_tokens_per_s_per_gpu"] = JsonOut.Num(burst.DecodeOutputTokensPerSecondPerGpu),
             };
         if (!e.Fits) o["shortfall_gib_per_gpu"] = JsonOut.Num(Math.Max(0, e.MemoryGiBPerGpu - Usable(s)));
         if (e.Disaggregated is { } d)

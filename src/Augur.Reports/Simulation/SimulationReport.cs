@@ -105,6 +105,7 @@ public static class SimulationReport
         string pools = setup.DecodeReplicas > 0 ? $"{setup.PrefillReplicas} prefill + {setup.DecodeReplicas} decode replicas" : $"{setup.PrefillReplicas} replicas";
         string arrival = setup.RatePerSecond is { } rate
             ? $"{setup.Spec.Arrival.ToString().ToLowerInvariant()} arrivals at {Format.N(rate, "0.###")} req/s{(setup.Spec.Arrival == ArrivalKind.Gamma ? $" (cv {Format.N(setup.Spec.Cv)})" : "")}, seed {setup.Spec.Seed}"
+            : setup.Spec.Arrival == ArrivalKind.Burst ? $"all queued at 0 s (burst), seed {setup.Spec.Seed}"
             : $"trace {Path.GetFileName(setup.Spec.TracePath)}";
         return $"{s.Model.Name} on {setup.Gpus} × {s.Cluster.Accelerator.Id}: tp{l.Tp} pp{l.Pp} ep{l.Ep} dp_attention{l.DpAttention}, {pools}{Format.Eager(s.Inference!.CudaGraphs)}\n"
                + $"{r.RequestCount} requests, {arrival}; max batch {setup.Options.MaxBatchSequences}, chunk {setup.Options.ChunkTokenBudget} tokens";

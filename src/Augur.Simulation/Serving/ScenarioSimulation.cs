@@ -72,14 +72,20 @@ public static class ScenarioSimulation
         else
         {
             CheckWork(spec.Requests, spec.Requests * (double)job.OutputTokens * (1 + spec.OutputSpread), "simulation.requests ×");
-            rate = spec.RatePerSecond ?? DefaultLoad * estimate.OutputTokensPerSecondTotal / job.OutputTokens;
-            if (!(rate > 0 && double.IsFinite(rate.Value)))
-                throw new InputException("simulation.rate_per_s: the steady-state estimate gives this layout no serving rate to default to; set rate_per_s");
-            IArrivalProcess arrivals = spec.Arrival == ArrivalKind.Gamma ? new GammaArrivals(rate.Value, spec.Cv) : new PoissonArrivals(rate.Value);
             var (inputCap, outputCap) = LengthCaps(deployment.Pool.CostModel, options.BlockSizeTokens, job,
                 Lengths(job.InputTokens, spec.InputSpread).Max, Lengths(job.OutputTokens, spec.OutputSpread).Max);
-            requests = RequestGenerator.Generate(arrivals, Lengths(job.InputTokens, spec.InputSpread, job.InputTokensCv, inputCap, "input"),
-                Lengths(job.OutputTokens, spec.OutputSpread, job.OutputTokensCv, outputCap, "output"), spec.Requests, new Random(spec.Seed));
+            var input = Lengths(job.InputTokens, spec.InputSpread, job.InputTokensCv, inputCap, "input");
+            var output = Lengths(job.OutputTokens, spec.OutputSpread, job.OutputTokensCv, outputCap, "output");
+            if (spec.Arrival == ArrivalKind.Burst)
+                requests = RequestGenerator.Batch(spec.Requests, input, output, new Random(spec.Seed));
+            else
+            {
+                rate = spec.RatePerSecond ?? DefaultLoad * estimate.OutputTokensPerSecondTotal / job.OutputTokens;
+                if (!(rate > 0 && double.IsFinite(rate.Value)))
+                    throw new InputException("simulation.rate_per_s: the steady-state estimate gives this layout no serving rate to default to; set rate_per_s");
+                IArrivalProcess arrivals = spec.Arrival == ArrivalKind.Gamma ? new GammaArrivals(rate.Value, spec.Cv) : new PoissonArrivals(rate.Value);
+                requests = RequestGenerator.Generate(arrivals, input, output, spec.Requests, new Random(spec.Seed));
+            }
         }
         return new SimulationSetup(deployment, requests, options, prefill, decode, (prefill + decode) * g, rate, spec);
     }

@@ -94,7 +94,7 @@ public class SimulateCliTests
     [InlineData("simulation: {rate_per_sec: 5}\n", "unknown key 'rate_per_sec'; did you mean 'rate_per_s'?")]
     [InlineData("simulation: {rate_per_s: -1}\n", "simulation.rate_per_s: must be positive, got -1")]
     [InlineData("simulation: {requests: 0}\n", "simulation.requests: must be a positive whole number, got 0")]
-    [InlineData("simulation: {arrival: uniform}\n", "unknown arrival process 'uniform'; use poisson, gamma or trace")]
+    [InlineData("simulation: {arrival: uniform}\n", "unknown arrival process 'uniform'; use poisson, gamma, trace or burst")]
     [InlineData("simulation: {cv: 2}\n", "simulation.cv: only used with arrival: gamma")]
     [InlineData("simulation: {arrival: trace}\n", "simulation.trace: arrival: trace needs a CSV file")]
     [InlineData("simulation: {trace: t.csv, rate_per_s: 3}\n", "simulation.rate_per_s: not used with arrival: trace")]
