@@ -15,7 +15,7 @@ public static class AugurCli
     /// <summary>The commands, in the order help lists them, each built only when it runs or help is shown.</summary>
     static readonly (string Name, Func<TableCapture, TextWriter, CatalogStore, Command> Create)[] Commands =
     [
-        ("estimate", (o, _, c) => EstimateCommand.Create(o, c)),
+        ("estimate", EstimateCommand.Create),
         ("plan", PlanCommand.Create),
         ("validate", (o, _, c) => ValidateCommand.Create(o, c)),
         ("catalog", (o, _, c) => CatalogCommand.Create(o, c)),

@@ -32,7 +32,7 @@ static class Answers
 {
     public static Answer Estimate(CatalogStore catalog, string scenario, IProgress<long> progress)
     {
-        var o = EstimateWorkflow.Run(ScenarioLoader.FromTextAlone(catalog, scenario), catalog);
+        var o = EstimateWorkflow.Run(ScenarioLoader.FromTextAlone(catalog, scenario), catalog, progress: progress);
         return new(() => OutcomeReport.Json(o, catalog), () => OutcomeReport.Tables(o, catalog), () => OutcomeCharts.Of(o));
     }
 

@@ -21,9 +21,12 @@ public sealed record InferenceEstimateOutcome(Scenario Scenario, InferenceEstima
 /// <summary><c>estimate</c>: cost the layout a scenario fixes; unstated degrees default to 1 and data parallelism fills the GPUs.</summary>
 public static class EstimateWorkflow
 {
-    public static EstimateOutcome Run(Scenario s, CatalogStore catalog) => s.Workload switch
+    /// <param name="burst">Whether a serving scenario's inference.requests is served request by request beside the
+    /// steady state (a sweep ranks by the steady state alone and skips it).</param>
+    /// <param name="progress">Told the burst's requests finished so far; may stop it.</param>
+    public static EstimateOutcome Run(Scenario s, CatalogStore catalog, bool burst = true, IProgress<long>? progress = null) => s.Workload switch
     {
-        WorkloadKind.Inference => InferenceWithBurst(s, catalog),
+        WorkloadKind.Inference => InferenceWithBurst(s, catalog, burst, progress),
         WorkloadKind.Rl => Rl.RlWorkflow.Estimate(s, catalog),
         _ => Training(s, catalog),
     };
@@ -43,12 +46,12 @@ public static class EstimateWorkflow
         return new TrainingEstimateOutcome(s, e, RunOf(s, model, e));
     }
 
-    static InferenceEstimateOutcome InferenceWithBurst(Scenario s, CatalogStore catalog)
+    static InferenceEstimateOutcome InferenceWithBurst(Scenario s, CatalogStore catalog, bool burst, IProgress<long>? progress)
     {
         RefuseRl(s);
         var (model, layout) = InferenceModelOf(s, catalog);
         var estimate = model.Estimate(layout, s.Run);
-        return new InferenceEstimateOutcome(s, estimate, estimate.Fits ? OfflineBurst.Run(model, layout, estimate) : null);
+        return new InferenceEstimateOutcome(s, estimate, burst && estimate.Fits ? OfflineBurst.Run(model, layout, estimate, progress) : null);
     }
 
     public static InferenceEstimate Inference(Scenario s, CatalogStore catalog)

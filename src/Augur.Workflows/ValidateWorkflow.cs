@@ -1,6 +1,5 @@
 using System.Runtime.ExceptionServices;
 using Augur.Catalog.Loading;
-using Augur.CostModels.Inference;
 using Augur.CostModels.Uncertainty;
 using Augur.CostModels.Validation;
 using Augur.Domain.Hardware;
@@ -56,15 +55,9 @@ public static class ValidateWorkflow
     /// </summary>
     static ValidationResult Inference(ValidationCase c, HardwareCalibration cal)
     {
-        var result = InferenceValidator.Run(c, cal);
-        var s = c.Scenario;
-        if (s.Inference!.Requests is null || c.Metric != "output_tokens_per_s_per_gpu") return result;
-        var layout = InferenceValidator.LayoutFor(s);
-        var model = new InferenceModel(s.Model, s.Cluster, s.Inference, s.Precision, cal);
-        var estimate = model.Estimate(layout, s.Run);
-        if (!estimate.Fits || OfflineBurst.Run(model, layout, estimate) is not { } burst) return result;
-        double predicted = s.Inference.Mode == ServingMode.Disaggregated ? burst.DecodeOutputTokensPerSecondPerGpu : burst.OutputTokensPerSecondPerGpu;
-        return result with { PredictedTokensPerGpu = predicted, PredictedPublishedUnit = predicted };
+        var (model, layout, estimate) = InferenceValidator.Build(c, cal);
+        var burst = estimate.Fits ? OfflineBurst.Run(model, layout, estimate) : null;
+        return InferenceValidator.Result(c, estimate, burst?.OutputTokensPerSecondPerGpu, burst?.DecodeOutputTokensPerSecondPerGpu);
     }
 
     /// <summary>Every shipped kernel-measurement set against the operator model of its accelerator.</summary>

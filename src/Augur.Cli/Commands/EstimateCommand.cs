@@ -11,7 +11,7 @@ namespace Augur.Cli.Commands;
 /// <summary><c>augur estimate FILE</c>: cost the layout a scenario gives.</summary>
 static class EstimateCommand
 {
-    public static Command Create(TextWriter output, CatalogStore catalog)
+    public static Command Create(TextWriter output, TextWriter error, CatalogStore catalog)
     {
         var file = Shared.ScenarioFile();
         var json = Shared.Json();
@@ -24,7 +24,11 @@ static class EstimateCommand
             var s = Shared.Load(catalog, r.GetValue(file)!, r.GetValue(set));
             bool asJson = r.GetValue(json);
             Shared.CheckPlottable(s, plotPath);
-            var outcome = EstimateWorkflow.Run(s, catalog);
+            // A serving scenario's inference.requests is served request by request beside the steady state.
+            var progress = s.Inference?.Requests is { } requests ? Progress.Create(error, asJson, requests, "burst requests finished") : null;
+            EstimateOutcome outcome;
+            try { outcome = EstimateWorkflow.Run(s, catalog, progress: progress); }
+            finally { Progress.Done(error, progress); }
             if (asJson) JsonOut.Write(output, OutcomeReport.Json(outcome, catalog));
             else Render.To(output, OutcomeReport.Tables(outcome, catalog));
             if (plotPath is not null) Chart.SaveAll(plotPath, OutcomeCharts.Of(outcome));

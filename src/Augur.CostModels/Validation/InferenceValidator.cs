@@ -17,16 +17,29 @@ public static class InferenceValidator
 {
     public static ValidationResult Run(ValidationCase c, HardwareCalibration cal)
     {
+        var (_, _, est) = Build(c, cal);
+        return Result(c, est);
+    }
+
+    /// <summary>The case's model on its fixed layout and the steady-state estimate there.</summary>
+    public static (InferenceModel Model, InferenceLayout Layout, InferenceEstimate Estimate) Build(ValidationCase c, HardwareCalibration cal)
+    {
         var s = c.Scenario;
         var job = s.Inference ?? throw new InputException($"{c.Id}: not an inference case");
         var layout = LayoutFor(s);
         if (layout.Validate(s.Model, s.Cluster.Gpus) is { } err) throw new LayoutException($"{c.Id}: {err}");
         var model = new InferenceModel(s.Model, s.Cluster, job, s.Precision, cal);
-        var est = model.Estimate(layout, s.Run);
-        bool disaggregated = job.Mode == ServingMode.Disaggregated;
+        return (model, layout, model.Estimate(layout, s.Run));
+    }
+
+    /// <summary>The case's metric from <paramref name="est"/>, or from <paramref name="outputPerGpu"/> and
+    /// <paramref name="decodeOutputPerGpu"/> where a serving of the published workload replaces the steady state's.</summary>
+    public static ValidationResult Result(ValidationCase c, InferenceEstimate est, double? outputPerGpu = null, double? decodeOutputPerGpu = null)
+    {
+        bool disaggregated = c.Scenario.Inference!.Mode == ServingMode.Disaggregated;
         double predicted = c.Metric switch
         {
-            "output_tokens_per_s_per_gpu" => disaggregated ? est.DecodeOutputTokensPerSecondPerGpu : est.OutputTokensPerSecondPerGpu,
+            "output_tokens_per_s_per_gpu" => disaggregated ? decodeOutputPerGpu ?? est.DecodeOutputTokensPerSecondPerGpu : outputPerGpu ?? est.OutputTokensPerSecondPerGpu,
             "input_tokens_per_s_per_gpu" => est.PrefillInputTokensPerSecondPerGpu,
             _ => throw new InputException($"{c.Id}: unknown inference metric '{c.Metric}'; use output_tokens_per_s_per_gpu or input_tokens_per_s_per_gpu"),
         };

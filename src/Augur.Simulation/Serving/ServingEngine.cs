@@ -273,6 +273,7 @@ internal sealed partial class ServingEngine
             {
                 SimRequest r = waiting.First;
                 bool readyToDecode = r.PrefillLeft == 0; // KV arrived from a prefill replica
+                if (readyToDecode && !decode) break;      // this iteration prefills alone; it joins the next decode
                 int need = readyToDecode
                     ? BlocksFor(Math.Min(r.Context + replica.CostModel.DraftTokens, r.Input + r.Output - 1))
                     : BlocksFor(r.PromptTokens);

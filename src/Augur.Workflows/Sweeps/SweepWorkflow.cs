@@ -55,7 +55,7 @@ public static class SweepWorkflow
         }
     }
 
-    static (SweepStatus, SweepMetrics) Estimate(Scenario s, CatalogStore catalog) => EstimateWorkflow.Run(s, catalog) switch
+    static (SweepStatus, SweepMetrics) Estimate(Scenario s, CatalogStore catalog) => EstimateWorkflow.Run(s, catalog, burst: false) switch
     {
         TrainingEstimateOutcome t => Training(t.Estimate, t.Run),
         InferenceEstimateOutcome i => Serving(i.Estimate),

@@ -41,6 +41,23 @@ public class PreemptionTests
     }
 
     [Fact]
+    public void A_decode_replica_that_prefills_alone_decodes_nothing_beside_a_recomputed_prompt()
+    {
+        // Disaggregated with a tiny decode cache: evicted sequences are prefilled again on the decode replica. An engine
+        // that prefills alone must not let the queue's ready-to-decode sequences start decoding in that iteration.
+        var prefill = new FakeServingCostModel { Fixed = 0.01, PerPrefillToken = 1e-5, PerDecodeSequence = 1e-4, TransferFixed = 1e-3 };
+        var decode = new FakeServingCostModel { Fixed = 0.01, PerPrefillToken = 1e-5, PerDecodeSequence = 1e-4, KvCapacityTokens = 256, LogShapes = true };
+        var options = new SchedulerOptions { MaxBatchSequences = 10, ChunkTokenBudget = 64, BlockSizeTokens = 16, MixedPrefill = false };
+
+        ServingResult result = Served.Run(ServingDeployment.Disaggregated(1, prefill, 1, decode), RequestGenerator.Burst(10, 40, 60), options);
+
+        Assert.True(result.Preemptions > 0);
+        Assert.Contains(decode.Shapes, s => s.PrefillTokens > 0);
+        Assert.DoesNotContain(decode.Shapes, s => s.PrefillTokens > 0 && s.DecodeSequences > 0);
+        Assert.Equal(600, result.Requests.Sum(r => r.OutputTokens));
+    }
+
+    [Fact]
     public void Tiny_cache_preempts_but_every_request_finishes()
     {
         var model = new FakeServingCostModel { Fixed = 0.01, PerPrefillToken = 1e-5, PerDecodeSequence = 1e-4, KvCapacityTokens = 256 };

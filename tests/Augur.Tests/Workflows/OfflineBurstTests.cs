@@ -61,6 +61,17 @@ public class OfflineBurstTests
         Assert.Contains("rate_per_s", e.Message);
     }
 
+    [Fact]
+    public void A_burst_too_long_to_step_through_is_refused_in_its_own_terms()
+    {
+        // 200,000 requests × 1,000 output tokens = 2e8 tokens, over the 1e8 a run steps through.
+        var e = Assert.Throws<InputException>(() => EstimateWorkflow.Run(Read(", requests: 200000"), CatalogStore.Default));
+        Assert.StartsWith("inference.requests: 200,000 requests × 1,000 output tokens", e.Message);
+        Assert.DoesNotContain("simulation", e.Message);
+        // A sweep ranks by the steady state and does not serve the burst.
+        Assert.Null(((InferenceEstimateOutcome)EstimateWorkflow.Run(Read(", requests: 200000"), CatalogStore.Default, burst: false)).Burst);
+    }
+
     [Theory]
     [InlineData(", requests: 0")]
     [InlineData(", requests: 2000000")]
