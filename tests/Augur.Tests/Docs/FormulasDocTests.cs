@@ -14,7 +14,7 @@ public class FormulasDocTests
     static readonly string Text = File.ReadAllText(Scenarios.Repo("docs/FORMULAS.md"));
 
     static readonly Assembly[] Assemblies =
-        [typeof(TrainingModel).Assembly, typeof(Precision).Assembly, typeof(ServingSimulation).Assembly, typeof(Pareto).Assembly, typeof(Seconds).Assembly];
+        [typeof(TrainingModel).Assembly, typeof(Precision).Assembly, typeof(ServingSimulation).Assembly, typeof(Pareto).Assembly, typeof(Seconds).Assembly, typeof(Augur.Workflows.OfflineBurst).Assembly];
 
     const BindingFlags Any = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static;
 
