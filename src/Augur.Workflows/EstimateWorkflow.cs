@@ -54,12 +54,8 @@ public static class EstimateWorkflow
         return new InferenceEstimateOutcome(s, estimate, burst && estimate.Fits ? OfflineBurst.Run(model, layout, estimate, progress) : null);
     }
 
-    public static InferenceEstimate Inference(Scenario s, CatalogStore catalog)
-    {
-        RefuseRl(s);
-        var (model, layout) = InferenceModelOf(s, catalog);
-        return model.Estimate(layout, s.Run);
-    }
+    /// <summary>The steady-state serving estimate alone (no burst).</summary>
+    public static InferenceEstimate Inference(Scenario s, CatalogStore catalog) => InferenceWithBurst(s, catalog, burst: false, progress: null).Estimate;
 
     /// <summary>Commands built for one workload refuse an RL scenario in one line rather than failing inside.</summary>
     public static void RefuseRl(Scenario s) => RefuseRl(s.Workload);

@@ -38,7 +38,8 @@ public static class ValidateWorkflow
         }
     }
 
-    static ValidationResult Run(ValidationCase c, CatalogStore catalog)
+    /// <summary>One case against its prediction, as <c>validate</c> runs it.</summary>
+    public static ValidationResult Run(ValidationCase c, CatalogStore catalog)
     {
         var cal = catalog.Calibration(c.Scenario.Cluster.Accelerator);
         return c.Scenario.Workload switch

@@ -15,12 +15,6 @@ namespace Augur.CostModels.Validation;
 /// </summary>
 public static class InferenceValidator
 {
-    public static ValidationResult Run(ValidationCase c, HardwareCalibration cal)
-    {
-        var (_, _, est) = Build(c, cal);
-        return Result(c, est);
-    }
-
     /// <summary>The case's model on its fixed layout and the steady-state estimate there.</summary>
     public static (InferenceModel Model, InferenceLayout Layout, InferenceEstimate Estimate) Build(ValidationCase c, HardwareCalibration cal)
     {
