@@ -88,6 +88,13 @@ static class TrainingTerms
             throw Refuse.Setting(f, "training.backward_prefetch=post", "it gathers the backward's weights ahead of need; remove it");
     }
 
+    /// <summary>The optimizer on the host (training.optimizer_offload) is a setting Augur writes only for Megatron.</summary>
+    public static void RefuseOptimizerOffload(FrameworkSpec f, TrainingJob job)
+    {
+        if (job.OptimizerOffload > 0)
+            throw Refuse.Setting(f, "training.optimizer_offload", "Augur writes the host optimizer only for Megatron (its hybrid device optimizer); remove it");
+    }
+
     /// <summary>Sequences each data-parallel rank takes per step.</summary>
     public static int PerRankBatch(TrainingTarget t) => t.Job.GlobalBatch / t.Layout.Dp;
 

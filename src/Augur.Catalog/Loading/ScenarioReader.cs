@@ -15,7 +15,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
     static readonly string[] TopKeys = ["name", "workload", "model", "hardware", "system", "cluster", "precision", "parallelism", "training", "inference", "simulation", "rl", "run", "objective", "measured", "source", "id", "notes"];
     static readonly string[] ClusterKeys = ["gpus", "scale_up_domain", "scale_up_bandwidth", "scale_out_bandwidth", "in_network_reduction", "sites", "wan_bandwidth", "wan_latency_ms"];
     static readonly string[] LayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "microbatch", "recompute", "dp_attention", "fsdp", "ep_overlap"];
-    static readonly string[] TrainingKeys = ["seq_len", "global_batch", "tokens", "flops", "attention", "overlap_dp", "routing", "cross_site", "diloco", "mtp_layers", "grad_precision", "offload_layers", "fused_cross_entropy", "optimizer_precision", "backward_prefetch", "capacity_factor", "dispatcher", "remat", "vocab_tiling", "cuda_graphs"];
+    static readonly string[] TrainingKeys = ["seq_len", "global_batch", "tokens", "flops", "attention", "overlap_dp", "routing", "cross_site", "diloco", "mtp_layers", "grad_precision", "offload_layers", "fused_cross_entropy", "optimizer_precision", "backward_prefetch", "capacity_factor", "dispatcher", "remat", "vocab_tiling", "cuda_graphs", "optimizer_offload"];
     static readonly string[] DiLoCoKeys = ["inner_steps", "outer_bits", "fragments", "overlap_steps"];
     static readonly string[] InferenceKeys = ["input_tokens", "output_tokens", "input_tokens_cv", "output_tokens_cv", "concurrency", "kv_precision", "expert_precision", "weight_precision", "expert_weight_precision", "prefix_hit_rate", "mode", "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "slo_percentile", "memory_fraction", "draft_tokens", "acceptance", "target_output_tokens_per_s", "routing", "engine", "max_batch", "max_num_tokens", "cuda_graphs", "mixed_prefill", "requests"];
     static readonly string[] RunKeys = ["usd_per_gpu_hour", "gpu_mtbf_hours", "checkpoint_write_s", "restart_s", "power_utilization", "pue"];
@@ -90,6 +90,8 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
         if (LayoutLimits.Check(scenario) is { } tooLarge) throw new InputException($"{s.Path}.parallelism: {tooLarge}");
         CheckSites(scenario, s.Path);
         CheckOffload(scenario, s.Path);
+        if (scenario.Training is { } tj && OptimizerOffloadRule.Problem(tj.OptimizerOffload, scenario.Cluster.Accelerator, scenario.Layout.Zero, tj.OptimizerPrecision) is { } offload)
+            throw new InputException($"{s.Path}.training.optimizer_offload: {offload}");
         CheckRemat(scenario, s.Path);
         if (scenario.Training is { } training) RequireExperts(training.Dispatcher, model, s.Path + ".training");
         if (scenario.Training is { Dispatcher: not ExpertDispatcher.AllToAll, ExpertCapacityFactor: not null })
@@ -272,6 +274,13 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
             throw new InputException($"{where}: Megatron offloads activations only without pipeline parallelism; set parallelism.pp: 1 or remove offload_layers");
     }
 
+    /// <summary>
+    /// optimizer_offload: the share of the optimizer Megatron-core keeps and steps on the host CPU
+    /// (<c>optimizer_offload_fraction</c>), 0 to 1; 0 when absent.
+    /// </summary>
+    static double ReadOptimizerOffload(MappingNode t) =>
+        t.OptionalNumber("optimizer_offload", 0, 1, "it is the share of the optimizer on the host CPU (Megatron's optimizer_offload_fraction), 0 to 1") ?? 0;
+
     /// <summary>A catalog accelerator or system by name, or hypothetical hardware written inline.</summary>
     (Accelerator Accelerator, SystemSpec? System, double? Price) ReadHardware(MappingNode s)
     {
@@ -421,6 +430,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
                 var k => throw new InputException($"{t.Path}.optimizer_precision: '{k}' is not an optimizer precision; use fp32 (fp32 master weights and moments, the default) or bf16 (bf16 parameters with no master copy, bf16 moments)"),
             },
             OffloadLayers = t.OptionalInteger("offload_layers", 0, InputLimits.MaxModelCount, "no model has that many layers") ?? 0,
+            OptimizerOffload = ReadOptimizerOffload(t),
             FusedCrossEntropy = t.OptionalBool("fused_cross_entropy") ?? false,
             GatherAfterBackward = (t.OptionalString("backward_prefetch") ?? "pre").ToLowerInvariant() switch
             {

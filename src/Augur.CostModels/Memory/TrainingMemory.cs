@@ -20,7 +20,8 @@ namespace Augur.CostModels.Memory;
 /// Gradient buffers follow <see cref="TrainingJob.GradientPrecision"/>: 16-bit buffers (Megatron-Bridge's performance recipes set
 /// <c>grad_reduce_in_fp32 = False</c>) halve the gradients, and the optimizer then keeps an fp32 copy of its gradient shard
 /// beside the master weights, the README table's fp16 row (4 + 16/d). Activations of <see cref="TrainingJob.OffloadLayers"/>
-/// layers wait in host memory (<see cref="OffloadedLayers"/>).
+/// layers wait in host memory (<see cref="OffloadedLayers"/>), and the <see cref="TrainingJob.OptimizerOffload"/> share of the
+/// optimizer lives there (Megatron-core's HybridDeviceOptimizer).
 /// The peak is that of the most loaded pipeline stage: the first (the embedding, the most micro-batches in flight)
 /// or the last (the output layer and its logits, and the <see cref="TrainingJob.MtpLayers"/> multi-token-prediction
 /// depths with their own layer, logits and embedding copy), each with the layers <see cref="PipelineSplit"/> gives it.
@@ -136,7 +137,7 @@ public static class TrainingMemory
         // Overlapping the expert all-to-all runs one micro-batch's forward beside another's backward: one more micro-batch
         // of a chunk in flight (Megatron-core's schedules.py adds one warm-up forward; without pipelining the pair holds two).
         double overlapFirst = l.OverlapExperts ? split.FirstChunkLayers : 0, overlapLast = l.OverlapExperts ? split.LastChunkLayers : 0;
-        var loads = new StageLoads { Layout = StageLoads.KeyOf(l), MicroBatches = microBatches, Kept = true, GradientBytes = GradientStorageBytes(job), OptimizerBytes = OptimizerBytes(job), ShardedMaster = job.OptimizerPrecision == Precision.BF16 };
+        var loads = new StageLoads { Layout = StageLoads.KeyOf(l), MicroBatches = microBatches, Kept = true, GradientBytes = GradientStorageBytes(job), OptimizerBytes = OptimizerBytes(job) * (1 - job.OptimizerOffload), ShardedMaster = job.OptimizerPrecision == Precision.BF16 };
         if (l.Pp == 1)
             return loads with { First = Stage(pc, l, cal, act, split.FirstStageLayers + mtp, MoeIn(m, split.FirstStageLayers) + mtpMoe, pc.Embedding + pc.LmHead + pc.FinalNorm + mtp * MtpEdgeParameters(m),
                 firstInFlight - OffloadedLayers(job, l) + mtp + overlapFirst, logits + 4.0 * tokens * m.Hidden) };

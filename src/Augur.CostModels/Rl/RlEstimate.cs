@@ -40,8 +40,15 @@ public readonly record struct RlPhases
 /// <summary>One pool's step: its GPUs, the time it works and idles, and its memory per GPU at that phase's peak.</summary>
 public sealed record RlPool(string Name, int Gpus, Seconds Busy, Seconds Idle, MemoryBreakdown Memory, Bytes Capacity)
 {
+    /// <summary>
+    /// Host memory per GPU the pool fills (the trainer's optimizer share on the CPU, and what a colocated trainer offloads
+    /// while the pool generates) against what a GPU has; zero when it keeps nothing there.
+    /// </summary>
+    public (Bytes Need, Bytes Capacity) Host { get; init; }
+
     public double Utilization(Seconds step) => step.Value > 0 ? Busy / step : 0;
-    public bool Fits => Memory.Total <= Capacity;
+    public bool HostFits => Host.Need <= Host.Capacity;
+    public bool Fits => Memory.Total <= Capacity && HostFits;
 }
 
 /// <summary>One verifier over a step: seconds of work scoring its share of the samples (every generation round), and one sample's check alone.</summary>

@@ -36,6 +36,8 @@ public static class RlSetup
             return (null, $"rl.trainer: {t}");
         if (job.Trainer.ReferenceOnHost && cluster.Accelerator.HostMemory is null)
             return (null, $"rl.trainer.reference_on_host: the reference policy would live in host memory, and {cluster.Accelerator.Id} has no host_memory in the catalog; describe it (hardware: {{base: {cluster.Accelerator.Id}, host_memory: {{name: ..., gb: ..., gb_s_one_way: ...}}}}) or remove the key");
+        if (OptimizerOffloadRule.Problem(job.Trainer.OptimizerOffload, cluster.Accelerator, job.Trainer.Layout.Zero, null) is { } offload)
+            return (null, $"rl.trainer.optimizer_offload: {offload}");
         var training = RlTraining.Of(model, cluster, precision, job, job.Trainer.Layout, job.Trainer.Gpus, meanResponse, cal);
         if (job.Algorithm == RlAlgorithm.Ppo)
         {

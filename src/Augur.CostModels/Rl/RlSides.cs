@@ -166,7 +166,7 @@ public sealed record RlTraining(TrainingModel Model, TrainingEstimate Update)
         return new()
         {
             SeqLen = (seq + multiple - 1) / multiple * multiple, GlobalBatch = job.Trainer.GlobalBatch ?? job.Samples, Precision = precision,
-            Dispatcher = job.Trainer.Dispatcher, GradientPrecision = job.Trainer.GradientPrecision,
+            Dispatcher = job.Trainer.Dispatcher, GradientPrecision = job.Trainer.GradientPrecision, OptimizerOffload = job.Trainer.OptimizerOffload,
         };
     }
 

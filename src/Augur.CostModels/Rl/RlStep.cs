@@ -25,6 +25,14 @@ public static class RlStep
         : null;
 
     /// <summary>
+    /// Host memory a trainer GPU fills at its peak: the optimizer share on the CPU, and while a colocated pool generates
+    /// what the trainer offloads beside it; zero need where the hardware has no host tier (nothing can go there).
+    /// </summary>
+    static (Bytes Need, Bytes Capacity) HostUse(RlJob job, RlTraining t, Accelerator a) =>
+        a.HostMemory is not { } host ? (Bytes.Zero, Bytes.Zero)
+        : (t.Model.HostOptimizerBytes(t.Update.Layout) + (job.Placement == RlPlacement.Colocated ? OffloadBytes(job, t) : Bytes.Zero), host.Capacity);
+
+    /// <summary>
     /// The models the trainer pool updates: the policy, and with PPO its critic unless the critic has GPUs of its own
     /// (verl's critic worker group shares the actor's resource pool; OpenRLHF may give it its own).
     /// </summary>
@@ -209,7 +217,10 @@ public static class RlStep
         {
             Job = job, Generation = gen, Training = train, Phases = phases, StepTime = new(step),
             Generators = new RlPool("generators", genGpus, new(colocated ? computing : genBusy), new(step - (colocated ? computing : genBusy)), genMemory, genHbm),
-            Trainer = new RlPool("trainer", trainGpus, new(colocated ? computing : trainBusy), new(step - (colocated ? computing : trainBusy)), trainMemory, hbm),
+            Trainer = new RlPool("trainer", trainGpus, new(colocated ? computing : trainBusy), new(step - (colocated ? computing : trainBusy)), trainMemory, hbm)
+            {
+                Host = HostUse(job, train, cluster.Accelerator),
+            },
             Verifier = verifier, CriticPool = criticPool, Verifiers = checks, Gpus = held, SyncTier = tier, SyncBytesPerGpu = gen.WeightsPerGpu,
             SyncHost = new(syncHost),
             SamplesPerSecond = job.Samples / step, GeneratedTokensPerSecond = generated / step, TrainedTokensPerSecond = trained / step,

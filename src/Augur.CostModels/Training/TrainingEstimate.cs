@@ -80,6 +80,9 @@ public readonly record struct TrainingEstimate
     public required StepBreakdown Breakdown { get; init; }
     public required ComputeSplit ComputeSplit { get; init; }
     public required MemoryBreakdown Memory { get; init; }
+    /// <summary>Host memory per GPU the optimizer share on the CPU holds (<see cref="TrainingJob.OptimizerOffload"/>); zero without one.</summary>
+    public Bytes HostOptimizer { get; init; }
+    /// <summary>Whether <see cref="Memory"/> fits HBM and <see cref="HostOptimizer"/> the host memory a GPU has.</summary>
     public required bool Fits { get; init; }
     public required double TokensPerSecondPerGpu { get; init; }
     /// <summary>Model FLOPs (no recomputation) each GPU does per second of step.</summary>

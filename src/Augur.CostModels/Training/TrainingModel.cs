@@ -103,7 +103,17 @@ public sealed class TrainingModel
     /// </summary>
     public ParallelLayout SiteLayout(in ParallelLayout l) => _sites == 1 ? l : l with { Dp = l.Dp / _sites };
 
-    public bool Fits(in MemoryBreakdown mem) => mem.Total <= Cluster.Accelerator.HbmCapacity;
+    /// <summary>
+    /// Whether a layout's peak fits HBM and the optimizer share it keeps on the host fits the host memory a GPU has
+    /// (<see cref="HostOptimizerBytes"/>).
+    /// </summary>
+    public bool Fits(in MemoryBreakdown mem, in ParallelLayout l) =>
+        mem.Total <= Cluster.Accelerator.HbmCapacity
+        && (_job.OptimizerOffload == 0 || Cluster.Accelerator.HostMemory is not { } host || HostOptimizerBytes(l) <= host.Capacity);
+
+    /// <summary>Host memory per GPU the offloaded optimizer share holds (<see cref="HostOptimizer.BytesPerParameter"/> per parameter).</summary>
+    public Bytes HostOptimizerBytes(in ParallelLayout l) =>
+        new(_job.OptimizerOffload * HostOptimizer.BytesPerParameter * LocalParameters(SiteLayout(l)));
 
     public TrainingEstimate Estimate(in ParallelLayout l) => Estimate(l, Memory(l));
 
@@ -239,7 +249,7 @@ public sealed class TrainingModel
         double peak = _rates.Peak.PerSecond;
         return new TrainingEstimate
         {
-            Layout = l, StepTime = new(step), Breakdown = breakdown, ComputeSplit = split, Memory = mem, Fits = Fits(mem),
+            Layout = l, StepTime = new(step), Breakdown = breakdown, ComputeSplit = split, Memory = mem, HostOptimizer = HostOptimizerBytes(l), Fits = Fits(mem, l),
             TokensPerSecondPerGpu = tokensPerSec, ModelFlopRatePerGpu = new(modelFlopsPerGpu), Mfu = modelFlopsPerGpu / peak,
             Hfu = hardwareFlops / step / gpus / peak, MicroBatches = m, CrossSite = crossSite,
             MicroBatchForward = new(perMicroBatch * forwardShare), MicroBatchBackward = new(perMicroBatch * (1 - forwardShare)),
@@ -368,12 +378,20 @@ public sealed class TrainingModel
         return (ExpertOverlap.Beyond(reduce, backward, lost) + ExpertOverlap.Beyond(gather, stageForward, lost), reduce);
     }
 
-    double OptimizerStep(in ParallelLayout l)
+    /// <summary>Parameters one GPU's optimizer updates: its stage's share, sharded over data parallelism from ZeRO 1 (Megatron's distributed optimizer).</summary>
+    double LocalParameters(in ParallelLayout l)
     {
         var stage = _params.Stage(l.Pp);
         double dense = stage.SharedPerGpu(l.Tp);
         double experts = stage.RoutedPerGpu(l.Ep, l.Etp);
         if (l.Zero >= 1) { dense /= l.DataShards; experts /= Math.Max(1, l.ExpertDp); }
-        return (dense + experts) * OptimizerBytesPerParam / _rates.Memory.BytesPerSecond;
+        return dense + experts;
+    }
+
+    /// <summary>The update: the GPU's share streams its state through HBM, the host's share runs as CPU Adam (<see cref="HostOptimizer"/>).</summary>
+    double OptimizerStep(in ParallelLayout l)
+    {
+        double host = _job.OptimizerOffload;
+        return LocalParameters(l) * ((1 - host) * OptimizerBytesPerParam / _rates.Memory.BytesPerSecond + host * HostOptimizer.SecondsPerParameter);
     }
 }

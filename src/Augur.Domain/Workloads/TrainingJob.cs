@@ -57,6 +57,13 @@ public sealed record TrainingJob
     /// </summary>
     public Precision? OptimizerPrecision { get; init; }
     /// <summary>
+    /// Share of the optimizer kept and run on the host CPU (Megatron-core's <c>optimizer_cpu_offload</c> with
+    /// <c>optimizer_offload_fraction</c>, its HybridDeviceOptimizer): that share of the master weights and Adam moments
+    /// leaves HBM, and its update runs as CPU Adam with the gradients copied down and the weights copied back. 0 keeps
+    /// the whole optimizer on the GPU.
+    /// </summary>
+    public double OptimizerOffload { get; init; }
+    /// <summary>
     /// Transformer layers whose saved activations go to host memory in the forward pass and come back for the backward
     /// (Megatron-core's <c>cpu_offloading_num_layers</c> with activations only); 0 keeps them all in HBM. Applies to layouts
     /// without pipeline parallelism, the only ones Megatron offloads.

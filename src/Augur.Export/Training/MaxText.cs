@@ -20,6 +20,7 @@ static class MaxText
         var job = t.Job;
         var s = t.Scenario;
         TrainingTerms.RefuseGatherAfterBackward(f, job);
+        TrainingTerms.RefuseOptimizerOffload(f, job);
         TrainingTerms.RefuseDispatcher(f, job);
         TrainingTerms.RefuseBf16Optimizer(f, job);
         if (l.Zero == 2)

@@ -31,6 +31,7 @@ static class Megatron
         Recompute(a, l.Recompute);
         Precision(a, t.Scenario);
         Sharding(a, l.Zero, job.OverlapDataParallel);
+        HostOptimizer(f, a, job, l.Zero);
         if (job.AttentionKernel == AttentionKernel.Unfused) a.Text("--attention-backend", "unfused");
         if (t.Moe && job.Routing == ExpertRoutingMode.Balanced) a.Flag("--moe-router-force-load-balancing");
         if (l.OverlapExperts) a.Flag("--overlap-moe-expert-parallel-comm");
@@ -123,6 +124,20 @@ static class Megatron
                 a.Flag("--bf16").Text("--fp4-format", "e2m1").Text("--fp4-recipe", "nvfp4");
                 return;
         }
+    }
+
+    /// <summary>
+    /// The optimizer share on the host (training.optimizer_offload): Megatron's hybrid device optimizer, which arguments.py
+    /// allows only with the precision-aware optimizer and which the optimizer_cpu_offloading README runs with its copies
+    /// overlapped; beside the distributed optimizer, not Megatron-FSDP.
+    /// </summary>
+    static void HostOptimizer(FrameworkSpec f, Settings a, TrainingJob job, int zero)
+    {
+        if (job.OptimizerOffload == 0) return;
+        if (zero != 1)
+            throw Refuse.Setting(f, $"zero={zero} with training.optimizer_offload", "Megatron keeps the optimizer on the host beside its distributed optimizer; set zero: 1");
+        a.Flag("--optimizer-cpu-offload").Number("--optimizer-offload-fraction", job.OptimizerOffload)
+            .Flag("--use-precision-aware-optimizer").Flag("--overlap-cpu-optimizer-d2h-h2d");
     }
 
     static void Sharding(Settings a, int zero, bool overlap)

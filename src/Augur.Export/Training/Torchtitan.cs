@@ -20,6 +20,7 @@ static class Torchtitan
         var s = t.Scenario;
         TrainingTerms.RefuseMaxTextOnly(f, job);
         TrainingTerms.RefuseGatherAfterBackward(f, job);
+        TrainingTerms.RefuseOptimizerOffload(f, job);
         TrainingTerms.RefuseDispatcher(f, job);
         TrainingTerms.RefuseBf16Optimizer(f, job);
         if (l.Tp > 1 && !l.Sp)

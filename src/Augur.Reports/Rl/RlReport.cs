@@ -57,7 +57,8 @@ public static class RlReport
         var pools = Render.Table("pool", "GPUs", "busy", "idle", "utilisation", "memory per GPU (phase peak)");
         foreach (var p in Pools(e))
             pools.AddRow(p.Name, p.Gpus.ToString(Inv), Format.Seconds(p.Busy.Value), Format.Seconds(p.Idle.Value), Format.Pct(p.Utilization(e.StepTime)),
-                $"{Format.N(p.Memory.Total.GiB, "0.0")} GiB of {Format.N(p.Capacity.GiB, "0.0")} ({(p.Fits ? "fits" : "DOES NOT FIT")})");
+                $"{Format.N(p.Memory.Total.GiB, "0.0")} GiB of {Format.N(p.Capacity.GiB, "0.0")} ({(p.Memory.Total <= p.Capacity ? "fits" : "DOES NOT FIT")})"
+                + (p.Host.Need.Value > 0 ? $"; host {Format.N(p.Host.Need.GiB, "0.0")} GiB of {Format.N(p.Host.Capacity.GiB, "0.0")} ({(p.HostFits ? "fits" : "DOES NOT FIT")})" : ""));
 
         var run = Render.Table("whole run", "value");
         run.AddRow("steps", e.Run.Steps.ToString("N0", Inv));
@@ -230,12 +231,14 @@ public static class RlReport
     {
         var mem = new JsonObject();
         foreach (var (name, size) in p.Memory.Parts()) mem[name] = JsonOut.Num(size.GiB);
-        return new JsonObject
+        var o = new JsonObject
         {
             ["name"] = p.Name, ["gpus"] = p.Gpus, ["busy_s"] = JsonOut.Num(p.Busy.Value), ["idle_s"] = JsonOut.Num(p.Idle.Value),
             ["utilization"] = JsonOut.Num(p.Utilization(step)), ["memory_gib_per_gpu"] = JsonOut.Num(p.Memory.Total.GiB),
             ["memory_breakdown_gib"] = mem, ["fits"] = p.Fits,
         };
+        if (p.Host.Need.Value > 0) o["host_gib_per_gpu"] = JsonOut.Num(p.Host.Need.GiB);
+        return o;
     }
 
     public static string Label(RlAlgorithm a) => a.ToString().ToUpperInvariant();

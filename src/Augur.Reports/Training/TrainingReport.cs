@@ -31,7 +31,10 @@ public static class TrainingReport
         head.AddRow("tokens/s per GPU range", fits ? BandReport.ThroughputText(band, e.TokensPerSecondPerGpu) : NotRun);
         head.AddRow("model TFLOP/s per GPU", fits ? Format.N(e.ModelFlopRatePerGpu.Tflops, "0.#") : NotRun);
         head.AddRow("MFU / HFU", fits ? $"{Format.Pct(e.Mfu)} / {Format.Pct(e.Hfu)} of dense {s.Precision.Label()} peak {Format.N(acc.Peak(s.Precision).Tflops, "0.#")} TFLOP/s" : NotRun);
-        head.AddRow("memory per GPU", $"{Format.N(e.Memory.Total.GiB, "0.0")} GiB of {Format.N(acc.HbmCapacity.GiB, "0.0")} GiB ({(e.Fits ? "fits" : "DOES NOT FIT")})");
+        bool hbmFits = e.Memory.Total <= acc.HbmCapacity;
+        head.AddRow("memory per GPU", $"{Format.N(e.Memory.Total.GiB, "0.0")} GiB of {Format.N(acc.HbmCapacity.GiB, "0.0")} GiB ({(hbmFits ? "fits" : "DOES NOT FIT")})");
+        if (e.HostOptimizer.Value > 0 && acc.HostMemory is { } host)
+            head.AddRow("optimizer on the host", $"{Format.N(e.HostOptimizer.GiB, "0.0")} GiB of {Format.N(host.Capacity.GiB, "0.0")} GiB host memory per GPU ({(e.HostOptimizer <= host.Capacity ? "fits" : "DOES NOT FIT")})");
         head.AddRow("micro-batches per step", e.MicroBatches.ToString(System.Globalization.CultureInfo.InvariantCulture));
         head.AddRow("bottleneck", e.Bottleneck.Label());
 
@@ -42,7 +45,9 @@ public static class TrainingReport
         var mem = MemoryTable(e.Memory);
         var items = new List<IRenderable> { head, BandReport.Basis(band), time, mem };
         if (e.CrossSite is { } across) items.Insert(3, CrossSiteReport.Table(across, fits ? run : null));
-        if (!fits) items.Insert(0, Render.Line(DoesNotFit(e.Memory.Total.GiB, acc.HbmCapacity.GiB, "add GPUs, raise zero or recompute, or use a larger-memory accelerator")));
+        if (!fits) items.Insert(0, Render.Line(hbmFits && acc.HostMemory is { } h
+            ? DoesNotFit(e.HostOptimizer.GiB, h.Capacity.GiB, "of host memory for the optimizer", "lower training.optimizer_offload, raise zero or add GPUs")
+            : DoesNotFit(e.Memory.Total.GiB, acc.HbmCapacity.GiB, "add GPUs, raise zero or recompute, or use a larger-memory accelerator")));
         else if (run is not null) items.Add(RunTable(run));
         return items.ToArray();
     }
@@ -51,8 +56,11 @@ public static class TrainingReport
     public const string NotRun = "none (does not fit)";
 
     /// <summary>The first line of an estimate whose memory exceeds the GPU's: the shortfall and what would make room.</summary>
-    public static string DoesNotFit(double needGiB, double haveGiB, string fixes) =>
-        $"DOES NOT FIT: needs {Format.N(needGiB, "0.0")} GiB per GPU of {Format.N(haveGiB, "0.0")} GiB (short by {Format.N(needGiB - haveGiB, "0.0")} GiB); "
+    public static string DoesNotFit(double needGiB, double haveGiB, string fixes) => DoesNotFit(needGiB, haveGiB, "", fixes);
+
+    /// <summary>The same for a memory other than HBM, named in <paramref name="of"/> (such as "of host memory for the optimizer").</summary>
+    public static string DoesNotFit(double needGiB, double haveGiB, string of, string fixes) =>
+        $"DOES NOT FIT: needs {Format.N(needGiB, "0.0")} GiB per GPU{(of.Length > 0 ? " " + of : "")} of {Format.N(haveGiB, "0.0")} GiB (short by {Format.N(needGiB - haveGiB, "0.0")} GiB); "
         + $"it cannot run, so no throughput, cost or energy is given; {fixes}";
 
     public static Table MemoryTable(MemoryBreakdown m)
@@ -108,8 +116,11 @@ public static class TrainingReport
             ["bottleneck"] = e.Bottleneck.Label(),
             ["breakdown"] = breakdown,
         };
+        var host = s.Cluster.Accelerator.HostMemory;
+        if (e.HostOptimizer.Value > 0) o["host_optimizer_gib_per_gpu"] = JsonOut.Num(e.HostOptimizer.GiB);
         if (e.CrossSite is { } across) o["cross_site"] = CrossSiteReport.Json(across, e.Fits ? run : null);
-        if (!e.Fits) o["shortfall_gib_per_gpu"] = JsonOut.Num(e.Memory.Total.GiB - s.Cluster.Accelerator.HbmCapacity.GiB);
+        if (!e.Fits && e.Memory.Total > s.Cluster.Accelerator.HbmCapacity) o["shortfall_gib_per_gpu"] = JsonOut.Num(e.Memory.Total.GiB - s.Cluster.Accelerator.HbmCapacity.GiB);
+        else if (!e.Fits && host is not null) o["host_shortfall_gib_per_gpu"] = JsonOut.Num(e.HostOptimizer.GiB - host.Capacity.GiB);
         else if (run is not null)
         {
             o["time_to_train_s"] = JsonOut.Num(run.WallTime.Value);

@@ -43,7 +43,7 @@ public static class TrainingPlanner
             enumerated++;
             var mem = model.Memory(layout, ref memoryReuse);
             leastGiB = Math.Min(leastGiB, mem.Total.GiB);
-            if (!model.Fits(mem)) { pruned++; continue; }
+            if (!model.Fits(mem, layout)) { pruned++; continue; }
             for (int k = 0; k < models.Count; k++)
             {
                 var est = models[k].Estimate(layout, mem, ref perLayer[k]);
