@@ -21,7 +21,8 @@ public static class TrainingSearchSpace
         // The options that do not depend on the outer degrees, listed once rather than per layout.
         // A fixed vp is searched even outside the default list (Megatron-Bridge's Llama 3 70B recipes run vp 5).
         int[] virtualStages = fix.Vp is { } fixedVp ? [fixedVp] : VirtualStages;
-        int[] zeroStages = fix.Zero is { } z ? [z] : ZeroStages;
+        // An optimizer on the host runs beside Megatron's distributed optimizer only (OptimizerOffloadRule).
+        int[] zeroStages = fix.Zero is { } z ? [z] : job.OptimizerOffload > 0 ? [.. ZeroStages.Where(s => s > 0)] : ZeroStages;
         // With fused attention there are no stored scores: selective recompute equals none.
         // A MaxText remat policy says what is recomputed: the layout recomputes nothing besides it.
         Recompute[] recomputeModes = fix.Recompute is { } frc ? [frc] : job.Remat is not null ? [Recompute.None]

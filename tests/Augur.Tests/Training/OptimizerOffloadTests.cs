@@ -96,6 +96,16 @@ public class OptimizerOffloadTests
     }
 
     [Fact]
+    public void Plan_keeps_the_distributed_optimizer_the_host_optimizer_needs()
+    {
+        var s = Scenarios.FromYaml("workload: training\nmodel: llama3.1-8b\nhardware: dgx-h100\ncluster: {gpus: 8}\nparallelism: {tp: 1, pp: 1}\ntraining: {seq_len: 4096, global_batch: 64, optimizer_offload: 1}\n");
+        var layouts = Augur.Search.Training.TrainingSearchSpace.Enumerate(s.Model, 8, 8, s.Training!, s.Layout).ToList();
+        Assert.NotEmpty(layouts);
+        Assert.All(layouts, l => Assert.True(l.Zero >= 1));
+        Assert.NotEmpty(Augur.Search.Training.TrainingPlanner.Plan(Scenarios.Training(s), s, 3).Ranked);
+    }
+
+    [Fact]
     public void An_rl_trainer_takes_the_same_key_and_refuses_the_same_way()
     {
         string line = BadInputTests.Refused("estimate", Scenarios.Repo("samples/qwen3-32b-grpo-rl.yaml"), "--set", "rl.trainer.optimizer_offload=2");
