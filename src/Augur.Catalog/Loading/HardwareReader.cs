@@ -83,13 +83,20 @@ public static class HardwareReader
         return sms;
     }
 
-    /// <summary><c>host_memory: {name: LPDDR5X via NVLink-C2C, gb: 240, gb_s_one_way: 450}</c>.</summary>
+    /// <summary>
+    /// <c>host_memory: {name: LPDDR5X via NVLink-C2C, gb: 240, gb_s_one_way: 450}</c>, with <c>pageable_gb_s</c> where a copy
+    /// into freshly allocated pageable memory was measured.
+    /// </summary>
     static MemoryTierSpec HostMemory(MappingNode h)
     {
-        h.RequireOnly("name", "gb", "gb_s_one_way");
+        h.RequireOnly("name", "gb", "gb_s_one_way", "pageable_gb_s");
         double gb = h.Number("gb"), gbs = h.Number("gb_s_one_way");
         if (gb <= 0 || gbs <= 0) throw new InputException($"{h.Path}: gb and gb_s_one_way must be positive");
-        return new MemoryTierSpec(h.OptionalString("name") ?? "host", Bytes.FromGB(gb), Bandwidth.FromGBps(gbs));
+        double? pageable = h.OptionalNumber("pageable_gb_s", 0.01, gbs, "a copy into pageable memory goes over the same link, no faster than gb_s_one_way");
+        return new MemoryTierSpec(h.OptionalString("name") ?? "host", Bytes.FromGB(gb), Bandwidth.FromGBps(gbs))
+        {
+            FreshPageable = pageable is { } p ? Bandwidth.FromGBps(p) : null,
+        };
     }
 
     /// <summary><c>host_cpu: {name: Grace, op_time_vs_x86: 2.75}</c>: the host's time per framework operation against the x86 hosts the host-time figures come from.</summary>

@@ -41,6 +41,8 @@ static class InlineHardware
             {
                 var merged = new Dictionary<string, DataNode>(baseSection.Entries);
                 foreach (var (p, value) in section.Entries) { merged[p] = value; changes.Add($"{k}.{p}={Text(value)}"); }
+                // The base host's measured copy into pageable memory was measured over its own link, not a changed one.
+                if (k == "host_memory" && section.Get("gb_s_one_way") is not null && section.Get("pageable_gb_s") is null) merged.Remove("pageable_gb_s");
                 entries[k] = new MappingNode(section.Path, merged);
                 continue;
             }

@@ -49,6 +49,19 @@ public static class RlStep
     public static Bytes OffloadBytes(RlJob job, RlTraining t) =>
         Sum(Trained(job, t).Select(m => m.Gradients + m.Optimizer + (job.Trainer.OffloadWeights ? m.Weights : Bytes.Zero)));
 
+    /// <summary>
+    /// The colocated trainer's move to host memory and back: everything over the host link each way, but the optimizer
+    /// state's way out, which NeMo-RL (megatron_policy_worker.py <c>move_optimizer</c>, <c>v.to("cpu")</c>) and verl
+    /// (<c>offload_megatron_optimizer</c>) copy tensor by tensor into freshly allocated pageable memory
+    /// (<see cref="MemoryTierSpec.FreshPageable"/>). The way back, from memory already faulted in, is costed at the link rate.
+    /// </summary>
+    static double OffloadSeconds(RlJob job, RlTraining t, MemoryTierSpec host)
+    {
+        var all = OffloadBytes(job, t);
+        var optimizer = Sum(Trained(job, t).Select(m => m.Optimizer));
+        return ((2 * all - optimizer) / host.Bandwidth + host.ToFreshPageable(optimizer)).Value;
+    }
+
     /// <summary>Weights of the models the trainer updates, which a colocated pool keeps resident while it generates unless it offloads them.</summary>
     public static Bytes ResidentWeights(RlJob job, RlTraining t) => job.Trainer.OffloadWeights ? Bytes.Zero : Sum(Trained(job, t).Select(m => m.Weights));
 
@@ -179,7 +192,7 @@ public static class RlStep
         var fabric = new Fabric(cluster, cal);
         var own = job.Generator.OwnHardware;
         var (sync, syncHost, tier) = Refit(fabric, job, gen, train, colocated, gpus);
-        double offload = colocated && cluster.Accelerator.HostMemory is { } host ? 2 * (OffloadBytes(job, train) / host.Bandwidth).Value : 0;
+        double offload = colocated && cluster.Accelerator.HostMemory is { } host ? OffloadSeconds(job, train, host) : 0;
 
         var phases = new RlPhases
         {

@@ -68,4 +68,14 @@ public sealed record Accelerator
 }
 
 /// <summary>One memory tier of an accelerator: its capacity (GB as quoted) and the bandwidth the chip reaches it at, one direction.</summary>
-public sealed record MemoryTierSpec(string Name, Bytes Capacity, Bandwidth Bandwidth);
+public sealed record MemoryTierSpec(string Name, Bytes Capacity, Bandwidth Bandwidth)
+{
+    /// <summary>
+    /// A host tier's rate for a copy from HBM into freshly allocated pageable memory (PyTorch's <c>tensor.to("cpu")</c>,
+    /// whose destination the CPU must fault in page by page), where measured; null where only the pinned link rate is known.
+    /// </summary>
+    public Bandwidth? FreshPageable { get; init; }
+
+    /// <summary>Seconds to copy <paramref name="bytes"/> from HBM into fresh pageable memory: at the measured rate, else the link's.</summary>
+    public Seconds ToFreshPageable(Bytes bytes) => bytes / (FreshPageable ?? Bandwidth);
+}

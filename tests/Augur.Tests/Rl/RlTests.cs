@@ -109,8 +109,9 @@ public class RlTests
     {
         var e = Estimate(Yaml(placement: "colocated", pools: "generator: {tp: 4, kv_precision: fp8}\n  trainer: {tp: 8, zero: 3}"));
         var m = e.Training.Update.Memory;
-        // DGX H100: PCIe Gen5 x16, 64 GB/s each way; out before generating, in before training.
-        Assert.Equal(2 * (m.Gradients + m.Optimizer).Value / 64e9, e.Phases.Offload.Value, 1e-9);
+        // DGX H100: PCIe Gen5 x16, 64 GB/s each way; out before generating, in before training; but the optimizer state goes
+        // out into fresh pageable memory at the 1.31 GB/s NeMo-RL issue #3976 measured on an H100 host.
+        Assert.Equal((2 * m.Gradients.Value + m.Optimizer.Value) / 64e9 + m.Optimizer.Value / 1.31e9, e.Phases.Offload.Value, 1e-9);
         // One pool in two roles: it waits only on scoring, resharding and offload.
         Assert.Equal(e.Phases.Verification.Value + e.Phases.WeightSync.Value + e.Phases.Offload.Value, e.Generators.Idle.Value, 1e-9);
         Assert.Equal(e.Generators.Idle.Value, e.Trainer.Idle.Value, 1e-9);
