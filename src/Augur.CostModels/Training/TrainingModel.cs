@@ -113,7 +113,7 @@ public sealed class TrainingModel
 
     /// <summary>Host memory per GPU the offloaded optimizer share holds (<see cref="HostOptimizer.BytesPerParameter"/> per parameter).</summary>
     public Bytes HostOptimizerBytes(in ParallelLayout l) =>
-        new(_job.OptimizerOffload * HostOptimizer.BytesPerParameter * LocalParameters(SiteLayout(l)));
+        _job.OptimizerOffload == 0 ? Bytes.Zero : new(_job.OptimizerOffload * HostOptimizer.BytesPerParameter * LocalParameters(SiteLayout(l)));
 
     public TrainingEstimate Estimate(in ParallelLayout l) => Estimate(l, Memory(l));
 
