@@ -65,6 +65,8 @@ public static class RlSetup
         int inner = (layout.Tp ?? 1) * (layout.Pp ?? 1) * (layout.Cp ?? 1);
         if (layout.Dp is null && gpus % inner != 0)
             return (null, $"rl.critic: tp×pp×cp = {inner} does not divide the {gpus} GPUs it trains on; change its degrees");
+        if (OptimizerOffloadRule.Problem(job.Trainer.OptimizerOffload, cluster.Accelerator, layout.Zero, null) is { } offload)
+            return (null, $"rl.critic: its layout keeps the trainer's optimizer share on the host (rl.trainer.optimizer_offload): {offload}");
         if (RlTraining.Problem(model, job, layout, gpus, precision, meanResponse) is { } c)
             return (null, own is null
                 ? $"rl.critic: the trainer's layout cannot train the critic {model.Name}: {c}"

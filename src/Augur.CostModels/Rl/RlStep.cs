@@ -25,19 +25,32 @@ public static class RlStep
         : null;
 
     /// <summary>
-    /// Host memory a trainer GPU fills at its peak: the optimizer share on the CPU, and while a colocated pool generates
-    /// what the trainer offloads beside it; zero need where the hardware has no host tier (nothing can go there).
+    /// Host memory a trainer GPU fills at its peak against what it has: the optimizer share on the CPU of every model the pool
+    /// trains, a reference policy kept there, and while a colocated pool generates what the trainer offloads beside them;
+    /// zero need where the hardware has no host tier (nothing can go there).
     /// </summary>
-    static (Bytes Need, Bytes Capacity) HostUse(RlJob job, RlTraining t, Accelerator a) =>
-        a.HostMemory is not { } host ? (Bytes.Zero, Bytes.Zero)
-        : (t.Model.HostOptimizerBytes(t.Update.Layout) + (job.Placement == RlPlacement.Colocated ? OffloadBytes(job, t) : Bytes.Zero), host.Capacity);
+    public static (Bytes Need, Bytes Capacity) TrainerHost(RlJob job, RlTraining t, Accelerator a)
+    {
+        if (a.HostMemory is not { } host) return (Bytes.Zero, Bytes.Zero);
+        var optimizers = TrainedModels(job, t).Aggregate(Bytes.Zero, (sum, m) => sum + m.Model.HostOptimizerBytes(m.Update.Layout));
+        var reference = job.Trainer.ReferenceOnHost && job.Algorithm != RlAlgorithm.Dapo ? t.Update.Memory.Weights : Bytes.Zero;
+        return (optimizers + reference + (job.Placement == RlPlacement.Colocated ? OffloadBytes(job, t) : Bytes.Zero), host.Capacity);
+    }
+
+    /// <summary>A critic on GPUs of its own: its optimizer share on the CPU against the host memory a GPU has.</summary>
+    static (Bytes Need, Bytes Capacity) CriticHost(RlTraining critic, Accelerator a) =>
+        a.HostMemory is { } host ? (critic.Model.HostOptimizerBytes(critic.Update.Layout), host.Capacity) : (Bytes.Zero, Bytes.Zero);
 
     /// <summary>
-    /// The models the trainer pool updates: the policy, and with PPO its critic unless the critic has GPUs of its own
-    /// (verl's critic worker group shares the actor's resource pool; OpenRLHF may give it its own).
+    /// The trainings of the models the trainer pool updates: the policy, and with PPO its critic (a model of its own, even
+    /// when it has the policy's shape and training) unless the critic has GPUs of its own (verl's critic worker group shares
+    /// the actor's resource pool; OpenRLHF may give it its own).
     /// </summary>
-    static IEnumerable<MemoryBreakdown> Trained(RlJob job, RlTraining t) =>
-        t.Critic is { } c && job.CriticGpus == 0 ? [t.Update.Memory, c.Update.Memory] : [t.Update.Memory];
+    static IEnumerable<RlTraining> TrainedModels(RlJob job, RlTraining t) =>
+        t.Critic is { } c && job.CriticGpus == 0 ? [t, c] : [t];
+
+    /// <summary>Their memory while updating.</summary>
+    static IEnumerable<MemoryBreakdown> Trained(RlJob job, RlTraining t) => TrainedModels(job, t).Select(m => m.Update.Memory);
 
     static Bytes Sum(IEnumerable<Bytes> parts) => parts.Aggregate(Bytes.Zero, (a, b) => a + b);
 
@@ -225,14 +238,14 @@ public static class RlStep
         var verifier = gen.Reward is { } reward && !scoresOnGenerators
             ? new RlPool("verifier", reward.Gpus, new(rewardWork), new(step - rewardWork), reward.Memory, hbm) : null;
         var criticPool = job.CriticGpus > 0 && train.Critic is { } c && (c.Forward + c.UpdateTime) is var criticBusy
-            ? new RlPool("critic", job.CriticGpus, criticBusy, new(step - criticBusy.Value), c.Update.Memory, hbm) : null;
+            ? new RlPool("critic", job.CriticGpus, criticBusy, new(step - criticBusy.Value), c.Update.Memory, hbm) { Host = CriticHost(c, cluster.Accelerator) } : null;
         return new RlEstimate
         {
             Job = job, Generation = gen, Training = train, Phases = phases, StepTime = new(step),
             Generators = new RlPool("generators", genGpus, new(colocated ? computing : genBusy), new(step - (colocated ? computing : genBusy)), genMemory, genHbm),
             Trainer = new RlPool("trainer", trainGpus, new(colocated ? computing : trainBusy), new(step - (colocated ? computing : trainBusy)), trainMemory, hbm)
             {
-                Host = HostUse(job, train, cluster.Accelerator),
+                Host = TrainerHost(job, train, cluster.Accelerator),
             },
             Verifier = verifier, CriticPool = criticPool, Verifiers = checks, Gpus = held, SyncTier = tier, SyncBytesPerGpu = gen.WeightsPerGpu,
             SyncHost = new(syncHost),

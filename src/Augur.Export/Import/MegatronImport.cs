@@ -39,6 +39,8 @@ static class MegatronImport
             ("seq_len", seq), ("global_batch", batch), ("tokens", tokens),
             ("attention", line.Value("--attention-backend") == "unfused" ? "unfused" : null),
             ("overlap_dp", line.Has("--overlap-grad-reduce")),
+            // The hybrid device optimizer's share on the host (--optimizer-offload-fraction, 1.0 by default in arguments.py).
+            ("optimizer_offload", line.Has("--optimizer-cpu-offload") ? line.Number("--optimizer-offload-fraction") ?? 1.0 : null),
             ("routing", model.IsMoe && line.Has("--moe-router-force-load-balancing") ? "balanced" : null),
             // The flex dispatcher's backend: DeepEP (Megatron-core's default for it) or HybridEP.
             ("dispatcher", !model.IsMoe ? null : line.Value("--moe-token-dispatcher-type") switch

@@ -134,7 +134,7 @@ static class Megatron
     static void HostOptimizer(FrameworkSpec f, Settings a, TrainingJob job, int zero)
     {
         if (job.OptimizerOffload == 0) return;
-        if (zero != 1)
+        if (zero != OptimizerOffloadRule.Stage)
             throw Refuse.Setting(f, $"zero={zero} with training.optimizer_offload", "Megatron keeps the optimizer on the host beside its distributed optimizer; set zero: 1");
         a.Flag("--optimizer-cpu-offload").Number("--optimizer-offload-fraction", job.OptimizerOffload)
             .Flag("--use-precision-aware-optimizer").Flag("--overlap-cpu-optimizer-d2h-h2d");

@@ -67,7 +67,9 @@ public static class RlReport
         run.AddRow("cost", e.Run.Cost.Value > 0 ? "$" + Format.N(e.Run.Cost.Value, "#,0") + $" (${Format.N(e.CostPerStep, "#,0.##")} per step{(own is null ? "" : $"; generators ${Format.N(own.UsdPerGpuHour, "0.00")}, {Others(job)} ${Format.N(s.Run.UsdPerGpuHour, "0.00")} per GPU-hour")})" : "no price (set run.usd_per_gpu_hour)");
         run.AddRow("energy", Format.Energy(e.Run.Energy));
         var items = new List<IRenderable> { head, phases, pools };
-        if (!e.Fits) items.Insert(0, Render.Line("DOES NOT FIT: a pool needs more memory per GPU than it has (see the pool table); shard the trainer further, raise generator tp, or add GPUs"));
+        if (!e.Fits) items.Insert(0, Render.Line(Pools(e).All(p => p.Memory.Total <= p.Capacity)
+            ? "DOES NOT FIT: the trainer needs more host memory per GPU than it has (see the pool table); lower rl.trainer.optimizer_offload, add trainer GPUs, or leave the weights on the GPUs (offload_weights: false)"
+            : "DOES NOT FIT: a pool needs more memory per GPU than it has (see the pool table); shard the trainer further, raise generator tp, or add GPUs"));
         else items.Add(run);
         return items.ToArray();
     }

@@ -46,7 +46,7 @@ public static class TrainingReport
         var items = new List<IRenderable> { head, BandReport.Basis(band), time, mem };
         if (e.CrossSite is { } across) items.Insert(3, CrossSiteReport.Table(across, fits ? run : null));
         if (!fits) items.Insert(0, Render.Line(hbmFits && acc.HostMemory is { } h
-            ? DoesNotFit(e.HostOptimizer.GiB, h.Capacity.GiB, "of host memory for the optimizer", "lower training.optimizer_offload, raise zero or add GPUs")
+            ? DoesNotFit(e.HostOptimizer.GiB, h.Capacity.GiB, "of host memory for the optimizer", "lower training.optimizer_offload or add GPUs")
             : DoesNotFit(e.Memory.Total.GiB, acc.HbmCapacity.GiB, "add GPUs, raise zero or recompute, or use a larger-memory accelerator")));
         else if (run is not null) items.Add(RunTable(run));
         return items.ToArray();

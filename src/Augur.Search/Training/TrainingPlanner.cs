@@ -31,7 +31,7 @@ public static class TrainingPlanner
         var sw = Stopwatch.StartNew();
         var best = new List<TrainingEstimate>(top + 1);
         long evaluated = 0, pruned = 0, enumerated = 0;
-        double leastGiB = double.MaxValue;
+        double leastGiB = double.MaxValue, leastHostGiB = double.MaxValue;
         int sites = scenario.Cluster.Sites;
         // What carries from one layout to the next: the stages' memory before ZeRO, each model's per-layer costs.
         var memoryReuse = default(MemoryReuse);
@@ -43,7 +43,12 @@ public static class TrainingPlanner
             enumerated++;
             var mem = model.Memory(layout, ref memoryReuse);
             leastGiB = Math.Min(leastGiB, mem.Total.GiB);
-            if (!model.Fits(mem, layout)) { pruned++; continue; }
+            if (!model.Fits(mem, layout))
+            {
+                pruned++;
+                if (mem.Total <= scenario.Cluster.Accelerator.HbmCapacity) leastHostGiB = Math.Min(leastHostGiB, model.HostOptimizerBytes(layout).GiB);
+                continue;
+            }
             for (int k = 0; k < models.Count; k++)
             {
                 var est = models[k].Estimate(layout, mem, ref perLayer[k]);
@@ -53,15 +58,19 @@ public static class TrainingPlanner
             }
         }
         sw.Stop();
-        if (best.Count == 0) throw new InputException(NothingRuns(scenario, enumerated, leastGiB));
+        if (best.Count == 0) throw new InputException(NothingRuns(scenario, enumerated, leastGiB, leastHostGiB));
         return new PlanResult(best, evaluated, pruned, enumerated, sw.Elapsed.TotalSeconds, Explain(best));
     }
 
     /// <summary>What blocked every layout: the fixed keys or the batch (nothing valid to cost), or memory.</summary>
-    static string NothingRuns(Scenario s, long enumerated, double leastGiB)
+    /// <param name="leastHostGiB">The least host memory per GPU the optimizer share needs among layouts that fit HBM; MaxValue when none does.</param>
+    static string NothingRuns(Scenario s, long enumerated, double leastGiB, double leastHostGiB)
     {
         var job = s.Training!;
         string where = $"{s.Model.Name} on {s.Cluster.Gpus} × {s.Cluster.Accelerator.Id}";
+        if (enumerated > 0 && leastHostGiB < double.MaxValue && s.Cluster.Accelerator.HostMemory is { } host)
+            return FormattableString.Invariant(
+                $"no layout of {where} fits: those that fit HBM keep at least {leastHostGiB:0.0} GiB per GPU of optimizer on the host (training.optimizer_offload), which has {host.Capacity.GiB:0.0} GiB; lower optimizer_offload or add GPUs");
         if (enumerated > 0)
             return FormattableString.Invariant(
                 $"no layout of {where} fits in memory: the smallest of the {enumerated:N0} valid layouts needs {leastGiB:0.0} GiB per GPU of {s.Cluster.Accelerator.HbmCapacity.GiB:0.0} GiB; add GPUs, use a larger-memory accelerator, or leave zero and recompute out of the file so the plan may use them");

@@ -22,7 +22,7 @@ public static class TrainingSearchSpace
         // A fixed vp is searched even outside the default list (Megatron-Bridge's Llama 3 70B recipes run vp 5).
         int[] virtualStages = fix.Vp is { } fixedVp ? [fixedVp] : VirtualStages;
         // An optimizer on the host runs beside Megatron's distributed optimizer only (OptimizerOffloadRule).
-        int[] zeroStages = fix.Zero is { } z ? [z] : job.OptimizerOffload > 0 ? [.. ZeroStages.Where(s => s > 0)] : ZeroStages;
+        int[] zeroStages = fix.Zero is { } z ? [z] : job.OptimizerOffload > 0 ? [OptimizerOffloadRule.Stage] : ZeroStages;
         // With fused attention there are no stored scores: selective recompute equals none.
         // A MaxText remat policy says what is recomputed: the layout recomputes nothing besides it.
         Recompute[] recomputeModes = fix.Recompute is { } frc ? [frc] : job.Remat is not null ? [Recompute.None]

@@ -101,14 +101,49 @@ public class OptimizerOffloadTests
         var s = Scenarios.FromYaml("workload: training\nmodel: llama3.1-8b\nhardware: dgx-h100\ncluster: {gpus: 8}\nparallelism: {tp: 1, pp: 1}\ntraining: {seq_len: 4096, global_batch: 64, optimizer_offload: 1}\n");
         var layouts = Augur.Search.Training.TrainingSearchSpace.Enumerate(s.Model, 8, 8, s.Training!, s.Layout).ToList();
         Assert.NotEmpty(layouts);
-        Assert.All(layouts, l => Assert.True(l.Zero >= 1));
+        Assert.All(layouts, l => Assert.Equal(1, l.Zero));
         Assert.NotEmpty(Augur.Search.Training.TrainingPlanner.Plan(Scenarios.Training(s), s, 3).Ranked);
     }
 
     [Fact]
     public void An_rl_trainer_takes_the_same_key_and_refuses_the_same_way()
     {
-        string line = BadInputTests.Refused("estimate", Scenarios.Repo("samples/qwen3-32b-grpo-rl.yaml"), "--set", "rl.trainer.optimizer_offload=2");
-        Assert.Contains("optimizer_offload", line);
+        string sample = Scenarios.Repo("samples/qwen3-32b-grpo-rl.yaml");
+        Assert.Contains("optimizer_offload", BadInputTests.Refused("estimate", sample, "--set", "rl.trainer.optimizer_offload=2"));
+        // The sample's trainer runs ZeRO 3 (Megatron-FSDP): the host optimizer needs the distributed optimizer.
+        Assert.Contains("zero: 1", BadInputTests.Refused("estimate", sample, "--set", "rl.trainer.optimizer_offload=1"));
+    }
+
+    [Fact]
+    public void A_ppo_critic_keeps_its_own_optimizer_share_on_the_host()
+    {
+        string Yaml(string algorithm) => File.ReadAllText(Scenarios.Repo("samples/qwen3-32b-grpo-rl.yaml"))
+            .Replace("trainer: {tp: 8, zero: 3, microbatch: 1}", "trainer: {tp: 8, zero: 1, microbatch: 1, optimizer_offload: 1}", StringComparison.Ordinal)
+            .Replace("algorithm: grpo", $"algorithm: {algorithm}", StringComparison.Ordinal);
+        var grpo = Rl.RlTests.Estimate(Yaml("grpo"));
+        var ppo = Rl.RlTests.Estimate(Yaml("ppo"));
+        var critic = ppo.Training.Critic!;
+        // The critic has the policy's shape and training here: its 16 host bytes per local parameter join the policy's, and
+        // its gradients (its optimizer already on the host) join what the colocated pool moves there while generating.
+        Assert.Equal(grpo.Training.Model.HostOptimizerBytes(grpo.Training.Update.Layout).Value, critic.Model.HostOptimizerBytes(critic.Update.Layout).Value, 1.0);
+        Assert.Equal(0, critic.Update.Memory.Optimizer.Value);
+        double expected = grpo.Trainer.Host.Need.Value + critic.Model.HostOptimizerBytes(critic.Update.Layout).Value + critic.Update.Memory.Gradients.Value;
+        Assert.Equal(expected, ppo.Trainer.Host.Need.Value, 1e-6 * expected);
+    }
+
+    [Fact]
+    public void A_megatron_line_with_the_hybrid_optimizer_imports_its_share()
+    {
+        var o = Augur.Export.Import.ImportWorkflow.Run(new Augur.Export.Import.ImportRequest("megatron", """
+            pretrain_gpt.py --tensor-model-parallel-size 8 --micro-batch-size 1 --global-batch-size 64 --seq-length 4096
+              --bf16 --use-distributed-optimizer --optimizer-cpu-offload --optimizer-offload-fraction 0.5 --use-precision-aware-optimizer
+            """, "h100-sxm", "llama3.1-70b", 64, null, null), Augur.Catalog.Loading.CatalogStore.Default, Scenarios.Repo("samples"));
+        Assert.Equal(0.5, o.Scenario.Training!.OptimizerOffload);
+        var all = Augur.Export.Import.ImportWorkflow.Run(new Augur.Export.Import.ImportRequest("megatron", """
+            pretrain_gpt.py --tensor-model-parallel-size 8 --micro-batch-size 1 --global-batch-size 64 --seq-length 4096
+              --bf16 --use-distributed-optimizer --optimizer-cpu-offload --use-precision-aware-optimizer
+            """, "h100-sxm", "llama3.1-70b", 64, null, null), Augur.Catalog.Loading.CatalogStore.Default, Scenarios.Repo("samples"));
+        // Megatron's --optimizer-offload-fraction defaults to 1.0 (arguments.py).
+        Assert.Equal(1.0, all.Scenario.Training!.OptimizerOffload);
     }
 }
