@@ -47,8 +47,9 @@ public sealed record RlPool(string Name, int Gpus, Seconds Busy, Seconds Idle, M
     public (Bytes Need, Bytes Capacity) Host { get; init; }
 
     public double Utilization(Seconds step) => step.Value > 0 ? Busy / step : 0;
+    public bool HbmFits => Memory.Total <= Capacity;
     public bool HostFits => Host.Need <= Host.Capacity;
-    public bool Fits => Memory.Total <= Capacity && HostFits;
+    public bool Fits => HbmFits && HostFits;
 }
 
 /// <summary>One verifier over a step: seconds of work scoring its share of the samples (every generation round), and one sample's check alone.</summary>

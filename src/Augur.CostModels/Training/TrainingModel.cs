@@ -107,9 +107,11 @@ public sealed class TrainingModel
     /// Whether a layout's peak fits HBM and the optimizer share it keeps on the host fits the host memory a GPU has
     /// (<see cref="HostOptimizerBytes"/>).
     /// </summary>
-    public bool Fits(in MemoryBreakdown mem, in ParallelLayout l) =>
-        mem.Total <= Cluster.Accelerator.HbmCapacity
-        && (_job.OptimizerOffload == 0 || Cluster.Accelerator.HostMemory is not { } host || HostOptimizerBytes(l) <= host.Capacity);
+    public bool Fits(in MemoryBreakdown mem, in ParallelLayout l) => Fits(mem, HostOptimizerBytes(l));
+
+    /// <summary>The same with the layout's host bytes already worked out (zero without an optimizer on the host).</summary>
+    bool Fits(in MemoryBreakdown mem, Bytes hostOptimizer) =>
+        mem.Total <= Cluster.Accelerator.HbmCapacity && (Cluster.Accelerator.HostMemory is not { } host || hostOptimizer <= host.Capacity);
 
     /// <summary>Host memory per GPU the offloaded optimizer share holds (<see cref="HostOptimizer.BytesPerParameter"/> per parameter).</summary>
     public Bytes HostOptimizerBytes(in ParallelLayout l) =>
@@ -247,9 +249,10 @@ public sealed class TrainingModel
         double modelFlopsPerGpu = _modelFlopsPerStep / step / gpus;
         double hardwareFlops = _modelFlopsPerStep + RecomputeFlops(l) + pass.RecomputedFlops.Value * m * gpus;
         double peak = _rates.Peak.PerSecond;
+        var hostOptimizer = HostOptimizerBytes(l);
         return new TrainingEstimate
         {
-            Layout = l, StepTime = new(step), Breakdown = breakdown, ComputeSplit = split, Memory = mem, HostOptimizer = HostOptimizerBytes(l), Fits = Fits(mem, l),
+            Layout = l, StepTime = new(step), Breakdown = breakdown, ComputeSplit = split, Memory = mem, HostOptimizer = hostOptimizer, Fits = Fits(mem, hostOptimizer),
             TokensPerSecondPerGpu = tokensPerSec, ModelFlopRatePerGpu = new(modelFlopsPerGpu), Mfu = modelFlopsPerGpu / peak,
             Hfu = hardwareFlops / step / gpus / peak, MicroBatches = m, CrossSite = crossSite,
             MicroBatchForward = new(perMicroBatch * forwardShare), MicroBatchBackward = new(perMicroBatch * (1 - forwardShare)),

@@ -57,7 +57,7 @@ public static class RlReport
         var pools = Render.Table("pool", "GPUs", "busy", "idle", "utilisation", "memory per GPU (phase peak)");
         foreach (var p in Pools(e))
             pools.AddRow(p.Name, p.Gpus.ToString(Inv), Format.Seconds(p.Busy.Value), Format.Seconds(p.Idle.Value), Format.Pct(p.Utilization(e.StepTime)),
-                $"{Format.N(p.Memory.Total.GiB, "0.0")} GiB of {Format.N(p.Capacity.GiB, "0.0")} ({(p.Memory.Total <= p.Capacity ? "fits" : "DOES NOT FIT")})"
+                $"{Format.N(p.Memory.Total.GiB, "0.0")} GiB of {Format.N(p.Capacity.GiB, "0.0")} ({(p.HbmFits ? "fits" : "DOES NOT FIT")})"
                 + (p.Host.Need.Value > 0 ? $"; host {Format.N(p.Host.Need.GiB, "0.0")} GiB of {Format.N(p.Host.Capacity.GiB, "0.0")} ({(p.HostFits ? "fits" : "DOES NOT FIT")})" : ""));
 
         var run = Render.Table("whole run", "value");
@@ -67,7 +67,7 @@ public static class RlReport
         run.AddRow("cost", e.Run.Cost.Value > 0 ? "$" + Format.N(e.Run.Cost.Value, "#,0") + $" (${Format.N(e.CostPerStep, "#,0.##")} per step{(own is null ? "" : $"; generators ${Format.N(own.UsdPerGpuHour, "0.00")}, {Others(job)} ${Format.N(s.Run.UsdPerGpuHour, "0.00")} per GPU-hour")})" : "no price (set run.usd_per_gpu_hour)");
         run.AddRow("energy", Format.Energy(e.Run.Energy));
         var items = new List<IRenderable> { head, phases, pools };
-        if (!e.Fits) items.Insert(0, Render.Line(Pools(e).All(p => p.Memory.Total <= p.Capacity)
+        if (!e.Fits) items.Insert(0, Render.Line(Pools(e).All(p => p.HbmFits)
             ? "DOES NOT FIT: the trainer needs more host memory per GPU than it has (see the pool table); lower rl.trainer.optimizer_offload, add trainer GPUs, or leave the weights on the GPUs (offload_weights: false)"
             : "DOES NOT FIT: a pool needs more memory per GPU than it has (see the pool table); shard the trainer further, raise generator tp, or add GPUs"));
         else items.Add(run);
