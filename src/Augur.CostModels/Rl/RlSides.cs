@@ -173,17 +173,21 @@ public sealed record RlTraining(TrainingModel Model, TrainingEstimate Update)
     public static RlTraining Of(ModelSpec model, Cluster cluster, Precision precision, RlJob job, LayoutSpec spec, int gpus, double meanResponse, HardwareCalibration cal)
     {
         var t = JobOf(job, precision, meanResponse, spec.Cp ?? 1);
-        var training = new TrainingModel(model, cluster with { Gpus = gpus }, t, cal);
-        var layout = LayoutOf(job, spec, gpus, t);
+        var pool = cluster with { Gpus = gpus };
+        var (updateJob, layout) = Packed(job, spec, gpus, t, job.Trainer.PackTokens);
+        var training = new TrainingModel(model, pool, updateJob, cal);
         var update = training.Estimate(layout);
-        var scoring = ScoringLayout(job, spec, layout, t);
+        // The scoring passes: the update's layout without recomputation, packed to the log-probability tokens when those differ.
+        var (scoringJob, scoring) = Packed(job, spec, gpus, t, job.Trainer.LogProbTokens ?? job.Trainer.PackTokens);
+        scoring = scoring with { Recompute = Recompute.None };
+        var scorer = scoringJob == updateJob ? training : new TrainingModel(model, pool, scoringJob, cal);
         bool swaps = job.Trainer.ReferenceOnHost && job.Algorithm != RlAlgorithm.Dapo && cluster.Accelerator.HostMemory is not null;
         return new RlTraining(training, update)
         {
             OptimizerSteps = job.Samples / (job.Trainer.GlobalBatch ?? job.Samples),
             ReferenceSwap = swaps ? 3 * update.Memory.Weights / cluster.Accelerator.HostMemory!.Bandwidth : Seconds.Zero,
-            Scoring = scoring == layout ? null : training.Estimate(scoring),
-            ForwardHostWait = training.ForwardHostWait(scoring) * training.MicroBatches(scoring),
+            Scoring = scorer == training && scoring == layout ? null : scorer.Estimate(scoring),
+            ForwardHostWait = scorer.ForwardHostWait(scoring) * scorer.MicroBatches(scoring),
         };
     }
 
@@ -193,43 +197,28 @@ public sealed record RlTraining(TrainingModel Model, TrainingEstimate Update)
         if (job.Trainer.GlobalBatch is { } gb && job.Samples % gb != 0)
             return $"global_batch {gb} does not divide the step's {job.Samples} samples (prompts_per_step × samples_per_prompt); make it a divisor";
         var t = JobOf(job, precision, meanResponse, spec.Cp ?? 1);
-        return LayoutValidator.Check(model, gpus, LayoutOf(job, spec, gpus, t), t.SeqLen, t.GlobalBatch);
+        if (LayoutValidator.Check(model, gpus, LayoutDefaults.Complete(spec, gpus), t.SeqLen, t.GlobalBatch) is { } bad) return bad;
+        var (packed, layout) = Packed(job, spec, gpus, t, job.Trainer.PackTokens);
+        return LayoutValidator.Check(model, gpus, layout, packed.SeqLen, packed.GlobalBatch);
     }
 
     /// <summary>
-    /// The trainer's layout on its pool. With sequence packing (<see cref="RlTrainer.PackTokens"/>) and no micro-batch
-    /// given, a micro-batch holds as many of the step's sequences as fit in the packed tokens: NeMo-RL bins each rank's
-    /// sequences first-fit-decreasing into micro-batches of at most <c>train_mb_tokens</c> and runs one forward-backward per
-    /// bin (nemo_rl/data/packing/algorithms.py <c>ModifiedFirstFitDecreasingPacker</c>, grpo_math_1B.yaml
-    /// <c>sequence_packing</c>, NVIDIA-NeMo/RL @ 66059ab4d). Sequences of the mean length fit ⌊tokens / length⌋ to a bin;
-    /// the count is lowered to a divisor of a rank's share of the global batch, as the training model's micro-batches are
-    /// equal (an under-count: the packer's bins are uneven instead).
+    /// The trainer's job and layout on its pool. With sequence packing (<paramref name="tokens"/>: <see cref="RlTrainer.PackTokens"/>
+    /// or <see cref="RlTrainer.LogProbTokens"/>) and no micro-batch given, NeMo-RL packs a global batch's samples
+    /// first-fit-decreasing into bins of at most that many tokens, a multiple of dp of them, deals the bins to the
+    /// data-parallel ranks and runs one forward-backward per bin (nemo_rl/distributed/batched_data_dict.py
+    /// <c>shard_by_batch_size</c>: <c>get_packer(min_bin_count=shards, bin_count_multiple=shards)</c>; data/packing/algorithms.py
+    /// <c>ModifiedFirstFitDecreasingPacker</c>, NVIDIA-NeMo/RL @ 7ea279abf). So a micro-batch is one bin (<see cref="SequencePacking"/>):
+    /// a row of the rank's tokens over its bins, each sample attending only within itself (<see cref="TrainingJob.AttentionLength"/>).
     /// </summary>
-    public static ParallelLayout LayoutOf(RlJob job, LayoutSpec spec, int gpus, TrainingJob t)
+    static (TrainingJob Job, ParallelLayout Layout) Packed(RlJob job, LayoutSpec spec, int gpus, TrainingJob t, int? tokens)
     {
         var l = LayoutDefaults.Complete(spec, gpus);
-        return job.Trainer.PackTokens is { } tokens && spec.MicroBatch is null ? Packed(l, tokens, t) : l;
+        if (tokens is not { } capacity || spec.MicroBatch is not null) return (t, l);
+        int perRank = t.GlobalBatch / Math.Max(1, l.Dp), bins = SequencePacking.BinsPerRank(capacity, job.Prompt.Mean, job.Response, t.GlobalBatch, l.Dp);
+        int multiple = l.Cp > 1 ? 2 * l.Cp : 1;
+        int row = ((int)Math.Ceiling((double)perRank * t.SeqLen / bins) + multiple - 1) / multiple * multiple;
+        return (t with { SeqLen = row, GlobalBatch = bins * l.Dp, AttentionLength = t.SeqLen }, l with { MicroBatch = 1 });
     }
 
-    /// <summary>
-    /// The layout the forward-only passes run in: the update's without recomputation, its micro-batch packed to the
-    /// log-probability pass's tokens when they differ from training's (NeMo-RL's <c>logprob_mb_tokens</c>).
-    /// </summary>
-    public static ParallelLayout ScoringLayout(RlJob job, LayoutSpec spec, in ParallelLayout update, TrainingJob t)
-    {
-        var l = update with { Recompute = Recompute.None };
-        return job.Trainer.LogProbTokens is { } tokens && spec.MicroBatch is null ? Packed(l, tokens, t) : l;
-    }
-
-    /// <summary><paramref name="l"/> with micro-batches of as many of the step's sequences as <paramref name="tokens"/> pack (<see cref="PackedSequences"/>).</summary>
-    static ParallelLayout Packed(in ParallelLayout l, int tokens, TrainingJob t) =>
-        l with { MicroBatch = PackedSequences(tokens, t.SeqLen, t.GlobalBatch / Math.Max(1, l.Dp)) };
-
-    /// <summary>Sequences of <paramref name="seqLen"/> tokens in one packed micro-batch of <paramref name="tokens"/>: at most as many as fit, the largest divisor of <paramref name="perRank"/>.</summary>
-    public static int PackedSequences(int tokens, int seqLen, int perRank)
-    {
-        for (int k = Math.Min(tokens / Math.Max(1, seqLen), perRank); k > 1; k--)
-            if (perRank % k == 0) return k;
-        return 1;
-    }
 }

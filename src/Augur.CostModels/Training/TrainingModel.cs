@@ -54,8 +54,8 @@ public sealed class TrainingModel
         _pass = new PassComposer(model, new LayerCost(model, _activationBytes, TrainingMemory.WeightBytes), _rates, _rates, cluster, calibration, _quantization);
         _fabric = _pass.Fabric;
         _params = ParameterCounter.Count(model);
-        Flops = FlopCounter.ForSequence(model, job.SeqLen);
-        _keys = AttentionSpan.Causal(model, job.SeqLen);
+        Flops = FlopCounter.ForSequence(model, job.AttendedLength);
+        _keys = AttentionSpan.Causal(model, job.AttendedLength);
         // A compiled step (XLA) issues no module's work from the host.
         _host = HostIssueCost.For(calibration.CompiledStep ? null : calibration.Host, job.CudaGraphs, cluster.Accelerator.HostOpTime);
         _modelFlopsPerStep = (Flops.Training + 3 * MtpForwardFlopsPerToken(model, Flops) * job.MtpLayers) * job.TokensPerStep;

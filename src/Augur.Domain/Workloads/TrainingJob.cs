@@ -16,6 +16,14 @@ public sealed record TrainingJob
     public required int SeqLen { get; init; }
     /// <summary>Sequences per optimizer step.</summary>
     public required int GlobalBatch { get; init; }
+    /// <summary>
+    /// Tokens each sample attends over when a sequence row packs several samples end to end (Megatron-core's packed THD
+    /// format: attention restarts at each sample's boundary, so its cost follows the sample's length, not the row's);
+    /// null when a row is one sample.
+    /// </summary>
+    public int? AttentionLength { get; init; }
+    /// <summary>The length attention spans: a packed row's samples (<see cref="AttentionLength"/>) or the whole row.</summary>
+    public int AttendedLength => AttentionLength ?? SeqLen;
     public required Precision Precision { get; init; }
     /// <summary>Total training tokens, when a budget is given.</summary>
     public double? TokenBudget { get; init; }

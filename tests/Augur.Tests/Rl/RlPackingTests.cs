@@ -1,10 +1,11 @@
 using Augur.Catalog.Loading;
 using Augur.CostModels.Rl;
+using Augur.Domain.Workloads;
 using Augur.Workflows.Rl;
 
 namespace Augur.Tests.Rl;
 
-/// <summary>NeMo-RL's sequence packing (trainer.pack_tokens): micro-batches of as many whole sequences as fit.</summary>
+/// <summary>NeMo-RL's sequence packing (trainer.pack_tokens): first-fit-decreasing bins, a multiple of dp, one micro-batch each.</summary>
 public class RlPackingTests
 {
     /// <summary>Llama 3.1 8B GRPO, 64 × 32 samples of 115 + 1,000 tokens (constant), trainer tp1 pp2 dp8 on 16 H100s.</summary>
@@ -14,27 +15,47 @@ public class RlPackingTests
         + $"  generator: {{tp: 1}}\n  trainer: {{pp: 2, global_batch: 512{trainer}}}\n";
 
     [Theory]
-    // 4096 / 1115 = 3.67: three fit, but 64 sequences per rank (512 / dp 8) split evenly only into 2s.
-    [InlineData(4096, 1115, 64, 2)]
-    // 8192 / 1115 = 7.3: seven fit; 4 is the largest divisor of 64 at most 7.
-    [InlineData(8192, 1115, 64, 4)]
-    // 8192 / 900 = 9.1: nine fit, and 72 / 9 = 8 micro-batches.
-    [InlineData(8192, 900, 72, 9)]
-    // A sequence longer than half the bin: one per micro-batch.
-    [InlineData(1536, 815, 16, 1)]
-    public void A_packed_micro_batch_holds_as_many_sequences_as_fit_that_divide_a_ranks_share(int tokens, int seq, int perRank, int expected) =>
-        Assert.Equal(expected, RlTraining.PackedSequences(tokens, seq, perRank));
+    // 7 and 6 open two bins; 3 fits beside 7, then both 2s beside 6.
+    [InlineData(10, new[] { 7, 6, 3, 2, 2 }, 2)]
+    // No two of 6, 6, 5 share a bin; the 4s fill the rooms the 6s leave.
+    [InlineData(10, new[] { 6, 6, 5, 4, 4 }, 3)]
+    // A sample longer than a bin gets one alone, and leaves no room.
+    [InlineData(4, new[] { 5, 1 }, 2)]
+    public void First_fit_decreasing_puts_each_sample_in_the_first_bin_with_room(int capacity, int[] descending, int expected) =>
+        Assert.Equal(expected, SequencePacking.Bins(capacity, descending));
+
+    [Theory]
+    // 4096 / 1115: three to a bin, 512 samples in 171 bins, raised to 176 (a multiple of dp 8): 22 per rank.
+    [InlineData(4096, 512, 8, 22)]
+    // 8192 / 1115: seven to a bin, 74 bins, raised to 80: 10 per rank.
+    [InlineData(8192, 512, 8, 10)]
+    // A bin smaller than a sample: one each, a rank's 64.
+    [InlineData(1000, 512, 8, 64)]
+    public void Bins_per_rank_for_samples_of_one_length(int capacity, int globalBatch, int dp, int expected) =>
+        Assert.Equal(expected, SequencePacking.BinsPerRank(capacity, 115, new RlLengths(1000, 0, 1000), globalBatch, dp));
 
     [Fact]
-    public void The_trainer_packs_two_of_the_steps_1115_token_sequences_into_4096_and_runs_half_the_micro_batches()
+    public void Spread_lengths_pack_into_fewer_bins_than_samples_of_the_mean_would_need_only_when_short_ones_fill_the_gaps()
     {
-        var plain = RlWorkflow.Estimate(Scenarios.FromYaml(Yaml("")), CatalogStore.Default).Estimate;
-        var packed = RlWorkflow.Estimate(Scenarios.FromYaml(Yaml(", pack_tokens: 4096")), CatalogStore.Default).Estimate;
-        Assert.Equal((1, 2), (plain.Training.Update.Layout.MicroBatch, packed.Training.Update.Layout.MicroBatch));
-        // 512 sequences per optimizer step over dp 8: 64 micro-batches of one, or 32 of two.
-        Assert.Equal(64, plain.Training.Model.MicroBatches(plain.Training.Update.Layout));
-        Assert.Equal(32, packed.Training.Model.MicroBatches(packed.Training.Update.Layout));
-        Assert.True(packed.Phases.Training.Value < plain.Phases.Training.Value);
+        // Lengths fall from the longest: the first is the longest quantile, every one within the limit.
+        var lengths = SequencePacking.Lengths(0, new RlLengths(1000, 0.75, 4000), 64);
+        Assert.True(lengths.Zip(lengths.Skip(1)).All(p => p.First >= p.Second));
+        Assert.InRange(lengths[0], 1000, 4000);
+        Assert.Equal(new[] { 500, 500 }, SequencePacking.Lengths(0, new RlLengths(500, 0, 500), 2));
+    }
+
+    [Fact]
+    public void A_packed_row_costs_its_samples_attention_not_the_rows()
+    {
+        var s = Scenarios.FromYaml("workload: training\nmodel: llama3.1-8b\nhardware: h100-sxm\ncluster: {gpus: 8}\nprecision: bf16\ntraining: {seq_len: 4096, global_batch: 8}\n");
+        var cal = CatalogStore.Default.Calibration(s.Cluster.Accelerator);
+        TrainingJob Job(int seq, int? attends) => s.Training! with { SeqLen = seq, AttentionLength = attends };
+        var m = s.Model; var cluster = s.Cluster;
+        var packed = new CostModels.Training.TrainingModel(m, cluster, Job(4096, 1024), cal).Flops;
+        var short1024 = new CostModels.Training.TrainingModel(m, cluster, Job(1024, null), cal).Flops;
+        var long4096 = new CostModels.Training.TrainingModel(m, cluster, Job(4096, null), cal).Flops;
+        Assert.Equal(short1024.Training, packed.Training);
+        Assert.True(long4096.Training > packed.Training);
     }
 
     [Fact]
@@ -47,14 +68,14 @@ public class RlPackingTests
     [Fact]
     public void The_log_probability_passes_pack_their_own_micro_batches()
     {
-        // logprob_tokens 8192: seven 1,115-token sequences fit; 4 is the largest divisor of a rank's 64 (the training bins hold 2).
+        // logprob_tokens 8192: seven 1,115-token sequences to a bin, 10 bins per rank; the training bins hold three, 22 per rank.
         var e = RlWorkflow.Estimate(Scenarios.FromYaml(Yaml(", pack_tokens: 4096, logprob_tokens: 8192")), CatalogStore.Default).Estimate;
-        Assert.Equal(2, e.Training.Update.Layout.MicroBatch);
-        Assert.Equal(4, e.Training.Scoring!.Value.Layout.MicroBatch);
+        Assert.Equal(22, e.Training.Model.MicroBatches(e.Training.Update.Layout));
+        Assert.Equal(10, e.Training.Scoring!.Value.MicroBatches);
         var same = RlWorkflow.Estimate(Scenarios.FromYaml(Yaml(", pack_tokens: 4096")), CatalogStore.Default).Estimate;
         Assert.Null(same.Training.Scoring);
-        // Larger scoring micro-batches fill the pipeline better: fewer bubbles, the same FLOPs.
-        Assert.True(e.Phases.LogProbs.Value < same.Phases.LogProbs.Value);
+        // The same FLOPs in 10 bins instead of 22: pp 2's bubble, one bin's time, is (pp - 1) / bins of the pass, a larger share.
+        Assert.True(e.Phases.LogProbs.Value > same.Phases.LogProbs.Value);
         Assert.Equal(same.Phases.Training.Value, e.Phases.Training.Value);
         var x = Assert.Throws<Augur.Domain.InputException>(() => Scenarios.FromYaml(Yaml(", logprob_tokens: 8192")));
         Assert.EndsWith("rl.trainer.logprob_tokens: packs the log-probability passes' micro-batches, which needs sequence packing; set pack_tokens too", x.Message);
