@@ -10,7 +10,7 @@ namespace Augur.Catalog.Loading;
 /// <summary>The <c>rl:</c> section of a scenario (workload: rl).</summary>
 public sealed partial class ScenarioReader
 {
-    static readonly string[] RlKeys = ["algorithm", "prompts_per_step", "samples_per_prompt", "prompt_tokens", "response_tokens", "verifier", "placement", "staleness", "generator", "trainer", "steps", "critic", "dynamic_sampling"];
+    static readonly string[] RlKeys = ["algorithm", "prompts_per_step", "samples_per_prompt", "prompt_tokens", "response_tokens", "verifier", "placement", "staleness", "async_rollout", "generator", "trainer", "steps", "critic", "dynamic_sampling"];
     static readonly string[] RlLengthKeys = ["mean", "spread", "max"];
     static readonly string[] GeneratorKeys = ["gpus", "tp", "pp", "ep", "dp_attention", "mode", "prefill_gpus", "decode_gpus", "precision", "kv_precision", "memory_fraction", "hardware", "cluster", "usd_per_gpu_hour", "cuda_graphs", "max_batch", "max_num_tokens"];
     static readonly string[] TrainingLayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "fsdp", "microbatch", "recompute"];
@@ -63,6 +63,14 @@ public sealed partial class ScenarioReader
         if (staleness is > 0 && placement != RlPlacement.Asynchronous)
             throw new InputException($"{path}.staleness: only asynchronous placement runs generation ahead of training; remove it or set placement: asynchronous");
         r.OptionalInteger("staleness", 0, 64, "policy versions; published asynchronous systems run 1 to 8 behind");
+        var asyncRollout = r.OptionalString("async_rollout")?.ToLowerInvariant() switch
+        {
+            null or "continuous" => RlAsyncRollout.Continuous,
+            "per_step" => RlAsyncRollout.PerStep,
+            var a => throw new InputException($"{path}.async_rollout: unknown mode '{a}'; use continuous (partial rollouts) or per_step (each step's batch launched whole, as NeMo-RL)"),
+        };
+        if (r.OptionalString("async_rollout") is not null && placement != RlPlacement.Asynchronous)
+            throw new InputException($"{path}.async_rollout: only asynchronous placement runs generation ahead of training; remove it or set placement: asynchronous");
         var prompt = ReadLengths(r, "prompt_tokens");
         var response = ReadLengths(r, "response_tokens");
         int steps = r.OptionalInteger("steps", 1, 100_000_000, "RL runs take hundreds to thousands of steps") ?? 1;
@@ -79,7 +87,7 @@ public sealed partial class ScenarioReader
             Algorithm = algorithm, PromptsPerStep = prompts, SamplesPerPrompt = group, Prompt = prompt, Response = response,
             Verifier = verifier, MoreVerifiers = moreVerifiers,
             Critic = critic, CriticLayout = ReadCriticLayout(r, trainerGpus, criticGpus), FilteredFraction = ReadDynamicSampling(r),
-            Placement = placement, Staleness = staleness ?? (placement == RlPlacement.Asynchronous ? 1 : 0),
+            Placement = placement, Staleness = staleness ?? (placement == RlPlacement.Asynchronous ? 1 : 0), AsyncRollout = asyncRollout,
             Generator = WithRolloutEngine(ReadGenerator(r.Mapping("generator"), generatorGpus) with { OwnHardware = ReadGeneratorHardware(r.Mapping("generator"), placement, generatorGpus, model) }, r.Mapping("generator"), cluster, path),
             Trainer = ReadTrainer(r.Mapping("trainer"), trainerGpus, model, precision),
             Steps = steps,

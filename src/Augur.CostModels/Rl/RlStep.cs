@@ -217,7 +217,7 @@ public static class RlStep
         double genBusy = generation + scoring + sync;
         double trainBusy = logProbs + critic + update + sync;
         double step = colocated ? generation + verification + logProbs + critic + update + sync + offload
-            : overlapped ? Math.Max(Math.Max(genBusy, trainBusy), besideWork)
+            : overlapped ? Math.Max(Math.Max(Math.Max(genBusy, trainBusy), besideWork), PerStepCycle(job, synchronous, trainBusy))
             : generation + verification + logProbs + critic + update + sync;
 
         // Memory: a colocated pool keeps the trainer's weights resident while generating (the serving engine got
@@ -254,6 +254,18 @@ public static class RlStep
             Simulated = makespan is not null,
         };
     }
+
+    /// <summary>
+    /// The bound a per-step asynchronous rollout (<see cref="RlAsyncRollout.PerStep"/>) puts on a step: step n + k + 1's
+    /// prompts start only once step n's weights are synced, and step n + k + 1 trains only once the last of them is done,
+    /// so k + 1 steps hold one whole rollout (<paramref name="synchronous"/>, its tail included) and one trainer turn
+    /// (<paramref name="trainBusy"/>: its passes and the sync). NeMo-RL's trajectory collector reserves a target step only
+    /// within max_trajectory_age_steps of the generators' weight version, and the training loop samples only that step's
+    /// groups (nemo_rl/algorithms/async_utils/trajectory_collector.py <c>_calculate_target_weights</c>, algorithms/grpo.py
+    /// <c>async_grpo_train</c>, NVIDIA-NeMo/RL @ 66059ab4d). Zero for continuous generation.
+    /// </summary>
+    public static double PerStepCycle(RlJob job, double synchronous, double trainBusy) =>
+        job.AsyncRollout == RlAsyncRollout.PerStep && job.Staleness > 0 ? (synchronous + trainBusy) / (job.Staleness + 1) : 0;
 
     /// <summary>Generators on hardware of their own: each pool's GPUs at their own price and power.</summary>
     static (Dollars Cost, Joules Energy) PoolEconomics(RunEconomics run, Cluster cluster, RlPoolHardware generators, int generatorGpus, int otherGpus, Seconds time)

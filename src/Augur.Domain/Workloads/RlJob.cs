@@ -18,6 +18,13 @@ public enum RlAlgorithm { Grpo, Ppo, Dapo }
 /// </summary>
 public enum RlPlacement { Colocated, Disaggregated, Asynchronous }
 
+/// <summary>
+/// How asynchronous generators take on work. Continuous: they keep their batch full, a response carried across weight
+/// updates (partial rollouts, AReaL), so a step's tail hides under later steps. Per step: a step's prompts start together
+/// once the weights k steps older arrive and the trainer waits for the last of them (NeMo-RL's trajectory collector).
+/// </summary>
+public enum RlAsyncRollout { Continuous, PerStep }
+
 public enum VerifierKind { Rule, Sandbox, Model }
 
 /// <summary>
@@ -179,6 +186,8 @@ public sealed record RlJob
     public required RlPlacement Placement { get; init; }
     /// <summary>Asynchronous only: how many policy versions generation may run ahead of training (0 = none).</summary>
     public int Staleness { get; init; }
+    /// <summary>Asynchronous only: whether generation runs continuously or launches each step's batch whole (<see cref="RlAsyncRollout"/>).</summary>
+    public RlAsyncRollout AsyncRollout { get; init; } = RlAsyncRollout.Continuous;
     public required RlGenerator Generator { get; init; }
     public required RlTrainer Trainer { get; init; }
     public int Steps { get; init; } = 1;

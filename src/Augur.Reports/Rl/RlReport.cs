@@ -114,6 +114,7 @@ public static class RlReport
             ["algorithm"] = Label(job.Algorithm),
             ["placement"] = job.Placement.ToString().ToLowerInvariant(),
             ["staleness"] = job.Staleness,
+            ["async_rollout"] = job.Placement == RlPlacement.Asynchronous ? AsyncRollout(job.AsyncRollout) : null,
             ["samples_per_step"] = job.Samples,
             ["generator"] = GeneratorJson(e),
             ["trainer"] = new JsonObject { ["gpus"] = job.Trainer.Gpus, ["layout"] = TrainingReport.LayoutJson(e.Training.Update) },
@@ -246,6 +247,9 @@ public static class RlReport
     public static string Label(RlAlgorithm a) => a.ToString().ToUpperInvariant();
 
     public static string Placement(RlJob job) => job.Placement == RlPlacement.Asynchronous
-        ? "asynchronous, staleness " + job.Staleness.ToString(Inv)
+        ? "asynchronous, staleness " + job.Staleness.ToString(Inv) + (job.AsyncRollout == RlAsyncRollout.PerStep ? ", per-step batches" : "")
         : job.Placement.ToString().ToLowerInvariant();
+
+    /// <summary>The scenario's word for an asynchronous rollout mode (rl.async_rollout).</summary>
+    public static string AsyncRollout(RlAsyncRollout r) => r == RlAsyncRollout.PerStep ? "per_step" : "continuous";
 }

@@ -163,4 +163,29 @@ public class RlFrameworkTests
         // The synchronous makespan is one step's batch either way.
         Assert.Equal(one.Generation.Rollout.Makespan, g.Rollout.Makespan, 1e-9 * g.Rollout.Makespan);
     }
+
+    [Fact]
+    public void A_per_step_rollout_holds_one_whole_rollout_and_one_trainer_turn_per_staleness_plus_one_steps()
+    {
+        // Generators that keep their batch full pace at max(work, makespan / 2) beside the trainer; launched a step at a
+        // time (NeMo-RL), two steps must also hold one whole rollout (makespan) plus one trainer turn (log-probs, update, sync).
+        string pools = "generator: {gpus: 32, tp: 4}\n  trainer: {gpus: 32, tp: 8, zero: 3}";
+        // 64 prompts: a small batch whose tail (makespan) is long against its full-batch pace.
+        var continuous = Estimate(Yaml("asynchronous", pools, prompts: 64, extra: "  staleness: 1\n"));
+        var perStep = Estimate(Yaml("asynchronous", pools, prompts: 64, extra: "  staleness: 1\n  async_rollout: per_step\n"));
+        var p = perStep.Phases;
+        double cycle = (perStep.Generation.Rollout.Makespan + p.LogProbs.Value + p.Critic.Value + p.Training.Value + p.WeightSync.Value) / 2;
+        Assert.Equal(Math.Max(continuous.StepTime.Value, cycle), perStep.StepTime.Value, 1e-9 * cycle);
+        Assert.True(perStep.StepTime.Value > continuous.StepTime.Value);
+        Assert.Equal(continuous.Phases.Generation.Value, p.Generation.Value);
+    }
+
+    [Theory]
+    [InlineData("asynchronous", "  async_rollout: batched\n", "rl.async_rollout: unknown mode 'batched'; use continuous (partial rollouts) or per_step")]
+    [InlineData("disaggregated", "  async_rollout: per_step\n", "rl.async_rollout: only asynchronous placement runs generation ahead of training")]
+    public void A_bad_async_rollout_is_one_line(string placement, string extra, string expected)
+    {
+        var e = Assert.Throws<Augur.Domain.InputException>(() => Scenarios.FromYaml(Yaml(placement, "generator: {gpus: 32, tp: 4}\n  trainer: {gpus: 32, tp: 8, zero: 3}", extra: extra)));
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
 }
