@@ -45,7 +45,7 @@ public static class RlSetup
             if (critic is null) return (null, bad);
             training = training with { Critic = critic };
         }
-        return RlStep.Problem(job, cluster.Accelerator, training) is { } p ? (null, $"rl.placement: {p}") : (training, null);
+        return RlStep.Problem(job, cluster.Accelerator) is { } p ? (null, $"rl.placement: {p}") : (training, null);
     }
 
     /// <summary>

@@ -17,12 +17,14 @@ namespace Augur.CostModels.Rl;
 /// </summary>
 public static class RlStep
 {
-    /// <summary>Why a placement cannot run on this hardware, or null: offloading needs host memory over a link.</summary>
-    public static string? Problem(RlJob job, Accelerator a, RlTraining training) =>
-        job.Placement != RlPlacement.Colocated ? null
-        : a.HostMemory is not { } host ? $"colocated placement offloads the trainer's optimizer state to host memory, and {a.Id} has no host_memory in the catalog; describe it (hardware: {{base: {a.Id}, host_memory: {{name: ..., gb: ..., gb_s_one_way: ...}}}}) or use placement: disaggregated"
-        : OffloadBytes(job, training) > host.Capacity ? FormattableString.Invariant($"colocated placement offloads {OffloadBytes(job, training).GiB:0.0} GiB per GPU of {(job.Trainer.OffloadWeights ? "weights, " : "")}gradients and optimizer state, more than the {host.Capacity.GiB:0.0} GiB of host memory per GPU; shard the trainer further (zero: 3) or use placement: disaggregated")
-        : null;
+    /// <summary>
+    /// Why a placement cannot run on this hardware, or null: offloading needs host memory over a link. Whether what it
+    /// offloads fits that memory is the trainer pool's host check (<see cref="TrainerHost"/>), flagged like HBM.
+    /// </summary>
+    public static string? Problem(RlJob job, Accelerator a) =>
+        job.Placement == RlPlacement.Colocated && a.HostMemory is null
+            ? $"colocated placement offloads the trainer's optimizer state to host memory, and {a.Id} has no host_memory in the catalog; describe it (hardware: {{base: {a.Id}, host_memory: {{name: ..., gb: ..., gb_s_one_way: ...}}}}) or use placement: disaggregated"
+            : null;
 
     /// <summary>
     /// Host memory a trainer GPU fills at its peak against what it has: the optimizer share on the CPU of every model the pool

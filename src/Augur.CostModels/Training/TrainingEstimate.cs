@@ -83,7 +83,11 @@ public readonly record struct TrainingEstimate
     /// <summary>Host memory per GPU the optimizer share on the CPU holds (<see cref="TrainingJob.OptimizerOffload"/>); zero without one.</summary>
     public Bytes HostOptimizer { get; init; }
     /// <summary>Whether <see cref="Memory"/> fits HBM and <see cref="HostOptimizer"/> the host memory a GPU has.</summary>
-    public required bool Fits { get; init; }
+    public bool Fits => HbmFits && HostFits;
+    /// <summary>Whether <see cref="Memory"/> fits HBM.</summary>
+    public required bool HbmFits { get; init; }
+    /// <summary>Whether <see cref="HostOptimizer"/> fits the host memory a GPU has (true without a host tier).</summary>
+    public required bool HostFits { get; init; }
     public required double TokensPerSecondPerGpu { get; init; }
     /// <summary>Model FLOPs (no recomputation) each GPU does per second of step.</summary>
     public required FlopRate ModelFlopRatePerGpu { get; init; }

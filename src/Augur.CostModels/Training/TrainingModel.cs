@@ -109,9 +109,11 @@ public sealed class TrainingModel
     /// </summary>
     public bool Fits(in MemoryBreakdown mem, in ParallelLayout l) => Fits(mem, HostOptimizerBytes(l));
 
-    /// <summary>The same with the layout's host bytes already worked out (zero without an optimizer on the host).</summary>
-    bool Fits(in MemoryBreakdown mem, Bytes hostOptimizer) =>
-        mem.Total <= Cluster.Accelerator.HbmCapacity && (Cluster.Accelerator.HostMemory is not { } host || hostOptimizer <= host.Capacity);
+    bool Fits(in MemoryBreakdown mem, Bytes hostOptimizer) => HbmFits(mem) && HostFits(hostOptimizer);
+
+    bool HbmFits(in MemoryBreakdown mem) => mem.Total <= Cluster.Accelerator.HbmCapacity;
+
+    bool HostFits(Bytes hostOptimizer) => Cluster.Accelerator.HostMemory is not { } host || hostOptimizer <= host.Capacity;
 
     /// <summary>Host memory per GPU the offloaded optimizer share holds (<see cref="HostOptimizer.BytesPerParameter"/> per parameter).</summary>
     public Bytes HostOptimizerBytes(in ParallelLayout l) =>
@@ -252,7 +254,8 @@ public sealed class TrainingModel
         var hostOptimizer = HostOptimizerBytes(l);
         return new TrainingEstimate
         {
-            Layout = l, StepTime = new(step), Breakdown = breakdown, ComputeSplit = split, Memory = mem, HostOptimizer = hostOptimizer, Fits = Fits(mem, hostOptimizer),
+            Layout = l, StepTime = new(step), Breakdown = breakdown, ComputeSplit = split, Memory = mem, HostOptimizer = hostOptimizer,
+            HbmFits = HbmFits(mem), HostFits = HostFits(hostOptimizer),
             TokensPerSecondPerGpu = tokensPerSec, ModelFlopRatePerGpu = new(modelFlopsPerGpu), Mfu = modelFlopsPerGpu / peak,
             Hfu = hardwareFlops / step / gpus / peak, MicroBatches = m, CrossSite = crossSite,
             MicroBatchForward = new(perMicroBatch * forwardShare), MicroBatchBackward = new(perMicroBatch * (1 - forwardShare)),

@@ -68,11 +68,18 @@ public static class RlReport
         run.AddRow("energy", Format.Energy(e.Run.Energy));
         var items = new List<IRenderable> { head, phases, pools };
         if (!e.Fits) items.Insert(0, Render.Line(Pools(e).All(p => p.HbmFits)
-            ? "DOES NOT FIT: the trainer needs more host memory per GPU than it has (see the pool table); lower rl.trainer.optimizer_offload, add trainer GPUs, or leave the weights on the GPUs (offload_weights: false)"
+            ? "DOES NOT FIT: the trainer needs more host memory per GPU than it has (see the pool table); " + HostFix(job)
             : "DOES NOT FIT: a pool needs more memory per GPU than it has (see the pool table); shard the trainer further, raise generator tp, or add GPUs"));
         else items.Add(run);
         return items.ToArray();
     }
+
+    /// <summary>What lowers the trainer's host memory: its optimizer share there, more GPUs, and colocated, what it offloads.</summary>
+    static string HostFix(RlJob job) =>
+        (job.Trainer.OptimizerOffload > 0 ? "lower rl.trainer.optimizer_offload, " : "") + "add trainer GPUs"
+        + (job.Placement != RlPlacement.Colocated ? ""
+            : job.Trainer.OffloadWeights ? ", leave the weights on the GPUs (offload_weights: false), or use placement: disaggregated"
+            : ", or use placement: disaggregated (a colocated trainer offloads its gradients and optimizer state there while generating)");
 
     /// <summary>The simulated rollout beside the closed form, then the step with the simulated makespan.</summary>
     public static IRenderable[] SimulationTables(Scenario s, RlEstimate estimate, RlEstimate simulated, ServingResult rollout, int longest)

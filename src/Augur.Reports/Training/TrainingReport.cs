@@ -31,10 +31,10 @@ public static class TrainingReport
         head.AddRow("tokens/s per GPU range", fits ? BandReport.ThroughputText(band, e.TokensPerSecondPerGpu) : NotRun);
         head.AddRow("model TFLOP/s per GPU", fits ? Format.N(e.ModelFlopRatePerGpu.Tflops, "0.#") : NotRun);
         head.AddRow("MFU / HFU", fits ? $"{Format.Pct(e.Mfu)} / {Format.Pct(e.Hfu)} of dense {s.Precision.Label()} peak {Format.N(acc.Peak(s.Precision).Tflops, "0.#")} TFLOP/s" : NotRun);
-        bool hbmFits = e.Memory.Total <= acc.HbmCapacity;
+        bool hbmFits = e.HbmFits;
         head.AddRow("memory per GPU", $"{Format.N(e.Memory.Total.GiB, "0.0")} GiB of {Format.N(acc.HbmCapacity.GiB, "0.0")} GiB ({(hbmFits ? "fits" : "DOES NOT FIT")})");
         if (e.HostOptimizer.Value > 0 && acc.HostMemory is { } host)
-            head.AddRow("optimizer on the host", $"{Format.N(e.HostOptimizer.GiB, "0.0")} GiB of {Format.N(host.Capacity.GiB, "0.0")} GiB host memory per GPU ({(e.HostOptimizer <= host.Capacity ? "fits" : "DOES NOT FIT")})");
+            head.AddRow("optimizer on the host", $"{Format.N(e.HostOptimizer.GiB, "0.0")} GiB of {Format.N(host.Capacity.GiB, "0.0")} GiB host memory per GPU ({(e.HostFits ? "fits" : "DOES NOT FIT")})");
         head.AddRow("micro-batches per step", e.MicroBatches.ToString(System.Globalization.CultureInfo.InvariantCulture));
         head.AddRow("bottleneck", e.Bottleneck.Label());
 
@@ -119,8 +119,8 @@ public static class TrainingReport
         var host = s.Cluster.Accelerator.HostMemory;
         if (e.HostOptimizer.Value > 0) o["host_optimizer_gib_per_gpu"] = JsonOut.Num(e.HostOptimizer.GiB);
         if (e.CrossSite is { } across) o["cross_site"] = CrossSiteReport.Json(across, e.Fits ? run : null);
-        if (!e.Fits && e.Memory.Total > s.Cluster.Accelerator.HbmCapacity) o["shortfall_gib_per_gpu"] = JsonOut.Num(e.Memory.Total.GiB - s.Cluster.Accelerator.HbmCapacity.GiB);
-        else if (!e.Fits && host is not null) o["host_shortfall_gib_per_gpu"] = JsonOut.Num(e.HostOptimizer.GiB - host.Capacity.GiB);
+        if (!e.HbmFits) o["shortfall_gib_per_gpu"] = JsonOut.Num(e.Memory.Total.GiB - s.Cluster.Accelerator.HbmCapacity.GiB);
+        else if (!e.HostFits && host is not null) o["host_shortfall_gib_per_gpu"] = JsonOut.Num(e.HostOptimizer.GiB - host.Capacity.GiB);
         else if (run is not null)
         {
             o["time_to_train_s"] = JsonOut.Num(run.WallTime.Value);

@@ -58,4 +58,20 @@ public class RlOffloadTests
         var e = Assert.Throws<Augur.Domain.InputException>(() => RlWorkflow.Estimate(Scenarios.FromYaml(yaml), CatalogStore.Default));
         Assert.StartsWith("rl.trainer.reference_on_host: the reference policy would live in host memory, and h200 has no host_memory", e.Message.Replace("augur: ", ""));
     }
+
+    [Fact]
+    public void A_colocated_offload_beyond_host_memory_is_flagged_as_not_fitting_like_hbm_not_refused()
+    {
+        // 8 GB of host memory per GPU cannot hold the Qwen3-32B trainer's offloaded state: tp 4 × pp 4 leaves 2.05e9
+        // parameters per GPU, whose fp32 gradients alone are 8.2 GB.
+        var yaml = Yaml("").Replace("hardware: h100-sxm", "hardware: {base: h100-sxm, host_memory: {gb: 8}}");
+        var e = RlWorkflow.Estimate(Scenarios.FromYaml(yaml), CatalogStore.Default).Estimate;
+        Assert.False(e.Fits);
+        Assert.False(e.Trainer.HostFits);
+        Assert.True(e.Trainer.Host.Need.Value > 8e9);
+        var (code, output, _) = Cli.CliTests.Run("estimate", Cli.CliTests.Temp(yaml));
+        Assert.Contains("host", output, StringComparison.Ordinal);
+        Assert.Contains("DOES NOT FIT", output, StringComparison.Ordinal);
+        Assert.NotEqual(2, code);
+    }
 }
