@@ -219,7 +219,7 @@ public static class RlStep
         double genBusy = generation + scoring + sync;
         double trainBusy = logProbs + critic + update + sync;
         double step = colocated ? generation + verification + logProbs + critic + update + sync + offload
-            : overlapped ? Math.Max(Math.Max(Math.Max(genBusy, trainBusy), besideWork), PerStepCycle(job, synchronous, trainBusy))
+            : overlapped ? Math.Max(Math.Max(Math.Max(genBusy, trainBusy), besideWork), PerStepCycle(job, synchronous, trainBusy, rollout.GroupLatency, sync))
             : generation + verification + logProbs + critic + update + sync;
 
         // Memory: a colocated pool keeps the trainer's weights resident while generating (the serving engine got
@@ -258,16 +258,22 @@ public static class RlStep
     }
 
     /// <summary>
-    /// The bound a per-step asynchronous rollout (<see cref="RlAsyncRollout.PerStep"/>) puts on a step: step n + k + 1's
-    /// prompts start only once step n's weights are synced, and step n + k + 1 trains only once the last of them is done,
-    /// so k + 1 steps hold one whole rollout (<paramref name="synchronous"/>, its tail included) and one trainer turn
-    /// (<paramref name="trainBusy"/>: its passes and the sync). NeMo-RL's trajectory collector reserves a target step only
-    /// within max_trajectory_age_steps of the generators' weight version, and the training loop samples only that step's
-    /// groups (nemo_rl/algorithms/async_utils/trajectory_collector.py <c>_calculate_target_weights</c>, algorithms/grpo.py
-    /// <c>async_grpo_train</c>, NVIDIA-NeMo/RL @ 66059ab4d). Zero for continuous generation.
+    /// The bounds a per-step asynchronous rollout (<see cref="RlAsyncRollout.PerStep"/>) puts on a step, with staleness k.
+    /// Step n + k + 1's prompts start only once step n's weights are synced, and it trains only once the last of them is
+    /// done, so k + 1 steps hold one whole rollout (<paramref name="synchronous"/>, its tail included) and one trainer turn
+    /// (<paramref name="trainBusy"/>: its passes and the sync). And at most k steps' prompt groups are in flight, so a
+    /// step's last group starts only as an earlier one ends: each k steps hold one group's time in flight
+    /// (<paramref name="groupLatency"/>), and every step the refit (<paramref name="sync"/>), during which the engine
+    /// loads weights instead of decoding. NeMo-RL's trajectory collector reserves a target step only within
+    /// max_trajectory_age_steps of the generators' weight version, caps its in-flight prompt groups at num_prompts_per_step
+    /// × max_trajectory_age_steps and pauses new starts through the refit, which reaches vLLM as a collective_rpc to its
+    /// workers; the training loop samples only that step's groups (nemo_rl/algorithms/async_utils/trajectory_collector.py,
+    /// algorithms/grpo.py <c>async_grpo_train</c>, models/generation/vllm/vllm_worker_async.py
+    /// <c>update_weights_from_collective_async</c>, NVIDIA-NeMo/RL @ 66059ab4d). Zero for continuous generation.
     /// </summary>
-    public static double PerStepCycle(RlJob job, double synchronous, double trainBusy) =>
-        job.AsyncRollout == RlAsyncRollout.PerStep && job.Staleness > 0 ? (synchronous + trainBusy) / (job.Staleness + 1) : 0;
+    public static double PerStepCycle(RlJob job, double synchronous, double trainBusy, double groupLatency, double sync) =>
+        job.AsyncRollout == RlAsyncRollout.PerStep && job.Staleness > 0
+            ? Math.Max((synchronous + trainBusy) / (job.Staleness + 1), groupLatency / job.Staleness + sync) : 0;
 
     /// <summary>Generators on hardware of their own: each pool's GPUs at their own price and power.</summary>
     static (Dollars Cost, Joules Energy) PoolEconomics(RunEconomics run, Cluster cluster, RlPoolHardware generators, int generatorGpus, int otherGpus, Seconds time)

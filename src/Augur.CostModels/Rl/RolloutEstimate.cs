@@ -13,7 +13,9 @@ namespace Augur.CostModels.Rl;
 /// <param name="Batch">Sequences a replica runs at once: its share of the samples, at most what its KV cache holds.</param>
 /// <param name="LongestResponse">The response length that sets the makespan: the median of the batch's longest.</param>
 /// <param name="MeanResponse">Mean response length after clipping at the generation limit.</param>
-public readonly record struct RolloutTime(double Makespan, double Work, int SamplesPerReplica, int Batch, int LongestResponse, double MeanResponse);
+/// <param name="GroupLatency">One prompt group's time in flight while the batch stays full: its prefill and its longest
+/// response (of samples_per_prompt) at the paced batch's decode step, seconds.</param>
+public readonly record struct RolloutTime(double Makespan, double Work, int SamplesPerReplica, int Batch, int LongestResponse, double MeanResponse, double GroupLatency = 0);
 
 /// <summary>
 /// Closed-form rollout of a synchronous RL step on continuous-batching generators: every sample arrives at once,
@@ -55,10 +57,12 @@ public static class RolloutEstimate
         for (int i = 0; i < curve.Points.Length; i++)
             drain += curve.Widths[i] * model.DecodeStep(layout, Math.Max(1, b * curve.Survival[i]), prompt + curve.Points[i]).Total.Value;
         double queued = (n - b) * (mean - 1) * fullStepPerSequence;
+        double pacedStep = model.DecodeStep(layout, paced, steadyContext).Total.Value;
+        double group = prefillPerPrompt + (ResponseCurve.LongestOf(job.Response, job.SamplesPerPrompt) - 1) * pacedStep;
         if (prefillReplicas == 0)
         {
             double prefill = n * prefillPerPrompt;
-            return new RolloutTime(prefill + queued + drain, prefill + decodeWork, n, b, curve.Longest, mean);
+            return new RolloutTime(prefill + queued + drain, prefill + decodeWork, n, b, curve.Longest, mean, group);
         }
         // Disaggregated (the serving model's prefill and decode replicas, KV moved between them by
         // KvTransferSeconds): the decode replicas run the schedule above without prefill. Their last batch starts when
@@ -66,7 +70,7 @@ public static class RolloutEstimate
         double prefillAll = Math.Ceiling((double)job.Samples / prefillReplicas) * prefillPerPrompt;
         double fill = Math.Ceiling(Math.Min(job.Samples, (double)b * (layout.Replicas - prefillReplicas)) / prefillReplicas) * prefillPerPrompt;
         double transfer = model.KvTransferSeconds(layout, prompt, layout.Gpus);
-        return new RolloutTime(transfer + drain + Math.Max(fill + queued, prefillAll), Math.Max(prefillAll, decodeWork), n, b, curve.Longest, mean);
+        return new RolloutTime(transfer + drain + Math.Max(fill + queued, prefillAll), Math.Max(prefillAll, decodeWork), n, b, curve.Longest, mean, group + transfer);
     }
 }
 

@@ -168,16 +168,32 @@ public class RlFrameworkTests
     public void A_per_step_rollout_holds_one_whole_rollout_and_one_trainer_turn_per_staleness_plus_one_steps()
     {
         // Generators that keep their batch full pace at max(work, makespan / 2) beside the trainer; launched a step at a
-        // time (NeMo-RL), two steps must also hold one whole rollout (makespan) plus one trainer turn (log-probs, update, sync).
+        // time (NeMo-RL), two steps must also hold one whole rollout (makespan) plus one trainer turn (log-probs, update,
+        // sync), and each step one prompt group's time in flight plus the refit that stops the engine.
         string pools = "generator: {gpus: 32, tp: 4}\n  trainer: {gpus: 32, tp: 8, zero: 3}";
         // 64 prompts: a small batch whose tail (makespan) is long against its full-batch pace.
         var continuous = Estimate(Yaml("asynchronous", pools, prompts: 64, extra: "  staleness: 1\n"));
         var perStep = Estimate(Yaml("asynchronous", pools, prompts: 64, extra: "  staleness: 1\n  async_rollout: per_step\n"));
         var p = perStep.Phases;
-        double cycle = (perStep.Generation.Rollout.Makespan + p.LogProbs.Value + p.Critic.Value + p.Training.Value + p.WeightSync.Value) / 2;
-        Assert.Equal(Math.Max(continuous.StepTime.Value, cycle), perStep.StepTime.Value, 1e-9 * cycle);
+        var r = perStep.Generation.Rollout;
+        double cycle = (r.Makespan + p.LogProbs.Value + p.Critic.Value + p.Training.Value + p.WeightSync.Value) / 2;
+        double group = r.GroupLatency + p.WeightSync.Value;
+        Assert.Equal(Math.Max(continuous.StepTime.Value, Math.Max(cycle, group)), perStep.StepTime.Value, 1e-9 * cycle);
         Assert.True(perStep.StepTime.Value > continuous.StepTime.Value);
         Assert.Equal(continuous.Phases.Generation.Value, p.Generation.Value);
+    }
+
+    [Fact]
+    public void A_prompt_groups_time_in_flight_is_its_prefill_and_its_longest_response_at_the_full_batch_pace()
+    {
+        // Constant 2,000-token responses, 16 prompts × 16 on 8 tp4 replicas: 32 per replica, staleness 1, so the batch
+        // in flight is 32 and a group takes its prompt's prefill and 1,999 decode steps at batch 32.
+        string pools = "generator: {gpus: 32, tp: 4}\n  trainer: {gpus: 32, tp: 8, zero: 3}";
+        var e = Estimate(Yaml("asynchronous", pools, prompts: 16, response: "{mean: 2000, max: 2000}", extra: "  staleness: 1\n  async_rollout: per_step\n"));
+        var g = e.Generation;
+        double prefill = g.Model.PrefillIteration(g.Layout, out double perIteration).Total.Value / perIteration;
+        double step = g.Model.DecodeStep(g.Layout, 32, 1024 + 2000 / 2.0).Total.Value;
+        Assert.Equal(prefill + 1999 * step, g.Rollout.GroupLatency, 1e-9 * g.Rollout.GroupLatency);
     }
 
     [Theory]
