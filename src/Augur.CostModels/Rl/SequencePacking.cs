@@ -26,38 +26,48 @@ public static class SequencePacking
         return (int)Math.Clamp((bins + dp - 1) / dp, 1, perRank);
     }
 
-    /// <summary>First-fit-decreasing bins for <paramref name="descending"/> (longest first); a sample longer than a bin gets one alone.</summary>
+    /// <summary>
+    /// First-fit-decreasing bins for <paramref name="descending"/> (longest first); a sample longer than a bin gets one
+    /// alone. Bins not yet opened stand in the tree with their whole room, so the leftmost bin with room is the first fit,
+    /// found in log time: a million samples pack in well under a second.
+    /// </summary>
     public static int Bins(int capacity, IReadOnlyList<int> descending)
     {
-        var room = new List<int>();
+        int n = descending.Count;
+        if (n == 0) return 0;
+        int leaves = 1;
+        while (leaves < n) leaves *= 2;
+        var room = new int[2 * leaves];
+        Array.Fill(room, capacity, leaves, n);
+        for (int i = leaves - 1; i >= 1; i--) room[i] = Math.Max(room[2 * i], room[2 * i + 1]);
+        int used = 0;
         foreach (int length in descending)
         {
-            int at = room.FindIndex(r => r >= length);
-            if (at < 0) room.Add(Math.Max(0, capacity - length));
-            else room[at] -= length;
+            int need = Math.Min(length, capacity);
+            int at = 1;
+            while (at < leaves) at = room[2 * at] >= need ? 2 * at : 2 * at + 1;
+            room[at] = length >= capacity ? 0 : room[at] - length;
+            used = Math.Max(used, at - leaves + 1);
+            for (at /= 2; at >= 1; at /= 2) room[at] = Math.Max(room[2 * at], room[2 * at + 1]);
         }
-        return room.Count;
+        return used;
     }
 
     /// <summary>
-    /// <paramref name="count"/> sample lengths, longest first: the prompt plus the response whose share of longer-or-equal
-    /// draws is (i + ½) / count (<see cref="ResponseCurve.ShareAtLeast"/>), found by bisection.
+    /// <paramref name="count"/> sample lengths, longest first: the prompt plus the longest response whose share of
+    /// longer-or-equal draws is at least (i + ½) / count (<see cref="ResponseCurve.ShareAtLeast"/>), found in one walk
+    /// down from the limit, as the shares rise.
     /// </summary>
     public static int[] Lengths(int prompt, RlLengths response, int count)
     {
         var lengths = new int[count];
+        int k = response.Max;
+        double share = ResponseCurve.ShareAtLeast(response, k);
         for (int i = 0; i < count; i++)
         {
-            double share = (i + 0.5) / count;
-            int lo = 1, hi = response.Max;
-            if (ResponseCurve.ShareAtLeast(response, hi) >= share) lo = hi;
-            else
-                while (hi - lo > 1)
-                {
-                    int mid = lo + (hi - lo) / 2;
-                    if (ResponseCurve.ShareAtLeast(response, mid) >= share) lo = mid; else hi = mid;
-                }
-            lengths[i] = prompt + lo;
+            double wanted = (i + 0.5) / count;
+            while (k > 1 && share < wanted) share = ResponseCurve.ShareAtLeast(response, --k);
+            lengths[i] = prompt + k;
         }
         return lengths;
     }

@@ -24,6 +24,18 @@ public class RlPackingTests
     public void First_fit_decreasing_puts_each_sample_in_the_first_bin_with_room(int capacity, int[] descending, int expected) =>
         Assert.Equal(expected, SequencePacking.Bins(capacity, descending));
 
+    [Fact]
+    public void A_million_samples_pack_as_a_few_do()
+    {
+        // Three 1,115-token samples to a 4,096-token bin: 1,000,000 samples need ⌈1,000,000 / 3⌉ = 333,334 bins.
+        Assert.Equal(333_334, SequencePacking.Bins(4096, Enumerable.Repeat(1115, 1_000_000).ToArray()));
+        // Responses up to 4,000 tokens drawn for 900,000 samples: their lengths fall from the longest, and every bin
+        // but a sample's own holds at most 4,096 tokens, so at least the tokens over the bin size are needed.
+        var lengths = SequencePacking.Lengths(115, new RlLengths(1000, 0.75, 4000), 900_000);
+        long tokens = lengths.Sum(l => (long)l);
+        Assert.InRange(SequencePacking.Bins(4096, lengths), (int)((tokens + 4095) / 4096), 900_000);
+    }
+
     [Theory]
     // 4096 / 1115: three to a bin, 512 samples in 171 bins, raised to 176 (a multiple of dp 8): 22 per rank.
     [InlineData(4096, 512, 8, 22)]
