@@ -17,11 +17,15 @@ public static class SequencePacking
     /// <summary>Bins of a global batch, kept per packing: the planner asks again for every trainer layout it tries.</summary>
     static readonly ConcurrentDictionary<(int Capacity, int Prompt, RlLengths Response, int Samples), int> Known = new();
 
+    /// <summary>Packings kept at most; a long-running server starts afresh past it.</summary>
+    const int MostKnown = 4096;
+
     /// <summary>Bins of at most <paramref name="capacity"/> tokens per data-parallel rank; each holds at least one sample.</summary>
     public static int BinsPerRank(int capacity, int prompt, RlLengths response, int globalBatch, int dp)
     {
         dp = Math.Max(1, dp);
         int perRank = Math.Max(1, globalBatch / dp);
+        if (Known.Count > MostKnown) Known.Clear();
         long bins = Known.GetOrAdd((capacity, prompt, response, globalBatch), k => Bins(k.Capacity, Lengths(k.Prompt, k.Response, k.Samples)));
         return (int)Math.Clamp((bins + dp - 1) / dp, 1, perRank);
     }
