@@ -161,13 +161,18 @@ public sealed record RlTraining(TrainingModel Model, TrainingEstimate Update)
     /// </summary>
     public static TrainingJob JobOf(RlJob job, Precision precision, double meanResponse, int cp = 1)
     {
-        int seq = job.Prompt.Mean + (int)Math.Round(meanResponse);
-        int multiple = cp > 1 ? 2 * cp : 1;
         return new()
         {
-            SeqLen = (seq + multiple - 1) / multiple * multiple, GlobalBatch = job.Trainer.GlobalBatch ?? job.Samples, Precision = precision,
+            SeqLen = PaddedForCp(job.Prompt.Mean + (int)Math.Round(meanResponse), cp), GlobalBatch = job.Trainer.GlobalBatch ?? job.Samples, Precision = precision,
             Dispatcher = job.Trainer.Dispatcher, GradientPrecision = job.Trainer.GradientPrecision, OptimizerOffload = job.Trainer.OptimizerOffload,
         };
+    }
+
+    /// <summary><paramref name="tokens"/> padded to a multiple of 2·cp, as Megatron splits a sequence into 2·cp chunks (see <see cref="JobOf"/>).</summary>
+    static int PaddedForCp(int tokens, int cp)
+    {
+        int multiple = cp > 1 ? 2 * cp : 1;
+        return (tokens + multiple - 1) / multiple * multiple;
     }
 
     public static RlTraining Of(ModelSpec model, Cluster cluster, Precision precision, RlJob job, LayoutSpec spec, int gpus, double meanResponse, HardwareCalibration cal)
@@ -216,8 +221,7 @@ public sealed record RlTraining(TrainingModel Model, TrainingEstimate Update)
         var l = LayoutDefaults.Complete(spec, gpus);
         if (tokens is not { } capacity || spec.MicroBatch is not null) return (t, l);
         int perRank = t.GlobalBatch / Math.Max(1, l.Dp), bins = SequencePacking.BinsPerRank(capacity, job.Prompt.Mean, job.Response, t.GlobalBatch, l.Dp);
-        int multiple = l.Cp > 1 ? 2 * l.Cp : 1;
-        int row = ((int)Math.Ceiling((double)perRank * t.SeqLen / bins) + multiple - 1) / multiple * multiple;
+        int row = PaddedForCp((int)Math.Ceiling((double)perRank * t.SeqLen / bins), l.Cp);
         return (t with { SeqLen = row, GlobalBatch = bins * l.Dp, AttentionLength = t.SeqLen }, l with { MicroBatch = 1 });
     }
 
