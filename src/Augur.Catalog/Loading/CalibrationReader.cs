@@ -28,6 +28,10 @@ public static class CalibrationReader
         Host = n.OptionalMapping("host_issue") is { } h ? Host(h) : null,
         CompiledStep = n.OptionalBool("compiled_step") ?? false,
         CollectiveSms = n.OptionalInteger("collective_sms", 0, 10_000, "SMs a collective holds, none to a chip's worth") ?? 0,
+        TrainingGemmSets = n.Get("training_gemms") is { } sets
+            ? (sets as SequenceNode)?.Items.Select(i => i is ScalarNode { Text: { Length: > 0 } t } ? t : throw new InputException($"{i.Path}: expected a measurement set id")).ToList()
+              ?? throw new InputException($"{n.Path}.training_gemms: give a list of measurement set ids (catalog/measurements)")
+            : [],
         Sources = HardwareReader.Sources(n),
         Notes = n.OptionalString("notes") ?? "",
     };

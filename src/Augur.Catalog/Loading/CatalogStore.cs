@@ -22,7 +22,7 @@ public sealed class CatalogStore
     readonly CatalogTable<HardwareCalibration> _calibrations;
     readonly CatalogTable<FrameworkSpec> _frameworks;
     readonly Lazy<List<(string Name, DataNode Node)>> _validation;
-    readonly Lazy<List<KernelMeasurementSet>> _measurements;
+    readonly MeasurementFolders _measurements;
 
     static readonly Lazy<CatalogStore> Shared = new(() => new CatalogStore(typeof(CatalogStore).Assembly));
 
@@ -81,7 +81,7 @@ public sealed class CatalogStore
             }
         }
         _validation = new(() => validation.Select(r => (r["catalog/".Length..], DataReader.Read(Text(assembly, r), r["catalog/".Length..], r.EndsWith(".json", StringComparison.Ordinal)))).ToList());
-        _measurements = new(() => ReadMeasurements(assembly, measurements));
+        _measurements = new MeasurementFolders(assembly, measurements);
     }
 
     /// <summary>The text of an embedded catalog file.</summary>
@@ -92,39 +92,11 @@ public sealed class CatalogStore
         return reader.ReadToEnd();
     }
 
-    /// <summary>Kernel timings measured on real accelerators (catalog/measurements), read on first use.</summary>
-    public IReadOnlyList<KernelMeasurementSet> Measurements => _measurements.Value;
+    /// <summary>Kernel timings measured on real accelerators (catalog/measurements), each set read on first use.</summary>
+    public IReadOnlyList<KernelMeasurementSet> Measurements => _measurements.All;
 
-    static List<KernelMeasurementSet> ReadMeasurements(Assembly assembly, IEnumerable<string> resources)
-    {
-        var sources = new Dictionary<string, MappingNode>(StringComparer.Ordinal);
-        var tables = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
-        foreach (var resource in resources)
-        {
-            string name = resource["catalog/".Length..];
-            var parts = name.Split('/');
-            if (parts.Length != 3) throw new InputException($"catalog/{name}: measurement files live in measurements/<set>/");
-            string text = Text(assembly, resource);
-            if (parts[2] == "source.yaml")
-                sources[parts[1]] = DataReader.Read(text, name, json: false) as MappingNode
-                    ?? throw new InputException($"catalog/{name}: expected a mapping (id, accelerator, device, measured_on, software, source, method)");
-            else
-            {
-                if (!tables.TryGetValue(parts[1], out var t)) tables[parts[1]] = t = new(StringComparer.Ordinal);
-                t[parts[2]] = text;
-            }
-        }
-        foreach (var folder in tables.Keys.Where(k => !sources.ContainsKey(k)))
-            throw new InputException($"catalog/measurements/{folder}: tables without a source.yaml saying where they come from");
-        var sets = new List<KernelMeasurementSet>();
-        foreach (var folder in sources.Keys.Order(StringComparer.Ordinal))
-        {
-            var set = MeasurementReader.Read(folder, sources[folder], tables.TryGetValue(folder, out var t) ? t : new Dictionary<string, string>());
-            if (set.Id != folder) throw new InputException($"catalog/measurements/{folder}/source.yaml: id '{set.Id}' is not the folder name '{folder}'");
-            sets.Add(set);
-        }
-        return sets;
-    }
+    /// <summary>One shipped measurement set by id, reading only its own folder; null when none has that id.</summary>
+    public KernelMeasurementSet? Measurement(string id) => _measurements.Get(id);
 
     public IReadOnlyCollection<Accelerator> Accelerators => _accelerators.All().Select(e => e.Accelerator).ToList();
     public IReadOnlyCollection<SystemSpec> Systems => _systems.All();
@@ -168,8 +140,17 @@ public sealed class CatalogStore
 
     /// <summary>The calibration of the accelerator's family (or the generic family when it has none), with the part's
     /// own measured GEMM fractions where its file gives them.</summary>
-    public HardwareCalibration Calibration(Accelerator a) =>
-        (_calibrations.TryGet(a.Family, out var c) ? c : _calibrations.Get("generic")).ForPart(a);
+    public HardwareCalibration Calibration(Accelerator a)
+    {
+        var c = (_calibrations.TryGet(a.Family, out var family) ? family : _calibrations.Get("generic")).ForPart(a);
+        // Training reads the sets; serving never asks, so a start-up reads no measurement files for it.
+        return c.TrainingGemmSets.Count == 0 ? c : c with { TrainingGemms = new(() => TrainingGemms(c, a)) };
+    }
+
+    /// <summary>The first of the family's training GEMM sets whose <c>trains</c> covers <paramref name="a"/>, measured on its own accelerator; null where none does.</summary>
+    TrainingGemmKernels? TrainingGemms(HardwareCalibration c, Accelerator a) =>
+        c.TrainingGemmSets.Select(id => Measurement(id) ?? throw new InputException($"calibration {c.Family}: training_gemms names '{id}', which is not a set in catalog/measurements"))
+            .FirstOrDefault(m => m.Trains?.Covers(a.Id) == true) is { } set ? new TrainingGemmKernels(set, Accelerator(set.AcceleratorId)) : null;
 
     /// <summary>Every accelerator, system and model name, without reading their files.</summary>
     public IEnumerable<string> AllNames() => _accelerators.Ids.Concat(_systems.Ids).Concat(_models.Ids);

@@ -34,7 +34,43 @@ public static class MeasurementReader
             Sustained = Sustained(new CsvTable(Table("sustained.csv"), name("sustained.csv"))),
             MoeLayers = tables.TryGetValue("moe.csv", out var moe) ? MoeLayers(new CsvTable(moe, name("moe.csv"))) : [],
         };
-        return source.OptionalMapping("serves") is { } serves ? set with { Serves = Serves(serves, set) } : set;
+        if (source.OptionalMapping("serves") is { } serves) set = set with { Serves = Serves(serves, set) };
+        return source.OptionalMapping("trains") is { } trains ? set with { Trains = Trains(trains, set) } : set;
+    }
+
+    /// <summary>
+    /// <c>trains: {accelerators, precisions, input_quantize?, why}</c>. Training interpolates each precision's rows over m
+    /// and n·k as serving does, so each needs the same grid; <c>input_quantize: {fp8: {bytes_per_element, kernels}}</c>
+    /// says what a precision's row timed besides its GEMM.
+    /// </summary>
+    static TrainingGemmScope Trains(MappingNode n, KernelMeasurementSet set)
+    {
+        n.RequireOnly("accelerators", "precisions", "input_quantize", "why");
+        var precisions = Precisions(n);
+        foreach (var p in precisions) CheckGrid(n, set, p, "training");
+        var quantize = new Dictionary<Precision, RowQuantize>();
+        if (n.OptionalMapping("input_quantize") is { } q)
+            foreach (var (key, node) in q.Entries)
+            {
+                if (!PrecisionInfo.TryParse(key, out var p) || !precisions.Contains(p))
+                    throw new InputException($"{q.Path}.{key}: not one of this set's training precisions ({string.Join(", ", precisions.Select(x => x.Label()))})");
+                var m = node as MappingNode ?? throw new InputException($"{q.Path}.{key}: expected {{bytes_per_element, kernels}}");
+                m.RequireOnly("bytes_per_element", "kernels");
+                quantize[p] = new RowQuantize(
+                    m.OptionalNumber("bytes_per_element", 0, 16, "a quantize moves a few bytes per element") ?? m.Number("bytes_per_element"),
+                    m.OptionalInteger("kernels", 0, 8, "a quantize launches one or two kernels") ?? m.Integer("kernels"));
+            }
+        return new TrainingGemmScope(Names(n, "accelerators"), precisions, quantize, n.String("why"));
+    }
+
+    /// <summary>A precision's plain rows cover every (m, n·k) pair of their grid, with two or more m, for <paramref name="user"/> to interpolate.</summary>
+    static void CheckGrid(MappingNode n, KernelMeasurementSet set, Precision p, string user)
+    {
+        var rows = set.Gemms.Where(g => g.Precision == p && g.Groups == 1).ToList();
+        int ms = rows.Select(g => g.M).Distinct().Count(), sizes = rows.Select(g => g.N * g.K).Distinct().Count();
+        int pairs = rows.Select(g => (g.M, g.N * g.K)).Distinct().Count();
+        if (ms < 2 || sizes < 1 || pairs != ms * sizes)
+            throw new InputException($"{n.Path}.precisions: the {p.Label()} rows do not cover every (m, n·k) pair of their grid ({pairs} of {ms} x {sizes}) with at least two m; {user} interpolates between them");
     }
 
     /// <summary>
@@ -47,17 +83,9 @@ public static class MeasurementReader
     /// </summary>
     static EngineLinearScope Serves(MappingNode n, KernelMeasurementSet set)
     {
-        var gemms = set.Gemms;
         n.RequireOnly("accelerators", "precisions", "decode_attention", "prefill_attention", "why", "moe");
         var precisions = Precisions(n);
-        foreach (var p in precisions)
-        {
-            var rows = gemms.Where(g => g.Precision == p && g.Groups == 1).ToList();
-            int ms = rows.Select(g => g.M).Distinct().Count(), sizes = rows.Select(g => g.N * g.K).Distinct().Count();
-            int pairs = rows.Select(g => (g.M, g.N * g.K)).Distinct().Count();
-            if (ms < 2 || sizes < 1 || pairs != ms * sizes)
-                throw new InputException($"{n.Path}.precisions: the {p.Label()} rows do not cover every (m, n·k) pair of their grid ({pairs} of {ms} x {sizes}) with at least two m; serving interpolates between them");
-        }
+        foreach (var p in precisions) CheckGrid(n, set, p, "serving");
         bool decode = n.OptionalBool("decode_attention") ?? false;
         var caches = set.DecodeRows.GroupBy(s => s.KvPrecision).ToList();
         if (decode && (caches.Count == 0 || caches.Any(c => !SpansGrid(c, s => s.Batch * s.KvHeads, s => s.KeyTokens))))

@@ -58,8 +58,8 @@ public readonly struct DeviceRates
     public double AttentionRowOverhead { get; }
     /// <summary>The same for the backward pass.</summary>
     public double AttentionBackwardRowOverhead { get; }
-    /// <summary>The engine's measured linear layers at this precision on this chip; null = GEMMs at <see cref="Gemm"/>.</summary>
-    public MeasuredLinear? Linear { get; }
+    /// <summary>The engine's (or, training, the part's) measured linear layers at this precision on this chip; null = GEMMs at <see cref="Gemm"/>.</summary>
+    public MeasuredLinear? Linear { get; init; }
     /// <summary>The engine's measured fused MoE layers at this precision on this chip; null = the routed experts on the roofline.</summary>
     public MeasuredMoe? Moe { get; init; }
     /// <summary>The engine's measured decode attention on this chip; null = decoding queries at the fused-attention roofline.</summary>

@@ -174,8 +174,34 @@ public sealed class RatioGrid
         }
     }
 
+    /// <summary>
+    /// Each thread's last few lookups, direct-mapped on (grid, m, size): a layout search asks for the same few GEMM shapes
+    /// layout after layout (a training estimate looks up four), and two logarithms per lookup would cost it a fifth.
+    /// </summary>
+    sealed class Memo
+    {
+        public const int Size = 16;
+        public readonly RatioGrid?[] Grid = new RatioGrid?[Size];
+        public readonly double[] M = new double[Size], Work = new double[Size], Value = new double[Size];
+    }
+
+    [ThreadStatic] static Memo? _memo;
+
     /// <summary>ρ at (m, size): bilinear in (log m, log size), held at the grid's edges.</summary>
     public double Ratio(double m, double size)
+    {
+        var memo = _memo ??= new Memo();
+        int slot = (int)((ulong)(BitConverter.DoubleToInt64Bits(m) * 31 ^ BitConverter.DoubleToInt64Bits(size)) * 0x9E3779B97F4A7C15UL >> 60);
+        if (ReferenceEquals(memo.Grid[slot], this) && memo.M[slot] == m && memo.Work[slot] == size) return memo.Value[slot];
+        double ratio = Interpolate(m, size);
+        memo.Grid[slot] = this;
+        memo.M[slot] = m;
+        memo.Work[slot] = size;
+        memo.Value[slot] = ratio;
+        return ratio;
+    }
+
+    double Interpolate(double m, double size)
     {
         var (i, u) = Locate(_logM, Math.Log(Math.Max(m, 1e-9)));
         var (j, v) = Locate(_logSize, Math.Log(Math.Max(size, 1e-9)));
@@ -192,9 +218,9 @@ public sealed class RatioGrid
         if (x <= grid[0]) return (0, 0);
         int last = grid.Length - 1;
         if (x >= grid[last]) return (last, 0);
-        int i = Array.BinarySearch(grid, x);
-        if (i >= 0) return (i, 0);
-        i = ~i - 1;
+        // A grid has a dozen points at most: a forward scan beats a binary search (training looks one up per GEMM).
+        int i = 0;
+        while (grid[i + 1] <= x) i++;
         return (i, (x - grid[i]) / (grid[i + 1] - grid[i]));
     }
 }

@@ -47,7 +47,10 @@ public sealed class TrainingModel
         Cluster = cluster;
         _sites = cluster.Sites;
         _rates = new DeviceRates(cluster.Accelerator, calibration, job.Precision,
-            PrecisionRules.Attention(cluster.Accelerator, PrecisionRules.TrainingKeysAndValues(job.Precision)), job.AttentionKernel);
+            PrecisionRules.Attention(cluster.Accelerator, PrecisionRules.TrainingKeysAndValues(job.Precision)), job.AttentionKernel)
+        {
+            Linear = TrainingGemms.On(calibration, cluster.Accelerator, job.Precision),
+        };
         _activationBytes = PrecisionRules.ActivationBytes;
         // Weights are read in 16 bits (the master copy's BF16 shadow); FP8 applies to the GEMM inputs (Transformer Engine recipe).
         _quantization = QuantizationTraffic.ForTraining(job.Precision);

@@ -62,6 +62,14 @@ public sealed record HardwareCalibration
     /// with compute), taken from the compute a data-parallel collective overlaps; 0 where not known (then nothing is taken).
     /// </summary>
     public int CollectiveSms { get; init; }
+    /// <summary>The catalog measurement sets whose rows may time this family's training GEMMs (<c>training_gemms</c>), each saying which parts in its <c>trains</c>.</summary>
+    public IReadOnlyList<string> TrainingGemmSets { get; init; } = [];
+    /// <summary>
+    /// The part's GEMMs as measured at their shapes for training (the first of <see cref="TrainingGemmSets"/> whose
+    /// <c>trains</c> covers the part), read when training first asks; null, or null inside, = every training GEMM at
+    /// <see cref="GemmEfficiency"/>.
+    /// </summary>
+    public Lazy<TrainingGemmKernels?>? TrainingGemms { get; init; }
     public required IReadOnlyList<string> Sources { get; init; }
     public string Notes { get; init; } = "";
 

@@ -25,6 +25,11 @@ public sealed record KernelMeasurementSet
     /// names the set costs those layers from it on these accelerators; null = a kernel check only.
     /// </summary>
     public EngineLinearScope? Serves { get; init; }
+    /// <summary>
+    /// Where the set's linear layers time the GEMMs training runs (source.yaml <c>trains</c>): training on these
+    /// accelerators costs each GEMM of these precisions at its shape from the set; null = not used by training.
+    /// </summary>
+    public TrainingGemmScope? Trains { get; init; }
     public required IReadOnlyList<GemmSample> Gemms { get; init; }
     public required IReadOnlyList<CopySample> Copies { get; init; }
     public required IReadOnlyList<AttentionSample> Attention { get; init; }
@@ -66,6 +71,28 @@ public sealed record EngineLinearScope(IReadOnlyList<string> Accelerators, IRead
 /// (TensorRT-LLM's create_moe does; vLLM's fused_experts is handed the chosen experts and does not).
 /// </summary>
 public sealed record EngineMoeScope(string Path, IReadOnlyList<Precision> Precisions, bool IncludesRouting, string Why);
+
+/// <summary>
+/// Where a set's plain linear rows stand for the GEMMs training runs (cuBLAS under Transformer Engine or PyTorch): the
+/// accelerators on the measured one's die and the precisions whose rows are that kernel. <paramref name="InputQuantize"/>
+/// is what each precision's row also timed besides the GEMM (a serving Linear quantizes its 16-bit input inside the
+/// call), which training costs on its own (its quantize kernels) and so takes out; <paramref name="Why"/> says why.
+/// </summary>
+public sealed record TrainingGemmScope(IReadOnlyList<string> Accelerators, IReadOnlyList<Precision> Precisions,
+    IReadOnlyDictionary<Precision, RowQuantize> InputQuantize, string Why)
+{
+    public bool Covers(string accelerator) => Accelerators.Contains(accelerator, StringComparer.OrdinalIgnoreCase);
+}
+
+/// <summary>
+/// The input quantization a measured linear row holds: memory traffic per element of its 16-bit m×k input and the
+/// kernels it launches (an FP8 per-tensor dynamic quantize: an amax pass reading 2 B, then a cast reading 2 B and
+/// writing 1 B, two kernels).
+/// </summary>
+public sealed record RowQuantize(double BytesPerElement, int Kernels);
+
+/// <summary>The measured linear rows training takes its GEMMs from, with the accelerator they were measured on.</summary>
+public sealed record TrainingGemmKernels(KernelMeasurementSet Set, Accelerator MeasuredOn);
 
 /// <summary>
 /// A serving engine's own measured linear layers (<paramref name="Set"/>, whose <see cref="KernelMeasurementSet.Serves"/>
