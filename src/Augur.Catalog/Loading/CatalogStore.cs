@@ -150,7 +150,7 @@ public sealed class CatalogStore
     /// <summary>The first of the family's training GEMM sets whose <c>trains</c> covers <paramref name="a"/>, measured on its own accelerator; null where none does.</summary>
     TrainingGemmKernels? TrainingGemms(HardwareCalibration c, Accelerator a) =>
         c.TrainingGemmSets.Select(id => Measurement(id) ?? throw new InputException($"calibration {c.Family}: training_gemms names '{id}', which is not a set in catalog/measurements"))
-            .FirstOrDefault(m => m.Trains?.Covers(a.Id) == true) is { } set ? new TrainingGemmKernels(set, Accelerator(set.AcceleratorId)) : null;
+            .FirstOrDefault(m => m.Trains?.Covers(a.KernelId) == true) is { } set ? new TrainingGemmKernels(set, Accelerator(set.AcceleratorId)) : null;
 
     /// <summary>Every accelerator, system and model name, without reading their files.</summary>
     public IEnumerable<string> AllNames() => _accelerators.Ids.Concat(_systems.Ids).Concat(_models.Ids);

@@ -13,6 +13,8 @@ namespace Augur.Catalog.Loading;
 static class InlineHardware
 {
     static readonly string[] ControlKeys = ["base", "system", "calibration"];
+    /// <summary>Fields that describe the die itself: changing one makes another chip, which keeps none of its base's measured kernels.</summary>
+    static readonly string[] DieKeys = ["dense_tflops", "sms", "gemm_efficiency", "capabilities", "family", "vendor"];
     static readonly string[] AcceleratorKeys =
         ["id", "name", "vendor", "family", "year", "dense_tflops", "hbm_gb", "hbm_tb_s", "tdp_w", "default_system", "price_usd_per_gpu_hour", "sources", "notes", "confidence", "capabilities", "host_memory", "host_cpu", "sms", "gemm_efficiency"];
 
@@ -23,12 +25,13 @@ static class InlineHardware
         CheckSizes(h);
         SystemSpec? system = null;
         var entries = new Dictionary<string, DataNode>();
-        string? baseName = h.OptionalString("base");
+        string? baseName = h.OptionalString("base"), baseAccelerator = null;
         if (baseName is not null)
         {
             string accId = baseName;
             if (catalog.TrySystem(baseName, out var sys)) { system = sys; accId = sys.AcceleratorId; }
             foreach (var (k, v) in catalog.AcceleratorFile(accId, h.Path + ".base").Entries) entries[k] = v;
+            baseAccelerator = accId;
             system ??= catalog.System(catalog.Accelerator(accId).DefaultSystem);
         }
         var changes = new List<string>();
@@ -69,6 +72,10 @@ static class InlineHardware
         var acc = HardwareReader.Accelerator(merged2);
         if (acc.HbmCapacity.Value <= 0 || acc.HbmBandwidth.BytesPerSecond <= 0 || !Enum.GetValues<Precision>().Any(acc.Supports))
             throw new InputException($"{h.Path}: hbm_gb, hbm_tb_s and at least one dense_tflops rate must be positive");
+        // The same die with other memory, host, power or price runs its base's kernels; a changed peak, SM count, GEMM
+        // fraction, capability or calibration is another chip.
+        if (baseName is not null && h.OptionalString("calibration") is null && !h.Entries.Keys.Any(DieKeys.Contains))
+            acc = acc with { SameDieAs = catalog.Accelerator(baseAccelerator!).KernelId };
         return (acc, system, merged2.OptionalNumber("price_usd_per_gpu_hour"));
     }
 

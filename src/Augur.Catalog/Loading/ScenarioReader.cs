@@ -732,8 +732,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
     /// <summary>The engine's own measured kernels, where a shipped table it names measured them for <paramref name="a"/>; else null.</summary>
     EngineLinearKernels? EngineKernels(ServingEngineSpec engine, Accelerator a)
     {
-        var table = engine.LinearKernels.Count == 0 ? null
-            : catalog.Measurements.FirstOrDefault(m => engine.LinearKernels.Contains(m.Id) && m.Serves?.Covers(a.Id) == true);
+        var table = engine.LinearKernels.Select(id => catalog.Measurement(id)).FirstOrDefault(m => m?.Serves?.Covers(a.KernelId) == true);
         return table is null ? null : new EngineLinearKernels(table, catalog.Accelerator(table.AcceleratorId));
     }
 

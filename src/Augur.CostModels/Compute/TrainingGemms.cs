@@ -22,7 +22,7 @@ public static class TrainingGemms
     /// <summary>The measured GEMMs at <paramref name="p"/> on <paramref name="a"/>, or null where the calibration has none at that precision.</summary>
     public static MeasuredLinear? On(HardwareCalibration c, Accelerator a, Precision p)
     {
-        if (c.TrainingGemms?.Value is not { } k || !k.Set.Trains!.Covers(a.Id)) return null;
+        if (c.TrainingGemms?.Value is not { } k || !k.Set.Trains!.Covers(a.KernelId)) return null;
         double stream = k.MeasuredOn.HbmBandwidth.BytesPerSecond * c.MemoryEfficiency, launch = c.KernelOverhead.Value;
         // Same-die parts share a set and its family's streaming rate, so one build serves them all; a changed calibration rebuilds.
         if (!Built.TryGetValue(k.Set, out var grids) || grids.Stream != stream || grids.Launch != launch)

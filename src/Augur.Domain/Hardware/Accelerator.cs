@@ -22,6 +22,14 @@ public sealed record Accelerator
     public int Year { get; init; }
     /// <summary>shipping, announced, or <see cref="Hypothetical"/> (written in a scenario, not in the catalog).</summary>
     public string Status { get; init; } = "shipping";
+    /// <summary>
+    /// The catalog part whose measured kernels stand for this one: a part derived from a catalog part that changes only
+    /// what lies outside the die (HBM, host, power, price, network) runs its base's kernels, each on its own peaks and
+    /// bandwidth; null = its own <see cref="Id"/>.
+    /// </summary>
+    public string? SameDieAs { get; init; }
+    /// <summary>The id measured kernel sets name this part by (<see cref="SameDieAs"/>, else its own).</summary>
+    public string KernelId => SameDieAs ?? Id;
     /// <summary>What the chip can run (everything for a GPU; a Transformer ASIC's built-in operators).</summary>
     public AcceleratorCapabilities Capabilities { get; init; } = AcceleratorCapabilities.Any;
     /// <summary>Memory beyond HBM that the chip reaches over a link (a Grace CPU's LPDDR over NVLink-C2C), for offload; null when not sourced.</summary>

@@ -38,6 +38,15 @@ public class EngineLinearTests
         Roofline.GemmSeconds(r, m, n, k, p.StoredBytesPerWeight(), 2);
 
     [Fact]
+    public void A_part_derived_with_other_memory_serves_on_its_base_kernels_and_another_die_does_not()
+    {
+        // HBM, host, power and price lie outside the die: TensorRT-LLM runs the B200's kernels, each on the part's own
+        // bandwidth. A changed FP4 peak is another chip, which keeps the calibration.
+        Assert.Equal("b200-aiconfigurator-trtllm-1.2.0rc5", Job("trtllm-bench", "{base: b200, hbm_tb_s: 16}").EngineLinear?.Set.Id);
+        Assert.Null(Job("trtllm-bench", "{base: b200, dense_tflops: {fp4: 18000}}").EngineLinear);
+    }
+
+    [Fact]
     public void A_measured_row_comes_back_on_its_own_chip()
     {
         // fp4,8192,8192,8192: 0.287385 ms on the B200.

@@ -72,6 +72,40 @@ public class TrainingGemmTests
         Assert.True(372.072e-6 < sustained);
     }
 
+    /// <summary>The accelerator of a training scenario on <paramref name="hardware"/> (a catalog name or an inline mapping).</summary>
+    static Accelerator Part(string hardware) => Scenarios.FromYaml(
+        $"workload: training\nmodel: llama3.1-8b\nhardware: {hardware}\ncluster: {{gpus: 8}}\nprecision: fp4\ntraining: {{seq_len: 4096, global_batch: 8}}\n").Cluster.Accelerator;
+
+    static double Gemm(Accelerator a, Precision p, double m, double n, double k)
+    {
+        var c = Catalog.Calibration(a);
+        return Roofline.GemmSeconds(new DeviceRates(a, c, p) { Linear = TrainingGemms.On(c, a, p) }, m, n, k, p.StoredBytesPerWeight(), 2);
+    }
+
+    [Fact]
+    public void The_same_die_with_other_memory_keeps_its_measured_GEMMs()
+    {
+        // A B200 with 16 TB/s of HBM: the NVFP4 row at 4096³ is compute-bound on either ideal, so its GEMM keeps the B200's
+        // 54.096 - 10.3223 = 43.7737 µs.
+        var faster = Part("{base: b200, hbm_tb_s: 16}");
+        Assert.Equal("b200", faster.KernelId);
+        Assert.Equal(54.096e-6 - (4096.0 * 4096 * 2.5625 / (8e12 * 0.85) + 4e-6), Gemm(faster, Precision.FP4, 4096, 4096, 4096), 12);
+    }
+
+    [Fact]
+    public void Another_peak_is_another_chip_on_the_calibrated_rate()
+    {
+        // Twice the FP4 peak: no measured kernels, so the calibrated roofline. At 0.72 of 18,000 TFLOP/s the FLOPs take
+        // 2·4096³ / 12.96e15 = 10.605 µs, less than the operands at 0.85 of 8 TB/s: (4096²·0.5625 + 2·4096²·2) B / 6.8e12 =
+        // 11.257 µs, plus the 4 µs launch: 15.257 µs (the B200's own row: 43.77 µs).
+        var other = Part("{base: b200, dense_tflops: {fp4: 18000}}");
+        Assert.NotEqual("b200", other.KernelId);
+        double memory = (4096.0 * 4096 * 0.5625 + 2.0 * 4096 * 4096 * 2) / (8e12 * 0.85);
+        Assert.True(2.0 * 4096 * 4096 * 4096 / (0.72 * 18_000e12) < memory);
+        Assert.Equal(15.257e-6, memory + 4e-6, 9);
+        Assert.Equal(memory + 4e-6, Gemm(other, Precision.FP4, 4096, 4096, 4096), 12);
+    }
+
     [Fact]
     public void Parts_no_set_trains_for_keep_the_calibrated_rate()
     {
