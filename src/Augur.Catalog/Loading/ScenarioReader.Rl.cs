@@ -63,13 +63,14 @@ public sealed partial class ScenarioReader
         if (staleness is > 0 && placement != RlPlacement.Asynchronous)
             throw new InputException($"{path}.staleness: only asynchronous placement runs generation ahead of training; remove it or set placement: asynchronous");
         r.OptionalInteger("staleness", 0, 64, "policy versions; published asynchronous systems run 1 to 8 behind");
-        var asyncRollout = r.OptionalString("async_rollout")?.ToLowerInvariant() switch
+        string? rolloutMode = r.OptionalString("async_rollout");
+        var asyncRollout = rolloutMode?.ToLowerInvariant() switch
         {
             null or "continuous" => RlAsyncRollout.Continuous,
             "per_step" => RlAsyncRollout.PerStep,
             var a => throw new InputException($"{path}.async_rollout: unknown mode '{a}'; use continuous (partial rollouts) or per_step (each step's batch launched whole, as NeMo-RL)"),
         };
-        if (r.OptionalString("async_rollout") is not null && placement != RlPlacement.Asynchronous)
+        if (rolloutMode is not null && placement != RlPlacement.Asynchronous)
             throw new InputException($"{path}.async_rollout: only asynchronous placement runs generation ahead of training; remove it or set placement: asynchronous");
         var prompt = ReadLengths(r, "prompt_tokens");
         var response = ReadLengths(r, "response_tokens");

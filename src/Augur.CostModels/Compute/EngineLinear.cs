@@ -29,11 +29,7 @@ public sealed class EngineLinear
         var a = k.MeasuredOn;
         double bandwidth = a.HbmBandwidth.BytesPerSecond, act = PrecisionRules.ActivationBytes;
         foreach (var p in k.Set.Serves?.Precisions ?? [])
-        {
-            double peak = a.Peak(p).PerSecond, w = p.StoredBytesPerWeight();
-            _grids[(int)p] = RatioGrid.Of(k.Set.Gemms.Where(g => g.Precision == p && g.Groups == 1)
-                .Select(g => (g.M, g.N * g.K, g.Measured.Value / IdealSeconds(peak, bandwidth, g.M, g.N, g.K, w, act))));
-        }
+            _grids[(int)p] = LinearRatios(k.Set, a, p, g => g.Measured.Value);
         if (k.Set.Serves?.DecodeAttention == true)
             foreach (var cache in k.Set.DecodeRows.GroupBy(s => Cache(s.KvPrecision)))
             {
@@ -59,6 +55,17 @@ public sealed class EngineLinear
                 return (s.Batch * s.Heads, s.QueryTokens, s.Forward.Value / AttentionIdealSeconds(peak, bandwidth, flops, bytes));
             }));
         }
+    }
+
+    /// <summary>
+    /// ρ over (m, n·k) of a set's plain linear rows at <paramref name="p"/>, measured on <paramref name="a"/>: the part of a
+    /// row's time that is the GEMM (<paramref name="gemmSeconds"/>) over its ideal roofline, at least <paramref name="floor"/>.
+    /// </summary>
+    public static RatioGrid LinearRatios(KernelMeasurementSet set, Accelerator a, Precision p, Func<GemmSample, double> gemmSeconds, double floor = 0)
+    {
+        double peak = a.Peak(p).PerSecond, bandwidth = a.HbmBandwidth.BytesPerSecond, w = p.StoredBytesPerWeight();
+        return RatioGrid.Of(set.Gemms.Where(g => g.Precision == p && g.Groups == 1).Select(g =>
+            (g.M, g.N * g.K, Math.Max(floor, gemmSeconds(g) / IdealSeconds(peak, bandwidth, g.M, g.N, g.K, w, PrecisionRules.ActivationBytes)))));
     }
 
     /// <summary>16-bit caches share one table (BF16 and FP16 stream the same bytes through the same kernels).</summary>

@@ -33,20 +33,13 @@ public static class TrainingGemms
     static RatioGrid?[] Build(TrainingGemmKernels k, double stream, double launch)
     {
         var grids = new RatioGrid?[PrecisionInfo.Count];
-        var a = k.MeasuredOn;
-        double bandwidth = a.HbmBandwidth.BytesPerSecond, act = PrecisionRules.ActivationBytes;
         var scope = k.Set.Trains!;
         foreach (var p in scope.Precisions)
         {
-            double peak = a.Peak(p).PerSecond, w = p.StoredBytesPerWeight();
             var q = scope.InputQuantize.TryGetValue(p, out var given) ? given : new RowQuantize(0, 0);
-            grids[(int)p] = RatioGrid.Of(k.Set.Gemms.Where(g => g.Precision == p && g.Groups == 1).Select(g =>
-            {
-                double ideal = EngineLinear.IdealSeconds(peak, bandwidth, g.M, g.N, g.K, w, act);
-                double quantize = g.M * g.K * q.BytesPerElement / stream + q.Kernels * launch;
-                // A row can hold no less than its ideal GEMM: where the quantize estimate leaves less, the ideal stands.
-                return (g.M, g.N * g.K, Math.Max(1, (g.Measured.Value - quantize) / ideal));
-            }));
+            // A row can hold no less than its ideal GEMM: where the quantize estimate leaves less, the ideal stands (ρ ≥ 1).
+            grids[(int)p] = EngineLinear.LinearRatios(k.Set, k.MeasuredOn, p,
+                g => g.Measured.Value - (g.M * g.K * q.BytesPerElement / stream + q.Kernels * launch), floor: 1);
         }
         return grids;
     }

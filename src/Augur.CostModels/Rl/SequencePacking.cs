@@ -25,8 +25,12 @@ public static class SequencePacking
     {
         dp = Math.Max(1, dp);
         int perRank = Math.Max(1, globalBatch / dp);
-        if (Known.Count > MostKnown) Known.Clear();
-        long bins = Known.GetOrAdd((capacity, prompt, response, globalBatch), k => Bins(k.Capacity, Lengths(k.Prompt, k.Response, k.Samples)));
+        long bins = Known.GetOrAdd((capacity, prompt, response, globalBatch), k =>
+        {
+            // Counting takes every lock of the dictionary: only a new packing pays it, not each lookup of a known one.
+            if (Known.Count >= MostKnown) Known.Clear();
+            return Bins(k.Capacity, Lengths(k.Prompt, k.Response, k.Samples));
+        });
         return (int)Math.Clamp((bins + dp - 1) / dp, 1, perRank);
     }
 
