@@ -66,6 +66,7 @@ public static class TrainingValidator
             FlopConvention.MegatronSc21 => 96 * sc21,
             FlopConvention.MegatronSc21Model => 72 * sc21,
             FlopConvention.ModelFlops => model.Flops.Training,
+            FlopConvention.Megatron => MegatronFlops.PerToken(m, s.Training.SeqLen, s.Training.MtpLayers),
             _ => 1,
         };
     }

@@ -14,6 +14,12 @@ public enum FlopConvention
     MegatronSc21,
     /// <summary>As <see cref="MegatronSc21"/> but three passes (no recomputation): 72·B·s·l·h²·(…); MFU-style.</summary>
     MegatronSc21Model,
+    /// <summary>
+    /// Megatron-LM's own count, the TFLOP/s its training log prints: num_floating_point_operations in
+    /// megatron/training/training.py (GQA or MLA attention with a causal core, dense, routed and shared experts,
+    /// multi-token prediction, logits; three passes, no recomputation).
+    /// </summary>
+    Megatron,
 }
 
 /// <summary>What kind of measurement a published figure is.</summary>
