@@ -134,9 +134,12 @@ public static class TrainingMemory
         int mtp = job.MtpLayers, mtpMoe = m.MtpMoeLayers(mtp);
         // One chunk's logits at a time when the loss tiles them (num_vocab_tiling).
         double logits = (1 + mtp) * LogitBytes(job) * tokens * m.Vocab / l.Tp / job.LogitChunks;
-        // Overlapping the expert all-to-all runs one micro-batch's forward beside another's backward: one more micro-batch
-        // of a chunk in flight (Megatron-core's schedules.py adds one warm-up forward; without pipelining the pair holds two).
-        double overlapFirst = l.OverlapExperts ? split.FirstChunkLayers : 0, overlapLast = l.OverlapExperts ? split.LastChunkLayers : 0;
+        // Overlapping the expert all-to-all runs one micro-batch's forward beside another's backward. With pipelining
+        // Megatron-core's schedules.py adds one warm-up forward: one more micro-batch of a chunk in flight. Without it the
+        // pair walks the layers in opposite directions, forward layer i beside the backward of the previous micro-batch's
+        // last unfinished layer (combined_1f1b.py combined_1f1b_schedule_for_no_pipelining; model_chunk_schedule_plan.py
+        // get_layer(i) / pop_layer() @ NVIDIA/Megatron-LM e5ad09802d), so the two hold one micro-batch and one layer.
+        double overlapFirst = !l.OverlapExperts ? 0 : l.Pp == 1 ? 1 : split.FirstChunkLayers, overlapLast = l.OverlapExperts ? split.LastChunkLayers : 0;
         var loads = new StageLoads { Layout = StageLoads.KeyOf(l), MicroBatches = microBatches, Kept = true, GradientBytes = GradientStorageBytes(job), OptimizerBytes = OptimizerBytes(job) * (1 - job.OptimizerOffload), ShardedMaster = job.OptimizerPrecision == Precision.BF16 };
         if (l.Pp == 1)
             return loads with { First = Stage(pc, l, cal, act, split.FirstStageLayers + mtp, MoeIn(m, split.FirstStageLayers) + mtpMoe, pc.Embedding + pc.LmHead + pc.FinalNorm + mtp * MtpEdgeParameters(m),

@@ -200,4 +200,26 @@ public class MemoryTests
         Assert.Equal((2 - 2 * 0.5625) * stage.Layers, Weights("bf16") - Weights("fp4"), 1e-6 * stage.Layers);
         Assert.Equal(2 * stage.Edges, Weights("bf16") - 2 * stage.Layers, 1e-6 * stage.Edges); // 2 × 128,256 × 4,096 that stay 16-bit
     }
+
+    /// <summary>
+    /// The expert all-to-all overlap pairs one micro-batch's forward with another's backward. Without pipelining the pair
+    /// walks the layers in opposite directions (Megatron-LM combined_1f1b.py, model_chunk_schedule_plan.py get_layer(i) /
+    /// pop_layer() @ e5ad09802d): one layer more than a micro-batch, as a model one layer deeper holds without the overlap.
+    /// With pipelining the schedule adds a warm-up forward: one more chunk of the first stage's layers (12 of 24 at pp 2).
+    /// </summary>
+    [Fact]
+    public void Expert_overlap_holds_one_more_layer_without_pipelining_and_one_more_chunk_with_it()
+    {
+        var job = new TrainingJob { SeqLen = 2048, GlobalBatch = 64, Precision = Augur.Domain.Hardware.Precision.BF16 };
+        double Activations(int layers, int pp, bool overlap)
+        {
+            var m = Gpt(layers, 2048, 16);
+            var l = new ParallelLayout(Tp: 1, Pp: pp, Vp: 1, Dp: 8, Cp: 1, Ep: 1, Etp: 1, Sp: false, Zero: 1, MicroBatch: 1, Recompute: Recompute.None) { OverlapExperts = overlap };
+            return TrainingMemory.Estimate(m, ParameterCounter.Count(m), job, l, TestCalibration.Any, 8).Activations.Value;
+        }
+        double layer = Activations(25, 1, false) - Activations(24, 1, false);
+        Assert.True(layer > 0);
+        Assert.Equal(Activations(25, 1, false), Activations(24, 1, true), 1e-9 * layer);
+        Assert.Equal(12 * layer, Activations(24, 2, true) - Activations(24, 2, false), 1e-6 * layer);
+    }
 }
