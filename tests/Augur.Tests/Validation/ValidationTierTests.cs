@@ -52,7 +52,7 @@ public class ValidationTierTests
         // then 11 added together: 4 MLPerf v5.1 rows on H200 (2 Mixtral, 2 Llama 2 70B), 5 dense SGLang rows on H200 and 2
         // dense vLLM rows on TPU v6e; then 23 more MLPerf Inference rows from other submitters: 14 Blackwell (12 dense
         // Llama 2 70B on B200/GB200/B300, 2 Mixtral on B200), 4 H200 (2 dense, 2 Mixtral), 2 MI300X (1 dense, 1 Mixtral)
-        // and 3 dense MI350X; then 20 Llama 4 Scout MoE rows from the TensorRT-LLM table (10 on B200, 10 on GB200); training gains 2 dense MLPerf Training v5.1 Llama 3.1 8B rows on B300 and B200, then 7 NeMo AutoModel rows on H100 (1 dense, 6 MoE), then 8 Megatron-Bridge 26.08 MoE rows on GB300 and GB200 (DeepSeek-V3, GPT-OSS 120B, Qwen3-30B-A3B and Qwen3-235B-A22B), then 7 dense Megatron-Bridge 26.06 Llama 3.1 405B rows (3 GB300, 3 GB200, 1 H100) and 4 MoE rows of the same release (DeepSeek-V3, GPT-OSS 120B and Qwen3-30B-A3B on B300, Qwen3-30B-A3B on H100), then 17 rows of the 26.04.01 release whose model, system and precision no later release publishes (7 dense Llama 3 70B; DeepSeek-V3 on B200, GPT-OSS 120B in BF16 on 5 systems, Qwen3-30B-A3B on B200, Qwen3-235B-A22B on B300, B200 and H100). RL (catalog/validation/rl.yaml): 23 out-of-sample NeMo-RL rows, 13 on H100 and
+        // and 3 dense MI350X; then 20 Llama 4 Scout MoE rows from the TensorRT-LLM table (10 on B200, 10 on GB200); training gains 2 dense MLPerf Training v5.1 Llama 3.1 8B rows on B300 and B200, then 7 NeMo AutoModel rows on H100 (1 dense, 6 MoE), then 8 Megatron-Bridge 26.08 MoE rows on GB300 and GB200 (DeepSeek-V3, GPT-OSS 120B, Qwen3-30B-A3B and Qwen3-235B-A22B), then 7 dense Megatron-Bridge 26.06 Llama 3.1 405B rows (3 GB300, 3 GB200, 1 H100) and 4 MoE rows of the same release (DeepSeek-V3, GPT-OSS 120B and Qwen3-30B-A3B on B300, Qwen3-30B-A3B on H100), then 17 rows of the 26.04.01 release whose model, system and precision no later release publishes (7 dense Llama 3 70B; DeepSeek-V3 on B200, GPT-OSS 120B in BF16 on 5 systems, Qwen3-30B-A3B on B200, Qwen3-235B-A22B on B300, B200 and H100), then 14 MoE rows of Megatron-LM's MoE recipes (DeepSeek-V3 on B200, GB200 and GB300; Qwen3-235B-A22B on H100, B200, B300, GB300 and twice on GB200; Qwen3-30B-A3B twice on H100 and three times on GB200). RL (catalog/validation/rl.yaml): 23 out-of-sample NeMo-RL rows, 13 on H100 and
         // 10 on GB200; Llama 3.1 8B x 3 and Qwen3-32B x 3 dense, Qwen3-30B-A3B x 5, Qwen3-235B x 6 and DeepSeek-V3 x 6 MoE;
         // 14 colocated and 9 asynchronous; then the NeMo-RL v0.3 blog's phase table on H100: Qwen3-30B-A3B out of sample,
         // Llama 3.1 8B and 70B in sample; then 5 more table rows: 2 H100 FP8 (Llama 3.1 8B dense, DeepSeek-V3 MoE) and 3 GB200
@@ -64,8 +64,8 @@ public class ValidationTierTests
         var (oos, ins) = (ValidationTier.OutOfSample, ValidationTier.InSample);
         var expected = new (WorkloadKind W, ValidationTier T, string Group, int Cases)[]
         {
-            (T, oos, "all", 127), (T, oos, "nvidia-hopper", 35), (T, oos, "nvidia-blackwell", 67), (T, oos, "nvidia-ampere", 8),
-            (T, oos, "google-tpu", 13), (T, oos, "amd-cdna4", 4), (T, oos, "dense", 72), (T, oos, "moe", 55),
+            (T, oos, "all", 141), (T, oos, "nvidia-hopper", 38), (T, oos, "nvidia-blackwell", 78), (T, oos, "nvidia-ampere", 8),
+            (T, oos, "google-tpu", 13), (T, oos, "amd-cdna4", 4), (T, oos, "dense", 72), (T, oos, "moe", 69),
             (T, ins, "all", 16),
             (I, oos, "all", 200), (I, oos, "nvidia-hopper", 66), (I, oos, "nvidia-blackwell", 104), (I, oos, "amd-cdna3", 16), (I, oos, "amd-cdna4", 12),
             (I, oos, "google-tpu", 2), (I, oos, "dense", 118), (I, oos, "moe", 82),
