@@ -20,12 +20,6 @@ public readonly record struct FlopsPerToken(
     /// <summary>Forward + backward (3× forward) model FLOPs per token: what MFU counts.</summary>
     public double Training => 3 * Forward;
 
-    /// <summary>
-    /// The same count without the router GEMM, which Megatron-LM's <c>num_floating_point_operations</c>
-    /// (megatron/training/training.py) leaves out; use it to compare with Megatron-reported TFLOP/s.
-    /// </summary>
-    public double MegatronForward => Forward - Router;
-
     /// <summary>Matrix-multiply FLOPs whose size scales with parameters (everything but core attention).</summary>
     public double ParameterGemms => Forward - AttentionCore;
 }

@@ -1,3 +1,4 @@
+using Augur.CostModels.Analysis;
 using Augur.CostModels.Compute;
 using Augur.CostModels.Rl;
 using Augur.CostModels.Training;

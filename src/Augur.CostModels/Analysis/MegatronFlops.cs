@@ -1,6 +1,6 @@
 using Augur.Domain.Models;
 
-namespace Augur.CostModels.Validation;
+namespace Augur.CostModels.Analysis;
 
 /// <summary>
 /// The FLOPs per token Megatron-LM counts when it prints a run's TFLOP/s (num_floating_point_operations in
