@@ -17,6 +17,7 @@ public static class MegatronFlops
     /// <summary>Three passes of 2 FLOPs per multiply-add.</summary>
     const double PerWeight = 6;
 
+    /// <summary>FLOPs per trained token at <paramref name="seqLen"/> tokens per sequence with <paramref name="mtpLayers"/> prediction depths.</summary>
     public static double PerToken(ModelSpec m, int seqLen, int mtpLayers)
     {
         double h = m.Hidden;
