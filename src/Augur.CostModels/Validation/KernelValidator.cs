@@ -53,10 +53,11 @@ public static class KernelValidator
         // Where the set also times the engine's own Linear layers on this chip, the MoE layer is checked a second time with
         // its expert GEMMs costed from that table per expert (EngineLinear), as serving costs its dense layers: the check
         // that keeps the table off the routed experts.
-        var engine = set.Serves?.Covers(a.KernelId) == true ? EngineLinear.Of(new EngineLinearKernels(set, a)) : null;
+        var kernels = set.Serves?.Covers(a.KernelId) == true ? new EngineLinearKernels(set, a) : null;
+        var engine = kernels is null ? null : EngineLinear.Of(kernels);
         // Where serving takes the set's fused MoE layers, each shape is also timed from the other shapes' ratios (the nearest
         // of them), as serving times a model the table never measured: the check on that transfer.
-        var fused = set.Serves?.Covers(a.KernelId) == true ? EngineMoe.Of(new EngineLinearKernels(set, a)) : null;
+        var fused = kernels is null ? null : EngineMoe.Of(kernels);
         foreach (var m in set.MoeLayers)
         {
             string label = $"{m.Label} T={m.Tokens} tp{m.Tp} ep{m.Ep}";
