@@ -188,11 +188,12 @@ public class CliTests
         double product = t.GetProperty("tokens_per_s_per_gpu").GetDouble() * t.GetProperty("step_time_s").GetDouble();
         Assert.Equal(1, tok.GetProperty("low").GetDouble() * step.GetProperty("high").GetDouble() / product, 4);
         Assert.True(tok.GetProperty("low").GetDouble() <= tok.GetProperty("high").GetDouble());
-        // Hopper has 19 out-of-sample dense training cases, at least nine, so its own bound them: 2 Megatron-Bridge 26.02
+        // Hopper has 21 out-of-sample dense training cases, at least nine, so its own bound them: 2 Megatron-Bridge 26.02
         // rows (the archive page) and 2 of 26.04.01 and 26.06 (the releases' own page), 8 torchtitan rows on Grand Teton
-        // H100s (two benchmark files), 6 LLM Foundry H100 rows and 1 NeMo AutoModel row (8 of them bf16, fewer than nine, so
-        // no precision split). Six publications, fewer than nine: their whole range.
-        Assert.Equal("whole range of 19 out-of-sample nvidia-hopper training dense cases: 6 publications, fewer than the 9 a 10-90% bound needs",
+        // H100s (two benchmark files), 6 LLM Foundry H100 rows, 1 NeMo AutoModel row and 2 MLPerf Training v5.1 rows of
+        // Cisco (two submissions; 8 of the 21 bf16, fewer than nine, so no precision split). Eight publications, fewer than
+        // nine: their whole range.
+        Assert.Equal("whole range of 21 out-of-sample nvidia-hopper training dense cases: 8 publications, fewer than the 9 a 10-90% bound needs",
             tok.GetProperty("basis").GetString());
         // The plan's winner carries it too, and serving estimates carry one on output tokens/s per GPU.
         var plan = JsonDocument.Parse(Run("plan", Scenarios.Repo("samples/llama3-405b-plan.yaml"), "--json", "--top", "1").Out).RootElement;
@@ -219,8 +220,8 @@ public class CliTests
             """), "--json");
         Assert.True(code == 0, err);
         var basis = JsonDocument.Parse(output).RootElement.GetProperty("tokens_per_s_per_gpu_band").GetProperty("basis").GetString();
-        // 72 dense out-of-sample training cases: 19 Hopper, 32 Blackwell, 8 LLM Foundry A100, 9 TPU, 4 MI355X/MI350X.
-        Assert.Equal("whole range of 72 out-of-sample training cases on intel-gaudi or of dense models, since there is no intel-gaudi training case", basis);
+        // 91 dense out-of-sample training cases: 21 Hopper, 48 Blackwell, 8 LLM Foundry A100, 9 TPU, 5 MI355X/MI350X.
+        Assert.Equal("whole range of 91 out-of-sample training cases on intel-gaudi or of dense models, since there is no intel-gaudi training case", basis);
     }
 
     [Fact]
