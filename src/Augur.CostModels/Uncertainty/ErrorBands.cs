@@ -6,15 +6,17 @@ namespace Augur.CostModels.Uncertainty;
 
 /// <summary>
 /// Error bands from the signed errors of out-of-sample validation cases. A prediction's band is the 10% and 90%
-/// bounds (<see cref="Quantile(IReadOnlyList{double}, double)"/>) of the errors of the finest group of cases like it that holds <see cref="MinCases"/>: family × workload
-/// × dense/MoE × precision, then family × workload × dense/MoE, workload × dense/MoE, family × workload, workload. The model
+/// bounds (<see cref="Quantile(IReadOnlyList{double}, double)"/>) of the errors of the finest group of cases like it that
+/// draws on <see cref="MinPublications"/> publications: family × workload × dense/MoE × precision, then family × workload ×
+/// dense/MoE, workload × dense/MoE, family × workload, workload; where not even the workload's cases do, their whole range. The model
 /// kind is kept before the family because it separates the out-of-sample errors far more (training: dense 21% against
 /// MoE 84% mean, Hopper 63% against Blackwell 59%).
 /// Cases of one publication are not independent (one table's rows share its software, method and systematic offsets;
 /// one serving table holds 100 of the 120 serving cases), and a user's run is a new publication: each publication
 /// weighs the same within a group, its cases sharing its weight (CDF pooling, Dunn, Wasserman and Ramdas,
 /// "Distribution-Free Prediction Sets for Two-Layer Hierarchical Models", JASA 118 (2023), Sec. 3). With every case
-/// its own publication this is the plain order statistic.
+/// its own publication this is the plain order statistic. The publication, not the case, is the unit a group needs
+/// nine of: twelve rows of one table are one draw of its offsets.
 /// Where evidence is thin (a family with no cases of the workload, or one that is uncalibrated; a model kind or a
 /// precision the family has no case of) the band is the whole range of every case of the workload that shares the
 /// family or the model kind: every error that might carry over, not the middle 80%.
@@ -22,11 +24,11 @@ namespace Augur.CostModels.Uncertainty;
 public sealed class ErrorBands
 {
     /// <summary>
-    /// Fewest cases a group needs before a coarser group is used instead: n cases bound a further one with probability
-    /// (n − 1) / (n + 1) at best (their extremes), which first reaches 80% at nine. A group's bounds are its extremes
-    /// until it holds nine publications.
+    /// Fewest publications a group's cases must come from before its bounds are used rather than a coarser group's: n
+    /// exchangeable draws bound a further one with probability (n − 1) / (n + 1) at best (their extremes), which first
+    /// reaches 80% at nine. Below nine even for the whole workload, the band is the workload's whole range.
     /// </summary>
-    public const int MinCases = 9;
+    public const int MinPublications = 9;
     public const double LowPercentile = 0.10, HighPercentile = 0.90;
 
     readonly IReadOnlyList<BandEvidence> _evidence;
@@ -90,14 +92,14 @@ public sealed class ErrorBands
             ($"{k.Family} {w}", x => x.Family == k.Family),
             (w, _ => true),
         };
-        var (name, match) = groups.FirstOrDefault(g => ofWorkload.Count(e => g.Match(e.Key)) >= MinCases);
+        var (name, match) = groups.FirstOrDefault(g => ofWorkload.Where(e => g.Match(e.Key)).Select(e => e.Publication).Distinct().Count() >= MinPublications);
         if (match is null) (name, match) = groups[^1];
         var cases = ofWorkload.Where(e => match(e.Key)).ToList();
         int publications = cases.Select(e => e.Publication).Distinct().Count();
         var weighted = Weighted(cases);
-        return new ErrorBand(Quantile(weighted, LowPercentile), Quantile(weighted, HighPercentile), publications < MinCases
+        return new ErrorBand(Quantile(weighted, LowPercentile), Quantile(weighted, HighPercentile), publications < MinPublications
             ? string.Create(CultureInfo.InvariantCulture,
-                $"whole range of {cases.Count} out-of-sample {name} {Cases(cases.Count)}: {publications} {Publications(publications)}, fewer than the {MinCases} a 10-90% bound needs")
+                $"whole range of {cases.Count} out-of-sample {name} {Cases(cases.Count)}: {publications} {Publications(publications)}, fewer than the {MinPublications} a 10-90% bound needs")
             : string.Create(CultureInfo.InvariantCulture,
                 $"10-90% bounds from {cases.Count} out-of-sample {name} {Cases(cases.Count)} in {publications} publications, each weighing the same"));
     }

@@ -67,16 +67,29 @@ public sealed record ValidationCase
     /// <summary>
     /// The publication the figure comes from: a repository file's cases share their software, method and systematic
     /// offsets whatever the commit, so the source up to " @ " (repository and path), or up to ", read from" where that
-    /// comes first (an MLPerf result names its own submission and run before the repository it was read from).
+    /// comes first. An MLPerf result is one submitter's code drop in one round ("MLPerf Training v6.0 closed, NVIDIA"):
+    /// its systems run that submitter's one implementation of the benchmark, as a vendor's performance table's rows run
+    /// one release.
     /// </summary>
     public string Publication => PublicationOf(Source);
 
     public static string PublicationOf(string source)
     {
+        if (MlperfSubmitter(source) is { } submitter) return submitter;
         int end = source.Length;
         foreach (string marker in (string[])[" @ ", ", read from"])
             if (source.IndexOf(marker, StringComparison.Ordinal) is var at and >= 0) end = Math.Min(end, at);
         return source[..end];
+    }
+
+    /// <summary>"MLPerf Training v6.0 closed, NVIDIA" from an MLPerf source: the round, its division and the submitter.</summary>
+    static string? MlperfSubmitter(string source)
+    {
+        if (!source.StartsWith("MLPerf ", StringComparison.Ordinal)) return null;
+        int comma = source.IndexOf(", ", StringComparison.Ordinal);
+        if (comma < 0) return null;
+        int end = source.IndexOf(' ', comma + 2);
+        return end < 0 ? source : source[..end];
     }
 
     public string Notes { get; init; } = "";

@@ -188,12 +188,13 @@ public class CliTests
         double product = t.GetProperty("tokens_per_s_per_gpu").GetDouble() * t.GetProperty("step_time_s").GetDouble();
         Assert.Equal(1, tok.GetProperty("low").GetDouble() * step.GetProperty("high").GetDouble() / product, 4);
         Assert.True(tok.GetProperty("low").GetDouble() <= tok.GetProperty("high").GetDouble());
-        // Hopper has 21 out-of-sample dense training cases, at least nine, so its own bound them: 2 Megatron-Bridge 26.02
-        // rows (the archive page) and 2 of 26.04.01 and 26.06 (the releases' own page), 8 torchtitan rows on Grand Teton
-        // H100s (two benchmark files), 6 LLM Foundry H100 rows, 1 NeMo AutoModel row and 2 MLPerf Training v5.1 rows of
-        // Cisco (two submissions; 8 of the 21 bf16, fewer than nine, so no precision split). Eight publications, fewer than
-        // nine: their whole range.
-        Assert.Equal("whole range of 21 out-of-sample nvidia-hopper training dense cases: 8 publications, fewer than the 9 a 10-90% bound needs",
+        // Hopper's 21 out-of-sample dense training cases come from 7 publications (Megatron-Bridge's archive page and its
+        // releases' page, two torchtitan benchmark files, LLM Foundry, NeMo AutoModel, and Cisco's two MLPerf Training
+        // v5.1 results, one submitter's round): fewer than nine, so the next group, every dense training case, bounds them. Its
+        // 97 cases come from 21 publications: Megatron-Bridge's two pages, LLM Foundry, the two torchtitan files, NeMo
+        // AutoModel, four tpu-recipes files (ironwood, two trillium, v5p), and eleven MLPerf submitter-rounds (v5.1:
+        // NVIDIA, University of Florida, Dell, AMD, Oracle, Cisco, Lenovo, Verda, GigaComputing; v6.0: NVIDIA, AMD).
+        Assert.Equal("10-90% bounds from 97 out-of-sample training dense cases in 21 publications, each weighing the same",
             tok.GetProperty("basis").GetString());
         // The plan's winner carries it too, and serving estimates carry one on output tokens/s per GPU.
         var plan = JsonDocument.Parse(Run("plan", Scenarios.Repo("samples/llama3-405b-plan.yaml"), "--json", "--top", "1").Out).RootElement;

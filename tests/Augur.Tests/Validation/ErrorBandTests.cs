@@ -147,7 +147,22 @@ public class ErrorBandTests
         e.Add(E("u1", Key("a"), 0.30, "u"));
         var b = new ErrorBands(e).For(Key("a"))!;
         Assert.Equal((-0.05, 0.30), (b.LowError, b.HighError));
-        Assert.Equal("whole range of 12 out-of-sample a training dense bf16 cases: 2 publications, fewer than the 9 a 10-90% bound needs", b.Basis);
+        // No group holds nine publications, not even the workload: the workload's whole range, named as such.
+        Assert.Equal("whole range of 12 out-of-sample training cases: 2 publications, fewer than the 9 a 10-90% bound needs", b.Basis);
+    }
+
+    [Fact]
+    public void A_group_of_many_cases_from_few_publications_defers_to_a_coarser_one_that_has_nine()
+    {
+        // Family a: 12 dense cases from one table at +40% .. +51%. Family b: 10 dense cases, each its own publication,
+        // at -10% .. +8% (step 2%). For family a the finest group with nine publications is "training dense" (11):
+        // ranks 12·0.1 = 1.2 -> 1 and 12·0.9 = 10.8 -> 11 in publication weight. Sorted, the ten single cases weigh 1
+        // each and the table's twelve 1/12 each: weight 1 is reached at -10%, weight 11 at the table's last row, +51%.
+        var e = Enumerable.Range(0, 12).Select(i => E($"a{i}", Key("a"), 0.40 + i / 100.0, "table")).ToList();
+        e.AddRange(Enumerable.Range(0, 10).Select(i => E($"b{i}", Key("b"), -0.10 + 2 * i / 100.0)));
+        var b = new ErrorBands(e).For(Key("a"))!;
+        Assert.Equal((-0.10, 0.51), (Math.Round(b.LowError, 12), Math.Round(b.HighError, 12)));
+        Assert.Equal("10-90% bounds from 22 out-of-sample training dense cases in 11 publications, each weighing the same", b.Basis);
     }
 
     [Fact]
@@ -186,9 +201,10 @@ public class ErrorBandTests
 
     [Theory]
     [InlineData("NVIDIA/TensorRT-LLM docs/source/performance/perf-overview.md @ 00f3768 (v1.0 table): 128/128", "NVIDIA/TensorRT-LLM docs/source/performance/perf-overview.md")]
-    [InlineData("MLPerf Training v5.1 closed, AMD MI355X llama31_8b, read from mlcommons/training_results_v5.1", "MLPerf Training v5.1 closed, AMD MI355X llama31_8b")]
+    [InlineData("MLPerf Training v5.1 closed, AMD MI355X llama31_8b, read from mlcommons/training_results_v5.1", "MLPerf Training v5.1 closed, AMD")]
     [InlineData("MLPerf Inference v5.1 closed, AMD 8xMI300X llama2-70b-99 Server mlperf_log_summary.txt, read from ntuhpc/inference_results_v5.1 @ 965182b: 47804 tokens/s",
-        "MLPerf Inference v5.1 closed, AMD 8xMI300X llama2-70b-99 Server mlperf_log_summary.txt")]
+        "MLPerf Inference v5.1 closed, AMD")]
+    [InlineData("MLPerf Training v6.0 closed, NVIDIA tyche-hsg_ngpu8192_ngc26.04_nemo deepseekv3_671b, read from a copy", "MLPerf Training v6.0 closed, NVIDIA")]
     [InlineData("A paper, Table 4", "A paper, Table 4")]
     public void A_case_s_publication_is_its_repository_file_or_its_result(string source, string publication) =>
         Assert.Equal(publication, ValidationCase.PublicationOf(source));
