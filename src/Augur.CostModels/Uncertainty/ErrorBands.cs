@@ -92,10 +92,10 @@ public sealed class ErrorBands
             ($"{k.Family} {w}", x => x.Family == k.Family),
             (w, _ => true),
         };
-        var (name, match) = groups.FirstOrDefault(g => ofWorkload.Where(e => g.Match(e.Key)).Select(e => e.Publication).Distinct().Count() >= MinPublications);
+        var (name, match) = groups.FirstOrDefault(g => PublicationCount(ofWorkload.Where(e => g.Match(e.Key))) >= MinPublications);
         if (match is null) (name, match) = groups[^1];
         var cases = ofWorkload.Where(e => match(e.Key)).ToList();
-        int publications = cases.Select(e => e.Publication).Distinct().Count();
+        int publications = PublicationCount(cases);
         var weighted = Weighted(cases);
         return new ErrorBand(Quantile(weighted, LowPercentile), Quantile(weighted, HighPercentile), publications < MinPublications
             ? string.Create(CultureInfo.InvariantCulture,
@@ -110,6 +110,8 @@ public sealed class ErrorBands
         var per = cases.CountBy(e => e.Publication).ToDictionary(p => p.Key, p => p.Value);
         return cases.Select(e => (e.Error, 1.0 / per[e.Publication])).OrderBy(x => x.Error).ToList();
     }
+
+    static int PublicationCount(IEnumerable<BandEvidence> cases) => cases.Select(e => e.Publication).Distinct().Count();
 
     static string Cases(int n) => n == 1 ? "case" : "cases";
     static string Publications(int n) => n == 1 ? "publication" : "publications";
