@@ -38,7 +38,7 @@ public static class EstimateWorkflow
         if (job.CrossSiteChoices is not null)
             throw new InputException("training.cross_site: auto lets plan choose the method; estimate costs one, so set cross_site: synchronous or diloco (with one inner_steps)");
         var layout = LayoutDefaults.Complete(s.Layout, s.Cluster.Gpus);
-        if (LayoutValidator.Check(s.Model, s.Cluster.Gpus, layout, job.SeqLen, job.GlobalBatch, job.MtpLayers) is { } err)
+        if (LayoutValidator.Check(s.Model, s.Cluster.Gpus, layout, job.SeqLen, job.GlobalBatch, job.MtpLayers, job.ContextParallelComm) is { } err)
             throw new LayoutException(err);
         if (LayoutValidator.CheckSites(layout, s.Cluster.Sites) is { } sites) throw new LayoutException(sites);
         var model = TrainingModelOf(s, catalog);

@@ -15,7 +15,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
     static readonly string[] TopKeys = ["name", "workload", "model", "hardware", "system", "cluster", "precision", "parallelism", "training", "inference", "simulation", "rl", "run", "objective", "measured", "source", "id", "notes"];
     static readonly string[] ClusterKeys = ["gpus", "scale_up_domain", "scale_up_bandwidth", "scale_out_bandwidth", "in_network_reduction", "sites", "wan_bandwidth", "wan_latency_ms"];
     static readonly string[] LayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "microbatch", "recompute", "dp_attention", "fsdp", "ep_overlap"];
-    static readonly string[] TrainingKeys = ["seq_len", "global_batch", "tokens", "flops", "attention", "overlap_dp", "routing", "cross_site", "diloco", "mtp_layers", "grad_precision", "offload_layers", "fused_cross_entropy", "optimizer_precision", "backward_prefetch", "capacity_factor", "dispatcher", "remat", "vocab_tiling", "cuda_graphs", "optimizer_offload"];
+    static readonly string[] TrainingKeys = ["seq_len", "global_batch", "tokens", "flops", "attention", "overlap_dp", "routing", "cross_site", "diloco", "mtp_layers", "grad_precision", "offload_layers", "fused_cross_entropy", "optimizer_precision", "backward_prefetch", "capacity_factor", "dispatcher", "remat", "vocab_tiling", "cuda_graphs", "optimizer_offload", "cp_comm"];
     static readonly string[] DiLoCoKeys = ["inner_steps", "outer_bits", "fragments", "overlap_steps"];
     static readonly string[] InferenceKeys = ["input_tokens", "output_tokens", "input_tokens_cv", "output_tokens_cv", "concurrency", "kv_precision", "expert_precision", "weight_precision", "expert_weight_precision", "prefix_hit_rate", "mode", "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "slo_percentile", "memory_fraction", "draft_tokens", "acceptance", "target_output_tokens_per_s", "routing", "engine", "max_batch", "max_num_tokens", "cuda_graphs", "mixed_prefill", "requests"];
     static readonly string[] RunKeys = ["usd_per_gpu_hour", "gpu_mtbf_hours", "checkpoint_write_s", "restart_s", "power_utilization", "pue"];
@@ -440,6 +440,12 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
             },
             ExpertCapacityFactor = ReadCapacityFactor(t),
             Dispatcher = ReadDispatcher(t),
+            ContextParallelComm = (t.OptionalString("cp_comm") ?? "p2p").ToLowerInvariant() switch
+            {
+                "p2p" => ContextParallelComm.P2P,
+                "a2a" => ContextParallelComm.AllToAll,
+                var k => throw new InputException($"{t.Path}.cp_comm: unknown '{k}'; use p2p (ring attention, Megatron's default) or a2a (all-to-all over heads, DeepSpeed-Ulysses)"),
+            },
             Remat = ReadRemat(t),
             LogitChunks = t.OptionalInteger("vocab_tiling", 1, 1024, "MaxText's num_vocab_tiling splits the logits into a few chunks (its 405B recipes use 4)") ?? 1,
             CudaGraphs = ReadCudaGraphs(t),

@@ -198,20 +198,39 @@ public sealed class PassComposer
     }
 
     /// <summary>
-    /// K/V all-gather per layer (forward) and its reduce-scatter of dK/dV (backward), each exposed only beyond the
-    /// attention it overlaps; full recompute gathers again.
+    /// Ring attention (<see cref="ContextParallelComm.P2P"/>): K/V all-gather per layer (forward) and its reduce-scatter of
+    /// dK/dV (backward), each exposed only beyond the attention it overlaps; full recompute gathers again. All-to-all over
+    /// heads (<see cref="ContextParallelComm.AllToAll"/>): <see cref="HeadAllToAll"/> in full.
     /// </summary>
     double ContextParallel(in StagePass p, in LayerShape shape, in LayerTime denseLayer, in LayerTime moeLayer, double attentionBackward, bool full)
     {
         int cp = p.ContextParallel;
         if (cp <= 1) return 0;
         int layers = p.DenseLayers + p.MoeLayers;
+        if (p.ContextParallelComm == ContextParallelComm.AllToAll)
+            return layers * HeadAllToAll(shape, cp) * (1 + (p.Backward ? 1 : 0) + (full ? 1 : 0));
         double kvBytes = shape.Tokens * cp * KvCache.BytesPerTokenPerLayer(_m, PrecisionRules.Activations, shape.Tp).Value;
         double gather = Collectives.AllGather(Fabric, kvBytes, cp, shape.Tp);
         double attentionForward = (denseLayer.Attention.Value * p.DenseLayers + moeLayer.Attention.Value * p.MoeLayers) / Math.Max(1, layers);
         double exposedForward = Math.Max(0, gather - attentionForward);
         double exposedBackward = p.Backward ? Math.Max(0, 2 * gather - attentionForward * attentionBackward) : 0;
         return layers * (exposedForward * (full ? 2 : 1) + exposedBackward);
+    }
+
+    /// <summary>
+    /// One layer's Ulysses exchanges in one direction (Transformer Engine's AttnFuncWithCPAndQKVOA2A): Q, K and V from sequence
+    /// shards to head shards before attention and the output back after it, forward; dO, then dQ, dK and dV, backward, the
+    /// same bytes. Each rank holds its tokens' heads of this tensor-parallel rank, (h/tp)·d_qk of Q, kv·(d_qk + d_v) of K
+    /// and V (kv = the KV heads per tp rank, at least one; MLA's K and V are per head) and (h/tp)·d_v of the output, in
+    /// 16 bits, and keeps 1/cp of each.
+    /// </summary>
+    double HeadAllToAll(in LayerShape shape, int cp)
+    {
+        double heads = (double)_m.Heads / shape.Tp;
+        double qk = _m.Mla is { } mla ? mla.QkHeadDim : _m.HeadDim, v = _m.Mla is { } m2 ? m2.VHeadDim : _m.HeadDim;
+        double kv = _m.Mla is not null ? heads : Math.Max(1, Math.Floor((double)_m.KvHeads / shape.Tp));
+        double perToken = (heads * qk + kv * (qk + v)) * _activationBytes, outPerToken = heads * v * _activationBytes;
+        return Collectives.AllToAll(Fabric, shape.Tokens * perToken, cp, shape.Tp) + Collectives.AllToAll(Fabric, shape.Tokens * outPerToken, cp, shape.Tp);
     }
 
     /// <summary>

@@ -22,8 +22,10 @@ public readonly record struct StagePass
     public Recompute Recompute { get; init; }
     /// <summary>A MaxText remat policy, which says per tensor what the backward recomputes (<see cref="LayerCost.Rematerialized"/>); null for <see cref="Recompute"/>.</summary>
     public RematPolicy? Remat { get; init; }
-    /// <summary>Context-parallel degree: above 1, every layer all-gathers K/V over the group, hidden behind attention where it can be.</summary>
+    /// <summary>Context-parallel degree: above 1, every layer exchanges attention's inputs over the group as <see cref="ContextParallelComm"/> says.</summary>
     public int ContextParallel { get; init; }
+    /// <summary>Ring attention's K/V passes, hidden behind attention where they can be, or all-to-alls over heads on attention's path.</summary>
+    public ContextParallelComm ContextParallelComm { get; init; }
     /// <summary>Tokens whose logits the LM head computes when this is the last stage (0: no head).</summary>
     public double LogitTokens { get; init; }
     /// <summary>Stage boundaries the activations cross in each direction (training: v per stage; serving: p − 1).</summary>

@@ -175,7 +175,7 @@ public sealed class TrainingModel
         return new StagePass
         {
             Shape = shape, DenseLayers = stageLayers - moeLayers + mtpHere - mtpMoe, MoeLayers = moeLayers + mtpMoe, Backward = true, Recompute = l.Recompute, Remat = _job.Remat,
-            ContextParallel = l.Cp, LogitTokens = tokens, StageHops = l.Pp > 1 ? l.Vp : 0, StageGpus = l.Tp * l.Cp * l.Dp,
+            ContextParallel = l.Cp, ContextParallelComm = _job.ContextParallelComm, LogitTokens = tokens, StageHops = l.Pp > 1 ? l.Vp : 0, StageGpus = l.Tp * l.Cp * l.Dp,
             // Megatron's alltoall dispatcher sends one row per (token, expert) pair (MoEAlltoAllTokenDispatcher's input
             // splits count the routing map per expert, megatron/core/transformer/moe/token_dispatcher.py): all top-k
             // copies travel straight to their ranks in 16 bits, none forwarded. DeepEP's normal kernels send a token

@@ -33,7 +33,7 @@ public static class TrainingValidator
         var s = c.Scenario;
         var job = s.Training ?? throw new InputException($"{c.Id}: not a training case");
         var layout = LayoutDefaults.Complete(s.Layout, s.Cluster.Gpus);
-        if (LayoutValidator.Check(s.Model, s.Cluster.Gpus, layout, job.SeqLen, job.GlobalBatch, job.MtpLayers) is { } err)
+        if (LayoutValidator.Check(s.Model, s.Cluster.Gpus, layout, job.SeqLen, job.GlobalBatch, job.MtpLayers, job.ContextParallelComm) is { } err)
             throw new LayoutException($"{c.Id}: {err}");
         var model = new TrainingModel(s.Model, s.Cluster, job, cal);
         var est = model.Estimate(layout);

@@ -1,4 +1,5 @@
 using Augur.Domain.Models;
+using Augur.Domain.Workloads;
 
 namespace Augur.Domain.Parallelism;
 
@@ -60,8 +61,22 @@ public static class LayoutValidator
         : mtpLayers > 1 ? $"ep_overlap runs with at most one multi-token-prediction layer; training.mtp_layers is {mtpLayers}"
         : null;
 
+    /// <summary>
+    /// Why <paramref name="l"/>'s context parallelism cannot run as an all-to-all over heads, or null when it can: each tensor-
+    /// parallel rank's attention heads and KV heads (one when tp exceeds them) split over cp (Transformer Engine asserts both).
+    /// </summary>
+    public static string? AllToAllContextError(ModelSpec m, in ParallelLayout l)
+    {
+        if (l.Cp <= 1) return null;
+        int heads = m.Heads / l.Tp, kv = m.Mla is not null ? heads : Math.Max(1, m.KvHeads / l.Tp);
+        return heads % l.Cp != 0 || kv % l.Cp != 0
+            ? $"cp_comm a2a splits each tp rank's {heads} heads and {kv} KV heads over cp={l.Cp}, which does not divide them; lower cp or tp, or use cp_comm: p2p"
+            : null;
+    }
+
     /// <summary>Full check of a training layout against the model, the GPU count and the batch.</summary>
-    public static string? Check(ModelSpec m, int gpus, ParallelLayout l, int seqLen, int globalBatch, int mtpLayers = 0)
+    public static string? Check(ModelSpec m, int gpus, ParallelLayout l, int seqLen, int globalBatch, int mtpLayers = 0,
+        ContextParallelComm cpComm = ContextParallelComm.P2P)
     {
         if (l.Dp < 1 || l.Cp < 1 || l.MicroBatch < 1)
             return "parallel degrees and micro-batch must be positive integers";
@@ -82,6 +97,7 @@ public static class LayoutValidator
         if ((l.Recompute & Recompute.SharedExperts) != 0 && m.Moe is { SharedExperts: 0 })
             return $"recompute module shared_experts: {m.Name} has no shared experts; drop it";
         if (l.OverlapExperts && OverlapExpertsError(l, mtpLayers) is { } overlap) return overlap;
+        if (cpComm == ContextParallelComm.AllToAll && AllToAllContextError(m, l) is { } a2a) return a2a;
         if (l.Vp > 1 && globalBatch / (l.Dp * l.MicroBatch) % l.Pp != 0)
             return $"interleaved schedule needs the {globalBatch / (l.Dp * l.MicroBatch)} micro-batches per replica to be a multiple of pp={l.Pp}";
         return null;

@@ -90,6 +90,8 @@ public sealed record TrainingJob
     public double? ExpertCapacityFactor { get; init; }
     /// <summary>How the MoE layers' tokens reach their experts across nodes (training.dispatcher); Megatron's alltoall by default.</summary>
     public ExpertDispatcher Dispatcher { get; init; } = ExpertDispatcher.AllToAll;
+    /// <summary>How context parallelism exchanges attention's inputs (training.cp_comm); read only when cp &gt; 1.</summary>
+    public ContextParallelComm ContextParallelComm { get; init; } = ContextParallelComm.P2P;
     /// <summary>
     /// MaxText's remat policy (<c>remat_policy</c> and, for <c>custom</c>, each tensor's choice): what each layer saves in HBM,
     /// offloads to host memory or recomputes. Null for Megatron-style recomputation by the layout's <c>recompute</c>.

@@ -133,6 +133,37 @@ public class PassComposerTests
     }
 
     [Fact]
+    public void Ulysses_context_parallel_pays_two_all_to_alls_per_layer_and_direction_in_full()
+    {
+        // tp = 2, cp = 2 inside one domain: a rank holds T = 2048 tokens of 4 heads and 4 KV heads of 128. Q, K and V are
+        // (4·128 + 4·256)·2 B = 3,072 B a token, 6,291,456 B, half of it to the other rank: α + 3,145,728 B / β = 36.457 µs;
+        // the output 4·128·2 B = 1,024 B a token, α + 1,048,576 B / β = 15.486 µs. 51.943 µs a layer and direction, however
+        // fast the link is beside the attention: nothing overlaps it.
+        var pass = Pass(tp: 2) with { ContextParallel = 2, ContextParallelComm = ContextParallelComm.AllToAll };
+        double layer = (Alpha + 3_145_728 / Beta) + (Alpha + 1_048_576 / Beta);
+        var composer = Composer(DenseModel);
+        Near(Layers * layer, composer.Compose(pass).ContextParallel);
+        Assert.Equal(207.77216e-6, composer.Compose(pass).ContextParallel.Value, 1e-12);
+        Near(2 * Layers * layer, composer.Compose(pass with { Backward = true }).ContextParallel);
+        Near(3 * Layers * layer, composer.Compose(pass with { Backward = true, Recompute = Recompute.Full }).ContextParallel);
+        // Ring attention on a fast link hides its K/V behind the attention instead.
+        Near(0, Composer(DenseModel, scaleUpGBps: 1000).Compose(pass with { ContextParallelComm = ContextParallelComm.P2P }).ContextParallel);
+    }
+
+    [Fact]
+    public void Ulysses_needs_each_tp_ranks_heads_and_kv_heads_to_divide_over_cp()
+    {
+        // Llama 3.1 8B: 32 heads, 8 KV heads. tp 4 leaves 8 heads and 2 KV heads a rank: cp 2 divides both, cp 4 not the KV heads.
+        var llama = CatalogStore.Default.Model("llama3.1-8b").Spec;
+        var ok = new ParallelLayout(Tp: 4, Pp: 1, Vp: 1, Dp: 4, Cp: 2, Ep: 1, Etp: 1, Sp: true, Zero: 1, MicroBatch: 1, Recompute: Recompute.None);
+        Assert.Null(LayoutValidator.Check(llama, 32, ok, 8192, 8, cpComm: ContextParallelComm.AllToAll));
+        var bad = ok with { Cp = 4, Dp = 2 };
+        Assert.Null(LayoutValidator.Check(llama, 32, bad, 8192, 8));
+        Assert.Equal("cp_comm a2a splits each tp rank's 8 heads and 2 KV heads over cp=4, which does not divide them; lower cp or tp, or use cp_comm: p2p",
+            LayoutValidator.Check(llama, 32, bad, 8192, 8, cpComm: ContextParallelComm.AllToAll));
+    }
+
+    [Fact]
     public void Expert_exchange_is_dispatch_plus_combine_per_moe_layer_and_direction()
     {
         // Four ranks inside one domain, top-2, 2048 tokens per rank at 1.5× the mean on the busiest: dispatch in 1 byte

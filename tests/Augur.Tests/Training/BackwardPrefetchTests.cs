@@ -36,6 +36,16 @@ public class BackwardPrefetchTests
     }
 
     [Fact]
+    public void An_unknown_context_parallel_exchange_is_refused_in_one_line()
+    {
+        var e = Assert.Throws<Augur.Domain.InputException>(() => Scenarios.FromYaml(
+            "model: llama3.1-8b\nhardware: h100-sxm\ncluster: {gpus: 8}\nprecision: bf16\nparallelism: {tp: 1, dp: 4, cp: 2}\n"
+            + "training: {seq_len: 8192, global_batch: 8, cp_comm: ring}\n"));
+        Assert.EndsWith("training.cp_comm: unknown 'ring'; use p2p (ring attention, Megatron's default) or a2a (all-to-all over heads, DeepSpeed-Ulysses)", e.Message);
+        Assert.DoesNotContain("\n", e.Message);
+    }
+
+    [Fact]
     public void An_unknown_prefetch_is_refused_in_one_line()
     {
         var e = Assert.Throws<Augur.Domain.InputException>(() => Scenarios.FromYaml(Yaml.Replace("ZERO", "3", StringComparison.Ordinal)
