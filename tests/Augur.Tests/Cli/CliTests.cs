@@ -191,10 +191,11 @@ public class CliTests
         // Hopper's 21 out-of-sample dense training cases come from 7 publications (Megatron-Bridge's archive page and its
         // releases' page, two torchtitan benchmark files, LLM Foundry, NeMo AutoModel, and Cisco's two MLPerf Training
         // v5.1 results, one submitter's round): fewer than nine, so the next group, every dense training case, bounds them. Its
-        // 97 cases come from 21 publications: Megatron-Bridge's two pages, LLM Foundry, the two torchtitan files, NeMo
-        // AutoModel, four tpu-recipes files (ironwood, two trillium, v5p), and eleven MLPerf submitter-rounds (v5.1:
-        // NVIDIA, University of Florida, Dell, AMD, Oracle, Cisco, Lenovo, Verda, GigaComputing; v6.0: NVIDIA, AMD).
-        Assert.Equal("10-90% bounds from 97 out-of-sample training dense cases in 21 publications, each weighing the same",
+        // 110 cases come from 30 publications: Megatron-Bridge's two pages, LLM Foundry, the two torchtitan files, NeMo
+        // AutoModel, four tpu-recipes files (ironwood, two trillium, v5p), and twenty MLPerf submitter-rounds (v5.1:
+        // NVIDIA, University of Florida, Dell, AMD, Oracle, Cisco, Lenovo, Verda, GigaComputing; v6.0: NVIDIA, AMD,
+        // ASUSTeK, Azure, CoreWeave, Dell, GigaComputing, HPE, Inventec, Nebius, MiTAC).
+        Assert.Equal("10-90% bounds from 110 out-of-sample training dense cases in 30 publications, each weighing the same",
             tok.GetProperty("basis").GetString());
         // The plan's winner carries it too, and serving estimates carry one on output tokens/s per GPU.
         var plan = JsonDocument.Parse(Run("plan", Scenarios.Repo("samples/llama3-405b-plan.yaml"), "--json", "--top", "1").Out).RootElement;
@@ -221,8 +222,8 @@ public class CliTests
             """), "--json");
         Assert.True(code == 0, err);
         var basis = JsonDocument.Parse(output).RootElement.GetProperty("tokens_per_s_per_gpu_band").GetProperty("basis").GetString();
-        // 97 dense out-of-sample training cases: 21 Hopper, 54 Blackwell, 8 LLM Foundry A100, 9 TPU, 5 MI355X/MI350X.
-        Assert.Equal("whole range of 97 out-of-sample training cases on intel-gaudi or of dense models, since there is no intel-gaudi training case", basis);
+        // 110 dense out-of-sample training cases: 21 Hopper, 62 Blackwell, 8 LLM Foundry A100, 9 TPU, 9 MI355X/MI350X, 1 MI325X.
+        Assert.Equal("whole range of 110 out-of-sample training cases on intel-gaudi or of dense models, since there is no intel-gaudi training case", basis);
     }
 
     [Fact]
