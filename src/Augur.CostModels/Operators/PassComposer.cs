@@ -226,9 +226,9 @@ public sealed class PassComposer
     /// </summary>
     double HeadAllToAll(in LayerShape shape, int cp)
     {
-        double heads = (double)_m.Heads / shape.Tp;
-        double qk = _m.Mla is { } mla ? mla.QkHeadDim : _m.HeadDim, v = _m.Mla is { } m2 ? m2.VHeadDim : _m.HeadDim;
-        double kv = _m.Mla is not null ? heads : Math.Max(1, Math.Floor((double)_m.KvHeads / shape.Tp));
+        var mla = _m.Mla;
+        double heads = (double)_m.Heads / shape.Tp, qk = mla?.QkHeadDim ?? _m.HeadDim, v = mla?.VHeadDim ?? _m.HeadDim;
+        double kv = mla is not null ? heads : Math.Max(1, Math.Floor((double)_m.KvHeads / shape.Tp));
         double perToken = (heads * qk + kv * (qk + v)) * _activationBytes, outPerToken = heads * v * _activationBytes;
         return Collectives.AllToAll(Fabric, shape.Tokens * perToken, cp, shape.Tp) + Collectives.AllToAll(Fabric, shape.Tokens * outPerToken, cp, shape.Tp);
     }
