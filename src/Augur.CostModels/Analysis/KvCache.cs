@@ -51,7 +51,7 @@ public static class KvCache
     public static double TensorParallelShare(ModelSpec m, int tp)
     {
         if (m.Mla is not null) return 1.0;
-        double perRank = Math.Ceiling((double)m.KvHeads / tp);
+        double perRank = m.KvHeadsPerRank(tp);
         return perRank / m.KvHeads;
     }
 }

@@ -179,7 +179,7 @@ public sealed class LayerCost
     public LayerTime Rematerialized(in DeviceRates r, in LayerShape s, RematPolicy p, bool moeLayer)
     {
         double T = s.Tokens, d = _m.Hidden, hd = _m.HeadDim, h = _m.Heads / (double)s.Tp;
-        double kv = Math.Ceiling((double)_m.KvHeads / s.Tp);
+        double kv = _m.KvHeadsPerRank(s.Tp);
         double hiddenShare = s.SequenceParallel ? 1.0 / s.Tp : 1.0;
         var t = Stream(r, T * 4 * d * hiddenShare); // the two norms, each reads and writes d
         if (p[RematTensor.QueryProj] == RematChoice.Remat) t += Gemm(r, T, h * hd, d);
@@ -263,7 +263,7 @@ public sealed class LayerCost
         }
         else
         {
-            double kvHeads = Math.Ceiling((double)_m.KvHeads / s.Tp);
+            double kvHeads = _m.KvHeadsPerRank(s.Tp);
             proj += Gemm(r, T, (h + 2 * kvHeads) * _m.HeadDim, d);
             proj += Gemm(r, T, d, h * _m.HeadDim);
         }
@@ -341,7 +341,7 @@ public sealed class LayerCost
     {
         double decodeTokens = s.Tokens * s.DecodeShare;
         double decodeFlops = perPair * decodeTokens * s.DecodeKeys;
-        double kvHeads = Math.Ceiling((double)_m.KvHeads / s.Tp);
+        double kvHeads = _m.KvHeadsPerRank(s.Tp);
         double decodeBytes = s.KvBytesPerLayer.Value + decodeTokens * perQuery;
         double t = decodeTokens <= 0 ? 0
             : decodeMeasured ? r.DecodeAttention!.Seconds(decodeFlops, decodeBytes, s.DecodeSequences * kvHeads, s.DecodeKeys)

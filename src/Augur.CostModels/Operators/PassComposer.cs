@@ -221,14 +221,14 @@ public sealed class PassComposer
     /// One layer's Ulysses exchanges in one direction (Transformer Engine's AttnFuncWithCPAndQKVOA2A): Q, K and V from sequence
     /// shards to head shards before attention and the output back after it, forward; dO, then dQ, dK and dV, backward, the
     /// same bytes. Each rank holds its tokens' heads of this tensor-parallel rank, (h/tp)·d_qk of Q, kv·(d_qk + d_v) of K
-    /// and V (kv = the KV heads per tp rank, at least one; MLA's K and V are per head) and (h/tp)·d_v of the output, in
+    /// and V (kv = the KV heads per tp rank, ModelSpec.KvHeadsPerRank; MLA's K and V are per head) and (h/tp)·d_v of the output, in
     /// 16 bits, and keeps 1/cp of each.
     /// </summary>
     double HeadAllToAll(in LayerShape shape, int cp)
     {
         var mla = _m.Mla;
         double heads = (double)_m.Heads / shape.Tp, qk = mla?.QkHeadDim ?? _m.HeadDim, v = mla?.VHeadDim ?? _m.HeadDim;
-        double kv = mla is not null ? heads : Math.Max(1, Math.Floor((double)_m.KvHeads / shape.Tp));
+        double kv = mla is not null ? heads : _m.KvHeadsPerRank(shape.Tp);
         double perToken = (heads * qk + kv * (qk + v)) * _activationBytes, outPerToken = heads * v * _activationBytes;
         return Collectives.AllToAll(Fabric, shape.Tokens * perToken, cp, shape.Tp) + Collectives.AllToAll(Fabric, shape.Tokens * outPerToken, cp, shape.Tp);
     }

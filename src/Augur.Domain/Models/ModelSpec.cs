@@ -69,6 +69,8 @@ public sealed record ModelSpec
     public required int Hidden { get; init; }
     public required int Heads { get; init; }
     public required int KvHeads { get; init; }
+    /// <summary>KV heads one tensor-parallel rank holds: its share, or one replicated head where tp exceeds them.</summary>
+    public int KvHeadsPerRank(int tp) => (KvHeads + tp - 1) / tp;
     public required int HeadDim { get; init; }
     /// <summary>Intermediate width of the dense MLP (dense layers of an MoE model use it too).</summary>
     public required int Ffn { get; init; }

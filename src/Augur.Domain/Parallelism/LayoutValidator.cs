@@ -68,7 +68,7 @@ public static class LayoutValidator
     public static string? AllToAllContextError(ModelSpec m, in ParallelLayout l)
     {
         if (l.Cp <= 1) return null;
-        int heads = m.Heads / l.Tp, kv = m.Mla is not null ? heads : Math.Max(1, m.KvHeads / l.Tp);
+        int heads = m.Heads / l.Tp, kv = m.Mla is not null ? heads : m.KvHeadsPerRank(l.Tp);
         return heads % l.Cp != 0 || kv % l.Cp != 0
             ? $"cp_comm a2a splits each tp rank's {heads} heads and {kv} KV heads over cp={l.Cp}, which does not divide them; lower cp or tp, or use cp_comm: p2p"
             : null;
