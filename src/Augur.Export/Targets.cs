@@ -88,6 +88,23 @@ static class TrainingTerms
             throw Refuse.Setting(f, "training.backward_prefetch=post", "it gathers the backward's weights ahead of need; remove it");
     }
 
+    /// <summary>
+    /// LoRA (training.lora) is fine-tuning through a PEFT wrapper (Megatron-Bridge's or NeMo's peft config, torchtune, HF
+    /// PEFT): none of the pretraining launchers Augur writes has a setting for it, so it is refused rather than dropped.
+    /// </summary>
+    public static void RefuseLora(FrameworkSpec f, TrainingJob job)
+    {
+        if (job.Lora is not null)
+            throw Refuse.Setting(f, "training.lora", "its pretraining entry point trains every weight; set LoRA in a fine-tuning recipe (Megatron-Bridge's or NeMo's peft: lora) and export the layout without training.lora");
+    }
+
+    /// <summary>Full recomputation of only some layers (parallelism.recompute_layers) is Megatron's block method; others recompute all or by policy.</summary>
+    public static void RefuseRecomputeLayers(FrameworkSpec f, in ParallelLayout l)
+    {
+        if (l.Recompute == Recompute.Full && l.RecomputeLayers > 0)
+            throw Refuse.Setting(f, $"recompute_layers={l.RecomputeLayers}", "it recomputes every layer or by a policy, not the first N of each chunk; remove recompute_layers");
+    }
+
     /// <summary>The optimizer on the host (training.optimizer_offload) is a setting Augur writes only for Megatron.</summary>
     public static void RefuseOptimizerOffload(FrameworkSpec f, TrainingJob job)
     {

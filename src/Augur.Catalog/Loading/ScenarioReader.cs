@@ -14,8 +14,8 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
 {
     static readonly string[] TopKeys = ["name", "workload", "model", "hardware", "system", "cluster", "precision", "parallelism", "training", "inference", "simulation", "rl", "run", "objective", "measured", "source", "id", "notes"];
     static readonly string[] ClusterKeys = ["gpus", "scale_up_domain", "scale_up_bandwidth", "scale_out_bandwidth", "in_network_reduction", "sites", "wan_bandwidth", "wan_latency_ms"];
-    static readonly string[] LayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "microbatch", "recompute", "dp_attention", "fsdp", "ep_overlap"];
-    static readonly string[] TrainingKeys = ["seq_len", "global_batch", "tokens", "flops", "attention", "overlap_dp", "routing", "cross_site", "diloco", "mtp_layers", "grad_precision", "offload_layers", "fused_cross_entropy", "optimizer_precision", "backward_prefetch", "capacity_factor", "dispatcher", "remat", "vocab_tiling", "cuda_graphs", "optimizer_offload", "cp_comm"];
+    static readonly string[] LayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "microbatch", "recompute", "dp_attention", "fsdp", "ep_overlap", "recompute_layers"];
+    static readonly string[] TrainingKeys = ["seq_len", "global_batch", "tokens", "flops", "attention", "overlap_dp", "routing", "cross_site", "diloco", "mtp_layers", "grad_precision", "offload_layers", "fused_cross_entropy", "optimizer_precision", "backward_prefetch", "capacity_factor", "dispatcher", "remat", "vocab_tiling", "cuda_graphs", "optimizer_offload", "cp_comm", "lora", "fp8_activation_store"];
     static readonly string[] DiLoCoKeys = ["inner_steps", "outer_bits", "fragments", "overlap_steps"];
     static readonly string[] InferenceKeys = ["input_tokens", "output_tokens", "input_tokens_cv", "output_tokens_cv", "concurrency", "kv_precision", "expert_precision", "weight_precision", "expert_weight_precision", "prefix_hit_rate", "mode", "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "slo_percentile", "memory_fraction", "draft_tokens", "acceptance", "target_output_tokens_per_s", "routing", "engine", "max_batch", "max_num_tokens", "cuda_graphs", "mixed_prefill", "requests"];
     static readonly string[] RunKeys = ["usd_per_gpu_hour", "gpu_mtbf_hours", "checkpoint_write_s", "restart_s", "power_utilization", "pue"];
@@ -33,7 +33,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
     public const int MaxSequenceTokens = InputLimits.MaxSequenceTokens;
 
     /// <summary>Layout keys only training uses; an inference scenario naming them is refused rather than silently ignored.</summary>
-    static readonly string[] TrainingOnlyLayoutKeys = ["vp", "cp", "etp", "sp", "zero", "fsdp", "microbatch", "recompute", "ep_overlap"];
+    static readonly string[] TrainingOnlyLayoutKeys = ["vp", "cp", "etp", "sp", "zero", "fsdp", "microbatch", "recompute", "ep_overlap", "recompute_layers"];
 
     /// <summary>Layout keys only serving uses.</summary>
     static readonly string[] InferenceOnlyLayoutKeys = ["dp_attention"];
@@ -93,6 +93,9 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
         if (scenario.Training is { } tj && OptimizerOffloadRule.Problem(tj.OptimizerOffload, scenario.Cluster.Accelerator, scenario.Layout.Zero, tj.OptimizerPrecision) is { } offload)
             throw new InputException($"{s.Path}.training.optimizer_offload: {offload}");
         CheckRemat(scenario, s.Path);
+        CheckLora(scenario, s.Path);
+        if (scenario.Training is { Fp8ActivationStore: true } && !model.GatedMlp)
+            throw new InputException($"{s.Path}.training.fp8_activation_store: {model.Name}'s MLP is not gated; Megatron-core stores only a SwiGLU's input in FP8, so remove fp8_activation_store");
         if (scenario.Training is { } training) RequireExperts(training.Dispatcher, model, s.Path + ".training");
         if (scenario.Training is { Dispatcher: not ExpertDispatcher.AllToAll, ExpertCapacityFactor: not null })
             throw new InputException($"{s.Path}.training: dispatcher {scenario.Training.Dispatcher.Label()} and capacity_factor together; capacity_factor is MaxText's einsum into fixed expert slots, which sends no tokens: remove one");
@@ -335,12 +338,15 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
         if (p.OptionalBool("fsdp") == true) zero = 3;
         if (zero is { } z && ParallelLayout.ZeroStageError(z, $"{p.Path}.zero: ") is { } bad) throw new InputException(bad);
         Recompute? recompute = ReadRecompute(p);
+        int? recomputeLayers = p.OptionalInteger("recompute_layers", 1, InputLimits.MaxModelCount, "no model has that many layers");
+        if (recomputeLayers is not null && recompute != Recompute.Full)
+            throw new InputException($"{p.Path}.recompute_layers: counts the layers full recomputation reruns; set recompute: full or remove recompute_layers");
         return new LayoutSpec
         {
             Tp = Positive("tp"), Pp = Positive("pp"), Vp = Positive("vp"), Dp = Positive("dp"), Cp = Positive("cp"),
             Ep = Positive("ep"), Etp = Positive("etp"), Sp = p.OptionalBool("sp"), Zero = zero,
             MicroBatch = Positive("microbatch"), Recompute = recompute, DpAttention = Positive("dp_attention"),
-            OverlapExperts = p.OptionalBool("ep_overlap"),
+            OverlapExperts = p.OptionalBool("ep_overlap"), RecomputeLayers = recomputeLayers,
         };
     }
 
@@ -449,7 +455,45 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
             Remat = ReadRemat(t),
             LogitChunks = t.OptionalInteger("vocab_tiling", 1, 1024, "MaxText's num_vocab_tiling splits the logits into a few chunks (its 405B recipes use 4)") ?? 1,
             CudaGraphs = ReadCudaGraphs(t),
+            Lora = ReadLora(t, precision),
+            Fp8ActivationStore = t.OptionalBool("fp8_activation_store") ?? false,
         };
+    }
+
+    /// <summary>LoRA's adapters are costed on a standard attention block and dense MLPs: say so where a model has neither.</summary>
+    static void CheckLora(Scenario s, string path)
+    {
+        if (s.Training?.Lora is not { } lora) return;
+        string where = path + ".training.lora.targets";
+        if (s.Model.Moe is not null && (lora.Targets & (LoraTargets.Fc1 | LoraTargets.Fc2)) != 0)
+            throw new InputException($"{where}: adapters on {s.Model.Name}'s experts are not modelled; target the attention projections, [qkv, proj]");
+        if ((s.Model.Mla is not null || s.Model.LinearAttention is not null) && (lora.Targets & LoraTargets.Attention) != 0)
+            throw new InputException($"{where}: adapters on {s.Model.Name}'s {(s.Model.Mla is not null ? "latent" : "linear")} attention are not modelled; target the MLP, [fc1, fc2], or choose a model with standard attention");
+        if (s.Layout.Zero is 3)
+            throw new InputException($"{path}.parallelism.zero: LoRA with FSDP (zero 3) is not modelled; use zero 0 or 1");
+    }
+
+    /// <summary>training.lora: {rank, targets (linear_qkv, linear_proj, linear_fc1, linear_fc2 as qkv, proj, fc1, fc2), base_weights}.</summary>
+    static LoraSpec? ReadLora(MappingNode t, Precision precision)
+    {
+        if (t.Get("lora") is null) return null;
+        var n = t.OptionalMapping("lora") ?? throw new InputException($"{t.Path}.lora: give a mapping, e.g. {{rank: 16, targets: [qkv, proj]}}");
+        n.RequireOnly("rank", "targets", "base_weights");
+        int rank = n.OptionalInteger("rank", 1, 65536, "a low-rank adapter's rank is a few to a few hundred") ?? LoraSpec.DefaultRank;
+        var targets = ReadParts(n, "targets", "target", "[qkv, proj]", [(["all"], LoraTargets.All), (["attention"], LoraTargets.Attention)],
+            ["qkv", "proj", "fc1", "fc2"], name => name switch
+            {
+                "qkv" or "linear_qkv" => LoraTargets.Qkv, "proj" or "linear_proj" => LoraTargets.Proj,
+                "fc1" or "linear_fc1" => LoraTargets.Fc1, "fc2" or "linear_fc2" => LoraTargets.Fc2, _ => (LoraTargets?)null,
+            }) ?? LoraTargets.All;
+        bool fp8Base = (n.OptionalString("base_weights") ?? "bf16").ToLowerInvariant() switch
+        {
+            "bf16" or "fp16" => false,
+            "fp8" when precision is Precision.FP8 or Precision.FP4 => true,
+            "fp8" => throw new InputException($"{n.Path}.base_weights: FP8 base weights need an FP8 or FP4 recipe; set precision: fp8 or remove base_weights"),
+            var k => throw new InputException($"{n.Path}.base_weights: unknown '{k}'; use bf16 (the default) or fp8 (NeMo's fp8_params)"),
+        };
+        return new LoraSpec { Rank = rank, Targets = targets, Fp8BaseWeights = fp8Base };
     }
 
     /// <summary>

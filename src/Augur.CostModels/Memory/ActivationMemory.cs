@@ -22,7 +22,7 @@ public static class ActivationMemory
     /// the quantized copy in FP8/FP4 training (<see cref="SavedGemmInputBytes"/>).
     /// </param>
     public static double LayerBytes(ModelSpec m, ParallelLayout l, double tokens, double keys, AttentionKernel kernel,
-        bool moe, double expertVisitsPerToken, double gemmInputBytes = 2)
+        bool moe, double expertVisitsPerToken, double gemmInputBytes = 2, LoraSpec? lora = null, bool fp8ActivationInput = false)
     {
         double d = m.Hidden, t = l.Tp, g = gemmInputBytes;
         double mask = m.Dropout ? 1.0 : 0.0;
@@ -57,7 +57,8 @@ public static class ActivationMemory
         double replicated = 4 * d + ((rc & Recompute.LayerNorm) != 0 ? 0 : 2 * g * d) + 2 * mask * d;
         // An MLP keeps its first GEMM's output for the activation's backward (16-bit: 4F gated, 2F plain) and the
         // second GEMM's input (g·F).
-        double firstOutputPerFfn = m.GatedMlp ? 4 : 2, mlpPerFfn = firstOutputPerFfn + g;
+        // The SwiGLU's input in one FP8 byte with Megatron-core's activation_func_fp8_input_store.
+        double firstOutputPerFfn = m.GatedMlp ? fp8ActivationInput ? 2 : 4 : 2, mlpPerFfn = firstOutputPerFfn + g;
         double mlp;
         if (moe && m.Moe is { } spec)
         {
@@ -73,6 +74,20 @@ public static class ActivationMemory
                 replicated += (2 - g) * d + (spec.SharedExperts > 0 && (rc & Recompute.SharedExperts) == 0 ? g * d : 0);
         }
         else mlp = (rc & Recompute.Mlp) != 0 ? 0 : mlpPerFfn * m.Ffn / t;
+        if (lora is not null)
+        {
+            // A frozen base layer keeps no input for a weight gradient it does not compute (Transformer Engine's Linear saves
+            // its input only when the weight requires a gradient): not the QKV and first MLP inputs, not the output
+            // projection's quantized copy, not the second MLP or expert GEMMs' inputs. Each adapter keeps its own input in
+            // 16 bits instead (its rank-wide intermediate is negligible).
+            var targets = lora.Targets;
+            replicated -= (rc & Recompute.LayerNorm) != 0 ? 0 : 2 * g * d;
+            replicated += 2 * d * (((targets & LoraTargets.Qkv) != 0 ? 1 : 0) + ((targets & LoraTargets.Fc1) != 0 ? 1 : 0));
+            sharded += ((targets & LoraTargets.Proj) != 0 ? 2 : 0) * attnOut - (g < 2 ? g : 0) * attnOut;
+            if (!moe && (rc & Recompute.Mlp) == 0) mlp += (((targets & LoraTargets.Fc2) != 0 ? 2 : 0) - g) * m.Ffn / t;
+            else if (moe && m.Moe is { } routed && (rc & Recompute.Moe) == 0)
+                mlp -= expertVisitsPerToken * g * (d + (double)routed.ExpertFfn / l.Etp);
+        }
         double perToken = (l.Sp ? replicated / t : replicated) + sharded / t + mlp;
         double bytes = tokens * perToken;
         if (kernel == AttentionKernel.Unfused && (rc & Recompute.Selective) == 0)

@@ -45,6 +45,14 @@ public static class TrainingMemory
     public static double OptimizerBytes(TrainingJob job) => job.OptimizerPrecision == Precision.BF16 ? 4 : GradientBytes(job) < 4 ? 16 : 12;
 
     /// <summary>
+    /// The share of the parameters with gradients and optimizer state: under LoRA the adapters' (rank·(d_in + d_out) per
+    /// targeted layer, every layer) over the model's, else all. Applied evenly across stages and shards: the adapters
+    /// follow the layers.
+    /// </summary>
+    public static double TrainableShare(ModelSpec m, in ParameterCount pc, TrainingJob job) =>
+        job.Lora is { } lora ? Math.Min(1, lora.ParametersPerLayer(m) * m.Layers / pc.Total) : 1;
+
+    /// <summary>
     /// Bytes per parameter the gradients are held in: their buffer's precision, or the parameter's bf16 when the optimizer
     /// keeps no master (FSDP2 casts a reduced gradient back to the sharded parameter's type, whatever it reduced in).
     /// </summary>
@@ -128,7 +136,7 @@ public static class TrainingMemory
     {
         var split = PipelineSplit.Of(m.Layers, l.Pp, l.Vp);
         double tokens = (double)l.MicroBatch * job.SeqLen / l.Cp;
-        var act = LayerActivations.Of(m, job, l, tokens);
+        var act = LayerActivations.Of(m, job, l, tokens, l.RecomputeShare(split.FirstChunkLayers));
         double firstInFlight = split.FirstInFlight(l.Pp, l.Vp, microBatches);
         // The last rank also keeps one micro-batch's logits, once more per multi-token-prediction depth.
         int mtp = job.MtpLayers, mtpMoe = m.MtpMoeLayers(mtp);
@@ -140,16 +148,23 @@ public static class TrainingMemory
         // last unfinished layer (combined_1f1b.py combined_1f1b_schedule_for_no_pipelining; model_chunk_schedule_plan.py
         // get_layer(i) / pop_layer() @ NVIDIA/Megatron-LM e5ad09802d), so the two hold one micro-batch and one layer.
         double overlapFirst = !l.OverlapExperts ? 0 : l.Pp == 1 ? 1 : split.FirstChunkLayers, overlapLast = l.OverlapExperts ? split.LastChunkLayers : 0;
-        var loads = new StageLoads { Layout = StageLoads.KeyOf(l), MicroBatches = microBatches, Kept = true, GradientBytes = GradientStorageBytes(job), OptimizerBytes = OptimizerBytes(job) * (1 - job.OptimizerOffload), ShardedMaster = job.OptimizerPrecision == Precision.BF16 };
+        double trainable = TrainableShare(m, pc, job);
+        var loads = new StageLoads
+        {
+            Layout = StageLoads.KeyOf(l), MicroBatches = microBatches, Kept = true, GradientBytes = GradientStorageBytes(job) * trainable,
+            OptimizerBytes = OptimizerBytes(job) * (1 - job.OptimizerOffload) * trainable, ShardedMaster = job.OptimizerPrecision == Precision.BF16,
+        };
+        // LoRA's frozen base held in FP8 once (NeMo's fp8_params with the transpose cache off); the adapters are negligible beside it.
+        bool frozenFp8 = job.Lora is { Fp8BaseWeights: true };
         if (l.Pp == 1)
             return loads with { First = Stage(pc, l, cal, act, split.FirstStageLayers + mtp, MoeIn(m, split.FirstStageLayers) + mtpMoe, pc.Embedding + pc.LmHead + pc.FinalNorm + mtp * MtpEdgeParameters(m),
-                firstInFlight - OffloadedLayers(job, l) + mtp + overlapFirst, logits + 4.0 * tokens * m.Hidden) };
+                firstInFlight - OffloadedLayers(job, l) + mtp + overlapFirst, logits + 4.0 * tokens * m.Hidden, frozenFp8) };
         return loads with
         {
-            First = Stage(pc, l, cal, act, split.FirstStageLayers, MoeIn(m, split.FirstStageLayers), pc.Embedding, firstInFlight + overlapFirst, 0),
+            First = Stage(pc, l, cal, act, split.FirstStageLayers, MoeIn(m, split.FirstStageLayers), pc.Embedding, firstInFlight + overlapFirst, 0, frozenFp8),
             Last = Stage(pc, l, cal, act, split.LastStageLayers + mtp, MoeIn(m, split.LastStageLayers) + mtpMoe,
                 pc.LmHead + pc.FinalNorm + (mtp > 0 ? pc.Embedding + mtp * MtpEdgeParameters(m) : 0),
-                split.LastInFlight(l.Pp, l.Vp, microBatches) + mtp + overlapLast, logits),
+                split.LastInFlight(l.Pp, l.Vp, microBatches) + mtp + overlapLast, logits, frozenFp8),
         };
     }
 
@@ -171,7 +186,7 @@ public static class TrainingMemory
     /// </summary>
     /// <param name="inFlight">Layer activations it holds at its peak, in layers × micro-batches.</param>
     static StageLoad Stage(in ParameterCount pc, ParallelLayout l, HardwareCalibration cal,
-        in LayerActivations act, double layers, double moeLayers, double edges, double inFlight, double logits)
+        in LayerActivations act, double layers, double moeLayers, double edges, double inFlight, double logits, bool frozenFp8 = false)
     {
         var stage = pc.StageOf(layers, moeLayers, edges);
         double denseLayers = layers - moeLayers;
@@ -190,7 +205,7 @@ public static class TrainingMemory
             EdgesPerGpu = stage.Edges / l.Tp, LayersPerGpu = stage.Layers / l.Tp,
             Dense = stage.SharedPerGpu(l.Tp), Experts = stage.RoutedPerGpu(l.Ep, l.Etp),
             DenseShards = l.DataShards, ExpertShards = Math.Max(1, l.ExpertDp),
-            LayerWeightBytes = g < WeightBytes ? 2 * g : WeightBytes,
+            LayerWeightBytes = frozenFp8 ? 1 : g < WeightBytes ? 2 * g : WeightBytes,
             // ZeRO-3 also holds two layers of gathered weights: a routed expert's too when its shards span expert-DP ranks
             // (FSDP over experts without expert parallelism gathers every expert of the layer on every rank).
             GatheredWeights = 2 * WeightBytes * ((pc.AttentionPerLayer + Math.Max(pc.DenseMlpPerLayer, pc.SharedExpertsPerMoeLayer)) / l.Tp
@@ -223,7 +238,7 @@ public static class TrainingMemory
     /// <summary>What one layer of each kind keeps per micro-batch, and what recomputing it rebuilds at once; the same on every stage.</summary>
     readonly record struct LayerActivations(double GemmInputBytes, double Dense, double Moe, double RebuiltDense, double RebuiltMoe)
     {
-        public static LayerActivations Of(ModelSpec m, TrainingJob job, ParallelLayout l, double tokens)
+        public static LayerActivations Of(ModelSpec m, TrainingJob job, ParallelLayout l, double tokens, double recomputeShare = 1)
         {
             double g = ActivationMemory.SavedGemmInputBytes(job.Precision);
             double visits = m.Moe is { } moe ? ExpertCapacity.RowsPerToken(moe, job) * l.Etp / l.Tp : 0;
@@ -239,17 +254,24 @@ public static class TrainingMemory
                 double wholeMoe = m.Moe is null ? 0 : ActivationMemory.LayerBytes(m, all, tokens, job.SeqLen, job.AttentionKernel, true, visits, g);
                 return new(g, keptDense, keptMoe, Math.Max(transit, wholeDense - keptDense), m.Moe is null ? 0 : Math.Max(transit, wholeMoe - keptMoe));
             }
-            double dense = ActivationMemory.LayerBytes(m, l, tokens, job.SeqLen, job.AttentionKernel, false, 0, g);
-            double moeAct = m.Moe is null ? 0 : ActivationMemory.LayerBytes(m, l, tokens, job.SeqLen, job.AttentionKernel, true, visits, g);
+            double dense = ActivationMemory.LayerBytes(m, l, tokens, job.SeqLen, job.AttentionKernel, false, 0, g, job.Lora, job.Fp8ActivationStore);
+            double moeAct = m.Moe is null ? 0 : ActivationMemory.LayerBytes(m, l, tokens, job.SeqLen, job.AttentionKernel, true, visits, g, job.Lora, job.Fp8ActivationStore);
             double rebuiltDense = 0, rebuiltMoe = 0;
             if ((l.Recompute & ~Recompute.Selective) != 0)
             {
                 // Its whole working set under full recompute, the recomputed modules' tensors otherwise.
                 var whole = l with { Recompute = l.Recompute == Recompute.Full ? Recompute.Selective : l.Recompute & Recompute.Selective };
                 bool full = l.Recompute == Recompute.Full;
-                rebuiltDense = ActivationMemory.LayerBytes(m, whole, tokens, job.SeqLen, job.AttentionKernel, false, 0, g) - (full ? 0 : dense);
+                rebuiltDense = ActivationMemory.LayerBytes(m, whole, tokens, job.SeqLen, job.AttentionKernel, false, 0, g, job.Lora, job.Fp8ActivationStore) - (full ? 0 : dense);
                 if (m.Moe is not null)
-                    rebuiltMoe = ActivationMemory.LayerBytes(m, whole, tokens, job.SeqLen, job.AttentionKernel, true, visits, g) - (full ? 0 : moeAct);
+                    rebuiltMoe = ActivationMemory.LayerBytes(m, whole, tokens, job.SeqLen, job.AttentionKernel, true, visits, g, job.Lora, job.Fp8ActivationStore) - (full ? 0 : moeAct);
+            }
+            if (recomputeShare is > 0 and < 1)
+            {
+                // Full recomputation of some layers of each chunk (recompute_layers): the rest keep all they save.
+                var kept = Of(m, job, l with { Recompute = Recompute.None, RecomputeLayers = 0 }, tokens);
+                dense = dense * recomputeShare + kept.Dense * (1 - recomputeShare);
+                moeAct = moeAct * recomputeShare + kept.Moe * (1 - recomputeShare);
             }
             return new(g, dense, moeAct, rebuiltDense, rebuiltMoe);
         }

@@ -18,6 +18,8 @@ public readonly struct LayerCosts
     internal double AttentionBackward { get; init; }
     internal double TpCollective { get; init; }
     internal LayerTime Head { get; init; }
+    /// <summary>LoRA's adapter GEMMs of one layer forward (0 without LoRA).</summary>
+    internal double Adapters { get; init; }
     /// <summary>The remat policy <see cref="RematDense"/> and <see cref="RematMoe"/> rerun, when the pass has a backward under one.</summary>
     internal Augur.Domain.Workloads.RematPolicy? Remat { get; init; }
     /// <summary>What the remat policy reruns per dense and per MoE layer in the backward (<see cref="LayerCost.Rematerialized"/>).</summary>

@@ -48,6 +48,12 @@ public sealed class PassComposer
     /// <summary>The cluster's tiers the pass communicates over.</summary>
     public Fabric Fabric { get; }
 
+    /// <summary>
+    /// Low-rank adapters on a frozen base (<see cref="LoraSpec"/>): the backward computes the base's input gradients but not
+    /// its weight gradients, so each base GEMM, the output layer's included, runs twice, not three times; null trains every weight.
+    /// </summary>
+    public LoraSpec? Lora { get; init; }
+
     public PassCost Compose(in StagePass p)
     {
         var layers = PerLayer(p);
@@ -79,6 +85,7 @@ public sealed class PassComposer
             TpCollective = TensorParallelCollective(shape),
             // The last stage also runs the output layer.
             Head = p.LogitTokens > 0 ? _head.Head(_headRates, p.LogitTokens, shape.Tp) : default,
+            Adapters = Lora is { } lora ? AdapterForward(lora, shape.Tokens, shape.Tp) : 0,
             Remat = remat,
             RematDense = remat is not null && p.DenseLayers > 0 ? _layer.Rematerialized(_rates, shape, remat, false) : default,
             RematMoe = remat is not null && p.MoeLayers > 0 ? _layer.Rematerialized(_rates, shape, remat, true) : default,
@@ -95,14 +102,17 @@ public sealed class PassComposer
 
         // The arithmetic runs on plain seconds; the typed LayerTime is unwrapped here once.
         double fwdGemm = fwd.Gemm.Value, fwdAttention = fwd.Attention.Value, fwdElementwise = fwd.Elementwise.Value;
-        double gemm = fwdGemm, attention = fwdAttention, elementwise = fwdElementwise, recomputedFlops = 0, attentionBackward = 0;
+        // Low-rank adapters: two small GEMMs per targeted linear forward, four more backward (both gradients of both factors).
+        double adapters = per.Adapters * layers * (p.Backward ? 3 : 1);
+        bool frozen = Lora is not null;
+        double gemm = fwdGemm + adapters, attention = fwdAttention, elementwise = fwdElementwise, recomputedFlops = 0, attentionBackward = 0;
         LayerTime requantized = default;
         bool full = p.Backward && p.Recompute == Recompute.Full;
         if (p.Backward)
         {
-            // Backward: GEMMs and elementwise 2× forward; attention by its backward factor.
+            // Backward: GEMMs and elementwise 2× forward (a frozen base's GEMMs 1×, data gradients only); attention by its backward factor.
             attentionBackward = per.AttentionBackward;
-            gemm = fwdGemm * 3;
+            gemm = fwdGemm * (frozen ? 2 : 3) + adapters;
             attention = fwdAttention * (1 + attentionBackward);
             elementwise = fwdElementwise * 3;
             if (full) { gemm += fwdGemm; attention += fwdAttention; elementwise += fwdElementwise; requantized = fwd; }
@@ -134,9 +144,9 @@ public sealed class PassComposer
         bool moeReruns = full || (p.Backward && ((p.Recompute & Recompute.Moe) != 0 || p.Remat is not null));
         double hostStall = fwd.HostStall.Value * (moeReruns ? 2 : 1);
 
-        // The output layer's forward, and a backward of twice its time.
+        // The output layer's forward, and a backward of twice its time (once, frozen).
         var head = per.Head;
-        var headTime = head.Total * (p.Backward ? 3 : 1);
+        var headTime = head.Total * (p.Backward ? frozen ? 2 : 3 : 1);
 
         // One MoE layer's dispatch plus combine in one direction on a free link, computed once for both uses.
         double exchange = moe > 0 && p.Experts is { } routed ? Exchange(routed) : 0;
@@ -151,6 +161,23 @@ public sealed class PassComposer
             PipelineP2P = new Seconds(PipelineP2P(p, shape)),
             HostWait = new Seconds(HostWait(p, per, denseLayer, moeLayer, gemm + attention + elementwise + hostStall - fwd.Total.Value, tensorParallel, expertParallel, exchange, full, moeReruns)),
         };
+    }
+
+    /// <summary>
+    /// One layer's adapter GEMMs forward on one GPU: x·A then (x·A)·B for each targeted linear layer, at the 16-bit
+    /// roofline (the output layer's rates: the adapters run outside the FP8 recipe and are too thin for measured tables).
+    /// A column-parallel layer (qkv, fc1) splits B's output over tensor parallelism, a row-parallel one (proj, fc2) A's input
+    /// (Megatron-Bridge's LoRA follows its base layer's split); their rank-wide partial results' collectives are left out.
+    /// </summary>
+    double AdapterForward(LoraSpec lora, double tokens, int tp)
+    {
+        double t = 0;
+        foreach (var (din, dout, column) in lora.TargetShapes(_m))
+        {
+            double inLocal = column ? din : din / tp, outLocal = column ? dout / tp : dout;
+            t += Roofline.GemmSeconds(_headRates, tokens, lora.Rank, inLocal, 2, 2) + Roofline.GemmSeconds(_headRates, tokens, outLocal, lora.Rank, 2, 2);
+        }
+        return t;
     }
 
     /// <summary>

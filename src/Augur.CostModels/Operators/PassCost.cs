@@ -39,4 +39,20 @@ public readonly record struct PassCost
 
     /// <summary>Compute time of the layers in the pass (head excluded).</summary>
     public Seconds Layers => Gemm + Attention + Elementwise + HostStall;
+
+    /// <summary>
+    /// A pass whose layers run as <paramref name="a"/>'s in a <paramref name="share"/> of them and as <paramref name="b"/>'s in
+    /// the rest (layers are costed one by one and summed, so the parts mix in proportion; the forward is both passes').
+    /// </summary>
+    public static PassCost Mix(in PassCost a, in PassCost b, double share)
+    {
+        Seconds M(Seconds x, Seconds y) => new(x.Value * share + y.Value * (1 - share));
+        return a with
+        {
+            Gemm = M(a.Gemm, b.Gemm), Attention = M(a.Attention, b.Attention), Elementwise = M(a.Elementwise, b.Elementwise),
+            RecomputedFlops = new(a.RecomputedFlops.Value * share + b.RecomputedFlops.Value * (1 - share)),
+            TensorParallel = M(a.TensorParallel, b.TensorParallel), ContextParallel = M(a.ContextParallel, b.ContextParallel),
+            ExpertParallel = M(a.ExpertParallel, b.ExpertParallel), HostStall = M(a.HostStall, b.HostStall), HostWait = M(a.HostWait, b.HostWait),
+        };
+    }
 }

@@ -14,6 +14,6 @@ public static class LayoutDefaults
         int dp = s.Dp ?? (gpus % inner == 0 ? gpus / inner
             : throw new LayoutException($"tp×pp×cp = {inner} does not divide the {gpus} GPUs; change the degrees or the GPU count"));
         return new ParallelLayout(Tp: tp, Pp: pp, Vp: s.Vp ?? 1, Dp: dp, Cp: cp, Ep: s.Ep ?? 1, Etp: s.Etp ?? 1, Sp: s.Sp ?? tp > 1, Zero: s.Zero ?? 1,
-            MicroBatch: s.MicroBatch ?? 1, Recompute: s.Recompute ?? Recompute.None) { OverlapExperts = s.OverlapExperts ?? false };
+            MicroBatch: s.MicroBatch ?? 1, Recompute: s.Recompute ?? Recompute.None) { OverlapExperts = s.OverlapExperts ?? false, RecomputeLayers = s.RecomputeLayers ?? 0 };
     }
 }

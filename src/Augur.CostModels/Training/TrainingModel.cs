@@ -38,6 +38,8 @@ public sealed class TrainingModel
     /// <summary>Expert rows per token (<see cref="ExpertCapacity.RowsPerToken"/>), a capacity-bound layer's slots per sequence, and a
     /// multi-token-prediction depth's projection and layer FLOPs per token: the scenario's, worked out once.</summary>
     readonly double _rowsPerToken, _einsumSlots, _mtpProjectionFlops, _mtpLayerFlops;
+    /// <summary>The share of the parameters that train: the adapters' under LoRA, else all.</summary>
+    readonly double _trainableShare = 1;
 
     public TrainingModel(ModelSpec model, Cluster cluster, TrainingJob job, HardwareCalibration calibration)
     {
@@ -54,7 +56,7 @@ public sealed class TrainingModel
         _activationBytes = PrecisionRules.ActivationBytes;
         // Weights are read in 16 bits (the master copy's BF16 shadow); FP8 applies to the GEMM inputs (Transformer Engine recipe).
         _quantization = QuantizationTraffic.ForTraining(job.Precision);
-        _pass = new PassComposer(model, new LayerCost(model, _activationBytes, TrainingMemory.WeightBytes), _rates, _rates, cluster, calibration, _quantization);
+        _pass = new PassComposer(model, new LayerCost(model, _activationBytes, TrainingMemory.WeightBytes), _rates, _rates, cluster, calibration, _quantization) { Lora = job.Lora };
         _fabric = _pass.Fabric;
         _params = ParameterCounter.Count(model);
         Flops = FlopCounter.ForSequence(model, job.AttendedLength);
@@ -62,6 +64,12 @@ public sealed class TrainingModel
         // A compiled step (XLA) issues no module's work from the host.
         _host = HostIssueCost.For(calibration.CompiledStep ? null : calibration.Host, job.CudaGraphs, cluster.Accelerator.HostOpTime);
         _modelFlopsPerStep = (Flops.Training + 3 * MtpForwardFlopsPerToken(model, Flops) * job.MtpLayers) * job.TokensPerStep;
+        if (job.Lora is { } lora)
+        {
+            // A frozen base skips every weight gradient: one forward's worth of the linear layers' FLOPs (core attention has none).
+            _modelFlopsPerStep -= (Flops.Forward - Flops.AttentionCore) * job.TokensPerStep;
+            _trainableShare = TrainingMemory.TrainableShare(model, _params, job);
+        }
         _rowsPerToken = model.Moe is { } moe ? ExpertCapacity.RowsPerToken(moe, job) : 0;
         _einsumSlots = model.Moe is { } slotted && job.ExpertCapacityFactor is { } cf ? ExpertCapacity.SlotsPerSequence(slotted, job.SeqLen, cf) : 0;
         _mtpProjectionFlops = MtpProjectionFlops(model);
@@ -125,14 +133,31 @@ public sealed class TrainingModel
     public TrainingEstimate Estimate(in ParallelLayout l) => Estimate(l, Memory(l));
 
     /// <summary>The same with the memory already worked out; the stage's per-layer costs are computed for this layout alone.</summary>
-    public TrainingEstimate Estimate(in ParallelLayout l, in MemoryBreakdown mem) => Estimate(l, mem, _pass.Compose(Pass(l)));
+    public TrainingEstimate Estimate(in ParallelLayout l, in MemoryBreakdown mem) =>
+        l.RecomputeLayers == 0 ? Estimate(l, mem, _pass.Compose(Pass(l))) : Estimate(l, mem, PartialRecompute(l));
 
     /// <summary>
     /// The same, reusing <paramref name="perLayer"/> when it holds the costs of this layout's layer shape (a search passes
     /// the one it kept from the previous layout; layouts that differ only in pp, vp, dp, ZeRO or recomputation share them).
     /// </summary>
     public TrainingEstimate Estimate(in ParallelLayout l, in MemoryBreakdown mem, ref LayerCosts perLayer) =>
-        Estimate(l, mem, _pass.Compose(Pass(l), ref perLayer));
+        l.RecomputeLayers == 0 ? Estimate(l, mem, _pass.Compose(Pass(l), ref perLayer)) : Estimate(l, mem, PartialRecompute(l));
+
+    /// <summary>
+    /// The pass of a layout that fully recomputes some of each chunk's layers (<see cref="ParallelLayout.RecomputeLayers"/>):
+    /// the full-recompute pass in their share and the plain one in the rest.
+    /// </summary>
+    PassCost PartialRecompute(in ParallelLayout l)
+    {
+        var pass = _pass.Compose(Pass(l));
+        double share = RecomputeShare(l);
+        return share is > 0 and < 1 ? PassCost.Mix(pass, _pass.Compose(Pass(NoRecompute(l))), share) : pass;
+    }
+
+    /// <summary>The share of each model chunk's layers full recomputation reruns (<see cref="ParallelLayout.RecomputeLayers"/>).</summary>
+    double RecomputeShare(in ParallelLayout l) => l.RecomputeShare((StageLayers(l) + l.Vp - 1) / l.Vp);
+
+    static ParallelLayout NoRecompute(in ParallelLayout l) => l with { Recompute = Recompute.None, RecomputeLayers = 0 };
 
     /// <summary>
     /// The GPU's wait on the host in one micro-batch's forward alone through the busiest stage of <paramref name="l"/>: a
@@ -191,6 +216,7 @@ public sealed class TrainingModel
             Host = _host,
         };
     }
+
 
     /// <summary>The step of layout <paramref name="l"/> around its busiest stage's composed <paramref name="pass"/> (<see cref="Pass"/>).</summary>
     TrainingEstimate Estimate(in ParallelLayout l, in MemoryBreakdown mem, in PassCost pass)
@@ -338,7 +364,7 @@ public sealed class TrainingModel
     /// add theirs in <see cref="Estimate(in ParallelLayout, in MemoryBreakdown)"/>.
     /// </summary>
     double RecomputeFlops(in ParallelLayout l) =>
-        l.Recompute == Recompute.Full ? (Flops.Forward - Flops.Logits) * _job.TokensPerStep
+        l.Recompute == Recompute.Full ? (Flops.Forward - Flops.Logits) * _job.TokensPerStep * RecomputeShare(l)
         : (l.Recompute & Recompute.Selective) != 0 ? Flops.AttentionCore * _job.TokensPerStep
         : 0;
 
@@ -356,7 +382,8 @@ public sealed class TrainingModel
         double expertParams = stage.RoutedPerGpu(l.Ep, l.Etp);
         // Gradients are reduced in their buffer's precision (Megatron-core DDP reduces grad_data in place, fp32 when
         // grad_reduce_in_fp32): the same bytes the memory model keeps. Updated weights are gathered in 16 bits.
-        double g = TrainingMemory.GradientBytes(_job), w = TrainingMemory.WeightBytes;
+        // Only the trainable share reduces gradients and gathers updated weights (LoRA: the adapters).
+        double g = TrainingMemory.GradientBytes(_job) * _trainableShare, w = TrainingMemory.WeightBytes * _trainableShare;
         int shards = l.DataShards, expertDp = Math.Max(1, l.ExpertDp);
         double backward = stageCompute - stageForward;
         double reduce, gather;
@@ -394,7 +421,7 @@ public sealed class TrainingModel
         double dense = stage.SharedPerGpu(l.Tp);
         double experts = stage.RoutedPerGpu(l.Ep, l.Etp);
         if (l.Zero >= 1) { dense /= l.DataShards; experts /= Math.Max(1, l.ExpertDp); }
-        return dense + experts;
+        return (dense + experts) * _trainableShare;
     }
 
     /// <summary>The update: the GPU's share streams its state through HBM, the host's share runs as CPU Adam (<see cref="HostOptimizer"/>).</summary>

@@ -40,7 +40,22 @@ public readonly record struct ParallelLayout(
     /// </summary>
     public bool OverlapExperts { get; init; }
 
+    /// <summary>
+    /// Under full recomputation, the layers of each model chunk that recompute (Megatron's <c>recompute_method block</c>
+    /// with <c>recompute_num_layers</c>: the chunk's first N layers keep only their input, the rest keep everything);
+    /// 0 = every layer.
+    /// </summary>
+    public int RecomputeLayers { get => _recomputeLayers; init => _recomputeLayers = (short)Math.Clamp(value, 0, short.MaxValue); }
+
+    // Two bytes, in the padding after OverlapExperts: an int grows every layout the search copies from 48 to 52 bytes, which
+    // cost the estimate benchmark about 50 ns. A count beyond short.MaxValue exceeds any model's layers and means all of them.
+    readonly short _recomputeLayers;
+
+    /// <summary>The share of a chunk of <paramref name="chunkLayers"/> layers that full recomputation reruns: 1 unless <see cref="RecomputeLayers"/> limits it.</summary>
+    public double RecomputeShare(double chunkLayers) =>
+        Recompute != Recompute.Full ? 0 : RecomputeLayers <= 0 || RecomputeLayers >= chunkLayers ? 1 : RecomputeLayers / chunkLayers;
+
     public override string ToString() =>
         $"tp{Tp} pp{Pp}{(Vp > 1 ? $" vp{Vp}" : "")} dp{Dp}{(Cp > 1 ? $" cp{Cp}" : "")}{(Ep > 1 ? $" ep{Ep}" : "")}{(Etp > 1 ? $" etp{Etp}" : "")}"
-        + $"{(Sp && Tp > 1 ? " sp" : "")}{(OverlapExperts ? " a2a-overlap" : "")} zero{Zero} mb{MicroBatch} {RecomputeNames.Format(Recompute)}";
+        + $"{(Sp && Tp > 1 ? " sp" : "")}{(OverlapExperts ? " a2a-overlap" : "")} zero{Zero} mb{MicroBatch} {RecomputeNames.Format(Recompute)}{(RecomputeLayers > 0 && Recompute == Recompute.Full ? $" ({RecomputeLayers} layers)" : "")}";
 }

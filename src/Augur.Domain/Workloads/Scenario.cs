@@ -31,6 +31,8 @@ public sealed record LayoutSpec
     public Recompute? Recompute { get; init; }
     /// <summary>Training: the expert all-to-all overlapped with another micro-batch's compute (<see cref="ParallelLayout.OverlapExperts"/>).</summary>
     public bool? OverlapExperts { get; init; }
+    /// <summary>Training: layers per model chunk full recomputation reruns (<see cref="ParallelLayout.RecomputeLayers"/>); null = every layer.</summary>
+    public int? RecomputeLayers { get; init; }
     /// <summary>Inference: data-parallel attention degree (attention replicas inside one EP group).</summary>
     public int? DpAttention { get; init; }
 }

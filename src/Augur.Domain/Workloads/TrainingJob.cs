@@ -104,6 +104,14 @@ public sealed record TrainingJob
     public int LogitChunks { get; init; } = 1;
     /// <summary>What the run captures in CUDA graphs (Megatron-core cuda_graph_impl/cuda_graph_scope); none by default.</summary>
     public CudaGraphScopes CudaGraphs { get; init; }
+    /// <summary>Fine-tuning with low-rank adapters on a frozen base (<see cref="LoraSpec"/>); null for training every weight.</summary>
+    public LoraSpec? Lora { get; init; }
+    /// <summary>
+    /// The SwiGLU's input is kept for the backward in FP8, one byte, not 16 bits (Megatron-core's
+    /// <c>activation_func_fp8_input_store</c>: "Store the input of MLP activation function in FP8 for backprop to save
+    /// memory", used by bias_swiglu_impl in the dense MLP and TEGroupedMLP's experts).
+    /// </summary>
+    public bool Fp8ActivationStore { get; init; }
 
     public double TokensPerStep => (double)SeqLen * GlobalBatch;
 }

@@ -19,6 +19,7 @@ static class Megatron
         TrainingTerms.RefuseMaxTextOnly(f, job);
         TrainingTerms.RefuseBf16Optimizer(f, job);
         TrainingTerms.RefuseGatherAfterBackward(f, job);
+        TrainingTerms.RefuseLora(f, job);
         var a = new Settings(f)
             .Int("--tensor-model-parallel-size", l.Tp)
             .Int("--pipeline-model-parallel-size", l.Pp);
@@ -28,7 +29,7 @@ static class Megatron
         if (l.Sp && l.Tp > 1) a.Flag("--sequence-parallel");
         a.Int("--micro-batch-size", l.MicroBatch).Int("--global-batch-size", job.GlobalBatch).Int("--seq-length", job.SeqLen);
         if (t.Steps is { } steps) a.Int("--train-iters", steps);
-        Recompute(a, l.Recompute);
+        Recompute(a, l);
         Precision(a, t.Scenario);
         Sharding(a, l.Zero, job.OverlapDataParallel);
         HostOptimizer(f, a, job, l.Zero);
@@ -96,12 +97,15 @@ static class Megatron
         return sb.ToString();
     }
 
-    static void Recompute(Settings a, Recompute r)
+    static void Recompute(Settings a, ParallelLayout l)
     {
+        var r = l.Recompute;
         if (r == Domain.Parallelism.Recompute.None) return;
         if (r == Domain.Parallelism.Recompute.Full)
         {
-            a.Text("--recompute-granularity", "full").Text("--recompute-method", "uniform").Int("--recompute-num-layers", 1);
+            // Some layers of each chunk (recompute_layers): the block method's first N; every layer: uniform groups of one.
+            a.Text("--recompute-granularity", "full").Text("--recompute-method", l.RecomputeLayers > 0 ? "block" : "uniform")
+                .Int("--recompute-num-layers", l.RecomputeLayers > 0 ? l.RecomputeLayers : 1);
             return;
         }
         a.Text("--recompute-granularity", "selective").List("--recompute-modules", TrainingTerms.Modules(r));

@@ -20,6 +20,8 @@ static class Torchtitan
         var s = t.Scenario;
         TrainingTerms.RefuseMaxTextOnly(f, job);
         TrainingTerms.RefuseGatherAfterBackward(f, job);
+        TrainingTerms.RefuseLora(f, job);
+        TrainingTerms.RefuseRecomputeLayers(f, t.Layout);
         TrainingTerms.RefuseOptimizerOffload(f, job);
         TrainingTerms.RefuseDispatcher(f, job);
         TrainingTerms.RefuseBf16Optimizer(f, job);

@@ -145,6 +145,7 @@ public static class TrainingReport
             ["sp"] = l.Sp, ["zero"] = l.Zero, ["microbatch"] = l.MicroBatch, ["recompute"] = RecomputeNames.Format(l.Recompute),
         };
         if (l.OverlapExperts) o["ep_overlap"] = true;
+        if (l.RecomputeLayers > 0 && l.Recompute == Recompute.Full) o["recompute_layers"] = l.RecomputeLayers;
         return o;
     }
 }

@@ -22,7 +22,9 @@ public static class TrainingSearchSpace
         // A fixed vp is searched even outside the default list (Megatron-Bridge's Llama 3 70B recipes run vp 5).
         int[] virtualStages = fix.Vp is { } fixedVp ? [fixedVp] : VirtualStages;
         // An optimizer on the host runs beside Megatron's distributed optimizer only (OptimizerOffloadRule).
-        int[] zeroStages = fix.Zero is { } z ? [z] : job.OptimizerOffload > 0 ? [OptimizerOffloadRule.Stage] : ZeroStages;
+        // LoRA's frozen base is not costed under FSDP (its gathers of frozen weights), so its searches stop at ZeRO 2.
+        int[] zeroStages = fix.Zero is { } z ? [z] : job.OptimizerOffload > 0 ? [OptimizerOffloadRule.Stage]
+            : job.Lora is not null ? [.. ZeroStages.Where(s => s < ParallelLayout.MaxZeroStage)] : ZeroStages;
         // With fused attention there are no stored scores: selective recompute equals none.
         // A MaxText remat policy says what is recomputed: the layout recomputes nothing besides it.
         Recompute[] recomputeModes = fix.Recompute is { } frc ? [frc] : job.Remat is not null ? [Recompute.None]
@@ -57,7 +59,10 @@ public static class TrainingSearchSpace
                                 foreach (int zero in zeroStages)
                                     foreach (var rc in recomputeModes)
                                     {
-                                        var layout = new ParallelLayout(Tp: tp, Pp: pp, Vp: vp, Dp: dp, Cp: cp, Ep: ep, Etp: etp, Sp: sp, Zero: zero, MicroBatch: mb, Recompute: rc);
+                                        var layout = new ParallelLayout(Tp: tp, Pp: pp, Vp: vp, Dp: dp, Cp: cp, Ep: ep, Etp: etp, Sp: sp, Zero: zero, MicroBatch: mb, Recompute: rc)
+                                        {
+                                            RecomputeLayers = rc == Recompute.Full ? fix.RecomputeLayers ?? 0 : 0,
+                                        };
                                         // Both expert all-to-all schedules where Megatron-core allows the overlap.
                                         if (fix.OverlapExperts != true) yield return layout;
                                         if (fix.OverlapExperts != false && LayoutValidator.OverlapExpertsError(layout, job.MtpLayers) is null)

@@ -33,7 +33,7 @@ public class PassComposerTests
 
     static readonly ModelSpec MoeModel = DenseModel with { Name = "toy-moe", Moe = new MoeSpec(8, 2, 0, 1024, 0, 0) };
 
-    static PassComposer Composer(ModelSpec model, bool inNetworkReduction = false, double scaleUpGBps = Beta / 1e9)
+    static PassComposer Composer(ModelSpec model, bool inNetworkReduction = false, double scaleUpGBps = Beta / 1e9, LoraSpec? lora = null)
     {
         var cal = TestCalibration.Any with
         {
@@ -49,7 +49,7 @@ public class PassComposerTests
         };
         var cluster = new Cluster { Accelerator = acc, Gpus = 64, Tiers = Cluster.TwoTiers(8, Bandwidth.FromGBps(scaleUpGBps), new Bandwidth(BetaOut), 64, inNetworkReduction) };
         var rates = new DeviceRates(acc, cal, Precision.BF16);
-        return new PassComposer(model, new LayerCost(model, 2, 2), rates, rates, cluster, cal);
+        return new PassComposer(model, new LayerCost(model, 2, 2), rates, rates, cluster, cal) { Lora = lora };
     }
 
     static LayerShape Shape(int tp, bool sp = false) => new()
@@ -86,6 +86,24 @@ public class PassComposerTests
         Near(4 * Layers * AllReduce2, c.TensorParallel);
         // The forward alone is still reported (data-parallel overlap hides behind it).
         Near(Layers * LayerGemm, c.Forward.Gemm);
+    }
+
+    [Fact]
+    public void A_frozen_base_runs_each_gemm_forward_and_for_its_input_gradient_only_and_the_adapters_three_times()
+    {
+        // LoRA rank 8 on qkv and proj at tp 2, 2,048 tokens: qkv (column-parallel) 1024 → 3072/2, 2·2048·8·(1024 + 1536)
+        // FLOPs; proj (row-parallel) 1024/2 → 1024, 2·2048·8·(512 + 1024): 2^27 per layer forward, at the toy rate. The
+        // base's GEMMs run forward and for their input gradients (2 passes, not 3); the adapters 3 times. Attention and
+        // collectives do not change.
+        var lora = new LoraSpec { Rank = 8, Targets = LoraTargets.Attention };
+        double adapter = 134_217_728 / Rate;
+        var full = Composer(DenseModel).Compose(Pass(backward: true));
+        var c = Composer(DenseModel, lora: lora).Compose(Pass(backward: true));
+        Near(2 * Layers * LayerGemm + 3 * Layers * adapter, c.Gemm);
+        Near(3.5 * Layers * LayerAttention, c.Attention);
+        Near(full.TensorParallel.Value, c.TensorParallel);
+        // A forward-only pass (a log-probability pass) runs the adapters once.
+        Near(Layers * (LayerGemm + adapter), Composer(DenseModel, lora: lora).Compose(Pass()).Gemm);
     }
 
     [Fact]
