@@ -13,6 +13,17 @@ namespace Augur.CostModels.Memory;
 /// </summary>
 public static class ActivationMemory
 {
+    /// <summary>
+    /// The precision of what a layer keeps, by tensor: GEMM inputs (<see cref="SavedGemmInputBytes"/>), LoRA's frozen base
+    /// (<see cref="TrainingJob.Lora"/>), the SwiGLU input in FP8 (<see cref="TrainingJob.Fp8ActivationStore"/>), FP8
+    /// attention's Q, K and V (<see cref="TrainingJob.Fp8Attention"/>).
+    /// </summary>
+    public readonly record struct Saved(double GemmInputBytes = 2, LoraSpec? Lora = null, bool Fp8ActivationInput = false, bool Fp8Attention = false)
+    {
+        public static Saved Of(TrainingJob job) =>
+            new(SavedGemmInputBytes(job.Precision), job.Lora, job.Fp8ActivationStore, job.Fp8Attention);
+    }
+
     /// <param name="tokens">Tokens of the micro-batch on this GPU's TP group (b·s/cp).</param>
     /// <param name="keys">Keys each query sees in an unfused score matrix (s for training).</param>
     /// <param name="moe">True for an MoE layer.</param>
@@ -22,9 +33,15 @@ public static class ActivationMemory
     /// the quantized copy in FP8/FP4 training (<see cref="SavedGemmInputBytes"/>).
     /// </param>
     public static double LayerBytes(ModelSpec m, ParallelLayout l, double tokens, double keys, AttentionKernel kernel,
-        bool moe, double expertVisitsPerToken, double gemmInputBytes = 2, LoraSpec? lora = null, bool fp8ActivationInput = false)
+        bool moe, double expertVisitsPerToken, double gemmInputBytes = 2) =>
+        LayerBytes(m, l, tokens, keys, kernel, moe, expertVisitsPerToken, new Saved(gemmInputBytes));
+
+    /// <summary>The same, with what the layer keeps set by <paramref name="saved"/>.</summary>
+    public static double LayerBytes(ModelSpec m, ParallelLayout l, double tokens, double keys, AttentionKernel kernel,
+        bool moe, double expertVisitsPerToken, Saved saved)
     {
-        double d = m.Hidden, t = l.Tp, g = gemmInputBytes;
+        double d = m.Hidden, t = l.Tp, g = saved.GemmInputBytes;
+        var lora = saved.Lora;
         double mask = m.Dropout ? 1.0 : 0.0;
         var rc = l.Recompute;
         if (rc == Recompute.Full)
@@ -47,7 +64,8 @@ public static class ActivationMemory
         }
         else
         {
-            heads = 2.0 * m.Heads * m.HeadDim + 4.0 * m.KvHeads * m.HeadDim;
+            // FP8 attention keeps its quantized Q, K and V, one byte each.
+            heads = (saved.Fp8Attention ? 1 : 2) * (m.Heads * m.HeadDim + 2.0 * m.KvHeads * m.HeadDim);
             latents = 0;
             attnOut = m.Heads * m.HeadDim;
         }
@@ -58,7 +76,7 @@ public static class ActivationMemory
         // An MLP keeps its first GEMM's output for the activation's backward (16-bit: 4F gated, 2F plain) and the
         // second GEMM's input (g·F).
         // The SwiGLU's input in one FP8 byte with Megatron-core's activation_func_fp8_input_store.
-        double firstOutputPerFfn = m.GatedMlp ? fp8ActivationInput ? 2 : 4 : 2, mlpPerFfn = firstOutputPerFfn + g;
+        double firstOutputPerFfn = m.GatedMlp ? saved.Fp8ActivationInput ? 2 : 4 : 2, mlpPerFfn = firstOutputPerFfn + g;
         double mlp;
         if (moe && m.Moe is { } spec)
         {

@@ -136,7 +136,10 @@ public static class TrainingMemory
     {
         var split = PipelineSplit.Of(m.Layers, l.Pp, l.Vp);
         double tokens = (double)l.MicroBatch * job.SeqLen / l.Cp;
-        var act = LayerActivations.Of(m, job, l, tokens, l.RecomputeShare(split.FirstChunkLayers));
+        var act = LayerActivations.Of(m, job, l, tokens);
+        // Full recomputation of some layers of each chunk (recompute_layers): the rest keep all they save.
+        if (l.RecomputeLayers > 0 && l.RecomputeShare(split.FirstChunkLayers) is > 0 and < 1 and var share)
+            act = act.Mixed(LayerActivations.Of(m, job, l with { Recompute = Recompute.None, RecomputeLayers = 0 }, tokens), share);
         double firstInFlight = split.FirstInFlight(l.Pp, l.Vp, microBatches);
         // The last rank also keeps one micro-batch's logits, once more per multi-token-prediction depth.
         int mtp = job.MtpLayers, mtpMoe = m.MtpMoeLayers(mtp);
@@ -238,7 +241,11 @@ public static class TrainingMemory
     /// <summary>What one layer of each kind keeps per micro-batch, and what recomputing it rebuilds at once; the same on every stage.</summary>
     readonly record struct LayerActivations(double GemmInputBytes, double Dense, double Moe, double RebuiltDense, double RebuiltMoe)
     {
-        public static LayerActivations Of(ModelSpec m, TrainingJob job, ParallelLayout l, double tokens, double recomputeShare = 1)
+        /// <summary>These in a <paramref name="share"/> of the layers and <paramref name="kept"/>'s in the rest; the layer being rebuilt stays these'.</summary>
+        public LayerActivations Mixed(in LayerActivations kept, double share) =>
+            this with { Dense = Dense * share + kept.Dense * (1 - share), Moe = Moe * share + kept.Moe * (1 - share) };
+
+        public static LayerActivations Of(ModelSpec m, TrainingJob job, ParallelLayout l, double tokens)
         {
             double g = ActivationMemory.SavedGemmInputBytes(job.Precision);
             double visits = m.Moe is { } moe ? ExpertCapacity.RowsPerToken(moe, job) * l.Etp / l.Tp : 0;
@@ -254,24 +261,18 @@ public static class TrainingMemory
                 double wholeMoe = m.Moe is null ? 0 : ActivationMemory.LayerBytes(m, all, tokens, job.SeqLen, job.AttentionKernel, true, visits, g);
                 return new(g, keptDense, keptMoe, Math.Max(transit, wholeDense - keptDense), m.Moe is null ? 0 : Math.Max(transit, wholeMoe - keptMoe));
             }
-            double dense = ActivationMemory.LayerBytes(m, l, tokens, job.SeqLen, job.AttentionKernel, false, 0, g, job.Lora, job.Fp8ActivationStore);
-            double moeAct = m.Moe is null ? 0 : ActivationMemory.LayerBytes(m, l, tokens, job.SeqLen, job.AttentionKernel, true, visits, g, job.Lora, job.Fp8ActivationStore);
+            var saved = ActivationMemory.Saved.Of(job);
+            double dense = ActivationMemory.LayerBytes(m, l, tokens, job.SeqLen, job.AttentionKernel, false, 0, saved);
+            double moeAct = m.Moe is null ? 0 : ActivationMemory.LayerBytes(m, l, tokens, job.SeqLen, job.AttentionKernel, true, visits, saved);
             double rebuiltDense = 0, rebuiltMoe = 0;
             if ((l.Recompute & ~Recompute.Selective) != 0)
             {
                 // Its whole working set under full recompute, the recomputed modules' tensors otherwise.
                 var whole = l with { Recompute = l.Recompute == Recompute.Full ? Recompute.Selective : l.Recompute & Recompute.Selective };
                 bool full = l.Recompute == Recompute.Full;
-                rebuiltDense = ActivationMemory.LayerBytes(m, whole, tokens, job.SeqLen, job.AttentionKernel, false, 0, g, job.Lora, job.Fp8ActivationStore) - (full ? 0 : dense);
+                rebuiltDense = ActivationMemory.LayerBytes(m, whole, tokens, job.SeqLen, job.AttentionKernel, false, 0, saved) - (full ? 0 : dense);
                 if (m.Moe is not null)
-                    rebuiltMoe = ActivationMemory.LayerBytes(m, whole, tokens, job.SeqLen, job.AttentionKernel, true, visits, g, job.Lora, job.Fp8ActivationStore) - (full ? 0 : moeAct);
-            }
-            if (recomputeShare is > 0 and < 1)
-            {
-                // Full recomputation of some layers of each chunk (recompute_layers): the rest keep all they save.
-                var kept = Of(m, job, l with { Recompute = Recompute.None, RecomputeLayers = 0 }, tokens);
-                dense = dense * recomputeShare + kept.Dense * (1 - recomputeShare);
-                moeAct = moeAct * recomputeShare + kept.Moe * (1 - recomputeShare);
+                    rebuiltMoe = ActivationMemory.LayerBytes(m, whole, tokens, job.SeqLen, job.AttentionKernel, true, visits, saved) - (full ? 0 : moeAct);
             }
             return new(g, dense, moeAct, rebuiltDense, rebuiltMoe);
         }

@@ -49,7 +49,7 @@ public sealed class TrainingModel
         Cluster = cluster;
         _sites = cluster.Sites;
         _rates = new DeviceRates(cluster.Accelerator, calibration, job.Precision,
-            PrecisionRules.Attention(cluster.Accelerator, PrecisionRules.TrainingKeysAndValues(job.Precision)), job.AttentionKernel)
+            PrecisionRules.Attention(cluster.Accelerator, job.Fp8Attention ? Precision.FP8 : PrecisionRules.TrainingKeysAndValues(job.Precision)), job.AttentionKernel)
         {
             Linear = TrainingGemms.On(calibration, cluster.Accelerator, job.Precision),
         };

@@ -112,6 +112,11 @@ public sealed record TrainingJob
     /// memory", used by bias_swiglu_impl in the dense MLP and TEGroupedMLP's experts).
     /// </summary>
     public bool Fp8ActivationStore { get; init; }
+    /// <summary>
+    /// Attention runs in FP8 (Transformer Engine's fp8_dot_product_attention, NVTE_FP8_DPA: cuDNN's FP8 fused attention
+    /// forward and, with NVTE_FP8_DPA_BWD, backward), at the part's FP8 attention rate, keeping Q, K and V quantized.
+    /// </summary>
+    public bool Fp8Attention { get; init; }
 
     public double TokensPerStep => (double)SeqLen * GlobalBatch;
 }

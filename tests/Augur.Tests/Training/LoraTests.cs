@@ -60,7 +60,7 @@ public class LoraTests
         // LoRA on qkv and proj: the qkv adapter keeps the norm output (2d) in place of the base's QKV and fc1 inputs (4d):
         // 24,576; the proj adapter its input beside the attention's own copy: 12,288 + 8,192 + 8,192; fc2's input goes: 57,344.
         var lora = new LoraSpec { Rank = 16, Targets = LoraTargets.Attention };
-        Assert.Equal(24_576 + 28_672 + 57_344, ActivationMemory.LayerBytes(m, l, 1, 8192, AttentionKernel.Flash, false, 0, 2, lora));
+        Assert.Equal(24_576 + 28_672 + 57_344, ActivationMemory.LayerBytes(m, l, 1, 8192, AttentionKernel.Flash, false, 0, new ActivationMemory.Saved(2, lora)));
     }
 
     [Fact]
@@ -127,10 +127,28 @@ public class LoraTests
         var m = Scenarios.FromYaml(Yaml("bf16", "")).Model;
         var l = new ParallelLayout(Tp: 1, Pp: 1, Vp: 1, Dp: 8, Cp: 1, Ep: 1, Etp: 1, Sp: false, Zero: 1, MicroBatch: 1, Recompute: Recompute.None);
         // The fc1 output (2·14336 values) in 1 byte, not 2: 139,264 − 28,672 = 110,592 bytes per token.
-        Assert.Equal(110_592, ActivationMemory.LayerBytes(m, l, 1, 8192, AttentionKernel.Flash, false, 0, 2, null, fp8ActivationInput: true));
+        Assert.Equal(110_592, ActivationMemory.LayerBytes(m, l, 1, 8192, AttentionKernel.Flash, false, 0, new ActivationMemory.Saved(Fp8ActivationInput: true)));
         var s = Scenarios.FromYaml(Yaml("bf16", ", fp8_activation_store: true"));
         Assert.True(s.Training!.Fp8ActivationStore);
         var e = Assert.Throws<InputException>(() => Scenarios.FromYaml(Yaml("bf16", ", fp8_activation_store: true").Replace("llama3.1-8b", "gpt3-175b")));
         Assert.Contains("not gated", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fp8_attention_runs_at_the_fp8_attention_rate_and_keeps_q_k_and_v_in_one_byte()
+    {
+        var m = Scenarios.FromYaml(Yaml("bf16", "")).Model;
+        var l = new ParallelLayout(Tp: 1, Pp: 1, Vp: 1, Dp: 8, Cp: 1, Ep: 1, Etp: 1, Sp: false, Zero: 1, MicroBatch: 1, Recompute: Recompute.None);
+        // Q, K and V (4096 + 2·1024 values) in one byte: 139,264 − 6,144 = 133,120 bytes per token.
+        Assert.Equal(133_120, ActivationMemory.LayerBytes(m, l, 1, 8192, AttentionKernel.Flash, false, 0, new ActivationMemory.Saved(Fp8Attention: true)));
+        // Hopper's calibrated attention fractions: 0.66 of the BF16 peak, 0.55 of the FP8 peak (twice BF16's): the same
+        // attention FLOPs in 0.66 / (2 · 0.55) = 0.6 of the time, less the fixed per-kernel overhead both pay.
+        var bf16 = Scenarios.Training(Scenarios.FromYaml(Yaml("fp8", "")));
+        var fp8 = Scenarios.Training(Scenarios.FromYaml(Yaml("fp8", ", fp8_attention: true")));
+        var layout = LayoutDefaults.Complete(Scenarios.FromYaml(Yaml("fp8", "")).Layout, 8);
+        double ratio = fp8.Estimate(layout).ComputeSplit.Attention.Value / bf16.Estimate(layout).ComputeSplit.Attention.Value;
+        Assert.InRange(ratio, 0.59, 0.61);
+        var e = Assert.Throws<InputException>(() => Scenarios.FromYaml(Yaml("bf16", ", fp8_attention: true")));
+        Assert.Contains("set precision: fp8", e.Message, StringComparison.Ordinal);
     }
 }
