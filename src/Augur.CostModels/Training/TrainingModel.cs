@@ -64,7 +64,7 @@ public sealed class TrainingModel
         // A compiled step (XLA) issues no module's work from the host.
         _host = HostIssueCost.For(calibration.CompiledStep ? null : calibration.Host, job.CudaGraphs, cluster.Accelerator.HostOpTime);
         _modelFlopsPerStep = (Flops.Training + 3 * MtpForwardFlopsPerToken(model, Flops) * job.MtpLayers) * job.TokensPerStep;
-        if (job.Lora is { } lora)
+        if (job.Lora is not null)
         {
             // A frozen base skips every weight gradient: one forward's worth of the linear layers' FLOPs (core attention has none).
             _modelFlopsPerStep -= (Flops.Forward - Flops.AttentionCore) * job.TokensPerStep;
@@ -216,7 +216,6 @@ public sealed class TrainingModel
             Host = _host,
         };
     }
-
 
     /// <summary>The step of layout <paramref name="l"/> around its busiest stage's composed <paramref name="pass"/> (<see cref="Pass"/>).</summary>
     TrainingEstimate Estimate(in ParallelLayout l, in MemoryBreakdown mem, in PassCost pass)

@@ -188,11 +188,11 @@ public class CliTests
         double product = t.GetProperty("tokens_per_s_per_gpu").GetDouble() * t.GetProperty("step_time_s").GetDouble();
         Assert.Equal(1, tok.GetProperty("low").GetDouble() * step.GetProperty("high").GetDouble() / product, 4);
         Assert.True(tok.GetProperty("low").GetDouble() <= tok.GetProperty("high").GetDouble());
-        // Hopper's 36 out-of-sample dense training cases come from 14 publications (Megatron-Bridge's archive page and its
-        // releases' page, two torchtitan benchmark files, LLM Foundry, NeMo AutoModel, and eight MLPerf Training
-        // submitter-rounds: v5.0 Dell, Oracle, QCT and SCITIX, v5.1 Cisco, Dell and QCT, v6.0 Cisco; the Llama 2 70B LoRA
-        // runs on H100 and H200 joined the 22 pretraining cases): nine or more, so the family's own dense group bounds them.
-        Assert.Equal("10-90% bounds from 36 out-of-sample nvidia-hopper training dense cases in 14 publications, each weighing the same",
+        // Hopper's 40 out-of-sample dense training cases come from 15 publications (Megatron-Bridge's archive page and its
+        // releases' page, two torchtitan benchmark files, LLM Foundry, NeMo AutoModel, and nine MLPerf Training
+        // submitter-rounds: v5.0 Dell, Oracle, QCT and SCITIX, v5.1 Cisco, Dell and QCT, v6.0 Cisco and Krai; the Llama 2 70B
+        // LoRA runs on H100 and H200 joined the 22 pretraining cases): nine or more, so the family's own dense group bounds them.
+        Assert.Equal("10-90% bounds from 40 out-of-sample nvidia-hopper training dense cases in 15 publications, each weighing the same",
             tok.GetProperty("basis").GetString());
         // The plan's winner carries it too, and serving estimates carry one on output tokens/s per GPU.
         var plan = JsonDocument.Parse(Run("plan", Scenarios.Repo("samples/llama3-405b-plan.yaml"), "--json", "--top", "1").Out).RootElement;
@@ -219,8 +219,8 @@ public class CliTests
             """), "--json");
         Assert.True(code == 0, err);
         var basis = JsonDocument.Parse(output).RootElement.GetProperty("tokens_per_s_per_gpu_band").GetProperty("basis").GetString();
-        // 219 dense out-of-sample training cases: 36 Hopper, 119 Blackwell, 8 LLM Foundry A100, 9 TPU, 23 MI355X/MI350X, 24 MI300X/MI325X.
-        Assert.Equal("whole range of 219 out-of-sample training cases on intel-gaudi or of dense models, since there is no intel-gaudi training case", basis);
+        // 252 dense out-of-sample training cases: 40 Hopper, 143 Blackwell, 8 LLM Foundry A100, 9 TPU, 28 MI355X/MI350X, 24 MI300X/MI325X.
+        Assert.Equal("whole range of 252 out-of-sample training cases on intel-gaudi or of dense models, since there is no intel-gaudi training case", basis);
     }
 
     [Fact]
