@@ -25,6 +25,7 @@ public static class TrainingReport
         head.AddRow("model", s.Model.Name);
         head.AddRow("hardware", $"{s.Cluster.Gpus} × {acc.Id} ({s.Cluster.SystemName}; scale-up domain {s.Cluster.ScaleUpDomain}{Format.Hypothetical(acc)}{(s.Cluster.Sites > 1 ? $"; {s.Cluster.Sites} sites of {s.Cluster.GpusPerSite}" : "")})");
         head.AddRow("layout", e.Layout.ToString());
+        if (s.Training!.Lora is { } lora) head.AddRow("fine-tuning", LoraText(lora));
         head.AddRow("step time", Format.Seconds(e.StepTime.Value));
         head.AddRow("step time range", BandReport.TimeText(band, e.StepTime.Value));
         head.AddRow("tokens/s per GPU", fits ? Format.N(e.TokensPerSecondPerGpu, "0") : NotRun);
@@ -116,6 +117,7 @@ public static class TrainingReport
             ["bottleneck"] = e.Bottleneck.Label(),
             ["breakdown"] = breakdown,
         };
+        if (s.Training!.Lora is { } lora) o["lora"] = LoraJson(lora);
         var host = s.Cluster.Accelerator.HostMemory;
         if (e.HostOptimizer.Value > 0) o["host_optimizer_gib_per_gpu"] = JsonOut.Num(e.HostOptimizer.GiB);
         if (e.CrossSite is { } across) o["cross_site"] = CrossSiteReport.Json(across, e.Fits ? run : null);
@@ -135,6 +137,21 @@ public static class TrainingReport
         }
         return o;
     }
+
+    /// <summary>LoRA's adapters as the table names them: rank, targets and the frozen base's format.</summary>
+    static string LoraText(LoraSpec lora) =>
+        $"LoRA rank {lora.Rank} on {string.Join(", ", LoraTargetNames(lora))}, base frozen in {(lora.Fp8BaseWeights ? "FP8" : "16 bits")}";
+
+    static JsonObject LoraJson(LoraSpec lora) => new()
+    {
+        ["rank"] = lora.Rank,
+        ["targets"] = new JsonArray([.. LoraTargetNames(lora).Select(n => (JsonNode?)n)]),
+        ["base_weights"] = lora.Fp8BaseWeights ? "fp8" : "bf16",
+    };
+
+    static IEnumerable<string> LoraTargetNames(LoraSpec lora) =>
+        new[] { (LoraTargets.Qkv, "qkv"), (LoraTargets.Proj, "proj"), (LoraTargets.Fc1, "fc1"), (LoraTargets.Fc2, "fc2") }
+            .Where(t => (lora.Targets & t.Item1) != 0).Select(t => t.Item2);
 
     public static JsonObject LayoutJson(TrainingEstimate e)
     {

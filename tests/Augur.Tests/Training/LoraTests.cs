@@ -151,4 +151,16 @@ public class LoraTests
         var e = Assert.Throws<InputException>(() => Scenarios.FromYaml(Yaml("bf16", ", fp8_attention: true")));
         Assert.Contains("set precision: fp8", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_lora_estimate_names_its_adapters_in_the_table_and_the_json()
+    {
+        var (code, output, err) = Cli.CliTests.Run("estimate", Scenarios.Repo("samples/llama3-70b-lora.yaml"), "--json");
+        Assert.True(code == 0, err);
+        var lora = System.Text.Json.JsonDocument.Parse(output).RootElement.GetProperty("lora");
+        Assert.Equal(16, lora.GetProperty("rank").GetInt32());
+        Assert.Equal("qkv proj", string.Join(' ', lora.GetProperty("targets").EnumerateArray().Select(x => x.GetString())));
+        Assert.Equal("fp8", lora.GetProperty("base_weights").GetString());
+        Assert.Contains("LoRA rank 16 on qkv, proj, base frozen in FP8", Cli.CliTests.Run("estimate", Scenarios.Repo("samples/llama3-70b-lora.yaml")).Out, StringComparison.Ordinal);
+    }
 }
