@@ -486,11 +486,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
         n.RequireOnly("rank", "targets", "base_weights");
         int rank = n.OptionalInteger("rank", 1, 65536, "a low-rank adapter's rank is a few to a few hundred") ?? LoraSpec.DefaultRank;
         var targets = ReadParts(n, "targets", "target", "[qkv, proj]", [(["all"], LoraTargets.All), (["attention"], LoraTargets.Attention)],
-            ["qkv", "proj", "fc1", "fc2"], name => name switch
-            {
-                "qkv" or "linear_qkv" => LoraTargets.Qkv, "proj" or "linear_proj" => LoraTargets.Proj,
-                "fc1" or "linear_fc1" => LoraTargets.Fc1, "fc2" or "linear_fc2" => LoraTargets.Fc2, _ => (LoraTargets?)null,
-            }) ?? LoraTargets.All;
+            LoraSpec.TargetNames, LoraSpec.Target) ?? LoraTargets.All;
         bool fp8Base = (n.OptionalString("base_weights") ?? "bf16").ToLowerInvariant() switch
         {
             "bf16" or "fp16" => false,

@@ -189,7 +189,7 @@ public static class TrainingMemory
     /// </summary>
     /// <param name="inFlight">Layer activations it holds at its peak, in layers × micro-batches.</param>
     static StageLoad Stage(in ParameterCount pc, ParallelLayout l, HardwareCalibration cal,
-        in LayerActivations act, double layers, double moeLayers, double edges, double inFlight, double logits, bool frozenFp8 = false)
+        in LayerActivations act, double layers, double moeLayers, double edges, double inFlight, double logits, bool frozenFp8)
     {
         var stage = pc.StageOf(layers, moeLayers, edges);
         double denseLayers = layers - moeLayers;
@@ -247,7 +247,8 @@ public static class TrainingMemory
 
         public static LayerActivations Of(ModelSpec m, TrainingJob job, ParallelLayout l, double tokens)
         {
-            double g = ActivationMemory.SavedGemmInputBytes(job.Precision);
+            var saved = ActivationMemory.Saved.Of(job);
+            double g = saved.GemmInputBytes;
             double visits = m.Moe is { } moe ? ExpertCapacity.RowsPerToken(moe, job) * l.Etp / l.Tp : 0;
             if (job.Remat is { } p)
             {
@@ -261,7 +262,6 @@ public static class TrainingMemory
                 double wholeMoe = m.Moe is null ? 0 : ActivationMemory.LayerBytes(m, all, tokens, job.SeqLen, job.AttentionKernel, true, visits, g);
                 return new(g, keptDense, keptMoe, Math.Max(transit, wholeDense - keptDense), m.Moe is null ? 0 : Math.Max(transit, wholeMoe - keptMoe));
             }
-            var saved = ActivationMemory.Saved.Of(job);
             double dense = ActivationMemory.LayerBytes(m, l, tokens, job.SeqLen, job.AttentionKernel, false, 0, saved);
             double moeAct = m.Moe is null ? 0 : ActivationMemory.LayerBytes(m, l, tokens, job.SeqLen, job.AttentionKernel, true, visits, saved);
             double rebuiltDense = 0, rebuiltMoe = 0;

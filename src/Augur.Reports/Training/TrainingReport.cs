@@ -140,18 +140,14 @@ public static class TrainingReport
 
     /// <summary>LoRA's adapters as the table names them: rank, targets and the frozen base's format.</summary>
     static string LoraText(LoraSpec lora) =>
-        $"LoRA rank {lora.Rank} on {string.Join(", ", LoraTargetNames(lora))}, base frozen in {(lora.Fp8BaseWeights ? "FP8" : "16 bits")}";
+        $"LoRA rank {lora.Rank} on {string.Join(", ", lora.TargetList)}, base frozen in {(lora.Fp8BaseWeights ? "FP8" : "16 bits")}";
 
     static JsonObject LoraJson(LoraSpec lora) => new()
     {
         ["rank"] = lora.Rank,
-        ["targets"] = new JsonArray([.. LoraTargetNames(lora).Select(n => (JsonNode?)n)]),
+        ["targets"] = new JsonArray([.. lora.TargetList.Select(n => (JsonNode?)n)]),
         ["base_weights"] = lora.Fp8BaseWeights ? "fp8" : "bf16",
     };
-
-    static IEnumerable<string> LoraTargetNames(LoraSpec lora) =>
-        new[] { (LoraTargets.Qkv, "qkv"), (LoraTargets.Proj, "proj"), (LoraTargets.Fc1, "fc1"), (LoraTargets.Fc2, "fc2") }
-            .Where(t => (lora.Targets & t.Item1) != 0).Select(t => t.Item2);
 
     public static JsonObject LayoutJson(TrainingEstimate e)
     {
