@@ -154,8 +154,11 @@ public sealed class TrainingModel
         return share is > 0 and < 1 ? PassCost.Mix(pass, _pass.Compose(Pass(NoRecompute(l))), share) : pass;
     }
 
-    /// <summary>The share of each model chunk's layers full recomputation reruns (<see cref="ParallelLayout.RecomputeLayers"/>).</summary>
-    double RecomputeShare(in ParallelLayout l) => l.RecomputeShare((StageLayers(l) + l.Vp - 1) / l.Vp);
+    /// <summary>
+    /// The share of each model chunk's layers full recomputation reruns (<see cref="ParallelLayout.RecomputeLayers"/>), on
+    /// the first rank's first chunk as the memory model counts it (<see cref="PipelineSplit.FirstChunkLayers"/>).
+    /// </summary>
+    double RecomputeShare(in ParallelLayout l) => l.RecomputeShare(PipelineSplit.Of(_m.Layers, l.Pp, l.Vp).FirstChunkLayers);
 
     static ParallelLayout NoRecompute(in ParallelLayout l) => l with { Recompute = Recompute.None, RecomputeLayers = 0 };
 

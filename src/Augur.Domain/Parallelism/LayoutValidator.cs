@@ -51,14 +51,15 @@ public static class LayoutValidator
     /// Why the expert all-to-all cannot overlap in <paramref name="l"/>, or null when it can: Megatron-core's
     /// TransformerConfig asserts expert parallelism, an interleaved schedule when pipelined ("virtual_pipeline_model_parallel_size
     /// must be specified when pipeline_model_parallel_size > 1"), no full recomputation, no recomputed MoE module and at
-    /// most one multi-token-prediction layer.
+    /// most one multi-token-prediction layer. The job's bar comes first: no layout lifts it, so it is the reason a
+    /// plan with ep_overlap fixed finds nothing.
     /// </summary>
     public static string? OverlapExpertsError(in ParallelLayout l, int mtpLayers = 0) =>
-        l.Ep == 1 ? "ep_overlap needs expert parallelism (ep > 1): there is no expert all-to-all to overlap"
+        mtpLayers > 1 ? $"ep_overlap runs with at most one multi-token-prediction layer; training.mtp_layers is {mtpLayers}"
+        : l.Ep == 1 ? "ep_overlap needs expert parallelism (ep > 1): there is no expert all-to-all to overlap"
         : l.Pp > 1 && l.Vp == 1 ? $"ep_overlap with pp={l.Pp} needs an interleaved schedule (vp > 1), as Megatron-core requires"
         : l.Recompute == Recompute.Full ? "ep_overlap does not run with full recomputation; use selective or module recompute"
         : (l.Recompute & Recompute.Moe) != 0 ? "ep_overlap does not run with the moe module recomputed; drop moe from recompute"
-        : mtpLayers > 1 ? $"ep_overlap runs with at most one multi-token-prediction layer; training.mtp_layers is {mtpLayers}"
         : null;
 
     /// <summary>

@@ -38,7 +38,7 @@ public static class TrainingPlanner
         var perLayer = new LayerCosts[models.Count];
         foreach (var layout in TrainingSearchSpace.Enumerate(scenario.Model, scenario.Cluster.Gpus, scenario.Cluster.ScaleUpDomain, job, scenario.Layout, sites))
         {
-            if (LayoutValidator.Check(scenario.Model, scenario.Cluster.Gpus, layout, job.SeqLen, job.GlobalBatch, cpComm: job.ContextParallelComm) is not null) continue;
+            if (LayoutValidator.Check(scenario.Model, scenario.Cluster.Gpus, layout, job.SeqLen, job.GlobalBatch, job.MtpLayers, job.ContextParallelComm) is not null) continue;
             if (LayoutValidator.CheckSites(layout, sites) is not null) continue;
             enumerated++;
             var mem = model.Memory(layout, ref memoryReuse);
@@ -78,7 +78,7 @@ public static class TrainingPlanner
         try
         {
             var probe = LayoutDefaults.Complete(s.Layout, s.Cluster.Gpus);
-            fixedReason = LayoutValidator.Check(s.Model, s.Cluster.Gpus, probe, job.SeqLen, job.GlobalBatch, cpComm: job.ContextParallelComm);
+            fixedReason = LayoutValidator.Check(s.Model, s.Cluster.Gpus, probe, job.SeqLen, job.GlobalBatch, job.MtpLayers, job.ContextParallelComm);
         }
         catch (LayoutException e)
         {

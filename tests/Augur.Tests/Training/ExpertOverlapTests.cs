@@ -71,6 +71,17 @@ public class ExpertOverlapTests
     }
 
     [Fact]
+    public void A_plan_with_overlap_fixed_and_two_prediction_layers_names_the_prediction_layers()
+    {
+        // No layout lifts Megatron-core's one-MTP-layer bar, so that, not the probe's default ep = 1, is why nothing runs.
+        string yaml = Qwen.Replace("pp: PP, vp: VP, ep: 8, zero: 1, microbatch: 1, recompute: RC, ep_overlap: OVERLAP", "ep_overlap: true", StringComparison.Ordinal)
+            .Replace("routing: balanced", "routing: balanced, mtp_layers: 2", StringComparison.Ordinal);
+        var s = Scenarios.FromYaml(yaml);
+        var e = Assert.ThrowsAny<InputException>(() => Augur.Workflows.PlanWorkflow.Run(s, Augur.Catalog.Loading.CatalogStore.Default, 1));
+        Assert.Contains("at most one multi-token-prediction layer; training.mtp_layers is 2", e.Message);
+    }
+
+    [Fact]
     public void Megatron_is_told_to_overlap_and_torchtitan_refuses()
     {
         string[] overlap = ["parallelism.recompute=none", "parallelism.ep_overlap=true"];
