@@ -156,6 +156,24 @@ public class KernelValidationTests
         Assert.InRange(rows.Average(x => Math.Abs(x.Error)), 0, 0.06);
     }
 
+    [Theory]
+    // aiter's asm flash attention, BF16, head dim 128, causal, sequence 8,192 (ROCm/aiter @ 0403bcdf op_tests/cpp/mha/README.md):
+    // the mean of its four 8K causal rows (b 4-8, 32-64 heads), forward and FP32-atomic backward, in TFLOP/s. The family
+    // fit (forward efficiency and row overhead over every causal row, backward row overhead over 4K-16K) lands within
+    // 1% of the forward; the backward's row overhead cannot follow its lower ceiling exactly, so within 6% and 10%.
+    [InlineData("mi300x", 543.9, 432.9, 0.06)]
+    [InlineData("mi355x", 1316.7, 773.7, 0.10)]
+    public void Amd_attention_reproduces_aiters_measured_8k_causal_rates(string part, double forward, double backward, double backwardTolerance)
+    {
+        var a = Catalog.Accelerator(part);
+        var r = new DeviceRates(a, Catalog.Calibration(a), Precision.BF16);
+        double keys = 8193 / 2.0, flops = 1e12;
+        double forwardSeconds = Roofline.AttentionSeconds(r, flops, 0, keys) - r.KernelOverhead.Value;
+        Assert.InRange(flops / forwardSeconds / 1e12 / forward, 0.99, 1.01);
+        double backwardRate = Roofline.FlashBackwardFlops * flops / (forwardSeconds * Roofline.FlashBackwardFactor(r, keys)) / 1e12;
+        Assert.InRange(backwardRate / backward, 1 - backwardTolerance, 1 + backwardTolerance);
+    }
+
     [Fact]
     public void Attention_backward_costs_more_than_its_flops_on_short_sequences()
     {
