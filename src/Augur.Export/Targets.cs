@@ -46,10 +46,6 @@ static class TrainingTerms
     /// </summary>
     public static bool Mxfp8(Accelerator a) => a.Family is "nvidia-blackwell" or "nvidia-rubin";
 
-    /// <summary>Module names of a recompute set (core_attn for selective), in Megatron's order.</summary>
-    public static IEnumerable<string> Modules(Recompute r) =>
-        RecomputeNames.ModuleNames.Where(n => (r & RecomputeNames.Module(n)!.Value) != 0);
-
     /// <summary>
     /// MaxText's own settings have no counterpart in a PyTorch framework: its remat policy names JAX tensors (recompute
     /// is set by modules there), its capacity-bound experts dispatch by einsum, and its loss tiles the logits.

@@ -30,18 +30,18 @@ public enum Recompute
 /// <summary>Names of <see cref="Recompute"/> values in scenario files and output (Megatron-core's module names).</summary>
 public static class RecomputeNames
 {
-    static readonly (Recompute Flag, string Name)[] Modules =
-    [
+    static readonly FlagNames<Recompute> Modules = new(
         (Recompute.Selective, "core_attn"), (Recompute.MlaUpProj, "mla_up_proj"), (Recompute.LayerNorm, "layernorm"),
-        (Recompute.MoeAct, "moe_act"), (Recompute.Mlp, "mlp"), (Recompute.Moe, "moe"), (Recompute.SharedExperts, "shared_experts"),
-    ];
+        (Recompute.MoeAct, "moe_act"), (Recompute.Mlp, "mlp"), (Recompute.Moe, "moe"), (Recompute.SharedExperts, "shared_experts"));
 
     /// <summary>Every module name a scenario may list.</summary>
-    public static IEnumerable<string> ModuleNames => Modules.Select(m => m.Name);
+    public static IEnumerable<string> ModuleNames => Modules.Names;
 
     /// <summary>The module flag of a name, or null when the name is not a module.</summary>
-    public static Recompute? Module(string name) =>
-        Modules.FirstOrDefault(m => m.Name == name) is { Name: not null } hit ? hit.Flag : null;
+    public static Recompute? Module(string name) => Modules.Flag(name);
+
+    /// <summary>The module names of a recompute set (core_attn for selective), in Megatron's order.</summary>
+    public static IEnumerable<string> ModulesOf(Recompute r) => Modules.Of(r);
 
     /// <summary>none, selective, full, or the modules joined with '+' (e.g. <c>mla_up_proj+mlp</c>).</summary>
     public static string Format(Recompute r) => r switch
@@ -49,6 +49,6 @@ public static class RecomputeNames
         Recompute.None => "none",
         Recompute.Selective => "selective",
         Recompute.Full => "full",
-        _ => string.Join('+', Modules.Where(m => (r & m.Flag) != 0).Select(m => m.Name)),
+        _ => string.Join('+', Modules.Of(r)),
     };
 }

@@ -25,16 +25,13 @@ public enum CudaGraphScopes
 /// <summary>The scenario spelling of <see cref="CudaGraphScopes"/> (Megatron's scope names).</summary>
 public static class CudaGraphNames
 {
-    static readonly (CudaGraphScopes Flag, string Name)[] Scopes =
-    [
+    static readonly FlagNames<CudaGraphScopes> Scopes = new(
         (CudaGraphScopes.Attention, "attn"), (CudaGraphScopes.Mlp, "mlp"),
-        (CudaGraphScopes.MoeRouter, "moe_router"), (CudaGraphScopes.MoePreprocess, "moe_preprocess"),
-    ];
+        (CudaGraphScopes.MoeRouter, "moe_router"), (CudaGraphScopes.MoePreprocess, "moe_preprocess"));
 
     /// <summary>Every scope name a scenario may list.</summary>
-    public static IEnumerable<string> ScopeNames => Scopes.Select(x => x.Name);
+    public static IEnumerable<string> ScopeNames => Scopes.Names;
 
     /// <summary>The flag of a scope name, or null when the name is not a scope.</summary>
-    public static CudaGraphScopes? Scope(string name) =>
-        Scopes.FirstOrDefault(x => x.Name == name) is { Name: not null } hit ? hit.Flag : null;
+    public static CudaGraphScopes? Scope(string name) => Scopes.Flag(name);
 }

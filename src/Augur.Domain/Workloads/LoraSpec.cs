@@ -45,21 +45,18 @@ public sealed record LoraSpec
     }
 
     /// <summary>The targets' names in scenario files and output (Megatron-core's linear_qkv ... without the prefix).</summary>
-    static readonly (LoraTargets Target, string Name)[] Names =
-        [(LoraTargets.Qkv, "qkv"), (LoraTargets.Proj, "proj"), (LoraTargets.Fc1, "fc1"), (LoraTargets.Fc2, "fc2")];
+    static readonly FlagNames<LoraTargets> Names =
+        new((LoraTargets.Qkv, "qkv"), (LoraTargets.Proj, "proj"), (LoraTargets.Fc1, "fc1"), (LoraTargets.Fc2, "fc2"));
 
     /// <summary>Every target name a scenario may list.</summary>
-    public static IEnumerable<string> TargetNames => Names.Select(n => n.Name);
+    public static IEnumerable<string> TargetNames => Names.Names;
 
     /// <summary>The target of a name, with or without Megatron-core's <c>linear_</c> prefix; null when it names none.</summary>
-    public static LoraTargets? Target(string name)
-    {
-        string bare = name.StartsWith("linear_", StringComparison.Ordinal) ? name["linear_".Length..] : name;
-        return Names.FirstOrDefault(n => n.Name == bare) is { Name: not null } hit ? hit.Target : null;
-    }
+    public static LoraTargets? Target(string name) =>
+        Names.Flag(name.StartsWith("linear_", StringComparison.Ordinal) ? name["linear_".Length..] : name);
 
     /// <summary>The names of this spec's targets, in layer order.</summary>
-    public IEnumerable<string> TargetList => Names.Where(n => (Targets & n.Target) != 0).Select(n => n.Name);
+    public IEnumerable<string> TargetList => Names.Of(Targets);
 
     /// <summary>Adapter parameters of one layer: r·(d_in + d_out) for each targeted linear layer.</summary>
     public double ParametersPerLayer(ModelSpec m) => TargetShapes(m).Sum(t => Rank * (t.In + t.Out));

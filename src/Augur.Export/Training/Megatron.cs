@@ -108,7 +108,7 @@ static class Megatron
                 .Int("--recompute-num-layers", l.RecomputeLayers > 0 ? l.RecomputeLayers : 1);
             return;
         }
-        a.Text("--recompute-granularity", "selective").List("--recompute-modules", TrainingTerms.Modules(r));
+        a.Text("--recompute-granularity", "selective").List("--recompute-modules", RecomputeNames.ModulesOf(r));
     }
 
     static void Precision(Settings a, Scenario s)
