@@ -22,6 +22,7 @@ public static class CalibrationReader
         ScaleUp = Tier(n.Mapping("scale_up")),
         ScaleOut = Tier(n.Mapping("scale_out")),
         InNetworkReductionGain = n.Number("in_network_reduction_gain"),
+        PeerAllReduceLatency = n.OptionalNumber("peer_all_reduce_us", 0.1, 1000, "a microsecond-scale kernel") is { } peer ? Seconds.FromMicroseconds(peer) : null,
         RuntimeReserve = Bytes.FromGiB(n.Number("runtime_reserve_gib")),
         Fragmentation = n.Number("fragmentation"),
         ServingIterationOverhead = Seconds.FromMilliseconds(n.Number("serving_iteration_overhead_ms")),

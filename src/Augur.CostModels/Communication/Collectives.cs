@@ -20,6 +20,20 @@ public static class Collectives
         return InDomain(f, n, g, stride) + AllReduceFlat(f.ScaleOut, n / g, across, 1.0) + InDomain(f, n, g, stride);
     }
 
+    /// <summary>
+    /// The serving engines' own all-reduce of n bytes among p GPUs of one switched scale-up domain (vLLM and SGLang custom
+    /// all-reduce, TensorRT-LLM's, aiter's), which picks by size between one shot (every GPU reads all p − 1 peers' n bytes
+    /// and reduces them: one barrier) and two shots (reduce-scatter then all-gather over the peers: two barriers, each GPU
+    /// moving 2(p − 1)/p · n), each call costing <paramref name="latency"/> per barrier stage; the faster of the two.
+    /// </summary>
+    public static double PeerAllReduce(in NetworkTier link, double latency, double n, int p)
+    {
+        if (p <= 1 || n <= 0) return 0;
+        double oneShot = latency + n * (p - 1) / link.BytesPerSecond;
+        double twoShot = 2 * latency + 2.0 * (p - 1) / p * n / link.BytesPerSecond;
+        return Math.Min(oneShot, twoShot);
+    }
+
     /// <summary>All-gather producing n bytes on every rank (each contributes n/p). Reduce-scatter costs the same.</summary>
     public static double AllGather(in Fabric f, double n, int p, int stride)
     {

@@ -60,7 +60,10 @@ public sealed partial class InferenceModel
         _weightBytes = layerWeights.BytesPerWeight;
         _expertWeightBytes = expertWeights.BytesPerWeight;
         _layer = new LayerCost(model, ActivationBytes, _weightBytes, _expertWeightBytes);
-        _pass = new PassComposer(model, _layer, _rates, _expertRates, cluster, calibration, engine: engine);
+        _pass = new PassComposer(model, _layer, _rates, _expertRates, cluster, calibration, engine: engine)
+        {
+            PeerAllReduceLatency = calibration.PeerAllReduceLatency?.Value,
+        };
         _fabric = _pass.Fabric;
         _params = ParameterCounter.Count(model);
         // Token dispatch travels in the experts' GEMM precision when it is 8-bit or less (DeepEP FP8 dispatch, SGLang's

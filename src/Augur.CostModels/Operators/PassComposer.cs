@@ -54,6 +54,13 @@ public sealed class PassComposer
     /// </summary>
     public LoraSpec? Lora { get; init; }
 
+    /// <summary>
+    /// The per-stage latency of the serving engine's own all-reduce (<see cref="HardwareCalibration.PeerAllReduceLatency"/>),
+    /// which TP all-reduces inside one switched scale-up domain use when it beats the collective library's; null = the library's
+    /// always (training: Megatron's TP collectives go through NCCL).
+    /// </summary>
+    public double? PeerAllReduceLatency { get; init; }
+
     public PassCost Compose(in StagePass p)
     {
         var layers = PerLayer(p);
@@ -219,9 +226,11 @@ public sealed class PassComposer
     double TensorParallelCollective(in LayerShape shape)
     {
         double message = shape.Tokens * _m.Hidden * _activationBytes;
-        return shape.Tp <= 1 ? 0
-            : shape.SequenceParallel ? 2 * Collectives.AllGather(Fabric, message, shape.Tp, 1)
-            : Collectives.AllReduce(Fabric, message, shape.Tp, 1);
+        if (shape.Tp <= 1) return 0;
+        if (shape.SequenceParallel) return 2 * Collectives.AllGather(Fabric, message, shape.Tp, 1);
+        double library = Collectives.AllReduce(Fabric, message, shape.Tp, 1);
+        bool peers = PeerAllReduceLatency is { } && Fabric.TorusAxes == 0 && Fabric.MembersPerDomain(shape.Tp, 1) >= shape.Tp;
+        return peers ? Math.Min(library, Collectives.PeerAllReduce(Fabric.ScaleUp, PeerAllReduceLatency!.Value, message, shape.Tp)) : library;
     }
 
     /// <summary>

@@ -42,6 +42,13 @@ public sealed record HardwareCalibration
     public required Seconds KernelOverhead { get; init; }
     public required TierCalibration ScaleUp { get; init; }
     public required TierCalibration ScaleOut { get; init; }
+    /// <summary>
+    /// Fixed time of one call of the serving engines' own all-reduce inside a scale-up domain (vLLM and SGLang custom
+    /// all-reduce, TensorRT-LLM's one-shot and two-shot, aiter's on ROCm): each GPU reads its peers' buffers directly over
+    /// the links in one kernel, with one barrier per stage, instead of NCCL's log2(p) or p − 1 protocol steps. Null where not
+    /// measured (then serving pays the collective library's all-reduce).
+    /// </summary>
+    public Seconds? PeerAllReduceLatency { get; init; }
     /// <summary>Bus-bandwidth gain of in-network reduction (NVLS) over a ring all-reduce inside the domain.</summary>
     public required double InNetworkReductionGain { get; init; }
     /// <summary>Memory the runtime holds outside the model: CUDA context, communicator buffers, workspace.</summary>

@@ -62,8 +62,10 @@ public class KernelValidationTests
     {
         var v = For(id);
         var set = Catalog.Measurements.Single(s => s.Id == id);
-        foreach (var g in new[] { "gemm bf16", "gemm fp8", "expert gemm bf16 (batched)" })
-            Assert.InRange(v.Results.Where(x => x.Group == g).Average(x => Math.Abs(x.Error)), 0, 0.12);
+        // FP8 scatters both ways around its roofline at the measured sustained 0.62 (mean absolute 9.5-13.2% over the four
+        // sets, mean signed -4% to 0%; 8.5-11.9% at the 0.64 held until 2026-12-05), so it is held to a seventh, the rest to an eighth.
+        foreach (var (g, bound) in new[] { ("gemm bf16", 0.12), ("gemm fp8", 0.14), ("expert gemm bf16 (batched)", 0.12) })
+            Assert.InRange(v.Results.Where(x => x.Group == g).Average(x => Math.Abs(x.Error)), 0, bound);
         // Known miss: the narrow N = 1280 QKV projection (Llama 3 70B at TP8) streams its weights at 1.2-2 TB/s, not
         // 0.85 of peak, at small batches (few output tiles over a deep K = 8192 loop), so it runs up to ~2x the
         // roofline. Every wider GEMM stays within 35%.
@@ -305,14 +307,14 @@ public class KernelValidationTests
             Assert.Equal(decode > 0 && id != "h100-aiconfigurator-sglang-0.5.6.post2" && !id.Contains("trtllm", StringComparison.Ordinal), set.Serves?.DecodeAttention == true);
             Assert.Empty(set.FittedGroups);
         }
-        // 8192^3 NVFP4 on B200: the roofline at the calibrated 0.72 of 9000 TFLOP/s is 2·8192³ / 6.48e15 = 0.16968 ms, plus
-        // Blackwell's 4 us per kernel = 0.17368 ms; TensorRT-LLM's Linear (input quantization included) took 0.287385 ms
-        // (gemm.csv line 137: 3826 TFLOP/s, 0.425 of the dense peak), so the roofline is 39.6% fast.
+        // 8192^3 NVFP4 on B200: the roofline at the calibrated 0.70 of 9000 TFLOP/s is 2·8192³ / 6.3e15 = 0.17453 ms, plus
+        // Blackwell's 4 us per kernel = 0.17853 ms; TensorRT-LLM's Linear (input quantization included) took 0.287385 ms
+        // (gemm.csv line 137: 3826 TFLOP/s, 0.425 of the dense peak), so the roofline is 37.9% fast.
         var v = For("b200-aiconfigurator-trtllm-1.2.0rc5");
         var r = v.Results.Single(x => x.Group == "gemm fp4" && x.Label.StartsWith("m=8192 n=8192 k=8192", StringComparison.Ordinal));
-        Assert.Equal(2.0 * Math.Pow(8192, 3) / (9000e12 * 0.72) + 4e-6, r.Predicted.Value, 1e-9);
+        Assert.Equal(2.0 * Math.Pow(8192, 3) / (9000e12 * 0.70) + 4e-6, r.Predicted.Value, 1e-9);
         Assert.Equal(2.87385e-4, r.Measured.Value, 1e-10);
-        Assert.Equal(-0.396, r.Predicted.Value / r.Measured.Value - 1, 3);
+        Assert.Equal(-0.379, r.Predicted.Value / r.Measured.Value - 1, 3);
     }
 
     [Fact]
