@@ -229,8 +229,10 @@ public sealed class PassComposer
         if (shape.Tp <= 1) return 0;
         if (shape.SequenceParallel) return 2 * Collectives.AllGather(Fabric, message, shape.Tp, 1);
         double library = Collectives.AllReduce(Fabric, message, shape.Tp, 1);
-        bool peers = PeerAllReduceLatency is { } && Fabric.TorusAxes == 0 && Fabric.MembersPerDomain(shape.Tp, 1) >= shape.Tp;
-        return peers ? Math.Min(library, Collectives.PeerAllReduce(Fabric.ScaleUp, PeerAllReduceLatency!.Value, message, shape.Tp)) : library;
+        // The engine's kernel reads its peers' buffers directly: only a switched domain holding the whole group has that path.
+        if (PeerAllReduceLatency is { } latency && Fabric.TorusAxes == 0 && Fabric.MembersPerDomain(shape.Tp, 1) >= shape.Tp)
+            return Math.Min(library, Collectives.PeerAllReduce(Fabric.ScaleUp, latency, message, shape.Tp));
+        return library;
     }
 
     /// <summary>
