@@ -86,7 +86,11 @@ public static class ValidationReport
             coverage.Add(new JsonObject { ["workload"] = c.Workload, ["cases"] = c.Cases, ["held"] = c.Held, ["fraction"] = JsonOut.Num(c.Fraction),
                 ["held_without_publication"] = c.HeldWithoutPublication, ["fraction_without_publication"] = JsonOut.Num(c.FractionWithoutPublication) });
         var fit = MemoryFitSummary.Of(results);
-        var memoryFit = new JsonObject { ["cases"] = fit.Cases, ["fit"] = fit.Fit, ["fraction"] = JsonOut.Num(fit.Fraction), ["target"] = JsonOut.Num(MemoryFitSummary.Target) };
+        var memoryFit = new JsonObject
+        {
+            ["cases"] = fit.Cases, ["fit"] = fit.Fit, ["fraction"] = JsonOut.Num(fit.Fraction), ["target"] = JsonOut.Num(MemoryFitSummary.Target),
+            ["found_by_plan"] = fit.Found, ["found_fraction"] = JsonOut.Num(fit.FoundFraction),
+        };
         var rlPhases = new JsonArray();
         foreach (var p in RlPhaseSummary.Of(results))
             rlPhases.Add(new JsonObject
@@ -113,7 +117,7 @@ public static class ValidationReport
                 ["predicted_tokens_per_s_per_gpu"] = JsonOut.Num(r.PredictedTokensPerGpu),
                 ["error"] = JsonOut.Num(r.Error),
                 ["memory"] = r.Memory is { } m
-                    ? new JsonObject { ["predicted_gb"] = JsonOut.Num(m.PerGpu.GB), ["capacity_gb"] = JsonOut.Num(m.Capacity.GB), ["fits"] = m.Fits }
+                    ? new JsonObject { ["predicted_gb"] = JsonOut.Num(m.PerGpu.GB), ["capacity_gb"] = JsonOut.Num(m.Capacity.GB), ["fits"] = m.Fits, ["in_plan_space"] = r.InPlanSpace }
                     : null,
                 ["band_without_it"] = left.TryGetValue(r.Case.Id, out var l) && l.Band is { } b
                     ? new JsonObject { ["low"] = JsonOut.Num(b.LowError), ["high"] = JsonOut.Num(b.HighError), ["basis"] = b.Basis, ["held"] = l.Held }
@@ -168,7 +172,8 @@ public static class ValidationReport
 
     /// <summary>The memory line of <c>augur validate</c>: runs that ran, and how many the memory model lets fit.</summary>
     public static string FitLine(MemoryFitSummary f) =>
-        $"training: {f.Fit} of {f.Cases} published runs that ran are predicted to fit ({Format.Pct(f.Fraction)}; target ≥ {Format.Pct(MemoryFitSummary.Target)})";
+        $"training: {f.Fit} of {f.Cases} published runs that ran are predicted to fit ({Format.Pct(f.Fraction)}; target ≥ {Format.Pct(MemoryFitSummary.Target)}),\n"
+        + $"  and a plan fixing nothing searches the layout of {f.Found} of those {f.Fit} ({Format.Pct(f.FoundFraction)})";
 
     static string MemoryText(MemoryFit m) => $"{Format.N(m.PerGpu.GB, "0.0")}/{Format.N(m.Capacity.GB, "0")}{(m.Fits ? "" : " over")}";
 

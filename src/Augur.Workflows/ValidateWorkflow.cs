@@ -1,9 +1,11 @@
 using System.Runtime.ExceptionServices;
 using Augur.Catalog.Loading;
+using Augur.CostModels.Training;
 using Augur.CostModels.Uncertainty;
 using Augur.CostModels.Validation;
 using Augur.Domain.Hardware;
 using Augur.Domain.Workloads;
+using Augur.Search.Training;
 
 namespace Augur.Workflows;
 
@@ -44,10 +46,18 @@ public static class ValidateWorkflow
         var cal = catalog.Calibration(c.Scenario.Cluster.Accelerator);
         return c.Scenario.Workload switch
         {
-            WorkloadKind.Training => TrainingValidator.Run(c, cal),
+            WorkloadKind.Training => InPlanSpace(TrainingValidator.Run(c, cal)),
             WorkloadKind.Rl => RlValidator.Run(c, cal),
             _ => Inference(c, cal),
         };
+    }
+
+    /// <summary>A training case with whether the planner, fixing nothing, enumerates its published layout (issue #10: plan finds what ran).</summary>
+    static ValidationResult InPlanSpace(ValidationResult r)
+    {
+        var s = r.Case.Scenario;
+        var layout = LayoutDefaults.Complete(s.Layout, s.Cluster.Gpus);
+        return r with { InPlanSpace = TrainingSearchSpace.Holds(s.Model, s.Cluster.Gpus, s.Cluster.ScaleUpDomain, s.Training!, layout, s.Cluster.Sites) };
     }
 
     /// <summary>

@@ -18,6 +18,9 @@ public sealed record ValidationResult(ValidationCase Case, double PredictedToken
     /// <summary>Predicted memory per GPU against capacity on the case's layout (training cases; null for serving).</summary>
     public MemoryFit? Memory { get; init; }
 
+    /// <summary>Training: whether a search that fixes nothing enumerates the case's published layout; null where not checked.</summary>
+    public bool? InPlanSpace { get; init; }
+
     /// <summary>The costed RL step of an RL case (its phases and pools); null for training and serving.</summary>
     public RlEstimate? Rl { get; init; }
 

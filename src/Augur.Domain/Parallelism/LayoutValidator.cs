@@ -7,6 +7,13 @@ namespace Augur.Domain.Parallelism;
 public static class LayoutValidator
 {
     /// <summary>The structural checks shared by training and inference.</summary>
+    /// <summary>
+    /// The most virtual stages a pipeline of <paramref name="pp"/> ranks can interleave: one layer per stage, where Megatron can
+    /// count the embedding and the loss as pipeline slots too (account_for_embedding/loss_in_pipeline_split), so a 126-layer
+    /// model fills pp 16 × vp 8 = 128 virtual stages.
+    /// </summary>
+    public static int MaxVirtualStages(ModelSpec m, int pp) => (m.Layers + 2) / pp;
+
     public static string? CheckShape(ModelSpec m, int gpus, int tp, int pp, int ep, int etp, int vp = 1)
     {
         if (tp < 1 || pp < 1 || ep < 1 || etp < 1 || vp < 1)
@@ -17,9 +24,7 @@ public static class LayoutValidator
             return $"tp={tp} neither divides nor is a multiple of the {m.KvHeads} KV heads of {m.Name}";
         if (pp > m.Layers)
             return $"pp={pp} exceeds the {m.Layers} layers of {m.Name}; use pp <= {m.Layers}";
-        // Megatron can count the embedding and the loss as pipeline slots (account_for_embedding/loss_in_pipeline_split):
-        // a 126-layer model fills pp 16 × vp 8 = 128 virtual stages.
-        if (pp * vp > m.Layers + 2)
+        if (vp > MaxVirtualStages(m, pp))
             return $"pp×vp = {pp * vp} exceeds the {m.Layers} layers of {m.Name} (plus the embedding and loss slots); lower vp";
         if (vp > 1 && pp == 1)
             return "vp > 1 (interleaved stages) needs pp > 1";

@@ -19,7 +19,8 @@ public static class PlanReport
         foreach (var e in p.Ranked)
             t.AddRow((i++).ToString(CultureInfo.InvariantCulture), e.Layout.ToString(), Format.Seconds(e.StepTime.Value),
                 Format.N(e.TokensPerSecondPerGpu, "0"), Format.Pct(e.Mfu), Format.N(e.Memory.Total.GiB, "0.0"), e.Bottleneck.Label());
-        var summary = FormattableString.Invariant($"searched {p.Enumerated:N0} valid layouts in {p.SearchSeconds:0.###} s: {p.PrunedByMemory:N0} discarded for memory before costing, {p.ConfigsEvaluated:N0} costed");
+        var summary = FormattableString.Invariant($"searched {p.Enumerated:N0} valid layouts in {p.SearchSeconds:0.###} s: {p.PrunedByMemory:N0} discarded for memory before costing, {p.ConfigsEvaluated:N0} costed")
+            + (p.SkippedRecompute > 0 ? FormattableString.Invariant($"; {p.SkippedRecompute:N0} recompute variants skipped that cannot win (more than a variant that fits, or modules where full recomputation does not fit)") : "");
         var items = new List<IRenderable> { Render.Line(summary), t };
         foreach (var w in p.Why) items.Add(Render.Line(w.Message));
         if (p.Ranked.Count == 0) items.Add(Render.Line("no layout fits in memory: add GPUs, use a larger-memory accelerator, or allow recompute/ZeRO"));
@@ -44,6 +45,7 @@ public static class PlanReport
             ["configs_evaluated"] = p.ConfigsEvaluated,
             ["configs_enumerated"] = p.Enumerated,
             ["pruned_by_memory"] = p.PrunedByMemory,
+            ["skipped_recompute"] = p.SkippedRecompute,
             ["search_seconds"] = JsonOut.Num(p.SearchSeconds),
             ["why"] = new JsonArray(p.Why.Select(w => (JsonNode)JsonValue.Create(w.Message)!).ToArray()),
             ["ranked"] = ranked,

@@ -8,6 +8,7 @@ namespace Augur.Search.Training;
 /// <param name="PrunedByMemory">Valid layouts discarded because they do not fit, before costing.</param>
 /// <param name="Enumerated">All valid layouts considered.</param>
 /// <param name="SearchSeconds">Wall time of the search.</param>
+/// <param name="SkippedRecompute">Recompute variants not checked because they cannot win (the same layout fits recomputing less, or full recomputation does not fit); not in <paramref name="Enumerated"/>.</param>
 /// <param name="Why">Why the winner wins and what the runner-up loses on, in plain words.</param>
 public sealed record PlanResult(
     IReadOnlyList<TrainingEstimate> Ranked,
@@ -15,4 +16,5 @@ public sealed record PlanResult(
     long PrunedByMemory,
     long Enumerated,
     double SearchSeconds,
-    IReadOnlyList<Conclusion> Why);
+    IReadOnlyList<Conclusion> Why,
+    long SkippedRecompute = 0);

@@ -30,14 +30,26 @@ public static class TrainingPlanner
         var job = scenario.Training!;
         var sw = Stopwatch.StartNew();
         var best = new List<TrainingEstimate>(top + 1);
-        long evaluated = 0, pruned = 0, enumerated = 0;
+        long evaluated = 0, pruned = 0, enumerated = 0, skipped = 0;
         double leastGiB = double.MaxValue, leastHostGiB = double.MaxValue;
         int sites = scenario.Cluster.Sites;
         // What carries from one layout to the next: the stages' memory before ZeRO, each model's per-layer costs.
         var memoryReuse = default(MemoryReuse);
         var perLayer = new LayerCosts[models.Count];
+        // Recomputation only adds time and saves memory, full the most: a layout's variants that recompute what fits without
+        // it, or modules where full recomputation does not fit, or a superset of modules that fit, cannot win, so they are
+        // counted but neither checked nor costed. The search space lists a layout's variants together (none, full, then the
+        // modules, each over the ZeRO stages), one run per expert-overlap schedule.
+        var plain = new RecomputeRun();
+        var overlapped = new RecomputeRun();
         foreach (var layout in TrainingSearchSpace.Enumerate(scenario.Model, scenario.Cluster.Gpus, scenario.Cluster.ScaleUpDomain, job, scenario.Layout, sites))
         {
+            ref var run = ref layout.OverlapExperts ? ref overlapped : ref plain;
+            if (run.Dominated(layout))
+            {
+                skipped++;
+                continue;
+            }
             if (LayoutValidator.Check(scenario.Model, scenario.Cluster.Gpus, layout, job.SeqLen, job.GlobalBatch, job.MtpLayers, job.ContextParallelComm) is not null) continue;
             if (LayoutValidator.CheckSites(layout, sites) is not null) continue;
             enumerated++;
@@ -45,10 +57,12 @@ public static class TrainingPlanner
             leastGiB = Math.Min(leastGiB, mem.Total.GiB);
             if (!model.Fits(mem, layout))
             {
+                run.Failed(layout);
                 pruned++;
                 if (mem.Total <= scenario.Cluster.Accelerator.HbmCapacity) leastHostGiB = Math.Min(leastHostGiB, model.HostOptimizerBytes(layout).GiB);
                 continue;
             }
+            run.Fits(layout);
             for (int k = 0; k < models.Count; k++)
             {
                 var est = models[k].Estimate(layout, mem, ref perLayer[k]);
@@ -59,7 +73,57 @@ public static class TrainingPlanner
         }
         sw.Stop();
         if (best.Count == 0) throw new InputException(NothingRuns(scenario, enumerated, leastGiB, leastHostGiB));
-        return new PlanResult(best, evaluated, pruned, enumerated, sw.Elapsed.TotalSeconds, Explain(best));
+        return new PlanResult(best, evaluated, pruned, enumerated, sw.Elapsed.TotalSeconds, Explain(best), skipped);
+    }
+
+    /// <summary>What one layout's recompute variants showed so far, per ZeRO stage: whether none fit, whether full did not, which module sets fit.</summary>
+    struct RecomputeRun
+    {
+        const int PerStage = 32, Stages = ParallelLayout.MaxZeroStage + 1;
+        ParallelLayout _layout;
+        Recompute[]? _fit;
+        int[]? _count;
+        bool[]? _plainFits, _fullFails;
+
+        /// <summary>Whether <paramref name="l"/> cannot win against its variants seen so far; starts a new run at a new layout.</summary>
+        public bool Dominated(in ParallelLayout l)
+        {
+            var key = l with { Recompute = Recompute.None, RecomputeLayers = 0, Zero = 0 };
+            _count ??= new int[Stages];
+            _plainFits ??= new bool[Stages];
+            _fullFails ??= new bool[Stages];
+            if (key != _layout)
+            {
+                _layout = key;
+                Array.Clear(_count);
+                Array.Clear(_plainFits);
+                Array.Clear(_fullFails);
+                return false;
+            }
+            int z = l.Zero;
+            if (l.Recompute == Recompute.None) return false;
+            if (_plainFits[z]) return true;
+            if (l.Recompute == Recompute.Full) return false;
+            if (_fullFails[z]) return true;
+            for (int i = 0, at = z * PerStage; i < _count[z]; i++)
+                if ((l.Recompute & _fit![at + i]) == _fit[at + i]) return true;
+            return false;
+        }
+
+        public void Fits(in ParallelLayout l)
+        {
+            if (l.Recompute == Recompute.None) _plainFits![l.Zero] = true;
+            else if (l.Recompute != Recompute.Full)
+            {
+                _fit ??= new Recompute[Stages * PerStage];
+                if (_count![l.Zero] < PerStage) _fit[l.Zero * PerStage + _count[l.Zero]++] = l.Recompute;
+            }
+        }
+
+        public void Failed(in ParallelLayout l)
+        {
+            if (l.Recompute == Recompute.Full) _fullFails![l.Zero] = true;
+        }
     }
 
     /// <summary>What blocked every layout: the fixed keys or the batch (nothing valid to cost), or memory.</summary>

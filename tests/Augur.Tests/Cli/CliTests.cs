@@ -173,6 +173,13 @@ public class CliTests
         // 80 GiB = 85.899 GB (the datasheet's "80 GB" are binary gigabytes).
         var sc21 = training.First(c => c.GetProperty("id").GetString()!.StartsWith("megatron-sc21", StringComparison.Ordinal));
         Assert.Equal(85.899, sc21.GetProperty("memory").GetProperty("capacity_gb").GetDouble());
+        // Issue #10: the runs that fit are ones a plan fixing nothing could find: their layouts are in its search space
+        // (the counts agree with the per-case flags, and at least 95% of them are found).
+        Assert.Contains("and a plan fixing nothing searches the layout of ", output);
+        var fitting = training.Where(c => c.GetProperty("memory").GetProperty("fits").GetBoolean()).ToList();
+        int found = fitting.Count(c => c.GetProperty("memory").GetProperty("in_plan_space").GetBoolean());
+        Assert.Equal(found, fit.GetProperty("found_by_plan").GetInt32());
+        Assert.InRange((double)found / fitting.Count, 0.95, 1.0);
         Assert.All(cases.Where(c => c.GetProperty("workload").GetString() != "training"),
             c => Assert.Equal(JsonValueKind.Null, c.GetProperty("memory").ValueKind));
     }

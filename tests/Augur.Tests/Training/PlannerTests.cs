@@ -50,4 +50,48 @@ public class PlannerTests
         Assert.True(found.Fits);
         Assert.InRange(found.Memory.Total.GiB, 76, 79);
     }
+
+    [Fact]
+    public void A_plan_fixing_nothing_searches_the_published_vp_micro_batch_and_recompute_modules()
+    {
+        // Three published layouts the search missed before: Megatron-Bridge's Llama 3 70B at vp 5 (80 layers over pp 8: 10 per
+        // rank, so vp 5 splits them evenly), LLM Foundry's MPT-7B at micro-batch 6 (96 sequences over dp 8: 12 per replica),
+        // and Megatron-Bridge's GPT-OSS 120B recomputing [layernorm, moe_act].
+        var llama = Scenarios.FromYaml("workload: training\nmodel: llama3.1-70b\nhardware: dgx-h100\ncluster: {gpus: 64}\nprecision: fp8\n" +
+            "training: {seq_len: 8192, global_batch: 256}\n");
+        Assert.True(Holds(llama, new ParallelLayout(Tp: 4, Pp: 8, Vp: 5, Dp: 2, Cp: 1, Ep: 1, Etp: 1, Sp: true, Zero: 1, MicroBatch: 1, Recompute: Recompute.None)));
+        var mpt = Scenarios.FromYaml("workload: training\nmodel: llama3.1-8b\nhardware: dgx-h100\ncluster: {gpus: 8}\n" +
+            "training: {seq_len: 2048, global_batch: 96}\n");
+        Assert.True(Holds(mpt, new ParallelLayout(Tp: 1, Pp: 1, Vp: 1, Dp: 8, Cp: 1, Ep: 1, Etp: 1, Sp: false, Zero: 3, MicroBatch: 6, Recompute: Recompute.None)));
+        var oss = Scenarios.FromYaml("workload: training\nmodel: gpt-oss-120b\nhardware: dgx-h100\ncluster: {gpus: 64}\n" +
+            "training: {seq_len: 4096, global_batch: 1280}\n");
+        Assert.True(Holds(oss, new ParallelLayout(Tp: 1, Pp: 4, Vp: 1, Dp: 16, Cp: 1, Ep: 8, Etp: 1, Sp: false, Zero: 1, MicroBatch: 1, Recompute: Recompute.LayerNorm | Recompute.MoeAct)));
+        // Not searched: micro-batches beyond 32, and recompute modules for a dense model (its recipes recompute all or nothing).
+        Assert.False(Holds(mpt, new ParallelLayout(Tp: 1, Pp: 1, Vp: 1, Dp: 1, Cp: 1, Ep: 1, Etp: 1, Sp: false, Zero: 3, MicroBatch: 48, Recompute: Recompute.None)));
+        Assert.False(Holds(llama, new ParallelLayout(Tp: 4, Pp: 8, Vp: 5, Dp: 2, Cp: 1, Ep: 1, Etp: 1, Sp: true, Zero: 1, MicroBatch: 1, Recompute: Recompute.Mlp)));
+    }
+
+    [Fact]
+    public void Skipping_recompute_variants_that_cannot_win_keeps_the_winner()
+    {
+        // Every layout the search space holds, costed where it fits: the planner, which skips variants that recompute more
+        // than one that fits or modules where full recomputation does not fit, must rank the same best step time.
+        var s = Scenarios.FromYaml("workload: training\nmodel: qwen3-30b-a3b\nhardware: dgx-h100\ncluster: {gpus: 16}\n" +
+            "training: {seq_len: 4096, global_batch: 64}\n");
+        var model = Scenarios.Training(s);
+        var job = s.Training!;
+        double best = double.MaxValue;
+        foreach (var l in TrainingSearchSpace.Enumerate(s.Model, s.Cluster.Gpus, s.Cluster.ScaleUpDomain, job, s.Layout))
+        {
+            if (LayoutValidator.Check(s.Model, s.Cluster.Gpus, l, job.SeqLen, job.GlobalBatch, job.MtpLayers, job.ContextParallelComm) is not null) continue;
+            var mem = model.Memory(l);
+            if (model.Fits(mem, l)) best = Math.Min(best, model.Estimate(l, mem).StepTime.Value);
+        }
+        var plan = TrainingPlanner.Plan(model, s, 1);
+        Assert.True(plan.SkippedRecompute > 0);
+        Assert.Equal(best, plan.Ranked[0].StepTime.Value, 12);
+    }
+
+    static bool Holds(Augur.Domain.Workloads.Scenario s, ParallelLayout l) =>
+        TrainingSearchSpace.Holds(s.Model, s.Cluster.Gpus, s.Cluster.ScaleUpDomain, s.Training!, l);
 }
