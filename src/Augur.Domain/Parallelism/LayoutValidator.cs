@@ -86,6 +86,13 @@ public static class LayoutValidator
     {
         if (l.Dp < 1 || l.Cp < 1 || l.MicroBatch < 1)
             return "parallel degrees and micro-batch must be positive integers";
+        // What the model cannot recompute is said before any degree: a plan's probe fills the degrees it leaves open.
+        if ((l.Recompute & Recompute.MlaUpProj) != 0 && m.Mla is null)
+            return "recompute module mla_up_proj needs a model with multi-head latent attention; drop it for this model";
+        if ((l.Recompute & (Recompute.Moe | Recompute.MoeAct | Recompute.SharedExperts)) != 0 && m.Moe is null)
+            return $"recompute modules moe, moe_act and shared_experts need a mixture-of-experts model; {m.Name} is dense";
+        if ((l.Recompute & Recompute.SharedExperts) != 0 && m.Moe is { SharedExperts: 0 })
+            return $"recompute module shared_experts: {m.Name} has no shared experts; drop it";
         if (CheckShape(m, gpus, l.Tp, l.Pp, l.Ep, l.Etp, l.Vp) is { } shape) return shape;
         if (l.Gpus != gpus)
             return $"tp×pp×dp×cp = {l.Tp}×{l.Pp}×{l.Dp}×{l.Cp} = {l.Gpus}, but the cluster has {gpus} GPUs; make the degrees multiply to {gpus}";
@@ -96,12 +103,6 @@ public static class LayoutValidator
             return $"ep×etp = {l.Ep * l.Etp} must divide tp×cp×dp = {l.Tp * l.Cp * l.Dp} (experts are spread over the stage's data-parallel ranks)";
         if (globalBatch % (l.Dp * l.MicroBatch) != 0)
             return $"global batch {globalBatch} is not a multiple of dp×micro-batch = {l.Dp * l.MicroBatch}";
-        if ((l.Recompute & Recompute.MlaUpProj) != 0 && m.Mla is null)
-            return "recompute module mla_up_proj needs a model with multi-head latent attention; drop it for this model";
-        if ((l.Recompute & (Recompute.Moe | Recompute.MoeAct | Recompute.SharedExperts)) != 0 && m.Moe is null)
-            return $"recompute modules moe, moe_act and shared_experts need a mixture-of-experts model; {m.Name} is dense";
-        if ((l.Recompute & Recompute.SharedExperts) != 0 && m.Moe is { SharedExperts: 0 })
-            return $"recompute module shared_experts: {m.Name} has no shared experts; drop it";
         if (l.OverlapExperts && OverlapExpertsError(l, mtpLayers) is { } overlap) return overlap;
         if (cpComm == ContextParallelComm.AllToAll && AllToAllContextError(m, l) is { } a2a) return a2a;
         if (l.Vp > 1 && globalBatch / (l.Dp * l.MicroBatch) % l.Pp != 0)

@@ -89,6 +89,15 @@ public class BadInputTests
         Assert.Contains("--flops: Infinity is out of range", Refused("budget", "--flops", "1e400", "--hardware", "b300"));
 
     [Fact]
+    public void A_plan_fixing_recompute_modules_the_model_lacks_names_them_not_a_degree()
+    {
+        // The plan's probe fills the open degrees with defaults; the model's own misfit comes first.
+        string dense = CliTests.Temp("workload: training\nmodel: llama3.1-8b\nhardware: dgx-h100\ncluster: {gpus: 64}\n"
+                                     + "parallelism: {recompute: [moe_act]}\ntraining: {seq_len: 8192, global_batch: 96}\n");
+        Assert.Contains("need a mixture-of-experts model", Refused("plan", dense));
+    }
+
+    [Fact]
     public void A_ranking_longer_than_any_reader_needs_is_refused() =>
         Assert.Contains("--top must be 1 to 1000, got 2147483647", Refused("plan", Scenarios.Repo("samples/llama3-405b-plan.yaml"), "--top", "2147483647"));
 
