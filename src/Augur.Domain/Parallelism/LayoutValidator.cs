@@ -6,7 +6,6 @@ namespace Augur.Domain.Parallelism;
 /// <summary>Checks that a layout can run a model on a GPU count; returns one actionable message or null.</summary>
 public static class LayoutValidator
 {
-    /// <summary>The structural checks shared by training and inference.</summary>
     /// <summary>
     /// The most virtual stages a pipeline of <paramref name="pp"/> ranks can interleave: one layer per stage, where Megatron can
     /// count the embedding and the loss as pipeline slots too (account_for_embedding/loss_in_pipeline_split), so a 126-layer
@@ -14,6 +13,7 @@ public static class LayoutValidator
     /// </summary>
     public static int MaxVirtualStages(ModelSpec m, int pp) => (m.Layers + 2) / pp;
 
+    /// <summary>The structural checks shared by training and inference.</summary>
     public static string? CheckShape(ModelSpec m, int gpus, int tp, int pp, int ep, int etp, int vp = 1)
     {
         if (tp < 1 || pp < 1 || ep < 1 || etp < 1 || vp < 1)

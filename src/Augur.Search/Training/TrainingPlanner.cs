@@ -80,18 +80,17 @@ public static class TrainingPlanner
     struct RecomputeRun
     {
         const int PerStage = 32, Stages = ParallelLayout.MaxZeroStage + 1;
+        readonly Recompute[] _fit = new Recompute[Stages * PerStage];
+        readonly int[] _count = new int[Stages];
+        readonly bool[] _plainFits = new bool[Stages], _fullFails = new bool[Stages];
         ParallelLayout _layout;
-        Recompute[]? _fit;
-        int[]? _count;
-        bool[]? _plainFits, _fullFails;
+
+        public RecomputeRun() { }
 
         /// <summary>Whether <paramref name="l"/> cannot win against its variants seen so far; starts a new run at a new layout.</summary>
         public bool Dominated(in ParallelLayout l)
         {
             var key = l with { Recompute = Recompute.None, RecomputeLayers = 0, Zero = 0 };
-            _count ??= new int[Stages];
-            _plainFits ??= new bool[Stages];
-            _fullFails ??= new bool[Stages];
             if (key != _layout)
             {
                 _layout = key;
@@ -106,23 +105,19 @@ public static class TrainingPlanner
             if (l.Recompute == Recompute.Full) return false;
             if (_fullFails[z]) return true;
             for (int i = 0, at = z * PerStage; i < _count[z]; i++)
-                if ((l.Recompute & _fit![at + i]) == _fit[at + i]) return true;
+                if ((l.Recompute & _fit[at + i]) == _fit[at + i]) return true;
             return false;
         }
 
         public void Fits(in ParallelLayout l)
         {
-            if (l.Recompute == Recompute.None) _plainFits![l.Zero] = true;
-            else if (l.Recompute != Recompute.Full)
-            {
-                _fit ??= new Recompute[Stages * PerStage];
-                if (_count![l.Zero] < PerStage) _fit[l.Zero * PerStage + _count[l.Zero]++] = l.Recompute;
-            }
+            if (l.Recompute == Recompute.None) _plainFits[l.Zero] = true;
+            else if (l.Recompute != Recompute.Full && _count[l.Zero] < PerStage) _fit[l.Zero * PerStage + _count[l.Zero]++] = l.Recompute;
         }
 
         public void Failed(in ParallelLayout l)
         {
-            if (l.Recompute == Recompute.Full) _fullFails![l.Zero] = true;
+            if (l.Recompute == Recompute.Full) _fullFails[l.Zero] = true;
         }
     }
 
