@@ -17,7 +17,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
     static readonly string[] LayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "microbatch", "recompute", "dp_attention", "fsdp", "ep_overlap", "recompute_layers"];
     static readonly string[] TrainingKeys = ["seq_len", "global_batch", "tokens", "flops", "attention", "overlap_dp", "routing", "cross_site", "diloco", "mtp_layers", "grad_precision", "offload_layers", "fused_cross_entropy", "optimizer_precision", "backward_prefetch", "capacity_factor", "dispatcher", "remat", "vocab_tiling", "cuda_graphs", "optimizer_offload", "cp_comm", "lora", "fp8_activation_store", "fp8_attention"];
     static readonly string[] DiLoCoKeys = ["inner_steps", "outer_bits", "fragments", "overlap_steps"];
-    static readonly string[] InferenceKeys = ["input_tokens", "output_tokens", "input_tokens_cv", "output_tokens_cv", "concurrency", "kv_precision", "expert_precision", "weight_precision", "expert_weight_precision", "prefix_hit_rate", "mode", "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "slo_percentile", "memory_fraction", "draft_tokens", "acceptance", "target_output_tokens_per_s", "routing", "engine", "max_batch", "max_num_tokens", "cuda_graphs", "mixed_prefill", "requests"];
+    static readonly string[] InferenceKeys = ["input_tokens", "output_tokens", "input_tokens_cv", "output_tokens_cv", "concurrency", "kv_precision", "expert_precision", "weight_precision", "expert_weight_precision", "prefix_hit_rate", "mode", "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "slo_percentile", "memory_fraction", "draft_tokens", "acceptance", "target_output_tokens_per_s", "routing", "engine", "max_batch", "max_num_tokens", "cuda_graphs", "mixed_prefill", "async_scheduling", "requests"];
     static readonly string[] RunKeys = ["usd_per_gpu_hour", "gpu_mtbf_hours", "checkpoint_write_s", "restart_s", "power_utilization", "pue"];
 
     /// <summary>The workload a scenario mapping names (training when it names none).</summary>
@@ -768,10 +768,13 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
     /// iteration of it may prefill. trtllm-bench sizes both itself only when neither is given, so it takes both or none.
     /// mixed_prefill says whether a prefill iteration also decodes the running sequences (vLLM V0's
     /// enable_chunked_prefill, SGLang's --enable-mixed-chunk), where the launch differs from the engine's default.
+    /// async_scheduling says whether the engine schedules the next step while the GPU runs this one (vLLM's
+    /// --async-scheduling, its default from 0.14), so its per-sequence host time costs only what exceeds the GPU's.
     /// </summary>
     static ServingLimits WithSettings(ServingLimits limits, MappingNode i)
     {
         if (i.OptionalBool("mixed_prefill") is { } mixed) limits = limits with { MixedPrefill = mixed };
+        if (i.OptionalBool("async_scheduling") is { } overlap) limits = limits with { HostOverlapsGpu = overlap };
         int? batch = i.OptionalInteger("max_batch", 1, InputLimits.MaxSequences, "one engine runs at most that many sequences");
         int? tokens = i.OptionalInteger("max_num_tokens", 1, InputLimits.MaxSequenceTokens, "one iteration schedules at most that many tokens");
         if (batch is null && tokens is null) return limits;

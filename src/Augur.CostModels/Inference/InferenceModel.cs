@@ -377,18 +377,18 @@ public sealed partial class InferenceModel
     /// <summary>
     /// The per-iteration time outside the GPU's work: the calibrated overhead (fitted on TensorRT-LLM rows) plus the
     /// engine's host time per sequence × the sequences one attention group's scheduler handles (each data-parallel
-    /// attention rank runs its own), on this host (<see cref="Accelerator.HostOpTime"/>: the figures are x86 ones). An
-    /// engine that schedules between GPU steps pays all of it; an overlap-scheduled one only what exceeds the GPU's
+    /// attention rank runs its own), on this host (<see cref="Accelerator.HostPythonTime"/>: the figures are x86 ones, and the
+    /// loop is Python bookkeeping, not operator launches). An engine that schedules between GPU steps pays all of it; an
+    /// overlap-scheduled one (TensorRT-LLM, SGLang, vLLM with async scheduling) only what exceeds the GPU's
     /// <paramref name="gpuSeconds"/>.
     /// An eager step (<see cref="InferenceJob.CudaGraphs"/> false) also waits for the host to issue its layers: the host
     /// runs ahead of the GPU within the step, so the GPU idles only for what the issue time exceeds its own (stages run one
-    /// after another, so all layers against the whole pass).
+    /// after another, so all layers against the whole pass); those are operator launches (<see cref="Accelerator.HostOpTime"/>).
     /// </summary>
     Seconds IterationOverhead(double scheduledSequences, double gpuSeconds, bool issuesLayers = true)
     {
-        double opTime = Cluster.Accelerator.HostOpTime;
-        double host = _job.Limits.HostPerSequence.Value * scheduledSequences * opTime;
-        double eager = _job.CudaGraphs || !issuesLayers ? 0 : Math.Max(0, _job.Limits.EagerHostPerLayer.Value * _m.Layers * opTime - gpuSeconds);
+        double host = _job.Limits.HostPerSequence.Value * scheduledSequences * Cluster.Accelerator.HostPythonTime;
+        double eager = _job.CudaGraphs || !issuesLayers ? 0 : Math.Max(0, _job.Limits.EagerHostPerLayer.Value * _m.Layers * Cluster.Accelerator.HostOpTime - gpuSeconds);
         return _cal.ServingIterationOverhead + new Seconds((_job.Limits.HostOverlapsGpu ? Math.Max(0, host - gpuSeconds) : host) + eager);
     }
 

@@ -35,13 +35,19 @@ public sealed record Accelerator
     /// <summary>Memory beyond HBM that the chip reaches over a link (a Grace CPU's LPDDR over NVLink-C2C), for offload; null when not sourced.</summary>
     public MemoryTierSpec? HostMemory { get; init; }
     /// <summary>
-    /// The host CPU's time per framework operation (PyTorch's eager dispatch and the Python around a module, a serving
-    /// engine's scheduler loop) relative to the x86 hosts Augur's host-time figures were measured on: 1 for those, more for
-    /// a slower host (a Grace CPU). Scales the eager training step's host issue time (the RL trainer's too) and a serving
-    /// engine's per-sequence host time; not the calibrated per-iteration overhead nor the dispatch synchronisation's
+    /// The host CPU's time per framework operation (a PyTorch operator through its dispatcher to the kernel launch, and the
+    /// module code around it) relative to the x86 hosts Augur's host-time figures were measured on: 1 for those, more for
+    /// a slower host (a Grace CPU). Scales the eager training step's host issue time (the RL trainer's too) and an eager
+    /// serving step's per-layer issue time; not the calibrated per-iteration overhead nor the dispatch synchronisation's
     /// device-host round trip, which were fitted or measured with the host in them. The source is in the accelerator's file.
     /// </summary>
     public double HostOpTime { get; init; } = 1;
+    /// <summary>
+    /// The host's time per plain Python call relative to the same x86 hosts: the interpreter alone, no operator dispatch
+    /// or launch. Scales a serving engine's per-sequence scheduler time, a Python loop over the batch's requests. 1 unless
+    /// the accelerator's file gives host_cpu.python_time_vs_x86.
+    /// </summary>
+    public double HostPythonTime { get; init; } = 1;
     /// <summary>
     /// Streaming multiprocessors (NVIDIA) or compute units (AMD): the cores a communication kernel occupies while it runs
     /// beside compute. Null where collectives run on engines of their own (TPU ICI, Trainium, Gaudi) or no count is published.

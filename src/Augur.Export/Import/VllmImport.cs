@@ -45,6 +45,7 @@ static class VllmImport
             ("mode", "aggregated"),
             ("engine", "vllm"),
             ("cuda_graphs", line.Has("--enforce-eager") ? false : null),
+            ("async_scheduling", line.Has("--async-scheduling") ? true : null),
         };
         int gpus = r.Gpus ?? tp * pp * dp;
         var yaml = ScenarioYaml.Write($"imported by augur from a {f.Name} command; {ScenarioYaml.NotRead(line.Ignored)}",

@@ -29,6 +29,7 @@ static class Vllm
             if (engine.Role != "prefill") a.Int("--max-num-seqs", ServingTerms.PerRank(t.Estimate.Concurrency, l.DpAttention));
             a.Number("--gpu-memory-utilization", job.MemoryFraction);
             if (!job.CudaGraphs) a.Flag("--enforce-eager");
+            if (job.Limits.HostOverlapsGpu) a.Flag("--async-scheduling");
             Precision(f, a, t.Scenario.Precision, job.KvPrecision);
             if (t.Disaggregated) a.Text("--kv-transfer-config", """{"kv_connector":"NixlConnector","kv_role":"kv_both"}""");
             launches.Add(new Launch(engine.Role, engine.Instances, l.GpusPerReplica, program, a.Items));

@@ -124,6 +124,27 @@ public class EagerDecodeTests
         Assert.True(eager.Phases.Generation.Value > graphed.Phases.Generation.Value);
     }
 
+    [Fact]
+    public void An_rl_rollout_takes_its_engines_async_scheduling_from_the_generator()
+    {
+        // vLLM 0.14 and later schedule the next step during this one by default; the generator says so as a launch would.
+        Assert.False(Scenarios.FromYaml(Yaml("")).Rl!.Generator.Limits.HostOverlapsGpu);
+        Assert.True(Scenarios.FromYaml(Yaml(", async_scheduling: true")).Rl!.Generator.Limits.HostOverlapsGpu);
+        var bad = Assert.Throws<InputException>(() => Scenarios.FromYaml(Yaml(", async_scheduling: 3")));
+        Assert.Contains("async_scheduling", bad.Message);
+    }
+
+    [Fact]
+    public void Vllm_exports_and_reads_back_async_scheduling()
+    {
+        string[] Set = ["inference.engine=vllm", "inference.async_scheduling=true"];
+        Assert.Equal("", ExportCases.Written(ExportCases.Export("llama3-70b-two-replicas", "vllm", Set))["--async-scheduling"]);
+        Assert.False(ExportCases.Written(ExportCases.Export("llama3-70b-two-replicas", "vllm")).ContainsKey("--async-scheduling"));
+        var back = ImportWorkflow.Run(new ImportRequest("vllm", "vllm serve meta-llama/Llama-3.1-70B-Instruct -tp 4 --async-scheduling", "h100-sxm", null, 4, 1000, 200),
+            CatalogStore.Default, Scenarios.Repo("samples"));
+        Assert.True(back.Scenario.Inference!.Limits.HostOverlapsGpu);
+    }
+
     static string Yaml(string generator) => $$"""
         workload: rl
         model: llama3.1-8b
