@@ -18,6 +18,7 @@ public static class HardwareReader
                 throw new InputException($"{table.Path}: unknown precision '{key}'");
             if (table.OptionalNumber(key) is { } tf) peaks[(int)p] = FlopRate.FromTflops(tf);
         }
+        var (opTime, pythonTime) = n.OptionalMapping("host_cpu") is { } cpu ? HostCpu(cpu) : (1, 1);
         return new Accelerator
         {
             Id = n.String("id"),
@@ -35,8 +36,8 @@ public static class HardwareReader
             Notes = n.OptionalString("notes") ?? "",
             Capabilities = n.OptionalMapping("capabilities") is { } c ? Capabilities(c) : AcceleratorCapabilities.Any,
             HostMemory = n.OptionalMapping("host_memory") is { } h ? HostMemory(h) : null,
-            HostOpTime = n.OptionalMapping("host_cpu") is { } cpu ? HostOpTime(cpu) : 1,
-            HostPythonTime = n.OptionalMapping("host_cpu") is { } py ? HostPythonTime(py) : 1,
+            HostOpTime = opTime,
+            HostPythonTime = pythonTime,
             Sms = Sms(n),
             GemmEfficiency = n.OptionalMapping("gemm_efficiency") is { } g ? CalibrationReader.Given(g) : null,
             Unpublished = [.. NullKeys(table, "dense_tflops."), .. NullKeys(n, "").Where(k => k is "tdp_w")],
@@ -102,17 +103,18 @@ public static class HardwareReader
 
     const string HostRatioReason = "a host ten times faster or a hundred times slower than an x86 server's is not a CPU anyone pairs with an accelerator";
 
-    /// <summary><c>host_cpu: {name: Grace, op_time_vs_x86: 2.75}</c>: the host's time per framework operation against the x86 hosts the host-time figures come from.</summary>
-    static double HostOpTime(MappingNode h)
+    /// <summary>
+    /// <c>host_cpu: {name: Grace, op_time_vs_x86: 2.75, python_time_vs_x86: 1.08}</c>: the host's time per framework
+    /// operation and per plain Python call against the x86 hosts the host-time figures come from (the second 1 when not given).
+    /// </summary>
+    static (double OpTime, double PythonTime) HostCpu(MappingNode h)
     {
         h.RequireOnly("name", "op_time_vs_x86", "python_time_vs_x86");
         h.String("name");
-        return h.OptionalNumber("op_time_vs_x86", 0.1, 100, HostRatioReason)
-               ?? throw new InputException($"{h.Path}.op_time_vs_x86: give the host's time per framework operation relative to an x86 server's (1 = the same)");
+        double op = h.OptionalNumber("op_time_vs_x86", 0.1, 100, HostRatioReason)
+                    ?? throw new InputException($"{h.Path}.op_time_vs_x86: give the host's time per framework operation relative to an x86 server's (1 = the same)");
+        return (op, h.OptionalNumber("python_time_vs_x86", 0.1, 100, HostRatioReason) ?? 1);
     }
-
-    /// <summary><c>host_cpu.python_time_vs_x86</c>: the interpreter's time per Python call against the x86 hosts'; 1 when not given.</summary>
-    static double HostPythonTime(MappingNode h) => h.OptionalNumber("python_time_vs_x86", 0.1, 100, HostRatioReason) ?? 1;
 
     public static SystemSpec System(MappingNode n)
     {
