@@ -98,8 +98,8 @@ public static class RlStep
     }
 
     /// <summary>
-    /// The trainer's passes of a step, seconds: log-probabilities (the old policy's, and the reference's unless DAPO, with
-    /// its swap in from host memory when it lives there),
+    /// The trainer's passes of a step, seconds: log-probabilities (the old policy's unless the job skips it, and the
+    /// reference's unless DAPO, with its swap in from host memory when it lives there),
     /// PPO's critic (its value pass and its update, at the critic model's size), and the policy update. A critic on GPUs
     /// of its own scores beside the log-probability passes and trains beside the policy (OpenRLHF launches the critic's
     /// values with the actor's and the reference's, and its fit with the actor's, openrlhf/trainer/ppo_trainer.py
@@ -107,7 +107,8 @@ public static class RlStep
     /// </summary>
     public static (double LogProbs, double Critic, double Update) TrainerPasses(RlJob job, RlTraining t)
     {
-        double logProbs = t.Forward.Value * (job.Algorithm == RlAlgorithm.Dapo ? 1 : 2) + t.ReferenceSwap.Value, update = t.UpdateTime.Value;
+        int passes = (job.Trainer.OldPolicyLogProbs ? 1 : 0) + (job.Algorithm == RlAlgorithm.Dapo ? 0 : 1);
+        double logProbs = t.Forward.Value * passes + t.ReferenceSwap.Value, update = t.UpdateTime.Value;
         double critic = t.Critic is not { } c ? 0
             : job.CriticGpus > 0 ? Math.Max(0, c.Forward.Value - logProbs) + Math.Max(0, c.UpdateTime.Value - update)
             : c.Forward.Value + c.UpdateTime.Value;

@@ -142,6 +142,13 @@ public sealed record RlTrainer
     public Precision? GradientPrecision { get; init; }
     /// <summary>Share of the trainer's optimizer on the host CPU (<see cref="TrainingJob.OptimizerOffload"/>; verl's and NeMo-RL's optimizer_offload_fraction).</summary>
     public double OptimizerOffload { get; init; }
+    /// <summary>
+    /// The trainer recomputes the old policy's log-probabilities before the update. False skips that pass: with one
+    /// optimizer step per RL step the policy that generated is the one being trained, so the importance ratio is 1 by
+    /// construction (NeMo-RL's <c>loss_fn.force_on_policy_ratio</c>, which requires train_global_batch_size to equal the
+    /// step's samples and then skips prev_logprobs, nemo_rl/algorithms/grpo.py @ 3d6d13240). The reference's pass stays.
+    /// </summary>
+    public bool OldPolicyLogProbs { get; init; } = true;
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using Augur.Catalog.Loading;
 using Augur.CostModels.Rl;
+using Augur.Domain;
 using Augur.Workflows.Rl;
 
 namespace Augur.Tests.Rl;
@@ -50,5 +51,47 @@ public class RlScoringHostWaitTests
         double share = (b.Compute + b.Bubble + b.TensorParallel + b.ContextParallel + b.ExpertParallel + b.PipelineP2P).Value * t.Model.Flops.Forward / t.Model.Flops.Training;
         Assert.Equal(t.OptimizerSteps * (share + t.ForwardHostWait.Value), t.Forward.Value, 9);
         Assert.Equal(2 * t.Forward.Value + t.ReferenceSwap.Value, e.Phases.LogProbs.Value, 9);
+    }
+}
+
+/// <summary>
+/// With one optimizer step per RL step the old policy is the trained one, so NeMo-RL's force_on_policy_ratio skips its
+/// log-probability pass and keeps the reference's (nemo_rl/algorithms/grpo.py @ 3d6d13240).
+/// </summary>
+public class RlOldPolicyPassTests
+{
+    const string Head = "workload: rl\nmodel: llama3.1-8b\nhardware: dgx-h100\ncluster: {gpus: 8}\nprecision: bf16\nrl:\n  prompts_per_step: 16\n  samples_per_prompt: 8\n"
+        + "  prompt_tokens: {mean: 128}\n  response_tokens: {mean: 896, max: 896}\n  verifier: {kind: rule, cpu_seconds: 0.01, cpu_cores: 8}\n  generator: {tp: 1}\n";
+
+    static RlEstimate Estimate(string algorithm, string trainer) => RlWorkflow.Estimate(Scenarios.FromYaml(
+        Head + $"  algorithm: {algorithm}\n  trainer: {{{trainer}}}\n"), CatalogStore.Default).Estimate;
+
+    [Fact]
+    public void Skipping_the_old_policys_pass_leaves_the_reference_pass_and_its_swap()
+    {
+        var both = Estimate("grpo", "reference_on_host: true");
+        var reference = Estimate("grpo", "reference_on_host: true, old_policy_logprobs: false");
+        var t = both.Training;
+        Assert.True(t.ReferenceSwap.Value > 0);
+        // Two forwards and the swap, against one forward and the swap; nothing else in the step moves.
+        Assert.Equal(2 * t.Forward.Value + t.ReferenceSwap.Value, both.Phases.LogProbs.Value, 9);
+        Assert.Equal(t.Forward.Value + t.ReferenceSwap.Value, reference.Phases.LogProbs.Value, 9);
+        Assert.Equal(both.Phases.Training.Value, reference.Phases.Training.Value, 12);
+        Assert.Equal(both.StepTime.Value - t.Forward.Value, reference.StepTime.Value, 9);
+    }
+
+    [Fact]
+    public void DAPO_without_the_old_policys_pass_scores_nothing()
+    {
+        var dapo = Estimate("dapo", "old_policy_logprobs: false");
+        Assert.Equal(0, dapo.Phases.LogProbs.Value);
+    }
+
+    [Fact]
+    public void Skipping_it_with_several_optimizer_steps_is_refused()
+    {
+        var e = Assert.Throws<InputException>(() => RlWorkflow.Estimate(Scenarios.FromYaml(Head + "  trainer: {global_batch: 32, old_policy_logprobs: false}\n"), CatalogStore.Default));
+        Assert.Contains("global_batch 32", e.Message);
+        Assert.Contains("set global_batch to 128", e.Message);
     }
 }
