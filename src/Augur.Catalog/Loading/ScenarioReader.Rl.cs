@@ -83,6 +83,10 @@ public sealed partial class ScenarioReader
         var (generatorGpus, trainerGpus) = PoolSizes(r, placement, cluster.Gpus, verifier.OwnGpus, criticGpus);
         if (placement != RlPlacement.Colocated && r.OptionalMapping("trainer")?.OptionalBool("offload_weights") == true)
             throw new InputException($"{path}.trainer.offload_weights: only a colocated trainer hands its GPUs to the generators; remove it or set placement: colocated");
+        var trainer = ReadTrainer(r.Mapping("trainer"), trainerGpus, model, precision);
+        int samples = prompts * group;
+        if (!trainer.OldPolicyLogProbs && trainer.GlobalBatch is { } gb && gb != samples)
+            throw new InputException(FormattableString.Invariant($"{path}.trainer.old_policy_logprobs: false skips the old policy's pass, which is exact only with one optimizer step per RL step, but global_batch {gb} splits the step's {samples} samples into {(double)samples / gb:0.##}; set global_batch to {samples} or remove old_policy_logprobs"));
         return new RlJob
         {
             Algorithm = algorithm, PromptsPerStep = prompts, SamplesPerPrompt = group, Prompt = prompt, Response = response,
@@ -90,7 +94,7 @@ public sealed partial class ScenarioReader
             Critic = critic, CriticLayout = ReadCriticLayout(r, trainerGpus, criticGpus), FilteredFraction = ReadDynamicSampling(r),
             Placement = placement, Staleness = staleness ?? (placement == RlPlacement.Asynchronous ? 1 : 0), AsyncRollout = asyncRollout,
             Generator = WithRolloutEngine(ReadGenerator(r.Mapping("generator"), generatorGpus) with { OwnHardware = ReadGeneratorHardware(r.Mapping("generator"), placement, generatorGpus, model) }, r.Mapping("generator"), cluster, path),
-            Trainer = ReadTrainer(r.Mapping("trainer"), trainerGpus, model, precision),
+            Trainer = trainer,
             Steps = steps,
         };
     }

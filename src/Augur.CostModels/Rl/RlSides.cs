@@ -201,8 +201,6 @@ public sealed record RlTraining(TrainingModel Model, TrainingEstimate Update)
     {
         if (job.Trainer.GlobalBatch is { } gb && job.Samples % gb != 0)
             return $"global_batch {gb} does not divide the step's {job.Samples} samples (prompts_per_step × samples_per_prompt); make it a divisor";
-        if (!job.Trainer.OldPolicyLogProbs && job.Trainer.GlobalBatch is { } one && one != job.Samples)
-            return $"old_policy_logprobs: false skips the old policy's pass, which is exact only with one optimizer step per RL step, but global_batch {one} splits the step's {job.Samples} samples into {job.Samples / Math.Max(1, one)}; set global_batch to {job.Samples} or remove old_policy_logprobs";
         var t = JobOf(job, precision, meanResponse, spec.Cp ?? 1);
         if (LayoutValidator.Check(model, gpus, LayoutDefaults.Complete(spec, gpus), t.SeqLen, t.GlobalBatch) is { } bad) return bad;
         var (packed, layout) = Packed(job, spec, gpus, t, job.Trainer.PackTokens);
