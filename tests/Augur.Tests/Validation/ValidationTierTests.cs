@@ -57,7 +57,9 @@ public class ValidationTierTests
         // 14 colocated and 9 asynchronous; then the NeMo-RL v0.3 blog's phase table on H100: Qwen3-30B-A3B out of sample,
         // Llama 3.1 8B and 70B in sample; then 5 more table rows: 2 H100 FP8 (Llama 3.1 8B dense, DeepSeek-V3 MoE) and 3 GB200
         // (Llama 3.1 8B and Qwen3-32B dense, Qwen3-30B-A3B MoE), all asynchronous; then NVIDIA's B200 HybridEP report's 3 MoE
-        // rows (Qwen3-30B-A3B x 2, Qwen3-235B) and NeMo-RL PR #2779's H100 DeepSeek-V3 baseline, all colocated.
+        // rows (Qwen3-30B-A3B x 2, Qwen3-235B) and NeMo-RL PR #2779's H100 DeepSeek-V3 baseline, all colocated; then the 10 H100
+        // rows of NeMo-RL's v0.4 table (Llama 3.1 8B and Qwen3-32B dense, Qwen3-30B-A3B, Qwen3-235B and DeepSeek-V3 MoE, each
+        // colocated and asynchronous), PR #2779's asynchronous DeepSeek-V3 baseline and a GB200 colocated Qwen3-32B baseline.
         var s = ValidationSummaries.Of(ValidateWorkflow.Cases(CatalogStore.Default));
         var T = WorkloadKind.Training;
         var I = WorkloadKind.Inference;
@@ -71,8 +73,8 @@ public class ValidationTierTests
             (I, oos, "all", 200), (I, oos, "nvidia-hopper", 66), (I, oos, "nvidia-blackwell", 104), (I, oos, "amd-cdna3", 16), (I, oos, "amd-cdna4", 12),
             (I, oos, "google-tpu", 2), (I, oos, "dense", 118), (I, oos, "moe", 82),
             (I, ins, "all", 37), (I, ValidationTier.ProductionAverage, "all", 2),
-            (R, oos, "all", 35), (R, oos, "nvidia-hopper", 19), (R, oos, "nvidia-blackwell", 16), (R, oos, "dense", 10), (R, oos, "moe", 25),
-            (R, oos, "colocated", 21), (R, oos, "asynchronous", 14), (R, ins, "all", 2),
+            (R, oos, "all", 47), (R, oos, "nvidia-hopper", 30), (R, oos, "nvidia-blackwell", 17), (R, oos, "dense", 15), (R, oos, "moe", 32),
+            (R, oos, "colocated", 27), (R, oos, "asynchronous", 20), (R, ins, "all", 2),
         };
         foreach (var e in expected)
             Assert.Equal(e.Cases, s.Single(x => x.Workload == e.W && x.Tier == e.T && x.Group == e.Group).Cases);
