@@ -199,8 +199,6 @@ public sealed record RlTraining(TrainingModel Model, TrainingEstimate Update)
     /// <summary>Why the trainer layout cannot train the step's samples on its pool, or null.</summary>
     public static string? Problem(ModelSpec model, RlJob job, LayoutSpec spec, int gpus, Precision precision, double meanResponse)
     {
-        if (job.Trainer.GlobalBatch is { } gb && job.Samples % gb != 0)
-            return $"global_batch {gb} does not divide the step's {job.Samples} samples (prompts_per_step × samples_per_prompt); make it a divisor";
         var t = JobOf(job, precision, meanResponse, spec.Cp ?? 1);
         if (LayoutValidator.Check(model, gpus, LayoutDefaults.Complete(spec, gpus), t.SeqLen, t.GlobalBatch) is { } bad) return bad;
         var (packed, layout) = Packed(job, spec, gpus, t, job.Trainer.PackTokens);

@@ -108,7 +108,8 @@ public sealed record RlTrainer
     /// </summary>
     public bool OffloadWeights { get; init; }
     /// <summary>
-    /// Samples per optimizer step (NeMo-RL's <c>train_global_batch_size</c>); null = every sample of the RL step in one.
+    /// Samples per optimizer step (NeMo-RL's <c>train_global_batch_size</c>), a divisor of the step's samples (the scenario reader
+    /// refuses others); null = every sample of the RL step in one.
     /// Fewer runs samples / global_batch optimizer steps, each with its own pipeline flush, gradient reduction and update.
     /// </summary>
     public int? GlobalBatch { get; init; }

@@ -62,7 +62,7 @@ public class RlFrameworkTests
         // The tokens are the same; four flushes, reductions and updates cost more than one.
         Assert.True(four.Phases.Training.Value > whole.Phases.Training.Value);
         var bad = Assert.Throws<InputException>(() => Estimate(Yaml("colocated", "generator: {tp: 4}\n  trainer: {tp: 8, zero: 3, global_batch: 3000}")));
-        Assert.Equal("rl.trainer: global_batch 3000 does not divide the step's 8192 samples (prompts_per_step × samples_per_prompt); make it a divisor", bad.Message);
+        Assert.Equal("test.yaml.rl.trainer.global_batch: 3000 does not divide the step's 8192 samples (prompts_per_step × samples_per_prompt); make it a divisor", bad.Message);
     }
 
     [Fact]
