@@ -12,7 +12,7 @@ public sealed partial class ScenarioReader
 {
     static readonly string[] RlKeys = ["algorithm", "prompts_per_step", "samples_per_prompt", "prompt_tokens", "response_tokens", "verifier", "placement", "staleness", "async_rollout", "generator", "trainer", "steps", "critic", "dynamic_sampling"];
     static readonly string[] RlLengthKeys = ["mean", "spread", "max"];
-    static readonly string[] GeneratorKeys = ["gpus", "tp", "pp", "ep", "dp_attention", "mode", "prefill_gpus", "decode_gpus", "precision", "kv_precision", "memory_fraction", "hardware", "cluster", "usd_per_gpu_hour", "cuda_graphs", "max_batch", "max_num_tokens", "async_scheduling"];
+    static readonly string[] GeneratorKeys = ["gpus", "tp", "pp", "ep", "dp_attention", "mode", "prefill_gpus", "decode_gpus", "precision", "kv_precision", "memory_fraction", "hardware", "cluster", "usd_per_gpu_hour", "cuda_graphs", "max_batch", "max_num_tokens", "async_scheduling", "draft_tokens", "acceptance"];
     static readonly string[] TrainingLayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "fsdp", "microbatch", "recompute"];
     /// <summary>The trainer's keys beside its layout's: how NeMo-RL runs the update.</summary>
     static readonly string[] TrainerRunKeys = ["gpus", "offload_weights", "global_batch", "gather_weights", "reference_on_host", "pack_tokens", "logprob_tokens", "dispatcher", "grad_precision", "optimizer_offload", "old_policy_logprobs"];
@@ -309,8 +309,10 @@ public sealed partial class ScenarioReader
         var (prefill, decode) = PrefillDecodeSplit(g, mode, gpus);
         double frac = g.OptionalNumber("memory_fraction") ?? InferenceJob.DefaultMemoryFraction;
         if (frac is <= 0 or > 1) throw new InputException(FormattableString.Invariant($"{g.Path}.memory_fraction: must be in (0, 1], got {frac}"));
+        var (draft, acceptance) = ReadSpeculation(g);
         return new RlGenerator
         {
+            DraftTokens = draft, Acceptance = acceptance,
             Gpus = gpus, Mode = mode, PrefillGpus = prefill, DecodeGpus = decode,
             Tp = Degree("tp"), Pp = Degree("pp"), Ep = Degree("ep"), DpAttention = Degree("dp_attention"),
             Precision = g.OptionalString("precision") is { } p ? ParsePrecision(p, g.Path + ".precision") : null,

@@ -641,6 +641,20 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
         return values;
     }
 
+    /// <summary>
+    /// Speculative decoding as a serving engine runs it: draft_tokens drafted per decode step (0: none) and the chance
+    /// each is accepted; one reading for inference scenarios and RL generators.
+    /// </summary>
+    static (int Draft, double Acceptance) ReadSpeculation(MappingNode m)
+    {
+        int draft = m.OptionalInteger("draft_tokens", 0, 64, "speculative decoding drafts a handful of tokens per step") ?? 0;
+        double? given = m.OptionalNumber("acceptance");
+        if (given is { } a && a is < 0 or >= 1) throw new InputException(FormattableString.Invariant($"{m.Path}.acceptance: must be in [0, 1), got {a}"));
+        if (given is not null && draft == 0)
+            throw new InputException($"{m.Path}.acceptance: is the chance a drafted token is accepted, but draft_tokens is 0 or missing; add draft_tokens or remove acceptance");
+        return (draft, given ?? 0);
+    }
+
     /// <summary>routing: random (default) or balanced (force-balanced benchmarks).</summary>
     static ExpertRoutingMode ReadRouting(MappingNode section) => (section.OptionalString("routing") ?? "random").ToLowerInvariant() switch
     {
@@ -664,8 +678,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
         double frac = i.OptionalNumber("memory_fraction") ?? InferenceJob.DefaultMemoryFraction;
         if (frac is <= 0 or > 1) throw new InputException($"{i.Path}.memory_fraction: must be in (0, 1], got {frac}");
         double inputCv = LengthCv(i, "input_tokens_cv"), outputCv = LengthCv(i, "output_tokens_cv");
-        double acc = i.OptionalNumber("acceptance") ?? 0;
-        if (acc is < 0 or >= 1) throw new InputException($"{i.Path}.acceptance: must be in [0, 1), got {acc}");
+        var (draft, acc) = ReadSpeculation(i);
         // Omitted or "auto": estimate serves aggregated, plan searches both modes.
         string modeText = (i.OptionalString("mode") ?? "auto").ToLowerInvariant();
         var mode = modeText switch
@@ -691,7 +704,6 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
             throw new InputException(FormattableString.Invariant($"{i.Path}.slo_percentile: must be between 0 and 100 (exclusive), got {pc}; 99 bounds the 99th percentile over requests, leave it out to bound the mean"));
         if (percentile is not null && tpot is null && ttft is null)
             throw new InputException($"{i.Path}.slo_percentile: bounds ttft_ms and tpot_ms, and neither is set; add one or remove slo_percentile");
-        int draft = i.OptionalInteger("draft_tokens", 0, 64, "speculative decoding drafts a handful of tokens per step") ?? 0;
         return new InferenceJob
         {
             InputTokens = input, OutputTokens = output, InputTokensCv = inputCv, OutputTokensCv = outputCv, Concurrency = conc, Routing = ReadRouting(i),

@@ -51,14 +51,17 @@ public static class RolloutEstimate
         // batch full, sequences at the mean context of those running (long ones are running more often).
         double steadyContext = prompt + LengthDistribution.SizeBias(curve.Cv) * mean / 2;
         double fullStepPerSequence = model.DecodeStep(layout, b, steadyContext).Total.Value / b;
+        // Speculative decoding: each decode step verifies the drafts and yields TokensPerStep tokens per sequence on
+        // average, so a sequence's k later tokens take k / TokensPerStep steps (1 without drafts).
+        double perToken = 1 / model.TokensPerStep;
         double pacedStep = paced == b ? fullStepPerSequence * b : model.DecodeStep(layout, paced, steadyContext).Total.Value;
-        double decodeWork = n * (mean - 1) * (paced == b ? fullStepPerSequence : pacedStep / paced);
+        double decodeWork = n * (mean - 1) * perToken * (paced == b ? fullStepPerSequence : pacedStep / paced);
         // Drain: the last batch of b sequences, started together, each ending at its own length.
         double drain = 0;
         for (int i = 0; i < curve.Points.Length; i++)
-            drain += curve.Widths[i] * model.DecodeStep(layout, Math.Max(1, b * curve.Survival[i]), prompt + curve.Points[i]).Total.Value;
-        double queued = (n - b) * (mean - 1) * fullStepPerSequence;
-        double group = prefillPerPrompt + (ResponseCurve.LongestOf(job.Response, job.SamplesPerPrompt) - 1) * pacedStep;
+            drain += curve.Widths[i] * perToken * model.DecodeStep(layout, Math.Max(1, b * curve.Survival[i]), prompt + curve.Points[i]).Total.Value;
+        double queued = (n - b) * (mean - 1) * perToken * fullStepPerSequence;
+        double group = prefillPerPrompt + (ResponseCurve.LongestOf(job.Response, job.SamplesPerPrompt) - 1) * perToken * pacedStep;
         if (prefillReplicas == 0)
         {
             double prefill = n * prefillPerPrompt;

@@ -86,6 +86,10 @@ public sealed record RlGenerator
     public EngineLinearKernels? EngineLinear { get; init; }
     /// <summary>Whether the rollout engine replays its steps as CUDA graphs (vLLM's default; verl runs eager); see <see cref="InferenceJob.CudaGraphs"/>.</summary>
     public bool CudaGraphs { get; init; } = true;
+    /// <summary>Tokens the rollout engine drafts per decode step (speculative decoding, e.g. DeepSeek's MTP head); 0 = none. See <see cref="InferenceJob.DraftTokens"/>.</summary>
+    public int DraftTokens { get; init; }
+    /// <summary>The chance each drafted token is accepted; see <see cref="InferenceJob.Acceptance"/>.</summary>
+    public double Acceptance { get; init; }
     /// <summary>Separate pools only: the generators' own hardware (<c>rl.generator.hardware</c>); null = the scenario's.</summary>
     public RlPoolHardware? OwnHardware { get; init; }
 }
