@@ -25,8 +25,8 @@ public class RlSpeculativeRolloutTests
         var drafted = Estimate("tp: 1, draft_tokens: 1, acceptance: 0.85");
         // (1 − α^(γ+1)) / (1 − α) with γ = 1, α = 0.85: 1 + 0.85.
         Assert.Equal(1.85, drafted.Generation.Model.TokensPerStep, 12);
-        // Constant lengths: 128 sequences in one batch per GPU (16 × 8 samples, 8 replicas hold 16 each), every
-        // response 896 tokens: one prefill per prompt, then 895 tokens in 895 plain steps or 895 / 1.85 verify steps.
+        // Constant lengths: 16 × 8 = 128 samples on 8 tp1 replicas, 16 each in one batch, every response 896 tokens:
+        // one prefill per prompt, then 895 tokens in 895 plain steps or 895 / 1.85 verify steps.
         var p = plain.Generation.Rollout;
         var d = drafted.Generation.Rollout;
         Assert.Equal(p.Batch, d.Batch);

@@ -59,9 +59,9 @@ public class ValidationTierTests
         // (Llama 3.1 8B and Qwen3-32B dense, Qwen3-30B-A3B MoE), all asynchronous; then NVIDIA's B200 HybridEP report's 3 MoE
         // rows (Qwen3-30B-A3B x 2, Qwen3-235B) and NeMo-RL PR #2779's H100 DeepSeek-V3 baseline, all colocated; then the 10 H100
         // rows of NeMo-RL's v0.4 table (Llama 3.1 8B and Qwen3-32B dense, Qwen3-30B-A3B, Qwen3-235B and DeepSeek-V3 MoE, each
-        // colocated and asynchronous), PR #2779's asynchronous DeepSeek-V3 baseline and a GB200 colocated Qwen3-32B baseline; then 16 rows of the v0.7 table
-        // (9 H100: Qwen3-235B x 3, Qwen3-30B-A3B x 4, Qwen3-32B x 2; 7 GB200: Qwen3-235B x 3, Qwen3-30B-A3B x 2, Qwen3-32B x 2;
-        // 9 colocated, 7 asynchronous; 4 dense), and its 7 DeepSeek-V3 rows with MTP drafts (4 H100, one of them FP8, and 3
+        // colocated and asynchronous), PR #2779's asynchronous DeepSeek-V3 baseline and a GB200 colocated Qwen3-32B baseline;
+        // then 16 rows of the v0.7 table (9 H100: Qwen3-235B x 3, Qwen3-30B-A3B x 4, Qwen3-32B x 2; 7 GB200: Qwen3-235B x 3,
+        // Qwen3-30B-A3B x 2, Qwen3-32B x 2; 9 colocated, 7 asynchronous; 4 dense), and its 7 DeepSeek-V3 rows with MTP drafts (4 H100, one of them FP8, and 3
         // GB200; 4 colocated, 3 asynchronous); then PR #2779's two H100 DeepSeek-V3 MTP runs (colocated, asynchronous).
         var s = ValidationSummaries.Of(ValidateWorkflow.Cases(CatalogStore.Default));
         var T = WorkloadKind.Training;
