@@ -150,12 +150,12 @@ public static class HfConfigReader
 
     /// <summary>
     /// Linear-attention (Gated DeltaNet) layers: the layer_types marked linear_attention, or (Qwen3-Next configs that list
-    /// none) every layer but each full_attention_interval-th.
+    /// none) every layer but each full_attention_interval-th (Qwen3.5's text configs default the same way).
     /// </summary>
     static LinearAttentionSpec? ReadLinearAttention(MappingNode c, string type, int layers)
     {
         int linear = LayersOfType(c, "linear_attention")
-                     ?? (type == "qwen3_next" ? layers - layers / (c.OptionalInteger("full_attention_interval", 1, layers, "at most the layer count") ?? 4) : 0);
+                     ?? (type is "qwen3_next" or "qwen3_5_text" or "qwen3_5_moe_text" ? layers - layers / (c.OptionalInteger("full_attention_interval", 1, layers, "at most the layer count") ?? 4) : 0);
         if (linear <= 0) return null;
         if (linear >= layers) throw new InputException($"{c.Path}.layer_types: every layer is linear attention; Augur costs hybrids that keep some full-attention layers");
         return new LinearAttentionSpec(linear, Count(c, "linear_num_key_heads"), Count(c, "linear_num_value_heads"),

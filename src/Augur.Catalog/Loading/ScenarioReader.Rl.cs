@@ -87,8 +87,6 @@ public sealed partial class ScenarioReader
         int samples = prompts * group;
         if (trainer.GlobalBatch is { } batch && samples % batch != 0)
             throw new InputException($"{path}.trainer.global_batch: {batch} does not divide the step's {samples} samples (prompts_per_step × samples_per_prompt); make it a divisor");
-        if (!trainer.OldPolicyLogProbs && trainer.GlobalBatch is { } gb && gb != samples)
-            throw new InputException(FormattableString.Invariant($"{path}.trainer.old_policy_logprobs: false skips the old policy's pass, which is exact only with one optimizer step per RL step, but global_batch {gb} splits the step's {samples} samples into {(double)samples / gb:0.##}; set global_batch to {samples} or remove old_policy_logprobs"));
         return new RlJob
         {
             Algorithm = algorithm, PromptsPerStep = prompts, SamplesPerPrompt = group, Prompt = prompt, Response = response,

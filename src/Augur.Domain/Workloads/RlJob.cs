@@ -151,7 +151,9 @@ public sealed record RlTrainer
     /// The trainer recomputes the old policy's log-probabilities before the update. False skips that pass: with one
     /// optimizer step per RL step the policy that generated is the one being trained, so the importance ratio is 1 by
     /// construction (NeMo-RL's <c>loss_fn.force_on_policy_ratio</c>, which requires train_global_batch_size to equal the
-    /// step's samples and then skips prev_logprobs, nemo_rl/algorithms/grpo.py @ 3d6d13240). The reference's pass stays.
+    /// step's samples and then skips prev_logprobs, nemo_rl/algorithms/grpo.py @ 3d6d13240), or, with any number of
+    /// optimizer steps, the rollout engine's own log-probabilities stand for the old policy's (verl's
+    /// <c>algorithm.rollout_correction.bypass_mode</c>, docs/advance/v1_async_trainer.md @ 1dda039b). The reference's pass stays.
     /// </summary>
     public bool OldPolicyLogProbs { get; init; } = true;
 }

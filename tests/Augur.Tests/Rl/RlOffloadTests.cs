@@ -53,10 +53,10 @@ public class RlOffloadTests
     [Fact]
     public void A_reference_in_host_memory_is_refused_in_one_line_on_hardware_without_host_memory()
     {
-        var yaml = Yaml(", reference_on_host: true").Replace("hardware: h100-sxm", "hardware: h200").Replace("  generator: {tp: 4,", "  placement: asynchronous\n  generator: {gpus: 16, tp: 4,")
+        var yaml = Yaml(", reference_on_host: true").Replace("hardware: h100-sxm", "hardware: h800").Replace("  generator: {tp: 4,", "  placement: asynchronous\n  generator: {gpus: 16, tp: 4,")
             .Replace("trainer: {tp: 4, pp: 4", "trainer: {gpus: 16, tp: 4, pp: 4");
         var e = Assert.Throws<Augur.Domain.InputException>(() => RlWorkflow.Estimate(Scenarios.FromYaml(yaml), CatalogStore.Default));
-        Assert.StartsWith("rl.trainer.reference_on_host: the reference policy would live in host memory, and h200 has no host_memory", e.Message.Replace("augur: ", ""));
+        Assert.StartsWith("rl.trainer.reference_on_host: the reference policy would live in host memory, and h800 has no host_memory", e.Message.Replace("augur: ", ""));
     }
 
     [Fact]

@@ -47,7 +47,7 @@ public class OffloadTests
     [Theory]
     [InlineData("offload_layers: 32", "h100-sxm", "{tp: 1, pp: 1}", "has 32; offload at most 31")]
     [InlineData("offload_layers: 4", "h100-sxm", "{tp: 1, pp: 2}", "without pipeline parallelism")]
-    [InlineData("offload_layers: 4", "h200", "{tp: 1, pp: 1}", "no host memory tier")]
+    [InlineData("offload_layers: 4", "h800", "{tp: 1, pp: 1}", "no host memory tier")]
     [InlineData("grad_precision: fp16", "h100-sxm", "{tp: 1, pp: 1}", "use fp32 or bf16")]
     [InlineData("offload_layers: -1", "h100-sxm", "{tp: 1, pp: 1}", "offload_layers")]
     public void Settings_a_run_cannot_have_are_refused_in_one_line(string training, string hardware, string parallelism, string expected)

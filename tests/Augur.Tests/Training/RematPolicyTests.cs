@@ -116,7 +116,7 @@ public class RematPolicyTests
     [InlineData("llama3.1-8b", "tpu-v6e", "{tp: 1, pp: 1}", "{decoder_layer_input: remat}", "cannot be recomputed")]
     [InlineData("llama3.1-8b", "tpu-v6e", "{tp: 1, pp: 1}", "{mla_q: device}", "mla_q")]
     [InlineData("llama3.1-8b", "tpu-v6e", "{tp: 1, pp: 1, recompute: full}", "full", "remove parallelism.recompute")]
-    [InlineData("llama3.1-8b", "h200", "{tp: 1, pp: 1}", "qkv_proj_offloaded", "no host memory tier")]
+    [InlineData("llama3.1-8b", "h800", "{tp: 1, pp: 1}", "qkv_proj_offloaded", "no host memory tier")]
     [InlineData("deepseek-v3", "tpu-v6e", "{tp: 1, pp: 1}", "full", "without MLA")]
     public void A_policy_that_cannot_be_is_refused_in_one_line(string model, string hardware, string parallelism, string remat, string expected)
     {
