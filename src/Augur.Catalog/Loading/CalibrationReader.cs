@@ -17,6 +17,8 @@ public static class CalibrationReader
         AttentionBackwardRowOverheadTokens = n.OptionalNumber("attention_backward_row_overhead_tokens") ?? 0,
         Flash2 = n.OptionalMapping("attention_flash2") is { } f2
             ? new FusedAttentionRates(f2.Number("bf16"), f2.Number("row_overhead_tokens"), f2.Number("backward_row_overhead_tokens")) : null,
+        LinearAttention = n.OptionalMapping("linear_attention") is { } la
+            ? new LinearAttentionRate(la.Number("peak_tflops"), la.Number("half_heads")) : null,
         MemoryEfficiency = n.Number("memory_efficiency"),
         KernelOverhead = Seconds.FromMicroseconds(n.Number("kernel_overhead_us")),
         ScaleUp = Tier(n.Mapping("scale_up")),

@@ -38,6 +38,7 @@ public readonly struct DeviceRates
             AttentionRowOverhead = c.AttentionRowOverheadTokens;
             AttentionBackwardRowOverhead = c.AttentionBackwardRowOverheadTokens;
         }
+        LinearAttention = c.LinearAttention;
         Linear = engineGemms ? engine?.On(a, p) : null;
         DecodeAttention = engine?.DecodeOn(a, ap);
         PrefillAttention = engine?.PrefillOn(a);
@@ -58,6 +59,8 @@ public readonly struct DeviceRates
     public double AttentionRowOverhead { get; }
     /// <summary>The same for the backward pass.</summary>
     public double AttentionBackwardRowOverhead { get; }
+    /// <summary>The chunkwise linear-attention kernels' measured rate; null = they run at <see cref="Attention"/>.</summary>
+    public LinearAttentionRate? LinearAttention { get; }
     /// <summary>The engine's (or, training, the part's) measured linear layers at this precision on this chip; null = GEMMs at <see cref="Gemm"/>.</summary>
     public MeasuredLinear? Linear { get; init; }
     /// <summary>The engine's measured fused MoE layers at this precision on this chip; null = the routed experts on the roofline.</summary>

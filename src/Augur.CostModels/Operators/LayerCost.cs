@@ -290,8 +290,9 @@ public sealed class LayerCost
     /// <summary>
     /// One Gated DeltaNet layer (<see cref="LinearAttentionCost"/>), its heads split over tensor parallelism: the input
     /// projections (q, k, v, z; β, α) and the output projection as GEMMs; the short convolution as a pass over its
-    /// channels; the recurrence at the attention rate, chunkwise for prefill and training tokens and recurrent for decoding
-    /// ones, reading and writing the state once per chunk or once per decoding token. It keeps no KV cache.
+    /// channels; the recurrence chunkwise for prefill and training tokens, at the family's measured chunkwise-kernel rate for
+    /// the GPU's value heads where measured (else the attention rate), and recurrent for decoding ones at the attention
+    /// rate, reading and writing the state once per chunk or once per decoding token. It keeps no KV cache.
     /// </summary>
     LayerTime LinearAttention(in DeviceRates r, in LayerShape s, LinearAttentionSpec lin)
     {
@@ -299,10 +300,15 @@ public sealed class LayerCost
         double qk = 2.0 * lin.KeyHeads * lin.KeyHeadDim / tp, v = (double)lin.ValueHeads * lin.ValueHeadDim / tp;
         var proj = Gemm(r, T, qk + 2 * v, d) + Gemm(r, T, 2.0 * lin.ValueHeads / tp, d) + Gemm(r, T, d, v);
         double decode = s.DecodeShare;
-        double flops = T * ((1 - decode) * LinearAttentionCost.ChunkwiseFlopsPerToken(lin) + decode * LinearAttentionCost.RecurrentFlopsPerToken(lin)) / tp;
+        double chunkwise = T * (1 - decode) * LinearAttentionCost.ChunkwiseFlopsPerToken(lin) / tp;
+        double recurrent = T * decode * LinearAttentionCost.RecurrentFlopsPerToken(lin) / tp;
         double stateVisits = T * ((1 - decode) / LinearAttentionCost.Chunk + decode);
         double io = (stateVisits * 2 * lin.StateElements / tp + T * (qk + 2 * v)) * _activationBytes;
-        var core = new LayerTime { Attention = new Seconds(Roofline.AttentionSeconds(r, flops, io, 0)), HardwareFlops = new Flops(flops) };
+        double compute = r.LinearAttention is { } rate
+            ? chunkwise / rate.PerSecond(lin.ValueHeads / tp) + recurrent / r.Attention.PerSecond
+            : (chunkwise + recurrent) / r.Attention.PerSecond;
+        double seconds = Math.Max(compute, io / r.Memory.BytesPerSecond) + r.KernelOverhead.Value;
+        var core = new LayerTime { Attention = new Seconds(seconds), HardwareFlops = new Flops(chunkwise + recurrent) };
         return proj + core + Stream(r, 2 * T * lin.ConvChannels / tp);
     }
 

@@ -36,6 +36,12 @@ public sealed record HardwareCalibration
     /// kernel; null where not measured, and then it runs at the fused values above.
     /// </summary>
     public FusedAttentionRates? Flash2 { get; init; }
+    /// <summary>
+    /// The chunkwise Gated DeltaNet kernels' measured rate (flash-linear-attention's chunk_gated_delta_rule, the kernel
+    /// the training and serving engines call for prefill and training tokens); null where not measured, and then they run
+    /// at the fused-attention rate.
+    /// </summary>
+    public LinearAttentionRate? LinearAttention { get; init; }
     /// <summary>Achieved / peak HBM bandwidth for streaming kernels (elementwise, weight reads in decode).</summary>
     public required double MemoryEfficiency { get; init; }
     /// <summary>Fixed cost of launching one kernel (GPU idle between dependent kernels).</summary>
@@ -87,3 +93,16 @@ public sealed record HardwareCalibration
         : this with { GemmEfficiency = [.. GemmEfficiency.Select((family, i) => own[i] > 0 ? own[i] : family)] };
     public double Attention(Precision p) => AttentionEfficiency[(int)p];
 }
+
+/// <summary>
+/// A chunkwise linear-attention kernel's rate on one GPU: <see cref="PeakTflops"/> × h / (h + <see cref="HalfHeads"/>)
+/// for h value heads on the GPU. Its state recurrence runs chunk after chunk within a head, so only the heads (and the
+/// value tiles of each) run in parallel: few heads leave the chip idle, many approach the peak. FLOPs as Augur counts
+/// them (LinearAttentionCost.ChunkwiseFlopsPerToken).
+/// </summary>
+public sealed record LinearAttentionRate(double PeakTflops, double HalfHeads)
+{
+    /// <summary>FLOP/s with <paramref name="valueHeads"/> value heads on the GPU.</summary>
+    public double PerSecond(double valueHeads) => PeakTflops * 1e12 * valueHeads / (valueHeads + HalfHeads);
+}
+
