@@ -105,4 +105,3 @@ public sealed record LinearAttentionRate(double PeakTflops, double HalfHeads)
     /// <summary>FLOP/s with <paramref name="valueHeads"/> value heads on the GPU.</summary>
     public double PerSecond(double valueHeads) => PeakTflops * 1e12 * valueHeads / (valueHeads + HalfHeads);
 }
-

@@ -89,12 +89,15 @@ public class RlOldPolicyPassTests
     }
 
     [Fact]
-    public void Skipping_it_with_several_optimizer_steps_is_costed_as_one_step_skipping_it()
+    public void Skipping_it_with_several_optimizer_steps_leaves_the_reference_pass_alone()
     {
         // verl's bypass mode takes the rollout's own log-probabilities for the old policy's with any number of PPO
-        // mini-batches: four optimizer steps of 32 samples still score nothing with DAPO.
-        var dapo = Estimate("dapo", "global_batch: 32, old_policy_logprobs: false");
-        Assert.Equal(0, dapo.Phases.LogProbs.Value);
-        Assert.True(dapo.Phases.Training.Value > 0);
+        // mini-batches: four optimizer steps of 32 samples score one forward (the reference's) instead of two, and DAPO none.
+        var both = Estimate("grpo", "global_batch: 32");
+        var skip = Estimate("grpo", "global_batch: 32, old_policy_logprobs: false");
+        double forward = both.Training.Forward.Value;
+        Assert.Equal(2 * forward, both.Phases.LogProbs.Value, 9);
+        Assert.Equal(forward, skip.Phases.LogProbs.Value, 9);
+        Assert.Equal(0, Estimate("dapo", "global_batch: 32, old_policy_logprobs: false").Phases.LogProbs.Value);
     }
 }
