@@ -49,24 +49,27 @@ public static class FrameworkReader
     /// token_budget}</c>, first match wins) or <c>bench_tuning: {batch_cap, token_cap}</c>; optionally
     /// <c>host_us_per_sequence</c>, the scheduler's host time per scheduled sequence on an x86 host (µs), and
     /// <c>host_overlaps_gpu</c>, whether the engine does that work while the GPU runs; <c>eager_host_us_per_layer</c>,
-    /// the host time to issue one decoder layer when the step is not graph-captured (µs, x86); <c>linear_kernels</c>
+    /// the host time to issue one decoder layer when the step is not graph-captured (µs, x86), and <c>eager_host_us_per_mla_layer</c>
+    /// the same for a layer with latent attention; <c>linear_kernels</c>
     /// names the measurement sets that timed the engine's own linear layers; <c>mixed_prefill: false</c>, that a prefill
     /// iteration runs without the running sequences' decodes.
     /// </summary>
     static ServingEngineSpec Engine(string id, DataNode node)
     {
         if (node is not MappingNode m) throw new InputException($"{node.Path}: expected a mapping with source and tiers or bench_tuning");
-        m.RequireOnly("source", "tiers", "bench_tuning", "host_us_per_sequence", "host_overlaps_gpu", "eager_host_us_per_layer", "linear_kernels", "mixed_prefill");
+        m.RequireOnly("source", "tiers", "bench_tuning", "host_us_per_sequence", "host_overlaps_gpu", "eager_host_us_per_layer", "eager_host_us_per_mla_layer", "linear_kernels", "mixed_prefill");
         var tiers = m.Get("tiers") is SequenceNode seq ? seq.Items.Select(Tier).ToList() : [];
         var bench = m.OptionalMapping("bench_tuning") is { } b ? new BenchTuning(b.Integer("batch_cap"), b.Integer("token_cap")) : null;
         if (tiers.Count == 0 && bench is null) throw new InputException($"{m.Path}: give tiers or bench_tuning");
         double hostUs = m.OptionalNumber("host_us_per_sequence", 0, 1e4, "a millisecond of host time per request and step is already far slower than any engine") ?? 0;
         double eagerUs = m.OptionalNumber("eager_host_us_per_layer", 0, 1e4, "ten milliseconds per layer is slower than any eager engine measured") ?? 0;
+        double eagerMlaUs = m.OptionalNumber("eager_host_us_per_mla_layer", 0, 1e4, "ten milliseconds per layer is slower than any eager engine measured") ?? 0;
         var kernels = m.Get("linear_kernels") is SequenceNode k ? Names(k) : [];
         return new ServingEngineSpec
         {
             Id = id, Source = m.String("source"), Tiers = tiers, BenchTuning = bench, HostPerSequence = Seconds.FromMicroseconds(hostUs),
-            HostOverlapsGpu = m.OptionalBool("host_overlaps_gpu") ?? false, EagerHostPerLayer = Seconds.FromMicroseconds(eagerUs), LinearKernels = kernels,
+            HostOverlapsGpu = m.OptionalBool("host_overlaps_gpu") ?? false, EagerHostPerLayer = Seconds.FromMicroseconds(eagerUs),
+            EagerHostPerMlaLayer = Seconds.FromMicroseconds(eagerMlaUs), LinearKernels = kernels,
             MixedPrefill = m.OptionalBool("mixed_prefill") ?? true,
         };
     }

@@ -383,12 +383,14 @@ public sealed partial class InferenceModel
     /// <paramref name="gpuSeconds"/>.
     /// An eager step (<see cref="InferenceJob.CudaGraphs"/> false) also waits for the host to issue its layers: the host
     /// runs ahead of the GPU within the step, so the GPU idles only for what the issue time exceeds its own (stages run one
-    /// after another, so all layers against the whole pass); those are operator launches (<see cref="Accelerator.HostOpTime"/>).
+    /// after another, so all layers against the whole pass; a latent-attention model's layers at their own, larger figure);
+    /// those are operator launches (<see cref="Accelerator.HostOpTime"/>).
     /// </summary>
     Seconds IterationOverhead(double scheduledSequences, double gpuSeconds, bool issuesLayers = true)
     {
         double host = _job.Limits.HostPerSequence.Value * scheduledSequences * Cluster.Accelerator.HostPythonTime;
-        double eager = _job.CudaGraphs || !issuesLayers ? 0 : Math.Max(0, _job.Limits.EagerHostPerLayer.Value * _m.Layers * Cluster.Accelerator.HostOpTime - gpuSeconds);
+        double perLayer = _m.Mla is not null && _job.Limits.EagerHostPerMlaLayer > Seconds.Zero ? _job.Limits.EagerHostPerMlaLayer.Value : _job.Limits.EagerHostPerLayer.Value;
+        double eager = _job.CudaGraphs || !issuesLayers ? 0 : Math.Max(0, perLayer * _m.Layers * Cluster.Accelerator.HostOpTime - gpuSeconds);
         return _cal.ServingIterationOverhead + new Seconds((_job.Limits.HostOverlapsGpu ? Math.Max(0, host - gpuSeconds) : host) + eager);
     }
 

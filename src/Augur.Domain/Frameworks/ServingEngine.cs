@@ -37,6 +37,12 @@ public sealed record ServingLimits(string Engine, int? MaxBatch, int TokenBudget
     public Seconds EagerHostPerLayer { get; init; } = Seconds.Zero;
 
     /// <summary>
+    /// The same for a decoder layer with multi-head latent attention (DeepSeek-V2 and V3, their MoE MLP in all but the first
+    /// layers), which issues several times a dense layer's kernels; zero = <see cref="EagerHostPerLayer"/> stands for it.
+    /// </summary>
+    public Seconds EagerHostPerMlaLayer { get; init; } = Seconds.Zero;
+
+    /// <summary>
     /// Whether an iteration that prefills prompts also decodes the running sequences (vLLM V1's one token budget,
     /// TensorRT-LLM's in-flight batching). False: a prefill iteration runs alone and every running sequence waits for it
     /// (SGLang without --enable-mixed-chunk, vLLM V0 without chunked prefill), so each prefill re-reads the weights.
@@ -50,13 +56,17 @@ public sealed record ServingLimits(string Engine, int? MaxBatch, int TokenBudget
     /// RL rollout among them: NeMo-RL and verl generate with vLLM); the catalog's vllm entry gives the same for such a
     /// GPU (a test holds them equal).
     /// </summary>
-    public static readonly ServingLimits Default = new("vllm", 1024, 8192) { HostPerSequence = Seconds.FromMicroseconds(VllmHostMicrosecondsPerSequence), EagerHostPerLayer = Seconds.FromMicroseconds(EagerHostMicrosecondsPerLayer) };
+    public static readonly ServingLimits Default = new("vllm", 1024, 8192) { HostPerSequence = Seconds.FromMicroseconds(VllmHostMicrosecondsPerSequence), EagerHostPerLayer = Seconds.FromMicroseconds(EagerHostMicrosecondsPerLayer),
+        EagerHostPerMlaLayer = Seconds.FromMicroseconds(EagerHostMicrosecondsPerMlaLayer) };
 
     /// <summary>vLLM V1's synchronous host time per scheduled sequence, µs (source in catalog/frameworks/vllm.yaml).</summary>
     const double VllmHostMicrosecondsPerSequence = 19.5;
 
     /// <summary>Eager decode's host time per decoder layer, µs (source in catalog/frameworks/vllm.yaml).</summary>
     const double EagerHostMicrosecondsPerLayer = 226;
+
+    /// <summary>The same for a layer with latent attention, µs (source in catalog/frameworks/vllm.yaml).</summary>
+    const double EagerHostMicrosecondsPerMlaLayer = 884;
 }
 
 /// <summary>
@@ -92,6 +102,8 @@ public sealed record ServingEngineSpec
     public bool HostOverlapsGpu { get; init; }
     /// <summary>See <see cref="ServingLimits.EagerHostPerLayer"/>; zero unless the catalog gives eager_host_us_per_layer.</summary>
     public Seconds EagerHostPerLayer { get; init; } = Seconds.Zero;
+    /// <summary>See <see cref="ServingLimits.EagerHostPerMlaLayer"/>; zero unless the catalog gives eager_host_us_per_mla_layer.</summary>
+    public Seconds EagerHostPerMlaLayer { get; init; } = Seconds.Zero;
     /// <summary>See <see cref="ServingLimits.MixedPrefill"/>.</summary>
     public bool MixedPrefill { get; init; } = true;
     /// <summary>
@@ -104,5 +116,5 @@ public sealed record ServingEngineSpec
     public ServingLimits? For(Accelerator a) =>
         (BenchTuning is { } bench ? new ServingLimits(Id, null, 0, bench)
         : Tiers.FirstOrDefault(t => t.Holds(a)) is { } tier ? new ServingLimits(Id, tier.MaxBatch, tier.TokenBudget) : null)
-        is { } limits ? limits with { HostPerSequence = HostPerSequence, HostOverlapsGpu = HostOverlapsGpu, EagerHostPerLayer = EagerHostPerLayer, MixedPrefill = MixedPrefill } : null;
+        is { } limits ? limits with { HostPerSequence = HostPerSequence, HostOverlapsGpu = HostOverlapsGpu, EagerHostPerLayer = EagerHostPerLayer, EagerHostPerMlaLayer = EagerHostPerMlaLayer, MixedPrefill = MixedPrefill } : null;
 }

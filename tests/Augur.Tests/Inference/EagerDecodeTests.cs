@@ -50,6 +50,21 @@ public class EagerDecodeTests
         Assert.Equal(graphed.DecodeStep(One, 2048, 4000).Total.Value, eager.DecodeStep(One, 2048, 4000).Total.Value, 12);
     }
 
+    [Fact]
+    public void A_latent_attention_layer_takes_its_own_larger_issue_time()
+    {
+        // DeepSeek-V3 at tp8 on the DGX's x86 host: 61 layers × 884 µs (catalog/frameworks/vllm.yaml: SGLang PR #1401's
+        // DeepSeek-Coder-V2-Lite row, (4 × 6.22 − 1) / 27) = 53.924 ms, not 61 × 226 µs = 13.786 ms.
+        var tp8 = new InferenceLayout(Tp: 8, Pp: 1, Ep: 1, DpAttention: 1, Replicas: 1);
+        var (eager, _) = InferenceModelTests.Build("deepseek-v3", "dgx-h100", 8, Job(graphs: false), Precision.FP8);
+        var (graphed, _) = InferenceModelTests.Build("deepseek-v3", "dgx-h100", 8, Job(graphs: true), Precision.FP8);
+        var g = graphed.DecodeStep(tp8, 1, 4000);
+        var e = eager.DecodeStep(tp8, 1, 4000);
+        double gpu = g.Total.Value - g.Overhead.Value;
+        Assert.True(gpu < 53.924e-3);
+        Assert.Equal(g.Overhead.Value + 53.924e-3 - gpu, e.Overhead.Value, 9);
+    }
+
     /// <summary>A one-GPU Llama 3.1 8B serving scenario; <paramref name="engine"/> null names none.</summary>
     static Scenario Read(string inference, string? engine = "vllm", string hardware = "dgx-h100") => Scenarios.FromYaml($$"""
         workload: inference

@@ -23,6 +23,8 @@ public class EngineLimitsTests
     /// Llama-3-8B batch-1 eager step, 8.23 ms, less the 1 ms per-iteration overhead, over its 32 layers = 225.9, 226 µs.
     /// </summary>
     static readonly Seconds Eager = Seconds.FromMicroseconds(226);
+    /// <summary>A latent-attention layer's: SGLang PR #1401's DeepSeek-Coder-V2-Lite row, (4 × 6.22 ms − 1 ms) / 27 layers.</summary>
+    static readonly Seconds EagerMla = Seconds.FromMicroseconds(884);
 
     /// <summary>TensorRT-LLM's executor host time (catalog/frameworks/trtllm.yaml: 27.19 µs per sequence on x86, overlapped with the GPU).</summary>
     static ServingLimits Trt(ServingLimits l) => l with { HostPerSequence = Seconds.FromMicroseconds(27.19), HostOverlapsGpu = true };
@@ -32,7 +34,7 @@ public class EngineLimitsTests
     {
         // vllm/engine/arg_utils.py @ 99d7eb5d: >= 70 GiB and not 'a100' -> 1024 / 8192; otherwise 256 / 2048; every tier with
         // the synchronous scheduler's 19.5 µs per sequence (EngineHostTimeTests).
-        static ServingLimits Vllm(int batch, int tokens) => new("vllm", batch, tokens) { HostPerSequence = Seconds.FromMicroseconds(19.5), EagerHostPerLayer = Eager };
+        static ServingLimits Vllm(int batch, int tokens) => new("vllm", batch, tokens) { HostPerSequence = Seconds.FromMicroseconds(19.5), EagerHostPerLayer = Eager, EagerHostPerMlaLayer = EagerMla };
         Assert.Equal(Vllm(1024, 8192), Limits("vllm", "h100-sxm"));
         Assert.Equal(Vllm(1024, 8192), Limits("vllm", "b200"));
         Assert.Equal(Vllm(256, 2048), Limits("vllm", "a100-sxm-80g"));
@@ -48,8 +50,8 @@ public class EngineLimitsTests
         Assert.Equal(Trt(new ServingLimits("trtllm", 2048, 8192)), Limits("trtllm", "h100-sxm"));
         // server_args.py: chunked_prefill_size 8192 below 160 GiB, 16384 above; no fixed running-request cap; prefill
         // batches run alone (enable_mixed_chunk False).
-        Assert.Equal(new ServingLimits("sglang", null, 8192) { EagerHostPerLayer = Eager, MixedPrefill = false }, Limits("sglang", "h200"));
-        Assert.Equal(new ServingLimits("sglang", null, 16384) { EagerHostPerLayer = Eager, MixedPrefill = false }, Limits("sglang", "b200"));
+        Assert.Equal(new ServingLimits("sglang", null, 8192) { EagerHostPerLayer = Eager, EagerHostPerMlaLayer = EagerMla, MixedPrefill = false }, Limits("sglang", "h200"));
+        Assert.Equal(new ServingLimits("sglang", null, 16384) { EagerHostPerLayer = Eager, EagerHostPerMlaLayer = EagerMla, MixedPrefill = false }, Limits("sglang", "b200"));
         // vLLM V1 and TensorRT-LLM put prompts and decodes in one iteration.
         Assert.True(Limits("vllm", "h200").MixedPrefill);
         Assert.True(Limits("trtllm", "h200").MixedPrefill);
@@ -77,7 +79,7 @@ public class EngineLimitsTests
     public void A_scenario_may_set_the_engines_batch_and_token_limits_as_its_launch_command_would()
     {
         // vLLM on H100 defaults to 1024 sequences and 8192 tokens; --max-num-seqs 600 keeps its 8192 tokens and its host time.
-        Assert.Equal(new ServingLimits("vllm", 600, 8192) { HostPerSequence = Seconds.FromMicroseconds(19.5), EagerHostPerLayer = Eager }, Job("engine: vllm, max_batch: 600").Limits);
+        Assert.Equal(new ServingLimits("vllm", 600, 8192) { HostPerSequence = Seconds.FromMicroseconds(19.5), EagerHostPerLayer = Eager, EagerHostPerMlaLayer = EagerMla }, Job("engine: vllm, max_batch: 600").Limits);
         Assert.Equal(Trt(new ServingLimits("trtllm", 512, 256)), Job("engine: trtllm, max_batch: 512, max_num_tokens: 256").Limits);
         // trtllm-bench stops sizing itself once both are given.
         Assert.Equal(Trt(new ServingLimits("trtllm-bench", 3072, 9216)), Job("engine: trtllm-bench, max_batch: 3072, max_num_tokens: 9216").Limits);
