@@ -122,6 +122,19 @@ public static class Roofline
     }
 
     /// <summary>
+    /// A linear-attention layer's recurrence: the chunkwise tokens' FLOPs at the family's measured chunkwise-kernel rate for
+    /// <paramref name="valueHeads"/> heads on the GPU (the fused-attention rate where none was measured), the decoding
+    /// tokens' at the fused-attention rate, or the state and activation traffic when that is slower.
+    /// </summary>
+    public static double LinearAttentionSeconds(in DeviceRates r, double chunkwiseFlops, double recurrentFlops, double valueHeads, double bytes)
+    {
+        double compute = r.LinearAttention is { } rate
+            ? chunkwiseFlops / rate.PerSecond(valueHeads) + recurrentFlops / r.Attention.PerSecond
+            : (chunkwiseFlops + recurrentFlops) / r.Attention.PerSecond;
+        return Math.Max(compute, bytes / r.Memory.BytesPerSecond) + r.KernelOverhead.Value;
+    }
+
+    /// <summary>
     /// Backward time of fused attention as a multiple of its forward time (training multiplies the whole forward
     /// attention time, which is compute-bound there): FlashAttention's 2.5× FLOPs (FA2 paper §3), with the backward
     /// pass's own per-row work in place of the forward's.

@@ -33,6 +33,8 @@ public sealed partial class InferenceModel
     readonly double _weightBytes, _expertWeightBytes;
     readonly DeviceRates _expertRates;
     readonly double _dispatchBytes;
+    /// <summary>Host time to issue every layer of an eager step on this host, seconds (0 with CUDA graphs).</summary>
+    readonly double _eagerIssue;
 
     public InferenceModel(ModelSpec model, Cluster cluster, InferenceJob job, Precision weightPrecision, HardwareCalibration calibration)
     {
@@ -70,6 +72,9 @@ public sealed partial class InferenceModel
         // NVFP4 dispatch), combine in 16 bits.
         _dispatchBytes = Math.Min(ActivationBytes, expertPrecision.BytesPerElement());
         TokensPerStep = SpeculativeDecoding.ExpectedTokens(job.DraftTokens, job.Acceptance);
+        // A latent-attention model's layers issue at their own, larger figure where the engine has one.
+        var perLayer = model.Mla is not null && job.Limits.EagerHostPerMlaLayer > Seconds.Zero ? job.Limits.EagerHostPerMlaLayer : job.Limits.EagerHostPerLayer;
+        _eagerIssue = job.CudaGraphs ? 0 : perLayer.Value * model.Layers * cluster.Accelerator.HostOpTime;
     }
 
     /// <summary>
@@ -389,8 +394,7 @@ public sealed partial class InferenceModel
     Seconds IterationOverhead(double scheduledSequences, double gpuSeconds, bool issuesLayers = true)
     {
         double host = _job.Limits.HostPerSequence.Value * scheduledSequences * Cluster.Accelerator.HostPythonTime;
-        double perLayer = _m.Mla is not null && _job.Limits.EagerHostPerMlaLayer > Seconds.Zero ? _job.Limits.EagerHostPerMlaLayer.Value : _job.Limits.EagerHostPerLayer.Value;
-        double eager = _job.CudaGraphs || !issuesLayers ? 0 : Math.Max(0, perLayer * _m.Layers * Cluster.Accelerator.HostOpTime - gpuSeconds);
+        double eager = issuesLayers ? Math.Max(0, _eagerIssue - gpuSeconds) : 0;
         return _cal.ServingIterationOverhead + new Seconds((_job.Limits.HostOverlapsGpu ? Math.Max(0, host - gpuSeconds) : host) + eager);
     }
 

@@ -304,10 +304,7 @@ public sealed class LayerCost
         double recurrent = T * decode * LinearAttentionCost.RecurrentFlopsPerToken(lin) / tp;
         double stateVisits = T * ((1 - decode) / LinearAttentionCost.Chunk + decode);
         double io = (stateVisits * 2 * lin.StateElements / tp + T * (qk + 2 * v)) * _activationBytes;
-        double compute = r.LinearAttention is { } rate
-            ? chunkwise / rate.PerSecond(lin.ValueHeads / tp) + recurrent / r.Attention.PerSecond
-            : (chunkwise + recurrent) / r.Attention.PerSecond;
-        double seconds = Math.Max(compute, io / r.Memory.BytesPerSecond) + r.KernelOverhead.Value;
+        double seconds = Roofline.LinearAttentionSeconds(r, chunkwise, recurrent, lin.ValueHeads / tp, io);
         var core = new LayerTime { Attention = new Seconds(seconds), HardwareFlops = new Flops(chunkwise + recurrent) };
         return proj + core + Stream(r, 2 * T * lin.ConvChannels / tp);
     }
