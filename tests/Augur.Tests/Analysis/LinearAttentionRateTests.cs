@@ -35,3 +35,23 @@ public class LinearAttentionRateTests
         Assert.InRange(ms / measuredMs, 0.95, 1.05);
     }
 }
+
+/// <summary>A calibration's linear_attention entry: a rate of zero or a negative half-saturation is refused in one line.</summary>
+public class LinearAttentionCalibrationTests
+{
+    static string Read(string entry)
+    {
+        // The keys read before linear_attention, then the entry (the reader stops at the first bad value).
+        string text = "family: test\ngemm_efficiency: {bf16: 0.68}\nattention_efficiency: {bf16: 0.66}\n" + entry + "\n";
+        var node = (Augur.Catalog.Files.MappingNode)Augur.Catalog.Files.DataReader.Read(text, "hopper.yaml", json: false);
+        return Assert.Throws<Augur.Domain.InputException>(() => CalibrationReader.Read(node)).Message;
+    }
+
+    [Fact]
+    public void An_impossible_rate_is_refused()
+    {
+        Assert.Contains("linear_attention.peak_tflops", Read("linear_attention: {peak_tflops: 0, half_heads: 12.8}"));
+        Assert.Contains("linear_attention.half_heads", Read("linear_attention: {peak_tflops: 136, half_heads: -1}"));
+        Assert.Contains("missing key 'half_heads'", Read("linear_attention: {peak_tflops: 136}"));
+    }
+}
