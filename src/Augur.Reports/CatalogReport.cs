@@ -128,6 +128,7 @@ public static class CatalogReport
             {
                 ["layers"] = lin.Layers, ["key_heads"] = lin.KeyHeads, ["value_heads"] = lin.ValueHeads, ["key_head_dim"] = lin.KeyHeadDim,
                 ["value_head_dim"] = lin.ValueHeadDim, ["conv_kernel"] = lin.ConvKernel, ["state_elements_per_layer"] = JsonOut.Num(lin.StateElements),
+                ["recurrent_state_bytes_per_element"] = lin.RecurrentStateBytes,
             };
         if (s.SparseAttention is { } dsa)
             o["sparse_attention"] = new JsonObject { ["index_heads"] = dsa.IndexHeads, ["index_head_dim"] = dsa.IndexHeadDim, ["top_k"] = dsa.TopK };

@@ -159,8 +159,19 @@ public static class HfConfigReader
         if (linear <= 0) return null;
         if (linear >= layers) throw new InputException($"{c.Path}.layer_types: every layer is linear attention; Augur costs hybrids that keep some full-attention layers");
         return new LinearAttentionSpec(linear, Count(c, "linear_num_key_heads"), Count(c, "linear_num_value_heads"),
-            Width(c, "linear_key_head_dim"), Width(c, "linear_value_head_dim"), Count(c, "linear_conv_kernel_dim"));
+            Width(c, "linear_key_head_dim"), Width(c, "linear_value_head_dim"), Count(c, "linear_conv_kernel_dim"), StateBytes(c));
     }
+
+    /// <summary>
+    /// mamba_ssm_dtype: the precision the checkpoint keeps its recurrent state in, which vLLM and SGLang adopt when left
+    /// at their defaults; without it, the model's 16 bits.
+    /// </summary>
+    static int StateBytes(MappingNode c) => c.OptionalString("mamba_ssm_dtype") switch
+    {
+        null or "bfloat16" or "float16" or "auto" => 2,
+        "float32" => 4,
+        var other => throw new InputException($"{c.Path}.mamba_ssm_dtype: '{other}' is not a state precision Augur knows; use float32, bfloat16 or float16"),
+    };
 
     /// <summary>DeepSeek Sparse Attention: index_topk with the indexer's index_n_heads and index_head_dim.</summary>
     static SparseAttentionSpec? ReadSparseAttention(MappingNode c) =>

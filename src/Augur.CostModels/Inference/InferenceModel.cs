@@ -176,11 +176,12 @@ public sealed partial class InferenceModel
 
     /// <summary>
     /// The fixed state one sequence holds on one GPU in linear-attention layers, beside its KV cache: the stage's share of
-    /// those layers × <see cref="LinearAttentionSpec.StateElements"/> / tp (heads split over TP), in 16 bits (vLLM keeps
-    /// the recurrent state in the model's dtype unless told otherwise). Zero without linear attention.
+    /// those layers × <see cref="LinearAttentionSpec.StateBytes"/> / tp (heads split over TP): the recurrent state in the
+    /// precision the checkpoint declares, which vLLM and SGLang both keep by default, and the convolution's inputs in 16
+    /// bits. Zero without linear attention.
     /// </summary>
     public Bytes StateBytesPerSequencePerGpu(in InferenceLayout l) =>
-        _m.LinearAttention is { } lin ? new(lin.Layers / (double)l.Pp * lin.StateElements / l.Tp * ActivationBytes) : Bytes.Zero;
+        _m.LinearAttention is { } lin ? new(lin.Layers / (double)l.Pp * lin.StateBytes(ActivationBytes) / l.Tp) : Bytes.Zero;
 
     /// <summary>
     /// KV tokens a running sequence reserves on average: input + (1 + cv²)·output. With varied outputs the sequences

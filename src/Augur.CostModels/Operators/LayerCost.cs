@@ -292,7 +292,8 @@ public sealed class LayerCost
     /// projections (q, k, v, z; β, α) and the output projection as GEMMs; the short convolution as a pass over its
     /// channels; the recurrence chunkwise for prefill and training tokens, at the family's measured chunkwise-kernel rate for
     /// the GPU's value heads where measured (else the attention rate), and recurrent for decoding ones at the attention
-    /// rate, reading and writing the state once per chunk or once per decoding token. It keeps no KV cache.
+    /// rate, reading and writing the state (in the checkpoint's state precision) once per chunk or once per decoding token.
+    /// It keeps no KV cache.
     /// </summary>
     LayerTime LinearAttention(in DeviceRates r, in LayerShape s, LinearAttentionSpec lin)
     {
@@ -303,7 +304,7 @@ public sealed class LayerCost
         double chunkwise = T * (1 - decode) * LinearAttentionCost.ChunkwiseFlopsPerToken(lin) / tp;
         double recurrent = T * decode * LinearAttentionCost.RecurrentFlopsPerToken(lin) / tp;
         double stateVisits = T * ((1 - decode) / LinearAttentionCost.Chunk + decode);
-        double io = (stateVisits * 2 * lin.StateElements / tp + T * (qk + 2 * v)) * _activationBytes;
+        double io = stateVisits * 2 * lin.StateBytes(_activationBytes) / tp + T * (qk + 2 * v) * _activationBytes;
         double seconds = Roofline.LinearAttentionSeconds(r, chunkwise, recurrent, lin.ValueHeads / tp, io);
         var core = new LayerTime { Attention = new Seconds(seconds), HardwareFlops = new Flops(chunkwise + recurrent) };
         return proj + core + Stream(r, 2 * T * lin.ConvChannels / tp);

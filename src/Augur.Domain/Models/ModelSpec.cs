@@ -38,13 +38,25 @@ public sealed record MoeSpec(int Experts, int TopK, int SharedExperts, int Exper
 /// <param name="KeyHeadDim">linear_key_head_dim.</param>
 /// <param name="ValueHeadDim">linear_value_head_dim.</param>
 /// <param name="ConvKernel">linear_conv_kernel_dim: the short causal convolution over q, k and v, whose last kernel − 1 inputs are kept too.</param>
-public sealed record LinearAttentionSpec(int Layers, int KeyHeads, int ValueHeads, int KeyHeadDim, int ValueHeadDim, int ConvKernel)
+/// <param name="RecurrentStateBytes">Bytes per element of the recurrent state as the checkpoint declares it
+/// (<c>mamba_ssm_dtype</c>: 4 for float32, which Qwen3.5's checkpoints declare; 2, the model's 16-bit dtype, when it
+/// declares none). The serving engines keep the state in that precision; the convolution's inputs stay in 16 bits.</param>
+public sealed record LinearAttentionSpec(int Layers, int KeyHeads, int ValueHeads, int KeyHeadDim, int ValueHeadDim, int ConvKernel, int RecurrentStateBytes = 2)
 {
     /// <summary>Channels the convolution runs over: q and k (key heads × d_k each) and v (value heads × d_v).</summary>
     public double ConvChannels => 2.0 * KeyHeads * KeyHeadDim + (double)ValueHeads * ValueHeadDim;
 
-    /// <summary>Elements of one layer's recurrent state per sequence: h_v·d_k·d_v plus the convolution's (kernel − 1) inputs.</summary>
-    public double StateElements => (double)ValueHeads * KeyHeadDim * ValueHeadDim + ConvChannels * (ConvKernel - 1);
+    /// <summary>Elements of one layer's recurrent state per sequence: h_v·d_k·d_v.</summary>
+    public double RecurrentElements => (double)ValueHeads * KeyHeadDim * ValueHeadDim;
+
+    /// <summary>Elements of one layer's state per sequence: the recurrent state plus the convolution's (kernel − 1) inputs.</summary>
+    public double StateElements => RecurrentElements + ConvChannels * (ConvKernel - 1);
+
+    /// <summary>
+    /// Bytes of one layer's state per sequence: the recurrent state at <see cref="RecurrentStateBytes"/> and the
+    /// convolution's inputs at <paramref name="convBytes"/> (the activations' width).
+    /// </summary>
+    public double StateBytes(double convBytes) => RecurrentElements * RecurrentStateBytes + ConvChannels * (ConvKernel - 1) * convBytes;
 }
 
 /// <summary>

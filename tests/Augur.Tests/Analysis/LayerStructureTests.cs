@@ -88,6 +88,22 @@ public class LayerStructureTests
     }
 
     [Fact]
+    public void A_float32_recurrent_state_is_the_slot_sglang_documents()
+    {
+        // SGLang's Qwen3.8-27B page (the Qwen3.5-27B config) gives one GDN state slot as 146.81 MiB at fp32 and 74.81 MiB
+        // at bf16: 48 layers × (48 · 128 · 128 values × 4 B + 3 · (2 · 16 · 128 + 48 · 128) convolution inputs × 2 B).
+        var m = Model("qwen3.5-27b");
+        var lin = m.LinearAttention!;
+        Assert.Equal(4, lin.RecurrentStateBytes);
+        Assert.Equal(146.8125, lin.Layers * lin.StateBytes(2) / (1 << 20), 9);
+        Assert.Equal(74.8125, lin.Layers * (lin with { RecurrentStateBytes = 2 }).StateBytes(2) / (1 << 20), 9);
+        // Served on one GPU at tp 2 the slot halves, heads split over the two.
+        var s = Scenarios.Serving("workload: inference\nmodel: qwen3.5-27b\nhardware: h200\ncluster: {gpus: 2}\nprecision: bf16\nparallelism: {tp: 2}\n"
+            + "inference: {input_tokens: 1000, output_tokens: 100, concurrency: 8}\n");
+        Assert.Equal(146.8125 * (1 << 20) / 2, s.Model.StateBytesPerSequencePerGpu(s.Layout).Value, 1e-6);
+    }
+
+    [Fact]
     public void Linear_attention_flops_grow_linearly_with_the_context()
     {
         // Decode core FLOPs per token: 36 linear layers × 6 · 32 · 128 · 128 (S·k, the rank-one update, S·q) plus the 12

@@ -24,6 +24,31 @@ public class HfConfigTests
         Assert.Equal(48, s.Model.Layers);
     }
 
+    [Theory]
+    [InlineData("float32", 4)]
+    [InlineData("bfloat16", 2)]
+    [InlineData(null, 2)]
+    public void The_checkpoints_state_precision_is_read_from_mamba_ssm_dtype(string? dtype, int bytes)
+    {
+        string field = dtype is null ? "" : $", \"mamba_ssm_dtype\": \"{dtype}\"";
+        var s = Scenarios.FromYaml("workload: training\nmodel: {model_type: qwen3_5_text, hidden_size: 1024, intermediate_size: 3584, num_hidden_layers: 8, "
+            + "num_attention_heads: 8, num_key_value_heads: 2, head_dim: 256, linear_num_key_heads: 16, linear_num_value_heads: 16, linear_key_head_dim: 128, "
+            + "linear_value_head_dim: 128, linear_conv_kernel_dim: 4, vocab_size: 248320" + field.Replace("\"", "") + "}\nhardware: h100-sxm\ntraining: {seq_len: 1024, global_batch: 8}\n");
+        Assert.Equal(6, s.Model.LinearAttention!.Layers);  // every 4th of 8 layers is full attention
+        Assert.Equal(bytes, s.Model.LinearAttention.RecurrentStateBytes);
+    }
+
+    [Fact]
+    public void An_unknown_state_precision_is_refused_in_one_line()
+    {
+        var e = Assert.Throws<InputException>(() => Scenarios.FromYaml("workload: training\nmodel: {model_type: qwen3_5_text, hidden_size: 1024, intermediate_size: 3584, "
+            + "num_hidden_layers: 8, num_attention_heads: 8, num_key_value_heads: 2, head_dim: 256, linear_num_key_heads: 16, linear_num_value_heads: 16, "
+            + "linear_key_head_dim: 128, linear_value_head_dim: 128, linear_conv_kernel_dim: 4, vocab_size: 248320, mamba_ssm_dtype: int3}\n"
+            + "hardware: h100-sxm\ntraining: {seq_len: 1024, global_batch: 8}\n"));
+        Assert.Contains("mamba_ssm_dtype", e.Message);
+        Assert.Contains("float32", e.Message);
+    }
+
     [Fact]
     public void Malformed_config_names_the_missing_field()
     {
