@@ -57,7 +57,7 @@ public static class FrameworkReader
     static ServingEngineSpec Engine(string id, DataNode node)
     {
         if (node is not MappingNode m) throw new InputException($"{node.Path}: expected a mapping with source and tiers or bench_tuning");
-        m.RequireOnly("source", "tiers", "bench_tuning", "host_us_per_sequence", "host_overlaps_gpu", "eager_host_us_per_layer", "eager_host_us_per_mla_layer", "linear_kernels", "mixed_prefill");
+        m.RequireOnly("source", "tiers", "bench_tuning", "host_us_per_sequence", "host_overlaps_gpu", "eager_host_us_per_layer", "eager_host_us_per_mla_layer", "linear_kernels", "mixed_prefill", "linear_state_pool");
         var tiers = m.Get("tiers") is SequenceNode seq ? seq.Items.Select(Tier).ToList() : [];
         var bench = m.OptionalMapping("bench_tuning") is { } b ? new BenchTuning(b.Integer("batch_cap"), b.Integer("token_cap")) : null;
         if (tiers.Count == 0 && bench is null) throw new InputException($"{m.Path}: give tiers or bench_tuning");
@@ -71,7 +71,16 @@ public static class FrameworkReader
             HostOverlapsGpu = m.OptionalBool("host_overlaps_gpu") ?? false, EagerHostPerLayer = Seconds.FromMicroseconds(eagerUs),
             EagerHostPerMlaLayer = Seconds.FromMicroseconds(eagerMlaUs), LinearKernels = kernels,
             MixedPrefill = m.OptionalBool("mixed_prefill") ?? true,
+            StatePool = m.OptionalMapping("linear_state_pool") is { } pool ? StatePool(pool) : null,
         };
+    }
+
+    static LinearStatePool StatePool(MappingNode p)
+    {
+        p.RequireOnly("slots_per_request", "state_to_kv_ratio");
+        int slots = p.OptionalInteger("slots_per_request", 1, 64, "a request keeps its live state and a few prefix-cache copies") ?? p.Integer("slots_per_request");
+        double ratio = p.OptionalNumber("state_to_kv_ratio", 0.001, 1000, "the state pool is a share of the memory beside the KV cache") ?? p.Number("state_to_kv_ratio");
+        return new LinearStatePool(slots, ratio);
     }
 
     static EngineTier Tier(DataNode node)

@@ -153,9 +153,26 @@ public sealed partial class InferenceModel
     public Bytes UsableKvBytesPerGpu(in InferenceLayout l) =>
         UsableMemoryPerGpu - WeightsPerGpu(l) - ActivationWorkspace(l) - Runtime(l);
 
-    /// <summary>Tokens the KV cache of one attention group holds.</summary>
+    /// <summary>Tokens the KV cache of one attention group holds: all the memory left, or the KV side of an engine's split pool.</summary>
     public long KvCapacityTokensPerAttentionGroup(in InferenceLayout l) =>
-        (long)Math.Max(0, Math.Floor(UsableKvBytesPerGpu(l).Value / KvBytesPerTokenPerGpu(l).Value));
+        (long)Math.Max(0, Math.Floor(UsableKvBytesPerGpu(l).Value * (1 - SplitStateShare) / KvBytesPerTokenPerGpu(l).Value));
+
+    /// <summary>Share of the memory left that an engine keeps for linear-attention state apart from the KV cache; 0 without one.</summary>
+    double SplitStateShare => _m.LinearAttention is not null && _job.Limits.StatePool is { } pool ? pool.StateShare : 0;
+
+    /// <summary>
+    /// Sequences per replica the linear-attention state allows, whatever their lengths: the slots of an engine's state pool
+    /// over the slots each request holds, or (one shared pool) <see cref="MaxConcurrency"/>; null without linear attention.
+    /// A request-level simulation admits by KV blocks, so this caps its batch.
+    /// </summary>
+    public int? StateLimitedSequences(in InferenceLayout l)
+    {
+        double state = StateBytesPerSequencePerGpu(l).Value;
+        if (state <= 0) return null;
+        if (_job.Limits.StatePool is not { } pool) return MaxConcurrency(l);
+        double usable = Math.Max(0, UsableKvBytesPerGpu(l).Value);
+        return (int)Math.Min(int.MaxValue / 2, Math.Floor(usable * pool.StateShare / (pool.SlotsPerRequest * state))) * l.DpAttention;
+    }
 
     /// <summary>Tokens the KV cache of one replica holds (all its attention groups).</summary>
     public long KvCapacityTokens(in InferenceLayout l) => KvCapacityTokensPerAttentionGroup(l) * l.DpAttention;
@@ -168,9 +185,10 @@ public sealed partial class InferenceModel
     public int MaxConcurrency(in InferenceLayout l)
     {
         double state = StateBytesPerSequencePerGpu(l).Value;
-        double perGroup = state > 0
-            ? Math.Floor(Math.Max(0, UsableKvBytesPerGpu(l).Value) / (ReservedTokensPerSequence * KvBytesPerTokenPerGpu(l).Value + state))
-            : Math.Floor(KvCapacityTokensPerAttentionGroup(l) / ReservedTokensPerSequence);
+        double usable = Math.Max(0, UsableKvBytesPerGpu(l).Value), kv = ReservedTokensPerSequence * KvBytesPerTokenPerGpu(l).Value;
+        double perGroup = state <= 0 ? Math.Floor(KvCapacityTokensPerAttentionGroup(l) / ReservedTokensPerSequence)
+            : _job.Limits.StatePool is { } pool ? pool.Requests(usable, state, kv)
+            : Math.Floor(usable / (kv + state));
         return (int)Math.Min(int.MaxValue / 2, perGroup) * l.DpAttention;
     }
 

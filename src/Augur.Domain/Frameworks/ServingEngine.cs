@@ -49,6 +49,9 @@ public sealed record ServingLimits(string Engine, int? MaxBatch, int TokenBudget
     /// </summary>
     public bool MixedPrefill { get; init; } = true;
 
+    /// <summary>How the engine splits memory between linear-attention state and KV cache; null = one shared pool, one state per sequence.</summary>
+    public LinearStatePool? StatePool { get; init; }
+
     /// <summary>
     /// `vllm serve` on a GPU of 70 GiB or more other than A100: max_num_seqs 1024, max_num_batched_tokens 8192
     /// (vllm-project/vllm @ 99d7eb5d vllm/engine/arg_utils.py, EngineArgs._set_default_args), with its synchronous
@@ -67,6 +70,26 @@ public sealed record ServingLimits(string Engine, int? MaxBatch, int TokenBudget
 
     /// <summary>The same for a layer with latent attention, µs (source in catalog/frameworks/vllm.yaml).</summary>
     const double EagerHostMicrosecondsPerMlaLayer = 884;
+}
+
+/// <summary>
+/// An engine that keeps linear-attention (Gated DeltaNet) state in a pool of its own beside the KV cache, as SGLang does:
+/// of the memory left for both, <c>ratio / (1 + ratio)</c> holds state slots and the rest KV, and each running request
+/// holds <paramref name="SlotsPerRequest"/> slots (its live state plus the copies the prefix cache keeps).
+/// </summary>
+/// <param name="SlotsPerRequest">State slots one running request holds.</param>
+/// <param name="StateToKvRatio">State pool ÷ KV pool (SGLang's mamba_full_memory_ratio).</param>
+public sealed record LinearStatePool(int SlotsPerRequest, double StateToKvRatio)
+{
+    /// <summary>Share of the memory left for state and KV that the state pool takes.</summary>
+    public double StateShare => StateToKvRatio / (1 + StateToKvRatio);
+
+    /// <summary>Requests the two pools hold together: the fewer of what the state pool and the KV pool each allow.</summary>
+    /// <param name="usable">Bytes left for state and KV.</param>
+    /// <param name="statePerSlot">Bytes of one state slot.</param>
+    /// <param name="kvPerRequest">KV bytes one running request reserves.</param>
+    public double Requests(double usable, double statePerSlot, double kvPerRequest) =>
+        Math.Min(Math.Floor(usable * StateShare / (SlotsPerRequest * statePerSlot)), Math.Floor(usable * (1 - StateShare) / kvPerRequest));
 }
 
 /// <summary>
@@ -106,6 +129,8 @@ public sealed record ServingEngineSpec
     public Seconds EagerHostPerMlaLayer { get; init; } = Seconds.Zero;
     /// <summary>See <see cref="ServingLimits.MixedPrefill"/>.</summary>
     public bool MixedPrefill { get; init; } = true;
+    /// <summary>See <see cref="ServingLimits.StatePool"/>.</summary>
+    public LinearStatePool? StatePool { get; init; }
     /// <summary>
     /// Measurement sets (catalog/measurements) that timed this engine's own linear layers; each says which accelerators
     /// and precisions it stands for (<see cref="Hardware.KernelMeasurementSet.Serves"/>). Empty = none.
@@ -116,5 +141,5 @@ public sealed record ServingEngineSpec
     public ServingLimits? For(Accelerator a) =>
         (BenchTuning is { } bench ? new ServingLimits(Id, null, 0, bench)
         : Tiers.FirstOrDefault(t => t.Holds(a)) is { } tier ? new ServingLimits(Id, tier.MaxBatch, tier.TokenBudget) : null)
-        is { } limits ? limits with { HostPerSequence = HostPerSequence, HostOverlapsGpu = HostOverlapsGpu, EagerHostPerLayer = EagerHostPerLayer, EagerHostPerMlaLayer = EagerHostPerMlaLayer, MixedPrefill = MixedPrefill } : null;
+        is { } limits ? limits with { HostPerSequence = HostPerSequence, HostOverlapsGpu = HostOverlapsGpu, EagerHostPerLayer = EagerHostPerLayer, EagerHostPerMlaLayer = EagerHostPerMlaLayer, MixedPrefill = MixedPrefill, StatePool = StatePool } : null;
 }

@@ -45,7 +45,8 @@ public static class ScenarioSimulation
             deployment = ServingDeployment.Aggregated(prefill, new InferenceCostAdapter(model, layout));
         }
 
-        int maxBatch = spec.MaxBatch ?? Math.Max(1, estimate.Concurrency);
+        // The simulated replica admits by KV blocks; linear-attention state, held per sequence, caps the batch besides.
+        int maxBatch = spec.MaxBatch ?? Math.Max(1, Math.Min(estimate.Concurrency, model.StateLimitedSequences(layout) ?? int.MaxValue));
         // One prefill chunk per attention group and pipeline micro-batch, as the steady-state estimate assumes.
         int chunk = spec.ChunkTokens ?? DefaultChunk(model, layout, maxBatch);
         if (chunk < maxBatch)

@@ -49,9 +49,12 @@ public class EngineLimitsTests
         // llm_args.py @ 0004396: max_batch_size 2048, max_num_tokens 8192.
         Assert.Equal(Trt(new ServingLimits("trtllm", 2048, 8192)), Limits("trtllm", "h100-sxm"));
         // server_args.py: chunked_prefill_size 8192 below 160 GiB, 16384 above; no fixed running-request cap; prefill
-        // batches run alone (enable_mixed_chunk False).
-        Assert.Equal(new ServingLimits("sglang", null, 8192) { EagerHostPerLayer = Eager, EagerHostPerMlaLayer = EagerMla, MixedPrefill = false }, Limits("sglang", "h200"));
-        Assert.Equal(new ServingLimits("sglang", null, 16384) { EagerHostPerLayer = Eager, EagerHostPerMlaLayer = EagerMla, MixedPrefill = false }, Limits("sglang", "b200"));
+        // batches run alone (enable_mixed_chunk False); Gated DeltaNet state in its own pool, 0.9 of the KV pool's size, 5
+        // slots a running request (mamba_full_memory_ratio, the extra_buffer prefix cache).
+        var pool = new LinearStatePool(5, 0.9);
+        Assert.Equal(new ServingLimits("sglang", null, 8192) { EagerHostPerLayer = Eager, EagerHostPerMlaLayer = EagerMla, MixedPrefill = false, StatePool = pool }, Limits("sglang", "h200"));
+        Assert.Equal(new ServingLimits("sglang", null, 16384) { EagerHostPerLayer = Eager, EagerHostPerMlaLayer = EagerMla, MixedPrefill = false, StatePool = pool }, Limits("sglang", "b200"));
+        Assert.Null(Limits("vllm", "h200").StatePool);
         // vLLM V1 and TensorRT-LLM put prompts and decodes in one iteration.
         Assert.True(Limits("vllm", "h200").MixedPrefill);
         Assert.True(Limits("trtllm", "h200").MixedPrefill);
