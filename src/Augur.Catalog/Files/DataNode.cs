@@ -85,6 +85,14 @@ public sealed class MappingNode(string path, IReadOnlyDictionary<string, DataNod
         return (int)v.Value;
     }
 
+    /// <summary>A required whole number in [min, max]; the reason says why the bounds are what they are.</summary>
+    public int Integer(string key, int min, int max, string reason) =>
+        OptionalInteger(key, min, max, reason) ?? throw new InputException($"{Path}: missing key '{key}'");
+
+    /// <summary>A required number in [min, max]; the reason says why the bounds are what they are.</summary>
+    public double Number(string key, double min, double max, string reason) =>
+        OptionalNumber(key, min, max, reason) ?? throw new InputException($"{Path}: missing key '{key}'");
+
     /// <summary>An optional whole number in [min, max]; the reason says why the bounds are what they are.</summary>
     public int? OptionalInteger(string key, int min, int max, string reason)
     {

@@ -78,9 +78,8 @@ public static class FrameworkReader
     static LinearStatePool StatePool(MappingNode p)
     {
         p.RequireOnly("slots_per_request", "state_to_kv_ratio");
-        int slots = p.OptionalInteger("slots_per_request", 1, 64, "a request keeps its live state and a few prefix-cache copies") ?? p.Integer("slots_per_request");
-        double ratio = p.OptionalNumber("state_to_kv_ratio", 0.001, 1000, "the state pool is a share of the memory beside the KV cache") ?? p.Number("state_to_kv_ratio");
-        return new LinearStatePool(slots, ratio);
+        return new LinearStatePool(p.Integer("slots_per_request", 1, 64, "a request keeps its live state and a few prefix-cache copies"),
+            p.Number("state_to_kv_ratio", 0.001, 1000, "the state pool is a share of the memory beside the KV cache"));
     }
 
     static EngineTier Tier(DataNode node)

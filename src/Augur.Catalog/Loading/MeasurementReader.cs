@@ -57,8 +57,8 @@ public static class MeasurementReader
                 var m = node as MappingNode ?? throw new InputException($"{q.Path}.{key}: expected {{bytes_per_element, kernels}}");
                 m.RequireOnly("bytes_per_element", "kernels");
                 quantize[p] = new RowQuantize(
-                    m.OptionalNumber("bytes_per_element", 0, 16, "a quantize moves a few bytes per element") ?? m.Number("bytes_per_element"),
-                    m.OptionalInteger("kernels", 0, 8, "a quantize launches one or two kernels") ?? m.Integer("kernels"));
+                    m.Number("bytes_per_element", 0, 16, "a quantize moves a few bytes per element"),
+                    m.Integer("kernels", 0, 8, "a quantize launches one or two kernels"));
             }
         return new TrainingGemmScope(Names(n, "accelerators"), precisions, quantize, n.String("why"));
     }

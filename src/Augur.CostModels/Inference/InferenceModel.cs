@@ -170,8 +170,7 @@ public sealed partial class InferenceModel
         double state = StateBytesPerSequencePerGpu(l).Value;
         if (state <= 0) return null;
         if (_job.Limits.StatePool is not { } pool) return MaxConcurrency(l);
-        double usable = Math.Max(0, UsableKvBytesPerGpu(l).Value);
-        return (int)Math.Min(int.MaxValue / 2, Math.Floor(usable * pool.StateShare / (pool.SlotsPerRequest * state))) * l.DpAttention;
+        return (int)Math.Min(int.MaxValue / 2, pool.StateRequests(Math.Max(0, UsableKvBytesPerGpu(l).Value), state)) * l.DpAttention;
     }
 
     /// <summary>Tokens the KV cache of one replica holds (all its attention groups).</summary>

@@ -89,7 +89,10 @@ public sealed record LinearStatePool(int SlotsPerRequest, double StateToKvRatio)
     /// <param name="statePerSlot">Bytes of one state slot.</param>
     /// <param name="kvPerRequest">KV bytes one running request reserves.</param>
     public double Requests(double usable, double statePerSlot, double kvPerRequest) =>
-        Math.Min(Math.Floor(usable * StateShare / (SlotsPerRequest * statePerSlot)), Math.Floor(usable * (1 - StateShare) / kvPerRequest));
+        Math.Min(StateRequests(usable, statePerSlot), Math.Floor(usable * (1 - StateShare) / kvPerRequest));
+
+    /// <summary>Requests the state pool alone holds, whatever their lengths.</summary>
+    public double StateRequests(double usable, double statePerSlot) => Math.Floor(usable * StateShare / (SlotsPerRequest * statePerSlot));
 }
 
 /// <summary>

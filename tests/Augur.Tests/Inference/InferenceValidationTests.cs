@@ -38,11 +38,11 @@ public class InferenceValidationTests
     [Fact]
     public void The_hopper_serving_fit_reproduces_its_cases()
     {
-        // The in-sample Hopper cases (serving_iteration_overhead_ms was fitted to them): mean <= 10 %, none worse than
-        // 30 %. DeepSeek's production averages are a tier of their own (measurement: production-average). The SGLang
-        // cookbook's Gated DeltaNet rows are in sample for their scenario and SGLang's state pool, not for this fit.
-        var results = RunAll(ValidationTier.InSample).Where(r => !r.Case.Id.StartsWith("sglang-cookbook-", StringComparison.Ordinal)).ToList();
-        Assert.Equal(26, results.Count);
+        // The in-sample Hopper cases: the 26 serving_iteration_overhead_ms was fitted to, and 2 H200 Gated DeltaNet rows
+        // whose scenario and SGLang's state pool came after their errors were seen: mean <= 10 %, none worse than 30 %.
+        // DeepSeek's production averages are a tier of their own (measurement: production-average).
+        var results = RunAll(ValidationTier.InSample);
+        Assert.Equal(28, results.Count);
         var sb = new StringBuilder();
         foreach (var r in results)
             sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{r.Case.Id}\t{r.PredictedTokensPerGpu:0.0}\t{r.MeasuredTokensPerGpu:0.0}\t{r.Error * 100:+0.0;-0.0}%"));
