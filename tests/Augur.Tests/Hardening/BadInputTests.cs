@@ -199,6 +199,25 @@ public class BadInputTests
     }
 
     [Fact]
+    public void A_concurrency_the_state_pool_cannot_hold_says_so_without_a_negative_shortfall()
+    {
+        // SGLang splits the memory left into KV cache and Gated DeltaNet state slots (5 a running request), so the
+        // state pool fills before the memory total does: the line names the pools' limit, never "short by -x GiB".
+        string scenario = CliTests.Temp("workload: inference\nmodel: qwen3.5-27b\nhardware: hgx-h200\ncluster: {gpus: 1}\nprecision: bf16\n"
+            + "parallelism: {tp: 1}\ninference: {input_tokens: 155, output_tokens: 4585, concurrency: 39, engine: sglang, memory_fraction: 0.8}\n");
+        var (_, json, _) = CliTests.Run("estimate", scenario, "--json");
+        var doc = JsonDocument.Parse(json).RootElement;
+        int most = doc.GetProperty("max_concurrency").GetInt32();
+        Assert.False(doc.GetProperty("fits").GetBoolean());
+        Assert.True(most < 39);
+        Assert.Equal(0, doc.GetProperty("shortfall_gib_per_gpu").GetDouble());
+        var (code, output, _) = CliTests.Run("estimate", scenario);
+        Assert.Equal(0, code);
+        Assert.StartsWith($"DOES NOT FIT: 39 sequences per replica, but the engine's KV cache and state pools hold {most}", output.TrimStart());
+        Assert.DoesNotContain("short by -", output);
+    }
+
+    [Fact]
     public void An_estimate_that_does_not_fit_gives_no_throughput_cost_or_energy()
     {
         // Llama 3.1 70B in BF16 is 141 GB of weights; 8 TPU v6e chips hold 8 × 32 GB = 256 GB, but at tp 1 one chip
