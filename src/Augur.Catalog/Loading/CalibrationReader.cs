@@ -19,8 +19,8 @@ public static class CalibrationReader
             ? new FusedAttentionRates(f2.Number("bf16"), f2.Number("row_overhead_tokens"), f2.Number("backward_row_overhead_tokens")) : null,
         LinearAttention = n.OptionalMapping("linear_attention") is { } la
             ? new LinearAttentionRate(
-                la.OptionalNumber("peak_tflops", 0.001, 1e5, "a kernel's rate on one chip, in TFLOP/s") ?? throw new InputException($"{la.Path}: missing key 'peak_tflops'"),
-                la.OptionalNumber("half_heads", 0, 1e4, "value heads per GPU at which the kernel reaches half its peak") ?? throw new InputException($"{la.Path}: missing key 'half_heads'")) : null,
+                la.Number("peak_tflops", 0.001, 1e5, "a kernel's rate on one chip, in TFLOP/s"),
+                la.Number("half_heads", 0, 1e4, "value heads per GPU at which the kernel reaches half its peak")) : null,
         MemoryEfficiency = n.Number("memory_efficiency"),
         KernelOverhead = Seconds.FromMicroseconds(n.Number("kernel_overhead_us")),
         ScaleUp = Tier(n.Mapping("scale_up")),

@@ -144,8 +144,8 @@ public static class HardwareReader
     static TorusSpec Torus(MappingNode t)
     {
         t.RequireOnly("dims", "wraparound_every");
-        int dims = t.OptionalInteger("dims", 2, 3, "an ICI torus has two or three axes") ?? throw new InputException($"{t.Path}: missing key 'dims'");
-        int wrap = t.OptionalInteger("wraparound_every", 1, InputLimits.MaxGpus, "an axis length") ?? throw new InputException($"{t.Path}: missing key 'wraparound_every'");
+        int dims = t.Integer("dims", 2, 3, "an ICI torus has two or three axes");
+        int wrap = t.Integer("wraparound_every", 1, InputLimits.MaxGpus, "an axis length");
         return new TorusSpec(dims, wrap);
     }
 

@@ -149,7 +149,7 @@ public sealed partial class ScenarioReader
     {
         var m = r.OptionalMapping(key) ?? throw new InputException($"{r.Path}: missing section '{key}' (e.g. {{mean: 1024, max: 2048}})");
         m.RequireOnly(RlLengthKeys);
-        int mean = m.OptionalInteger("mean", 1, MaxSequenceTokens, "no model holds a longer sequence") ?? throw new InputException($"{m.Path}: missing key 'mean'");
+        int mean = m.Integer("mean", 1, MaxSequenceTokens, "no model holds a longer sequence");
         int max = m.OptionalInteger("max", 1, MaxSequenceTokens, "no model holds a longer sequence") ?? mean;
         double spread = m.OptionalNumber("spread", 0, 4, "standard deviation over mean; RL responses run about 0.5 to 1") ?? 0;
         if (max < mean) throw new InputException($"{m.Path}.max: must be at least the mean ({mean}), got {max}");

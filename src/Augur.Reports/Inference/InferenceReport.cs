@@ -75,7 +75,6 @@ public static class InferenceReport
     static string Stored(Augur.Domain.Hardware.WeightFormat format, Augur.Domain.Hardware.Precision gemm) =>
         format.Label == Augur.Domain.Hardware.PrecisionInfo.Label(gemm) ? format.Label : $"{format.Label} on {Augur.Domain.Hardware.PrecisionInfo.Label(gemm)} GEMMs";
 
-    /// <summary>HBM a serving GPU may fill: its capacity times the job's memory fraction.</summary>
     /// <summary>
     /// Why an estimate cannot run, in one line. Its memory over the usable share of HBM, or, where the memory adds up
     /// but the engine's pools do not (SGLang splits the memory left between KV cache and linear-attention state slots,
@@ -87,9 +86,10 @@ public static class InferenceReport
         if (e.MemoryGiBPerGpu > Usable(s) || e.Concurrency <= e.MaxConcurrency)
             return TrainingReport.DoesNotFit(e.MemoryGiBPerGpu, Usable(s), $"the {e.Concurrency} sequences per replica need more than the usable memory ({Format.Pct(job.MemoryFraction)} of HBM); lower inference.concurrency, spread the replica over more GPUs, or use fp8 weights or KV cache");
         return $"DOES NOT FIT: {e.Concurrency} sequences per replica, but the engine's KV cache and state pools hold {e.MaxConcurrency} in the usable memory ({Format.Pct(job.MemoryFraction)} of HBM); "
-            + $"it cannot run, so no throughput, cost or energy is given; lower inference.concurrency to {e.MaxConcurrency} or spread the replica over more GPUs";
+            + $"{TrainingReport.CannotRun}; lower inference.concurrency to {e.MaxConcurrency} or spread the replica over more GPUs";
     }
 
+    /// <summary>HBM a serving GPU may fill: its capacity times the job's memory fraction.</summary>
     static double Usable(Scenario s) => s.Cluster.Accelerator.HbmCapacity.GiB * s.Inference!.MemoryFraction;
 
     public static JsonObject LayoutJson(in InferenceLayout l) =>

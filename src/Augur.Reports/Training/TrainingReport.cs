@@ -62,7 +62,10 @@ public static class TrainingReport
     /// <summary>The same for a memory other than HBM, named in <paramref name="of"/> (such as "of host memory for the optimizer").</summary>
     public static string DoesNotFit(double needGiB, double haveGiB, string of, string fixes) =>
         $"DOES NOT FIT: needs {Format.N(needGiB, "0.0")} GiB per GPU{(of.Length > 0 ? " " + of : "")} of {Format.N(haveGiB, "0.0")} GiB (short by {Format.N(needGiB - haveGiB, "0.0")} GiB); "
-        + $"it cannot run, so no throughput, cost or energy is given; {fixes}";
+        + $"{CannotRun}; {fixes}";
+
+    /// <summary>What every not-fitting line says of the estimate it heads.</summary>
+    public const string CannotRun = "it cannot run, so no throughput, cost or energy is given";
 
     public static Table MemoryTable(MemoryBreakdown m)
     {
