@@ -15,7 +15,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
     static readonly string[] TopKeys = ["name", "workload", "model", "hardware", "system", "cluster", "precision", "parallelism", "training", "inference", "simulation", "rl", "run", "objective", "measured", "source", "id", "notes"];
     static readonly string[] ClusterKeys = ["gpus", "scale_up_domain", "scale_up_bandwidth", "scale_out_bandwidth", "in_network_reduction", "sites", "wan_bandwidth", "wan_latency_ms"];
     static readonly string[] LayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "microbatch", "recompute", "dp_attention", "fsdp", "ep_overlap", "recompute_layers"];
-    static readonly string[] TrainingKeys = ["seq_len", "global_batch", "tokens", "flops", "attention", "overlap_dp", "routing", "cross_site", "diloco", "mtp_layers", "grad_precision", "offload_layers", "fused_cross_entropy", "optimizer_precision", "backward_prefetch", "capacity_factor", "dispatcher", "remat", "vocab_tiling", "cuda_graphs", "optimizer_offload", "cp_comm", "lora", "fp8_activation_store", "fp8_attention"];
+    static readonly string[] TrainingKeys = ["seq_len", "global_batch", "tokens", "flops", "attention", "overlap_dp", "routing", "cross_site", "diloco", "mtp_layers", "grad_precision", "offload_layers", "fused_cross_entropy", "optimizer_precision", "backward_prefetch", "capacity_factor", "dispatcher", "remat", "vocab_tiling", "cuda_graphs", "optimizer_offload", "cp_comm", "lora", "fp8_activation_store", "fp8_attention", "linear_attention_tp"];
     static readonly string[] DiLoCoKeys = ["inner_steps", "outer_bits", "fragments", "overlap_steps"];
     static readonly string[] InferenceKeys = ["input_tokens", "output_tokens", "input_tokens_cv", "output_tokens_cv", "concurrency", "kv_precision", "expert_precision", "weight_precision", "expert_weight_precision", "prefix_hit_rate", "mode", "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "slo_percentile", "memory_fraction", "draft_tokens", "acceptance", "target_output_tokens_per_s", "routing", "engine", "max_batch", "max_num_tokens", "cuda_graphs", "mixed_prefill", "async_scheduling", "requests"];
     static readonly string[] RunKeys = ["usd_per_gpu_hour", "gpu_mtbf_hours", "checkpoint_write_s", "restart_s", "power_utilization", "pue"];
@@ -80,7 +80,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
             Cluster = cluster,
             Precision = precision,
             Layout = layout,
-            Training = workload == WorkloadKind.Training ? ReadTraining(s.OptionalMapping("training") ?? throw new InputException($"{s.Path}: a training scenario needs a 'training' section with seq_len and global_batch"), precision) : null,
+            Training = workload == WorkloadKind.Training ? ReadTraining(s.OptionalMapping("training") ?? throw new InputException($"{s.Path}: a training scenario needs a 'training' section with seq_len and global_batch"), precision, model) : null,
             Inference = workload == WorkloadKind.Inference ? WithEngine(CheckExperts(ReadInference(s.OptionalMapping("inference") ?? throw new InputException($"{s.Path}: an inference scenario needs an 'inference' section with input_tokens and output_tokens")), model, cluster, precision, s.Path + ".inference"), s.OptionalMapping("inference")!, cluster) : null,
             Rl = workload == WorkloadKind.Rl ? ReadRl(s.OptionalMapping("rl") ?? throw new InputException($"{s.Path}: an rl scenario needs an 'rl' section with prompts_per_step, samples_per_prompt, generator and trainer"), model, cluster, precision, baseDirectory) : null,
             Simulation = s.OptionalMapping("simulation") is { } sim ? SimulationSpecReader.Read(sim, baseDirectory) : null,
@@ -284,6 +284,20 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
     static double ReadOptimizerOffload(MappingNode t) =>
         t.OptionalNumber("optimizer_offload", 0, 1, "it is the share of the optimizer on the host CPU (Megatron's optimizer_offload_fraction), 0 to 1") ?? 0;
 
+    /// <summary>
+    /// linear_attention_tp: <c>sharded</c> (the default: the mixers' heads split over tensor parallelism, as Megatron-core's
+    /// Gated DeltaNet) or <c>replicated</c> (whole on every rank, as Miles' Qwen3.5 layer); replicated needs a model with
+    /// linear-attention layers.
+    /// </summary>
+    static bool ReadLinearAttentionTp(MappingNode t, ModelSpec model) => (t.OptionalString("linear_attention_tp") ?? "sharded").ToLowerInvariant() switch
+    {
+        "sharded" => false,
+        "replicated" when model.LinearAttention is null =>
+            throw new InputException($"{t.Path}.linear_attention_tp: {model.Name} has no linear-attention layers, so nothing is replicated; remove linear_attention_tp"),
+        "replicated" => true,
+        var k => throw new InputException($"{t.Path}.linear_attention_tp: unknown '{k}'; use sharded (heads split over tensor parallelism, Megatron-core's Gated DeltaNet) or replicated (whole on every rank, Miles' Qwen3.5 layer)"),
+    };
+
     /// <summary>A catalog accelerator or system by name, or hypothetical hardware written inline.</summary>
     (Accelerator Accelerator, SystemSpec? System, double? Price) ReadHardware(MappingNode s)
     {
@@ -403,7 +417,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
         return (T)Enum.ToObject(typeof(T), bits);
     }
 
-    static TrainingJob ReadTraining(MappingNode t, Precision precision)
+    static TrainingJob ReadTraining(MappingNode t, Precision precision, ModelSpec model)
     {
         t.RequireOnly(TrainingKeys);
         int seq = t.Integer("seq_len"), batch = t.Integer("global_batch");
@@ -457,6 +471,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
             CudaGraphs = ReadCudaGraphs(t),
             Lora = ReadLora(t, precision),
             Fp8ActivationStore = t.OptionalBool("fp8_activation_store") ?? false,
+            ReplicatedLinearAttention = ReadLinearAttentionTp(t, model),
             Fp8Attention = t.OptionalBool("fp8_attention") switch
             {
                 true when precision is not (Precision.FP8 or Precision.FP4) => throw new InputException($"{t.Path}.fp8_attention: FP8 attention runs inside an FP8 or FP4 recipe; set precision: fp8 or remove fp8_attention"),

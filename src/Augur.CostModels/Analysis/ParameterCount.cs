@@ -37,6 +37,21 @@ public readonly record struct ParameterCount(
         + DenseLayers * DenseMlpPerLayer
         + MoeLayers * (TopK * OneRoutedExpert + SharedExpertsPerMoeLayer);
 
+    /// <summary>
+    /// Of <see cref="AttentionPerLayer"/>, the parameters held whole on every tensor-parallel rank: the linear-attention
+    /// mixers' share when a trainer replicates them (<see cref="Domain.Workloads.TrainingJob.ReplicatedLinearAttention"/>); 0
+    /// when tensor parallelism splits every layer.
+    /// </summary>
+    public double ReplicatedPerLayer { get; init; }
+
+    /// <summary>The same count with the linear-attention mixers held whole on every tensor-parallel rank (none where the model has none).</summary>
+    public ParameterCount WithReplicatedLinearAttention(ModelSpec m) => m.LinearAttention is { } lin
+        ? this with { ReplicatedPerLayer = LinearAttentionCost.ProjectionParams(m.Hidden, lin) * lin.Layers / m.Layers }
+        : this;
+
+    /// <summary>One layer's attention parameters on one GPU of a tensor-parallel group of <paramref name="tp"/>.</summary>
+    public double AttentionPerGpu(int tp) => (AttentionPerLayer - ReplicatedPerLayer) / tp + ReplicatedPerLayer;
+
     /// <summary>All routed-expert parameters (sharded by expert parallelism).</summary>
     public double RoutedExperts => MoeLayers * RoutedExpertsPerMoeLayer;
 
@@ -57,8 +72,8 @@ public readonly record struct ParameterCount(
     /// <summary>Parameters of a stage of <paramref name="layers"/> layers of which <paramref name="moe"/> are MoE layers.</summary>
     public StageParameters StageOf(double layers, double moe, double edges)
     {
-        double shared = layers * AttentionPerLayer + (layers - moe) * DenseMlpPerLayer + moe * SharedExpertsPerMoeLayer;
-        return new StageParameters(shared, moe * RoutedExpertsPerMoeLayer, edges);
+        double shared = layers * (AttentionPerLayer - ReplicatedPerLayer) + (layers - moe) * DenseMlpPerLayer + moe * SharedExpertsPerMoeLayer;
+        return new StageParameters(shared, moe * RoutedExpertsPerMoeLayer, edges, layers * ReplicatedPerLayer);
     }
 }
 
@@ -66,10 +81,14 @@ public readonly record struct ParameterCount(
 /// <param name="Layers">Attention, dense MLP and shared experts of the stage's layers (split by tensor parallelism).</param>
 /// <param name="RoutedExperts">Routed experts of the stage's MoE layers (split by expert × expert-tensor parallelism).</param>
 /// <param name="Edges">Embedding and/or LM head on the stage (split by tensor parallelism; kept in 16 bits when serving).</param>
-public readonly record struct StageParameters(double Layers, double RoutedExperts, double Edges)
+/// <param name="Replicated">Layer parameters every GPU of the tensor-parallel group holds whole (<see cref="ParameterCount.ReplicatedPerLayer"/>).</param>
+public readonly record struct StageParameters(double Layers, double RoutedExperts, double Edges, double Replicated = 0)
 {
     /// <summary>Parameters on one GPU of the stage's tensor-parallel group, routed experts excluded.</summary>
-    public double SharedPerGpu(int tp) => (Layers + Edges) / tp;
+    public double SharedPerGpu(int tp) => (Layers + Edges) / tp + Replicated;
+
+    /// <summary>Layer parameters (not edges, not routed experts) on one GPU of the stage's tensor-parallel group.</summary>
+    public double LayersPerGpu(int tp) => Layers / tp + Replicated;
 
     /// <summary>Routed-expert parameters on one GPU.</summary>
     public double RoutedPerGpu(int ep, int etp) => RoutedExperts / ((double)ep * etp);

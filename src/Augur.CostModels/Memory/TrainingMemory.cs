@@ -205,13 +205,13 @@ public static class TrainingMemory
             + Math.Max(denseLayers > 0 ? act.RebuiltDense : 0, moeLayers > 0 ? act.RebuiltMoe : 0);
         return new StageLoad
         {
-            EdgesPerGpu = stage.Edges / l.Tp, LayersPerGpu = stage.Layers / l.Tp,
+            EdgesPerGpu = stage.Edges / l.Tp, LayersPerGpu = stage.LayersPerGpu(l.Tp),
             Dense = stage.SharedPerGpu(l.Tp), Experts = stage.RoutedPerGpu(l.Ep, l.Etp),
             DenseShards = l.DataShards, ExpertShards = Math.Max(1, l.ExpertDp),
             LayerWeightBytes = frozenFp8 ? 1 : g < WeightBytes ? 2 * g : WeightBytes,
             // ZeRO-3 also holds two layers of gathered weights: a routed expert's too when its shards span expert-DP ranks
             // (FSDP over experts without expert parallelism gathers every expert of the layer on every rank).
-            GatheredWeights = 2 * WeightBytes * ((pc.AttentionPerLayer + Math.Max(pc.DenseMlpPerLayer, pc.SharedExpertsPerMoeLayer)) / l.Tp
+            GatheredWeights = 2 * WeightBytes * (pc.AttentionPerGpu(l.Tp) + Math.Max(pc.DenseMlpPerLayer, pc.SharedExpertsPerMoeLayer) / l.Tp
                 + (moeLayers > 0 && l.ExpertDp > 1 ? pc.RoutedExpertsPerMoeLayer / ((double)l.Ep * l.Etp) : 0)),
             Activations = activations * (1 + cal.Fragmentation), Logits = logits,
         };

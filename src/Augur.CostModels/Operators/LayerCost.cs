@@ -293,11 +293,11 @@ public sealed class LayerCost
     /// channels; the recurrence chunkwise for prefill and training tokens, at the family's measured chunkwise-kernel rate for
     /// the GPU's value heads where measured (else the attention rate), and recurrent for decoding ones at the attention
     /// rate, reading and writing the state (in the checkpoint's state precision) once per chunk or once per decoding token.
-    /// It keeps no KV cache.
+    /// It keeps no KV cache. A mixer replicated over TP (<see cref="LayerShape.ReplicatedLinearAttention"/>) computes all its heads on every rank.
     /// </summary>
     LayerTime LinearAttention(in DeviceRates r, in LayerShape s, LinearAttentionSpec lin)
     {
-        double d = _m.Hidden, T = s.Tokens, tp = s.Tp;
+        double d = _m.Hidden, T = s.Tokens, tp = s.ReplicatedLinearAttention ? 1 : s.Tp;
         double qk = 2.0 * lin.KeyHeads * lin.KeyHeadDim / tp, v = (double)lin.ValueHeads * lin.ValueHeadDim / tp;
         var proj = Gemm(r, T, qk + 2 * v, d) + Gemm(r, T, 2.0 * lin.ValueHeads / tp, d) + Gemm(r, T, d, v);
         double decode = s.DecodeShare;

@@ -31,6 +31,8 @@ public readonly record struct LayerShape
     public required int Tp { get; init; }
     /// <summary>Norm/residual activations sharded over TP (otherwise replicated).</summary>
     public bool SequenceParallel { get; init; }
+    /// <summary>The linear-attention mixers run whole on every TP rank (<see cref="Domain.Workloads.TrainingJob.ReplicatedLinearAttention"/>).</summary>
+    public bool ReplicatedLinearAttention { get; init; }
     /// <summary>Token×expert visits this GPU's routed experts process in one MoE layer.</summary>
     public double ExpertTokenVisits { get; init; }
     /// <summary>Routed experts on this GPU whose weights are read in one MoE layer.</summary>

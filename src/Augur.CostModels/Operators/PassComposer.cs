@@ -20,6 +20,16 @@ public sealed class PassComposer
     /// <summary>TP collectives per layer per direction: one after attention, one after the MLP (Megatron's f/g pair).</summary>
     const int TpCollectivesPerLayer = 2;
 
+    /// <summary>
+    /// TP collectives per average layer per direction of <paramref name="shape"/>. A linear-attention mixer replicated over TP
+    /// (<see cref="LayerShape.ReplicatedLinearAttention"/>) has no reduction after it: with sequence parallelism its block
+    /// gathers the input (forward; the split after it gathers the gradient backward), half an all-gather-plus-reduce-scatter
+    /// pair each way; without, its input and output are already whole on every rank.
+    /// </summary>
+    double TpCollectives(in LayerShape shape) => shape.ReplicatedLinearAttention && _m.LinearAttention is not null
+        ? TpCollectivesPerLayer - _m.LinearLayerFraction * (shape.SequenceParallel ? 0.5 : 1)
+        : TpCollectivesPerLayer;
+
     readonly ModelSpec _m;
     readonly LayerCost _layer, _head;
     readonly DeviceRates _rates, _expertRates, _headRates;
@@ -196,7 +206,7 @@ public sealed class PassComposer
     {
         if (!p.Host.Modelled) return 0;
         int dense = p.DenseLayers, moe = p.MoeLayers;
-        double tpForward = per.TpCollective * TpCollectivesPerLayer;
+        double tpForward = per.TpCollective * TpCollectives(p.Shape);
         double exchangeForward = p.Experts is { } x ? exchange / (1 - Math.Clamp(x.LinkShare, 0, 0.9)) : 0;
         double backwardComm = tensorParallel - tpForward * (dense + moe) + expertParallel - exchangeForward * moe;
         return p.Host.Wait(dense, moe, p.Shape.ExpertsTouched, denseLayer.Total.Value + tpForward, moeLayer.Total.Value + tpForward + exchangeForward,
@@ -210,8 +220,9 @@ public sealed class PassComposer
     /// </summary>
     double TensorParallel(in StagePass p, double perCollective, int layers, bool full)
     {
-        double count = (double)TpCollectivesPerLayer * layers * (p.Backward ? 2 : 1);
-        if (full) count += TpCollectivesPerLayer * layers;
+        double perLayer = TpCollectives(p.Shape);
+        double count = perLayer * layers * (p.Backward ? 2 : 1);
+        if (full) count += perLayer * layers;
         else if (p.Backward)
         {
             bool mlpBlocks = (p.Recompute & Recompute.Mlp) != 0, moeBlocks = (p.Recompute & (Recompute.Moe | Recompute.SharedExperts)) != 0;

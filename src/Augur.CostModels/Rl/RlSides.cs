@@ -165,6 +165,7 @@ public sealed record RlTraining(TrainingModel Model, TrainingEstimate Update)
         {
             SeqLen = PaddedForCp(job.Prompt.Mean + (int)Math.Round(meanResponse), cp), GlobalBatch = job.Trainer.GlobalBatch ?? job.Samples, Precision = precision,
             Dispatcher = job.Trainer.Dispatcher, GradientPrecision = job.Trainer.GradientPrecision, OptimizerOffload = job.Trainer.OptimizerOffload,
+            ReplicatedLinearAttention = job.Trainer.ReplicatedLinearAttention,
         };
     }
 

@@ -58,7 +58,7 @@ public sealed class TrainingModel
         _quantization = QuantizationTraffic.ForTraining(job.Precision);
         _pass = new PassComposer(model, new LayerCost(model, _activationBytes, TrainingMemory.WeightBytes), _rates, _rates, cluster, calibration, _quantization) { Lora = job.Lora };
         _fabric = _pass.Fabric;
-        _params = ParameterCounter.Count(model);
+        _params = job.ReplicatedLinearAttention ? ParameterCounter.Count(model).WithReplicatedLinearAttention(model) : ParameterCounter.Count(model);
         Flops = FlopCounter.ForSequence(model, job.AttendedLength);
         _keys = AttentionSpan.Causal(model, job.AttendedLength);
         // A compiled step (XLA) issues no module's work from the host.
@@ -188,7 +188,7 @@ public sealed class TrainingModel
         var shape = new LayerShape
         {
             Tokens = tokens, FullContext = _keys.Full, WindowContext = _keys.Window, ChunkContext = _keys.Chunk, SparseContext = _keys.Sparse,
-            Tp = l.Tp, SequenceParallel = l.Sp, Etp = l.Etp, Kernel = _job.AttentionKernel,
+            Tp = l.Tp, SequenceParallel = l.Sp, Etp = l.Etp, Kernel = _job.AttentionKernel, ReplicatedLinearAttention = _job.ReplicatedLinearAttention,
             ExpertTokenVisits = tokens * _rowsPerToken * l.Etp / l.Tp * imbalance,
             ExpertsTouched = _m.Moe is { } experts ? (double)experts.Experts / l.Ep : 0,
             EinsumSlots = _einsumSlots,
@@ -348,7 +348,7 @@ public sealed class TrainingModel
     {
         if (_quantization.None) return 0;
         var stage = _params.Stage(l.Pp);
-        return _quantization.WeightSeconds(_rates, stage.Layers / l.Tp + stage.RoutedPerGpu(l.Ep, l.Etp));
+        return _quantization.WeightSeconds(_rates, stage.LayersPerGpu(l.Tp) + stage.RoutedPerGpu(l.Ep, l.Etp));
     }
 
     /// <summary>

@@ -145,6 +145,8 @@ public sealed record RlTrainer
     public ExpertDispatcher Dispatcher { get; init; } = ExpertDispatcher.AllToAll;
     /// <summary>The trainer's gradient buffers and their reduction (Megatron's grad_reduce_in_fp32); null = fp32.</summary>
     public Precision? GradientPrecision { get; init; }
+    /// <summary>The trainer's linear-attention mixers run whole on every tensor-parallel rank (<see cref="TrainingJob.ReplicatedLinearAttention"/>).</summary>
+    public bool ReplicatedLinearAttention { get; init; }
     /// <summary>Share of the trainer's optimizer on the host CPU (<see cref="TrainingJob.OptimizerOffload"/>; verl's and NeMo-RL's optimizer_offload_fraction).</summary>
     public double OptimizerOffload { get; init; }
     /// <summary>

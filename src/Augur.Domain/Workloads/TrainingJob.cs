@@ -72,6 +72,14 @@ public sealed record TrainingJob
     /// </summary>
     public double OptimizerOffload { get; init; }
     /// <summary>
+    /// The linear-attention (Gated DeltaNet) mixers run whole on every tensor-parallel rank instead of split by heads:
+    /// Miles' Qwen3.5 layer builds them from plain <c>nn.Linear</c> modules and gathers the sequence-parallel input before
+    /// them (miles_plugins/models/hf_attention.py: "the linear attention after this gather is NOT TP-sharded (duplicated
+    /// on all ranks)"). Each rank then computes and holds the whole mixer, and its block exchanges half of what a
+    /// split block does. False for Megatron-core's own Gated DeltaNet, which splits the heads.
+    /// </summary>
+    public bool ReplicatedLinearAttention { get; init; }
+    /// <summary>
     /// Transformer layers whose saved activations go to host memory in the forward pass and come back for the backward
     /// (Megatron-core's <c>cpu_offloading_num_layers</c> with activations only); 0 keeps them all in HBM. Applies to layouts
     /// without pipeline parallelism, the only ones Megatron offloads.
