@@ -80,6 +80,11 @@ public sealed record RlEstimate
     public required int Gpus { get; init; }
     /// <summary>Which network tier the weight update crosses (scale-up or scale-out).</summary>
     public required string SyncTier { get; init; }
+    /// <summary>
+    /// Bytes each generator GPU receives per weight update: its shard in the generator's own precision, or, when the trainer
+    /// exports whole tensors (<see cref="RlRefit"/>), every tensor of the model in BF16, which the engine then shards (and,
+    /// for an FP8 generator, quantizes) itself.
+    /// </summary>
     public required Bytes SyncBytesPerGpu { get; init; }
     /// <summary>The host's pass over the checkpoint's tensors inside the weight update (<see cref="RlRefit.HostSeconds"/>); zero unless a colocated refit hands over whole tensors.</summary>
     public required Seconds SyncHost { get; init; }

@@ -250,7 +250,8 @@ public static class RlStep
             {
                 Host = TrainerHost(job, train, cluster.Accelerator),
             },
-            Verifier = verifier, CriticPool = criticPool, Verifiers = checks, Gpus = held, SyncTier = tier, SyncBytesPerGpu = gen.WeightsPerGpu,
+            Verifier = verifier, CriticPool = criticPool, Verifiers = checks, Gpus = held, SyncTier = tier,
+            SyncBytesPerGpu = job.Trainer.GatherWeights ? new Bytes(RlRefit.WholeModel(gen.Model.Model)) : gen.WeightsPerGpu,
             SyncHost = new(syncHost),
             SamplesPerSecond = job.Samples / step, GeneratedTokensPerSecond = generated / step, TrainedTokensPerSecond = trained / step,
             Run = new RlRun(job.Steps, time, held * time.Hours, cost, energy),

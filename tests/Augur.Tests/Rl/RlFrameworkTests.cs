@@ -93,6 +93,9 @@ public class RlFrameworkTests
         // 3M/16 over NVLink: four times as long and a little more.
         var shards = Estimate(Yaml("disaggregated", "generator: {gpus: 32, tp: 4}\n  trainer: {gpus: 32, tp: 4, pp: 4}"));
         Assert.InRange(e.Phases.WeightSync.Value / shards.Phases.WeightSync.Value, 4.0, 4.4);
+        // What each generator GPU receives: every tensor of the model in BF16 when gathered, its tp4 shard otherwise.
+        Assert.Equal(Model, e.SyncBytesPerGpu.Value, 1e-5 * Model);
+        Assert.Equal(Model / 4, shards.SyncBytesPerGpu.Value, 1e-3 * Model);
     }
 
     [Fact]
