@@ -17,6 +17,8 @@ public readonly struct LayerCosts
     internal LayerTime Moe { get; init; }
     internal double AttentionBackward { get; init; }
     internal double TpCollective { get; init; }
+    /// <summary>TP collectives one layer runs per direction (<see cref="PassComposer"/>'s count for the shape).</summary>
+    internal double TpCollectivesPerLayer { get; init; }
     internal LayerTime Head { get; init; }
     /// <summary>LoRA's adapter GEMMs of one layer forward (0 without LoRA).</summary>
     internal double Adapters { get; init; }

@@ -99,7 +99,7 @@ public sealed class PassComposer
             Moe = p.MoeLayers > 0 ? _layer.Moe(_rates, shape, _expertRates) : default,
             // Fused attention's backward: 2.5× the FLOPs with its own per-row work; unfused 2×.
             AttentionBackward = !p.Backward ? 0 : shape.Kernel != AttentionKernel.Unfused ? Roofline.FlashBackwardFactor(_rates, _layer.AttendedContext(shape)) : 2.0,
-            TpCollective = TensorParallelCollective(shape),
+            TpCollective = TensorParallelCollective(shape), TpCollectivesPerLayer = TpCollectives(shape),
             // The last stage also runs the output layer.
             Head = p.LogitTokens > 0 ? _head.Head(_headRates, p.LogitTokens, shape.Tp) : default,
             Adapters = Lora is { } lora ? AdapterForward(lora, shape.Tokens, shape.Tp) : 0,
@@ -167,7 +167,7 @@ public sealed class PassComposer
 
         // One MoE layer's dispatch plus combine in one direction on a free link, computed once for both uses.
         double exchange = moe > 0 && p.Experts is { } routed ? Exchange(routed) : 0;
-        double tensorParallel = TensorParallel(p, per.TpCollective, layers, full), expertParallel = ExpertParallel(p, exchange, moeReruns);
+        double tensorParallel = TensorParallel(p, per, layers, full), expertParallel = ExpertParallel(p, exchange, moeReruns);
         return new PassCost
         {
             Forward = fwd, Gemm = new Seconds(gemm), Attention = new Seconds(attention), Elementwise = new Seconds(elementwise), HostStall = new Seconds(hostStall),
@@ -176,7 +176,7 @@ public sealed class PassComposer
             ContextParallel = new Seconds(ContextParallel(p, shape, denseLayer, moeLayer, attentionBackward, full)),
             ExpertParallel = new Seconds(expertParallel),
             PipelineP2P = new Seconds(PipelineP2P(p, shape)),
-            HostWait = new Seconds(HostWait(p, per, denseLayer, moeLayer, gemm + attention + elementwise + hostStall - fwd.Total.Value, tensorParallel, expertParallel, exchange, full, moeReruns)),
+            HostWait = new Seconds(HostWait(p, shape.ExpertsTouched, per, denseLayer, moeLayer, gemm + attention + elementwise + hostStall - fwd.Total.Value, tensorParallel, expertParallel, exchange, full, moeReruns)),
         };
     }
 
@@ -201,15 +201,15 @@ public sealed class PassComposer
     /// The GPU's wait on the host (<see cref="HostIssueCost.Wait"/>), against the GPU's own time per layer forward and
     /// over the backward: compute, and the TP and EP collectives its stream runs.
     /// </summary>
-    double HostWait(in StagePass p, in LayerCosts per, in LayerTime denseLayer, in LayerTime moeLayer, double backwardCompute, double tensorParallel, double expertParallel,
+    double HostWait(in StagePass p, double expertsTouched, in LayerCosts per, in LayerTime denseLayer, in LayerTime moeLayer, double backwardCompute, double tensorParallel, double expertParallel,
         double exchange, bool full, bool moeReruns)
     {
         if (!p.Host.Modelled) return 0;
         int dense = p.DenseLayers, moe = p.MoeLayers;
-        double tpForward = per.TpCollective * TpCollectives(p.Shape);
+        double tpForward = per.TpCollective * per.TpCollectivesPerLayer;
         double exchangeForward = p.Experts is { } x ? exchange / (1 - Math.Clamp(x.LinkShare, 0, 0.9)) : 0;
         double backwardComm = tensorParallel - tpForward * (dense + moe) + expertParallel - exchangeForward * moe;
-        return p.Host.Wait(dense, moe, p.Shape.ExpertsTouched, denseLayer.Total.Value + tpForward, moeLayer.Total.Value + tpForward + exchangeForward,
+        return p.Host.Wait(dense, moe, expertsTouched, denseLayer.Total.Value + tpForward, moeLayer.Total.Value + tpForward + exchangeForward,
             backwardCompute + backwardComm, p.Backward, full, moeReruns);
     }
 
@@ -218,9 +218,9 @@ public sealed class PassComposer
     /// all-gather plus a reduce-scatter (no in-network all-reduce gain). Full recompute repeats the forward ones,
     /// a recomputed MLP or MoE block its own.
     /// </summary>
-    double TensorParallel(in StagePass p, double perCollective, int layers, bool full)
+    double TensorParallel(in StagePass p, in LayerCosts per, int layers, bool full)
     {
-        double perLayer = TpCollectives(p.Shape);
+        double perLayer = per.TpCollectivesPerLayer;
         double count = perLayer * layers * (p.Backward ? 2 : 1);
         if (full) count += perLayer * layers;
         else if (p.Backward)
@@ -230,7 +230,7 @@ public sealed class PassComposer
             // A remat policy that reruns the output projection repeats its collective.
             if (p.Remat is { } policy && policy[RematTensor.OutProj] == RematChoice.Remat) count += layers;
         }
-        return perCollective * count;
+        return per.TpCollective * count;
     }
 
     /// <summary>One TP collective of a layer: on T·d activations, an all-reduce or with sequence parallelism an all-gather plus a reduce-scatter.</summary>
