@@ -15,7 +15,7 @@ public sealed partial class ScenarioReader
     static readonly string[] GeneratorKeys = ["gpus", "tp", "pp", "ep", "dp_attention", "mode", "prefill_gpus", "decode_gpus", "precision", "kv_precision", "memory_fraction", "hardware", "cluster", "usd_per_gpu_hour", "cuda_graphs", "max_batch", "max_num_tokens", "async_scheduling", "draft_tokens", "acceptance"];
     static readonly string[] TrainingLayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "fsdp", "microbatch", "recompute"];
     /// <summary>The trainer's keys beside its layout's: how NeMo-RL runs the update.</summary>
-    static readonly string[] TrainerRunKeys = ["gpus", "offload_weights", "global_batch", "gather_weights", "reference_on_host", "pack_tokens", "logprob_tokens", "dispatcher", "grad_precision", "optimizer_offload", "old_policy_logprobs", "linear_attention_tp"];
+    static readonly string[] TrainerRunKeys = ["gpus", "offload_weights", "global_batch", "gather_weights", "reference_on_host", "pack_tokens", "logprob_tokens", "dispatcher", "grad_precision", "optimizer_offload", "old_policy_logprobs", "linear_attention_tp", "variable_seq_lengths"];
     static readonly string[] TrainerKeys = [.. TrainingLayoutKeys, .. TrainerRunKeys];
     static readonly string[] CriticKeys = ["model", "gpus", .. TrainingLayoutKeys];
     static readonly string[] VerifierKeys = ["kind", "cpu_seconds", "cpu_cores", "latency_s", "concurrency", "model", "gpus", "tp", "colocated", "share"];
@@ -349,6 +349,9 @@ public sealed partial class ScenarioReader
         int? logprob = t.OptionalInteger("logprob_tokens", 1, MaxSequenceTokens, "tokens of one packed log-probability micro-batch (NeMo-RL: max_total_sequence_length × logprob_batch_size)");
         if (logprob is not null && pack is null)
             throw new InputException($"{t.Path}.logprob_tokens: packs the log-probability passes' micro-batches, which needs sequence packing; set pack_tokens too");
+        bool variable = t.OptionalBool("variable_seq_lengths") ?? false;
+        if (variable && pack is null)
+            throw new InputException($"{t.Path}.variable_seq_lengths: says how packed micro-batches cross pipeline stages, which needs sequence packing; set pack_tokens too or remove it");
         return new RlTrainer
         {
             Gpus = gpus, Layout = layout, OffloadWeights = t.OptionalBool("offload_weights") ?? false,
@@ -360,6 +363,7 @@ public sealed partial class ScenarioReader
             OptimizerOffload = ReadOptimizerOffload(t),
             OldPolicyLogProbs = t.OptionalBool("old_policy_logprobs") ?? true,
             ReplicatedLinearAttention = ReadLinearAttentionTp(t, model),
+            VariableSeqLengths = variable,
         };
     }
 

@@ -219,8 +219,14 @@ public sealed record RlTraining(TrainingModel Model, TrainingEstimate Update)
     {
         var l = LayoutDefaults.Complete(spec, gpus);
         if (tokens is not { } capacity || spec.MicroBatch is not null) return (t, l);
-        int perRank = t.GlobalBatch / Math.Max(1, l.Dp), bins = SequencePacking.BinsPerRank(capacity, job.Prompt.Mean, job.Response, t.GlobalBatch, l.Dp);
-        int row = PaddedForCp((int)Math.Ceiling((double)perRank * t.SeqLen / bins), l.Cp);
+        int perRank = t.GlobalBatch / Math.Max(1, l.Dp);
+        var (bins, longest) = SequencePacking.PerRank(capacity, job.Prompt.Mean, job.Response, t.GlobalBatch, l.Dp);
+        int mean = (int)Math.Ceiling((double)perRank * t.SeqLen / bins);
+        // Megatron's pipeline schedule hands fixed-shape activations between stages unless variable_seq_lengths is set,
+        // so NeMo-RL pads every packed micro-batch to the rank's fullest one when pp > 1 (nemo_rl/models/megatron/data.py
+        // _get_pack_sequence_parameters_for_megatron: "when PP is used, all sequences must have the same length").
+        bool padded = l.Pp > 1 && !job.Trainer.VariableSeqLengths;
+        int row = PaddedForCp(padded ? Math.Max(mean, longest) : mean, l.Cp);
         return (t with { SeqLen = row, GlobalBatch = bins * l.Dp, AttentionLength = t.SeqLen }, l with { MicroBatch = 1 });
     }
 

@@ -14,51 +14,63 @@ namespace Augur.CostModels.Rl;
 /// </summary>
 public static class SequencePacking
 {
-    /// <summary>Bins of a global batch, kept per packing: the planner asks again for every trainer layout it tries.</summary>
-    static readonly ConcurrentDictionary<(int Capacity, int Prompt, RlLengths Response, int Samples), int> Known = new();
+    /// <summary>Bins of a global batch and its fullest bin's tokens, kept per packing: the planner asks again for every trainer layout it tries.</summary>
+    static readonly ConcurrentDictionary<(int Capacity, int Prompt, RlLengths Response, int Samples), (int Bins, int Longest)> Known = new();
 
     /// <summary>Packings kept at most; a long-running server starts afresh past it.</summary>
     const int MostKnown = 4096;
 
     /// <summary>Bins of at most <paramref name="capacity"/> tokens per data-parallel rank; each holds at least one sample.</summary>
-    public static int BinsPerRank(int capacity, int prompt, RlLengths response, int globalBatch, int dp)
+    public static int BinsPerRank(int capacity, int prompt, RlLengths response, int globalBatch, int dp) =>
+        PerRank(capacity, prompt, response, globalBatch, dp).Bins;
+
+    /// <summary>
+    /// Bins per data-parallel rank (<see cref="BinsPerRank"/>) and the tokens of the fullest bin, which NeMo-RL pads every
+    /// packed micro-batch to under pipeline parallelism (<see cref="Pack"/>).
+    /// </summary>
+    public static (int Bins, int Longest) PerRank(int capacity, int prompt, RlLengths response, int globalBatch, int dp)
     {
         dp = Math.Max(1, dp);
         int perRank = Math.Max(1, globalBatch / dp);
-        long bins = Known.GetOrAdd((capacity, prompt, response, globalBatch), k =>
+        var packing = Known.GetOrAdd((capacity, prompt, response, globalBatch), k =>
         {
             // Counting takes every lock of the dictionary: only a new packing pays it, not each lookup of a known one.
             if (Known.Count >= MostKnown) Known.Clear();
-            return Bins(k.Capacity, Lengths(k.Prompt, k.Response, k.Samples));
+            return Pack(k.Capacity, Lengths(k.Prompt, k.Response, k.Samples));
         });
-        return (int)Math.Clamp((bins + dp - 1) / dp, 1, perRank);
+        return ((int)Math.Clamp(((long)packing.Bins + dp - 1) / dp, 1, perRank), packing.Longest);
     }
+
+    /// <summary>First-fit-decreasing bins for <paramref name="descending"/> (<see cref="Pack"/>).</summary>
+    public static int Bins(int capacity, IReadOnlyList<int> descending) => Pack(capacity, descending).Bins;
 
     /// <summary>
     /// First-fit-decreasing bins for <paramref name="descending"/> (longest first); a sample longer than a bin gets one
     /// alone. Bins not yet opened stand in the tree with their whole room, so the leftmost bin with room is the first fit,
-    /// found in log time: a million samples pack in well under a second.
+    /// found in log time: a million samples pack in well under a second. Also the tokens of the fullest bin.
     /// </summary>
-    public static int Bins(int capacity, IReadOnlyList<int> descending)
+    public static (int Bins, int Longest) Pack(int capacity, IReadOnlyList<int> descending)
     {
         int n = descending.Count;
-        if (n == 0) return 0;
+        if (n == 0) return (0, 0);
         int leaves = 1;
         while (leaves < n) leaves *= 2;
         var room = new int[2 * leaves];
         Array.Fill(room, capacity, leaves, n);
         for (int i = leaves - 1; i >= 1; i--) room[i] = Math.Max(room[2 * i], room[2 * i + 1]);
-        int used = 0;
+        int used = 0, longest = 0;
         foreach (int length in descending)
         {
             int need = Math.Min(length, capacity);
             int at = 1;
             while (at < leaves) at = room[2 * at] >= need ? 2 * at : 2 * at + 1;
+            // A sample longer than a bin fills one alone at its own length.
+            longest = Math.Max(longest, length >= capacity ? length : capacity - room[at] + length);
             room[at] = length >= capacity ? 0 : room[at] - length;
             used = Math.Max(used, at - leaves + 1);
             for (at /= 2; at >= 1; at /= 2) room[at] = Math.Max(room[2 * at], room[2 * at + 1]);
         }
-        return used;
+        return (used, longest);
     }
 
     /// <summary>

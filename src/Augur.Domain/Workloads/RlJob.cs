@@ -158,6 +158,12 @@ public sealed record RlTrainer
     /// <c>algorithm.rollout_correction.bypass_mode</c>, docs/advance/v1_async_trainer.md @ 1dda039b). The reference's pass stays.
     /// </summary>
     public bool OldPolicyLogProbs { get; init; } = true;
+    /// <summary>
+    /// Packed micro-batches keep their own lengths between pipeline stages (Megatron-core's <c>variable_seq_lengths</c>,
+    /// which verl sets); false pads every one to the rank's fullest under pipeline parallelism, as NeMo-RL does for
+    /// Megatron's static stage-to-stage buffers. Applies with <see cref="PackTokens"/>.
+    /// </summary>
+    public bool VariableSeqLengths { get; init; }
 }
 
 /// <summary>

@@ -15,14 +15,19 @@ public class RlPackingTests
         + $"  generator: {{tp: 1}}\n  trainer: {{pp: 2, global_batch: 512{trainer}}}\n";
 
     [Theory]
-    // 7 and 6 open two bins; 3 fits beside 7, then both 2s beside 6.
-    [InlineData(10, new[] { 7, 6, 3, 2, 2 }, 2)]
-    // No two of 6, 6, 5 share a bin; the 4s fill the rooms the 6s leave.
-    [InlineData(10, new[] { 6, 6, 5, 4, 4 }, 3)]
-    // A sample longer than a bin gets one alone, and leaves no room.
-    [InlineData(4, new[] { 5, 1 }, 2)]
-    public void First_fit_decreasing_puts_each_sample_in_the_first_bin_with_room(int capacity, int[] descending, int expected) =>
+    // 7 and 6 open two bins; 3 fits beside 7, then both 2s beside 6: both hold 10.
+    [InlineData(10, new[] { 7, 6, 3, 2, 2 }, 2, 10)]
+    // No two of 6, 6, 5 share a bin; the 4s fill the rooms the 6s leave: 10, 10 and 5.
+    [InlineData(10, new[] { 6, 6, 5, 4, 4 }, 3, 10)]
+    // A sample longer than a bin gets one alone, at its own length, and leaves no room.
+    [InlineData(4, new[] { 5, 1 }, 2, 5)]
+    // 5 and 4 cannot share a 10-token bin with 3 between them: 5 + 3 = 8, then 4 alone.
+    [InlineData(10, new[] { 5, 4, 3 }, 2, 9)]
+    public void First_fit_decreasing_puts_each_sample_in_the_first_bin_with_room(int capacity, int[] descending, int expected, int longest)
+    {
         Assert.Equal(expected, SequencePacking.Bins(capacity, descending));
+        Assert.Equal((expected, longest), SequencePacking.Pack(capacity, descending));
+    }
 
     [Fact]
     public void A_million_samples_pack_as_a_few_do()
@@ -68,6 +73,24 @@ public class RlPackingTests
         var long4096 = new CostModels.Training.TrainingModel(m, cluster, Job(4096, null), cal).Flops;
         Assert.Equal(short1024.Training, packed.Training);
         Assert.True(long4096.Training > packed.Training);
+    }
+
+    [Fact]
+    public void Under_pipeline_parallelism_every_packed_micro_batch_is_padded_to_the_fullest()
+    {
+        // 512 samples of 1,115 tokens, three to a 4,096-token bin: 170 bins of 3,345 tokens and one of 2,230, raised to
+        // 176 (22 a rank of dp 8). A rank's 64 samples over its 22 bins average ⌈64 × 1,115 / 22⌉ = 3,244 tokens; NeMo-RL
+        // pads each to the fullest, 3,345, for Megatron's fixed-shape stage-to-stage buffers. verl's variable_seq_lengths
+        // keeps each at its own.
+        var padded = RlWorkflow.Estimate(Scenarios.FromYaml(Yaml(", pack_tokens: 4096")), CatalogStore.Default).Estimate;
+        var variable = RlWorkflow.Estimate(Scenarios.FromYaml(Yaml(", pack_tokens: 4096, variable_seq_lengths: true")), CatalogStore.Default).Estimate;
+        Assert.Equal(3345.0 / 3244.0, padded.Training.Model.ModelFlopsPerStep / variable.Training.Model.ModelFlopsPerStep, 12);
+        // Without pipeline parallelism nothing is padded.
+        var pp1 = RlWorkflow.Estimate(Scenarios.FromYaml(Yaml(", pack_tokens: 4096").Replace("pp: 2", "pp: 1")), CatalogStore.Default).Estimate;
+        var pp1Variable = RlWorkflow.Estimate(Scenarios.FromYaml(Yaml(", pack_tokens: 4096, variable_seq_lengths: true").Replace("pp: 2", "pp: 1")), CatalogStore.Default).Estimate;
+        Assert.Equal(pp1Variable.Training.Model.ModelFlopsPerStep, pp1.Training.Model.ModelFlopsPerStep);
+        var e = Assert.Throws<Augur.Domain.InputException>(() => Scenarios.FromYaml(Yaml(", variable_seq_lengths: true")));
+        Assert.EndsWith("rl.trainer.variable_seq_lengths: says how packed micro-batches cross pipeline stages, which needs sequence packing; set pack_tokens too or remove it", e.Message);
     }
 
     [Fact]
