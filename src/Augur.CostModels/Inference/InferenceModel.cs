@@ -121,7 +121,7 @@ public sealed partial class InferenceModel
     public Bytes WeightsPerGpu(in InferenceLayout l)
     {
         var stage = _params.Stage(l.Pp);
-        return new Bytes(stage.Layers / l.Tp * _weightBytes + stage.RoutedExperts / l.GpusPerStage * _expertWeightBytes + stage.Edges / l.Tp * PrecisionRules.LmHeadBytes);
+        return new Bytes(stage.LayersPerGpu(l.Tp) * _weightBytes + stage.RoutedExperts / l.GpusPerStage * _expertWeightBytes + stage.Edges / l.Tp * PrecisionRules.LmHeadBytes);
     }
 
     /// <summary>

@@ -26,7 +26,7 @@ public sealed class PassComposer
     /// gathers the input (forward; the split after it gathers the gradient backward), half an all-gather-plus-reduce-scatter
     /// pair each way; without, its input and output are already whole on every rank.
     /// </summary>
-    double TpCollectives(in LayerShape shape) => shape.ReplicatedLinearAttention && _m.LinearAttention is not null
+    double TpCollectives(in LayerShape shape) => shape.ReplicatedLinearAttention
         ? TpCollectivesPerLayer - _m.LinearLayerFraction * (shape.SequenceParallel ? 0.5 : 1)
         : TpCollectivesPerLayer;
 

@@ -20,13 +20,9 @@ public static class SequencePacking
     /// <summary>Packings kept at most; a long-running server starts afresh past it.</summary>
     const int MostKnown = 4096;
 
-    /// <summary>Bins of at most <paramref name="capacity"/> tokens per data-parallel rank; each holds at least one sample.</summary>
-    public static int BinsPerRank(int capacity, int prompt, RlLengths response, int globalBatch, int dp) =>
-        PerRank(capacity, prompt, response, globalBatch, dp).Bins;
-
     /// <summary>
-    /// Bins per data-parallel rank (<see cref="BinsPerRank"/>) and the tokens of the fullest bin, which NeMo-RL pads every
-    /// packed micro-batch to under pipeline parallelism (<see cref="Pack"/>).
+    /// Bins of at most <paramref name="capacity"/> tokens per data-parallel rank (each holds at least one sample) and the
+    /// tokens of the fullest bin, which NeMo-RL pads every packed micro-batch to under pipeline parallelism (<see cref="Pack"/>).
     /// </summary>
     public static (int Bins, int Longest) PerRank(int capacity, int prompt, RlLengths response, int globalBatch, int dp)
     {
@@ -40,9 +36,6 @@ public static class SequencePacking
         });
         return ((int)Math.Clamp(((long)packing.Bins + dp - 1) / dp, 1, perRank), packing.Longest);
     }
-
-    /// <summary>First-fit-decreasing bins for <paramref name="descending"/> (<see cref="Pack"/>).</summary>
-    public static int Bins(int capacity, IReadOnlyList<int> descending) => Pack(capacity, descending).Bins;
 
     /// <summary>
     /// First-fit-decreasing bins for <paramref name="descending"/> (longest first); a sample longer than a bin gets one

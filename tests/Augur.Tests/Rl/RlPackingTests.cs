@@ -21,24 +21,21 @@ public class RlPackingTests
     [InlineData(10, new[] { 6, 6, 5, 4, 4 }, 3, 10)]
     // A sample longer than a bin gets one alone, at its own length, and leaves no room.
     [InlineData(4, new[] { 5, 1 }, 2, 5)]
-    // 5 and 4 cannot share a 10-token bin with 3 between them: 5 + 3 = 8, then 4 alone.
+    // 5 and 4 share a bin (9 tokens); 3 no longer fits beside them and opens a second.
     [InlineData(10, new[] { 5, 4, 3 }, 2, 9)]
     public void First_fit_decreasing_puts_each_sample_in_the_first_bin_with_room(int capacity, int[] descending, int expected, int longest)
-    {
-        Assert.Equal(expected, SequencePacking.Bins(capacity, descending));
-        Assert.Equal((expected, longest), SequencePacking.Pack(capacity, descending));
-    }
+        => Assert.Equal((expected, longest), SequencePacking.Pack(capacity, descending));
 
     [Fact]
     public void A_million_samples_pack_as_a_few_do()
     {
         // Three 1,115-token samples to a 4,096-token bin: 1,000,000 samples need ⌈1,000,000 / 3⌉ = 333,334 bins.
-        Assert.Equal(333_334, SequencePacking.Bins(4096, Enumerable.Repeat(1115, 1_000_000).ToArray()));
+        Assert.Equal(333_334, SequencePacking.Pack(4096, Enumerable.Repeat(1115, 1_000_000).ToArray()).Bins);
         // Responses up to 4,000 tokens drawn for 900,000 samples: their lengths fall from the longest, and every bin
         // but a sample's own holds at most 4,096 tokens, so at least the tokens over the bin size are needed.
         var lengths = SequencePacking.Lengths(115, new RlLengths(1000, 0.75, 4000), 900_000);
         long tokens = lengths.Sum(l => (long)l);
-        Assert.InRange(SequencePacking.Bins(4096, lengths), (int)((tokens + 4095) / 4096), 900_000);
+        Assert.InRange(SequencePacking.Pack(4096, lengths).Bins, (int)((tokens + 4095) / 4096), 900_000);
     }
 
     [Theory]
@@ -49,7 +46,7 @@ public class RlPackingTests
     // A bin smaller than a sample: one each, a rank's 64.
     [InlineData(1000, 512, 8, 64)]
     public void Bins_per_rank_for_samples_of_one_length(int capacity, int globalBatch, int dp, int expected) =>
-        Assert.Equal(expected, SequencePacking.BinsPerRank(capacity, 115, new RlLengths(1000, 0, 1000), globalBatch, dp));
+        Assert.Equal(expected, SequencePacking.PerRank(capacity, 115, new RlLengths(1000, 0, 1000), globalBatch, dp).Bins);
 
     [Fact]
     public void Spread_lengths_pack_into_fewer_bins_than_samples_of_the_mean_would_need_only_when_short_ones_fill_the_gaps()
