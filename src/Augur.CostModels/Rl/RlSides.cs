@@ -118,41 +118,22 @@ public sealed record RlTraining(TrainingModel Model, TrainingEstimate Update)
     /// </summary>
     public Seconds ReferenceSwap { get; init; } = Seconds.Zero;
 
-    /// <summary>
-    /// The GPU's wait on the host over one optimizer step's micro-batches of a forward-only pass
-    /// (<see cref="TrainingModel.ForwardHostWait"/>): eager MoE forwards wait on the host at each dispatcher synchronisation.
-    /// </summary>
-    public Seconds ForwardHostWait { get; init; } = Seconds.Zero;
-
     /// <summary>The policy update of the whole RL step: every optimizer step, each flushing its pipeline and reducing its gradients.</summary>
     public Seconds UpdateTime => Update.StepTime * OptimizerSteps;
 
     /// <summary>
-    /// The optimizer step of the scoring passes' layout, whose breakdown the forward-only passes scale: the update's
-    /// layout without activation recomputation and in micro-batches of the log-probability size
-    /// (<see cref="RlTrainer.LogProbTokens"/>); null when that is the update's own layout. A scoring pass reruns nothing:
-    /// NeMo-RL computes log-probabilities under <c>torch.no_grad()</c> with the model in eval mode and
-    /// <c>forward_only=True</c> (megatron_policy_worker.py <c>get_logprobs</c>, NVIDIA-NeMo/RL @ 66059ab4d), and
-    /// Megatron-core checkpoints a layer only while training (transformer_block.py: <c>recompute_granularity == 'full' and
-    /// self.training</c>).
+    /// One forward-only pass over every sample of the RL step (old-policy or reference log-probabilities, critic values;
+    /// <see cref="TrainingModel.ForwardOnly"/>): the update's layout without recomputation, its micro-batches packed to the
+    /// log-probability size (<see cref="RlTrainer.LogProbTokens"/>). The frameworks score the whole step in one call, not
+    /// one per optimizer step: NeMo-RL shards the step for <c>get_logprobs</c> with <c>batch_size=None</c>
+    /// (nemo_rl/models/policy/lm_policy.py <c>_shard_for_logprob</c> @ v0.7.0) and runs one forward-only
+    /// <c>megatron_forward_backward</c> over its micro-batches; verl's <c>compute_log_prob</c> one
+    /// <c>forward_backward_batch(forward_only=True)</c> (verl/workers/actor/megatron_actor.py @ b178a3cd).
     /// </summary>
-    public TrainingEstimate? Scoring { get; init; }
+    public Seconds Forward { get; init; }
 
-    /// <summary>
-    /// A forward-only pass over the same samples (old-policy or reference log-probabilities, critic values): the
-    /// step's compute, bubble and model-parallel communication without recomputation (<see cref="Scoring"/>) at the
-    /// forward share of the training FLOPs (<see cref="Analysis.FlopsPerToken.Training"/> = 3 × forward), without
-    /// gradient traffic or optimizer, and the forward's own wait on the host (<see cref="ForwardHostWait"/>).
-    /// </summary>
-    public Seconds Forward
-    {
-        get
-        {
-            var b = (Scoring ?? Update).Breakdown;
-            return (b.Compute + b.Bubble + b.TensorParallel + b.ContextParallel + b.ExpertParallel + b.PipelineP2P) * (Model.Flops.Forward / Model.Flops.Training * OptimizerSteps)
-                + ForwardHostWait * OptimizerSteps;
-        }
-    }
+    /// <summary>Micro-batches per data-parallel rank of that pass (<see cref="Forward"/>).</summary>
+    public int ScoringMicroBatches { get; init; }
 
     /// <summary>
     /// The samples of one RL step as a training job: sequences of mean prompt + mean response, one per sample. With
@@ -183,17 +164,16 @@ public sealed record RlTraining(TrainingModel Model, TrainingEstimate Update)
         var (updateJob, layout) = Packed(job, spec, gpus, t, job.Trainer.PackTokens);
         var training = new TrainingModel(model, pool, updateJob, cal);
         var update = training.Estimate(layout);
-        // The scoring passes: the update's layout without recomputation, packed to the log-probability tokens when those differ.
-        var (scoringJob, scoring) = Packed(job, spec, gpus, t, job.Trainer.LogProbTokens ?? job.Trainer.PackTokens);
-        scoring = scoring with { Recompute = Recompute.None };
+        // The scoring passes: every sample of the step at once, packed to the log-probability tokens.
+        var (scoringJob, scoring) = Packed(job, spec, gpus, t with { GlobalBatch = job.Samples }, job.Trainer.LogProbTokens ?? job.Trainer.PackTokens);
         var scorer = scoringJob == updateJob ? training : new TrainingModel(model, pool, scoringJob, cal);
         bool swaps = job.Trainer.ReferenceOnHost && job.Algorithm != RlAlgorithm.Dapo && cluster.Accelerator.HostMemory is not null;
         return new RlTraining(training, update)
         {
             OptimizerSteps = job.Samples / (job.Trainer.GlobalBatch ?? job.Samples),
             ReferenceSwap = swaps ? 3 * update.Memory.Weights / cluster.Accelerator.HostMemory!.Bandwidth : Seconds.Zero,
-            Scoring = scorer == training && scoring == layout ? null : scorer.Estimate(scoring),
-            ForwardHostWait = scorer.ForwardHostWait(scoring) * scorer.MicroBatches(scoring),
+            Forward = scorer.ForwardOnly(scoring),
+            ScoringMicroBatches = scorer.MicroBatches(scoring),
         };
     }
 
@@ -227,7 +207,18 @@ public sealed record RlTraining(TrainingModel Model, TrainingEstimate Update)
         // _get_pack_sequence_parameters_for_megatron: "when PP is used, all sequences must have the same length").
         bool padded = l.Pp > 1 && !job.Trainer.VariableSeqLengths;
         int row = PaddedForCp(padded ? Math.Max(mean, longest) : mean, l.Cp);
-        return (t with { SeqLen = row, GlobalBatch = bins * l.Dp, AttentionLength = t.SeqLen }, l with { MicroBatch = 1 });
+        return (t with { SeqLen = row, GlobalBatch = bins * l.Dp, AttentionLength = AttendedLength(job.Prompt.Mean, job.Response) }, l with { MicroBatch = 1 });
+    }
+
+    /// <summary>
+    /// The length a packed row's tokens attend over on average: each sample attends only within itself, so its causal
+    /// attention grows as its length squared and the row's is that of samples of E[L²]/E[L] tokens, with L the mean prompt
+    /// p plus the clipped response of mean μ and variation cv: (p² + 2pμ + μ²(1 + cv²)) / (p + μ). Constant lengths give p + μ.
+    /// </summary>
+    public static int AttendedLength(double p, RlLengths response)
+    {
+        var (mu, cv) = ResponseCurve.Clipped(response);
+        return (int)Math.Round((p * p + 2 * p * mu + mu * mu * (1 + cv * cv)) / (p + mu));
     }
 
 }

@@ -28,15 +28,18 @@ public static class RlStep
 
     /// <summary>
     /// Host memory a trainer GPU fills at its peak against what it has: the optimizer share on the CPU of every model the pool
-    /// trains, a reference policy kept there, and while a colocated pool generates what the trainer offloads beside them;
-    /// zero need where the hardware has no host tier (nothing can go there).
+    /// trains, a reference policy kept there, and in a colocated pool the larger of what the trainer offloads while the
+    /// pool generates and the engine's weights (<paramref name="engineWeights"/>) it backs up while the trainer runs; zero
+    /// need where the hardware has no host tier (nothing can go there).
     /// </summary>
-    public static (Bytes Need, Bytes Capacity) TrainerHost(RlJob job, RlTraining t, Accelerator a)
+    public static (Bytes Need, Bytes Capacity) TrainerHost(RlJob job, RlTraining t, Accelerator a, Bytes engineWeights = default)
     {
         if (a.HostMemory is not { } host) return (Bytes.Zero, Bytes.Zero);
         var optimizers = TrainedModels(job, t).Aggregate(Bytes.Zero, (sum, m) => sum + m.Model.HostOptimizerBytes(m.Update.Layout));
         var reference = job.Trainer.ReferenceOnHost && job.Algorithm != RlAlgorithm.Dapo ? t.Update.Memory.Weights : Bytes.Zero;
-        return (optimizers + reference + (job.Placement == RlPlacement.Colocated ? OffloadBytes(job, t) : Bytes.Zero), host.Capacity);
+        var engine = job.Generator.KeepsWeightsOnHost ? engineWeights : Bytes.Zero;
+        var turns = job.Placement == RlPlacement.Colocated ? Bytes.Max(OffloadBytes(job, t), engine) : Bytes.Zero;
+        return (optimizers + reference + turns, host.Capacity);
     }
 
     /// <summary>A critic on GPUs of its own: its optimizer share on the CPU against the host memory a GPU has.</summary>
@@ -57,24 +60,31 @@ public static class RlStep
     static Bytes Sum(IEnumerable<Bytes> parts) => parts.Aggregate(Bytes.Zero, (a, b) => a + b);
 
     /// <summary>
-    /// What a colocated trainer moves to host memory while the pool generates: the gradients and optimizer state of
-    /// every model it trains, and their weights too with <c>trainer.offload_weights</c> (NeMo-RL's
-    /// <c>offload_after_refit</c>).
+    /// What a colocated trainer moves to host memory while the pool generates: the optimizer state of every model it
+    /// trains, and their weights too with <c>trainer.offload_weights</c> (NeMo-RL's <c>offload_after_refit</c>). The
+    /// gradient buffers go nowhere: Megatron's <c>offload_to_cpu</c> (NeMo-RL's <c>move_model</c>) and verl's
+    /// <c>offload_megatron_model_to_cpu</c> free them (<c>grad_data.storage().resize_(0)</c>) and zero them on the way
+    /// back (NVIDIA/Megatron-LM megatron/core/distributed/param_and_grad_buffer.py @ d98e8a64dd; verl
+    /// verl/utils/megatron_utils.py @ 65c59c719).
     /// </summary>
     public static Bytes OffloadBytes(RlJob job, RlTraining t) =>
-        Sum(Trained(job, t).Select(m => m.Gradients + m.Optimizer + (job.Trainer.OffloadWeights ? m.Weights : Bytes.Zero)));
+        Sum(Trained(job, t).Select(m => m.Optimizer + (job.Trainer.OffloadWeights ? m.Weights : Bytes.Zero)));
 
     /// <summary>
-    /// The colocated trainer's move to host memory and back: everything over the host link each way, but the optimizer
-    /// state's way out, which NeMo-RL (megatron_policy_worker.py <c>move_optimizer</c>, <c>v.to("cpu")</c>) and verl
-    /// (<c>offload_megatron_optimizer</c>) copy tensor by tensor into freshly allocated pageable memory
-    /// (<see cref="MemoryTierSpec.FreshPageable"/>). The way back, from memory already faulted in, is costed at the link rate.
+    /// The colocated pool's moves to host memory and back around generation: the trainer's (<see cref="OffloadBytes"/>)
+    /// over the host link each way, but the optimizer state's way out, which NeMo-RL copies tensor by tensor into freshly
+    /// allocated pageable memory (megatron_policy_worker.py <c>move_optimizer</c>, <c>v.to("cpu")</c>;
+    /// <see cref="MemoryTierSpec.FreshPageable"/>) unless it goes to pinned memory (<see cref="RlTrainer.OffloadPinned"/>);
+    /// and the engine's weights, backed up to the host after the rollout and copied back before the refit when it keeps
+    /// them (<see cref="RlGenerator.KeepsWeightsOnHost"/>). The ways back, into memory already faulted in or pinned, run
+    /// at the link rate.
     /// </summary>
-    static double OffloadSeconds(RlJob job, RlTraining t, MemoryTierSpec host)
+    static double OffloadSeconds(RlJob job, RlTraining t, Bytes engineWeights, MemoryTierSpec host)
     {
         var all = OffloadBytes(job, t);
-        var optimizer = Sum(Trained(job, t).Select(m => m.Optimizer));
-        return ((2 * all - optimizer) / host.Bandwidth + host.ToFreshPageable(optimizer)).Value;
+        var optimizer = job.Trainer.OffloadPinned ? Bytes.Zero : Sum(Trained(job, t).Select(m => m.Optimizer));
+        var engine = job.Generator.KeepsWeightsOnHost ? engineWeights : Bytes.Zero;
+        return ((2 * (all + engine) - optimizer) / host.Bandwidth + host.ToFreshPageable(optimizer)).Value;
     }
 
     /// <summary>Weights of the models the trainer updates, which a colocated pool keeps resident while it generates unless it offloads them.</summary>
@@ -208,7 +218,7 @@ public static class RlStep
         var fabric = new Fabric(cluster, cal);
         var own = job.Generator.OwnHardware;
         var (sync, syncHost, tier) = Refit(fabric, job, gen, train, colocated, gpus);
-        double offload = colocated && cluster.Accelerator.HostMemory is { } host ? OffloadSeconds(job, train, host) : 0;
+        double offload = colocated && cluster.Accelerator.HostMemory is { } host ? OffloadSeconds(job, train, gen.WeightsPerGpu, host) : 0;
 
         var phases = new RlPhases
         {
@@ -248,7 +258,7 @@ public static class RlStep
             Generators = new RlPool("generators", genGpus, new(colocated ? computing : genBusy), new(step - (colocated ? computing : genBusy)), genMemory, genHbm),
             Trainer = new RlPool("trainer", trainGpus, new(colocated ? computing : trainBusy), new(step - (colocated ? computing : trainBusy)), trainMemory, hbm)
             {
-                Host = TrainerHost(job, train, cluster.Accelerator),
+                Host = TrainerHost(job, train, cluster.Accelerator, gen.WeightsPerGpu),
             },
             Verifier = verifier, CriticPool = criticPool, Verifiers = checks, Gpus = held, SyncTier = tier,
             SyncBytesPerGpu = job.Trainer.GatherWeights ? new Bytes(RlRefit.WholeModel(gen.Model.Model)) : gen.WeightsPerGpu,

@@ -163,12 +163,21 @@ public sealed class TrainingModel
     static ParallelLayout NoRecompute(in ParallelLayout l) => l with { Recompute = Recompute.None, RecomputeLayers = 0 };
 
     /// <summary>
-    /// The GPU's wait on the host in one micro-batch's forward alone through the busiest stage of <paramref name="l"/>: a
-    /// scoring pass (log-probabilities, values) runs the same eager forward, with the MoE dispatcher's synchronisation
-    /// before each exchange, but no backward and no recomputation.
+    /// A forward-only pass over the step's micro-batches (log-probabilities, values): each micro-batch's forward through
+    /// the busiest stage as the pass composer costs it with no backward and no recomputation (its compute, its wait on the
+    /// host, and its tensor-, context-, expert- and pipeline-parallel exchanges, each in one direction), m of them plus the
+    /// pipeline's fill and drain, (pp − 1)/vp more; no gradient reduction and no optimizer. A scoring pass reruns nothing:
+    /// Megatron-core checkpoints a layer only while training (transformer_block.py: <c>recompute_granularity == 'full' and
+    /// self.training</c>).
     /// </summary>
-    public Seconds ForwardHostWait(in ParallelLayout l) =>
-        _host.Modelled ? _pass.Compose(Pass(l with { Recompute = Recompute.None }) with { Backward = false }).HostWait : Seconds.Zero;
+    public Seconds ForwardOnly(in ParallelLayout l)
+    {
+        var forward = NoRecompute(l);
+        var pass = _pass.Compose(Pass(forward) with { Backward = false });
+        double perMicroBatch = CriticalCompute(forward, pass) + pass.HostWait.Value + pass.TensorParallel.Value
+                               + pass.ContextParallel.Value + pass.ExpertParallel.Value + pass.PipelineP2P.Value;
+        return new(perMicroBatch * (MicroBatches(forward) + (l.Pp - 1.0) / l.Vp));
+    }
 
     /// <summary>Layers of the busiest pipeline stage: the model's layers split evenly, rounded up.</summary>
     int StageLayers(in ParallelLayout l) => (_m.Layers + l.Pp - 1) / l.Pp;
@@ -224,21 +233,12 @@ public sealed class TrainingModel
     TrainingEstimate Estimate(in ParallelLayout l, in MemoryBreakdown mem, in PassCost pass)
     {
         int m = MicroBatches(l);
-        int stageLayers = StageLayers(l), mtpHere = MtpInPass(l);
         double gemm = pass.Gemm.Value, attention = pass.Attention.Value, elementwise = pass.Elementwise.Value;
         double stageCompute = pass.Layers.Value; // with the MoE dispatcher's host stalls
         // The stage's layers forward, read once: each read of the LayerTime copies the whole struct.
         double stageForward = pass.Forward.Total.Value;
-
-        // The last stage also runs the output layer; with pp > 1 it has at most as many layers.
         double headTime = pass.HeadTime.Value;
-        double perLayerAvg = stageCompute / Math.Max(1, stageLayers + mtpHere);
-        // Multi-token prediction runs on the last stage: per depth its projection at the layer's pace and the head again,
-        // and with pipelining its layer, at the last stage's pace, which is outside the composed pass.
-        double projection = perLayerAvg * _mtpProjectionFlops / _mtpLayerFlops;
-        double mtp = _job.MtpLayers * (projection + headTime) + (_job.MtpLayers - mtpHere) * perLayerAvg;
-        double lastStage = (_m.Layers - (l.Pp - 1) * stageLayers) * perLayerAvg + headTime + mtp;
-        double criticalCompute = l.Pp == 1 ? stageCompute + headTime + mtp : Math.Max(stageCompute, lastStage);
+        double criticalCompute = CriticalCompute(l, pass);
         double tpComm = pass.TensorParallel.Value, cpComm = pass.ContextParallel.Value, epComm = pass.ExpertParallel.Value, ppComm = pass.PipelineP2P.Value;
 
         double computeBound = (gemm + attention) / Math.Max(1e-30, stageCompute);
@@ -291,6 +291,22 @@ public sealed class TrainingModel
             Hfu = hardwareFlops / step / gpus / peak, MicroBatches = m, CrossSite = crossSite,
             MicroBatchForward = new(perMicroBatch * forwardShare), MicroBatchBackward = new(perMicroBatch * (1 - forwardShare)),
         };
+    }
+
+    /// <summary>
+    /// One micro-batch's compute on the pipeline's slowest stage: the busiest stage's layers, or the last stage's share of
+    /// them with the output layer and multi-token prediction (per depth its projection at the layer's pace and the head
+    /// again, and with pipelining its layer, which is outside the composed pass) when that is slower.
+    /// </summary>
+    double CriticalCompute(in ParallelLayout l, in PassCost pass)
+    {
+        int stageLayers = StageLayers(l), mtpHere = MtpInPass(l);
+        double stageCompute = pass.Layers.Value, headTime = pass.HeadTime.Value;
+        double perLayerAvg = stageCompute / Math.Max(1, stageLayers + mtpHere);
+        double projection = perLayerAvg * _mtpProjectionFlops / _mtpLayerFlops;
+        double mtp = _job.MtpLayers * (projection + headTime) + (_job.MtpLayers - mtpHere) * perLayerAvg;
+        double lastStage = (_m.Layers - (l.Pp - 1) * stageLayers) * perLayerAvg + headTime + mtp;
+        return l.Pp == 1 ? stageCompute + headTime + mtp : Math.Max(stageCompute, lastStage);
     }
 
     /// <summary>

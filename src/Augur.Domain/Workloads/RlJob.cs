@@ -86,6 +86,14 @@ public sealed record RlGenerator
     public EngineLinearKernels? EngineLinear { get; init; }
     /// <summary>Whether the rollout engine replays its steps as CUDA graphs (vLLM's default; verl runs eager); see <see cref="InferenceJob.CudaGraphs"/>.</summary>
     public bool CudaGraphs { get; init; } = true;
+    /// <summary>
+    /// Colocated: the engine backs its weights up to host memory while the trainer runs and copies them back before the
+    /// refit (vLLM's <c>sleep(level=1)</c>, which NeMo-RL calls after every rollout, nemo_rl/models/generation/vllm/vllm_worker.py
+    /// <c>finish_generation</c> @ v0.3.0 to v0.7.0, then <c>wake_up(tags=["weights"])</c>); false discards them, since the
+    /// refit rewrites them anyway (level 2, as verl sleeps its vLLM engines, verl/workers/sharding_manager/megatron_vllm.py
+    /// @ 65c59c719, and SGLang releases its weights without a CPU backup by default).
+    /// </summary>
+    public bool KeepsWeightsOnHost { get; init; } = true;
     /// <summary>Tokens the rollout engine drafts per decode step (speculative decoding, e.g. DeepSeek's MTP head); 0 = none. See <see cref="InferenceJob.DraftTokens"/>.</summary>
     public int DraftTokens { get; init; }
     /// <summary>The chance each drafted token is accepted; see <see cref="InferenceJob.Acceptance"/>.</summary>
@@ -164,6 +172,14 @@ public sealed record RlTrainer
     /// Megatron's static stage-to-stage buffers. Applies with <see cref="PackTokens"/>.
     /// </summary>
     public bool VariableSeqLengths { get; init; }
+    /// <summary>
+    /// Colocated: the trainer's optimizer state goes to pinned host memory at the link's rate, as verl's non-blocking
+    /// <c>.to("cpu", non_blocking=True)</c> does (verl/utils/megatron_utils.py <c>offload_megatron_optimizer</c> @ 65c59c719:
+    /// PyTorch's <c>_to_copy</c> allocates a non-blocking device-to-host copy's destination pinned, from its caching host
+    /// allocator, aten/src/ATen/native/TensorConversions.cpp); false copies it into freshly allocated pageable memory, as
+    /// NeMo-RL's blocking <c>v.to("cpu")</c> does (<see cref="MemoryTierSpec.FreshPageable"/>).
+    /// </summary>
+    public bool OffloadPinned { get; init; }
 }
 
 /// <summary>

@@ -100,13 +100,15 @@ public class RlPackingTests
     [Fact]
     public void The_log_probability_passes_pack_their_own_micro_batches()
     {
-        // logprob_tokens 8192: seven 1,115-token sequences to a bin, 10 bins per rank; the training bins hold three, 22 per rank.
+        // logprob_tokens 8192: seven 1,115-token sequences to a bin, the whole step's 2,048 samples in ⌈2,048 / 7⌉ = 293 bins,
+        // 296 for dp 8, 37 per rank; the training bins hold three, 22 per rank of an optimizer step's 512 samples; the
+        // scoring bins at the training size, ⌈2,048 / 3⌉ = 683 → 688, 86 per rank.
         var e = RlWorkflow.Estimate(Scenarios.FromYaml(Yaml(", pack_tokens: 4096, logprob_tokens: 8192")), CatalogStore.Default).Estimate;
         Assert.Equal(22, e.Training.Model.MicroBatches(e.Training.Update.Layout));
-        Assert.Equal(10, e.Training.Scoring!.Value.MicroBatches);
+        Assert.Equal(37, e.Training.ScoringMicroBatches);
         var same = RlWorkflow.Estimate(Scenarios.FromYaml(Yaml(", pack_tokens: 4096")), CatalogStore.Default).Estimate;
-        Assert.Null(same.Training.Scoring);
-        // The same FLOPs in 10 bins instead of 22: pp 2's bubble, one bin's time, is (pp - 1) / bins of the pass, a larger share.
+        Assert.Equal(86, same.Training.ScoringMicroBatches);
+        // The same FLOPs in 37 bins instead of 86: pp 2's fill, one bin's time, is (pp - 1) / bins of the pass, a larger share.
         Assert.True(e.Phases.LogProbs.Value > same.Phases.LogProbs.Value);
         Assert.Equal(same.Phases.Training.Value, e.Phases.Training.Value);
         var x = Assert.Throws<Augur.Domain.InputException>(() => Scenarios.FromYaml(Yaml(", logprob_tokens: 8192")));

@@ -1,6 +1,7 @@
 using Augur.Catalog.Loading;
 using Augur.CostModels.Rl;
 using Augur.Domain;
+using Augur.Domain.Workloads;
 using Augur.Workflows.Rl;
 
 namespace Augur.Tests.Rl;
@@ -26,31 +27,43 @@ public class RlScoringPassTests
     }
 }
 
-/// <summary>A scoring pass of an eager MoE trainer waits on the host at each dispatcher synchronisation, as the update's forward does.</summary>
-public class RlScoringHostWaitTests
+/// <summary>
+/// The scoring passes run once over the whole step (NeMo-RL's get_logprobs takes the step unsplit, batch_size=None), each
+/// micro-batch's forward as the pass composer costs it, the pipeline filled and drained once.
+/// </summary>
+public class RlScoringStepTests
 {
-    static RlEstimate Estimate(string model, string hardware, string trainer) => RlWorkflow.Estimate(Scenarios.FromYaml(
-        $"workload: rl\nmodel: {model}\nhardware: {hardware}\ncluster: {{gpus: 8}}\nprecision: bf16\nrl:\n  prompts_per_step: 16\n  samples_per_prompt: 8\n"
+    /// <summary>Llama 3.1 8B GRPO, prompts × 8 samples of 128 + 896 tokens (constant), trainer pp2 dp4 on 8 H100s, 4,096-token bins.</summary>
+    static RlEstimate Estimate(int prompts, string trainer = "") => RlWorkflow.Estimate(Scenarios.FromYaml(
+        $"workload: rl\nmodel: llama3.1-8b\nhardware: dgx-h100\ncluster: {{gpus: 8}}\nprecision: bf16\nrl:\n  prompts_per_step: {prompts}\n  samples_per_prompt: 8\n"
         + "  prompt_tokens: {mean: 128}\n  response_tokens: {mean: 896, max: 896}\n  verifier: {kind: rule, cpu_seconds: 0.01, cpu_cores: 8}\n"
-        + $"  generator: {{tp: 1}}\n  trainer: {{{trainer}}}\n"), CatalogStore.Default).Estimate;
+        + $"  generator: {{tp: 1}}\n  trainer: {{pp: 2, pack_tokens: 4096{trainer}}}\n"), CatalogStore.Default).Estimate;
 
     [Fact]
-    public void The_log_probability_passes_add_their_forwards_host_wait_per_micro_batch()
+    public void The_scoring_pass_packs_the_whole_step_and_fills_the_pipeline_once()
     {
-        var e = Estimate("qwen3-30b-a3b", "dgx-h100", "ep: 8");
-        var t = e.Training;
-        var l = t.Update.Layout;
-        // One micro-batch's forward-only wait, times the micro-batches of an optimizer step.
-        double perMicroBatch = t.Model.ForwardHostWait(l).Value;
-        Assert.True(perMicroBatch > 0, "an eager MoE forward on an x86 host waits at each dispatch");
-        Assert.Equal(perMicroBatch * t.Model.MicroBatches(l), t.ForwardHostWait.Value, 9);
-        // The forward alone waits less than the whole step's host time (its backward issues twice the GEMM calls).
-        Assert.True(t.ForwardHostWait.Value < t.Update.Breakdown.HostIssue!.Value.Value);
-        // A forward pass is the breakdown's forward share (a third of the training FLOPs) plus that wait; GRPO scores twice.
-        var b = t.Update.Breakdown;
-        double share = (b.Compute + b.Bubble + b.TensorParallel + b.ContextParallel + b.ExpertParallel + b.PipelineP2P).Value * t.Model.Flops.Forward / t.Model.Flops.Training;
-        Assert.Equal(t.OptimizerSteps * (share + t.ForwardHostWait.Value), t.Forward.Value, 9);
-        Assert.Equal(2 * t.Forward.Value + t.ReferenceSwap.Value, e.Phases.LogProbs.Value, 9);
+        // 128 samples of 1,024 tokens, four to a 4,096-token bin: 32 bins, a multiple of dp 4, 8 per rank; 256 samples: 64
+        // bins, 16 per rank. Each bin is full either way, so a pass is a micro-batch's forward × (m + pp − 1): 9 of them, then 17.
+        var small = Estimate(16);
+        var large = Estimate(32);
+        Assert.Equal(8, small.Training.ScoringMicroBatches);
+        Assert.Equal(16, large.Training.ScoringMicroBatches);
+        Assert.Equal(17.0 / 9, large.Training.Forward.Value / small.Training.Forward.Value, 9);
+        // Four optimizer steps instead of one change the update, not the scoring, which takes the step's samples at once.
+        var split = Estimate(32, ", global_batch: 64");
+        Assert.Equal(4, split.Training.OptimizerSteps);
+        Assert.Equal(large.Training.Forward.Value, split.Training.Forward.Value, 12);
+        Assert.True(split.Phases.Training.Value > large.Phases.Training.Value);
+    }
+
+    [Fact]
+    public void A_packed_row_attends_over_the_token_weighted_sample_length()
+    {
+        // Constant lengths: every sample is 115 + 1,000 tokens long.
+        Assert.Equal(1115, RlTraining.AttendedLength(115, new RlLengths(1000, 0, 1000)));
+        // Responses of mean 1,000 and cv 0.75 (no cap within reach): E[L²]/E[L] = (115² + 2·115·1,000 + 1,000²·1.5625) / 1,115
+        // = 1,805,725 / 1,115 = 1,619.5 tokens, the long samples' attention weighing as their length squared.
+        Assert.InRange(RlTraining.AttendedLength(115, new RlLengths(1000, 0.75, 20_000)), 1616, 1623);
     }
 }
 
