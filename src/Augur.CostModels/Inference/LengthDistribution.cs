@@ -22,4 +22,14 @@ public static class LengthDistribution
         double s2 = Math.Log(1 + cv * cv), mu = Math.Log(mean) - s2 / 2;
         return 1 - Normal.CDF(0, 1, (Math.Log(limit) - mu) / Math.Sqrt(s2));
     }
+
+    /// <summary>
+    /// The length above which a share <paramref name="share"/> of those log-normal lengths falls, the inverse of
+    /// <see cref="ShareAbove"/>: exp(μ + σ·Φ⁻¹(1 − share)).
+    /// </summary>
+    public static double LengthAbove(double mean, double cv, double share)
+    {
+        double s2 = Math.Log(1 + cv * cv), mu = Math.Log(mean) - s2 / 2;
+        return Math.Exp(mu + Math.Sqrt(s2) * Normal.InvCDF(0, 1, 1 - share));
+    }
 }

@@ -56,11 +56,20 @@ public static class RolloutEstimate
         double perToken = 1 / model.TokensPerStep;
         double pacedStep = paced == b ? fullStepPerSequence * b : model.DecodeStep(layout, paced, steadyContext).Total.Value;
         double decodeWork = n * (mean - 1) * perToken * (paced == b ? fullStepPerSequence : pacedStep / paced);
-        // Drain: the last batch of b sequences, started together, each ending at its own length.
-        double drain = 0;
-        for (int i = 0; i < curve.Points.Length; i++)
-            drain += curve.Widths[i] * perToken * model.DecodeStep(layout, Math.Max(1, b * curve.Survival[i]), prompt + curve.Points[i]).Total.Value;
-        double queued = (n - b) * (mean - 1) * perToken * fullStepPerSequence;
+        // One batch (n ≤ b): the b sequences start together and each ends at its own length, the live batch b·P(L ≥ k).
+        // A queue (n > b): the batch runs full until the last queued response starts, then drains as the responses
+        // still running end (RolloutQueue).
+        double drain = 0, queued = 0;
+        if (n <= b)
+            for (int i = 0; i < curve.Points.Length; i++)
+                drain += curve.Widths[i] * perToken * model.DecodeStep(layout, Math.Max(1, b * curve.Survival[i]), prompt + curve.Points[i]).Total.Value;
+        else
+        {
+            var queue = RolloutQueue.Of(n, b, job.Response, prompt);
+            queued = queue.LastStart * perToken * fullStepPerSequence * b;
+            for (int i = 0; i < queue.Steps.Length; i++)
+                drain += queue.Steps[i] * perToken * model.DecodeStep(layout, queue.Live[i], queue.Context[i]).Total.Value;
+        }
         double group = prefillPerPrompt + (ResponseCurve.LongestOf(job.Response, job.SamplesPerPrompt) - 1) * perToken * pacedStep;
         if (prefillReplicas == 0)
         {

@@ -1,3 +1,4 @@
+using Augur.CostModels.Inference;
 using System.Collections.Concurrent;
 using Augur.Domain.Workloads;
 
@@ -68,18 +69,20 @@ public static class SequencePacking
 
     /// <summary>
     /// <paramref name="count"/> sample lengths, longest first: the prompt plus the longest response whose share of
-    /// longer-or-equal draws is at least (i + ½) / count (<see cref="ResponseCurve.ShareAtLeast"/>), found in one walk
-    /// down from the limit, as the shares rise.
+    /// longer-or-equal draws is at least (i + ½) / count (<see cref="ResponseCurve.ShareAtLeast"/>, a draw rounded to
+    /// whole tokens): the limit while its share reaches that, else ⌊the log-normal's length above that share + ½⌋
+    /// (<see cref="LengthDistribution.LengthAbove"/>), at least one token.
     /// </summary>
     public static int[] Lengths(int prompt, RlLengths response, int count)
     {
         var lengths = new int[count];
-        int k = response.Max;
-        double share = ResponseCurve.ShareAtLeast(response, k);
+        double atLimit = ResponseCurve.ShareAtLeast(response, response.Max);
         for (int i = 0; i < count; i++)
         {
             double wanted = (i + 0.5) / count;
-            while (k > 1 && share < wanted) share = ResponseCurve.ShareAtLeast(response, --k);
+            int k = response.Spread == 0 ? Math.Min(response.Mean, response.Max)
+                : atLimit >= wanted ? response.Max
+                : (int)Math.Clamp(Math.Floor(LengthDistribution.LengthAbove(response.Mean, response.Spread, wanted) + 0.5), 1, response.Max);
             lengths[i] = prompt + k;
         }
         return lengths;
