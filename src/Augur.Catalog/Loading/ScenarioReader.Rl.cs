@@ -83,6 +83,10 @@ public sealed partial class ScenarioReader
         var (generatorGpus, trainerGpus) = PoolSizes(r, placement, cluster.Gpus, verifier.OwnGpus, criticGpus);
         if (placement != RlPlacement.Colocated && r.OptionalMapping("trainer")?.OptionalBool("offload_weights") == true)
             throw new InputException($"{path}.trainer.offload_weights: only a colocated trainer hands its GPUs to the generators; remove it or set placement: colocated");
+        if (placement != RlPlacement.Colocated && r.OptionalMapping("trainer")?.OptionalBool("offload_pinned") is not null)
+            throw new InputException($"{path}.trainer.offload_pinned: says how a colocated trainer offloads its optimizer state; remove it or set placement: colocated");
+        if (placement != RlPlacement.Colocated && r.OptionalMapping("generator")?.Get("sleep_level") is not null)
+            throw new InputException($"{path}.generator.sleep_level: says what a colocated engine does with its weights while the trainer runs; remove it or set placement: colocated");
         var trainer = ReadTrainer(r.Mapping("trainer"), trainerGpus, model, precision);
         int samples = prompts * group;
         if (trainer.GlobalBatch is { } batch && samples % batch != 0)

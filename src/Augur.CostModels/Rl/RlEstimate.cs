@@ -22,7 +22,7 @@ public readonly record struct RlPhases
     public required Seconds Training { get; init; }
     /// <summary>New weights to every generator GPU: across the pools, or resharded inside a colocated pool.</summary>
     public required Seconds WeightSync { get; init; }
-    /// <summary>Colocated: the trainer's gradients and optimizer state to host memory and back.</summary>
+    /// <summary>Colocated: the trainer's optimizer state (and weights, with offload_weights) to host memory and back, and the engine's weights while it sleeps.</summary>
     public required Seconds Offload { get; init; }
 
     public IEnumerable<(string Name, Seconds Time)> Parts()

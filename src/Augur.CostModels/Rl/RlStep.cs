@@ -9,8 +9,8 @@ namespace Augur.CostModels.Rl;
 
 /// <summary>
 /// Composes one RL step from the serving model's rollout and the training model's update; no physics of its own
-/// beyond moving bytes over a link. Colocated: every phase in turn on one pool, the trainer's gradients and optimizer
-/// state offloaded to host memory while generating, weights resharded inside the pool. Disaggregated: the pools take
+/// beyond moving bytes over a link. Colocated: every phase in turn on one pool, the trainer's optimizer state offloaded
+/// to host memory while generating and the engine's weights while training, weights resharded inside the pool. Disaggregated: the pools take
 /// turns, weights cross between them. Asynchronous with staleness k ≥ 1: the pools overlap, and with partial rollouts
 /// a response may span k + 1 steps, so the generators' pace is the larger of their full-batch work and 1/(k + 1) of
 /// the synchronous makespan.
@@ -28,17 +28,20 @@ public static class RlStep
 
     /// <summary>
     /// Host memory a trainer GPU fills at its peak against what it has: the optimizer share on the CPU of every model the pool
-    /// trains, a reference policy kept there, and in a colocated pool the larger of what the trainer offloads while the
-    /// pool generates and the engine's weights (<paramref name="engineWeights"/>) it backs up while the trainer runs; zero
-    /// need where the hardware has no host tier (nothing can go there).
+    /// trains, a reference policy kept there, and in a colocated pool the turns' peak: the trainer's optimizer state goes
+    /// out before the refit while the engine's weights (<paramref name="engineWeights"/>, backed up after generating) are
+    /// still there, and the trainer's weights follow once the engine has taken its back (NeMo-RL's
+    /// <c>offload_before_refit</c>, <c>wake_up(tags=["weights"])</c>, <c>offload_after_refit</c>), so optimizer state +
+    /// the larger of the two weights; zero need where the hardware has no host tier (nothing can go there).
     /// </summary>
-    public static (Bytes Need, Bytes Capacity) TrainerHost(RlJob job, RlTraining t, Accelerator a, Bytes engineWeights = default)
+    public static (Bytes Need, Bytes Capacity) TrainerHost(RlJob job, RlTraining t, Accelerator a, Bytes engineWeights)
     {
         if (a.HostMemory is not { } host) return (Bytes.Zero, Bytes.Zero);
         var optimizers = TrainedModels(job, t).Aggregate(Bytes.Zero, (sum, m) => sum + m.Model.HostOptimizerBytes(m.Update.Layout));
         var reference = job.Trainer.ReferenceOnHost && job.Algorithm != RlAlgorithm.Dapo ? t.Update.Memory.Weights : Bytes.Zero;
         var engine = job.Generator.KeepsWeightsOnHost ? engineWeights : Bytes.Zero;
-        var turns = job.Placement == RlPlacement.Colocated ? Bytes.Max(OffloadBytes(job, t), engine) : Bytes.Zero;
+        var optimizer = Sum(Trained(job, t).Select(m => m.Optimizer));
+        var turns = job.Placement == RlPlacement.Colocated ? optimizer + Bytes.Max(OffloadBytes(job, t) - optimizer, engine) : Bytes.Zero;
         return (optimizers + reference + turns, host.Capacity);
     }
 

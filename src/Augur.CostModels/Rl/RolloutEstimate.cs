@@ -21,8 +21,9 @@ public readonly record struct RolloutTime(double Makespan, double Work, int Samp
 /// Closed-form rollout of a synchronous RL step on continuous-batching generators: every sample arrives at once,
 /// each replica runs its share at a batch of <c>b</c>, and decode steps are costed by the serving model's
 /// <see cref="InferenceModel.DecodeStep"/> at the live batch. With response lengths L (log-normal, clipped at the
-/// limit) the live batch after k tokens is b·P(L ≥ k): the drain at the end runs ever smaller batches until the
-/// batch's longest response ends. Disaggregated generators: prefill replicas feed decode replicas that run the same
+/// limit) and one batch (n ≤ b) the live batch after k tokens is b·P(L ≥ k): the drain runs ever smaller batches
+/// until the longest response ends; with a queue (n &gt; b) each queued response starts as the first running one ends
+/// (<see cref="RolloutQueue"/>). Disaggregated generators: prefill replicas feed decode replicas that run the same
 /// schedule without prefill; makespan = KV transfer + drain + max(first batches prefilled + queued decode, every
 /// prompt prefilled), and the full-batch pace is the slower pool's. The request-level simulator draws the lengths
 /// instead and agrees with this when lengths are constant.
@@ -65,7 +66,7 @@ public static class RolloutEstimate
                 drain += curve.Widths[i] * perToken * model.DecodeStep(layout, Math.Max(1, b * curve.Survival[i]), prompt + curve.Points[i]).Total.Value;
         else
         {
-            var queue = RolloutQueue.Of(n, b, job.Response, prompt);
+            var queue = RolloutQueue.Of(n, b, job.Response, prompt, curve.Longest);
             queued = queue.LastStart * perToken * fullStepPerSequence * b;
             for (int i = 0; i < queue.Steps.Length; i++)
                 drain += queue.Steps[i] * perToken * model.DecodeStep(layout, queue.Live[i], queue.Context[i]).Total.Value;

@@ -18,14 +18,24 @@ public sealed record RolloutQueue(double LastStart, double[] Steps, double[] Liv
     /// <summary>Golden-ratio sequence: consecutive arrivals land far apart among the quantiles, long beside short.</summary>
     const double Golden = 0.6180339887498949;
 
-    public static RolloutQueue Of(int n, int b, RlLengths response, double prompt)
+    /// <param name="longest">The step's longest response (<see cref="ResponseCurve.LongestOf"/> over every sample): the
+    /// step waits for the replica that draws it, so the queue's longest quantile is at least that.</param>
+    public static RolloutQueue Of(int n, int b, RlLengths response, double prompt, int longest)
     {
         // A response of L tokens takes L − 1 decode steps: its first token comes with the prefill.
         var sorted = SequencePacking.Lengths(0, response, n);
+        sorted[0] = Math.Max(sorted[0], longest);
         var order = Enumerable.Range(0, n).OrderBy(i => (i + 1) * Golden % 1.0).ToArray();
         var steps = new double[n];
         for (int rank = 0; rank < n; rank++) steps[order[rank]] = Math.Max(0, sorted[rank] - 1);
+        return Run(steps, b, prompt);
+    }
 
+    /// <summary>The schedule of responses of <paramref name="steps"/> decode steps each, in arrival order, <paramref name="b"/> at a time.</summary>
+    public static RolloutQueue Run(IReadOnlyList<double> steps, int b, double prompt)
+    {
+        int n = steps.Count;
+        b = Math.Min(b, n);
         var running = new PriorityQueue<(double Start, double End), double>();
         for (int i = 0; i < b; i++) running.Enqueue((0, steps[i]), steps[i]);
         double lastStart = 0;

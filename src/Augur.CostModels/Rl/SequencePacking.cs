@@ -1,5 +1,5 @@
-using Augur.CostModels.Inference;
 using System.Collections.Concurrent;
+using Augur.CostModels.Inference;
 using Augur.Domain.Workloads;
 
 namespace Augur.CostModels.Rl;

@@ -166,7 +166,8 @@ public sealed class TrainingModel
     /// A forward-only pass over the step's micro-batches (log-probabilities, values): each micro-batch's forward through
     /// the busiest stage as the pass composer costs it with no backward and no recomputation (its compute, its wait on the
     /// host, and its tensor-, context-, expert- and pipeline-parallel exchanges, each in one direction), m of them plus the
-    /// pipeline's fill and drain, (pp − 1)/vp more; no gradient reduction and no optimizer. A scoring pass reruns nothing:
+    /// pipeline's fill and drain, (pp − 1)/vp more, and the low-precision weights' quantization once; no gradient reduction
+    /// and no optimizer. A scoring pass reruns nothing:
     /// Megatron-core checkpoints a layer only while training (transformer_block.py: <c>recompute_granularity == 'full' and
     /// self.training</c>).
     /// </summary>
@@ -176,7 +177,7 @@ public sealed class TrainingModel
         var pass = _pass.Compose(Pass(forward) with { Backward = false });
         double perMicroBatch = CriticalCompute(forward, pass) + pass.HostWait.Value + pass.TensorParallel.Value
                                + pass.ContextParallel.Value + pass.ExpertParallel.Value + pass.PipelineP2P.Value;
-        return new(perMicroBatch * (MicroBatches(forward) + (l.Pp - 1.0) / l.Vp));
+        return new(perMicroBatch * (MicroBatches(forward) + (l.Pp - 1.0) / l.Vp) + WeightQuantizeSeconds(l));
     }
 
     /// <summary>Layers of the busiest pipeline stage: the model's layers split evenly, rounded up.</summary>

@@ -79,7 +79,7 @@ public static class RlReport
         (job.Trainer.OptimizerOffload > 0 ? "lower rl.trainer.optimizer_offload, " : "") + "add trainer GPUs"
         + (job.Placement != RlPlacement.Colocated ? ""
             : job.Trainer.OffloadWeights ? ", leave the weights on the GPUs (offload_weights: false), or use placement: disaggregated"
-            : ", or use placement: disaggregated (a colocated trainer offloads its gradients and optimizer state there while generating)");
+            : ", set rl.generator.sleep_level: 2 if the engine drops its weights, or use placement: disaggregated (a colocated trainer offloads its optimizer state there while generating, and the engine its weights while training)");
 
     /// <summary>The simulated rollout beside the closed form, then the step with the simulated makespan.</summary>
     public static IRenderable[] SimulationTables(Scenario s, RlEstimate estimate, RlEstimate simulated, ServingResult rollout, int longest)

@@ -3,6 +3,7 @@ using Augur.Domain.Hardware;
 using Augur.Domain.Models;
 using Augur.Domain.Parallelism;
 using Augur.Domain.Workloads;
+using Augur.Units;
 
 namespace Augur.Search.Rl;
 
@@ -104,7 +105,7 @@ public static class RlPlanner
                 var (training, problem) = RlSetup.Trainer(model, cluster, precision, j, cal, curve, critic);
                 if (training is null) { tally.Reject(problem); continue; }
                 if (!(RlStep.TrainingMemory(j, training).Total <= cluster.Accelerator.HbmCapacity)) { tally.Reject("rl.trainer: the update does not fit in memory"); continue; }
-                if (RlStep.TrainerHost(j, training, cluster.Accelerator) is var (need, have) && need > have) { tally.Reject("rl.trainer: the optimizer share on the host does not fit in host memory"); continue; }
+                if (RlStep.TrainerHost(j, training, cluster.Accelerator, Bytes.Zero) is var (need, have) && need > have) { tally.Reject("rl.trainer: the optimizer share on the host does not fit in host memory"); continue; }
                 if (bestTraining is null || TrainerSeconds(training, job) < TrainerSeconds(bestTraining, job)) (bestTraining, trainerJob) = (training, j);
             }
             if (bestTraining is null || trainerJob is null) continue;

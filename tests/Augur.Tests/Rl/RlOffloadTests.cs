@@ -34,6 +34,17 @@ public class RlOffloadTests
         Assert.EndsWith("rl.trainer.offload_weights: only a colocated trainer hands its GPUs to the generators; remove it or set placement: colocated", e.Message);
     }
 
+    [Theory]
+    [InlineData(", offload_pinned: true", "", "rl.trainer.offload_pinned: says how a colocated trainer offloads its optimizer state; remove it or set placement: colocated")]
+    [InlineData("", " sleep_level: 2,", "rl.generator.sleep_level: says what a colocated engine does with its weights while the trainer runs; remove it or set placement: colocated")]
+    public void The_colocated_offload_settings_are_refused_in_one_line_on_separate_pools(string trainer, string generator, string message)
+    {
+        var yaml = Yaml(trainer).Replace("  generator: {tp: 4,", "  placement: asynchronous\n  generator: {gpus: 16," + generator + " tp: 4,")
+            .Replace("trainer: {tp: 4, pp: 4", "trainer: {gpus: 16, tp: 4, pp: 4");
+        var e = Assert.Throws<Augur.Domain.InputException>(() => Scenarios.FromYaml(yaml));
+        Assert.EndsWith(message, e.Message);
+    }
+
     [Fact]
     public void A_reference_kept_in_host_memory_costs_three_copies_of_the_trainer_weights_and_leaves_the_trainer_hbm()
     {
