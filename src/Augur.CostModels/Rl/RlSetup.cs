@@ -31,17 +31,16 @@ public static class RlSetup
     public static (RlTraining? Training, string? Problem) Trainer(ModelSpec model, Cluster cluster, Precision precision, RlJob job, HardwareCalibration cal,
         ResponseCurve curve, (RlTraining? Critic, string? Problem)? ownCritic = null)
     {
-        double meanResponse = curve.Mean;
-        if (RlTraining.Problem(model, job, job.Trainer.Layout, job.Trainer.Gpus, precision, meanResponse) is { } t)
+        if (RlTraining.Problem(model, job, job.Trainer.Layout, job.Trainer.Gpus, precision, curve) is { } t)
             return (null, $"rl.trainer: {t}");
         if (job.Trainer.ReferenceOnHost && cluster.Accelerator.HostMemory is null)
             return (null, $"rl.trainer.reference_on_host: the reference policy would live in host memory, and {cluster.Accelerator.Id} has no host_memory in the catalog; describe it (hardware: {{base: {cluster.Accelerator.Id}, host_memory: {{name: ..., gb: ..., gb_s_one_way: ...}}}}) or remove the key");
         if (OptimizerOffloadRule.Problem(job.Trainer.OptimizerOffload, cluster.Accelerator, job.Trainer.Layout.Zero, null) is { } offload)
             return (null, $"rl.trainer.optimizer_offload: {offload}");
-        var training = RlTraining.Of(model, cluster, precision, job, job.Trainer.Layout, job.Trainer.Gpus, meanResponse, cal);
+        var training = RlTraining.Of(model, cluster, precision, job, job.Trainer.Layout, job.Trainer.Gpus, curve, cal);
         if (job.Algorithm == RlAlgorithm.Ppo)
         {
-            var (critic, bad) = ownCritic ?? Critic(model, cluster, precision, job, cal, meanResponse, training);
+            var (critic, bad) = ownCritic ?? Critic(model, cluster, precision, job, cal, curve, training);
             if (critic is null) return (null, bad);
             training = training with { Critic = critic };
         }
@@ -55,7 +54,7 @@ public static class RlSetup
     /// unsharded when the critic is dense). A critic on GPUs of its own must fit in them.
     /// </summary>
     static (RlTraining? Critic, string? Problem) Critic(ModelSpec policy, Cluster cluster, Precision precision, RlJob job, HardwareCalibration cal,
-        double meanResponse, RlTraining? policyTraining)
+        ResponseCurve curve, RlTraining? policyTraining)
     {
         var own = job.CriticLayout;
         if (job.Critic is null && own is null) return (policyTraining, null);
@@ -67,11 +66,11 @@ public static class RlSetup
             return (null, $"rl.critic: tp×pp×cp = {inner} does not divide the {gpus} GPUs it trains on; change its degrees");
         if (OptimizerOffloadRule.Problem(job.Trainer.OptimizerOffload, cluster.Accelerator, layout.Zero, null) is { } offload)
             return (null, $"rl.critic: its layout keeps the trainer's optimizer share on the host (rl.trainer.optimizer_offload): {offload}");
-        if (RlTraining.Problem(model, job, layout, gpus, precision, meanResponse) is { } c)
+        if (RlTraining.Problem(model, job, layout, gpus, precision, curve) is { } c)
             return (null, own is null
                 ? $"rl.critic: the trainer's layout cannot train the critic {model.Name}: {c}"
                 : $"rl.critic: its layout cannot train the critic {model.Name} on {gpus} GPUs: {c}");
-        var critic = RlTraining.Of(model, cluster, precision, job, layout, gpus, meanResponse, cal);
+        var critic = RlTraining.Of(model, cluster, precision, job, layout, gpus, curve, cal);
         var hbm = cluster.Accelerator.HbmCapacity;
         if (own is { OwnPool: true } && critic.Update.Memory.Total > hbm)
             return (null, FormattableString.Invariant(
@@ -85,7 +84,7 @@ public static class RlSetup
     /// </summary>
     public static (RlTraining? Critic, string? Problem)? OwnCritic(ModelSpec model, Cluster cluster, Precision precision, RlJob job, HardwareCalibration cal,
         ResponseCurve curve) =>
-        job.Algorithm == RlAlgorithm.Ppo && job.CriticLayout is not null ? Critic(model, cluster, precision, job, cal, curve.Mean, null) : null;
+        job.Algorithm == RlAlgorithm.Ppo && job.CriticLayout is not null ? Critic(model, cluster, precision, job, cal, curve, null) : null;
 
     /// <summary>
     /// The generators' rollout (with a model verifier's reward model), or why their layout cannot hold the job beside

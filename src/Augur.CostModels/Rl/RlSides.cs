@@ -157,15 +157,16 @@ public sealed record RlTraining(TrainingModel Model, TrainingEstimate Update)
         return (tokens + multiple - 1) / multiple * multiple;
     }
 
-    public static RlTraining Of(ModelSpec model, Cluster cluster, Precision precision, RlJob job, LayoutSpec spec, int gpus, double meanResponse, HardwareCalibration cal)
+    public static RlTraining Of(ModelSpec model, Cluster cluster, Precision precision, RlJob job, LayoutSpec spec, int gpus, ResponseCurve curve, HardwareCalibration cal)
     {
-        var t = JobOf(job, precision, meanResponse, spec.Cp ?? 1);
+        var t = JobOf(job, precision, curve.Mean, spec.Cp ?? 1);
+        int attended = AttendedLength(job.Prompt.Mean, curve.Mean, curve.Cv);
         var pool = cluster with { Gpus = gpus };
-        var (updateJob, layout) = Packed(job, spec, gpus, t, job.Trainer.PackTokens);
+        var (updateJob, layout) = Packed(job, spec, gpus, t, job.Trainer.PackTokens, attended);
         var training = new TrainingModel(model, pool, updateJob, cal);
         var update = training.Estimate(layout);
         // The scoring passes: every sample of the step at once, packed to the log-probability tokens.
-        var (scoringJob, scoring) = Packed(job, spec, gpus, t with { GlobalBatch = job.Samples }, job.Trainer.LogProbTokens ?? job.Trainer.PackTokens);
+        var (scoringJob, scoring) = Packed(job, spec, gpus, t with { GlobalBatch = job.Samples }, job.Trainer.LogProbTokens ?? job.Trainer.PackTokens, attended);
         var scorer = scoringJob == updateJob ? training : new TrainingModel(model, pool, scoringJob, cal);
         bool swaps = job.Trainer.ReferenceOnHost && job.Algorithm != RlAlgorithm.Dapo && cluster.Accelerator.HostMemory is not null;
         return new RlTraining(training, update)
@@ -178,11 +179,11 @@ public sealed record RlTraining(TrainingModel Model, TrainingEstimate Update)
     }
 
     /// <summary>Why the trainer layout cannot train the step's samples on its pool, or null.</summary>
-    public static string? Problem(ModelSpec model, RlJob job, LayoutSpec spec, int gpus, Precision precision, double meanResponse)
+    public static string? Problem(ModelSpec model, RlJob job, LayoutSpec spec, int gpus, Precision precision, ResponseCurve curve)
     {
-        var t = JobOf(job, precision, meanResponse, spec.Cp ?? 1);
+        var t = JobOf(job, precision, curve.Mean, spec.Cp ?? 1);
         if (LayoutValidator.Check(model, gpus, LayoutDefaults.Complete(spec, gpus), t.SeqLen, t.GlobalBatch) is { } bad) return bad;
-        var (packed, layout) = Packed(job, spec, gpus, t, job.Trainer.PackTokens);
+        var (packed, layout) = Packed(job, spec, gpus, t, job.Trainer.PackTokens, AttendedLength(job.Prompt.Mean, curve.Mean, curve.Cv));
         return LayoutValidator.Check(model, gpus, layout, packed.SeqLen, packed.GlobalBatch);
     }
 
@@ -195,7 +196,7 @@ public sealed record RlTraining(TrainingModel Model, TrainingEstimate Update)
     /// <c>ModifiedFirstFitDecreasingPacker</c>, NVIDIA-NeMo/RL @ 7ea279abf). So a micro-batch is one bin (<see cref="SequencePacking"/>):
     /// a row of the rank's tokens over its bins, each sample attending only within itself (<see cref="TrainingJob.AttentionLength"/>).
     /// </summary>
-    static (TrainingJob Job, ParallelLayout Layout) Packed(RlJob job, LayoutSpec spec, int gpus, TrainingJob t, int? tokens)
+    static (TrainingJob Job, ParallelLayout Layout) Packed(RlJob job, LayoutSpec spec, int gpus, TrainingJob t, int? tokens, int attended)
     {
         var l = LayoutDefaults.Complete(spec, gpus);
         if (tokens is not { } capacity || spec.MicroBatch is not null) return (t, l);
@@ -207,18 +208,16 @@ public sealed record RlTraining(TrainingModel Model, TrainingEstimate Update)
         // _get_pack_sequence_parameters_for_megatron: "when PP is used, all sequences must have the same length").
         bool padded = l.Pp > 1 && !job.Trainer.VariableSeqLengths;
         int row = PaddedForCp(padded ? Math.Max(mean, longest) : mean, l.Cp);
-        return (t with { SeqLen = row, GlobalBatch = bins * l.Dp, AttentionLength = AttendedLength(job.Prompt.Mean, job.Response) }, l with { MicroBatch = 1 });
+        return (t with { SeqLen = row, GlobalBatch = bins * l.Dp, AttentionLength = attended }, l with { MicroBatch = 1 });
     }
 
     /// <summary>
     /// The length a packed row's tokens attend over on average: each sample attends only within itself, so its causal
     /// attention grows as its length squared and the row's is that of samples of E[L²]/E[L] tokens, with L the mean prompt
-    /// p plus the clipped response of mean μ and variation cv: (p² + 2pμ + μ²(1 + cv²)) / (p + μ). Constant lengths give p + μ.
+    /// p plus the clipped response of mean μ and variation cv (<see cref="ResponseCurve.Clipped"/>): (p² + 2pμ + μ²(1 + cv²)) / (p + μ).
+    /// Constant lengths give p + μ.
     /// </summary>
-    public static int AttendedLength(double p, RlLengths response)
-    {
-        var (mu, cv) = ResponseCurve.Clipped(response);
-        return (int)Math.Round((p * p + 2 * p * mu + mu * mu * (1 + cv * cv)) / (p + mu));
-    }
+    public static int AttendedLength(double p, double mu, double cv) =>
+        (int)Math.Round((p * p + 2 * p * mu + mu * mu * LengthDistribution.SizeBias(cv)) / (p + mu));
 
 }

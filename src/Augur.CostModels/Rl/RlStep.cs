@@ -39,9 +39,8 @@ public static class RlStep
         if (a.HostMemory is not { } host) return (Bytes.Zero, Bytes.Zero);
         var optimizers = TrainedModels(job, t).Aggregate(Bytes.Zero, (sum, m) => sum + m.Model.HostOptimizerBytes(m.Update.Layout));
         var reference = job.Trainer.ReferenceOnHost && job.Algorithm != RlAlgorithm.Dapo ? t.Update.Memory.Weights : Bytes.Zero;
-        var engine = job.Generator.KeepsWeightsOnHost ? engineWeights : Bytes.Zero;
-        var optimizer = Sum(Trained(job, t).Select(m => m.Optimizer));
-        var turns = job.Placement == RlPlacement.Colocated ? optimizer + Bytes.Max(OffloadBytes(job, t) - optimizer, engine) : Bytes.Zero;
+        var optimizer = OptimizerBytes(job, t);
+        var turns = job.Placement == RlPlacement.Colocated ? optimizer + Bytes.Max(OffloadBytes(job, t) - optimizer, EngineBackup(job, engineWeights)) : Bytes.Zero;
         return (optimizers + reference + turns, host.Capacity);
     }
 
@@ -85,10 +84,15 @@ public static class RlStep
     static double OffloadSeconds(RlJob job, RlTraining t, Bytes engineWeights, MemoryTierSpec host)
     {
         var all = OffloadBytes(job, t);
-        var optimizer = job.Trainer.OffloadPinned ? Bytes.Zero : Sum(Trained(job, t).Select(m => m.Optimizer));
-        var engine = job.Generator.KeepsWeightsOnHost ? engineWeights : Bytes.Zero;
-        return ((2 * (all + engine) - optimizer) / host.Bandwidth + host.ToFreshPageable(optimizer)).Value;
+        var pageable = job.Trainer.OffloadPinned ? Bytes.Zero : OptimizerBytes(job, t);
+        return ((2 * (all + EngineBackup(job, engineWeights)) - pageable) / host.Bandwidth + host.ToFreshPageable(pageable)).Value;
     }
+
+    /// <summary>The optimizer state of every model the trainer updates, per GPU.</summary>
+    static Bytes OptimizerBytes(RlJob job, RlTraining t) => Sum(Trained(job, t).Select(m => m.Optimizer));
+
+    /// <summary>The engine's weights per GPU it backs up to host memory while the trainer runs (<see cref="RlGenerator.KeepsWeightsOnHost"/>).</summary>
+    static Bytes EngineBackup(RlJob job, Bytes engineWeights) => job.Generator.KeepsWeightsOnHost ? engineWeights : Bytes.Zero;
 
     /// <summary>Weights of the models the trainer updates, which a colocated pool keeps resident while it generates unless it offloads them.</summary>
     public static Bytes ResidentWeights(RlJob job, RlTraining t) => job.Trainer.OffloadWeights ? Bytes.Zero : Sum(Trained(job, t).Select(m => m.Weights));

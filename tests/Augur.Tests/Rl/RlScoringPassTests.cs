@@ -60,10 +60,11 @@ public class RlScoringStepTests
     public void A_packed_row_attends_over_the_token_weighted_sample_length()
     {
         // Constant lengths: every sample is 115 + 1,000 tokens long.
-        Assert.Equal(1115, RlTraining.AttendedLength(115, new RlLengths(1000, 0, 1000)));
+        Assert.Equal(1115, RlTraining.AttendedLength(115, 1000, 0));
         // Responses of mean 1,000 and cv 0.75 (no cap within reach): E[L²]/E[L] = (115² + 2·115·1,000 + 1,000²·1.5625) / 1,115
         // = 1,805,725 / 1,115 = 1,619.5 tokens, the long samples' attention weighing as their length squared.
-        Assert.InRange(RlTraining.AttendedLength(115, new RlLengths(1000, 0.75, 20_000)), 1616, 1623);
+        var (mu, cv) = ResponseCurve.Clipped(new RlLengths(1000, 0.75, 20_000));
+        Assert.InRange(RlTraining.AttendedLength(115, mu, cv), 1616, 1623);
     }
 }
 
