@@ -15,7 +15,7 @@ public sealed partial class ScenarioReader
     static readonly string[] GeneratorKeys = ["gpus", "tp", "pp", "ep", "dp_attention", "mode", "prefill_gpus", "decode_gpus", "precision", "kv_precision", "memory_fraction", "hardware", "cluster", "usd_per_gpu_hour", "cuda_graphs", "max_batch", "max_num_tokens", "async_scheduling", "draft_tokens", "acceptance", "sleep_level"];
     static readonly string[] TrainingLayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "fsdp", "microbatch", "recompute"];
     /// <summary>The trainer's keys beside its layout's: how NeMo-RL runs the update.</summary>
-    static readonly string[] TrainerRunKeys = ["gpus", "offload_weights", "global_batch", "gather_weights", "reference_on_host", "pack_tokens", "logprob_tokens", "dispatcher", "grad_precision", "optimizer_offload", "old_policy_logprobs", "linear_attention_tp", "variable_seq_lengths", "offload_pinned"];
+    static readonly string[] TrainerRunKeys = ["gpus", "offload_weights", "global_batch", "gather_weights", "reference_on_host", "pack_tokens", "logprob_tokens", "dispatcher", "grad_precision", "optimizer_offload", "old_policy_logprobs", "linear_attention_tp", "variable_seq_lengths", "offload_pinned", "refit_overlap"];
     static readonly string[] TrainerKeys = [.. TrainingLayoutKeys, .. TrainerRunKeys];
     static readonly string[] CriticKeys = ["model", "gpus", .. TrainingLayoutKeys];
     static readonly string[] VerifierKeys = ["kind", "cpu_seconds", "cpu_cores", "latency_s", "concurrency", "model", "gpus", "tp", "colocated", "share"];
@@ -85,6 +85,8 @@ public sealed partial class ScenarioReader
             throw new InputException($"{path}.trainer.offload_weights: only a colocated trainer hands its GPUs to the generators; remove it or set placement: colocated");
         if (placement != RlPlacement.Colocated && r.OptionalMapping("trainer")?.OptionalBool("offload_pinned") is not null)
             throw new InputException($"{path}.trainer.offload_pinned: says how a colocated trainer offloads its optimizer state; remove it or set placement: colocated");
+        if (placement != RlPlacement.Colocated && r.OptionalMapping("trainer")?.OptionalBool("refit_overlap") is not null)
+            throw new InputException($"{path}.trainer.refit_overlap: says how a colocated trainer hands its weights to the engine on its GPU; remove it or set placement: colocated");
         if (placement != RlPlacement.Colocated && r.OptionalMapping("generator")?.Get("sleep_level") is not null)
             throw new InputException($"{path}.generator.sleep_level: says what a colocated engine does with its weights while the trainer runs; remove it or set placement: colocated");
         var trainer = ReadTrainer(r.Mapping("trainer"), trainerGpus, model, precision);
@@ -357,6 +359,9 @@ public sealed partial class ScenarioReader
         bool variable = t.OptionalBool("variable_seq_lengths") ?? false;
         if (variable && pack is null)
             throw new InputException($"{t.Path}.variable_seq_lengths: says how packed micro-batches cross pipeline stages, which needs sequence packing; set pack_tokens too or remove it");
+        bool overlap = t.OptionalBool("refit_overlap") ?? false;
+        if (overlap && t.OptionalBool("gather_weights") != true)
+            throw new InputException($"{t.Path}.refit_overlap: double-buffers the hand-over of whole tensors, which needs gather_weights: true; set it or remove refit_overlap");
         return new RlTrainer
         {
             Gpus = gpus, Layout = layout, OffloadWeights = t.OptionalBool("offload_weights") ?? false,
@@ -370,6 +375,7 @@ public sealed partial class ScenarioReader
             ReplicatedLinearAttention = ReadLinearAttentionTp(t, model),
             VariableSeqLengths = variable,
             OffloadPinned = t.OptionalBool("offload_pinned") ?? false,
+            RefitOverlap = overlap,
         };
     }
 

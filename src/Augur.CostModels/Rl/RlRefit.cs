@@ -22,21 +22,46 @@ public static class RlRefit
     public const double ExportBytes = 2;
 
     /// <summary>
-    /// The refit's time and the host pass inside it: colocated, the export and then the host's pass over the tensors;
-    /// otherwise the slower of the export and the broadcast to the generators.
+    /// The refit's time and the host pass inside it: colocated, the export and then the host's pass over the tensors, or,
+    /// double-buffered in buckets of <paramref name="bucketBytes"/> (<see cref="Domain.Workloads.RlTrainer.RefitOverlap"/>),
+    /// a two-stage pipeline of the trainer's export and hand-over and the engine's update (<see cref="Pipelined"/>,
+    /// <see cref="UpdatePerTensor"/>); otherwise the slower of the export and the broadcast to
+    /// the generators.
     /// </summary>
-    public static (double Seconds, double Host, string Tier) Gathered(in Fabric fabric, RlGeneration gen, RlTraining train, bool colocated)
+    public static (double Seconds, double Host, string Tier) Gathered(in Fabric fabric, RlGeneration gen, RlTraining train, bool colocated, double? bucketBytes = null)
     {
         var m = gen.Model.Model;
         var (export, crosses) = Export(fabric, train, m);
         if (colocated)
         {
             double host = HostSeconds(m);
-            return (export + host, host, crosses ? "scale-out" : "scale-up");
+            // Double-buffered, the engine's load of one bucket runs while the trainer exports and hands over the next.
+            double update = Tensors(m) * UpdatePerTensor;
+            double seconds = bucketBytes is { } bucket
+                ? Pipelined(export + host - update, update, Buckets(WholeModel(m), bucket))
+                : export + host;
+            return (seconds, host, crosses ? "scale-out" : "scale-up");
         }
         bool across = gen.Layout.Gpus + train.Update.Layout.Gpus > fabric.DomainSize;
         return (Math.Max(export, Broadcast(fabric, WholeModel(m), across)), 0, across || crosses ? "scale-out" : "scale-up");
     }
+
+    /// <summary>
+    /// Two stages over n equal buckets, each stage taking the next bucket as soon as it is done with the last and the
+    /// other stage has freed its buffer: the slower stage's whole time plus one bucket of the faster one's.
+    /// </summary>
+    public static double Pipelined(double first, double second, int buckets) =>
+        Math.Max(first, second) + Math.Min(first, second) / Math.Max(1, buckets);
+
+    /// <summary>Buckets of at most <paramref name="bucket"/> bytes that carry <paramref name="model"/> bytes (at least one).</summary>
+    public static int Buckets(double model, double bucket) =>
+        bucket <= 0 ? 1 : (int)Math.Clamp(Math.Ceiling(model / bucket), 1, int.MaxValue);
+
+    /// <summary>
+    /// NeMo-RL's double-buffered hand-over: 30% of the GPU's free memory (NRL_REFIT_BUFFER_MEMORY_RATIO's default,
+    /// nemo_rl/algorithms/grpo.py @ v0.4.0 to v0.7.0) split into two buffers, so each bucket is 15% of it.
+    /// </summary>
+    public const double BucketShareOfFreeMemory = 0.3 / 2;
 
     /// <summary>The bytes of the whole model a gathered refit moves, in BF16.</summary>
     public static double WholeModel(ModelSpec m) => ParameterCounter.Count(m).Total * ExportBytes;
@@ -80,6 +105,13 @@ public static class RlRefit
 
     /// <summary>Host time per handed-over tensor: 35.0 s / 45,337 (see <see cref="HostSeconds"/>).</summary>
     public const double HostPerTensor = 35.0 / 45_337;
+
+    /// <summary>
+    /// The engine's share of the host pass, per tensor: the 1.5 s of DeepSeek-V3's 35.0 s that vLLM spent updating its
+    /// weights, the rest being the trainer's hand-over (the refit blog's Table 1, see <see cref="HostSeconds"/>). Only
+    /// this share runs beside the trainer when the hand-over is double-buffered.
+    /// </summary>
+    public const double UpdatePerTensor = 1.5 / 45_337;
 
     /// <summary>
     /// The tensors of a HuggingFace checkpoint of <paramref name="m"/>, the unit a refit hands over: per layer its attention

@@ -161,12 +161,19 @@ public static class RlStep
         return Math.Max(RlRefit.Export(trainer, train, m).Seconds, Collectives.Send(SharedLink(trainer, generators), RlRefit.WholeModel(m)));
     }
 
+    /// <summary>
+    /// One bucket of a double-buffered refit: its share of what the GPU has free while both the engine's weights (woken
+    /// for the update) and the trainer's (offloaded only after it) are on it.
+    /// </summary>
+    static double RefitBucket(RlJob job, RlGeneration gen, RlTraining train, Bytes hbm) =>
+        RlRefit.BucketShareOfFreeMemory * Math.Max(0, (hbm - gen.WeightsPerGpu - Sum(Trained(job, train).Select(m => m.Weights))).Value);
+
     /// <summary>The weight update's time, the host pass inside it, and the network tier it crosses.</summary>
-    static (double Seconds, double Host, string Tier) Refit(in Fabric fabric, RlJob job, RlGeneration gen, RlTraining train, bool colocated, int gpus)
+    static (double Seconds, double Host, string Tier) Refit(in Fabric fabric, RlJob job, RlGeneration gen, RlTraining train, bool colocated, int gpus, Bytes hbm)
     {
         if (job.Generator.OwnHardware is { } own)
             return (OwnHardwareSync(fabric, new Fabric(own.Cluster, own.Calibration), job, gen, train), 0, "scale-out");
-        if (job.Trainer.GatherWeights) return RlRefit.Gathered(fabric, gen, train, colocated);
+        if (job.Trainer.GatherWeights) return RlRefit.Gathered(fabric, gen, train, colocated, colocated && job.Trainer.RefitOverlap ? RefitBucket(job, gen, train, hbm) : null);
         var (seconds, tier) = WeightSync(fabric, gen.WeightsPerGpu, gpus);
         return (seconds, 0, tier);
     }
@@ -224,7 +231,7 @@ public static class RlStep
         int gpus = colocated ? genGpus : genGpus + trainGpus;
         var fabric = new Fabric(cluster, cal);
         var own = job.Generator.OwnHardware;
-        var (sync, syncHost, tier) = Refit(fabric, job, gen, train, colocated, gpus);
+        var (sync, syncHost, tier) = Refit(fabric, job, gen, train, colocated, gpus, cluster.Accelerator.HbmCapacity);
         double offload = colocated && cluster.Accelerator.HostMemory is { } host ? OffloadSeconds(job, train, gen.WeightsPerGpu, host) : 0;
 
         var phases = new RlPhases

@@ -180,6 +180,14 @@ public sealed record RlTrainer
     /// NeMo-RL's blocking <c>v.to("cpu")</c> does (<see cref="MemoryTierSpec.FreshPageable"/>).
     /// </summary>
     public bool OffloadPinned { get; init; }
+    /// <summary>
+    /// Colocated, with <see cref="GatherWeights"/>: the hand-over is double-buffered, so the trainer exports the next bucket
+    /// of tensors while the engine loads the last, as NeMo-RL's CUDA IPC stream does from v0.4.0 (two buffers of 15% of the
+    /// GPU's free memory each, the sender waiting only for the buffer before: nemo_rl/models/policy/utils.py
+    /// <c>stream_weights_via_ipc_zmq_impl</c> and algorithms/grpo.py NRL_REFIT_BUFFER_MEMORY_RATIO 0.3, NVIDIA-NeMo/RL PR
+    /// #1267, in r0.4.0 to v0.7.0); false runs the export and the hand-over one after the other, as v0.3.0's did.
+    /// </summary>
+    public bool RefitOverlap { get; init; }
 }
 
 /// <summary>

@@ -37,6 +37,7 @@ public class RlOffloadTests
     [Theory]
     [InlineData(", offload_pinned: true", "", "rl.trainer.offload_pinned: says how a colocated trainer offloads its optimizer state; remove it or set placement: colocated")]
     [InlineData("", " sleep_level: 2,", "rl.generator.sleep_level: says what a colocated engine does with its weights while the trainer runs; remove it or set placement: colocated")]
+    [InlineData(", gather_weights: true, refit_overlap: true", "", "rl.trainer.refit_overlap: says how a colocated trainer hands its weights to the engine on its GPU; remove it or set placement: colocated")]
     public void The_colocated_offload_settings_are_refused_in_one_line_on_separate_pools(string trainer, string generator, string message)
     {
         var yaml = Yaml(trainer).Replace("  generator: {tp: 4,", "  placement: asynchronous\n  generator: {gpus: 16," + generator + " tp: 4,")
@@ -44,6 +45,50 @@ public class RlOffloadTests
         var e = Assert.Throws<Augur.Domain.InputException>(() => Scenarios.FromYaml(yaml));
         Assert.EndsWith(message, e.Message);
     }
+
+    [Fact]
+    public void A_double_buffered_refit_hides_the_engines_update_behind_the_trainers_hand_over_but_one_bucket()
+    {
+        var serial = RlWorkflow.Estimate(Scenarios.FromYaml(Yaml(", gather_weights: true")), CatalogStore.Default).Estimate;
+        var overlapped = RlWorkflow.Estimate(Scenarios.FromYaml(Yaml(", gather_weights: true, refit_overlap: true")), CatalogStore.Default).Estimate;
+        // Qwen3-32B's checkpoint: 64 layers × (q, k, v, o + 2 per-head norms + 2 layer norms + 3 MLP matrices) + embedding,
+        // final norm and LM head = 707 tensors; the engine updates each in 1.5 s / 45,337 (the refit blog's Table 1).
+        double update = 707 * 1.5 / 45_337;
+        // One bucket is 15% of what the H100 has free with the engine's weights (tp 4: a quarter of 65.5 GB) and the
+        // trainer's (tp 4 × pp 4: about 4.1 GB) on it: (85.9 - 16.4 - 4.1) GB × 0.15 = 9.8 GB; the 65.5 GB model takes 7
+        // of them, so the update runs beside the hand-over but for its last bucket.
+        var spec = CatalogStore.Default.Model("qwen3-32b").Spec;
+        Assert.Equal(707, Augur.CostModels.Rl.RlRefit.Tensors(spec));
+        double model = Augur.CostModels.Rl.RlRefit.WholeModel(spec);
+        Assert.InRange(model, 65e9, 66e9);
+        double hbm = Scenarios.FromYaml(Yaml("")).Cluster.Accelerator.HbmCapacity.Value;
+        double free = hbm - serial.Generation.WeightsPerGpu.Value - serial.Training.Update.Memory.Weights.Value;
+        Assert.InRange(0.15 * free, 9.5e9, 10e9);
+        const int buckets = 7;
+        Assert.Equal(serial.Phases.WeightSync.Value - update + update / buckets, overlapped.Phases.WeightSync.Value, 9);
+        Assert.Equal(serial.SyncHost.Value, overlapped.SyncHost.Value, 12);
+    }
+
+    [Fact]
+    public void A_double_buffered_refit_needs_whole_tensors_and_says_so_in_one_line()
+    {
+        var e = Assert.Throws<Augur.Domain.InputException>(() => Scenarios.FromYaml(Yaml(", refit_overlap: true")));
+        Assert.EndsWith("rl.trainer.refit_overlap: double-buffers the hand-over of whole tensors, which needs gather_weights: true; set it or remove refit_overlap", e.Message);
+    }
+
+    [Theory]
+    [InlineData(10.0, 1.0, 4, 10.25)]
+    [InlineData(1.0, 10.0, 4, 10.25)]
+    [InlineData(3.0, 3.0, 1, 6.0)]
+    public void Two_stages_over_equal_buckets_take_the_slower_stage_and_one_bucket_of_the_other(double first, double second, int buckets, double total) =>
+        Assert.Equal(total, Augur.CostModels.Rl.RlRefit.Pipelined(first, second, buckets), 12);
+
+    [Theory]
+    [InlineData(65.5e9, 9.8e9, 7)]
+    [InlineData(8e9, 8e9, 1)]
+    [InlineData(8e9, 0, 1)]
+    public void A_models_bytes_fill_whole_buckets(double model, double bucket, int buckets) =>
+        Assert.Equal(buckets, Augur.CostModels.Rl.RlRefit.Buckets(model, bucket));
 
     [Fact]
     public void A_reference_kept_in_host_memory_costs_three_copies_of_the_trainer_weights_and_leaves_the_trainer_hbm()
