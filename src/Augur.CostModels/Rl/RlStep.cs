@@ -94,8 +94,11 @@ public static class RlStep
     /// <summary>The engine's weights per GPU it backs up to host memory while the trainer runs (<see cref="RlGenerator.KeepsWeightsOnHost"/>).</summary>
     static Bytes EngineBackup(RlJob job, Bytes engineWeights) => job.Generator.KeepsWeightsOnHost ? engineWeights : Bytes.Zero;
 
+    /// <summary>Weights of the models the trainer updates, per GPU.</summary>
+    static Bytes TrainerWeights(RlJob job, RlTraining t) => Sum(Trained(job, t).Select(m => m.Weights));
+
     /// <summary>Weights of the models the trainer updates, which a colocated pool keeps resident while it generates unless it offloads them.</summary>
-    public static Bytes ResidentWeights(RlJob job, RlTraining t) => job.Trainer.OffloadWeights ? Bytes.Zero : Sum(Trained(job, t).Select(m => m.Weights));
+    public static Bytes ResidentWeights(RlJob job, RlTraining t) => job.Trainer.OffloadWeights ? Bytes.Zero : TrainerWeights(job, t);
 
     /// <summary>
     /// The trainer pool's memory per GPU while updating: the policy's update, the frozen reference's weights (not
@@ -166,7 +169,7 @@ public static class RlStep
     /// for the update) and the trainer's (offloaded only after it) are on it.
     /// </summary>
     static double RefitBucket(RlJob job, RlGeneration gen, RlTraining train, Bytes hbm) =>
-        RlRefit.BucketShareOfFreeMemory * Math.Max(0, (hbm - gen.WeightsPerGpu - Sum(Trained(job, train).Select(m => m.Weights))).Value);
+        RlRefit.BucketShareOfFreeMemory * Math.Max(0, (hbm - gen.WeightsPerGpu - TrainerWeights(job, train)).Value);
 
     /// <summary>The weight update's time, the host pass inside it, and the network tier it crosses.</summary>
     static (double Seconds, double Host, string Tier) Refit(in Fabric fabric, RlJob job, RlGeneration gen, RlTraining train, bool colocated, int gpus, Bytes hbm)
