@@ -12,7 +12,7 @@ public sealed partial class ScenarioReader
 {
     static readonly string[] RlKeys = ["algorithm", "prompts_per_step", "samples_per_prompt", "prompt_tokens", "response_tokens", "verifier", "placement", "staleness", "async_rollout", "generator", "trainer", "steps", "critic", "dynamic_sampling"];
     static readonly string[] RlLengthKeys = ["mean", "spread", "max"];
-    static readonly string[] GeneratorKeys = ["gpus", "tp", "pp", "ep", "dp_attention", "mode", "prefill_gpus", "decode_gpus", "precision", "kv_precision", "memory_fraction", "hardware", "cluster", "usd_per_gpu_hour", "cuda_graphs", "max_batch", "max_num_tokens", "async_scheduling", "draft_tokens", "acceptance", "sleep_level"];
+    static readonly string[] GeneratorKeys = ["gpus", "tp", "pp", "ep", "dp_attention", "mode", "prefill_gpus", "decode_gpus", "precision", "kv_precision", "memory_fraction", "hardware", "cluster", "usd_per_gpu_hour", "cuda_graphs", "max_batch", "max_num_tokens", "async_scheduling", "draft_tokens", "acceptance", "sleep_level", "sampling"];
     static readonly string[] TrainingLayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "fsdp", "microbatch", "recompute"];
     /// <summary>The trainer's keys beside its layout's: how NeMo-RL runs the update.</summary>
     static readonly string[] TrainerRunKeys = ["gpus", "offload_weights", "global_batch", "gather_weights", "reference_on_host", "pack_tokens", "logprob_tokens", "dispatcher", "grad_precision", "optimizer_offload", "old_policy_logprobs", "linear_attention_tp", "variable_seq_lengths", "offload_pinned", "refit_overlap"];
@@ -322,6 +322,8 @@ public sealed partial class ScenarioReader
             Precision = g.OptionalString("precision") is { } p ? ParsePrecision(p, g.Path + ".precision") : null,
             KvPrecision = ParsePrecision(g.OptionalString("kv_precision") ?? "bf16", g.Path + ".kv_precision"),
             MemoryFraction = frac, CudaGraphs = g.OptionalBool("cuda_graphs") ?? true,
+            // Every RL framework samples its rollouts and asks the engine for the sampled tokens' log-probabilities.
+            Sampling = ReadSampling(g, SamplingMode.RandomWithLogprobs),
             KeepsWeightsOnHost = (g.OptionalInteger("sleep_level", 1, 2, "vLLM's sleep levels: 1 backs the weights up to host memory, 2 discards them") ?? 1) == 1,
         };
     }

@@ -17,7 +17,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
     static readonly string[] LayoutKeys = ["tp", "pp", "vp", "dp", "cp", "ep", "etp", "sp", "zero", "microbatch", "recompute", "dp_attention", "fsdp", "ep_overlap", "recompute_layers"];
     static readonly string[] TrainingKeys = ["seq_len", "global_batch", "tokens", "flops", "attention", "overlap_dp", "routing", "cross_site", "diloco", "mtp_layers", "grad_precision", "offload_layers", "fused_cross_entropy", "optimizer_precision", "backward_prefetch", "capacity_factor", "dispatcher", "remat", "vocab_tiling", "cuda_graphs", "optimizer_offload", "cp_comm", "lora", "fp8_activation_store", "fp8_attention", "linear_attention_tp"];
     static readonly string[] DiLoCoKeys = ["inner_steps", "outer_bits", "fragments", "overlap_steps"];
-    static readonly string[] InferenceKeys = ["input_tokens", "output_tokens", "input_tokens_cv", "output_tokens_cv", "concurrency", "kv_precision", "expert_precision", "weight_precision", "expert_weight_precision", "prefix_hit_rate", "mode", "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "slo_percentile", "memory_fraction", "draft_tokens", "acceptance", "target_output_tokens_per_s", "routing", "engine", "max_batch", "max_num_tokens", "cuda_graphs", "mixed_prefill", "async_scheduling", "requests"];
+    static readonly string[] InferenceKeys = ["input_tokens", "output_tokens", "input_tokens_cv", "output_tokens_cv", "concurrency", "kv_precision", "expert_precision", "weight_precision", "expert_weight_precision", "prefix_hit_rate", "mode", "prefill_gpus", "decode_gpus", "ttft_ms", "tpot_ms", "slo_percentile", "memory_fraction", "draft_tokens", "acceptance", "target_output_tokens_per_s", "routing", "engine", "max_batch", "max_num_tokens", "cuda_graphs", "mixed_prefill", "async_scheduling", "requests", "sampling"];
     static readonly string[] RunKeys = ["usd_per_gpu_hour", "gpu_mtbf_hours", "checkpoint_write_s", "restart_s", "power_utilization", "pue"];
 
     /// <summary>The workload a scenario mapping names (training when it names none).</summary>
@@ -678,6 +678,16 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
         var r => throw new InputException($"{section.Path}.routing: unknown mode '{r}'; use random (a balancer's per-batch spread) or balanced (forced even routing)"),
     };
 
+    /// <summary>sampling: greedy, random (temperature sampling) or logprobs (temperature sampling returning each token's log-probability).</summary>
+    internal static SamplingMode ReadSampling(MappingNode section, SamplingMode fallback) => section.OptionalString("sampling")?.ToLowerInvariant() switch
+    {
+        null => fallback,
+        "greedy" => SamplingMode.Greedy,
+        "random" => SamplingMode.Random,
+        "logprobs" => SamplingMode.RandomWithLogprobs,
+        var m => throw new InputException($"{section.Path}.sampling: unknown mode '{m}'; use greedy (temperature 0), random (temperature sampling) or logprobs (temperature sampling that returns each token's log-probability, as RL rollouts do)"),
+    };
+
     static InferenceJob ReadInference(MappingNode i)
     {
         i.RequireOnly(InferenceKeys);
@@ -730,7 +740,7 @@ public sealed partial class ScenarioReader(CatalogStore catalog)
             TtftLimit = ttft / 1000.0, TpotLimit = tpot / 1000.0, SloPercentile = percentile, MemoryFraction = frac,
             DraftTokens = draft, Acceptance = acc,
             ModeFixed = modeText != "auto", TargetOutputTokensPerSecond = target,
-            CudaGraphs = i.OptionalBool("cuda_graphs") ?? true,
+            CudaGraphs = i.OptionalBool("cuda_graphs") ?? true, Sampling = ReadSampling(i, SamplingMode.Greedy),
             Requests = i.OptionalInteger("requests", 1, InputLimits.MaxSimulatedRequests, "an offline benchmark queues thousands; the simulator serves a million in seconds"),
         };
     }

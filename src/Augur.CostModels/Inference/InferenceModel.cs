@@ -380,6 +380,9 @@ public sealed partial class InferenceModel
                 compute += (head with { HardwareFlops = Flops.Zero, WeightBytes = Bytes.Zero }) * (extra / headTime);
             }
             compute += head;
+            // The sampler runs once per sampled token after the last stage's head.
+            double sampler = SamplerTraffic.ExtraBytesPerVocabEntry(_job.Sampling);
+            if (sampler > 0) compute += _layer.Sampler(_rates, logitTokens, sampler);
         }
         // Bytes the pass must read per GPU: the weights its GEMMs read (untouched experts skipped), plus the KV cache.
         double weightBytes = compute.WeightBytes.Value;

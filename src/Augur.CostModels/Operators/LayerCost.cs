@@ -435,4 +435,11 @@ public sealed class LayerCost
         double softmax = tokens * v * 4.0 * 3.0;
         return g + (ElementwiseTime(Roofline.StreamSeconds(r, softmax)) with { WeightBytes = new Bytes(_m.Hidden * _activationBytes) });
     }
+
+    /// <summary>
+    /// A serving engine's sampler beyond the head's own pass: <paramref name="bytesPerEntry"/> over the whole vocabulary
+    /// for each of <paramref name="tokens"/> sampled tokens, on every tensor-parallel rank (<see cref="Inference.SamplerTraffic"/>).
+    /// </summary>
+    public LayerTime Sampler(in DeviceRates r, double tokens, double bytesPerEntry) =>
+        ElementwiseTime(Roofline.StreamSeconds(r, tokens * _m.Vocab * bytesPerEntry));
 }

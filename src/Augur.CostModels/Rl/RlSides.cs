@@ -65,7 +65,7 @@ public sealed record RlGeneration(InferenceModel Model, InferenceLayout Layout, 
     {
         InputTokens = job.Prompt.Mean, OutputTokens = (int)Math.Round(curve.Mean), OutputTokensCv = curve.Cv,
         KvPrecision = g.KvPrecision, MemoryFraction = memoryFraction, Mode = g.Mode, ModeFixed = true, Limits = g.Limits, EngineLinear = g.EngineLinear,
-        CudaGraphs = g.CudaGraphs, DraftTokens = g.DraftTokens, Acceptance = g.Acceptance,
+        CudaGraphs = g.CudaGraphs, DraftTokens = g.DraftTokens, Acceptance = g.Acceptance, Sampling = g.Sampling,
     };
 
     /// <summary>Replicas of tp×pp×dp_attention GPUs filling the pool (a remainder is refused by <see cref="Problem"/>).</summary>

@@ -87,6 +87,8 @@ public sealed record InferenceJob
     /// that long (<see cref="ServingLimits.EagerHostPerLayer"/>).
     /// </summary>
     public bool CudaGraphs { get; init; } = true;
+    /// <summary>How the engine samples each next token (the sampler's passes over the vocabulary); greedy by default.</summary>
+    public SamplingMode Sampling { get; init; } = SamplingMode.Greedy;
     /// <summary>
     /// An offline benchmark's request count (trtllm-bench throughput's dataset, bench_serving's --num-prompts at an
     /// infinite rate): this many requests queued at once. <c>estimate</c> and <c>validate</c> then give the throughput of

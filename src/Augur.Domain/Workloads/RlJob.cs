@@ -87,6 +87,11 @@ public sealed record RlGenerator
     /// <summary>Whether the rollout engine replays its steps as CUDA graphs (vLLM's default; verl runs eager); see <see cref="InferenceJob.CudaGraphs"/>.</summary>
     public bool CudaGraphs { get; init; } = true;
     /// <summary>
+    /// How the rollout engine samples: at a temperature, returning each sampled token's log-probability, by default (NeMo-RL,
+    /// verl and Miles all ask for it); Augur.CostModels.Inference.SamplerTraffic counts its passes.
+    /// </summary>
+    public SamplingMode Sampling { get; init; } = SamplingMode.RandomWithLogprobs;
+    /// <summary>
     /// Colocated: the engine backs its weights up to host memory while the trainer runs and copies them back before the
     /// refit (vLLM's <c>sleep(level=1)</c>, which NeMo-RL calls after every rollout, nemo_rl/models/generation/vllm/vllm_worker.py
     /// <c>finish_generation</c> @ v0.3.0 to v0.7.0, then <c>wake_up(tags=["weights"])</c>); false discards them, since the
