@@ -425,14 +425,15 @@ public sealed class LayerCost
     };
 
     /// <summary>
-    /// Output layer (logits GEMM over the TP-sharded vocabulary plus the fp32 softmax/cross-entropy pass); its weight
+    /// Output layer (logits GEMM over the TP-sharded vocabulary plus the loss's forward passes over the logits,
+    /// <paramref name="bytesPerLogit"/> each, an fp32 softmax pass by default: <see cref="LossTraffic"/>); its weight
     /// bytes include the final norm's vector.
     /// </summary>
-    public LayerTime Head(in DeviceRates r, double tokens, int tp)
+    public LayerTime Head(in DeviceRates r, double tokens, int tp, double bytesPerLogit = 12)
     {
         double v = (double)_m.Vocab / tp;
         var g = UnquantizedGemm(r, tokens, v, _m.Hidden);
-        double softmax = tokens * v * 4.0 * 3.0;
+        double softmax = tokens * v * bytesPerLogit;
         return g + (ElementwiseTime(Roofline.StreamSeconds(r, softmax)) with { WeightBytes = new Bytes(_m.Hidden * _activationBytes) });
     }
 

@@ -64,6 +64,9 @@ public sealed class PassComposer
     /// </summary>
     public LoraSpec? Lora { get; init; }
 
+    /// <summary>How the loss reads the logits (<see cref="LossTraffic"/>); cross entropy by default.</summary>
+    public LossKernel Loss { get; init; }
+
     /// <summary>
     /// The per-stage latency of the serving engine's own all-reduce (<see cref="HardwareCalibration.PeerAllReduceLatency"/>),
     /// which TP all-reduces inside one switched scale-up domain use when it beats the collective library's; null = the library's
@@ -101,7 +104,7 @@ public sealed class PassComposer
             AttentionBackward = !p.Backward ? 0 : shape.Kernel != AttentionKernel.Unfused ? Roofline.FlashBackwardFactor(_rates, _layer.AttendedContext(shape)) : 2.0,
             TpCollective = TensorParallelCollective(shape), TpCollectivesPerLayer = TpCollectives(shape),
             // The last stage also runs the output layer.
-            Head = p.LogitTokens > 0 ? _head.Head(_headRates, p.LogitTokens, shape.Tp) : default,
+            Head = p.LogitTokens > 0 ? _head.Head(_headRates, p.LogitTokens, shape.Tp, LossTraffic.BytesPerLogit(Loss).Forward) : default,
             Adapters = Lora is { } lora ? AdapterForward(lora, shape.Tokens, shape.Tp) : 0,
             Remat = remat,
             RematDense = remat is not null && p.DenseLayers > 0 ? _layer.Rematerialized(_rates, shape, remat, false) : default,
@@ -161,9 +164,16 @@ public sealed class PassComposer
         bool moeReruns = full || (p.Backward && ((p.Recompute & Recompute.Moe) != 0 || p.Remat is not null));
         double hostStall = fwd.HostStall.Value * (moeReruns ? 2 : 1);
 
-        // The output layer's forward, and a backward of twice its time (once, frozen).
+        // The output layer's forward; backward its GEMM twice more (once, frozen) and the loss's backward passes at the
+        // forward passes' rate (half of them on a frozen base, as the generic count has always taken it).
         var head = per.Head;
-        var headTime = head.Total * (p.Backward ? frozen ? 2 : 3 : 1);
+        var headTime = head.Total;
+        if (p.Backward)
+        {
+            var (forwardBytes, backwardBytes) = LossTraffic.BytesPerLogit(Loss);
+            var loss = head.Elementwise;
+            headTime += (head.Total - loss) * (frozen ? 1 : 2) + loss * (backwardBytes / forwardBytes * (frozen ? 0.5 : 1));
+        }
 
         // One MoE layer's dispatch plus combine in one direction on a free link, computed once for both uses.
         double exchange = moe > 0 && p.Experts is { } routed ? Exchange(routed) : 0;

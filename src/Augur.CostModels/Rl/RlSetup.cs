@@ -37,7 +37,7 @@ public static class RlSetup
             return (null, $"rl.trainer.reference_on_host: the reference policy would live in host memory, and {cluster.Accelerator.Id} has no host_memory in the catalog; describe it (hardware: {{base: {cluster.Accelerator.Id}, host_memory: {{name: ..., gb: ..., gb_s_one_way: ...}}}}) or remove the key");
         if (OptimizerOffloadRule.Problem(job.Trainer.OptimizerOffload, cluster.Accelerator, job.Trainer.Layout.Zero, null) is { } offload)
             return (null, $"rl.trainer.optimizer_offload: {offload}");
-        var training = RlTraining.Of(model, cluster, precision, job, job.Trainer.Layout, job.Trainer.Gpus, curve, cal);
+        var training = RlTraining.Of(model, cluster, precision, job, job.Trainer.Layout, job.Trainer.Gpus, curve, cal, job.Trainer.Loss);
         if (job.Algorithm == RlAlgorithm.Ppo)
         {
             var (critic, bad) = ownCritic ?? Critic(model, cluster, precision, job, cal, curve, training);
@@ -49,7 +49,7 @@ public static class RlSetup
 
     /// <summary>
     /// PPO's critic: on the trainer's pool and layout by default (verl's critic worker group shares the actor's resource
-    /// pool), the policy's own training when no critic model or layout is named; else that model's (the policy's when
+    /// pool), the policy's own passes when no critic model or layout is named (with the critic's loss count); else that model's (the policy's when
     /// only a layout is given) in the critic's own layout (<see cref="RlJob.CriticLayout"/>) or the trainer's (experts
     /// unsharded when the critic is dense). A critic on GPUs of its own must fit in them.
     /// </summary>
@@ -57,7 +57,10 @@ public static class RlSetup
         ResponseCurve curve, RlTraining? policyTraining)
     {
         var own = job.CriticLayout;
-        if (job.Critic is null && own is null) return (policyTraining, null);
+        // The policy's own model and layout: its training, costed again only when its loss reads the logits otherwise.
+        if (job.Critic is null && own is null)
+            return (policyTraining is null || job.Trainer.Loss == LossKernel.CrossEntropy ? policyTraining
+                : RlTraining.Of(policy, cluster, precision, job, job.Trainer.Layout, job.Trainer.Gpus, curve, cal, LossKernel.CrossEntropy), null);
         var model = job.Critic ?? policy;
         var layout = own?.Layout ?? (model.Moe is null ? job.Trainer.Layout with { Ep = null, Etp = null } : job.Trainer.Layout);
         int gpus = own?.Gpus ?? job.Trainer.Gpus;
@@ -70,7 +73,7 @@ public static class RlSetup
             return (null, own is null
                 ? $"rl.critic: the trainer's layout cannot train the critic {model.Name}: {c}"
                 : $"rl.critic: its layout cannot train the critic {model.Name} on {gpus} GPUs: {c}");
-        var critic = RlTraining.Of(model, cluster, precision, job, layout, gpus, curve, cal);
+        var critic = RlTraining.Of(model, cluster, precision, job, layout, gpus, curve, cal, LossKernel.CrossEntropy);
         var hbm = cluster.Accelerator.HbmCapacity;
         if (own is { OwnPool: true } && critic.Update.Memory.Total > hbm)
             return (null, FormattableString.Invariant(

@@ -157,9 +157,14 @@ public sealed record RlTraining(TrainingModel Model, TrainingEstimate Update)
         return (tokens + multiple - 1) / multiple * multiple;
     }
 
-    public static RlTraining Of(ModelSpec model, Cluster cluster, Precision precision, RlJob job, LayoutSpec spec, int gpus, ResponseCurve curve, HardwareCalibration cal)
+    /// <summary>
+    /// The trainer's passes over the RL step on its pool, the loss reading the logits as <paramref name="loss"/> says: the
+    /// policy's as <see cref="RlTrainer.Loss"/>, a critic's (whose value head is costed as the LM head) as the generic cross entropy.
+    /// </summary>
+    public static RlTraining Of(ModelSpec model, Cluster cluster, Precision precision, RlJob job, LayoutSpec spec, int gpus, ResponseCurve curve, HardwareCalibration cal,
+        LossKernel loss)
     {
-        var t = JobOf(job, precision, curve.Mean, spec.Cp ?? 1);
+        var t = JobOf(job, precision, curve.Mean, spec.Cp ?? 1) with { Loss = loss };
         int attended = AttendedLength(job.Prompt.Mean, curve.Mean, curve.Cv);
         var pool = cluster with { Gpus = gpus };
         var (updateJob, layout) = Packed(job, spec, gpus, t, job.Trainer.PackTokens, attended);

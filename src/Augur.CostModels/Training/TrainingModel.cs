@@ -56,7 +56,7 @@ public sealed class TrainingModel
         _activationBytes = PrecisionRules.ActivationBytes;
         // Weights are read in 16 bits (the master copy's BF16 shadow); FP8 applies to the GEMM inputs (Transformer Engine recipe).
         _quantization = QuantizationTraffic.ForTraining(job.Precision);
-        _pass = new PassComposer(model, new LayerCost(model, _activationBytes, TrainingMemory.WeightBytes), _rates, _rates, cluster, calibration, _quantization) { Lora = job.Lora };
+        _pass = new PassComposer(model, new LayerCost(model, _activationBytes, TrainingMemory.WeightBytes), _rates, _rates, cluster, calibration, _quantization) { Lora = job.Lora, Loss = job.Loss };
         _fabric = _pass.Fabric;
         _params = job.ReplicatedLinearAttention ? ParameterCounter.Count(model).WithReplicatedLinearAttention(model) : ParameterCounter.Count(model);
         Flops = FlopCounter.ForSequence(model, job.AttendedLength);

@@ -119,6 +119,11 @@ public sealed record RlTrainer
     public required int Gpus { get; init; }
     public required LayoutSpec Layout { get; init; }
     /// <summary>
+    /// How the policy's loss and log-probability passes read the logits: token log-probabilities, as NeMo-RL computes them,
+    /// by default (a job built in code may take the generic cross entropy); a critic keeps the generic count.
+    /// </summary>
+    public LossKernel Loss { get; init; } = LossKernel.TokenLogProbs;
+    /// <summary>
     /// Colocated: the trainer moves its weights to host memory too while the pool generates (NeMo-RL's
     /// <c>offload_after_refit</c>), so the serving engine gets its whole memory fraction; false keeps them resident (verl
     /// without parameter offload, which lowers <c>gpu_memory_utilization</c> instead).

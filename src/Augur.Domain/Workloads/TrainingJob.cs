@@ -90,6 +90,8 @@ public sealed record TrainingJob
     /// <c>cross_entropy_loss_fusion</c> with <c>cross_entropy_fusion_impl: te</c>) rather than Megatron's on fp32 logits.
     /// </summary>
     public bool FusedCrossEntropy { get; init; }
+    /// <summary>How the loss reads the logits: cross entropy (pretraining, the default) or token log-probabilities (RL trainers).</summary>
+    public LossKernel Loss { get; init; }
     /// <summary>
     /// MaxText's <c>capacity_factor</c> for an MoE model trained with <c>sparse_matmul: False</c>: each expert gets a fixed
     /// number of slots per sequence and tokens reach them by einsum (dense_matmul's dropping path); null for a dropless

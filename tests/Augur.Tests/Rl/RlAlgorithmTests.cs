@@ -17,6 +17,17 @@ public class RlAlgorithmTests
 
     static RlEstimate Estimate(string yaml) => RlWorkflow.Estimate(Scenarios.FromYaml(yaml), CatalogStore.Default).Estimate;
 
+    /// <summary>
+    /// The same job with its policy's loss read as the generic cross entropy, the count a critic's passes take (its value
+    /// head is costed as the LM head): the policy and a critic of its model then run the same passes.
+    /// </summary>
+    internal static RlEstimate AsCritic(string yaml)
+    {
+        var s = Scenarios.FromYaml(yaml);
+        var rl = s.Rl!;
+        return RlWorkflow.Estimate(s with { Rl = rl with { Trainer = rl.Trainer with { Loss = LossKernel.CrossEntropy } } }, CatalogStore.Default).Estimate;
+    }
+
     [Fact]
     public void A_named_critic_costs_what_its_own_model_costs_to_score_and_train()
     {
@@ -24,12 +35,16 @@ public class RlAlgorithmTests
         // critic therefore costs one forward pass and one update of Llama 3.1 8B: what a GRPO job whose policy is
         // Llama 3.1 8B spends on its update (training) and on each of its two log-probability passes (log_probs / 2).
         var ppo = Estimate(Yaml("ppo", "  critic: {model: llama3.1-8b}\n"));
-        var eight = Estimate(Yaml(model: "llama3.1-8b"));
+        var eight = AsCritic(Yaml(model: "llama3.1-8b"));
         double expected = eight.Phases.LogProbs.Value / 2 + eight.Phases.Training.Value;
         Assert.Equal(expected, ppo.Phases.Critic.Value, 1e-9 * expected);
         // Without the key the critic is the policy's own model, as before: its value pass and update.
-        var own = Estimate(Yaml("ppo"));
+        var own = AsCritic(Yaml("ppo"));
         Assert.Equal(own.Phases.LogProbs.Value / 2 + own.Phases.Training.Value, own.Phases.Critic.Value, 1e-9 * own.Phases.Critic.Value);
+        // The policy's own passes read the logits as token log-probabilities (LossTraffic): more than its critic's.
+        var policy = Estimate(Yaml("ppo"));
+        Assert.True(policy.Phases.Training > own.Phases.Training);
+        Assert.True(policy.Phases.Critic < policy.Phases.LogProbs / 2 + policy.Phases.Training);
         Assert.Equal(own.Phases.Critic.Value, Estimate(Yaml("ppo", "  critic: {model: qwen3-32b}\n")).Phases.Critic.Value, 1e-9 * own.Phases.Critic.Value);
     }
 
