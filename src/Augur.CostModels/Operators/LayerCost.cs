@@ -426,10 +426,10 @@ public sealed class LayerCost
 
     /// <summary>
     /// Output layer (logits GEMM over the TP-sharded vocabulary plus the loss's forward passes over the logits,
-    /// <paramref name="bytesPerLogit"/> each, an fp32 softmax pass by default: <see cref="LossTraffic"/>); its weight
+    /// <paramref name="bytesPerLogit"/> each (<see cref="LossTraffic"/>); its weight
     /// bytes include the final norm's vector.
     /// </summary>
-    public LayerTime Head(in DeviceRates r, double tokens, int tp, double bytesPerLogit = 12)
+    public LayerTime Head(in DeviceRates r, double tokens, int tp, double bytesPerLogit)
     {
         double v = (double)_m.Vocab / tp;
         var g = UnquantizedGemm(r, tokens, v, _m.Hidden);

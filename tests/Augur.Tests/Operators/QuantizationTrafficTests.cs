@@ -60,7 +60,7 @@ public class QuantizationTrafficTests
         Assert.Equal(4096.0 * 26_624, layer.QuantizedInputs);
         Assert.Equal(4096.0 * 43_008, layer.QuantizedGradients);
         Assert.Equal(4, layer.QuantizedGemms);
-        Assert.Equal(0, cost.Head(r, 4096, 1).QuantizedGemms);
+        Assert.Equal(0, cost.Head(r, 4096, 1, LossTraffic.BytesPerLogit(LossKernel.CrossEntropy).Forward).QuantizedGemms);
     }
 
     [Fact]
