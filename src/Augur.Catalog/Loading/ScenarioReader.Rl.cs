@@ -81,14 +81,15 @@ public sealed partial class ScenarioReader
         var critic = ReadCritic(r, algorithm, baseDirectory);
         int criticGpus = CriticGpus(r, placement);
         var (generatorGpus, trainerGpus) = PoolSizes(r, placement, cluster.Gpus, verifier.OwnGpus, criticGpus);
-        if (placement != RlPlacement.Colocated && r.OptionalMapping("trainer")?.OptionalBool("offload_weights") == true)
-            throw new InputException($"{path}.trainer.offload_weights: only a colocated trainer hands its GPUs to the generators; remove it or set placement: colocated");
-        if (placement != RlPlacement.Colocated && r.OptionalMapping("trainer")?.OptionalBool("offload_pinned") is not null)
-            throw new InputException($"{path}.trainer.offload_pinned: says how a colocated trainer offloads its optimizer state; remove it or set placement: colocated");
-        if (placement != RlPlacement.Colocated && r.OptionalMapping("trainer")?.OptionalBool("refit_overlap") is not null)
-            throw new InputException($"{path}.trainer.refit_overlap: says how a colocated trainer hands its weights to the engine on its GPU; remove it or set placement: colocated");
-        if (placement != RlPlacement.Colocated && r.OptionalMapping("generator")?.Get("sleep_level") is not null)
-            throw new InputException($"{path}.generator.sleep_level: says what a colocated engine does with its weights while the trainer runs; remove it or set placement: colocated");
+        if (placement != RlPlacement.Colocated)
+        {
+            // Keys that describe how one pool of GPUs changes hands between the trainer and the engine.
+            var (t, g) = (r.OptionalMapping("trainer"), r.OptionalMapping("generator"));
+            ColocatedOnly(t?.OptionalBool("offload_weights") == true, $"{path}.trainer.offload_weights", "only a colocated trainer hands its GPUs to the generators");
+            ColocatedOnly(t?.OptionalBool("offload_pinned") is not null, $"{path}.trainer.offload_pinned", "says how a colocated trainer offloads its optimizer state");
+            ColocatedOnly(t?.OptionalBool("refit_overlap") is not null, $"{path}.trainer.refit_overlap", "says how a colocated trainer hands its weights to the engine on its GPU");
+            ColocatedOnly(g?.Get("sleep_level") is not null, $"{path}.generator.sleep_level", "says what a colocated engine does with its weights while the trainer runs");
+        }
         var trainer = ReadTrainer(r.Mapping("trainer"), trainerGpus, model, precision);
         int samples = prompts * group;
         if (trainer.GlobalBatch is { } batch && samples % batch != 0)
@@ -298,6 +299,12 @@ public sealed partial class ScenarioReader
             throw new InputException($"{v.Path}: a colocated reward model runs on the generators' GPUs; remove gpus or set colocated: false");
         int tp = v.OptionalInteger("tp", 1, InputLimits.MaxGpus, "at most the largest cluster") ?? 1;
         return new RlVerifier { Kind = VerifierKind.Model, RewardModel = model, Tp = tp, OnGenerators = onGenerators, Gpus = onGenerators ? 0 : ownGpus() };
+    }
+
+    /// <summary>Refuses, on separate pools, a key that only a colocated pool gives a meaning to.</summary>
+    static void ColocatedOnly(bool present, string key, string why)
+    {
+        if (present) throw new InputException($"{key}: {why}; remove it or set placement: colocated");
     }
 
     static RlGenerator ReadGenerator(MappingNode g, int gpus)

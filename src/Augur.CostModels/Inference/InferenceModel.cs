@@ -24,6 +24,8 @@ public sealed partial class InferenceModel
 
     readonly ModelSpec _m;
     readonly InferenceJob _job;
+    /// <summary>The sampler's bytes per vocabulary entry per sampled token beyond the head's pass (<see cref="SamplerTraffic"/>).</summary>
+    readonly double _samplerBytes;
     readonly HardwareCalibration _cal;
     readonly DeviceRates _rates;
     readonly Fabric _fabric;
@@ -40,6 +42,7 @@ public sealed partial class InferenceModel
     {
         _m = model;
         _job = job;
+        _samplerBytes = SamplerTraffic.ExtraBytesPerVocabEntry(job.Sampling);
         _cal = calibration;
         Cluster = cluster;
         WeightPrecision = weightPrecision;
@@ -381,8 +384,7 @@ public sealed partial class InferenceModel
             }
             compute += head;
             // The sampler runs once per sampled token after the last stage's head.
-            double sampler = SamplerTraffic.ExtraBytesPerVocabEntry(_job.Sampling);
-            if (sampler > 0) compute += _layer.Sampler(_rates, logitTokens, sampler);
+            if (_samplerBytes > 0) compute += _layer.Sampler(_rates, logitTokens, _samplerBytes);
         }
         // Bytes the pass must read per GPU: the weights its GEMMs read (untouched experts skipped), plus the KV cache.
         double weightBytes = compute.WeightBytes.Value;

@@ -49,18 +49,16 @@ public static class RlSetup
 
     /// <summary>
     /// PPO's critic: on the trainer's pool and layout by default (verl's critic worker group shares the actor's resource
-    /// pool), the policy's own passes when no critic model or layout is named (with the critic's loss count); else that model's (the policy's when
-    /// only a layout is given) in the critic's own layout (<see cref="RlJob.CriticLayout"/>) or the trainer's (experts
+    /// pool), the policy's own training when no critic model or layout is named and the policy's loss is the critic's
+    /// generic count; else that model's (the policy's when none is named) in the critic's own layout (<see cref="RlJob.CriticLayout"/>) or the trainer's (experts
     /// unsharded when the critic is dense). A critic on GPUs of its own must fit in them.
     /// </summary>
     static (RlTraining? Critic, string? Problem) Critic(ModelSpec policy, Cluster cluster, Precision precision, RlJob job, HardwareCalibration cal,
         ResponseCurve curve, RlTraining? policyTraining)
     {
         var own = job.CriticLayout;
-        // The policy's own model and layout: its training, costed again only when its loss reads the logits otherwise.
-        if (job.Critic is null && own is null)
-            return (policyTraining is null || job.Trainer.Loss == LossKernel.CrossEntropy ? policyTraining
-                : RlTraining.Of(policy, cluster, precision, job, job.Trainer.Layout, job.Trainer.Gpus, curve, cal, LossKernel.CrossEntropy), null);
+        // The policy's own model and layout: its training, when its loss already reads the logits as a critic's does.
+        if (job.Critic is null && own is null && job.Trainer.Loss == LossKernel.CrossEntropy) return (policyTraining, null);
         var model = job.Critic ?? policy;
         var layout = own?.Layout ?? (model.Moe is null ? job.Trainer.Layout with { Ep = null, Etp = null } : job.Trainer.Layout);
         int gpus = own?.Gpus ?? job.Trainer.Gpus;
